@@ -1,0 +1,57 @@
+// The one dispatcher both transports use: look the method up, parse its input
+// with the contract's zod schema, call the service, parse (and so strip) its
+// output, and encode any error as `{ code, message, details? }`.
+import { z } from 'zod';
+import { isMethodName, methods, type MethodName, type Methods } from '../../shared/api/contract';
+import { AppError, encodeError } from '../../shared/api/errors';
+import type { Envelope } from '../../shared/api/envelope';
+
+/** Who is calling: an IPC window or one browser-mode connection. */
+export interface CallContext {
+  clientId: string;
+}
+
+export type Handlers = {
+  [M in MethodName]: (
+    input: z.output<Methods[M]['input']>,
+    ctx: CallContext,
+  ) => Promise<z.input<Methods[M]['output']>> | z.input<Methods[M]['output']>;
+};
+
+export type Dispatch = (method: unknown, input: unknown, ctx: CallContext) => Promise<Envelope>;
+
+/** Zod issues trimmed to what a user can act on: path and message, no echo of the input. */
+function describeIssues(error: z.ZodError) {
+  return error.issues.slice(0, 20).map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
+}
+
+export function createDispatcher(handlers: Handlers, log: (line: string) => void = () => {}): Dispatch {
+  return async (method, input, ctx) => {
+    if (!isMethodName(method)) {
+      const shown = typeof method === 'string' ? method.slice(0, 80) : typeof method;
+      return { ok: false, error: { code: 'UNKNOWN_METHOD', message: `Unknown method: ${shown}` } };
+    }
+    const spec = methods[method];
+    const parsed = spec.input.safeParse(input ?? {});
+    if (!parsed.success) {
+      return {
+        ok: false,
+        error: { code: 'INVALID_INPUT', message: `Invalid input for ${method}`, details: describeIssues(parsed.error) },
+      };
+    }
+    try {
+      const handler = handlers[method] as (i: unknown, c: CallContext) => unknown;
+      const raw = await handler(parsed.data, ctx);
+      const out = spec.output.safeParse(raw);
+      if (!out.success) {
+        log(`output of ${method} broke the contract: ${JSON.stringify(describeIssues(out.error))}`);
+        throw new AppError('INTERNAL', `The main process returned an invalid result for ${method}.`);
+      }
+      return { ok: true, result: out.data };
+    } catch (err) {
+      const error = encodeError(err);
+      if (error.code === 'INTERNAL') log(`${method} failed: ${error.message}`);
+      return { ok: false, error };
+    }
+  };
+}

@@ -1,0 +1,117 @@
+// The sandbox's control API under /_sandbox/, guarded by the admin token:
+// reset and seed, faults, action failures, time scale, state and the call log.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+import { FailureRule } from './config';
+import { FaultRule } from './faults';
+import type { Sandbox } from './sandbox';
+
+const Seed = z.strictObject({ seed: z.enum(['demo', 'empty']).default('empty') });
+const TimeScale = z.strictObject({ timeScale: z.number().min(0).max(100) });
+
+function tokenOk(sb: Sandbox, req: IncomingMessage): boolean {
+  const given = String(req.headers['x-sandbox-admin-token'] ?? String(req.headers.authorization ?? '').replace(/^Bearer /, ''));
+  const a = Buffer.from(given);
+  const b = Buffer.from(sb.adminToken);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of req) {
+    size += (c as Buffer).length;
+    if (size > 1_000_000) throw new Error('body too large');
+    chunks.push(c as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  return text.trim() ? JSON.parse(text) : {};
+}
+
+export async function handleControl(sb: Sandbox, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  const send = (status: number, body: unknown) => {
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(body));
+  };
+  if (!tokenOk(sb, req)) return send(401, { error: 'The sandbox admin token is missing or wrong.' });
+  const route = `${req.method} ${url.pathname.replace(/\/+$/, '')}`;
+  let body: unknown;
+  try {
+    body = req.method === 'GET' || req.method === 'DELETE' ? {} : await readJson(req);
+  } catch (err) {
+    return send(400, { error: `Body is not JSON: ${err instanceof Error ? err.message : String(err)}` });
+  }
+  const parse = <T>(schema: z.ZodType<T>, value: unknown): T | undefined => {
+    const r = schema.safeParse(value);
+    if (!r.success) {
+      send(400, { error: 'Invalid body', issues: r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) });
+      return undefined;
+    }
+    return r.data;
+  };
+  switch (route) {
+    case 'GET /_sandbox/health':
+      return send(200, { ok: true, endpoint: sb.endpoint, seed: sb.seedName });
+    case 'POST /_sandbox/reset':
+    case 'POST /_sandbox/seed': {
+      const b = parse(Seed, body);
+      if (!b) return;
+      await sb.reset(b.seed);
+      return send(200, { ok: true, seed: b.seed });
+    }
+    case 'GET /_sandbox/faults':
+      return send(200, { faults: sb.faults.list() });
+    case 'PUT /_sandbox/faults': {
+      const b = parse(z.array(FaultRule), body);
+      if (!b) return;
+      sb.faults.set(b);
+      return send(200, { faults: sb.faults.list() });
+    }
+    case 'POST /_sandbox/faults': {
+      const b = parse(FaultRule, body);
+      if (!b) return;
+      sb.faults.add(b);
+      return send(200, { faults: sb.faults.list() });
+    }
+    case 'DELETE /_sandbox/faults':
+      sb.faults.clear();
+      return send(200, { faults: [] });
+    case 'GET /_sandbox/failures':
+      return send(200, { failures: sb.config.failures });
+    case 'PUT /_sandbox/failures': {
+      const b = parse(z.array(FailureRule), body);
+      if (!b) return;
+      sb.config.failures = b;
+      return send(200, { failures: b });
+    }
+    case 'POST /_sandbox/failures': {
+      const b = parse(FailureRule, body);
+      if (!b) return;
+      sb.config.failures.push(b);
+      return send(200, { failures: sb.config.failures });
+    }
+    case 'PUT /_sandbox/time-scale': {
+      const b = parse(TimeScale, body);
+      if (!b) return;
+      sb.setTimeScale(b.timeScale);
+      return send(200, b);
+    }
+    case 'GET /_sandbox/state':
+      return send(200, sb.snapshot());
+    case 'GET /_sandbox/log': {
+      const since = Number(url.searchParams.get('since') ?? 0) || 0;
+      const service = url.searchParams.get('service');
+      const operation = url.searchParams.get('operation');
+      const entries = sb.logEntries(since).filter((e) => (!service || e.service === service) && (!operation || e.operation === operation));
+      return send(200, { entries });
+    }
+    case 'DELETE /_sandbox/log':
+      sb.clearLog();
+      return send(200, { ok: true });
+    case 'POST /_sandbox/settle':
+      await sb.executor.settled();
+      return send(200, { ok: true });
+  }
+  send(404, { error: `No control route ${route}` });
+}

@@ -1,0 +1,26 @@
+// The request and response shapes the sandbox's service handlers share.
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Principal } from './principals';
+
+export interface ServiceRequest {
+  method: string;
+  url: URL;
+  /** The path as sent, still percent-encoded. */
+  rawPath: string;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+  principal: Principal;
+  accountId: string;
+  region: string;
+  requestId: string;
+  /** Set by the handler once it knows the operation, for the call log and faults. */
+  operation: string;
+  /** Injected fault: the fraction of DeleteObjects keys that fail. */
+  deleteErrorRate?: number;
+}
+
+export interface ServiceResponse {
+  status: number;
+  headers?: Record<string, string>;
+  body?: string | Buffer;
+}

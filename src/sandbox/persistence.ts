@@ -1,0 +1,87 @@
+// `--data DIR`: the sandbox's state as one JSON snapshot, written atomically
+// shortly after each change and on exit, and read back at start. Executions in
+// flight at snapshot time come back as Stopped: their timers did not survive.
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../main/platform/atomic-file';
+import type { PipelineRecord } from './cp-records';
+import type { Sandbox } from './sandbox';
+import type { Bucket, ObjectVersion } from './s3-store';
+import type { SeedName } from './seed';
+
+interface SnapshotV1 {
+  formatVersion: 1;
+  seed: SeedName;
+  pipelines: PipelineRecord[];
+  buckets: Array<Omit<Bucket, 'objects' | 'sortedKeys'> & { objects: Array<[string, Array<Omit<ObjectVersion, 'body'> & { body: string }>]> }>;
+}
+
+const DEBOUNCE_MS = 250;
+
+export class SnapshotStore {
+  private timer?: NodeJS.Timeout;
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(private dir: string, private sb: Sandbox) {}
+
+  get path(): string {
+    return join(this.dir, 'sandbox-state.json');
+  }
+
+  async load(): Promise<boolean> {
+    let text: string;
+    try {
+      text = await fs.readFile(this.path, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw err;
+    }
+    const snap = JSON.parse(text) as SnapshotV1;
+    if (snap.formatVersion !== 1) throw new Error(`${this.path}: unsupported sandbox snapshot format ${String(snap.formatVersion)}`);
+    this.sb.seedName = snap.seed;
+    for (const p of snap.pipelines) {
+      for (const e of p.executions) {
+        if (e.status === 'InProgress' || e.status === 'Stopping') {
+          e.status = 'Stopped';
+          e.statusSummary = 'The sandbox restarted while this execution ran.';
+          e.waiting = false;
+          for (const a of e.actions) if (a.status === 'InProgress') a.status = 'Abandoned';
+        }
+      }
+      this.sb.tables.table(p.accountId, p.region).set(p.name, p);
+    }
+    for (const b of snap.buckets) {
+      const objects = new Map(b.objects.map(([k, versions]) => [k, versions.map((v) => ({ ...v, body: Buffer.from(v.body, 'base64') }))]));
+      this.sb.s3.buckets.set(b.name, { ...b, objects, sortedKeys: [...objects.keys()].sort() });
+    }
+    return true;
+  }
+
+  schedule(): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.flush();
+    }, DEBOUNCE_MS);
+    this.timer.unref();
+  }
+
+  async flush(): Promise<void> {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    const snap: SnapshotV1 = {
+      formatVersion: 1,
+      seed: this.sb.seedName,
+      pipelines: this.sb.tables.all(),
+      buckets: [...this.sb.s3.buckets.values()].map(({ objects, sortedKeys: _sorted, ...rest }) => ({
+        ...rest,
+        objects: [...objects].map(([k, versions]) => [k, versions.map((v) => ({ ...v, body: v.body.toString('base64') }))]),
+      })),
+    };
+    const text = JSON.stringify(snap);
+    this.writing = this.writing.then(() => writeFileAtomic(this.path, text));
+    await this.writing;
+  }
+}

@@ -1,0 +1,67 @@
+// Who holds which keys: the accounts' long-term keys from the config, plus the
+// temporary keys STS hands out (AssumeRole, GetSessionToken) until they expire.
+import type { SandboxConfig, SandboxAccountConfig } from './config';
+import type { Rng } from './random';
+
+export interface Principal {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  accountId: string;
+  arn: string;
+  userId: string;
+  expiresAt?: number;
+  mfaAuthenticated?: boolean;
+}
+
+export class Principals {
+  private temporary = new Map<string, Principal>();
+
+  constructor(private config: SandboxConfig, private rng: Rng) {}
+
+  setConfig(config: SandboxConfig): void {
+    this.config = config;
+  }
+
+  account(id: string): SandboxAccountConfig | undefined {
+    return this.config.accounts.find((a) => a.id === id);
+  }
+
+  find(accessKeyId: string, now = Date.now()): Principal | undefined {
+    const acct = this.config.accounts.find((a) => a.accessKeyId === accessKeyId);
+    if (acct) {
+      return {
+        accessKeyId,
+        secretAccessKey: acct.secretAccessKey,
+        accountId: acct.id,
+        arn: `arn:aws:iam::${acct.id}:user/sandbox-user`,
+        userId: `AIDA${acct.id}SANDBOX`,
+      };
+    }
+    const temp = this.temporary.get(accessKeyId);
+    if (temp && temp.expiresAt !== undefined && temp.expiresAt <= now) {
+      this.temporary.delete(accessKeyId);
+      return { ...temp, expiresAt: -1 };
+    }
+    return temp;
+  }
+
+  issueTemporary(accountId: string, arn: string, userId: string, durationSeconds: number, mfa: boolean): Principal {
+    const p: Principal = {
+      accessKeyId: `ASIA${this.rng.chars(16, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567')}`,
+      secretAccessKey: this.rng.chars(40),
+      sessionToken: `SBX${this.rng.chars(120)}`,
+      accountId,
+      arn,
+      userId,
+      expiresAt: Date.now() + durationSeconds * 1000,
+      mfaAuthenticated: mfa,
+    };
+    this.temporary.set(p.accessKeyId, p);
+    return p;
+  }
+
+  clearTemporary(): void {
+    this.temporary.clear();
+  }
+}

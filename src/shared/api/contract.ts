@@ -1,0 +1,94 @@
+// THE contract between the renderer and the main process. Every method has a zod
+// input and output, every event a zod payload. The preload bridge, the main-side
+// dispatcher and the renderer client are all derived from these two objects, so a
+// method name is written here and nowhere else on the wire path.
+import { z } from 'zod';
+import { SettingsPatch, SettingsView } from './settings';
+
+const method = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output });
+const NoInput = z.strictObject({});
+
+export const JobId = z.string().regex(/^job-[a-z0-9-]{1,64}$/);
+export const JobStatus = z.enum(['running', 'succeeded', 'failed', 'cancelled']);
+export const JobInfo = z.object({
+  jobId: JobId,
+  kind: z.string(),
+  status: JobStatus,
+  done: z.number(),
+  total: z.number().nullable(),
+  message: z.string().nullable(),
+  startedAt: z.string(),
+});
+export type JobInfo = z.infer<typeof JobInfo>;
+
+export const SandboxAccount = z.object({ id: z.string(), name: z.string() });
+export const SandboxStatus = z.object({
+  running: z.boolean(),
+  /** Loopback URL of the embedded sandbox; null when it is off. */
+  endpoint: z.string().nullable(),
+  seed: z.string().nullable(),
+  accounts: z.array(SandboxAccount),
+  regions: z.array(z.string()),
+  pipelineCount: z.number().int(),
+});
+export type SandboxStatus = z.infer<typeof SandboxStatus>;
+
+export const AppInfo = z.object({
+  name: z.string(),
+  version: z.string(),
+  mode: z.enum(['electron', 'browser']),
+  platform: z.string(),
+});
+export type AppInfo = z.infer<typeof AppInfo>;
+
+export const methods = {
+  /** Name, version and how the app is running. */
+  'app.info': method(NoInput, AppInfo),
+  /** The renderer is mounted and subscribed: flush events queued for it. */
+  'app.ready': method(NoInput, z.object({ flushed: z.number().int() })),
+  'settings.get': method(NoInput, SettingsView),
+  'settings.update': method(SettingsPatch, SettingsView),
+  'jobs.list': method(NoInput, z.object({ jobs: z.array(JobInfo) })),
+  'jobs.cancel': method(z.strictObject({ jobId: JobId }), z.object({ cancelled: z.boolean() })),
+  'sandbox.status': method(NoInput, SandboxStatus),
+  /** Reset the embedded sandbox to a seed. Long work: returns a job id at once. */
+  'sandbox.reseed': method(z.strictObject({ seed: z.enum(['demo', 'empty']) }), z.object({ jobId: JobId })),
+} as const;
+
+export const events = {
+  'job.progress': z.object({
+    jobId: JobId,
+    kind: z.string(),
+    done: z.number(),
+    total: z.number().nullable(),
+    message: z.string().nullable(),
+  }),
+  'job.finished': z.object({
+    jobId: JobId,
+    kind: z.string(),
+    status: JobStatus.exclude(['running']),
+    error: z.string().nullable(),
+  }),
+  'settings.changed': SettingsView,
+  'sandbox.changed': SandboxStatus,
+  /** Something the user should see as a toast. */
+  'app.notice': z.object({ level: z.enum(['info', 'warning', 'error']), message: z.string() }),
+} as const;
+
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type MethodInput<M extends MethodName> = z.input<Methods[M]['input']>;
+export type MethodOutput<M extends MethodName> = z.output<Methods[M]['output']>;
+export type EventPayload<E extends EventName> = z.output<Events[E]>;
+
+export const METHOD_NAMES = Object.keys(methods) as MethodName[];
+export const EVENT_NAMES = Object.keys(events) as EventName[];
+
+export function isMethodName(name: unknown): name is MethodName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(methods, name);
+}
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(events, name);
+}

@@ -1,0 +1,77 @@
+// The persisted settings document. Every field has a default, so an empty or
+// partial file still parses; the main process validates on read and on update.
+import { z } from 'zod';
+
+export const SECTION_IDS = ['explorer', 'designer', 'executions', 'artifacts', 'releases', 'accounts'] as const;
+export const SectionId = z.enum(SECTION_IDS);
+export type SectionId = z.infer<typeof SectionId>;
+
+export const ThemePreference = z.enum(['system', 'light', 'dark']);
+
+const ProfileName = z.string().min(1).max(128);
+const RegionName = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'not a region name').max(32);
+
+export const Settings = z.object({
+  theme: ThemePreference.default('system'),
+  sandbox: z
+    .object({
+      /** Start the local sandbox in-process when no AWS profile exists (or with --sandbox). */
+      enabled: z.boolean().default(true),
+    })
+    .prefault({}),
+  workspace: z
+    .object({
+      profiles: z.array(ProfileName).max(500).default([]),
+      regions: z.array(RegionName).max(64).default([]),
+    })
+    .prefault({}),
+  fanout: z
+    .object({
+      perTargetConcurrency: z.number().int().min(1).max(64).default(4),
+      globalConcurrency: z.number().int().min(1).max(512).default(32),
+    })
+    .prefault({}),
+  ui: z
+    .object({
+      lastSection: SectionId.default('explorer'),
+    })
+    .prefault({}),
+});
+export type Settings = z.infer<typeof Settings>;
+
+/** A partial update: every key optional, unknown keys refused. */
+export const SettingsPatch = z.strictObject({
+  theme: ThemePreference.optional(),
+  sandbox: z.strictObject({ enabled: z.boolean() }).partial().optional(),
+  workspace: z
+    .strictObject({ profiles: z.array(ProfileName).max(500), regions: z.array(RegionName).max(64) })
+    .partial()
+    .optional(),
+  fanout: z
+    .strictObject({
+      perTargetConcurrency: z.number().int().min(1).max(64),
+      globalConcurrency: z.number().int().min(1).max(512),
+    })
+    .partial()
+    .optional(),
+  ui: z.strictObject({ lastSection: SectionId }).partial().optional(),
+});
+export type SettingsPatch = z.infer<typeof SettingsPatch>;
+
+export const SettingsView = z.object({
+  settings: Settings,
+  /** Set when the file on disk was unreadable and defaults were used. */
+  warning: z.string().nullable(),
+});
+export type SettingsView = z.infer<typeof SettingsView>;
+
+export function applySettingsPatch(current: Settings, patch: SettingsPatch): Settings {
+  return Settings.parse({
+    ...current,
+    ...(patch.theme ? { theme: patch.theme } : {}),
+    sandbox: { ...current.sandbox, ...patch.sandbox },
+    workspace: { ...current.workspace, ...patch.workspace },
+    fanout: { ...current.fanout, ...patch.fanout },
+    ui: { ...current.ui, ...patch.ui },
+  });
+}
