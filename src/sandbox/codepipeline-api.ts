@@ -441,7 +441,7 @@ function setTransition(ctx: CodePipelineContext, req: ServiceRequest, body: Json
   let reason: string | undefined;
   if (!enabled) {
     reason = str(body, 'reason', { required: true, max: 300 });
-    if (!/^[a-zA-Z0-9!@ \(\)\.\*\?\-_]+$/.test(reason ?? '')) throw validation("Value at 'reason' failed to satisfy constraint: Member must satisfy regular expression pattern");
+    if (!/^[a-zA-Z0-9!@ ().*?_-]+$/.test(reason ?? '')) throw validation("Value at 'reason' failed to satisfy constraint: Member must satisfy regular expression pattern");
   }
   const table = type === 'Inbound' ? p.inbound : p.outbound;
   table[stageName] = { enabled, lastChangedBy: req.principal.arn, lastChangedAt: Date.now(), ...(reason ? { disabledReason: reason } : {}) };

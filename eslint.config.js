@@ -1,0 +1,39 @@
+// Lint rules, including the import guards that keep the architecture honest:
+// 'electron' only in the few Electron files, '@aws-sdk/*' and '@smithy/*' only
+// in src/main/aws and src/sandbox (and tests and benchmarks that drive them).
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
+
+const ELECTRON_FILES = ['src/main/index.ts', 'src/main/electron/**/*.ts', 'src/preload/**/*.ts', 'src/main/rpc/ipc.ts'];
+const AWS_FILES = ['src/main/aws/**/*.ts', 'src/sandbox/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'e2e/**/*.ts'];
+
+const electronRule = { name: 'electron', message: "Only the Electron entry, src/main/electron and the preload may import 'electron'." };
+const awsPattern = { group: ['@aws-sdk/*', '@smithy/*'], message: 'AWS SDK imports belong in src/main/aws or src/sandbox.' };
+
+export default tseslint.config(
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'docs/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      'no-restricted-imports': ['error', { paths: [electronRule], patterns: [awsPattern] }],
+    },
+  },
+  {
+    files: ELECTRON_FILES,
+    rules: { 'no-restricted-imports': ['error', { patterns: [awsPattern] }] },
+  },
+  {
+    files: AWS_FILES,
+    rules: { 'no-restricted-imports': ['error', { paths: [electronRule] }] },
+  },
+  {
+    files: ['src/renderer/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: { ...reactHooks.configs.recommended.rules },
+  },
+);

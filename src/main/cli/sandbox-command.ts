@@ -1,0 +1,45 @@
+// `pipewright sandbox`: runs the local AWS sandbox alone and prints a ready-to-paste
+// ~/.aws/config snippet (keys included: they are sandbox-only) so any AWS tool can use it.
+import { Sandbox } from '../../sandbox/sandbox';
+import type { SeedName } from '../../sandbox/seed';
+import type { SandboxConfig } from '../../sandbox/config';
+
+export function awsConfigSnippet(endpoint: string, config: SandboxConfig): string {
+  const region = config.regions[0] ?? 'us-east-1';
+  const lines: string[] = [];
+  for (const a of config.accounts) {
+    lines.push(
+      `[profile ${a.name}]`,
+      `region = ${region}`,
+      `endpoint_url = ${endpoint}`,
+      `aws_access_key_id = ${a.accessKeyId}`,
+      `aws_secret_access_key = ${a.secretAccessKey}`,
+      's3 =',
+      '  addressing_style = path',
+      '',
+    );
+  }
+  const dev = config.accounts[0];
+  const prod = config.accounts[config.accounts.length - 1];
+  const role = config.roles.find((r) => !r.requireMfa)?.name ?? 'PipewrightAdmin';
+  lines.push(
+    `[profile ${prod.name}-admin]`,
+    `role_arn = arn:aws:iam::${prod.id}:role/${role}`,
+    `source_profile = ${dev.name}`,
+    `region = ${region}`,
+    `endpoint_url = ${endpoint}`,
+    '',
+  );
+  return lines.join('\n');
+}
+
+export async function runSandboxCommand(opts: { port?: number; seed: SeedName; data?: string; adminToken?: string }): Promise<Sandbox> {
+  const sb = await Sandbox.start({ port: opts.port, seed: opts.seed, dataDir: opts.data, adminToken: opts.adminToken, log: (l) => console.error(l) });
+  const out = process.stdout;
+  out.write(`Pipewright sandbox listening on ${sb.endpoint} (seed: ${sb.seedName}${opts.data ? `, data: ${opts.data}` : ', in memory'})\n`);
+  out.write(`Control API: ${sb.endpoint}/_sandbox/  (header "Authorization: Bearer ${sb.adminToken}")\n\n`);
+  out.write('# Paste into ~/.aws/config, or save to a file and set AWS_CONFIG_FILE to it:\n\n');
+  out.write(awsConfigSnippet(sb.endpoint, sb.config));
+  out.write('\n# Try: aws --profile sandbox-dev codepipeline list-pipelines\n');
+  return sb;
+}

@@ -1,0 +1,46 @@
+// `pipewright web`: the whole app in browser mode on 127.0.0.1.
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import { createCore } from '../app-core';
+import { startBrowserServer } from '../rpc/browser-server';
+import { defaultHome } from '../platform/paths';
+import { openInBrowser } from './open-browser';
+
+export interface WebOptions {
+  port?: number;
+  open: boolean;
+  sandbox: boolean;
+  sandboxTimeScale?: number;
+  version: string;
+  reason?: string;
+}
+
+export function rendererDir(): string {
+  // out/main/cli.js -> out/renderer
+  return join(dirname(fileURLToPath(import.meta.url)), '..', 'renderer');
+}
+
+export async function runWebCommand(opts: WebOptions): Promise<{ close(): Promise<void>; url: string }> {
+  const staticDir = rendererDir();
+  if (!existsSync(join(staticDir, 'index.html'))) throw new Error(`The renderer is not built (${staticDir}). Run "npm run build" first.`);
+  const core = await createCore({
+    home: defaultHome(),
+    mode: 'browser',
+    version: opts.version,
+    sandbox: opts.sandbox ? 'on' : 'auto',
+    sandboxTimeScale: opts.sandboxTimeScale,
+    log: (l) => console.error(l),
+  });
+  const server = await startBrowserServer({ dispatch: core.dispatch, hub: core.hub, staticDir, port: opts.port, log: (l) => console.error(l) });
+  if (opts.reason) console.log(opts.reason);
+  const sb = core.sandbox.status();
+  console.log(`Pipewright ${opts.version} is running in browser mode${sb.running ? ` with the local sandbox (${sb.endpoint})` : ''}.`);
+  console.log(`Open: ${server.url}`);
+  if (opts.open && !openInBrowser(server.url)) console.log('(No default browser found: open the URL above yourself.)');
+  const close = async () => {
+    await server.close();
+    await core.close();
+  };
+  return { close, url: server.url };
+}

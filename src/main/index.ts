@@ -1,0 +1,119 @@
+// The Electron entry: app lifecycle, the one window, security restrictions,
+// and the contract served over IPC. Everything else is in the shared core.
+import { app, BrowserWindow, ipcMain, Menu } from 'electron';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createCore, type Core } from './app-core';
+import { serveOverIpc } from './rpc/ipc';
+import { applySessionRestrictions, restrictWebContents } from './electron/security';
+import { loadWindowState, saveWindowState } from './platform/window-state';
+import { buildMenuTemplate } from './electron/menu';
+
+const here = dirname(fileURLToPath(import.meta.url));
+let core: Core | undefined;
+let win: BrowserWindow | undefined;
+
+function home(): string {
+  return process.env.PIPEWRIGHT_HOME ?? app.getPath('userData');
+}
+
+async function createWindow(): Promise<void> {
+  const bounds = await loadWindowState(home());
+  const rendererIndex = join(here, '../renderer/index.html');
+  const devUrl = process.env.ELECTRON_RENDERER_URL;
+  const ourUrl = devUrl ?? pathToFileURL(rendererIndex).href;
+
+  win = new BrowserWindow({
+    x: bounds.x,
+    y: bounds.y,
+    width: bounds.width,
+    height: bounds.height,
+    minWidth: 900,
+    minHeight: 600,
+    show: false,
+    title: 'Pipewright',
+    webPreferences: {
+      preload: join(here, '../preload/index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      spellcheck: false,
+    },
+  });
+  if (bounds.maximized) win.maximize();
+  restrictWebContents(win.webContents);
+
+  const stopServing = serveOverIpc({
+    ipcMain,
+    webContents: win.webContents,
+    dispatch: core!.dispatch,
+    hub: core!.hub,
+    isOurUrl: (url) => (devUrl ? url.startsWith(devUrl) : url.split('#')[0].split('?')[0] === ourUrl),
+  });
+
+  const remember = () => {
+    if (!win || win.isDestroyed()) return;
+    const b = win.getNormalBounds();
+    void saveWindowState(home(), { ...b, maximized: win.isMaximized() });
+  };
+  win.on('resize', remember);
+  win.on('move', remember);
+  win.on('close', remember);
+  win.on('closed', () => {
+    stopServing();
+    win = undefined;
+  });
+  win.once('ready-to-show', () => win?.show());
+
+  if (devUrl) await win.loadURL(devUrl);
+  else await win.loadFile(rendererIndex);
+}
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (win) {
+      if (win.isMinimized()) win.restore();
+      win.focus();
+    }
+  });
+  app.on('web-contents-created', (_event, contents) => restrictWebContents(contents));
+  app
+    .whenReady()
+    .then(async () => {
+      applySessionRestrictions();
+      core = await createCore({
+        home: home(),
+        mode: 'electron',
+        version: app.getVersion(),
+        sandbox: process.argv.includes('--sandbox') ? 'on' : 'auto',
+        log: (line) => console.error(line),
+      });
+      Menu.setApplicationMenu(Menu.buildFromTemplate(buildMenuTemplate(process.platform)));
+      await createWindow();
+      app.on('activate', () => {
+        if (BrowserWindow.getAllWindows().length === 0) void createWindow();
+      });
+    })
+    .catch((err) => {
+      console.error(err);
+      app.exit(1);
+    });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.on('will-quit', (event) => {
+    if (!core) return;
+    event.preventDefault();
+    const c = core;
+    core = undefined;
+    void c.close().finally(() => app.quit());
+  });
+}

@@ -1,0 +1,51 @@
+// Serves the contract over Electron IPC: one invoke channel through the shared
+// dispatcher, and events forwarded to the window. Only our own top-level frame,
+// loaded from our own origin, may call. Electron objects are passed in (and only
+// their types imported), so this file is unit-tested with fakes.
+import type { IpcMain, IpcMainInvokeEvent, WebContents, WebFrameMain } from 'electron';
+import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '../../shared/api/channels';
+import type { Envelope } from '../../shared/api/envelope';
+import type { Dispatch } from './dispatcher';
+import type { EventHub } from './event-hub';
+
+export type FrameLike = Pick<WebFrameMain, 'url'> & { parent: unknown };
+
+/**
+ * True when the call comes from the window's main frame and that frame shows our
+ * own page (file:// bundle in production, the dev server in development).
+ */
+export function isTrustedSender(senderFrame: FrameLike | null | undefined, mainFrame: unknown, isOurUrl: (url: string) => boolean): boolean {
+  if (!senderFrame) return false;
+  if (senderFrame.parent !== null) return false;
+  if (senderFrame !== mainFrame) return false;
+  return isOurUrl(senderFrame.url);
+}
+
+export interface IpcServeOptions {
+  ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>;
+  webContents: Pick<WebContents, 'id' | 'send' | 'isDestroyed'> & { mainFrame: unknown };
+  dispatch: Dispatch;
+  hub: EventHub;
+  isOurUrl: (url: string) => boolean;
+}
+
+export function serveOverIpc(opts: IpcServeOptions): () => void {
+  const clientId = `ipc-${opts.webContents.id}`;
+  opts.hub.attach({
+    clientId,
+    send: (event, payload) => {
+      if (!opts.webContents.isDestroyed()) opts.webContents.send(IPC_EVENT_CHANNEL, { event, payload });
+    },
+  });
+  opts.ipcMain.handle(IPC_INVOKE_CHANNEL, async (event: Pick<IpcMainInvokeEvent, 'senderFrame'>, call: unknown): Promise<Envelope> => {
+    if (!isTrustedSender(event.senderFrame as FrameLike | null, opts.webContents.mainFrame, opts.isOurUrl)) {
+      return { ok: false, error: { code: 'BAD_REQUEST', message: 'Calls are accepted only from the Pipewright window.' } };
+    }
+    const { method, input } = (typeof call === 'object' && call !== null ? call : {}) as { method?: unknown; input?: unknown };
+    return opts.dispatch(method, input, { clientId });
+  });
+  return () => {
+    opts.ipcMain.removeHandler(IPC_INVOKE_CHANNEL);
+    opts.hub.detach(clientId);
+  };
+}

@@ -1,0 +1,21 @@
+// Chooses the transport at boot: the preload bridge inside Electron, the
+// loopback WebSocket in browser mode. The rest of the renderer sees one ApiClient.
+import { createApiClient, type ApiClient } from '../../../shared/api/client';
+import { createIpcTransport, type PreloadBridge } from './ipc-transport';
+import { createWsTransport, type ConnectionState } from './ws-transport';
+
+export interface Connection {
+  api: ApiClient;
+  onConnectionChange(cb: (state: ConnectionState) => void): () => void;
+}
+
+export function connect(): Connection {
+  const bridge = (window as unknown as { pipewright?: PreloadBridge }).pipewright;
+  if (bridge) {
+    return { api: createApiClient(createIpcTransport(bridge)), onConnectionChange: (cb) => (cb('connected'), () => {}) };
+  }
+  const ws = createWsTransport(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/rpc`);
+  return { api: createApiClient(ws), onConnectionChange: (cb) => ws.onConnectionChange(cb) };
+}
+
+export type { ConnectionState };

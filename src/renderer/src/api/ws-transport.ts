@@ -1,0 +1,81 @@
+// The browser-mode transport: one WebSocket to the loopback server (the token
+// travels in an HttpOnly cookie set when the printed URL was opened).
+// Reconnects with backoff; calls made while disconnected wait for the socket.
+import type { ApiTransport } from '../../../shared/api/client';
+import type { Envelope, ServerMessage } from '../../../shared/api/envelope';
+
+export type ConnectionState = 'connecting' | 'connected' | 'disconnected';
+
+export interface WsTransport extends ApiTransport {
+  onConnectionChange(cb: (state: ConnectionState) => void): () => void;
+}
+
+export function createWsTransport(url: string): WsTransport {
+  let socket: WebSocket | undefined;
+  let nextId = 1;
+  let retry = 0;
+  const pending = new Map<number, { resolve: (e: Envelope) => void; message: string }>();
+  const outbox: string[] = [];
+  const listeners = new Set<(event: string, payload: unknown) => void>();
+  const stateListeners = new Set<(s: ConnectionState) => void>();
+  const setState = (s: ConnectionState) => stateListeners.forEach((l) => l(s));
+
+  const connect = () => {
+    setState('connecting');
+    const ws = new WebSocket(url);
+    socket = ws;
+    ws.onopen = () => {
+      retry = 0;
+      setState('connected');
+      for (const m of outbox.splice(0)) ws.send(m);
+      // Calls that were in flight when the socket dropped are sent again.
+      for (const p of pending.values()) ws.send(p.message);
+    };
+    ws.onmessage = (ev) => {
+      let msg: ServerMessage;
+      try {
+        msg = JSON.parse(String(ev.data));
+      } catch {
+        return;
+      }
+      if ('event' in msg) listeners.forEach((l) => l(msg.event, msg.payload));
+      else {
+        const p = pending.get(msg.id);
+        if (p) {
+          pending.delete(msg.id);
+          p.resolve(msg);
+        }
+      }
+    };
+    ws.onclose = () => {
+      setState('disconnected');
+      const delay = Math.min(5000, 250 * 2 ** retry++);
+      setTimeout(connect, delay);
+    };
+  };
+  connect();
+
+  return {
+    mode: 'browser',
+    call(method, input) {
+      const id = nextId++;
+      const message = JSON.stringify({ id, method, input });
+      return new Promise<Envelope>((resolve) => {
+        pending.set(id, { resolve, message });
+        if (socket?.readyState === WebSocket.OPEN) socket.send(message);
+        else outbox.push(message);
+      }).finally(() => {
+        const i = outbox.indexOf(message);
+        if (i >= 0) outbox.splice(i, 1);
+      });
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    onConnectionChange(cb) {
+      stateListeners.add(cb);
+      return () => stateListeners.delete(cb);
+    },
+  };
+}

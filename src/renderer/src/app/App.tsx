@@ -1,0 +1,66 @@
+// The app shell: sidebar, the current section, status bar and toasts.
+// Also applies the theme and the Alt+digit section shortcuts.
+import { useEffect } from 'react';
+import { SECTIONS } from './sections';
+import { Sidebar } from './Sidebar';
+import { StatusBar } from './StatusBar';
+import { Toasts } from './Toasts';
+import { EmptyState } from './EmptyState';
+import { AccountsPage } from '../features/accounts/AccountsPage';
+import { goTo, loadInitial } from '../store/actions';
+import { useAppStore } from '../store/store';
+import { useApiEvents } from '../store/use-api-events';
+
+function useTheme(): void {
+  const theme = useAppStore((s) => s.settingsView?.settings.theme ?? 'system');
+  useEffect(() => {
+    if (theme === 'system') delete document.documentElement.dataset.theme;
+    else document.documentElement.dataset.theme = theme;
+  }, [theme]);
+}
+
+function useSectionShortcuts(): void {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (!e.altKey || e.ctrlKey || e.metaKey) return;
+      const n = Number(e.key);
+      if (n >= 1 && n <= SECTIONS.length) {
+        e.preventDefault();
+        goTo(SECTIONS[n - 1].id);
+        document.getElementById(`tab-${SECTIONS[n - 1].id}`)?.focus();
+      }
+    };
+    const onHash = () => {
+      const id = SECTIONS.find((s) => `#/${s.id}` === location.hash)?.id;
+      if (id) goTo(id);
+    };
+    window.addEventListener('keydown', onKey);
+    window.addEventListener('hashchange', onHash);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+      window.removeEventListener('hashchange', onHash);
+    };
+  }, []);
+}
+
+export function App() {
+  useApiEvents();
+  useTheme();
+  useSectionShortcuts();
+  useEffect(() => {
+    void loadInitial();
+  }, []);
+  const section = useAppStore((s) => s.section);
+  const ready = useAppStore((s) => s.info !== null);
+  const spec = SECTIONS.find((s) => s.id === section) ?? SECTIONS[0];
+  return (
+    <div className="shell" data-testid={ready ? 'app-ready' : 'app-loading'}>
+      <Sidebar />
+      <main id="main-panel" role="tabpanel" aria-labelledby={`tab-${spec.id}`} className="main" data-testid={`section-${spec.id}`}>
+        {spec.id === 'accounts' ? <AccountsPage /> : <EmptyState section={spec} />}
+      </main>
+      <StatusBar />
+      <Toasts />
+    </div>
+  );
+}

@@ -1,0 +1,115 @@
+// Accounts & Settings: the sandbox (its accounts, on/off, reseed) and preferences.
+// Profiles from ~/.aws arrive with the accounts feature.
+import { reseedSandbox, cancelJob, updateSettings } from '../../store/actions';
+import { useAppStore } from '../../store/store';
+
+export function AccountsPage() {
+  const view = useAppStore((s) => s.settingsView);
+  const sandbox = useAppStore((s) => s.sandbox);
+  const reseed = useAppStore((s) => Object.values(s.jobs).filter((j) => j.kind === 'sandbox.reseed').at(-1));
+  if (!view) return <p className="muted">Loading settings…</p>;
+  const { settings } = view;
+  return (
+    <div className="page" data-testid="accounts-page">
+      <h1>Accounts &amp; Settings</h1>
+      {view.warning && (
+        <p className="banner banner-warning" role="alert" data-testid="settings-warning">
+          {view.warning}
+        </p>
+      )}
+
+      <section className="card" aria-labelledby="sandbox-h">
+        <h2 id="sandbox-h">
+          Local sandbox <span className="badge">local</span>
+        </h2>
+        <p className="muted">Local AWS endpoints with demo data: try Pipewright with no AWS account. Nothing here reaches AWS.</p>
+        <label className="row">
+          <input
+            type="checkbox"
+            data-testid="sandbox-enabled"
+            checked={settings.sandbox.enabled}
+            onChange={(e) => void updateSettings({ sandbox: { enabled: e.target.checked } })}
+          />
+          Start the sandbox when no AWS profile is configured
+        </label>
+        {sandbox?.running ? (
+          <>
+            <p data-testid="sandbox-endpoint">
+              Running at <code>{sandbox.endpoint}</code> with the <strong>{sandbox.seed}</strong> seed: {sandbox.pipelineCount} pipelines.
+            </p>
+            <table className="table" data-testid="sandbox-accounts">
+              <caption className="sr-only">Sandbox accounts</caption>
+              <thead>
+                <tr>
+                  <th>Profile</th>
+                  <th>Account</th>
+                  <th>Regions</th>
+                </tr>
+              </thead>
+              <tbody>
+                {sandbox.accounts.map((a) => (
+                  <tr key={a.id}>
+                    <td>
+                      {a.name} <span className="badge">Sandbox</span>
+                    </td>
+                    <td>
+                      <code>{a.id}</code>
+                    </td>
+                    <td>{sandbox.regions.join(', ')}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <div className="row">
+              <button type="button" className="button" data-testid="sandbox-reseed" disabled={reseed?.status === 'running'} onClick={() => void reseedSandbox('demo')}>
+                Reset to demo data
+              </button>
+              {reseed && (
+                <span data-testid="reseed-status" aria-live="polite">
+                  {reseed.status === 'running' ? (
+                    <>
+                      <progress value={reseed.done} max={reseed.total ?? undefined} /> {reseed.message}{' '}
+                      <button type="button" className="link" onClick={() => void cancelJob(reseed.jobId)}>
+                        Cancel
+                      </button>
+                    </>
+                  ) : (
+                    `Last reset: ${reseed.status}`
+                  )}
+                </span>
+              )}
+            </div>
+          </>
+        ) : (
+          <p data-testid="sandbox-off">The sandbox is not running.</p>
+        )}
+      </section>
+
+      <section className="card" aria-labelledby="prefs-h">
+        <h2 id="prefs-h">Preferences</h2>
+        <label className="field">
+          <span>Theme</span>
+          <select data-testid="theme-select" value={settings.theme} onChange={(e) => void updateSettings({ theme: e.target.value as 'system' | 'light' | 'dark' })}>
+            <option value="system">Follow the system</option>
+            <option value="light">Light</option>
+            <option value="dark">Dark</option>
+          </select>
+        </label>
+        <label className="field">
+          <span>Calls at once per account and region</span>
+          <input
+            type="number"
+            min={1}
+            max={64}
+            data-testid="per-target-concurrency"
+            defaultValue={settings.fanout.perTargetConcurrency}
+            onBlur={(e) => {
+              const n = Number(e.target.value);
+              if (Number.isInteger(n) && n >= 1 && n <= 64 && n !== settings.fanout.perTargetConcurrency) void updateSettings({ fanout: { perTargetConcurrency: n } });
+            }}
+          />
+        </label>
+      </section>
+    </div>
+  );
+}
