@@ -1,0 +1,59 @@
+// The app shell as a user meets it: every section by mouse and keyboard,
+// a setting changed and still there after a reload.
+import { test, expect } from './support/fixtures';
+import { SECTION_IDS } from './support/shell-page';
+
+test('every section opens by mouse, with an empty state that says what it will do', async ({ shell, page }) => {
+  for (const id of SECTION_IDS) {
+    await shell.clickSection(id);
+    if (id !== 'accounts') await expect(page.getByTestId(`empty-${id}`)).toBeVisible();
+  }
+  await expect(shell.statusBar).toContainText('Browser mode');
+  await expect(shell.statusBar).toContainText('Sandbox: local');
+  await expect(page.getByTestId('status-version')).toContainText('Pipewright 0.1.0');
+});
+
+test('sections are reachable by keyboard: Alt+digit and arrow keys', async ({ shell, page }) => {
+  await page.keyboard.press('Alt+4');
+  await shell.expectSection('artifacts');
+  await expect(shell.navItem('artifacts')).toBeFocused();
+  await page.keyboard.press('ArrowDown');
+  await shell.expectSection('releases');
+  await page.keyboard.press('ArrowDown');
+  await shell.expectSection('accounts');
+  await page.keyboard.press('ArrowDown');
+  await shell.expectSection('explorer');
+  await page.keyboard.press('End');
+  await shell.expectSection('accounts');
+  await page.keyboard.press('Alt+2');
+  await shell.expectSection('designer');
+});
+
+test('a changed setting is kept across a reload, and the theme follows it', async ({ shell, page }) => {
+  await shell.clickSection('accounts');
+  await shell.themeSelect.selectOption('dark');
+  await expect(page.getByTestId('toast-info')).toContainText('Settings saved');
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await shell.reload();
+  await shell.expectSection('accounts'); // the last section is remembered too
+  await expect(shell.themeSelect).toHaveValue('dark');
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await shell.themeSelect.selectOption('system');
+  await expect(page.locator('html')).not.toHaveAttribute('data-theme', /.+/);
+});
+
+test('the sandbox accounts are listed and a reset runs as a job with progress', async ({ shell, page }) => {
+  await shell.clickSection('accounts');
+  const accounts = page.getByTestId('sandbox-accounts');
+  for (const name of ['sandbox-dev', 'sandbox-staging', 'sandbox-prod']) await expect(accounts).toContainText(name);
+  await page.getByTestId('sandbox-reseed').click();
+  await expect(page.getByTestId('reseed-status')).toContainText('Last reset: succeeded');
+});
+
+test('screenshot for the README', async ({ shell, page }) => {
+  await shell.clickSection('accounts');
+  await shell.themeSelect.selectOption('light');
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
+  await page.screenshot({ path: 'docs/images/pipewright-browser-mode.png' });
+  await shell.themeSelect.selectOption('system');
+});

@@ -1,0 +1,23 @@
+// Playwright fixtures: one app server per worker, and a page already signed in
+// with the per-launch token.
+import { test as base, expect } from '@playwright/test';
+import { startAppServer, type AppServer } from './app-server';
+import { ShellPage } from './shell-page';
+
+export const test = base.extend<{ shell: ShellPage }, { app: AppServer }>({
+  app: [
+    async ({}, use) => {
+      const app = await startAppServer();
+      await use(app);
+      await app.stop();
+    },
+    { scope: 'worker' },
+  ],
+  shell: async ({ page, app }, use) => {
+    const shell = new ShellPage(page);
+    await shell.open(app.url);
+    await use(shell);
+  },
+});
+
+export { expect };

@@ -1,0 +1,164 @@
+// The browser-mode server over real HTTP and WebSocket: token, Host and Origin
+// checks, loopback-only binding, and malformed payloads.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { networkInterfaces, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect as netConnect } from 'node:net';
+import WebSocket from 'ws';
+import { startBrowserServer, type BrowserServer } from '../../src/main/rpc/browser-server';
+import { createCore, type Core } from '../../src/main/app-core';
+
+let server: BrowserServer;
+let core: Core;
+let home: string;
+let staticDir: string;
+
+beforeAll(async () => {
+  home = mkdtempSync(join(tmpdir(), 'pw-bs-'));
+  staticDir = mkdtempSync(join(tmpdir(), 'pw-static-'));
+  writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>Pipewright</title>');
+  core = await createCore({ home, mode: 'browser', version: '0.0.0-test', sandbox: 'off' });
+  server = await startBrowserServer({ dispatch: core.dispatch, hub: core.hub, staticDir });
+});
+afterAll(async () => {
+  await server.close();
+  await core.close();
+  rmSync(home, { recursive: true, force: true });
+  rmSync(staticDir, { recursive: true, force: true });
+});
+
+function get(path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: server.port, path, headers: { host: `127.0.0.1:${server.port}`, ...headers } }, (res) => {
+      let body = '';
+      res.on('data', (c) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+const cookie = () => `pipewright_token=${server.token}`;
+const origin = () => `http://127.0.0.1:${server.port}`;
+
+function openSocket(headers: Record<string, string>): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/rpc`, { headers });
+    ws.once('open', () => resolve(ws));
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+    ws.once('error', reject);
+  });
+}
+
+function call(ws: WebSocket, payload: string | object): Promise<Record<string, unknown>> {
+  return new Promise((resolve) => {
+    const onMessage = (data: WebSocket.RawData) => {
+      const msg = JSON.parse(data.toString());
+      if ('id' in msg) {
+        ws.off('message', onMessage);
+        resolve(msg);
+      }
+    };
+    ws.on('message', onMessage);
+    ws.send(typeof payload === 'string' ? payload : JSON.stringify(payload));
+  });
+}
+
+describe('browser-mode server', () => {
+  it('binds to 127.0.0.1 only', async () => {
+    const others = Object.values(networkInterfaces())
+      .flat()
+      .filter((i) => i && i.family === 'IPv4' && !i.internal)
+      .map((i) => i!.address);
+    for (const address of others) {
+      await expect(
+        new Promise((resolve, reject) => {
+          const s = netConnect({ host: address, port: server.port }, () => resolve(s.end()));
+          s.on('error', reject);
+        }),
+      ).rejects.toThrow(/ECONNREFUSED/);
+    }
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=/);
+  });
+
+  it('answers 401 without a token and with a wrong one', async () => {
+    expect((await get('/')).status).toBe(401);
+    expect((await get('/?token=wrong')).status).toBe(401);
+    expect((await get('/', { cookie: 'pipewright_token=wrong' })).status).toBe(401);
+  });
+
+  it('trades the URL token for an HttpOnly SameSite cookie, then serves the app with a strict CSP', async () => {
+    const first = await get(`/?token=${server.token}`);
+    expect(first.status).toBe(302);
+    expect(String(first.headers['set-cookie'])).toMatch(/HttpOnly; SameSite=Strict/);
+    const page = await get('/', { cookie: cookie() });
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('Pipewright');
+    expect(String(page.headers['content-security-policy'])).toContain("default-src 'self'");
+    expect(String(page.headers['content-security-policy'])).not.toContain('unsafe-eval');
+  });
+
+  it('rejects a wrong Host header (DNS rebinding), even with the token', async () => {
+    const r = await get('/', { cookie: cookie(), host: `evil.example:${server.port}` });
+    expect(r.status).toBe(421);
+    await expect(openSocket({ cookie: cookie(), origin: origin(), host: `evil.example:${server.port}` })).rejects.toThrow(/421/);
+  });
+
+  it('rejects a foreign Origin, and a socket with no Origin', async () => {
+    expect((await get('/', { cookie: cookie(), origin: 'https://evil.example' })).status).toBe(403);
+    await expect(openSocket({ cookie: cookie(), origin: 'https://evil.example' })).rejects.toThrow(/403/);
+    await expect(openSocket({ cookie: cookie() })).rejects.toThrow(/403/);
+    await expect(openSocket({ origin: origin() })).rejects.toThrow(/401/);
+  });
+
+  it('does not serve files outside the renderer directory', async () => {
+    const r = await get('/../../../etc/passwd.txt', { cookie: cookie() });
+    expect(r.body).not.toContain('root:');
+  });
+
+  it('answers malformed payloads with structured errors and keeps serving', async () => {
+    const ws = await openSocket({ cookie: cookie(), origin: origin() });
+    const bad = [
+      'not json',
+      '{"id": "x", "method": "app.info"}',
+      JSON.stringify({ id: 1, method: 'no.such', input: {} }),
+      JSON.stringify({ id: 2, method: 'settings.update', input: { theme: 7 } }),
+      JSON.stringify({ id: 3, method: 'settings.update', input: { theme: 'dark', extra: 1 } }),
+      JSON.stringify({ id: 4, method: 'app.info', input: { pad: 'x'.repeat(1_100_000) } }),
+    ];
+    const codes: string[] = [];
+    for (const p of bad) {
+      const r = await call(ws, p);
+      expect(r.ok).toBe(false);
+      codes.push((r.error as { code: string }).code);
+    }
+    expect(codes).toEqual(['BAD_REQUEST', 'BAD_REQUEST', 'UNKNOWN_METHOD', 'INVALID_INPUT', 'INVALID_INPUT', 'PAYLOAD_TOO_LARGE']);
+    const ok = await call(ws, { id: 9, method: 'app.info', input: {} });
+    expect(ok).toMatchObject({ id: 9, ok: true, result: { name: 'Pipewright', mode: 'browser' } });
+    ws.close();
+  });
+
+  it('delivers events only after app.ready, and cleans up a departed client', async () => {
+    const ws = await openSocket({ cookie: cookie(), origin: origin() });
+    const events: unknown[] = [];
+    ws.on('message', (d) => {
+      const m = JSON.parse(d.toString());
+      if ('event' in m) events.push(m);
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    const before = core.hub.clientCount;
+    core.hub.emit('app.notice', { level: 'info', message: 'hello' });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(events).toEqual([]);
+    const ready = await call(ws, { id: 1, method: 'app.ready', input: {} });
+    expect(ready).toMatchObject({ ok: true, result: { flushed: 1 } });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(events).toEqual([{ event: 'app.notice', payload: { level: 'info', message: 'hello' } }]);
+    ws.close();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(core.hub.clientCount).toBe(before - 1);
+  });
+});
