@@ -6,6 +6,7 @@ import { ShellPage } from './shell-page';
 
 export const test = base.extend<{ shell: ShellPage }, { app: AppServer }>({
   app: [
+    // eslint-disable-next-line no-empty-pattern -- Playwright fixtures must destructure their dependencies
     async ({}, use) => {
       const app = await startAppServer();
       await use(app);
