@@ -88,6 +88,14 @@ export async function verifySignature(req: IncomingMessage, body: Buffer, princi
   if (principal.sessionToken && req.headers['x-amz-security-token'] !== principal.sessionToken)
     throw authError(service, 'unknown-key');
 
+  // A declared payload hash must be the body's: otherwise a signed header would vouch for any body.
+  const declaredHash = req.headers['x-amz-content-sha256'];
+  if (typeof declaredHash === 'string' && /^[0-9a-f]{64}$/.test(declaredHash) && createHash('sha256').update(body).digest('hex') !== declaredHash) {
+    throw service === 's3'
+      ? new SandboxError('XAmzContentSHA256Mismatch', "The provided 'x-amz-content-sha256' header does not match what was computed.", 400)
+      : authError(service, 'bad', 'The payload hash does not match the body.');
+  }
+
   const signed = signedHeaderList.split(';');
   const headers: Record<string, string> = {};
   for (const name of signed) {
