@@ -65,6 +65,7 @@ export class Sandbox {
   private snapshots?: SnapshotStore;
   private readonly log: (line: string) => void;
   private changeListeners: Array<() => void> = [];
+  private stopListeners: Array<() => void> = [];
 
   private constructor(private opts: SandboxOptions) {
     this.config = parseSandboxConfig(opts.config);
@@ -117,7 +118,12 @@ export class Sandbox {
     });
   }
 
+  onStop(listener: () => void): void {
+    this.stopListeners.push(listener);
+  }
+
   async stop(): Promise<void> {
+    for (const l of this.stopListeners.splice(0)) l();
     await this.executor.shutdown();
     await this.snapshots?.flush();
     await new Promise<void>((resolve) => {

@@ -48,7 +48,8 @@ export function buildProgram(): Command {
     .addOption(new Option('--seed <name>', 'initial data').choices(['demo', 'empty']).default('demo'))
     .option('--data <dir>', 'keep state in this directory across restarts')
     .addOption(new Option('--admin-token <token>', 'fixed admin token for the control API').hideHelp())
-    .action(async (o: { port?: number; seed: 'demo' | 'empty'; data?: string; adminToken?: string }) => {
+    .addOption(new Option('--time-scale <x>', 'scale simulated action durations (0.01: a 3 s action takes 30 ms)').argParser(Number))
+    .action(async (o: { port?: number; seed: 'demo' | 'empty'; data?: string; adminToken?: string; timeScale?: number }) => {
       const sb = await runSandboxCommand(o);
       untilSignal(() => sb.stop());
     });

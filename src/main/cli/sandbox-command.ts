@@ -1,6 +1,10 @@
 // `pipewright sandbox`: runs the local AWS sandbox alone and prints a ready-to-paste
 // ~/.aws/config snippet (keys included: they are sandbox-only) so any AWS tool can use it.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Sandbox } from '../../sandbox/sandbox';
+import { writeAwsDataPath } from './aws-data-path';
 import type { SeedName } from '../../sandbox/seed';
 import type { SandboxConfig } from '../../sandbox/config';
 
@@ -33,13 +37,27 @@ export function awsConfigSnippet(endpoint: string, config: SandboxConfig): strin
   return lines.join('\n');
 }
 
-export async function runSandboxCommand(opts: { port?: number; seed: SeedName; data?: string; adminToken?: string }): Promise<Sandbox> {
-  const sb = await Sandbox.start({ port: opts.port, seed: opts.seed, dataDir: opts.data, adminToken: opts.adminToken, log: (l) => console.error(l) });
+export async function runSandboxCommand(opts: { port?: number; seed: SeedName; data?: string; adminToken?: string; timeScale?: number }): Promise<Sandbox> {
+  if (opts.timeScale !== undefined && !(opts.timeScale >= 0 && opts.timeScale <= 100)) throw new Error('--time-scale takes a number from 0 to 100');
+  const sb = await Sandbox.start({
+    port: opts.port,
+    seed: opts.seed,
+    dataDir: opts.data,
+    adminToken: opts.adminToken,
+    config: opts.timeScale === undefined ? undefined : { timeScale: opts.timeScale },
+    log: (l) => console.error(l),
+  });
   const out = process.stdout;
   out.write(`Pipewright sandbox listening on ${sb.endpoint} (seed: ${sb.seedName}${opts.data ? `, data: ${opts.data}` : ', in memory'})\n`);
   out.write(`Control API: ${sb.endpoint}/_sandbox/  (header "Authorization: Bearer ${sb.adminToken}")\n\n`);
   out.write('# Paste into ~/.aws/config, or save to a file and set AWS_CONFIG_FILE to it:\n\n');
   out.write(awsConfigSnippet(sb.endpoint, sb.config));
+  // Older CLIs need the endpoint another way; keep the files with --data, else in a temp dir removed on exit.
+  const dataRoot = opts.data ?? mkdtempSync(join(tmpdir(), 'pipewright-sandbox-'));
+  const dataPath = writeAwsDataPath(join(dataRoot, 'aws-data'), sb.endpoint);
+  if (!opts.data) sb.onStop(() => rmSync(dataRoot, { recursive: true, force: true }));
+  out.write('\n# AWS CLI before 2.13 (Debian 12 ships 2.9) ignores endpoint_url; point it at the sandbox with:\n');
+  out.write(`export AWS_DATA_PATH=${dataPath}\n`);
   out.write('\n# Try: aws --profile sandbox-dev codepipeline list-pipelines\n');
   return sb;
 }

@@ -1,0 +1,116 @@
+// An independent client: Debian's AWS CLI (/usr/bin/aws) against `pipewright
+// sandbox`, configured only by the config snippet the command prints.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { startCli, type RunningCli } from '../helpers/cli';
+
+const run = promisify(execFile);
+const AWS = '/usr/bin/aws';
+let cli: RunningCli;
+let dir: string;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  if (!existsSync(AWS)) throw new Error('Debian\'s AWS CLI is missing: apt-get install awscli (.ci/run installs it).');
+  dir = mkdtempSync(join(tmpdir(), 'pw-awscli-'));
+  cli = startCli(['sandbox', '--seed', 'empty', '--time-scale', '0.005']);
+  await cli.waitFor(/Try: aws/);
+  const snippet = cli.output().slice(cli.output().indexOf('[profile'), cli.output().indexOf('# Try:'));
+  writeFileSync(join(dir, 'config'), snippet);
+  env = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: dir,
+    AWS_CONFIG_FILE: join(dir, 'config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'),
+    AWS_PAGER: '',
+    AWS_RETRY_MODE: 'standard',
+    // Debian's CLI is 2.9, which predates endpoint_url in config files: use the printed data path.
+    AWS_DATA_PATH: /export AWS_DATA_PATH=(\S+)/.exec(cli.output())![1],
+  };
+});
+afterAll(async () => {
+  await cli?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+async function aws(profile: string, ...args: string[]): Promise<any> {
+  const { stdout } = await run(AWS, ['--profile', profile, '--output', 'json', ...args], { env, timeout: 60_000 });
+  const text = stdout.trim();
+  return text.startsWith('{') || text.startsWith('[') ? JSON.parse(text) : text;
+}
+
+describe('AWS CLI v2 against the sandbox', () => {
+  it('prints a config snippet with the three accounts and a role-chained profile', () => {
+    const out = cli.output();
+    for (const p of ['[profile sandbox-dev]', '[profile sandbox-staging]', '[profile sandbox-prod]', '[profile sandbox-prod-admin]']) expect(out).toContain(p);
+    expect(out).toMatch(/endpoint_url = http:\/\/127\.0\.0\.1:\d+/);
+    expect(out).toContain('source_profile = sandbox-dev');
+    expect(out).toMatch(/export AWS_DATA_PATH=\S+aws-data/);
+  });
+
+  it('sts: get-caller-identity, assume-role, and the role-chained profile', async () => {
+    expect((await aws('sandbox-staging', 'sts', 'get-caller-identity')).Account).toBe('222222222222');
+    const assumed = await aws('sandbox-dev', 'sts', 'assume-role', '--role-arn', 'arn:aws:iam::333333333333:role/PipewrightAdmin', '--role-session-name', 'cli');
+    expect(assumed.Credentials.AccessKeyId).toMatch(/^ASIA/);
+    expect((await aws('sandbox-prod-admin', 'sts', 'get-caller-identity')).Arn).toMatch(/^arn:aws:sts::333333333333:assumed-role\/PipewrightAdmin\//);
+  });
+
+  it('codepipeline: create from --cli-input-json, list, start, approve, and watch it succeed', async () => {
+    await aws('sandbox-dev', 's3api', 'create-bucket', '--bucket', 'cli-artifacts');
+    const input = {
+      pipeline: {
+        name: 'cli-pipeline',
+        roleArn: 'arn:aws:iam::111111111111:role/pipeline',
+        artifactStore: { type: 'S3', location: 'cli-artifacts' },
+        stages: [
+          { name: 'Source', actions: [{ name: 'Source', actionTypeId: { category: 'Source', owner: 'AWS', provider: 'CodeCommit', version: '1' }, configuration: { RepositoryName: 'r', BranchName: 'main' }, outputArtifacts: [{ name: 'Src' }] }] },
+          { name: 'Build', actions: [{ name: 'Build', actionTypeId: { category: 'Build', owner: 'AWS', provider: 'CodeBuild', version: '1' }, configuration: { ProjectName: 'p' }, inputArtifacts: [{ name: 'Src' }], outputArtifacts: [{ name: 'Out' }] }] },
+          { name: 'Approve', actions: [{ name: 'Gate', actionTypeId: { category: 'Approval', owner: 'AWS', provider: 'Manual', version: '1' } }] },
+        ],
+      },
+    };
+    writeFileSync(join(dir, 'pipeline.json'), JSON.stringify(input));
+    const created = await aws('sandbox-dev', 'codepipeline', 'create-pipeline', '--cli-input-json', `file://${join(dir, 'pipeline.json')}`);
+    expect(created.pipeline.version).toBe(1);
+    expect((await aws('sandbox-dev', 'codepipeline', 'list-pipelines')).pipelines.map((p: { name: string }) => p.name)).toContain('cli-pipeline');
+    const { pipelineExecutionId } = await aws('sandbox-dev', 'codepipeline', 'start-pipeline-execution', '--name', 'cli-pipeline');
+    // Creating the pipeline started an execution too (as the service does); approve whatever waits
+    // at the gate until ours is through.
+    let status = '';
+    let approvals = 0;
+    for (let i = 0; i < 40 && status !== 'Succeeded'; i++) {
+      const state = await aws('sandbox-dev', 'codepipeline', 'get-pipeline-state', '--name', 'cli-pipeline');
+      const token = state.stageStates[2].actionStates[0].latestExecution?.token;
+      if (token) {
+        await aws('sandbox-dev', 'codepipeline', 'put-approval-result', '--pipeline-name', 'cli-pipeline', '--stage-name', 'Approve', '--action-name', 'Gate', '--token', token, '--result', 'summary=ok,status=Approved');
+        approvals++;
+      }
+      status = (await aws('sandbox-dev', 'codepipeline', 'get-pipeline-execution', '--pipeline-name', 'cli-pipeline', '--pipeline-execution-id', pipelineExecutionId)).pipelineExecution.status;
+    }
+    expect(status).toBe('Succeeded');
+    expect(approvals).toBeGreaterThanOrEqual(1);
+    const state = await aws('sandbox-dev', 'codepipeline', 'get-pipeline-state', '--name', 'cli-pipeline');
+    expect(state.stageStates.map((s: { latestExecution?: { status: string } }) => s.latestExecution?.status)).toEqual(['Succeeded', 'Succeeded', 'Succeeded']);
+  }, 120_000);
+
+  it('s3: list-object-versions, ls, and rm --recursive', { timeout: 60_000 }, async () => {
+    await aws('sandbox-dev', 's3api', 'put-bucket-versioning', '--bucket', 'cli-artifacts', '--versioning-configuration', 'Status=Enabled');
+    writeFileSync(join(dir, 'f.txt'), 'hello');
+    for (const key of ['extra/a.txt', 'extra/b.txt', 'extra/a.txt']) await aws('sandbox-dev', 's3api', 'put-object', '--bucket', 'cli-artifacts', '--key', key, '--body', join(dir, 'f.txt'));
+    const versions = await aws('sandbox-dev', 's3api', 'list-object-versions', '--bucket', 'cli-artifacts', '--prefix', 'extra/');
+    expect(versions.Versions).toHaveLength(3);
+    const ls = await aws('sandbox-dev', 's3', 'ls', 's3://cli-artifacts/', '--recursive');
+    expect(String(ls)).toContain('extra/a.txt');
+    expect(String(ls)).toMatch(/cli-pipeline\/Out\/[A-Za-z0-9]{7}/);
+    await aws('sandbox-dev', 's3', 'rm', 's3://cli-artifacts/', '--recursive');
+    // `s3 ls` prints nothing and exits 1 when nothing is left.
+    const after = await aws('sandbox-dev', 's3', 'ls', 's3://cli-artifacts/', '--recursive').catch((e: { stdout?: string }) => e.stdout ?? '');
+    expect(String(after).trim()).toBe('');
+    const markers = await aws('sandbox-dev', 's3api', 'list-object-versions', '--bucket', 'cli-artifacts', '--prefix', 'extra/');
+    expect(markers.DeleteMarkers).toHaveLength(2);
+  });
+});

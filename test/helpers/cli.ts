@@ -1,0 +1,48 @@
+// Runs the built `pipewright` CLI as a user would; `npm test` builds it first.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+export function assertBuilt(): void {
+  if (!existsSync('out/main/cli.js')) throw new Error('The CLI is not built: run "npm run build" (npm test does) before these tests.');
+}
+
+export interface RunningCli {
+  child: ChildProcess;
+  output: () => string;
+  waitFor(re: RegExp, timeoutMs?: number): Promise<RegExpExecArray>;
+  stop(): Promise<void>;
+}
+
+export function startCli(args: string[], env: Record<string, string> = {}): RunningCli {
+  assertBuilt();
+  const child = spawn(process.execPath, ['bin/pipewright.js', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout?.on('data', (d) => (out += d));
+  child.stderr?.on('data', (d) => (out += d));
+  return {
+    child,
+    output: () => out,
+    waitFor(re, timeoutMs = 20_000) {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`timed out waiting for ${re} in:\n${out}`)), timeoutMs);
+        const check = () => {
+          const m = re.exec(out);
+          if (m) {
+            clearTimeout(timer);
+            child.stdout?.off('data', check);
+            resolve(m);
+          }
+        };
+        child.stdout?.on('data', check);
+        child.once('exit', (code) => reject(new Error(`exited with ${code}:\n${out}`)));
+        check();
+      });
+    },
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const done = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await done;
+    },
+  };
+}
