@@ -22,7 +22,7 @@ import {
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { vi } from 'vitest';
 import { startSandbox } from '../helpers/sandbox';
-import { ROLE, simplePipeline, waitForExecution } from '../helpers/pipelines';
+import { simplePipeline, waitForExecution } from '../helpers/pipelines';
 
 let env: Awaited<ReturnType<typeof startSandbox>>;
 let cp: CodePipelineClient;
@@ -88,7 +88,7 @@ describe('stages and runOrder', () => {
 });
 
 describe('execution modes', () => {
-  function slowBuild(name: string, mode?: string): PipelineDeclaration {
+  function slowBuild(name: string, mode?: 'QUEUED' | 'PARALLEL'): PipelineDeclaration {
     const p = simplePipeline(name, BUCKET, mode ? { pipelineType: 'V2', executionMode: mode } : {});
     p.stages![1].actions![0].outputArtifacts = [];
     env.sb.config.durations.byAction[`${name}/Build/Build`] = 10_000; // 200 ms
