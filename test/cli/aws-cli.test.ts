@@ -37,6 +37,7 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- CLI JSON output, asserted field by field
 async function aws(profile: string, ...args: string[]): Promise<any> {
   const { stdout } = await run(AWS, ['--profile', profile, '--output', 'json', ...args], { env, timeout: 60_000 });
   const text = stdout.trim();
