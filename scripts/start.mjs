@@ -2,6 +2,7 @@
 // (Electron 42+ fetches it at first launch); otherwise the same app in browser
 // mode, with a one-line reason.
 import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -10,7 +11,9 @@ const args = process.argv.slice(2);
 function electronBinary() {
   // Resolving 'electron' downloads the binary on first use; a child keeps a hang or failure contained.
   const r = spawnSync(process.execPath, ['-e', "process.stdout.write(require('electron'))"], { cwd: root, encoding: 'utf8', timeout: 180_000 });
-  if (r.status === 0 && r.stdout.trim()) return { path: r.stdout.trim() };
+  const path = r.status === 0 ? r.stdout.trim() : '';
+  if (path && existsSync(path)) return { path };
+  if (path) return { error: `not found at ${path}` };
   const detail = `${r.stderr ?? ''}${r.error?.message ?? ''}`.split('\n').find((l) => /Error|ENOTFOUND|EAI_AGAIN|failed/i.test(l)) ?? 'not installed';
   return { error: detail.trim().slice(0, 160) };
 }

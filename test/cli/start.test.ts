@@ -1,0 +1,44 @@
+// `npm start` without an Electron binary: browser mode, a one-line reason, the URL.
+import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { assertBuilt } from '../helpers/cli';
+
+const dirs: string[] = [];
+afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+describe('npm start fallback', () => {
+  it('starts browser mode with the reason and the URL when Electron is missing', async () => {
+    assertBuilt();
+    const home = mkdtempSync(join(tmpdir(), 'pw-start-'));
+    dirs.push(home);
+    const child = spawn(process.execPath, ['scripts/start.mjs', '--no-open'], {
+      // Points electron's resolver at an empty place: no binary, and no download attempt.
+      env: { ...process.env, HOME: home, PIPEWRIGHT_HOME: join(home, 'pw'), AWS_CONFIG_FILE: join(home, 'none'), ELECTRON_OVERRIDE_DIST_PATH: join(home, 'no-electron') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const t = setTimeout(() => reject(new Error(`no URL printed:\n${out}`)), 30_000);
+        child.stdout.on('data', () => {
+          if (/Open: http:\/\/127\.0\.0\.1:\d+\/\?token=/.test(out)) {
+            clearTimeout(t);
+            resolve();
+          }
+        });
+      });
+      expect(out).toMatch(/^Starting in browser mode: the Electron binary is not available \(not found at .+\)\.$/m);
+      expect(out).toMatch(/with the local sandbox/); // no AWS profiles in this home
+      const url = /Open: (\S+)/.exec(out)![1];
+      const res = await fetch(url, { redirect: 'manual' });
+      expect(res.status).toBe(302);
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+});
