@@ -1,0 +1,78 @@
+// @vitest-environment jsdom
+// The shell against a fake transport: loading, keyboard navigation, and error toasts.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { createApiClient, type ApiTransport } from '../../../shared/api/client';
+import type { Envelope } from '../../../shared/api/envelope';
+import { Settings } from '../../../shared/api/settings';
+import { setApi } from '../api/current';
+import { resetStore } from '../store/store';
+import { App } from './App';
+
+function fakeTransport(overrides: Record<string, (input: unknown) => Envelope> = {}) {
+  const listeners = new Set<(e: string, p: unknown) => void>();
+  const calls: Array<[string, unknown]> = [];
+  const view = { settings: Settings.parse({}), warning: null };
+  const handlers: Record<string, (input: unknown) => Envelope> = {
+    'app.info': () => ({ ok: true, result: { name: 'Pipewright', version: '9.9.9', mode: 'browser', platform: 'linux' } }),
+    'app.ready': () => ({ ok: true, result: { flushed: 0 } }),
+    'settings.get': () => ({ ok: true, result: view }),
+    'settings.update': () => ({ ok: true, result: view }),
+    'sandbox.status': () => ({ ok: true, result: { running: false, endpoint: null, seed: null, accounts: [], regions: [], pipelineCount: 0 } }),
+    'jobs.list': () => ({ ok: true, result: { jobs: [] } }),
+    ...overrides,
+  };
+  const transport: ApiTransport = {
+    mode: 'browser',
+    async call(method, input) {
+      calls.push([method, input]);
+      return handlers[method]?.(input) ?? { ok: false, error: { code: 'UNKNOWN_METHOD', message: method } };
+    },
+    subscribe(l) {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+  };
+  return { transport, calls, emit: (e: string, p: unknown) => listeners.forEach((l) => l(e, p)) };
+}
+
+beforeEach(() => {
+  resetStore();
+  history.replaceState(null, '', '#/');
+});
+afterEach(cleanup);
+
+describe('App shell', () => {
+  it('loads, says it is ready, and shows the version', async () => {
+    const f = fakeTransport();
+    setApi(createApiClient(f.transport));
+    render(<App />);
+    await screen.findByTestId('app-ready');
+    expect(screen.getByTestId('status-version').textContent).toBe('Pipewright 9.9.9');
+    expect(f.calls.map(([m]) => m)).toContain('app.ready');
+    expect(screen.getByTestId('empty-explorer').textContent).toMatch(/connect an account or start the sandbox/);
+  });
+
+  it('switches sections with Alt+digit and remembers the choice', async () => {
+    const f = fakeTransport();
+    setApi(createApiClient(f.transport));
+    render(<App />);
+    await screen.findByTestId('app-ready');
+    fireEvent.keyDown(window, { key: '5', altKey: true });
+    await screen.findByTestId('section-releases');
+    expect(location.hash).toBe('#/releases');
+    await waitFor(() => expect(f.calls).toContainEqual(['settings.update', { ui: { lastSection: 'releases' } }]));
+  });
+
+  it('turns a failed call into an error toast, and a notice event into a toast', async () => {
+    const f = fakeTransport({ 'settings.update': () => ({ ok: false, error: { code: 'INTERNAL', message: 'Disk is full' } }) });
+    setApi(createApiClient(f.transport));
+    render(<App />);
+    await screen.findByTestId('app-ready');
+    fireEvent.click(screen.getByTestId('nav-accounts'));
+    fireEvent.change(await screen.findByTestId('theme-select'), { target: { value: 'dark' } });
+    expect((await screen.findByTestId('toast-error')).textContent).toMatch(/Disk is full/);
+    act(() => f.emit('app.notice', { level: 'warning', message: 'Settings file was corrupt' }));
+    expect((await screen.findByTestId('toast-warning')).textContent).toMatch(/corrupt/);
+  });
+});
