@@ -7,7 +7,10 @@ import { EventHub } from './rpc/event-hub';
 import { JobManager } from './jobs/job-manager';
 import { SettingsService } from './services/settings-service';
 import { SandboxService } from './services/sandbox-service';
-import { listProfileNames } from './aws/shared-config';
+import { AccountsService } from './services/accounts-service';
+import { PipelinesService } from './services/pipelines-service';
+import { ssoDeviceLogin } from './aws/sso-login';
+import { isAllowedExternalUrl } from '../shared/api/external-links';
 
 export interface CoreOptions {
   home: string;
@@ -17,6 +20,8 @@ export interface CoreOptions {
   sandbox: 'on' | 'auto' | 'off';
   sandboxTimeScale?: number;
   log?: (line: string) => void;
+  /** Opens an allowlisted https URL in the OS browser (SSO device login). */
+  openExternal?: (url: string) => void;
 }
 
 export interface Core {
@@ -25,6 +30,8 @@ export interface Core {
   jobs: JobManager;
   settings: SettingsService;
   sandbox: SandboxService;
+  accounts: AccountsService;
+  pipelines: PipelinesService;
   close(): Promise<void>;
 }
 
@@ -36,13 +43,20 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const initial = await settings.load();
   if (initial.warning) log(initial.warning);
   const sandbox = new SandboxService({ timeScale: opts.sandboxTimeScale, log });
+  const accounts = new AccountsService(hub, () => settings.settings, sandbox);
+  const pipelines = new PipelinesService(accounts);
+  await accounts.reload();
 
-  const wantSandbox =
-    opts.sandbox === 'on' || (opts.sandbox === 'auto' && initial.settings.sandbox.enabled && (await listProfileNames()).length === 0);
+  const wantSandbox = opts.sandbox === 'on' || (opts.sandbox === 'auto' && initial.settings.sandbox.enabled && accounts.profiles().length === 0);
   if (wantSandbox) await sandbox.start('demo');
 
   settings.onChange((view) => hub.emit('settings.changed', view));
-  sandbox.onChange((status) => hub.emit('sandbox.changed', status));
+  sandbox.onChange((status) => {
+    // A restarted sandbox has a new port: drop clients and credentials made for the old one.
+    accounts.clients.clear();
+    accounts.broker.invalidate();
+    hub.emit('sandbox.changed', status);
+  });
 
   const handlers: Handlers = {
     'app.info': () => ({ name: 'Pipewright', version: opts.version, mode: opts.mode, platform: process.platform }),
@@ -73,6 +87,51 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       );
       return { jobId };
     },
+
+    'accounts.list': async ({ reload }) => {
+      if (reload) await accounts.reload();
+      return accounts.view();
+    },
+    'accounts.check': async ({ profiles, interactive }) => ({ profiles: await accounts.check(profiles, !!interactive) }),
+    'accounts.answerMfa': ({ promptId, code }) => ({ accepted: accounts.answerMfa(promptId, code) }),
+    'accounts.cancelMfa': ({ promptId }) => ({ cancelled: accounts.cancelMfa(promptId) }),
+    'accounts.ssoLogin': ({ profile }, ctx) => {
+      const p = accounts.profile(profile);
+      if (p.kind !== 'sso') throw new AppError('BAD_REQUEST', `Profile ${profile} does not use IAM Identity Center.`);
+      const jobId = jobs.start('accounts.ssoLogin', ctx.clientId, async (job) => {
+        job.progress(0, 2, 'Waiting for you to confirm the code in the browser');
+        const r = await ssoDeviceLogin(p, {
+          signal: job.signal,
+          onPrompt: (verificationUri, userCode) => {
+            hub.emit('accounts.ssoPrompt', { profile, verificationUri, userCode });
+            if (isAllowedExternalUrl(verificationUri)) opts.openExternal?.(verificationUri);
+          },
+        });
+        job.progress(1, 2, `Signed in until ${r.expiresAt}; checking the profile`);
+        accounts.broker.invalidate(profile);
+        await accounts.check([profile], false, job.signal);
+        job.progress(2, 2, 'Signed in');
+      });
+      return { jobId };
+    },
+
+    'pipelines.list': ({ targets }, ctx) => {
+      const pairs = pipelines.targets(targets);
+      const jobId = jobs.start('pipelines.list', ctx.clientId, async (job) => {
+        job.progress(0, pairs.length, `0 of ${pairs.length} targets`);
+        await pipelines.list(
+          pairs,
+          {
+            onRows: (target, rows) => hub.emit('pipelines.batch', { jobId: job.jobId, target, rows }),
+            onError: (target, error) => hub.emit('pipelines.targetError', { jobId: job.jobId, target, error }),
+            onTargetDone: (done, total) => job.progress(done, total, `${done} of ${total} targets`),
+          },
+          job.signal,
+        );
+      });
+      return { jobId, targets: pairs.length };
+    },
+    'pipelines.get': ({ profile, region, name }) => pipelines.get(profile, region, name),
   };
 
   return {
@@ -81,8 +140,11 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     jobs,
     settings,
     sandbox,
+    accounts,
+    pipelines,
     async close() {
       await jobs.shutdown();
+      accounts.close();
       await sandbox.stop();
     },
   };

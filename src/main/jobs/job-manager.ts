@@ -7,6 +7,7 @@ import type { JobInfo } from '../../shared/api/contract';
 import type { EventHub } from '../rpc/event-hub';
 
 export interface JobContext {
+  jobId: string;
   signal: AbortSignal;
   progress(done: number, total?: number | null, message?: string | null): void;
 }
@@ -40,6 +41,7 @@ export class JobManager {
       startedAt: new Date().toISOString(),
     };
     const ctx: JobContext = {
+      jobId,
       signal: controller.signal,
       progress: (done, total = info.total, message = null) => {
         if (info.status !== 'running') return;

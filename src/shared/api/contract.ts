@@ -4,9 +4,14 @@
 // method name is written here and nowhere else on the wire path.
 import { z } from 'zod';
 import { SettingsPatch, SettingsView } from './settings';
+import { AccountsView, MfaPrompt, ProfileView, SsoPrompt } from './accounts';
+import { PipelineDetails, PipelineRow, TargetError, TargetRef } from './pipelines';
 
 const method = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output });
 const NoInput = z.strictObject({});
+const ProfileName = z.string().min(1).max(128);
+const RegionCode = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'not a region code');
+const PipelineName = z.string().regex(/^[A-Za-z0-9.@\-_]{1,100}$/, 'not a pipeline name');
 
 export const JobId = z.string().regex(/^job-[a-z0-9-]{1,64}$/);
 export const JobStatus = z.enum(['running', 'succeeded', 'failed', 'cancelled']);
@@ -53,6 +58,25 @@ export const methods = {
   'sandbox.status': method(NoInput, SandboxStatus),
   /** Reset the embedded sandbox to a seed. Long work: returns a job id at once. */
   'sandbox.reseed': method(z.strictObject({ seed: z.enum(['demo', 'empty']) }), z.object({ jobId: JobId })),
+
+  /** Profiles from ~/.aws (and the sandbox), config-file problems, regions, and the workspace. */
+  'accounts.list': method(z.strictObject({ reload: z.boolean().optional() }), AccountsView),
+  /** Checks identities (STS GetCallerIdentity + alias). `interactive` allows MFA prompts. */
+  'accounts.check': method(
+    z.strictObject({ profiles: z.array(ProfileName).max(500).optional(), interactive: z.boolean().optional() }),
+    z.object({ profiles: z.array(ProfileView) }),
+  ),
+  'accounts.answerMfa': method(z.strictObject({ promptId: z.string().max(100), code: z.string().regex(/^\d{6}$/, 'an MFA code is 6 digits') }), z.object({ accepted: z.boolean() })),
+  'accounts.cancelMfa': method(z.strictObject({ promptId: z.string().max(100) }), z.object({ cancelled: z.boolean() })),
+  /** IAM Identity Center device login for an SSO profile. Long work: returns a job id. */
+  'accounts.ssoLogin': method(z.strictObject({ profile: ProfileName }), z.object({ jobId: JobId })),
+
+  /** Lists every pipeline of the workspace (or the given targets); rows stream as `pipelines.batch` events. */
+  'pipelines.list': method(
+    z.strictObject({ targets: z.array(z.strictObject({ profile: ProfileName, region: RegionCode })).max(2000).optional() }),
+    z.object({ jobId: JobId, targets: z.number().int() }),
+  ),
+  'pipelines.get': method(z.strictObject({ profile: ProfileName, region: RegionCode, name: PipelineName }), PipelineDetails),
 } as const;
 
 export const events = {
@@ -71,6 +95,13 @@ export const events = {
   }),
   'settings.changed': SettingsView,
   'sandbox.changed': SandboxStatus,
+  'accounts.changed': z.object({ profiles: z.array(ProfileView) }),
+  /** A profile needs an MFA code: answer with accounts.answerMfa. The code is never stored. */
+  'accounts.mfaPrompt': MfaPrompt,
+  /** Device login started: the user opens the URL and confirms the code. */
+  'accounts.ssoPrompt': SsoPrompt,
+  'pipelines.batch': z.object({ jobId: JobId, target: TargetRef, rows: z.array(PipelineRow) }),
+  'pipelines.targetError': z.object({ jobId: JobId, target: TargetRef, error: TargetError }),
   /** Something the user should see as a toast. */
   'app.notice': z.object({ level: z.enum(['info', 'warning', 'error']), message: z.string() }),
 } as const;

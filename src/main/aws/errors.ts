@@ -1,0 +1,54 @@
+// Classifies AWS failures per target so the UI can say what went wrong and
+// what to do: they are reported as data and never fail a whole operation.
+import { CODEPIPELINE_REGIONS } from '../../shared/aws/regions';
+
+export type AwsErrorKind =
+  | 'access-denied'
+  | 'region-disabled'
+  | 'throttled'
+  | 'network'
+  | 'expired-credentials'
+  | 'needs-mfa'
+  | 'needs-sso-login'
+  | 'not-found'
+  | 'cancelled'
+  | 'other';
+
+export interface ClassifiedError {
+  kind: AwsErrorKind;
+  code: string;
+  message: string;
+}
+
+/** Thrown when a profile needs an MFA code but the call may not prompt for one. */
+export class MfaRequiredError extends Error {
+  override name = 'MfaRequiredError';
+}
+
+const THROTTLE = new Set(['ThrottlingException', 'Throttling', 'TooManyRequestsException', 'SlowDown', 'RequestLimitExceeded', 'RequestThrottled', 'ProvisionedThroughputExceededException']);
+const DENIED = new Set(['AccessDeniedException', 'AccessDenied', 'UnauthorizedOperation', 'AuthorizationError', 'NotAuthorized']);
+const EXPIRED = new Set(['ExpiredToken', 'ExpiredTokenException', 'RequestExpired', 'TokenRefreshRequired']);
+const NETWORK = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EPIPE', 'EHOSTUNREACH', 'TimeoutError', 'RequestTimeout']);
+
+export function classifyAwsError(err: unknown, ctx: { region?: string } = {}): ClassifiedError {
+  const e = err as { name?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number }; cause?: unknown };
+  const code = e?.name && e.name !== 'Error' ? e.name : (e?.code ?? 'Error');
+  const message = (e?.message ?? String(err)).slice(0, 500);
+  const optIn = CODEPIPELINE_REGIONS.find((r) => r.code === ctx.region)?.optIn ?? false;
+  const causeCode = (e?.cause as { code?: string } | undefined)?.code;
+
+  if (code === 'AbortError' || e?.name === 'AbortError') return { kind: 'cancelled', code, message: 'Cancelled.' };
+  if (err instanceof MfaRequiredError || code === 'MfaRequiredError') return { kind: 'needs-mfa', code, message };
+  if (/sso/i.test(message) && /(expired|invalid|not found|no cached|login|token)/i.test(message)) return { kind: 'needs-sso-login', code, message };
+  if (THROTTLE.has(code)) return { kind: 'throttled', code, message: `${message} (still throttled after retries)` };
+  if (EXPIRED.has(code)) return { kind: 'expired-credentials', code, message };
+  // Opt-in regions that are not enabled reject every key as invalid.
+  if ((code === 'UnrecognizedClientException' || code === 'InvalidClientTokenId' || code === 'OptInRequired') && optIn)
+    return { kind: 'region-disabled', code, message: `${ctx.region} is an opt-in region that is not enabled for this account.` };
+  if (code === 'OptInRequired') return { kind: 'region-disabled', code, message };
+  if (DENIED.has(code)) return { kind: 'access-denied', code, message };
+  if (NETWORK.has(code) || (causeCode && NETWORK.has(causeCode)) || /socket hang up|ECONNREFUSED|ENOTFOUND|ETIMEDOUT|ECONNRESET/.test(message))
+    return { kind: 'network', code: causeCode ?? code, message };
+  if (/NotFound/.test(code)) return { kind: 'not-found', code, message };
+  return { kind: 'other', code, message };
+}

@@ -1,0 +1,26 @@
+// Who a profile is: STS GetCallerIdentity, plus the account alias where
+// iam:ListAccountAliases allows it.
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { ListAccountAliasesCommand } from '@aws-sdk/client-iam';
+import type { AwsClients } from './clients';
+import type { CallGate } from './fanout';
+import type { ProfileInfo } from './profiles';
+
+export interface Identity {
+  accountId: string;
+  arn: string;
+  alias: string | null;
+}
+
+export async function whoAmI(clients: AwsClients, profile: ProfileInfo, gate: CallGate, signal?: AbortSignal): Promise<Identity> {
+  const region = profile.region ?? 'us-east-1';
+  const me = await gate(() => clients.sts(profile, region).send(new GetCallerIdentityCommand({}), { abortSignal: signal }));
+  let alias: string | null = null;
+  try {
+    const r = await gate(() => clients.iam(profile).send(new ListAccountAliasesCommand({}), { abortSignal: signal }));
+    alias = r.AccountAliases?.[0] ?? null;
+  } catch {
+    // No iam:ListAccountAliases permission: the account id has to do.
+  }
+  return { accountId: me.Account ?? '', arn: me.Arn ?? '', alias };
+}

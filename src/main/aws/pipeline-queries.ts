@@ -1,0 +1,109 @@
+// The CodePipeline reads behind the explorer and pipeline details. Every call
+// goes through the fan-out gate, so per-target and global caps hold.
+import {
+  GetPipelineCommand,
+  GetPipelineStateCommand,
+  ListPipelineExecutionsCommand,
+  ListTagsForResourceCommand,
+  paginateListPipelines,
+  type PipelineSummary,
+} from '@aws-sdk/client-codepipeline';
+import type { PipelineDetails, PipelineRow } from '../../shared/api/pipelines';
+import type { PipelineDeclaration } from '../../shared/pipeline/model';
+import type { AwsClients } from './clients';
+import type { CallGate } from './fanout';
+import type { ProfileInfo } from './profiles';
+
+const iso = (d?: Date) => (d ? d.toISOString() : null);
+
+export interface RowContext {
+  profile: ProfileInfo;
+  region: string;
+  accountId: string;
+  alias: string | null;
+}
+
+/** Lists a target's pipelines; `onRows` hears each page's rows as soon as they are complete. */
+export async function listPipelineRows(clients: AwsClients, ctx: RowContext, gate: CallGate, signal: AbortSignal, onRows?: (rows: PipelineRow[]) => void): Promise<PipelineRow[]> {
+  const cp = clients.codepipeline(ctx.profile, ctx.region);
+  const all: PipelineRow[] = [];
+  const pages = paginateListPipelines({ client: cp, pageSize: 1000 }, {});
+  // The paginator's own calls are gated by hand: it has no hook for it.
+  const iterator = pages[Symbol.asyncIterator]();
+  for (;;) {
+    const next = await gate(() => iterator.next());
+    if (next.done) break;
+    const rows = await Promise.all((next.value.pipelines ?? []).map((p) => describe(clients, ctx, p, gate, signal)));
+    all.push(...rows);
+    onRows?.(rows);
+  }
+  return all;
+}
+
+async function describe(clients: AwsClients, ctx: RowContext, summary: PipelineSummary, gate: CallGate, signal: AbortSignal): Promise<PipelineRow> {
+  const cp = clients.codepipeline(ctx.profile, ctx.region);
+  const name = summary.name ?? '';
+  const [execs, state] = await Promise.all([
+    gate(() => cp.send(new ListPipelineExecutionsCommand({ pipelineName: name, maxResults: 1 }), { abortSignal: signal })),
+    gate(() => cp.send(new GetPipelineStateCommand({ name }), { abortSignal: signal })),
+  ]);
+  const e = execs.pipelineExecutionSummaries?.[0];
+  const start = e?.startTime?.getTime();
+  const end = e?.lastUpdateTime?.getTime();
+  const done = e && !['InProgress', 'Stopping'].includes(e.status ?? '');
+  return {
+    id: `${ctx.accountId}/${ctx.region}/${name}`,
+    profile: ctx.profile.name,
+    accountId: ctx.accountId,
+    accountAlias: ctx.alias,
+    region: ctx.region,
+    name,
+    pipelineType: summary.pipelineType ?? null,
+    executionMode: summary.executionMode ?? null,
+    version: summary.version ?? null,
+    updated: iso(summary.updated),
+    latest: e
+      ? {
+          id: e.pipelineExecutionId ?? '',
+          status: e.status ?? 'Unknown',
+          startTime: iso(e.startTime),
+          lastUpdateTime: iso(e.lastUpdateTime),
+          durationSec: start && end && done ? Math.round((end - start) / 1000) : null,
+          revisionId: e.sourceRevisions?.[0]?.revisionId ?? null,
+          revisionSummary: e.sourceRevisions?.[0]?.revisionSummary ?? null,
+          trigger: e.trigger?.triggerType ?? null,
+        }
+      : null,
+    stages: (state.stageStates ?? []).map((s) => ({
+      name: s.stageName ?? '',
+      status: s.latestExecution?.status ?? null,
+      transitionEnabled: s.inboundTransitionState?.enabled ?? true,
+    })),
+  };
+}
+
+export function consoleUrl(region: string, name: string): string {
+  return `https://${region}.console.aws.amazon.com/codesuite/codepipeline/pipelines/${encodeURIComponent(name)}/view?region=${region}`;
+}
+
+export async function getPipelineDetails(clients: AwsClients, profile: ProfileInfo, region: string, name: string, gate: CallGate, accountId: string | null): Promise<PipelineDetails> {
+  const cp = clients.codepipeline(profile, region);
+  const got = await gate(() => cp.send(new GetPipelineCommand({ name })));
+  const arn = got.metadata?.pipelineArn ?? null;
+  const [tags, state] = await Promise.all([
+    arn ? gate(() => cp.send(new ListTagsForResourceCommand({ resourceArn: arn }))).then((r) => r.tags ?? [], () => []) : Promise.resolve([]),
+    gate(() => cp.send(new GetPipelineStateCommand({ name }))),
+  ]);
+  return {
+    profile: profile.name,
+    region,
+    accountId,
+    pipeline: got.pipeline as unknown as PipelineDeclaration,
+    metadata: { pipelineArn: arn, created: iso(got.metadata?.created), updated: iso(got.metadata?.updated) },
+    tags: tags.map((t) => ({ key: t.key ?? '', value: t.value ?? '' })),
+    disabledTransitions: (state.stageStates ?? [])
+      .filter((s) => s.inboundTransitionState?.enabled === false)
+      .map((s) => ({ stageName: s.stageName ?? '', reason: s.inboundTransitionState?.disabledReason ?? null })),
+    consoleUrl: profile.group === 'sandbox' ? null : consoleUrl(region, name),
+  };
+}

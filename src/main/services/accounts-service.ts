@@ -1,0 +1,215 @@
+// Profiles and accounts: the user's ~/.aws profiles plus the sandbox's, their
+// identity states, MFA prompts answered from the renderer (never stored), and
+// the workspace (which profiles and regions the explorer covers).
+import { randomUUID } from 'node:crypto';
+import type { AccountsView, ProfileState, ProfileView } from '../../shared/api/accounts';
+import { CODEPIPELINE_REGIONS } from '../../shared/aws/regions';
+import type { Settings } from '../../shared/api/settings';
+import { AppError } from '../../shared/api/errors';
+import { AwsClients } from '../aws/clients';
+import { CredentialBroker } from '../aws/credentials';
+import type { ConfigFileProblem } from '../aws/ini-lint';
+import { FanOut } from '../aws/fanout';
+import { whoAmI } from '../aws/identity';
+import { loadProfiles, type ProfileInfo } from '../aws/profiles';
+import type { EventHub } from '../rpc/event-hub';
+import type { SandboxService } from './sandbox-service';
+
+interface IdentityState {
+  state: ProfileState;
+  message: string | null;
+  accountId: string | null;
+  arn: string | null;
+  alias: string | null;
+  checkedAt: string | null;
+}
+
+const MFA_TIMEOUT_MS = 5 * 60 * 1000;
+
+export class AccountsService {
+  readonly broker: CredentialBroker;
+  readonly clients: AwsClients;
+  readonly fanout: FanOut;
+  private fileProfiles: ProfileInfo[] = [];
+  private problems: ConfigFileProblem[] = [];
+  private files = { config: '', credentials: '' };
+  private states = new Map<string, IdentityState>();
+  private prompts = new Map<string, { profile: string; resolve: (code: string) => void; reject: (err: Error) => void }>();
+
+  constructor(
+    private hub: EventHub,
+    private settings: () => Settings,
+    private sandbox: SandboxService,
+  ) {
+    this.broker = new CredentialBroker(() => this.profiles(), (profile, serial) => this.askMfa(profile, serial));
+    this.clients = new AwsClients(this.broker);
+    this.fanout = new FanOut(() => ({ perTarget: this.settings().fanout.perTargetConcurrency, global: this.settings().fanout.globalConcurrency }));
+  }
+
+  async reload(): Promise<void> {
+    const snap = await loadProfiles();
+    this.fileProfiles = snap.profiles;
+    this.problems = snap.problems;
+    this.files = snap.files;
+    this.broker.invalidate();
+    this.clients.clear();
+  }
+
+  /** File profiles, then the sandbox's accounts as profiles (unless a file profile has the name). */
+  profiles(): ProfileInfo[] {
+    const sb = this.sandbox.instance;
+    const names = new Set(this.fileProfiles.map((p) => p.name));
+    const sandboxProfiles: ProfileInfo[] = sb
+      ? sb.config.accounts
+          .filter((a) => !names.has(a.name))
+          .map((a) => ({
+            name: a.name,
+            group: 'sandbox',
+            kind: 'sandbox',
+            region: sb.config.regions[0],
+            endpoint: sb.endpoint,
+            serviceEndpoints: {},
+            chain: [a.name],
+            problems: [],
+            staticCredentials: { accessKeyId: a.accessKeyId, secretAccessKey: a.secretAccessKey },
+          }))
+      : [];
+    return [...this.fileProfiles, ...sandboxProfiles];
+  }
+
+  profile(name: string): ProfileInfo {
+    const p = this.profiles().find((x) => x.name === name);
+    if (!p) throw new AppError('NOT_FOUND', `No profile named ${name}.`);
+    return p;
+  }
+
+  /** The regions a profile covers by default: its region, or every sandbox region for sandbox profiles. */
+  private defaultRegions(p: ProfileInfo): string[] {
+    if (p.group === 'sandbox') return this.sandbox.instance?.config.regions ?? [];
+    return p.region ? [p.region] : [];
+  }
+
+  workspace(): { profiles: ProfileInfo[]; regions: string[]; isDefault: boolean } {
+    const ws = this.settings().workspace;
+    const all = this.profiles();
+    const chosen = ws.profiles.length ? all.filter((p) => ws.profiles.includes(p.name)) : all;
+    const regions = ws.regions.length ? ws.regions : [...new Set(chosen.flatMap((p) => this.defaultRegions(p)))];
+    return { profiles: chosen, regions, isDefault: !ws.profiles.length && !ws.regions.length };
+  }
+
+  viewOf(p: ProfileInfo): ProfileView {
+    const s = this.states.get(p.name);
+    return {
+      name: p.name,
+      group: p.group,
+      kind: p.kind,
+      region: p.region ?? null,
+      endpoint: p.endpoint ?? null,
+      roleArn: p.roleArn ?? null,
+      sourceProfile: p.sourceProfile ?? null,
+      mfa: !!p.mfaSerial,
+      ssoSession: p.ssoSession ?? null,
+      chain: p.chain,
+      problems: p.problems,
+      state: p.problems.length ? 'error' : (s?.state ?? 'unchecked'),
+      message: p.problems.length ? p.problems.join(' ') : (s?.message ?? null),
+      accountId: s?.accountId ?? null,
+      arn: s?.arn ?? null,
+      alias: s?.alias ?? null,
+      checkedAt: s?.checkedAt ?? null,
+    };
+  }
+
+  view(): AccountsView {
+    const ws = this.workspace();
+    return {
+      profiles: this.profiles().map((p) => this.viewOf(p)),
+      configProblems: this.problems,
+      files: this.files,
+      regions: [...CODEPIPELINE_REGIONS],
+      workspace: { profiles: ws.profiles.map((p) => p.name), regions: ws.regions, isDefault: ws.isDefault },
+    };
+  }
+
+  identityOf(name: string): IdentityState | undefined {
+    return this.states.get(name);
+  }
+
+  /** Checks identities, streaming each profile's state as it is known. */
+  async check(names: string[] | undefined, interactive: boolean, signal?: AbortSignal): Promise<ProfileView[]> {
+    const targets = this.profiles()
+      .filter((p) => !names || names.includes(p.name))
+      .filter((p) => p.problems.length === 0)
+      .map((p) => ({ key: `identity:${p.name}`, profile: p, region: p.region }));
+    if (interactive) for (const t of targets) this.broker.invalidate(t.profile.name);
+    await this.fanout.run(
+      targets,
+      async (t, gate, sig) => {
+        if (interactive) await this.broker.resolveInteractive(t.profile);
+        return whoAmI(this.clients, t.profile, gate, sig);
+      },
+      {
+        signal,
+        onOutcome: (o) => {
+          const now = new Date().toISOString();
+          if (o.ok && o.value) this.states.set(o.target.profile.name, { state: 'ok', message: null, ...o.value, checkedAt: now });
+          else {
+            const kind = o.error?.kind;
+            const state: ProfileState =
+              kind === 'needs-mfa' ? 'needs-mfa' : kind === 'needs-sso-login' ? 'needs-sso-login' : kind === 'expired-credentials' ? 'expired' : kind === 'network' ? 'unreachable' : 'error';
+            const prev = this.states.get(o.target.profile.name);
+            this.states.set(o.target.profile.name, { state, message: o.error?.message ?? null, accountId: prev?.accountId ?? null, arn: prev?.arn ?? null, alias: prev?.alias ?? null, checkedAt: now });
+          }
+          this.hub.emit('accounts.changed', { profiles: [this.viewOf(o.target.profile)] });
+        },
+      },
+    );
+    return this.profiles()
+      .filter((p) => !names || names.includes(p.name))
+      .map((p) => this.viewOf(p));
+  }
+
+  private askMfa(profile: string, serial: string): Promise<string> {
+    const promptId = randomUUID();
+    return new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.prompts.delete(promptId);
+        reject(new Error(`No MFA code was entered for ${profile} within 5 minutes.`));
+      }, MFA_TIMEOUT_MS);
+      timer.unref?.();
+      this.prompts.set(promptId, {
+        profile,
+        resolve: (code) => {
+          clearTimeout(timer);
+          resolve(code);
+        },
+        reject: (err) => {
+          clearTimeout(timer);
+          reject(err);
+        },
+      });
+      this.hub.emit('accounts.mfaPrompt', { promptId, profile, serial });
+    });
+  }
+
+  answerMfa(promptId: string, code: string): boolean {
+    const p = this.prompts.get(promptId);
+    if (!p) return false;
+    this.prompts.delete(promptId);
+    p.resolve(code);
+    return true;
+  }
+
+  cancelMfa(promptId: string): boolean {
+    const p = this.prompts.get(promptId);
+    if (!p) return false;
+    this.prompts.delete(promptId);
+    p.reject(Object.assign(new Error(`MFA entry for ${p.profile} was cancelled.`), { name: 'MfaRequiredError' }));
+    return true;
+  }
+
+  close(): void {
+    for (const id of [...this.prompts.keys()]) this.cancelMfa(id);
+    this.clients.destroy();
+  }
+}

@@ -1,0 +1,86 @@
+// The explorer's data: every pipeline of every (profile, region) target in the
+// workspace, through the fan-out engine, streamed to the renderer as each page
+// of rows is ready. Per-target failures are reported as data.
+import type { PipelineDetails, PipelineRow, TargetRef } from '../../shared/api/pipelines';
+import type { ClassifiedError } from '../aws/errors';
+import { getPipelineDetails, listPipelineRows } from '../aws/pipeline-queries';
+import type { ProfileInfo } from '../aws/profiles';
+import type { AccountsService } from './accounts-service';
+import { whoAmI } from '../aws/identity';
+
+export interface ListCallbacks {
+  onRows(target: TargetRef, rows: PipelineRow[]): void;
+  onError(target: TargetRef, error: ClassifiedError): void;
+  onTargetDone(done: number, total: number): void;
+}
+
+export interface ListSummary {
+  targets: number;
+  failedTargets: number;
+  rows: PipelineRow[];
+  errors: Array<{ target: TargetRef; error: ClassifiedError }>;
+}
+
+export class PipelinesService {
+  constructor(private accounts: AccountsService) {}
+
+  /** The (profile, region) pairs to cover: the workspace, or a chosen subset. */
+  targets(subset?: Array<{ profile: string; region: string }>): Array<{ profile: ProfileInfo; region: string }> {
+    if (subset?.length) return subset.map((t) => ({ profile: this.accounts.profile(t.profile), region: t.region }));
+    const ws = this.accounts.workspace();
+    return ws.profiles.flatMap((profile) => ws.regions.map((region) => ({ profile, region })));
+  }
+
+  async list(pairs: Array<{ profile: ProfileInfo; region: string }>, cb: ListCallbacks, signal: AbortSignal): Promise<ListSummary> {
+    const { fanout, clients } = this.accounts;
+    const summary: ListSummary = { targets: pairs.length, failedTargets: 0, rows: [], errors: [] };
+    let done = 0;
+    // Who each profile is, once per profile: account ids and aliases label the rows.
+    const identities = new Map<string, ReturnType<typeof whoAmI>>();
+    const identity = (p: ProfileInfo) => {
+      let id = identities.get(p.name);
+      if (!id) {
+        const cached = this.accounts.identityOf(p.name);
+        id = cached?.state === 'ok' && cached.accountId ? Promise.resolve({ accountId: cached.accountId, arn: cached.arn ?? '', alias: cached.alias }) : whoAmI(clients, p, fanout.gate(`identity:${p.name}`, signal), signal);
+        identities.set(p.name, id);
+      }
+      return id;
+    };
+    const ref = (p: ProfileInfo, region: string, acct?: { accountId: string; alias: string | null }): TargetRef => ({
+      profile: p.name,
+      region,
+      accountId: acct?.accountId ?? this.accounts.identityOf(p.name)?.accountId ?? null,
+      alias: acct?.alias ?? this.accounts.identityOf(p.name)?.alias ?? null,
+    });
+    await fanout.run(
+      pairs.map((t) => ({ ...t, key: `${t.profile.name}|${t.region}` })),
+      async (t, gate, sig) => {
+        const who = await identity(t.profile);
+        return listPipelineRows(clients, { profile: t.profile, region: t.region, accountId: who.accountId, alias: who.alias }, gate, sig, (rows) => {
+          summary.rows.push(...rows);
+          cb.onRows(ref(t.profile, t.region, who), rows);
+        });
+      },
+      {
+        signal,
+        onOutcome: (o) => {
+          done++;
+          if (!o.ok && o.error) {
+            summary.failedTargets++;
+            const target = ref(o.target.profile, o.target.region);
+            summary.errors.push({ target, error: o.error });
+            cb.onError(target, o.error);
+          }
+          cb.onTargetDone(done, pairs.length);
+        },
+      },
+    );
+    return summary;
+  }
+
+  async get(profileName: string, region: string, name: string): Promise<PipelineDetails> {
+    const profile = this.accounts.profile(profileName);
+    const gate = this.accounts.fanout.gate(`${profile.name}|${region}`);
+    return getPipelineDetails(this.accounts.clients, profile, region, name, gate, this.accounts.identityOf(profile.name)?.accountId ?? null);
+  }
+}

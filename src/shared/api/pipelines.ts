@@ -1,0 +1,49 @@
+// Explorer rows and pipeline details as they cross the contract.
+import { z } from 'zod';
+import { PipelineDeclaration } from '../pipeline/model';
+
+export const ErrorKind = z.enum(['access-denied', 'region-disabled', 'throttled', 'network', 'expired-credentials', 'needs-mfa', 'needs-sso-login', 'not-found', 'cancelled', 'other']);
+
+export const TargetRef = z.object({ profile: z.string(), region: z.string().nullable(), accountId: z.string().nullable(), alias: z.string().nullable() });
+export type TargetRef = z.infer<typeof TargetRef>;
+
+export const TargetError = z.object({ kind: ErrorKind, code: z.string(), message: z.string() });
+
+export const PipelineRow = z.object({
+  id: z.string(),
+  profile: z.string(),
+  accountId: z.string(),
+  accountAlias: z.string().nullable(),
+  region: z.string(),
+  name: z.string(),
+  pipelineType: z.string().nullable(),
+  executionMode: z.string().nullable(),
+  version: z.number().nullable(),
+  updated: z.string().nullable(),
+  latest: z
+    .object({
+      id: z.string(),
+      status: z.string(),
+      startTime: z.string().nullable(),
+      lastUpdateTime: z.string().nullable(),
+      durationSec: z.number().nullable(),
+      revisionId: z.string().nullable(),
+      revisionSummary: z.string().nullable(),
+      trigger: z.string().nullable(),
+    })
+    .nullable(),
+  stages: z.array(z.object({ name: z.string(), status: z.string().nullable(), transitionEnabled: z.boolean() })),
+});
+export type PipelineRow = z.infer<typeof PipelineRow>;
+
+export const PipelineDetails = z.object({
+  profile: z.string(),
+  region: z.string(),
+  accountId: z.string().nullable(),
+  pipeline: PipelineDeclaration,
+  metadata: z.object({ pipelineArn: z.string().nullable(), created: z.string().nullable(), updated: z.string().nullable() }),
+  tags: z.array(z.object({ key: z.string(), value: z.string() })),
+  disabledTransitions: z.array(z.object({ stageName: z.string(), reason: z.string().nullable() })),
+  consoleUrl: z.string().nullable(),
+});
+export type PipelineDetails = z.infer<typeof PipelineDetails>;
