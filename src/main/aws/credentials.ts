@@ -6,7 +6,7 @@
 import { fromIni } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { MfaRequiredError } from './errors';
-import { stsEndpointForChain, type ProfileInfo } from './profiles';
+import { endpointFor, stsEndpointForChain, type ProfileInfo } from './profiles';
 
 export type MfaPrompter = (profile: string, serial: string) => Promise<string>;
 
@@ -69,7 +69,8 @@ export class CredentialBroker {
       const c = profile.staticCredentials;
       return async () => ({ accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey });
     }
-    const stsEndpoint = stsEndpointForChain(profile, this.profiles());
+    // The calls a provider makes itself: STS for role chains, the SSO portal for SSO profiles.
+    const stsEndpoint = profile.kind === 'sso' ? endpointFor(profile, 'sso') : stsEndpointForChain(profile, this.profiles());
     return fromIni({
       profile: profile.name,
       ignoreCache: true,
