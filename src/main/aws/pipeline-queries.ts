@@ -4,8 +4,8 @@ import {
   GetPipelineCommand,
   GetPipelineStateCommand,
   ListPipelineExecutionsCommand,
+  ListPipelinesCommand,
   ListTagsForResourceCommand,
-  paginateListPipelines,
   type PipelineSummary,
 } from '@aws-sdk/client-codepipeline';
 import type { PipelineDetails, PipelineRow } from '../../shared/api/pipelines';
@@ -27,16 +27,15 @@ export interface RowContext {
 export async function listPipelineRows(clients: AwsClients, ctx: RowContext, gate: CallGate, signal: AbortSignal, onRows?: (rows: PipelineRow[]) => void): Promise<PipelineRow[]> {
   const cp = clients.codepipeline(ctx.profile, ctx.region);
   const all: PipelineRow[] = [];
-  const pages = paginateListPipelines({ client: cp, pageSize: 1000 }, {});
-  // The paginator's own calls are gated by hand: it has no hook for it.
-  const iterator = pages[Symbol.asyncIterator]();
-  for (;;) {
-    const next = await gate(() => iterator.next());
-    if (next.done) break;
-    const rows = await Promise.all((next.value.pipelines ?? []).map((p) => describe(clients, ctx, p, gate, signal)));
+  // Paged by hand rather than with the SDK paginator, which takes no AbortSignal.
+  let nextToken: string | undefined;
+  do {
+    const page = await gate(() => cp.send(new ListPipelinesCommand({ maxResults: 1000, nextToken }), { abortSignal: signal }));
+    const rows = await Promise.all((page.pipelines ?? []).map((p) => describe(clients, ctx, p, gate, signal)));
     all.push(...rows);
     onRows?.(rows);
-  }
+    nextToken = page.nextToken;
+  } while (nextToken);
   return all;
 }
 

@@ -4,6 +4,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import pkg from '../../../package.json';
 import { runSandboxCommand } from './sandbox-command';
 import { runWebCommand } from './web-command';
+import { runPipelinesList } from './pipelines-command';
 
 function port(value: string): number {
   const n = Number(value);
@@ -52,6 +53,19 @@ export function buildProgram(): Command {
     .action(async (o: { port?: number; seed: 'demo' | 'empty'; data?: string; adminToken?: string; timeScale?: number }) => {
       const sb = await runSandboxCommand(o);
       untilSignal(() => sb.stop());
+    });
+
+  const collect = (value: string, previous: string[]) => [...previous, value];
+  const pipelines = program.command('pipelines').description('Pipelines across profiles and regions');
+  pipelines
+    .command('list')
+    .description('List every pipeline with its latest execution, across profiles and regions')
+    .option('--profile <name>', 'a profile to include (repeatable; default: AWS_PROFILE, else every profile)', collect, [])
+    .option('--region <code>', 'a region to include (repeatable; default: each profile\'s region)', collect, [])
+    .option('--all-regions', 'every commercial region where CodePipeline exists', false)
+    .option('--json', 'JSON: one object per pipeline, plus an errors array', false)
+    .action(async (o: { profile: string[]; region: string[]; allRegions: boolean; json: boolean }) => {
+      process.exitCode = await runPipelinesList(o);
     });
 
   return program;

@@ -1,0 +1,136 @@
+// The fan-out engine and the explorer's listing against the demo seed, with
+// throttling, 500s and access denied injected: results complete, errors are
+// classified per target, and the per-(account, region) cap is never exceeded.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EventHub } from '../../src/main/rpc/event-hub';
+import { AccountsService } from '../../src/main/services/accounts-service';
+import { PipelinesService } from '../../src/main/services/pipelines-service';
+import { SandboxService } from '../../src/main/services/sandbox-service';
+import { Settings } from '../../src/shared/api/settings';
+import type { CallLogEntry } from '../../src/sandbox/sandbox';
+
+let sandbox: SandboxService;
+let accounts: AccountsService;
+let pipelines: PipelinesService;
+let home: string;
+const settings = Settings.parse({ fanout: { perTargetConcurrency: 3, globalConcurrency: 16 } });
+const saved = { ...process.env };
+
+beforeAll(async () => {
+  home = mkdtempSync(join(tmpdir(), 'pw-fan-'));
+  Object.assign(process.env, { AWS_CONFIG_FILE: join(home, 'none'), AWS_SHARED_CREDENTIALS_FILE: join(home, 'none') });
+  sandbox = new SandboxService({ timeScale: 0.001 });
+  await sandbox.start('demo');
+  accounts = new AccountsService(new EventHub(), () => settings, sandbox);
+  await accounts.reload();
+  pipelines = new PipelinesService(accounts);
+});
+afterAll(async () => {
+  process.env = { ...saved };
+  accounts.close();
+  await sandbox.stop();
+  rmSync(home, { recursive: true, force: true });
+});
+beforeEach(() => {
+  sandbox.instance!.faults.clear();
+  sandbox.instance!.clearLog();
+});
+
+/** Highest number of calls in flight at once per (account, region), from the server's log. */
+function maxConcurrency(entries: CallLogEntry[]): Map<string, number> {
+  const byTarget = new Map<string, Array<[number, number]>>();
+  for (const e of entries) {
+    if (e.service !== 'codepipeline') continue;
+    const k = `${e.account}/${e.region}`;
+    const list = byTarget.get(k) ?? [];
+    list.push([e.time, 1], [e.time + e.ms, -1]);
+    byTarget.set(k, list);
+  }
+  const out = new Map<string, number>();
+  for (const [k, evts] of byTarget) {
+    evts.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    let cur = 0;
+    let max = 0;
+    for (const [, d] of evts) max = Math.max(max, (cur += d));
+    out.set(k, max);
+  }
+  return out;
+}
+
+async function listAll(signal = new AbortController().signal) {
+  const streamed: string[] = [];
+  const errors: Array<{ profile: string; region: string | null; kind: string }> = [];
+  const summary = await pipelines.list(
+    pipelines.targets(),
+    {
+      onRows: (_t, rows) => streamed.push(...rows.map((r) => r.id)),
+      onError: (t, e) => errors.push({ profile: t.profile, region: t.region, kind: e.kind }),
+      onTargetDone: () => {},
+    },
+    signal,
+  );
+  return { summary, streamed, errors };
+}
+
+describe('explorer listing over the fan-out engine', () => {
+  it('lists every pipeline of the demo across 3 accounts x 3 regions, streamed', async () => {
+    const expected = sandbox.instance!.tables.all().length;
+    const { summary, streamed, errors } = await listAll();
+    expect(summary.targets).toBe(9);
+    expect(errors).toEqual([]);
+    expect(summary.rows).toHaveLength(expected);
+    expect(new Set(streamed).size).toBe(expected);
+    const wf = summary.rows.filter((r) => r.name === 'web-frontend');
+    expect(wf.map((r) => r.accountAlias).sort()).toEqual(['sandbox-dev', 'sandbox-prod', 'sandbox-staging']);
+    const prod = wf.find((r) => r.accountId === '333333333333')!;
+    expect(prod.stages.map((s) => s.name)).toEqual(['Source', 'Build', 'Deploy']);
+    expect(prod.latest?.status).toBe('InProgress'); // waiting at the approval
+    expect(prod.latest?.revisionId).toMatch(/^[0-9a-f]{40}$/);
+    const billing = summary.rows.find((r) => r.name === 'billing-service')!;
+    expect(billing.stages.find((s) => s.name === 'Prod')?.transitionEnabled).toBe(false);
+    for (const [, max] of maxConcurrency(sandbox.instance!.logEntries())) expect(max).toBeLessThanOrEqual(3);
+  });
+
+  it('recovers from throttling and 500s, within the caps', async () => {
+    sandbox.instance!.faults.set([
+      { service: 'codepipeline', operation: 'GetPipelineState', throttleRate: 0.3, errorRate: 0, resetRate: 0, denyRate: 0, latencyMs: 5, jitterMs: 10, deleteErrorRate: 0 },
+      { service: 'codepipeline', operation: 'ListPipelineExecutions', throttleRate: 0, errorRate: 0.3, resetRate: 0, denyRate: 0, latencyMs: 5, jitterMs: 10, deleteErrorRate: 0 },
+    ]);
+    const { summary, errors } = await listAll();
+    expect(errors).toEqual([]);
+    expect(summary.rows).toHaveLength(sandbox.instance!.tables.all().length);
+    const log = sandbox.instance!.logEntries();
+    expect(log.filter((e) => e.errorCode === 'ThrottlingException').length).toBeGreaterThan(0);
+    expect(log.filter((e) => e.status === 500).length).toBeGreaterThan(0);
+    for (const [, max] of maxConcurrency(log)) expect(max).toBeLessThanOrEqual(3);
+  });
+
+  it('reports a denied region as data while the rest load', async () => {
+    sandbox.instance!.faults.set([{ service: 'codepipeline', operation: '*', account: '222222222222', region: 'eu-west-1', denyRate: 1, throttleRate: 0, errorRate: 0, resetRate: 0, latencyMs: 0, jitterMs: 0, deleteErrorRate: 0 }]);
+    const { summary, errors } = await listAll();
+    expect(errors).toEqual([{ profile: 'sandbox-staging', region: 'eu-west-1', kind: 'access-denied' }]);
+    const inDenied = sandbox.instance!.tables.all().filter((p) => p.accountId === '222222222222' && p.region === 'eu-west-1').length;
+    expect(summary.rows).toHaveLength(sandbox.instance!.tables.all().length - inDenied);
+    expect(summary.failedTargets).toBe(1);
+  });
+
+  it('classifies throttling that outlasts the retries', async () => {
+    sandbox.instance!.faults.set([{ service: 'codepipeline', operation: 'ListPipelines', account: '111111111111', region: 'ap-southeast-2', throttleRate: 1, denyRate: 0, errorRate: 0, resetRate: 0, latencyMs: 0, jitterMs: 0, deleteErrorRate: 0 }]);
+    const { errors } = await listAll();
+    expect(errors).toEqual([{ profile: 'sandbox-dev', region: 'ap-southeast-2', kind: 'throttled' }]);
+  }, 60_000);
+
+  it('cancels', async () => {
+    sandbox.instance!.faults.set([{ service: 'codepipeline', operation: '*', latencyMs: 200, jitterMs: 0, throttleRate: 0, denyRate: 0, errorRate: 0, resetRate: 0, deleteErrorRate: 0 }]);
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 50);
+    const t0 = Date.now();
+    const { errors } = await listAll(ac.signal);
+    expect(Date.now() - t0).toBeLessThan(2000);
+    expect(errors.length).toBe(9);
+    expect(new Set(errors.map((e) => e.kind))).toEqual(new Set(['cancelled']));
+  });
+});
