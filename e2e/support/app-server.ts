@@ -1,31 +1,52 @@
 // Starts `pipewright web --sandbox` as a user would (the built CLI), in an
-// isolated home, and hands back its URL. No AWS files of the user are read.
+// isolated home, and hands back its URL plus a client for the embedded
+// sandbox's control API. No AWS files of the user are read.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 
 export interface AppServer {
   url: string;
   origin: string;
   home: string;
+  sandboxEndpoint: string;
   output: () => string;
+  /** Calls the embedded sandbox's control API (faults, log, state). */
+  sandbox(method: string, path: string, body?: unknown): Promise<Record<string, unknown>>;
   stop(): Promise<void>;
 }
 
-export async function startAppServer(extraArgs: string[] = [], env: Record<string, string> = {}): Promise<AppServer> {
-  const home = mkdtempSync(join(tmpdir(), 'pw-e2e-'));
-  const child: ChildProcess = spawn(process.execPath, ['bin/pipewright.js', 'web', '--no-open', '--sandbox', '--sandbox-time-scale', '0.02', ...extraArgs], {
-    env: {
-      ...process.env,
-      PIPEWRIGHT_HOME: join(home, 'pipewright'),
-      HOME: home,
-      AWS_CONFIG_FILE: join(home, 'aws-config'),
-      AWS_SHARED_CREDENTIALS_FILE: join(home, 'aws-credentials'),
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+export interface AppServerOptions {
+  /** Text for ~/.aws/config, given the sandbox endpoint (none by default). */
+  awsConfig?: (sandboxEndpoint: string) => string;
+  timeScale?: number;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
   });
+}
+
+export async function startAppServer(opts: AppServerOptions = {}): Promise<AppServer> {
+  const home = mkdtempSync(join(tmpdir(), 'pw-e2e-'));
+  const sandboxPort = await freePort();
+  const adminToken = randomBytes(16).toString('hex');
+  const sandboxEndpoint = `http://127.0.0.1:${sandboxPort}`;
+  mkdirSync(join(home, '.aws'), { recursive: true });
+  if (opts.awsConfig) writeFileSync(join(home, '.aws', 'config'), opts.awsConfig(sandboxEndpoint));
+  const args = ['bin/pipewright.js', 'web', '--no-open', '--sandbox', '--sandbox-time-scale', String(opts.timeScale ?? 0.02), '--sandbox-port', String(sandboxPort), '--sandbox-admin-token', adminToken];
+  const env: NodeJS.ProcessEnv = { ...process.env, PIPEWRIGHT_HOME: join(home, 'pipewright'), HOME: home };
+  for (const k of ['AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_PROFILE', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_ENDPOINT_URL']) delete env[k];
+  const child: ChildProcess = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout?.on('data', (d) => (out += d));
   child.stderr?.on('data', (d) => (out += d));
@@ -45,7 +66,16 @@ export async function startAppServer(extraArgs: string[] = [], env: Record<strin
     url,
     origin: new URL(url).origin,
     home,
+    sandboxEndpoint,
     output: () => out,
+    async sandbox(method, path, body) {
+      const res = await fetch(`${sandboxEndpoint}/_sandbox/${path}`, {
+        method,
+        headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return (await res.json()) as Record<string, unknown>;
+    },
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once('exit', r));

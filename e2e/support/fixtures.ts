@@ -3,8 +3,9 @@
 import { test as base, expect } from '@playwright/test';
 import { startAppServer, type AppServer } from './app-server';
 import { ShellPage } from './shell-page';
+import { ExplorerPage } from './explorer-page';
 
-export const test = base.extend<{ shell: ShellPage }, { app: AppServer }>({
+export const test = base.extend<{ shell: ShellPage; explorer: ExplorerPage }, { app: AppServer }>({
   app: [
     // eslint-disable-next-line no-empty-pattern -- Playwright fixtures must destructure their dependencies
     async ({}, use) => {
@@ -18,6 +19,9 @@ export const test = base.extend<{ shell: ShellPage }, { app: AppServer }>({
     const shell = new ShellPage(page);
     await shell.open(app.url);
     await use(shell);
+  },
+  explorer: async ({ page }, use) => {
+    await use(new ExplorerPage(page));
   },
 });
 

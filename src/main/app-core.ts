@@ -19,6 +19,8 @@ export interface CoreOptions {
   /** 'on': always start the sandbox; 'auto': when no AWS profile exists and settings allow. */
   sandbox: 'on' | 'auto' | 'off';
   sandboxTimeScale?: number;
+  sandboxPort?: number;
+  sandboxAdminToken?: string;
   log?: (line: string) => void;
   /** Opens an allowlisted https URL in the OS browser (SSO device login). */
   openExternal?: (url: string) => void;
@@ -42,7 +44,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const settings = new SettingsService(opts.home);
   const initial = await settings.load();
   if (initial.warning) log(initial.warning);
-  const sandbox = new SandboxService({ timeScale: opts.sandboxTimeScale, log });
+  const sandbox = new SandboxService({ timeScale: opts.sandboxTimeScale, port: opts.sandboxPort, adminToken: opts.sandboxAdminToken, log });
   const accounts = new AccountsService(hub, () => settings.settings, sandbox);
   const pipelines = new PipelinesService(accounts);
   await accounts.reload();

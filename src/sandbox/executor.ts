@@ -70,6 +70,9 @@ export class Executor {
   private approvals = new Map<string, ApprovalWaiter>();
   private running = new Set<Promise<void>>();
   private commitCounter = 0;
+  /** Actions sleeping through their simulated duration, and when anything last changed: for settled(). */
+  private sleeping = 0;
+  private lastChange = Date.now();
 
   constructor(private deps: ExecutorDeps) {}
 
@@ -84,6 +87,7 @@ export class Executor {
 
   /** Wakes every waiter of a pipeline so it re-checks its condition. */
   notify(p: PipelineRecord): void {
+    this.lastChange = Date.now();
     const r = this.rt(p);
     const ws = [...r.waiters];
     r.waiters.clear();
@@ -153,6 +157,7 @@ export class Executor {
   }
 
   private launch(p: PipelineRecord, e: ExecutionRecord, from: number, retryMode: 'FAILED_ACTIONS' | 'ALL_ACTIONS' | undefined): void {
+    this.lastChange = Date.now();
     const controller = new AbortController();
     this.rt(p).controllers.set(e.pipelineExecutionId, controller);
     const run = this.run(p, e, from, retryMode, controller.signal).finally(() => {
@@ -197,19 +202,15 @@ export class Executor {
     while (this.running.size) await Promise.allSettled([...this.running]);
   }
 
-  /** Resolves when no execution is running, ignoring those parked at an approval or a disabled transition. */
-  async settled(pollMs = 5): Promise<void> {
+  /**
+   * Resolves once nothing moves by itself: no action is sleeping through its duration
+   * and no state changed for `quietMs`. Executions parked at an approval or a disabled
+   * transition (and those queued behind them) wait for a person, so they count as settled.
+   */
+  async settled(quietMs = 15): Promise<void> {
     for (;;) {
-      const busy = [...this.runtimes.entries()].some(([p, r]) =>
-        [...r.controllers.keys()].some((id) => {
-          const e = p.executions.find((x) => x.pipelineExecutionId === id);
-          if (!e || e.status !== 'InProgress') return !!e && e.status === 'Stopping';
-          if (e.waiting) return false;
-          return !e.actions.some((a) => a.status === 'InProgress' && a.token);
-        }),
-      );
-      if (!busy) return;
-      await new Promise((r) => setTimeout(r, pollMs));
+      if (this.sleeping === 0 && Date.now() - this.lastChange >= quietMs) return;
+      await new Promise((r) => setTimeout(r, 5));
     }
   }
 
@@ -452,7 +453,13 @@ export class Executor {
 
     const injected = this.injectedFailure(p, stageName, a.name);
     const ms = injected?.afterMs ?? this.duration(p, stageName, a);
-    await sleep(this.scaled(ms), signal);
+    this.sleeping++;
+    try {
+      await sleep(this.scaled(ms), signal);
+    } finally {
+      this.sleeping--;
+      this.lastChange = Date.now();
+    }
     if (injected) return fail(`Injected failure of ${a.name}.`);
 
     // Write outputs to the store of the action's region.

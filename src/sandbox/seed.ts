@@ -139,6 +139,8 @@ async function seedDemo(sb: Sandbox): Promise<void> {
   };
   const cp = (acct: string, region: string, target: string, body: unknown) => {
     const res = sb.invoke('codepipeline', acct, region, { target, body });
+    // A seed that does not apply is a bug in the seed: fail loudly.
+    if (res.status !== 200) throw new Error(`demo seed: ${target} in ${acct}/${region} failed: ${String(res.body)}`);
     return JSON.parse(String(res.body)) as Record<string, unknown>;
   };
   const create = (acct: string, region: string, p: PipelineDeclaration, tags: Record<string, string> = {}) =>

@@ -36,8 +36,10 @@ export function buildProgram(): Command {
     .option('--no-open', 'do not open the default browser')
     .option('--sandbox', 'start the local AWS sandbox with demo data, even if AWS profiles exist', false)
     .addOption(new Option('--sandbox-time-scale <x>', 'scale simulated action durations (tests)').argParser(Number).hideHelp())
+    .addOption(new Option('--sandbox-port <n>', 'fixed port for the embedded sandbox (tests)').argParser(port).hideHelp())
+    .addOption(new Option('--sandbox-admin-token <token>', 'fixed admin token for the embedded sandbox (tests)').hideHelp())
     .addOption(new Option('--reason <text>', 'a line explaining why browser mode was chosen').hideHelp())
-    .action(async (o: { port?: number; open: boolean; sandbox: boolean; sandboxTimeScale?: number; reason?: string }) => {
+    .action(async (o: { port?: number; open: boolean; sandbox: boolean; sandboxTimeScale?: number; sandboxPort?: number; sandboxAdminToken?: string; reason?: string }) => {
       const app = await runWebCommand({ ...o, version: pkg.version });
       untilSignal(app.close);
     });

@@ -12,6 +12,8 @@ export interface WebOptions {
   open: boolean;
   sandbox: boolean;
   sandboxTimeScale?: number;
+  sandboxPort?: number;
+  sandboxAdminToken?: string;
   version: string;
   reason?: string;
 }
@@ -30,7 +32,10 @@ export async function runWebCommand(opts: WebOptions): Promise<{ close(): Promis
     version: opts.version,
     sandbox: opts.sandbox ? 'on' : 'auto',
     sandboxTimeScale: opts.sandboxTimeScale,
+    sandboxPort: opts.sandboxPort,
+    sandboxAdminToken: opts.sandboxAdminToken,
     log: (l) => console.error(l),
+    openExternal: (url) => void openInBrowser(url),
   });
   const server = await startBrowserServer({ dispatch: core.dispatch, hub: core.hub, staticDir, port: opts.port, log: (l) => console.error(l) });
   if (opts.reason) console.log(opts.reason);

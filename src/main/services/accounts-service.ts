@@ -135,6 +135,14 @@ export class AccountsService {
     return this.states.get(name);
   }
 
+  /** Identities learnt elsewhere (the explorer's listing) count as checks too. */
+  recordIdentity(profile: ProfileInfo, id: { accountId: string; arn: string; alias: string | null }): void {
+    const prev = this.states.get(profile.name);
+    if (prev?.state === 'ok' && prev.accountId === id.accountId) return;
+    this.states.set(profile.name, { state: 'ok', message: null, ...id, checkedAt: new Date().toISOString() });
+    this.hub.emit('accounts.changed', { profiles: [this.viewOf(profile)] });
+  }
+
   /** Checks identities, streaming each profile's state as it is known. */
   async check(names: string[] | undefined, interactive: boolean, signal?: AbortSignal): Promise<ProfileView[]> {
     const targets = this.profiles()

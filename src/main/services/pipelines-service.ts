@@ -41,7 +41,13 @@ export class PipelinesService {
       let id = identities.get(p.name);
       if (!id) {
         const cached = this.accounts.identityOf(p.name);
-        id = cached?.state === 'ok' && cached.accountId ? Promise.resolve({ accountId: cached.accountId, arn: cached.arn ?? '', alias: cached.alias }) : whoAmI(clients, p, fanout.gate(`identity:${p.name}`, signal), signal);
+        id =
+          cached?.state === 'ok' && cached.accountId
+            ? Promise.resolve({ accountId: cached.accountId, arn: cached.arn ?? '', alias: cached.alias })
+            : whoAmI(clients, p, fanout.gate(`identity:${p.name}`, signal), signal).then((who) => {
+                this.accounts.recordIdentity(p, who);
+                return who;
+              });
         identities.set(p.name, id);
       }
       return id;

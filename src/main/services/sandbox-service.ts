@@ -9,7 +9,7 @@ export class SandboxService {
   private sandbox?: Sandbox;
   private listeners: Array<(s: SandboxStatus) => void> = [];
 
-  constructor(private readonly opts: { dataDir?: string; timeScale?: number; log?: (line: string) => void } = {}) {}
+  constructor(private readonly opts: { dataDir?: string; timeScale?: number; port?: number; adminToken?: string; log?: (line: string) => void } = {}) {}
 
   get instance(): Sandbox | undefined {
     return this.sandbox;
@@ -29,6 +29,8 @@ export class SandboxService {
       this.sandbox = await Sandbox.start({
         seed,
         dataDir: this.opts.dataDir,
+        port: this.opts.port,
+        adminToken: this.opts.adminToken,
         config: this.opts.timeScale === undefined ? undefined : { timeScale: this.opts.timeScale },
         log: this.opts.log,
       });

@@ -7,6 +7,8 @@ import { StatusBar } from './StatusBar';
 import { Toasts } from './Toasts';
 import { EmptyState } from './EmptyState';
 import { AccountsPage } from '../features/accounts/AccountsPage';
+import { ExplorerPage } from '../features/explorer/ExplorerPage';
+import { MfaDialog, SsoPromptBanner } from '../features/accounts/MfaDialog';
 import { goTo, loadInitial } from '../store/actions';
 import { useAppStore } from '../store/store';
 import { useApiEvents } from '../store/use-api-events';
@@ -57,10 +59,12 @@ export function App() {
     <div className="shell" data-testid={ready ? 'app-ready' : 'app-loading'}>
       <Sidebar />
       <main id="main-panel" role="tabpanel" aria-labelledby={`tab-${spec.id}`} className="main" data-testid={`section-${spec.id}`}>
-        {spec.id === 'accounts' ? <AccountsPage /> : <EmptyState section={spec} />}
+        <SsoPromptBanner />
+        {spec.id === 'accounts' ? <AccountsPage /> : spec.id === 'explorer' ? <ExplorerPage /> : <EmptyState section={spec} />}
       </main>
       <StatusBar />
       <Toasts />
+      <MfaDialog />
     </div>
   );
 }

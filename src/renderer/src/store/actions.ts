@@ -20,7 +20,7 @@ export function dismissToast(id: number): void {
   set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) }));
 }
 
-function reportError(err: unknown): void {
+export function reportError(err: unknown): void {
   const message = err instanceof ApiCallError ? `${err.message}${err.code === 'INVALID_INPUT' ? ' (invalid input)' : ''}` : err instanceof Error ? err.message : String(err);
   pushToast('error', message);
 }

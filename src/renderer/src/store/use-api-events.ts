@@ -2,6 +2,8 @@
 import { useEffect } from 'react';
 import { api } from '../api/current';
 import { onEvent } from './actions';
+import { loadAccounts, onAccountsEvent } from '../features/accounts/accounts-actions';
+import { onExplorerEvent } from '../features/explorer/explorer-actions';
 
 export function useApiEvents(): void {
   useEffect(() => {
@@ -10,8 +12,16 @@ export function useApiEvents(): void {
       a.on('job.progress', onEvent.jobProgress),
       a.on('job.finished', onEvent.jobFinished),
       a.on('settings.changed', onEvent.settingsChanged),
-      a.on('sandbox.changed', onEvent.sandboxChanged),
+      a.on('sandbox.changed', (p) => {
+        onEvent.sandboxChanged(p);
+        void loadAccounts();
+      }),
       a.on('app.notice', onEvent.notice),
+      a.on('accounts.changed', onAccountsEvent.changed),
+      a.on('accounts.mfaPrompt', onAccountsEvent.mfaPrompt),
+      a.on('accounts.ssoPrompt', onAccountsEvent.ssoPrompt),
+      a.on('pipelines.batch', onExplorerEvent.batch),
+      a.on('pipelines.targetError', onExplorerEvent.targetError),
     ];
     return () => offs.forEach((off) => off());
   }, []);

@@ -1,12 +1,23 @@
-// Accounts & Settings: the sandbox (its accounts, on/off, reseed) and preferences.
-// Profiles from ~/.aws arrive with the accounts feature.
+// Accounts & Settings: profiles and their states, the workspace, the sandbox
+// (its accounts, on/off, reseed) and preferences.
+import { useEffect } from 'react';
 import { reseedSandbox, cancelJob, updateSettings } from '../../store/actions';
 import { useAppStore } from '../../store/store';
+import { checkProfiles, loadAccounts } from './accounts-actions';
+import { ProfilesCard } from './ProfilesCard';
+import { WorkspaceCard } from './WorkspaceCard';
 
 export function AccountsPage() {
   const view = useAppStore((s) => s.settingsView);
   const sandbox = useAppStore((s) => s.sandbox);
   const reseed = useAppStore((s) => Object.values(s.jobs).filter((j) => j.kind === 'sandbox.reseed').at(-1));
+  useEffect(() => {
+    // Reload the files (the user may have edited them), then check in the background: never prompts.
+    void loadAccounts(true).then(() => {
+      const unchecked = useAppStore.getState().accounts?.profiles.filter((p) => p.state === 'unchecked').map((p) => p.name) ?? [];
+      if (unchecked.length) void checkProfiles(unchecked);
+    });
+  }, []);
   if (!view) return <p className="muted">Loading settings…</p>;
   const { settings } = view;
   return (
@@ -17,6 +28,9 @@ export function AccountsPage() {
           {view.warning}
         </p>
       )}
+
+      <ProfilesCard />
+      <WorkspaceCard />
 
       <section className="card" aria-labelledby="sandbox-h">
         <h2 id="sandbox-h">

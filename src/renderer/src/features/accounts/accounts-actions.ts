@@ -1,0 +1,83 @@
+// Accounts actions: load profiles, check identities, MFA and SSO prompts, workspace.
+import type { EventPayload } from '../../../../shared/api/contract';
+import type { ProfileView } from '../../../../shared/api/accounts';
+import { api } from '../../api/current';
+import { pushToast, reportError, updateSettings } from '../../store/actions';
+import { useAppStore } from '../../store/store';
+
+const set = useAppStore.setState;
+
+export async function loadAccounts(reload = false): Promise<void> {
+  try {
+    set({ accounts: await api().invoke('accounts.list', { reload }) });
+  } catch (err) {
+    reportError(err);
+  }
+}
+
+function mergeProfiles(updated: ProfileView[]): void {
+  set((s) => {
+    if (!s.accounts) return s;
+    const by = new Map(updated.map((p) => [p.name, p]));
+    return { accounts: { ...s.accounts, profiles: s.accounts.profiles.map((p) => by.get(p.name) ?? p) } };
+  });
+}
+
+export async function checkProfiles(profiles?: string[], interactive = false): Promise<void> {
+  set({ checking: true });
+  try {
+    mergeProfiles((await api().invoke('accounts.check', { profiles, interactive })).profiles);
+  } catch (err) {
+    reportError(err);
+  } finally {
+    set({ checking: false });
+  }
+}
+
+export async function answerMfa(promptId: string, code: string): Promise<void> {
+  set((s) => ({ mfaPrompts: s.mfaPrompts.filter((p) => p.promptId !== promptId) }));
+  try {
+    const r = await api().invoke('accounts.answerMfa', { promptId, code });
+    if (!r.accepted) pushToast('warning', 'That MFA prompt had already expired; check the profile again.');
+  } catch (err) {
+    reportError(err);
+  }
+}
+
+export async function cancelMfa(promptId: string): Promise<void> {
+  set((s) => ({ mfaPrompts: s.mfaPrompts.filter((p) => p.promptId !== promptId) }));
+  try {
+    await api().invoke('accounts.cancelMfa', { promptId });
+  } catch (err) {
+    reportError(err);
+  }
+}
+
+export async function ssoLogin(profile: string): Promise<void> {
+  try {
+    await api().invoke('accounts.ssoLogin', { profile });
+  } catch (err) {
+    reportError(err);
+  }
+}
+
+export function dismissSsoPrompt(): void {
+  set({ ssoPrompt: null });
+}
+
+export async function saveWorkspace(profiles: string[], regions: string[]): Promise<void> {
+  await updateSettings({ workspace: { profiles, regions } });
+  await loadAccounts();
+}
+
+export const onAccountsEvent = {
+  changed(p: EventPayload<'accounts.changed'>) {
+    mergeProfiles(p.profiles);
+  },
+  mfaPrompt(p: EventPayload<'accounts.mfaPrompt'>) {
+    set((s) => ({ mfaPrompts: [...s.mfaPrompts, p] }));
+  },
+  ssoPrompt(p: EventPayload<'accounts.ssoPrompt'>) {
+    set({ ssoPrompt: p });
+  },
+};

@@ -1,0 +1,69 @@
+// The selected pipeline: its structure (read-only), tags, disabled transitions,
+// and a link to the AWS console (opened outside the app).
+import { useAppStore } from '../../store/store';
+import { selectPipeline } from './explorer-actions';
+
+export function PipelineDetailsPanel() {
+  const { details, detailsLoading, selectedId, rows } = useAppStore((s) => s.explorer);
+  const row = selectedId ? rows[selectedId] : undefined;
+  return (
+    <aside className="details" aria-label="Pipeline details" data-testid="pipeline-details">
+      <header>
+        <h2>{row?.name}</h2>
+        <button type="button" className="link" aria-label="Close details" onClick={() => void selectPipeline(null)}>
+          ✕
+        </button>
+      </header>
+      <p className="muted">
+        {row?.accountAlias ?? row?.accountId} · {row?.region} · {details?.pipeline.pipelineType ?? row?.pipelineType} · version {details?.pipeline.version ?? row?.version}
+      </p>
+      {details?.consoleUrl && (
+        <p>
+          <a href={details.consoleUrl} target="_blank" rel="noopener noreferrer" data-testid="console-link">
+            Open in the AWS console ↗
+          </a>
+        </p>
+      )}
+      {detailsLoading && <p className="muted">Loading…</p>}
+      {details && (
+        <>
+          <ol className="stages" data-testid="details-stages">
+            {details.pipeline.stages.map((s) => {
+              const disabled = details.disabledTransitions.find((d) => d.stageName === s.name);
+              return (
+                <li key={s.name}>
+                  {disabled && <div className="transition-off">⛔ Transition disabled{disabled.reason ? `: ${disabled.reason}` : ''}</div>}
+                  <strong>{s.name}</strong>
+                  <ul>
+                    {s.actions.map((a) => (
+                      <li key={a.name}>
+                        <span className="badge">{a.runOrder ?? 1}</span> {a.name} <span className="muted">{a.actionTypeId.category}/{a.actionTypeId.provider}{a.region ? ` · ${a.region}` : ''}</span>
+                        {(a.inputArtifacts?.length || a.outputArtifacts?.length) ? (
+                          <div className="muted small">
+                            {a.inputArtifacts?.map((i) => i.name).join(', ')} → {a.outputArtifacts?.map((o) => o.name).join(', ')}
+                          </div>
+                        ) : null}
+                      </li>
+                    ))}
+                  </ul>
+                </li>
+              );
+            })}
+          </ol>
+          <h3>Tags</h3>
+          {details.tags.length ? (
+            <ul className="tags" data-testid="details-tags">
+              {details.tags.map((t) => (
+                <li key={t.key}>
+                  <code>{t.key}</code> = {t.value}
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p className="muted">No tags.</p>
+          )}
+        </>
+      )}
+    </aside>
+  );
+}

@@ -1,0 +1,81 @@
+// Pure view logic for the explorer grid: search, status filter, sort, grouping.
+import type { PipelineRow } from '../../../../shared/api/pipelines';
+import type { SortKey } from '../../store/store';
+
+export type GridItem = { type: 'group'; key: string; label: string; count: number } | { type: 'row'; row: PipelineRow };
+
+export const STATUS_FILTERS = ['', 'InProgress', 'Succeeded', 'Failed', 'Stopped', 'Superseded', 'none'] as const;
+
+const accountLabel = (r: PipelineRow) => (r.accountAlias ? `${r.accountAlias} (${r.accountId})` : r.accountId);
+
+function sortValue(r: PipelineRow, key: SortKey): string | number {
+  switch (key) {
+    case 'name':
+      return r.name.toLowerCase();
+    case 'account':
+      return accountLabel(r).toLowerCase();
+    case 'region':
+      return r.region;
+    case 'type':
+      return r.pipelineType ?? '';
+    case 'mode':
+      return r.executionMode ?? '';
+    case 'status':
+      return r.latest?.status ?? '';
+    case 'started':
+      return r.latest?.startTime ?? '';
+    case 'duration':
+      return r.latest?.durationSec ?? -1;
+  }
+}
+
+export function matches(r: PipelineRow, search: string, status: string): boolean {
+  if (status === 'none' ? r.latest !== null : status && r.latest?.status !== status) return false;
+  if (!search) return true;
+  const hay = [r.name, r.accountId, r.accountAlias ?? '', r.region, r.profile, r.latest?.revisionId ?? '', r.latest?.revisionSummary ?? '', r.pipelineType ?? '', r.executionMode ?? '']
+    .join(' ')
+    .toLowerCase();
+  return search
+    .toLowerCase()
+    .split(/\s+/)
+    .filter(Boolean)
+    .every((term) => hay.includes(term));
+}
+
+export function gridItems(
+  rows: PipelineRow[],
+  view: { search: string; status: string; sort: { key: SortKey; dir: 1 | -1 }; groupBy: 'none' | 'account' | 'region' },
+): GridItem[] {
+  const { key, dir } = view.sort;
+  const filtered = rows
+    .filter((r) => matches(r, view.search, view.status))
+    .sort((a, b) => {
+      const x = sortValue(a, key);
+      const y = sortValue(b, key);
+      return (x < y ? -1 : x > y ? 1 : 0) * dir || a.id.localeCompare(b.id);
+    });
+  if (view.groupBy === 'none') return filtered.map((row) => ({ type: 'row', row }));
+  const groupOf = (r: PipelineRow) => (view.groupBy === 'account' ? accountLabel(r) : r.region);
+  const groups = new Map<string, PipelineRow[]>();
+  for (const r of filtered) {
+    const g = groupOf(r);
+    groups.set(g, [...(groups.get(g) ?? []), r]);
+  }
+  return [...groups.keys()].sort().flatMap((g) => [
+    { type: 'group' as const, key: g, label: g, count: groups.get(g)!.length },
+    ...groups.get(g)!.map((row) => ({ type: 'row' as const, row })),
+  ]);
+}
+
+export function formatDuration(sec: number | null): string {
+  if (sec === null) return '';
+  if (sec < 60) return `${sec}s`;
+  if (sec < 3600) return `${Math.floor(sec / 60)}m ${sec % 60}s`;
+  return `${Math.floor(sec / 3600)}h ${Math.floor((sec % 3600) / 60)}m`;
+}
+
+export function formatTime(iso: string | null): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  return `${d.toISOString().slice(0, 10)} ${d.toISOString().slice(11, 16)}`;
+}
