@@ -6,9 +6,17 @@ import { z } from 'zod';
 import { FailureRule } from './config';
 import { FaultRule } from './faults';
 import type { Sandbox } from './sandbox';
+import { generatePipelines } from './seed';
 
 const Seed = z.strictObject({ seed: z.enum(['demo', 'empty']).default('empty') });
 const TimeScale = z.strictObject({ timeScale: z.number().min(0).max(100) });
+const Generate = z.strictObject({
+  accounts: z.array(z.string()).optional(),
+  regions: z.array(z.string()).optional(),
+  pipelinesPerTarget: z.number().int().min(1).max(1000),
+  executionsPerPipeline: z.number().int().min(0).max(50).default(1),
+  namePrefix: z.string().regex(/^[A-Za-z0-9-]{1,40}$/).default('load'),
+});
 
 function tokenOk(sb: Sandbox, req: IncomingMessage): boolean {
   const given = String(req.headers['x-sandbox-admin-token'] ?? String(req.headers.authorization ?? '').replace(/^Bearer /, ''));
@@ -109,6 +117,12 @@ export async function handleControl(sb: Sandbox, req: IncomingMessage, res: Serv
     case 'DELETE /_sandbox/log':
       sb.clearLog();
       return send(200, { ok: true });
+    case 'POST /_sandbox/generate': {
+      const b = parse(Generate, body);
+      if (!b) return;
+      const created = await generatePipelines(sb, b);
+      return send(200, { created });
+    }
     case 'POST /_sandbox/settle':
       await sb.executor.settled();
       return send(200, { ok: true });

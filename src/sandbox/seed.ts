@@ -346,3 +346,45 @@ function backdateHistory(sb: Sandbox): void {
     for (const [key, versions] of b.objects)
       if (key.startsWith('legacy-monolith-pipe/') || key.startsWith('retired-batch-jobs/')) for (const v of versions) v.lastModified -= 90 * DAY;
 }
+
+/**
+ * Load generation for benchmarks and stress tests: N small pipelines per
+ * (account, region), each run K times, with artifact buckets created as needed.
+ */
+export async function generatePipelines(
+  sb: Sandbox,
+  opts: { accounts?: string[]; regions?: string[]; pipelinesPerTarget: number; executionsPerPipeline: number; namePrefix: string },
+): Promise<number> {
+  const accounts = opts.accounts ?? sb.config.accounts.map((a) => a.id);
+  const regions = opts.regions ?? sb.config.regions;
+  const savedScale = sb.config.timeScale;
+  const savedStart = sb.config.startOnCreate;
+  sb.config.timeScale = 0;
+  sb.config.startOnCreate = false;
+  let created = 0;
+  try {
+    for (const acct of accounts) {
+      for (const region of regions) {
+        const bucket = `${opts.namePrefix}-artifacts-${acct}-${region}`;
+        if (!sb.s3.buckets.has(bucket)) sb.s3.createBucket(bucket, acct, region);
+        for (let i = 0; i < opts.pipelinesPerTarget; i++) {
+          const name = `${opts.namePrefix}-${String(i).padStart(3, '0')}`;
+          const p = pipeline(name, acct, bucket, [
+            stage('Source', [src('Source', 'CodeCommit', 'SourceArtifact', { RepositoryName: name, BranchName: 'main' })]),
+            stage('Build', [build('Build', ['SourceArtifact'], ['BuildArtifact'])]),
+            stage('Deploy', [deploy('Deploy', 'CodeDeploy', 'BuildArtifact', { ApplicationName: name, DeploymentGroupName: 'main' })]),
+          ]);
+          const res = sb.invoke('codepipeline', acct, region, { target: 'CreatePipeline', body: { pipeline: p } });
+          if (res.status !== 200) throw new Error(`generate: CreatePipeline ${name} failed: ${String(res.body)}`);
+          created++;
+          for (let k = 0; k < opts.executionsPerPipeline; k++) sb.invoke('codepipeline', acct, region, { target: 'StartPipelineExecution', body: { name } });
+        }
+        await sb.executor.settled();
+      }
+    }
+  } finally {
+    sb.config.timeScale = savedScale;
+    sb.config.startOnCreate = savedStart;
+  }
+  return created;
+}

@@ -13,8 +13,6 @@ import { endpointFor, type ProfileInfo, type ServiceId } from './profiles';
 
 export interface ClientOptions {
   maxAttempts: number;
-  /** Sockets per client; the fan-out caps bound real concurrency. */
-  maxSockets: number;
 }
 
 type Ctor<T> = new (config: Record<string, unknown>) => T;
@@ -25,13 +23,14 @@ export class AwsClients {
 
   constructor(
     private broker: CredentialBroker,
-    private opts: ClientOptions = { maxAttempts: 5, maxSockets: 64 },
+    private opts: ClientOptions = { maxAttempts: 5 },
   ) {
+    // No socket cap of our own: the fan-out engine's caps are what bound concurrency.
     this.handler = new NodeHttpHandler({
       connectionTimeout: 5_000,
       requestTimeout: 30_000,
-      httpAgent: new HttpAgent({ keepAlive: true, maxSockets: opts.maxSockets }),
-      httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: opts.maxSockets }),
+      httpAgent: new HttpAgent({ keepAlive: true, maxSockets: Infinity }),
+      httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: Infinity }),
     });
   }
 

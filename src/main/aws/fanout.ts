@@ -2,6 +2,7 @@
 // cap per target and a global cap (both live-configurable), AbortSignal
 // cancellation, and results streamed as each target finishes. A target's
 // failure is classified and reported as data; it never fails the whole run.
+import { setMaxListeners } from 'node:events';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { classifyAwsError, type ClassifiedError } from './errors';
 
@@ -61,6 +62,8 @@ export class FanOut {
     opts: { signal?: AbortSignal; onOutcome?: (o: TargetOutcome<T, K>) => void } = {},
   ): Promise<Array<TargetOutcome<T, K>>> {
     const signal = opts.signal ?? new AbortController().signal;
+    // Every in-flight SDK call listens on this one signal: thousands of listeners are expected.
+    setMaxListeners(0, signal);
     return Promise.all(
       targets.map(async (target) => {
         let outcome: TargetOutcome<T, K>;

@@ -14,13 +14,14 @@ export interface Identity {
 
 export async function whoAmI(clients: AwsClients, profile: ProfileInfo, gate: CallGate, signal?: AbortSignal): Promise<Identity> {
   const region = profile.region ?? 'us-east-1';
-  const me = await gate(() => clients.sts(profile, region).send(new GetCallerIdentityCommand({}), { abortSignal: signal }));
-  let alias: string | null = null;
-  try {
-    const r = await gate(() => clients.iam(profile).send(new ListAccountAliasesCommand({}), { abortSignal: signal }));
-    alias = r.AccountAliases?.[0] ?? null;
-  } catch {
-    // No iam:ListAccountAliases permission: the account id has to do.
-  }
+  // Both at once: the alias does not depend on the identity. No iam:ListAccountAliases
+  // permission is common, and then the account id has to do.
+  const [me, alias] = await Promise.all([
+    gate(() => clients.sts(profile, region).send(new GetCallerIdentityCommand({}), { abortSignal: signal })),
+    gate(() => clients.iam(profile).send(new ListAccountAliasesCommand({}), { abortSignal: signal })).then(
+      (r) => r.AccountAliases?.[0] ?? null,
+      () => null,
+    ),
+  ]);
   return { accountId: me.Account ?? '', arn: me.Arn ?? '', alias };
 }

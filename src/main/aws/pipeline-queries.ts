@@ -23,14 +23,24 @@ export interface RowContext {
   alias: string | null;
 }
 
-/** Lists a target's pipelines; `onRows` hears each page's rows as soon as they are complete. */
-export async function listPipelineRows(clients: AwsClients, ctx: RowContext, gate: CallGate, signal: AbortSignal, onRows?: (rows: PipelineRow[]) => void): Promise<PipelineRow[]> {
-  const cp = clients.codepipeline(ctx.profile, ctx.region);
+/**
+ * Lists a target's pipelines; `onRows` hears each page's rows as soon as they are complete.
+ * The account identity is awaited alongside the first page, not before it.
+ */
+export async function listPipelineRows(
+  clients: AwsClients,
+  target: { profile: ProfileInfo; region: string; identity: Promise<{ accountId: string; alias: string | null }> },
+  gate: CallGate,
+  signal: AbortSignal,
+  onRows?: (rows: PipelineRow[]) => void,
+): Promise<PipelineRow[]> {
+  const cp = clients.codepipeline(target.profile, target.region);
   const all: PipelineRow[] = [];
   // Paged by hand rather than with the SDK paginator, which takes no AbortSignal.
   let nextToken: string | undefined;
   do {
-    const page = await gate(() => cp.send(new ListPipelinesCommand({ maxResults: 1000, nextToken }), { abortSignal: signal }));
+    const [page, who] = await Promise.all([gate(() => cp.send(new ListPipelinesCommand({ maxResults: 1000, nextToken }), { abortSignal: signal })), target.identity]);
+    const ctx: RowContext = { profile: target.profile, region: target.region, accountId: who.accountId, alias: who.alias };
     const rows = await Promise.all((page.pipelines ?? []).map((p) => describe(clients, ctx, p, gate, signal)));
     all.push(...rows);
     onRows?.(rows);

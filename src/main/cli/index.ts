@@ -52,7 +52,8 @@ export function buildProgram(): Command {
     .option('--data <dir>', 'keep state in this directory across restarts')
     .addOption(new Option('--admin-token <token>', 'fixed admin token for the control API').hideHelp())
     .addOption(new Option('--time-scale <x>', 'scale simulated action durations (0.01: a 3 s action takes 30 ms)').argParser(Number))
-    .action(async (o: { port?: number; seed: 'demo' | 'empty'; data?: string; adminToken?: string; timeScale?: number }) => {
+    .option('--config <file>', 'sandbox configuration (JSON: accounts, regions, roles, durations, …; see docs/sandbox.md)')
+    .action(async (o: { port?: number; seed: 'demo' | 'empty'; data?: string; adminToken?: string; timeScale?: number; config?: string }) => {
       const sb = await runSandboxCommand(o);
       untilSignal(() => sb.stop());
     });

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { Sandbox } from '../../sandbox/sandbox';
 import { writeAwsDataPath } from './aws-data-path';
 import type { SeedName } from '../../sandbox/seed';
-import type { SandboxConfig } from '../../sandbox/config';
+import { readFile } from 'node:fs/promises';
+import { SandboxConfig } from '../../sandbox/config';
 
 export function awsConfigSnippet(endpoint: string, config: SandboxConfig): string {
   const region = config.regions[0] ?? 'us-east-1';
@@ -37,14 +38,33 @@ export function awsConfigSnippet(endpoint: string, config: SandboxConfig): strin
   return lines.join('\n');
 }
 
-export async function runSandboxCommand(opts: { port?: number; seed: SeedName; data?: string; adminToken?: string; timeScale?: number }): Promise<Sandbox> {
+async function readConfigFile(file: string): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new Error(`Cannot read the sandbox configuration ${file}: ${(err as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`${file} is not valid JSON: ${(err as Error).message}`);
+  }
+  const parsed = SandboxConfig.safeParse(json);
+  if (!parsed.success) throw new Error(`${file}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+  return json as Record<string, unknown>;
+}
+
+export async function runSandboxCommand(opts: { port?: number; seed: SeedName; data?: string; adminToken?: string; timeScale?: number; config?: string }): Promise<Sandbox> {
   if (opts.timeScale !== undefined && !(opts.timeScale >= 0 && opts.timeScale <= 100)) throw new Error('--time-scale takes a number from 0 to 100');
+  const fileConfig = opts.config ? await readConfigFile(opts.config) : {};
   const sb = await Sandbox.start({
     port: opts.port,
     seed: opts.seed,
     dataDir: opts.data,
     adminToken: opts.adminToken,
-    config: opts.timeScale === undefined ? undefined : { timeScale: opts.timeScale },
+    config: { ...fileConfig, ...(opts.timeScale === undefined ? {} : { timeScale: opts.timeScale }) },
     log: (l) => console.error(l),
   });
   const out = process.stdout;

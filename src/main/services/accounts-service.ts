@@ -83,16 +83,23 @@ export class AccountsService {
     return p;
   }
 
-  /** The regions a profile covers by default: its region, or every sandbox region for sandbox profiles. */
+  /** The regions a profile covers by default: its region (else AWS_REGION), or every sandbox region for sandbox profiles. */
   private defaultRegions(p: ProfileInfo): string[] {
     if (p.group === 'sandbox') return this.sandbox.instance?.config.regions ?? [];
-    return p.region ? [p.region] : [];
+    const region = p.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+    return region ? [region] : [];
   }
 
+  /**
+   * What the explorer covers: the saved choice, else the defaults: the AWS_PROFILE
+   * profile when that is set (plus the sandbox's), else every profile, each in its own region.
+   */
   workspace(): { profiles: ProfileInfo[]; regions: string[]; isDefault: boolean } {
     const ws = this.settings().workspace;
     const all = this.profiles();
-    const chosen = ws.profiles.length ? all.filter((p) => ws.profiles.includes(p.name)) : all;
+    const envProfile = process.env.AWS_PROFILE && all.find((p) => p.name === process.env.AWS_PROFILE);
+    const defaults = envProfile ? all.filter((p) => p === envProfile || p.group === 'sandbox') : all;
+    const chosen = ws.profiles.length ? all.filter((p) => ws.profiles.includes(p.name)) : defaults;
     const regions = ws.regions.length ? ws.regions : [...new Set(chosen.flatMap((p) => this.defaultRegions(p)))];
     return { profiles: chosen, regions, isDefault: !ws.profiles.length && !ws.regions.length };
   }

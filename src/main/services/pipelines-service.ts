@@ -61,10 +61,13 @@ export class PipelinesService {
     await fanout.run(
       pairs.map((t) => ({ ...t, key: `${t.profile.name}|${t.region}` })),
       async (t, gate, sig) => {
-        const who = await identity(t.profile);
-        return listPipelineRows(clients, { profile: t.profile, region: t.region, accountId: who.accountId, alias: who.alias }, gate, sig, (rows) => {
+        const who = identity(t.profile);
+        // A failed identity fails the target; keep its rejection from going unhandled meanwhile.
+        who.catch(() => {});
+        return listPipelineRows(clients, { profile: t.profile, region: t.region, identity: who }, gate, sig, (rows) => {
           summary.rows.push(...rows);
-          cb.onRows(ref(t.profile, t.region, who), rows);
+          const first = rows[0];
+          cb.onRows(ref(t.profile, t.region, first ? { accountId: first.accountId, alias: first.accountAlias } : undefined), rows);
         });
       },
       {

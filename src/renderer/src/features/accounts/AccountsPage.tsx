@@ -123,6 +123,20 @@ export function AccountsPage() {
             }}
           />
         </label>
+        <label className="field">
+          <span>Calls at once in all</span>
+          <input
+            type="number"
+            min={1}
+            max={512}
+            data-testid="global-concurrency"
+            defaultValue={settings.fanout.globalConcurrency}
+            onBlur={(e) => {
+              const n = Number(e.target.value);
+              if (Number.isInteger(n) && n >= 1 && n <= 512 && n !== settings.fanout.globalConcurrency) void updateSettings({ fanout: { globalConcurrency: n } });
+            }}
+          />
+        </label>
       </section>
     </div>
   );

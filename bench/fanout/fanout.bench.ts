@@ -1,0 +1,154 @@
+// bench/fanout: list every pipeline, with its latest execution, across
+// 3 accounts x 17 regions x 20 pipelines, each call delayed 100 ms by the
+// sandbox. Measures the fan-out engine against the same calls one after another
+// (the baseline, same run) and against the critical path.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { ListAccountAliasesCommand } from '@aws-sdk/client-iam';
+import { GetPipelineStateCommand, ListPipelineExecutionsCommand, ListPipelinesCommand } from '@aws-sdk/client-codepipeline';
+import { EventHub } from '../../src/main/rpc/event-hub';
+import { AccountsService } from '../../src/main/services/accounts-service';
+import { PipelinesService } from '../../src/main/services/pipelines-service';
+import { SandboxService } from '../../src/main/services/sandbox-service';
+import { Settings } from '../../src/shared/api/settings';
+import { CODEPIPELINE_REGIONS } from '../../src/shared/aws/regions';
+import { DEFAULT_ACCOUNTS } from '../../src/sandbox/config';
+import type { CallLogEntry } from '../../src/sandbox/sandbox';
+
+const REGIONS = CODEPIPELINE_REGIONS.filter((r) => !r.optIn).slice(0, 17).map((r) => r.code);
+const PIPELINES = 20;
+const LATENCY_MS = 100;
+const CAPS = { perTarget: 20, global: 1100 };
+const ADMIN = 'bench-admin-token';
+
+let sandbox: ChildProcess;
+let endpoint = '';
+let home: string;
+const saved = { ...process.env };
+
+async function control(method: string, path: string, body?: unknown) {
+  const r = await fetch(`${endpoint}/_sandbox/${path}`, { method, headers: { authorization: `Bearer ${ADMIN}` }, body: body === undefined ? undefined : JSON.stringify(body) });
+  if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
+  return r.json() as Promise<Record<string, unknown>>;
+}
+
+beforeAll(async () => {
+  home = mkdtempSync(join(tmpdir(), 'pw-bench-fanout-'));
+  writeFileSync(join(home, 'sandbox.json'), JSON.stringify({ regions: REGIONS }));
+  // The sandbox runs in its own process, as a remote service would: its CPU is not ours.
+  sandbox = spawn(process.execPath, ['bin/pipewright.js', 'sandbox', '--seed', 'empty', '--config', join(home, 'sandbox.json'), '--admin-token', ADMIN], { stdio: ['ignore', 'pipe', 'inherit'] });
+  endpoint = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    sandbox.stdout!.on('data', (d) => {
+      out += d;
+      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    sandbox.once('exit', (c) => reject(new Error(`sandbox exited ${c}: ${out}`)));
+  });
+  const t0 = Date.now();
+  const { created } = await control('POST', 'generate', { pipelinesPerTarget: PIPELINES, executionsPerPipeline: 2 });
+  console.log(`setup: ${created} pipelines with 2 executions each in ${DEFAULT_ACCOUNTS.length} accounts x ${REGIONS.length} regions (${Date.now() - t0} ms)`);
+  writeFileSync(
+    join(home, 'config'),
+    DEFAULT_ACCOUNTS.map((a) => `[profile ${a.name}]\nregion = us-east-1\nendpoint_url = ${endpoint}\naws_access_key_id = ${a.accessKeyId}\naws_secret_access_key = ${a.secretAccessKey}\n`).join('\n'),
+  );
+  Object.assign(process.env, { AWS_CONFIG_FILE: join(home, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(home, 'none') });
+});
+
+afterAll(() => {
+  process.env = { ...saved };
+  sandbox?.kill('SIGTERM');
+  rmSync(home, { recursive: true, force: true });
+});
+
+function maxInFlightPerTarget(entries: CallLogEntry[]): number {
+  const by = new Map<string, Array<[number, number]>>();
+  for (const e of entries.filter((x) => x.service === 'codepipeline')) {
+    const k = `${e.account}/${e.region}`;
+    by.set(k, [...(by.get(k) ?? []), [e.time, 1], [e.time + e.ms, -1]]);
+  }
+  let max = 0;
+  for (const evts of by.values()) {
+    evts.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    let cur = 0;
+    for (const [, d] of evts) max = Math.max(max, (cur += d));
+  }
+  return max;
+}
+
+it('fan-out engine vs one call after another vs the critical path', async () => {
+  const settings = Settings.parse({ workspace: { profiles: DEFAULT_ACCOUNTS.map((a) => a.name), regions: REGIONS } });
+  // Caps above the settings UI's range, to show what the engine itself costs.
+  const tuned = { ...settings, fanout: { perTargetConcurrency: CAPS.perTarget, globalConcurrency: CAPS.global } };
+  const accounts = new AccountsService(new EventHub(), () => tuned, new SandboxService());
+  await accounts.reload();
+  const pipelines = new PipelinesService(accounts);
+  const pairs = pipelines.targets();
+  const noop = { onRows: () => {}, onError: () => {}, onTargetDone: () => {} };
+
+  // Warm-up without latency: sockets, clients and credentials exist before timing.
+  await pipelines.list(pairs, noop, new AbortController().signal);
+  // The CPU floor: the same listing with no injected latency. What remains is the cost of
+  // the calls themselves (SDK serialisation, signing, parsing, HTTP) on this machine.
+  const c0 = process.cpuUsage();
+  const tf = performance.now();
+  await pipelines.list(pairs, noop, new AbortController().signal);
+  const floorMs = performance.now() - tf;
+  const floorCpu = process.cpuUsage(c0);
+  await control('PUT', 'faults', [{ service: '*', latencyMs: LATENCY_MS }]);
+
+  await control('DELETE', 'log');
+  const t0 = performance.now();
+  const summary = await pipelines.list(pairs, noop, new AbortController().signal);
+  const engineMs = performance.now() - t0;
+  const engineLog = (await control('GET', 'log')).entries as CallLogEntry[];
+  expect(summary.failedTargets).toBe(0);
+  expect(summary.rows).toHaveLength(DEFAULT_ACCOUNTS.length * REGIONS.length * PIPELINES);
+
+  // Baseline: the same calls, one after another, with the same clients.
+  const { clients } = accounts;
+  await control('DELETE', 'log');
+  const t1 = performance.now();
+  let baselineRows = 0;
+  for (const profile of accounts.workspace().profiles) {
+    await clients.sts(profile, 'us-east-1').send(new GetCallerIdentityCommand({}));
+    await clients.iam(profile).send(new ListAccountAliasesCommand({}));
+    for (const region of REGIONS) {
+      const cp = clients.codepipeline(profile, region);
+      const list = await cp.send(new ListPipelinesCommand({ maxResults: 1000 }));
+      for (const p of list.pipelines ?? []) {
+        await cp.send(new ListPipelineExecutionsCommand({ pipelineName: p.name, maxResults: 1 }));
+        await cp.send(new GetPipelineStateCommand({ name: p.name }));
+        baselineRows++;
+      }
+    }
+  }
+  const baselineMs = performance.now() - t1;
+  const baselineCalls = ((await control('GET', 'log')).entries as CallLogEntry[]).length;
+  expect(baselineRows).toBe(summary.rows.length);
+
+  // Critical path: the identity and the first ListPipelines page run side by side, then each
+  // pipeline's two reads run side by side: two dependent calls.
+  const criticalMs = 2 * LATENCY_MS;
+  const maxInFlight = maxInFlightPerTarget(engineLog);
+  const lines = [
+    `targets: ${pairs.length} (${DEFAULT_ACCOUNTS.length} accounts x ${REGIONS.length} regions), pipelines: ${summary.rows.length}, latency: ${LATENCY_MS} ms per call`,
+    `calls: engine ${engineLog.length}, baseline ${baselineCalls}`,
+    `engine:        ${engineMs.toFixed(0)} ms (caps: ${CAPS.perTarget} per target, ${CAPS.global} global)`,
+    `one by one:    ${baselineMs.toFixed(0)} ms`,
+    `critical path: ${criticalMs} ms (2 dependent calls x ${LATENCY_MS} ms)`,
+    `CPU floor:     ${floorMs.toFixed(0)} ms wall with no latency; client CPU ${((floorCpu.user + floorCpu.system) / 1000).toFixed(0)} ms = ${((floorCpu.user + floorCpu.system) / 1000 / engineLog.length).toFixed(2)} ms per call`,
+    `baseline/engine:      ${(baselineMs / engineMs).toFixed(1)}x (target >= 30x)`,
+    `engine/critical path: ${(engineMs / criticalMs).toFixed(2)}x (target <= 2x)`,
+    `engine/(critical path + CPU floor): ${(engineMs / (criticalMs + floorMs)).toFixed(2)}x`,
+    `max calls in flight per (account, region), from the sandbox log: ${maxInFlight} (cap ${CAPS.perTarget})`,
+  ];
+  console.log(['', 'bench/fanout', ...lines].join('\n'));
+  expect(maxInFlight).toBeLessThanOrEqual(CAPS.perTarget);
+  accounts.close();
+});
