@@ -21,6 +21,10 @@ export interface PipelineExtras {
   tags?: Array<{ key: string; value: string }>;
   /** Template-only properties (RestartExecutionOnUpdate) and unknown ones, kept for a lossless round trip. */
   templateOnly?: Record<string, Json>;
+  /** Imported template values kept verbatim, by the token that stands for them. */
+  opaque?: Record<string, Json>;
+  /** The template gave no Name (CloudFormation generates one): export none. */
+  omitName?: boolean;
 }
 
 const INTRINSIC = /^(Ref|Condition|Fn::[A-Za-z0-9]+)$/;
@@ -73,6 +77,7 @@ export function toCfnProperties(decl: PipelineDeclaration, extras: PipelineExtra
   if (extras.disabledTransitions?.length) props.DisableInboundStageTransitions = extras.disabledTransitions.map((t) => ({ StageName: t.stageName, Reason: t.reason }));
   if (extras.tags?.length) props.Tags = extras.tags.map((t) => ({ Key: t.key, Value: t.value }));
   Object.assign(props, extras.templateOnly ?? {});
+  if (extras.omitName) delete props.Name;
   return orderKeys(dropEmptyArrays(props) as CfnProperties) as CfnProperties;
 }
 

@@ -41,7 +41,13 @@ export class TemplateParseError extends Error {
   }
 }
 
-function jsonPosition(text: string, message: string): { line: number; column: number } {
+/**
+ * Where invalid JSON breaks. JSON.parse does not always say, so the YAML parser
+ * (in JSON mode, which reports line and column) locates it; JSON's own position is the fallback.
+ */
+export function jsonErrorPosition(text: string, message: string): { line: number; column: number } {
+  const located = YAML.parseDocument(text, { schema: 'json', prettyErrors: true }).errors.find((e) => e.linePos);
+  if (located?.linePos) return { line: located.linePos[0].line, column: located.linePos[0].col };
   const m = /position (\d+)/.exec(message);
   const pos = m ? Number(m[1]) : text.length;
   const before = text.slice(0, pos).split('\n');
@@ -56,11 +62,11 @@ export function parseTemplateText(text: string): { doc: Json; format: 'yaml' | '
       return { doc: JSON.parse(text) as Json, format: 'json' };
     } catch (err) {
       const msg = (err as Error).message;
-      const { line, column } = jsonPosition(text, msg);
-      throw new TemplateParseError(`Invalid JSON: ${msg.replace(/ in JSON at position \d+.*$/, '')}`, line, column);
+      const { line, column } = jsonErrorPosition(text, msg);
+      throw new TemplateParseError(`Invalid JSON: ${msg.split('\n')[0].replace(/ in JSON at position \d+.*$/, '').replace(/, \.\.\.".*$/, '')}`, line, column);
     }
   }
-  const doc = YAML.parseDocument(text, { customTags: CUSTOM_TAGS, prettyErrors: false, uniqueKeys: true });
+  const doc = YAML.parseDocument(text, { customTags: CUSTOM_TAGS, prettyErrors: true, uniqueKeys: true });
   const err = doc.errors[0];
   if (err) {
     const pos = err.linePos?.[0] ?? { line: 1, col: 1 };

@@ -3,6 +3,7 @@
 // and the designer shows the same findings live: one source of truth.
 import { effectiveRunOrder, type ActionDeclaration, type PipelineDeclaration } from './model';
 import { findProvider } from './providers';
+import { isOpaqueToken } from './opaque';
 
 export type Severity = 'error' | 'warning';
 export type IssuePath = Array<string | number>;
@@ -39,9 +40,9 @@ export interface ValidateOptions {
   region?: string;
 }
 
-/** Is this value an unresolved CloudFormation intrinsic (kept opaque by the importer)? */
+/** Is this value an imported template's intrinsic (a token)? Its real value is known only at deploy time. */
 function isOpaque(v: unknown): boolean {
-  return typeof v === 'object' && v !== null;
+  return isOpaqueToken(v) || (typeof v === 'object' && v !== null);
 }
 
 export function validatePipeline(p: PipelineDeclaration, opts: ValidateOptions = {}): ValidationIssue[] {
@@ -225,7 +226,7 @@ export function validatePipeline(p: PipelineDeclaration, opts: ValidateOptions =
     };
     s.beforeEntry?.conditions.forEach((c) => check('beforeEntry', c.result, ['FAIL', 'SKIP']));
     s.onSuccess?.conditions.forEach((c) => check('onSuccess', c.result, ['ROLLBACK', 'FAIL']));
-    check('onFailure', s.onFailure?.result, ['ROLLBACK', 'RETRY', 'FAIL', 'SKIP']);
+    check('onFailure', s.onFailure?.result, ['ROLLBACK', 'RETRY']);
     if (s.onFailure?.result === 'RETRY' && s.onFailure.retryConfiguration?.retryMode && !['FAILED_ACTIONS', 'ALL_ACTIONS'].includes(s.onFailure.retryConfiguration.retryMode))
       err('CONDITION_RETRY_MODE', 'retryMode must be FAILED_ACTIONS or ALL_ACTIONS.', ['stages', si, 'onFailure', 'retryConfiguration']);
     if (si === 0 && s.onFailure?.result === 'ROLLBACK') err('CONDITION_ROLLBACK_SOURCE', 'The source stage cannot roll back.', ['stages', si, 'onFailure']);
