@@ -9,6 +9,7 @@ import { SettingsService } from './services/settings-service';
 import { SandboxService } from './services/sandbox-service';
 import { AccountsService } from './services/accounts-service';
 import { PipelinesService } from './services/pipelines-service';
+import { DesignsService } from './services/designs-service';
 import { ssoDeviceLogin } from './aws/sso-login';
 import { isAllowedExternalUrl } from '../shared/api/external-links';
 
@@ -47,6 +48,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const sandbox = new SandboxService({ timeScale: opts.sandboxTimeScale, port: opts.sandboxPort, adminToken: opts.sandboxAdminToken, log });
   const accounts = new AccountsService(hub, () => settings.settings, sandbox);
   const pipelines = new PipelinesService(accounts);
+  const designs = new DesignsService(accounts);
   await accounts.reload();
 
   const wantSandbox = opts.sandbox === 'on' || (opts.sandbox === 'auto' && initial.settings.sandbox.enabled && accounts.profiles().length === 0);
@@ -134,6 +136,9 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       return { jobId, targets: pairs.length };
     },
     'pipelines.get': ({ profile, region, name }) => pipelines.get(profile, region, name),
+    'pipelines.exportDesign': ({ profile, region, name }) => designs.exportLive(profile, region, name),
+    'designs.diff': ({ design, profile, region }) => designs.diff(design, profile, region),
+    'designs.deploy': ({ design, profile, region, expectedVersion }) => designs.deploy(design, profile, region, expectedVersion),
   };
 
   return {

@@ -28,7 +28,7 @@ function placeholder(v: Record<string, Json>, params: Record<string, Json>): Jso
 export function resolveIntrinsics(v: Json, params: Record<string, Json> = {}): Json {
   if (isIntrinsic(v)) return placeholder(v, params);
   if (Array.isArray(v)) return v.map((x) => resolveIntrinsics(x, params));
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, resolveIntrinsics(x, params)]));
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v as Record<string, Json>).map(([k, x]) => [k, resolveIntrinsics(x, params)]));
   return v;
 }
 

@@ -5,6 +5,7 @@ import pkg from '../../../package.json';
 import { runSandboxCommand } from './sandbox-command';
 import { runWebCommand } from './web-command';
 import { runPipelinesList } from './pipelines-command';
+import { runDesignDeploy, runDesignExport, runDesignImport, runDesignValidate, runPipelinesExport } from './design-command';
 
 function port(value: string): number {
   const n = Number(value);
@@ -69,6 +70,55 @@ export function buildProgram(): Command {
     .option('--json', 'JSON: one object per pipeline, plus an errors array', false)
     .action(async (o: { profile: string[]; region: string[]; allRegions: boolean; json: boolean }) => {
       process.exitCode = await runPipelinesList(o);
+    });
+
+  pipelines
+    .command('export <name>')
+    .description('Export a live pipeline as CloudFormation or CLI JSON')
+    .requiredOption('--profile <name>', 'profile')
+    .requiredOption('--region <code>', 'region')
+    .requiredOption('--format <format>', 'cfn-yaml, cfn-json or cli-json')
+    .option('--out <file>', 'write here instead of standard output')
+    .action(async (name: string, o: { profile: string; region: string; format: string; out?: string }) => {
+      process.exitCode = await runPipelinesExport(name, o);
+    });
+
+  const design = program.command('design').description('Pipeline designs (*.pipewright.json)');
+  design
+    .command('validate <file>')
+    .description('Check a design against the service rules; exit 1 on errors')
+    .action(async (file: string) => {
+      process.exitCode = await runDesignValidate(file);
+    });
+  design
+    .command('export <file>')
+    .description('Export a design as CloudFormation (YAML or JSON) or the CLI\'s JSON')
+    .requiredOption('--format <format>', 'cfn-yaml, cfn-json or cli-json')
+    .option('--out <file>', 'write here instead of standard output')
+    .option('--parameterize', 'role ARN, artifact buckets and connection ARNs become template Parameters', false)
+    .option('--add-artifact-bucket', 'add an encrypted, versioned artifact bucket with a lifecycle rule', false)
+    .option('--add-service-role', 'add a least-privilege service role derived from the actions', false)
+    .action(async (file: string, o: { format: string; out?: string; parameterize: boolean; addArtifactBucket: boolean; addServiceRole: boolean }) => {
+      process.exitCode = await runDesignExport(file, o);
+    });
+  design
+    .command('import')
+    .description('Make a design file from get-pipeline JSON or a CloudFormation template')
+    .option('--from-cli-json <file>', 'output of aws codepipeline get-pipeline')
+    .option('--from-cfn <file>', 'a CloudFormation template (YAML or JSON)')
+    .option('--resource <logicalId>', 'which pipeline, when the template has several')
+    .requiredOption('--out <file>', 'the design file to write')
+    .action(async (o: { fromCliJson?: string; fromCfn?: string; resource?: string; out: string }) => {
+      process.exitCode = await runDesignImport(o);
+    });
+  design
+    .command('deploy <file>')
+    .description('Show the diff against the live pipeline; with --yes, create or update it')
+    .requiredOption('--profile <name>', 'profile')
+    .requiredOption('--region <code>', 'region')
+    .option('--yes', 'deploy after showing the diff', false)
+    .action(async (file: string, o: { profile: string; region: string; yes: boolean }) => {
+      process.exitCode = await runDesignDeploy(file, o);
     });
 
   return program;

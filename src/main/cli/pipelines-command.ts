@@ -1,11 +1,7 @@
 // `pipewright pipelines list`: the explorer's listing from a terminal, through
 // the same fan-out engine. Exit code 1 only when every target failed.
-import { EventHub } from '../rpc/event-hub';
-import { SettingsService } from '../services/settings-service';
-import { SandboxService } from '../services/sandbox-service';
-import { AccountsService } from '../services/accounts-service';
 import { PipelinesService } from '../services/pipelines-service';
-import { defaultHome } from '../platform/paths';
+import { withAccounts } from './cli-services';
 import { CODEPIPELINE_REGIONS } from '../../shared/aws/regions';
 import type { PipelineRow } from '../../shared/api/pipelines';
 
@@ -36,12 +32,7 @@ function table(rows: string[][]): string {
 }
 
 export async function runPipelinesList(opts: PipelinesListOptions, out = process.stdout, err = process.stderr): Promise<number> {
-  const settings = new SettingsService(defaultHome());
-  await settings.load();
-  const accounts = new AccountsService(new EventHub(), () => settings.settings, new SandboxService());
-  await accounts.reload();
-  for (const p of accounts.view().configProblems) err.write(`${p.file}:${p.line}: ${p.message}\n`);
-  try {
+  return withAccounts(async (accounts) => {
     const all = accounts.profiles();
     const wanted = opts.profile.length ? opts.profile : process.env.AWS_PROFILE ? [process.env.AWS_PROFILE] : all.map((p) => p.name);
     const unknown = wanted.filter((n) => !all.some((p) => p.name === n));
@@ -90,7 +81,5 @@ export async function runPipelinesList(opts: PipelinesListOptions, out = process
       );
     } else out.write('No pipelines found.\n');
     return summary.failedTargets === summary.targets ? 1 : 0;
-  } finally {
-    accounts.close();
-  }
+  }, err);
 }

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { SettingsPatch, SettingsView } from './settings';
 import { AccountsView, MfaPrompt, ProfileView, SsoPrompt } from './accounts';
 import { PipelineDetails, PipelineRow, TargetError, TargetRef } from './pipelines';
+import { DesignFile } from '../pipeline/design-file';
 
 const method = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output });
 const NoInput = z.strictObject({});
@@ -46,6 +47,17 @@ export const AppInfo = z.object({
 });
 export type AppInfo = z.infer<typeof AppInfo>;
 
+export const PipelineChangeView = z.object({ kind: z.enum(['added', 'removed', 'changed', 'moved']), path: z.string(), message: z.string(), before: z.unknown().optional(), after: z.unknown().optional() });
+export const DesignDiffView = z.object({
+  creates: z.boolean(),
+  v1ToV2: z.boolean(),
+  changes: z.array(PipelineChangeView),
+  liveVersion: z.number().int().nullable(),
+  /** The design was imported from version N and the live pipeline moved on since. */
+  conflict: z.boolean(),
+});
+export type DesignDiffView = z.infer<typeof DesignDiffView>;
+
 export const methods = {
   /** Name, version and how the app is running. */
   'app.info': method(NoInput, AppInfo),
@@ -77,6 +89,16 @@ export const methods = {
     z.object({ jobId: JobId, targets: z.number().int() }),
   ),
   'pipelines.get': method(z.strictObject({ profile: ProfileName, region: RegionCode, name: PipelineName }), PipelineDetails),
+  /** A live pipeline as a design (GetPipeline + disabled transitions + tags). */
+  'pipelines.exportDesign': method(z.strictObject({ profile: ProfileName, region: RegionCode, name: PipelineName }), DesignFile),
+
+  /** The structural diff of a design against what is live (also the drift check), and whether deploying would conflict. */
+  'designs.diff': method(z.strictObject({ design: DesignFile, profile: ProfileName, region: RegionCode }), DesignDiffView),
+  /** Create or update; `expectedVersion` is the live version the user reviewed (null: none). */
+  'designs.deploy': method(
+    z.strictObject({ design: DesignFile, profile: ProfileName, region: RegionCode, expectedVersion: z.number().int().nullable() }),
+    z.object({ created: z.boolean(), version: z.number().int(), arn: z.string() }),
+  ),
 } as const;
 
 export const events = {

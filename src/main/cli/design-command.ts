@@ -1,0 +1,93 @@
+// `pipewright design …` and `pipewright pipelines export`: validate, export,
+// import and deploy designs from a terminal, with the app's own modules.
+import { readFile, writeFile } from 'node:fs/promises';
+import { EXPORT_FORMATS, exportDesign, type ExportFormat, type ExportOptions } from '../../shared/pipeline/export';
+import { importCfnTemplate, importCliJson } from '../../shared/pipeline/import';
+import { parseDesignFile, serializeDesign, type DesignFile } from '../../shared/pipeline/design-file';
+import { validatePipeline } from '../../shared/pipeline/validate';
+import { formatDiff } from '../../shared/pipeline/diff';
+import { DesignsService } from '../services/designs-service';
+import { withAccounts } from './cli-services';
+
+async function read(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (err) {
+    throw new Error(`Cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+  }
+}
+
+/** A design file, or (for convenience) get-pipeline JSON or a template with one pipeline. */
+export async function loadDesign(file: string): Promise<DesignFile> {
+  const text = await read(file);
+  if (/"formatVersion"/.test(text.slice(0, 2000))) return parseDesignFile(text);
+  if (/\.(ya?ml|template)$/i.test(file) || /AWSTemplateFormatVersion|"Resources"|^Resources:/m.test(text)) return importCfnTemplate(text);
+  return importCliJson(text);
+}
+
+async function output(text: string, out: string | undefined, stdout: NodeJS.WritableStream): Promise<void> {
+  if (out) await writeFile(out, text);
+  else stdout.write(text);
+}
+
+export async function runDesignValidate(file: string, stdout = process.stdout): Promise<number> {
+  const design = await loadDesign(file);
+  const issues = validatePipeline(design.pipeline, { region: design.origin?.region });
+  for (const i of issues) stdout.write(`${i.severity === 'error' ? 'error' : 'warning'} ${i.code} at ${i.path.join('.') || '(pipeline)'}: ${i.message}\n`);
+  const errors = issues.filter((i) => i.severity === 'error').length;
+  stdout.write(`${file}: ${errors} error${errors === 1 ? '' : 's'}, ${issues.length - errors} warning${issues.length - errors === 1 ? '' : 's'}\n`);
+  return errors ? 1 : 0;
+}
+
+export function checkFormat(format: string): ExportFormat {
+  if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new Error(`--format must be one of ${EXPORT_FORMATS.join(', ')}`);
+  return format as ExportFormat;
+}
+
+export async function runDesignExport(file: string, o: { format: string; out?: string } & ExportOptions, stdout = process.stdout): Promise<number> {
+  const design = await loadDesign(file);
+  await output(exportDesign(design, checkFormat(o.format), o), o.out, stdout);
+  return 0;
+}
+
+export async function runDesignImport(o: { fromCliJson?: string; fromCfn?: string; resource?: string; out: string }): Promise<number> {
+  if (!!o.fromCliJson === !!o.fromCfn) throw new Error('Give exactly one of --from-cli-json FILE or --from-cfn FILE.');
+  const design = o.fromCliJson ? importCliJson(await read(o.fromCliJson)) : importCfnTemplate(await read(o.fromCfn!), o.resource);
+  await writeFile(o.out, serializeDesign(design));
+  process.stderr.write(`Wrote ${o.out}: ${design.pipeline.stages.length} stages, ${design.pipeline.stages.reduce((n, s) => n + s.actions.length, 0)} actions.\n`);
+  return 0;
+}
+
+export async function runPipelinesExport(name: string, o: { profile: string; region: string; format: string; out?: string }, stdout = process.stdout): Promise<number> {
+  const format = checkFormat(o.format);
+  return withAccounts(async (accounts) => {
+    const design = await new DesignsService(accounts).exportLive(o.profile, o.region, name);
+    await output(exportDesign(design, format), o.out, stdout);
+    return 0;
+  });
+}
+
+export async function runDesignDeploy(file: string, o: { profile: string; region: string; yes: boolean }, stdout = process.stdout): Promise<number> {
+  const design = await loadDesign(file);
+  return withAccounts(async (accounts) => {
+    const designs = new DesignsService(accounts);
+    const diff = await designs.diff(design, o.profile, o.region);
+    stdout.write(`${design.pipeline.name} in ${o.region} (${o.profile}), ${diff.creates ? 'new pipeline' : `live version ${diff.liveVersion}`}:\n${formatDiff(diff)}\n`);
+    if (diff.v1ToV2) stdout.write('Note: this switches the pipeline from V1 to V2, which is priced per action-minute.\n');
+    if (diff.conflict) {
+      stdout.write(`Conflict: the design was made from version ${design.origin?.version}, and the pipeline is now at version ${diff.liveVersion}. Export it again and re-apply your changes.\n`);
+      return 3;
+    }
+    if (!o.yes) {
+      stdout.write('Dry run: nothing was changed. Run again with --yes to deploy.\n');
+      return 0;
+    }
+    if (!diff.creates && diff.changes.length === 0) {
+      stdout.write('Nothing to deploy.\n');
+      return 0;
+    }
+    const r = await designs.deploy(design, o.profile, o.region, diff.liveVersion);
+    stdout.write(`${r.created ? 'Created' : 'Updated'} ${r.arn}, now at version ${r.version}.\n`);
+    return 0;
+  });
+}
