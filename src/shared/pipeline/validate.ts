@@ -156,7 +156,7 @@ export function validatePipeline(p: PipelineDeclaration, opts: ValidateOptions =
       if (outs.length < spec.outputs.min || outs.length > spec.outputs.max)
         err('OUTPUT_COUNT', `${spec.label} produces ${range(spec.outputs)} output artifacts; "${a.name}" has ${outs.length}.`, [...at, 'outputArtifacts']);
       for (const field of spec.config) {
-        if (field.required === true && !(field.name in (a.configuration ?? {})))
+        if (field.required === true && !a.configuration?.[field.name])
           err('CONFIG_REQUIRED', `${spec.label} needs ${field.name}.`, [...at, 'configuration', field.name]);
       }
       if (spec.provider === 'CodeBuild' && ins.length > 1 && !a.configuration?.PrimarySource)

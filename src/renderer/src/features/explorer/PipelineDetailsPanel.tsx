@@ -2,6 +2,7 @@
 // and a link to the AWS console (opened outside the app).
 import { useAppStore } from '../../store/store';
 import { selectPipeline } from './explorer-actions';
+import { openLivePipeline } from '../designer/designer-actions';
 
 export function PipelineDetailsPanel() {
   const { details, detailsLoading, selectedId, rows } = useAppStore((s) => s.explorer);
@@ -22,6 +23,13 @@ export function PipelineDetailsPanel() {
           <a href={details.consoleUrl} target="_blank" rel="noopener noreferrer" data-testid="console-link">
             Open in the AWS console ↗
           </a>
+        </p>
+      )}
+      {row && (
+        <p>
+          <button type="button" className="button secondary" data-testid="open-in-designer" onClick={() => void openLivePipeline(row.profile, row.region, row.name)}>
+            Open in the designer
+          </button>
         </p>
       )}
       {detailsLoading && <p className="muted">Loading…</p>}

@@ -1,0 +1,219 @@
+// The canvas: stages as columns (group nodes), actions in runOrder rows inside
+// them, transitions between stages, and artifact edges from producers to
+// consumers. Drop a provider from the palette into a stage; drag an action to
+// another row or stage.
+import { memo, useCallback, useEffect, useMemo, useState, type DragEvent } from 'react';
+import {
+  Background,
+  Controls,
+  Handle,
+  MarkerType,
+  MiniMap,
+  Position,
+  ReactFlow,
+  useNodesState,
+  useReactFlow,
+  type Edge,
+  type Node,
+  type NodeProps,
+} from '@xyflow/react';
+import '@xyflow/react/dist/style.css';
+import type { PipelineDeclaration } from '../../../../shared/pipeline/model';
+import { PROVIDERS } from '../../../../shared/pipeline/providers';
+import { addAction, moveAction } from '../../../../shared/pipeline/edit';
+import type { ValidationIssue } from '../../../../shared/pipeline/validate';
+import { isOpaqueToken, describeOpaque } from '../../../../shared/pipeline/opaque';
+import { pushToast } from '../../store/actions';
+import { editPipeline, select, useDesignStore } from './design-store';
+import { layoutPipeline, runOrderAt, type Layout } from './layout';
+
+export const PROVIDER_MIME = 'application/x-pipewright-provider';
+
+type StageData = { name: string; index: number; selected: boolean; errors: number; inboundDisabled: string | null };
+type ActionData = { name: string; provider: string; category: string; runOrder: number; region: string | null; selected: boolean; errors: number; warnings: number };
+
+const StageNode = memo(function StageNode({ data }: NodeProps<Node<StageData>>) {
+  return (
+    <div className={`stage-node${data.selected ? ' selected' : ''}`} data-testid="stage-node" data-stage={data.name}>
+      <Handle type="target" position={Position.Left} className="stage-handle" />
+      <div className="stage-header">
+        <span className="stage-index">{data.index + 1}</span> <strong>{data.name}</strong>
+        {data.errors > 0 && <span className="err-badge" title={`${data.errors} errors`}>{data.errors}</span>}
+      </div>
+      {data.inboundDisabled !== null && <div className="transition-badge" title={data.inboundDisabled}>⛔ transition disabled</div>}
+      <Handle type="source" position={Position.Right} className="stage-handle" />
+    </div>
+  );
+});
+
+const ActionNode = memo(function ActionNode({ data }: NodeProps<Node<ActionData>>) {
+  return (
+    <div className={`action-node cat-${data.category}${data.selected ? ' selected' : ''}${data.errors ? ' has-errors' : ''}`} data-testid="action-node" data-action={data.name}>
+      <Handle type="target" position={Position.Left} />
+      <div className="action-top">
+        <span className="run-order" title="runOrder">{data.runOrder}</span>
+        <span className="provider">{data.provider}</span>
+        {data.errors > 0 && <span className="err-badge">{data.errors}</span>}
+        {!data.errors && data.warnings > 0 && <span className="warn-badge">{data.warnings}</span>}
+      </div>
+      <div className="action-name">{data.name}</div>
+      {data.region && <div className="action-region">↗ {data.region}</div>}
+      <Handle type="source" position={Position.Right} />
+    </div>
+  );
+});
+
+const nodeTypes = { stage: StageNode, action: ActionNode };
+
+function countIssues(issues: ValidationIssue[], prefix: Array<string | number>, severity: 'error' | 'warning'): number {
+  return issues.filter((i) => i.severity === severity && prefix.every((p, k) => i.path[k] === p)).length;
+}
+
+export function buildGraph(p: PipelineDeclaration, layout: Layout, selection: ReturnType<typeof useDesignStore.getState>['selection'], issues: ValidationIssue[], disabled: Map<string, string>, opaque: Record<string, never>) {
+  const label = (v: string) => (isOpaqueToken(v) ? describeOpaque(v, opaque) : v);
+  const nodes: Node[] = [];
+  p.stages.forEach((s, si) => {
+    const box = layout.stages[si];
+    nodes.push({
+      id: `s-${si}`,
+      type: 'stage',
+      position: { x: box.x, y: box.y },
+      style: { width: box.w, height: box.h },
+      data: { name: label(s.name), index: si, selected: selection?.kind === 'stage' && selection.si === si, errors: countIssues(issues, ['stages', si], 'error'), inboundDisabled: disabled.has(s.name) ? (disabled.get(s.name) ?? '') : null } satisfies StageData,
+      draggable: false,
+      selectable: true,
+    });
+    s.actions.forEach((a, ai) => {
+      const b = layout.actions[si][ai];
+      nodes.push({
+        id: `a-${si}-${ai}`,
+        type: 'action',
+        parentId: `s-${si}`,
+        position: { x: b.x, y: b.y },
+        data: {
+          name: label(a.name),
+          provider: a.actionTypeId.provider,
+          category: a.actionTypeId.category,
+          runOrder: a.runOrder ?? 1,
+          region: a.region ?? null,
+          selected: selection?.kind === 'action' && selection.si === si && selection.ai === ai,
+          errors: countIssues(issues, ['stages', si, 'actions', ai], 'error'),
+          warnings: countIssues(issues, ['stages', si, 'actions', ai], 'warning'),
+        } satisfies ActionData,
+      });
+    });
+  });
+  const producer = new Map<string, string>();
+  p.stages.forEach((s, si) => s.actions.forEach((a, ai) => a.outputArtifacts?.forEach((o) => producer.set(o.name, `a-${si}-${ai}`))));
+  const edges: Edge[] = [];
+  p.stages.slice(1).forEach((s, i) => {
+    const off = disabled.has(s.name);
+    edges.push({ id: `t-${i}`, source: `s-${i}`, target: `s-${i + 1}`, type: 'straight', className: off ? 'transition-off' : 'transition', animated: false, markerEnd: { type: MarkerType.ArrowClosed }, label: off ? 'disabled' : undefined });
+  });
+  p.stages.forEach((s, si) =>
+    s.actions.forEach((a, ai) =>
+      a.inputArtifacts?.forEach((inp) => {
+        const from = producer.get(inp.name);
+        if (from) edges.push({ id: `art-${from}-${si}-${ai}-${inp.name}`, source: from, target: `a-${si}-${ai}`, label: inp.name, className: 'artifact-edge', zIndex: 10, markerEnd: { type: MarkerType.ArrowClosed } });
+      }),
+    ),
+  );
+  return { nodes, edges };
+}
+
+export function DesignerCanvas({ issues }: { issues: ValidationIssue[] }) {
+  const pipeline = useDesignStore((s) => s.design.pipeline);
+  const extras = useDesignStore((s) => s.design.extras);
+  const selection = useDesignStore((s) => s.selection);
+  const [layout, setLayout] = useState<Layout | null>(null);
+  const [nodes, setNodes, onNodesChange] = useNodesState<Node>([]);
+  const flow = useReactFlow();
+
+  useEffect(() => {
+    let live = true;
+    void layoutPipeline(pipeline).then((l) => live && setLayout(l));
+    return () => {
+      live = false;
+    };
+  }, [pipeline]);
+
+  const disabled = useMemo(() => new Map((extras?.disabledTransitions ?? []).map((t) => [t.stageName, t.reason])), [extras]);
+  const graph = useMemo(
+    () => (layout && layout.stages.length === pipeline.stages.length ? buildGraph(pipeline, layout, selection, issues, disabled, (extras?.opaque ?? {}) as Record<string, never>) : { nodes: [], edges: [] }),
+    [layout, pipeline, selection, issues, disabled, extras],
+  );
+  useEffect(() => setNodes(graph.nodes), [graph.nodes, setNodes]);
+
+  const stageAt = useCallback(
+    (x: number) => {
+      if (!layout) return -1;
+      return layout.stages.findIndex((b) => x >= b.x && x <= b.x + b.w);
+    },
+    [layout],
+  );
+
+  const onDrop = (e: DragEvent) => {
+    e.preventDefault();
+    const raw = e.dataTransfer.getData(PROVIDER_MIME);
+    if (!raw || !layout) return;
+    const spec = PROVIDERS[Number(raw)];
+    const pos = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+    const si = stageAt(pos.x);
+    if (si < 0) return pushToast('info', 'Drop the action into a stage.');
+    const runOrder = runOrderAt(layout.rows[si], pos.y - layout.stages[si].y);
+    let index = 0;
+    editPipeline((p) => {
+      const r = addAction(p, si, spec, runOrder);
+      index = r.index;
+      return r.pipeline;
+    });
+    select({ kind: 'action', si, ai: index });
+  };
+
+  const onNodeDragStop = (_e: unknown, node: Node) => {
+    if (node.type !== 'action' || !layout) return;
+    const [, siStr, aiStr] = node.id.split('-');
+    const from = { si: Number(siStr), ai: Number(aiStr) };
+    const abs = flow.getInternalNode(node.id)?.internals.positionAbsolute ?? node.position;
+    const cx = abs.x + (node.measured?.width ?? 200) / 2;
+    const cy = abs.y + (node.measured?.height ?? 60) / 2;
+    const si = stageAt(cx);
+    if (si < 0) return setNodes(graph.nodes);
+    const runOrder = runOrderAt(layout.rows[si].filter((r) => si !== from.si || r.runOrder !== (pipeline.stages[from.si].actions[from.ai].runOrder ?? 1) || pipeline.stages[from.si].actions.filter((a) => (a.runOrder ?? 1) === r.runOrder).length > 1), cy - layout.stages[si].y);
+    const cur = pipeline.stages[from.si].actions[from.ai];
+    if (si === from.si && runOrder === (cur.runOrder ?? 1)) return setNodes(graph.nodes);
+    let index = 0;
+    editPipeline((p) => {
+      const r = moveAction(p, from, { si, runOrder });
+      index = r.index;
+      return r.pipeline;
+    });
+    select({ kind: 'action', si, ai: index });
+  };
+
+  return (
+    <div className="canvas" data-testid="designer-canvas" onDragOver={(e) => { e.preventDefault(); e.dataTransfer.dropEffect = 'copy'; }} onDrop={onDrop}>
+      <ReactFlow
+        nodes={nodes}
+        edges={graph.edges}
+        nodeTypes={nodeTypes}
+        onNodesChange={onNodesChange}
+        onNodeDragStop={onNodeDragStop}
+        onNodeClick={(_e, n) => {
+          const parts = n.id.split('-');
+          select(n.type === 'stage' ? { kind: 'stage', si: Number(parts[1]) } : { kind: 'action', si: Number(parts[1]), ai: Number(parts[2]) });
+        }}
+        onPaneClick={() => select({ kind: 'pipeline' })}
+        fitView
+        minZoom={0.1}
+        nodesConnectable={false}
+        deleteKeyCode={null}
+        proOptions={{ hideAttribution: true }}
+      >
+        <Background gap={20} />
+        <MiniMap pannable zoomable />
+        <Controls showInteractive={false} />
+      </ReactFlow>
+    </div>
+  );
+}

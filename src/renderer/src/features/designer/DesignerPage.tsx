@@ -1,0 +1,163 @@
+// The designer: palette, canvas, properties and problems, with a toolbar for
+// files, export, undo/redo and deploy, and the usual shortcuts.
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
+import { validatePipeline } from '../../../../shared/pipeline/validate';
+import { addStage } from '../../../../shared/pipeline/edit';
+import type { ExportFormat } from '../../../../shared/pipeline/export';
+import { editPipeline, redo, undo, useDesignStore } from './design-store';
+import { DesignerCanvas } from './DesignerCanvas';
+import { Palette } from './Palette';
+import { PropertyPanel } from './PropertyPanel';
+import { IssuesPanel } from './IssuesPanel';
+import { DeployDialog } from './DeployDialog';
+import { copySelection, deleteSelection, downloadExport, duplicateSelection, exportText, newDesign, openText, paste, saveDesign } from './designer-actions';
+import { loadAccounts } from '../accounts/accounts-actions';
+import { useAppStore } from '../../store/store';
+
+function typingIn(target: EventTarget | null): boolean {
+  const el = target as HTMLElement | null;
+  return !!el && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.isContentEditable);
+}
+
+function Toolbar({ onDeploy, onPreview }: { onDeploy: () => void; onPreview: (f: ExportFormat) => void }) {
+  const fileRef = useRef<HTMLInputElement>(null);
+  const dirty = useDesignStore((s) => s.dirty);
+  const fileName = useDesignStore((s) => s.fileName);
+  const canUndo = useDesignStore.temporal.getState().pastStates.length > 0;
+  const flow = useReactFlow();
+  return (
+    <div className="toolbar designer-toolbar">
+      <button type="button" className="button secondary" onClick={newDesign} data-testid="designer-new">New</button>
+      <button type="button" className="button secondary" onClick={() => fileRef.current?.click()} data-testid="designer-open">Open…</button>
+      <input
+        ref={fileRef}
+        type="file"
+        hidden
+        accept=".json,.yaml,.yml,.template"
+        data-testid="designer-file"
+        onChange={async (e) => {
+          const f = e.target.files?.[0];
+          if (f) openText(await f.text(), f.name);
+          e.target.value = '';
+        }}
+      />
+      <button type="button" className="button secondary" onClick={saveDesign} data-testid="designer-save">Save</button>
+      <span className="muted small" data-testid="designer-file-name">
+        {fileName}
+        {dirty ? ' •' : ''}
+      </span>
+      <span className="sep" />
+      <button type="button" className="button secondary" onClick={undo} title="Undo (Ctrl+Z)" data-testid="designer-undo" disabled={!canUndo}>↶</button>
+      <button type="button" className="button secondary" onClick={redo} title="Redo (Ctrl+Shift+Z)" data-testid="designer-redo">↷</button>
+      <button type="button" className="button secondary" onClick={() => void flow.fitView()} title="Fit view (F)">Fit</button>
+      <button type="button" className="button secondary" onClick={() => editPipeline((p) => addStage(p), { kind: 'stage', si: useDesignStore.getState().design.pipeline.stages.length })} data-testid="add-stage">+ Stage</button>
+      <span className="spacer" />
+      <select aria-label="Export" data-testid="designer-export" value="" onChange={(e) => e.target.value && onPreview(e.target.value as ExportFormat)}>
+        <option value="">Export…</option>
+        <option value="cfn-yaml">CloudFormation YAML</option>
+        <option value="cfn-json">CloudFormation JSON</option>
+        <option value="cli-json">CLI JSON</option>
+      </select>
+      <button type="button" className="button" onClick={onDeploy} data-testid="designer-deploy">Deploy…</button>
+    </div>
+  );
+}
+
+function ExportPreview({ format, onClose }: { format: ExportFormat; onClose: () => void }) {
+  const [opts, setOpts] = useState({ parameterize: false, addArtifactBucket: false, addServiceRole: false });
+  let text = '';
+  let error = '';
+  try {
+    text = exportText(format, opts);
+  } catch (err) {
+    error = err instanceof Error ? err.message : String(err);
+  }
+  return (
+    <div className="modal-backdrop">
+      <div className="modal export" role="dialog" aria-modal="true" aria-label="Export" data-testid="export-dialog">
+        <h2>Export: {format}</h2>
+        {format !== 'cli-json' && (
+          <div className="row">
+            {(['parameterize', 'addArtifactBucket', 'addServiceRole'] as const).map((k) => (
+              <label key={k}>
+                <input type="checkbox" checked={opts[k]} onChange={(e) => setOpts({ ...opts, [k]: e.target.checked })} /> {k === 'parameterize' ? 'Parameters for role, buckets, connections' : k === 'addArtifactBucket' ? 'Add artifact bucket' : 'Add service role'}
+              </label>
+            ))}
+          </div>
+        )}
+        {error ? <p className="banner banner-warning">{error}</p> : <pre className="export-text" data-testid="export-text">{text}</pre>}
+        <div className="row">
+          <button type="button" className="button" onClick={() => downloadExport(format, opts)} data-testid="export-download">Download</button>
+          <button type="button" className="link" onClick={onClose}>Close</button>
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function DesignerInner() {
+  const pipeline = useDesignStore((s) => s.design.pipeline);
+  const region = useDesignStore((s) => s.design.origin?.region);
+  const issues = useMemo(() => validatePipeline(pipeline, { region: region ?? 'us-east-1' }), [pipeline, region]);
+  const [deploying, setDeploying] = useState(false);
+  const [preview, setPreview] = useState<ExportFormat | null>(null);
+  const flow = useReactFlow();
+  const accountsLoaded = useAppStore((s) => s.accounts !== null);
+
+  useEffect(() => {
+    if (!accountsLoaded) void loadAccounts();
+  }, [accountsLoaded]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (typingIn(e.target) || deploying || preview) return;
+      const mod = e.ctrlKey || e.metaKey;
+      if (mod && e.key.toLowerCase() === 'z') {
+        e.preventDefault();
+        return e.shiftKey ? redo() : undo();
+      }
+      if (mod && e.key.toLowerCase() === 'y') return (e.preventDefault(), redo());
+      if (mod && e.key.toLowerCase() === 'd') return (e.preventDefault(), duplicateSelection());
+      if (mod && e.key.toLowerCase() === 'c') return copySelection();
+      if (mod && e.key.toLowerCase() === 'v') return paste();
+      if (mod && e.key.toLowerCase() === 's') return (e.preventDefault(), saveDesign());
+      if (!mod && (e.key === 'Delete' || e.key === 'Backspace')) return (e.preventDefault(), deleteSelection());
+      if (!mod && e.key.toLowerCase() === 'f' && !e.altKey) return void flow.fitView();
+    };
+    // Unsaved changes are not lost to a reload or a closed tab by accident.
+    const onUnload = (e: BeforeUnloadEvent) => {
+      if (useDesignStore.getState().dirty) e.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    window.addEventListener('beforeunload', onUnload);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+      window.removeEventListener('beforeunload', onUnload);
+    };
+  }, [flow, deploying, preview]);
+
+  return (
+    <div className="designer" data-testid="designer">
+      <Toolbar onDeploy={() => setDeploying(true)} onPreview={setPreview} />
+      <div className="designer-body">
+        <Palette />
+        <DesignerCanvas issues={issues} />
+        <div className="side">
+          <PropertyPanel />
+          <IssuesPanel issues={issues} />
+        </div>
+      </div>
+      {deploying && <DeployDialog onClose={() => setDeploying(false)} />}
+      {preview && <ExportPreview format={preview} onClose={() => setPreview(null)} />}
+    </div>
+  );
+}
+
+export function DesignerPage() {
+  return (
+    <ReactFlowProvider>
+      <DesignerInner />
+    </ReactFlowProvider>
+  );
+}

@@ -1,0 +1,126 @@
+// Designer commands shared by the toolbar, the keyboard and the canvas.
+import { parseDesignFile, serializeDesign, type DesignFile } from '../../../../shared/pipeline/design-file';
+import { exportDesign, type ExportFormat, type ExportOptions } from '../../../../shared/pipeline/export';
+import { importCfnTemplate, importCliJson, pipelineResources } from '../../../../shared/pipeline/import';
+import { parseTemplateText } from '../../../../shared/pipeline/template';
+import { duplicateAction, emptyPipeline, pasteAction, pasteStage, removeAction, removeStage } from '../../../../shared/pipeline/edit';
+import { DESIGN_FORMAT_VERSION } from '../../../../shared/pipeline/design-file';
+import { api } from '../../api/current';
+import { goTo, pushToast, reportError } from '../../store/actions';
+import { editPipeline, loadDesign, select, useDesignStore } from './design-store';
+
+const state = () => useDesignStore.getState();
+
+function confirmDiscard(): boolean {
+  return !state().dirty || window.confirm('Discard the unsaved changes to this design?');
+}
+
+export function newDesign(): void {
+  if (!confirmDiscard()) return;
+  loadDesign({ formatVersion: DESIGN_FORMAT_VERSION, pipeline: emptyPipeline(), origin: { kind: 'new' } }, 'my-pipeline.pipewright.json');
+}
+
+/** Opens a design file, get-pipeline JSON or a CloudFormation template. Nothing is lost on error. */
+export function openText(text: string, fileName: string): void {
+  if (!confirmDiscard()) return;
+  try {
+    let design: DesignFile;
+    if (/"formatVersion"/.test(text.slice(0, 2000))) design = parseDesignFile(text);
+    else {
+      const { doc } = parseTemplateText(text);
+      const ids = pipelineResources(doc);
+      if (ids.length) {
+        design = importCfnTemplate(text, ids[0]);
+        if (ids.length > 1) pushToast('info', `The template has ${ids.length} pipelines; opened ${ids[0]}.`);
+      } else design = importCliJson(text);
+    }
+    loadDesign(design, fileName.replace(/\.(ya?ml|json|template)$/i, '') + (fileName.endsWith('.pipewright.json') ? '' : '.pipewright.json'));
+    pushToast('info', `Opened ${fileName}.`);
+  } catch (err) {
+    reportError(err);
+  }
+}
+
+function download(text: string, fileName: string, type: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+export function saveDesign(): void {
+  const { design, fileName } = state();
+  download(serializeDesign(design), fileName, 'application/json');
+  useDesignStore.setState({ dirty: false });
+}
+
+export function exportText(format: ExportFormat, opts: ExportOptions = {}): string {
+  return exportDesign(state().design, format, opts);
+}
+
+export function downloadExport(format: ExportFormat, opts: ExportOptions = {}): void {
+  try {
+    const base = state().fileName.replace(/\.pipewright\.json$/, '');
+    download(exportText(format, opts), `${base}${format === 'cfn-yaml' ? '.yaml' : format === 'cfn-json' ? '.template.json' : '.cli.json'}`, 'text/plain');
+  } catch (err) {
+    reportError(err);
+  }
+}
+
+export async function openLivePipeline(profile: string, region: string, name: string): Promise<void> {
+  if (!confirmDiscard()) return;
+  try {
+    const design = await api().invoke('pipelines.exportDesign', { profile, region, name });
+    loadDesign(design, `${name}.pipewright.json`);
+    goTo('designer');
+  } catch (err) {
+    reportError(err);
+  }
+}
+
+export function deleteSelection(): void {
+  const sel = state().selection;
+  if (sel?.kind === 'action') editPipeline((p) => removeAction(p, sel.si, sel.ai), null);
+  else if (sel?.kind === 'stage') editPipeline((p) => removeStage(p, sel.si), null);
+}
+
+export function duplicateSelection(): void {
+  const sel = state().selection;
+  if (sel?.kind !== 'action') return;
+  let index = 0;
+  editPipeline((p) => {
+    const r = duplicateAction(p, sel.si, sel.ai);
+    index = r.index;
+    return r.pipeline;
+  });
+  select({ kind: 'action', si: sel.si, ai: index });
+}
+
+export function copySelection(): void {
+  const { selection: sel, design } = state();
+  if (sel?.kind === 'action') useDesignStore.setState({ clipboard: { kind: 'action', action: structuredClone(design.pipeline.stages[sel.si].actions[sel.ai]) } });
+  if (sel?.kind === 'stage') useDesignStore.setState({ clipboard: { kind: 'stage', stage: structuredClone(design.pipeline.stages[sel.si]) } });
+}
+
+export function paste(): void {
+  const { clipboard: clip, selection: sel, design } = state();
+  if (!clip) return;
+  if (clip.kind === 'action') {
+    const si = sel && sel.kind !== 'pipeline' ? sel.si : design.pipeline.stages.length - 1;
+    if (si < 0) return;
+    let index = 0;
+    editPipeline((p) => {
+      const r = pasteAction(p, si, clip.action);
+      index = r.index;
+      return r.pipeline;
+    });
+    select({ kind: 'action', si, ai: index });
+  } else {
+    const at = sel && sel.kind !== 'pipeline' ? sel.si + 1 : design.pipeline.stages.length;
+    editPipeline((p) => pasteStage(p, at, clip.stage), { kind: 'stage', si: at });
+  }
+}
