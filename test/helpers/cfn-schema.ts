@@ -3,10 +3,12 @@
 // plausible placeholders first, as CloudFormation resolves them before its own check.
 import Ajv from 'ajv';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { isIntrinsic, type Json } from '../../src/shared/pipeline/cloudformation';
 
-const schemaPath = join(__dirname, '../../../shared/schemas/aws-codepipeline-pipeline.json');
+const here = dirname(fileURLToPath(import.meta.url));
+const schemaPath = join(here, '../../../shared/schemas/aws-codepipeline-pipeline.json');
 const raw = JSON.parse(readFileSync(schemaPath, 'utf8'));
 // The resource schema's document-level keys are not JSON Schema: keep the schema part.
 const schema = { $schema: 'http://json-schema.org/draft-07/schema#', type: 'object', additionalProperties: raw.additionalProperties, properties: raw.properties, definitions: raw.definitions, required: raw.required };

@@ -125,13 +125,15 @@ export function DesignerCanvas({ issues }: { issues: ValidationIssue[] }) {
   const pipeline = useDesignStore((s) => s.design.pipeline);
   const extras = useDesignStore((s) => s.design.extras);
   const selection = useDesignStore((s) => s.selection);
-  const [layout, setLayout] = useState<Layout | null>(null);
+  // Layout is async (elkjs): the graph shows the last laid-out pipeline until the new one is ready.
+  const [laid, setLaid] = useState<{ pipeline: PipelineDeclaration; layout: Layout } | null>(null);
+  const layout = laid?.layout ?? null;
   const [nodes, setNodes, onNodesChange] = useNodesState<Node>([]);
   const flow = useReactFlow();
 
   useEffect(() => {
     let live = true;
-    void layoutPipeline(pipeline).then((l) => live && setLayout(l));
+    void layoutPipeline(pipeline).then((l) => live && setLaid({ pipeline, layout: l }));
     return () => {
       live = false;
     };
@@ -139,8 +141,8 @@ export function DesignerCanvas({ issues }: { issues: ValidationIssue[] }) {
 
   const disabled = useMemo(() => new Map((extras?.disabledTransitions ?? []).map((t) => [t.stageName, t.reason])), [extras]);
   const graph = useMemo(
-    () => (layout && layout.stages.length === pipeline.stages.length ? buildGraph(pipeline, layout, selection, issues, disabled, (extras?.opaque ?? {}) as Record<string, never>) : { nodes: [], edges: [] }),
-    [layout, pipeline, selection, issues, disabled, extras],
+    () => (laid ? buildGraph(laid.pipeline, laid.layout, selection, laid.pipeline === pipeline ? issues : [], disabled, (extras?.opaque ?? {}) as Record<string, never>) : { nodes: [], edges: [] }),
+    [laid, pipeline, selection, issues, disabled, extras],
   );
   useEffect(() => setNodes(graph.nodes), [graph.nodes, setNodes]);
 
@@ -155,7 +157,7 @@ export function DesignerCanvas({ issues }: { issues: ValidationIssue[] }) {
   const onDrop = (e: DragEvent) => {
     e.preventDefault();
     const raw = e.dataTransfer.getData(PROVIDER_MIME);
-    if (!raw || !layout) return;
+    if (!raw || !layout || laid?.pipeline !== pipeline) return;
     const spec = PROVIDERS[Number(raw)];
     const pos = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
     const si = stageAt(pos.x);
@@ -171,7 +173,7 @@ export function DesignerCanvas({ issues }: { issues: ValidationIssue[] }) {
   };
 
   const onNodeDragStop = (_e: unknown, node: Node) => {
-    if (node.type !== 'action' || !layout) return;
+    if (node.type !== 'action' || !layout || laid?.pipeline !== pipeline) return;
     const [, siStr, aiStr] = node.id.split('-');
     const from = { si: Number(siStr), ai: Number(aiStr) };
     const abs = flow.getInternalNode(node.id)?.internals.positionAbsolute ?? node.position;

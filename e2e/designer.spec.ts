@@ -1,0 +1,110 @@
+// The designer as a user meets it: build a pipeline from the palette, fix what
+// the problems panel points to, undo and redo, export YAML that passes the
+// official schema, deploy to a sandbox account and find it in the explorer,
+// and round-trip the demo's cross-region pipeline.
+import { readFileSync } from 'node:fs';
+import { CodePipelineClient, GetPipelineCommand } from '@aws-sdk/client-codepipeline';
+import { test, expect } from './support/fixtures';
+import { DesignerPage } from './support/designer-page';
+import { parseTemplateText } from '../src/shared/pipeline/template';
+import { schemaErrors } from '../test/helpers/cfn-schema';
+import { DEFAULT_ACCOUNTS } from '../src/sandbox/config';
+
+test('build, fix, undo and redo, export, deploy, and see it in the explorer', async ({ shell, page, explorer }) => {
+  const d = new DesignerPage(page);
+  await shell.clickSection('designer');
+  await page.getByTestId('designer-new').click();
+  await expect(d.stage('Source')).toBeVisible();
+
+  // 1. Source; Build with two parallel CodeBuild actions; Deploy with an approval, then CloudFormation.
+  await d.drop('Source/CodeCommit', 'Source');
+  await d.drop('Build/CodeBuild', 'Build', 80);
+  await d.drop('Build/CodeBuild', 'Build', 80); // same row: runOrder 1, side by side
+  await expect(d.action('CodeBuild').locator('.run-order')).toHaveText('1');
+  await expect(d.action('CodeBuild2').locator('.run-order')).toHaveText('1');
+  await page.getByTestId('add-stage').click();
+  await page.getByTestId('prop-stage-name').fill('Deploy');
+  await d.fitView();
+  await d.drop('Approval/Manual', 'Deploy', 80);
+  const deployBox = (await d.stage('Deploy').boundingBox())!;
+  await d.drop('Deploy/CloudFormation', 'Deploy', deployBox.height - 10); // below: runOrder 2
+  await expect(d.action('CloudFormation').locator('.run-order')).toHaveText('2');
+
+  // 2. The problems panel points at what is missing; fix it from there.
+  const missingRepo = d.issues.filter({ hasText: 'CodeCommit needs RepositoryName' });
+  await expect(missingRepo).toHaveCount(1);
+  await missingRepo.click();
+  await expect(page.getByTestId('config-RepositoryName')).toBeFocused();
+  await page.keyboard.type('web-app');
+  await expect(missingRepo).toHaveCount(0);
+  // Fill the rest the same way, through the issues.
+  for (const [text, value] of [
+    ['CodeCommit needs BranchName', 'main'],
+    ['CodeBuild needs ProjectName', 'build'],
+    ['CodeBuild needs ProjectName', 'unit-tests'],
+    ['CloudFormation needs StackName', 'web-app'],
+  ] as const) {
+    await d.issues.filter({ hasText: text }).first().click();
+    await page.keyboard.type(value);
+  }
+  await expect(page.getByTestId('issue-counts')).toHaveText(/^0 errors/);
+  await d.action('CloudFormation').click();
+  await page.getByTestId('config-ActionMode').selectOption('CREATE_UPDATE');
+
+  // 3. Undo and redo.
+  await page.getByTestId('designer-canvas').click({ position: { x: 5, y: 5 } });
+  await d.action('CodeBuild2').click();
+  await page.keyboard.press('Delete');
+  await expect(d.actions).toHaveCount(4);
+  await page.keyboard.press('Control+z');
+  await expect(d.actions).toHaveCount(5);
+  await page.keyboard.press('Control+Shift+z');
+  await expect(d.actions).toHaveCount(4);
+  await page.keyboard.press('Control+z');
+  await expect(d.action('CodeBuild2')).toBeVisible();
+
+  // 4. Export YAML and check it against the official schema.
+  await page.getByTestId('designer-export').selectOption('cfn-yaml');
+  const yaml = await page.getByTestId('export-text').textContent();
+  const doc = parseTemplateText(yaml ?? '').doc as Record<string, never>;
+  expect(schemaErrors(doc)).toEqual([]);
+  expect(yaml).toContain('Provider: CodeBuild');
+  const download = page.waitForEvent('download');
+  await page.getByTestId('export-download').click();
+  expect(readFileSync(await (await download).path(), 'utf8')).toBe(yaml);
+  await page.getByRole('button', { name: 'Close' }).click();
+
+  // 5. Deploy to a sandbox account, then find it in the explorer.
+  await d.page.getByTestId('designer-canvas').click({ position: { x: 5, y: 5 } });
+  await page.getByTestId('prop-pipeline-name').fill('e2e-designed');
+  await page.getByTestId('prop-bucket').fill('codepipeline-us-east-1-111111111111');
+  await page.getByTestId('designer-deploy').click();
+  await page.getByTestId('deploy-profile').selectOption('sandbox-dev');
+  await page.getByTestId('deploy-region').selectOption('us-east-1');
+  await page.getByTestId('deploy-review').click();
+  await expect(page.getByTestId('deploy-diff')).toContainText('Create pipeline e2e-designed');
+  await page.getByTestId('deploy-confirm').click();
+  await expect(page.getByTestId('deploy-result')).toContainText('Created arn:aws:codepipeline:us-east-1:111111111111:e2e-designed');
+  await page.getByRole('button', { name: 'Close' }).click();
+  await shell.clickSection('explorer');
+  await explorer.refresh();
+  await expect(explorer.row('e2e-designed')).toBeVisible();
+});
+
+test('the demo cross-region pipeline imports and exports back identically', async ({ shell, page, explorer, app }) => {
+  await shell.clickSection('explorer');
+  await explorer.waitLoaded();
+  await explorer.row('global-api').click();
+  await page.getByTestId('open-in-designer').click();
+  await shell.expectSection('designer');
+  const d = new DesignerPage(page);
+  await expect(d.action('DeployEU')).toContainText('eu-west-1');
+  await expect(page.getByTestId('issue-counts')).toHaveText(/^0 errors/);
+  await page.getByTestId('designer-export').selectOption('cli-json');
+  const exported = JSON.parse((await page.getByTestId('export-text').textContent()) ?? '{}');
+  const prod = DEFAULT_ACCOUNTS[2];
+  const cp = new CodePipelineClient({ endpoint: app.sandboxEndpoint, region: 'us-east-1', credentials: { accessKeyId: prod.accessKeyId, secretAccessKey: prod.secretAccessKey } });
+  const { version: _v, ...live } = (await cp.send(new GetPipelineCommand({ name: 'global-api' }))).pipeline as Record<string, unknown>;
+  expect(exported.pipeline).toEqual(live);
+  expect(Object.keys(exported.pipeline.artifactStores)).toEqual(['us-east-1', 'eu-west-1', 'ap-southeast-2']);
+});

@@ -1,0 +1,44 @@
+// Page object for the designer: palette drags, canvas nodes, properties, problems.
+import { expect, type Page } from '@playwright/test';
+
+export class DesignerPage {
+  constructor(readonly page: Page) {}
+
+  stage(name: string) {
+    return this.page.locator(`[data-testid=stage-node][data-stage="${name}"]`);
+  }
+  action(name: string) {
+    return this.page.locator(`[data-testid=action-node][data-action="${name}"]`);
+  }
+  get actions() {
+    return this.page.getByTestId('action-node');
+  }
+  get issues() {
+    return this.page.getByTestId('issue');
+  }
+  paletteItem(provider: string) {
+    return this.page.locator(`[data-testid=palette-item][data-provider="${provider}"]`);
+  }
+
+  /** Drags a provider into a stage, at a height inside it (pixels from the stage's top). */
+  async drop(provider: string, stage: string, y = 80): Promise<void> {
+    const before = await this.actions.count();
+    const box = await this.stage(stage).boundingBox();
+    const canvas = this.page.getByTestId('designer-canvas');
+    const c = await canvas.boundingBox();
+    if (!box || !c) throw new Error(`stage ${stage} is not on screen`);
+    // Drop on the canvas at the stage's spot: actions already in the stage may cover it.
+    await this.paletteItem(provider).dragTo(canvas, { targetPosition: { x: box.x - c.x + box.width / 2, y: box.y - c.y + Math.min(y, box.height - 5) } });
+    await expect(this.actions).toHaveCount(before + 1);
+  }
+
+  async fitView(): Promise<void> {
+    await this.page.getByTestId('designer-canvas').click({ position: { x: 5, y: 5 } });
+    await this.page.keyboard.press('f');
+  }
+
+  async setField(testId: string, value: string): Promise<void> {
+    const el = this.page.getByTestId(testId);
+    await el.fill(value);
+  }
+}
