@@ -12,6 +12,7 @@ import { PipelinesService } from './services/pipelines-service';
 import { DesignsService } from './services/designs-service';
 import { ssoDeviceLogin } from './aws/sso-login';
 import { isAllowedExternalUrl } from '../shared/api/external-links';
+import { basename } from 'node:path';
 
 export interface CoreOptions {
   home: string;
@@ -25,6 +26,13 @@ export interface CoreOptions {
   log?: (line: string) => void;
   /** Opens an allowlisted https URL in the OS browser (SSO device login). */
   openExternal?: (url: string) => void;
+  /** The OS file dialogs (desktop only; browser mode uploads and downloads instead). */
+  fileDialogs?: FileDialogs;
+}
+
+export interface FileDialogs {
+  open(): Promise<{ path: string; text: string } | null>;
+  save(suggestedName: string, text: string, path: string | null): Promise<string | null>;
 }
 
 export interface Core {
@@ -61,6 +69,14 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     accounts.broker.invalidate();
     hub.emit('sandbox.changed', status);
   });
+
+  // The file each window last opened or saved, for "Save" without a dialog.
+  const lastPath = new Map<string, string>();
+  hub.onDeparture((clientId) => lastPath.delete(clientId));
+  const dialogs = () => {
+    if (!opts.fileDialogs) throw new AppError('UNAVAILABLE', 'File dialogs exist in the desktop app only; browser mode uploads and downloads files.');
+    return opts.fileDialogs;
+  };
 
   const handlers: Handlers = {
     'app.info': () => ({ name: 'Pipewright', version: opts.version, mode: opts.mode, platform: process.platform }),
@@ -138,6 +154,18 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     'pipelines.get': ({ profile, region, name }) => pipelines.get(profile, region, name),
     'pipelines.exportDesign': ({ profile, region, name }) => designs.exportLive(profile, region, name),
     'designs.diff': ({ design, profile, region }) => designs.diff(design, profile, region),
+    'designs.openFile': async (_input, ctx) => {
+      const r = await dialogs().open();
+      if (!r) return null;
+      lastPath.set(ctx.clientId, r.path);
+      return { fileName: basename(r.path), text: r.text };
+    },
+    'designs.saveFile': async ({ suggestedName, text, saveAs }, ctx) => {
+      const path = await dialogs().save(suggestedName, text, saveAs ? null : (lastPath.get(ctx.clientId) ?? null));
+      if (!path) return null;
+      lastPath.set(ctx.clientId, path);
+      return { fileName: basename(path) };
+    },
     'designs.deploy': ({ design, profile, region, expectedVersion }) => designs.deploy(design, profile, region, expectedVersion),
   };
 

@@ -1,6 +1,8 @@
 // The Electron entry: app lifecycle, the one window, security restrictions,
 // and the contract served over IPC. Everything else is in the shared core.
-import { app, BrowserWindow, ipcMain, Menu } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, shell } from 'electron';
+import { readFile, writeFile } from 'node:fs/promises';
+import { isAllowedExternalUrl } from '../shared/api/external-links';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createCore, type Core } from './app-core';
@@ -98,6 +100,23 @@ if (!app.requestSingleInstanceLock()) {
         version: app.getVersion(),
         sandbox: process.argv.includes('--sandbox') ? 'on' : 'auto',
         log: (line) => console.error(line),
+        // Reviewed: only allowlisted https URLs (SSO device login) reach the OS browser.
+        openExternal: (url) => {
+          if (isAllowedExternalUrl(url)) void shell.openExternal(url); /* eng-disable OPEN_EXTERNAL_JS_CHECK */
+        },
+        fileDialogs: {
+          async open() {
+            const r = await dialog.showOpenDialog({ properties: ['openFile'], filters: [{ name: 'Pipelines', extensions: ['json', 'yaml', 'yml', 'template'] }] });
+            const path = r.filePaths[0];
+            return r.canceled || !path ? null : { path, text: await readFile(path, 'utf8') };
+          },
+          async save(suggestedName, text, path) {
+            const target = path ?? (await dialog.showSaveDialog({ defaultPath: suggestedName, filters: [{ name: 'Pipewright design', extensions: ['json'] }] })).filePath;
+            if (!target) return null;
+            await writeFile(target, text);
+            return target;
+          },
+        },
       });
       Menu.setApplicationMenu(Menu.buildFromTemplate(buildMenuTemplate(process.platform)));
       await createWindow();

@@ -94,6 +94,13 @@ export const methods = {
 
   /** The structural diff of a design against what is live (also the drift check), and whether deploying would conflict. */
   'designs.diff': method(z.strictObject({ design: DesignFile, profile: ProfileName, region: RegionCode }), DesignDiffView),
+  /** Desktop only: the OS open dialog for a design, template or get-pipeline JSON. Null when cancelled. */
+  'designs.openFile': method(NoInput, z.object({ fileName: z.string(), text: z.string() }).nullable()),
+  /** Desktop only: save (to the file last opened or saved in this window) or save as. Null when cancelled. */
+  'designs.saveFile': method(
+    z.strictObject({ suggestedName: z.string().max(255), text: z.string().max(900_000), saveAs: z.boolean() }),
+    z.object({ fileName: z.string() }).nullable(),
+  ),
   /** Create or update; `expectedVersion` is the live version the user reviewed (null: none). */
   'designs.deploy': method(
     z.strictObject({ design: DesignFile, profile: ProfileName, region: RegionCode, expectedVersion: z.number().int().nullable() }),

@@ -11,7 +11,7 @@ import { Palette } from './Palette';
 import { PropertyPanel } from './PropertyPanel';
 import { IssuesPanel } from './IssuesPanel';
 import { DeployDialog } from './DeployDialog';
-import { copySelection, deleteSelection, downloadExport, duplicateSelection, exportText, newDesign, openText, paste, saveDesign } from './designer-actions';
+import { copySelection, deleteSelection, downloadExport, duplicateSelection, exportText, newDesign, openText, openWithDialog, paste, saveDesign } from './designer-actions';
 import { loadAccounts } from '../accounts/accounts-actions';
 import { useAppStore } from '../../store/store';
 
@@ -29,7 +29,7 @@ function Toolbar({ onDeploy, onPreview }: { onDeploy: () => void; onPreview: (f:
   return (
     <div className="toolbar designer-toolbar">
       <button type="button" className="button secondary" onClick={newDesign} data-testid="designer-new">New</button>
-      <button type="button" className="button secondary" onClick={() => fileRef.current?.click()} data-testid="designer-open">Open…</button>
+      <button type="button" className="button secondary" onClick={() => void openWithDialog().then((done) => done || fileRef.current?.click())} data-testid="designer-open">Open…</button>
       <input
         ref={fileRef}
         type="file"
@@ -42,7 +42,8 @@ function Toolbar({ onDeploy, onPreview }: { onDeploy: () => void; onPreview: (f:
           e.target.value = '';
         }}
       />
-      <button type="button" className="button secondary" onClick={saveDesign} data-testid="designer-save">Save</button>
+      <button type="button" className="button secondary" onClick={() => void saveDesign()} data-testid="designer-save">Save</button>
+      <button type="button" className="button secondary" onClick={() => void saveDesign(true)} data-testid="designer-save-as">Save as…</button>
       <span className="muted small" data-testid="designer-file-name">
         {fileName}
         {dirty ? ' •' : ''}
@@ -121,7 +122,7 @@ function DesignerInner() {
       if (mod && e.key.toLowerCase() === 'd') return (e.preventDefault(), duplicateSelection());
       if (mod && e.key.toLowerCase() === 'c') return copySelection();
       if (mod && e.key.toLowerCase() === 'v') return paste();
-      if (mod && e.key.toLowerCase() === 's') return (e.preventDefault(), saveDesign());
+      if (mod && e.key.toLowerCase() === 's') return (e.preventDefault(), void saveDesign(e.shiftKey));
       if (!mod && (e.key === 'Delete' || e.key === 'Backspace')) return (e.preventDefault(), deleteSelection());
       if (!mod && e.key.toLowerCase() === 'f' && !e.altKey) return void flow.fitView();
     };

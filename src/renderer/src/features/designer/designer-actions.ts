@@ -21,8 +21,8 @@ export function newDesign(): void {
 }
 
 /** Opens a design file, get-pipeline JSON or a CloudFormation template. Nothing is lost on error. */
-export function openText(text: string, fileName: string): void {
-  if (!confirmDiscard()) return;
+export function openText(text: string, fileName: string, confirmed = false): void {
+  if (!confirmed && !confirmDiscard()) return;
   try {
     let design: DesignFile;
     if (/"formatVersion"/.test(text.slice(0, 2000))) design = parseDesignFile(text);
@@ -52,10 +52,34 @@ function download(text: string, fileName: string, type: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-export function saveDesign(): void {
+/** Save (or save as): the OS dialog in the desktop app, a download in browser mode. */
+export async function saveDesign(saveAs = false): Promise<void> {
   const { design, fileName } = state();
-  download(serializeDesign(design), fileName, 'application/json');
+  const text = serializeDesign(design);
+  if (api().mode === 'electron') {
+    try {
+      const r = await api().invoke('designs.saveFile', { suggestedName: fileName, text, saveAs });
+      if (r) useDesignStore.setState({ dirty: false, fileName: r.fileName });
+    } catch (err) {
+      reportError(err);
+    }
+    return;
+  }
+  download(text, fileName, 'application/json');
   useDesignStore.setState({ dirty: false });
+}
+
+/** Open: the OS dialog in the desktop app; in browser mode the caller shows a file input. Returns false then. */
+export async function openWithDialog(): Promise<boolean> {
+  if (api().mode !== 'electron') return false;
+  if (!confirmDiscard()) return true;
+  try {
+    const r = await api().invoke('designs.openFile', {});
+    if (r) openText(r.text, r.fileName, true);
+  } catch (err) {
+    reportError(err);
+  }
+  return true;
 }
 
 export function exportText(format: ExportFormat, opts: ExportOptions = {}): string {
