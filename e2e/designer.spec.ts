@@ -29,6 +29,12 @@ test('build, fix, undo and redo, export, deploy, and see it in the explorer', as
   const deployBox = (await d.stage('Deploy').boundingBox())!;
   await d.drop('Deploy/CloudFormation', 'Deploy', deployBox.height - 10); // below: runOrder 2
   await expect(d.action('CloudFormation').locator('.run-order')).toHaveText('2');
+  // Dragging an action within its stage changes its runOrder: below the row is a new row.
+  const buildBox = (await d.stage('Build').boundingBox())!;
+  await d.moveAction('CodeBuild2', 'Build', buildBox.height - 8);
+  await expect(d.action('CodeBuild2').locator('.run-order')).toHaveText('2');
+  await d.moveAction('CodeBuild2', 'Build', 75);
+  await expect(d.action('CodeBuild2').locator('.run-order')).toHaveText('1');
 
   // 2. The problems panel points at what is missing; fix it from there.
   const missingRepo = d.issues.filter({ hasText: 'CodeCommit needs RepositoryName' });

@@ -32,6 +32,17 @@ export class DesignerPage {
     await expect(this.actions).toHaveCount(before + 1);
   }
 
+  /** Drags an action on the canvas to a spot in a stage (pixels from the stage's top). */
+  async moveAction(name: string, stage: string, y: number): Promise<void> {
+    const box = await this.stage(stage).boundingBox();
+    const from = await this.action(name).boundingBox();
+    if (!box || !from) throw new Error('not on screen');
+    await this.page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+    await this.page.mouse.down();
+    await this.page.mouse.move(box.x + box.width / 2, box.y + Math.min(y, box.height - 5), { steps: 12 });
+    await this.page.mouse.up();
+  }
+
   async fitView(): Promise<void> {
     await this.page.getByTestId('designer-canvas').click({ position: { x: 5, y: 5 } });
     await this.page.keyboard.press('f');

@@ -20,6 +20,8 @@ function fakeTransport(overrides: Record<string, (input: unknown) => Envelope> =
     'settings.update': () => ({ ok: true, result: view }),
     'sandbox.status': () => ({ ok: true, result: { running: false, endpoint: null, seed: null, accounts: [], regions: [], pipelineCount: 0 } }),
     'jobs.list': () => ({ ok: true, result: { jobs: [] } }),
+    'pipelines.list': () => ({ ok: true, result: { jobId: 'job-test', targets: 0 } }),
+    'accounts.list': () => ({ ok: true, result: { profiles: [], configProblems: [], files: { config: '~/.aws/config', credentials: '~/.aws/credentials' }, regions: [], workspace: { profiles: [], regions: [], isDefault: true } } }),
     ...overrides,
   };
   const transport: ApiTransport = {
@@ -50,7 +52,8 @@ describe('App shell', () => {
     await screen.findByTestId('app-ready');
     expect(screen.getByTestId('status-version').textContent).toBe('Pipewright 9.9.9');
     expect(f.calls.map(([m]) => m)).toContain('app.ready');
-    expect(screen.getByTestId('empty-explorer').textContent).toMatch(/connect an account or start the sandbox/);
+    expect((await screen.findByTestId('explorer-empty')).textContent).toMatch(/Connect an account or start the sandbox/);
+    expect(f.calls.map(([m]) => m)).toContain('pipelines.list');
   });
 
   it('switches sections with Alt+digit and remembers the choice', async () => {
@@ -71,7 +74,8 @@ describe('App shell', () => {
     await screen.findByTestId('app-ready');
     fireEvent.click(screen.getByTestId('nav-accounts'));
     fireEvent.change(await screen.findByTestId('theme-select'), { target: { value: 'dark' } });
-    expect((await screen.findByTestId('toast-error')).textContent).toMatch(/Disk is full/);
+    const errors = await screen.findAllByTestId('toast-error');
+    expect(errors.map((e) => e.textContent).join()).toMatch(/Disk is full/);
     act(() => f.emit('app.notice', { level: 'warning', message: 'Settings file was corrupt' }));
     expect((await screen.findByTestId('toast-warning')).textContent).toMatch(/corrupt/);
   });
