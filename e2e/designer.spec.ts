@@ -30,10 +30,9 @@ test('build, fix, undo and redo, export, deploy, and see it in the explorer', as
   await d.drop('Deploy/CloudFormation', 'Deploy', deployBox.height - 10); // below: runOrder 2
   await expect(d.action('CloudFormation').locator('.run-order')).toHaveText('2');
   // Dragging an action within its stage changes its runOrder: below the row is a new row.
-  const buildBox = (await d.stage('Build').boundingBox())!;
-  await d.moveAction('CodeBuild2', 'Build', buildBox.height - 8);
+  await d.moveAction('CodeBuild2', 'Build', 'bottom');
   await expect(d.action('CodeBuild2').locator('.run-order')).toHaveText('2');
-  await d.moveAction('CodeBuild2', 'Build', 75);
+  await d.moveAction('CodeBuild2', 'Build', { beside: 'CodeBuild' });
   await expect(d.action('CodeBuild2').locator('.run-order')).toHaveText('1');
 
   // 2. The problems panel points at what is missing; fix it from there.
@@ -113,4 +112,22 @@ test('the demo cross-region pipeline imports and exports back identically', asyn
   const { version: _v, ...live } = (await cp.send(new GetPipelineCommand({ name: 'global-api' }))).pipeline as unknown as Record<string, unknown>;
   expect(exported.pipeline).toEqual(live);
   expect(Object.keys(exported.pipeline.artifactStores)).toEqual(['us-east-1', 'eu-west-1', 'ap-southeast-2']);
+});
+
+test('opening a template with several pipelines asks which; a malformed file loses nothing', async ({ shell, page }) => {
+  const d = new DesignerPage(page);
+  await shell.clickSection('designer');
+  await page.getByTestId('designer-file').setInputFiles('test/fixtures/cfn/multi-pipeline.yaml');
+  await expect(page.getByTestId('resource-chooser')).toContainText('2 AWS::CodePipeline::Pipeline resources');
+  await page.getByTestId('choose-resource').filter({ hasText: 'AppPipeline' }).click();
+  await expect(d.stage('Deploy')).toBeVisible();
+  await d.action('Approve').click();
+  // Intrinsics show read-only, as they are.
+  await expect(page.getByTestId('property-panel')).toContainText('!If');
+  await page.getByTestId('designer-canvas').click({ position: { x: 5, y: 5 } });
+  await expect(page.getByTestId('property-panel')).toContainText('!Sub ${AWS::StackName}-app');
+  await page.getByTestId('designer-file').setInputFiles({ name: 'broken.yaml', mimeType: 'text/yaml', buffer: Buffer.from('Resources:\n  P:\n    Type: [oops\n') });
+  await expect(page.getByTestId('toast-error').last()).toContainText(/line \d+, column \d+/);
+  await expect(d.stage('Deploy')).toBeVisible();
+  await expect(page.getByTestId('designer-file-name')).toContainText('AppPipeline');
 });

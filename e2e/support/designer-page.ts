@@ -32,14 +32,17 @@ export class DesignerPage {
     await expect(this.actions).toHaveCount(before + 1);
   }
 
-  /** Drags an action on the canvas to a spot in a stage (pixels from the stage's top). */
-  async moveAction(name: string, stage: string, y: number): Promise<void> {
+  /** Drags an action on the canvas into a stage: to the bottom (a new row), or level with another action (its row). */
+  async moveAction(name: string, stage: string, to: 'bottom' | { beside: string }): Promise<void> {
+    await this.fitView();
     const box = await this.stage(stage).boundingBox();
     const from = await this.action(name).boundingBox();
+    const beside = typeof to === 'object' ? await this.action(to.beside).boundingBox() : null;
     if (!box || !from) throw new Error('not on screen');
+    const y = beside ? beside.y + beside.height / 2 : box.y + box.height - 6;
     await this.page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
     await this.page.mouse.down();
-    await this.page.mouse.move(box.x + box.width / 2, box.y + Math.min(y, box.height - 5), { steps: 12 });
+    await this.page.mouse.move(box.x + box.width / 2, y, { steps: 12 });
     await this.page.mouse.up();
   }
 

@@ -66,12 +66,12 @@ export function DeployDialog({ onClose }: { onClose: () => void }) {
             </select>
           </label>
           <button type="button" className="button secondary" disabled={busy || !profile} onClick={() => void review()} data-testid="deploy-review">
-            Review changes
+            Compare with live
           </button>
         </div>
         {diff && (
           <div data-testid="deploy-diff">
-            <p>{diff.creates ? 'Creates a new pipeline.' : `Updates live version ${diff.liveVersion}.`}</p>
+            <p>{diff.creates ? 'No such pipeline there: deploying creates it.' : diff.changes.length ? `Live version ${diff.liveVersion} differs from this design (drift or edits): deploying updates it.` : `Live version ${diff.liveVersion} matches this design: no drift.`}</p>
             {diff.v1ToV2 && <p className="banner banner-warning">This switches the pipeline from V1 to V2, which is priced per action-minute.</p>}
             {diff.conflict && <p className="banner banner-warning" data-testid="deploy-conflict">The pipeline changed since this design was exported (now version {diff.liveVersion}). Review the diff carefully.</p>}
             <ul className="diff">

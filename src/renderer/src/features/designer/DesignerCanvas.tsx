@@ -2,7 +2,7 @@
 // them, transitions between stages, and artifact edges from producers to
 // consumers. Drop a provider from the palette into a stage; drag an action to
 // another row or stage.
-import { memo, useCallback, useEffect, useMemo, useState, type DragEvent } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import {
   Background,
   Controls,
@@ -146,6 +146,22 @@ export function DesignerCanvas({ issues }: { issues: ValidationIssue[] }) {
   );
   useEffect(() => setNodes(graph.nodes), [graph.nodes, setNodes]);
 
+  // Keep the selected action in view: a new action can land outside the visible part of the canvas.
+  const wrapRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (selection?.kind !== 'action' || laid?.pipeline !== pipeline) return;
+    const n = flow.getInternalNode(`a-${selection.si}-${selection.ai}`);
+    const el = wrapRef.current;
+    if (!n || !el) return;
+    const { x, y, zoom } = flow.getViewport();
+    const p0 = n.internals.positionAbsolute;
+    const w = n.measured.width ?? 210;
+    const h = n.measured.height ?? 64;
+    const left = p0.x * zoom + x;
+    const top = p0.y * zoom + y;
+    if (left < 0 || top < 0 || left + w * zoom > el.clientWidth || top + h * zoom > el.clientHeight) void flow.setCenter(p0.x + w / 2, p0.y + h / 2, { zoom });
+  }, [selection, laid, pipeline, flow, nodes]);
+
   const stageAt = useCallback(
     (x: number) => {
       if (!layout) return -1;
@@ -194,7 +210,7 @@ export function DesignerCanvas({ issues }: { issues: ValidationIssue[] }) {
   };
 
   return (
-    <div className="canvas" data-testid="designer-canvas" onDragOver={(e) => { e.preventDefault(); e.dataTransfer.dropEffect = 'copy'; }} onDrop={onDrop}>
+    <div ref={wrapRef} className="canvas" data-testid="designer-canvas" onDragOver={(e) => { e.preventDefault(); e.dataTransfer.dropEffect = 'copy'; }} onDrop={onDrop}>
       <ReactFlow
         nodes={nodes}
         edges={graph.edges}

@@ -11,7 +11,7 @@ import { Palette } from './Palette';
 import { PropertyPanel } from './PropertyPanel';
 import { IssuesPanel } from './IssuesPanel';
 import { DeployDialog } from './DeployDialog';
-import { copySelection, deleteSelection, downloadExport, duplicateSelection, exportText, newDesign, openText, openWithDialog, paste, saveDesign } from './designer-actions';
+import { copySelection, deleteSelection, downloadExport, duplicateSelection, exportText, newDesign, openTemplateResource, openText, openWithDialog, paste, saveDesign } from './designer-actions';
 import { loadAccounts } from '../accounts/accounts-actions';
 import { useAppStore } from '../../store/store';
 
@@ -97,6 +97,31 @@ function ExportPreview({ format, onClose }: { format: ExportFormat; onClose: () 
   );
 }
 
+function ResourceChooser() {
+  const pending = useDesignStore((s) => s.pendingTemplate);
+  if (!pending) return null;
+  return (
+    <div className="modal-backdrop">
+      <div className="modal" role="dialog" aria-modal="true" aria-labelledby="choose-h" data-testid="resource-chooser">
+        <h2 id="choose-h">Which pipeline?</h2>
+        <p className="muted">{pending.fileName} has {pending.resources.length} AWS::CodePipeline::Pipeline resources.</p>
+        <ul>
+          {pending.resources.map((id) => (
+            <li key={id}>
+              <button type="button" className="link" onClick={() => openTemplateResource(id)} data-testid="choose-resource">
+                {id}
+              </button>
+            </li>
+          ))}
+        </ul>
+        <button type="button" className="link" onClick={() => openTemplateResource(null)}>
+          Cancel
+        </button>
+      </div>
+    </div>
+  );
+}
+
 function DesignerInner() {
   const pipeline = useDesignStore((s) => s.design.pipeline);
   const region = useDesignStore((s) => s.design.origin?.region);
@@ -151,6 +176,7 @@ function DesignerInner() {
       </div>
       {deploying && <DeployDialog onClose={() => setDeploying(false)} />}
       {preview && <ExportPreview format={preview} onClose={() => setPreview(null)} />}
+      <ResourceChooser />
     </div>
   );
 }

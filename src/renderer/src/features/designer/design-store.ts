@@ -16,6 +16,8 @@ export interface DesignState {
   dirty: boolean;
   fileName: string;
   clipboard: { kind: 'action'; action: ActionDeclaration } | { kind: 'stage'; stage: StageDeclaration } | null;
+  /** A template with several pipelines, waiting for the user to choose one. */
+  pendingTemplate: { text: string; fileName: string; resources: string[] } | null;
 }
 
 export const useDesignStore = create<DesignState>()(
@@ -27,6 +29,7 @@ export const useDesignStore = create<DesignState>()(
       dirty: false,
       fileName: 'my-pipeline.pipewright.json',
       clipboard: null,
+      pendingTemplate: null,
     }),
     {
       // Only the design is history; selection and clipboard are not edits.

@@ -29,13 +29,27 @@ export function openText(text: string, fileName: string, confirmed = false): voi
     else {
       const { doc } = parseTemplateText(text);
       const ids = pipelineResources(doc);
-      if (ids.length) {
-        design = importCfnTemplate(text, ids[0]);
-        if (ids.length > 1) pushToast('info', `The template has ${ids.length} pipelines; opened ${ids[0]}.`);
-      } else design = importCliJson(text);
+      if (ids.length > 1) {
+        useDesignStore.setState({ pendingTemplate: { text, fileName, resources: ids } });
+        return;
+      }
+      design = ids.length ? importCfnTemplate(text, ids[0]) : importCliJson(text);
     }
     loadDesign(design, fileName.replace(/\.(ya?ml|json|template)$/i, '') + (fileName.endsWith('.pipewright.json') ? '' : '.pipewright.json'));
     pushToast('info', `Opened ${fileName}.`);
+  } catch (err) {
+    reportError(err);
+  }
+}
+
+/** The user chose which pipeline of a template to open. */
+export function openTemplateResource(logicalId: string | null): void {
+  const pending = state().pendingTemplate;
+  useDesignStore.setState({ pendingTemplate: null });
+  if (!pending || !logicalId) return;
+  try {
+    loadDesign(importCfnTemplate(pending.text, logicalId), `${logicalId}.pipewright.json`);
+    pushToast('info', `Opened ${logicalId} from ${pending.fileName}.`);
   } catch (err) {
     reportError(err);
   }

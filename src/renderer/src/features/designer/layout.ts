@@ -54,6 +54,8 @@ export async function layoutPipeline(p: PipelineDeclaration): Promise<Layout> {
           'elk.nodeSize.minimum': `(${ACTION_W + 32}, 140)`,
           'elk.nodeSize.constraints': 'MINIMUM_SIZE',
           'elk.layered.nodePlacement.strategy': 'SIMPLE',
+          // One runOrder group is one layer: keep unconnected actions side by side, not stacked.
+          'elk.separateConnectedComponents': 'false',
         },
         children: s.actions.map((_, ai) => ({ id: `a-${si}-${ai}`, width: ACTION_W, height: ACTION_H })),
         edges,
