@@ -72,23 +72,40 @@ async function openAndTime(design: DesignFile): Promise<number> {
   const count = design.pipeline.stages.reduce((n, s) => n + s.actions.length, 0);
   const t0 = Date.now();
   await page.getByTestId('designer-file').setInputFiles(file);
-  // In-page code is written as strings: this file is type-checked without the DOM library.
-  await page.waitForFunction(`document.querySelectorAll('[data-testid=action-node]').length === ${count} && document.querySelectorAll('.react-flow__node[style*="visibility: hidden"]').length === 0`, undefined, { polling: 'raf', timeout: 60_000 });
+  // In-page functions see the page's globals; this file is type-checked without the DOM library.
+  await page.waitForFunction(
+    (n: number) => {
+      const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): { length: number } } }).document;
+      return doc.querySelectorAll('[data-testid=action-node]').length === n && doc.querySelectorAll('.react-flow__node[style*="visibility: hidden"]').length === 0;
+    },
+    count,
+    { polling: 'raf', timeout: 60_000 },
+  );
   // One more frame: painted.
-  await page.evaluate('new Promise((r) => requestAnimationFrame(() => r(null)))');
+  await page.evaluate(() => new Promise((r) => (globalThis as unknown as { requestAnimationFrame(cb: () => void): void }).requestAnimationFrame(() => r(null))));
   return Date.now() - t0;
 }
 
 async function frameTimes(during: () => Promise<void>): Promise<number[]> {
-  await page.evaluate(`(() => {
-    window.__frames = [];
-    window.__on = true;
+  type Win = { __frames: number[]; __on: boolean; requestAnimationFrame(cb: (t: number) => void): void };
+  await page.evaluate(() => {
+    const w = globalThis as unknown as Win;
+    w.__frames = [];
+    w.__on = true;
     let last = performance.now();
-    const tick = (t) => { window.__frames.push(t - last); last = t; if (window.__on) requestAnimationFrame(tick); };
-    requestAnimationFrame(tick);
-  })()`);
+    const tick = (t: number) => {
+      w.__frames.push(t - last);
+      last = t;
+      if (w.__on) w.requestAnimationFrame(tick);
+    };
+    w.requestAnimationFrame(tick);
+  });
   await during();
-  return page.evaluate<number[]>('(() => { window.__on = false; return window.__frames.slice(1); })()');
+  return page.evaluate(() => {
+    const w = globalThis as unknown as Win;
+    w.__on = false;
+    return w.__frames.slice(1);
+  });
 }
 
 const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.95))];

@@ -103,8 +103,17 @@ function toNode(doc: Document, value: Json): Node {
 }
 
 export function stringifyYaml(value: Json): string {
-  const doc = new YAML.Document();
-  doc.contents = toNode(doc, value) as never;
+  // Build the tree in one pass, then turn each intrinsic's one-key map into a tagged node.
+  const doc = new YAML.Document(value);
+  YAML.visit(doc, {
+    Map(_key, node) {
+      if (node.items.length !== 1) return undefined;
+      const pair = node.items[0];
+      const name = YAML.isScalar(pair.key) ? String(pair.key.value) : '';
+      if (!/^(Ref|Condition|Fn::[A-Za-z0-9]+)$/.test(name)) return undefined;
+      return toNode(doc, node.toJSON() as Json);
+    },
+  });
   return doc.toString({ lineWidth: 0 });
 }
 

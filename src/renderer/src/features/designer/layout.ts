@@ -34,14 +34,16 @@ export async function layoutPipeline(p: PipelineDeclaration): Promise<Layout> {
       'elk.layered.spacing.nodeNodeBetweenLayers': '70',
       'elk.spacing.nodeNode': '40',
       'elk.layered.nodePlacement.strategy': 'SIMPLE',
+      'elk.layered.thoroughness': '1',
       'elk.alignment': 'TOP',
     },
     children: p.stages.map((s, si) => {
       const orders = [...new Set(s.actions.map(effectiveRunOrder))].sort((a, b) => a - b);
+      // One edge into each action from the first action of the previous runOrder group is
+      // enough to put each group on its own layer (and keeps large stages cheap to lay out).
       const edges = orders.slice(1).flatMap((o, i) => {
-        const prev = s.actions.map((a, ai) => ({ a, ai })).filter(({ a }) => effectiveRunOrder(a) === orders[i]);
-        const cur = s.actions.map((a, ai) => ({ a, ai })).filter(({ a }) => effectiveRunOrder(a) === o);
-        return prev.flatMap((x) => cur.map((y) => ({ id: `e-${si}-${x.ai}-${y.ai}`, sources: [`a-${si}-${x.ai}`], targets: [`a-${si}-${y.ai}`] })));
+        const anchor = s.actions.findIndex((a) => effectiveRunOrder(a) === orders[i]);
+        return s.actions.flatMap((a, ai) => (effectiveRunOrder(a) === o ? [{ id: `e-${si}-${anchor}-${ai}`, sources: [`a-${si}-${anchor}`], targets: [`a-${si}-${ai}`] }] : []));
       });
       return {
         id: `s-${si}`,
@@ -54,6 +56,7 @@ export async function layoutPipeline(p: PipelineDeclaration): Promise<Layout> {
           'elk.nodeSize.minimum': `(${ACTION_W + 32}, 140)`,
           'elk.nodeSize.constraints': 'MINIMUM_SIZE',
           'elk.layered.nodePlacement.strategy': 'SIMPLE',
+          'elk.layered.thoroughness': '1',
           // One runOrder group is one layer: keep unconnected actions side by side, not stacked.
           'elk.separateConnectedComponents': 'false',
         },
