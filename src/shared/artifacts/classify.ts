@@ -1,0 +1,152 @@
+// Maps artifact-bucket objects back to pipelines, per top-level prefix, by the
+// service's key layout <pipeline[:20]>/<artifact[:10]>/<7 chars>[.zip]:
+// live (one live pipeline claims it), shared (several: a 20-character
+// collision), orphan (none, in an artifact bucket), foreign (not the layout,
+// or not an artifact bucket), and stale folders inside claimed prefixes.
+// Pure: the audit feeds it what it listed.
+
+export const ARTIFACT_KEY = /^([^/]{1,20})\/([^/]{1,10})\/([A-Za-z0-9]{7})(\.zip)?$/;
+
+export type PrefixClass = 'live' | 'shared' | 'orphan' | 'foreign';
+
+export interface LivePipelineRef {
+  accountId: string;
+  region: string;
+  name: string;
+  /** Output artifact names the pipeline produces now. */
+  produces: string[];
+  /** Keys of its latest successful execution's artifacts: always kept. */
+  keep: string[];
+  /** The buckets it writes artifacts to (every artifact store). */
+  buckets: string[];
+}
+
+export interface ObjectVersionEntry {
+  key: string;
+  versionId: string;
+  isLatest: boolean;
+  deleteMarker: boolean;
+  size: number;
+  lastModified: number;
+}
+
+export interface Tally {
+  /** Current objects (latest version, not a delete marker). */
+  objects: number;
+  /** Every version, current and non-current, delete markers excluded. */
+  versions: number;
+  deleteMarkers: number;
+  bytes: number;
+  oldest: number | null;
+  newest: number | null;
+}
+
+export interface FolderReport extends Tally {
+  folder: string;
+  stale: boolean;
+}
+
+export interface PrefixReport extends Tally {
+  prefix: string;
+  class: PrefixClass;
+  claimedBy: Array<{ accountId: string; region: string; name: string }>;
+  folders: FolderReport[];
+  /** Keys never to delete (latest successful executions of the claimers). */
+  keep: string[];
+}
+
+export const emptyTally = (): Tally => ({ objects: 0, versions: 0, deleteMarkers: 0, bytes: 0, oldest: null, newest: null });
+
+export function addToTally(t: Tally, v: ObjectVersionEntry): void {
+  if (v.deleteMarker) t.deleteMarkers++;
+  else {
+    t.versions++;
+    t.bytes += v.size;
+    if (v.isLatest) t.objects++;
+  }
+  t.oldest = t.oldest === null ? v.lastModified : Math.min(t.oldest, v.lastModified);
+  t.newest = t.newest === null ? v.lastModified : Math.max(t.newest, v.lastModified);
+}
+
+export function mergeTally(into: Tally, t: Tally): void {
+  into.objects += t.objects;
+  into.versions += t.versions;
+  into.deleteMarkers += t.deleteMarkers;
+  into.bytes += t.bytes;
+  if (t.oldest !== null) into.oldest = into.oldest === null ? t.oldest : Math.min(into.oldest, t.oldest);
+  if (t.newest !== null) into.newest = into.newest === null ? t.newest : Math.max(into.newest, t.newest);
+}
+
+/** Accumulates one bucket's listing, streamed page by page. */
+export class BucketTally {
+  readonly prefixes = new Map<string, { total: Tally; folders: Map<string, Tally> }>();
+  readonly foreign = emptyTally();
+  readonly total = emptyTally();
+  foreignSample: string[] = [];
+
+  add(v: ObjectVersionEntry): void {
+    addToTally(this.total, v);
+    const m = ARTIFACT_KEY.exec(v.key);
+    if (!m) {
+      addToTally(this.foreign, v);
+      if (this.foreignSample.length < 5 && !this.foreignSample.includes(v.key)) this.foreignSample.push(v.key);
+      return;
+    }
+    let p = this.prefixes.get(m[1]);
+    if (!p) {
+      p = { total: emptyTally(), folders: new Map() };
+      this.prefixes.set(m[1], p);
+    }
+    addToTally(p.total, v);
+    let f = p.folders.get(m[2]);
+    if (!f) {
+      f = emptyTally();
+      p.folders.set(m[2], f);
+    }
+    addToTally(f, v);
+  }
+}
+
+/**
+ * Classifies each prefix of a bucket. A live pipeline claims a prefix of a bucket
+ * when its name, cut to 20 characters, is the prefix and it writes to that bucket
+ * (the same application in another account, writing elsewhere, does not).
+ * `artifactBucket`: declared by a pipeline or shaped like a console default; only
+ * there can a prefix be an orphan.
+ */
+export function classifyBucket(bucket: string, tally: BucketTally, live: LivePipelineRef[], artifactBucket: boolean): PrefixReport[] {
+  const byPrefix = new Map<string, LivePipelineRef[]>();
+  for (const p of live) {
+    if (!p.buckets.includes(bucket)) continue;
+    const k = p.name.slice(0, 20);
+    byPrefix.set(k, [...(byPrefix.get(k) ?? []), p]);
+  }
+  return [...tally.prefixes.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([prefix, { total, folders }]) => {
+      const claimers = byPrefix.get(prefix) ?? [];
+      const cls: PrefixClass = claimers.length === 1 ? 'live' : claimers.length > 1 ? 'shared' : artifactBucket ? 'orphan' : 'foreign';
+      const produced = new Set(claimers.flatMap((c) => c.produces.map((a) => a.slice(0, 10))));
+      return {
+        prefix,
+        class: cls,
+        ...total,
+        claimedBy: claimers.map((c) => ({ accountId: c.accountId, region: c.region, name: c.name })),
+        folders: [...folders.entries()]
+          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+          .map(([folder, t]) => ({ folder, ...t, stale: claimers.length > 0 && !produced.has(folder) })),
+        keep: [...new Set(claimers.flatMap((c) => c.keep))].filter((k) => k.startsWith(`${prefix}/`)).sort(),
+      };
+    });
+}
+
+/** Console-default artifact buckets: codepipeline-<region>-<digits or uuid>. */
+export function shapedLikeDefault(bucket: string): boolean {
+  return /^codepipeline-[a-z]{2}(-[a-z]+)+-\d-[0-9a-z-]{6,}$/.test(bucket);
+}
+
+export const STANDARD_PRICE_PER_GB_MONTH = 0.023;
+
+export function monthlyCost(bytes: number, pricePerGbMonth = STANDARD_PRICE_PER_GB_MONTH): number {
+  return Math.round((bytes / 2 ** 30) * pricePerGbMonth * 10_000) / 10_000;
+}

@@ -1,0 +1,76 @@
+// The cleanup plan: exactly which (bucket, prefix) to empty, why, what to keep,
+// and what was counted at audit time. Written by `artifacts plan`, reviewed,
+// then executed by `artifacts clean`. Checked against the audit it came from:
+// a plan that reaches outside audited orphan/stale prefixes is refused.
+import { z } from 'zod';
+import { ARTIFACT_KEY, type PrefixClass } from './classify';
+
+export const PLAN_VERSION = 1;
+
+export const PlanItem = z.strictObject({
+  profile: z.string(),
+  accountId: z.string().regex(/^\d{12}$/),
+  accountAlias: z.string().nullable(),
+  region: z.string(),
+  bucket: z.string().min(3).max(63),
+  /** "<prefix>/" for an orphan prefix, or "<prefix>/<folder>/" for a stale folder. */
+  prefix: z.string().regex(/^[^/]{1,20}\/([^/]{1,10}\/)?$/, 'a plan prefix is <≤20 chars>/ or <≤20>/<≤10>/'),
+  class: z.enum(['orphan', 'stale']),
+  reason: z.string(),
+  expected: z.strictObject({ objects: z.number().int().min(0), versions: z.number().int().min(0), deleteMarkers: z.number().int().min(0), bytes: z.number().min(0) }),
+  /** Keys that must survive (latest successful executions). */
+  keep: z.array(z.string()).default([]),
+});
+export type PlanItem = z.infer<typeof PlanItem>;
+
+export const CleanupPlan = z.strictObject({
+  version: z.literal(PLAN_VERSION),
+  createdAt: z.string(),
+  /** The audit report the plan came from, by its generatedAt. */
+  auditedAt: z.string(),
+  items: z.array(PlanItem).max(100_000),
+});
+export type CleanupPlan = z.infer<typeof CleanupPlan>;
+
+export interface AuditedPrefix {
+  accountId: string;
+  region: string;
+  bucket: string;
+  prefix: string;
+  class: PrefixClass;
+  staleFolders: string[];
+}
+
+export class PlanError extends Error {
+  override name = 'PlanError';
+}
+
+export function parsePlan(text: string): CleanupPlan {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new PlanError(`The plan is not valid JSON: ${(err as Error).message.split('\n')[0]}`);
+  }
+  const r = CleanupPlan.safeParse(raw);
+  if (!r.success) throw new PlanError(`Not a cleanup plan: ${r.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(plan)'}: ${i.message}`).join('; ')}`);
+  return r.data;
+}
+
+/**
+ * Refuses a plan that reaches outside what the audit found deletable: every item
+ * must be an audited orphan prefix or a stale folder of a claimed prefix, and its
+ * keep-list may only name keys under it.
+ */
+export function checkPlanAgainstAudit(plan: CleanupPlan, audited: AuditedPrefix[]): void {
+  const index = new Map(audited.map((a) => [`${a.accountId}|${a.bucket}|${a.prefix}`, a]));
+  for (const [i, item] of plan.items.entries()) {
+    const [prefix, folder] = item.prefix.split('/');
+    const a = index.get(`${item.accountId}|${item.bucket}|${prefix}`);
+    const where = `item ${i + 1} (s3://${item.bucket}/${item.prefix})`;
+    if (!a) throw new PlanError(`${where} was not in the audit: a plan may only name audited prefixes.`);
+    if (item.class === 'orphan' && (a.class !== 'orphan' || folder)) throw new PlanError(`${where} is not an orphan prefix in the audit (it is ${a.class}).`);
+    if (item.class === 'stale' && (!folder || !a.staleFolders.includes(folder))) throw new PlanError(`${where} is not a stale folder in the audit.`);
+    for (const k of item.keep) if (!k.startsWith(item.prefix) || !ARTIFACT_KEY.test(k)) throw new PlanError(`${where} keeps ${k}, which is not an artifact key under it.`);
+  }
+}

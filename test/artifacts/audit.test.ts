@@ -1,0 +1,102 @@
+// The artifact audit against the demo seed finds exactly what the seed planted;
+// the planner never reaches outside orphan and stale prefixes.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EventHub } from '../../src/main/rpc/event-hub';
+import { AccountsService } from '../../src/main/services/accounts-service';
+import { PipelinesService } from '../../src/main/services/pipelines-service';
+import { SandboxService } from '../../src/main/services/sandbox-service';
+import { Settings } from '../../src/shared/api/settings';
+import { auditArtifacts } from '../../src/main/aws/artifact-audit';
+import { auditedPrefixes, buildPlan, type AuditReport } from '../../src/shared/artifacts/report';
+import { checkPlanAgainstAudit, parsePlan, PlanError } from '../../src/shared/artifacts/plan';
+
+let sandbox: SandboxService;
+let accounts: AccountsService;
+let report: AuditReport;
+let home: string;
+const saved = { ...process.env };
+
+beforeAll(async () => {
+  home = mkdtempSync(join(tmpdir(), 'pw-audit-'));
+  Object.assign(process.env, { AWS_CONFIG_FILE: join(home, 'none'), AWS_SHARED_CREDENTIALS_FILE: join(home, 'none') });
+  sandbox = new SandboxService({ timeScale: 0.001 });
+  await sandbox.start('demo');
+  accounts = new AccountsService(new EventHub(), () => Settings.parse({}), sandbox);
+  await accounts.reload();
+  report = await auditArtifacts(accounts.clients, accounts.fanout, new PipelinesService(accounts).targets(), { signal: new AbortController().signal });
+});
+afterAll(async () => {
+  process.env = { ...saved };
+  accounts.close();
+  await sandbox.stop();
+  rmSync(home, { recursive: true, force: true });
+});
+
+const bucket = (name: string) => report.buckets.find((b) => b.name === name)!;
+const prefix = (b: string, p: string) => bucket(b).prefixes.find((x) => x.prefix === p)!;
+
+describe('audit of the demo seed', () => {
+  it('finds every artifact bucket, and nothing else', () => {
+    expect(report.errors).toEqual([]);
+    const names = report.buckets.map((b) => b.name);
+    expect(names).toContain('codepipeline-us-east-1-111111111111');
+    expect(names).toContain('acme-staging-shared-artifacts'); // declared by orders-service
+    expect(names).toContain('codepipeline-eu-west-1-5f3c9a12b7'); // shaped like a default
+    expect(names).not.toContain('acme-reporting-source'); // a source bucket, not an artifact store
+  });
+
+  it('classifies the planted cases', () => {
+    const dev = 'codepipeline-us-east-1-111111111111';
+    expect(prefix(dev, 'legacy-monolith-pipe')).toMatchObject({ class: 'orphan', claimedBy: [] });
+    expect(prefix(dev, 'payments-service-api')).toMatchObject({ class: 'shared' });
+    expect(prefix(dev, 'payments-service-api').claimedBy.map((c) => c.name).sort()).toEqual(['payments-service-api-blue', 'payments-service-api-green']);
+    const wf = prefix(dev, 'web-frontend');
+    expect(wf.class).toBe('live');
+    expect(wf.folders.filter((f) => f.stale).map((f) => f.folder)).toEqual(['OldBuildOu']);
+    expect(wf.keep.length).toBeGreaterThan(0); // the latest successful execution's artifacts
+    expect(bucket(dev).versioning).toBe('Enabled');
+    expect(wf.deleteMarkers).toBeGreaterThan(0);
+    expect(wf.versions).toBeGreaterThan(wf.objects);
+
+    const unused = bucket('codepipeline-eu-west-1-5f3c9a12b7');
+    expect(unused.unused).toBe(true);
+    expect(unused.prefixes.map((p) => [p.prefix, p.class])).toEqual([['retired-batch-jobs', 'orphan']]);
+
+    const shared = bucket('acme-staging-shared-artifacts');
+    expect(shared.unused).toBe(false);
+    expect(shared.foreign.objects).toBe(3);
+    expect(shared.foreign.sample.sort()).toEqual(['README.txt', 'logs/app.log', 'reports/2024/summary.csv']);
+    expect(bucket('codepipeline-us-east-1-333333333333').protected).toBe(true);
+    expect(report.buckets.every((b) => b.totals.monthlyCost >= 0)).toBe(true);
+  });
+
+  it('plans orphans and stale folders only, keeping the latest successful artifacts', () => {
+    const plan = buildPlan(report, { include: ['orphan', 'stale'] });
+    const where = plan.items.map((i) => `${i.bucket}/${i.prefix}:${i.class}`).sort();
+    expect(where).toEqual([
+      'codepipeline-eu-west-1-5f3c9a12b7/retired-batch-jobs/:orphan',
+      'codepipeline-us-east-1-111111111111/legacy-monolith-pipe/:orphan',
+      'codepipeline-us-east-1-111111111111/web-frontend/OldBuildOu/:stale',
+    ]);
+    expect(() => checkPlanAgainstAudit(plan, auditedPrefixes(report))).not.toThrow();
+    expect(parsePlan(JSON.stringify(plan))).toEqual(plan);
+  });
+
+  it('refuses tampered plans', () => {
+    const plan = buildPlan(report, { include: ['orphan'] });
+    const tampered = structuredClone(plan);
+    tampered.items[0].prefix = 'web-frontend/';
+    expect(() => checkPlanAgainstAudit(tampered, auditedPrefixes(report))).toThrow(/not an orphan prefix/);
+    const outside = structuredClone(plan);
+    outside.items[0].prefix = 'reports/';
+    expect(() => checkPlanAgainstAudit(outside, auditedPrefixes(report))).toThrow(PlanError);
+    const badKeep = structuredClone(plan);
+    badKeep.items[0].keep = ['web-frontend/BuildOutpu/AAAAAAA'];
+    expect(() => checkPlanAgainstAudit(badKeep, auditedPrefixes(report))).toThrow(/not an artifact key under it/);
+    expect(() => parsePlan('{"version": 1, "items": [{"bucket": "x"}]}')).toThrow(/Not a cleanup plan/);
+    expect(() => parsePlan('{ nope')).toThrow(/not valid JSON/);
+  });
+});
