@@ -379,8 +379,10 @@ function listObjectVersions(req: ServiceRequest, b: Bucket, q: URLSearchParams):
     const stack = b.objects.get(item.key) ?? [];
     let start = 0;
     if (versionMarker && item.key === keyMarker) {
+      // A marker version deleted since the last page: resume the key from its start
+      // (a version listed twice is harmless; one never listed would be missed).
       const at = stack.findIndex((v) => v.versionId === versionMarker);
-      start = at >= 0 ? at + 1 : stack.length;
+      start = at >= 0 ? at + 1 : 0;
     }
     for (let i = start; i < stack.length; i++) {
       const v = stack[i];

@@ -2,13 +2,16 @@
 // resource schema (../shared/schemas) with ajv. Intrinsics are resolved to
 // plausible placeholders first, as CloudFormation resolves them before its own check.
 import Ajv from 'ajv';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isIntrinsic, type Json } from '../../src/shared/pipeline/cloudformation';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const schemaPath = join(here, '../../../shared/schemas/aws-codepipeline-pipeline.json');
+// The official schema lives in ../shared beside the repository; a copy in the
+// fixtures keeps the tests running where that folder is absent.
+const sharedPath = join(here, '../../../shared/schemas/aws-codepipeline-pipeline.json');
+const schemaPath = existsSync(sharedPath) ? sharedPath : join(here, '../fixtures/schemas/aws-codepipeline-pipeline.json');
 const raw = JSON.parse(readFileSync(schemaPath, 'utf8'));
 // The resource schema's document-level keys are not JSON Schema: keep the schema part.
 const schema = { $schema: 'http://json-schema.org/draft-07/schema#', type: 'object', additionalProperties: raw.additionalProperties, properties: raw.properties, definitions: raw.definitions, required: raw.required };

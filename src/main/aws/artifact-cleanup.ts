@@ -1,0 +1,271 @@
+// Executes a cleanup plan: for each item, re-check that no live pipeline claims
+// it now, list its versions (never a key outside the item, never a kept key),
+// and delete them in DeleteObjects batches of up to 1,000 on a worker pool,
+// retrying the keys a batch reports as failed. A checkpoint file makes a killed
+// job resumable (listing again never re-deletes: deleted versions are gone), and
+// an append-only JSONL audit log records every batch.
+import { createHash } from 'node:crypto';
+import { mkdir, open, readFile, rm, type FileHandle } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import pLimit from 'p-limit';
+import { DeleteObjectsCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetPipelineCommand, ListPipelinesCommand } from '@aws-sdk/client-codepipeline';
+import { artifactStoresByRegion, type PipelineDeclaration } from '../../shared/pipeline/model';
+import type { AwsClients } from './clients';
+import type { ProfileInfo } from './profiles';
+import { ARTIFACT_KEY } from '../../shared/artifacts/classify';
+import type { CleanupPlan, PlanItem } from '../../shared/artifacts/plan';
+import { writeFileAtomic } from '../platform/atomic-file';
+import { classifyAwsError } from './errors';
+import { paginateObjectVersions } from './s3-versions';
+
+export interface CleanProgress {
+  item: number;
+  items: number;
+  objects: number;
+  bytes: number;
+  expectedObjects: number;
+  expectedBytes: number;
+  ratePerSec: number;
+  etaSec: number | null;
+  message: string;
+}
+
+export interface CleanFailure {
+  bucket: string;
+  key: string;
+  versionId: string;
+  code: string;
+  message: string;
+}
+
+export interface CleanResult {
+  dryRun: boolean;
+  resumed: boolean;
+  deletedVersions: number;
+  deletedBytes: number;
+  skipped: Array<{ bucket: string; prefix: string; reason: string }>;
+  failed: CleanFailure[];
+  cancelled: boolean;
+  checkpoint: string;
+}
+
+export interface CleanOptions {
+  /** S3 client for an item (its account and the bucket's region). */
+  s3For(item: PlanItem): S3Client;
+  /** Re-check just before deleting: a reason to skip, or null to go ahead. */
+  recheck(item: PlanItem): Promise<string | null>;
+  dryRun: boolean;
+  signal: AbortSignal;
+  /** Directory for checkpoints (one file per plan). */
+  stateDir: string;
+  /** The append-only audit log (JSONL). */
+  auditLog: string;
+  onProgress?(p: CleanProgress): void;
+  concurrency?: number;
+  batchSize?: number;
+  /** Retries for keys a batch reports as failed (the SDK retries whole requests itself). */
+  keyRetries?: number;
+  retryBaseMs?: number;
+}
+
+interface Checkpoint {
+  planHash: string;
+  done: Record<string, { deletedVersions: number; deletedBytes: number }>;
+}
+
+export function planHash(plan: CleanupPlan): string {
+  return createHash('sha256').update(JSON.stringify(plan.items)).digest('hex').slice(0, 16);
+}
+
+const MAX_PASSES = 4;
+
+const itemKey = (i: PlanItem) => `${i.accountId}|${i.bucket}|${i.prefix}`;
+
+export async function executePlan(plan: CleanupPlan, opts: CleanOptions): Promise<CleanResult> {
+  const hash = planHash(plan);
+  const checkpointPath = join(opts.stateDir, `cleanup-${hash}.json`);
+  let checkpoint: Checkpoint = { planHash: hash, done: {} };
+  let resumed = false;
+  if (!opts.dryRun) {
+    try {
+      checkpoint = JSON.parse(await readFile(checkpointPath, 'utf8')) as Checkpoint;
+      resumed = Object.keys(checkpoint.done).length > 0;
+    } catch {
+      // No checkpoint: a fresh run.
+    }
+  }
+  await mkdir(dirname(opts.auditLog), { recursive: true });
+  const log = await open(opts.auditLog, 'a', 0o600);
+  const result: CleanResult = { dryRun: opts.dryRun, resumed, deletedVersions: 0, deletedBytes: 0, skipped: [], failed: [], cancelled: false, checkpoint: checkpointPath };
+  const expectedObjects = plan.items.reduce((n, i) => n + i.expected.versions + i.expected.deleteMarkers, 0);
+  const expectedBytes = plan.items.reduce((n, i) => n + i.expected.bytes, 0);
+  for (const d of Object.values(checkpoint.done)) {
+    result.deletedVersions += d.deletedVersions;
+    result.deletedBytes += d.deletedBytes;
+  }
+  const started = Date.now();
+  const baseline = result.deletedVersions;
+  const report = (item: number, message: string) => {
+    const secs = (Date.now() - started) / 1000;
+    const rate = secs > 0 ? (result.deletedVersions - baseline) / secs : 0;
+    const left = expectedObjects - result.deletedVersions;
+    opts.onProgress?.({ item, items: plan.items.length, objects: result.deletedVersions, bytes: result.deletedBytes, expectedObjects, expectedBytes, ratePerSec: rate, etaSec: rate > 0 && left > 0 ? left / rate : null, message });
+  };
+  const pool = pLimit(opts.concurrency ?? 8);
+  const batchSize = Math.min(1000, opts.batchSize ?? 1000);
+  try {
+    for (const [n, item] of plan.items.entries()) {
+      if (opts.signal.aborted) break;
+      if (checkpoint.done[itemKey(item)]) continue;
+      const reason = await opts.recheck(item);
+      if (reason) {
+        result.skipped.push({ bucket: item.bucket, prefix: item.prefix, reason });
+        await appendLog(log, { event: 'skip', profile: item.profile, accountId: item.accountId, bucket: item.bucket, prefix: item.prefix, reason });
+        continue;
+      }
+      report(n, `${opts.dryRun ? 'Counting' : 'Deleting'} s3://${item.bucket}/${item.prefix}`);
+      const s3 = opts.s3For(item);
+      const keep = new Set(item.keep);
+      let itemVersions = 0;
+      let itemBytes = 0;
+      let itemFailures = 0;
+      // Pass after pass until a listing finds nothing left to delete: listing while
+      // deleting can miss a version, and a missed version must never go unreported.
+      let passFailures: CleanFailure[] = [];
+      for (let pass = 1; pass <= MAX_PASSES && !opts.signal.aborted; pass++) {
+        let found = 0;
+        passFailures = [];
+        const inflight: Array<Promise<void>> = [];
+        let listError: unknown;
+        try {
+          for await (const page of paginateObjectVersions(s3, { Bucket: item.bucket, Prefix: item.prefix, MaxKeys: batchSize }, { signal: opts.signal })) {
+            const batch = [
+              ...(page.Versions ?? []).map((v) => ({ Key: v.Key!, VersionId: v.VersionId ?? 'null', size: v.Size ?? 0 })),
+              ...(page.DeleteMarkers ?? []).map((m) => ({ Key: m.Key!, VersionId: m.VersionId ?? 'null', size: 0 })),
+              // Never a key outside the item, never a foreign-shaped one, never a kept one.
+            ].filter((o) => o.Key.startsWith(item.prefix) && ARTIFACT_KEY.test(o.Key) && !keep.has(o.Key));
+            if (!batch.length) continue;
+            found += batch.length;
+            if (opts.dryRun) {
+              result.deletedVersions += batch.length;
+              result.deletedBytes += batch.reduce((s, o) => s + o.size, 0);
+              report(n, `Would delete ${result.deletedVersions} versions`);
+              continue;
+            }
+            inflight.push(
+              pool(async () => {
+                if (opts.signal.aborted) return;
+                const r = await deleteBatch(s3, item, batch, opts);
+                itemVersions += r.deleted;
+                itemBytes += r.bytes;
+                result.deletedVersions += r.deleted;
+                result.deletedBytes += r.bytes;
+                passFailures.push(...r.failed);
+                await appendLog(log, {
+                  event: 'batch',
+                  profile: item.profile,
+                  accountId: item.accountId,
+                  bucket: item.bucket,
+                  prefix: item.prefix,
+                  keys: batch.length,
+                  deleted: r.deleted,
+                  result: r.failed.length ? (r.deleted ? 'partial' : 'failed') : 'ok',
+                  errors: r.failed.slice(0, 20).map((f) => ({ key: f.key, versionId: f.versionId, code: f.code })),
+                });
+                report(n, `Deleting s3://${item.bucket}/${item.prefix}`);
+              }),
+            );
+          }
+        } catch (err) {
+          listError = err;
+        }
+        // Every batch in flight settles before the run moves on or stops: none outlives it.
+        const rejected = (await Promise.allSettled(inflight)).find((x): x is PromiseRejectedResult => x.status === 'rejected');
+        if (!opts.signal.aborted && (listError || rejected)) throw listError ?? rejected!.reason;
+
+        if (opts.dryRun || found === 0) break;
+        if (pass === MAX_PASSES && !passFailures.length)
+          passFailures.push({ bucket: item.bucket, key: item.prefix, versionId: '*', code: 'StillPresent', message: `Versions were still listed under the prefix after ${MAX_PASSES} passes.` });
+      }
+      // Only the last pass's failures stand: an earlier failure may have succeeded later.
+      result.failed.push(...passFailures);
+      itemFailures = passFailures.length;
+      if (opts.signal.aborted) break;
+      // An item with failed keys is not done: a later run lists it again and retries them.
+      if (!opts.dryRun && !itemFailures) {
+        checkpoint.done[itemKey(item)] = { deletedVersions: itemVersions, deletedBytes: itemBytes };
+        await writeFileAtomic(checkpointPath, JSON.stringify(checkpoint));
+      }
+    }
+  } catch (err) {
+    if (!opts.signal.aborted) throw err;
+  } finally {
+    result.cancelled = opts.signal.aborted;
+    await appendLog(log, { event: result.cancelled ? 'cancelled' : 'finished', dryRun: opts.dryRun, deletedVersions: result.deletedVersions, failed: result.failed.length, skipped: result.skipped.length });
+    await log.close();
+  }
+  // A finished run leaves no checkpoint; a cancelled or partly failed one keeps it for resume.
+  if (!opts.dryRun && !result.cancelled && !result.failed.length) await rm(checkpointPath, { force: true });
+  report(plan.items.length, result.cancelled ? 'Cancelled' : 'Done');
+  return result;
+}
+
+async function deleteBatch(s3: S3Client, item: PlanItem, batch: Array<{ Key: string; VersionId: string; size: number }>, opts: CleanOptions) {
+  let pending = batch;
+  let deleted = 0;
+  let bytes = 0;
+  let failed: CleanFailure[] = [];
+  const sizes = new Map(batch.map((o) => [`${o.Key}\u0000${o.VersionId}`, o.size]));
+  for (let attempt = 0; pending.length && attempt <= (opts.keyRetries ?? 4); attempt++) {
+    if (attempt) await new Promise((r) => setTimeout(r, (opts.retryBaseMs ?? 100) * 2 ** (attempt - 1)));
+    try {
+      const r = await s3.send(new DeleteObjectsCommand({ Bucket: item.bucket, Delete: { Objects: pending.map(({ Key, VersionId }) => ({ Key, VersionId })), Quiet: true } }), { abortSignal: opts.signal });
+      const errs = r.Errors ?? [];
+      const bad = new Set(errs.map((e) => `${e.Key}\u0000${e.VersionId ?? 'null'}`));
+      for (const o of pending) if (!bad.has(`${o.Key}\u0000${o.VersionId}`)) {
+        deleted++;
+        bytes += sizes.get(`${o.Key}\u0000${o.VersionId}`) ?? 0;
+      }
+      failed = errs.map((e) => ({ bucket: item.bucket, key: e.Key ?? '', versionId: e.VersionId ?? 'null', code: e.Code ?? 'Error', message: e.Message ?? '' }));
+      pending = pending.filter((o) => bad.has(`${o.Key}\u0000${o.VersionId}`));
+    } catch (err) {
+      if (opts.signal.aborted) throw err;
+      // The whole request failed after the SDK's own retries: every key stays pending.
+      const c = classifyAwsError(err);
+      failed = pending.map((o) => ({ bucket: item.bucket, key: o.Key, versionId: o.VersionId, code: c.code, message: c.message }));
+    }
+  }
+  return { deleted, bytes, failed };
+}
+
+async function appendLog(log: FileHandle, entry: Record<string, unknown>): Promise<void> {
+  await log.write(JSON.stringify({ time: new Date().toISOString(), ...entry }) + '\n');
+  await log.datasync();
+}
+
+/**
+ * Re-check before deleting: a reason to skip if a live pipeline of the workspace
+ * writes to the item's prefix of this bucket now (or, for a stale folder,
+ * produces that artifact again), else null.
+ */
+export async function recheckPlanItem(clients: AwsClients, targets: Array<{ profile: ProfileInfo; region: string }>, item: PlanItem): Promise<string | null> {
+  const [prefix, folder] = item.prefix.split('/');
+  for (const { profile, region } of targets) {
+    const cp = clients.codepipeline(profile, region);
+    let token: string | undefined;
+    do {
+      const page = await cp.send(new ListPipelinesCommand({ nextToken: token }));
+      for (const s of page.pipelines ?? []) {
+        if (!s.name || s.name.slice(0, 20) !== prefix) continue;
+        const decl = (await cp.send(new GetPipelineCommand({ name: s.name }))).pipeline as unknown as PipelineDeclaration;
+        if (!Object.values(artifactStoresByRegion(decl, region)).some((st) => st.location === item.bucket)) continue;
+        if (item.class === 'orphan') return `Live pipeline ${s.name} (${profile.name}, ${region}) now writes to this prefix.`;
+        const produces = decl.stages.flatMap((st) => st.actions.flatMap((a) => (a.outputArtifacts ?? []).map((o) => o.name.slice(0, 10))));
+        if (folder && produces.includes(folder)) return `Live pipeline ${s.name} produces ${folder}… again.`;
+      }
+      token = page.nextToken;
+    } while (token);
+  }
+  return null;
+}

@@ -1,0 +1,65 @@
+// Artifact buckets: the audit over the workspace, plans, and cleanup runs with
+// re-checks, checkpoints and the audit log in the user-data directory.
+import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import type { AuditReport } from '../../shared/artifacts/report';
+import type { CleanupPlan, PlanItem } from '../../shared/artifacts/plan';
+import { auditArtifacts, type AuditOptions } from '../aws/artifact-audit';
+import { executePlan, recheckPlanItem, type CleanOptions, type CleanResult } from '../aws/artifact-cleanup';
+import type { AccountsService } from './accounts-service';
+import type { PipelinesService } from './pipelines-service';
+
+export class ArtifactsService {
+  constructor(
+    private accounts: AccountsService,
+    private pipelines: PipelinesService,
+    private home: string,
+  ) {}
+
+  get auditLogPath(): string {
+    return join(this.home, 'artifact-cleanup-audit.jsonl');
+  }
+
+  audit(pairs: ReturnType<PipelinesService['targets']>, opts: AuditOptions): Promise<AuditReport> {
+    return auditArtifacts(this.accounts.clients, this.accounts.fanout, pairs, opts);
+  }
+
+  /** The profile that reaches an item's account (the one named in the plan, if it still exists). */
+  private profileFor(item: PlanItem) {
+    const byName = this.accounts.profiles().find((p) => p.name === item.profile);
+    if (byName) return byName;
+    const byAccount = this.accounts.profiles().find((p) => this.accounts.identityOf(p.name)?.accountId === item.accountId);
+    if (!byAccount) throw new Error(`No profile reaches account ${item.accountId} (the plan names ${item.profile}).`);
+    return byAccount;
+  }
+
+  /** A reason to skip the item if a live pipeline claims it now, else null. */
+  recheck(item: PlanItem): Promise<string | null> {
+    return recheckPlanItem(this.accounts.clients, this.pipelines.targets(), item);
+  }
+
+  clean(plan: CleanupPlan, opts: Omit<CleanOptions, 's3For' | 'recheck' | 'stateDir' | 'auditLog'>): Promise<CleanResult> {
+    return executePlan(plan, {
+      ...opts,
+      s3For: (item) => this.accounts.clients.s3(this.profileFor(item), item.region),
+      recheck: (item) => this.recheck(item),
+      stateDir: this.home,
+      auditLog: this.auditLogPath,
+    });
+  }
+
+  async readAuditLog(limit = 500): Promise<Array<Record<string, unknown>>> {
+    let text = '';
+    try {
+      text = await readFile(this.auditLogPath, 'utf8');
+    } catch {
+      return [];
+    }
+    return text
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .slice(-limit)
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+  }
+}

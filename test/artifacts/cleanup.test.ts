@@ -1,0 +1,191 @@
+// Cleanup against the sandbox, with faults: a ledger of every version before and
+// after proves that exactly the plan's keys are gone, nothing else is touched,
+// and every failure is reported. Cancel-then-resume and a re-check too.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EventHub } from '../../src/main/rpc/event-hub';
+import { AccountsService } from '../../src/main/services/accounts-service';
+import { PipelinesService } from '../../src/main/services/pipelines-service';
+import { SandboxService } from '../../src/main/services/sandbox-service';
+import { ArtifactsService } from '../../src/main/services/artifacts-service';
+import { Settings } from '../../src/shared/api/settings';
+import { PLAN_VERSION, type CleanupPlan, type PlanItem } from '../../src/shared/artifacts/plan';
+import { simplePipeline } from '../helpers/pipelines';
+import type { Sandbox } from '../../src/sandbox/sandbox';
+
+let sandbox: SandboxService;
+let sb: Sandbox;
+let accounts: AccountsService;
+let artifacts: ArtifactsService;
+let home: string;
+const saved = { ...process.env };
+const BUCKET = 'cleanup-artifacts';
+const DEV = '111111111111';
+
+beforeAll(async () => {
+  home = mkdtempSync(join(tmpdir(), 'pw-clean-'));
+  Object.assign(process.env, { AWS_CONFIG_FILE: join(home, 'none'), AWS_SHARED_CREDENTIALS_FILE: join(home, 'none') });
+  sandbox = new SandboxService({ timeScale: 0.001 });
+  await sandbox.start('empty');
+  sb = sandbox.instance!;
+  const settings = Settings.parse({ workspace: { profiles: ['sandbox-dev'], regions: ['us-east-1'] } });
+  accounts = new AccountsService(new EventHub(), () => settings, sandbox);
+  await accounts.reload();
+  artifacts = new ArtifactsService(accounts, new PipelinesService(accounts), home);
+});
+afterAll(async () => {
+  process.env = { ...saved };
+  accounts.close();
+  await sandbox.stop();
+  rmSync(home, { recursive: true, force: true });
+});
+
+const id7 = (n: number) => `K${String(n).padStart(6, '0')}`;
+
+/** Orphan prefix with N keys x 2 versions (+ delete markers on some), a live prefix, foreign data. */
+function plant(n: number) {
+  sb.faults.clear();
+  if (sb.s3.buckets.has(BUCKET)) sb.s3.buckets.delete(BUCKET);
+  const b = sb.s3.createBucket(BUCKET, DEV, 'us-east-1');
+  b.versioning = 'Enabled';
+  for (let i = 0; i < n; i++) {
+    const key = `gone-pipeline/BuildArtif/${id7(i)}`;
+    sb.s3.putObject(b, key, Buffer.from('v1'));
+    sb.s3.putObject(b, key, Buffer.from('v2-longer'));
+    if (i % 10 === 0) sb.s3.deleteObject(b, key);
+  }
+  sb.s3.putObject(b, 'gone-pipeline/notes-not-an-artifact.txt', Buffer.from('keep me'));
+  sb.s3.putObject(b, 'alive-pipeline/SourceArti/AAAAAAA.zip', Buffer.from('live'));
+  sb.s3.putObject(b, 'alive-pipeline/OldOutput/BBBBBBB', Buffer.from('stale'));
+  sb.s3.putObject(b, 'alive-pipeline/OldOutput/CCCCCCC', Buffer.from('stale but latest success'));
+  return b;
+}
+
+function ledger(): Map<string, string[]> {
+  const b = sb.s3.buckets.get(BUCKET)!;
+  return new Map([...b.objects.entries()].map(([k, vs]) => [k, vs.map((v) => v.versionId).sort()]));
+}
+
+function plan(items: Array<Partial<PlanItem> & Pick<PlanItem, 'prefix' | 'class'>>): CleanupPlan {
+  return {
+    version: PLAN_VERSION,
+    createdAt: new Date().toISOString(),
+    auditedAt: new Date().toISOString(),
+    items: items.map((i) => ({ profile: 'sandbox-dev', accountId: DEV, accountAlias: 'sandbox-dev', region: 'us-east-1', bucket: BUCKET, reason: 'test', expected: { objects: 0, versions: 0, deleteMarkers: 0, bytes: 0 }, keep: [], ...i })),
+  };
+}
+
+const run = (p: CleanupPlan, signal = new AbortController().signal, dryRun = false, onProgress?: (objects: number) => void) =>
+  artifacts.clean(p, { dryRun, signal, retryBaseMs: 5, concurrency: 4, onProgress: (x) => onProgress?.(x.objects) });
+
+/** Exactly the planned keys are gone; everything else is as it was. */
+function expectOnlyPlannedGone(before: Map<string, string[]>, planned: (key: string) => boolean) {
+  const after = ledger();
+  for (const [key, versions] of before) {
+    if (planned(key)) expect(after.has(key), key).toBe(false);
+    else expect(after.get(key), key).toEqual(versions);
+  }
+  for (const key of after.keys()) expect(before.has(key), `new key ${key}`).toBe(true);
+}
+
+const orphanKey = (k: string) => /^gone-pipeline\/BuildArtif\//.test(k);
+
+beforeEach(() => rmSync(join(home, 'artifact-cleanup-audit.jsonl'), { force: true }));
+
+describe('cleanup', () => {
+  it('dry run counts and deletes nothing', async () => {
+    plant(1200);
+    const before = ledger();
+    const r = await run(plan([{ prefix: 'gone-pipeline/', class: 'orphan' }]), undefined, true);
+    expect(r.deletedVersions).toBe(1200 * 2 + 120);
+    expect(ledger()).toEqual(before);
+  });
+
+  it('deletes every version and delete marker of the planned prefix, keeps the rest, logs every batch', async () => {
+    plant(2500);
+    const before = ledger();
+    const p = plan([
+      { prefix: 'gone-pipeline/', class: 'orphan' },
+      { prefix: 'alive-pipeline/OldOutput/', class: 'stale', keep: ['alive-pipeline/OldOutput/CCCCCCC'] },
+    ]);
+    const r = await run(p);
+    expect(r.failed).toEqual([]);
+    expect(r.deletedVersions).toBe(2500 * 2 + 250 + 1);
+    expectOnlyPlannedGone(before, (k) => orphanKey(k) || k === 'alive-pipeline/OldOutput/BBBBBBB');
+    const log = readFileSync(artifacts.auditLogPath, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const batches = log.filter((l) => l.event === 'batch');
+    expect(batches.length).toBeGreaterThanOrEqual(6);
+    expect(batches.every((b) => b.keys <= 1000 && b.accountId === DEV && b.bucket === BUCKET && b.result === 'ok')).toBe(true);
+    expect(existsSync(r.checkpoint)).toBe(false);
+  });
+
+  it('recovers from SlowDown, 500s, dropped connections and partial batch failures', async () => {
+    plant(3000);
+    const before = ledger();
+    sb.faults.set([
+      { service: 's3', operation: 'DeleteObjects', throttleRate: 0.2, errorRate: 0.1, resetRate: 0.05, denyRate: 0, latencyMs: 0, jitterMs: 0, deleteErrorRate: 0.1 },
+      { service: 's3', operation: 'ListObjectVersions', throttleRate: 0.1, errorRate: 0.05, resetRate: 0, denyRate: 0, latencyMs: 0, jitterMs: 0, deleteErrorRate: 0 },
+    ]);
+    const r = await run(plan([{ prefix: 'gone-pipeline/', class: 'orphan' }]));
+    expect(r.failed).toEqual([]);
+    expectOnlyPlannedGone(before, orphanKey);
+    const log = sb.logEntries();
+    expect(log.some((e) => e.errorCode === 'SlowDown')).toBe(true);
+    expect(log.some((e) => e.status === 500)).toBe(true);
+    expect(log.some((e) => e.errorCode === 'ConnectionReset')).toBe(true);
+  }, 120_000);
+
+  it('reports keys that keep failing, and keeps the checkpoint', async () => {
+    plant(50);
+    const before = ledger();
+    sb.faults.set([{ service: 's3', operation: 'DeleteObjects', deleteErrorRate: 1, throttleRate: 0, errorRate: 0, resetRate: 0, denyRate: 0, latencyMs: 0, jitterMs: 0 }]);
+    const r = await run(plan([{ prefix: 'gone-pipeline/', class: 'orphan' }]));
+    expect(r.failed.length).toBe(105);
+    expect(r.failed[0]).toMatchObject({ bucket: BUCKET, code: 'InternalError' });
+    expect(ledger()).toEqual(before);
+    const log = readFileSync(artifacts.auditLogPath, 'utf8');
+    expect(log).toContain('"result":"failed"');
+    sb.faults.clear();
+    const again = await run(plan([{ prefix: 'gone-pipeline/', class: 'orphan' }]));
+    expect(again.failed).toEqual([]);
+    expectOnlyPlannedGone(before, orphanKey);
+  });
+
+  it('cancel, then resume: continues without re-deleting or skipping', async () => {
+    plant(4000);
+    const before = ledger();
+    const p = plan([
+      { prefix: 'alive-pipeline/OldOutput/', class: 'stale', keep: ['alive-pipeline/OldOutput/CCCCCCC'] },
+      { prefix: 'gone-pipeline/', class: 'orphan' },
+    ]);
+    sb.faults.set([{ service: 's3', operation: 'DeleteObjects', latencyMs: 30, jitterMs: 0, throttleRate: 0, errorRate: 0, resetRate: 0, denyRate: 0, deleteErrorRate: 0 }]);
+    const ac = new AbortController();
+    // Killed part-way: once a few batches of the orphan prefix are gone.
+    const r1 = await run(p, ac.signal, false, (objects) => objects > 2500 && ac.abort());
+    expect(r1.cancelled).toBe(true);
+    expect(existsSync(r1.checkpoint)).toBe(true);
+    const midway = ledger();
+    expect([...midway.keys()].filter(orphanKey).length).toBeLessThan(4000); // some deleted
+    const deletesBefore = sb.logEntries().filter((e) => e.operation === 'DeleteObjects').length;
+    const r2 = await run(p);
+    expect(r2.resumed).toBe(true);
+    expect(r2.failed).toEqual([]);
+    expectOnlyPlannedGone(before, (k) => orphanKey(k) || k === 'alive-pipeline/OldOutput/BBBBBBB');
+    // The stale item finished in the first run: the resume did not list or delete it again.
+    const resumedDeletes = sb.logEntries().filter((e) => e.operation === 'DeleteObjects').slice(deletesBefore);
+    expect(resumedDeletes.length).toBeLessThanOrEqual(Math.ceil((4000 * 2 + 400) / 1000) + 1);
+  });
+
+  it('re-checks before deleting: a pipeline created since the audit saves its prefix', async () => {
+    plant(20);
+    const before = ledger();
+    sb.config.startOnCreate = false;
+    sb.invoke('codepipeline', DEV, 'us-east-1', { target: 'CreatePipeline', body: { pipeline: simplePipeline('gone-pipeline', BUCKET) } });
+    const r = await run(plan([{ prefix: 'gone-pipeline/', class: 'orphan' }]));
+    expect(r.skipped).toEqual([{ bucket: BUCKET, prefix: 'gone-pipeline/', reason: expect.stringMatching(/Live pipeline gone-pipeline .* now writes to this prefix/) }]);
+    expect(ledger()).toEqual(before);
+    sb.invoke('codepipeline', DEV, 'us-east-1', { target: 'DeletePipeline', body: { name: 'gone-pipeline' } });
+  });
+});
