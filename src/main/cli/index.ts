@@ -5,6 +5,7 @@ import pkg from '../../../package.json';
 import { runSandboxCommand } from './sandbox-command';
 import { runWebCommand } from './web-command';
 import { runPipelinesList } from './pipelines-command';
+import { runArtifactsAudit, runArtifactsClean, runArtifactsPlan } from './artifacts-command';
 import { runDesignDeploy, runDesignExport, runDesignImport, runDesignValidate, runPipelinesExport } from './design-command';
 
 function port(value: string): number {
@@ -81,6 +82,39 @@ export function buildProgram(): Command {
     .option('--out <file>', 'write here instead of standard output')
     .action(async (name: string, o: { profile: string; region: string; format: string; out?: string }) => {
       process.exitCode = await runPipelinesExport(name, o);
+    });
+
+  const artifacts = program.command('artifacts').description('Artifact buckets: audit, plan and clean up');
+  artifacts
+    .command('audit')
+    .description('Audit every artifact bucket of the profiles and regions: classes, counts, bytes and cost')
+    .option('--profile <name>', 'a profile to include (repeatable)', collect, [])
+    .option('--region <code>', 'a region to include (repeatable)', collect, [])
+    .option('--all-regions', 'every commercial region where CodePipeline exists', false)
+    .option('--json', 'print the report as JSON', false)
+    .option('--out <file>', 'write the JSON report here')
+    .action(async (o: { profile: string[]; region: string[]; allRegions: boolean; json: boolean; out?: string }) => {
+      process.exitCode = await runArtifactsAudit(o);
+    });
+  artifacts
+    .command('plan')
+    .description('Write a cleanup plan from an audit report')
+    .requiredOption('--from <report.json>', 'the audit report')
+    .option('--include <classes>', 'orphan, stale, or both', 'orphan')
+    .option('--older-than <age>', 'only what is older, like 30d')
+    .requiredOption('--out <plan.json>', 'the plan to write')
+    .action(async (o: { from: string; include: string; olderThan?: string; out: string }) => {
+      process.exitCode = await runArtifactsPlan(o);
+    });
+  artifacts
+    .command('clean')
+    .description('Execute a plan: a dry run unless --yes')
+    .requiredOption('--plan <plan.json>', 'the plan')
+    .option('--yes', 'delete for real', false)
+    .option('--confirm-account <id>', 'confirm an account of the plan, by id or alias (repeatable; required with --yes)', collect, [])
+    .option('--confirm-prod <alias>', 'confirm again an account whose alias contains "prod"', collect, [])
+    .action(async (o: { plan: string; yes: boolean; confirmAccount: string[]; confirmProd: string[] }) => {
+      process.exitCode = await runArtifactsClean(o);
     });
 
   const design = program.command('design').description('Pipeline designs (*.pipewright.json)');

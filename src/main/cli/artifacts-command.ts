@@ -1,0 +1,124 @@
+// `pipewright artifacts audit | plan | clean`: the artifact audit, the plan, and
+// the cleanup run from a terminal, with the app's own engine. Clean is a dry
+// run unless --yes, and --yes needs every account of the plan confirmed.
+import { readFile, writeFile } from 'node:fs/promises';
+import { CODEPIPELINE_REGIONS } from '../../shared/aws/regions';
+import { auditedPrefixes, buildPlan, type AuditReport } from '../../shared/artifacts/report';
+import { checkPlanAgainstAudit, parsePlan } from '../../shared/artifacts/plan';
+import { ArtifactsService } from '../services/artifacts-service';
+import { PipelinesService } from '../services/pipelines-service';
+import { defaultHome } from '../platform/paths';
+import { withAccounts } from './cli-services';
+
+const gb = (bytes: number) => `${(bytes / 2 ** 30).toFixed(bytes < 2 ** 30 ? 3 : 1)} GiB`;
+
+export async function runArtifactsAudit(o: { profile: string[]; region: string[]; allRegions: boolean; json: boolean; out?: string }, stdout = process.stdout, stderr = process.stderr): Promise<number> {
+  return withAccounts(async (accounts) => {
+    const pipelines = new PipelinesService(accounts);
+    const all = accounts.profiles();
+    const names = o.profile.length ? o.profile : process.env.AWS_PROFILE ? [process.env.AWS_PROFILE] : all.map((p) => p.name);
+    const envRegion = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+    const pairs = names.flatMap((n) => {
+      const profile = accounts.profile(n);
+      const regions = o.allRegions ? CODEPIPELINE_REGIONS.map((r) => r.code) : o.region.length ? o.region : [profile.region ?? envRegion].filter((r): r is string => !!r);
+      return regions.map((region) => ({ profile, region }));
+    });
+    if (!pairs.length) throw new Error('Nothing to audit: give --profile and --region (or set them in your AWS config).');
+    const report = await new ArtifactsService(accounts, pipelines, defaultHome()).audit(pairs, {
+      signal: new AbortController().signal,
+      onProgress: (p) => stderr.isTTY && stderr.write(`\r${p.phase}: ${p.done}/${p.total}, ${p.objects} object versions scanned   `),
+    });
+    if (stderr.isTTY) stderr.write('\n');
+    for (const e of report.errors) stderr.write(`${e.profile} ${e.region ?? ''} ${e.bucket ?? ''}: ${e.kind}: ${e.message}\n`);
+    const text = JSON.stringify(report, null, 2) + '\n';
+    if (o.out) await writeFile(o.out, text);
+    if (o.json && !o.out) stdout.write(text);
+    else {
+      for (const b of report.buckets) {
+        stdout.write(`${b.accountAlias ?? b.accountId} ${b.region} s3://${b.name}  ${b.totals.versions} versions, ${b.totals.deleteMarkers} delete markers, ${gb(b.totals.bytes)}, $${b.totals.monthlyCost}/month${b.unused ? '  [no pipeline uses it]' : ''}${b.protected ? '  [protected]' : ''}\n`);
+        for (const p of b.prefixes) stdout.write(`  ${p.class.padEnd(7)} ${p.prefix.padEnd(21)} ${String(p.versions).padStart(7)} versions ${gb(p.bytes).padStart(10)} $${p.monthlyCost}${p.claimedBy.length ? `  ← ${p.claimedBy.map((c) => c.name).join(', ')}` : ''}${p.folders.some((f) => f.stale) ? `  stale: ${p.folders.filter((f) => f.stale).map((f) => f.folder).join(', ')}` : ''}\n`);
+        if (b.foreign.versions) stdout.write(`  foreign ${b.foreign.versions} versions not in the artifact layout (e.g. ${b.foreign.sample.join(', ')})\n`);
+      }
+      if (o.out) stdout.write(`Report written to ${o.out}\n`);
+    }
+    return report.buckets.length === 0 && report.errors.length > 0 ? 1 : 0;
+  }, stderr);
+}
+
+export function parseAge(s: string): number {
+  const m = /^(\d+)d$/.exec(s);
+  if (!m) throw new Error('--older-than takes days, like 30d');
+  return Number(m[1]);
+}
+
+export async function runArtifactsPlan(o: { from: string; include: string; olderThan?: string; out: string }, stdout = process.stdout): Promise<number> {
+  const report = JSON.parse(await readFile(o.from, 'utf8')) as AuditReport;
+  if (report.version !== 1 || !Array.isArray(report.buckets)) throw new Error(`${o.from} is not a Pipewright audit report.`);
+  const include = o.include.split(',').map((s) => s.trim());
+  for (const i of include) if (i !== 'orphan' && i !== 'stale') throw new Error(`--include takes orphan and/or stale, not ${i}.`);
+  const plan = buildPlan(report, { include: include as Array<'orphan' | 'stale'>, olderThanDays: o.olderThan ? parseAge(o.olderThan) : undefined });
+  checkPlanAgainstAudit(plan, auditedPrefixes(report));
+  await writeFile(o.out, JSON.stringify(plan, null, 2) + '\n');
+  const versions = plan.items.reduce((n, i) => n + i.expected.versions + i.expected.deleteMarkers, 0);
+  stdout.write(`Plan written to ${o.out}: ${plan.items.length} prefixes, ${versions} versions and delete markers, ${gb(plan.items.reduce((n, i) => n + i.expected.bytes, 0))}. Review it, then: pipewright artifacts clean --plan ${o.out}\n`);
+  return 0;
+}
+
+export async function runArtifactsClean(o: { plan: string; yes: boolean; confirmAccount: string[]; confirmProd: string[] }, stdout = process.stdout, stderr = process.stderr): Promise<number> {
+  const plan = parsePlan(await readFile(o.plan, 'utf8'));
+  const accounts = [...new Map(plan.items.map((i) => [i.accountId, i.accountAlias])).entries()];
+  if (o.yes) {
+    const missing = accounts.filter(([id, alias]) => !o.confirmAccount.includes(id) && !(alias && o.confirmAccount.includes(alias)));
+    if (missing.length) {
+      stderr.write(`Deleting needs every account of the plan confirmed: add ${missing.map(([id]) => `--confirm-account ${id}`).join(' ')}\n`);
+      return 1;
+    }
+    const prod = accounts.filter(([, alias]) => alias && /prod/i.test(alias) && !o.confirmProd.includes(alias));
+    if (prod.length) {
+      stderr.write(`${prod.map(([, a]) => a).join(', ')} looks like production: confirm it again with ${prod.map(([, a]) => `--confirm-prod ${a}`).join(' ')}\n`);
+      return 1;
+    }
+  }
+  return withAccounts(async (acc) => {
+    const artifacts = new ArtifactsService(acc, new PipelinesService(acc), defaultHome());
+    const ac = new AbortController();
+    const onSignal = () => ac.abort();
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    let lastLine = 0;
+    const r = await artifacts.clean(plan, {
+      dryRun: !o.yes,
+      signal: ac.signal,
+      onProgress: (p) => {
+        const pct = p.expectedObjects ? Math.min(100, Math.round((100 * p.objects) / p.expectedObjects)) : 100;
+        const line = `${p.objects}/${p.expectedObjects} versions (${pct}%), ${gb(p.bytes)}, ${p.ratePerSec.toFixed(0)}/s${p.etaSec !== null ? `, ETA ${Math.ceil(p.etaSec)}s` : ''}`;
+        if (stderr.isTTY) {
+          const bar = '█'.repeat(Math.round(pct / 4)).padEnd(25, '░');
+          stderr.write(`\r${bar} ${line}   `);
+        } else if (Date.now() - lastLine > 1000) {
+          lastLine = Date.now();
+          stderr.write(`${line}\n`);
+        }
+      },
+    });
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    if (stderr.isTTY) stderr.write('\n');
+    for (const s of r.skipped) stdout.write(`skipped s3://${s.bucket}/${s.prefix}: ${s.reason}\n`);
+    if (r.dryRun) {
+      stdout.write(`Dry run: would delete ${r.deletedVersions} versions and delete markers (${gb(r.deletedBytes)}) in ${plan.items.length - r.skipped.length} prefixes. Nothing was deleted; run again with --yes ${accounts.map(([id]) => `--confirm-account ${id}`).join(' ')}\n`);
+      return 0;
+    }
+    stdout.write(`${r.resumed ? 'Resumed; ' : ''}deleted ${r.deletedVersions} versions and delete markers (${gb(r.deletedBytes)}). Audit log: ${artifacts.auditLogPath}\n`);
+    if (r.cancelled) {
+      stdout.write(`Cancelled. Run the same command again to resume from ${r.checkpoint}.\n`);
+      return 3;
+    }
+    if (r.failed.length) {
+      for (const f of r.failed.slice(0, 50)) stdout.write(`failed s3://${f.bucket}/${f.key} (version ${f.versionId}): ${f.code} ${f.message}\n`);
+      if (r.failed.length > 50) stdout.write(`… and ${r.failed.length - 50} more (see the audit log)\n`);
+      return 2;
+    }
+    return 0;
+  }, stderr);
+}

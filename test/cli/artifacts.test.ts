@@ -1,0 +1,120 @@
+// `pipewright artifacts audit | plan | clean` against the sandbox demo, as a user
+// would script them: the dry run, confirmations, exit codes, and a process
+// killed mid-job and resumed.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { startSandbox } from '../helpers/sandbox';
+import { assertBuilt } from '../helpers/cli';
+import { awsConfigSnippet } from '../../src/main/cli/sandbox-command';
+
+const run = promisify(execFile);
+let env: Awaited<ReturnType<typeof startSandbox>>;
+let dir: string;
+let cliEnv: NodeJS.ProcessEnv;
+
+beforeAll(async () => {
+  assertBuilt();
+  env = await startSandbox({ seed: 'demo' });
+  dir = mkdtempSync(join(tmpdir(), 'pw-cli-art-'));
+  writeFileSync(join(dir, 'config'), awsConfigSnippet(env.sb.endpoint, env.sb.config));
+  cliEnv = { ...process.env, HOME: dir, PIPEWRIGHT_HOME: join(dir, 'pw'), AWS_CONFIG_FILE: join(dir, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none'), AWS_PROFILE: '', AWS_REGION: '' };
+});
+afterAll(async () => {
+  await env?.sb.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function cli(...args: string[]) {
+  try {
+    const r = await run(process.execPath, ['bin/pipewright.js', 'artifacts', ...args], { env: cliEnv, timeout: 120_000 });
+    return { code: 0, out: r.stdout, err: r.stderr };
+  } catch (e) {
+    const x = e as { code: number; stdout: string; stderr: string };
+    return { code: x.code, out: x.stdout, err: x.stderr };
+  }
+}
+
+const regions = ['--region', 'us-east-1', '--region', 'eu-west-1', '--region', 'ap-southeast-2'];
+const keysUnder = (bucket: string, prefix: string) => [...(env.sb.s3.buckets.get(bucket)?.objects.keys() ?? [])].filter((k) => k.startsWith(prefix));
+
+describe('pipewright artifacts', () => {
+  it('audits, plans, dry-runs, asks for confirmation, then cleans exactly the plan', async () => {
+    const audit = await cli('audit', ...regions, '--out', join(dir, 'report.json'));
+    expect(audit.code).toBe(0);
+    expect(audit.out).toMatch(/orphan\s+legacy-monolith-pipe/);
+    expect(audit.out).toMatch(/shared\s+payments-service-api/);
+    expect(audit.out).toMatch(/\[no pipeline uses it\]/);
+    const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
+    expect(report.buckets.length).toBeGreaterThan(5);
+
+    const plan = await cli('plan', '--from', join(dir, 'report.json'), '--include', 'orphan,stale', '--out', join(dir, 'plan.json'));
+    expect(plan.code).toBe(0);
+    expect(plan.out).toMatch(/3 prefixes/);
+
+    const devBucket = 'codepipeline-us-east-1-111111111111';
+    const before = keysUnder(devBucket, 'legacy-monolith-pipe/').length;
+    expect(before).toBeGreaterThan(0);
+    const dry = await cli('clean', '--plan', join(dir, 'plan.json'));
+    expect(dry.code).toBe(0);
+    expect(dry.out).toMatch(/Dry run: would delete \d+ versions/);
+    expect(keysUnder(devBucket, 'legacy-monolith-pipe/').length).toBe(before);
+
+    const unconfirmed = await cli('clean', '--plan', join(dir, 'plan.json'), '--yes');
+    expect(unconfirmed.code).toBe(1);
+    expect(unconfirmed.err).toMatch(/--confirm-account 111111111111/);
+    expect(keysUnder(devBucket, 'legacy-monolith-pipe/').length).toBe(before);
+
+    const liveBefore = keysUnder(devBucket, 'web-frontend/BuildOutpu/').length + keysUnder(devBucket, 'payments-service-api/').length;
+    const done = await cli('clean', '--plan', join(dir, 'plan.json'), '--yes', '--confirm-account', '111111111111', '--confirm-account', 'sandbox-staging');
+    expect(done.code).toBe(0);
+    expect(done.out).toMatch(/deleted \d+ versions/);
+    expect(keysUnder(devBucket, 'legacy-monolith-pipe/')).toEqual([]);
+    expect(keysUnder(devBucket, 'web-frontend/OldBuildOu/')).toEqual([]);
+    expect(keysUnder('codepipeline-eu-west-1-5f3c9a12b7', 'retired-batch-jobs/')).toEqual([]);
+    expect(keysUnder(devBucket, 'web-frontend/BuildOutpu/').length + keysUnder(devBucket, 'payments-service-api/').length).toBe(liveBefore);
+    expect(keysUnder('acme-staging-shared-artifacts', 'reports/')).toEqual(['reports/2024/summary.csv']);
+  });
+
+  it('refuses a tampered plan file', async () => {
+    writeFileSync(join(dir, 'bad-plan.json'), JSON.stringify({ version: 1, createdAt: 'x', auditedAt: 'x', items: [{ bucket: 'b', prefix: 'no-slash' }] }));
+    const r = await cli('clean', '--plan', join(dir, 'bad-plan.json'));
+    expect(r.code).not.toBe(0);
+    expect(r.err).toMatch(/Not a cleanup plan/);
+  });
+
+  it('a process killed mid-job resumes and finishes; failures exit 2', async () => {
+    const b = env.sb.s3.createBucket('codepipeline-us-east-1-424242424242', '111111111111', 'us-east-1');
+    b.versioning = 'Enabled';
+    for (let i = 0; i < 6000; i++) env.sb.s3.putObject(b, `killed-pipeline/BuildArtif/${String(i).padStart(7, '0')}`, Buffer.from('x'));
+    const item = { profile: 'sandbox-dev', accountId: '111111111111', accountAlias: 'sandbox-dev', region: 'us-east-1', bucket: b.name, prefix: 'killed-pipeline/', class: 'orphan', reason: 'test', expected: { objects: 6000, versions: 6000, deleteMarkers: 0, bytes: 6000 }, keep: [] };
+    writeFileSync(join(dir, 'kill-plan.json'), JSON.stringify({ version: 1, createdAt: 'now', auditedAt: 'now', items: [item] }));
+    await env.control('PUT', 'faults', [{ service: 's3', operation: 'DeleteObjects', latencyMs: 150 }]);
+    const child = spawn(process.execPath, ['bin/pipewright.js', 'artifacts', 'clean', '--plan', join(dir, 'kill-plan.json'), '--yes', '--confirm-account', '111111111111'], { env: cliEnv, stdio: 'ignore' });
+    const logPath = join(dir, 'pw', 'artifact-cleanup-audit.jsonl');
+    // Kill -9 once a batch has been logged.
+    for (let i = 0; i < 300; i++) {
+      if (existsSync(logPath) && readFileSync(logPath, 'utf8').includes('killed-pipeline')) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    const left = keysUnder(b.name, 'killed-pipeline/').length;
+    expect(left).toBeGreaterThan(0);
+    expect(left).toBeLessThan(6000);
+    await env.control('DELETE', 'faults');
+    const again = await cli('clean', '--plan', join(dir, 'kill-plan.json'), '--yes', '--confirm-account', '111111111111');
+    expect(again.code).toBe(0);
+    expect(keysUnder(b.name, 'killed-pipeline/')).toEqual([]);
+
+    for (let i = 0; i < 5; i++) env.sb.s3.putObject(b, `killed-pipeline/BuildArtif/F${String(i).padStart(6, '0')}`, Buffer.from('x'));
+    await env.control('PUT', 'faults', [{ service: 's3', operation: 'DeleteObjects', deleteErrorRate: 1 }]);
+    const failing = await cli('clean', '--plan', join(dir, 'kill-plan.json'), '--yes', '--confirm-account', '111111111111');
+    await env.control('DELETE', 'faults');
+    expect(failing.code).toBe(2);
+    expect(failing.out).toMatch(/failed s3:\/\/codepipeline-us-east-1-424242424242\/killed-pipeline\/BuildArtif\/F000000/);
+  }, 120_000);
+});
