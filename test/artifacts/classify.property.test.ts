@@ -1,0 +1,69 @@
+// The classifier and planner, property-based: random pipelines (with 20-character
+// collisions) across accounts, regions and buckets, random keys. A plan never
+// holds a prefix a live pipeline claims in that bucket, never a foreign key, and
+// never deletes the latest successful execution's artifacts.
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { ARTIFACT_KEY, BucketTally, classifyBucket, type LivePipelineRef } from '../../src/shared/artifacts/classify';
+import { buildPlan, auditedPrefixes, type AuditReport, type BucketReport } from '../../src/shared/artifacts/report';
+import { checkPlanAgainstAudit } from '../../src/shared/artifacts/plan';
+
+const BUCKETS = ['codepipeline-us-east-1-111111111111', 'custom-artifacts', 'codepipeline-eu-west-1-222222222222'];
+const stem = fc.constantFrom('payments-service-api', 'web-frontend', 'legacy', 'data-ingest-pipeline');
+const pipelineName = fc.tuple(stem, fc.constantFrom('', '-blue', '-green', '-x')).map(([a, b]) => a + b);
+const artifact = fc.constantFrom('SourceArtifact', 'BuildOutput', 'Package', 'TemplateOut');
+
+const live = fc.array(
+  fc.record({ name: pipelineName, accountId: fc.constantFrom('111111111111', '222222222222'), region: fc.constantFrom('us-east-1', 'eu-west-1'), produces: fc.array(artifact, { minLength: 1, maxLength: 3 }), buckets: fc.subarray(BUCKETS, { minLength: 1 }) }),
+  { maxLength: 8 },
+);
+const key = fc.oneof(
+  fc.tuple(pipelineName, artifact, fc.stringMatching(/^[A-Za-z0-9]{7}$/), fc.boolean()).map(([p, a, id, zip]) => `${p.slice(0, 20)}/${a.slice(0, 10)}/${id}${zip ? '.zip' : ''}`),
+  fc.constantFrom('reports/2024.csv', 'logs/app.log', 'README.txt', 'web-frontend/notes.txt', 'legacy/Package/too-long-id'),
+);
+
+function report(pipes: LivePipelineRef[], objects: Array<{ bucket: string; key: string; deleted: boolean }>): AuditReport {
+  const buckets: BucketReport[] = BUCKETS.map((name) => {
+    const t = new BucketTally();
+    objects.filter((o) => o.bucket === name).forEach((o, i) => t.add({ key: o.key, versionId: `v${i}`, isLatest: true, deleteMarker: o.deleted, size: 10, lastModified: 1 }));
+    const declared = pipes.filter((p) => p.buckets.includes(name));
+    return {
+      profile: 'p', accountId: '111111111111', accountAlias: null, region: 'us-east-1', name, versioning: 'Enabled', encryption: null, tags: {}, protected: false,
+      declaredBy: declared.map((d) => ({ accountId: d.accountId, region: d.region, name: d.name })), shapedLikeDefault: name.startsWith('codepipeline-'), unused: !declared.length,
+      totals: { ...t.total, monthlyCost: 0 }, foreign: { ...t.foreign, sample: t.foreignSample },
+      prefixes: classifyBucket(name, t, pipes, declared.length > 0 || name.startsWith('codepipeline-')).map((p) => ({ ...p, monthlyCost: 0 })),
+    };
+  });
+  return { version: 1, generatedAt: 'now', pricePerGbMonth: 0.023, buckets, errors: [] };
+}
+
+describe('classifier and planner (property-based)', () => {
+  it('never plans what a live pipeline claims, foreign data, or kept artifacts', () => {
+    fc.assert(
+      fc.property(live, fc.array(fc.record({ bucket: fc.constantFrom(...BUCKETS), key, deleted: fc.boolean() }), { maxLength: 60 }), (rawPipes, objects) => {
+        // Each pipeline keeps (latest success) some of its own keys that exist.
+        const pipes: LivePipelineRef[] = rawPipes.map((p) => ({ ...p, keep: objects.filter((o) => p.buckets.includes(o.bucket) && o.key.startsWith(`${p.name.slice(0, 20)}/`)).slice(0, 2).map((o) => o.key) }));
+        const r = report(pipes, objects);
+        const plan = buildPlan(r, { include: ['orphan', 'stale'] });
+        checkPlanAgainstAudit(plan, auditedPrefixes(r));
+        for (const item of plan.items) {
+          const [prefix, folder] = item.prefix.split('/');
+          const claimers = pipes.filter((p) => p.name.slice(0, 20) === prefix && p.buckets.includes(item.bucket));
+          if (item.class === 'orphan') expect(claimers).toEqual([]);
+          else expect(claimers.some((c) => c.produces.some((a) => a.slice(0, 10) === folder))).toBe(false);
+          // What the plan would delete: artifact-shaped keys under the item, minus the keep-list.
+          const doomed = objects.filter((o) => o.bucket === item.bucket && o.key.startsWith(item.prefix) && ARTIFACT_KEY.test(o.key) && !item.keep.includes(o.key));
+          for (const o of doomed) for (const p of pipes) if (p.buckets.includes(item.bucket)) expect(p.keep).not.toContain(o.key);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('tells collisions apart: two live pipelines sharing 20 characters make a shared prefix', () => {
+    const pipes: LivePipelineRef[] = ['payments-service-api-blue', 'payments-service-api-green'].map((name) => ({ name, accountId: '111111111111', region: 'us-east-1', produces: ['BuildOutput'], keep: [], buckets: [BUCKETS[0]] }));
+    const r = report(pipes, [{ bucket: BUCKETS[0], key: 'payments-service-api/BuildOutpu/AAAAAAA', deleted: false }]);
+    expect(r.buckets[0].prefixes[0]).toMatchObject({ prefix: 'payments-service-api', class: 'shared' });
+    expect(buildPlan(r, { include: ['orphan', 'stale'] }).items).toEqual([]);
+  });
+});
