@@ -10,6 +10,9 @@ import { SandboxService } from './services/sandbox-service';
 import { AccountsService } from './services/accounts-service';
 import { PipelinesService } from './services/pipelines-service';
 import { DesignsService } from './services/designs-service';
+import { ArtifactsService } from './services/artifacts-service';
+import { auditedPrefixes, type AuditReport } from '../shared/artifacts/report';
+import { checkPlanAgainstAudit } from '../shared/artifacts/plan';
 import { ssoDeviceLogin } from './aws/sso-login';
 import { isAllowedExternalUrl } from '../shared/api/external-links';
 import { basename } from 'node:path';
@@ -57,6 +60,9 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const accounts = new AccountsService(hub, () => settings.settings, sandbox);
   const pipelines = new PipelinesService(accounts);
   const designs = new DesignsService(accounts);
+  const artifacts = new ArtifactsService(accounts, pipelines, opts.home);
+  // The last audit: a plan is accepted only if it stays within what this audit found.
+  let lastAudit: AuditReport | null = null;
   await accounts.reload();
 
   const wantSandbox = opts.sandbox === 'on' || (opts.sandbox === 'auto' && initial.settings.sandbox.enabled && accounts.profiles().length === 0);
@@ -154,6 +160,50 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     'pipelines.get': ({ profile, region, name }) => pipelines.get(profile, region, name),
     'pipelines.exportDesign': ({ profile, region, name }) => designs.exportLive(profile, region, name),
     'designs.diff': ({ design, profile, region }) => designs.diff(design, profile, region),
+    'artifacts.audit': (_input, ctx) => {
+      const jobId = jobs.start('artifacts.audit', ctx.clientId, async (job) => {
+        const started = Date.now();
+        const report = await artifacts.audit(pipelines.targets(), {
+          signal: job.signal,
+          blockedBuckets: [],
+          onProgress: (p) => {
+            const secs = Math.max(0.001, (Date.now() - started) / 1000);
+            job.progress(p.done, p.total, `${p.phase === 'pipelines' ? 'Pipelines' : 'Buckets'} ${p.done}/${p.total} · ${p.objects} object versions scanned (${Math.round(p.objects / secs)}/s)`);
+          },
+        });
+        if (job.signal.aborted) return;
+        lastAudit = report;
+        hub.emit('artifacts.report', { jobId: job.jobId, report });
+      });
+      return { jobId };
+    },
+    'artifacts.clean': ({ plan, dryRun, confirmations, prodConfirmations }, ctx) => {
+      if (!lastAudit) throw new AppError('CONFLICT', 'Audit first: a plan is checked against the latest audit.');
+      try {
+        checkPlanAgainstAudit(plan, auditedPrefixes(lastAudit));
+      } catch (err) {
+        throw new AppError('INVALID_INPUT', err instanceof Error ? err.message : String(err));
+      }
+      if (!dryRun) {
+        const accountsOf = [...new Map(plan.items.map((i) => [i.accountId, i.accountAlias])).entries()];
+        const missing = accountsOf.filter(([id, alias]) => !confirmations.includes(id) && !(alias && confirmations.includes(alias)));
+        if (missing.length) throw new AppError('BAD_REQUEST', `Type the account id or alias to confirm: ${missing.map(([id, a]) => a ?? id).join(', ')}.`);
+        const prod = accountsOf.filter(([, alias]) => alias && /prod/i.test(alias) && !prodConfirmations.includes(alias));
+        if (prod.length) throw new AppError('BAD_REQUEST', `Confirm production accounts a second time: ${prod.map(([, a]) => a).join(', ')}.`);
+      }
+      // A confirmed cleanup is detached: a closed window does not stop it half-way.
+      const jobId = jobs.start(dryRun ? 'artifacts.dryRun' : 'artifacts.clean', dryRun ? ctx.clientId : null, async (job) => {
+        const result = await artifacts.clean(plan, {
+          dryRun,
+          signal: job.signal,
+          onProgress: (p) =>
+            job.progress(p.objects, p.expectedObjects, `${p.objects}/${p.expectedObjects} versions · ${(p.bytes / 2 ** 20).toFixed(1)} MiB · ${p.ratePerSec.toFixed(0)}/s${p.etaSec !== null ? ` · ETA ${Math.ceil(p.etaSec)} s` : ''}`),
+        });
+        hub.emit('artifacts.cleanResult', { jobId: job.jobId, result });
+      });
+      return { jobId };
+    },
+    'artifacts.auditLog': async () => ({ entries: await artifacts.readAuditLog() }),
     'designs.openFile': async (_input, ctx) => {
       const r = await dialogs().open();
       if (!r) return null;

@@ -7,6 +7,7 @@ import { SettingsPatch, SettingsView } from './settings';
 import { AccountsView, MfaPrompt, ProfileView, SsoPrompt } from './accounts';
 import { PipelineDetails, PipelineRow, TargetError, TargetRef } from './pipelines';
 import { DesignFile } from '../pipeline/design-file';
+import { AuditReportSchema, CleanRequest, CleanResultSchema } from './artifacts';
 
 const method = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output });
 const NoInput = z.strictObject({});
@@ -101,6 +102,11 @@ export const methods = {
     z.strictObject({ suggestedName: z.string().max(255), text: z.string().max(900_000), saveAs: z.boolean() }),
     z.object({ fileName: z.string() }).nullable(),
   ),
+  /** Audits the workspace's artifact buckets. Long work: the report arrives as `artifacts.report`. */
+  'artifacts.audit': method(NoInput, z.object({ jobId: JobId })),
+  /** Runs (or dry-runs) a plan made from the last audit. Long work: the result arrives as `artifacts.cleanResult`. */
+  'artifacts.clean': method(CleanRequest, z.object({ jobId: JobId })),
+  'artifacts.auditLog': method(NoInput, z.object({ entries: z.array(z.record(z.string(), z.unknown())) })),
   /** Create or update; `expectedVersion` is the live version the user reviewed (null: none). */
   'designs.deploy': method(
     z.strictObject({ design: DesignFile, profile: ProfileName, region: RegionCode, expectedVersion: z.number().int().nullable() }),
@@ -131,6 +137,8 @@ export const events = {
   'accounts.ssoPrompt': SsoPrompt,
   'pipelines.batch': z.object({ jobId: JobId, target: TargetRef, rows: z.array(PipelineRow) }),
   'pipelines.targetError': z.object({ jobId: JobId, target: TargetRef, error: TargetError }),
+  'artifacts.report': z.object({ jobId: JobId, report: AuditReportSchema }),
+  'artifacts.cleanResult': z.object({ jobId: JobId, result: CleanResultSchema }),
   /** Something the user should see as a toast. */
   'app.notice': z.object({ level: z.enum(['info', 'warning', 'error']), message: z.string() }),
 } as const;

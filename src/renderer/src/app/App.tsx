@@ -9,6 +9,7 @@ import { EmptyState } from './EmptyState';
 import { AccountsPage } from '../features/accounts/AccountsPage';
 import { ExplorerPage } from '../features/explorer/ExplorerPage';
 import { DesignerPage } from '../features/designer/DesignerPage';
+import { ArtifactsPage } from '../features/artifacts/ArtifactsPage';
 import { MfaDialog, SsoPromptBanner } from '../features/accounts/MfaDialog';
 import { goTo, loadInitial } from '../store/actions';
 import { useAppStore } from '../store/store';
@@ -61,7 +62,7 @@ export function App() {
       <Sidebar />
       <main id="main-panel" role="tabpanel" aria-labelledby={`tab-${spec.id}`} className="main" data-testid={`section-${spec.id}`}>
         <SsoPromptBanner />
-        {spec.id === 'accounts' ? <AccountsPage /> : spec.id === 'explorer' ? <ExplorerPage /> : spec.id === 'designer' ? <DesignerPage /> : <EmptyState section={spec} />}
+        {spec.id === 'accounts' ? <AccountsPage /> : spec.id === 'explorer' ? <ExplorerPage /> : spec.id === 'designer' ? <DesignerPage /> : spec.id === 'artifacts' ? <ArtifactsPage /> : <EmptyState section={spec} />}
       </main>
       <StatusBar />
       <Toasts />

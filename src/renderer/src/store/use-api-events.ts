@@ -4,6 +4,7 @@ import { api } from '../api/current';
 import { onEvent } from './actions';
 import { loadAccounts, onAccountsEvent } from '../features/accounts/accounts-actions';
 import { onExplorerEvent } from '../features/explorer/explorer-actions';
+import { onArtifactsEvent } from '../features/artifacts/artifacts-store';
 
 export function useApiEvents(): void {
   useEffect(() => {
@@ -22,6 +23,8 @@ export function useApiEvents(): void {
       a.on('accounts.ssoPrompt', onAccountsEvent.ssoPrompt),
       a.on('pipelines.batch', onExplorerEvent.batch),
       a.on('pipelines.targetError', onExplorerEvent.targetError),
+      a.on('artifacts.report', onArtifactsEvent.report),
+      a.on('artifacts.cleanResult', onArtifactsEvent.cleanResult),
     ];
     return () => offs.forEach((off) => off());
   }, []);

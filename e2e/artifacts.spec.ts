@@ -1,0 +1,79 @@
+// Artifact cleanup as a user meets it: audit the demo, see the charts, the
+// orphans pre-selected, a dry run, typed confirmations, the progress bar,
+// cancel and resume, the audit log, and the bucket listing that confirms it.
+import { test as base, expect } from '@playwright/test';
+import { PutObjectCommand, S3Client, ListObjectVersionsCommand } from '@aws-sdk/client-s3';
+import { startAppServer, type AppServer } from './support/app-server';
+import { ShellPage } from './support/shell-page';
+import { DEFAULT_ACCOUNTS } from '../src/sandbox/config';
+
+const test = base.extend<{ app: AppServer }>({
+  // eslint-disable-next-line no-empty-pattern -- Playwright fixtures must destructure their dependencies
+  app: async ({}, use) => {
+    const app = await startAppServer();
+    await use(app);
+    await app.stop();
+  },
+});
+
+const BUCKET = 'codepipeline-us-east-1-111111111111';
+
+test('audit, select orphans, dry run, confirm, watch, cancel and resume, then check the log and the bucket', async ({ app, page }) => {
+  test.setTimeout(120_000);
+  const dev = DEFAULT_ACCOUNTS[0];
+  const s3 = new S3Client({ endpoint: app.sandboxEndpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: dev.accessKeyId, secretAccessKey: dev.secretAccessKey }, requestChecksumCalculation: 'WHEN_REQUIRED' });
+  // A big orphan prefix, so the cleanup takes several batches.
+  for (let i = 0; i < 2200; i += 50) await Promise.all(Array.from({ length: 50 }, (_, k) => s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `many-old-pipeline/BuildArtif/${String(i + k).padStart(7, '0')}`, Body: 'x' }))));
+  const versions = async (prefix: string) => (await s3.send(new ListObjectVersionsCommand({ Bucket: BUCKET, Prefix: prefix }))).Versions?.length ?? 0;
+
+  const shell = new ShellPage(page);
+  await shell.open(app.url);
+  await shell.clickSection('artifacts');
+  await page.getByTestId('audit-start').click();
+  await expect(page.getByTestId('artifacts-table')).toBeVisible({ timeout: 60_000 });
+
+  // Charts.
+  for (const id of ['chart-classes', 'chart-ages', 'chart-top']) await expect(page.getByTestId(id)).toBeVisible();
+  await expect(page.getByTestId('chart-classes')).toContainText('orphan');
+
+  // Orphans are pre-selected; live and shared prefixes cannot be selected.
+  const row = (prefix: string) => page.locator(`[data-testid=prefix-row][data-prefix="${prefix}"]`).first();
+  await expect(row('legacy-monolith-pipe').getByTestId('select-prefix')).toBeChecked();
+  await expect(row('many-old-pipeline').getByTestId('select-prefix')).toBeChecked();
+  await expect(row('payments-service-api')).toHaveAttribute('data-class', 'shared');
+  await expect(row('payments-service-api').getByTestId('select-prefix')).toHaveCount(0);
+  await expect(row('web-frontend').getByTestId('select-prefix')).toHaveCount(0);
+
+  // Dry run: counts, deletes nothing.
+  await page.getByTestId('dry-run').click();
+  await expect(page.getByTestId('clean-result')).toContainText(/Dry run: would delete \d+ versions/);
+  expect(await versions('many-old-pipeline/')).toBe(1000); // the first page: still all there
+
+  // Slow the deletes down so there is time to watch and cancel.
+  await app.sandbox('PUT', 'faults', [{ service: 's3', operation: 'DeleteObjects', latencyMs: 1200 }]);
+  await page.getByTestId('clean-start').click();
+  await expect(page.getByTestId('clean-execute')).toBeDisabled();
+  await page.getByTestId('confirm-111111111111').fill('sandbox-dev');
+  await page.getByTestId('confirm-222222222222').fill('222222222222');
+  await page.getByTestId('clean-execute').click();
+  await expect(page.getByTestId('clean-progress')).toBeVisible();
+  await expect(page.getByTestId('clean-progress').locator('progress')).toBeVisible();
+  await page.getByTestId('clean-cancel').click();
+  await expect(page.getByTestId('clean-result')).toContainText('Cancelled');
+
+  // Resume: confirm again; it finishes what is left.
+  await app.sandbox('DELETE', 'faults');
+  await page.getByTestId('clean-resume').click();
+  await page.getByTestId('confirm-111111111111').fill('111111111111');
+  await page.getByTestId('confirm-222222222222').fill('sandbox-staging');
+  await page.getByTestId('clean-execute').click();
+  await expect(page.getByTestId('clean-result')).toContainText(/deleted \d+ versions/, { timeout: 60_000 });
+  await expect(page.getByTestId('clean-result')).not.toContainText('Cancelled');
+
+  // The audit log shows the batches; the bucket listing confirms the result.
+  await expect(page.getByTestId('log-row').filter({ hasText: 'batch' }).first()).toBeVisible();
+  expect(await versions('many-old-pipeline/')).toBe(0);
+  expect(await versions('legacy-monolith-pipe/')).toBe(0);
+  expect(await versions('web-frontend/')).toBeGreaterThan(0);
+  expect(await versions('payments-service-api/')).toBeGreaterThan(0);
+});

@@ -1,0 +1,293 @@
+// Artifact buckets: audit the workspace, see what belongs to whom and what it
+// costs, select what to clean, dry-run it, confirm by typing each account, and
+// watch it run (cancel, resume). The audit log is at the bottom.
+import { useEffect, useMemo, useState } from 'react';
+import { useAppStore } from '../../store/store';
+import { cancelJob } from '../../store/actions';
+import { loadAuditLog, rowKey, runPlan, selectedPlan, startAudit, toggle, useArtifactsStore } from './artifacts-store';
+import type { CleanupPlan } from '../../../../shared/artifacts/plan';
+
+const mib = (b: number) => (b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(2)} GiB` : b >= 2 ** 20 ? `${(b / 2 ** 20).toFixed(1)} MiB` : `${(b / 1024).toFixed(1)} KiB`);
+const CLASSES = ['live', 'shared', 'orphan', 'stale', 'foreign'] as const;
+
+function download(name: string, text: string, type: string) {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+function Bars({ title, data, testId }: { title: string; data: Array<[string, number, string]>; testId: string }) {
+  const max = Math.max(1, ...data.map(([, v]) => v));
+  return (
+    <figure className="chart" data-testid={testId}>
+      <figcaption>{title}</figcaption>
+      {data.map(([label, value, shown]) => (
+        <div key={label} className="bar-row">
+          <span className="bar-label" title={label}>{label}</span>
+          <span className="bar" style={{ width: `${(100 * value) / max}%` }} />
+          <span className="bar-value">{shown}</span>
+        </div>
+      ))}
+    </figure>
+  );
+}
+
+function ConfirmDialog({ plan, onClose }: { plan: CleanupPlan; onClose: () => void }) {
+  const accounts = [...new Map(plan.items.map((i) => [i.accountId, i.accountAlias])).entries()];
+  const [typed, setTyped] = useState<Record<string, string>>({});
+  const [prod, setProd] = useState<Record<string, boolean>>({});
+  const ok = accounts.every(([id, alias]) => typed[id] === id || (alias && typed[id] === alias)) && accounts.every(([id, alias]) => !alias || !/prod/i.test(alias) || prod[id]);
+  return (
+    <div className="modal-backdrop">
+      <div className="modal" role="dialog" aria-modal="true" aria-labelledby="confirm-h" data-testid="clean-confirm">
+        <h2 id="confirm-h">Delete for real</h2>
+        <p>
+          {plan.items.length} prefixes, {plan.items.reduce((n, i) => n + i.expected.versions + i.expected.deleteMarkers, 0)} versions and delete markers. Type each account to confirm.
+        </p>
+        {accounts.map(([id, alias]) => (
+          <label key={id} className="prop">
+            <span>
+              {alias ?? id} <code>{id}</code>
+            </span>
+            <input type="text" placeholder={alias ?? id} value={typed[id] ?? ''} onChange={(e) => setTyped({ ...typed, [id]: e.target.value })} data-testid={`confirm-${id}`} />
+            {alias && /prod/i.test(alias) && (
+              <label className="row">
+                <input type="checkbox" checked={!!prod[id]} onChange={(e) => setProd({ ...prod, [id]: e.target.checked })} /> I know {alias} is production
+              </label>
+            )}
+          </label>
+        ))}
+        <div className="row">
+          <button
+            type="button"
+            className="button danger"
+            disabled={!ok}
+            data-testid="clean-execute"
+            onClick={() => {
+              void runPlan(plan, false, Object.values(typed), accounts.filter(([id]) => prod[id]).map(([, a]) => a ?? ''));
+              onClose();
+            }}
+          >
+            Delete
+          </button>
+          <button type="button" className="link" onClick={onClose}>
+            Cancel
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}
+
+export function ArtifactsPage() {
+  const { report, auditJob, selected, cleanJob, result, log, lastPlan } = useArtifactsStore();
+  const jobs = useAppStore((s) => s.jobs);
+  const audit = auditJob ? jobs[auditJob] : undefined;
+  const clean = cleanJob ? jobs[cleanJob] : undefined;
+  const [confirming, setConfirming] = useState<CleanupPlan | null>(null);
+  useEffect(() => void loadAuditLog(), []);
+  const plan = useMemo(() => (report ? selectedPlan(report, selected) : null), [report, selected]);
+  const classes = useMemo(() => {
+    const by: Record<string, number> = Object.fromEntries(CLASSES.map((c) => [c, 0]));
+    for (const b of report?.buckets ?? []) {
+      by.foreign += b.foreign.bytes;
+      for (const p of b.prefixes) {
+        const stale = p.folders.filter((f) => f.stale).reduce((n, f) => n + f.bytes, 0);
+        by[p.class] += p.bytes - stale;
+        by.stale += stale;
+      }
+    }
+    return CLASSES.map((c) => [c, by[c], mib(by[c])] as [string, number, string]);
+  }, [report]);
+  const ages = useMemo(() => {
+    // Ages as of the audit, not of each render.
+    const now = report ? Date.parse(report.generatedAt) : 0;
+    const bins: Array<[string, number]> = [['< 7 days', 0], ['7–30 days', 0], ['30–90 days', 0], ['> 90 days', 0]];
+    for (const b of report?.buckets ?? [])
+      for (const p of b.prefixes) {
+        const age = p.newest === null ? 0 : (now - p.newest) / 86_400_000;
+        bins[age < 7 ? 0 : age < 30 ? 1 : age < 90 ? 2 : 3][1] += p.bytes;
+      }
+    return bins.map(([l, v]) => [l, v, mib(v)] as [string, number, string]);
+  }, [report]);
+  const top = useMemo(
+    () =>
+      (report?.buckets ?? [])
+        .flatMap((b) => b.prefixes.map((p) => [`${b.name}/${p.prefix}`, p.monthlyCost, `$${p.monthlyCost.toFixed(4)}`] as [string, number, string]))
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 10),
+    [report],
+  );
+  const running = clean?.status === 'running';
+
+  return (
+    <div className="page artifacts" data-testid="artifacts-page">
+      <div className="toolbar">
+        <h1>Artifacts</h1>
+        <span className="spacer" />
+        {audit?.status === 'running' ? (
+          <>
+            <span data-testid="audit-progress">{audit.message ?? 'Auditing…'}</span>
+            <button type="button" className="button secondary" onClick={() => void cancelJob(audit.jobId)}>Cancel</button>
+          </>
+        ) : (
+          <button type="button" className="button" onClick={() => void startAudit()} data-testid="audit-start">
+            {report ? 'Audit again' : 'Audit artifact buckets'}
+          </button>
+        )}
+        {report && (
+          <>
+            <button type="button" className="button secondary" onClick={() => download('pipewright-audit.json', JSON.stringify(report, null, 2), 'application/json')}>JSON</button>
+            <button
+              type="button"
+              className="button secondary"
+              onClick={() =>
+                download(
+                  'pipewright-audit.csv',
+                  ['account,alias,region,bucket,prefix,class,objects,versions,deleteMarkers,bytes,monthlyCost,claimedBy']
+                    .concat(report.buckets.flatMap((b) => b.prefixes.map((p) => [b.accountId, b.accountAlias ?? '', b.region, b.name, p.prefix, p.class, p.objects, p.versions, p.deleteMarkers, p.bytes, p.monthlyCost, p.claimedBy.map((c) => c.name).join(' ')].map((x) => `"${String(x).replace(/"/g, '""')}"`).join(','))))
+                    .join('\n') + '\n',
+                  'text/csv',
+                )
+              }
+            >
+              CSV
+            </button>
+          </>
+        )}
+      </div>
+      {!report && !audit && <p className="muted">Find what deleted pipelines left in S3, what it costs, and clean it safely: a plan first, a dry run, and your confirmation.</p>}
+      {report && (
+        <>
+          <div className="charts">
+            <Bars title="Bytes by class" data={classes} testId="chart-classes" />
+            <Bars title="Age (newest object per prefix)" data={ages} testId="chart-ages" />
+            <Bars title="Top 10 prefixes by monthly cost" data={top} testId="chart-top" />
+          </div>
+          {report.errors.length > 0 && (
+            <div className="chips">
+              {report.errors.map((e, i) => (
+                <span key={i} className="chip" title={e.message}>{e.profile} {e.region ?? ''} {e.bucket ?? ''}: {e.kind}</span>
+              ))}
+            </div>
+          )}
+          <table className="table artifacts-table" data-testid="artifacts-table">
+            <thead>
+              <tr>
+                <th />
+                <th>Prefix</th>
+                <th>Class</th>
+                <th>Claimed by</th>
+                <th>Versions</th>
+                <th>Markers</th>
+                <th>Size</th>
+                <th>$/month</th>
+              </tr>
+            </thead>
+            {report.buckets.map((b) => (
+              <tbody key={b.name} data-testid="bucket-group" data-bucket={b.name}>
+                <tr className="bucket-row">
+                  <th colSpan={8}>
+                    {b.accountAlias ?? b.accountId} · {b.region} · s3://{b.name} <span className="muted small">{b.versioning === 'Enabled' ? 'versioned' : 'unversioned'} · {mib(b.totals.bytes)} · ${b.totals.monthlyCost}/month</span>
+                    {b.unused && <span className="badge">no pipeline uses it</span>} {b.protected && <span className="badge">protected</span>}
+                  </th>
+                </tr>
+                {b.prefixes.map((p) => (
+                  <>
+                    <tr key={p.prefix} data-testid="prefix-row" data-prefix={p.prefix} data-class={p.class}>
+                      <td>
+                        {p.class === 'orphan' && !b.protected && <input type="checkbox" aria-label={`Select ${p.prefix}`} checked={selected.has(rowKey(b.name, `${p.prefix}/`))} onChange={() => toggle(rowKey(b.name, `${p.prefix}/`))} data-testid="select-prefix" />}
+                      </td>
+                      <td><code>{p.prefix}/</code></td>
+                      <td><span className={`class class-${p.class}`}>{p.class}</span></td>
+                      <td>{p.claimedBy.map((c) => c.name).join(', ')}</td>
+                      <td>{p.versions}</td>
+                      <td>{p.deleteMarkers}</td>
+                      <td>{mib(p.bytes)}</td>
+                      <td>{p.monthlyCost.toFixed(4)}</td>
+                    </tr>
+                    {p.folders.filter((f) => f.stale).map((f) => (
+                      <tr key={`${p.prefix}/${f.folder}`} className="stale-row" data-testid="stale-row">
+                        <td>{!b.protected && <input type="checkbox" aria-label={`Select ${p.prefix}/${f.folder}`} checked={selected.has(rowKey(b.name, `${p.prefix}/${f.folder}/`))} onChange={() => toggle(rowKey(b.name, `${p.prefix}/${f.folder}/`))} />}</td>
+                        <td>&nbsp;&nbsp;<code>{f.folder}/</code></td>
+                        <td><span className="class class-stale">stale</span></td>
+                        <td className="muted small">no longer produced</td>
+                        <td>{f.versions}</td>
+                        <td>{f.deleteMarkers}</td>
+                        <td>{mib(f.bytes)}</td>
+                        <td />
+                      </tr>
+                    ))}
+                  </>
+                ))}
+                {b.foreign.versions > 0 && (
+                  <tr className="muted">
+                    <td />
+                    <td colSpan={2}>foreign data ({b.foreign.sample.join(', ')}…)</td>
+                    <td>never selected</td>
+                    <td>{b.foreign.versions}</td>
+                    <td>{b.foreign.deleteMarkers}</td>
+                    <td>{mib(b.foreign.bytes)}</td>
+                    <td />
+                  </tr>
+                )}
+              </tbody>
+            ))}
+          </table>
+          <section className="card" data-testid="plan-card">
+            <h2>Plan</h2>
+            <p data-testid="plan-summary">
+              {plan?.items.length ?? 0} prefixes selected: {plan?.items.reduce((n, i) => n + i.expected.versions + i.expected.deleteMarkers, 0) ?? 0} versions and delete markers, {mib(plan?.items.reduce((n, i) => n + i.expected.bytes, 0) ?? 0)}.
+            </p>
+            <div className="row">
+              <button type="button" className="button secondary" disabled={!plan?.items.length || running} onClick={() => plan && void runPlan(plan, true, [], [])} data-testid="dry-run">Dry run</button>
+              <button type="button" className="button danger" disabled={!plan?.items.length || running} onClick={() => setConfirming(plan)} data-testid="clean-start">Delete…</button>
+              <button type="button" className="button secondary" disabled={!plan?.items.length} onClick={() => plan && download('pipewright-plan.json', JSON.stringify(plan, null, 2), 'application/json')}>Save plan</button>
+            </div>
+            {running && (
+              <div className="row" data-testid="clean-progress">
+                <progress value={clean?.done ?? 0} max={clean?.total ?? 1} /> <span>{clean?.message}</span>
+                <button type="button" className="button secondary" onClick={() => clean && void cancelJob(clean.jobId)} data-testid="clean-cancel">Cancel</button>
+              </div>
+            )}
+            {result && (
+              <div className={`banner ${result.failed.length ? 'banner-warning' : 'banner-info'}`} data-testid="clean-result">
+                {result.dryRun ? `Dry run: would delete ${result.deletedVersions} versions and delete markers (${mib(result.deletedBytes)}).` : `${result.resumed ? 'Resumed; ' : ''}deleted ${result.deletedVersions} versions and delete markers (${mib(result.deletedBytes)}).`}
+                {result.cancelled && ' Cancelled: resume to finish.'}
+                {result.failed.length > 0 && ` ${result.failed.length} keys failed (see the audit log).`}
+                {result.skipped.map((s) => ` Skipped ${s.prefix}: ${s.reason}`).join('')}
+                {result.cancelled && lastPlan && (
+                  <button type="button" className="button" onClick={() => setConfirming(lastPlan)} data-testid="clean-resume">Resume</button>
+                )}
+              </div>
+            )}
+          </section>
+        </>
+      )}
+      <section className="card" data-testid="audit-log">
+        <h2>Audit log</h2>
+        {log.length === 0 ? (
+          <p className="muted small">No cleanup has run yet.</p>
+        ) : (
+          <table className="table small">
+            <tbody>
+              {log.slice(-50).reverse().map((e, i) => (
+                <tr key={i} data-testid="log-row" data-event={String(e.event)}>
+                  <td>{String(e.time).replace('T', ' ').slice(0, 19)}</td>
+                  <td>{String(e.event)}</td>
+                  <td>{e.bucket ? `s3://${String(e.bucket)}/${String(e.prefix ?? '')}` : ''}</td>
+                  <td>{e.keys !== undefined ? `${String(e.deleted)}/${String(e.keys)} keys` : ''}</td>
+                  <td>{String(e.result ?? e.reason ?? '')}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+      {confirming && <ConfirmDialog plan={confirming} onClose={() => setConfirming(null)} />}
+    </div>
+  );
+}

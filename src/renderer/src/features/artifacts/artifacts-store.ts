@@ -1,0 +1,82 @@
+// The artifacts page's state: the last audit report, the selection, the plan
+// built from it (in the renderer, with the shared planner), and cleanup runs.
+import { create } from 'zustand';
+import { z } from 'zod';
+import type { EventPayload } from '../../../../shared/api/contract';
+import type { AuditReportSchema, CleanResultSchema } from '../../../../shared/api/artifacts';
+import type { CleanupPlan } from '../../../../shared/artifacts/plan';
+import { buildPlan } from '../../../../shared/artifacts/report';
+import { api } from '../../api/current';
+import { reportError } from '../../store/actions';
+
+type Report = z.infer<typeof AuditReportSchema>;
+type CleanResult = z.infer<typeof CleanResultSchema>;
+
+interface ArtifactsState {
+  report: Report | null;
+  auditJob: string | null;
+  /** Selected rows, by "bucket|prefix/" or "bucket|prefix/folder/". */
+  selected: Set<string>;
+  cleanJob: string | null;
+  lastPlan: CleanupPlan | null;
+  result: CleanResult | null;
+  log: Array<Record<string, unknown>>;
+}
+
+export const useArtifactsStore = create<ArtifactsState>()(() => ({ report: null, auditJob: null, selected: new Set(), cleanJob: null, lastPlan: null, result: null, log: [] }));
+const set = useArtifactsStore.setState;
+const get = useArtifactsStore.getState;
+
+export const rowKey = (bucket: string, prefix: string) => `${bucket}|${prefix}`;
+
+export async function startAudit(): Promise<void> {
+  try {
+    const { jobId } = await api().invoke('artifacts.audit', {});
+    set({ auditJob: jobId, result: null });
+  } catch (err) {
+    reportError(err);
+  }
+}
+
+export function toggle(key: string): void {
+  const s = new Set(get().selected);
+  if (s.has(key)) s.delete(key);
+  else s.add(key);
+  set({ selected: s });
+}
+
+/** The plan for the selected rows: the shared planner's items, filtered to the selection. */
+export function selectedPlan(report: Report, selected: Set<string>): CleanupPlan {
+  const all = buildPlan(report as never, { include: ['orphan', 'stale'] });
+  return { ...all, items: all.items.filter((i) => selected.has(rowKey(i.bucket, i.prefix))) };
+}
+
+export async function runPlan(plan: CleanupPlan, dryRun: boolean, confirmations: string[], prodConfirmations: string[]): Promise<void> {
+  try {
+    const { jobId } = await api().invoke('artifacts.clean', { plan, dryRun, confirmations, prodConfirmations });
+    set({ cleanJob: jobId, lastPlan: plan, result: null });
+  } catch (err) {
+    reportError(err);
+  }
+}
+
+export async function loadAuditLog(): Promise<void> {
+  try {
+    set({ log: (await api().invoke('artifacts.auditLog', {})).entries });
+  } catch (err) {
+    reportError(err);
+  }
+}
+
+export const onArtifactsEvent = {
+  report(p: EventPayload<'artifacts.report'>) {
+    // Orphans are pre-selected; live, shared, foreign and stale are not.
+    const selected = new Set<string>();
+    for (const b of p.report.buckets) if (!b.protected) for (const x of b.prefixes) if (x.class === 'orphan') selected.add(rowKey(b.name, `${x.prefix}/`));
+    set({ report: p.report, selected, auditJob: null });
+  },
+  cleanResult(p: EventPayload<'artifacts.cleanResult'>) {
+    set({ result: p.result });
+    void loadAuditLog();
+  },
+};

@@ -1,0 +1,61 @@
+// The artifact audit report, plan and cleanup results as they cross the contract.
+import { z } from 'zod';
+import { CleanupPlan } from '../artifacts/plan';
+
+const Tally = z.object({ objects: z.number(), versions: z.number(), deleteMarkers: z.number(), bytes: z.number(), oldest: z.number().nullable(), newest: z.number().nullable() });
+const Claimer = z.object({ accountId: z.string(), region: z.string(), name: z.string() });
+
+export const AuditReportSchema = z.object({
+  version: z.literal(1),
+  generatedAt: z.string(),
+  pricePerGbMonth: z.number(),
+  buckets: z.array(
+    z.object({
+      profile: z.string(),
+      accountId: z.string(),
+      accountAlias: z.string().nullable(),
+      region: z.string(),
+      name: z.string(),
+      versioning: z.enum(['Enabled', 'Suspended', 'Disabled']),
+      encryption: z.string().nullable(),
+      tags: z.record(z.string(), z.string()),
+      protected: z.boolean(),
+      declaredBy: z.array(Claimer),
+      shapedLikeDefault: z.boolean(),
+      unused: z.boolean(),
+      totals: Tally.extend({ monthlyCost: z.number() }),
+      foreign: Tally.extend({ sample: z.array(z.string()) }),
+      prefixes: z.array(
+        Tally.extend({
+          prefix: z.string(),
+          class: z.enum(['live', 'shared', 'orphan', 'foreign']),
+          claimedBy: z.array(Claimer),
+          folders: z.array(Tally.extend({ folder: z.string(), stale: z.boolean() })),
+          keep: z.array(z.string()),
+          monthlyCost: z.number(),
+        }),
+      ),
+    }),
+  ),
+  errors: z.array(z.object({ profile: z.string(), region: z.string().nullable(), bucket: z.string().optional(), kind: z.string(), message: z.string() })),
+});
+
+export const CleanResultSchema = z.object({
+  dryRun: z.boolean(),
+  resumed: z.boolean(),
+  deletedVersions: z.number(),
+  deletedBytes: z.number(),
+  skipped: z.array(z.object({ bucket: z.string(), prefix: z.string(), reason: z.string() })),
+  failed: z.array(z.object({ bucket: z.string(), key: z.string(), versionId: z.string(), code: z.string(), message: z.string() })),
+  cancelled: z.boolean(),
+  checkpoint: z.string(),
+});
+
+export const CleanRequest = z.strictObject({
+  plan: CleanupPlan,
+  dryRun: z.boolean(),
+  /** Typed confirmations: each account of the plan by id or alias (needed unless dry run). */
+  confirmations: z.array(z.string().max(128)).max(200),
+  /** Accounts whose alias contains "prod" are confirmed a second time. */
+  prodConfirmations: z.array(z.string().max(128)).max(200),
+});
