@@ -1,7 +1,7 @@
 // Artifact buckets: audit the workspace, see what belongs to whom and what it
 // costs, select what to clean, dry-run it, confirm by typing each account, and
 // watch it run (cancel, resume). The audit log is at the bottom.
-import { useEffect, useMemo, useState } from 'react';
+import { Fragment, useEffect, useMemo, useState } from 'react';
 import { useAppStore } from '../../store/store';
 import { cancelJob } from '../../store/actions';
 import { loadAuditLog, rowKey, runPlan, selectedPlan, startAudit, toggle, useArtifactsStore } from './artifacts-store';
@@ -196,8 +196,8 @@ export function ArtifactsPage() {
                   </th>
                 </tr>
                 {b.prefixes.map((p) => (
-                  <>
-                    <tr key={p.prefix} data-testid="prefix-row" data-prefix={p.prefix} data-class={p.class}>
+                  <Fragment key={p.prefix}>
+                    <tr data-testid="prefix-row" data-prefix={p.prefix} data-class={p.class}>
                       <td>
                         {p.class === 'orphan' && !b.protected && <input type="checkbox" aria-label={`Select ${p.prefix}`} checked={selected.has(rowKey(b.name, `${p.prefix}/`))} onChange={() => toggle(rowKey(b.name, `${p.prefix}/`))} data-testid="select-prefix" />}
                       </td>
@@ -221,7 +221,7 @@ export function ArtifactsPage() {
                         <td />
                       </tr>
                     ))}
-                  </>
+                  </Fragment>
                 ))}
                 {b.foreign.versions > 0 && (
                   <tr className="muted">
