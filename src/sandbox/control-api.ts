@@ -10,6 +10,19 @@ import { generatePipelines } from './seed';
 
 const Seed = z.strictObject({ seed: z.enum(['demo', 'empty']).default('empty') });
 const TimeScale = z.strictObject({ timeScale: z.number().min(0).max(100) });
+const BulkObjects = z.strictObject({
+  bucket: z.string().min(3),
+  account: z.string().regex(/^\d{12}$/),
+  region: z.string(),
+  versioned: z.boolean().default(false),
+  prefix: z.string().max(200).default(''),
+  count: z.number().int().min(1).max(1_000_000),
+  /** Versions per key (needs versioned). */
+  versions: z.number().int().min(1).max(10).default(1),
+  /** Every Nth key gets a delete marker on top (0: none). */
+  deleteMarkerEvery: z.number().int().min(0).default(0),
+  size: z.number().int().min(0).max(1_000_000).default(16),
+});
 const Generate = z.strictObject({
   accounts: z.array(z.string()).optional(),
   regions: z.array(z.string()).optional(),
@@ -122,6 +135,21 @@ export async function handleControl(sb: Sandbox, req: IncomingMessage, res: Serv
       if (!b) return;
       const created = await generatePipelines(sb, b);
       return send(200, { created });
+    }
+    case 'POST /_sandbox/objects': {
+      // Load generation for benchmarks: many objects at once, without a request each.
+      const b = parse(BulkObjects, body);
+      if (!b) return;
+      const bucket = sb.s3.buckets.get(b.bucket) ?? sb.s3.createBucket(b.bucket, b.account, b.region);
+      if (b.versioned) bucket.versioning = 'Enabled';
+      const data = Buffer.alloc(b.size, 120);
+      for (let i = 0; i < b.count; i++) {
+        const key = `${b.prefix}${String(i).padStart(7, '0')}`;
+        for (let v = 0; v < b.versions; v++) sb.s3.putObject(bucket, key, data);
+        if (b.deleteMarkerEvery && i % b.deleteMarkerEvery === 0) sb.s3.deleteObject(bucket, key);
+      }
+      sb.changed();
+      return send(200, sb.s3.stats(bucket));
     }
     case 'POST /_sandbox/settle':
       await sb.executor.settled();
