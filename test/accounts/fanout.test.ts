@@ -2,38 +2,21 @@
 // throttling, 500s and access denied injected: results complete, errors are
 // classified per target, and the per-(account, region) cap is never exceeded.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { EventHub } from '../../src/main/rpc/event-hub';
-import { AccountsService } from '../../src/main/services/accounts-service';
-import { PipelinesService } from '../../src/main/services/pipelines-service';
-import { SandboxService } from '../../src/main/services/sandbox-service';
 import { Settings } from '../../src/shared/api/settings';
+import { startServices } from '../helpers/services';
+import type { PipelinesService } from '../../src/main/services/pipelines-service';
+import type { SandboxService } from '../../src/main/services/sandbox-service';
 import type { CallLogEntry } from '../../src/sandbox/sandbox';
 
+let services: Awaited<ReturnType<typeof startServices>>;
 let sandbox: SandboxService;
-let accounts: AccountsService;
 let pipelines: PipelinesService;
-let home: string;
-const settings = Settings.parse({ fanout: { perTargetConcurrency: 3, globalConcurrency: 16 } });
-const saved = { ...process.env };
 
 beforeAll(async () => {
-  home = mkdtempSync(join(tmpdir(), 'pw-fan-'));
-  Object.assign(process.env, { AWS_CONFIG_FILE: join(home, 'none'), AWS_SHARED_CREDENTIALS_FILE: join(home, 'none') });
-  sandbox = new SandboxService({ timeScale: 0.001 });
-  await sandbox.start('demo');
-  accounts = new AccountsService(new EventHub(), () => settings, sandbox);
-  await accounts.reload();
-  pipelines = new PipelinesService(accounts);
+  services = await startServices({ seed: 'demo', settings: Settings.parse({ fanout: { perTargetConcurrency: 3, globalConcurrency: 16 } }) });
+  ({ sandbox, pipelines } = services);
 });
-afterAll(async () => {
-  process.env = { ...saved };
-  accounts.close();
-  await sandbox.stop();
-  rmSync(home, { recursive: true, force: true });
-});
+afterAll(() => services.stop());
 beforeEach(() => {
   sandbox.instance!.faults.clear();
   sandbox.instance!.clearLog();

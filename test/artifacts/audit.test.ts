@@ -1,39 +1,20 @@
 // The artifact audit against the demo seed finds exactly what the seed planted;
 // the planner never reaches outside orphan and stale prefixes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { EventHub } from '../../src/main/rpc/event-hub';
-import { AccountsService } from '../../src/main/services/accounts-service';
-import { PipelinesService } from '../../src/main/services/pipelines-service';
-import { SandboxService } from '../../src/main/services/sandbox-service';
-import { Settings } from '../../src/shared/api/settings';
+import { startServices } from '../helpers/services';
 import { auditArtifacts } from '../../src/main/aws/artifact-audit';
 import { auditedPrefixes, buildPlan, type AuditReport } from '../../src/shared/artifacts/report';
 import { checkPlanAgainstAudit, parsePlan, PlanError } from '../../src/shared/artifacts/plan';
 
-let sandbox: SandboxService;
-let accounts: AccountsService;
+let services: Awaited<ReturnType<typeof startServices>>;
 let report: AuditReport;
-let home: string;
-const saved = { ...process.env };
 
 beforeAll(async () => {
-  home = mkdtempSync(join(tmpdir(), 'pw-audit-'));
-  Object.assign(process.env, { AWS_CONFIG_FILE: join(home, 'none'), AWS_SHARED_CREDENTIALS_FILE: join(home, 'none') });
-  sandbox = new SandboxService({ timeScale: 0.001 });
-  await sandbox.start('demo');
-  accounts = new AccountsService(new EventHub(), () => Settings.parse({}), sandbox);
-  await accounts.reload();
-  report = await auditArtifacts(accounts.clients, accounts.fanout, new PipelinesService(accounts).targets(), { signal: new AbortController().signal });
+  services = await startServices({ seed: 'demo' });
+  const { accounts, pipelines } = services;
+  report = await auditArtifacts(accounts.clients, accounts.fanout, pipelines.targets(), { signal: new AbortController().signal });
 });
-afterAll(async () => {
-  process.env = { ...saved };
-  accounts.close();
-  await sandbox.stop();
-  rmSync(home, { recursive: true, force: true });
-});
+afterAll(() => services.stop());
 
 const bucket = (name: string) => report.buckets.find((b) => b.name === name)!;
 const prefix = (b: string, p: string) => bucket(b).prefixes.find((x) => x.prefix === p)!;

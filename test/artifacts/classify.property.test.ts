@@ -56,7 +56,7 @@ describe('classifier and planner (property-based)', () => {
           for (const o of doomed) for (const p of pipes) if (p.buckets.includes(item.bucket)) expect(p.keep).not.toContain(o.key);
         }
       }),
-      { numRuns: 300 },
+      { numRuns: 1000 },
     );
   });
 

@@ -2,45 +2,28 @@
 // after proves that exactly the plan's keys are gone, nothing else is touched,
 // and every failure is reported. Cancel-then-resume and a re-check too.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, readFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { EventHub } from '../../src/main/rpc/event-hub';
-import { AccountsService } from '../../src/main/services/accounts-service';
-import { PipelinesService } from '../../src/main/services/pipelines-service';
-import { SandboxService } from '../../src/main/services/sandbox-service';
+import { startServices } from '../helpers/services';
 import { ArtifactsService } from '../../src/main/services/artifacts-service';
 import { Settings } from '../../src/shared/api/settings';
 import { PLAN_VERSION, type CleanupPlan, type PlanItem } from '../../src/shared/artifacts/plan';
 import { simplePipeline } from '../helpers/pipelines';
 import type { Sandbox } from '../../src/sandbox/sandbox';
 
-let sandbox: SandboxService;
+let services: Awaited<ReturnType<typeof startServices>>;
 let sb: Sandbox;
-let accounts: AccountsService;
 let artifacts: ArtifactsService;
 let home: string;
-const saved = { ...process.env };
 const BUCKET = 'cleanup-artifacts';
 const DEV = '111111111111';
 
 beforeAll(async () => {
-  home = mkdtempSync(join(tmpdir(), 'pw-clean-'));
-  Object.assign(process.env, { AWS_CONFIG_FILE: join(home, 'none'), AWS_SHARED_CREDENTIALS_FILE: join(home, 'none') });
-  sandbox = new SandboxService({ timeScale: 0.001 });
-  await sandbox.start('empty');
-  sb = sandbox.instance!;
-  const settings = Settings.parse({ workspace: { profiles: ['sandbox-dev'], regions: ['us-east-1'] } });
-  accounts = new AccountsService(new EventHub(), () => settings, sandbox);
-  await accounts.reload();
-  artifacts = new ArtifactsService(accounts, new PipelinesService(accounts), home);
+  services = await startServices({ seed: 'empty', settings: Settings.parse({ workspace: { profiles: ['sandbox-dev'], regions: ['us-east-1'] } }) });
+  ({ sb, home } = services);
+  artifacts = new ArtifactsService(services.accounts, services.pipelines, home);
 });
-afterAll(async () => {
-  process.env = { ...saved };
-  accounts.close();
-  await sandbox.stop();
-  rmSync(home, { recursive: true, force: true });
-});
+afterAll(() => services.stop());
 
 const id7 = (n: number) => `K${String(n).padStart(6, '0')}`;
 

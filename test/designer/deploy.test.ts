@@ -1,15 +1,11 @@
 // Deploying designs to the sandbox with the real SDK: create, then GetPipeline
 // equals the design; update; the version-conflict path; diffs and drift.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetPipelineCommand, UpdatePipelineCommand, type PipelineDeclaration as Sdk } from '@aws-sdk/client-codepipeline';
-import { EventHub } from '../../src/main/rpc/event-hub';
-import { AccountsService } from '../../src/main/services/accounts-service';
+import type { AccountsService } from '../../src/main/services/accounts-service';
 import { DesignsService } from '../../src/main/services/designs-service';
-import { SandboxService } from '../../src/main/services/sandbox-service';
-import { Settings } from '../../src/shared/api/settings';
+import { startServices } from '../helpers/services';
 import { newDesign } from '../../src/shared/pipeline/design-file';
 import { diffPipelines } from '../../src/shared/pipeline/diff';
 import { importCfnTemplate } from '../../src/shared/pipeline/import';
@@ -18,29 +14,18 @@ import { AppError } from '../../src/shared/api/errors';
 import type { PipelineDeclaration } from '../../src/shared/pipeline/model';
 import { readFileSync } from 'node:fs';
 
-let sandbox: SandboxService;
+let services: Awaited<ReturnType<typeof startServices>>;
 let accounts: AccountsService;
 let designs: DesignsService;
-let home: string;
-const saved = { ...process.env };
 const BUCKET = 'deploy-artifacts';
 
 beforeAll(async () => {
-  home = mkdtempSync(join(tmpdir(), 'pw-deploy-'));
-  Object.assign(process.env, { AWS_CONFIG_FILE: join(home, 'none'), AWS_SHARED_CREDENTIALS_FILE: join(home, 'none') });
-  sandbox = new SandboxService({ timeScale: 0.001 });
-  await sandbox.start('empty');
-  sandbox.instance!.s3.createBucket(BUCKET, '222222222222', 'eu-west-1');
-  accounts = new AccountsService(new EventHub(), () => Settings.parse({}), sandbox);
-  await accounts.reload();
+  services = await startServices({ seed: 'empty' });
+  services.sb.s3.createBucket(BUCKET, '222222222222', 'eu-west-1');
+  accounts = services.accounts;
   designs = new DesignsService(accounts);
 });
-afterAll(async () => {
-  process.env = { ...saved };
-  accounts.close();
-  await sandbox.stop();
-  rmSync(home, { recursive: true, force: true });
-});
+afterAll(() => services.stop());
 
 const live = async (name: string) => (await accounts.clients.codepipeline(accounts.profile('sandbox-staging'), 'eu-west-1').send(new GetPipelineCommand({ name }))).pipeline!;
 

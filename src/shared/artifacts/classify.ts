@@ -135,7 +135,8 @@ export function classifyBucket(bucket: string, tally: BucketTally, live: LivePip
         folders: [...folders.entries()]
           .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
           .map(([folder, t]) => ({ folder, ...t, stale: claimers.length > 0 && !produced.has(folder) })),
-        keep: [...new Set(claimers.flatMap((c) => c.keep))].filter((k) => k.startsWith(`${prefix}/`)).sort(),
+        // Only artifact keys: anything else under the prefix is never deleted anyway.
+        keep: [...new Set(claimers.flatMap((c) => c.keep))].filter((k) => k.startsWith(`${prefix}/`) && ARTIFACT_KEY.test(k)).sort(),
       };
     });
 }

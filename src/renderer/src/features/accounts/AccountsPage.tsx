@@ -109,35 +109,29 @@ export function AccountsPage() {
             <option value="dark">Dark</option>
           </select>
         </label>
-        <label className="field">
-          <span>Calls at once per account and region</span>
-          <input
-            type="number"
-            min={1}
-            max={64}
-            data-testid="per-target-concurrency"
-            defaultValue={settings.fanout.perTargetConcurrency}
-            onBlur={(e) => {
-              const n = Number(e.target.value);
-              if (Number.isInteger(n) && n >= 1 && n <= 64 && n !== settings.fanout.perTargetConcurrency) void updateSettings({ fanout: { perTargetConcurrency: n } });
-            }}
-          />
-        </label>
-        <label className="field">
-          <span>Calls at once in all</span>
-          <input
-            type="number"
-            min={1}
-            max={512}
-            data-testid="global-concurrency"
-            defaultValue={settings.fanout.globalConcurrency}
-            onBlur={(e) => {
-              const n = Number(e.target.value);
-              if (Number.isInteger(n) && n >= 1 && n <= 512 && n !== settings.fanout.globalConcurrency) void updateSettings({ fanout: { globalConcurrency: n } });
-            }}
-          />
-        </label>
+        <ConcurrencyField label="Calls at once per account and region" testId="per-target-concurrency" max={64} value={settings.fanout.perTargetConcurrency} save={(n) => ({ perTargetConcurrency: n })} />
+        <ConcurrencyField label="Calls at once in all" testId="global-concurrency" max={512} value={settings.fanout.globalConcurrency} save={(n) => ({ globalConcurrency: n })} />
       </section>
     </div>
+  );
+}
+
+/** A fan-out cap: saved on blur when it is a whole number in range and changed. */
+function ConcurrencyField({ label, testId, max, value, save }: { label: string; testId: string; max: number; value: number; save: (n: number) => { perTargetConcurrency?: number; globalConcurrency?: number } }) {
+  return (
+    <label className="field">
+      <span>{label}</span>
+      <input
+        type="number"
+        min={1}
+        max={max}
+        data-testid={testId}
+        defaultValue={value}
+        onBlur={(e) => {
+          const n = Number(e.target.value);
+          if (Number.isInteger(n) && n >= 1 && n <= max && n !== value) void updateSettings({ fanout: save(n) });
+        }}
+      />
+    </label>
   );
 }

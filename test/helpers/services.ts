@@ -1,0 +1,38 @@
+// The main-process services over an embedded sandbox, as the app builds them,
+// with no AWS files of the user read. For tests that drive services directly.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EventHub } from '../../src/main/rpc/event-hub';
+import { AccountsService } from '../../src/main/services/accounts-service';
+import { PipelinesService } from '../../src/main/services/pipelines-service';
+import { SandboxService } from '../../src/main/services/sandbox-service';
+import { Settings } from '../../src/shared/api/settings';
+import type { SeedName } from '../../src/sandbox/seed';
+
+export async function startServices(opts: { seed: SeedName; settings?: Settings; timeScale?: number; hub?: EventHub }) {
+  const home = mkdtempSync(join(tmpdir(), 'pw-services-'));
+  const saved = { AWS_CONFIG_FILE: process.env.AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE: process.env.AWS_SHARED_CREDENTIALS_FILE };
+  Object.assign(process.env, { AWS_CONFIG_FILE: join(home, 'none'), AWS_SHARED_CREDENTIALS_FILE: join(home, 'none') });
+  const sandbox = new SandboxService({ timeScale: opts.timeScale ?? 0.001 });
+  await sandbox.start(opts.seed);
+  const settings = opts.settings ?? Settings.parse({});
+  const accounts = new AccountsService(opts.hub ?? new EventHub(), () => settings, sandbox);
+  await accounts.reload();
+  return {
+    home,
+    sandbox,
+    sb: sandbox.instance!,
+    accounts,
+    pipelines: new PipelinesService(accounts),
+    async stop() {
+      accounts.close();
+      await sandbox.stop();
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
