@@ -163,9 +163,12 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     'artifacts.audit': (_input, ctx) => {
       const jobId = jobs.start('artifacts.audit', ctx.clientId, async (job) => {
         const started = Date.now();
+        const blocks = settings.settings.artifacts;
         const report = await artifacts.audit(pipelines.targets(), {
           signal: job.signal,
-          blockedBuckets: [],
+          blockedBuckets: blocks.blockedBuckets,
+          blockedAccounts: blocks.blockedAccounts,
+          pricePerGbMonth: blocks.pricePerGbMonth,
           onProgress: (p) => {
             const secs = Math.max(0.001, (Date.now() - started) / 1000);
             job.progress(p.done, p.total, `${p.phase === 'pipelines' ? 'Pipelines' : 'Buckets'} ${p.done}/${p.total} · ${p.objects} object versions scanned (${Math.round(p.objects / secs)}/s)`);

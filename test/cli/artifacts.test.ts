@@ -79,11 +79,19 @@ describe('pipewright artifacts', () => {
     expect(keysUnder('acme-staging-shared-artifacts', 'reports/')).toEqual(['reports/2024/summary.csv']);
   });
 
-  it('refuses a tampered plan file', async () => {
+  it('refuses a malformed plan, and a tampered one that reaches outside its audit', async () => {
     writeFileSync(join(dir, 'bad-plan.json'), JSON.stringify({ version: 1, createdAt: 'x', auditedAt: 'x', items: [{ bucket: 'b', prefix: 'no-slash' }] }));
     const r = await cli('clean', '--plan', join(dir, 'bad-plan.json'));
     expect(r.code).not.toBe(0);
     expect(r.err).toMatch(/Not a cleanup plan/);
+    const audit = await cli('audit', ...regions, '--out', join(dir, 'report2.json'));
+    expect(audit.code).toBe(0);
+    const plan = JSON.parse(readFileSync(join(dir, 'plan.json'), 'utf8'));
+    plan.items[0].prefix = 'web-frontend/';
+    writeFileSync(join(dir, 'tampered.json'), JSON.stringify(plan));
+    const t = await cli('clean', '--plan', join(dir, 'tampered.json'), '--report', join(dir, 'report2.json'));
+    expect(t.code).not.toBe(0);
+    expect(t.err).toMatch(/not an orphan prefix in the audit \(it is live\)/);
   });
 
   it('a process killed mid-job resumes and finishes; failures exit 2', async () => {

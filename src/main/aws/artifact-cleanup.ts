@@ -153,29 +153,31 @@ export async function executePlan(plan: CleanupPlan, opts: CleanOptions): Promis
               report(n, `Would delete ${result.deletedVersions} versions`);
               continue;
             }
-            inflight.push(
-              pool(async () => {
-                if (opts.signal.aborted) return;
-                const r = await deleteBatch(s3, item, batch, opts);
-                itemVersions += r.deleted;
-                itemBytes += r.bytes;
-                result.deletedVersions += r.deleted;
-                result.deletedBytes += r.bytes;
-                passFailures.push(...r.failed);
-                await appendLog(log, {
-                  event: 'batch',
-                  profile: item.profile,
-                  accountId: item.accountId,
-                  bucket: item.bucket,
-                  prefix: item.prefix,
-                  keys: batch.length,
-                  deleted: r.deleted,
-                  result: r.failed.length ? (r.deleted ? 'partial' : 'failed') : 'ok',
-                  errors: r.failed.slice(0, 20).map((f) => ({ key: f.key, versionId: f.versionId, code: f.code })),
+            const batchDone = pool(async () => {
+              if (opts.signal.aborted) return;
+              const r = await deleteBatch(s3, item, batch, opts);
+              itemVersions += r.deleted;
+              itemBytes += r.bytes;
+              result.deletedVersions += r.deleted;
+              result.deletedBytes += r.bytes;
+              passFailures.push(...r.failed);
+              await appendLog(log, {
+                event: 'batch',
+                profile: item.profile,
+                accountId: item.accountId,
+                bucket: item.bucket,
+                prefix: item.prefix,
+                keys: batch.length,
+                deleted: r.deleted,
+                result: r.failed.length ? (r.deleted ? 'partial' : 'failed') : 'ok',
+                errors: r.failed.slice(0, 20).map((f) => ({ key: f.key, versionId: f.versionId, code: f.code })),
                 });
                 report(n, `Deleting s3://${item.bucket}/${item.prefix}`);
-              }),
-            );
+              });
+            // Settled below with allSettled; until then a batch rejected by a cancel must
+            // not count as an unhandled rejection while the listing awaits its next page.
+            batchDone.catch(() => undefined);
+            inflight.push(batchDone);
           }
         } catch (err) {
           listError = err;

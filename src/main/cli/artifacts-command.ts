@@ -8,6 +8,7 @@ import { checkPlanAgainstAudit, parsePlan } from '../../shared/artifacts/plan';
 import { ArtifactsService } from '../services/artifacts-service';
 import { PipelinesService } from '../services/pipelines-service';
 import { defaultHome } from '../platform/paths';
+import { SettingsService } from '../services/settings-service';
 import { withAccounts } from './cli-services';
 
 const gb = (bytes: number) => `${(bytes / 2 ** 30).toFixed(bytes < 2 ** 30 ? 3 : 1)} GiB`;
@@ -24,8 +25,13 @@ export async function runArtifactsAudit(o: { profile: string[]; region: string[]
       return regions.map((region) => ({ profile, region }));
     });
     if (!pairs.length) throw new Error('Nothing to audit: give --profile and --region (or set them in your AWS config).');
+    const settings = new SettingsService(defaultHome());
+    const blocks = (await settings.load()).settings.artifacts;
     const report = await new ArtifactsService(accounts, pipelines, defaultHome()).audit(pairs, {
       signal: new AbortController().signal,
+      blockedAccounts: blocks.blockedAccounts,
+      blockedBuckets: blocks.blockedBuckets,
+      pricePerGbMonth: blocks.pricePerGbMonth,
       onProgress: (p) => stderr.isTTY && stderr.write(`\r${p.phase}: ${p.done}/${p.total}, ${p.objects} object versions scanned   `),
     });
     if (stderr.isTTY) stderr.write('\n');
@@ -60,12 +66,18 @@ export async function runArtifactsPlan(o: { from: string; include: string; older
   checkPlanAgainstAudit(plan, auditedPrefixes(report));
   await writeFile(o.out, JSON.stringify(plan, null, 2) + '\n');
   const versions = plan.items.reduce((n, i) => n + i.expected.versions + i.expected.deleteMarkers, 0);
-  stdout.write(`Plan written to ${o.out}: ${plan.items.length} prefixes, ${versions} versions and delete markers, ${gb(plan.items.reduce((n, i) => n + i.expected.bytes, 0))}. Review it, then: pipewright artifacts clean --plan ${o.out}\n`);
+  stdout.write(`Plan written to ${o.out}: ${plan.items.length} prefixes, ${versions} versions and delete markers, ${gb(plan.items.reduce((n, i) => n + i.expected.bytes, 0))}. Review it, then: pipewright artifacts clean --plan ${o.out} --report ${o.from}\n`);
   return 0;
 }
 
-export async function runArtifactsClean(o: { plan: string; yes: boolean; confirmAccount: string[]; confirmProd: string[] }, stdout = process.stdout, stderr = process.stderr): Promise<number> {
+export async function runArtifactsClean(o: { plan: string; report?: string; yes: boolean; confirmAccount: string[]; confirmProd: string[] }, stdout = process.stdout, stderr = process.stderr): Promise<number> {
   const plan = parsePlan(await readFile(o.plan, 'utf8'));
+  if (o.report) {
+    // The plan may only name what this audit found deletable.
+    const report = JSON.parse(await readFile(o.report, 'utf8')) as AuditReport;
+    if (report.generatedAt !== plan.auditedAt) stderr.write(`Note: the plan was made from the audit of ${plan.auditedAt}, and ${o.report} is from ${report.generatedAt}.\n`);
+    checkPlanAgainstAudit(plan, auditedPrefixes(report));
+  } else stderr.write('No --report given: the plan is not checked against an audit (each prefix is still re-checked against live pipelines before deletion).\n');
   const accounts = [...new Map(plan.items.map((i) => [i.accountId, i.accountAlias])).entries()];
   if (o.yes) {
     const missing = accounts.filter(([id, alias]) => !o.confirmAccount.includes(id) && !(alias && o.confirmAccount.includes(alias)));

@@ -110,10 +110,11 @@ export function buildProgram(): Command {
     .command('clean')
     .description('Execute a plan: a dry run unless --yes')
     .requiredOption('--plan <plan.json>', 'the plan')
+    .option('--report <report.json>', 'the audit the plan came from: the plan is refused if it reaches outside it')
     .option('--yes', 'delete for real', false)
     .option('--confirm-account <id>', 'confirm an account of the plan, by id or alias (repeatable; required with --yes)', collect, [])
     .option('--confirm-prod <alias>', 'confirm again an account whose alias contains "prod"', collect, [])
-    .action(async (o: { plan: string; yes: boolean; confirmAccount: string[]; confirmProd: string[] }) => {
+    .action(async (o: { plan: string; report?: string; yes: boolean; confirmAccount: string[]; confirmProd: string[] }) => {
       process.exitCode = await runArtifactsClean(o);
     });
 

@@ -36,6 +36,15 @@ export const Settings = z.object({
       lastSection: SectionId.default('explorer'),
     })
     .prefault({}),
+  artifacts: z
+    .object({
+      /** Never planned or cleaned, whatever the audit says. */
+      blockedAccounts: z.array(z.string().regex(/^\d{12}$/)).max(1000).default([]),
+      blockedBuckets: z.array(z.string().min(3).max(63)).max(1000).default([]),
+      /** S3 Standard, USD per GB-month, for the cost estimate. */
+      pricePerGbMonth: z.number().min(0).max(10).default(0.023),
+    })
+    .prefault({}),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -55,6 +64,14 @@ export const SettingsPatch = z.strictObject({
     .partial()
     .optional(),
   ui: z.strictObject({ lastSection: SectionId }).partial().optional(),
+  artifacts: z
+    .strictObject({
+      blockedAccounts: z.array(z.string().regex(/^\d{12}$/, 'an account id is 12 digits')).max(1000),
+      blockedBuckets: z.array(z.string().min(3).max(63)).max(1000),
+      pricePerGbMonth: z.number().min(0).max(10),
+    })
+    .partial()
+    .optional(),
 });
 export type SettingsPatch = z.infer<typeof SettingsPatch>;
 
@@ -73,5 +90,6 @@ export function applySettingsPatch(current: Settings, patch: SettingsPatch): Set
     workspace: { ...current.workspace, ...patch.workspace },
     fanout: { ...current.fanout, ...patch.fanout },
     ui: { ...current.ui, ...patch.ui },
+    artifacts: { ...current.artifacts, ...patch.artifacts },
   });
 }

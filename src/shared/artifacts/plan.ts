@@ -39,6 +39,8 @@ export interface AuditedPrefix {
   prefix: string;
   class: PrefixClass;
   staleFolders: string[];
+  /** The bucket is protected (tag or blocklist): nothing in it may be planned. */
+  protected: boolean;
 }
 
 export class PlanError extends Error {
@@ -69,6 +71,7 @@ export function checkPlanAgainstAudit(plan: CleanupPlan, audited: AuditedPrefix[
     const a = index.get(`${item.accountId}|${item.bucket}|${prefix}`);
     const where = `item ${i + 1} (s3://${item.bucket}/${item.prefix})`;
     if (!a) throw new PlanError(`${where} was not in the audit: a plan may only name audited prefixes.`);
+    if (a.protected) throw new PlanError(`${where} is in a protected bucket (pipewright:protect tag or blocklist).`);
     if (item.class === 'orphan' && (a.class !== 'orphan' || folder)) throw new PlanError(`${where} is not an orphan prefix in the audit (it is ${a.class}).`);
     if (item.class === 'stale' && (!folder || !a.staleFolders.includes(folder))) throw new PlanError(`${where} is not a stale folder in the audit.`);
     for (const k of item.keep) if (!k.startsWith(item.prefix) || !ARTIFACT_KEY.test(k)) throw new PlanError(`${where} keeps ${k}, which is not an artifact key under it.`);

@@ -40,7 +40,7 @@ export interface PlanOptions {
 
 export function auditedPrefixes(report: AuditReport): AuditedPrefix[] {
   return report.buckets.flatMap((b) =>
-    b.prefixes.map((p) => ({ accountId: b.accountId, region: b.region, bucket: b.name, prefix: p.prefix, class: p.class, staleFolders: p.folders.filter((f) => f.stale).map((f) => f.folder) })),
+    b.prefixes.map((p) => ({ accountId: b.accountId, region: b.region, bucket: b.name, prefix: p.prefix, class: p.class, staleFolders: p.folders.filter((f) => f.stale).map((f) => f.folder), protected: b.protected })),
   );
 }
 
