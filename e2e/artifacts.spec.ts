@@ -70,6 +70,16 @@ test('audit, select orphans, dry run, confirm, watch, cancel and resume, then ch
   await expect(page.getByTestId('clean-result')).toContainText(/deleted \d+ versions/, { timeout: 60_000 });
   await expect(page.getByTestId('clean-result')).not.toContainText('Cancelled');
 
+  // The unused staging bucket is empty now: the app offers to delete it, behind its typed name.
+  const unused = 'codepipeline-eu-west-1-5f3c9a12b7';
+  await page.getByTestId('bucket-offer').filter({ hasText: unused }).getByRole('button').click();
+  await expect(page.getByTestId('bucket-delete')).toBeDisabled();
+  await page.getByTestId('bucket-confirm-name').fill(unused);
+  await page.getByTestId('bucket-delete').click();
+  await expect(page.getByTestId('bucket-confirm')).toBeHidden();
+  await expect(page.locator(`[data-testid="bucket-group"][data-bucket="${unused}"]`)).toHaveCount(0);
+  await expect(page.getByTestId('log-row').filter({ hasText: 'bucket-deleted' })).toBeVisible();
+
   // The audit log shows the batches; the bucket listing confirms the result.
   await expect(page.getByTestId('log-row').filter({ hasText: 'batch' }).first()).toBeVisible();
   expect(await versions('many-old-pipeline/')).toBe(0);

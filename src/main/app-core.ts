@@ -206,6 +206,20 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       });
       return { jobId };
     },
+    'artifacts.deleteBucket': async ({ bucket, confirmation }) => {
+      const b = lastAudit?.buckets.find((x) => x.name === bucket);
+      if (!b) throw new AppError('CONFLICT', `s3://${bucket} is not in the latest audit: audit first.`);
+      if (!b.unused || b.protected) throw new AppError('BAD_REQUEST', `s3://${bucket} is ${b.protected ? 'protected' : 'used by a live pipeline'}: it cannot be deleted here.`);
+      if (confirmation !== bucket) throw new AppError('BAD_REQUEST', `Type the bucket name ${bucket} to confirm.`);
+      try {
+        await artifacts.deleteBucket(b);
+      } catch (err) {
+        if (err instanceof AppError) throw err;
+        throw new AppError('CONFLICT', err instanceof Error ? err.message : String(err));
+      }
+      lastAudit = { ...lastAudit!, buckets: lastAudit!.buckets.filter((x) => x !== b) };
+      return { deleted: true as const };
+    },
     'artifacts.auditLog': async () => ({ entries: await artifacts.readAuditLog() }),
     'designs.openFile': async (_input, ctx) => {
       const r = await dialogs().open();

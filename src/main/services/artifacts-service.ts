@@ -1,10 +1,11 @@
 // Artifact buckets: the audit over the workspace, plans, and cleanup runs with
 // re-checks, checkpoints and the audit log in the user-data directory.
 import { join } from 'node:path';
-import { readFile } from 'node:fs/promises';
-import type { AuditReport } from '../../shared/artifacts/report';
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import type { AuditReport, BucketReport } from '../../shared/artifacts/report';
 import type { CleanupPlan, PlanItem } from '../../shared/artifacts/plan';
 import { auditArtifacts, type AuditOptions } from '../aws/artifact-audit';
+import { bucketRemovalBlocker, deleteEmptyBucket } from '../aws/artifact-bucket';
 import { executePlan, recheckPlanItem, type CleanOptions, type CleanResult } from '../aws/artifact-cleanup';
 import type { AccountsService } from './accounts-service';
 import type { PipelinesService } from './pipelines-service';
@@ -25,7 +26,7 @@ export class ArtifactsService {
   }
 
   /** The profile that reaches an item's account (the one named in the plan, if it still exists). */
-  private profileFor(item: PlanItem) {
+  private profileFor(item: Pick<PlanItem, 'profile' | 'accountId'>) {
     const byName = this.accounts.profiles().find((p) => p.name === item.profile);
     if (byName) return byName;
     const byAccount = this.accounts.profiles().find((p) => this.accounts.identityOf(p.name)?.accountId === item.accountId);
@@ -46,6 +47,27 @@ export class ArtifactsService {
       stateDir: this.home,
       auditLog: this.auditLogPath,
     });
+  }
+
+  /**
+   * Deletes an unused artifact bucket that a cleanup emptied. Refused, with the
+   * reason, if it still holds anything, is protected, or a live pipeline uses it now.
+   */
+  async deleteBucket(b: BucketReport): Promise<void> {
+    const ref = { profile: this.profileFor({ profile: b.profile, accountId: b.accountId }), region: b.region, bucket: b.name };
+    const blocker = await bucketRemovalBlocker(this.accounts.clients, this.pipelines.targets(), ref);
+    const entry = { profile: b.profile, accountId: b.accountId, bucket: b.name, region: b.region };
+    if (blocker) {
+      await this.log({ event: 'bucket-skip', ...entry, reason: blocker });
+      throw new Error(blocker);
+    }
+    await deleteEmptyBucket(this.accounts.clients, ref);
+    await this.log({ event: 'bucket-deleted', ...entry, result: 'ok' });
+  }
+
+  private async log(entry: Record<string, unknown>): Promise<void> {
+    await mkdir(this.home, { recursive: true });
+    await appendFile(this.auditLogPath, JSON.stringify({ time: new Date().toISOString(), ...entry }) + '\n');
   }
 
   async readAuditLog(limit = 500): Promise<Array<Record<string, unknown>>> {

@@ -106,6 +106,8 @@ export const methods = {
   'artifacts.audit': method(NoInput, z.object({ jobId: JobId })),
   /** Runs (or dry-runs) a plan made from the last audit. Long work: the result arrives as `artifacts.cleanResult`. */
   'artifacts.clean': method(CleanRequest, z.object({ jobId: JobId })),
+  /** Deletes an unused bucket of the latest audit, once empty. The confirmation is the bucket's name, typed. */
+  'artifacts.deleteBucket': method(z.object({ bucket: z.string().min(3).max(63), confirmation: z.string() }), z.object({ deleted: z.literal(true) })),
   'artifacts.auditLog': method(NoInput, z.object({ entries: z.array(z.record(z.string(), z.unknown())) })),
   /** Create or update; `expectedVersion` is the live version the user reviewed (null: none). */
   'designs.deploy': method(

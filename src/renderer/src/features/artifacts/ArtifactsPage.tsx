@@ -4,7 +4,7 @@
 import { Fragment, useEffect, useMemo, useState } from 'react';
 import { useAppStore } from '../../store/store';
 import { cancelJob } from '../../store/actions';
-import { loadAuditLog, rowKey, runPlan, selectedPlan, startAudit, toggle, useArtifactsStore } from './artifacts-store';
+import { deleteBucket, loadAuditLog, rowKey, runPlan, selectedPlan, startAudit, toggle, useArtifactsStore } from './artifacts-store';
 import type { CleanupPlan } from '../../../../shared/artifacts/plan';
 
 const mib = (b: number) => (b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(2)} GiB` : b >= 2 ** 20 ? `${(b / 2 ** 20).toFixed(1)} MiB` : `${(b / 1024).toFixed(1)} KiB`);
@@ -82,12 +82,38 @@ function ConfirmDialog({ plan, onClose }: { plan: CleanupPlan; onClose: () => vo
   );
 }
 
+function DeleteBucketDialog({ bucket, onClose }: { bucket: string; onClose: () => void }) {
+  const [typed, setTyped] = useState('');
+  return (
+    <div className="modal-backdrop">
+      <div className="modal" role="dialog" aria-modal="true" aria-labelledby="bucket-h" data-testid="bucket-confirm">
+        <h2 id="bucket-h">Delete bucket s3://{bucket}</h2>
+        <p>No pipeline uses this bucket. It is deleted only if it is empty now (every version and delete marker gone) and still unused. Type its name to confirm.</p>
+        <input type="text" aria-label="Bucket name" placeholder={bucket} value={typed} onChange={(e) => setTyped(e.target.value)} data-testid="bucket-confirm-name" autoFocus />
+        <div className="row">
+          <button type="button" className="button danger" disabled={typed !== bucket} data-testid="bucket-delete" onClick={() => void deleteBucket(bucket, typed).then((gone) => gone && onClose())}>
+            Delete bucket
+          </button>
+          <button type="button" className="link" onClick={onClose}>
+            Cancel
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}
+
 export function ArtifactsPage() {
   const { report, auditJob, selected, cleanJob, result, log, lastPlan } = useArtifactsStore();
   const jobs = useAppStore((s) => s.jobs);
   const audit = auditJob ? jobs[auditJob] : undefined;
   const clean = cleanJob ? jobs[cleanJob] : undefined;
   const [confirming, setConfirming] = useState<CleanupPlan | null>(null);
+  const [deletingBucket, setDeletingBucket] = useState<string | null>(null);
+  // Unused buckets the last real cleanup worked on: offered for deletion once it finished.
+  const emptiedCandidates = result && !result.dryRun && !result.cancelled && lastPlan
+    ? [...new Set(lastPlan.items.map((i) => i.bucket))].filter((name) => report?.buckets.some((b) => b.name === name && b.unused && !b.protected))
+    : [];
   useEffect(() => void loadAuditLog(), []);
   const plan = useMemo(() => (report ? selectedPlan(report, selected) : null), [report, selected]);
   const classes = useMemo(() => {
@@ -193,6 +219,11 @@ export function ArtifactsPage() {
                   <th colSpan={8}>
                     {b.accountAlias ?? b.accountId} · {b.region} · s3://{b.name} <span className="muted small">{b.versioning === 'Enabled' ? 'versioned' : 'unversioned'} · {mib(b.totals.bytes)} · ${b.totals.monthlyCost}/month</span>
                     {b.unused && <span className="badge">no pipeline uses it</span>} {b.protected && <span className="badge">protected</span>}
+                    {b.unused && !b.protected && (
+                      <button type="button" className="link" onClick={() => setDeletingBucket(b.name)} data-testid="bucket-delete-start">
+                        Delete bucket…
+                      </button>
+                    )}
                   </th>
                 </tr>
                 {b.prefixes.map((p) => (
@@ -259,6 +290,14 @@ export function ArtifactsPage() {
                 {result.cancelled && ' Cancelled: resume to finish.'}
                 {result.failed.length > 0 && ` ${result.failed.length} keys failed (see the audit log).`}
                 {result.skipped.map((s) => ` Skipped ${s.prefix}: ${s.reason}`).join('')}
+                {emptiedCandidates.map((name) => (
+                  <div key={name} className="row" data-testid="bucket-offer">
+                    s3://{name} is used by no pipeline and may now be empty.
+                    <button type="button" className="button secondary" onClick={() => setDeletingBucket(name)}>
+                      Delete the bucket…
+                    </button>
+                  </div>
+                ))}
                 {result.cancelled && lastPlan && (
                   <button type="button" className="button" onClick={() => setConfirming(lastPlan)} data-testid="clean-resume">Resume</button>
                 )}
@@ -288,6 +327,7 @@ export function ArtifactsPage() {
         )}
       </section>
       {confirming && <ConfirmDialog plan={confirming} onClose={() => setConfirming(null)} />}
+      {deletingBucket && <DeleteBucketDialog bucket={deletingBucket} onClose={() => setDeletingBucket(null)} />}
     </div>
   );
 }

@@ -60,6 +60,21 @@ export async function runPlan(plan: CleanupPlan, dryRun: boolean, confirmations:
   }
 }
 
+/** Deletes an unused bucket (the main process re-checks it is empty and unused). True when gone. */
+export async function deleteBucket(bucket: string, confirmation: string): Promise<boolean> {
+  try {
+    await api().invoke('artifacts.deleteBucket', { bucket, confirmation });
+    const report = get().report;
+    if (report) set({ report: { ...report, buckets: report.buckets.filter((b) => b.name !== bucket) } });
+    return true;
+  } catch (err) {
+    reportError(err);
+    return false;
+  } finally {
+    void loadAuditLog();
+  }
+}
+
 export async function loadAuditLog(): Promise<void> {
   try {
     set({ log: (await api().invoke('artifacts.auditLog', {})).entries });

@@ -1,0 +1,75 @@
+// Deleting an unused artifact bucket through the contract, against the demo
+// seed: refused while it holds anything, without the typed name, or for a
+// bucket a pipeline uses; allowed once a cleanup emptied it, and logged.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createCore, type Core } from '../../src/main/app-core';
+import type { Envelope } from '../../src/shared/api/envelope';
+import { buildPlan, type AuditReport } from '../../src/shared/artifacts/report';
+
+const UNUSED = 'codepipeline-eu-west-1-5f3c9a12b7';
+let core: Core;
+let home: string;
+// Payloads are checked field by field below; their schemas live in the contract.
+const events: Array<{ event: string; payload: unknown }> = [];
+const saved = { ...process.env };
+
+beforeAll(async () => {
+  home = mkdtempSync(join(tmpdir(), 'pw-bucket-'));
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  // No ~/.aws files: the embedded sandbox's own profiles reach every demo account.
+  Object.assign(process.env, { AWS_CONFIG_FILE: join(home, 'none'), AWS_SHARED_CREDENTIALS_FILE: join(home, 'none') });
+  core = await createCore({ home: join(home, 'pw'), mode: 'browser', version: 'test', sandbox: 'on', sandboxPort: port, sandboxTimeScale: 0.01 });
+  core.hub.attach({ clientId: 't', send: (event, payload) => void events.push({ event, payload }) });
+  core.hub.markReady('t');
+}, 60_000);
+afterAll(async () => {
+  process.env = { ...saved };
+  await core?.close();
+  rmSync(home, { recursive: true, force: true });
+});
+
+const call = (method: string, input: unknown) => core.dispatch(method, input, { clientId: 't' });
+async function waitFor<T>(event: string): Promise<T> {
+  for (let i = 0; i < 3000; i++) {
+    const hit = events.find((e) => e.event === event);
+    if (hit) return events.splice(events.indexOf(hit), 1)[0]!.payload as T;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`no ${event}; saw ${JSON.stringify(events.map((e) => [e.event, (e.payload as { error?: string })?.error ?? ""]))}`);
+}
+const errorOf = (e: Envelope) => (e.ok ? null : e.error);
+
+describe('artifacts.deleteBucket', () => {
+  it('deletes an unused bucket only once emptied, with its typed name, and logs it', async () => {
+    expect((await call('app.ready', {})).ok).toBe(true);
+    expect((await call('artifacts.audit', {})).ok).toBe(true);
+    const { report } = await waitFor<{ report: AuditReport }>('artifacts.report');
+    const unused = report.buckets.find((b) => b.name === UNUSED)!;
+    expect(unused.unused).toBe(true);
+    const used = report.buckets.find((b) => !b.unused)!;
+
+    expect(errorOf(await call('artifacts.deleteBucket', { bucket: used.name, confirmation: used.name }))?.message).toMatch(/used by a live pipeline/);
+    expect(errorOf(await call('artifacts.deleteBucket', { bucket: UNUSED, confirmation: 'yes' }))?.message).toMatch(/Type the bucket name/);
+    const notEmpty = errorOf(await call('artifacts.deleteBucket', { bucket: UNUSED, confirmation: UNUSED }));
+    expect(notEmpty?.message).toMatch(/still holds objects/);
+    expect(core.sandbox.instance!.s3.buckets.has(UNUSED)).toBe(true);
+
+    const full = buildPlan(report, { include: ['orphan'] });
+    const plan = { ...full, items: full.items.filter((i) => i.bucket === UNUSED) };
+    expect(plan.items.length).toBeGreaterThan(0);
+    const confirmations = [unused.accountId];
+    expect((await call('artifacts.clean', { plan, dryRun: false, confirmations, prodConfirmations: [] })).ok).toBe(true);
+    const { result } = await waitFor<{ result: { failed: unknown[] } }>('artifacts.cleanResult');
+    expect(result.failed).toEqual([]);
+
+    expect(await call('artifacts.deleteBucket', { bucket: UNUSED, confirmation: UNUSED })).toEqual({ ok: true, result: { deleted: true } });
+    expect(core.sandbox.instance!.s3.buckets.has(UNUSED)).toBe(false);
+    const log = (await call('artifacts.auditLog', {})) as Envelope<{ entries: Array<Record<string, unknown>> }>;
+    expect(log.ok && log.result.entries.map((e) => e.event)).toContain('bucket-deleted');
+    // Gone from the latest audit too: a second request is refused, not sent.
+    expect(errorOf(await call('artifacts.deleteBucket', { bucket: UNUSED, confirmation: UNUSED }))?.message).toMatch(/not in the latest audit/);
+  }, 120_000);
+});
