@@ -87,3 +87,24 @@ test('audit, select orphans, dry run, confirm, watch, cancel and resume, then ch
   expect(await versions('web-frontend/')).toBeGreaterThan(0);
   expect(await versions('payments-service-api/')).toBeGreaterThan(0);
 });
+
+test('a blocklisted bucket is protected: never pre-selected, never selectable; bad ids are refused before saving', async ({ app, page }) => {
+  test.setTimeout(90_000);
+  const shell = new ShellPage(page);
+  await shell.open(app.url);
+  await shell.clickSection('artifacts');
+  await page.getByTestId('blocked-accounts').fill('12345');
+  await expect(page.getByTestId('protection-error')).toContainText('12 digits');
+  await expect(page.getByTestId('protection-save')).toBeDisabled();
+  await page.getByTestId('blocked-accounts').fill('');
+  await page.getByTestId('blocked-buckets').fill(BUCKET);
+  await page.getByTestId('protection-save').click();
+  await expect(page.getByText('Settings saved.')).toBeVisible();
+
+  await page.getByTestId('audit-start').click();
+  await expect(page.getByTestId('artifacts-table')).toBeVisible({ timeout: 60_000 });
+  const group = page.locator(`[data-testid=bucket-group][data-bucket="${BUCKET}"]`);
+  await expect(group).toContainText('protected');
+  await expect(group.locator('[data-class=orphan]').first()).toBeVisible();
+  await expect(group.getByTestId('select-prefix')).toHaveCount(0);
+});

@@ -4,6 +4,7 @@
 import { Fragment, useEffect, useMemo, useState } from 'react';
 import { useAppStore } from '../../store/store';
 import { cancelJob } from '../../store/actions';
+import { ProtectionCard } from './ProtectionCard';
 import { deleteBucket, loadAuditLog, rowKey, runPlan, selectedPlan, startAudit, toggle, useArtifactsStore } from './artifacts-store';
 import type { CleanupPlan } from '../../../../shared/artifacts/plan';
 
@@ -306,6 +307,7 @@ export function ArtifactsPage() {
           </section>
         </>
       )}
+      <ProtectionCard />
       <section className="card" data-testid="audit-log">
         <h2>Audit log</h2>
         {log.length === 0 ? (
