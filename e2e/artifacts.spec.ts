@@ -2,7 +2,7 @@
 // orphans pre-selected, a dry run, typed confirmations, the progress bar,
 // cancel and resume, the audit log, and the bucket listing that confirms it.
 import { test as base, expect } from '@playwright/test';
-import { PutObjectCommand, S3Client, ListObjectVersionsCommand } from '@aws-sdk/client-s3';
+import { GetBucketLifecycleConfigurationCommand, PutObjectCommand, S3Client, ListObjectVersionsCommand } from '@aws-sdk/client-s3';
 import { startAppServer, type AppServer } from './support/app-server';
 import { ShellPage } from './support/shell-page';
 import { DEFAULT_ACCOUNTS } from '../src/sandbox/config';
@@ -107,4 +107,32 @@ test('a blocklisted bucket is protected: never pre-selected, never selectable; b
   await expect(group).toContainText('protected');
   await expect(group.locator('[data-class=orphan]').first()).toBeVisible();
   await expect(group.getByTestId('select-prefix')).toHaveCount(0);
+});
+
+test('a huge orphan prefix is offered S3 lifecycle expiry: rules shown first, applied on the typed bucket name, logged', async ({ app, page }) => {
+  test.setTimeout(90_000);
+  const shell = new ShellPage(page);
+  await shell.open(app.url);
+  await shell.clickSection('artifacts');
+  // Every demo prefix counts as huge at this threshold.
+  await page.getByTestId('huge-prefix-versions').fill('1');
+  await page.getByTestId('protection-save').click();
+  await expect(page.getByText('Settings saved.')).toBeVisible();
+  await page.getByTestId('audit-start').click();
+  await expect(page.getByTestId('artifacts-table')).toBeVisible({ timeout: 60_000 });
+
+  const group = page.locator(`[data-testid=bucket-group][data-bucket="${BUCKET}"]`);
+  await expect(group.locator('[data-testid=prefix-row][data-prefix="web-frontend"]').getByTestId('lifecycle-start')).toHaveCount(0); // live: never
+  await group.locator('[data-testid=prefix-row][data-prefix="legacy-monolith-pipe"]').getByTestId('lifecycle-start').click();
+  await expect(page.getByTestId('lifecycle-rules')).toContainText('"Prefix": "legacy-monolith-pipe/"');
+  await expect(page.getByTestId('lifecycle-rules')).toContainText('ExpiredObjectDeleteMarker');
+  await expect(page.getByTestId('lifecycle-apply')).toBeDisabled();
+  await page.getByTestId('lifecycle-confirm-name').fill(BUCKET);
+  await page.getByTestId('lifecycle-apply').click();
+  await expect(page.getByTestId('lifecycle-dialog')).toBeHidden();
+  await expect(page.getByTestId('log-row').filter({ hasText: 'lifecycle-applied' })).toBeVisible();
+  const dev = DEFAULT_ACCOUNTS[0];
+  const s3 = new S3Client({ endpoint: app.sandboxEndpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: dev.accessKeyId, secretAccessKey: dev.secretAccessKey } });
+  const stored = await s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: BUCKET }));
+  expect(stored.Rules?.map((r) => r.ID)).toEqual(['pipewright-expire-legacy-monolith-pipe/', 'pipewright-expire-legacy-monolith-pipe/markers']);
 });

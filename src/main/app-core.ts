@@ -220,6 +220,15 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       lastAudit = { ...lastAudit!, buckets: lastAudit!.buckets.filter((x) => x !== b) };
       return { deleted: true as const };
     },
+    'artifacts.lifecycle': async ({ bucket, prefix, apply, confirmation }) => {
+      const b = lastAudit?.buckets.find((x) => x.name === bucket);
+      if (!b) throw new AppError('CONFLICT', `s3://${bucket} is not in the latest audit: audit first.`);
+      const p = b.prefixes.find((x) => `${x.prefix}/` === prefix);
+      if (b.protected || p?.class !== 'orphan') throw new AppError('BAD_REQUEST', `Only an orphan prefix of an unprotected bucket can be expired: s3://${bucket}/${prefix} is ${b.protected ? 'protected' : (p?.class ?? 'not in the audit')}.`);
+      if (apply && confirmation !== bucket) throw new AppError('BAD_REQUEST', `Type the bucket name ${bucket} to confirm.`);
+      const r = await artifacts.expireByLifecycle(b, prefix, apply);
+      return { ...r, applied: apply };
+    },
     'artifacts.auditLog': async () => ({ entries: await artifacts.readAuditLog() }),
     'designs.openFile': async (_input, ctx) => {
       const r = await dialogs().open();

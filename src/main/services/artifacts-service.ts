@@ -5,7 +5,7 @@ import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import type { AuditReport, BucketReport } from '../../shared/artifacts/report';
 import type { CleanupPlan, PlanItem } from '../../shared/artifacts/plan';
 import { auditArtifacts, type AuditOptions } from '../aws/artifact-audit';
-import { bucketRemovalBlocker, deleteEmptyBucket } from '../aws/artifact-bucket';
+import { bucketRemovalBlocker, deleteEmptyBucket, expirePrefixByLifecycle } from '../aws/artifact-bucket';
 import { executePlan, recheckPlanItem, type CleanOptions, type CleanResult } from '../aws/artifact-cleanup';
 import type { AccountsService } from './accounts-service';
 import type { PipelinesService } from './pipelines-service';
@@ -63,6 +63,14 @@ export class ArtifactsService {
     }
     await deleteEmptyBucket(this.accounts.clients, ref);
     await this.log({ event: 'bucket-deleted', ...entry, result: 'ok' });
+  }
+
+  /** Lifecycle expiry for one prefix of the bucket: previewed, or applied and logged. */
+  async expireByLifecycle(b: BucketReport, prefix: string, apply: boolean) {
+    const ref = { profile: this.profileFor({ profile: b.profile, accountId: b.accountId }), region: b.region, bucket: b.name };
+    const r = await expirePrefixByLifecycle(this.accounts.clients, ref, prefix, apply);
+    if (apply) await this.log({ event: 'lifecycle-applied', profile: b.profile, accountId: b.accountId, bucket: b.name, prefix, rules: r.added, result: 'ok' });
+    return r;
   }
 
   private async log(entry: Record<string, unknown>): Promise<void> {

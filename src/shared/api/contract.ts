@@ -108,6 +108,14 @@ export const methods = {
   'artifacts.clean': method(CleanRequest, z.object({ jobId: JobId })),
   /** Deletes an unused bucket of the latest audit, once empty. The confirmation is the bucket's name, typed. */
   'artifacts.deleteBucket': method(z.object({ bucket: z.string().min(3).max(63), confirmation: z.string() }), z.object({ deleted: z.literal(true) })),
+  /**
+   * S3 lifecycle rules that expire one orphan prefix of the latest audit server-side:
+   * previewed (`apply: false`), or applied with the bucket's name typed as confirmation.
+   */
+  'artifacts.lifecycle': method(
+    z.object({ bucket: z.string().min(3).max(63), prefix: z.string().min(2).max(64), apply: z.boolean(), confirmation: z.string().default('') }),
+    z.object({ before: z.array(z.record(z.string(), z.unknown())), after: z.array(z.record(z.string(), z.unknown())), added: z.array(z.record(z.string(), z.unknown())), applied: z.boolean() }),
+  ),
   'artifacts.auditLog': method(NoInput, z.object({ entries: z.array(z.record(z.string(), z.unknown())) })),
   /** Create or update; `expectedVersion` is the live version the user reviewed (null: none). */
   'designs.deploy': method(

@@ -43,6 +43,8 @@ export const Settings = z.object({
       blockedBuckets: z.array(z.string().min(3).max(63)).max(1000).default([]),
       /** S3 Standard, USD per GB-month, for the cost estimate. */
       pricePerGbMonth: z.number().min(0).max(10).default(0.023),
+      /** Orphan prefixes with at least this many versions are offered a lifecycle rule instead. */
+      hugePrefixVersions: z.number().int().min(1).default(1_000_000),
     })
     .prefault({}),
 });
@@ -69,6 +71,7 @@ export const SettingsPatch = z.strictObject({
       blockedAccounts: z.array(z.string().regex(/^\d{12}$/, 'an account id is 12 digits')).max(1000),
       blockedBuckets: z.array(z.string().min(3).max(63)).max(1000),
       pricePerGbMonth: z.number().min(0).max(10),
+      hugePrefixVersions: z.number().int().min(1),
     })
     .partial()
     .optional(),

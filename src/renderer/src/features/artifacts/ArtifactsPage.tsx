@@ -1,10 +1,11 @@
 // Artifact buckets: audit the workspace, see what belongs to whom and what it
 // costs, select what to clean, dry-run it, confirm by typing each account, and
 // watch it run (cancel, resume). The audit log is at the bottom.
-import { Fragment, useEffect, useMemo, useState } from 'react';
+import { Fragment, useCallback, useEffect, useMemo, useState } from 'react';
 import { useAppStore } from '../../store/store';
 import { cancelJob } from '../../store/actions';
 import { ProtectionCard } from './ProtectionCard';
+import { LifecycleDialog } from './LifecycleDialog';
 import { deleteBucket, loadAuditLog, rowKey, runPlan, selectedPlan, startAudit, toggle, useArtifactsStore } from './artifacts-store';
 import type { CleanupPlan } from '../../../../shared/artifacts/plan';
 
@@ -90,7 +91,7 @@ function DeleteBucketDialog({ bucket, onClose }: { bucket: string; onClose: () =
       <div className="modal" role="dialog" aria-modal="true" aria-labelledby="bucket-h" data-testid="bucket-confirm">
         <h2 id="bucket-h">Delete bucket s3://{bucket}</h2>
         <p>No pipeline uses this bucket. It is deleted only if it is empty now (every version and delete marker gone) and still unused. Type its name to confirm.</p>
-        <input type="text" aria-label="Bucket name" placeholder={bucket} value={typed} onChange={(e) => setTyped(e.target.value)} data-testid="bucket-confirm-name" autoFocus />
+        <input type="text" className="wide" aria-label="Bucket name" placeholder={bucket} value={typed} onChange={(e) => setTyped(e.target.value)} data-testid="bucket-confirm-name" autoFocus />
         <div className="row">
           <button type="button" className="button danger" disabled={typed !== bucket} data-testid="bucket-delete" onClick={() => void deleteBucket(bucket, typed).then((gone) => gone && onClose())}>
             Delete bucket
@@ -111,6 +112,9 @@ export function ArtifactsPage() {
   const clean = cleanJob ? jobs[cleanJob] : undefined;
   const [confirming, setConfirming] = useState<CleanupPlan | null>(null);
   const [deletingBucket, setDeletingBucket] = useState<string | null>(null);
+  const [expiring, setExpiring] = useState<{ bucket: string; prefix: string } | null>(null);
+  const closeExpiring = useCallback(() => setExpiring(null), []);
+  const hugePrefixVersions = useAppStore((s) => s.settingsView?.settings.artifacts.hugePrefixVersions) ?? 1_000_000;
   // Unused buckets the last real cleanup worked on: offered for deletion once it finished.
   const emptiedCandidates = result && !result.dryRun && !result.cancelled && lastPlan
     ? [...new Set(lastPlan.items.map((i) => i.bucket))].filter((name) => report?.buckets.some((b) => b.name === name && b.unused && !b.protected))
@@ -235,7 +239,14 @@ export function ArtifactsPage() {
                       </td>
                       <td><code>{p.prefix}/</code></td>
                       <td><span className={`class class-${p.class}`}>{p.class}</span></td>
-                      <td>{p.claimedBy.map((c) => c.name).join(', ')}</td>
+                      <td>
+                        {p.claimedBy.map((c) => c.name).join(', ')}
+                        {p.class === 'orphan' && !b.protected && p.versions + p.deleteMarkers >= hugePrefixVersions && (
+                          <button type="button" className="link" onClick={() => setExpiring({ bucket: b.name, prefix: `${p.prefix}/` })} data-testid="lifecycle-start" title="Too big to delete from here: let S3 expire it">
+                            Expire with a lifecycle rule…
+                          </button>
+                        )}
+                      </td>
                       <td>{p.versions}</td>
                       <td>{p.deleteMarkers}</td>
                       <td>{mib(p.bytes)}</td>
@@ -329,6 +340,7 @@ export function ArtifactsPage() {
         )}
       </section>
       {confirming && <ConfirmDialog plan={confirming} onClose={() => setConfirming(null)} />}
+      {expiring && <LifecycleDialog bucket={expiring.bucket} prefix={expiring.prefix} onClose={closeExpiring} />}
       {deletingBucket && <DeleteBucketDialog bucket={deletingBucket} onClose={() => setDeletingBucket(null)} />}
     </div>
   );

@@ -75,6 +75,18 @@ export async function deleteBucket(bucket: string, confirmation: string): Promis
   }
 }
 
+/** Lifecycle rules for one orphan prefix: previewed, or applied when `confirmation` is given. */
+export async function expireByLifecycle(bucket: string, prefix: string, confirmation?: string) {
+  try {
+    return await api().invoke('artifacts.lifecycle', { bucket, prefix, apply: confirmation !== undefined, confirmation: confirmation ?? '' });
+  } catch (err) {
+    reportError(err);
+    return null;
+  } finally {
+    if (confirmation !== undefined) void loadAuditLog();
+  }
+}
+
 export async function loadAuditLog(): Promise<void> {
   try {
     set({ log: (await api().invoke('artifacts.auditLog', {})).entries });

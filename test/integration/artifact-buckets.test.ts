@@ -1,6 +1,8 @@
-// Deleting an unused artifact bucket through the contract, against the demo
-// seed: refused while it holds anything, without the typed name, or for a
-// bucket a pipeline uses; allowed once a cleanup emptied it, and logged.
+// Whole-bucket work through the contract, against the demo seed. Deleting an
+// unused bucket: refused while it holds anything, without the typed name, or
+// for a bucket a pipeline uses; allowed once a cleanup emptied it, and logged.
+// Lifecycle expiry of a huge orphan prefix: previewed, merged with the bucket's
+// own rules, applied only when confirmed, and logged.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -72,4 +74,28 @@ describe('artifacts.deleteBucket', () => {
     // Gone from the latest audit too: a second request is refused, not sent.
     expect(errorOf(await call('artifacts.deleteBucket', { bucket: UNUSED, confirmation: UNUSED }))?.message).toMatch(/not in the latest audit/);
   }, 120_000);
+
+  it('expires an orphan prefix with lifecycle rules: preview first, keep the bucket\'s own rules, confirm, log', async () => {
+    const bucket = 'codepipeline-us-east-1-111111111111';
+    const sb = core.sandbox.instance!;
+    sb.s3.buckets.get(bucket)!.lifecycle = { Rule: [{ ID: 'keep-logs', Status: 'Enabled', Filter: { Prefix: 'logs/' }, Expiration: { Days: '30' } }] };
+    type Rules = { before: Array<{ ID: string }>; after: Array<{ ID: string }>; added: Array<{ ID: string }>; applied: boolean };
+    const preview = (await call('artifacts.lifecycle', { bucket, prefix: 'legacy-monolith-pipe/', apply: false })) as Envelope<Rules>;
+    expect(preview.ok).toBe(true);
+    if (!preview.ok) return;
+    expect(preview.result.before.map((r) => r.ID)).toEqual(['keep-logs']);
+    expect(preview.result.after.map((r) => r.ID)).toEqual(['keep-logs', 'pipewright-expire-legacy-monolith-pipe/', 'pipewright-expire-legacy-monolith-pipe/markers']);
+    expect((sb.s3.buckets.get(bucket)!.lifecycle as { Rule: unknown[] }).Rule).toHaveLength(1); // a preview writes nothing
+
+    expect(errorOf(await call('artifacts.lifecycle', { bucket, prefix: 'legacy-monolith-pipe/', apply: true }))?.message).toMatch(/Type the bucket name/);
+    expect(errorOf(await call('artifacts.lifecycle', { bucket, prefix: 'web-frontend/', apply: true, confirmation: bucket }))?.message).toMatch(/Only an orphan prefix/);
+
+    const applied = (await call('artifacts.lifecycle', { bucket, prefix: 'legacy-monolith-pipe/', apply: true, confirmation: bucket })) as Envelope<Rules>;
+    expect(applied.ok && applied.result.applied).toBe(true);
+    const stored = (sb.s3.buckets.get(bucket)!.lifecycle as { Rule: Array<{ ID: string; Filter: { Prefix: string } }> }).Rule;
+    expect(stored.map((r) => r.ID)).toEqual(['keep-logs', 'pipewright-expire-legacy-monolith-pipe/', 'pipewright-expire-legacy-monolith-pipe/markers']);
+    expect(stored.slice(1).every((r) => r.Filter.Prefix === 'legacy-monolith-pipe/')).toBe(true);
+    const log = (await call('artifacts.auditLog', {})) as Envelope<{ entries: Array<Record<string, unknown>> }>;
+    expect(log.ok && log.result.entries.find((e) => e.event === 'lifecycle-applied')).toMatchObject({ bucket, prefix: 'legacy-monolith-pipe/' });
+  });
 });
