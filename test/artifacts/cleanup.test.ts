@@ -171,4 +171,16 @@ describe('cleanup', () => {
     expect(ledger()).toEqual(before);
     sb.invoke('codepipeline', DEV, 'us-east-1', { target: 'DeletePipeline', body: { name: 'gone-pipeline' } });
   });
+
+  it('an item that cannot be re-checked is skipped with the reason; the job does not fail', async () => {
+    plant(20);
+    const before = ledger();
+    // CodePipeline denies every call: the re-check cannot prove the prefix is still an orphan.
+    sb.faults.set([{ service: 'codepipeline', operation: '*', denyRate: 1, throttleRate: 0, errorRate: 0, resetRate: 0, latencyMs: 0, jitterMs: 0, deleteErrorRate: 0 }]);
+    const r = await run(plan([{ prefix: 'gone-pipeline/', class: 'orphan' }]));
+    expect(r.skipped).toEqual([{ bucket: BUCKET, prefix: 'gone-pipeline/', reason: expect.stringMatching(/^Could not re-check before deleting: /) }]);
+    expect(r.deletedVersions).toBe(0);
+    expect(ledger()).toEqual(before);
+    sb.faults.clear();
+  });
 });

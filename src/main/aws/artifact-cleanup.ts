@@ -118,7 +118,9 @@ export async function executePlan(plan: CleanupPlan, opts: CleanOptions): Promis
     for (const [n, item] of plan.items.entries()) {
       if (opts.signal.aborted) break;
       if (checkpoint.done[itemKey(item)]) continue;
-      const reason = await opts.recheck(item);
+      // A target that cannot be re-checked (a locked MFA profile, an outage) skips the
+      // item, failing closed for it alone: the rest of the plan still runs.
+      const reason = await opts.recheck(item).catch((err: unknown) => `Could not re-check before deleting: ${classifyAwsError(err).message}`);
       if (reason) {
         result.skipped.push({ bucket: item.bucket, prefix: item.prefix, reason });
         await appendLog(log, { event: 'skip', profile: item.profile, accountId: item.accountId, bucket: item.bucket, prefix: item.prefix, reason });
