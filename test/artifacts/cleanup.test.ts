@@ -167,7 +167,7 @@ describe('cleanup', () => {
     sb.config.startOnCreate = false;
     sb.invoke('codepipeline', DEV, 'us-east-1', { target: 'CreatePipeline', body: { pipeline: simplePipeline('gone-pipeline', BUCKET) } });
     const r = await run(plan([{ prefix: 'gone-pipeline/', class: 'orphan' }]));
-    expect(r.skipped).toEqual([{ bucket: BUCKET, prefix: 'gone-pipeline/', reason: expect.stringMatching(/Live pipeline gone-pipeline .* now writes to this prefix/) }]);
+    expect(r.skipped).toEqual([{ bucket: BUCKET, prefix: 'gone-pipeline/', reason: expect.stringMatching(/Live pipeline gone-pipeline .* now writes to this prefix/), unverified: false }]);
     expect(ledger()).toEqual(before);
     sb.invoke('codepipeline', DEV, 'us-east-1', { target: 'DeletePipeline', body: { name: 'gone-pipeline' } });
   });
@@ -178,7 +178,7 @@ describe('cleanup', () => {
     // CodePipeline denies every call: the re-check cannot prove the prefix is still an orphan.
     sb.faults.set([{ service: 'codepipeline', operation: '*', denyRate: 1, throttleRate: 0, errorRate: 0, resetRate: 0, latencyMs: 0, jitterMs: 0, deleteErrorRate: 0 }]);
     const r = await run(plan([{ prefix: 'gone-pipeline/', class: 'orphan' }]));
-    expect(r.skipped).toEqual([{ bucket: BUCKET, prefix: 'gone-pipeline/', reason: expect.stringMatching(/^Could not re-check before deleting: /) }]);
+    expect(r.skipped).toEqual([{ bucket: BUCKET, prefix: 'gone-pipeline/', reason: expect.stringMatching(/^Could not re-check before deleting: /), unverified: true }]);
     expect(r.deletedVersions).toBe(0);
     expect(ledger()).toEqual(before);
     sb.faults.clear();

@@ -124,5 +124,13 @@ describe('pipewright artifacts', () => {
     await env.control('DELETE', 'faults');
     expect(failing.code).toBe(2);
     expect(failing.out).toMatch(/failed s3:\/\/codepipeline-us-east-1-424242424242\/killed-pipeline\/BuildArtif\/F000000/);
+
+    // A prefix that cannot be re-checked (CodePipeline denies) is left alone, and the run is not "done".
+    await env.control('PUT', 'faults', [{ service: 'codepipeline', operation: '*', denyRate: 1 }]);
+    const unverified = await cli('clean', '--plan', join(dir, 'kill-plan.json'), '--yes', '--confirm-account', '111111111111');
+    await env.control('DELETE', 'faults');
+    expect(unverified.code).toBe(2);
+    expect(unverified.out).toMatch(/skipped s3:\/\/codepipeline-us-east-1-424242424242\/killed-pipeline\/: Could not re-check/);
+    expect(keysUnder(b.name, 'killed-pipeline/').length).toBe(5);
   }, 120_000);
 });

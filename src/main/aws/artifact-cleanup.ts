@@ -44,7 +44,8 @@ export interface CleanResult {
   resumed: boolean;
   deletedVersions: number;
   deletedBytes: number;
-  skipped: Array<{ bucket: string; prefix: string; reason: string }>;
+  /** `unverified`: the re-check itself failed, so the item is left for a later run (not done). */
+  skipped: Array<{ bucket: string; prefix: string; reason: string; unverified: boolean }>;
   failed: CleanFailure[];
   cancelled: boolean;
   checkpoint: string;
@@ -120,9 +121,13 @@ export async function executePlan(plan: CleanupPlan, opts: CleanOptions): Promis
       if (checkpoint.done[itemKey(item)]) continue;
       // A target that cannot be re-checked (a locked MFA profile, an outage) skips the
       // item, failing closed for it alone: the rest of the plan still runs.
-      const reason = await opts.recheck(item).catch((err: unknown) => `Could not re-check before deleting: ${classifyAwsError(err).message}`);
+      let unverified = false;
+      const reason = await opts.recheck(item).catch((err: unknown) => {
+        unverified = true;
+        return `Could not re-check before deleting: ${classifyAwsError(err).message}`;
+      });
       if (reason) {
-        result.skipped.push({ bucket: item.bucket, prefix: item.prefix, reason });
+        result.skipped.push({ bucket: item.bucket, prefix: item.prefix, reason, unverified });
         await appendLog(log, { event: 'skip', profile: item.profile, accountId: item.accountId, bucket: item.bucket, prefix: item.prefix, reason });
         continue;
       }

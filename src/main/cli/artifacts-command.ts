@@ -126,7 +126,9 @@ export async function runArtifactsClean(o: { plan: string; report?: string; yes:
       stdout.write(`Cancelled. Run the same command again to resume from ${r.checkpoint}.\n`);
       return 3;
     }
-    if (r.failed.length) {
+    // Items that could not be re-checked are not done either: exit 2, like failed keys.
+    if (r.skipped.some((x) => x.unverified)) stdout.write('Some prefixes could not be re-checked and were left alone: run the same command again once their accounts are reachable.\n');
+    if (r.failed.length || r.skipped.some((x) => x.unverified)) {
       for (const f of r.failed.slice(0, 50)) stdout.write(`failed s3://${f.bucket}/${f.key} (version ${f.versionId}): ${f.code} ${f.message}\n`);
       if (r.failed.length > 50) stdout.write(`… and ${r.failed.length - 50} more (see the audit log)\n`);
       return 2;

@@ -45,7 +45,7 @@ export const CleanResultSchema = z.object({
   resumed: z.boolean(),
   deletedVersions: z.number(),
   deletedBytes: z.number(),
-  skipped: z.array(z.object({ bucket: z.string(), prefix: z.string(), reason: z.string() })),
+  skipped: z.array(z.object({ bucket: z.string(), prefix: z.string(), reason: z.string(), unverified: z.boolean() })),
   failed: z.array(z.object({ bucket: z.string(), key: z.string(), versionId: z.string(), code: z.string(), message: z.string() })),
   cancelled: z.boolean(),
   checkpoint: z.string(),
