@@ -1,0 +1,88 @@
+// bench/explorer: the explorer grid with 5,000+ pipelines. Measures the time
+// from "Refresh" to every row loaded, the DOM rows mounted (virtualized), and
+// frame intervals while scrolling the grid with the mouse wheel, against the
+// idle frame intervals of the same page in the same run.
+import { afterAll, beforeAll, it } from 'vitest';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startAppServer, type AppServer } from '../../e2e/support/app-server';
+
+const PER_TARGET = 834; // x 3 sandbox accounts x 2 generations = 5,004, plus the demo seed's 16
+let app: AppServer;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  app = await startAppServer();
+  for (const namePrefix of ['load-a', 'load-b']) await app.sandbox('POST', 'generate', { regions: ['us-east-1'], pipelinesPerTarget: PER_TARGET, executionsPerPipeline: 1, namePrefix });
+  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
+  page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+  await page.goto(app.url);
+  await page.getByTestId('app-ready').waitFor();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+});
+
+type Win = { __frames: number[]; __on: boolean; requestAnimationFrame(cb: (t: number) => void): void };
+async function frameTimes(during: () => Promise<void>): Promise<number[]> {
+  await page.evaluate(() => {
+    const w = globalThis as unknown as Win;
+    w.__frames = [];
+    w.__on = true;
+    let last = performance.now();
+    const tick = (t: number) => {
+      w.__frames.push(t - last);
+      last = t;
+      if (w.__on) w.requestAnimationFrame(tick);
+    };
+    w.requestAnimationFrame(tick);
+  });
+  await during();
+  return page.evaluate(() => {
+    const w = globalThis as unknown as Win;
+    w.__on = false;
+    return w.__frames.slice(1);
+  });
+}
+
+const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.95))];
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const over = (xs: number[], ms: number) => xs.filter((x) => x > ms).length;
+
+it('explorer with 5,000 pipelines', async () => {
+  await page.getByTestId('nav-explorer').click();
+  const t0 = Date.now();
+  await page.getByTestId('explorer-refresh').click();
+  await page.waitForFunction(() => {
+    const doc = (globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } | null } }).document;
+    const m = /(\d+) of (\d+) pipelines/.exec(doc.querySelector('[data-testid=explorer-count]')?.textContent ?? '');
+    return !doc.querySelector('[data-testid=explorer-progress]') && m !== null && Number(m[2]) >= 5000;
+  }, undefined, { timeout: 300_000, polling: 200 });
+  const loadMs = Date.now() - t0;
+  const count = await page.getByTestId('explorer-count').textContent();
+  const mounted = await page.locator('[data-testid=explorer-grid] [role=row]').count();
+
+  const idle = await frameTimes(() => page.waitForTimeout(1500));
+  const grid = page.getByTestId('explorer-grid');
+  const box = (await grid.boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  const scroll = await frameTimes(async () => {
+    for (let i = 0; i < 120; i++) {
+      await page.mouse.wheel(0, i < 60 ? 400 : -250);
+      await page.waitForTimeout(8);
+    }
+  });
+
+  console.log(
+    [
+      '',
+      'bench/explorer (default workspace: 3 sandbox profiles, headless Chromium, 1600x1000)',
+      `rows: ${count}; DOM rows mounted: ${mounted} (virtualized)`,
+      `refresh until every row is loaded: ${loadMs} ms`,
+      `frame interval while scrolling: p95 ${p95(scroll).toFixed(1)} ms, median ${median(scroll).toFixed(1)} ms, ${over(scroll, 33.4)} of ${scroll.length} frames over 2 vsyncs (idle baseline p95 ${p95(idle).toFixed(1)} ms; ratio ${(p95(scroll) / p95(idle)).toFixed(2)}x)`,
+      '',
+    ].join('\n'),
+  );
+});
