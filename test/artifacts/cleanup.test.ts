@@ -107,7 +107,14 @@ describe('cleanup', () => {
   it('recovers from SlowDown, 500s, dropped connections and partial batch failures', async () => {
     plant(3000);
     const before = ledger();
+    const none = { throttleRate: 0, errorRate: 0, resetRate: 0, denyRate: 0, latencyMs: 0, jitterMs: 0, deleteErrorRate: 0 };
     sb.faults.set([
+      // The first three DeleteObjects calls are certain to meet a reset, a SlowDown and a 500
+      // (each rule counts down on every matching call); random faults follow. Without these,
+      // which call met which fault depended on how listing and deleting interleaved.
+      { ...none, service: 's3', operation: 'DeleteObjects', resetRate: 1, remaining: 1 },
+      { ...none, service: 's3', operation: 'DeleteObjects', throttleRate: 1, remaining: 2 },
+      { ...none, service: 's3', operation: 'DeleteObjects', errorRate: 1, remaining: 3 },
       { service: 's3', operation: 'DeleteObjects', throttleRate: 0.2, errorRate: 0.1, resetRate: 0.05, denyRate: 0, latencyMs: 0, jitterMs: 0, deleteErrorRate: 0.1 },
       { service: 's3', operation: 'ListObjectVersions', throttleRate: 0.1, errorRate: 0.05, resetRate: 0, denyRate: 0, latencyMs: 0, jitterMs: 0, deleteErrorRate: 0 },
     ]);
