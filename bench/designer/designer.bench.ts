@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { frameTimes, median, p95 } from '../support/frames';
 import { DESIGN_FORMAT_VERSION, type DesignFile } from '../../src/shared/pipeline/design-file';
 import type { PipelineDeclaration } from '../../src/shared/pipeline/model';
 import { validatePipeline } from '../../src/shared/pipeline/validate';
@@ -86,42 +87,18 @@ async function openAndTime(design: DesignFile): Promise<number> {
   return Date.now() - t0;
 }
 
-async function frameTimes(during: () => Promise<void>): Promise<number[]> {
-  type Win = { __frames: number[]; __on: boolean; requestAnimationFrame(cb: (t: number) => void): void };
-  await page.evaluate(() => {
-    const w = globalThis as unknown as Win;
-    w.__frames = [];
-    w.__on = true;
-    let last = performance.now();
-    const tick = (t: number) => {
-      w.__frames.push(t - last);
-      last = t;
-      if (w.__on) w.requestAnimationFrame(tick);
-    };
-    w.requestAnimationFrame(tick);
-  });
-  await during();
-  return page.evaluate(() => {
-    const w = globalThis as unknown as Win;
-    w.__on = false;
-    return w.__frames.slice(1);
-  });
-}
-
-const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.95))];
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 it('designer at 50 stages x 10 actions', async () => {
   const small = await openAndTime(bigDesign(3, 3));
   const big = bigDesign(50, 10);
   const render = await openAndTime(big);
 
-  const idle = await frameTimes(() => page.waitForTimeout(1500));
+  const idle = await frameTimes(page, () => page.waitForTimeout(1500));
   // Drag an action of the first visible build stage around the canvas.
   const node = page.locator('[data-testid=action-node][data-action="Build4"]').first();
   await page.getByTestId('designer-canvas').click({ position: { x: 10, y: 10 } });
   const box = (await node.boundingBox())!;
-  const drag = await frameTimes(async () => {
+  const drag = await frameTimes(page, async () => {
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     await page.mouse.down();
     for (let i = 0; i < 60; i++) await page.mouse.move(box.x + box.width / 2 + i * 3, box.y + box.height / 2 + i * 2, { steps: 1 });

@@ -4,6 +4,7 @@
 // idle frame intervals of the same page in the same run.
 import { afterAll, beforeAll, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { frameTimes, median, p95 } from '../support/frames';
 import { startAppServer, type AppServer } from '../../e2e/support/app-server';
 
 const PER_TARGET = 834; // x 3 sandbox accounts x 2 generations = 5,004, plus the demo seed's 16
@@ -25,30 +26,6 @@ afterAll(async () => {
   await app?.stop();
 });
 
-type Win = { __frames: number[]; __on: boolean; requestAnimationFrame(cb: (t: number) => void): void };
-async function frameTimes(during: () => Promise<void>): Promise<number[]> {
-  await page.evaluate(() => {
-    const w = globalThis as unknown as Win;
-    w.__frames = [];
-    w.__on = true;
-    let last = performance.now();
-    const tick = (t: number) => {
-      w.__frames.push(t - last);
-      last = t;
-      if (w.__on) w.requestAnimationFrame(tick);
-    };
-    w.requestAnimationFrame(tick);
-  });
-  await during();
-  return page.evaluate(() => {
-    const w = globalThis as unknown as Win;
-    w.__on = false;
-    return w.__frames.slice(1);
-  });
-}
-
-const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.95))];
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const over = (xs: number[], ms: number) => xs.filter((x) => x > ms).length;
 
 it('explorer with 5,000 pipelines', async () => {
@@ -64,11 +41,11 @@ it('explorer with 5,000 pipelines', async () => {
   const count = await page.getByTestId('explorer-count').textContent();
   const mounted = await page.locator('[data-testid=explorer-grid] [role=row]').count();
 
-  const idle = await frameTimes(() => page.waitForTimeout(1500));
+  const idle = await frameTimes(page, () => page.waitForTimeout(1500));
   const grid = page.getByTestId('explorer-grid');
   const box = (await grid.boundingBox())!;
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-  const scroll = await frameTimes(async () => {
+  const scroll = await frameTimes(page, async () => {
     for (let i = 0; i < 120; i++) {
       await page.mouse.wheel(0, i < 60 ? 400 : -250);
       await page.waitForTimeout(8);
