@@ -2,8 +2,8 @@
 // emptied it (everything re-checked live first: the audit may be old), and
 // lifecycle rules that let S3 expire a prefix too big to delete from here.
 import { DeleteBucketCommand, GetBucketLifecycleConfigurationCommand, GetBucketTaggingCommand, ListObjectVersionsCommand, PutBucketLifecycleConfigurationCommand, type LifecycleRule as LifecycleRuleSdk } from '@aws-sdk/client-s3';
-import { GetPipelineCommand, ListPipelinesCommand } from '@aws-sdk/client-codepipeline';
-import { artifactStoresByRegion, type PipelineDeclaration } from '../../shared/pipeline/model';
+import { artifactStoresByRegion } from '../../shared/pipeline/model';
+import { livePipelineDeclarations } from './pipeline-queries';
 import { mergeLifecycleRules, prefixExpiryRules, type LifecycleRule } from '../../shared/artifacts/lifecycle';
 import type { AwsClients } from './clients';
 import type { ProfileInfo } from './profiles';
@@ -27,19 +27,8 @@ export async function bucketRemovalBlocker(clients: AwsClients, targets: Array<{
   } catch (err) {
     if (classifyAwsError(err).code !== 'NoSuchTagSet') throw err;
   }
-  for (const { profile, region } of targets) {
-    const cp = clients.codepipeline(profile, region);
-    let token: string | undefined;
-    do {
-      const page = await cp.send(new ListPipelinesCommand({ nextToken: token }));
-      for (const s of page.pipelines ?? []) {
-        if (!s.name) continue;
-        const decl = (await cp.send(new GetPipelineCommand({ name: s.name }))).pipeline as unknown as PipelineDeclaration;
-        if (Object.values(artifactStoresByRegion(decl, region)).some((st) => st.location === ref.bucket))
-          return `Live pipeline ${s.name} (${profile.name}, ${region}) now uses s3://${ref.bucket}.`;
-      }
-      token = page.nextToken;
-    } while (token);
+  for await (const { profile, region, name, decl } of livePipelineDeclarations(clients, targets)) {
+    if (Object.values(artifactStoresByRegion(decl, region)).some((st) => st.location === ref.bucket)) return `Live pipeline ${name} (${profile.name}, ${region}) now uses s3://${ref.bucket}.`;
   }
   return null;
 }

@@ -9,8 +9,8 @@ import { mkdir, open, readFile, rm, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import pLimit from 'p-limit';
 import { DeleteObjectsCommand, type S3Client } from '@aws-sdk/client-s3';
-import { GetPipelineCommand, ListPipelinesCommand } from '@aws-sdk/client-codepipeline';
-import { artifactStoresByRegion, type PipelineDeclaration } from '../../shared/pipeline/model';
+import { artifactStoresByRegion } from '../../shared/pipeline/model';
+import { livePipelineDeclarations } from './pipeline-queries';
 import type { AwsClients } from './clients';
 import type { ProfileInfo } from './profiles';
 import { ARTIFACT_KEY } from '../../shared/artifacts/classify';
@@ -260,21 +260,11 @@ async function appendLog(log: FileHandle, entry: Record<string, unknown>): Promi
  */
 export async function recheckPlanItem(clients: AwsClients, targets: Array<{ profile: ProfileInfo; region: string }>, item: PlanItem): Promise<string | null> {
   const [prefix, folder] = item.prefix.split('/');
-  for (const { profile, region } of targets) {
-    const cp = clients.codepipeline(profile, region);
-    let token: string | undefined;
-    do {
-      const page = await cp.send(new ListPipelinesCommand({ nextToken: token }));
-      for (const s of page.pipelines ?? []) {
-        if (!s.name || s.name.slice(0, 20) !== prefix) continue;
-        const decl = (await cp.send(new GetPipelineCommand({ name: s.name }))).pipeline as unknown as PipelineDeclaration;
-        if (!Object.values(artifactStoresByRegion(decl, region)).some((st) => st.location === item.bucket)) continue;
-        if (item.class === 'orphan') return `Live pipeline ${s.name} (${profile.name}, ${region}) now writes to this prefix.`;
-        const produces = decl.stages.flatMap((st) => st.actions.flatMap((a) => (a.outputArtifacts ?? []).map((o) => o.name.slice(0, 10))));
-        if (folder && produces.includes(folder)) return `Live pipeline ${s.name} produces ${folder}… again.`;
-      }
-      token = page.nextToken;
-    } while (token);
+  for await (const { profile, region, name, decl } of livePipelineDeclarations(clients, targets, (n) => n.slice(0, 20) === prefix)) {
+    if (!Object.values(artifactStoresByRegion(decl, region)).some((st) => st.location === item.bucket)) continue;
+    if (item.class === 'orphan') return `Live pipeline ${name} (${profile.name}, ${region}) now writes to this prefix.`;
+    const produces = decl.stages.flatMap((st) => st.actions.flatMap((a) => (a.outputArtifacts ?? []).map((o) => o.name.slice(0, 10))));
+    if (folder && produces.includes(folder)) return `Live pipeline ${name} produces ${folder}… again.`;
   }
   return null;
 }
