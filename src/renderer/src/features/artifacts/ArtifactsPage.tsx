@@ -6,6 +6,7 @@ import { useAppStore } from '../../store/store';
 import { cancelJob } from '../../store/actions';
 import { ProtectionCard } from './ProtectionCard';
 import { LifecycleDialog } from './LifecycleDialog';
+import { DangerDialog } from './DangerDialog';
 import { deleteBucket, loadAuditLog, rowKey, runPlan, selectedPlan, startAudit, toggle, useArtifactsStore } from './artifacts-store';
 import type { CleanupPlan } from '../../../../shared/artifacts/plan';
 
@@ -43,65 +44,53 @@ function ConfirmDialog({ plan, onClose }: { plan: CleanupPlan; onClose: () => vo
   const [prod, setProd] = useState<Record<string, boolean>>({});
   const ok = accounts.every(([id, alias]) => typed[id] === id || (alias && typed[id] === alias)) && accounts.every(([id, alias]) => !alias || !/prod/i.test(alias) || prod[id]);
   return (
-    <div className="modal-backdrop">
-      <div className="modal" role="dialog" aria-modal="true" aria-labelledby="confirm-h" data-testid="clean-confirm">
-        <h2 id="confirm-h">Delete for real</h2>
-        <p>
-          {plan.items.length} prefixes, {plan.items.reduce((n, i) => n + i.expected.versions + i.expected.deleteMarkers, 0)} versions and delete markers. Type each account to confirm.
-        </p>
-        {accounts.map(([id, alias]) => (
-          <label key={id} className="prop">
-            <span>
-              {alias ?? id} <code>{id}</code>
-            </span>
-            <input type="text" placeholder={alias ?? id} value={typed[id] ?? ''} onChange={(e) => setTyped({ ...typed, [id]: e.target.value })} data-testid={`confirm-${id}`} />
-            {alias && /prod/i.test(alias) && (
-              <label className="row">
-                <input type="checkbox" checked={!!prod[id]} onChange={(e) => setProd({ ...prod, [id]: e.target.checked })} /> I know {alias} is production
-              </label>
-            )}
-          </label>
-        ))}
-        <div className="row">
-          <button
-            type="button"
-            className="button danger"
-            disabled={!ok}
-            data-testid="clean-execute"
-            onClick={() => {
-              void runPlan(plan, false, Object.values(typed), accounts.filter(([id]) => prod[id]).map(([, a]) => a ?? ''));
-              onClose();
-            }}
-          >
-            Delete
-          </button>
-          <button type="button" className="link" onClick={onClose}>
-            Cancel
-          </button>
-        </div>
-      </div>
-    </div>
+    <DangerDialog
+      title="Delete for real"
+      testId="clean-confirm"
+      confirmLabel="Delete"
+      confirmTestId="clean-execute"
+      canConfirm={!!ok}
+      onClose={onClose}
+      onConfirm={() => {
+        void runPlan(plan, false, Object.values(typed), accounts.filter(([id]) => prod[id]).map(([, a]) => a ?? ''));
+        onClose();
+      }}
+    >
+      <p>
+        {plan.items.length} prefixes, {plan.items.reduce((n, i) => n + i.expected.versions + i.expected.deleteMarkers, 0)} versions and delete markers. Type each account to confirm.
+      </p>
+      {accounts.map(([id, alias]) => (
+        <label key={id} className="prop">
+          <span>
+            {alias ?? id} <code>{id}</code>
+          </span>
+          <input type="text" placeholder={alias ?? id} value={typed[id] ?? ''} onChange={(e) => setTyped({ ...typed, [id]: e.target.value })} data-testid={`confirm-${id}`} />
+          {alias && /prod/i.test(alias) && (
+            <label className="row">
+              <input type="checkbox" checked={!!prod[id]} onChange={(e) => setProd({ ...prod, [id]: e.target.checked })} /> I know {alias} is production
+            </label>
+          )}
+        </label>
+      ))}
+    </DangerDialog>
   );
 }
 
 function DeleteBucketDialog({ bucket, onClose }: { bucket: string; onClose: () => void }) {
   const [typed, setTyped] = useState('');
   return (
-    <div className="modal-backdrop">
-      <div className="modal" role="dialog" aria-modal="true" aria-labelledby="bucket-h" data-testid="bucket-confirm">
-        <h2 id="bucket-h">Delete bucket s3://{bucket}</h2>
-        <p>No pipeline uses this bucket. It is deleted only if it is empty now (every version and delete marker gone) and still unused. Type its name to confirm.</p>
-        <input type="text" className="wide" aria-label="Bucket name" placeholder={bucket} value={typed} onChange={(e) => setTyped(e.target.value)} data-testid="bucket-confirm-name" autoFocus />
-        <div className="row">
-          <button type="button" className="button danger" disabled={typed !== bucket} data-testid="bucket-delete" onClick={() => void deleteBucket(bucket, typed).then((gone) => gone && onClose())}>
-            Delete bucket
-          </button>
-          <button type="button" className="link" onClick={onClose}>
-            Cancel
-          </button>
-        </div>
-      </div>
-    </div>
+    <DangerDialog
+      title={`Delete bucket s3://${bucket}`}
+      testId="bucket-confirm"
+      confirmLabel="Delete bucket"
+      confirmTestId="bucket-delete"
+      canConfirm={typed === bucket}
+      onClose={onClose}
+      onConfirm={() => void deleteBucket(bucket, typed).then((gone) => gone && onClose())}
+    >
+      <p>No pipeline uses this bucket. It is deleted only if it is empty now (every version and delete marker gone) and still unused. Type its name to confirm.</p>
+      <input type="text" className="wide" aria-label="Bucket name" placeholder={bucket} value={typed} onChange={(e) => setTyped(e.target.value)} data-testid="bucket-confirm-name" autoFocus />
+    </DangerDialog>
   );
 }
 
