@@ -211,12 +211,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       if (!b) throw new AppError('CONFLICT', `s3://${bucket} is not in the latest audit: audit first.`);
       if (!b.unused || b.protected) throw new AppError('BAD_REQUEST', `s3://${bucket} is ${b.protected ? 'protected' : 'used by a live pipeline'}: it cannot be deleted here.`);
       if (confirmation !== bucket) throw new AppError('BAD_REQUEST', `Type the bucket name ${bucket} to confirm.`);
-      try {
-        await artifacts.deleteBucket(b);
-      } catch (err) {
-        if (err instanceof AppError) throw err;
-        throw new AppError('CONFLICT', err instanceof Error ? err.message : String(err));
-      }
+      await artifacts.deleteBucket(b);
       lastAudit = { ...lastAudit!, buckets: lastAudit!.buckets.filter((x) => x !== b) };
       return { deleted: true as const };
     },

@@ -1,6 +1,7 @@
 // Artifact buckets: the audit over the workspace, plans, and cleanup runs with
 // re-checks, checkpoints and the audit log in the user-data directory.
 import { join } from 'node:path';
+import { AppError } from '../../shared/api/errors';
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import type { AuditReport, BucketReport } from '../../shared/artifacts/report';
 import type { CleanupPlan, PlanItem } from '../../shared/artifacts/plan';
@@ -59,7 +60,7 @@ export class ArtifactsService {
     const entry = { profile: b.profile, accountId: b.accountId, bucket: b.name, region: b.region };
     if (blocker) {
       await this.log({ event: 'bucket-skip', ...entry, reason: blocker });
-      throw new Error(blocker);
+      throw new AppError('CONFLICT', blocker);
     }
     await deleteEmptyBucket(this.accounts.clients, ref);
     await this.log({ event: 'bucket-deleted', ...entry, result: 'ok' });
