@@ -53,13 +53,16 @@ export async function loadInitial(): Promise<void> {
   }
 }
 
-export async function updateSettings(patch: SettingsPatch, opts: { quiet?: boolean } = {}): Promise<void> {
+/** Saves a settings patch; false (with the error shown) when it was refused, so a form can keep its draft. */
+export async function updateSettings(patch: SettingsPatch, opts: { quiet?: boolean } = {}): Promise<boolean> {
   try {
     const view = await api().invoke('settings.update', patch);
     set({ settingsView: view });
     if (!opts.quiet) pushToast('info', 'Settings saved.');
+    return true;
   } catch (err) {
     reportError(err);
+    return false;
   }
 }
 

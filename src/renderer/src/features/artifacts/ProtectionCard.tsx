@@ -41,7 +41,7 @@ export function ProtectionCard() {
           {problem}
         </p>
       )}
-      <button type="button" className="button secondary" disabled={!draft || !patch.success} onClick={() => patch.success && void updateSettings(patch.data).then(() => setDraft(null))} data-testid="protection-save">
+      <button type="button" className="button secondary" disabled={!draft || !patch.success} onClick={() => patch.success && void updateSettings(patch.data).then((saved) => saved && setDraft(null))} data-testid="protection-save">
         Save protection
       </button>
     </section>
