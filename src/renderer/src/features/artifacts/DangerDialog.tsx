@@ -1,0 +1,32 @@
+// The frame of every artifact dialog that changes AWS: a modal with a title,
+// a body that gathers the typed confirmation, one danger button that stays
+// disabled until it is given, and Cancel (or Escape).
+import type { ReactNode } from 'react';
+
+export function DangerDialog(props: {
+  title: ReactNode;
+  testId: string;
+  confirmLabel: string;
+  confirmTestId: string;
+  canConfirm: boolean;
+  onConfirm: () => void;
+  onClose: () => void;
+  children: ReactNode;
+}) {
+  return (
+    <div className="modal-backdrop">
+      <div className="modal" role="dialog" aria-modal="true" aria-labelledby={`${props.testId}-h`} data-testid={props.testId} onKeyDown={(e) => e.key === 'Escape' && props.onClose()}>
+        <h2 id={`${props.testId}-h`}>{props.title}</h2>
+        {props.children}
+        <div className="row">
+          <button type="button" className="button danger" disabled={!props.canConfirm} data-testid={props.confirmTestId} onClick={props.onConfirm}>
+            {props.confirmLabel}
+          </button>
+          <button type="button" className="link" onClick={props.onClose}>
+            Cancel
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}
