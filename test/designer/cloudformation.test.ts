@@ -9,7 +9,7 @@ import { fromCfnProperties, toCfnProperties } from '../../src/shared/pipeline/cl
 import { exportDesign, buildTemplate } from '../../src/shared/pipeline/export';
 import { importCfnTemplate, importCliJson, ImportError } from '../../src/shared/pipeline/import';
 import { newDesign, parseDesignFile, serializeDesign, DesignFileError } from '../../src/shared/pipeline/design-file';
-import { parseTemplateText, TemplateParseError } from '../../src/shared/pipeline/template';
+import { parseTemplateText, stringifyYaml, TemplateParseError } from '../../src/shared/pipeline/template';
 import { validatePipeline } from '../../src/shared/pipeline/validate';
 import { pipelineArbitrary } from '../helpers/pipeline-arbitrary';
 import { schemaErrors } from '../helpers/cfn-schema';
@@ -103,6 +103,24 @@ describe('templates round-trip with their intrinsics', () => {
     expect(app.extras?.templateOnly).toEqual({ RestartExecutionOnUpdate: true });
     expect(validatePipeline(app.pipeline, { region: 'us-east-1' }).filter((i) => i.severity === 'error')).toEqual([]);
     expect(schemaErrors(parseTemplateText(exportDesign(app, 'cfn-json')).doc as never)).toEqual([]);
+  });
+
+  it('emits short-form tags for every argument shape, and quotes strings an older YAML reader would retype', () => {
+    const value = {
+      Conditions: { IsProd: { 'Fn::Equals': [{ Ref: 'Env' }, 'prod'] } },
+      Outputs: {
+        Arn: { Value: { 'Fn::GetAtt': ['Pipeline', 'Arn'] } },
+        Pick: { Value: { 'Fn::If': ['IsProd', { 'Fn::Sub': ['${A}-x', { A: { Ref: 'AWS::Region' } }] }, { Ref: 'AWS::NoValue' }] } },
+        Map: { Value: { 'Fn::Transform': { Name: 'AWS::Include', Parameters: { Location: 's3://b/k' } } } },
+      },
+      Strings: ['yes', 'off', '2010-09-09', '0777', 'true', '1.0', 'null', '', 'line1\nline2', '#{Vars.Id}', '!Ref x', '*'],
+    };
+    const text = stringifyYaml(value as never);
+    expect(text).toContain('IsProd: !Equals\n');
+    expect(text).toContain('Value: !GetAtt Pipeline.Arn\n');
+    expect(text).not.toMatch(/ $/m);
+    expect(parseTemplateText(text).doc).toEqual(value);
+    for (const s of ['yes', 'off', '2010-09-09', '0777']) expect(text).toContain(`'${s}'`);
   });
 
   it('JSON templates round-trip too, and the design file keeps everything', () => {

@@ -1,8 +1,9 @@
 // CloudFormation templates in YAML (with the short-form intrinsic tags) and
-// JSON: parse with positions for errors, and emit deterministically. Short
+// JSON: parse with positions for errors (`yaml`), and emit deterministically (`js-yaml`). Short
 // forms become the long form in memory ({ "Fn::Sub": … }) and go back to the
 // short form in YAML, so templates round-trip.
-import YAML, { isMap, isSeq, type Document, type Node, type ScalarTag, type CollectionTag, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import YAML, { isMap, isSeq, type ScalarTag, type CollectionTag, type YAMLMap, type YAMLSeq } from 'yaml';
+import jsyaml from 'js-yaml';
 import { isIntrinsic, type Json } from './cloudformation';
 
 const FUNCTIONS = ['Base64', 'Cidr', 'FindInMap', 'GetAtt', 'GetAZs', 'ImportValue', 'Join', 'Select', 'Split', 'Sub', 'Transform', 'And', 'Equals', 'If', 'Not', 'Or', 'ToJsonString', 'Length'];
@@ -80,34 +81,48 @@ export function parseTemplateText(text: string): { doc: Json; format: 'yaml' | '
   return { doc: doc.toJS({ maxAliasCount: 100 }) as Json, format: 'yaml' };
 }
 
-function toNode(doc: Document, value: Json): Node {
-  if (isIntrinsic(value)) {
-    const [name, arg] = Object.entries(value)[0] as [string, Json];
-    const short = name.startsWith('Fn::') ? name.slice(4) : name;
-    const scalarGetAtt = short === 'GetAtt' && Array.isArray(arg) && arg.length === 2 && arg.every((a) => typeof a === 'string');
-    const node = scalarGetAtt ? (doc.createNode((arg as string[]).join('.')) as Node) : toNode(doc, arg);
-    node.tag = `!${short}`;
-    return node;
-  }
-  if (Array.isArray(value)) {
-    const seq = new YAMLSeq();
-    for (const v of value) seq.items.push(toNode(doc, v));
-    return seq;
-  }
-  if (value !== null && typeof value === 'object') {
-    const map = new YAMLMap();
-    for (const [k, v] of Object.entries(value as Record<string, Json>)) map.items.push(new Pair(new Scalar(k), toNode(doc, v)));
-    return map;
-  }
-  return new Scalar(value);
+/** The short-form tag of an intrinsic ({ "Fn::Sub": … } -> "!Sub"). */
+function shortTag(value: Record<string, Json>): string {
+  const name = Object.keys(value)[0];
+  return `!${name.startsWith('Fn::') ? name.slice(4) : name}`;
 }
 
+/** `!GetAtt Resource.Attribute` is written in its scalar form when it can be. */
+function isScalarGetAtt(arg: Json): arg is [string, string] {
+  return Array.isArray(arg) && arg.length === 2 && arg.every((a) => typeof a === 'string');
+}
+
+function intrinsicArgument(value: Record<string, Json>): Json {
+  const arg = Object.values(value)[0];
+  return shortTag(value) === '!GetAtt' && isScalarGetAtt(arg) ? arg.join('.') : arg;
+}
+
+function argumentKind(value: Record<string, Json>): 'scalar' | 'sequence' | 'mapping' {
+  const arg = intrinsicArgument(value);
+  return Array.isArray(arg) ? 'sequence' : arg !== null && typeof arg === 'object' ? 'mapping' : 'scalar';
+}
+
+// Emitting uses js-yaml: about twice as fast as building a `yaml` Document for a
+// 500-action template (bench/designer). One multi-tag type per node kind names the
+// tag from the value, so each node is tested three times, not once per function.
+const INTRINSIC_TYPES = (['scalar', 'sequence', 'mapping'] as const).map(
+  (kind) =>
+    new jsyaml.Type('!', {
+      kind,
+      multi: true,
+      predicate: (v: unknown) => isIntrinsic(v) && argumentKind(v) === kind,
+      representName: (v: object) => shortTag(v as Record<string, Json>),
+      represent: (v: object) => intrinsicArgument(v as Record<string, Json>) as object,
+    }),
+);
+// The default (YAML 1.1) schema and compat mode quote strings such as 'yes' or
+// '2010-09-09' that an older YAML reader would turn into other types.
+const EMIT_SCHEMA = jsyaml.DEFAULT_SCHEMA.extend(INTRINSIC_TYPES);
+
 export function stringifyYaml(value: Json): string {
-  // One pass over the value: maps, sequences and scalars, intrinsics as tagged nodes.
-  // (Building a Document from the value and then re-tagging cost twice as much.)
-  const doc = new YAML.Document(null, { aliasDuplicateObjects: false });
-  doc.contents = toNode(doc, value);
-  return doc.toString({ lineWidth: 0 });
+  const text = jsyaml.dump(value, { schema: EMIT_SCHEMA, lineWidth: -1, noRefs: true });
+  // js-yaml leaves a space after a tag that opens a block collection ("!If \n").
+  return text.replace(/(![A-Za-z]+) $/gm, '$1');
 }
 
 export function stringifyJson(value: Json): string {
