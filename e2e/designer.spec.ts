@@ -34,6 +34,17 @@ test('build, fix, undo and redo, export, deploy, and see it in the explorer', as
   await expect(d.action('CodeBuild2').locator('.run-order')).toHaveText('2');
   await d.moveAction('CodeBuild2', 'Build', { beside: 'CodeBuild' });
   await expect(d.action('CodeBuild2').locator('.run-order')).toHaveText('1');
+  // Artifact flow: the source's output feeds both builds, as labelled edges from producer to consumer.
+  const flow = page.locator('[data-testid=artifact-edge][data-artifact="SourceOutput"]');
+  await expect(flow).toHaveCount(2);
+  await expect(flow.first().locator('text')).toHaveText('SourceOutput');
+  const producer = (await d.action('Source').boundingBox())!;
+  const consumers = await Promise.all(['CodeBuild', 'CodeBuild2'].map(async (n) => (await d.action(n).boundingBox())!));
+  const ends = await Promise.all([0, 1].map(async (i) => (await flow.nth(i).locator('path').boundingBox())!));
+  for (const end of ends) expect(Math.abs(end.x - (producer.x + producer.width))).toBeLessThan(4);
+  const arrowTips = ends.map((e) => e.x + e.width).sort((a, b) => a - b);
+  const consumerLefts = consumers.map((c) => c.x).sort((a, b) => a - b);
+  arrowTips.forEach((tip, i) => expect(Math.abs(tip - consumerLefts[i])).toBeLessThan(4));
 
   // 2. The problems panel points at what is missing; fix it from there.
   const missingRepo = d.issues.filter({ hasText: 'CodeCommit needs RepositoryName' });

@@ -11,7 +11,6 @@ import {
   MiniMap,
   Position,
   ReactFlow,
-  useNodesState,
   useReactFlow,
   type Edge,
   type Node,
@@ -25,7 +24,12 @@ import type { ValidationIssue } from '../../../../shared/pipeline/validate';
 import { isOpaqueToken, describeOpaque } from '../../../../shared/pipeline/opaque';
 import { pushToast } from '../../store/actions';
 import { editPipeline, select, useDesignStore } from './design-store';
-import { layoutPipeline, runOrderAt, type Layout } from './layout';
+import { layoutPipeline, openingViewport, runOrderAt, setLayoutEngine, type Layout } from './layout';
+import { startElkWorker } from './elk-workers';
+import { ArtifactEdges, type ArtifactLink } from './ArtifactEdges';
+
+// Lay out in a Web Worker, started by the first layout (when the designer first opens).
+setLayoutEngine(startElkWorker);
 
 export const PROVIDER_MIME = 'application/x-pipewright-provider';
 
@@ -49,7 +53,6 @@ const StageNode = memo(function StageNode({ data }: NodeProps<Node<StageData>>) 
 const ActionNode = memo(function ActionNode({ data }: NodeProps<Node<ActionData>>) {
   return (
     <div className={`action-node cat-${data.category}${data.selected ? ' selected' : ''}${data.errors ? ' has-errors' : ''}`} data-testid="action-node" data-action={data.name}>
-      <Handle type="target" position={Position.Left} />
       <div className="action-top">
         <span className="run-order" title="runOrder">{data.runOrder}</span>
         <span className="provider">{data.provider}</span>
@@ -58,12 +61,14 @@ const ActionNode = memo(function ActionNode({ data }: NodeProps<Node<ActionData>
       </div>
       <div className="action-name">{data.name}</div>
       {data.region && <div className="action-region">↗ {data.region}</div>}
-      <Handle type="source" position={Position.Right} />
     </div>
   );
 });
 
 const nodeTypes = { stage: StageNode, action: ActionNode };
+
+/** Above this many nodes (stages and actions), the canvas mounts only those in view. */
+const CULL_ABOVE_NODES = 150;
 
 function countIssues(issues: ValidationIssue[], prefix: Array<string | number>, severity: 'error' | 'warning'): number {
   return issues.filter((i) => i.severity === severity && prefix.every((p, k) => i.path[k] === p)).length;
@@ -78,7 +83,9 @@ export function buildGraph(p: PipelineDeclaration, layout: Layout, selection: Re
       id: `s-${si}`,
       type: 'stage',
       position: { x: box.x, y: box.y },
-      style: { width: box.w, height: box.h },
+      // Sizes come from the layout, so React Flow can cull, draw edges and the minimap without measuring first.
+      width: box.w,
+      height: box.h,
       data: { name: label(s.name), index: si, selected: selection?.kind === 'stage' && selection.si === si, errors: countIssues(issues, ['stages', si], 'error'), inboundDisabled: disabled.has(s.name) ? (disabled.get(s.name) ?? '') : null } satisfies StageData,
       draggable: false,
       selectable: true,
@@ -90,6 +97,8 @@ export function buildGraph(p: PipelineDeclaration, layout: Layout, selection: Re
         type: 'action',
         parentId: `s-${si}`,
         position: { x: b.x, y: b.y },
+        width: b.w,
+        height: b.h,
         data: {
           name: label(a.name),
           provider: a.actionTypeId.provider,
@@ -110,25 +119,26 @@ export function buildGraph(p: PipelineDeclaration, layout: Layout, selection: Re
     const off = disabled.has(s.name);
     edges.push({ id: `t-${i}`, source: `s-${i}`, target: `s-${i + 1}`, type: 'straight', className: off ? 'transition-off' : 'transition', animated: false, markerEnd: { type: MarkerType.ArrowClosed }, label: off ? 'disabled' : undefined });
   });
+  const artifacts: ArtifactLink[] = [];
   p.stages.forEach((s, si) =>
     s.actions.forEach((a, ai) =>
       a.inputArtifacts?.forEach((inp) => {
         const from = producer.get(inp.name);
-        if (from) edges.push({ id: `art-${from}-${si}-${ai}-${inp.name}`, source: from, target: `a-${si}-${ai}`, label: inp.name, className: 'artifact-edge', zIndex: 10, markerEnd: { type: MarkerType.ArrowClosed } });
+        if (from) artifacts.push({ id: `art-${from}-${si}-${ai}-${inp.name}`, source: from, target: `a-${si}-${ai}`, artifact: inp.name });
       }),
     ),
   );
-  return { nodes, edges };
+  return { nodes, edges, artifacts };
 }
 
 export function DesignerCanvas({ issues }: { issues: ValidationIssue[] }) {
   const pipeline = useDesignStore((s) => s.design.pipeline);
   const extras = useDesignStore((s) => s.design.extras);
   const selection = useDesignStore((s) => s.selection);
+  const openCount = useDesignStore((s) => s.openCount);
   // Layout is async (elkjs): the graph shows the last laid-out pipeline until the new one is ready.
   const [laid, setLaid] = useState<{ pipeline: PipelineDeclaration; layout: Layout } | null>(null);
   const layout = laid?.layout ?? null;
-  const [nodes, setNodes, onNodesChange] = useNodesState<Node>([]);
   const flow = useReactFlow();
 
   useEffect(() => {
@@ -141,13 +151,24 @@ export function DesignerCanvas({ issues }: { issues: ValidationIssue[] }) {
 
   const disabled = useMemo(() => new Map((extras?.disabledTransitions ?? []).map((t) => [t.stageName, t.reason])), [extras]);
   const graph = useMemo(
-    () => (laid ? buildGraph(laid.pipeline, laid.layout, selection, laid.pipeline === pipeline ? issues : [], disabled, (extras?.opaque ?? {}) as Record<string, never>) : { nodes: [], edges: [] }),
+    () => (laid ? buildGraph(laid.pipeline, laid.layout, selection, laid.pipeline === pipeline ? issues : [], disabled, (extras?.opaque ?? {}) as Record<string, never>) : { nodes: [], edges: [], artifacts: [] }),
     [laid, pipeline, selection, issues, disabled, extras],
   );
-  useEffect(() => setNodes(graph.nodes), [graph.nodes, setNodes]);
+  // Nodes are uncontrolled: React Flow moves a dragged node in its own store, without
+  // re-rendering this component and handing 550 nodes back on every pointer move.
+  useEffect(() => flow.setNodes(graph.nodes), [graph.nodes, flow]);
+
+  const wrapRef = useRef<HTMLDivElement>(null);
+  // Frame each newly opened design once, when its layout is ready; edits keep the view.
+  const framed = useRef(-1);
+  useEffect(() => {
+    const el = wrapRef.current;
+    if (!laid || laid.pipeline !== pipeline || framed.current === openCount || !el) return;
+    framed.current = openCount;
+    void flow.setViewport(openingViewport(laid.layout, el.clientWidth, el.clientHeight));
+  }, [laid, pipeline, openCount, flow]);
 
   // Keep the selected action in view: a new action can land outside the visible part of the canvas.
-  const wrapRef = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (selection?.kind !== 'action' || laid?.pipeline !== pipeline) return;
     const n = flow.getInternalNode(`a-${selection.si}-${selection.ai}`);
@@ -160,7 +181,7 @@ export function DesignerCanvas({ issues }: { issues: ValidationIssue[] }) {
     const left = p0.x * zoom + x;
     const top = p0.y * zoom + y;
     if (left < 0 || top < 0 || left + w * zoom > el.clientWidth || top + h * zoom > el.clientHeight) void flow.setCenter(p0.x + w / 2, p0.y + h / 2, { zoom });
-  }, [selection, laid, pipeline, flow, nodes]);
+  }, [selection, laid, pipeline, flow, graph]);
 
   const stageAt = useCallback(
     (x: number) => {
@@ -196,10 +217,10 @@ export function DesignerCanvas({ issues }: { issues: ValidationIssue[] }) {
     const cx = abs.x + (node.measured?.width ?? 200) / 2;
     const cy = abs.y + (node.measured?.height ?? 60) / 2;
     const si = stageAt(cx);
-    if (si < 0) return setNodes(graph.nodes);
+    if (si < 0) return flow.setNodes(graph.nodes);
     const runOrder = runOrderAt(layout.rows[si].filter((r) => si !== from.si || r.runOrder !== (pipeline.stages[from.si].actions[from.ai].runOrder ?? 1) || pipeline.stages[from.si].actions.filter((a) => (a.runOrder ?? 1) === r.runOrder).length > 1), cy - layout.stages[si].y);
     const cur = pipeline.stages[from.si].actions[from.ai];
-    if (si === from.si && runOrder === (cur.runOrder ?? 1)) return setNodes(graph.nodes);
+    if (si === from.si && runOrder === (cur.runOrder ?? 1)) return flow.setNodes(graph.nodes);
     let index = 0;
     editPipeline((p) => {
       const r = moveAction(p, from, { si, runOrder });
@@ -210,24 +231,25 @@ export function DesignerCanvas({ issues }: { issues: ValidationIssue[] }) {
   };
 
   return (
-    <div ref={wrapRef} className="canvas" data-testid="designer-canvas" onDragOver={(e) => { e.preventDefault(); e.dataTransfer.dropEffect = 'copy'; }} onDrop={onDrop}>
+    <div ref={wrapRef} className="canvas" data-testid="designer-canvas" data-laid-out={laid?.pipeline === pipeline ? 'yes' : 'no'} onDragOver={(e) => { e.preventDefault(); e.dataTransfer.dropEffect = 'copy'; }} onDrop={onDrop}>
       <ReactFlow
-        nodes={nodes}
+        defaultNodes={[]}
         edges={graph.edges}
         nodeTypes={nodeTypes}
-        onNodesChange={onNodesChange}
         onNodeDragStop={onNodeDragStop}
         onNodeClick={(_e, n) => {
           const parts = n.id.split('-');
           select(n.type === 'stage' ? { kind: 'stage', si: Number(parts[1]) } : { kind: 'action', si: Number(parts[1]), ai: Number(parts[2]) });
         }}
         onPaneClick={() => select({ kind: 'pipeline' })}
-        fitView
+        // A large design mounts only what is in view (React Flow's own culling); a small one keeps every node.
+        onlyRenderVisibleElements={graph.nodes.length > CULL_ABOVE_NODES}
         minZoom={0.1}
         nodesConnectable={false}
         deleteKeyCode={null}
         proOptions={{ hideAttribution: true }}
       >
+        <ArtifactEdges links={graph.artifacts} />
         <Background gap={20} />
         <MiniMap pannable zoomable />
         <Controls showInteractive={false} />

@@ -18,6 +18,8 @@ export interface DesignState {
   clipboard: { kind: 'action'; action: ActionDeclaration } | { kind: 'stage'; stage: StageDeclaration } | null;
   /** A template with several pipelines, waiting for the user to choose one. */
   pendingTemplate: { text: string; fileName: string; resources: string[] } | null;
+  /** Counts designs opened, so the canvas frames each newly opened one once. */
+  openCount: number;
 }
 
 export const useDesignStore = create<DesignState>()(
@@ -30,6 +32,7 @@ export const useDesignStore = create<DesignState>()(
       fileName: 'my-pipeline.pipewright.json',
       clipboard: null,
       pendingTemplate: null,
+      openCount: 0,
     }),
     {
       // Only the design is history; selection and clipboard are not edits.
@@ -49,7 +52,7 @@ export function editDesign(fn: (d: DesignFile) => DesignFile): void {
 }
 
 export function loadDesign(design: DesignFile, fileName: string): void {
-  useDesignStore.setState({ design, fileName, dirty: false, selection: null, focusField: null });
+  useDesignStore.setState((s) => ({ design, fileName, dirty: false, selection: null, focusField: null, openCount: s.openCount + 1 }));
   useDesignStore.temporal.getState().clear();
 }
 

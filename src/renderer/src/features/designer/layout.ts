@@ -1,7 +1,7 @@
 // Auto-layout with elkjs: stages left to right, and inside each stage the
 // actions in runOrder rows (equal runOrder side by side, higher lower down).
-import ELK from 'elkjs/lib/elk.bundled.js';
-import type { PipelineDeclaration } from '../../../../shared/pipeline/model';
+import type { ElkNode } from 'elkjs/lib/elk-api.js';
+import type { PipelineDeclaration, StageDeclaration } from '../../../../shared/pipeline/model';
 import { effectiveRunOrder } from '../../../../shared/pipeline/model';
 
 export const ACTION_W = 210;
@@ -23,10 +23,119 @@ export interface Layout {
   rows: Array<Array<{ runOrder: number; y0: number; y1: number }>>;
 }
 
-const elk = new ELK();
+/** Something that runs elk layouts: elk's in-thread build, or a Web Worker (`elk-workers.ts`). */
+export interface LayoutEngine {
+  layout(graph: ElkNode): Promise<ElkNode>;
+}
 
-export async function layoutPipeline(p: PipelineDeclaration): Promise<Layout> {
-  const graph = {
+/** elk on the calling thread (Node tests, or where a worker cannot start); loaded on first use. */
+export async function inThreadEngine(): Promise<LayoutEngine> {
+  const { default: BundledElk } = await import('elkjs/lib/elk.bundled.js');
+  return new BundledElk();
+}
+
+let startEngine = inThreadEngine;
+let engine: Promise<LayoutEngine> | null = null;
+
+/** Chooses how the engine starts (the canvas passes its worker); it starts at the first layout. */
+export function setLayoutEngine(start: () => Promise<LayoutEngine>): void {
+  startEngine = start;
+}
+
+const layoutEngine = () => (engine ??= startEngine());
+
+/** A stage laid out on its own: its size and its actions' boxes (relative). */
+interface StageShape {
+  w: number;
+  h: number;
+  actions: Box[];
+}
+
+/**
+ * A stage's layout depends only on its actions' runOrders, in order (every action
+ * box has the same size). Shapes are cached, so an edit re-lays out only the stage
+ * it changed, and stages of the same shape (common in real pipelines) cost one.
+ */
+const shapeCache = new Map<string, StageShape>();
+const SHAPE_CACHE_MAX = 512;
+let shapesLaidOut = 0;
+
+/** How many stage shapes elk has laid out since the page loaded (for tests). */
+export const layoutStats = () => ({ shapesLaidOut, cached: shapeCache.size });
+
+const shapeKey = (s: StageDeclaration) => s.actions.map(effectiveRunOrder).join(',');
+
+function stageGraph(id: string, runOrders: number[]) {
+  const orders = [...new Set(runOrders)].sort((a, b) => a - b);
+  // One edge into each action from the first action of the previous runOrder group is
+  // enough to put each group on its own layer (and keeps large stages cheap to lay out).
+  const edges = orders.slice(1).flatMap((o, i) => {
+    const anchor = runOrders.indexOf(orders[i]);
+    return runOrders.flatMap((r, ai) => (r === o ? [{ id: `${id}-e-${anchor}-${ai}`, sources: [`${id}-a-${anchor}`], targets: [`${id}-a-${ai}`] }] : []));
+  });
+  return {
+    id,
+    layoutOptions: {
+      'elk.algorithm': 'layered',
+      'elk.direction': 'DOWN',
+      'elk.padding': `[top=${STAGE_HEADER + 10},left=16,bottom=16,right=16]`,
+      'elk.layered.spacing.nodeNodeBetweenLayers': '24',
+      'elk.spacing.nodeNode': '16',
+      'elk.nodeSize.minimum': `(${ACTION_W + 32}, 140)`,
+      'elk.nodeSize.constraints': 'MINIMUM_SIZE',
+      'elk.layered.nodePlacement.strategy': 'SIMPLE',
+      'elk.layered.thoroughness': '1',
+      // One runOrder group is one layer: keep unconnected actions side by side, not stacked.
+      'elk.separateConnectedComponents': 'false',
+      // Parallel actions read left to right in the order they are declared.
+      'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
+    },
+    children: runOrders.map((_, ai) => ({ id: `${id}-a-${ai}`, width: ACTION_W, height: ACTION_H })),
+    edges,
+  };
+}
+
+function remember<V>(cache: Map<string, V>, max: number, key: string, value: V): void {
+  if (cache.size >= max) cache.delete(cache.keys().next().value as string);
+  cache.set(key, value);
+}
+
+/**
+ * Stage graphs of assorted shapes, for warming an engine up in the background: elk's
+ * first layouts run cold (class set-up, then the JIT), several times slower than later ones.
+ */
+export function warmUpGraph(part: number): ElkNode {
+  const shapes = Array.from({ length: 6 }, (_, j) => Array.from({ length: 2 + ((part + j) % 9) }, (_, i) => 1 + ((i * (j + 1) + part) % (1 + (j % 4)))));
+  return { id: 'warm-up', layoutOptions: { 'elk.algorithm': 'org.eclipse.elk.fixed' }, children: shapes.map((ro, j) => stageGraph(`w${j}`, ro)) };
+}
+
+/** Lays out the shapes not in the cache, all in one elk call (each stage is its own child graph). */
+async function layOutShapes(keys: string[]): Promise<void> {
+  const missing = [...new Set(keys)].filter((k) => !shapeCache.has(k));
+  if (!missing.length) return;
+  const out = await (await layoutEngine()).layout({
+    id: 'shapes',
+    // The root's own arrangement is irrelevant: only each stage's inside is read.
+    layoutOptions: { 'elk.algorithm': 'org.eclipse.elk.fixed' },
+    children: missing.map((k, j) => stageGraph(`k${j}`, k ? k.split(',').map(Number) : [])),
+  });
+  (out.children ?? []).forEach((sn, j) => {
+    const actions = (sn.children ?? []).map((an) => ({ x: an.x ?? 0, y: an.y ?? 0, w: an.width ?? ACTION_W, h: an.height ?? ACTION_H }));
+    // elk gives a stage without actions no size: it gets the minimum.
+    remember(shapeCache, SHAPE_CACHE_MAX, missing[j], { w: Math.max(sn.width ?? 0, ACTION_W + 32), h: Math.max(sn.height ?? 0, 140), actions });
+    shapesLaidOut++;
+  });
+}
+
+/** Stage x positions, by the stages' sizes (cached: most edits do not change them). */
+const columnCache = new Map<string, number[]>();
+
+async function layOutColumns(shapes: StageShape[]): Promise<number[]> {
+  const key = shapes.map((sh) => `${sh.w}x${sh.h}`).join(';');
+  const known = columnCache.get(key);
+  if (known) return known;
+  // Stages left to right, as fixed-size boxes joined by their transitions.
+  const top = await (await layoutEngine()).layout({
     id: 'root',
     layoutOptions: {
       'elk.algorithm': 'layered',
@@ -37,42 +146,25 @@ export async function layoutPipeline(p: PipelineDeclaration): Promise<Layout> {
       'elk.layered.thoroughness': '1',
       'elk.alignment': 'TOP',
     },
-    children: p.stages.map((s, si) => {
-      const orders = [...new Set(s.actions.map(effectiveRunOrder))].sort((a, b) => a - b);
-      // One edge into each action from the first action of the previous runOrder group is
-      // enough to put each group on its own layer (and keeps large stages cheap to lay out).
-      const edges = orders.slice(1).flatMap((o, i) => {
-        const anchor = s.actions.findIndex((a) => effectiveRunOrder(a) === orders[i]);
-        return s.actions.flatMap((a, ai) => (effectiveRunOrder(a) === o ? [{ id: `e-${si}-${anchor}-${ai}`, sources: [`a-${si}-${anchor}`], targets: [`a-${si}-${ai}`] }] : []));
-      });
-      return {
-        id: `s-${si}`,
-        layoutOptions: {
-          'elk.algorithm': 'layered',
-          'elk.direction': 'DOWN',
-          'elk.padding': `[top=${STAGE_HEADER + 10},left=16,bottom=16,right=16]`,
-          'elk.layered.spacing.nodeNodeBetweenLayers': '24',
-          'elk.spacing.nodeNode': '16',
-          'elk.nodeSize.minimum': `(${ACTION_W + 32}, 140)`,
-          'elk.nodeSize.constraints': 'MINIMUM_SIZE',
-          'elk.layered.nodePlacement.strategy': 'SIMPLE',
-          'elk.layered.thoroughness': '1',
-          // One runOrder group is one layer: keep unconnected actions side by side, not stacked.
-          'elk.separateConnectedComponents': 'false',
-        },
-        children: s.actions.map((_, ai) => ({ id: `a-${si}-${ai}`, width: ACTION_W, height: ACTION_H })),
-        edges,
-      };
-    }),
-    edges: p.stages.slice(1).map((_, i) => ({ id: `t-${i}`, sources: [`s-${i}`], targets: [`s-${i + 1}`] })),
-  };
-  const out = await elk.layout(graph);
+    children: shapes.map((sh, si) => ({ id: `s-${si}`, width: sh.w, height: sh.h })),
+    edges: shapes.slice(1).map((_, i) => ({ id: `t-${i}`, sources: [`s-${i}`], targets: [`s-${i + 1}`] })),
+  });
+  const xs = (top.children ?? []).map((sn) => sn.x ?? 0);
+  remember(columnCache, 64, key, xs);
+  return xs;
+}
+
+export async function layoutPipeline(p: PipelineDeclaration): Promise<Layout> {
+  const keys = p.stages.map(shapeKey);
+  await layOutShapes(keys);
+  const shapes = keys.map((k) => shapeCache.get(k)!);
+  const xs = await layOutColumns(shapes);
   const stages: Box[] = [];
   const actions: Box[][] = [];
   const rows: Layout['rows'] = [];
-  (out.children ?? []).forEach((sn, si) => {
-    stages.push({ x: sn.x ?? 0, y: 0, w: sn.width ?? ACTION_W + 32, h: sn.height ?? 140 });
-    const boxes = ((sn.children ?? []) as Array<{ x?: number; y?: number; width?: number; height?: number }>).map((an) => ({ x: an.x ?? 0, y: an.y ?? 0, w: an.width ?? ACTION_W, h: an.height ?? ACTION_H }));
+  shapes.forEach((shape, si) => {
+    stages.push({ x: xs[si], y: 0, w: shape.w, h: shape.h });
+    const boxes = shape.actions.map((b) => ({ ...b }));
     actions.push(boxes);
     const byOrder = new Map<number, { y0: number; y1: number }>();
     p.stages[si].actions.forEach((a, ai) => {
@@ -87,6 +179,23 @@ export async function layoutPipeline(p: PipelineDeclaration): Promise<Layout> {
   const h = Math.max(160, ...stages.map((s) => s.h));
   for (const s of stages) s.h = h;
   return { stages, actions, rows };
+}
+
+/** Below this zoom, action names are too small to read. */
+export const MIN_READABLE_ZOOM = 0.5;
+
+/**
+ * Where to look when a design opens: all of it if it fits at a readable zoom,
+ * otherwise its start (the source stage at the left), at a readable zoom.
+ */
+export function openingViewport(layout: Layout, width: number, height: number, pad = 24): { x: number; y: number; zoom: number } {
+  const w = Math.max(1, ...layout.stages.map((s) => s.x + s.w));
+  const h = Math.max(1, ...layout.stages.map((s) => s.y + s.h));
+  const fit = Math.min((width - 2 * pad) / w, (height - 2 * pad) / h);
+  const zoom = Math.min(1, Math.max(MIN_READABLE_ZOOM, fit));
+  const x = w * zoom <= width - 2 * pad ? (width - w * zoom) / 2 : pad;
+  const y = h * zoom <= height - 2 * pad ? (height - h * zoom) / 2 : pad;
+  return { x, y, zoom };
 }
 
 /** The runOrder for a drop at height y (relative to the stage): an existing row, or a new one below. */
