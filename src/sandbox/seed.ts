@@ -324,8 +324,9 @@ async function seedDemo(sb: Sandbox): Promise<void> {
 /** Spreads history over past weeks, so ages and retention have something to show. */
 function backdateHistory(sb: Sandbox): void {
   for (const p of sb.tables.all()) {
+    // Newest first (the executor unshifts): the newest stays, each older one moves further back.
     p.executions.forEach((e, i) => {
-      const shift = (p.executions.length - 1 - i) * 3 * DAY + (i === 0 ? 0 : DAY);
+      const shift = i * 3 * DAY + (i === 0 ? 0 : DAY);
       if (i === 0 && e.status === 'InProgress') return;
       e.startTime -= shift;
       e.lastUpdateTime -= shift;

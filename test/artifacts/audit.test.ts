@@ -1,5 +1,6 @@
 // The artifact audit against the demo seed finds exactly what the seed planted;
-// the planner never reaches outside orphan and stale prefixes.
+// the planner never reaches outside orphan and stale prefixes, and retention
+// inside live prefixes keeps the latest successful executions.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServices } from '../helpers/services';
 import { auditArtifacts } from '../../src/main/aws/artifact-audit';
@@ -79,5 +80,50 @@ describe('audit of the demo seed', () => {
     expect(() => checkPlanAgainstAudit(badKeep, auditedPrefixes(report))).toThrow(/not an artifact key under it/);
     expect(() => parsePlan('{"version": 1, "items": [{"bucket": "x"}]}')).toThrow(/Not a cleanup plan/);
     expect(() => parsePlan('{ nope')).toThrow(/not valid JSON/);
+  });
+
+  it('maps recent successful executions to keys, and plans retention that keeps the latest success', () => {
+    const wf = prefix('codepipeline-us-east-1-111111111111', 'web-frontend');
+    expect(wf.successes?.length).toBeGreaterThan(0);
+    expect(wf.successes![0].keys.sort()).toEqual(wf.keep);
+    // Newest first, by start time too (the seed's back-dated history keeps the service's order).
+    const times = wf.successes!.map((e) => e.time);
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+    expect(wf.keys!.length).toBeGreaterThan(wf.keep.length);
+    // Forty days on, only the last success and what is younger than 30 days stay.
+    const later = Date.now() + 40 * 86_400_000;
+    const plan = buildPlan(report, { include: ['retention'], retention: { keepLast: 1, keepDays: 30 }, now: later });
+    const item = plan.items.find((i) => i.bucket === 'codepipeline-us-east-1-111111111111' && i.prefix === 'web-frontend/')!;
+    expect(item.class).toBe('retention');
+    expect(item.keys!.length).toBe(wf.keys!.length - wf.keep.length);
+    for (const k of wf.keep) expect(item.keys).not.toContain(k);
+    expect(item.expected.versions + item.expected.deleteMarkers).toBeGreaterThan(0);
+    // Only live and shared prefixes, never a protected bucket, and never an orphan.
+    for (const i of plan.items) expect(['live', 'shared']).toContain(prefix(i.bucket, i.prefix.slice(0, -1)).class);
+    expect(plan.items.some((i) => i.bucket === 'codepipeline-us-east-1-333333333333')).toBe(false);
+    expect(() => checkPlanAgainstAudit(plan, auditedPrefixes(report))).not.toThrow();
+    expect(parsePlan(JSON.stringify(plan))).toEqual(plan);
+    // Today, everything in the demo is younger than 30 days: retention lets nothing go.
+    expect(buildPlan(report, { include: ['retention'] }).items).toEqual([]);
+  });
+
+  it('refuses tampered retention plans', () => {
+    const plan = buildPlan(report, { include: ['retention'], retention: { keepLast: 1, keepDays: 30 }, now: Date.now() + 40 * 86_400_000 });
+    const audited = auditedPrefixes(report);
+    const kept = structuredClone(plan);
+    const wf = kept.items.find((i) => i.prefix === 'web-frontend/')!;
+    wf.keys!.push(prefix('codepipeline-us-east-1-111111111111', 'web-frontend').keep[0]);
+    expect(() => checkPlanAgainstAudit(kept, audited)).toThrow(/latest successful execution, which is always kept/);
+    const orphan = structuredClone(plan);
+    Object.assign(orphan.items[0], { prefix: 'legacy-monolith-pipe/', bucket: 'codepipeline-us-east-1-111111111111', keys: ['legacy-monolith-pipe/BuildOutpu/AAAAAAA'], keep: [] });
+    expect(() => checkPlanAgainstAudit(orphan, audited)).toThrow(/retention applies inside live prefixes/);
+    const outside = structuredClone(plan);
+    outside.items[0].keys = [`${outside.items[0].prefix}notes.txt`];
+    expect(() => checkPlanAgainstAudit(outside, audited)).toThrow(/not an artifact key under it/);
+    // Thirty-one days after the audit, a 30-day retention plan is stale.
+    expect(() => checkPlanAgainstAudit(plan, audited, Date.parse(plan.auditedAt) + 31 * 86_400_000)).toThrow(/audit again/);
+    const noKeys = structuredClone(plan) as { items: Array<Record<string, unknown>> };
+    delete noKeys.items[0].keys;
+    expect(() => parsePlan(JSON.stringify(noKeys))).toThrow(/retention item names its keys/);
   });
 });

@@ -190,4 +190,42 @@ describe('cleanup', () => {
     expect(ledger()).toEqual(before);
     sb.faults.clear();
   });
+
+  it('retention deletes exactly its listed keys, and only versions older than its cutoff', async () => {
+    const b = plant(5);
+    sb.s3.putObject(b, 'alive-pipeline/BuildOutpu/DDDDDDD', Buffer.from('old build'));
+    sb.s3.putObject(b, 'alive-pipeline/BuildOutpu/DDDDDDD', Buffer.from('older build, second version'));
+    const before = ledger();
+    const item = (cutoff: number) => ({
+      prefix: 'alive-pipeline/',
+      class: 'retention' as const,
+      keys: ['alive-pipeline/OldOutput/BBBBBBB', 'alive-pipeline/BuildOutpu/DDDDDDD'],
+      keep: ['alive-pipeline/SourceArti/AAAAAAA.zip'],
+      retention: { keepLast: 1, keepDays: 1, cutoff: new Date(cutoff).toISOString() },
+    });
+    // Every version is younger than a cutoff in the past: nothing goes.
+    const early = await run(plan([item(Date.now() - 3_600_000)]));
+    expect(early.deletedVersions).toBe(0);
+    expect(ledger()).toEqual(before);
+    const r = await run(plan([item(Date.now() + 60_000)]));
+    expect(r.failed).toEqual([]);
+    expect(r.deletedVersions).toBe(3);
+    expectOnlyPlannedGone(before, (k) => k === 'alive-pipeline/OldOutput/BBBBBBB' || k === 'alive-pipeline/BuildOutpu/DDDDDDD');
+  });
+
+  it('re-checks retention: a planned key that belongs to the latest successful execution now is skipped', async () => {
+    const b = plant(1);
+    const before0 = new Set(b.objects.keys());
+    sb.config.startOnCreate = true;
+    sb.invoke('codepipeline', DEV, 'us-east-1', { target: 'CreatePipeline', body: { pipeline: simplePipeline('alive-pipeline', BUCKET) } });
+    await sb.executor.settled();
+    const written = [...b.objects.keys()].filter((k) => k.startsWith('alive-pipeline/') && !before0.has(k));
+    expect(written.length).toBeGreaterThan(0);
+    const before = ledger();
+    const r = await run(plan([{ prefix: 'alive-pipeline/', class: 'retention', keys: [written[0], 'alive-pipeline/OldOutput/BBBBBBB'], retention: { keepLast: 1, keepDays: 1, cutoff: new Date(Date.now() + 60_000).toISOString() } }]));
+    expect(r.skipped).toEqual([{ bucket: BUCKET, prefix: 'alive-pipeline/', reason: expect.stringMatching(/belongs to alive-pipeline's latest successful execution/), unverified: false }]);
+    expect(ledger()).toEqual(before);
+    sb.config.startOnCreate = false;
+    sb.invoke('codepipeline', DEV, 'us-east-1', { target: 'DeletePipeline', body: { name: 'alive-pipeline' } });
+  });
 });

@@ -1,10 +1,10 @@
 // The artifact audit: every pipeline of the workspace (its artifact stores, what
-// it produces, its latest successful execution's keys), every bucket those name
+// it produces, its recent successful executions' keys), every bucket those name
 // plus console-default-shaped ones, each bucket's settings, and every object
 // version, streamed and tallied per prefix. Through the fan-out engine.
-import { GetPipelineCommand, ListActionExecutionsCommand, ListPipelineExecutionsCommand, ListPipelinesCommand } from '@aws-sdk/client-codepipeline';
+import { GetPipelineCommand, ListPipelinesCommand } from '@aws-sdk/client-codepipeline';
 import { GetBucketEncryptionCommand, GetBucketTaggingCommand, GetBucketVersioningCommand, ListBucketsCommand } from '@aws-sdk/client-s3';
-import { BucketTally, classifyBucket, emptyTally, mergeTally, monthlyCost, shapedLikeDefault, STANDARD_PRICE_PER_GB_MONTH, type LivePipelineRef } from '../../shared/artifacts/classify';
+import { BucketTally, claimedPrefixes, classifyBucket, emptyTally, mergeTally, monthlyCost, shapedLikeDefault, STANDARD_PRICE_PER_GB_MONTH, type LivePipelineRef } from '../../shared/artifacts/classify';
 import { withCosts, type AuditReport, type BucketReport } from '../../shared/artifacts/report';
 import type { PipelineDeclaration } from '../../shared/pipeline/model';
 import { artifactStoresByRegion } from '../../shared/pipeline/model';
@@ -13,6 +13,7 @@ import type { FanOut } from './fanout';
 import { whoAmI } from './identity';
 import type { ProfileInfo } from './profiles';
 import { paginateObjectVersions } from './s3-versions';
+import { recentSuccesses } from './pipeline-queries';
 
 export interface AuditOptions {
   signal: AbortSignal;
@@ -53,13 +54,14 @@ export async function auditArtifacts(clients: AwsClients, fanout: FanOut, pairs:
           (page.pipelines ?? []).map(async (s) => {
             const got = await gate(() => cp.send(new GetPipelineCommand({ name: s.name }), { abortSignal: signal }));
             const decl = got.pipeline as unknown as PipelineDeclaration;
-            const keep = await latestSuccessKeys(cp, s.name!, gate, signal);
+            const successes = await recentSuccesses(cp, s.name!, gate, signal);
             live.push({
               accountId,
               region: t.region,
               name: s.name!,
               produces: decl.stages.flatMap((st) => st.actions.flatMap((a) => (a.outputArtifacts ?? []).map((o) => o.name))),
-              keep,
+              keep: successes[0]?.keys ?? [],
+              successes,
               stores: Object.entries(artifactStoresByRegion(decl, t.region)).map(([region, st]) => ({ bucket: st.location, region })),
               buckets: Object.values(artifactStoresByRegion(decl, t.region)).map((st) => st.location),
             });
@@ -114,7 +116,7 @@ export async function auditArtifacts(clients: AwsClients, fanout: FanOut, pairs:
         gate(() => s3.send(new GetBucketEncryptionCommand({ Bucket: c.name }), { abortSignal: signal })).then((r) => r.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault?.SSEAlgorithm ?? null, () => null),
         gate(() => s3.send(new GetBucketTaggingCommand({ Bucket: c.name }), { abortSignal: signal })).then((r) => Object.fromEntries((r.TagSet ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])), () => ({}) as Record<string, string>),
       ]);
-      const tally = new BucketTally();
+      const tally = new BucketTally(claimedPrefixes(c.name, live));
       const pages = paginateObjectVersions(s3, { Bucket: c.name, MaxKeys: 1000 }, { signal });
       for (;;) {
         const next = await gate(() => pages.next());
@@ -160,18 +162,4 @@ export async function auditArtifacts(clients: AwsClients, fanout: FanOut, pairs:
   );
   reports.sort((a, b) => a.accountId.localeCompare(b.accountId) || a.name.localeCompare(b.name));
   return { version: 1, generatedAt: new Date().toISOString(), pricePerGbMonth: price, buckets: reports, errors };
-}
-
-async function latestSuccessKeys(cp: ReturnType<AwsClients['codepipeline']>, name: string, gate: <T>(f: () => Promise<T>) => Promise<T>, signal: AbortSignal): Promise<string[]> {
-  const execs = await gate(() => cp.send(new ListPipelineExecutionsCommand({ pipelineName: name, maxResults: 50 }), { abortSignal: signal }));
-  const ok = execs.pipelineExecutionSummaries?.find((e) => e.status === 'Succeeded');
-  if (!ok) return [];
-  const keys: string[] = [];
-  let token: string | undefined;
-  do {
-    const r = await gate(() => cp.send(new ListActionExecutionsCommand({ pipelineName: name, filter: { pipelineExecutionId: ok.pipelineExecutionId }, nextToken: token }), { abortSignal: signal }));
-    for (const a of r.actionExecutionDetails ?? []) for (const o of a.output?.outputArtifacts ?? []) if (o.s3location?.key) keys.push(o.s3location.key);
-    token = r.nextToken;
-  } while (token);
-  return keys;
 }

@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import pLimit from 'p-limit';
 import { DeleteObjectsCommand, type S3Client } from '@aws-sdk/client-s3';
 import { artifactStoresByRegion } from '../../shared/pipeline/model';
-import { livePipelineDeclarations } from './pipeline-queries';
+import { livePipelineDeclarations, recentSuccesses } from './pipeline-queries';
 import type { AwsClients } from './clients';
 import type { ProfileInfo } from './profiles';
 import { ARTIFACT_KEY } from '../../shared/artifacts/classify';
@@ -134,6 +134,9 @@ export async function executePlan(plan: CleanupPlan, opts: CleanOptions): Promis
       report(n, `${opts.dryRun ? 'Counting' : 'Deleting'} s3://${item.bucket}/${item.prefix}`);
       const s3 = opts.s3For(item);
       const keep = new Set(item.keep);
+      // A retention item deletes only its listed keys, and only versions older than its cutoff.
+      const only = item.keys ? new Set(item.keys) : null;
+      const cutoff = item.retention ? Date.parse(item.retention.cutoff) : Infinity;
       let itemVersions = 0;
       let itemBytes = 0;
       let itemFailures = 0;
@@ -148,10 +151,10 @@ export async function executePlan(plan: CleanupPlan, opts: CleanOptions): Promis
         try {
           for await (const page of paginateObjectVersions(s3, { Bucket: item.bucket, Prefix: item.prefix, MaxKeys: batchSize }, { signal: opts.signal })) {
             const batch = [
-              ...(page.Versions ?? []).map((v) => ({ Key: v.Key!, VersionId: v.VersionId ?? 'null', size: v.Size ?? 0 })),
-              ...(page.DeleteMarkers ?? []).map((m) => ({ Key: m.Key!, VersionId: m.VersionId ?? 'null', size: 0 })),
+              ...(page.Versions ?? []).map((v) => ({ Key: v.Key!, VersionId: v.VersionId ?? 'null', size: v.Size ?? 0, at: v.LastModified?.getTime() ?? 0 })),
+              ...(page.DeleteMarkers ?? []).map((m) => ({ Key: m.Key!, VersionId: m.VersionId ?? 'null', size: 0, at: m.LastModified?.getTime() ?? 0 })),
               // Never a key outside the item, never a foreign-shaped one, never a kept one.
-            ].filter((o) => o.Key.startsWith(item.prefix) && ARTIFACT_KEY.test(o.Key) && !keep.has(o.Key));
+            ].filter((o) => o.Key.startsWith(item.prefix) && ARTIFACT_KEY.test(o.Key) && !keep.has(o.Key) && (!only || (only.has(o.Key) && o.at < cutoff)));
             if (!batch.length) continue;
             found += batch.length;
             if (opts.dryRun) {
@@ -256,13 +259,22 @@ async function appendLog(log: FileHandle, entry: Record<string, unknown>): Promi
 /**
  * Re-check before deleting: a reason to skip if a live pipeline of the workspace
  * writes to the item's prefix of this bucket now (or, for a stale folder,
- * produces that artifact again), else null.
+ * produces that artifact again; or, for retention, its latest successful
+ * execution now includes a planned key), else null.
  */
 export async function recheckPlanItem(clients: AwsClients, targets: Array<{ profile: ProfileInfo; region: string }>, item: PlanItem): Promise<string | null> {
   const [prefix, folder] = item.prefix.split('/');
   for await (const { profile, region, name, decl } of livePipelineDeclarations(clients, targets, (n) => n.slice(0, 20) === prefix)) {
     if (!Object.values(artifactStoresByRegion(decl, region)).some((st) => st.location === item.bucket)) continue;
     if (item.class === 'orphan') return `Live pipeline ${name} (${profile.name}, ${region}) now writes to this prefix.`;
+    if (item.class === 'retention') {
+      // The latest success is always kept: if a newer one, or a retry, now names a planned key, skip.
+      const [latest] = await recentSuccesses(clients.codepipeline(profile, region), name, (f) => f(), new AbortController().signal, 1);
+      const planned = new Set(item.keys);
+      const hit = latest?.keys.find((k) => planned.has(k));
+      if (hit) return `${hit} now belongs to ${name}'s latest successful execution, which is always kept.`;
+      continue;
+    }
     const produces = decl.stages.flatMap((st) => st.actions.flatMap((a) => (a.outputArtifacts ?? []).map((o) => o.name.slice(0, 10))));
     if (folder && produces.includes(folder)) return `Live pipeline ${name} produces ${folder}… again.`;
   }

@@ -2,6 +2,7 @@
 // goes through the fan-out gate, so per-target and global caps hold.
 import {
   GetPipelineCommand,
+  ListActionExecutionsCommand,
   GetPipelineStateCommand,
   ListPipelineExecutionsCommand,
   ListPipelinesCommand,
@@ -10,6 +11,8 @@ import {
   type PipelineSummary,
 } from '@aws-sdk/client-codepipeline';
 import type { PipelineDetails, PipelineRow } from '../../shared/api/pipelines';
+import type { SuccessfulExecution } from '../../shared/artifacts/classify';
+import { RETENTION_DEPTH } from '../../shared/artifacts/retention';
 import type { PipelineDeclaration } from '../../shared/pipeline/model';
 import type { AwsClients } from './clients';
 import type { CallGate } from './fanout';
@@ -137,4 +140,27 @@ export async function* livePipelineDeclarations(
       }
     }
   }
+}
+
+/**
+ * A pipeline's most recent successful executions (newest first, at most `depth`,
+ * among its last 50), each with the S3 keys of the artifacts its actions wrote:
+ * ListActionExecutions filtered to each execution, so no key is ever attributed
+ * to the wrong one.
+ */
+export async function recentSuccesses(cp: ReturnType<AwsClients['codepipeline']>, name: string, gate: CallGate, signal: AbortSignal, depth = RETENTION_DEPTH): Promise<SuccessfulExecution[]> {
+  const execs = await gate(() => cp.send(new ListPipelineExecutionsCommand({ pipelineName: name, maxResults: 50 }), { abortSignal: signal }));
+  const ok = (execs.pipelineExecutionSummaries ?? []).filter((e) => e.status === 'Succeeded' && e.pipelineExecutionId).slice(0, depth);
+  return Promise.all(
+    ok.map(async (e) => {
+      const keys: string[] = [];
+      let token: string | undefined;
+      do {
+        const r = await gate(() => cp.send(new ListActionExecutionsCommand({ pipelineName: name, filter: { pipelineExecutionId: e.pipelineExecutionId }, nextToken: token }), { abortSignal: signal }));
+        for (const a of r.actionExecutionDetails ?? []) for (const o of a.output?.outputArtifacts ?? []) if (o.s3location?.key) keys.push(o.s3location.key);
+        token = r.nextToken;
+      } while (token);
+      return { id: e.pipelineExecutionId!, time: e.startTime?.getTime() ?? 0, keys };
+    }),
+  );
 }

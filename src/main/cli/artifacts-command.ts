@@ -3,7 +3,8 @@
 // run unless --yes, and --yes needs every account of the plan confirmed.
 import { readFile, writeFile } from 'node:fs/promises';
 import { CODEPIPELINE_REGIONS } from '../../shared/aws/regions';
-import { auditedPrefixes, buildPlan, type AuditReport } from '../../shared/artifacts/report';
+import { auditedPrefixes, buildPlan, type AuditReport, type PlanOptions } from '../../shared/artifacts/report';
+import { checkPolicy, DEFAULT_RETENTION } from '../../shared/artifacts/retention';
 import { checkPlanAgainstAudit, parsePlan } from '../../shared/artifacts/plan';
 import { ArtifactsService } from '../services/artifacts-service';
 import { PipelinesService } from '../services/pipelines-service';
@@ -57,15 +58,25 @@ export function parseAge(s: string): number {
   return Number(m[1]);
 }
 
-export async function runArtifactsPlan(o: { from: string; include: string; olderThan?: string; out: string }, stdout = process.stdout): Promise<number> {
+function parseCount(flag: string, s: string | undefined, fallback: number): number {
+  if (s === undefined) return fallback;
+  if (!/^\d+$/.test(s)) throw new Error(`${flag} takes a whole number, not ${s}.`);
+  return Number(s);
+}
+
+export async function runArtifactsPlan(o: { from: string; include: string; olderThan?: string; keepLast?: string; keepDays?: string; out: string }, stdout = process.stdout): Promise<number> {
   const report = JSON.parse(await readFile(o.from, 'utf8')) as AuditReport;
   if (report.version !== 1 || !Array.isArray(report.buckets)) throw new Error(`${o.from} is not a Pipewright audit report.`);
   const include = o.include.split(',').map((s) => s.trim());
-  for (const i of include) if (i !== 'orphan' && i !== 'stale') throw new Error(`--include takes orphan and/or stale, not ${i}.`);
-  const plan = buildPlan(report, { include: include as Array<'orphan' | 'stale'>, olderThanDays: o.olderThan ? parseAge(o.olderThan) : undefined });
+  for (const i of include) if (i !== 'orphan' && i !== 'stale' && i !== 'retention') throw new Error(`--include takes orphan, stale and/or retention, not ${i}.`);
+  if ((o.keepLast !== undefined || o.keepDays !== undefined) && !include.includes('retention')) throw new Error('--keep-last and --keep-days apply to --include retention.');
+  const retention = { keepLast: parseCount('--keep-last', o.keepLast, DEFAULT_RETENTION.keepLast), keepDays: parseCount('--keep-days', o.keepDays, DEFAULT_RETENTION.keepDays) };
+  checkPolicy(retention);
+  const plan = buildPlan(report, { include: include as PlanOptions['include'], olderThanDays: o.olderThan ? parseAge(o.olderThan) : undefined, retention });
   checkPlanAgainstAudit(plan, auditedPrefixes(report));
   await writeFile(o.out, JSON.stringify(plan, null, 2) + '\n');
   const versions = plan.items.reduce((n, i) => n + i.expected.versions + i.expected.deleteMarkers, 0);
+  if (include.includes('retention')) stdout.write(`Retention: keeps each live pipeline's last ${retention.keepLast} successful executions and everything from the last ${retention.keepDays} days (the latest success always).\n`);
   stdout.write(`Plan written to ${o.out}: ${plan.items.length} prefixes, ${versions} versions and delete markers, ${gb(plan.items.reduce((n, i) => n + i.expected.bytes, 0))}. Review it, then: pipewright artifacts clean --plan ${o.out} --report ${o.from}\n`);
   return 0;
 }

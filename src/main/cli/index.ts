@@ -100,10 +100,12 @@ export function buildProgram(): Command {
     .command('plan')
     .description('Write a cleanup plan from an audit report')
     .requiredOption('--from <report.json>', 'the audit report')
-    .option('--include <classes>', 'orphan, stale, or both', 'orphan')
-    .option('--older-than <age>', 'only what is older, like 30d')
+    .option('--include <classes>', 'orphan, stale and/or retention, comma-separated', 'orphan')
+    .option('--older-than <age>', 'only orphan prefixes and stale folders older than this, like 30d')
+    .option('--keep-last <n>', 'retention: successful executions to keep per live pipeline (default 3, at most 10)')
+    .option('--keep-days <n>', 'retention: keep everything younger than this many days (default 30)')
     .requiredOption('--out <plan.json>', 'the plan to write')
-    .action(async (o: { from: string; include: string; olderThan?: string; out: string }) => {
+    .action(async (o: { from: string; include: string; olderThan?: string; keepLast?: string; keepDays?: string; out: string }) => {
       process.exitCode = await runArtifactsPlan(o);
     });
   artifacts

@@ -32,6 +32,8 @@ export const AuditReportSchema = z.object({
           claimedBy: z.array(Claimer),
           folders: z.array(Tally.extend({ folder: z.string(), stale: z.boolean() })),
           keep: z.array(z.string()),
+          keys: z.array(z.object({ key: z.string(), versions: z.number(), deleteMarkers: z.number(), bytes: z.number(), current: z.boolean(), newest: z.number() })).optional(),
+          successes: z.array(z.object({ pipeline: z.string(), accountId: z.string(), region: z.string(), id: z.string(), time: z.number(), keys: z.array(z.string()) })).optional(),
           monthlyCost: z.number(),
         }),
       ),

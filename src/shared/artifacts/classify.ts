@@ -17,8 +17,29 @@ export interface LivePipelineRef {
   produces: string[];
   /** Keys of its latest successful execution's artifacts: always kept. */
   keep: string[];
+  /** Its recent successful executions, newest first, with their artifact keys (for retention). */
+  successes?: SuccessfulExecution[];
   /** The buckets it writes artifacts to (every artifact store). */
   buckets: string[];
+}
+
+export interface SuccessfulExecution {
+  id: string;
+  /** When it started (ms). */
+  time: number;
+  keys: string[];
+}
+
+/** One artifact key of a claimed prefix: what retention can weigh and delete. */
+export interface KeyStat {
+  key: string;
+  versions: number;
+  deleteMarkers: number;
+  bytes: number;
+  /** Its current version is an object (not a delete marker). */
+  current: boolean;
+  /** Its newest version or marker (ms). */
+  newest: number;
 }
 
 export interface ObjectVersionEntry {
@@ -53,6 +74,9 @@ export interface PrefixReport extends Tally {
   folders: FolderReport[];
   /** Keys never to delete (latest successful executions of the claimers). */
   keep: string[];
+  /** Live and shared prefixes: each artifact key, and the claimers' recent successful executions (for retention). */
+  keys?: KeyStat[];
+  successes?: Array<SuccessfulExecution & { pipeline: string; accountId: string; region: string }>;
 }
 
 export const emptyTally = (): Tally => ({ objects: 0, versions: 0, deleteMarkers: 0, bytes: 0, oldest: null, newest: null });
@@ -77,12 +101,19 @@ export function mergeTally(into: Tally, t: Tally): void {
   if (t.newest !== null) into.newest = into.newest === null ? t.newest : Math.max(into.newest, t.newest);
 }
 
-/** Accumulates one bucket's listing, streamed page by page. */
+/**
+ * Accumulates one bucket's listing, streamed page by page. Per-key figures are
+ * kept only under `keyedPrefixes` (those live pipelines claim), for retention:
+ * an orphan prefix of millions of keys costs no memory per key.
+ */
 export class BucketTally {
   readonly prefixes = new Map<string, { total: Tally; folders: Map<string, Tally> }>();
+  readonly keys = new Map<string, KeyStat>();
   readonly foreign = emptyTally();
   readonly total = emptyTally();
   foreignSample: string[] = [];
+
+  constructor(private readonly keyedPrefixes: ReadonlySet<string> = new Set()) {}
 
   add(v: ObjectVersionEntry): void {
     addToTally(this.total, v);
@@ -104,7 +135,23 @@ export class BucketTally {
       p.folders.set(m[2], f);
     }
     addToTally(f, v);
+    if (this.keyedPrefixes.has(m[1])) {
+      const k = this.keys.get(v.key) ?? { key: v.key, versions: 0, deleteMarkers: 0, bytes: 0, current: false, newest: v.lastModified };
+      if (v.deleteMarker) k.deleteMarkers++;
+      else {
+        k.versions++;
+        k.bytes += v.size;
+        if (v.isLatest) k.current = true;
+      }
+      k.newest = Math.max(k.newest, v.lastModified);
+      this.keys.set(v.key, k);
+    }
   }
+}
+
+/** The prefixes live pipelines writing to `bucket` claim (names cut to 20 characters). */
+export function claimedPrefixes(bucket: string, live: LivePipelineRef[]): Set<string> {
+  return new Set(live.filter((p) => p.buckets.includes(bucket)).map((p) => p.name.slice(0, 20)));
 }
 
 /**
@@ -137,6 +184,12 @@ export function classifyBucket(bucket: string, tally: BucketTally, live: LivePip
           .map(([folder, t]) => ({ folder, ...t, stale: claimers.length > 0 && !produced.has(folder) })),
         // Only artifact keys: anything else under the prefix is never deleted anyway.
         keep: [...new Set(claimers.flatMap((c) => c.keep))].filter((k) => k.startsWith(`${prefix}/`) && ARTIFACT_KEY.test(k)).sort(),
+        ...(claimers.length
+          ? {
+              keys: [...tally.keys.values()].filter((k) => k.key.startsWith(`${prefix}/`)).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
+              successes: claimers.flatMap((c) => (c.successes ?? []).map((e) => ({ ...e, pipeline: c.name, accountId: c.accountId, region: c.region, keys: e.keys.filter((k) => k.startsWith(`${prefix}/`)) }))),
+            }
+          : {}),
       };
     });
 }

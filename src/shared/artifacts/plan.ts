@@ -1,13 +1,15 @@
-// The cleanup plan: exactly which (bucket, prefix) to empty, why, what to keep,
-// and what was counted at audit time. Written by `artifacts plan`, reviewed,
-// then executed by `artifacts clean`. Checked against the audit it came from:
-// a plan that reaches outside audited orphan/stale prefixes is refused.
+// The cleanup plan: exactly which (bucket, prefix) to empty, or which keys of a
+// live prefix retention lets go, why, what to keep, and what was counted at
+// audit time. Written by `artifacts plan`, reviewed, then executed by
+// `artifacts clean`. Checked against the audit it came from: a plan that
+// reaches outside audited orphan/stale prefixes, or names a kept key, is refused.
 import { z } from 'zod';
 import { ARTIFACT_KEY, type PrefixClass } from './classify';
 
 export const PLAN_VERSION = 1;
 
-export const PlanItem = z.strictObject({
+export const PlanItem = z
+  .strictObject({
   profile: z.string(),
   accountId: z.string().regex(/^\d{12}$/),
   accountAlias: z.string().nullable(),
@@ -15,12 +17,17 @@ export const PlanItem = z.strictObject({
   bucket: z.string().min(3).max(63),
   /** "<prefix>/" for an orphan prefix, or "<prefix>/<folder>/" for a stale folder. */
   prefix: z.string().regex(/^[^/]{1,20}\/([^/]{1,10}\/)?$/, 'a plan prefix is <≤20 chars>/ or <≤20>/<≤10>/'),
-  class: z.enum(['orphan', 'stale']),
+  /** orphan: a whole prefix; stale: a folder of a live prefix; retention: listed keys of a live prefix. */
+  class: z.enum(['orphan', 'stale', 'retention']),
   reason: z.string(),
   expected: z.strictObject({ objects: z.number().int().min(0), versions: z.number().int().min(0), deleteMarkers: z.number().int().min(0), bytes: z.number().min(0) }),
   /** Keys that must survive (latest successful executions). */
   keep: z.array(z.string()).default([]),
-});
+  /** Retention only: the exact keys to delete (every version of each), all older than the cutoff. */
+  keys: z.array(z.string()).max(1_000_000).optional(),
+  retention: z.strictObject({ keepLast: z.number().int().min(1), keepDays: z.number().min(1), cutoff: z.string() }).optional(),
+  })
+  .refine((i) => (i.class === 'retention') === (i.keys !== undefined && i.retention !== undefined), { message: 'a retention item names its keys and policy, and only a retention item does' });
 export type PlanItem = z.infer<typeof PlanItem>;
 
 export const CleanupPlan = z.strictObject({
@@ -41,6 +48,8 @@ export interface AuditedPrefix {
   staleFolders: string[];
   /** The bucket is protected (tag or blocklist): nothing in it may be planned. */
   protected: boolean;
+  /** The latest successful executions' keys: never in a plan. */
+  keep?: string[];
 }
 
 export class PlanError extends Error {
@@ -64,7 +73,7 @@ export function parsePlan(text: string): CleanupPlan {
  * must be an audited orphan prefix or a stale folder of a claimed prefix, and its
  * keep-list may only name keys under it.
  */
-export function checkPlanAgainstAudit(plan: CleanupPlan, audited: AuditedPrefix[]): void {
+export function checkPlanAgainstAudit(plan: CleanupPlan, audited: AuditedPrefix[], now = Date.now()): void {
   const index = new Map(audited.map((a) => [`${a.accountId}|${a.bucket}|${a.prefix}`, a]));
   for (const [i, item] of plan.items.entries()) {
     const [prefix, folder] = item.prefix.split('/');
@@ -75,5 +84,16 @@ export function checkPlanAgainstAudit(plan: CleanupPlan, audited: AuditedPrefix[
     if (item.class === 'orphan' && (a.class !== 'orphan' || folder)) throw new PlanError(`${where} is not an orphan prefix in the audit (it is ${a.class}).`);
     if (item.class === 'stale' && (!folder || !a.staleFolders.includes(folder))) throw new PlanError(`${where} is not a stale folder in the audit.`);
     for (const k of item.keep) if (!k.startsWith(item.prefix) || !ARTIFACT_KEY.test(k)) throw new PlanError(`${where} keeps ${k}, which is not an artifact key under it.`);
+    if (item.class === 'retention') {
+      if ((a.class !== 'live' && a.class !== 'shared') || folder) throw new PlanError(`${where} is not a live pipeline's prefix in the audit (it is ${a.class}): retention applies inside live prefixes.`);
+      const kept = new Set([...(a.keep ?? []), ...item.keep]);
+      for (const k of item.keys ?? []) {
+        if (!k.startsWith(item.prefix) || !ARTIFACT_KEY.test(k)) throw new PlanError(`${where} deletes ${k}, which is not an artifact key under it.`);
+        if (kept.has(k)) throw new PlanError(`${where} deletes ${k}, an artifact of a latest successful execution, which is always kept.`);
+      }
+      // Retention judged ages at audit time; past keepDays, the youngest it kept may have aged out of its own rule.
+      const age = now - Date.parse(plan.auditedAt);
+      if (!(age <= item.retention!.keepDays * 86_400_000)) throw new PlanError(`${where} comes from an audit ${Math.floor(age / 86_400_000)} days old, older than its ${item.retention!.keepDays}-day window: audit again.`);
+    }
   }
 }

@@ -1,7 +1,8 @@
 // The audit report (what `artifacts audit --json` writes and the app shows),
 // and the planner that turns a report into a cleanup plan.
-import { monthlyCost, type PrefixReport, type Tally } from './classify';
+import { ARTIFACT_KEY, monthlyCost, type PrefixReport, type Tally } from './classify';
 import { PLAN_VERSION, type CleanupPlan, type PlanItem, type AuditedPrefix } from './plan';
+import { DEFAULT_RETENTION, retentionDeletions, type RetentionPolicy } from './retention';
 
 export interface BucketReport {
   profile: string;
@@ -32,7 +33,9 @@ export interface AuditReport {
 }
 
 export interface PlanOptions {
-  include: Array<'orphan' | 'stale'>;
+  include: Array<'orphan' | 'stale' | 'retention'>;
+  /** For `retention`: what to keep in live prefixes (default: the last 3 successes and 30 days). */
+  retention?: RetentionPolicy;
   /** Only prefixes whose newest object is older than this many days. */
   olderThanDays?: number;
   now?: number;
@@ -40,7 +43,7 @@ export interface PlanOptions {
 
 export function auditedPrefixes(report: AuditReport): AuditedPrefix[] {
   return report.buckets.flatMap((b) =>
-    b.prefixes.map((p) => ({ accountId: b.accountId, region: b.region, bucket: b.name, prefix: p.prefix, class: p.class, staleFolders: p.folders.filter((f) => f.stale).map((f) => f.folder), protected: b.protected })),
+    b.prefixes.map((p) => ({ accountId: b.accountId, region: b.region, bucket: b.name, prefix: p.prefix, class: p.class, staleFolders: p.folders.filter((f) => f.stale).map((f) => f.folder), protected: b.protected, keep: p.keep })),
   );
 }
 
@@ -65,6 +68,26 @@ export function buildPlan(report: AuditReport, opts: PlanOptions): CleanupPlan {
             reason: `${p.claimedBy.map((c) => c.name).join(', ')} no longer produces an artifact named ${f.folder}…`,
             expected: pick(f),
             keep: p.keep.filter((k) => k.startsWith(`${p.prefix}/${f.folder}/`)),
+          });
+        }
+      }
+      if ((p.class === 'live' || p.class === 'shared') && opts.include.includes('retention')) {
+        const policy = opts.retention ?? DEFAULT_RETENTION;
+        // Stale folders planned above are not planned twice.
+        const staleHere = new Set(opts.include.includes('stale') ? p.folders.filter((f) => f.stale && old(f)).map((f) => `${p.prefix}/${f.folder}/`) : []);
+        const r = retentionDeletions(p, policy, now, (k) => staleHere.has(k.slice(0, k.lastIndexOf('/') + 1)));
+        if (r.delete.length) {
+          const sum = (f: (k: (typeof r.delete)[number]) => number) => r.delete.reduce((n, k) => n + f(k), 0);
+          items.push({
+            ...base,
+            prefix: `${p.prefix}/`,
+            class: 'retention',
+            reason: `Retention for ${p.claimedBy.map((c) => c.name).join(', ')}: keeps the last ${policy.keepLast} successful executions and everything from the last ${policy.keepDays} days.`,
+            expected: { objects: sum((k) => (k.current ? 1 : 0)), versions: sum((k) => k.versions), deleteMarkers: sum((k) => k.deleteMarkers), bytes: sum((k) => k.bytes) },
+            // Only artifact keys under the prefix: nothing else is ever deleted anyway.
+            keep: r.keep.filter((k) => k.startsWith(`${p.prefix}/`) && ARTIFACT_KEY.test(k)),
+            keys: r.delete.map((k) => k.key),
+            retention: { keepLast: policy.keepLast, keepDays: policy.keepDays, cutoff: new Date(r.cutoff).toISOString() },
           });
         }
       }

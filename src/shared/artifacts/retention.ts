@@ -1,0 +1,63 @@
+// Retention inside live pipelines' prefixes: "keep the last K successful
+// executions and everything younger than N days". Pure: the audit supplies each
+// claimed prefix's keys and its claimers' recent successful executions.
+//
+// Two forms, and why they differ:
+// - a one-off cleanup plan (here) names the exact keys to delete, so it can keep
+//   the last K successful executions however old they are;
+// - an S3 lifecycle rule can only say "older than N days": it expires by age
+//   alone, so an idle pipeline's last good artifacts would expire too.
+import type { KeyStat, PrefixReport } from './classify';
+
+export interface RetentionPolicy {
+  /** Successful executions to keep per pipeline, newest first (at least 1: the latest is always kept). */
+  keepLast: number;
+  /** Everything younger than this many days is kept (at least 1). */
+  keepDays: number;
+}
+
+/** How many recent successful executions the audit maps to keys per pipeline: the most retention can keep. */
+export const RETENTION_DEPTH = 10;
+
+export const DEFAULT_RETENTION: RetentionPolicy = { keepLast: 3, keepDays: 30 };
+
+export class RetentionError extends Error {
+  override name = 'RetentionError';
+}
+
+export function checkPolicy(p: RetentionPolicy): void {
+  if (!Number.isInteger(p.keepLast) || p.keepLast < 1) throw new RetentionError('Keep at least the last successful execution: it is always kept.');
+  if (p.keepLast > RETENTION_DEPTH) throw new RetentionError(`Keep at most the last ${RETENTION_DEPTH} successful executions: the audit maps that many of each pipeline to keys.`);
+  if (!Number.isFinite(p.keepDays) || p.keepDays < 1) throw new RetentionError('Keep at least a day of artifacts: younger ones may belong to running executions.');
+}
+
+/** The keys a policy keeps in a prefix: the latest success of every claimer (always), and each one's last K successes. */
+export function retainedKeys(prefix: Pick<PrefixReport, 'keep' | 'successes'>, policy: RetentionPolicy): Set<string> {
+  const keep = new Set(prefix.keep);
+  const perPipeline = new Map<string, number>();
+  for (const e of [...(prefix.successes ?? [])].sort((a, b) => b.time - a.time)) {
+    // The same name in two accounts or regions is two pipelines.
+    const who = `${e.accountId}|${e.region}|${e.pipeline}`;
+    const n = perPipeline.get(who) ?? 0;
+    if (n >= policy.keepLast) continue;
+    perPipeline.set(who, n + 1);
+    for (const k of e.keys) keep.add(k);
+  }
+  return keep;
+}
+
+/**
+ * What a policy deletes in a live or shared prefix: keys neither retained nor
+ * younger than the cutoff (judged by their newest version), minus `exclude`
+ * (keys another plan item already covers).
+ */
+export function retentionDeletions(prefix: Pick<PrefixReport, 'keep' | 'successes' | 'keys'>, policy: RetentionPolicy, now: number, exclude: (key: string) => boolean = () => false): { cutoff: number; keep: string[]; delete: KeyStat[] } {
+  checkPolicy(policy);
+  const cutoff = now - policy.keepDays * 86_400_000;
+  const keep = retainedKeys(prefix, policy);
+  return {
+    cutoff,
+    keep: [...keep].sort(),
+    delete: (prefix.keys ?? []).filter((k) => !keep.has(k.key) && k.newest < cutoff && !exclude(k.key)),
+  };
+}
