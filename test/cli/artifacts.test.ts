@@ -94,6 +94,40 @@ describe('pipewright artifacts', () => {
     expect(t.err).toMatch(/not an orphan prefix in the audit \(it is live\)/);
   });
 
+  it('retention keeps the last K successes and the last N days in live prefixes, and cleans the rest', async () => {
+    const audit = await cli('audit', ...regions, '--out', join(dir, 'report-ret.json'));
+    expect(audit.code).toBe(0);
+    const bad = await cli('plan', '--from', join(dir, 'report-ret.json'), '--include', 'retention', '--keep-last', '0', '--out', join(dir, 'x.json'));
+    expect(bad.code).not.toBe(0);
+    expect(bad.err).toMatch(/Keep at least the last successful execution/);
+    const misplaced = await cli('plan', '--from', join(dir, 'report-ret.json'), '--include', 'orphan', '--keep-days', '5', '--out', join(dir, 'x.json'));
+    expect(misplaced.err).toMatch(/apply to --include retention/);
+
+    const plan = await cli('plan', '--from', join(dir, 'report-ret.json'), '--include', 'retention', '--keep-last', '1', '--keep-days', '5', '--out', join(dir, 'ret-plan.json'));
+    expect(plan.code).toBe(0);
+    expect(plan.out).toMatch(/keeps each live pipeline's last 1 successful executions and everything from the last 5 days/);
+    const p = JSON.parse(readFileSync(join(dir, 'ret-plan.json'), 'utf8'));
+    const devBucket = 'codepipeline-us-east-1-111111111111';
+    // The demo's data-ingest has older successful runs outside both windows.
+    expect(p.items.length).toBeGreaterThan(0);
+    const item = p.items[0];
+    expect(item.class).toBe('retention');
+    const report = JSON.parse(readFileSync(join(dir, 'report-ret.json'), 'utf8'));
+    const audited = report.buckets.find((b: { name: string }) => b.name === item.bucket).prefixes.find((x: { prefix: string }) => `${x.prefix}/` === item.prefix);
+    expect(['live', 'shared']).toContain(audited.class);
+    const latest: string[] = audited.keep;
+    expect(latest.length).toBeGreaterThan(0);
+    for (const k of latest) expect(item.keys).not.toContain(k);
+
+    const before = keysUnder(item.bucket, item.prefix);
+    const accounts = [...new Set(p.items.map((i: { accountId: string }) => i.accountId))].flatMap((a) => ['--confirm-account', a as string]);
+    const done = await cli('clean', '--plan', join(dir, 'ret-plan.json'), '--report', join(dir, 'report-ret.json'), '--yes', ...accounts);
+    expect(done.code).toBe(0);
+    // Exactly the planned keys went; the latest success and everything else stayed.
+    expect(keysUnder(item.bucket, item.prefix).sort()).toEqual(before.filter((k) => !item.keys.includes(k)).sort());
+    for (const k of latest) expect(keysUnder(item.bucket, k)).toEqual([k]);
+  });
+
   it('a process killed mid-job resumes and finishes; failures exit 2', async () => {
     const b = env.sb.s3.createBucket('codepipeline-us-east-1-424242424242', '111111111111', 'us-east-1');
     b.versioning = 'Enabled';
