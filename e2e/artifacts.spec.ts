@@ -3,6 +3,7 @@
 // cancel and resume, the audit log, and the bucket listing that confirms it.
 import { test as base, expect } from '@playwright/test';
 import { GetBucketLifecycleConfigurationCommand, PutObjectCommand, S3Client, ListObjectVersionsCommand } from '@aws-sdk/client-s3';
+import { CodePipelineClient, ListActionExecutionsCommand, ListPipelineExecutionsCommand } from '@aws-sdk/client-codepipeline';
 import { startAppServer, type AppServer } from './support/app-server';
 import { ShellPage } from './support/shell-page';
 import { DEFAULT_ACCOUNTS } from '../src/sandbox/config';
@@ -135,4 +136,60 @@ test('a huge orphan prefix is offered S3 lifecycle expiry: rules shown first, ap
   const s3 = new S3Client({ endpoint: app.sandboxEndpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: dev.accessKeyId, secretAccessKey: dev.secretAccessKey } });
   const stored = await s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: BUCKET }));
   expect(stored.Rules?.map((r) => r.ID)).toEqual(['pipewright-expire-legacy-monolith-pipe/', 'pipewright-expire-legacy-monolith-pipe/markers']);
+});
+
+test('retention inside a live prefix: a policy, what it lets go, the age-only rule explained, then a one-off clean that keeps the latest success', async ({ app, page }) => {
+  test.setTimeout(90_000);
+  const EU = 'codepipeline-eu-west-1-111111111111';
+  const dev = DEFAULT_ACCOUNTS[0];
+  const s3 = new S3Client({ endpoint: app.sandboxEndpoint, region: 'eu-west-1', forcePathStyle: true, credentials: { accessKeyId: dev.accessKeyId, secretAccessKey: dev.secretAccessKey } });
+  const keys = async () => ((await s3.send(new ListObjectVersionsCommand({ Bucket: EU, Prefix: 'data-ingest/' }))).Versions ?? []).map((v) => v.Key!);
+  const shell = new ShellPage(page);
+  await shell.open(app.url);
+  await shell.clickSection('artifacts');
+  await page.getByTestId('audit-start').click();
+  await expect(page.getByTestId('artifacts-table')).toBeVisible({ timeout: 60_000 });
+
+  // The default policy (last 3 successes, 30 days) keeps all of the demo's weeks of history.
+  await expect(page.getByTestId('retention-summary')).toContainText('In 0 live prefixes');
+  await page.getByTestId('retention-keep-last').fill('1');
+  await page.getByTestId('retention-keep-days').fill('5');
+  const ingest = page.locator(`[data-testid=bucket-group][data-bucket="${EU}"] [data-testid=prefix-row][data-prefix="data-ingest"]`);
+  await expect(ingest.getByTestId('retention-note')).toContainText(/retention lets go of \d+ artifacts/);
+  await expect(ingest.getByTestId('select-retention')).not.toBeChecked(); // never pre-selected
+
+  // The age-only lifecycle form says what it cannot do, and needs that acknowledged.
+  await ingest.getByTestId('lifecycle-retention-start').click();
+  await expect(page.getByTestId('lifecycle-age-only')).toContainText('cannot keep the last successful executions');
+  await expect(page.getByTestId('lifecycle-rules')).toContainText('"Days": 5');
+  await page.getByTestId('lifecycle-confirm-name').fill(EU);
+  await expect(page.getByTestId('lifecycle-apply')).toBeDisabled();
+  await page.getByTestId('lifecycle-age-only-ok').check();
+  await page.getByTestId('lifecycle-apply').click();
+  await expect(page.getByTestId('lifecycle-dialog')).toBeHidden();
+  const stored = await s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: EU }));
+  expect(stored.Rules?.map((r) => [r.ID, r.Expiration?.Days ?? null])).toEqual([['pipewright-retain-data-ingest/', 5], ['pipewright-retain-data-ingest/markers', null]]);
+
+  // The one-off plan: only this live prefix (the pre-selected orphans are let go of).
+  for (const box of await page.getByTestId('select-prefix').all()) if (await box.isChecked()) await box.uncheck();
+  await ingest.getByTestId('select-retention').check();
+  await expect(page.getByTestId('plan-summary')).toContainText('1 prefixes selected (1 by retention)');
+  await page.getByTestId('dry-run').click();
+  await expect(page.getByTestId('clean-result')).toContainText(/Dry run: would delete (\d+) versions/);
+  const wouldDelete = Number(/would delete (\d+)/.exec((await page.getByTestId('clean-result').textContent()) ?? '')![1]);
+  expect(wouldDelete).toBeGreaterThan(0);
+  const before = await keys();
+  await page.getByTestId('clean-start').click();
+  await page.getByTestId('confirm-111111111111').fill('111111111111');
+  await page.getByTestId('clean-execute').click();
+  await expect(page.getByTestId('clean-result')).toContainText(`deleted ${wouldDelete} versions`);
+  const after = await keys();
+  expect(after.length).toBe(before.length - wouldDelete);
+  // The latest successful execution's artifacts stay.
+  const cp = new CodePipelineClient({ endpoint: app.sandboxEndpoint, region: 'eu-west-1', credentials: { accessKeyId: dev.accessKeyId, secretAccessKey: dev.secretAccessKey } });
+  const latest = (await cp.send(new ListPipelineExecutionsCommand({ pipelineName: 'data-ingest' }))).pipelineExecutionSummaries!.find((e) => e.status === 'Succeeded')!;
+  const actions = await cp.send(new ListActionExecutionsCommand({ pipelineName: 'data-ingest', filter: { pipelineExecutionId: latest.pipelineExecutionId } }));
+  const latestKeys = actions.actionExecutionDetails!.flatMap((a) => a.output?.outputArtifacts ?? []).map((o) => o.s3location!.key!);
+  expect(latestKeys.length).toBeGreaterThan(0);
+  for (const k of latestKeys) expect(after).toContain(k);
 });

@@ -215,13 +215,16 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       lastAudit = { ...lastAudit!, buckets: lastAudit!.buckets.filter((x) => x !== b) };
       return { deleted: true as const };
     },
-    'artifacts.lifecycle': async ({ bucket, prefix, apply, confirmation }) => {
+    'artifacts.lifecycle': async ({ bucket, prefix, apply, confirmation, retainDays, ageOnlyAcknowledged }) => {
       const b = lastAudit?.buckets.find((x) => x.name === bucket);
       if (!b) throw new AppError('CONFLICT', `s3://${bucket} is not in the latest audit: audit first.`);
       const p = b.prefixes.find((x) => `${x.prefix}/` === prefix);
-      if (b.protected || p?.class !== 'orphan') throw new AppError('BAD_REQUEST', `Only an orphan prefix of an unprotected bucket can be expired: s3://${bucket}/${prefix} is ${b.protected ? 'protected' : (p?.class ?? 'not in the audit')}.`);
+      const live = p?.class === 'live' || p?.class === 'shared';
+      if (b.protected || !(p?.class === 'orphan' || (live && retainDays !== undefined)))
+        throw new AppError('BAD_REQUEST', `Only an orphan prefix, or a live one with a retention age, of an unprotected bucket can get lifecycle rules: s3://${bucket}/${prefix} is ${b.protected ? 'protected' : (p?.class ?? 'not in the audit')}.`);
+      if (live && apply && !ageOnlyAcknowledged) throw new AppError('BAD_REQUEST', 'A lifecycle rule expires by age alone and cannot keep the last successful executions: acknowledge that first.');
       if (apply && confirmation !== bucket) throw new AppError('BAD_REQUEST', `Type the bucket name ${bucket} to confirm.`);
-      const r = await artifacts.expireByLifecycle(b, prefix, apply);
+      const r = await artifacts.expireByLifecycle(b, prefix, apply, live ? retainDays : undefined);
       return { ...r, applied: apply };
     },
     'artifacts.auditLog': async () => ({ entries: await artifacts.readAuditLog() }),

@@ -88,7 +88,12 @@ describe('artifacts.deleteBucket', () => {
     expect((sb.s3.buckets.get(bucket)!.lifecycle as { Rule: unknown[] }).Rule).toHaveLength(1); // a preview writes nothing
 
     expect(errorOf(await call('artifacts.lifecycle', { bucket, prefix: 'legacy-monolith-pipe/', apply: true }))?.message).toMatch(/Type the bucket name/);
-    expect(errorOf(await call('artifacts.lifecycle', { bucket, prefix: 'web-frontend/', apply: true, confirmation: bucket }))?.message).toMatch(/Only an orphan prefix/);
+    expect(errorOf(await call('artifacts.lifecycle', { bucket, prefix: 'web-frontend/', apply: true, confirmation: bucket }))?.message).toMatch(/Only an orphan prefix, or a live one with a retention age/);
+    // A live prefix takes only retention's age-only rule, and only once its limits are acknowledged.
+    expect(errorOf(await call('artifacts.lifecycle', { bucket, prefix: 'web-frontend/', apply: true, confirmation: bucket, retainDays: 14 }))?.message).toMatch(/cannot keep the last successful executions/);
+    const ageOnly = (await call('artifacts.lifecycle', { bucket, prefix: 'web-frontend/', apply: false, retainDays: 14 })) as Envelope<Rules>;
+    expect(ageOnly.ok && ageOnly.result.added.map((r) => r.ID)).toEqual(['pipewright-retain-web-frontend/', 'pipewright-retain-web-frontend/markers']);
+    expect(ageOnly.ok && (ageOnly.result.added[0] as unknown as { Expiration: { Days: number } }).Expiration.Days).toBe(14);
 
     const applied = (await call('artifacts.lifecycle', { bucket, prefix: 'legacy-monolith-pipe/', apply: true, confirmation: bucket })) as Envelope<Rules>;
     expect(applied.ok && applied.result.applied).toBe(true);

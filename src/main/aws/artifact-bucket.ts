@@ -4,7 +4,7 @@
 import { DeleteBucketCommand, GetBucketLifecycleConfigurationCommand, GetBucketTaggingCommand, ListObjectVersionsCommand, PutBucketLifecycleConfigurationCommand, type LifecycleRule as LifecycleRuleSdk } from '@aws-sdk/client-s3';
 import { artifactStoresByRegion } from '../../shared/pipeline/model';
 import { livePipelineDeclarations } from './pipeline-queries';
-import { mergeLifecycleRules, prefixExpiryRules, type LifecycleRule } from '../../shared/artifacts/lifecycle';
+import { mergeLifecycleRules, prefixExpiryRules, retentionAgeRules, type LifecycleRule } from '../../shared/artifacts/lifecycle';
 import type { AwsClients } from './clients';
 import type { ProfileInfo } from './profiles';
 import { classifyAwsError } from './errors';
@@ -41,7 +41,7 @@ export async function deleteEmptyBucket(clients: AwsClients, ref: BucketRef): Pr
  * The bucket's lifecycle rules before and after adding expiry rules for one
  * prefix; written only when `apply`. S3 then deletes server-side, over a day or two.
  */
-export async function expirePrefixByLifecycle(clients: AwsClients, ref: BucketRef, prefix: string, apply: boolean): Promise<{ before: LifecycleRule[]; after: LifecycleRule[]; added: LifecycleRule[] }> {
+export async function expirePrefixByLifecycle(clients: AwsClients, ref: BucketRef, prefix: string, apply: boolean, retainDays?: number): Promise<{ before: LifecycleRule[]; after: LifecycleRule[]; added: LifecycleRule[] }> {
   const s3 = clients.s3(ref.profile, ref.region);
   let before: LifecycleRule[] = [];
   try {
@@ -49,7 +49,7 @@ export async function expirePrefixByLifecycle(clients: AwsClients, ref: BucketRe
   } catch (err) {
     if (classifyAwsError(err).code !== 'NoSuchLifecycleConfiguration') throw err;
   }
-  const added = prefixExpiryRules(prefix);
+  const added = retainDays === undefined ? prefixExpiryRules(prefix) : retentionAgeRules(prefix, retainDays);
   const after = mergeLifecycleRules(before, added);
   if (apply) await s3.send(new PutBucketLifecycleConfigurationCommand({ Bucket: ref.bucket, LifecycleConfiguration: { Rules: after as LifecycleRuleSdk[] } }));
   return { before, after, added };

@@ -66,11 +66,14 @@ export class ArtifactsService {
     await this.log({ event: 'bucket-deleted', ...entry, result: 'ok' });
   }
 
-  /** Lifecycle expiry for one prefix of the bucket: previewed, or applied and logged. */
-  async expireByLifecycle(b: BucketReport, prefix: string, apply: boolean) {
+  /**
+   * Lifecycle rules for one prefix of the bucket: whole expiry of an orphan, or with
+   * `retainDays` the age-only retention rule of a live prefix. Previewed, or applied and logged.
+   */
+  async expireByLifecycle(b: BucketReport, prefix: string, apply: boolean, retainDays?: number) {
     const ref = { profile: this.profileFor({ profile: b.profile, accountId: b.accountId }), region: b.region, bucket: b.name };
-    const r = await expirePrefixByLifecycle(this.accounts.clients, ref, prefix, apply);
-    if (apply) await this.log({ event: 'lifecycle-applied', profile: b.profile, accountId: b.accountId, bucket: b.name, prefix, rules: r.added, result: 'ok' });
+    const r = await expirePrefixByLifecycle(this.accounts.clients, ref, prefix, apply, retainDays);
+    if (apply) await this.log({ event: retainDays ? 'lifecycle-retention-applied' : 'lifecycle-applied', profile: b.profile, accountId: b.accountId, bucket: b.name, prefix, rules: r.added, result: 'ok' });
     return r;
   }
 

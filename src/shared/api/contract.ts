@@ -109,11 +109,21 @@ export const methods = {
   /** Deletes an unused bucket of the latest audit, once empty. The confirmation is the bucket's name, typed. */
   'artifacts.deleteBucket': method(z.object({ bucket: z.string().min(3).max(63), confirmation: z.string() }), z.object({ deleted: z.literal(true) })),
   /**
-   * S3 lifecycle rules that expire one orphan prefix of the latest audit server-side:
-   * previewed (`apply: false`), or applied with the bucket's name typed as confirmation.
+   * S3 lifecycle rules for one prefix of the latest audit, applied server-side by S3:
+   * an orphan prefix expires whole (after a day); a live prefix gets retention's
+   * age-only form (`retainDays`), which needs `ageOnlyAcknowledged`: it cannot keep
+   * the last successful executions. Previewed (`apply: false`), or applied with the
+   * bucket's name typed as confirmation.
    */
   'artifacts.lifecycle': method(
-    z.object({ bucket: z.string().min(3).max(63), prefix: z.string().min(2).max(64), apply: z.boolean(), confirmation: z.string().default('') }),
+    z.object({
+      bucket: z.string().min(3).max(63),
+      prefix: z.string().min(2).max(64),
+      apply: z.boolean(),
+      confirmation: z.string().default(''),
+      retainDays: z.number().int().min(1).max(3650).optional(),
+      ageOnlyAcknowledged: z.boolean().default(false),
+    }),
     z.object({ before: z.array(z.record(z.string(), z.unknown())), after: z.array(z.record(z.string(), z.unknown())), added: z.array(z.record(z.string(), z.unknown())), applied: z.boolean() }),
   ),
   'artifacts.auditLog': method(NoInput, z.object({ entries: z.array(z.record(z.string(), z.unknown())) })),

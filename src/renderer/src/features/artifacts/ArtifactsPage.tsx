@@ -1,14 +1,16 @@
 // Artifact buckets: audit the workspace, see what belongs to whom and what it
-// costs, select what to clean, dry-run it, confirm by typing each account, and
-// watch it run (cancel, resume). The audit log is at the bottom.
+// costs, select what to clean (orphans, stale folders, retention inside live
+// prefixes), dry-run it, confirm by typing each account, and watch it run
+// (cancel, resume). The audit log is at the bottom.
 import { Fragment, useCallback, useEffect, useMemo, useState } from 'react';
 import { useAppStore } from '../../store/store';
 import { cancelJob } from '../../store/actions';
 import { ProtectionCard } from './ProtectionCard';
 import { LifecycleDialog } from './LifecycleDialog';
 import { DangerDialog } from './DangerDialog';
-import { deleteBucket, loadAuditLog, rowKey, runPlan, selectedPlan, startAudit, toggle, useArtifactsStore } from './artifacts-store';
-import type { CleanupPlan } from '../../../../shared/artifacts/plan';
+import { deleteBucket, fullPlan, loadAuditLog, retentionKey, rowKey, runPlan, selectedPlan, setRetention, startAudit, toggle, useArtifactsStore } from './artifacts-store';
+import type { CleanupPlan, PlanItem } from '../../../../shared/artifacts/plan';
+import { RETENTION_DEPTH, type RetentionPolicy } from '../../../../shared/artifacts/retention';
 
 const mib = (b: number) => (b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(2)} GiB` : b >= 2 ** 20 ? `${(b / 2 ** 20).toFixed(1)} MiB` : `${(b / 1024).toFixed(1)} KiB`);
 const CLASSES = ['live', 'shared', 'orphan', 'stale', 'foreign'] as const;
@@ -76,6 +78,35 @@ function ConfirmDialog({ plan, onClose }: { plan: CleanupPlan; onClose: () => vo
   );
 }
 
+/** The retention policy, and the difference between its two forms. */
+function RetentionCard({ policy, items, onSelectAll }: { policy: RetentionPolicy; items: PlanItem[]; onSelectAll: () => void }) {
+  const keys = items.reduce((n, i) => n + (i.keys?.length ?? 0), 0);
+  const bytes = items.reduce((n, i) => n + i.expected.bytes, 0);
+  return (
+    <section className="card" data-testid="retention-card">
+      <h2>Retention inside live pipelines</h2>
+      <div className="row">
+        <label className="prop">
+          <span>Keep the last successful executions</span>
+          <input type="number" min={1} max={RETENTION_DEPTH} value={policy.keepLast} onChange={(e) => setRetention({ ...policy, keepLast: Math.min(RETENTION_DEPTH, Math.max(1, Math.round(Number(e.target.value) || 1))) })} data-testid="retention-keep-last" />
+        </label>
+        <label className="prop">
+          <span>and everything younger than (days)</span>
+          <input type="number" min={1} value={policy.keepDays} onChange={(e) => setRetention({ ...policy, keepDays: Math.max(1, Math.round(Number(e.target.value) || 1)) })} data-testid="retention-keep-days" />
+        </label>
+      </div>
+      <p data-testid="retention-summary">
+        In {items.length} live prefixes, {keys} artifacts ({mib(bytes)}) fall outside this policy. The latest successful execution of every pipeline is always kept.
+      </p>
+      <ul className="small muted">
+        <li><strong>As a cleanup plan</strong> (tick a live prefix below): deletes exactly the listed artifacts once, now, and keeps the last successful executions however old they are.</li>
+        <li><strong>As a lifecycle rule</strong> (“Age-only rule…” on a live prefix): S3 keeps expiring artifacts older than the age, from now on, with no desktop running; but a rule knows only age, so it cannot keep the last successful executions of a pipeline that has gone quiet.</li>
+      </ul>
+      <button type="button" className="button secondary" disabled={!items.length} onClick={onSelectAll} data-testid="retention-select-all">Select all {items.length}</button>
+    </section>
+  );
+}
+
 function DeleteBucketDialog({ bucket, onClose }: { bucket: string; onClose: () => void }) {
   const [typed, setTyped] = useState('');
   return (
@@ -95,13 +126,13 @@ function DeleteBucketDialog({ bucket, onClose }: { bucket: string; onClose: () =
 }
 
 export function ArtifactsPage() {
-  const { report, auditJob, selected, cleanJob, result, log, lastPlan } = useArtifactsStore();
+  const { report, auditJob, selected, retention, cleanJob, result, log, lastPlan } = useArtifactsStore();
   const jobs = useAppStore((s) => s.jobs);
   const audit = auditJob ? jobs[auditJob] : undefined;
   const clean = cleanJob ? jobs[cleanJob] : undefined;
   const [confirming, setConfirming] = useState<CleanupPlan | null>(null);
   const [deletingBucket, setDeletingBucket] = useState<string | null>(null);
-  const [expiring, setExpiring] = useState<{ bucket: string; prefix: string } | null>(null);
+  const [expiring, setExpiring] = useState<{ bucket: string; prefix: string; retainDays?: number } | null>(null);
   const closeExpiring = useCallback(() => setExpiring(null), []);
   const hugePrefixVersions = useAppStore((s) => s.settingsView?.settings.artifacts.hugePrefixVersions) ?? 1_000_000;
   // Unused buckets the last real cleanup worked on: offered for deletion once it finished.
@@ -109,7 +140,10 @@ export function ArtifactsPage() {
     ? [...new Set(lastPlan.items.map((i) => i.bucket))].filter((name) => report?.buckets.some((b) => b.name === name && b.unused && !b.protected))
     : [];
   useEffect(() => void loadAuditLog(), []);
-  const plan = useMemo(() => (report ? selectedPlan(report, selected) : null), [report, selected]);
+  const all = useMemo(() => (report ? fullPlan(report, retention) : null), [report, retention]);
+  const plan = useMemo(() => (all ? selectedPlan(all, selected) : null), [all, selected]);
+  const retentionItems = useMemo(() => (all?.items ?? []).filter((i) => i.class === 'retention'), [all]);
+  const retentionFor = useMemo(() => new Map(retentionItems.map((i) => [retentionKey(i.bucket, i.prefix), i])), [retentionItems]);
   const classes = useMemo(() => {
     const by: Record<string, number> = Object.fromEntries(CLASSES.map((c) => [c, 0]));
     for (const b of report?.buckets ?? []) {
@@ -225,11 +259,25 @@ export function ArtifactsPage() {
                     <tr data-testid="prefix-row" data-prefix={p.prefix} data-class={p.class}>
                       <td>
                         {p.class === 'orphan' && !b.protected && <input type="checkbox" aria-label={`Select ${p.prefix}`} checked={selected.has(rowKey(b.name, `${p.prefix}/`))} onChange={() => toggle(rowKey(b.name, `${p.prefix}/`))} data-testid="select-prefix" />}
+                        {retentionFor.has(retentionKey(b.name, `${p.prefix}/`)) && (
+                          <input type="checkbox" aria-label={`Apply retention to ${p.prefix}`} checked={selected.has(retentionKey(b.name, `${p.prefix}/`))} onChange={() => toggle(retentionKey(b.name, `${p.prefix}/`))} data-testid="select-retention" />
+                        )}
                       </td>
                       <td><code>{p.prefix}/</code></td>
                       <td><span className={`class class-${p.class}`}>{p.class}</span></td>
                       <td>
                         {p.claimedBy.map((c) => c.name).join(', ')}
+                        {(() => {
+                          const r = retentionFor.get(retentionKey(b.name, `${p.prefix}/`));
+                          return r ? (
+                            <span className="muted small" data-testid="retention-note">
+                              {' '}· retention lets go of {r.keys?.length} artifacts ({mib(r.expected.bytes)}){' '}
+                              <button type="button" className="link" onClick={() => setExpiring({ bucket: b.name, prefix: `${p.prefix}/`, retainDays: retention.keepDays })} data-testid="lifecycle-retention-start">
+                                Age-only rule…
+                              </button>
+                            </span>
+                          ) : null;
+                        })()}
                         {p.class === 'orphan' && !b.protected && p.versions + p.deleteMarkers >= hugePrefixVersions && (
                           <button type="button" className="link" onClick={() => setExpiring({ bucket: b.name, prefix: `${p.prefix}/` })} data-testid="lifecycle-start" title="Too big to delete from here: let S3 expire it">
                             Expire with a lifecycle rule…
@@ -269,10 +317,15 @@ export function ArtifactsPage() {
               </tbody>
             ))}
           </table>
+          <RetentionCard
+            policy={retention}
+            items={retentionItems}
+            onSelectAll={() => useArtifactsStore.setState({ selected: new Set([...selected, ...retentionItems.map((i) => retentionKey(i.bucket, i.prefix))]) })}
+          />
           <section className="card" data-testid="plan-card">
             <h2>Plan</h2>
             <p data-testid="plan-summary">
-              {plan?.items.length ?? 0} prefixes selected: {plan?.items.reduce((n, i) => n + i.expected.versions + i.expected.deleteMarkers, 0) ?? 0} versions and delete markers, {mib(plan?.items.reduce((n, i) => n + i.expected.bytes, 0) ?? 0)}.
+              {plan?.items.length ?? 0} prefixes selected{plan?.items.some((i) => i.class === 'retention') ? ` (${plan.items.filter((i) => i.class === 'retention').length} by retention)` : ''}: {plan?.items.reduce((n, i) => n + i.expected.versions + i.expected.deleteMarkers, 0) ?? 0} versions and delete markers, {mib(plan?.items.reduce((n, i) => n + i.expected.bytes, 0) ?? 0)}.
             </p>
             <div className="row">
               <button type="button" className="button secondary" disabled={!plan?.items.length || running} onClick={() => plan && void runPlan(plan, true, [], [])} data-testid="dry-run">Dry run</button>
@@ -329,7 +382,7 @@ export function ArtifactsPage() {
         )}
       </section>
       {confirming && <ConfirmDialog plan={confirming} onClose={() => setConfirming(null)} />}
-      {expiring && <LifecycleDialog bucket={expiring.bucket} prefix={expiring.prefix} onClose={closeExpiring} />}
+      {expiring && <LifecycleDialog bucket={expiring.bucket} prefix={expiring.prefix} retainDays={expiring.retainDays} onClose={closeExpiring} />}
       {deletingBucket && <DeleteBucketDialog bucket={deletingBucket} onClose={() => setDeletingBucket(null)} />}
     </div>
   );

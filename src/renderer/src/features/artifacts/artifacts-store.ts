@@ -6,6 +6,7 @@ import type { EventPayload } from '../../../../shared/api/contract';
 import type { AuditReportSchema, CleanResultSchema } from '../../../../shared/api/artifacts';
 import type { CleanupPlan } from '../../../../shared/artifacts/plan';
 import { buildPlan } from '../../../../shared/artifacts/report';
+import { DEFAULT_RETENTION, type RetentionPolicy } from '../../../../shared/artifacts/retention';
 import { api } from '../../api/current';
 import { reportError } from '../../store/actions';
 
@@ -15,19 +16,27 @@ type CleanResult = z.infer<typeof CleanResultSchema>;
 interface ArtifactsState {
   report: Report | null;
   auditJob: string | null;
-  /** Selected rows, by "bucket|prefix/" or "bucket|prefix/folder/". */
+  /** Selected rows, by "bucket|prefix/" or "bucket|prefix/folder/"; retention of a live prefix by "bucket|retention:prefix/". */
   selected: Set<string>;
+  /** The retention policy the page plans with (never pre-selected: live prefixes are chosen one by one). */
+  retention: RetentionPolicy;
   cleanJob: string | null;
   lastPlan: CleanupPlan | null;
   result: CleanResult | null;
   log: Array<Record<string, unknown>>;
 }
 
-export const useArtifactsStore = create<ArtifactsState>()(() => ({ report: null, auditJob: null, selected: new Set(), cleanJob: null, lastPlan: null, result: null, log: [] }));
+export const useArtifactsStore = create<ArtifactsState>()(() => ({ report: null, auditJob: null, selected: new Set(), retention: DEFAULT_RETENTION, cleanJob: null, lastPlan: null, result: null, log: [] }));
 const set = useArtifactsStore.setState;
 const get = useArtifactsStore.getState;
 
 export const rowKey = (bucket: string, prefix: string) => `${bucket}|${prefix}`;
+export const retentionKey = (bucket: string, prefix: string) => `${bucket}|retention:${prefix}`;
+const itemKey = (i: CleanupPlan['items'][number]) => (i.class === 'retention' ? retentionKey(i.bucket, i.prefix) : rowKey(i.bucket, i.prefix));
+
+export function setRetention(policy: RetentionPolicy): void {
+  set({ retention: policy });
+}
 
 export async function startAudit(): Promise<void> {
   try {
@@ -45,10 +54,14 @@ export function toggle(key: string): void {
   set({ selected: s });
 }
 
+/** Everything the shared planner would do with this report and retention policy (before selection). */
+export function fullPlan(report: Report, retention: RetentionPolicy): CleanupPlan {
+  return buildPlan(report as never, { include: ['orphan', 'stale', 'retention'], retention });
+}
+
 /** The plan for the selected rows: the shared planner's items, filtered to the selection. */
-export function selectedPlan(report: Report, selected: Set<string>): CleanupPlan {
-  const all = buildPlan(report as never, { include: ['orphan', 'stale'] });
-  return { ...all, items: all.items.filter((i) => selected.has(rowKey(i.bucket, i.prefix))) };
+export function selectedPlan(all: CleanupPlan, selected: Set<string>): CleanupPlan {
+  return { ...all, items: all.items.filter((i) => selected.has(itemKey(i))) };
 }
 
 export async function runPlan(plan: CleanupPlan, dryRun: boolean, confirmations: string[], prodConfirmations: string[]): Promise<void> {
@@ -75,10 +88,13 @@ export async function deleteBucket(bucket: string, confirmation: string): Promis
   }
 }
 
-/** Lifecycle rules for one orphan prefix: previewed, or applied when `confirmation` is given. */
-export async function expireByLifecycle(bucket: string, prefix: string, confirmation?: string) {
+/**
+ * Lifecycle rules for one prefix: an orphan's whole expiry, or (with `retainDays`) a
+ * live prefix's age-only retention. Previewed, or applied when `confirmation` is given.
+ */
+export async function expireByLifecycle(bucket: string, prefix: string, confirmation?: string, retention?: { days: number; ageOnlyAcknowledged: boolean }) {
   try {
-    return await api().invoke('artifacts.lifecycle', { bucket, prefix, apply: confirmation !== undefined, confirmation: confirmation ?? '' });
+    return await api().invoke('artifacts.lifecycle', { bucket, prefix, apply: confirmation !== undefined, confirmation: confirmation ?? '', retainDays: retention?.days, ageOnlyAcknowledged: retention?.ageOnlyAcknowledged ?? false });
   } catch (err) {
     reportError(err);
     return null;
