@@ -107,7 +107,6 @@ describe('pipewright artifacts', () => {
     expect(plan.code).toBe(0);
     expect(plan.out).toMatch(/keeps each live pipeline's last 1 successful executions and everything from the last 5 days/);
     const p = JSON.parse(readFileSync(join(dir, 'ret-plan.json'), 'utf8'));
-    const devBucket = 'codepipeline-us-east-1-111111111111';
     // The demo's data-ingest has older successful runs outside both windows.
     expect(p.items.length).toBeGreaterThan(0);
     const item = p.items[0];
