@@ -14,6 +14,7 @@ import { ArtifactsService } from './services/artifacts-service';
 import { auditedPrefixes, type AuditReport } from '../shared/artifacts/report';
 import { checkPlanAgainstAudit } from '../shared/artifacts/plan';
 import { ssoDeviceLogin } from './aws/sso-login';
+import { awsAppError } from './aws/errors';
 import { isAllowedExternalUrl } from '../shared/api/external-links';
 import { basename } from 'node:path';
 
@@ -244,7 +245,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   };
 
   return {
-    dispatch: createDispatcher(handlers, log),
+    dispatch: createDispatcher(handlers, log, awsAppError),
     hub,
     jobs,
     settings,

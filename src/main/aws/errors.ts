@@ -1,6 +1,7 @@
 // Classifies AWS failures per target so the UI can say what went wrong and
 // what to do: they are reported as data and never fail a whole operation.
 import { CODEPIPELINE_REGIONS } from '../../shared/aws/regions';
+import { AppError } from '../../shared/api/errors';
 
 export type AwsErrorKind =
   | 'access-denied'
@@ -51,4 +52,19 @@ export function classifyAwsError(err: unknown, ctx: { region?: string } = {}): C
     return { kind: 'network', code: causeCode ?? code, message };
   if (/NotFound/.test(code)) return { kind: 'not-found', code, message };
   return { kind: 'other', code, message };
+}
+
+/**
+ * An AWS SDK failure (a service exception, or a credential-provider one) as the
+ * contract's error: `AWS_ERROR` (or CANCELLED, NOT_FOUND, UNAVAILABLE) with the
+ * AWS code and its classification in the details, instead of an anonymous
+ * INTERNAL. Null for anything that is not from AWS.
+ */
+export function awsAppError(err: unknown): AppError | null {
+  const e = err as { $metadata?: unknown; name?: string } | null;
+  const fromAws = !!e && typeof e === 'object' && ('$metadata' in e || e.name === 'CredentialsProviderError' || e.name === 'MfaRequiredError');
+  if (!fromAws) return null;
+  const c = classifyAwsError(err);
+  const code = c.kind === 'cancelled' ? 'CANCELLED' : c.kind === 'not-found' ? 'NOT_FOUND' : c.kind === 'network' ? 'UNAVAILABLE' : 'AWS_ERROR';
+  return new AppError(code, c.code && c.code !== 'Error' && !c.message.startsWith(c.code) ? `${c.code}: ${c.message}` : c.message, { awsCode: c.code, kind: c.kind });
 }

@@ -87,4 +87,20 @@ describe('dispatcher', () => {
     const r = await d('sandbox.status', {}, ctx);
     expect(JSON.stringify(r)).not.toContain('SECRET');
   });
+
+  it('gives failures the services did not wrap a specific code when the describer knows them (AWS errors)', async () => {
+    const { awsAppError } = await import('../aws/errors');
+    const denied = Object.assign(new Error('User is not authorized to perform codepipeline:ListPipelines'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 403 } });
+    const d = createDispatcher(handlers({ 'jobs.list': () => { throw denied; } }), () => {}, awsAppError);
+    expect(await d('jobs.list', {}, ctx)).toEqual({
+      ok: false,
+      error: { code: 'AWS_ERROR', message: 'AccessDeniedException: User is not authorized to perform codepipeline:ListPipelines', details: { awsCode: 'AccessDeniedException', kind: 'access-denied' } },
+    });
+    const missing = Object.assign(new Error('Pipeline not found'), { name: 'PipelineNotFoundException', $metadata: {} });
+    const r = await createDispatcher(handlers({ 'jobs.list': () => { throw missing; } }), () => {}, awsAppError)('jobs.list', {}, ctx);
+    expect(!r.ok && r.error.code).toBe('NOT_FOUND');
+    // Not from AWS: still INTERNAL.
+    const other = await createDispatcher(handlers({ 'jobs.list': () => { throw new TypeError('boom'); } }), () => {}, awsAppError)('jobs.list', {}, ctx);
+    expect(!other.ok && other.error.code).toBe('INTERNAL');
+  });
 });

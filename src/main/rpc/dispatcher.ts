@@ -25,7 +25,11 @@ function describeIssues(error: z.ZodError) {
   return error.issues.slice(0, 20).map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
 }
 
-export function createDispatcher(handlers: Handlers, log: (line: string) => void = () => {}): Dispatch {
+/**
+ * `describeError` turns a failure the services did not wrap (an AWS SDK error, say)
+ * into an AppError with a specific code; what it returns null for is INTERNAL.
+ */
+export function createDispatcher(handlers: Handlers, log: (line: string) => void = () => {}, describeError: (err: unknown) => AppError | null = () => null): Dispatch {
   return async (method, input, ctx) => {
     if (!isMethodName(method)) {
       const shown = typeof method === 'string' ? method.slice(0, 80) : typeof method;
@@ -49,7 +53,7 @@ export function createDispatcher(handlers: Handlers, log: (line: string) => void
       }
       return { ok: true, result: out.data };
     } catch (err) {
-      const error = encodeError(err);
+      const error = encodeError(err instanceof AppError ? err : (describeError(err) ?? err));
       if (error.code === 'INTERNAL') log(`${method} failed: ${error.message}`);
       return { ok: false, error };
     }

@@ -79,4 +79,24 @@ describe('App shell', () => {
     act(() => f.emit('app.notice', { level: 'warning', message: 'Settings file was corrupt' }));
     expect((await screen.findByTestId('toast-warning')).textContent).toMatch(/corrupt/);
   });
+
+  it('keeps the Protection card draft when saving is refused', async () => {
+    const f = fakeTransport({
+      'artifacts.auditLog': () => ({ ok: true, result: { entries: [] } }),
+      'settings.update': (input) => ((input as { artifacts?: unknown }).artifacts ? { ok: false, error: { code: 'INTERNAL', message: 'Disk is full' } } : { ok: true, result: { settings: Settings.parse({}), warning: null } }),
+    });
+    setApi(createApiClient(f.transport));
+    render(<App />);
+    await screen.findByTestId('app-ready');
+    fireEvent.click(screen.getByTestId('nav-artifacts'));
+    const buckets = (await screen.findByTestId('blocked-buckets')) as HTMLTextAreaElement;
+    fireEvent.change(buckets, { target: { value: 'prod-artifacts' } });
+    fireEvent.click(screen.getByTestId('protection-save'));
+    const errors = await screen.findAllByTestId('toast-error');
+    expect(errors.map((e) => e.textContent).join()).toMatch(/Disk is full/);
+    expect(f.calls).toContainEqual(['settings.update', expect.objectContaining({ artifacts: expect.objectContaining({ blockedBuckets: ['prod-artifacts'] }) })]);
+    // Nothing typed is lost, and it can be saved again.
+    expect((screen.getByTestId('blocked-buckets') as HTMLTextAreaElement).value).toBe('prod-artifacts');
+    expect((screen.getByTestId('protection-save') as HTMLButtonElement).disabled).toBe(false);
+  });
 });
