@@ -1,8 +1,13 @@
 // Injected faults, set per service and operation (and optionally account and
 // region) through the control API: latency, throttling, 500s, connection resets,
 // access denied, and partial DeleteObjects failures.
+//
+// Each decision is a function of the seed, what was asked (a fingerprint of the
+// request, or of one key) and how many times it has been asked: not of one
+// random stream shared by every call. Concurrent calls arriving in another
+// order therefore get the same faults, and a test's outcome does not depend on
+// how its requests interleave.
 import { z } from 'zod';
-import type { Rng } from './random';
 
 export const FaultRule = z.strictObject({
   service: z.enum(['codepipeline', 's3', 'sts', 'iam', '*']).default('*'),
@@ -35,13 +40,26 @@ export interface CallTarget {
 
 export type FaultDecision = { latencyMs: number; outcome: 'ok' | 'throttle' | 'error' | 'reset' | 'deny'; deleteErrorRate: number };
 
+/** A number in [0, 1) from a seed and a string: FNV-1a, then a mulberry32 finish. */
+export function rollFor(seed: number, text: string): number {
+  let h = (0x811c9dc5 ^ seed) >>> 0;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  let t = (h + 0x6d2b79f5) >>> 0;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+}
+
 export class Faults {
   private rules: FaultRule[] = [];
+  /** How many times each fingerprint has been decided, so a retry rolls again. */
+  private asked = new Map<string, number>();
 
-  constructor(private rng: Rng) {}
+  constructor(private readonly seed: number) {}
 
   set(rules: FaultRule[]): void {
     this.rules = rules.map((r) => ({ ...r }));
+    this.asked.clear();
   }
   add(rule: FaultRule): void {
     this.rules.push({ ...rule });
@@ -51,6 +69,18 @@ export class Faults {
   }
   clear(): void {
     this.rules = [];
+    this.asked.clear();
+  }
+
+  /** The n-th roll for this fingerprint (n counts from 1). */
+  private roll(fingerprint: string, salt: string): number {
+    return rollFor(this.seed, `${salt}\u0000${fingerprint}`);
+  }
+
+  private nth(fingerprint: string): string {
+    const n = (this.asked.get(fingerprint) ?? 0) + 1;
+    this.asked.set(fingerprint, n);
+    return `${fingerprint}\u0000${n}`;
   }
 
   private matches(r: FaultRule, t: CallTarget): boolean {
@@ -63,15 +93,18 @@ export class Faults {
     );
   }
 
-  decide(t: CallTarget): FaultDecision {
+  /** `fingerprint`: what the call asks (method, path, query, body hash); identical calls are told apart by count. */
+  decide(t: CallTarget, fingerprint = `${t.service} ${t.operation}`): FaultDecision {
     const d: FaultDecision = { latencyMs: 0, outcome: 'ok', deleteErrorRate: 0 };
-    for (const r of this.rules) {
-      if (!this.matches(r, t)) continue;
+    const rules = this.rules.filter((r) => this.matches(r, t));
+    if (!rules.length) return d;
+    const call = this.nth(`${t.service}|${t.account}|${t.region}|${fingerprint}`);
+    for (const [i, r] of rules.entries()) {
       if (r.remaining !== undefined) r.remaining--;
-      d.latencyMs += r.latencyMs + (r.jitterMs ? this.rng.next() * r.jitterMs : 0);
+      d.latencyMs += r.latencyMs + (r.jitterMs ? this.roll(call, `jitter${i}`) * r.jitterMs : 0);
       d.deleteErrorRate = Math.max(d.deleteErrorRate, r.deleteErrorRate);
       if (d.outcome !== 'ok') continue;
-      const roll = this.rng.next();
+      const roll = this.roll(call, `outcome${i}`);
       let edge = 0;
       for (const [rate, outcome] of [
         [r.denyRate, 'deny'],
@@ -89,7 +122,8 @@ export class Faults {
     return d;
   }
 
-  keyFails(rate: number): boolean {
-    return rate > 0 && this.rng.next() < rate;
+  /** Whether one key of a DeleteObjects batch fails this time (`fingerprint`: bucket, key and version). */
+  keyFails(rate: number, fingerprint: string): boolean {
+    return rate > 0 && this.roll(this.nth(`key|${fingerprint}`), 'key') < rate;
   }
 }

@@ -9,8 +9,8 @@ const NS = 'http://s3.amazonaws.com/doc/2006-03-01/';
 const MAX_KEYS = 1000;
 
 export interface S3Hooks {
-  /** Faults: decide whether one key of a DeleteObjects batch fails. */
-  deleteKeyFails(req: ServiceRequest): boolean;
+  /** Faults: decide whether one key of a DeleteObjects batch fails (`key`: bucket, key and version). */
+  deleteKeyFails(req: ServiceRequest, key: string): boolean;
   /** Called after every mutation, for persistence. */
   changed(): void;
 }
@@ -242,7 +242,7 @@ function deleteObjects(req: ServiceRequest, store: S3Store, hooks: S3Hooks, b: B
       errors.push({ Key: '', Code: 'InvalidArgument', Message: 'Key is required.' });
       continue;
     }
-    if (hooks.deleteKeyFails(req)) {
+    if (hooks.deleteKeyFails(req, `${b.name}\u0000${key}\u0000${versionId ?? ''}`)) {
       errors.push({ Key: key, ...(versionId ? { VersionId: versionId } : {}), Code: 'InternalError', Message: 'We encountered an internal error. Please try again.' });
       continue;
     }

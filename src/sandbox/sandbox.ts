@@ -3,7 +3,7 @@
 // control API under /_sandbox/ for tests (reset, seed, faults, time scale,
 // state and the call log). Real SDK clients and the AWS CLI talk to it as-is.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { handleCodePipeline, jsonErrorBody } from './codepipeline-api';
 import { parseSandboxConfig, type SandboxConfig } from './config';
@@ -72,7 +72,7 @@ export class Sandbox {
     this.rng = new Rng(this.config.randomSeed);
     this.s3 = new S3Store(this.rng);
     this.principals = new Principals(this.config, this.rng);
-    this.faults = new Faults(new Rng(this.config.randomSeed ^ 0x5eed));
+    this.faults = new Faults(this.config.randomSeed ^ 0x5eed);
     this.executor = new Executor({ config: () => this.config, rng: this.rng, s3: this.s3, changed: () => this.changed() });
     this.adminToken = opts.adminToken ?? randomBytes(24).toString('hex');
     this.log = opts.log ?? (() => {});
@@ -184,7 +184,7 @@ export class Sandbox {
       case 'codepipeline':
         return handleCodePipeline(req, { tables: this.tables, executor: this.executor, startOnCreate: () => this.config.startOnCreate, changed: () => this.changed() });
       case 's3':
-        return handleS3(req, this.s3, { deleteKeyFails: (r) => this.faults.keyFails(r.deleteErrorRate ?? 0), changed: () => this.changed() });
+        return handleS3(req, this.s3, { deleteKeyFails: (r, key) => this.faults.keyFails(r.deleteErrorRate ?? 0, key), changed: () => this.changed() });
       case 'sts':
         return handleSts(req, this.config, this.principals);
       case 'iam':
@@ -245,7 +245,8 @@ export class Sandbox {
         requestId,
         operation: entry.operation,
       };
-      const fault = this.faults.decide({ service, operation: entry.operation, account: entry.account, region: entry.region });
+      const fingerprint = `${sreq.method} ${url.pathname}${url.search} ${createHash('sha256').update(body).digest('hex')}`;
+      const fault = this.faults.decide({ service, operation: entry.operation, account: entry.account, region: entry.region }, fingerprint);
       if (fault.latencyMs > 0) await new Promise((r) => setTimeout(r, fault.latencyMs));
       if (fault.outcome === 'reset') {
         entry.status = 0;

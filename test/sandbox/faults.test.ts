@@ -6,6 +6,7 @@ import { CreateBucketCommand, DeleteObjectsCommand, ListBucketsCommand, PutObjec
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { startSandbox } from '../helpers/sandbox';
 import type { CallLogEntry } from '../../src/sandbox/sandbox';
+import { FaultRule, Faults } from '../../src/sandbox/faults';
 
 let env: Awaited<ReturnType<typeof startSandbox>>;
 beforeAll(async () => {
@@ -93,5 +94,24 @@ describe('faults', () => {
     const r = await env.control('PUT', 'faults', [{ service: 'codepipeline', throttleRate: 3 }]);
     expect(r.status).toBe(400);
     expect(JSON.stringify(r.body)).toMatch(/throttleRate/);
+  });
+
+  it('decisions depend on what was asked and how often, not on the order calls arrive in', () => {
+    const rule = FaultRule.parse({ service: 's3', operation: 'DeleteObjects', errorRate: 0.5, deleteErrorRate: 0.3 });
+    const target = { service: 's3', operation: 'DeleteObjects', account: '111111111111', region: 'us-east-1' };
+    const batches = Array.from({ length: 40 }, (_, i) => `POST /bucket?delete body-${i}`);
+    const outcomes = (order: string[]) => {
+      const f = new Faults(7);
+      f.set([rule]);
+      return new Map(order.map((b) => [b, [f.decide(target, b).outcome, f.decide(target, b).outcome, f.keyFails(0.3, `bucket\u0000${b}\u0000v1`)].join()]));
+    };
+    const forward = outcomes(batches);
+    const backward = outcomes([...batches].reverse());
+    for (const b of batches) expect(backward.get(b), b).toBe(forward.get(b));
+    // Both outcomes occur, and a retry of the same call rolls again.
+    const all = [...forward.values()].join();
+    expect(all).toContain('error');
+    expect(all).toContain('ok');
+    expect([...forward.values()].some((v) => v.split(',')[0] !== v.split(',')[1])).toBe(true);
   });
 });
