@@ -12,6 +12,9 @@ import { DEFAULT_ACCOUNTS } from '../src/sandbox/config';
 
 test('build, fix, undo and redo, export, deploy, and see it in the explorer', async ({ shell, page, explorer }) => {
   const d = new DesignerPage(page);
+  // Layout runs in its Web Worker here, not in the main-thread fallback.
+  const warnings: string[] = [];
+  page.on('console', (m) => m.type() === 'warning' && warnings.push(m.text()));
   await shell.clickSection('designer');
   await page.getByTestId('designer-new').click();
   await expect(d.stage('Source')).toBeVisible();
@@ -105,6 +108,7 @@ test('build, fix, undo and redo, export, deploy, and see it in the explorer', as
   await shell.clickSection('explorer');
   await explorer.refresh();
   await expect(explorer.row('e2e-designed')).toBeVisible();
+  expect(warnings.filter((w) => /layout worker/.test(w))).toEqual([]);
 });
 
 test('the demo cross-region pipeline imports and exports back identically', async ({ shell, page, explorer, app }) => {

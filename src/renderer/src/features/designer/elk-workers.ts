@@ -40,14 +40,17 @@ class WorkerEngine implements LayoutEngine {
   }
 }
 
+/** What this module uses of a Web Worker (typed here: the tests that import it run without the DOM library). */
+type WorkerLike = { addEventListener(type: 'error', listener: (e: { message?: string }) => void): void };
+type WorkerConstructor = new (url: string) => WorkerLike;
+
 /** One worker, proven by a first tiny layout. */
 async function startWorker(): Promise<WorkerEngine> {
-  let worker: Worker | undefined;
+  const WorkerCtor = (globalThis as unknown as { Worker: WorkerConstructor }).Worker;
+  let worker: WorkerLike | undefined;
   const elk = new ELK({
-    workerFactory: (url) => {
-      worker = new Worker(url ?? elkWorkerUrl);
-      return worker;
-    },
+    // elk-api's factory is typed with the DOM's Worker; the object is one.
+    workerFactory: ((url?: string) => (worker = new WorkerCtor(url ?? elkWorkerUrl))) as never,
     workerUrl: elkWorkerUrl,
   });
   let timer: ReturnType<typeof setTimeout> | undefined;
