@@ -11,7 +11,7 @@ import { AccountsService } from './services/accounts-service';
 import { PipelinesService } from './services/pipelines-service';
 import { DesignsService } from './services/designs-service';
 import { ArtifactsService } from './services/artifacts-service';
-import { auditedPrefixes, type AuditReport } from '../shared/artifacts/report';
+import { auditedPrefixes, planForSelection, type AuditReport } from '../shared/artifacts/report';
 import { checkPlanAgainstAudit } from '../shared/artifacts/plan';
 import { ssoDeviceLogin } from './aws/sso-login';
 import { awsAppError } from './aws/errors';
@@ -181,8 +181,10 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       });
       return { jobId };
     },
-    'artifacts.clean': ({ plan, dryRun, confirmations, prodConfirmations }, ctx) => {
+    'artifacts.clean': ({ plan: given, selection, dryRun, confirmations, prodConfirmations }, ctx) => {
       if (!lastAudit) throw new AppError('CONFLICT', 'Audit first: a plan is checked against the latest audit.');
+      const plan = given ?? planForSelection(lastAudit, selection!.rows, selection!.retention);
+      if (!plan.items.length) throw new AppError('BAD_REQUEST', 'Nothing selected is in the latest audit: select again.');
       try {
         checkPlanAgainstAudit(plan, auditedPrefixes(lastAudit));
       } catch (err) {

@@ -104,3 +104,25 @@ describe('artifacts.deleteBucket', () => {
     expect(log.ok && log.result.entries.find((e) => e.event === 'lifecycle-applied')).toMatchObject({ bucket, prefix: 'legacy-monolith-pipe/' });
   });
 });
+
+describe('artifacts.clean from a selection', () => {
+  it('builds the plan from the main process\'s own audit: the same plan the page shows', async () => {
+    const { planForSelection, selectionKey } = await import('../../src/shared/artifacts/report');
+    expect((await call('artifacts.audit', {})).ok).toBe(true);
+    const { report } = await waitFor<{ report: AuditReport }>('artifacts.report');
+    const retention = { keepLast: 1, keepDays: 5 };
+    expect(planForSelection(report, [], retention).items).toEqual([]);
+    const rows = ['codepipeline-us-east-1-111111111111|legacy-monolith-pipe/'];
+    const shown = planForSelection(report, rows, retention);
+    expect(shown.items.map(selectionKey)).toEqual(rows);
+    const started = (await call('artifacts.clean', { selection: { rows, retention }, dryRun: true, confirmations: [], prodConfirmations: [] })) as Envelope<{ jobId: string }>;
+    expect(started.ok).toBe(true);
+    const { result } = await waitFor<{ result: { dryRun: boolean; deletedVersions: number } }>('artifacts.cleanResult');
+    expect(result.dryRun).toBe(true);
+    expect(result.deletedVersions).toBe(shown.items[0].expected.versions + shown.items[0].expected.deleteMarkers);
+    // A plan or a selection, not both; and a selection must name something the audit has.
+    expect(errorOf(await call('artifacts.clean', { plan: shown, selection: { rows, retention }, dryRun: true, confirmations: [], prodConfirmations: [] }))?.code).toBe('INVALID_INPUT');
+    expect(errorOf(await call('artifacts.clean', { selection: { rows: ['nope|x/'], retention }, dryRun: true, confirmations: [], prodConfirmations: [] }))?.message).toMatch(/Nothing selected/);
+    expect(errorOf(await call('artifacts.clean', { selection: { rows, retention: { keepLast: 0, keepDays: 5 } }, dryRun: true, confirmations: [], prodConfirmations: [] }))?.code).toBe('INVALID_INPUT');
+  });
+});

@@ -1,6 +1,7 @@
 // The artifact audit report, plan and cleanup results as they cross the contract.
 import { z } from 'zod';
 import { CleanupPlan } from '../artifacts/plan';
+import { RetentionPolicy } from '../artifacts/retention';
 
 const Tally = z.object({ objects: z.number(), versions: z.number(), deleteMarkers: z.number(), bytes: z.number(), oldest: z.number().nullable(), newest: z.number().nullable() });
 const Claimer = z.object({ accountId: z.string(), region: z.string(), name: z.string() });
@@ -54,10 +55,13 @@ export const CleanResultSchema = z.object({
 });
 
 export const CleanRequest = z.strictObject({
-  plan: CleanupPlan,
+  /** A plan file's plan (checked against the latest audit), or `selection`. */
+  plan: CleanupPlan.optional(),
+  /** The app's choice: selected rows (see `selectionKey`) and the retention policy; the main process builds the plan from its latest audit. */
+  selection: z.strictObject({ rows: z.array(z.string().max(400)).max(100_000), retention: RetentionPolicy }).optional(),
   dryRun: z.boolean(),
   /** Typed confirmations: each account of the plan by id or alias (needed unless dry run). */
   confirmations: z.array(z.string().max(128)).max(200),
   /** Accounts whose alias contains "prod" are confirmed a second time. */
   prodConfirmations: z.array(z.string().max(128)).max(200),
-});
+}).refine((r) => (r.plan === undefined) !== (r.selection === undefined), { message: 'send a plan or a selection, not both' });

@@ -101,3 +101,27 @@ const pick = (t: Tally) => ({ objects: t.objects, versions: t.versions, deleteMa
 export function withCosts(prefixes: PrefixReport[], price: number): Array<PrefixReport & { monthlyCost: number }> {
   return prefixes.map((p) => ({ ...p, monthlyCost: monthlyCost(p.bytes, price) }));
 }
+
+/**
+ * How a plan item is chosen in the app: "bucket|prefix/" for an orphan prefix or
+ * a stale folder, "bucket|retention:prefix/" for retention inside a live prefix.
+ */
+export const selectionKey = (i: Pick<PlanItem, 'bucket' | 'prefix' | 'class'>) => `${i.bucket}|${i.class === 'retention' ? 'retention:' : ''}${i.prefix}`;
+
+/**
+ * The plan for a selection of rows: the planner's items for this audit and policy,
+ * kept if selected. Ages are judged as of the audit, so the same audit and
+ * selection always give the same plan (and a cancelled run resumes it). The
+ * app sends the selection, not the plan: a retention plan lists every key and can
+ * be larger than a call may be; the main process rebuilds it from its own audit.
+ */
+export function planForSelection(report: AuditReport, rows: Iterable<string>, retention: RetentionPolicy): CleanupPlan {
+  const chosen = new Set(rows);
+  const all = planForAudit(report, retention);
+  return { ...all, items: all.items.filter((i) => chosen.has(selectionKey(i))) };
+}
+
+/** Everything the app can select from an audit: orphans, stale folders and retention, judged as of the audit. */
+export function planForAudit(report: AuditReport, retention: RetentionPolicy): CleanupPlan {
+  return buildPlan(report, { include: ['orphan', 'stale', 'retention'], retention, now: Date.parse(report.generatedAt) });
+}

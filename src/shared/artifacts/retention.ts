@@ -7,17 +7,19 @@
 //   the last K successful executions however old they are;
 // - an S3 lifecycle rule can only say "older than N days": it expires by age
 //   alone, so an idle pipeline's last good artifacts would expire too.
+import { z } from 'zod';
 import type { KeyStat, PrefixReport } from './classify';
-
-export interface RetentionPolicy {
-  /** Successful executions to keep per pipeline, newest first (at least 1: the latest is always kept). */
-  keepLast: number;
-  /** Everything younger than this many days is kept (at least 1). */
-  keepDays: number;
-}
 
 /** How many recent successful executions the audit maps to keys per pipeline: the most retention can keep. */
 export const RETENTION_DEPTH = 10;
+
+export const RetentionPolicy = z.strictObject({
+  /** Successful executions to keep per pipeline, newest first (at least 1: the latest is always kept). */
+  keepLast: z.number().int().min(1).max(RETENTION_DEPTH),
+  /** Everything younger than this many days is kept (at least 1). */
+  keepDays: z.number().int().min(1).max(36_500),
+});
+export type RetentionPolicy = z.infer<typeof RetentionPolicy>;
 
 export const DEFAULT_RETENTION: RetentionPolicy = { keepLast: 3, keepDays: 30 };
 

@@ -40,7 +40,7 @@ function Bars({ title, data, testId }: { title: string; data: Array<[string, num
   );
 }
 
-function ConfirmDialog({ plan, onClose }: { plan: CleanupPlan; onClose: () => void }) {
+function ConfirmDialog({ plan, retention, onClose }: { plan: CleanupPlan; retention: RetentionPolicy; onClose: () => void }) {
   const accounts = [...new Map(plan.items.map((i) => [i.accountId, i.accountAlias])).entries()];
   const [typed, setTyped] = useState<Record<string, string>>({});
   const [prod, setProd] = useState<Record<string, boolean>>({});
@@ -54,7 +54,7 @@ function ConfirmDialog({ plan, onClose }: { plan: CleanupPlan; onClose: () => vo
       canConfirm={!!ok}
       onClose={onClose}
       onConfirm={() => {
-        void runPlan(plan, false, Object.values(typed), accounts.filter(([id]) => prod[id]).map(([, a]) => a ?? ''));
+        void runPlan(plan, retention, false, Object.values(typed), accounts.filter(([id]) => prod[id]).map(([, a]) => a ?? ''));
         onClose();
       }}
     >
@@ -126,11 +126,11 @@ function DeleteBucketDialog({ bucket, onClose }: { bucket: string; onClose: () =
 }
 
 export function ArtifactsPage() {
-  const { report, auditJob, selected, retention, cleanJob, result, log, lastPlan } = useArtifactsStore();
+  const { report, auditJob, selected, retention, cleanJob, result, log, lastPlan, lastRetention } = useArtifactsStore();
   const jobs = useAppStore((s) => s.jobs);
   const audit = auditJob ? jobs[auditJob] : undefined;
   const clean = cleanJob ? jobs[cleanJob] : undefined;
-  const [confirming, setConfirming] = useState<CleanupPlan | null>(null);
+  const [confirming, setConfirming] = useState<{ plan: CleanupPlan; retention: RetentionPolicy } | null>(null);
   const [deletingBucket, setDeletingBucket] = useState<string | null>(null);
   const [expiring, setExpiring] = useState<{ bucket: string; prefix: string; retainDays?: number } | null>(null);
   const closeExpiring = useCallback(() => setExpiring(null), []);
@@ -328,8 +328,8 @@ export function ArtifactsPage() {
               {plan?.items.length ?? 0} prefixes selected{plan?.items.some((i) => i.class === 'retention') ? ` (${plan.items.filter((i) => i.class === 'retention').length} by retention)` : ''}: {plan?.items.reduce((n, i) => n + i.expected.versions + i.expected.deleteMarkers, 0) ?? 0} versions and delete markers, {mib(plan?.items.reduce((n, i) => n + i.expected.bytes, 0) ?? 0)}.
             </p>
             <div className="row">
-              <button type="button" className="button secondary" disabled={!plan?.items.length || running} onClick={() => plan && void runPlan(plan, true, [], [])} data-testid="dry-run">Dry run</button>
-              <button type="button" className="button danger" disabled={!plan?.items.length || running} onClick={() => setConfirming(plan)} data-testid="clean-start">Delete…</button>
+              <button type="button" className="button secondary" disabled={!plan?.items.length || running} onClick={() => plan && void runPlan(plan, retention, true, [], [])} data-testid="dry-run">Dry run</button>
+              <button type="button" className="button danger" disabled={!plan?.items.length || running} onClick={() => plan && setConfirming({ plan, retention })} data-testid="clean-start">Delete…</button>
               <button type="button" className="button secondary" disabled={!plan?.items.length} onClick={() => plan && download('pipewright-plan.json', JSON.stringify(plan, null, 2), 'application/json')}>Save plan</button>
             </div>
             {running && (
@@ -353,7 +353,7 @@ export function ArtifactsPage() {
                   </div>
                 ))}
                 {result.cancelled && lastPlan && (
-                  <button type="button" className="button" onClick={() => setConfirming(lastPlan)} data-testid="clean-resume">Resume</button>
+                  <button type="button" className="button" onClick={() => setConfirming({ plan: lastPlan, retention: lastRetention })} data-testid="clean-resume">Resume</button>
                 )}
               </div>
             )}
@@ -381,7 +381,7 @@ export function ArtifactsPage() {
           </table>
         )}
       </section>
-      {confirming && <ConfirmDialog plan={confirming} onClose={() => setConfirming(null)} />}
+      {confirming && <ConfirmDialog plan={confirming.plan} retention={confirming.retention} onClose={() => setConfirming(null)} />}
       {expiring && <LifecycleDialog bucket={expiring.bucket} prefix={expiring.prefix} retainDays={expiring.retainDays} onClose={closeExpiring} />}
       {deletingBucket && <DeleteBucketDialog bucket={deletingBucket} onClose={() => setDeletingBucket(null)} />}
     </div>

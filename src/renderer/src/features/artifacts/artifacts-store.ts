@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { EventPayload } from '../../../../shared/api/contract';
 import type { AuditReportSchema, CleanResultSchema } from '../../../../shared/api/artifacts';
 import type { CleanupPlan } from '../../../../shared/artifacts/plan';
-import { buildPlan } from '../../../../shared/artifacts/report';
+import { planForAudit, selectionKey } from '../../../../shared/artifacts/report';
 import { DEFAULT_RETENTION, type RetentionPolicy } from '../../../../shared/artifacts/retention';
 import { api } from '../../api/current';
 import { reportError } from '../../store/actions';
@@ -22,17 +22,18 @@ interface ArtifactsState {
   retention: RetentionPolicy;
   cleanJob: string | null;
   lastPlan: CleanupPlan | null;
+  /** The policy `lastPlan` was made with, so a resume asks for the same plan. */
+  lastRetention: RetentionPolicy;
   result: CleanResult | null;
   log: Array<Record<string, unknown>>;
 }
 
-export const useArtifactsStore = create<ArtifactsState>()(() => ({ report: null, auditJob: null, selected: new Set(), retention: DEFAULT_RETENTION, cleanJob: null, lastPlan: null, result: null, log: [] }));
+export const useArtifactsStore = create<ArtifactsState>()(() => ({ report: null, auditJob: null, selected: new Set(), retention: DEFAULT_RETENTION, cleanJob: null, lastPlan: null, lastRetention: DEFAULT_RETENTION, result: null, log: [] }));
 const set = useArtifactsStore.setState;
 const get = useArtifactsStore.getState;
 
-export const rowKey = (bucket: string, prefix: string) => `${bucket}|${prefix}`;
-export const retentionKey = (bucket: string, prefix: string) => `${bucket}|retention:${prefix}`;
-const itemKey = (i: CleanupPlan['items'][number]) => (i.class === 'retention' ? retentionKey(i.bucket, i.prefix) : rowKey(i.bucket, i.prefix));
+export const rowKey = (bucket: string, prefix: string) => selectionKey({ bucket, prefix, class: 'orphan' });
+export const retentionKey = (bucket: string, prefix: string) => selectionKey({ bucket, prefix, class: 'retention' });
 
 export function setRetention(policy: RetentionPolicy): void {
   set({ retention: policy });
@@ -56,18 +57,24 @@ export function toggle(key: string): void {
 
 /** Everything the shared planner would do with this report and retention policy (before selection). */
 export function fullPlan(report: Report, retention: RetentionPolicy): CleanupPlan {
-  return buildPlan(report as never, { include: ['orphan', 'stale', 'retention'], retention });
+  return planForAudit(report as never, retention);
 }
 
 /** The plan for the selected rows: the shared planner's items, filtered to the selection. */
 export function selectedPlan(all: CleanupPlan, selected: Set<string>): CleanupPlan {
-  return { ...all, items: all.items.filter((i) => selected.has(itemKey(i))) };
+  return { ...all, items: all.items.filter((i) => selected.has(selectionKey(i))) };
 }
 
-export async function runPlan(plan: CleanupPlan, dryRun: boolean, confirmations: string[], prodConfirmations: string[]): Promise<void> {
+/**
+ * Runs (or dry-runs) the selected rows. The main process rebuilds the same plan
+ * from its own audit (a retention plan lists every key and can exceed a call's
+ * size); `plan` is this side's copy of it, for the result and a resume.
+ */
+export async function runPlan(plan: CleanupPlan, retention: RetentionPolicy, dryRun: boolean, confirmations: string[], prodConfirmations: string[]): Promise<void> {
   try {
-    const { jobId } = await api().invoke('artifacts.clean', { plan, dryRun, confirmations, prodConfirmations });
-    set({ cleanJob: jobId, lastPlan: plan, result: null });
+    const rows = [...new Set(plan.items.map(selectionKey))];
+    const { jobId } = await api().invoke('artifacts.clean', { selection: { rows, retention }, dryRun, confirmations, prodConfirmations });
+    set({ cleanJob: jobId, lastPlan: plan, lastRetention: retention, result: null });
   } catch (err) {
     reportError(err);
   }
