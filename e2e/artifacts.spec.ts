@@ -173,7 +173,7 @@ test('retention inside a live prefix: a policy, what it lets go, the age-only ru
   // The one-off plan: only this live prefix (the pre-selected orphans are let go of).
   for (const box of await page.getByTestId('select-prefix').all()) if (await box.isChecked()) await box.uncheck();
   await ingest.getByTestId('select-retention').check();
-  await expect(page.getByTestId('plan-summary')).toContainText('1 prefixes selected (1 by retention)');
+  await expect(page.getByTestId('plan-summary')).toContainText('1 prefix selected (1 by retention)');
   await page.getByTestId('dry-run').click();
   await expect(page.getByTestId('clean-result')).toContainText(/Dry run: would delete (\d+) versions/);
   const wouldDelete = Number(/would delete (\d+)/.exec((await page.getByTestId('clean-result').textContent()) ?? '')![1]);

@@ -14,6 +14,7 @@ import { RETENTION_DEPTH, type RetentionPolicy } from '../../../../shared/artifa
 
 const mib = (b: number) => (b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(2)} GiB` : b >= 2 ** 20 ? `${(b / 2 ** 20).toFixed(1)} MiB` : `${(b / 1024).toFixed(1)} KiB`);
 const CLASSES = ['live', 'shared', 'orphan', 'stale', 'foreign'] as const;
+const prefixes = (n: number) => `${n} ${n === 1 ? 'prefix' : 'prefixes'}`;
 
 function download(name: string, text: string, type: string) {
   const url = URL.createObjectURL(new Blob([text], { type }));
@@ -96,7 +97,7 @@ function RetentionCard({ policy, items, onSelectAll }: { policy: RetentionPolicy
         </label>
       </div>
       <p data-testid="retention-summary">
-        In {items.length} live prefixes, {keys} artifacts ({mib(bytes)}) fall outside this policy. The latest successful execution of every pipeline is always kept.
+        In {items.length} live {items.length === 1 ? 'prefix' : 'prefixes'}, {keys} artifacts ({mib(bytes)}) fall outside this policy. The latest successful execution of every pipeline is always kept.
       </p>
       <ul className="small muted">
         <li><strong>As a cleanup plan</strong> (tick a live prefix below): deletes exactly the listed artifacts once, now, and keeps the last successful executions however old they are.</li>
@@ -325,7 +326,7 @@ export function ArtifactsPage() {
           <section className="card" data-testid="plan-card">
             <h2>Plan</h2>
             <p data-testid="plan-summary">
-              {plan?.items.length ?? 0} prefixes selected{plan?.items.some((i) => i.class === 'retention') ? ` (${plan.items.filter((i) => i.class === 'retention').length} by retention)` : ''}: {plan?.items.reduce((n, i) => n + i.expected.versions + i.expected.deleteMarkers, 0) ?? 0} versions and delete markers, {mib(plan?.items.reduce((n, i) => n + i.expected.bytes, 0) ?? 0)}.
+              {prefixes(plan?.items.length ?? 0)} selected{plan?.items.some((i) => i.class === 'retention') ? ` (${plan.items.filter((i) => i.class === 'retention').length} by retention)` : ''}: {plan?.items.reduce((n, i) => n + i.expected.versions + i.expected.deleteMarkers, 0) ?? 0} versions and delete markers, {mib(plan?.items.reduce((n, i) => n + i.expected.bytes, 0) ?? 0)}.
             </p>
             <div className="row">
               <button type="button" className="button secondary" disabled={!plan?.items.length || running} onClick={() => plan && void runPlan(plan, retention, true, [], [])} data-testid="dry-run">Dry run</button>
