@@ -1,7 +1,7 @@
 // Artifact cleanup as a user meets it: audit the demo, see the charts, the
 // orphans pre-selected, a dry run, typed confirmations, the progress bar,
 // cancel and resume, the audit log, and the bucket listing that confirms it.
-import { test as base, expect } from '@playwright/test';
+import { test as base, expect, type Page } from '@playwright/test';
 import { GetBucketLifecycleConfigurationCommand, PutObjectCommand, S3Client, ListObjectVersionsCommand } from '@aws-sdk/client-s3';
 import { CodePipelineClient, ListActionExecutionsCommand, ListPipelineExecutionsCommand } from '@aws-sdk/client-codepipeline';
 import { startAppServer, type AppServer } from './support/app-server';
@@ -19,6 +19,17 @@ const test = base.extend<{ app: AppServer }>({
 
 const BUCKET = 'codepipeline-us-east-1-111111111111';
 
+async function openArtifacts(app: AppServer, page: Page): Promise<void> {
+  const shell = new ShellPage(page);
+  await shell.open(app.url);
+  await shell.clickSection('artifacts');
+}
+
+async function audit(page: Page): Promise<void> {
+  await page.getByTestId('audit-start').click();
+  await expect(page.getByTestId('artifacts-table')).toBeVisible({ timeout: 60_000 });
+}
+
 test('audit, select orphans, dry run, confirm, watch, cancel and resume, then check the log and the bucket', async ({ app, page }) => {
   test.setTimeout(120_000);
   const dev = DEFAULT_ACCOUNTS[0];
@@ -27,11 +38,8 @@ test('audit, select orphans, dry run, confirm, watch, cancel and resume, then ch
   for (let i = 0; i < 2200; i += 50) await Promise.all(Array.from({ length: 50 }, (_, k) => s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `many-old-pipeline/BuildArtif/${String(i + k).padStart(7, '0')}`, Body: 'x' }))));
   const versions = async (prefix: string) => (await s3.send(new ListObjectVersionsCommand({ Bucket: BUCKET, Prefix: prefix }))).Versions?.length ?? 0;
 
-  const shell = new ShellPage(page);
-  await shell.open(app.url);
-  await shell.clickSection('artifacts');
-  await page.getByTestId('audit-start').click();
-  await expect(page.getByTestId('artifacts-table')).toBeVisible({ timeout: 60_000 });
+  await openArtifacts(app, page);
+  await audit(page);
 
   // Charts.
   for (const id of ['chart-classes', 'chart-ages', 'chart-top']) await expect(page.getByTestId(id)).toBeVisible();
@@ -91,9 +99,7 @@ test('audit, select orphans, dry run, confirm, watch, cancel and resume, then ch
 
 test('a blocklisted bucket is protected: never pre-selected, never selectable; bad ids are refused before saving', async ({ app, page }) => {
   test.setTimeout(90_000);
-  const shell = new ShellPage(page);
-  await shell.open(app.url);
-  await shell.clickSection('artifacts');
+  await openArtifacts(app, page);
   await page.getByTestId('blocked-accounts').fill('12345');
   await expect(page.getByTestId('protection-error')).toContainText('12 digits');
   await expect(page.getByTestId('protection-save')).toBeDisabled();
@@ -102,8 +108,7 @@ test('a blocklisted bucket is protected: never pre-selected, never selectable; b
   await page.getByTestId('protection-save').click();
   await expect(page.getByText('Settings saved.')).toBeVisible();
 
-  await page.getByTestId('audit-start').click();
-  await expect(page.getByTestId('artifacts-table')).toBeVisible({ timeout: 60_000 });
+  await audit(page);
   const group = page.locator(`[data-testid=bucket-group][data-bucket="${BUCKET}"]`);
   await expect(group).toContainText('protected');
   await expect(group.locator('[data-class=orphan]').first()).toBeVisible();
@@ -112,15 +117,12 @@ test('a blocklisted bucket is protected: never pre-selected, never selectable; b
 
 test('a huge orphan prefix is offered S3 lifecycle expiry: rules shown first, applied on the typed bucket name, logged', async ({ app, page }) => {
   test.setTimeout(90_000);
-  const shell = new ShellPage(page);
-  await shell.open(app.url);
-  await shell.clickSection('artifacts');
+  await openArtifacts(app, page);
   // Every demo prefix counts as huge at this threshold.
   await page.getByTestId('huge-prefix-versions').fill('1');
   await page.getByTestId('protection-save').click();
   await expect(page.getByText('Settings saved.')).toBeVisible();
-  await page.getByTestId('audit-start').click();
-  await expect(page.getByTestId('artifacts-table')).toBeVisible({ timeout: 60_000 });
+  await audit(page);
 
   const group = page.locator(`[data-testid=bucket-group][data-bucket="${BUCKET}"]`);
   await expect(group.locator('[data-testid=prefix-row][data-prefix="web-frontend"]').getByTestId('lifecycle-start')).toHaveCount(0); // live: never
@@ -144,11 +146,8 @@ test('retention inside a live prefix: a policy, what it lets go, the age-only ru
   const dev = DEFAULT_ACCOUNTS[0];
   const s3 = new S3Client({ endpoint: app.sandboxEndpoint, region: 'eu-west-1', forcePathStyle: true, credentials: { accessKeyId: dev.accessKeyId, secretAccessKey: dev.secretAccessKey } });
   const keys = async () => ((await s3.send(new ListObjectVersionsCommand({ Bucket: EU, Prefix: 'data-ingest/' }))).Versions ?? []).map((v) => v.Key!);
-  const shell = new ShellPage(page);
-  await shell.open(app.url);
-  await shell.clickSection('artifacts');
-  await page.getByTestId('audit-start').click();
-  await expect(page.getByTestId('artifacts-table')).toBeVisible({ timeout: 60_000 });
+  await openArtifacts(app, page);
+  await audit(page);
 
   // The default policy (last 3 successes, 30 days) keeps all of the demo's weeks of history.
   await expect(page.getByTestId('retention-summary')).toContainText('In 0 live prefixes');

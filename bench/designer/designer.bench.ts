@@ -3,12 +3,12 @@
 // action, and validate + export time. Baselines from the same run: a 3-stage
 // design's render, and idle frame times.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { frameTimes, frameWork, median, p95 } from '../support/frames';
+import { startCli, type RunningCli } from '../../test/helpers/cli';
 import { DESIGN_FORMAT_VERSION, type DesignFile } from '../../src/shared/pipeline/design-file';
 import type { PipelineDeclaration } from '../../src/shared/pipeline/model';
 import { validatePipeline } from '../../src/shared/pipeline/validate';
@@ -47,22 +47,15 @@ function bigDesign(stages: number, perStage: number, seed = 1, tag = 'big'): Des
 
 const distinctShapes = (d: DesignFile) => new Set(d.pipeline.stages.map((s) => s.actions.map((a) => a.runOrder).join(','))).size;
 
-let server: ChildProcess;
+let server: RunningCli;
 let browser: Browser;
 let page: Page;
 let dir: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'pw-bench-designer-'));
-  server = spawn(process.execPath, ['bin/pipewright.js', 'web', '--no-open', '--sandbox'], { env: { ...process.env, HOME: dir, PIPEWRIGHT_HOME: join(dir, 'pw') }, stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((resolve) => {
-    let out = '';
-    server.stdout!.on('data', (d) => {
-      out += d;
-      const m = /Open: (\S+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-  });
+  server = startCli(['web', '--no-open', '--sandbox'], { HOME: dir, PIPEWRIGHT_HOME: join(dir, 'pw') });
+  const url = (await server.waitFor(/Open: (\S+)/, 60_000))[1];
   browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
   page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
   await page.goto(url);
@@ -75,7 +68,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  server?.kill('SIGTERM');
+  await server?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -2,16 +2,14 @@
 // would script them: the dry run, confirmations, exit codes, and a process
 // killed mid-job and resumed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { startSandbox } from '../helpers/sandbox';
-import { assertBuilt } from '../helpers/cli';
+import { assertBuilt, runCli } from '../helpers/cli';
 import { awsConfigSnippet } from '../../src/main/cli/sandbox-command';
 
-const run = promisify(execFile);
 let env: Awaited<ReturnType<typeof startSandbox>>;
 let dir: string;
 let cliEnv: NodeJS.ProcessEnv;
@@ -28,15 +26,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function cli(...args: string[]) {
-  try {
-    const r = await run(process.execPath, ['bin/pipewright.js', 'artifacts', ...args], { env: cliEnv, timeout: 120_000 });
-    return { code: 0, out: r.stdout, err: r.stderr };
-  } catch (e) {
-    const x = e as { code: number; stdout: string; stderr: string };
-    return { code: x.code, out: x.stdout, err: x.stderr };
-  }
-}
+const cli = (...args: string[]) => runCli(['artifacts', ...args], cliEnv);
 
 const regions = ['--region', 'us-east-1', '--region', 'eu-west-1', '--region', 'ap-southeast-2'];
 const keysUnder = (bucket: string, prefix: string) => [...(env.sb.s3.buckets.get(bucket)?.objects.keys() ?? [])].filter((k) => k.startsWith(prefix));

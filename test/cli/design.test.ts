@@ -1,18 +1,15 @@
 // `pipewright design validate|export|import|deploy` and `pipelines export`, as scripts use them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { startSandbox } from '../helpers/sandbox';
-import { assertBuilt } from '../helpers/cli';
+import { assertBuilt, runCli } from '../helpers/cli';
 import { awsConfigSnippet } from '../../src/main/cli/sandbox-command';
 import { simplePipeline } from '../helpers/pipelines';
 import { parseTemplateText } from '../../src/shared/pipeline/template';
 import { schemaErrors } from '../helpers/cfn-schema';
 
-const run = promisify(execFile);
 let env: Awaited<ReturnType<typeof startSandbox>>;
 let dir: string;
 
@@ -32,15 +29,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function cli(...args: string[]) {
-  try {
-    const r = await run(process.execPath, ['bin/pipewright.js', ...args], { env: { ...process.env, HOME: dir, PIPEWRIGHT_HOME: join(dir, 'pw'), AWS_CONFIG_FILE: join(dir, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none') } });
-    return { code: 0, out: r.stdout, err: r.stderr };
-  } catch (e) {
-    const x = e as { code: number; stdout: string; stderr: string };
-    return { code: x.code, out: x.stdout, err: x.stderr };
-  }
-}
+const cli = (...args: string[]) => runCli(args, { ...process.env, HOME: dir, PIPEWRIGHT_HOME: join(dir, 'pw'), AWS_CONFIG_FILE: join(dir, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none') });
 
 describe('pipewright design', () => {
   it('import, validate, export', async () => {

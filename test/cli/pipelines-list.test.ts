@@ -1,16 +1,13 @@
 // `pipewright pipelines list` against the sandbox, configured only through an
 // AWS config file as a user would write it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { startSandbox } from '../helpers/sandbox';
-import { assertBuilt } from '../helpers/cli';
+import { assertBuilt, runCli } from '../helpers/cli';
 import { awsConfigSnippet } from '../../src/main/cli/sandbox-command';
 
-const run = promisify(execFile);
 let env: Awaited<ReturnType<typeof startSandbox>>;
 let home: string;
 
@@ -26,16 +23,8 @@ afterAll(async () => {
 });
 
 async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const r = await run(process.execPath, ['bin/pipewright.js', 'pipelines', 'list', ...args], {
-      env: { ...process.env, HOME: home, PIPEWRIGHT_HOME: join(home, 'pw'), AWS_CONFIG_FILE: join(home, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(home, 'none'), AWS_PROFILE: '', AWS_REGION: '' },
-      timeout: 60_000,
-    });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
+  const r = await runCli(['pipelines', 'list', ...args], { ...process.env, HOME: home, PIPEWRIGHT_HOME: join(home, 'pw'), AWS_CONFIG_FILE: join(home, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(home, 'none'), AWS_PROFILE: '', AWS_REGION: '' }, 60_000);
+  return { code: r.code, stdout: r.out, stderr: r.err };
 }
 
 describe('pipewright pipelines list', () => {

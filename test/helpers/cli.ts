@@ -1,9 +1,23 @@
 // Runs the built `pipewright` CLI as a user would; `npm test` builds it first.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { promisify } from 'node:util';
 
 export function assertBuilt(): void {
   if (!existsSync('out/main/cli.js')) throw new Error('The CLI is not built: run "npm run build" (npm test does) before these tests.');
+}
+
+const execFileAsync = promisify(execFile);
+
+/** Runs `pipewright ARGS` to the end: its exit code and output, whether it succeeded or not. */
+export async function runCli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<{ code: number; out: string; err: string }> {
+  try {
+    const r = await execFileAsync(process.execPath, ['bin/pipewright.js', ...args], { env, timeout: timeoutMs });
+    return { code: 0, out: r.stdout, err: r.stderr };
+  } catch (e) {
+    const x = e as { code: number; stdout: string; stderr: string };
+    return { code: x.code, out: x.stdout, err: x.stderr };
+  }
 }
 
 export interface RunningCli {
