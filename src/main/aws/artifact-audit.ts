@@ -54,7 +54,7 @@ export async function auditArtifacts(clients: AwsClients, fanout: FanOut, pairs:
           (page.pipelines ?? []).map(async (s) => {
             const got = await gate(() => cp.send(new GetPipelineCommand({ name: s.name }), { abortSignal: signal }));
             const decl = got.pipeline as unknown as PipelineDeclaration;
-            const successes = await recentSuccesses(cp, s.name!, gate, signal);
+            const successes = await recentSuccesses(cp, s.name!, { gate, signal });
             live.push({
               accountId,
               region: t.region,

@@ -269,7 +269,7 @@ export async function recheckPlanItem(clients: AwsClients, targets: Array<{ prof
     if (item.class === 'orphan') return `Live pipeline ${name} (${profile.name}, ${region}) now writes to this prefix.`;
     if (item.class === 'retention') {
       // The latest success is always kept: if a newer one, or a retry, now names a planned key, skip.
-      const [latest] = await recentSuccesses(clients.codepipeline(profile, region), name, (f) => f(), new AbortController().signal, 1);
+      const [latest] = await recentSuccesses(clients.codepipeline(profile, region), name, { depth: 1 });
       const planned = new Set(item.keys);
       const hit = latest?.keys.find((k) => planned.has(k));
       if (hit) return `${hit} now belongs to ${name}'s latest successful execution, which is always kept.`;

@@ -148,7 +148,11 @@ export async function* livePipelineDeclarations(
  * ListActionExecutions filtered to each execution, so no key is ever attributed
  * to the wrong one.
  */
-export async function recentSuccesses(cp: ReturnType<AwsClients['codepipeline']>, name: string, gate: CallGate, signal: AbortSignal, depth = RETENTION_DEPTH): Promise<SuccessfulExecution[]> {
+export async function recentSuccesses(
+  cp: ReturnType<AwsClients['codepipeline']>,
+  name: string,
+  { gate = (call) => call(), signal, depth = RETENTION_DEPTH }: { gate?: CallGate; signal?: AbortSignal; depth?: number } = {},
+): Promise<SuccessfulExecution[]> {
   const execs = await gate(() => cp.send(new ListPipelineExecutionsCommand({ pipelineName: name, maxResults: 50 }), { abortSignal: signal }));
   const ok = (execs.pipelineExecutionSummaries ?? []).filter((e) => e.status === 'Succeeded' && e.pipelineExecutionId).slice(0, depth);
   return Promise.all(

@@ -13,11 +13,18 @@ import type { KeyStat, PrefixReport } from './classify';
 /** How many recent successful executions the audit maps to keys per pipeline: the most retention can keep. */
 export const RETENTION_DEPTH = 10;
 
+const KEEP_LAST = 'Keep at least the last successful execution: it is always kept.';
+const KEEP_DAYS = 'Keep at least a day of artifacts: younger ones may belong to running executions.';
+
 export const RetentionPolicy = z.strictObject({
   /** Successful executions to keep per pipeline, newest first (at least 1: the latest is always kept). */
-  keepLast: z.number().int().min(1).max(RETENTION_DEPTH),
+  keepLast: z
+    .number()
+    .min(1, KEEP_LAST)
+    .int(KEEP_LAST)
+    .max(RETENTION_DEPTH, `Keep at most the last ${RETENTION_DEPTH} successful executions: the audit maps that many of each pipeline to keys.`),
   /** Everything younger than this many days is kept (at least 1). */
-  keepDays: z.number().int().min(1).max(36_500),
+  keepDays: z.number().min(1, KEEP_DAYS).int('Keep whole days.').max(36_500),
 });
 export type RetentionPolicy = z.infer<typeof RetentionPolicy>;
 
@@ -27,10 +34,10 @@ export class RetentionError extends Error {
   override name = 'RetentionError';
 }
 
+/** The schema's rules, as a RetentionError that says what to change. */
 export function checkPolicy(p: RetentionPolicy): void {
-  if (!Number.isInteger(p.keepLast) || p.keepLast < 1) throw new RetentionError('Keep at least the last successful execution: it is always kept.');
-  if (p.keepLast > RETENTION_DEPTH) throw new RetentionError(`Keep at most the last ${RETENTION_DEPTH} successful executions: the audit maps that many of each pipeline to keys.`);
-  if (!Number.isFinite(p.keepDays) || p.keepDays < 1) throw new RetentionError('Keep at least a day of artifacts: younger ones may belong to running executions.');
+  const r = RetentionPolicy.safeParse(p);
+  if (!r.success) throw new RetentionError(r.error.issues[0].message);
 }
 
 /** The keys a policy keeps in a prefix: the latest success of every claimer (always), and each one's last K successes. */

@@ -79,6 +79,19 @@ function ConfirmDialog({ plan, retention, onClose }: { plan: CleanupPlan; retent
   );
 }
 
+/** What the retention policy lets go of in one live prefix, and its age-only lifecycle form. */
+function RetentionNote({ item, onAgeOnlyRule }: { item: PlanItem | undefined; onAgeOnlyRule: () => void }) {
+  if (!item) return null;
+  return (
+    <span className="muted small" data-testid="retention-note">
+      {' '}· retention lets go of {item.keys?.length} artifacts ({mib(item.expected.bytes)}){' '}
+      <button type="button" className="link" onClick={onAgeOnlyRule} data-testid="lifecycle-retention-start">
+        Age-only rule…
+      </button>
+    </span>
+  );
+}
+
 /** The retention policy, and the difference between its two forms. */
 function RetentionCard({ policy, items, onSelectAll }: { policy: RetentionPolicy; items: PlanItem[]; onSelectAll: () => void }) {
   const keys = items.reduce((n, i) => n + (i.keys?.length ?? 0), 0);
@@ -268,17 +281,7 @@ export function ArtifactsPage() {
                       <td><span className={`class class-${p.class}`}>{p.class}</span></td>
                       <td>
                         {p.claimedBy.map((c) => c.name).join(', ')}
-                        {(() => {
-                          const r = retentionFor.get(retentionKey(b.name, `${p.prefix}/`));
-                          return r ? (
-                            <span className="muted small" data-testid="retention-note">
-                              {' '}· retention lets go of {r.keys?.length} artifacts ({mib(r.expected.bytes)}){' '}
-                              <button type="button" className="link" onClick={() => setExpiring({ bucket: b.name, prefix: `${p.prefix}/`, retainDays: retention.keepDays })} data-testid="lifecycle-retention-start">
-                                Age-only rule…
-                              </button>
-                            </span>
-                          ) : null;
-                        })()}
+                        <RetentionNote item={retentionFor.get(retentionKey(b.name, `${p.prefix}/`))} onAgeOnlyRule={() => setExpiring({ bucket: b.name, prefix: `${p.prefix}/`, retainDays: retention.keepDays })} />
                         {p.class === 'orphan' && !b.protected && p.versions + p.deleteMarkers >= hugePrefixVersions && (
                           <button type="button" className="link" onClick={() => setExpiring({ bucket: b.name, prefix: `${p.prefix}/` })} data-testid="lifecycle-start" title="Too big to delete from here: let S3 expire it">
                             Expire with a lifecycle rule…
