@@ -93,12 +93,15 @@ export class Faults {
     );
   }
 
-  /** `fingerprint`: what the call asks (method, path, query, body hash); identical calls are told apart by count. */
-  decide(t: CallTarget, fingerprint = `${t.service} ${t.operation}`): FaultDecision {
+  /**
+   * `fingerprint`: what the call asks (method, path, query, body hash), computed only
+   * when a rule applies; identical calls are told apart by count.
+   */
+  decide(t: CallTarget, fingerprint: () => string = () => `${t.service} ${t.operation}`): FaultDecision {
     const d: FaultDecision = { latencyMs: 0, outcome: 'ok', deleteErrorRate: 0 };
     const rules = this.rules.filter((r) => this.matches(r, t));
     if (!rules.length) return d;
-    const call = this.nth(`${t.service}|${t.account}|${t.region}|${fingerprint}`);
+    const call = this.nth(`${t.service}|${t.account}|${t.region}|${fingerprint()}`);
     for (const [i, r] of rules.entries()) {
       if (r.remaining !== undefined) r.remaining--;
       d.latencyMs += r.latencyMs + (r.jitterMs ? this.roll(call, `jitter${i}`) * r.jitterMs : 0);

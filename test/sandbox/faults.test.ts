@@ -103,7 +103,7 @@ describe('faults', () => {
     const outcomes = (order: string[]) => {
       const f = new Faults(7);
       f.set([rule]);
-      return new Map(order.map((b) => [b, [f.decide(target, b).outcome, f.decide(target, b).outcome, f.keyFails(0.3, `bucket\u0000${b}\u0000v1`)].join()]));
+      return new Map(order.map((b) => [b, [f.decide(target, () => b).outcome, f.decide(target, () => b).outcome, f.keyFails(0.3, `bucket\u0000${b}\u0000v1`)].join()]));
     };
     const forward = outcomes(batches);
     const backward = outcomes([...batches].reverse());
