@@ -67,12 +67,11 @@ test('build, fix, undo and redo, export, deploy, and see it in the explorer', as
     await page.keyboard.type(value);
   }
   await expect(page.getByTestId('issue-counts')).toHaveText(/^0 errors/);
-  await d.action('CloudFormation').click();
+  await d.selectAction('CloudFormation');
   await page.getByTestId('config-ActionMode').selectOption('CREATE_UPDATE');
 
   // 3. Undo and redo.
-  await page.getByTestId('designer-canvas').click({ position: { x: 5, y: 5 } });
-  await d.action('CodeBuild2').click();
+  await d.selectAction('CodeBuild2');
   await page.keyboard.press('Delete');
   await expect(d.actions).toHaveCount(4);
   await page.keyboard.press('Control+z');
@@ -136,11 +135,17 @@ test('opening a template with several pipelines asks which; a malformed file los
   await expect(page.getByTestId('resource-chooser')).toContainText('2 AWS::CodePipeline::Pipeline resources');
   await page.getByTestId('choose-resource').filter({ hasText: 'AppPipeline' }).click();
   await expect(d.stage('Deploy')).toBeVisible();
-  await d.action('Approve').click();
+  await d.selectAction('Approve');
   // Intrinsics show read-only, as they are.
   await expect(page.getByTestId('property-panel')).toContainText('!If');
   await page.getByTestId('designer-canvas').click({ position: { x: 5, y: 5 } });
   await expect(page.getByTestId('property-panel')).toContainText('!Sub ${AWS::StackName}-app');
+  // A variable whose default is an intrinsic shows it read-only, never the internal token.
+  const deployEnv = page.getByTestId('variable-row').first();
+  await expect(deployEnv.getByTestId('variable-name')).toHaveValue('DeployEnv');
+  await expect(deployEnv).toContainText('!Ref Env');
+  await expect(deployEnv.getByTestId('variable-description')).toHaveValue('Target');
+  await expect(page.getByTestId('property-panel')).not.toContainText('\u27E6');
   await page.getByTestId('designer-file').setInputFiles({ name: 'broken.yaml', mimeType: 'text/yaml', buffer: Buffer.from('Resources:\n  P:\n    Type: [oops\n') });
   await expect(page.getByTestId('toast-error').last()).toContainText(/line \d+, column \d+/);
   await expect(d.stage('Deploy')).toBeVisible();

@@ -46,6 +46,18 @@ export class DesignerPage {
     await this.page.mouse.up();
   }
 
+  /**
+   * Selects an action as a user would: with the whole design in view first. A node
+   * half under the side panel makes the browser scroll React Flow's clipped
+   * wrapper, which React Flow undoes, so a click there can miss.
+   */
+  async selectAction(name: string): Promise<void> {
+    await expect(this.page.getByTestId('designer-canvas')).toHaveAttribute('data-laid-out', 'yes');
+    await this.fitView();
+    await this.action(name).click();
+    await expect(this.action(name)).toHaveClass(/\bselected\b/);
+  }
+
   async fitView(): Promise<void> {
     await this.page.getByTestId('designer-canvas').click({ position: { x: 5, y: 5 } });
     await this.page.keyboard.press('f');

@@ -109,6 +109,7 @@ export const PipelineDeclaration = z.looseObject({
   triggers: z.array(TriggerDeclaration).optional(),
 });
 export type PipelineDeclaration = z.infer<typeof PipelineDeclaration>;
+export type PipelineVariableDeclaration = z.infer<typeof PipelineVariableDeclaration>;
 
 /** The stores a pipeline writes to, keyed by region (the pipeline's own region for a single store). */
 export function artifactStoresByRegion(p: PipelineDeclaration, pipelineRegion: string): Record<string, ArtifactStore> {

@@ -2,8 +2,8 @@
 // settings), a stage (name, order, transition), or an action (provider form
 // from the catalog, artifact pickers offering only valid upstream artifacts,
 // region with its artifact store).
-import { useEffect, useRef, type ReactNode } from 'react';
-import type { ActionDeclaration, PipelineDeclaration } from '../../../../shared/pipeline/model';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+import type { ActionDeclaration, PipelineDeclaration, PipelineVariableDeclaration } from '../../../../shared/pipeline/model';
 import { effectiveRunOrder } from '../../../../shared/pipeline/model';
 import { findProvider } from '../../../../shared/pipeline/providers';
 import { moveStage, removeAction, removeStage, renameStage, updateAction, upstreamArtifacts } from '../../../../shared/pipeline/edit';
@@ -27,6 +27,29 @@ function Field({ label, path, children, help, required }: { label: string; path:
 function Text({ value, onChange, path, opaque, ...rest }: { value: string | undefined; onChange: (v: string) => void; path: string; opaque?: Record<string, unknown> } & Record<string, unknown>) {
   if (isOpaqueToken(value)) return <code className="opaque" title="An imported template value, kept as is">{describeOpaque(value, opaque as never)}</code>;
   return <input type="text" value={value ?? ''} onChange={(e) => onChange(e.target.value)} data-path={path} {...rest} />;
+}
+
+type PipelineVariable = PipelineVariableDeclaration;
+
+/**
+ * A comma-separated list of names. The text as typed is kept while it means the
+ * same list, so "Out1, " can grow into "Out1, Out2" instead of losing its comma.
+ */
+function NameList({ names, onChange, ...rest }: { names: string[]; onChange: (names: string[]) => void } & Record<string, unknown>) {
+  const [draft, setDraft] = useState(names.join(', '));
+  const parse = (text: string) => text.split(',').map((s) => s.trim()).filter(Boolean);
+  const shown = parse(draft).join('\u0000') === names.join('\u0000') ? draft : names.join(', ');
+  return (
+    <input
+      type="text"
+      value={shown}
+      onChange={(e) => {
+        setDraft(e.target.value);
+        onChange(parse(e.target.value));
+      }}
+      {...rest}
+    />
+  );
 }
 
 function pipelineRegion(): string {
@@ -68,24 +91,48 @@ function PipelineProps({ p }: { p: PipelineDeclaration }) {
           <option>PARALLEL</option>
         </select>
       </Field>
-      <Field label="Variables (name=default, one per line)" path="variables">
-        <textarea
-          rows={3}
-          value={(p.variables ?? []).map((v) => `${v.name}=${v.defaultValue ?? ''}`).join('\n')}
-          onChange={(e) => {
-            const vars = e.target.value
-              .split('\n')
-              .filter((l) => l.trim())
-              .map((l) => {
-                const [name, ...rest] = l.split('=');
-                return rest.length ? { name: name.trim(), defaultValue: rest.join('=') } : { name: name.trim() };
-              });
-            set({ variables: vars.length ? vars : undefined });
-          }}
-        />
-      </Field>
+      <VariablesEditor variables={p.variables} opaque={opaque} onChange={(variables) => set({ variables })} />
     </>
   );
+}
+
+/**
+ * Pipeline variables, a row each. Edits change one field of one variable, so
+ * descriptions, imported template values (read-only) and unknown keys survive.
+ */
+function VariablesEditor({ variables = [], opaque, onChange }: { variables?: PipelineVariable[]; opaque?: Record<string, unknown>; onChange: (v: PipelineVariable[] | undefined) => void }) {
+  const update = (i: number, patch: Partial<PipelineVariable>) => onChange(variables.map((v, k) => (k === i ? dropEmpty({ ...v, ...patch }) : v)));
+  const remove = (i: number) => {
+    const next = variables.filter((_, k) => k !== i);
+    onChange(next.length ? next : undefined);
+  };
+  return (
+    <fieldset className="variables" data-field="variables" data-testid="prop-variables">
+      <legend>Variables</legend>
+      {variables.length === 0 && <p className="muted small">None. Variables are a V2 feature; actions read them as #{'{'}variables.name{'}'}.</p>}
+      {variables.map((v, i) => (
+        <div key={i} className="variable" data-field={`variables.${i}`} data-testid="variable-row">
+          <Text value={v.name} onChange={(name) => update(i, { name })} path={`variables.${i}.name`} opaque={opaque} placeholder="name" aria-label={`Variable ${i + 1} name`} data-testid="variable-name" />
+          <Text value={v.defaultValue} onChange={(defaultValue) => update(i, { defaultValue })} path={`variables.${i}.defaultValue`} opaque={opaque} placeholder="default" aria-label={`Variable ${i + 1} default`} data-testid="variable-default" />
+          <Text value={v.description} onChange={(description) => update(i, { description })} path={`variables.${i}.description`} opaque={opaque} placeholder="description" aria-label={`Variable ${i + 1} description`} data-testid="variable-description" />
+          <button type="button" className="link danger" onClick={() => remove(i)} aria-label={`Remove variable ${i + 1}`} data-testid="variable-remove">
+            ✕
+          </button>
+        </div>
+      ))}
+      <button type="button" className="link" onClick={() => onChange([...variables, { name: `Var${variables.length + 1}` }])} data-testid="variable-add">
+        + Variable
+      </button>
+    </fieldset>
+  );
+}
+
+/** An emptied optional field is removed, not kept as "". */
+function dropEmpty(v: PipelineVariable): PipelineVariable {
+  const out = { ...v };
+  if (out.defaultValue === '') delete out.defaultValue;
+  if (out.description === '') delete out.description;
+  return out;
 }
 
 function StageProps({ p, si }: { p: PipelineDeclaration; si: number }) {
@@ -218,12 +265,12 @@ function ActionProps({ p, si, ai }: { p: PipelineDeclaration; si: number; ai: nu
       )}
       {spec && spec.outputs.max > 0 && (
         <Field label="Output artifacts (comma-separated)" path={`stages.${si}.actions.${ai}.outputArtifacts`}>
-          <input
-            type="text"
-            value={(a.outputArtifacts ?? []).map((o) => o.name).join(', ')}
-            onChange={(e) => {
-              const names = e.target.value.split(',').map((s) => s.trim()).filter(Boolean);
-              set({ outputArtifacts: names.length ? names.map((name) => ({ name })) : undefined });
+          <NameList
+            names={(a.outputArtifacts ?? []).map((o) => o.name)}
+            onChange={(names) => {
+              // An output that keeps its name keeps its other fields (files, unknown keys).
+              const byName = new Map((a.outputArtifacts ?? []).map((o) => [o.name, o]));
+              set({ outputArtifacts: names.length ? names.map((name) => byName.get(name) ?? { name }) : undefined });
             }}
             data-testid="prop-outputs"
           />
