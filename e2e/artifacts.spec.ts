@@ -1,6 +1,7 @@
 // Artifact cleanup as a user meets it: audit the demo, see the charts, the
 // orphans pre-selected, a dry run, typed confirmations, the progress bar,
 // cancel and resume, the audit log, and the bucket listing that confirms it.
+import { readFileSync } from 'node:fs';
 import { test as base, expect, type Page } from '@playwright/test';
 import { GetBucketLifecycleConfigurationCommand, PutObjectCommand, S3Client, ListObjectVersionsCommand } from '@aws-sdk/client-s3';
 import { CodePipelineClient, ListActionExecutionsCommand, ListPipelineExecutionsCommand } from '@aws-sdk/client-codepipeline';
@@ -23,6 +24,12 @@ async function openArtifacts(app: AppServer, page: Page): Promise<void> {
   const shell = new ShellPage(page);
   await shell.open(app.url);
   await shell.clickSection('artifacts');
+}
+
+/** Clicks a download button and parses the JSON file it saves. */
+async function downloaded(page: Page, testId: string) {
+  const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testId).click()]);
+  return JSON.parse(readFileSync((await file.path())!, 'utf8'));
 }
 
 async function audit(page: Page): Promise<void> {
@@ -173,6 +180,12 @@ test('retention inside a live prefix: a policy, what it lets go, the age-only ru
   for (const box of await page.getByTestId('select-prefix').all()) if (await box.isChecked()) await box.uncheck();
   await ingest.getByTestId('select-retention').check();
   await expect(page.getByTestId('plan-summary')).toContainText('1 prefix selected (1 by retention)');
+  // The page shows counts; "Save plan" and the JSON report carry every key, from the main process.
+  const letGo = Number(/lets go of (\d+) artifacts/.exec((await ingest.getByTestId('retention-note').textContent()) ?? '')![1]);
+  const saved = await downloaded(page, 'save-plan');
+  expect(saved.items.map((i: { class: string; keys: string[] }) => [i.class, i.keys.length])).toEqual([['retention', letGo]]);
+  const report = await downloaded(page, 'audit-json');
+  expect(report.buckets.find((b: { name: string }) => b.name === EU).prefixes.find((x: { prefix: string }) => x.prefix === 'data-ingest').keys.length).toBeGreaterThan(letGo);
   await page.getByTestId('dry-run').click();
   await expect(page.getByTestId('clean-result')).toContainText(/Dry run: would delete (\d+) versions/);
   const wouldDelete = Number(/would delete (\d+)/.exec((await page.getByTestId('clean-result').textContent()) ?? '')![1]);
@@ -191,4 +204,11 @@ test('retention inside a live prefix: a policy, what it lets go, the age-only ru
   const latestKeys = actions.actionExecutionDetails!.flatMap((a) => a.output?.outputArtifacts ?? []).map((o) => o.s3location!.key!);
   expect(latestKeys.length).toBeGreaterThan(0);
   for (const k of latestKeys) expect(after).toContain(k);
+
+  // A reload keeps the audit (the main process still has it) and the policy (a setting).
+  await new ShellPage(page).reload();
+  await expect(page.getByTestId('artifacts-table')).toBeVisible();
+  await expect(page.getByTestId('retention-keep-last')).toHaveValue('1');
+  await expect(page.getByTestId('retention-keep-days')).toHaveValue('5');
+  await expect(ingest.getByTestId('retention-note')).toContainText(/retention lets go of \d+ artifacts/);
 });

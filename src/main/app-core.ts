@@ -11,8 +11,8 @@ import { AccountsService } from './services/accounts-service';
 import { PipelinesService } from './services/pipelines-service';
 import { DesignsService } from './services/designs-service';
 import { ArtifactsService } from './services/artifacts-service';
-import { auditedPrefixes, planForSelection, type AuditReport } from '../shared/artifacts/report';
-import { checkPlanAgainstAudit } from '../shared/artifacts/plan';
+import { auditedPrefixes, planForAudit, planForSelection, slimReport, type AuditReport } from '../shared/artifacts/report';
+import { checkPlanAgainstAudit, previewOf } from '../shared/artifacts/plan';
 import { ssoDeviceLogin } from './aws/sso-login';
 import { awsAppError } from './aws/errors';
 import { isAllowedExternalUrl } from '../shared/api/external-links';
@@ -64,6 +64,10 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const artifacts = new ArtifactsService(accounts, pipelines, opts.home);
   // The last audit: a plan is accepted only if it stays within what this audit found.
   let lastAudit: AuditReport | null = null;
+  const auditFirst = (): AuditReport => {
+    if (!lastAudit) throw new AppError('CONFLICT', 'Audit first: plans are made from, and checked against, the latest audit.');
+    return lastAudit;
+  };
   await accounts.reload();
 
   const wantSandbox = opts.sandbox === 'on' || (opts.sandbox === 'auto' && initial.settings.sandbox.enabled && accounts.profiles().length === 0);
@@ -177,16 +181,20 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
         });
         if (job.signal.aborted) return;
         lastAudit = report;
-        hub.emit('artifacts.report', { jobId: job.jobId, report });
+        // The page gets the report without per-key detail; plans are made here, from the full one.
+        hub.emit('artifacts.report', { jobId: job.jobId, report: slimReport(report) });
       });
       return { jobId };
     },
+    'artifacts.lastReport': ({ full }) => ({ report: lastAudit && (full ? lastAudit : slimReport(lastAudit)) }),
+    'artifacts.preview': ({ retention }) => previewOf(planForAudit(auditFirst(), retention)),
+    'artifacts.planFile': ({ rows, retention }) => ({ plan: planForSelection(auditFirst(), rows, retention) }),
     'artifacts.clean': ({ plan: given, selection, dryRun, confirmations, prodConfirmations }, ctx) => {
-      if (!lastAudit) throw new AppError('CONFLICT', 'Audit first: a plan is checked against the latest audit.');
-      const plan = given ?? planForSelection(lastAudit, selection!.rows, selection!.retention);
+      const audited = auditFirst();
+      const plan = given ?? planForSelection(audited, selection!.rows, selection!.retention);
       if (!plan.items.length) throw new AppError('BAD_REQUEST', 'Nothing selected is in the latest audit: select again.');
       try {
-        checkPlanAgainstAudit(plan, auditedPrefixes(lastAudit));
+        checkPlanAgainstAudit(plan, auditedPrefixes(audited));
       } catch (err) {
         throw new AppError('INVALID_INPUT', err instanceof Error ? err.message : String(err));
       }

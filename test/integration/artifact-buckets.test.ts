@@ -126,3 +126,38 @@ describe('artifacts.clean from a selection', () => {
     expect(errorOf(await call('artifacts.clean', { selection: { rows, retention: { keepLast: 0, keepDays: 5 } }, dryRun: true, confirmations: [], prodConfirmations: [] }))?.code).toBe('INVALID_INPUT');
   });
 });
+
+describe('the page\'s view of an audit', () => {
+  it('carries no per-key detail: previews count the keys and plan files list them, from the full audit kept in the main process', async () => {
+    const { planForAudit, selectionKey } = await import('../../src/shared/artifacts/report');
+    const { previewOf } = await import('../../src/shared/artifacts/plan');
+    expect((await call('artifacts.audit', {})).ok).toBe(true);
+    const { report: shown } = await waitFor<{ report: AuditReport }>('artifacts.report');
+    const prefixes = shown.buckets.flatMap((b) => b.prefixes);
+    expect(prefixes.some((p) => p.class === 'live')).toBe(true);
+    expect(prefixes.every((p) => p.keys === undefined && p.successes === undefined)).toBe(true);
+
+    const last = (await call('artifacts.lastReport', {})) as Envelope<{ report: AuditReport }>;
+    expect(last.ok && last.result.report).toEqual(shown);
+    const fullEnv = (await call('artifacts.lastReport', { full: true })) as Envelope<{ report: AuditReport }>;
+    if (!fullEnv.ok) throw new Error(fullEnv.error.message);
+    const full = fullEnv.result.report;
+    expect(full.buckets.flatMap((b) => b.prefixes).some((p) => (p.keys?.length ?? 0) > 0)).toBe(true);
+
+    const retention = { keepLast: 1, keepDays: 1 };
+    const expected = planForAudit(full, retention);
+    const preview = (await call('artifacts.preview', { retention })) as Envelope<ReturnType<typeof previewOf>>;
+    if (!preview.ok) throw new Error(preview.error.message);
+    expect(preview.result.items).toEqual(previewOf(expected).items);
+    const byRetention = expected.items.filter((i) => i.class === 'retention');
+    expect(byRetention.length).toBeGreaterThan(0);
+    expect(preview.result.items.filter((i) => i.class === 'retention').map((i) => i.keyCount)).toEqual(byRetention.map((i) => i.keys!.length));
+    expect(JSON.stringify(preview.result)).not.toContain(byRetention[0].keys![0]);
+
+    const rows = byRetention.map(selectionKey);
+    const file = (await call('artifacts.planFile', { rows, retention })) as Envelope<{ plan: typeof expected }>;
+    if (!file.ok) throw new Error(file.error.message);
+    expect(file.result.plan.items).toEqual(byRetention);
+    expect(errorOf(await call('artifacts.preview', { retention: { keepLast: 11, keepDays: 1 } }))?.code).toBe('INVALID_INPUT');
+  });
+});

@@ -1,6 +1,6 @@
 // The artifact audit report, plan and cleanup results as they cross the contract.
 import { z } from 'zod';
-import { CleanupPlan } from '../artifacts/plan';
+import { CleanupPlan, PlanPreview } from '../artifacts/plan';
 import { RetentionPolicy } from '../artifacts/retention';
 
 const Tally = z.object({ objects: z.number(), versions: z.number(), deleteMarkers: z.number(), bytes: z.number(), oldest: z.number().nullable(), newest: z.number().nullable() });
@@ -54,11 +54,15 @@ export const CleanResultSchema = z.object({
   checkpoint: z.string(),
 });
 
+/** The app's choice: selected rows (see `selectionKey`) and the retention policy; the main process builds the plan from its latest audit. */
+export const Selection = z.strictObject({ rows: z.array(z.string().max(400)).max(100_000), retention: RetentionPolicy });
+
+export { PlanPreview };
+
 export const CleanRequest = z.strictObject({
   /** A plan file's plan (checked against the latest audit), or `selection`. */
   plan: CleanupPlan.optional(),
-  /** The app's choice: selected rows (see `selectionKey`) and the retention policy; the main process builds the plan from its latest audit. */
-  selection: z.strictObject({ rows: z.array(z.string().max(400)).max(100_000), retention: RetentionPolicy }).optional(),
+  selection: Selection.optional(),
   dryRun: z.boolean(),
   /** Typed confirmations: each account of the plan by id or alias (needed unless dry run). */
   confirmations: z.array(z.string().max(128)).max(200),

@@ -7,7 +7,9 @@ import { SettingsPatch, SettingsView } from './settings';
 import { AccountsView, MfaPrompt, ProfileView, SsoPrompt } from './accounts';
 import { PipelineDetails, PipelineRow, TargetError, TargetRef } from './pipelines';
 import { DesignFile } from '../pipeline/design-file';
-import { AuditReportSchema, CleanRequest, CleanResultSchema } from './artifacts';
+import { AuditReportSchema, CleanRequest, CleanResultSchema, PlanPreview, Selection } from './artifacts';
+import { CleanupPlan } from '../artifacts/plan';
+import { RetentionPolicy } from '../artifacts/retention';
 
 const method = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output });
 const NoInput = z.strictObject({});
@@ -104,6 +106,16 @@ export const methods = {
   ),
   /** Audits the workspace's artifact buckets. Long work: the report arrives as `artifacts.report`. */
   'artifacts.audit': method(NoInput, z.object({ jobId: JobId })),
+  /**
+   * The latest audit, if any (it outlives a reload of the page). Without `full`, as
+   * the `artifacts.report` event carries it: no per-key detail of live prefixes.
+   * `full` is for saving the report as a file the CLI can plan retention from.
+   */
+  'artifacts.lastReport': method(z.strictObject({ full: z.boolean().default(false) }), z.object({ report: AuditReportSchema.nullable() })),
+  /** Everything the latest audit lets the app select under a retention policy: retention items count their keys. */
+  'artifacts.preview': method(z.strictObject({ retention: RetentionPolicy }), PlanPreview),
+  /** The full plan for a selection of the latest audit, every key listed: for "Save plan". */
+  'artifacts.planFile': method(Selection, z.object({ plan: CleanupPlan })),
   /** Runs (or dry-runs) a plan made from the last audit. Long work: the result arrives as `artifacts.cleanResult`. */
   'artifacts.clean': method(CleanRequest, z.object({ jobId: JobId })),
   /** Deletes an unused bucket of the latest audit, once empty. The confirmation is the bucket's name, typed. */

@@ -1,6 +1,7 @@
 // The persisted settings document. Every field has a default, so an empty or
 // partial file still parses; the main process validates on read and on update.
 import { z } from 'zod';
+import { DEFAULT_RETENTION, RetentionPolicy } from '../artifacts/retention';
 
 export const SECTION_IDS = ['explorer', 'designer', 'executions', 'artifacts', 'releases', 'accounts'] as const;
 export const SectionId = z.enum(SECTION_IDS);
@@ -45,6 +46,8 @@ export const Settings = z.object({
       pricePerGbMonth: z.number().min(0).max(10).default(0.023),
       /** Orphan prefixes with at least this many versions are offered a lifecycle rule instead. */
       hugePrefixVersions: z.number().int().min(1).default(1_000_000),
+      /** The retention policy the Artifacts page last planned with. */
+      retention: RetentionPolicy.default(DEFAULT_RETENTION),
     })
     .prefault({}),
 });
@@ -72,6 +75,7 @@ export const SettingsPatch = z.strictObject({
       blockedBuckets: z.array(z.string().min(3).max(63)).max(1000),
       pricePerGbMonth: z.number().min(0).max(10),
       hugePrefixVersions: z.number().int().min(1),
+      retention: RetentionPolicy,
     })
     .partial()
     .optional(),

@@ -8,8 +8,7 @@ import { ARTIFACT_KEY, type PrefixClass } from './classify';
 
 export const PLAN_VERSION = 1;
 
-export const PlanItem = z
-  .strictObject({
+const PlanItemFields = z.strictObject({
   profile: z.string(),
   accountId: z.string().regex(/^\d{12}$/),
   accountAlias: z.string().nullable(),
@@ -26,8 +25,9 @@ export const PlanItem = z
   /** Retention only: the exact keys to delete (every version of each), all older than the cutoff. */
   keys: z.array(z.string()).max(1_000_000).optional(),
   retention: z.strictObject({ keepLast: z.number().int().min(1), keepDays: z.number().min(1), cutoff: z.string() }).optional(),
-  })
-  .refine((i) => (i.class === 'retention') === (i.keys !== undefined && i.retention !== undefined), { message: 'a retention item names its keys and policy, and only a retention item does' });
+});
+
+export const PlanItem = PlanItemFields.refine((i) => (i.class === 'retention') === (i.keys !== undefined && i.retention !== undefined), { message: 'a retention item names its keys and policy, and only a retention item does' });
 export type PlanItem = z.infer<typeof PlanItem>;
 
 export const CleanupPlan = z.strictObject({
@@ -38,6 +38,27 @@ export const CleanupPlan = z.strictObject({
   items: z.array(PlanItem).max(100_000),
 });
 export type CleanupPlan = z.infer<typeof CleanupPlan>;
+
+/**
+ * A plan as the app shows it: a retention item counts its keys instead of
+ * listing them (a busy pipeline has tens of thousands), so an audit of a large
+ * workspace reaches the page in kilobytes. The main process keeps the full plan.
+ */
+export const PlanPreview = z.strictObject({
+  createdAt: z.string(),
+  auditedAt: z.string(),
+  items: z.array(PlanItemFields.omit({ keys: true }).extend({ keyCount: z.number().int().min(0).optional() })).max(100_000),
+});
+export type PlanPreview = z.infer<typeof PlanPreview>;
+export type PlanPreviewItem = PlanPreview['items'][number];
+
+export function previewOf(plan: CleanupPlan): PlanPreview {
+  return {
+    createdAt: plan.createdAt,
+    auditedAt: plan.auditedAt,
+    items: plan.items.map(({ keys, ...item }) => (keys ? { ...item, keyCount: keys.length } : item)),
+  };
+}
 
 export interface AuditedPrefix {
   accountId: string;

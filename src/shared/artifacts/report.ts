@@ -98,6 +98,16 @@ export function buildPlan(report: AuditReport, opts: PlanOptions): CleanupPlan {
 
 const pick = (t: Tally) => ({ objects: t.objects, versions: t.versions, deleteMarkers: t.deleteMarkers, bytes: t.bytes });
 
+/**
+ * The report without per-key detail (each artifact key of live prefixes, and the
+ * keys of recent successes): what the page needs to show, in kilobytes rather
+ * than the hundreds of megabytes a million live keys take. Plans and previews
+ * are made from the full report, which stays where the audit ran.
+ */
+export function slimReport(report: AuditReport): AuditReport {
+  return { ...report, buckets: report.buckets.map((b) => ({ ...b, prefixes: b.prefixes.map(({ keys: _keys, successes: _successes, ...p }) => p) })) };
+}
+
 export function withCosts(prefixes: PrefixReport[], price: number): Array<PrefixReport & { monthlyCost: number }> {
   return prefixes.map((p) => ({ ...p, monthlyCost: monthlyCost(p.bytes, price) }));
 }

@@ -83,6 +83,7 @@ describe('App shell', () => {
   it('keeps the Protection card draft when saving is refused', async () => {
     const f = fakeTransport({
       'artifacts.auditLog': () => ({ ok: true, result: { entries: [] } }),
+      'artifacts.lastReport': () => ({ ok: true, result: { report: null } }),
       'settings.update': (input) => ((input as { artifacts?: unknown }).artifacts ? { ok: false, error: { code: 'INTERNAL', message: 'Disk is full' } } : { ok: true, result: { settings: Settings.parse({}), warning: null } }),
     });
     setApi(createApiClient(f.transport));

@@ -8,9 +8,9 @@ import { cancelJob } from '../../store/actions';
 import { ProtectionCard } from './ProtectionCard';
 import { LifecycleDialog } from './LifecycleDialog';
 import { DangerDialog } from './DangerDialog';
-import { deleteBucket, fullPlan, loadAuditLog, retentionKey, rowKey, runPlan, selectedPlan, setRetention, startAudit, toggle, useArtifactsStore } from './artifacts-store';
-import type { CleanupPlan, PlanItem } from '../../../../shared/artifacts/plan';
-import { RETENTION_DEPTH, type RetentionPolicy } from '../../../../shared/artifacts/retention';
+import { deleteBucket, fullReport, loadAuditLog, planFile, restoreReport, retentionKey, rowKey, runPlan, schedulePreview, selectedPlan, setRetention, startAudit, toggle, useArtifactsStore } from './artifacts-store';
+import type { PlanPreview, PlanPreviewItem } from '../../../../shared/artifacts/plan';
+import { DEFAULT_RETENTION, RETENTION_DEPTH, type RetentionPolicy } from '../../../../shared/artifacts/retention';
 
 const mib = (b: number) => (b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(2)} GiB` : b >= 2 ** 20 ? `${(b / 2 ** 20).toFixed(1)} MiB` : `${(b / 1024).toFixed(1)} KiB`);
 const CLASSES = ['live', 'shared', 'orphan', 'stale', 'foreign'] as const;
@@ -41,7 +41,7 @@ function Bars({ title, data, testId }: { title: string; data: Array<[string, num
   );
 }
 
-function ConfirmDialog({ plan, retention, onClose }: { plan: CleanupPlan; retention: RetentionPolicy; onClose: () => void }) {
+function ConfirmDialog({ plan, retention, onClose }: { plan: PlanPreview; retention: RetentionPolicy; onClose: () => void }) {
   const accounts = [...new Map(plan.items.map((i) => [i.accountId, i.accountAlias])).entries()];
   const [typed, setTyped] = useState<Record<string, string>>({});
   const [prod, setProd] = useState<Record<string, boolean>>({});
@@ -80,11 +80,11 @@ function ConfirmDialog({ plan, retention, onClose }: { plan: CleanupPlan; retent
 }
 
 /** What the retention policy lets go of in one live prefix, and its age-only lifecycle form. */
-function RetentionNote({ item, onAgeOnlyRule }: { item: PlanItem | undefined; onAgeOnlyRule: () => void }) {
+function RetentionNote({ item, onAgeOnlyRule }: { item: PlanPreviewItem | undefined; onAgeOnlyRule: () => void }) {
   if (!item) return null;
   return (
     <span className="muted small" data-testid="retention-note">
-      {' '}· retention lets go of {item.keys?.length} artifacts ({mib(item.expected.bytes)}){' '}
+      {' '}· retention lets go of {item.keyCount ?? 0} artifacts ({mib(item.expected.bytes)}){' '}
       <button type="button" className="link" onClick={onAgeOnlyRule} data-testid="lifecycle-retention-start">
         Age-only rule…
       </button>
@@ -93,8 +93,8 @@ function RetentionNote({ item, onAgeOnlyRule }: { item: PlanItem | undefined; on
 }
 
 /** The retention policy, and the difference between its two forms. */
-function RetentionCard({ policy, items, onSelectAll }: { policy: RetentionPolicy; items: PlanItem[]; onSelectAll: () => void }) {
-  const keys = items.reduce((n, i) => n + (i.keys?.length ?? 0), 0);
+function RetentionCard({ policy, items, onSelectAll }: { policy: RetentionPolicy; items: PlanPreviewItem[]; onSelectAll: () => void }) {
+  const keys = items.reduce((n, i) => n + (i.keyCount ?? 0), 0);
   const bytes = items.reduce((n, i) => n + i.expected.bytes, 0);
   return (
     <section className="card" data-testid="retention-card">
@@ -140,11 +140,13 @@ function DeleteBucketDialog({ bucket, onClose }: { bucket: string; onClose: () =
 }
 
 export function ArtifactsPage() {
-  const { report, auditJob, selected, retention, cleanJob, result, log, lastPlan, lastRetention } = useArtifactsStore();
+  const { report, auditJob, selected, retention: chosen, preview, cleanJob, result, log, lastPlan, lastRetention } = useArtifactsStore();
+  const saved = useAppStore((s) => s.settingsView?.settings.artifacts.retention);
+  const retention = chosen ?? saved ?? DEFAULT_RETENTION;
   const jobs = useAppStore((s) => s.jobs);
   const audit = auditJob ? jobs[auditJob] : undefined;
   const clean = cleanJob ? jobs[cleanJob] : undefined;
-  const [confirming, setConfirming] = useState<{ plan: CleanupPlan; retention: RetentionPolicy } | null>(null);
+  const [confirming, setConfirming] = useState<{ plan: PlanPreview; retention: RetentionPolicy } | null>(null);
   const [deletingBucket, setDeletingBucket] = useState<string | null>(null);
   const [expiring, setExpiring] = useState<{ bucket: string; prefix: string; retainDays?: number } | null>(null);
   const closeExpiring = useCallback(() => setExpiring(null), []);
@@ -153,8 +155,18 @@ export function ArtifactsPage() {
   const emptiedCandidates = result && !result.dryRun && !result.cancelled && lastPlan
     ? [...new Set(lastPlan.items.map((i) => i.bucket))].filter((name) => report?.buckets.some((b) => b.name === name && b.unused && !b.protected))
     : [];
-  useEffect(() => void loadAuditLog(), []);
-  const all = useMemo(() => (report ? fullPlan(report, retention) : null), [report, retention]);
+  useEffect(() => {
+    void loadAuditLog();
+    void restoreReport();
+  }, []);
+  const { keepLast, keepDays } = retention;
+  useEffect(() => {
+    if (report) schedulePreview({ keepLast, keepDays });
+  }, [report, keepLast, keepDays]);
+  // What the main process planned for this audit, and the policy it planned with (runs use that policy, not a newer, unplanned one).
+  const planned = preview && report && preview.plan.auditedAt === report.generatedAt ? preview : null;
+  const all = planned?.plan ?? null;
+  const plannedRetention = planned?.retention ?? retention;
   const plan = useMemo(() => (all ? selectedPlan(all, selected) : null), [all, selected]);
   const retentionItems = useMemo(() => (all?.items ?? []).filter((i) => i.class === 'retention'), [all]);
   const retentionFor = useMemo(() => new Map(retentionItems.map((i) => [retentionKey(i.bucket, i.prefix), i])), [retentionItems]);
@@ -208,7 +220,7 @@ export function ArtifactsPage() {
         )}
         {report && (
           <>
-            <button type="button" className="button secondary" onClick={() => download('pipewright-audit.json', JSON.stringify(report, null, 2), 'application/json')}>JSON</button>
+            <button type="button" className="button secondary" onClick={() => void fullReport().then((full) => full && download('pipewright-audit.json', JSON.stringify(full, null, 2), 'application/json'))} data-testid="audit-json">JSON</button>
             <button
               type="button"
               className="button secondary"
@@ -332,9 +344,9 @@ export function ArtifactsPage() {
               {prefixes(plan?.items.length ?? 0)} selected{plan?.items.some((i) => i.class === 'retention') ? ` (${plan.items.filter((i) => i.class === 'retention').length} by retention)` : ''}: {plan?.items.reduce((n, i) => n + i.expected.versions + i.expected.deleteMarkers, 0) ?? 0} versions and delete markers, {mib(plan?.items.reduce((n, i) => n + i.expected.bytes, 0) ?? 0)}.
             </p>
             <div className="row">
-              <button type="button" className="button secondary" disabled={!plan?.items.length || running} onClick={() => plan && void runPlan(plan, retention, true, [], [])} data-testid="dry-run">Dry run</button>
-              <button type="button" className="button danger" disabled={!plan?.items.length || running} onClick={() => plan && setConfirming({ plan, retention })} data-testid="clean-start">Delete…</button>
-              <button type="button" className="button secondary" disabled={!plan?.items.length} onClick={() => plan && download('pipewright-plan.json', JSON.stringify(plan, null, 2), 'application/json')}>Save plan</button>
+              <button type="button" className="button secondary" disabled={!plan?.items.length || running} onClick={() => plan && void runPlan(plan, plannedRetention, true, [], [])} data-testid="dry-run">Dry run</button>
+              <button type="button" className="button danger" disabled={!plan?.items.length || running} onClick={() => plan && setConfirming({ plan, retention: plannedRetention })} data-testid="clean-start">Delete…</button>
+              <button type="button" className="button secondary" disabled={!plan?.items.length} onClick={() => plan && void planFile(plan, plannedRetention).then((full) => full && download('pipewright-plan.json', JSON.stringify(full, null, 2), 'application/json'))} data-testid="save-plan">Save plan</button>
             </div>
             {running && (
               <div className="row" data-testid="clean-progress">

@@ -1,14 +1,14 @@
-// The artifacts page's state: the last audit report, the selection, the plan
-// built from it (in the renderer, with the shared planner), and cleanup runs.
+// The artifacts page's state: the last audit report (without per-key detail),
+// the selection, the main process's preview of what it can plan, and cleanup runs.
 import { create } from 'zustand';
 import { z } from 'zod';
 import type { EventPayload } from '../../../../shared/api/contract';
 import type { AuditReportSchema, CleanResultSchema } from '../../../../shared/api/artifacts';
-import type { CleanupPlan } from '../../../../shared/artifacts/plan';
-import { planForAudit, selectionKey } from '../../../../shared/artifacts/report';
+import type { CleanupPlan, PlanPreview } from '../../../../shared/artifacts/plan';
+import { selectionKey } from '../../../../shared/artifacts/report';
 import { DEFAULT_RETENTION, type RetentionPolicy } from '../../../../shared/artifacts/retention';
 import { api } from '../../api/current';
-import { reportError } from '../../store/actions';
+import { reportError, updateSettings } from '../../store/actions';
 
 type Report = z.infer<typeof AuditReportSchema>;
 type CleanResult = z.infer<typeof CleanResultSchema>;
@@ -18,25 +18,81 @@ interface ArtifactsState {
   auditJob: string | null;
   /** Selected rows, by "bucket|prefix/" or "bucket|prefix/folder/"; retention of a live prefix by "bucket|retention:prefix/". */
   selected: Set<string>;
-  /** The retention policy the page plans with (never pre-selected: live prefixes are chosen one by one). */
-  retention: RetentionPolicy;
+  /** The retention policy chosen on the page in this window; until then, the saved one (settings). */
+  retention: RetentionPolicy | null;
+  /** Everything selectable in `report` under `retention`, as the main process plans it (keys counted, not listed). */
+  preview: { retention: RetentionPolicy; plan: PlanPreview } | null;
   cleanJob: string | null;
-  lastPlan: CleanupPlan | null;
+  lastPlan: PlanPreview | null;
   /** The policy `lastPlan` was made with, so a resume asks for the same plan. */
   lastRetention: RetentionPolicy;
   result: CleanResult | null;
   log: Array<Record<string, unknown>>;
 }
 
-export const useArtifactsStore = create<ArtifactsState>()(() => ({ report: null, auditJob: null, selected: new Set(), retention: DEFAULT_RETENTION, cleanJob: null, lastPlan: null, lastRetention: DEFAULT_RETENTION, result: null, log: [] }));
+export const useArtifactsStore = create<ArtifactsState>()(() => ({ report: null, auditJob: null, selected: new Set(), retention: null, preview: null, cleanJob: null, lastPlan: null, lastRetention: DEFAULT_RETENTION, result: null, log: [] }));
 const set = useArtifactsStore.setState;
 const get = useArtifactsStore.getState;
 
 export const rowKey = (bucket: string, prefix: string) => selectionKey({ bucket, prefix, class: 'orphan' });
 export const retentionKey = (bucket: string, prefix: string) => selectionKey({ bucket, prefix, class: 'retention' });
 
+let previewTimer: ReturnType<typeof setTimeout> | undefined;
+let saveTimer: ReturnType<typeof setTimeout> | undefined;
+let previewSeq = 0;
+
+/** The page's policy changed: kept for the next session too (typing "14" saves once, not 1 then 14). */
 export function setRetention(policy: RetentionPolicy): void {
   set({ retention: policy });
+  clearTimeout(saveTimer);
+  saveTimer = setTimeout(() => void updateSettings({ artifacts: { retention: policy } }, { quiet: true }), 400);
+}
+
+/** Asks for a new preview shortly: the policy or the audit changed. */
+export function schedulePreview(retention: RetentionPolicy): void {
+  clearTimeout(previewTimer);
+  previewTimer = setTimeout(() => void loadPreview(retention), 150);
+}
+
+/** Asks the main process what the latest audit lets the page select under a policy; the newest answer wins. */
+export async function loadPreview(retention: RetentionPolicy): Promise<void> {
+  const seq = ++previewSeq;
+  try {
+    const plan = await api().invoke('artifacts.preview', { retention });
+    if (seq === previewSeq) set({ preview: { retention, plan } });
+  } catch (err) {
+    if (seq === previewSeq) reportError(err);
+  }
+}
+
+/** After a reload of the page: the main process still has the latest audit. */
+export async function restoreReport(): Promise<void> {
+  try {
+    const { report } = await api().invoke('artifacts.lastReport', {});
+    if (report && !get().report) onArtifactsEvent.report({ jobId: 'restored', report });
+  } catch (err) {
+    reportError(err);
+  }
+}
+
+/** The full audit report, every key of live prefixes included (the file the CLI can plan retention from). */
+export async function fullReport(): Promise<Report | null> {
+  try {
+    return (await api().invoke('artifacts.lastReport', { full: true })).report;
+  } catch (err) {
+    reportError(err);
+    return null;
+  }
+}
+
+/** The full plan for the selected rows, every key listed: what "Save plan" writes and `artifacts clean --plan` runs. */
+export async function planFile(preview: PlanPreview, retention: RetentionPolicy): Promise<CleanupPlan | null> {
+  try {
+    return (await api().invoke('artifacts.planFile', { rows: [...new Set(preview.items.map(selectionKey))], retention })).plan;
+  } catch (err) {
+    reportError(err);
+    return null;
+  }
 }
 
 export async function startAudit(): Promise<void> {
@@ -55,22 +111,17 @@ export function toggle(key: string): void {
   set({ selected: s });
 }
 
-/** Everything the shared planner would do with this report and retention policy (before selection). */
-export function fullPlan(report: Report, retention: RetentionPolicy): CleanupPlan {
-  return planForAudit(report as never, retention);
-}
-
-/** The plan for the selected rows: the shared planner's items, filtered to the selection. */
-export function selectedPlan(all: CleanupPlan, selected: Set<string>): CleanupPlan {
+/** The plan for the selected rows: the preview's items, filtered to the selection. */
+export function selectedPlan(all: PlanPreview, selected: Set<string>): PlanPreview {
   return { ...all, items: all.items.filter((i) => selected.has(selectionKey(i))) };
 }
 
 /**
  * Runs (or dry-runs) the selected rows. The main process rebuilds the same plan
  * from its own audit (a retention plan lists every key and can exceed a call's
- * size); `plan` is this side's copy of it, for the result and a resume.
+ * size); `plan` is this side's preview of it, for the result and a resume.
  */
-export async function runPlan(plan: CleanupPlan, retention: RetentionPolicy, dryRun: boolean, confirmations: string[], prodConfirmations: string[]): Promise<void> {
+export async function runPlan(plan: PlanPreview, retention: RetentionPolicy, dryRun: boolean, confirmations: string[], prodConfirmations: string[]): Promise<void> {
   try {
     const rows = [...new Set(plan.items.map(selectionKey))];
     const { jobId } = await api().invoke('artifacts.clean', { selection: { rows, retention }, dryRun, confirmations, prodConfirmations });
@@ -123,7 +174,7 @@ export const onArtifactsEvent = {
     // Orphans are pre-selected; live, shared, foreign and stale are not.
     const selected = new Set<string>();
     for (const b of p.report.buckets) if (!b.protected) for (const x of b.prefixes) if (x.class === 'orphan') selected.add(rowKey(b.name, `${x.prefix}/`));
-    set({ report: p.report, selected, auditJob: null });
+    set({ report: p.report, selected, auditJob: null, preview: null });
   },
   cleanResult(p: EventPayload<'artifacts.cleanResult'>) {
     set({ result: p.result });
