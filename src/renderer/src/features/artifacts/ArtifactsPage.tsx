@@ -93,7 +93,8 @@ function RetentionNote({ item, onAgeOnlyRule }: { item: PlanPreviewItem | undefi
 }
 
 /** The retention policy, and the difference between its two forms. */
-function RetentionCard({ policy, items, onSelectAll }: { policy: RetentionPolicy; items: PlanPreviewItem[]; onSelectAll: () => void }) {
+function RetentionCard({ policy, items: planned, onSelectAll }: { policy: RetentionPolicy; items: PlanPreviewItem[] | null; onSelectAll: () => void }) {
+  const items = planned ?? [];
   const keys = items.reduce((n, i) => n + (i.keyCount ?? 0), 0);
   const bytes = items.reduce((n, i) => n + i.expected.bytes, 0);
   return (
@@ -110,7 +111,13 @@ function RetentionCard({ policy, items, onSelectAll }: { policy: RetentionPolicy
         </label>
       </div>
       <p data-testid="retention-summary">
-        In {items.length} live {items.length === 1 ? 'prefix' : 'prefixes'}, {keys} artifacts ({mib(bytes)}) fall outside this policy. The latest successful execution of every pipeline is always kept.
+        {planned === null ? (
+          'Counting what this policy lets go of…'
+        ) : (
+          <>
+            In {items.length} live {items.length === 1 ? 'prefix' : 'prefixes'}, {keys} artifacts ({mib(bytes)}) fall outside this policy. The latest successful execution of every pipeline is always kept.
+          </>
+        )}
       </p>
       <ul className="small muted">
         <li><strong>As a cleanup plan</strong> (tick a live prefix below): deletes exactly the listed artifacts once, now, and keeps the last successful executions however old they are.</li>
@@ -335,7 +342,7 @@ export function ArtifactsPage() {
           </table>
           <RetentionCard
             policy={retention}
-            items={retentionItems}
+            items={planned && planned.retention.keepLast === keepLast && planned.retention.keepDays === keepDays ? retentionItems : null}
             onSelectAll={() => useArtifactsStore.setState({ selected: new Set([...selected, ...retentionItems.map((i) => retentionKey(i.bucket, i.prefix))]) })}
           />
           <section className="card" data-testid="plan-card">
