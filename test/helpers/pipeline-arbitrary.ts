@@ -3,6 +3,7 @@
 import fc from 'fast-check';
 import type { ActionDeclaration, PipelineDeclaration, StageDeclaration } from '../../src/shared/pipeline/model';
 import { PROVIDERS } from '../../src/shared/pipeline/providers';
+import { CONDITION_KINDS, RULE_TYPES, SKIP_RULES, type ConditionKind } from '../../src/shared/pipeline/rules';
 
 const name = fc.stringMatching(/^[A-Za-z][A-Za-z0-9._-]{0,15}$/);
 const configValue = fc.oneof(fc.stringMatching(/^[A-Za-z0-9 ._:/#{}-]{1,30}$/), fc.constant('true'), fc.constant('****'));
@@ -22,6 +23,10 @@ export const pipelineArbitrary: fc.Arbitrary<PipelineDeclaration> = fc
     variables: fc.array(fc.record({ name: fc.stringMatching(/^[A-Za-z][A-Za-z0-9_]{0,10}$/), defaultValue: fc.option(fc.string({ maxLength: 10 }), { nil: undefined }) }), { maxLength: 2 }),
     encrypt: fc.boolean(),
     actionRegion: region,
+    // V2 only: stage conditions from the rule catalog, an automatic retry, a git trigger.
+    conditions: fc.array(fc.record({ stage: fc.nat(), kind: fc.constantFrom(...(Object.keys(CONDITION_KINDS) as ConditionKind[])), result: fc.nat(), rule: fc.constantFrom(...RULE_TYPES), withOptional: fc.boolean() }), { maxLength: 3 }),
+    retry: fc.option(fc.record({ stage: fc.nat(), mode: fc.constantFrom('FAILED_ACTIONS', 'ALL_ACTIONS') }), { nil: undefined }),
+    trigger: fc.option(fc.record({ branches: fc.array(fc.stringMatching(/^[a-z][a-z0-9/*-]{0,10}$/), { minLength: 1, maxLength: 3 }), pullRequest: fc.boolean() }), { nil: undefined }),
   })
   .map((r) => {
     let n = 0;
@@ -55,6 +60,24 @@ export const pipelineArbitrary: fc.Arbitrary<PipelineDeclaration> = fc
         }),
       });
     });
+    if (r.v2) {
+      for (const c of r.conditions) {
+        const stage = stages[1 + (c.stage % (stages.length - 1))];
+        const results = CONDITION_KINDS[c.kind].results;
+        let result: string = results[c.result % results.length];
+        if (result === 'SKIP' && !SKIP_RULES.includes(c.rule.provider)) result = 'FAIL';
+        const configuration = Object.fromEntries(c.rule.config.filter((f) => f.required === true || c.withOptional).map((f) => [f.name, f.enumValues?.[0] ?? `${f.name.toLowerCase()}-value`]));
+        const condition = { result, rules: [{ name: `Rule${n++}`, ruleTypeId: { category: 'Rule', owner: 'AWS', provider: c.rule.provider, version: '1' }, configuration }] };
+        if (c.kind === 'onFailure') stage.onFailure = { result: 'ROLLBACK', conditions: [...(stage.onFailure?.conditions ?? []), condition] };
+        else stage[c.kind] = { conditions: [...(stage[c.kind]?.conditions ?? []), condition] };
+      }
+      const retried = r.retry && stages[1 + (r.retry.stage % (stages.length - 1))];
+      if (retried && !retried.onFailure) retried.onFailure = { result: 'RETRY', retryConfiguration: { retryMode: r.retry!.mode } };
+    }
+    const triggers =
+      r.v2 && r.trigger && r.source.provider === 'CodeStarSourceConnection'
+        ? [{ providerType: 'CodeStarSourceConnection', gitConfiguration: { sourceActionName: 'Source', push: [{ branches: { includes: r.trigger.branches } }], ...(r.trigger.pullRequest ? { pullRequest: [{ events: ['OPEN', 'UPDATED'], branches: { includes: r.trigger.branches } }] } : {}) } }]
+        : undefined;
     const usesRegions = stages.some((s) => s.actions.some((a) => a.region));
     const store = (loc: string) => ({ type: 'S3', location: loc, ...(r.encrypt ? { encryptionKey: { id: 'alias/artifacts', type: 'KMS' } } : {}) });
     const decl: PipelineDeclaration = {
@@ -65,6 +88,7 @@ export const pipelineArbitrary: fc.Arbitrary<PipelineDeclaration> = fc
       pipelineType: r.v2 ? 'V2' : 'V1',
       ...(r.v2 ? { executionMode: r.mode } : {}),
       ...(r.v2 && r.variables.length ? { variables: dedupe(r.variables) } : {}),
+      ...(triggers ? { triggers } : {}),
     };
     return decl;
   });

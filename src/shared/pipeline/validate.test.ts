@@ -25,6 +25,8 @@ const deploy = (input = 'Out'): ActionDeclaration => ({
   inputArtifacts: [{ name: input }],
 });
 
+const rule = (name: string, provider: string, configuration: Record<string, string>) => ({ name, ruleTypeId: { category: 'Rule', owner: 'AWS', provider, version: '1' }, configuration });
+
 function base(): PipelineDeclaration {
   return {
     name: 'valid',
@@ -82,9 +84,14 @@ const ERRORS: Case[] = [
     p.stages[0].actions[0] = { ...source(), actionTypeId: { category: 'Source', owner: 'AWS', provider: 'CodeStarSourceConnection', version: '1' }, configuration: { ConnectionArn: 'arn:c', FullRepositoryId: 'a/b', BranchName: 'main' } };
     p.triggers = [{ providerType: 'CodeStarSourceConnection', gitConfiguration: { sourceActionName: 'Source', push: [{ branches: { includes: Array.from({ length: 9 }, (_, i) => `b${i}`) } }] } }];
   }, ['triggers', 0, 'gitConfiguration']],
-  ['CONDITION_RESULT', (p) => ((p.pipelineType = 'V2'), (p.stages[1].beforeEntry = { conditions: [{ result: 'ROLLBACK', rules: [] }] })), ['stages', 1, 'beforeEntry']],
+  ['CONDITION_RESULT', (p) => ((p.pipelineType = 'V2'), (p.stages[1].beforeEntry = { conditions: [{ result: 'ROLLBACK', rules: [rule('Alarm', 'CloudWatchAlarm', { AlarmName: 'errors' })] }] })), ['stages', 1, 'beforeEntry']],
   ['CONDITION_RETRY_MODE', (p) => ((p.pipelineType = 'V2'), (p.stages[1].onFailure = { result: 'RETRY', retryConfiguration: { retryMode: 'SOME' } })), ['stages', 1, 'onFailure', 'retryConfiguration']],
   ['CONDITION_ROLLBACK_SOURCE', (p) => (p.stages[0].onFailure = { result: 'ROLLBACK' }), ['stages', 0, 'onFailure']],
+  ['CONDITION_NO_RULES', (p) => ((p.pipelineType = 'V2'), (p.stages[1].onSuccess = { conditions: [{ result: 'FAIL', rules: [] }] })), ['stages', 1, 'onSuccess', 'conditions', 0]],
+  ['RULE_CONFIG_REQUIRED', (p) => ((p.pipelineType = 'V2'), (p.stages[2].beforeEntry = { conditions: [{ result: 'FAIL', rules: [rule('Window', 'DeploymentWindow', { TimeZone: 'UTC' })] }] })), ['stages', 2, 'beforeEntry', 'conditions', 0, 'rules', 0, 'configuration', 'Cron']],
+  ['RULE_CONFIG_ENUM', (p) => ((p.pipelineType = 'V2'), (p.stages[2].beforeEntry = { conditions: [{ result: 'FAIL', rules: [rule('Branch', 'VariableCheck', { Variable: '#{S.B}', Operator: 'GT', Value: 'main' })] }] })), ['stages', 2, 'beforeEntry', 'conditions', 0, 'rules', 0, 'configuration', 'Operator']],
+  ['CONDITION_SKIP_RULE', (p) => ((p.pipelineType = 'V2'), (p.stages[2].beforeEntry = { conditions: [{ result: 'SKIP', rules: [rule('Alarm', 'CloudWatchAlarm', { AlarmName: 'errors' })] }] })), ['stages', 2, 'beforeEntry', 'conditions', 0, 'rules', 0, 'ruleTypeId']],
+  ['CONDITION_RETRY_WITH_CONDITIONS', (p) => ((p.pipelineType = 'V2'), (p.stages[2].onFailure = { result: 'RETRY', retryConfiguration: { retryMode: 'ALL_ACTIONS' }, conditions: [{ result: 'ROLLBACK', rules: [rule('Alarm', 'CloudWatchAlarm', { AlarmName: 'errors' })] }] })), ['stages', 2, 'onFailure']],
 ];
 
 const WARNINGS: Case[] = [
@@ -120,6 +127,17 @@ describe('validatePipeline', () => {
     expect(hit!.severity).toBe('warning');
     if (path) expect(hit!.path).toEqual(path);
     expect(issues.filter((i) => i.severity === 'error')).toEqual([]);
+  });
+
+  it('accepts stage conditions built from the rule catalog', () => {
+    const p = base();
+    p.pipelineType = 'V2';
+    p.stages[1].beforeEntry = { conditions: [{ result: 'SKIP', rules: [rule('OnMain', 'VariableCheck', { Variable: '#{SourceVariables.BranchName}', Operator: 'EQ', Value: 'main' })] }] };
+    p.stages[2].beforeEntry = { conditions: [{ result: 'FAIL', rules: [rule('Window', 'DeploymentWindow', { Cron: '0 9-17 ? * MON-FRI *' })] }] };
+    p.stages[2].onSuccess = { conditions: [{ result: 'ROLLBACK', rules: [rule('Alarm', 'CloudWatchAlarm', { AlarmName: 'errors', WaitTime: '5' })] }] };
+    p.stages[2].onFailure = { result: 'ROLLBACK', conditions: [{ result: 'ROLLBACK', rules: [rule('Check', 'LambdaInvoke', { FunctionName: 'check' })] }] };
+    p.stages[1].onFailure = { result: 'RETRY', retryConfiguration: { retryMode: 'FAILED_ACTIONS' } };
+    expect(validatePipeline(p, { region: 'us-east-1' })).toEqual([]);
   });
 
   it('accepts a cross-region action with a store per region', () => {

@@ -4,6 +4,7 @@
 import { effectiveRunOrder, type ActionDeclaration, type PipelineDeclaration } from './model';
 import { findProvider } from './providers';
 import { isOpaqueToken } from './opaque';
+import { CONDITION_KINDS, SKIP_RULES, findRule, type ConditionKind } from './rules';
 
 export type Severity = 'error' | 'warning';
 export type IssuePath = Array<string | number>;
@@ -227,6 +228,25 @@ export function validatePipeline(p: PipelineDeclaration, opts: ValidateOptions =
     s.beforeEntry?.conditions.forEach((c) => check('beforeEntry', c.result, ['FAIL', 'SKIP']));
     s.onSuccess?.conditions.forEach((c) => check('onSuccess', c.result, ['ROLLBACK', 'FAIL']));
     check('onFailure', s.onFailure?.result, ['ROLLBACK', 'RETRY']);
+    for (const kind of Object.keys(CONDITION_KINDS) as ConditionKind[]) {
+      (s[kind]?.conditions ?? []).forEach((c, ci) => {
+        const cp: IssuePath = ['stages', si, kind, 'conditions', ci];
+        if (!c.rules?.length) err('CONDITION_NO_RULES', `A ${CONDITION_KINDS[kind].label.toLowerCase()} condition needs at least one rule.`, cp);
+        (c.rules ?? []).forEach((r, ri) => {
+          const rp: IssuePath = [...cp, 'rules', ri];
+          checkName('Rule', r.name, [...rp, 'name']);
+          const spec = findRule(r.ruleTypeId?.provider);
+          for (const f of spec?.config ?? []) {
+            if (f.required === true && !r.configuration?.[f.name]) err('RULE_CONFIG_REQUIRED', `${spec!.label} rule "${r.name}" needs ${f.name}.`, [...rp, 'configuration', f.name]);
+            const v = r.configuration?.[f.name];
+            if (v && f.enumValues && !isOpaqueToken(v) && !f.enumValues.includes(v)) err('RULE_CONFIG_ENUM', `${f.name} must be one of ${f.enumValues.join(', ')}.`, [...rp, 'configuration', f.name]);
+          }
+          if (kind === 'beforeEntry' && c.result === 'SKIP' && r.ruleTypeId?.provider && !SKIP_RULES.includes(r.ruleTypeId.provider))
+            err('CONDITION_SKIP_RULE', `A SKIP entry condition takes ${SKIP_RULES.join(' and ')} rules only, not ${r.ruleTypeId.provider}.`, [...rp, 'ruleTypeId']);
+        });
+      });
+    }
+    if (s.onFailure?.result === 'RETRY' && s.onFailure.conditions?.length) err('CONDITION_RETRY_WITH_CONDITIONS', 'Automatic retry cannot be combined with on-failure conditions.', ['stages', si, 'onFailure']);
     if (s.onFailure?.result === 'RETRY' && s.onFailure.retryConfiguration?.retryMode && !['FAILED_ACTIONS', 'ALL_ACTIONS'].includes(s.onFailure.retryConfiguration.retryMode))
       err('CONDITION_RETRY_MODE', 'retryMode must be FAILED_ACTIONS or ALL_ACTIONS.', ['stages', si, 'onFailure', 'retryConfiguration']);
     if (si === 0 && s.onFailure?.result === 'ROLLBACK') err('CONDITION_ROLLBACK_SOURCE', 'The source stage cannot roll back.', ['stages', si, 'onFailure']);
