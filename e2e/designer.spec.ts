@@ -146,6 +146,14 @@ test('opening a template with several pipelines asks which; a malformed file los
   await expect(deployEnv).toContainText('!Ref Env');
   await expect(deployEnv.getByTestId('variable-description')).toHaveValue('Target');
   await expect(page.getByTestId('property-panel')).not.toContainText('\u27E6');
+  // V2 stage behaviour as imported: a retry on failure, a deployment window on entry, an alarm on success.
+  await d.selectStage('Build');
+  await expect(page.getByTestId('stage-on-failure')).toHaveValue('RETRY');
+  await expect(page.getByTestId('stage-retry-mode')).toHaveValue('FAILED_ACTIONS');
+  await d.selectStage('Deploy');
+  await expect(page.getByTestId('conditions-beforeEntry').getByTestId('rule-config-Cron')).toHaveValue('0 9-17 ? * MON-FRI *');
+  await expect(page.getByTestId('conditions-onSuccess').getByTestId('rule-config-AlarmName')).toHaveValue('app-errors');
+  await expect(page.getByTestId('conditions-onSuccess').getByTestId('condition-result')).toHaveValue('ROLLBACK');
   await page.getByTestId('designer-file').setInputFiles({ name: 'broken.yaml', mimeType: 'text/yaml', buffer: Buffer.from('Resources:\n  P:\n    Type: [oops\n') });
   await expect(page.getByTestId('toast-error').last()).toContainText(/line \d+, column \d+/);
   await expect(d.stage('Deploy')).toBeVisible();

@@ -58,6 +58,14 @@ export class DesignerPage {
     await expect(this.action(name)).toHaveClass(/\bselected\b/);
   }
 
+  /** Selects a stage by its header, with the whole design in view. */
+  async selectStage(name: string): Promise<void> {
+    await expect(this.page.getByTestId('designer-canvas')).toHaveAttribute('data-laid-out', 'yes');
+    await this.fitView();
+    await this.stage(name).locator('.stage-header').click();
+    await expect(this.stage(name)).toHaveClass(/\bselected\b/);
+  }
+
   async fitView(): Promise<void> {
     await this.page.getByTestId('designer-canvas').click({ position: { x: 5, y: 5 } });
     await this.page.keyboard.press('f');

@@ -1,11 +1,13 @@
 // @vitest-environment jsdom
 // The property panel edits one field at a time: what it does not show
 // (descriptions, imported template values, unknown keys, output files) survives.
+// V2 triggers and stage conditions are edited here too, and stay valid.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { emptyPipeline } from '../../../../shared/pipeline/edit';
 import { newDesign } from '../../../../shared/pipeline/design-file';
 import type { PipelineDeclaration } from '../../../../shared/pipeline/model';
+import { validatePipeline } from '../../../../shared/pipeline/validate';
 import { loadDesign, select, useDesignStore } from './design-store';
 import { PropertyPanel } from './PropertyPanel';
 
@@ -80,5 +82,90 @@ describe('output artifacts', () => {
     expect(input.value).toBe('Bin, ');
     fireEvent.change(input, { target: { value: 'Bin, Docs' } });
     expect(pipeline().stages[0].actions[0].outputArtifacts).toEqual([{ name: 'Bin', files: ['dist/**'] }, { name: 'Docs' }]);
+  });
+});
+
+const connectionSource = {
+  name: 'Source',
+  actionTypeId: { category: 'Source', owner: 'AWS', provider: 'CodeStarSourceConnection', version: '1' },
+  configuration: { ConnectionArn: 'arn:aws:codeconnections:us-east-1:111111111111:connection/x', FullRepositoryId: 'acme/app', BranchName: 'main' },
+  outputArtifacts: [{ name: 'Src' }],
+};
+const buildAction = { name: 'Build', actionTypeId: { category: 'Build', owner: 'AWS', provider: 'CodeBuild', version: '1' }, configuration: { ProjectName: 'p' }, inputArtifacts: [{ name: 'Src' }] };
+const errors = () => validatePipeline(pipeline(), { region: 'us-east-1' }).filter((i) => i.severity === 'error');
+
+describe('triggers', () => {
+  beforeEach(() => open({ stages: [{ name: 'Source', actions: [connectionSource] }, { name: 'Build', actions: [buildAction] }] }));
+
+  it('adds a push trigger on the connection source, filters it by globs one per line, and adds pull requests', () => {
+    render(<PropertyPanel />);
+    fireEvent.click(screen.getByTestId('trigger-add'));
+    expect(pipeline().triggers).toEqual([{ providerType: 'CodeStarSourceConnection', gitConfiguration: { sourceActionName: 'Source', push: [{ branches: { includes: ['main'] } }] } }]);
+    const push = within(screen.getByTestId('trigger-push'));
+    fireEvent.change(push.getByTestId('trigger-branches-includes'), { target: { value: 'main\nrelease/{a,b}' } });
+    fireEvent.change(push.getByTestId('trigger-filePaths-excludes'), { target: { value: 'docs/**' } });
+    fireEvent.click(screen.getByTestId('trigger-add-pullRequest'));
+    fireEvent.click(within(screen.getByTestId('trigger-pr-events')).getByLabelText('closed'));
+    expect(pipeline().triggers?.[0].gitConfiguration).toEqual({
+      sourceActionName: 'Source',
+      push: [{ branches: { includes: ['main', 'release/{a,b}'] }, filePaths: { excludes: ['docs/**'] } }],
+      pullRequest: [{ events: ['OPEN', 'UPDATED', 'CLOSED'], branches: { includes: ['main'] } }],
+    });
+    expect(errors()).toEqual([]);
+    // Emptying a list drops it; removing the trigger leaves no triggers key.
+    fireEvent.change(push.getByTestId('trigger-filePaths-excludes'), { target: { value: '' } });
+    expect(pipeline().triggers?.[0].gitConfiguration.push).toEqual([{ branches: { includes: ['main', 'release/{a,b}'] } }]);
+    fireEvent.click(screen.getByTestId('trigger-remove'));
+    expect(pipeline().triggers).toBeUndefined();
+  });
+
+  it('is offered only with a connection source', () => {
+    open({});
+    render(<PropertyPanel />);
+    expect(screen.getByTestId('trigger-add')).toHaveProperty('disabled', true);
+    expect(screen.getByTestId('prop-triggers').textContent).toContain('CodeStarSourceConnection');
+  });
+});
+
+describe('stage failure and conditions', () => {
+  beforeEach(() => {
+    open({ stages: [{ name: 'Source', actions: [connectionSource] }, { name: 'Build', actions: [buildAction], onFailure: { result: 'ROLLBACK', owner: 'team' } as never }] });
+    select({ kind: 'stage', si: 1 });
+  });
+
+  it('sets retry, adds an entry condition with a rule from the catalog, and keeps what it does not show', () => {
+    render(<PropertyPanel />);
+    fireEvent.change(screen.getByTestId('stage-on-failure'), { target: { value: 'RETRY' } });
+    expect(pipeline().stages[1].onFailure).toEqual({ owner: 'team', result: 'RETRY', retryConfiguration: { retryMode: 'FAILED_ACTIONS' } });
+    fireEvent.change(screen.getByTestId('stage-retry-mode'), { target: { value: 'ALL_ACTIONS' } });
+
+    fireEvent.click(screen.getByTestId('condition-add-beforeEntry'));
+    // A new rule waits for its required field: the problems panel says so.
+    expect(errors().map((i) => i.code)).toEqual(['RULE_CONFIG_REQUIRED']);
+    const entry = within(screen.getByTestId('conditions-beforeEntry'));
+    fireEvent.change(entry.getByTestId('rule-type'), { target: { value: 'VariableCheck' } });
+    fireEvent.change(entry.getByTestId('rule-config-Variable'), { target: { value: '#{SourceVariables.BranchName}' } });
+    fireEvent.change(entry.getByTestId('rule-config-Operator'), { target: { value: 'EQ' } });
+    fireEvent.change(entry.getByTestId('rule-config-Value'), { target: { value: 'main' } });
+    fireEvent.change(entry.getByTestId('condition-result'), { target: { value: 'SKIP' } });
+    expect(pipeline().stages[1].beforeEntry).toEqual({
+      conditions: [{ result: 'SKIP', rules: [{ name: 'Rule', ruleTypeId: { category: 'Rule', owner: 'AWS', provider: 'VariableCheck', version: '1' }, configuration: { Variable: '#{SourceVariables.BranchName}', Operator: 'EQ', Value: 'main' } }] }],
+    });
+    expect(pipeline().stages[1].onFailure).toEqual({ owner: 'team', result: 'RETRY', retryConfiguration: { retryMode: 'ALL_ACTIONS' } });
+    expect(errors()).toEqual([]);
+
+    fireEvent.click(entry.getByTestId('condition-remove'));
+    expect(pipeline().stages[1].beforeEntry).toBeUndefined();
+    fireEvent.change(screen.getByTestId('stage-on-failure'), { target: { value: '' } });
+    expect(pipeline().stages[1].onFailure).toEqual({ owner: 'team' });
+  });
+
+  it('shows imported rule values that are template expressions read-only', () => {
+    open({ stages: [{ name: 'Source', actions: [connectionSource] }, { name: 'Build', actions: [buildAction], onSuccess: { conditions: [{ result: 'ROLLBACK', rules: [{ name: 'Alarm', ruleTypeId: { category: 'Rule', owner: 'AWS', provider: 'CloudWatchAlarm', version: '1' }, configuration: { AlarmName: TOKEN } }] }] } }] });
+    select({ kind: 'stage', si: 1 });
+    render(<PropertyPanel />);
+    const onSuccess = screen.getByTestId('conditions-onSuccess');
+    expect(onSuccess.textContent).toContain('!Ref Env');
+    expect(onSuccess.textContent).not.toContain('\u27E6');
   });
 });

@@ -2,55 +2,18 @@
 // settings), a stage (name, order, transition), or an action (provider form
 // from the catalog, artifact pickers offering only valid upstream artifacts,
 // region with its artifact store).
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useRef } from 'react';
 import type { ActionDeclaration, PipelineDeclaration, PipelineVariableDeclaration } from '../../../../shared/pipeline/model';
 import { effectiveRunOrder } from '../../../../shared/pipeline/model';
 import { findProvider } from '../../../../shared/pipeline/providers';
-import { moveStage, removeAction, removeStage, renameStage, updateAction, upstreamArtifacts } from '../../../../shared/pipeline/edit';
-import { describeOpaque, isOpaqueToken } from '../../../../shared/pipeline/opaque';
+import { moveStage, removeAction, removeStage, renameStage, updateAction, updateStage, upstreamArtifacts } from '../../../../shared/pipeline/edit';
 import { CODEPIPELINE_REGIONS } from '../../../../shared/aws/regions';
 import { editDesign, editPipeline, useDesignStore } from './design-store';
-
-function Field({ label, path, children, help, required }: { label: string; path: string; children: ReactNode; help?: string; required?: boolean }) {
-  return (
-    <label className="prop" data-field={path}>
-      <span>
-        {label}
-        {required && <span className="req" title="required"> *</span>}
-      </span>
-      {children}
-      {help && <small className="muted">{help}</small>}
-    </label>
-  );
-}
-
-function Text({ value, onChange, path, opaque, ...rest }: { value: string | undefined; onChange: (v: string) => void; path: string; opaque?: Record<string, unknown> } & Record<string, unknown>) {
-  if (isOpaqueToken(value)) return <code className="opaque" title="An imported template value, kept as is">{describeOpaque(value, opaque as never)}</code>;
-  return <input type="text" value={value ?? ''} onChange={(e) => onChange(e.target.value)} data-path={path} {...rest} />;
-}
+import { Field, ListInput, Text, removeAt, replaceAt } from './fields';
+import { TriggersEditor } from './TriggersEditor';
+import { StageBehaviour } from './ConditionsEditor';
 
 type PipelineVariable = PipelineVariableDeclaration;
-
-/**
- * A comma-separated list of names. The text as typed is kept while it means the
- * same list, so "Out1, " can grow into "Out1, Out2" instead of losing its comma.
- */
-function NameList({ names, onChange, ...rest }: { names: string[]; onChange: (names: string[]) => void } & Record<string, unknown>) {
-  const [draft, setDraft] = useState(names.join(', '));
-  const parse = (text: string) => text.split(',').map((s) => s.trim()).filter(Boolean);
-  const shown = parse(draft).join('\u0000') === names.join('\u0000') ? draft : names.join(', ');
-  return (
-    <input
-      type="text"
-      value={shown}
-      onChange={(e) => {
-        setDraft(e.target.value);
-        onChange(parse(e.target.value));
-      }}
-      {...rest}
-    />
-  );
-}
 
 function pipelineRegion(): string {
   return useDesignStore.getState().design.origin?.region ?? 'us-east-1';
@@ -92,6 +55,7 @@ function PipelineProps({ p }: { p: PipelineDeclaration }) {
         </select>
       </Field>
       <VariablesEditor variables={p.variables} opaque={opaque} onChange={(variables) => set({ variables })} />
+      <TriggersEditor triggers={p.triggers} sourceActions={(p.stages[0]?.actions ?? []).filter((a) => a.actionTypeId.provider === 'CodeStarSourceConnection').map((a) => a.name)} opaque={opaque} onChange={(triggers) => set({ triggers })} />
     </>
   );
 }
@@ -101,11 +65,8 @@ function PipelineProps({ p }: { p: PipelineDeclaration }) {
  * descriptions, imported template values (read-only) and unknown keys survive.
  */
 function VariablesEditor({ variables = [], opaque, onChange }: { variables?: PipelineVariable[]; opaque?: Record<string, unknown>; onChange: (v: PipelineVariable[] | undefined) => void }) {
-  const update = (i: number, patch: Partial<PipelineVariable>) => onChange(variables.map((v, k) => (k === i ? dropEmpty({ ...v, ...patch }) : v)));
-  const remove = (i: number) => {
-    const next = variables.filter((_, k) => k !== i);
-    onChange(next.length ? next : undefined);
-  };
+  const update = (i: number, patch: Partial<PipelineVariable>) => onChange(replaceAt(variables, i, dropEmpty({ ...variables[i], ...patch })));
+  const remove = (i: number) => onChange(removeAt(variables, i));
   return (
     <fieldset className="variables" data-field="variables" data-testid="prop-variables">
       <legend>Variables</legend>
@@ -138,6 +99,7 @@ function dropEmpty(v: PipelineVariable): PipelineVariable {
 function StageProps({ p, si }: { p: PipelineDeclaration; si: number }) {
   const s = p.stages[si];
   const disabled = useDesignStore((st) => st.design.extras?.disabledTransitions?.find((t) => t.stageName === s.name));
+  const opaque = useDesignStore((st) => st.design.extras?.opaque);
   const setDisabled = (on: boolean, reason = 'Disabled in Pipewright') =>
     editDesign((d) => {
       const others = (d.extras?.disabledTransitions ?? []).filter((t) => t.stageName !== s.name);
@@ -159,6 +121,7 @@ function StageProps({ p, si }: { p: PipelineDeclaration; si: number }) {
           <input type="text" value={disabled.reason} onChange={(e) => setDisabled(true, e.target.value)} />
         </Field>
       )}
+      <StageBehaviour stage={s} si={si} opaque={opaque} onChange={(patch) => editPipeline((x) => updateStage(x, si, patch))} />
       <div className="row">
         <button type="button" className="link" disabled={si === 0} onClick={() => editPipeline((x) => moveStage(x, si, si - 1), { kind: 'stage', si: si - 1 })}>
           ← Move left
@@ -265,8 +228,8 @@ function ActionProps({ p, si, ai }: { p: PipelineDeclaration; si: number; ai: nu
       )}
       {spec && spec.outputs.max > 0 && (
         <Field label="Output artifacts (comma-separated)" path={`stages.${si}.actions.${ai}.outputArtifacts`}>
-          <NameList
-            names={(a.outputArtifacts ?? []).map((o) => o.name)}
+          <ListInput
+            items={(a.outputArtifacts ?? []).map((o) => o.name)}
             onChange={(names) => {
               // An output that keeps its name keeps its other fields (files, unknown keys).
               const byName = new Map((a.outputArtifacts ?? []).map((o) => [o.name, o]));
