@@ -80,6 +80,18 @@ describe('API <-> CloudFormation (property-based)', () => {
     expect(schemaErrors(t as never)).toEqual([]);
     expect(JSON.stringify(t.Resources.PipelineRole)).not.toContain('"Action":"*"');
   });
+
+  it('the role also lets stage-condition rules read alarms and call functions', () => {
+    const p = fc.sample(pipelineArbitrary, { numRuns: 1, seed: 11 })[0];
+    const sids = (q: typeof p) => ((buildTemplate(newDesign(q), { addServiceRole: true }) as Record<string, Record<string, { Properties: { Policies: Array<{ PolicyDocument: { Statement: Array<{ Sid: string }> } }> } }>>).Resources.PipelineRole.Properties.Policies[0].PolicyDocument.Statement.map((x) => x.Sid));
+    p.stages = p.stages.map(({ beforeEntry: _b, onSuccess: _s, onFailure: _f, ...s }) => s);
+    expect(sids(p)).not.toContain('RuleAlarms');
+    const rule = (provider: string, configuration: Record<string, string>) => ({ name: provider, ruleTypeId: { category: 'Rule', owner: 'AWS', provider, version: '1' }, configuration });
+    p.pipelineType = 'V2';
+    p.stages[1].onSuccess = { conditions: [{ result: 'ROLLBACK', rules: [rule('CloudWatchAlarm', { AlarmName: 'errors' })] }] };
+    p.stages[1].beforeEntry = { conditions: [{ result: 'FAIL', rules: [rule('LambdaInvoke', { FunctionName: 'gate' })] }] };
+    expect(sids(p)).toEqual(expect.arrayContaining(['RuleAlarms', 'RuleLambda']));
+  });
 });
 
 describe('templates round-trip with their intrinsics', () => {

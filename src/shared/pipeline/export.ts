@@ -7,6 +7,7 @@ import type { DesignFile } from './design-file';
 import type { PipelineDeclaration } from './model';
 import { restoreOpaque } from './opaque';
 import { stringifyJson, stringifyYaml } from './template';
+import { ruleProviders } from './rules';
 
 export const EXPORT_FORMATS = ['cfn-yaml', 'cfn-json', 'cli-json'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -169,6 +170,11 @@ function serviceRoleResource(p: PipelineDeclaration, ownBucket: boolean): Obj {
   if (has('StepFunctions')) add('StepFunctions', ['states:StartExecution', 'states:DescribeExecution', 'states:DescribeStateMachine']);
   if (has('DeviceFarm')) add('DeviceFarm', ['devicefarm:ListProjects', 'devicefarm:ScheduleRun', 'devicefarm:GetRun', 'devicefarm:CreateUpload', 'devicefarm:GetUpload']);
   if (has('Commands')) add('Commands', ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents']);
+  // Stage-condition rules run as the pipeline's role too.
+  const rules = ruleProviders(p.stages);
+  if (rules.has('CloudWatchAlarm')) add('RuleAlarms', ['cloudwatch:DescribeAlarms', 'cloudwatch:DescribeAlarmHistory']);
+  if (rules.has('LambdaInvoke')) add('RuleLambda', ['lambda:InvokeFunction', 'lambda:ListFunctions']);
+  if (rules.has('Commands')) add('RuleCommands', ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents']);
   const approvalTopics = p.stages.flatMap((s) => s.actions.filter((a) => a.actionTypeId.provider === 'Manual').map((a) => a.configuration?.NotificationArn)).filter((x): x is string => typeof x === 'string');
   if (approvalTopics.length) add('ApprovalNotifications', ['sns:Publish'], [...new Set(approvalTopics)]);
   if (has('CloudFormation', 'Deploy/ECS', 'CodeDeployToECS'))

@@ -26,7 +26,8 @@ export const RULE_TYPES: RuleSpec[] = [
     help: 'Fails while an alarm is in ALARM.',
     config: [
       { name: 'AlarmName', required: true, type: 'string', help: 'The alarm to watch.' },
-      { name: 'WaitTime', required: false, type: 'string', help: 'Minutes to keep watching it.' },
+      { name: 'AlarmStates', required: false, type: 'string', help: 'The states to watch for, among ALARM, OK and INSUFFICIENT_DATA (default ALARM).' },
+      { name: 'WaitTime', required: false, type: 'string', help: 'Minutes to allow for a state change before the result applies.' },
     ],
   },
   {
@@ -49,6 +50,11 @@ export const RULE_TYPES: RuleSpec[] = [
     ],
   },
 ];
+
+/** Each rule provider a pipeline's stage conditions use. */
+export function ruleProviders(stages: ReadonlyArray<Partial<Record<ConditionKind, { conditions?: Array<{ rules?: Array<{ ruleTypeId: { provider: string } }> }> }>>>): Set<string> {
+  return new Set(stages.flatMap((s) => (Object.keys(CONDITION_KINDS) as ConditionKind[]).flatMap((k) => (s[k]?.conditions ?? []).flatMap((c) => (c.rules ?? []).map((r) => r.ruleTypeId.provider)))));
+}
 
 export function findRule(provider: string | undefined): RuleSpec | undefined {
   return RULE_TYPES.find((r) => r.provider === provider);
