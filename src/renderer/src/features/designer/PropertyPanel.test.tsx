@@ -3,13 +3,14 @@
 // (descriptions, imported template values, unknown keys, output files) survives.
 // V2 triggers and stage conditions are edited here too, and stay valid.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { emptyPipeline } from '../../../../shared/pipeline/edit';
 import { newDesign } from '../../../../shared/pipeline/design-file';
 import type { PipelineDeclaration } from '../../../../shared/pipeline/model';
 import { validatePipeline } from '../../../../shared/pipeline/validate';
 import { loadDesign, select, useDesignStore } from './design-store';
 import { PropertyPanel } from './PropertyPanel';
+import { selectionFor } from './IssuesPanel';
 
 const TOKEN = '\u27E6cfn:0\u27E7';
 
@@ -158,6 +159,15 @@ describe('stage failure and conditions', () => {
     expect(pipeline().stages[1].beforeEntry).toBeUndefined();
     fireEvent.change(screen.getByTestId('stage-on-failure'), { target: { value: '' } });
     expect(pipeline().stages[1].onFailure).toEqual({ owner: 'team' });
+  });
+
+  it('a problem about a rule focuses that rule\'s field', () => {
+    Element.prototype.scrollIntoView ??= () => undefined; // jsdom has no layout
+    render(<PropertyPanel />);
+    fireEvent.click(screen.getByTestId('condition-add-beforeEntry'));
+    const issue = validatePipeline(pipeline(), { region: 'us-east-1' }).find((i) => i.code === 'RULE_CONFIG_REQUIRED')!;
+    act(() => select(selectionFor(issue.path), issue.path.join('.')));
+    expect(document.activeElement).toBe(within(screen.getByTestId('conditions-beforeEntry')).getByTestId('rule-config-Cron'));
   });
 
   it('shows imported rule values that are template expressions read-only', () => {
