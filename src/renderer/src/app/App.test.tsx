@@ -100,4 +100,24 @@ describe('App shell', () => {
     expect((screen.getByTestId('blocked-buckets') as HTMLTextAreaElement).value).toBe('prod-artifacts');
     expect((screen.getByTestId('protection-save') as HTMLButtonElement).disabled).toBe(false);
   });
+
+  it('restores the last audit after a reload, and says so when the main process cannot preview it', async () => {
+    const tally = { objects: 1, versions: 1, deleteMarkers: 0, bytes: 10, oldest: 0, newest: 0 };
+    const report = {
+      version: 1, generatedAt: '2026-11-23T00:00:00.000Z', pricePerGbMonth: 0.023, errors: [],
+      buckets: [{ profile: 'dev', accountId: '111111111111', accountAlias: null, region: 'us-east-1', name: 'codepipeline-us-east-1-1', versioning: 'Enabled', encryption: null, tags: {}, protected: false, declaredBy: [], shapedLikeDefault: true, unused: false, totals: { ...tally, monthlyCost: 0 }, foreign: { ...tally, sample: [] }, prefixes: [{ ...tally, prefix: 'old-pipeline', class: 'orphan', claimedBy: [], folders: [], keep: [], monthlyCost: 0 }] }],
+    };
+    const f = fakeTransport({
+      'artifacts.auditLog': () => ({ ok: true, result: { entries: [] } }),
+      'artifacts.lastReport': () => ({ ok: true, result: { report } }),
+      'artifacts.preview': () => ({ ok: false, error: { code: 'CONFLICT', message: 'Audit first: plans are made from, and checked against, the latest audit.' } }),
+    });
+    setApi(createApiClient(f.transport));
+    render(<App />);
+    await screen.findByTestId('app-ready');
+    fireEvent.click(screen.getByTestId('nav-artifacts'));
+    expect(await screen.findByTestId('artifacts-table')).toBeTruthy();
+    await waitFor(() => expect(screen.getByTestId('retention-summary').textContent).toMatch(/Could not count .*Audit first/));
+    expect(f.calls).toContainEqual(['artifacts.preview', { retention: { keepLast: 3, keepDays: 30 } }]);
+  });
 });

@@ -93,7 +93,7 @@ function RetentionNote({ item, onAgeOnlyRule }: { item: PlanPreviewItem | undefi
 }
 
 /** The retention policy, and the difference between its two forms. */
-function RetentionCard({ policy, items: planned, onSelectAll }: { policy: RetentionPolicy; items: PlanPreviewItem[] | null; onSelectAll: () => void }) {
+function RetentionCard({ policy, items: planned, error, onSelectAll }: { policy: RetentionPolicy; items: PlanPreviewItem[] | null; error: string | null; onSelectAll: () => void }) {
   const items = planned ?? [];
   const keys = items.reduce((n, i) => n + (i.keyCount ?? 0), 0);
   const bytes = items.reduce((n, i) => n + i.expected.bytes, 0);
@@ -112,7 +112,7 @@ function RetentionCard({ policy, items: planned, onSelectAll }: { policy: Retent
       </div>
       <p data-testid="retention-summary">
         {planned === null ? (
-          'Counting what this policy lets go of…'
+          error ? `Could not count what this policy lets go of: ${error}` : 'Counting what this policy lets go of…'
         ) : (
           <>
             In {items.length} live {items.length === 1 ? 'prefix' : 'prefixes'}, {keys} artifacts ({mib(bytes)}) fall outside this policy. The latest successful execution of every pipeline is always kept.
@@ -147,7 +147,7 @@ function DeleteBucketDialog({ bucket, onClose }: { bucket: string; onClose: () =
 }
 
 export function ArtifactsPage() {
-  const { report, auditJob, selected, retention: chosen, preview, cleanJob, result, log, lastPlan, lastRetention } = useArtifactsStore();
+  const { report, auditJob, selected, retention: chosen, preview, previewError, cleanJob, result, log, lastPlan, lastRetention } = useArtifactsStore();
   const saved = useAppStore((s) => s.settingsView?.settings.artifacts.retention);
   const retention = chosen ?? saved ?? DEFAULT_RETENTION;
   const jobs = useAppStore((s) => s.jobs);
@@ -343,6 +343,7 @@ export function ArtifactsPage() {
           <RetentionCard
             policy={retention}
             items={planned && planned.retention.keepLast === keepLast && planned.retention.keepDays === keepDays ? retentionItems : null}
+            error={previewError}
             onSelectAll={() => useArtifactsStore.setState({ selected: new Set([...selected, ...retentionItems.map((i) => retentionKey(i.bucket, i.prefix))]) })}
           />
           <section className="card" data-testid="plan-card">

@@ -22,6 +22,8 @@ interface ArtifactsState {
   retention: RetentionPolicy | null;
   /** Everything selectable in `report` under `retention`, as the main process plans it (keys counted, not listed). */
   preview: { retention: RetentionPolicy; plan: PlanPreview } | null;
+  /** Why the last preview failed (for example, the main process restarted and has no audit). */
+  previewError: string | null;
   cleanJob: string | null;
   lastPlan: PlanPreview | null;
   /** The policy `lastPlan` was made with, so a resume asks for the same plan. */
@@ -30,7 +32,7 @@ interface ArtifactsState {
   log: Array<Record<string, unknown>>;
 }
 
-export const useArtifactsStore = create<ArtifactsState>()(() => ({ report: null, auditJob: null, selected: new Set(), retention: null, preview: null, cleanJob: null, lastPlan: null, lastRetention: DEFAULT_RETENTION, result: null, log: [] }));
+export const useArtifactsStore = create<ArtifactsState>()(() => ({ report: null, auditJob: null, selected: new Set(), retention: null, preview: null, previewError: null, cleanJob: null, lastPlan: null, lastRetention: DEFAULT_RETENTION, result: null, log: [] }));
 const set = useArtifactsStore.setState;
 const get = useArtifactsStore.getState;
 
@@ -59,9 +61,11 @@ export async function loadPreview(retention: RetentionPolicy): Promise<void> {
   const seq = ++previewSeq;
   try {
     const plan = await api().invoke('artifacts.preview', { retention });
-    if (seq === previewSeq) set({ preview: { retention, plan } });
+    if (seq === previewSeq) set({ preview: { retention, plan }, previewError: null });
   } catch (err) {
-    if (seq === previewSeq) reportError(err);
+    if (seq !== previewSeq) return;
+    set({ previewError: err instanceof Error ? err.message : String(err) });
+    reportError(err);
   }
 }
 
@@ -174,7 +178,7 @@ export const onArtifactsEvent = {
     // Orphans are pre-selected; live, shared, foreign and stale are not.
     const selected = new Set<string>();
     for (const b of p.report.buckets) if (!b.protected) for (const x of b.prefixes) if (x.class === 'orphan') selected.add(rowKey(b.name, `${x.prefix}/`));
-    set({ report: p.report, selected, auditJob: null, preview: null });
+    set({ report: p.report, selected, auditJob: null, preview: null, previewError: null });
   },
   cleanResult(p: EventPayload<'artifacts.cleanResult'>) {
     set({ result: p.result });
