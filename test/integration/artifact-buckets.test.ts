@@ -159,5 +159,13 @@ describe('the page\'s view of an audit', () => {
     if (!file.ok) throw new Error(file.error.message);
     expect(file.result.plan.items).toEqual(byRetention);
     expect(errorOf(await call('artifacts.preview', { retention: { keepLast: 11, keepDays: 1 } }))?.code).toBe('INVALID_INPUT');
+
+    // Plans are cached per audit and policy: a new audit is never answered with the old one's plan.
+    await new Promise((r) => setTimeout(r, 5));
+    expect((await call('artifacts.audit', {})).ok).toBe(true);
+    const { report: again } = await waitFor<{ report: AuditReport }>('artifacts.report');
+    expect(again.generatedAt).not.toBe(shown.generatedAt);
+    const fresh = (await call('artifacts.preview', { retention })) as Envelope<ReturnType<typeof previewOf>>;
+    expect(fresh.ok && fresh.result.auditedAt).toBe(again.generatedAt);
   });
 });

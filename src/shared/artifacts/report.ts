@@ -126,8 +126,12 @@ export const selectionKey = (i: Pick<PlanItem, 'bucket' | 'prefix' | 'class'>) =
  * be larger than a call may be; the main process rebuilds it from its own audit.
  */
 export function planForSelection(report: AuditReport, rows: Iterable<string>, retention: RetentionPolicy): CleanupPlan {
+  return selectRows(planForAudit(report, retention), rows);
+}
+
+/** The items of a whole-audit plan that the rows select. */
+export function selectRows(all: CleanupPlan, rows: Iterable<string>): CleanupPlan {
   const chosen = new Set(rows);
-  const all = planForAudit(report, retention);
   return { ...all, items: all.items.filter((i) => chosen.has(selectionKey(i))) };
 }
 
