@@ -4,10 +4,11 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, shell } from 'electron';
 import { readFile, writeFile } from 'node:fs/promises';
 import { isAllowedExternalUrl } from '../shared/api/external-links';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { createCore, type Core } from './app-core';
 import { serveOverIpc } from './rpc/ipc';
 import { applySessionRestrictions, restrictWebContents } from './electron/security';
+import { APP_INDEX_URL, registerAppScheme, serveAppScheme } from './electron/app-protocol';
 import { loadWindowState, saveWindowState } from './platform/window-state';
 import { buildMenuTemplate } from './electron/menu';
 
@@ -21,9 +22,8 @@ function home(): string {
 
 async function createWindow(): Promise<void> {
   const bounds = await loadWindowState(home());
-  const rendererIndex = join(here, '../renderer/index.html');
   const devUrl = process.env.ELECTRON_RENDERER_URL;
-  const ourUrl = devUrl ?? pathToFileURL(rendererIndex).href;
+  const ourUrl = devUrl ?? APP_INDEX_URL;
 
   win = new BrowserWindow({
     x: bounds.x,
@@ -76,9 +76,11 @@ async function createWindow(): Promise<void> {
   });
   win.once('ready-to-show', () => win?.show());
 
-  if (devUrl) await win.loadURL(devUrl);
-  else await win.loadFile(rendererIndex);
+  await win.loadURL(ourUrl);
 }
+
+// Before ready: the scheme the built renderer is served from.
+registerAppScheme();
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
@@ -94,6 +96,7 @@ if (!app.requestSingleInstanceLock()) {
     .whenReady()
     .then(async () => {
       applySessionRestrictions();
+      serveAppScheme(join(here, '../renderer'));
       core = await createCore({
         home: home(),
         mode: 'electron',

@@ -4,12 +4,10 @@
 // against DNS rebinding, and an Origin check against other sites' pages.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import { promises as fs } from 'node:fs';
-import { extname, join, normalize, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_CALL_BYTES, type ServerMessage } from '../../shared/api/envelope';
-import { CONTENT_SECURITY_POLICY } from '../../shared/api/csp';
+import { SECURITY_HEADERS, readStaticFile } from '../platform/static-files';
 import type { Dispatch } from './dispatcher';
 import type { EventHub } from './event-hub';
 
@@ -32,26 +30,6 @@ export interface BrowserServer {
 
 export const TOKEN_COOKIE = 'pipewright_token';
 export const TOKEN_HEADER = 'x-pipewright-token';
-
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-};
-
-const SECURITY_HEADERS = {
-  'content-security-policy': CONTENT_SECURITY_POLICY,
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'x-frame-options': 'DENY',
-  'cross-origin-opener-policy': 'same-origin',
-  'cross-origin-resource-policy': 'same-origin',
-};
 
 function safeEqual(a: string, b: string): boolean {
   const x = Buffer.from(a);
@@ -176,30 +154,7 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
 }
 
 async function serveStatic(root: string, pathname: string, res: ServerResponse): Promise<void> {
-  let rel: string;
-  try {
-    rel = decodeURIComponent(pathname);
-  } catch {
-    res.writeHead(400, SECURITY_HEADERS);
-    return void res.end();
-  }
-  if (rel === '/' || !extname(rel)) rel = '/index.html'; // client-side routes fall back to the app
-  const full = normalize(join(root, rel));
-  if (!full.startsWith(normalize(root) + sep)) {
-    res.writeHead(404, SECURITY_HEADERS);
-    return void res.end();
-  }
-  let body: Buffer;
-  try {
-    body = await fs.readFile(full);
-  } catch {
-    res.writeHead(404, { 'content-type': 'text/plain', ...SECURITY_HEADERS });
-    return void res.end('Not found\n');
-  }
-  res.writeHead(200, {
-    'content-type': MIME[extname(full)] ?? 'application/octet-stream',
-    'cache-control': rel === '/index.html' ? 'no-store' : 'private, max-age=3600',
-    ...SECURITY_HEADERS,
-  });
-  res.end(body);
+  const file = await readStaticFile(root, pathname);
+  res.writeHead(file.status, file.headers);
+  res.end(file.status === 200 ? file.body : file.status === 404 ? 'Not found\n' : undefined);
 }

@@ -7,7 +7,7 @@ import type { Envelope } from '../../shared/api/envelope';
 
 vi.mock('electron', () => ({ ipcMain: {} }));
 
-const OUR = 'file:///opt/pipewright/out/renderer/index.html';
+const OUR = 'app://pipewright/index.html';
 const isOurUrl = (u: string) => u === OUR;
 
 function fakeElectron() {

@@ -12,7 +12,7 @@ export type FrameLike = Pick<WebFrameMain, 'url'> & { parent: unknown };
 
 /**
  * True when the call comes from the window's main frame and that frame shows our
- * own page (file:// bundle in production, the dev server in development).
+ * own page (app://pipewright/ in production, the dev server in development).
  */
 export function isTrustedSender(senderFrame: FrameLike | null | undefined, mainFrame: unknown, isOurUrl: (url: string) => boolean): boolean {
   if (!senderFrame) return false;
