@@ -25,6 +25,7 @@ const deploy = (input = 'Out'): ActionDeclaration => ({
   inputArtifacts: [{ name: input }],
 });
 
+const commands = (list: string[]): ActionDeclaration => ({ name: 'Build', actionTypeId: { category: 'Compute', owner: 'AWS', provider: 'Commands', version: '1' }, commands: list, inputArtifacts: [{ name: 'Src' }], outputArtifacts: [{ name: 'Out' }] });
 const rule = (name: string, provider: string, configuration: Record<string, string>) => ({ name, ruleTypeId: { category: 'Rule', owner: 'AWS', provider, version: '1' }, configuration });
 
 function base(): PipelineDeclaration {
@@ -87,6 +88,10 @@ const ERRORS: Case[] = [
   ['CONDITION_RESULT', (p) => ((p.pipelineType = 'V2'), (p.stages[1].beforeEntry = { conditions: [{ result: 'ROLLBACK', rules: [rule('Alarm', 'CloudWatchAlarm', { AlarmName: 'errors' })] }] })), ['stages', 1, 'beforeEntry']],
   ['CONDITION_RETRY_MODE', (p) => ((p.pipelineType = 'V2'), (p.stages[1].onFailure = { result: 'RETRY', retryConfiguration: { retryMode: 'SOME' } })), ['stages', 1, 'onFailure', 'retryConfiguration']],
   ['CONDITION_ROLLBACK_SOURCE', (p) => (p.stages[0].onFailure = { result: 'ROLLBACK' }), ['stages', 0, 'onFailure']],
+  ['ACTION_ROLE_ARN_INVALID', (p) => (p.stages[2].actions[0].roleArn = 'arn:aws:iam::222222222222:user/deployer'), ['stages', 2, 'actions', 0, 'roleArn']],
+  ['COMMANDS_REQUIRED', (p) => ((p.pipelineType = 'V2'), (p.stages[1].actions[0] = commands([]))), ['stages', 1, 'actions', 0, 'commands']],
+  ['COMMANDS_COUNT', (p) => ((p.pipelineType = 'V2'), (p.stages[1].actions[0] = commands(Array.from({ length: 51 }, (_, i) => `echo ${i}`)))), ['stages', 1, 'actions', 0, 'commands']],
+  ['COMMAND_FORMAT', (p) => ((p.pipelineType = 'V2'), (p.stages[1].actions[0] = commands(['npm ci', 'echo a\necho b']))), ['stages', 1, 'actions', 0, 'commands', 1]],
   ['CONDITION_NO_RULES', (p) => ((p.pipelineType = 'V2'), (p.stages[1].onSuccess = { conditions: [{ result: 'FAIL', rules: [] }] })), ['stages', 1, 'onSuccess', 'conditions', 0]],
   ['RULE_CONFIG_REQUIRED', (p) => ((p.pipelineType = 'V2'), (p.stages[2].beforeEntry = { conditions: [{ result: 'FAIL', rules: [rule('Window', 'DeploymentWindow', { TimeZone: 'UTC' })] }] })), ['stages', 2, 'beforeEntry', 'conditions', 0, 'rules', 0, 'configuration', 'Cron']],
   ['RULE_CONFIG_ENUM', (p) => ((p.pipelineType = 'V2'), (p.stages[2].beforeEntry = { conditions: [{ result: 'FAIL', rules: [rule('Branch', 'VariableCheck', { Variable: '#{S.B}', Operator: 'GT', Value: 'main' })] }] })), ['stages', 2, 'beforeEntry', 'conditions', 0, 'rules', 0, 'configuration', 'Operator']],
@@ -137,6 +142,8 @@ describe('validatePipeline', () => {
     p.stages[2].onSuccess = { conditions: [{ result: 'ROLLBACK', rules: [rule('Alarm', 'CloudWatchAlarm', { AlarmName: 'errors', WaitTime: '5' })] }] };
     p.stages[2].onFailure = { result: 'ROLLBACK', conditions: [{ result: 'ROLLBACK', rules: [rule('Check', 'LambdaInvoke', { FunctionName: 'check' })] }] };
     p.stages[1].onFailure = { result: 'RETRY', retryConfiguration: { retryMode: 'FAILED_ACTIONS' } };
+    p.stages[1].actions[0] = commands(['npm ci', 'npm test']);
+    p.stages[2].actions[0].roleArn = 'arn:aws:iam::222222222222:role/deployer';
     expect(validatePipeline(p, { region: 'us-east-1' })).toEqual([]);
   });
 

@@ -17,6 +17,7 @@ export interface ValidationIssue {
 }
 
 export const LIMITS = {
+  maxCommands: 50,
   minStages: 2,
   maxStages: 50,
   maxActionsPerStage: 50,
@@ -143,6 +144,7 @@ export function validatePipeline(p: PipelineDeclaration, opts: ValidateOptions =
     if (si > 0 && isSource) err('SOURCE_NOT_FIRST', `Source action "${a.name}" must be in the first stage.`, [...at, 'actionTypeId']);
     const ro = effectiveRunOrder(a);
     if (ro < 1 || ro > LIMITS.maxRunOrder) err('RUN_ORDER', `runOrder must be 1 to ${LIMITS.maxRunOrder}; "${a.name}" has ${ro}.`, [...at, 'runOrder']);
+    if (a.roleArn && !isOpaque(a.roleArn) && !ROLE_ARN_RE.test(a.roleArn)) err('ACTION_ROLE_ARN_INVALID', `roleArn "${a.roleArn}" of "${a.name}" is not an IAM role ARN.`, [...at, 'roleArn']);
     if (a.namespace !== undefined && !NAMESPACE_RE.test(a.namespace)) err('NAMESPACE', `Namespace "${a.namespace}" may only use letters, digits and @ - _.`, [...at, 'namespace']);
 
     const spec = findProvider(a.actionTypeId);
@@ -166,6 +168,14 @@ export function validatePipeline(p: PipelineDeclaration, opts: ValidateOptions =
         if (!a.configuration?.NotificationArn) warn('APPROVAL_NO_NOTIFICATION', `Manual approval "${a.name}" notifies nobody (no NotificationArn).`, [...at, 'configuration', 'NotificationArn']);
         if (a.timeoutInMinutes !== undefined && (a.timeoutInMinutes < LIMITS.approvalTimeoutMinutes.min || a.timeoutInMinutes > LIMITS.approvalTimeoutMinutes.max))
           err('APPROVAL_TIMEOUT', `A manual approval times out after 5 to 86,400 minutes.`, [...at, 'timeoutInMinutes']);
+      }
+      if (spec.provider === 'Commands') {
+        const commands = a.commands ?? [];
+        if (!commands.length) err('COMMANDS_REQUIRED', `Commands action "${a.name}" needs at least one command.`, [...at, 'commands']);
+        else if (commands.length > LIMITS.maxCommands) err('COMMANDS_COUNT', `A Commands action runs at most ${LIMITS.maxCommands} commands; "${a.name}" has ${commands.length}.`, [...at, 'commands']);
+        commands.forEach((c, ci) => {
+          if (!isOpaque(c) && (c.length < 1 || c.length > LIMITS.maxConfigValueLength || c.includes('\n'))) err('COMMAND_FORMAT', `Each command is one line of 1 to 1,000 characters (command ${ci + 1} of "${a.name}").`, [...at, 'commands', ci]);
+        });
       }
       if (isSource && a.configuration?.PollForSourceChanges === 'true')
         warn('SOURCE_POLLING', `Source "${a.name}" polls for changes; event-based detection is faster and cheaper.`, [...at, 'configuration', 'PollForSourceChanges']);

@@ -179,3 +179,27 @@ describe('stage failure and conditions', () => {
     expect(onSuccess.textContent).not.toContain('\u27E6');
   });
 });
+
+describe('actions', () => {
+  it('a Commands action takes its commands and output variables one per line; any action can take a role', () => {
+    open({
+      pipelineType: 'V2',
+      stages: [
+        { name: 'Source', actions: [connectionSource] },
+        { name: 'Build', actions: [{ name: 'Run', actionTypeId: { category: 'Compute', owner: 'AWS', provider: 'Commands', version: '1' }, inputArtifacts: [{ name: 'Src' }] }] },
+      ],
+    });
+    select({ kind: 'action', si: 1, ai: 0 });
+    render(<PropertyPanel />);
+    expect(errors().map((i) => i.code)).toEqual(['COMMANDS_REQUIRED']);
+    fireEvent.change(screen.getByTestId('prop-commands'), { target: { value: 'npm ci\nnpm test -- --ci\n' } });
+    fireEvent.change(screen.getByTestId('prop-output-variables'), { target: { value: 'VERSION' } });
+    fireEvent.change(screen.getByTestId('prop-action-role'), { target: { value: 'arn:aws:iam::222222222222:role/builder' } });
+    expect(pipeline().stages[1].actions[0]).toMatchObject({ commands: ['npm ci', 'npm test -- --ci'], outputVariables: ['VERSION'], roleArn: 'arn:aws:iam::222222222222:role/builder' });
+    // The typed trailing newline stays while the next command is typed.
+    expect((screen.getByTestId('prop-commands') as HTMLTextAreaElement).value).toBe('npm ci\nnpm test -- --ci\n');
+    expect(errors()).toEqual([]);
+    fireEvent.change(screen.getByTestId('prop-action-role'), { target: { value: '' } });
+    expect(pipeline().stages[1].actions[0].roleArn).toBeUndefined();
+  });
+});

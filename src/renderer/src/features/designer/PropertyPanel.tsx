@@ -256,6 +256,19 @@ function ActionProps({ p, si, ai }: { p: PipelineDeclaration; si: number; ai: nu
           <Text value={p.artifactStores[a.region].location} onChange={(location) => editPipeline((x) => ({ ...x, artifactStores: { ...x.artifactStores, [a.region!]: { ...x.artifactStores![a.region!], location } } }))} path={`artifactStores.${a.region}.location`} opaque={opaque} data-testid="prop-region-bucket" />
         </Field>
       )}
+      {a.actionTypeId.provider === 'Commands' && (
+        <>
+          <Field label="Commands (one per line)" path={`stages.${si}.actions.${ai}.commands`} required help="Up to 50 shell commands, each on one line; they run in CodeBuild compute with the input artifacts.">
+            <ListInput perLine items={a.commands ?? []} opaque={opaque} onChange={(commands) => set({ commands: commands.length ? commands : undefined })} data-testid="prop-commands" />
+          </Field>
+          <Field label="Output variables (one per line)" path={`stages.${si}.actions.${ai}.outputVariables`} help="Environment variables to export, read downstream as #{namespace.NAME}.">
+            <ListInput perLine items={a.outputVariables ?? []} opaque={opaque} onChange={(outputVariables) => set({ outputVariables: outputVariables.length ? outputVariables : undefined })} data-testid="prop-output-variables" />
+          </Field>
+        </>
+      )}
+      <Field label="Role ARN (optional)" path={`stages.${si}.actions.${ai}.roleArn`} help="A role this action assumes instead of the pipeline's, e.g. a deploy role in another account.">
+        <Text value={a.roleArn} onChange={(v) => set({ roleArn: v || undefined })} path="roleArn" opaque={opaque} data-testid="prop-action-role" />
+      </Field>
       <Field label="Variable namespace" path={`stages.${si}.actions.${ai}.namespace`}>
         <Text value={a.namespace} onChange={(v) => set({ namespace: v || undefined })} path="namespace" opaque={opaque} />
       </Field>
