@@ -10,6 +10,8 @@ import { newDesign } from '../../src/shared/pipeline/design-file';
 import { diffPipelines } from '../../src/shared/pipeline/diff';
 import { importCfnTemplate } from '../../src/shared/pipeline/import';
 import { simplePipeline } from '../helpers/pipelines';
+import fc from 'fast-check';
+import { pipelineArbitrary } from '../helpers/pipeline-arbitrary';
 import { AppError } from '../../src/shared/api/errors';
 import type { PipelineDeclaration } from '../../src/shared/pipeline/model';
 import { readFileSync } from 'node:fs';
@@ -63,6 +65,18 @@ describe('deploy', () => {
     expect(err).toBeInstanceOf(AppError);
     expect(err.code).toBe('CONFLICT');
     expect(err.message).toMatch(/version 3/);
+  });
+
+  it('V2 designs with git triggers, stage conditions and retries deploy and read back unchanged', async () => {
+    const samples = fc.sample(pipelineArbitrary, { numRuns: 80, seed: 7 }).filter((p) => p.artifactStore && p.triggers && p.stages.some((s) => s.beforeEntry || s.onSuccess || s.onFailure));
+    expect(samples.length).toBeGreaterThan(2);
+    for (const [i, p] of samples.slice(0, 4).entries()) {
+      p.name = `v2-design-${i}`;
+      p.artifactStore = { ...p.artifactStore!, location: BUCKET };
+      await designs.deploy(newDesign(p), 'sandbox-staging', 'eu-west-1', null);
+      const { version: _v, ...got } = await live(p.name);
+      expect(got).toEqual(p);
+    }
   });
 
   it('refuses designs with errors or unresolved intrinsics', async () => {
