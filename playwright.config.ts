@@ -4,6 +4,9 @@ import { defineConfig } from '@playwright/test';
 // @ts-expect-error: plain ESM helper shared with scripts/check-chromium.mjs
 import { findChromium } from './scripts/chromium-path.mjs';
 
+// As bin/pipewright.js does (the test workers inherit it): the SDK's Node 22 notice is not test output.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 export default defineConfig({
   testDir: 'e2e',
   timeout: 60_000,
