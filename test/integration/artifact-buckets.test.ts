@@ -107,7 +107,8 @@ describe('artifacts.deleteBucket', () => {
 
 describe('artifacts.clean from a selection', () => {
   it('builds the plan from the main process\'s own audit: the same plan the page shows', async () => {
-    const { planForSelection, selectionKey } = await import('../../src/shared/artifacts/report');
+    const { planForAudit, selectRows, selectionKey } = await import('../../src/shared/artifacts/report');
+    const planForSelection = (r: AuditReport, rows: string[], retention: { keepLast: number; keepDays: number }) => selectRows(planForAudit(r, retention), rows);
     expect((await call('artifacts.audit', {})).ok).toBe(true);
     const { report } = await waitFor<{ report: AuditReport }>('artifacts.report');
     const retention = { keepLast: 1, keepDays: 5 };

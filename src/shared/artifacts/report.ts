@@ -119,18 +119,13 @@ export function withCosts(prefixes: PrefixReport[], price: number): Array<Prefix
 export const selectionKey = (i: Pick<PlanItem, 'bucket' | 'prefix' | 'class'>) => `${i.bucket}|${i.class === 'retention' ? 'retention:' : ''}${i.prefix}`;
 
 /**
- * The plan for a selection of rows: the planner's items for this audit and policy,
- * kept if selected. Ages are judged as of the audit, so the same audit and
- * selection always give the same plan (and a cancelled run resumes it). The
- * app sends the selection, not the plan: a retention plan lists every key and can
- * be larger than a call may be; the main process rebuilds it from its own audit.
+ * The items of a whole-audit plan (or its preview) that the app's rows select.
+ * Ages are judged as of the audit (`planForAudit`), so the same audit and
+ * selection always give the same plan, and a cancelled run resumes it. The app
+ * sends the selection, not the plan: a retention plan lists every key and can be
+ * larger than a call may be; the main process rebuilds it from its own audit.
  */
-export function planForSelection(report: AuditReport, rows: Iterable<string>, retention: RetentionPolicy): CleanupPlan {
-  return selectRows(planForAudit(report, retention), rows);
-}
-
-/** The items of a whole-audit plan that the rows select. */
-export function selectRows(all: CleanupPlan, rows: Iterable<string>): CleanupPlan {
+export function selectRows<P extends { items: Array<Pick<PlanItem, 'bucket' | 'prefix' | 'class'>> }>(all: P, rows: Iterable<string>): P {
   const chosen = new Set(rows);
   return { ...all, items: all.items.filter((i) => chosen.has(selectionKey(i))) };
 }

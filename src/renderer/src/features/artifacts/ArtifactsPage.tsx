@@ -8,8 +8,9 @@ import { cancelJob } from '../../store/actions';
 import { ProtectionCard } from './ProtectionCard';
 import { LifecycleDialog } from './LifecycleDialog';
 import { DangerDialog } from './DangerDialog';
-import { deleteBucket, fullReport, loadAuditLog, planFile, restoreReport, retentionKey, rowKey, runPlan, schedulePreview, selectedPlan, setRetention, startAudit, toggle, useArtifactsStore } from './artifacts-store';
+import { deleteBucket, fullReport, loadAuditLog, planFile, restoreReport, retentionKey, rowKey, runPlan, schedulePreview, setRetention, startAudit, toggle, useArtifactsStore } from './artifacts-store';
 import type { PlanPreview, PlanPreviewItem } from '../../../../shared/artifacts/plan';
+import { selectRows } from '../../../../shared/artifacts/report';
 import { DEFAULT_RETENTION, RETENTION_DEPTH, type RetentionPolicy } from '../../../../shared/artifacts/retention';
 
 const mib = (b: number) => (b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(2)} GiB` : b >= 2 ** 20 ? `${(b / 2 ** 20).toFixed(1)} MiB` : `${(b / 1024).toFixed(1)} KiB`);
@@ -174,7 +175,7 @@ export function ArtifactsPage() {
   const planned = preview && report && preview.plan.auditedAt === report.generatedAt ? preview : null;
   const all = planned?.plan ?? null;
   const plannedRetention = planned?.retention ?? retention;
-  const plan = useMemo(() => (all ? selectedPlan(all, selected) : null), [all, selected]);
+  const plan = useMemo(() => (all ? selectRows(all, selected) : null), [all, selected]);
   const retentionItems = useMemo(() => (all?.items ?? []).filter((i) => i.class === 'retention'), [all]);
   const retentionFor = useMemo(() => new Map(retentionItems.map((i) => [retentionKey(i.bucket, i.prefix), i])), [retentionItems]);
   const classes = useMemo(() => {

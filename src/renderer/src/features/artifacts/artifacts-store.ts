@@ -115,10 +115,6 @@ export function toggle(key: string): void {
   set({ selected: s });
 }
 
-/** The plan for the selected rows: the preview's items, filtered to the selection. */
-export function selectedPlan(all: PlanPreview, selected: Set<string>): PlanPreview {
-  return { ...all, items: all.items.filter((i) => selected.has(selectionKey(i))) };
-}
 
 /**
  * Runs (or dry-runs) the selected rows. The main process rebuilds the same plan
