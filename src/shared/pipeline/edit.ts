@@ -94,6 +94,14 @@ export function updateAction(p: PipelineDeclaration, si: number, ai: number, pat
   return next;
 }
 
+/** A configuration with one key set, or removed (`undefined`); none left is `undefined`, so no empty object is written. */
+export function withConfigValue(config: Record<string, string> | undefined, key: string, value: string | undefined): Record<string, string> | undefined {
+  const next = { ...(config ?? {}) };
+  if (value === undefined) delete next[key];
+  else next[key] = value;
+  return Object.keys(next).length ? next : undefined;
+}
+
 export function updateStage(p: PipelineDeclaration, si: number, patch: Partial<StageDeclaration>): PipelineDeclaration {
   const next = clone(p);
   next.stages[si] = { ...next.stages[si], ...patch };

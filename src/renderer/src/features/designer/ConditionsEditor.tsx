@@ -3,9 +3,9 @@
 // rules from the rule catalog. Edits replace one field, so unknown keys survive.
 import type { StageDeclaration } from '../../../../shared/pipeline/model';
 import { CONDITION_KINDS, RULE_TYPES, findRule, newRule, type ConditionKind } from '../../../../shared/pipeline/rules';
-import { uniqueName } from '../../../../shared/pipeline/edit';
+import { uniqueName, withConfigValue } from '../../../../shared/pipeline/edit';
 import type { ConfigField } from '../../../../shared/pipeline/providers';
-import { Field, Text, removeAt, replaceAt, type Opaque } from './fields';
+import { ConfigFields, Field, Text, removeAt, replaceAt, type Opaque } from './fields';
 
 type Condition = NonNullable<StageDeclaration['beforeEntry']>['conditions'][number];
 type Rule = NonNullable<Condition['rules']>[number];
@@ -24,11 +24,10 @@ function RuleFields({ rule, path, opaque, onChange }: { rule: Rule; path: string
   const spec = findRule(rule.ruleTypeId.provider);
   // A rule type outside the catalog shows the configuration it came with.
   const fields: ConfigField[] = spec?.config ?? Object.keys(rule.configuration ?? {}).map((name) => ({ name, required: false, type: 'string', help: '' }));
-  const setConfig = (key: string, value: string) => {
-    const c = { ...(rule.configuration ?? {}), [key]: value };
-    if (!value) delete c[key];
+  const setConfig = (key: string, value: string | undefined) => {
     const { configuration: _old, ...rest } = rule;
-    onChange(Object.keys(c).length ? { ...rest, configuration: c } : rest);
+    const configuration = withConfigValue(rule.configuration, key, value);
+    onChange(configuration ? { ...rest, configuration } : rest);
   };
   return (
     <>
@@ -53,24 +52,7 @@ function RuleFields({ rule, path, opaque, onChange }: { rule: Rule; path: string
           ))}
         </select>
       </Field>
-      {fields.map((f) => {
-        const v = rule.configuration?.[f.name];
-        const fieldPath = `${path}.configuration.${f.name}`;
-        return (
-          <Field key={f.name} label={f.name} path={fieldPath} help={f.help} required={f.required === true}>
-            {f.enumValues ? (
-              <select value={v ?? ''} onChange={(e) => setConfig(f.name, e.target.value)} data-testid={`rule-config-${f.name}`}>
-                <option value="">—</option>
-                {f.enumValues.map((x) => (
-                  <option key={x}>{x}</option>
-                ))}
-              </select>
-            ) : (
-              <Text value={v} onChange={(x) => setConfig(f.name, x)} path={fieldPath} opaque={opaque} data-testid={`rule-config-${f.name}`} />
-            )}
-          </Field>
-        );
-      })}
+      <ConfigFields fields={fields} config={rule.configuration} path={path} opaque={opaque} testIdPrefix="rule-config-" onChange={setConfig} />
     </>
   );
 }

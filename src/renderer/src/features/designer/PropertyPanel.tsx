@@ -6,10 +6,10 @@ import { useEffect, useRef } from 'react';
 import type { ActionDeclaration, PipelineDeclaration, PipelineVariableDeclaration } from '../../../../shared/pipeline/model';
 import { effectiveRunOrder } from '../../../../shared/pipeline/model';
 import { findProvider } from '../../../../shared/pipeline/providers';
-import { moveStage, removeAction, removeStage, renameStage, updateAction, updateStage, upstreamArtifacts } from '../../../../shared/pipeline/edit';
+import { moveStage, removeAction, removeStage, renameStage, updateAction, updateStage, upstreamArtifacts, withConfigValue } from '../../../../shared/pipeline/edit';
 import { CODEPIPELINE_REGIONS } from '../../../../shared/aws/regions';
 import { editDesign, editPipeline, useDesignStore } from './design-store';
-import { Field, ListInput, Text, removeAt, replaceAt } from './fields';
+import { ConfigFields, Field, ListInput, Text, removeAt, replaceAt } from './fields';
 import { TriggersEditor } from './TriggersEditor';
 import { StageBehaviour } from './ConditionsEditor';
 
@@ -143,12 +143,7 @@ function ActionProps({ p, si, ai }: { p: PipelineDeclaration; si: number; ai: nu
   const opaque = useDesignStore((s) => s.design.extras?.opaque);
   const spec = findProvider(a.actionTypeId);
   const set = (patch: Partial<ActionDeclaration>) => editPipeline((x) => updateAction(x, si, ai, patch));
-  const setConfig = (key: string, value: string | undefined) => {
-    const c = { ...(a.configuration ?? {}) };
-    if (value === undefined) delete c[key];
-    else c[key] = value;
-    set({ configuration: Object.keys(c).length ? c : undefined });
-  };
+  const setConfig = (key: string, value: string | undefined) => set({ configuration: withConfigValue(a.configuration, key, value) });
   const upstream = upstreamArtifacts(p, si, effectiveRunOrder(a));
   const inputs = new Set((a.inputArtifacts ?? []).map((i) => i.name));
   const home = pipelineRegion();
@@ -177,30 +172,7 @@ function ActionProps({ p, si, ai }: { p: PipelineDeclaration; si: number; ai: nu
       <Field label="Run order" path={`stages.${si}.actions.${ai}.runOrder`} help="Equal numbers run in parallel.">
         <input type="number" min={1} max={999} value={a.runOrder ?? 1} onChange={(e) => set({ runOrder: Number(e.target.value) || 1 })} data-testid="prop-run-order" />
       </Field>
-      {spec?.config.map((f) => {
-        const path = `stages.${si}.actions.${ai}.configuration.${f.name}`;
-        const v = a.configuration?.[f.name];
-        return (
-          <Field key={f.name} label={f.name} path={path} help={f.help} required={f.required === true}>
-            {f.enumValues ? (
-              <select value={v ?? ''} onChange={(e) => setConfig(f.name, e.target.value || undefined)} data-testid={`config-${f.name}`}>
-                <option value="">—</option>
-                {f.enumValues.map((x) => (
-                  <option key={x}>{x}</option>
-                ))}
-              </select>
-            ) : f.type === 'boolean' ? (
-              <select value={v ?? ''} onChange={(e) => setConfig(f.name, e.target.value || undefined)} data-testid={`config-${f.name}`}>
-                <option value="">—</option>
-                <option>true</option>
-                <option>false</option>
-              </select>
-            ) : (
-              <Text value={v} onChange={(x) => setConfig(f.name, x === '' && f.required !== true ? undefined : x)} path={path} opaque={opaque} data-testid={`config-${f.name}`} />
-            )}
-          </Field>
-        );
-      })}
+      {spec && <ConfigFields fields={spec.config} config={a.configuration} path={`stages.${si}.actions.${ai}`} opaque={opaque} testIdPrefix="config-" onChange={setConfig} />}
       {extraKeys.map((k) => (
         <Field key={k} label={`${k} (not in the catalog)`} path={`stages.${si}.actions.${ai}.configuration.${k}`}>
           <Text value={a.configuration?.[k]} onChange={(x) => setConfig(k, x)} path={k} opaque={opaque} />

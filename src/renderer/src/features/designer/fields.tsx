@@ -3,6 +3,7 @@
 // read-only, and list inputs that keep what the user is typing.
 import { useState, type ReactNode } from 'react';
 import { describeOpaque, isOpaqueToken } from '../../../../shared/pipeline/opaque';
+import type { ConfigField } from '../../../../shared/pipeline/providers';
 
 export type Opaque = Record<string, unknown> | undefined;
 
@@ -30,6 +31,35 @@ function OpaqueValue({ value, opaque }: { value: string; opaque: Opaque }) {
 export function Text({ value, onChange, path, opaque, ...rest }: { value: string | undefined; onChange: (v: string) => void; path: string; opaque?: Opaque } & Record<string, unknown>) {
   if (isOpaqueToken(value)) return <OpaqueValue value={value} opaque={opaque} />;
   return <input type="text" value={value ?? ''} onChange={(e) => onChange(e.target.value)} data-path={path} {...rest} />;
+}
+
+/**
+ * One configuration field of a catalog (an action's provider, a condition's rule):
+ * a choice for enums and booleans, else text. Emptying an optional field removes it.
+ */
+export function ConfigInput({ field, value, path, opaque, onChange, ...rest }: { field: ConfigField; value: string | undefined; path: string; opaque: Opaque; onChange: (v: string | undefined) => void } & Record<string, unknown>) {
+  const choices = field.enumValues ?? (field.type === 'boolean' ? ['true', 'false'] : null);
+  if (!choices || isOpaqueToken(value)) return <Text value={value} onChange={(x) => onChange(x === '' && field.required !== true ? undefined : x)} path={path} opaque={opaque} {...rest} />;
+  return (
+    <select value={value ?? ''} onChange={(e) => onChange(e.target.value || undefined)} {...rest}>
+      <option value="">—</option>
+      {choices.map((x) => (
+        <option key={x}>{x}</option>
+      ))}
+    </select>
+  );
+}
+
+/** A catalog's configuration fields, each labelled with its path (`${path}.configuration.<name>`) for the problems panel. */
+export function ConfigFields({ fields, config, path, opaque, testIdPrefix, onChange }: { fields: readonly ConfigField[]; config: Record<string, string> | undefined; path: string; opaque: Opaque; testIdPrefix: string; onChange: (key: string, v: string | undefined) => void }) {
+  return fields.map((f) => {
+    const fieldPath = `${path}.configuration.${f.name}`;
+    return (
+      <Field key={f.name} label={f.name} path={fieldPath} help={f.help} required={f.required === true}>
+        <ConfigInput field={f} value={config?.[f.name]} path={fieldPath} opaque={opaque} onChange={(v) => onChange(f.name, v)} data-testid={`${testIdPrefix}${f.name}`} />
+      </Field>
+    );
+  });
 }
 
 /**
