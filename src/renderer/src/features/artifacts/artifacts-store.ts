@@ -71,6 +71,7 @@ export async function loadPreview(retention: RetentionPolicy): Promise<void> {
 
 /** After a reload of the page: the main process still has the latest audit. */
 export async function restoreReport(): Promise<void> {
+  if (get().report) return; // already here: no call each time the page opens
   try {
     const { report } = await api().invoke('artifacts.lastReport', {});
     if (report && !get().report) onArtifactsEvent.report({ jobId: 'restored', report });
