@@ -61,7 +61,7 @@ it('pipewright clean vs aws s3 rm --recursive', async () => {
   const settings = Settings.parse({ workspace: { profiles: ['sandbox-dev'], regions: ['us-east-1'] } });
   const accounts = new AccountsService(new EventHub(), () => settings, new SandboxService());
   await accounts.reload();
-  const artifacts = new ArtifactsService(accounts, new PipelinesService(accounts), dir);
+  const artifacts = new ArtifactsService(accounts, new PipelinesService(accounts), dir, { blocklists: async () => settings.artifacts });
   const expected = N * 2 + N / 2;
   const plan: CleanupPlan = {
     version: PLAN_VERSION,

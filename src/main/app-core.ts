@@ -62,7 +62,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const accounts = new AccountsService(hub, () => settings.settings, sandbox);
   const pipelines = new PipelinesService(accounts);
   const designs = new DesignsService(accounts);
-  const artifacts = new ArtifactsService(accounts, pipelines, opts.home);
+  // Re-checks read the blocklists as they are at the moment of deletion.
+  const artifacts = new ArtifactsService(accounts, pipelines, opts.home, { blocklists: async () => settings.settings.artifacts });
   // The last audit: a plan is accepted only if it stays within what this audit found.
   let lastAudit: AuditReport | null = null;
   const auditFirst = (): AuditReport => {

@@ -12,6 +12,20 @@ export const SandboxAccountConfig = z.object({
 });
 export type SandboxAccountConfig = z.infer<typeof SandboxAccountConfig>;
 
+/**
+ * An IAM user with a narrower policy than the account's own keys: every action
+ * allowed except those in `deny` ("service:Operation", "*" allowed as the
+ * operation). The demo's least-privilege auditor is one.
+ */
+export const SandboxUserConfig = z.object({
+  name: z.string().min(1).max(63),
+  account: AccountId,
+  accessKeyId: z.string().regex(/^AKIA[A-Z0-9]{12,28}$/),
+  secretAccessKey: z.string().min(16),
+  deny: z.array(z.string().regex(/^[a-z0-9-]+:[A-Za-z*]+$/)).default([]),
+});
+export type SandboxUserConfig = z.infer<typeof SandboxUserConfig>;
+
 export const RoleConfig = z.object({
   /** Role name, assumable in every sandbox account (arn:aws:iam::<account>:role/<name>). */
   name: z.string().min(1),
@@ -35,6 +49,13 @@ export type FailureRule = z.infer<typeof FailureRule>;
 export const SandboxConfig = z.object({
   accounts: z.array(SandboxAccountConfig).min(1).default(() => DEFAULT_ACCOUNTS.map((a) => ({ ...a }))),
   regions: z.array(z.string()).default(['us-east-1', 'eu-west-1', 'ap-southeast-2']),
+  /**
+   * Opt-in regions enabled for every account (besides any in `regions`). The
+   * others answer CodePipeline calls as AWS does in a region an account has
+   * not enabled, and account:ListRegions reports them DISABLED.
+   */
+  enabledOptInRegions: z.array(z.string()).default([]),
+  users: z.array(SandboxUserConfig).default(() => DEFAULT_USERS.map((u) => ({ ...u, deny: [...u.deny] }))),
   roles: z.array(RoleConfig).default([
     { name: 'PipewrightAdmin', trustedAccounts: ['*'], requireMfa: false },
     { name: 'PipewrightMfaAdmin', trustedAccounts: ['*'], requireMfa: true },
@@ -69,6 +90,11 @@ export const DEFAULT_ACCOUNTS: SandboxAccountConfig[] = [
   { id: '111111111111', name: 'sandbox-dev', accessKeyId: 'AKIASANDBOXDEV000001', secretAccessKey: 'sandbox-dev-secret-key-0000000000000001' },
   { id: '222222222222', name: 'sandbox-staging', accessKeyId: 'AKIASANDBOXSTAGING01', secretAccessKey: 'sandbox-staging-secret-key-000000000002' },
   { id: '333333333333', name: 'sandbox-prod', accessKeyId: 'AKIASANDBOXPROD00001', secretAccessKey: 'sandbox-prod-secret-key-00000000000003' },
+];
+
+/** A least-privilege auditor in the dev account: reads pipelines and S3, but not execution history. */
+export const DEFAULT_USERS: SandboxUserConfig[] = [
+  { name: 'sandbox-auditor', account: '111111111111', accessKeyId: 'AKIASANDBOXAUDITOR01', secretAccessKey: 'sandbox-auditor-secret-key-0000000000001', deny: ['codepipeline:ListPipelineExecutions'] },
 ];
 
 export function parseSandboxConfig(input: unknown): SandboxConfig {

@@ -12,6 +12,8 @@ export interface Principal {
   userId: string;
   expiresAt?: number;
   mfaAuthenticated?: boolean;
+  /** Actions this principal's policy denies ("service:Operation"). */
+  deny?: string[];
 }
 
 export class Principals {
@@ -38,6 +40,17 @@ export class Principals {
         userId: `AIDA${acct.id}SANDBOX`,
       };
     }
+    const user = this.config.users.find((u) => u.accessKeyId === accessKeyId);
+    if (user) {
+      return {
+        accessKeyId,
+        secretAccessKey: user.secretAccessKey,
+        accountId: user.account,
+        arn: `arn:aws:iam::${user.account}:user/${user.name}`,
+        userId: `AIDA${user.account}${user.name.replace(/[^A-Za-z0-9]/g, '').toUpperCase().slice(0, 8)}`,
+        deny: user.deny,
+      };
+    }
     const temp = this.temporary.get(accessKeyId);
     if (temp && temp.expiresAt !== undefined && temp.expiresAt <= now) {
       this.temporary.delete(accessKeyId);
@@ -59,6 +72,14 @@ export class Principals {
     };
     this.temporary.set(p.accessKeyId, p);
     return p;
+  }
+
+  /** Whether the principal's policy denies this action (no policy of its own: nothing is denied). */
+  static denies(p: Principal, service: string, operation: string): boolean {
+    return (p.deny ?? []).some((d) => {
+      const [s, op] = d.split(':');
+      return s === service && (op === '*' || op === operation);
+    });
   }
 
   clearTemporary(): void {

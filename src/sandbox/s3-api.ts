@@ -56,6 +56,7 @@ export function s3Operation(method: string, rawPath: string, q: URLSearchParams)
   if (q.has('lifecycle')) return method === 'DELETE' ? 'DeleteBucketLifecycle' : `${verb}BucketLifecycleConfiguration`;
   if (q.has('tagging')) return `${verb}BucketTagging`;
   if (q.has('encryption')) return `${verb}BucketEncryption`;
+  if (q.has('policy')) return `${verb}BucketPolicy`;
   if (q.has('location')) return 'GetBucketLocation';
   if (q.has('versions')) return 'ListObjectVersions';
   if (q.has('delete') && method === 'POST') return 'DeleteObjects';
@@ -156,6 +157,31 @@ function bucketOperation(req: ServiceRequest, store: S3Store, hooks: S3Hooks, na
     }
     if (m === 'DELETE') {
       b.tags = undefined;
+      hooks.changed();
+      return { status: 204 };
+    }
+  }
+  if (q.has('policy')) {
+    if (m === 'GET') {
+      if (!b.policy) throw new SandboxError('NoSuchBucketPolicy', 'The bucket policy does not exist', 404, { BucketName: name });
+      return { status: 200, headers: { 'content-type': 'application/json' }, body: b.policy };
+    }
+    if (m === 'PUT') {
+      const text = req.body.toString('utf8');
+      if (text.length > 20 * 1024) throw new SandboxError('PolicyTooLarge', 'A bucket policy is at most 20 KB.', 400);
+      let doc: unknown;
+      try {
+        doc = JSON.parse(text);
+      } catch {
+        throw new SandboxError('MalformedPolicy', 'Policies must be valid JSON and the first byte must be \'{\'', 400);
+      }
+      if (!doc || typeof doc !== 'object' || Array.isArray(doc) || !('Statement' in doc)) throw new SandboxError('MalformedPolicy', 'Missing required field Statement', 400);
+      b.policy = text;
+      hooks.changed();
+      return { status: 204 };
+    }
+    if (m === 'DELETE') {
+      b.policy = undefined;
       hooks.changed();
       return { status: 204 };
     }

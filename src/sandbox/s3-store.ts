@@ -26,6 +26,8 @@ export interface Bucket {
   tags: Record<string, string> | undefined;
   lifecycle: unknown;
   encryption: unknown;
+  /** The bucket policy, as the JSON text it was put with. */
+  policy?: string;
   /** key -> versions, newest first */
   objects: Map<string, ObjectVersion[]>;
   /** Sorted key list, kept in step with `objects` for ordered listing. */

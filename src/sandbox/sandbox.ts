@@ -19,6 +19,7 @@ import { S3Store } from './s3-store';
 import { handleIam, handleSts, queryErrorBody } from './sts-api';
 import { peekScope, verifySignature } from './sigv4-verify';
 import { handleControl } from './control-api';
+import { handleAccount, regionOptStatus } from './account-api';
 import { SnapshotStore } from './persistence';
 import { seedSandbox, type SeedName } from './seed';
 
@@ -47,7 +48,7 @@ export interface SandboxOptions {
 const MAX_S3_BODY = 64 * 1024 * 1024;
 const MAX_API_BODY = 2 * 1024 * 1024;
 const MAX_LOG = 200_000;
-const SERVICES = new Set(['codepipeline', 's3', 'sts', 'iam']);
+const SERVICES = new Set(['codepipeline', 's3', 'sts', 'iam', 'account']);
 
 export class Sandbox {
   readonly tables = new PipelineTables();
@@ -189,6 +190,8 @@ export class Sandbox {
         return handleSts(req, this.config, this.principals);
       case 'iam':
         return handleIam(req, this.principals);
+      case 'account':
+        return handleAccount(req, this.config);
     }
     throw new SandboxError('UnknownServiceException', `The sandbox does not serve ${service}.`);
   }
@@ -209,6 +212,7 @@ export class Sandbox {
   private operationOf(service: string, req: IncomingMessage, url: URL, body: Buffer): string {
     if (service === 'codepipeline') return String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? 'Unknown';
     if (service === 's3') return s3Operation(req.method ?? 'GET', (req.url ?? '/').split('?')[0], url.searchParams);
+    if (service === 'account') return url.pathname === '/listRegions' ? 'ListRegions' : 'Unknown';
     return new URLSearchParams(body.toString('utf8')).get('Action') ?? url.searchParams.get('Action') ?? 'Unknown';
   }
 
@@ -233,6 +237,12 @@ export class Sandbox {
       const signed = await verifySignature(req, body, this.principals);
       if (!SERVICES.has(signed.service)) throw new SandboxError('UnknownServiceException', `The sandbox does not serve ${signed.service}.`, 400);
       entry = { ...entry, account: signed.principal.accountId, region: signed.region };
+      // As in AWS: keys are not valid in a region the account has not enabled, and a
+      // principal's own policy may deny an action its account otherwise allows.
+      if (service === 'codepipeline' && regionOptStatus(this.config, signed.region) === 'DISABLED')
+        throw new SandboxError('UnrecognizedClientException', 'The security token included in the request is invalid.', 400);
+      if (Principals.denies(signed.principal, service, entry.operation))
+        throw this.denied(service, `User: ${signed.principal.arn} is not authorized to perform: ${service}:${entry.operation} because no identity-based policy allows the ${service}:${entry.operation} action`);
       const sreq: ServiceRequest = {
         method: req.method ?? 'GET',
         url,
@@ -287,8 +297,14 @@ export class Sandbox {
       case 'error':
         throw new SandboxError(service === 's3' ? 'InternalError' : service === 'codepipeline' ? 'InternalFailure' : 'InternalFailure', 'We encountered an internal error. Please try again.', 500);
       case 'deny':
-        throw new SandboxError(service === 'codepipeline' ? 'AccessDeniedException' : 'AccessDenied', 'User is not authorized to perform this operation (injected by the sandbox).', service === 'codepipeline' ? 400 : 403);
+        throw this.denied(service, 'User is not authorized to perform this operation (injected by the sandbox).');
     }
+  }
+
+  private denied(service: string, message: string): SandboxError {
+    if (service === 'codepipeline') return new SandboxError('AccessDeniedException', message, 400);
+    if (service === 'account') return new SandboxError('AccessDeniedException', message, 403);
+    return new SandboxError('AccessDenied', message, 403);
   }
 
   private errorResponse(service: string, e: SandboxError, requestId: string, head: boolean): ServiceResponse {

@@ -86,6 +86,22 @@ const gitSource = (repo: string, branch = 'main') =>
     OutputArtifactFormat: 'CODE_ZIP',
   });
 
+/** A bucket policy letting other accounts' pipeline roles read and write artifacts. */
+function crossAccountPolicy(bucket: string, accounts: string[]) {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'CrossAccountPipelineArtifacts',
+        Effect: 'Allow',
+        Principal: { AWS: accounts.map((a) => `arn:aws:iam::${a}:root`) },
+        Action: ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject'],
+        Resource: `arn:aws:s3:::${bucket}/*`,
+      },
+    ],
+  };
+}
+
 /** The web-frontend app, promoted dev -> staging -> prod. */
 function webFrontend(acct: string, bucket: string, withApproval: boolean): PipelineDeclaration {
   const deployStage = withApproval
@@ -131,10 +147,11 @@ export async function seedSandbox(sb: Sandbox, seed: SeedName): Promise<void> {
 
 async function seedDemo(sb: Sandbox): Promise<void> {
   const [R1, R2, R3] = ['us-east-1', 'eu-west-1', 'ap-southeast-2'];
-  const bucket = (name: string, acct: string, region: string, opts: { versioned?: boolean; tags?: Record<string, string> } = {}) => {
+  const bucket = (name: string, acct: string, region: string, opts: { versioned?: boolean; tags?: Record<string, string>; grants?: string[] } = {}) => {
     const b = sb.s3.createBucket(name, acct, region);
     if (opts.versioned) b.versioning = 'Enabled';
     if (opts.tags) b.tags = opts.tags;
+    if (opts.grants) b.policy = JSON.stringify(crossAccountPolicy(name, opts.grants));
     return b;
   };
   const cp = (acct: string, region: string, target: string, body: unknown) => {
@@ -161,7 +178,9 @@ async function seedDemo(sb: Sandbox): Promise<void> {
   bucket(`codepipeline-${R2}-${STAGING}`, STAGING, R2);
   bucket(`codepipeline-${R3}-${STAGING}`, STAGING, R3);
   bucket(`codepipeline-${R1}-${PROD}`, PROD, R1, { tags: { 'pipewright:protect': 'true' } });
-  bucket(`acme-prod-global-artifacts-${R2}`, PROD, R2);
+  // Shared with the dev account's pipelines, as cross-account pipelines' stores are:
+  // that account's pipelines may write here too, so it must be covered before any verdict.
+  bucket(`acme-prod-global-artifacts-${R2}`, PROD, R2, { grants: [DEV] });
   bucket(`acme-prod-global-artifacts-${R3}`, PROD, R3);
   bucket(`codepipeline-${R2}-${PROD}`, PROD, R2);
   bucket('acme-prod-apac-artifacts', PROD, R3);

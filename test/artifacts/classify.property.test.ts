@@ -34,12 +34,12 @@ function report(pipes: LivePipelineRef[], objects: Array<{ bucket: string; key: 
     const declared = pipes.filter((p) => p.buckets.includes(name));
     return {
       profile: 'p', accountId: '111111111111', accountAlias: null, region: 'us-east-1', name, versioning: 'Enabled', encryption: null, tags: {}, protected: false,
-      declaredBy: declared.map((d) => ({ accountId: d.accountId, region: d.region, name: d.name })), shapedLikeDefault: name.startsWith('codepipeline-'), unused: !declared.length,
+      declaredBy: declared.map((d) => ({ accountId: d.accountId, region: d.region, name: d.name })), shapedLikeDefault: name.startsWith('codepipeline-'), unused: !declared.length, sharedWith: [], coverage: { complete: true, gaps: [] },
       totals: { ...t.total, monthlyCost: 0 }, foreign: { ...t.foreign, sample: t.foreignSample },
       prefixes: classifyBucket(name, t, pipes, declared.length > 0 || name.startsWith('codepipeline-')).map((p) => ({ ...p, monthlyCost: 0 })),
     };
   });
-  return { version: 1, generatedAt: new Date(NOW).toISOString(), pricePerGbMonth: 0.023, buckets, errors: [] };
+  return { version: 1, generatedAt: new Date(NOW).toISOString(), pricePerGbMonth: 0.023, buckets, errors: [], coverage: { complete: true, scopeRegions: ['us-east-1'], accounts: [], unreachableProfiles: [] }, unverified: [] };
 }
 
 describe('classifier and planner (property-based)', () => {

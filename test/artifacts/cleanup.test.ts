@@ -21,7 +21,7 @@ const DEV = '111111111111';
 beforeAll(async () => {
   services = await startServices({ seed: 'empty', settings: Settings.parse({ workspace: { profiles: ['sandbox-dev'], regions: ['us-east-1'] } }) });
   ({ sb, home } = services);
-  artifacts = new ArtifactsService(services.accounts, services.pipelines, home);
+  artifacts = services.artifacts();
 });
 afterAll(() => services.stop());
 

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { EventHub } from '../../src/main/rpc/event-hub';
 import { AccountsService } from '../../src/main/services/accounts-service';
 import { PipelinesService } from '../../src/main/services/pipelines-service';
+import { ArtifactsService } from '../../src/main/services/artifacts-service';
 import { SandboxService } from '../../src/main/services/sandbox-service';
 import { Settings } from '../../src/shared/api/settings';
 import type { SeedName } from '../../src/sandbox/seed';
@@ -19,12 +20,17 @@ export async function startServices(opts: { seed: SeedName; settings?: Settings;
   const settings = opts.settings ?? Settings.parse({});
   const accounts = new AccountsService(opts.hub ?? new EventHub(), () => settings, sandbox);
   await accounts.reload();
+  const pipelines = new PipelinesService(accounts);
   return {
     home,
     sandbox,
     sb: sandbox.instance!,
     accounts,
-    pipelines: new PipelinesService(accounts),
+    pipelines,
+    /** The settings the services read: mutate them to change blocklists mid-test. */
+    settings,
+    /** The artifacts service as the app builds it: re-checks read `settings.artifacts` at that moment. */
+    artifacts: () => new ArtifactsService(accounts, pipelines, home, { blocklists: async () => settings.artifacts }),
     async stop() {
       accounts.close();
       await sandbox.stop();

@@ -1,12 +1,12 @@
-// The artifact audit: every pipeline of the workspace (its artifact stores, what
-// it produces, its recent successful executions' keys), every bucket those name
-// plus console-default-shaped ones, each bucket's settings, and every object
-// version, streamed and tallied per prefix. Through the fan-out engine.
-import { GetPipelineCommand, ListPipelinesCommand } from '@aws-sdk/client-codepipeline';
-import { GetBucketEncryptionCommand, GetBucketTaggingCommand, GetBucketVersioningCommand, ListBucketsCommand } from '@aws-sdk/client-s3';
+// The artifact audit: every pipeline of each workspace account in every region
+// (its artifact stores, what it produces, its recent successful executions'
+// keys), every bucket those name plus console-default-shaped ones, each
+// bucket's settings, tags and policy, and every object version, streamed and
+// tallied per prefix. Through the fan-out engine. What could not be read is
+// recorded as coverage: it turns would-be orphans into `unverified`.
+import { GetBucketEncryptionCommand, GetBucketVersioningCommand, ListBucketsCommand } from '@aws-sdk/client-s3';
 import { BucketTally, claimedPrefixes, classifyBucket, emptyTally, mergeTally, monthlyCost, shapedLikeDefault, STANDARD_PRICE_PER_GB_MONTH, type LivePipelineRef } from '../../shared/artifacts/classify';
-import { withCosts, type AuditReport, type BucketReport } from '../../shared/artifacts/report';
-import type { PipelineDeclaration } from '../../shared/pipeline/model';
+import { withCosts, type AccountCoverage, type AuditCoverage, type AuditReport, type BucketReport } from '../../shared/artifacts/report';
 import { artifactStoresByRegion } from '../../shared/pipeline/model';
 import type { AwsClients } from './clients';
 import type { FanOut } from './fanout';
@@ -14,6 +14,8 @@ import { whoAmI } from './identity';
 import type { ProfileInfo } from './profiles';
 import { paginateObjectVersions } from './s3-versions';
 import { recentSuccesses } from './pipeline-queries';
+import { bucketSharedWith, bucketTags, coverageGaps, isProtectTagged, regionsToCover, scanAccount } from './account-coverage';
+import { classifyAwsError } from './errors';
 
 export interface AuditOptions {
   signal: AbortSignal;
@@ -31,65 +33,94 @@ export async function auditArtifacts(clients: AwsClients, fanout: FanOut, pairs:
   const errors: AuditReport['errors'] = [];
   const price = opts.pricePerGbMonth ?? STANDARD_PRICE_PER_GB_MONTH;
   const profiles = [...new Map(pairs.map((p) => [p.profile.name, p.profile])).values()];
+  const scopeRegions = [...new Set(pairs.map((p) => p.region))];
   const identities = new Map<string, { accountId: string; alias: string | null }>();
+  const unreachableProfiles: AuditCoverage['unreachableProfiles'] = [];
   await fanout.run(
     profiles.map((p) => ({ key: `identity:${p.name}`, profile: p })),
     async (t, gate, signal) => whoAmI(clients, t.profile, gate, signal),
-    { signal: opts.signal, onOutcome: (o) => (o.ok ? identities.set(o.target.profile.name, o.value!) : errors.push({ profile: o.target.profile.name, region: null, kind: o.error!.kind, message: o.error!.message })) },
-  );
-
-  // 1. Live pipelines: stores, produced artifacts, and the latest successful execution's keys.
-  const live: LiveWithStores[] = [];
-  let done = 0;
-  const okPairs = pairs.filter((p) => identities.has(p.profile.name));
-  await fanout.run(
-    okPairs.map((t) => ({ ...t, key: `${t.profile.name}|${t.region}` })),
-    async (t, gate, signal) => {
-      const cp = clients.codepipeline(t.profile, t.region);
-      const accountId = identities.get(t.profile.name)!.accountId;
-      let token: string | undefined;
-      do {
-        const page = await gate(() => cp.send(new ListPipelinesCommand({ nextToken: token }), { abortSignal: signal }));
-        await Promise.all(
-          (page.pipelines ?? []).map(async (s) => {
-            const got = await gate(() => cp.send(new GetPipelineCommand({ name: s.name }), { abortSignal: signal }));
-            const decl = got.pipeline as unknown as PipelineDeclaration;
-            const successes = await recentSuccesses(cp, s.name!, { gate, signal });
-            live.push({
-              accountId,
-              region: t.region,
-              name: s.name!,
-              produces: decl.stages.flatMap((st) => st.actions.flatMap((a) => (a.outputArtifacts ?? []).map((o) => o.name))),
-              keep: successes[0]?.keys ?? [],
-              successes,
-              stores: Object.entries(artifactStoresByRegion(decl, t.region)).map(([region, st]) => ({ bucket: st.location, region })),
-              buckets: Object.values(artifactStoresByRegion(decl, t.region)).map((st) => st.location),
-            });
-          }),
-        );
-        token = page.nextToken;
-      } while (token);
-    },
     {
       signal: opts.signal,
       onOutcome: (o) => {
-        done++;
-        opts.onProgress?.({ phase: 'pipelines', done, total: okPairs.length, objects: 0 });
-        if (!o.ok) errors.push({ profile: o.target.profile.name, region: o.target.region, kind: o.error!.kind, message: o.error!.message });
+        if (o.ok) identities.set(o.target.profile.name, o.value!);
+        else {
+          errors.push({ profile: o.target.profile.name, region: null, kind: o.error!.kind, message: o.error!.message });
+          unreachableProfiles.push({ profile: o.target.profile.name, message: o.error!.message });
+        }
       },
     },
   );
 
+  // One account, one scan: profiles reaching the same account (a role chain beside
+  // the account's own keys) are one account, scanned with the first of them.
+  const byAccount = new Map<string, ProfileInfo[]>();
+  for (const p of profiles) {
+    const id = identities.get(p.name)?.accountId;
+    if (id) byAccount.set(id, [...(byAccount.get(id) ?? []), p]);
+  }
+
+  // 1. Every pipeline of each account, in every region (not just the scope's): a
+  //    pipeline anywhere may write to a bucket here. Then each one's history.
+  const live: LiveWithStores[] = [];
+  const coverage: AccountCoverage[] = [];
+  const totalRegions = byAccount.size * regionsToCover(scopeRegions).length;
+  let done = 0;
+  const scans = await Promise.all(
+    [...byAccount].map(([accountId, ps]) =>
+      scanAccount(clients, fanout, { accountId, profile: ps[0] }, { signal: opts.signal, scopeRegions, onRegion: () => opts.onProgress?.({ phase: 'pipelines', done: ++done, total: totalRegions, objects: 0 }) }),
+    ),
+  );
+  for (const scan of scans) {
+    const { accountId, profile } = scan;
+    const historyFailed: AccountCoverage['historyFailed'] = [];
+    await Promise.all(
+      scan.pipelines.map(async ({ region, name, decl }) => {
+        const gate = fanout.gate(`${profile.name}|${region}`, opts.signal);
+        // History only limits retention: a denied or failed read never changes what the pipeline claims.
+        const history = await recentSuccesses(clients.codepipeline(profile, region), name, { gate, signal: opts.signal }).then(
+          (successes) => ({ successes, error: undefined }),
+          (err: unknown) => ({ successes: [], error: classifyAwsError(err, { region }) }),
+        );
+        if (history.error) {
+          if (history.error.kind === 'cancelled') return;
+          historyFailed.push({ pipeline: name, region, message: `${history.error.code}: ${history.error.message}` });
+          errors.push({ profile: profile.name, region, kind: history.error.kind, message: `Execution history of ${name}: ${history.error.message}` });
+        }
+        const stores = artifactStoresByRegion(decl, region);
+        live.push({
+          accountId,
+          region,
+          name,
+          produces: decl.stages.flatMap((st) => st.actions.flatMap((a) => (a.outputArtifacts ?? []).map((o) => o.name))),
+          keep: history.successes[0]?.keys ?? [],
+          successes: history.successes,
+          ...(history.error ? { historyError: `${history.error.code}: ${history.error.message}` } : {}),
+          stores: Object.entries(stores).map(([r, st]) => ({ bucket: st.location, region: r })),
+          buckets: Object.values(stores).map((st) => st.location),
+        });
+      }),
+    );
+    for (const r of scan.regions) if (r.status === 'failed') errors.push({ profile: profile.name, region: r.region, kind: r.error!.kind, message: `Pipelines not listed: ${r.error!.message}` });
+    coverage.push({
+      accountId,
+      alias: identities.get(profile.name)?.alias ?? null,
+      profile: profile.name,
+      profiles: byAccount.get(accountId)!.map((p) => p.name),
+      listed: scan.regions.filter((r) => r.status === 'listed').map((r) => r.region),
+      notEnabled: scan.regions.filter((r) => r.status === 'not-enabled').map((r) => r.region),
+      failed: scan.regions.filter((r) => r.status === 'failed').map((r) => ({ region: r.region, code: r.error!.code, message: r.error!.message })),
+      regionStatusError: scan.regionStatusError ? `${scan.regionStatusError.code}: ${scan.regionStatusError.message}` : null,
+      historyFailed: historyFailed.sort((a, b) => a.region.localeCompare(b.region) || a.pipeline.localeCompare(b.pipeline)),
+    });
+  }
+  live.sort((a, b) => a.accountId.localeCompare(b.accountId) || a.region.localeCompare(b.region) || a.name.localeCompare(b.name));
+  coverage.sort((a, b) => a.accountId.localeCompare(b.accountId));
+  const gapsOf = new Map(scans.map((s) => [s.accountId, coverageGaps(s)]));
+
   // 2. Candidate buckets per account: declared by a pipeline, or shaped like a console default.
   const declared = new Map<string, Array<{ accountId: string; region: string; name: string }>>();
   for (const p of live) for (const b of p.stores) declared.set(b.bucket, [...(declared.get(b.bucket) ?? []), { accountId: p.accountId, region: p.region, name: p.name }]);
-  const seenAccounts = new Set<string>();
-  const accountProfiles = profiles.filter((p) => {
-    const id = identities.get(p.name)?.accountId;
-    if (!id || seenAccounts.has(id)) return false;
-    seenAccounts.add(id);
-    return !(opts.blockedAccounts ?? []).includes(id);
-  });
+  const accountProfiles = [...byAccount].filter(([id]) => !(opts.blockedAccounts ?? []).includes(id)).map(([, ps]) => ps[0]);
   const candidates: Array<{ profile: ProfileInfo; name: string; region: string }> = [];
   await fanout.run(
     accountProfiles.map((p) => ({ key: `s3:${p.name}`, profile: p })),
@@ -111,11 +142,27 @@ export async function auditArtifacts(clients: AwsClients, fanout: FanOut, pairs:
     candidates.map((c) => ({ ...c, key: `bucket:${c.name}` })),
     async (c, gate, signal) => {
       const s3 = clients.s3(c.profile, c.region);
-      const [versioning, encryption, tags] = await Promise.all([
+      const owner = identities.get(c.profile.name)!.accountId;
+      // Unreadable tags or policy are gaps in the evidence, not empty answers.
+      const gaps = [...(gapsOf.get(owner) ?? [])];
+      const [versioning, encryption, tags, sharedWith] = await Promise.all([
         gate(() => s3.send(new GetBucketVersioningCommand({ Bucket: c.name }), { abortSignal: signal })).then((r) => r.Status ?? 'Disabled'),
         gate(() => s3.send(new GetBucketEncryptionCommand({ Bucket: c.name }), { abortSignal: signal })).then((r) => r.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault?.SSEAlgorithm ?? null, () => null),
-        gate(() => s3.send(new GetBucketTaggingCommand({ Bucket: c.name }), { abortSignal: signal })).then((r) => Object.fromEntries((r.TagSet ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])), () => ({}) as Record<string, string>),
+        bucketTags(s3, c.name, gate, signal).catch((err: unknown) => {
+          gaps.push(`its tags could not be read, so its protection is unknown (${classifyAwsError(err).code}: ${classifyAwsError(err).message})`);
+          return {} as Record<string, string>;
+        }),
+        bucketSharedWith(s3, c.name, owner, gate, signal).catch((err: unknown) => {
+          gaps.push(`its bucket policy could not be read, so other accounts may write here (${classifyAwsError(err).code}: ${classifyAwsError(err).message})`);
+          return [] as string[];
+        }),
       ]);
+      for (const other of sharedWith) {
+        if (other === '*') gaps.push('its bucket policy lets in any AWS principal, so no set of accounts covers it');
+        else if (!gapsOf.has(other)) gaps.push(`its bucket policy lets in account ${other}, which no profile of the workspace reaches`);
+        else gaps.push(...gapsOf.get(other)!);
+      }
+      const coverageGap = gaps.length ? `Not every pipeline that could write to s3://${c.name} was listed: ${gaps.join('; ')}.` : null;
       const tally = new BucketTally(claimedPrefixes(c.name, live));
       const pages = paginateObjectVersions(s3, { Bucket: c.name, MaxKeys: 1000 }, { signal });
       for (;;) {
@@ -130,7 +177,7 @@ export async function auditArtifacts(clients: AwsClients, fanout: FanOut, pairs:
       const id = identities.get(c.profile.name)!;
       const declaredBy = declared.get(c.name) ?? [];
       const artifactBucket = declaredBy.length > 0 || shapedLikeDefault(c.name);
-      const prefixes = withCosts(classifyBucket(c.name, tally, live, artifactBucket), price);
+      const prefixes = withCosts(classifyBucket(c.name, tally, live, artifactBucket, coverageGap), price);
       const totals = emptyTally();
       mergeTally(totals, tally.total);
       reports.push({
@@ -142,10 +189,12 @@ export async function auditArtifacts(clients: AwsClients, fanout: FanOut, pairs:
         versioning: versioning as BucketReport['versioning'],
         encryption,
         tags,
-        protected: tags['pipewright:protect'] === 'true' || (opts.blockedBuckets ?? []).includes(c.name),
+        protected: isProtectTagged(tags) || (opts.blockedBuckets ?? []).includes(c.name),
         declaredBy,
         shapedLikeDefault: shapedLikeDefault(c.name),
-        unused: declaredBy.length === 0,
+        unused: declaredBy.length === 0 && !coverageGap,
+        sharedWith,
+        coverage: { complete: !coverageGap, gaps },
         totals: { ...totals, monthlyCost: monthlyCost(totals.bytes, price) },
         foreign: { ...tally.foreign, sample: tally.foreignSample },
         prefixes,
@@ -161,5 +210,14 @@ export async function auditArtifacts(clients: AwsClients, fanout: FanOut, pairs:
     },
   );
   reports.sort((a, b) => a.accountId.localeCompare(b.accountId) || a.name.localeCompare(b.name));
-  return { version: 1, generatedAt: new Date().toISOString(), pricePerGbMonth: price, buckets: reports, errors };
+  const complete = !errors.length && !unreachableProfiles.length && coverage.every((a) => !a.failed.length && !a.historyFailed.length);
+  return {
+    version: 1,
+    generatedAt: new Date().toISOString(),
+    pricePerGbMonth: price,
+    buckets: reports,
+    errors,
+    coverage: { complete, scopeRegions, accounts: coverage, unreachableProfiles },
+    unverified: reports.flatMap((b) => b.prefixes.filter((p) => p.class === 'unverified').map((p) => ({ accountId: b.accountId, bucket: b.name, prefix: p.prefix, reason: p.reason ?? '' }))),
+  };
 }

@@ -1,9 +1,7 @@
 // Removing a whole artifact bucket that no pipeline uses, once a cleanup has
-// emptied it (everything re-checked live first: the audit may be old), and
+// emptied it (re-checked live first by the DeletionGuard: the audit may be old), and
 // lifecycle rules that let S3 expire a prefix too big to delete from here.
-import { DeleteBucketCommand, GetBucketLifecycleConfigurationCommand, GetBucketTaggingCommand, ListObjectVersionsCommand, PutBucketLifecycleConfigurationCommand, type LifecycleRule as LifecycleRuleSdk } from '@aws-sdk/client-s3';
-import { artifactStoresByRegion } from '../../shared/pipeline/model';
-import { livePipelineDeclarations } from './pipeline-queries';
+import { DeleteBucketCommand, GetBucketLifecycleConfigurationCommand, PutBucketLifecycleConfigurationCommand, type LifecycleRule as LifecycleRuleSdk } from '@aws-sdk/client-s3';
 import { mergeLifecycleRules, prefixExpiryRules, retentionAgeRules, type LifecycleRule } from '../../shared/artifacts/lifecycle';
 import type { AwsClients } from './clients';
 import type { ProfileInfo } from './profiles';
@@ -13,24 +11,6 @@ export interface BucketRef {
   profile: ProfileInfo;
   region: string;
   bucket: string;
-}
-
-/** A reason not to delete the bucket now, else null. */
-export async function bucketRemovalBlocker(clients: AwsClients, targets: Array<{ profile: ProfileInfo; region: string }>, ref: BucketRef): Promise<string | null> {
-  const s3 = clients.s3(ref.profile, ref.region);
-  const listed = await s3.send(new ListObjectVersionsCommand({ Bucket: ref.bucket, MaxKeys: 1 }));
-  if ((listed.Versions?.length ?? 0) + (listed.DeleteMarkers?.length ?? 0) > 0)
-    return `s3://${ref.bucket} still holds objects or versions: clean its prefixes first.`;
-  try {
-    const tags = await s3.send(new GetBucketTaggingCommand({ Bucket: ref.bucket }));
-    if (tags.TagSet?.some((t) => t.Key === 'pipewright:protect' && t.Value === 'true')) return `s3://${ref.bucket} is tagged pipewright:protect=true.`;
-  } catch (err) {
-    if (classifyAwsError(err).code !== 'NoSuchTagSet') throw err;
-  }
-  for await (const { profile, region, name, decl } of livePipelineDeclarations(clients, targets)) {
-    if (Object.values(artifactStoresByRegion(decl, region)).some((st) => st.location === ref.bucket)) return `Live pipeline ${name} (${profile.name}, ${region}) now uses s3://${ref.bucket}.`;
-  }
-  return null;
 }
 
 export async function deleteEmptyBucket(clients: AwsClients, ref: BucketRef): Promise<void> {

@@ -9,10 +9,6 @@ import { mkdir, open, readFile, rm, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import pLimit from 'p-limit';
 import { DeleteObjectsCommand, type S3Client } from '@aws-sdk/client-s3';
-import { artifactStoresByRegion } from '../../shared/pipeline/model';
-import { livePipelineDeclarations, recentSuccesses } from './pipeline-queries';
-import type { AwsClients } from './clients';
-import type { ProfileInfo } from './profiles';
 import { ARTIFACT_KEY } from '../../shared/artifacts/classify';
 import type { CleanupPlan, PlanItem } from '../../shared/artifacts/plan';
 import { writeFileAtomic } from '../platform/atomic-file';
@@ -254,29 +250,4 @@ async function deleteBatch(s3: S3Client, item: PlanItem, batch: Array<{ Key: str
 async function appendLog(log: FileHandle, entry: Record<string, unknown>): Promise<void> {
   await log.write(JSON.stringify({ time: new Date().toISOString(), ...entry }) + '\n');
   await log.datasync();
-}
-
-/**
- * Re-check before deleting: a reason to skip if a live pipeline of the workspace
- * writes to the item's prefix of this bucket now (or, for a stale folder,
- * produces that artifact again; or, for retention, its latest successful
- * execution now includes a planned key), else null.
- */
-export async function recheckPlanItem(clients: AwsClients, targets: Array<{ profile: ProfileInfo; region: string }>, item: PlanItem): Promise<string | null> {
-  const [prefix, folder] = item.prefix.split('/');
-  for await (const { profile, region, name, decl } of livePipelineDeclarations(clients, targets, (n) => n.slice(0, 20) === prefix)) {
-    if (!Object.values(artifactStoresByRegion(decl, region)).some((st) => st.location === item.bucket)) continue;
-    if (item.class === 'orphan') return `Live pipeline ${name} (${profile.name}, ${region}) now writes to this prefix.`;
-    if (item.class === 'retention') {
-      // The latest success is always kept: if a newer one, or a retry, now names a planned key, skip.
-      const [latest] = await recentSuccesses(clients.codepipeline(profile, region), name, { depth: 1 });
-      const planned = new Set(item.keys);
-      const hit = latest?.keys.find((k) => planned.has(k));
-      if (hit) return `${hit} now belongs to ${name}'s latest successful execution, which is always kept.`;
-      continue;
-    }
-    const produces = decl.stages.flatMap((st) => st.actions.flatMap((a) => (a.outputArtifacts ?? []).map((o) => o.name.slice(0, 10))));
-    if (folder && produces.includes(folder)) return `Live pipeline ${name} produces ${folder}… again.`;
-  }
-  return null;
 }

@@ -7,6 +7,7 @@ import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
 import { IAMClient } from '@aws-sdk/client-iam';
+import { AccountClient } from '@aws-sdk/client-account';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { CredentialBroker } from './credentials';
 import { endpointFor, type ProfileInfo, type ServiceId } from './profiles';
@@ -73,6 +74,11 @@ export class AwsClients {
 
   iam(profile: ProfileInfo): IAMClient {
     return this.get('iam', IAMClient as Ctor<IAMClient>, profile, 'us-east-1');
+  }
+
+  /** AWS Account Management (global: its endpoint is in us-east-1). */
+  account(profile: ProfileInfo): AccountClient {
+    return this.get('account', AccountClient as Ctor<AccountClient>, profile, 'us-east-1');
   }
 
   /** Drop clients (e.g. when profiles were reloaded). */

@@ -7,7 +7,6 @@ import {
   ListPipelineExecutionsCommand,
   ListPipelinesCommand,
   ListTagsForResourceCommand,
-  paginateListPipelines,
   type PipelineSummary,
 } from '@aws-sdk/client-codepipeline';
 import type { PipelineDetails, PipelineRow } from '../../shared/api/pipelines';
@@ -119,27 +118,6 @@ export async function getPipelineDetails(clients: AwsClients, profile: ProfileIn
       .map((s) => ({ stageName: s.stageName ?? '', reason: s.inboundTransitionState?.disabledReason ?? null })),
     consoleUrl: profile.group === 'sandbox' ? null : consoleUrl(region, name),
   };
-}
-
-/**
- * Every live pipeline of the targets whose name passes `wanted`, with its
- * declaration, read one at a time: the re-checks before deleting stop at the first hit.
- */
-export async function* livePipelineDeclarations(
-  clients: AwsClients,
-  targets: Array<{ profile: ProfileInfo; region: string }>,
-  wanted: (name: string) => boolean = () => true,
-): AsyncGenerator<{ profile: ProfileInfo; region: string; name: string; decl: PipelineDeclaration }> {
-  for (const { profile, region } of targets) {
-    const cp = clients.codepipeline(profile, region);
-    for await (const page of paginateListPipelines({ client: cp }, {})) {
-      for (const s of page.pipelines ?? []) {
-        if (!s.name || !wanted(s.name)) continue;
-        const decl = (await cp.send(new GetPipelineCommand({ name: s.name }))).pipeline as unknown as PipelineDeclaration;
-        yield { profile, region, name: s.name, decl };
-      }
-    }
-  }
 }
 
 /**

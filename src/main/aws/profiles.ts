@@ -10,7 +10,7 @@ import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
 import { lintIni, type ConfigFileProblem } from './ini-lint';
 
 export type ProfileKind = 'static' | 'session' | 'assume-role' | 'sso' | 'process' | 'web-identity' | 'sandbox' | 'incomplete';
-export type ServiceId = 'codepipeline' | 's3' | 'sts' | 'iam' | 'sso' | 'sso-oidc';
+export type ServiceId = 'codepipeline' | 's3' | 'sts' | 'iam' | 'account' | 'sso' | 'sso-oidc';
 
 export interface ProfileInfo {
   name: string;
@@ -68,7 +68,7 @@ function kindOf(s: Section): ProfileKind {
   return 'incomplete';
 }
 
-const SERVICE_KEYS: Record<ServiceId, string> = { codepipeline: 'codepipeline', s3: 's3', sts: 'sts', iam: 'iam', sso: 'sso', 'sso-oidc': 'sso_oidc' };
+const SERVICE_KEYS: Record<ServiceId, string> = { codepipeline: 'codepipeline', s3: 's3', sts: 'sts', iam: 'iam', account: 'account', sso: 'sso', 'sso-oidc': 'sso_oidc' };
 
 export async function loadProfiles(): Promise<ProfilesSnapshot> {
   const files = configFilePaths();

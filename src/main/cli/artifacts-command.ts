@@ -1,9 +1,12 @@
 // `pipewright artifacts audit | plan | clean`: the artifact audit, the plan, and
-// the cleanup run from a terminal, with the app's own engine. Clean is a dry
-// run unless --yes, and --yes needs every account of the plan confirmed.
+// the cleanup run from a terminal, with the app's own engine. Audit exits 4 when
+// its coverage is incomplete, and plan refuses such a report unless told. Clean
+// is a dry run unless --yes, and --yes needs every account of the plan confirmed.
 import { readFile, writeFile } from 'node:fs/promises';
 import { CODEPIPELINE_REGIONS } from '../../shared/aws/regions';
-import { auditedPrefixes, buildPlan, type AuditReport, type PlanOptions } from '../../shared/artifacts/report';
+import { auditedPrefixes, buildPlan, incompleteCoverage, type AuditReport, type PlanOptions } from '../../shared/artifacts/report';
+import { AuditReportSchema } from '../../shared/api/artifacts';
+import { regionsToCover } from '../aws/account-coverage';
 import { checkPolicy, DEFAULT_RETENTION } from '../../shared/artifacts/retention';
 import { checkPlanAgainstAudit, parsePlan } from '../../shared/artifacts/plan';
 import { ArtifactsService } from '../services/artifacts-service';
@@ -26,9 +29,9 @@ export async function runArtifactsAudit(o: { profile: string[]; region: string[]
       return regions.map((region) => ({ profile, region }));
     });
     if (!pairs.length) throw new Error('Nothing to audit: give --profile and --region (or set them in your AWS config).');
-    const settings = new SettingsService(defaultHome());
-    const blocks = (await settings.load()).settings.artifacts;
-    const report = await new ArtifactsService(accounts, pipelines, defaultHome()).audit(pairs, {
+    const blocks = await currentBlocklists();
+    stderr.write(`Pipelines are read in every region of each account (${regionsToCover(pairs.map((p) => p.region)).length} regions), not only the ${[...new Set(pairs.map((p) => p.region))].join(', ')} chosen: a pipeline anywhere may write to these buckets.\n`);
+    const report = await new ArtifactsService(accounts, pipelines, defaultHome(), { blocklists: currentBlocklists }).audit(pairs, {
       signal: new AbortController().signal,
       blockedAccounts: blocks.blockedAccounts,
       blockedBuckets: blocks.blockedBuckets,
@@ -48,8 +51,49 @@ export async function runArtifactsAudit(o: { profile: string[]; region: string[]
       }
       if (o.out) stdout.write(`Report written to ${o.out}\n`);
     }
-    return report.buckets.length === 0 && report.errors.length > 0 ? 1 : 0;
+    writeCoverage(report, o.json && !o.out ? stderr : stdout);
+    if (report.buckets.length === 0 && report.errors.length > 0 && !report.coverage?.accounts.length) return 1;
+    // Incomplete evidence is a distinct outcome: the report is written, but no verdict of absence stands on it.
+    return report.coverage?.complete ? 0 : 4;
   }, stderr);
+}
+
+/** The blocklists as the settings file holds them now (read again at each re-check). */
+async function currentBlocklists() {
+  const { blockedBuckets, blockedAccounts, pricePerGbMonth } = (await new SettingsService(defaultHome()).load()).settings.artifacts;
+  return { blockedBuckets, blockedAccounts, pricePerGbMonth };
+}
+
+function writeCoverage(report: AuditReport, out: NodeJS.WritableStream): void {
+  const c = report.coverage;
+  if (!c) return;
+  out.write(`\nCoverage (pipelines listed per account, in every region):\n`);
+  for (const a of c.accounts) {
+    out.write(`  ${a.alias ?? a.accountId} (${a.accountId}, via ${a.profile}${a.profiles.length > 1 ? `; also reached by ${a.profiles.slice(1).join(', ')}` : ''}): ${a.listed.length} regions listed, ${a.notEnabled.length} not enabled, ${a.failed.length} failed\n`);
+    for (const f of a.failed) out.write(`    failed  ${f.region}: ${f.code}: ${f.message}\n`);
+    if (a.regionStatusError) out.write(`    account:ListRegions failed (${a.regionStatusError}): opt-in regions that fail cannot be proven disabled\n`);
+    for (const h of a.historyFailed) out.write(`    no history ${h.region} ${h.pipeline}: ${h.message} (no retention for it)\n`);
+  }
+  for (const p of c.unreachableProfiles) out.write(`  profile ${p.profile}: not reached (${p.message})\n`);
+  const unverified = report.unverified ?? [];
+  if (unverified.length) {
+    out.write(`${unverified.length} prefixes are unverified (no pipeline seen, but the evidence is incomplete): never planned, never deleted.\n`);
+    for (const u of unverified.slice(0, 20)) out.write(`  s3://${u.bucket}/${u.prefix}/: ${u.reason}\n`);
+  }
+  out.write(c.complete ? 'Coverage complete.\n' : 'Coverage INCOMPLETE: exit 4. `artifacts plan` refuses this report unless --allow-incomplete.\n');
+}
+
+/** An audit report file, parsed with the contract's schema: a clear error naming the file and the path. */
+async function readReport(file: string): Promise<AuditReport> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`${file} is not a Pipewright audit report: ${(err as Error).message.split('\n')[0]}`);
+  }
+  const r = AuditReportSchema.safeParse(raw);
+  if (!r.success) throw new Error(`${file} is not a Pipewright audit report: ${r.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(report)'}: ${i.message}`).join('; ')}`);
+  return r.data as AuditReport;
 }
 
 export function parseAge(s: string): number {
@@ -64,9 +108,11 @@ function parseCount(flag: string, s: string | undefined, fallback: number): numb
   return Number(s);
 }
 
-export async function runArtifactsPlan(o: { from: string; include: string; olderThan?: string; keepLast?: string; keepDays?: string; out: string }, stdout = process.stdout): Promise<number> {
-  const report = JSON.parse(await readFile(o.from, 'utf8')) as AuditReport;
-  if (report.version !== 1 || !Array.isArray(report.buckets)) throw new Error(`${o.from} is not a Pipewright audit report.`);
+export async function runArtifactsPlan(o: { from: string; include: string; olderThan?: string; keepLast?: string; keepDays?: string; allowIncomplete?: boolean; out: string }, stdout = process.stdout, stderr = process.stderr): Promise<number> {
+  const report = await readReport(o.from);
+  const incomplete = incompleteCoverage(report);
+  if (incomplete && (!report.coverage || !o.allowIncomplete)) throw new Error(`${o.from} cannot be planned from: ${incomplete}${report.coverage ? ' Fix what failed and audit again, or pass --allow-incomplete (unverified prefixes are never planned).' : ''}`);
+  if (incomplete) stderr.write(`Planning from an incomplete audit (--allow-incomplete): ${incomplete}\n`);
   const include = o.include.split(',').map((s) => s.trim());
   for (const i of include) if (i !== 'orphan' && i !== 'stale' && i !== 'retention') throw new Error(`--include takes orphan, stale and/or retention, not ${i}.`);
   if ((o.keepLast !== undefined || o.keepDays !== undefined) && !include.includes('retention')) throw new Error('--keep-last and --keep-days apply to --include retention.');
@@ -85,10 +131,10 @@ export async function runArtifactsClean(o: { plan: string; report?: string; yes:
   const plan = parsePlan(await readFile(o.plan, 'utf8'));
   if (o.report) {
     // The plan may only name what this audit found deletable.
-    const report = JSON.parse(await readFile(o.report, 'utf8')) as AuditReport;
+    const report = await readReport(o.report);
     if (report.generatedAt !== plan.auditedAt) stderr.write(`Note: the plan was made from the audit of ${plan.auditedAt}, and ${o.report} is from ${report.generatedAt}.\n`);
     checkPlanAgainstAudit(plan, auditedPrefixes(report));
-  } else stderr.write('No --report given: the plan is not checked against an audit (each prefix is still re-checked against live pipelines before deletion).\n');
+  } else stderr.write('No --report given: the plan is not checked against an audit (each prefix is still re-checked before deletion: protection, and live pipelines in every region).\n');
   const accounts = [...new Map(plan.items.map((i) => [i.accountId, i.accountAlias])).entries()];
   if (o.yes) {
     const missing = accounts.filter(([id, alias]) => !o.confirmAccount.includes(id) && !(alias && o.confirmAccount.includes(alias)));
@@ -103,7 +149,7 @@ export async function runArtifactsClean(o: { plan: string; report?: string; yes:
     }
   }
   return withAccounts(async (acc) => {
-    const artifacts = new ArtifactsService(acc, new PipelinesService(acc), defaultHome());
+    const artifacts = new ArtifactsService(acc, new PipelinesService(acc), defaultHome(), { blocklists: currentBlocklists });
     const ac = new AbortController();
     const onSignal = () => ac.abort();
     process.once('SIGINT', onSignal);

@@ -87,7 +87,7 @@ export function buildProgram(): Command {
   const artifacts = program.command('artifacts').description('Artifact buckets: audit, plan and clean up');
   artifacts
     .command('audit')
-    .description('Audit every artifact bucket of the profiles and regions: classes, counts, bytes and cost')
+    .description('Audit every artifact bucket of the profiles: classes, counts, bytes and cost (pipelines are read in every region; exit 4 when coverage is incomplete)')
     .option('--profile <name>', 'a profile to include (repeatable)', collect, [])
     .option('--region <code>', 'a region to include (repeatable)', collect, [])
     .option('--all-regions', 'every commercial region where CodePipeline exists', false)
@@ -104,8 +104,9 @@ export function buildProgram(): Command {
     .option('--older-than <age>', 'only orphan prefixes and stale folders older than this, like 30d')
     .option('--keep-last <n>', 'retention: successful executions to keep per live pipeline (default 3, at most 10)')
     .option('--keep-days <n>', 'retention: keep everything younger than this many days (default 30)')
+    .option('--allow-incomplete', 'plan from a report whose coverage is incomplete (unverified prefixes are still never planned)', false)
     .requiredOption('--out <plan.json>', 'the plan to write')
-    .action(async (o: { from: string; include: string; olderThan?: string; keepLast?: string; keepDays?: string; out: string }) => {
+    .action(async (o: { from: string; include: string; olderThan?: string; keepLast?: string; keepDays?: string; allowIncomplete: boolean; out: string }) => {
       process.exitCode = await runArtifactsPlan(o);
     });
   artifacts

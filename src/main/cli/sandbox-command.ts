@@ -12,7 +12,7 @@ import { SandboxConfig } from '../../sandbox/config';
 export function awsConfigSnippet(endpoint: string, config: SandboxConfig): string {
   const region = config.regions[0] ?? 'us-east-1';
   const lines: string[] = [];
-  for (const a of config.accounts) {
+  for (const a of [...config.accounts, ...config.users]) {
     lines.push(
       `[profile ${a.name}]`,
       `region = ${region}`,

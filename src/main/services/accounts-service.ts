@@ -59,8 +59,10 @@ export class AccountsService {
   profiles(): ProfileInfo[] {
     const sb = this.sandbox.instance;
     const names = new Set(this.fileProfiles.map((p) => p.name));
+    // The accounts' own keys, then its narrower users (the demo's least-privilege auditor).
+    const keys = sb ? [...sb.config.accounts, ...sb.config.users] : [];
     const sandboxProfiles: ProfileInfo[] = sb
-      ? sb.config.accounts
+      ? keys
           .filter((a) => !names.has(a.name))
           .map((a) => ({
             name: a.name,
@@ -98,7 +100,9 @@ export class AccountsService {
     const ws = this.settings().workspace;
     const all = this.profiles();
     const envProfile = process.env.AWS_PROFILE && all.find((p) => p.name === process.env.AWS_PROFILE);
-    const defaults = envProfile ? all.filter((p) => p === envProfile || p.group === 'sandbox') : all;
+    // The sandbox's narrower users reach accounts its main profiles already cover: opt-in only.
+    const users = new Set(this.sandbox.instance?.config.users.map((u) => u.name) ?? []);
+    const defaults = (envProfile ? all.filter((p) => p === envProfile || p.group === 'sandbox') : all).filter((p) => p.group !== 'sandbox' || !users.has(p.name));
     const chosen = ws.profiles.length ? all.filter((p) => ws.profiles.includes(p.name)) : defaults;
     const regions = ws.regions.length ? ws.regions : [...new Set(chosen.flatMap((p) => this.defaultRegions(p)))];
     return { profiles: chosen, regions, isDefault: !ws.profiles.length && !ws.regions.length };

@@ -1,22 +1,42 @@
 // Artifact buckets: the audit over the workspace, plans, and cleanup runs with
-// re-checks, checkpoints and the audit log in the user-data directory.
+// re-checks (the DeletionGuard), checkpoints and the audit log in the user-data directory.
 import { join } from 'node:path';
 import { AppError } from '../../shared/api/errors';
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import type { AuditReport, BucketReport } from '../../shared/artifacts/report';
 import type { CleanupPlan, PlanItem } from '../../shared/artifacts/plan';
 import { auditArtifacts, type AuditOptions } from '../aws/artifact-audit';
-import { bucketRemovalBlocker, deleteEmptyBucket, expirePrefixByLifecycle } from '../aws/artifact-bucket';
-import { executePlan, recheckPlanItem, type CleanOptions, type CleanResult } from '../aws/artifact-cleanup';
+import { deleteEmptyBucket, expirePrefixByLifecycle } from '../aws/artifact-bucket';
+import { executePlan, type CleanOptions, type CleanResult } from '../aws/artifact-cleanup';
+import { DeletionGuard, UnverifiedError, type Blocklists } from '../aws/deletion-guard';
+import { classifyAwsError } from '../aws/errors';
+import { whoAmI } from '../aws/identity';
+import type { ProfileInfo } from '../aws/profiles';
 import type { AccountsService } from './accounts-service';
 import type { PipelinesService } from './pipelines-service';
 
+export interface ArtifactsServiceOptions {
+  /** The blocklists as the settings hold them now: read again at every re-check. */
+  blocklists(): Promise<Blocklists>;
+}
+
 export class ArtifactsService {
+  readonly guard: DeletionGuard;
+
   constructor(
     private accounts: AccountsService,
     private pipelines: PipelinesService,
     private home: string,
-  ) {}
+    opts: ArtifactsServiceOptions,
+  ) {
+    this.guard = new DeletionGuard({
+      clients: accounts.clients,
+      fanout: accounts.fanout,
+      profileFor: (accountId, preferred) => this.profileReaching(accountId, preferred),
+      blocklists: () => opts.blocklists(),
+      scopeRegions: () => [...new Set(this.pipelines.targets().map((t) => t.region))],
+    });
+  }
 
   get auditLogPath(): string {
     return join(this.home, 'artifact-cleanup-audit.jsonl');
@@ -26,25 +46,44 @@ export class ArtifactsService {
     return auditArtifacts(this.accounts.clients, this.accounts.fanout, pairs, opts);
   }
 
-  /** The profile that reaches an item's account (the one named in the plan, if it still exists). */
-  private profileFor(item: Pick<PlanItem, 'profile' | 'accountId'>) {
-    const byName = this.accounts.profiles().find((p) => p.name === item.profile);
-    if (byName) return byName;
-    const byAccount = this.accounts.profiles().find((p) => this.accounts.identityOf(p.name)?.accountId === item.accountId);
-    if (!byAccount) throw new Error(`No profile reaches account ${item.accountId} (the plan names ${item.profile}).`);
-    return byAccount;
+  /**
+   * A profile that reaches the account: the preferred one if it still does, else any
+   * profile whose identity says so (identities not known yet are asked, without prompting).
+   */
+  async profileReaching(accountId: string, preferred?: string): Promise<ProfileInfo | null> {
+    const usable = this.accounts.profiles().filter((p) => !p.problems.length);
+    const ordered = [...usable.filter((p) => p.name === preferred), ...usable.filter((p) => p.name !== preferred)];
+    const known = ordered.find((p) => this.accounts.identityOf(p.name)?.accountId === accountId);
+    if (known) return known;
+    for (const p of ordered) {
+      if (this.accounts.identityOf(p.name)?.state === 'ok') continue;
+      const who = await whoAmI(this.accounts.clients, p, this.accounts.fanout.gate(`identity:${p.name}`)).catch(() => null);
+      if (!who) continue;
+      this.accounts.recordIdentity(p, who);
+      if (who.accountId === accountId) return p;
+    }
+    return null;
   }
 
-  /** A reason to skip the item if a live pipeline claims it now, else null. */
-  recheck(item: PlanItem): Promise<string | null> {
-    return recheckPlanItem(this.accounts.clients, this.pipelines.targets(), item);
+  private async requireProfile(accountId: string, preferred: string): Promise<ProfileInfo> {
+    const p = await this.profileReaching(accountId, preferred);
+    if (!p) throw new AppError('UNAVAILABLE', `No profile reaches account ${accountId} (the plan names ${preferred}).`);
+    return p;
   }
 
-  clean(plan: CleanupPlan, opts: Omit<CleanOptions, 's3For' | 'recheck' | 'stateDir' | 'auditLog'>): Promise<CleanResult> {
+  async clean(plan: CleanupPlan, opts: Omit<CleanOptions, 's3For' | 'recheck' | 'stateDir' | 'auditLog'>): Promise<CleanResult> {
+    // One client per item, from a profile that reaches its account (resolved before the run).
+    const profiles = new Map<string, ProfileInfo | null>();
+    for (const i of plan.items) if (!profiles.has(i.accountId)) profiles.set(i.accountId, await this.profileReaching(i.accountId, i.profile));
+    const s3For = (item: PlanItem) => {
+      const p = profiles.get(item.accountId);
+      if (!p) throw new UnverifiedError(`No profile reaches account ${item.accountId} (the plan names ${item.profile}).`);
+      return this.accounts.clients.s3(p, item.region);
+    };
     return executePlan(plan, {
       ...opts,
-      s3For: (item) => this.accounts.clients.s3(this.profileFor(item), item.region),
-      recheck: (item) => this.recheck(item),
+      s3For,
+      recheck: async (item) => this.guard.recheckPlanItem(item, s3For(item)),
       stateDir: this.home,
       auditLog: this.auditLogPath,
     });
@@ -52,17 +91,19 @@ export class ArtifactsService {
 
   /**
    * Deletes an unused artifact bucket that a cleanup emptied. Refused, with the
-   * reason, if it still holds anything, is protected, or a live pipeline uses it now.
+   * reason, if it still holds anything, is protected, a live pipeline uses it now,
+   * or that cannot be established with complete coverage.
    */
   async deleteBucket(b: BucketReport): Promise<void> {
-    const ref = { profile: this.profileFor({ profile: b.profile, accountId: b.accountId }), region: b.region, bucket: b.name };
-    const blocker = await bucketRemovalBlocker(this.accounts.clients, this.pipelines.targets(), ref);
-    const entry = { profile: b.profile, accountId: b.accountId, bucket: b.name, region: b.region };
+    const profile = await this.requireProfile(b.accountId, b.profile);
+    const s3 = this.accounts.clients.s3(profile, b.region);
+    const entry = { profile: profile.name, accountId: b.accountId, bucket: b.name, region: b.region };
+    const blocker = await this.guard.bucketRemovalBlocker({ accountId: b.accountId, bucket: b.name, profile: profile.name, s3 }).catch((err: unknown) => `Could not re-check before deleting: ${classifyAwsError(err).message}`);
     if (blocker) {
       await this.log({ event: 'bucket-skip', ...entry, reason: blocker });
       throw new AppError('CONFLICT', blocker);
     }
-    await deleteEmptyBucket(this.accounts.clients, ref);
+    await deleteEmptyBucket(this.accounts.clients, { profile, region: b.region, bucket: b.name });
     await this.log({ event: 'bucket-deleted', ...entry, result: 'ok' });
   }
 
@@ -71,7 +112,19 @@ export class ArtifactsService {
    * `retainDays` the age-only retention rule of a live prefix. Previewed, or applied and logged.
    */
   async expireByLifecycle(b: BucketReport, prefix: string, apply: boolean, retainDays?: number) {
-    const ref = { profile: this.profileFor({ profile: b.profile, accountId: b.accountId }), region: b.region, bucket: b.name };
+    const profile = await this.requireProfile(b.accountId, b.profile);
+    const ref = { profile, region: b.region, bucket: b.name };
+    if (apply) {
+      // Re-checked at the moment of applying: protection, and for an orphan prefix, that no pipeline claims it now.
+      const t = { accountId: b.accountId, bucket: b.name, profile: profile.name, s3: this.accounts.clients.s3(profile, b.region) };
+      const blocker = await (retainDays === undefined ? this.guard.orphanLifecycleBlocker(t, prefix) : this.guard.protectedReason(t)).catch(
+        (err: unknown) => `Could not re-check before applying: ${classifyAwsError(err).message}`,
+      );
+      if (blocker) {
+        await this.log({ event: 'lifecycle-skip', profile: profile.name, accountId: b.accountId, bucket: b.name, prefix, reason: blocker });
+        throw new AppError('CONFLICT', blocker);
+      }
+    }
     const r = await expirePrefixByLifecycle(this.accounts.clients, ref, prefix, apply, retainDays);
     if (apply) await this.log({ event: retainDays ? 'lifecycle-retention-applied' : 'lifecycle-applied', profile: b.profile, accountId: b.accountId, bucket: b.name, prefix, rules: r.added, result: 'ok' });
     return r;

@@ -24,12 +24,16 @@ export const AuditReportSchema = z.object({
       declaredBy: z.array(Claimer),
       shapedLikeDefault: z.boolean(),
       unused: z.boolean(),
+      sharedWith: z.array(z.string()),
+      coverage: z.object({ complete: z.boolean(), gaps: z.array(z.string()) }),
       totals: Tally.extend({ monthlyCost: z.number() }),
       foreign: Tally.extend({ sample: z.array(z.string()) }),
       prefixes: z.array(
         Tally.extend({
           prefix: z.string(),
-          class: z.enum(['live', 'shared', 'orphan', 'foreign']),
+          class: z.enum(['live', 'shared', 'orphan', 'unverified', 'foreign']),
+          reason: z.string().optional(),
+          held: z.string().optional(),
           claimedBy: z.array(Claimer),
           folders: z.array(Tally.extend({ folder: z.string(), stale: z.boolean() })),
           keep: z.array(z.string()),
@@ -41,6 +45,27 @@ export const AuditReportSchema = z.object({
     }),
   ),
   errors: z.array(z.object({ profile: z.string(), region: z.string().nullable(), bucket: z.string().optional(), kind: z.string(), message: z.string() })),
+  coverage: z
+    .object({
+      complete: z.boolean(),
+      scopeRegions: z.array(z.string()),
+      accounts: z.array(
+        z.object({
+          accountId: z.string(),
+          alias: z.string().nullable(),
+          profile: z.string(),
+          profiles: z.array(z.string()),
+          listed: z.array(z.string()),
+          notEnabled: z.array(z.string()),
+          failed: z.array(z.object({ region: z.string(), code: z.string(), message: z.string() })),
+          regionStatusError: z.string().nullable(),
+          historyFailed: z.array(z.object({ pipeline: z.string(), region: z.string(), message: z.string() })),
+        }),
+      ),
+      unreachableProfiles: z.array(z.object({ profile: z.string(), message: z.string() })),
+    })
+    .optional(),
+  unverified: z.array(z.object({ accountId: z.string(), bucket: z.string(), prefix: z.string(), reason: z.string() })).optional(),
 });
 
 export const CleanResultSchema = z.object({

@@ -1,13 +1,19 @@
 // Maps artifact-bucket objects back to pipelines, per top-level prefix, by the
 // service's key layout <pipeline[:20]>/<artifact[:10]>/<7 chars>[.zip]:
 // live (one live pipeline claims it), shared (several: a 20-character
-// collision), orphan (none, in an artifact bucket), foreign (not the layout,
-// or not an artifact bucket), and stale folders inside claimed prefixes.
+// collision), orphan (none, in an artifact bucket), unverified (none seen, but
+// the evidence is incomplete), foreign (not the layout, or not an artifact
+// bucket), and stale folders inside claimed prefixes.
 // Pure: the audit feeds it what it listed.
+//
+// The evidence rule: an orphan is a proof of absence. A prefix is `orphan` only
+// when every pipeline that could write to its bucket was listed (the bucket's
+// account and every account its policy lets in, in every region); otherwise it
+// is `unverified`, with the reason. A failed call is never an empty answer.
 
 export const ARTIFACT_KEY = /^([^/]{1,20})\/([^/]{1,10})\/([A-Za-z0-9]{7})(\.zip)?$/;
 
-export type PrefixClass = 'live' | 'shared' | 'orphan' | 'foreign';
+export type PrefixClass = 'live' | 'shared' | 'orphan' | 'unverified' | 'foreign';
 
 export interface LivePipelineRef {
   accountId: string;
@@ -21,6 +27,8 @@ export interface LivePipelineRef {
   successes?: SuccessfulExecution[];
   /** The buckets it writes artifacts to (every artifact store). */
   buckets: string[];
+  /** Why its execution history could not be read: its keep-list and successes are unknown. */
+  historyError?: string;
 }
 
 export interface SuccessfulExecution {
@@ -77,6 +85,10 @@ export interface PrefixReport extends Tally {
   /** Live and shared prefixes: each artifact key, and the claimers' recent successful executions (for retention). */
   keys?: KeyStat[];
   successes?: Array<SuccessfulExecution & { pipeline: string; accountId: string; region: string }>;
+  /** `unverified`: what evidence is missing (the account and region not listed, and the AWS error). */
+  reason?: string;
+  /** Live and shared: why stale folders and retention cannot be planned here (incomplete coverage, or a claimer's history unreadable). */
+  held?: string;
 }
 
 export const emptyTally = (): Tally => ({ objects: 0, versions: 0, deleteMarkers: 0, bytes: 0, oldest: null, newest: null });
@@ -161,7 +173,7 @@ export function claimedPrefixes(bucket: string, live: LivePipelineRef[]): Set<st
  * `artifactBucket`: declared by a pipeline or shaped like a console default; only
  * there can a prefix be an orphan.
  */
-export function classifyBucket(bucket: string, tally: BucketTally, live: LivePipelineRef[], artifactBucket: boolean): PrefixReport[] {
+export function classifyBucket(bucket: string, tally: BucketTally, live: LivePipelineRef[], artifactBucket: boolean, coverageGap: string | null = null): PrefixReport[] {
   const byPrefix = new Map<string, LivePipelineRef[]>();
   for (const p of live) {
     if (!p.buckets.includes(bucket)) continue;
@@ -172,11 +184,17 @@ export function classifyBucket(bucket: string, tally: BucketTally, live: LivePip
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([prefix, { total, folders }]) => {
       const claimers = byPrefix.get(prefix) ?? [];
-      const cls: PrefixClass = claimers.length === 1 ? 'live' : claimers.length > 1 ? 'shared' : artifactBucket ? 'orphan' : 'foreign';
+      const cls: PrefixClass = claimers.length === 1 ? 'live' : claimers.length > 1 ? 'shared' : !artifactBucket ? 'foreign' : coverageGap ? 'unverified' : 'orphan';
       const produced = new Set(claimers.flatMap((c) => c.produces.map((a) => a.slice(0, 10))));
+      const noHistory = claimers.filter((c) => c.historyError);
+      const held = claimers.length
+        ? (coverageGap ?? (noHistory.length ? noHistory.map((c) => `execution history of ${c.name} (${c.accountId}, ${c.region}) unavailable: ${c.historyError}`).join('; ') : null))
+        : null;
       return {
         prefix,
         class: cls,
+        ...(cls === 'unverified' ? { reason: coverageGap! } : {}),
+        ...(held ? { held } : {}),
         ...total,
         claimedBy: claimers.map((c) => ({ accountId: c.accountId, region: c.region, name: c.name })),
         folders: [...folders.entries()]

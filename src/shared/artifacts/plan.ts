@@ -71,6 +71,8 @@ export interface AuditedPrefix {
   protected: boolean;
   /** The latest successful executions' keys: never in a plan. */
   keep?: string[];
+  /** Why nothing inside this (live) prefix may be planned: incomplete coverage or history. */
+  held?: string;
 }
 
 export class PlanError extends Error {
@@ -102,7 +104,9 @@ export function checkPlanAgainstAudit(plan: CleanupPlan, audited: AuditedPrefix[
     const where = `item ${i + 1} (s3://${item.bucket}/${item.prefix})`;
     if (!a) throw new PlanError(`${where} was not in the audit: a plan may only name audited prefixes.`);
     if (a.protected) throw new PlanError(`${where} is in a protected bucket (pipewright:protect tag or blocklist).`);
+    if (a.class === 'unverified') throw new PlanError(`${where} is unverified in the audit, never deletable: ${a.held ?? 'its coverage was incomplete'}.`);
     if (item.class === 'orphan' && (a.class !== 'orphan' || folder)) throw new PlanError(`${where} is not an orphan prefix in the audit (it is ${a.class}).`);
+    if (item.class !== 'orphan' && a.held) throw new PlanError(`${where} is inside a live prefix whose evidence was incomplete: ${a.held}`);
     if (item.class === 'stale' && (!folder || !a.staleFolders.includes(folder))) throw new PlanError(`${where} is not a stale folder in the audit.`);
     for (const k of item.keep) if (!k.startsWith(item.prefix) || !ARTIFACT_KEY.test(k)) throw new PlanError(`${where} keeps ${k}, which is not an artifact key under it.`);
     if (item.class === 'retention') {

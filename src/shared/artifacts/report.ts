@@ -17,11 +17,46 @@ export interface BucketReport {
   protected: boolean;
   declaredBy: Array<{ accountId: string; region: string; name: string }>;
   shapedLikeDefault: boolean;
-  /** An artifact bucket no live pipeline uses: a candidate for removal. */
+  /** An artifact bucket no live pipeline uses, with complete coverage: a candidate for removal. */
   unused: boolean;
+  /** Other accounts its bucket policy lets in ('*': any principal), whose pipelines may write here too. */
+  sharedWith: string[];
+  /** Whether every pipeline that could write here was listed; if not, why (no verdict of absence then). */
+  coverage: BucketCoverage;
   totals: Tally & { monthlyCost: number };
   foreign: Tally & { sample: string[] };
   prefixes: Array<PrefixReport & { monthlyCost: number }>;
+}
+
+export interface BucketCoverage {
+  complete: boolean;
+  gaps: string[];
+}
+
+/** What one account's scan covered: regions listed, proven not enabled, or failed; histories unread. */
+export interface AccountCoverage {
+  accountId: string;
+  alias: string | null;
+  /** The profile the account was scanned with, and every other workspace profile reaching it. */
+  profile: string;
+  profiles: string[];
+  listed: string[];
+  notEnabled: string[];
+  failed: Array<{ region: string; code: string; message: string }>;
+  /** account:ListRegions failed: opt-in regions cannot be proven disabled. */
+  regionStatusError: string | null;
+  /** Pipelines whose execution history could not be read: no retention for them. */
+  historyFailed: Array<{ pipeline: string; region: string; message: string }>;
+}
+
+export interface AuditCoverage {
+  /** Everything the audit meant to read was read: every account, region, history and bucket. */
+  complete: boolean;
+  /** The regions the user chose; pipelines were scanned in every region regardless. */
+  scopeRegions: string[];
+  accounts: AccountCoverage[];
+  /** Profiles whose identity could not be checked: their accounts are unknown. */
+  unreachableProfiles: Array<{ profile: string; message: string }>;
 }
 
 export interface AuditReport {
@@ -30,6 +65,23 @@ export interface AuditReport {
   pricePerGbMonth: number;
   buckets: BucketReport[];
   errors: Array<{ profile: string; region: string | null; bucket?: string; kind: string; message: string }>;
+  /** Absent only in reports written before coverage was recorded: those cannot be planned from. */
+  coverage?: AuditCoverage;
+  /** Prefixes with no claimer seen but incomplete evidence: never planned, never deleted. */
+  unverified?: Array<{ accountId: string; bucket: string; prefix: string; reason: string }>;
+}
+
+/** Why a report cannot be planned from as it is, or null when its coverage is complete. */
+export function incompleteCoverage(report: Pick<AuditReport, 'coverage'>): string | null {
+  const c = report.coverage;
+  if (!c) return 'it records no coverage (written by an older Pipewright): audit again.';
+  if (c.complete) return null;
+  const parts = [
+    ...c.accounts.flatMap((a) => a.failed.map((f) => `${a.accountId} ${f.region} not listed (${f.code})`)),
+    ...c.accounts.flatMap((a) => a.historyFailed.map((h) => `${a.accountId} ${h.region} ${h.pipeline}: history unavailable`)),
+    ...c.unreachableProfiles.map((p) => `profile ${p.profile} unreachable`),
+  ];
+  return `its coverage is incomplete${parts.length ? `: ${parts.slice(0, 5).join('; ')}${parts.length > 5 ? `; and ${parts.length - 5} more` : ''}` : ' (see its errors)'}.`;
 }
 
 export interface PlanOptions {
@@ -43,7 +95,18 @@ export interface PlanOptions {
 
 export function auditedPrefixes(report: AuditReport): AuditedPrefix[] {
   return report.buckets.flatMap((b) =>
-    b.prefixes.map((p) => ({ accountId: b.accountId, region: b.region, bucket: b.name, prefix: p.prefix, class: p.class, staleFolders: p.folders.filter((f) => f.stale).map((f) => f.folder), protected: b.protected, keep: p.keep })),
+    b.prefixes.map((p) => ({
+      accountId: b.accountId,
+      region: b.region,
+      bucket: b.name,
+      prefix: p.prefix,
+      class: p.class,
+      staleFolders: p.folders.filter((f) => f.stale).map((f) => f.folder),
+      protected: b.protected,
+      keep: p.keep,
+      // Reports from before coverage was recorded hold nothing back: they are refused earlier.
+      held: p.held ?? (b.coverage && !b.coverage.complete ? b.coverage.gaps.join('; ') : undefined),
+    })),
   );
 }
 
@@ -59,6 +122,8 @@ export function buildPlan(report: AuditReport, opts: PlanOptions): CleanupPlan {
       if (p.class === 'orphan' && opts.include.includes('orphan') && old(p)) {
         items.push({ ...base, prefix: `${p.prefix}/`, class: 'orphan', reason: `No live pipeline in the workspace is named ${p.prefix}…`, expected: pick(p), keep: [] });
       }
+      // Without complete evidence (coverage, or a claimer's history) nothing inside a live prefix is planned.
+      if (p.held) continue;
       if ((p.class === 'live' || p.class === 'shared') && opts.include.includes('stale')) {
         for (const f of p.folders.filter((x) => x.stale && old(x))) {
           items.push({
