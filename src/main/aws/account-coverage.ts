@@ -93,14 +93,15 @@ export async function listRegionPipelines(
 export async function scanAccount(
   clients: AwsClients,
   fanout: FanOut,
-  target: { accountId: string; profile: ProfileInfo },
+  target: { accountId: string; profiles: ProfileInfo[] },
   opts: { signal?: AbortSignal; scopeRegions?: Iterable<string>; wanted?: (name: string) => boolean; onRegion?: (r: RegionCoverage) => void } = {},
 ): Promise<AccountScan> {
-  const { profile, accountId } = target;
+  const { profiles, accountId } = target;
+  const profile = profiles[0];
   let states: Map<string, string> | null = null;
   let regionStatusError: ClassifiedError | null = null;
   try {
-    states = await regionOptStates(clients, profile, fanout.gate(`account:${profile.name}`, opts.signal), opts.signal);
+    states = await withEachProfile(profiles, opts.signal, (p) => regionOptStates(clients, p, fanout.gate(`account:${p.name}`, opts.signal), opts.signal));
   } catch (err) {
     regionStatusError = classifyAwsError(err);
     if (regionStatusError.kind === 'cancelled') throw err;
@@ -117,7 +118,7 @@ export async function scanAccount(
   }
   await fanout.run(
     toList.map((region) => ({ key: `${profile.name}|${region}`, region })),
-    async (t, gate, signal) => listRegionPipelines(clients, profile, t.region, gate, signal, opts.wanted),
+    async (t, _gate, signal) => withEachProfile(profiles, signal, (p) => listRegionPipelines(clients, p, t.region, fanout.gate(`${p.name}|${t.region}`, signal), signal, opts.wanted)),
     {
       signal: opts.signal,
       onOutcome: (o) => {
@@ -142,6 +143,24 @@ export async function scanAccount(
   if (opts.signal?.aborted) throw Object.assign(new Error('Cancelled.'), { name: 'AbortError' });
   regions.sort((a, b) => a.region.localeCompare(b.region));
   return { accountId, profile, regions, regionStatusError, pipelines };
+}
+
+/**
+ * Runs `call` with each profile reaching the account in turn until one succeeds:
+ * a least-privilege profile beside a broader one still lets the account be covered.
+ * Throws the last failure when every profile fails.
+ */
+export async function withEachProfile<T>(profiles: ProfileInfo[], signal: AbortSignal | undefined, call: (p: ProfileInfo) => Promise<T>): Promise<T> {
+  let last: unknown = new Error('No profile reaches this account.');
+  for (const p of profiles) {
+    try {
+      return await call(p);
+    } catch (err) {
+      if (signal?.aborted) throw err;
+      last = err;
+    }
+  }
+  throw last;
 }
 
 /** The regions a scan could not cover, each with why; empty when the scan is complete. */

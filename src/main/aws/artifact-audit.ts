@@ -14,7 +14,7 @@ import { whoAmI } from './identity';
 import type { ProfileInfo } from './profiles';
 import { paginateObjectVersions } from './s3-versions';
 import { recentSuccesses } from './pipeline-queries';
-import { bucketSharedWith, bucketTags, coverageGaps, isProtectTagged, regionsToCover, scanAccount } from './account-coverage';
+import { bucketSharedWith, bucketTags, coverageGaps, isProtectTagged, regionsToCover, scanAccount, withEachProfile } from './account-coverage';
 import { classifyAwsError } from './errors';
 
 export interface AuditOptions {
@@ -67,7 +67,7 @@ export async function auditArtifacts(clients: AwsClients, fanout: FanOut, pairs:
   let done = 0;
   const scans = await Promise.all(
     [...byAccount].map(([accountId, ps]) =>
-      scanAccount(clients, fanout, { accountId, profile: ps[0] }, { signal: opts.signal, scopeRegions, onRegion: () => opts.onProgress?.({ phase: 'pipelines', done: ++done, total: totalRegions, objects: 0 }) }),
+      scanAccount(clients, fanout, { accountId, profiles: ps }, { signal: opts.signal, scopeRegions, onRegion: () => opts.onProgress?.({ phase: 'pipelines', done: ++done, total: totalRegions, objects: 0 }) }),
     ),
   );
   for (const scan of scans) {
@@ -75,9 +75,10 @@ export async function auditArtifacts(clients: AwsClients, fanout: FanOut, pairs:
     const historyFailed: AccountCoverage['historyFailed'] = [];
     await Promise.all(
       scan.pipelines.map(async ({ region, name, decl }) => {
-        const gate = fanout.gate(`${profile.name}|${region}`, opts.signal);
         // History only limits retention: a denied or failed read never changes what the pipeline claims.
-        const history = await recentSuccesses(clients.codepipeline(profile, region), name, { gate, signal: opts.signal }).then(
+        const history = await withEachProfile(byAccount.get(accountId)!, opts.signal, (p) =>
+          recentSuccesses(clients.codepipeline(p, region), name, { gate: fanout.gate(`${p.name}|${region}`, opts.signal), signal: opts.signal }),
+        ).then(
           (successes) => ({ successes, error: undefined }),
           (err: unknown) => ({ successes: [], error: classifyAwsError(err, { region }) }),
         );
@@ -120,15 +121,19 @@ export async function auditArtifacts(clients: AwsClients, fanout: FanOut, pairs:
   // 2. Candidate buckets per account: declared by a pipeline, or shaped like a console default.
   const declared = new Map<string, Array<{ accountId: string; region: string; name: string }>>();
   for (const p of live) for (const b of p.stores) declared.set(b.bucket, [...(declared.get(b.bucket) ?? []), { accountId: p.accountId, region: p.region, name: p.name }]);
-  const accountProfiles = [...byAccount].filter(([id]) => !(opts.blockedAccounts ?? []).includes(id)).map(([, ps]) => ps[0]);
+  const accountProfiles = [...byAccount].filter(([id]) => !(opts.blockedAccounts ?? []).includes(id)).map(([, ps]) => ps);
   const candidates: Array<{ profile: ProfileInfo; name: string; region: string }> = [];
   await fanout.run(
-    accountProfiles.map((p) => ({ key: `s3:${p.name}`, profile: p })),
-    async (t, gate, signal) => {
-      const r = await gate(() => clients.s3(t.profile, t.profile.region ?? 'us-east-1').send(new ListBucketsCommand({}), { abortSignal: signal }));
+    accountProfiles.map((ps) => ({ key: `s3:${ps[0].name}`, profile: ps[0], profiles: ps })),
+    async (t, _gate, signal) => {
+      // The buckets are read with the first profile of the account that may list them.
+      const { profile, r } = await withEachProfile(t.profiles, signal, async (p) => ({
+        profile: p,
+        r: await fanout.gate(`s3:${p.name}`, signal)(() => clients.s3(p, p.region ?? 'us-east-1').send(new ListBucketsCommand({}), { abortSignal: signal })),
+      }));
       for (const b of r.Buckets ?? []) {
         if (!b.Name) continue;
-        if (declared.has(b.Name) || shapedLikeDefault(b.Name)) candidates.push({ profile: t.profile, name: b.Name, region: (b as { BucketRegion?: string }).BucketRegion ?? 'us-east-1' });
+        if (declared.has(b.Name) || shapedLikeDefault(b.Name)) candidates.push({ profile, name: b.Name, region: (b as { BucketRegion?: string }).BucketRegion ?? 'us-east-1' });
       }
     },
     { signal: opts.signal, onOutcome: (o) => !o.ok && errors.push({ profile: o.target.profile.name, region: null, kind: o.error!.kind, message: o.error!.message }) },

@@ -10,7 +10,7 @@
 import { ListObjectVersionsCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { PlanItem } from '../../shared/artifacts/plan';
 import { artifactStoresByRegion } from '../../shared/pipeline/model';
-import { bucketSharedWith, bucketTags, coverageGaps, isProtectTagged, PROTECT_TAG, scanAccount, type ScannedPipeline } from './account-coverage';
+import { bucketSharedWith, bucketTags, coverageGaps, isProtectTagged, PROTECT_TAG, scanAccount, withEachProfile, type ScannedPipeline } from './account-coverage';
 import type { AwsClients } from './clients';
 import type { FanOut } from './fanout';
 import { recentSuccesses } from './pipeline-queries';
@@ -24,8 +24,8 @@ export interface Blocklists {
 export interface GuardContext {
   clients: AwsClients;
   fanout: FanOut;
-  /** A profile that reaches the account (the preferred one first), or null when none does. */
-  profileFor(accountId: string, preferred?: string): Promise<ProfileInfo | null>;
+  /** Every profile that reaches the account, the preferred one first (empty when none does). */
+  profilesFor(accountId: string, preferred?: string): Promise<ProfileInfo[]>;
   /** The blocklists as the settings hold them at this moment. */
   blocklists(): Promise<Blocklists>;
   /** The user's regions, scanned besides every region CodePipeline is offered in. */
@@ -62,17 +62,17 @@ export class DeletionGuard {
    * from a complete scan of its account and of every account its policy lets in.
    * Throws UnverifiedError when that scan cannot be complete.
    */
-  async claimsOn(t: BucketTarget, wanted: (name: string) => boolean = () => true): Promise<Array<ScannedPipeline & { accountId: string; profile: ProfileInfo }>> {
+  async claimsOn(t: BucketTarget, wanted: (name: string) => boolean = () => true): Promise<Array<ScannedPipeline & { accountId: string; profiles: ProfileInfo[] }>> {
     const shared = await bucketSharedWith(t.s3, t.bucket, t.accountId);
     if (shared.includes('*')) throw new UnverifiedError(`The bucket policy of s3://${t.bucket} lets in any AWS principal: no set of accounts covers it.`);
-    const claims: Array<ScannedPipeline & { accountId: string; profile: ProfileInfo }> = [];
+    const claims: Array<ScannedPipeline & { accountId: string; profiles: ProfileInfo[] }> = [];
     for (const accountId of [t.accountId, ...shared]) {
-      const profile = await this.ctx.profileFor(accountId, accountId === t.accountId ? t.profile : undefined);
-      if (!profile) throw new UnverifiedError(`No profile reaches account ${accountId}${accountId === t.accountId ? '' : `, which the bucket policy of s3://${t.bucket} lets in`}.`);
-      const scan = await scanAccount(this.ctx.clients, this.ctx.fanout, { accountId, profile }, { scopeRegions: this.ctx.scopeRegions(), wanted });
+      const profiles = await this.ctx.profilesFor(accountId, accountId === t.accountId ? t.profile : undefined);
+      if (!profiles.length) throw new UnverifiedError(`No profile reaches account ${accountId}${accountId === t.accountId ? '' : `, which the bucket policy of s3://${t.bucket} lets in`}.`);
+      const scan = await scanAccount(this.ctx.clients, this.ctx.fanout, { accountId, profiles }, { scopeRegions: this.ctx.scopeRegions(), wanted });
       const gaps = coverageGaps(scan);
       if (gaps.length) throw new UnverifiedError(`Not every pipeline that could write to s3://${t.bucket} could be listed: ${gaps.join('; ')}.`);
-      for (const p of scan.pipelines) if (Object.values(artifactStoresByRegion(p.decl, p.region)).some((st) => st.location === t.bucket)) claims.push({ ...p, accountId, profile });
+      for (const p of scan.pipelines) if (Object.values(artifactStoresByRegion(p.decl, p.region)).some((st) => st.location === t.bucket)) claims.push({ ...p, accountId, profiles });
     }
     return claims;
   }
@@ -92,7 +92,7 @@ export class DeletionGuard {
       if (item.class === 'orphan') return `Live pipeline ${where} now writes to this prefix.`;
       if (item.class === 'retention') {
         // The latest success is always kept: if a newer one, or a retry, now names a planned key, skip.
-        const [latest] = await recentSuccesses(this.ctx.clients.codepipeline(claim.profile, claim.region), claim.name, { depth: 1 });
+        const [latest] = await withEachProfile(claim.profiles, undefined, (p) => recentSuccesses(this.ctx.clients.codepipeline(p, claim.region), claim.name, { depth: 1 }));
         const planned = new Set(item.keys);
         const hit = latest?.keys.find((k) => planned.has(k));
         if (hit) return `${hit} now belongs to ${claim.name}'s latest successful execution, which is always kept.`;

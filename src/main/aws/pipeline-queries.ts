@@ -16,6 +16,7 @@ import type { PipelineDeclaration } from '../../shared/pipeline/model';
 import type { AwsClients } from './clients';
 import type { CallGate } from './fanout';
 import type { ProfileInfo } from './profiles';
+import { classifyAwsError } from './errors';
 
 const iso = (d?: Date) => (d ? d.toISOString() : null);
 
@@ -55,11 +56,13 @@ export async function listPipelineRows(
 async function describe(clients: AwsClients, ctx: RowContext, summary: PipelineSummary, gate: CallGate, signal: AbortSignal): Promise<PipelineRow> {
   const cp = clients.codepipeline(ctx.profile, ctx.region);
   const name = summary.name ?? '';
+  // A pipeline is listed even when its history or state cannot be read (a least-privilege
+  // role, an endpoint that implements part of the API): that row says why, the rest stand.
   const [execs, state] = await Promise.all([
-    gate(() => cp.send(new ListPipelineExecutionsCommand({ pipelineName: name, maxResults: 1 }), { abortSignal: signal })),
-    gate(() => cp.send(new GetPipelineStateCommand({ name }), { abortSignal: signal })),
+    gate(() => cp.send(new ListPipelineExecutionsCommand({ pipelineName: name, maxResults: 1 }), { abortSignal: signal })).then(...settled(ctx.region)),
+    gate(() => cp.send(new GetPipelineStateCommand({ name }), { abortSignal: signal })).then(...settled(ctx.region)),
   ]);
-  const e = execs.pipelineExecutionSummaries?.[0];
+  const e = execs.value?.pipelineExecutionSummaries?.[0];
   const start = e?.startTime?.getTime();
   const end = e?.lastUpdateTime?.getTime();
   const done = e && !['InProgress', 'Stopping'].includes(e.status ?? '');
@@ -86,12 +89,26 @@ async function describe(clients: AwsClients, ctx: RowContext, summary: PipelineS
           trigger: e.trigger?.triggerType ?? null,
         }
       : null,
-    stages: (state.stageStates ?? []).map((s) => ({
+    stages: (state.value?.stageStates ?? []).map((s) => ({
       name: s.stageName ?? '',
       status: s.latestExecution?.status ?? null,
       transitionEnabled: s.inboundTransitionState?.enabled ?? true,
     })),
+    latestError: execs.error,
+    stagesError: state.error,
   };
+}
+
+/** A call's value, or its classified error as data; a cancel still throws. */
+function settled(region: string) {
+  return [
+    <T>(value: T) => ({ value, error: null }),
+    (err: unknown) => {
+      const error = classifyAwsError(err, { region });
+      if (error.kind === 'cancelled') throw err;
+      return { value: undefined, error };
+    },
+  ] as const;
 }
 
 export function consoleUrl(region: string, name: string): string {

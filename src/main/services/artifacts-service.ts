@@ -32,7 +32,7 @@ export class ArtifactsService {
     this.guard = new DeletionGuard({
       clients: accounts.clients,
       fanout: accounts.fanout,
-      profileFor: (accountId, preferred) => this.profileReaching(accountId, preferred),
+      profilesFor: (accountId, preferred) => this.profilesReaching(accountId, preferred),
       blocklists: () => opts.blocklists(),
       scopeRegions: () => [...new Set(this.pipelines.targets().map((t) => t.region))],
     });
@@ -47,26 +47,26 @@ export class ArtifactsService {
   }
 
   /**
-   * A profile that reaches the account: the preferred one if it still does, else any
-   * profile whose identity says so (identities not known yet are asked, without prompting).
+   * Every profile that reaches the account, the preferred one first: identities not
+   * known yet are asked for once, without prompting (an MFA or SSO profile that
+   * needs the user simply does not count).
    */
-  async profileReaching(accountId: string, preferred?: string): Promise<ProfileInfo | null> {
+  async profilesReaching(accountId: string, preferred?: string): Promise<ProfileInfo[]> {
     const usable = this.accounts.profiles().filter((p) => !p.problems.length);
     const ordered = [...usable.filter((p) => p.name === preferred), ...usable.filter((p) => p.name !== preferred)];
-    const known = ordered.find((p) => this.accounts.identityOf(p.name)?.accountId === accountId);
-    if (known) return known;
-    for (const p of ordered) {
-      if (this.accounts.identityOf(p.name)?.state === 'ok') continue;
-      const who = await whoAmI(this.accounts.clients, p, this.accounts.fanout.gate(`identity:${p.name}`)).catch(() => null);
-      if (!who) continue;
-      this.accounts.recordIdentity(p, who);
-      if (who.accountId === accountId) return p;
-    }
-    return null;
+    await Promise.all(
+      ordered
+        .filter((p) => this.accounts.identityOf(p.name)?.state !== 'ok')
+        .map(async (p) => {
+          const who = await whoAmI(this.accounts.clients, p, this.accounts.fanout.gate(`identity:${p.name}`)).catch(() => null);
+          if (who) this.accounts.recordIdentity(p, who);
+        }),
+    );
+    return ordered.filter((p) => this.accounts.identityOf(p.name)?.state === 'ok' && this.accounts.identityOf(p.name)?.accountId === accountId);
   }
 
   private async requireProfile(accountId: string, preferred: string): Promise<ProfileInfo> {
-    const p = await this.profileReaching(accountId, preferred);
+    const [p] = await this.profilesReaching(accountId, preferred);
     if (!p) throw new AppError('UNAVAILABLE', `No profile reaches account ${accountId} (the plan names ${preferred}).`);
     return p;
   }
@@ -74,7 +74,7 @@ export class ArtifactsService {
   async clean(plan: CleanupPlan, opts: Omit<CleanOptions, 's3For' | 'recheck' | 'stateDir' | 'auditLog'>): Promise<CleanResult> {
     // One client per item, from a profile that reaches its account (resolved before the run).
     const profiles = new Map<string, ProfileInfo | null>();
-    for (const i of plan.items) if (!profiles.has(i.accountId)) profiles.set(i.accountId, await this.profileReaching(i.accountId, i.profile));
+    for (const i of plan.items) if (!profiles.has(i.accountId)) profiles.set(i.accountId, (await this.profilesReaching(i.accountId, i.profile))[0] ?? null);
     const s3For = (item: PlanItem) => {
       const p = profiles.get(item.accountId);
       if (!p) throw new UnverifiedError(`No profile reaches account ${item.accountId} (the plan names ${item.profile}).`);

@@ -33,6 +33,10 @@ export const PipelineRow = z.object({
     })
     .nullable(),
   stages: z.array(z.object({ name: z.string(), status: z.string().nullable(), transitionEnabled: z.boolean() })),
+  /** ListPipelineExecutions failed for this pipeline: `latest` is unknown, not absent. */
+  latestError: TargetError.nullable().default(null),
+  /** GetPipelineState failed for this pipeline: `stages` are unknown, not absent. */
+  stagesError: TargetError.nullable().default(null),
 });
 export type PipelineRow = z.infer<typeof PipelineRow>;
 

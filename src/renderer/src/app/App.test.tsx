@@ -105,7 +105,7 @@ describe('App shell', () => {
     const tally = { objects: 1, versions: 1, deleteMarkers: 0, bytes: 10, oldest: 0, newest: 0 };
     const report = {
       version: 1, generatedAt: '2026-11-23T00:00:00.000Z', pricePerGbMonth: 0.023, errors: [],
-      buckets: [{ profile: 'dev', accountId: '111111111111', accountAlias: null, region: 'us-east-1', name: 'codepipeline-us-east-1-1', versioning: 'Enabled', encryption: null, tags: {}, protected: false, declaredBy: [], shapedLikeDefault: true, unused: false, totals: { ...tally, monthlyCost: 0 }, foreign: { ...tally, sample: [] }, prefixes: [{ ...tally, prefix: 'old-pipeline', class: 'orphan', claimedBy: [], folders: [], keep: [], monthlyCost: 0 }] }],
+      buckets: [{ profile: 'dev', accountId: '111111111111', accountAlias: null, region: 'us-east-1', name: 'codepipeline-us-east-1-1', versioning: 'Enabled', encryption: null, tags: {}, protected: false, declaredBy: [], shapedLikeDefault: true, unused: false, sharedWith: [], coverage: { complete: true, gaps: [] }, totals: { ...tally, monthlyCost: 0 }, foreign: { ...tally, sample: [] }, prefixes: [{ ...tally, prefix: 'old-pipeline', class: 'orphan', claimedBy: [], folders: [], keep: [], monthlyCost: 0 }] }],
     };
     const f = fakeTransport({
       'artifacts.auditLog': () => ({ ok: true, result: { entries: [] } }),

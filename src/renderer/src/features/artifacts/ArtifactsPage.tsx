@@ -10,11 +10,12 @@ import { LifecycleDialog } from './LifecycleDialog';
 import { DangerDialog } from './DangerDialog';
 import { deleteBucket, fullReport, loadAuditLog, planFile, restoreReport, retentionKey, rowKey, runPlan, schedulePreview, setRetention, startAudit, toggle, useArtifactsStore } from './artifacts-store';
 import type { PlanPreview, PlanPreviewItem } from '../../../../shared/artifacts/plan';
+import type { AuditReport as AuditReportView } from '../../../../shared/artifacts/report';
 import { selectRows } from '../../../../shared/artifacts/report';
 import { DEFAULT_RETENTION, RETENTION_DEPTH, type RetentionPolicy } from '../../../../shared/artifacts/retention';
 
 const mib = (b: number) => (b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(2)} GiB` : b >= 2 ** 20 ? `${(b / 2 ** 20).toFixed(1)} MiB` : `${(b / 1024).toFixed(1)} KiB`);
-const CLASSES = ['live', 'shared', 'orphan', 'stale', 'foreign'] as const;
+const CLASSES = ['live', 'shared', 'orphan', 'unverified', 'stale', 'foreign'] as const;
 const prefixes = (n: number) => `${n} ${n === 1 ? 'prefix' : 'prefixes'}`;
 
 function download(name: string, text: string, type: string) {
@@ -126,6 +127,33 @@ function RetentionCard({ policy, items: planned, error, onSelectAll }: { policy:
       </ul>
       <button type="button" className="button secondary" disabled={!items.length} onClick={onSelectAll} data-testid="retention-select-all">Select all {items.length}</button>
     </section>
+  );
+}
+
+/** What the audit could read: a verdict of absence (orphan, unused) stands only on complete coverage. */
+function CoverageBanner({ coverage, unverified }: { coverage: AuditReportView['coverage']; unverified: number }) {
+  if (!coverage) return <div className="banner banner-warning" data-testid="coverage">This audit records no coverage: audit again before cleaning.</div>;
+  const listed = coverage.accounts.reduce((n, a) => n + a.listed.length, 0);
+  const notEnabled = coverage.accounts.reduce((n, a) => n + a.notEnabled.length, 0);
+  const failed = coverage.accounts.flatMap((a) => a.failed.map((f) => ({ ...f, account: a.alias ?? a.accountId })));
+  const noHistory = coverage.accounts.flatMap((a) => a.historyFailed.map((h) => ({ ...h, account: a.alias ?? a.accountId })));
+  const summary = `Pipelines read in every region of ${coverage.accounts.length} ${coverage.accounts.length === 1 ? 'account' : 'accounts'}: ${listed} regions listed, ${notEnabled} not enabled, ${failed.length} failed.`;
+  if (coverage.complete) return <p className="muted small" data-testid="coverage" data-complete="true">{summary}</p>;
+  return (
+    <div className="banner banner-warning" data-testid="coverage" data-complete="false">
+      <strong>Coverage incomplete.</strong> {summary} {unverified > 0 && `${unverified} ${unverified === 1 ? 'prefix is' : 'prefixes are'} unverified: no pipeline was seen, but one may exist where the audit could not look, so they can't be selected.`}
+      <ul className="small">
+        {failed.slice(0, 8).map((f) => (
+          <li key={`${f.account}|${f.region}`}>{f.account} · {f.region}: not listed ({f.code}: {f.message})</li>
+        ))}
+        {noHistory.slice(0, 8).map((h) => (
+          <li key={`${h.account}|${h.region}|${h.pipeline}`}>{h.account} · {h.region} · {h.pipeline}: execution history unavailable ({h.message}); no retention for it</li>
+        ))}
+        {coverage.unreachableProfiles.map((p) => (
+          <li key={p.profile}>profile {p.profile}: not reached ({p.message})</li>
+        ))}
+      </ul>
+    </div>
   );
 }
 
@@ -255,6 +283,7 @@ export function ArtifactsPage() {
             <Bars title="Age (newest object per prefix)" data={ages} testId="chart-ages" />
             <Bars title="Top 10 prefixes by monthly cost" data={top} testId="chart-top" />
           </div>
+          <CoverageBanner coverage={report.coverage} unverified={report.unverified?.length ?? 0} />
           {report.errors.length > 0 && (
             <div className="chips">
               {report.errors.map((e, i) => (
@@ -281,6 +310,11 @@ export function ArtifactsPage() {
                   <th colSpan={8}>
                     {b.accountAlias ?? b.accountId} · {b.region} · s3://{b.name} <span className="muted small">{b.versioning === 'Enabled' ? 'versioned' : 'unversioned'} · {mib(b.totals.bytes)} · ${b.totals.monthlyCost}/month</span>
                     {b.unused && <span className="badge">no pipeline uses it</span>} {b.protected && <span className="badge">protected</span>}
+                    {!b.coverage.complete && (
+                      <span className="badge badge-warning" title={b.coverage.gaps.join('\n')} data-testid="bucket-unverified">
+                        coverage incomplete
+                      </span>
+                    )}
                     {b.unused && !b.protected && (
                       <button type="button" className="link" onClick={() => setDeletingBucket(b.name)} data-testid="bucket-delete-start">
                         Delete bucket…
@@ -301,6 +335,8 @@ export function ArtifactsPage() {
                       <td><span className={`class class-${p.class}`}>{p.class}</span></td>
                       <td>
                         {p.claimedBy.map((c) => c.name).join(', ')}
+                        {p.class === 'unverified' && <span className="muted small" data-testid="unverified-reason">{p.reason}</span>}
+                        {p.held && <span className="muted small" data-testid="held-reason"> · stale folders and retention held back: {p.held}</span>}
                         <RetentionNote item={retentionFor.get(retentionKey(b.name, `${p.prefix}/`))} onAgeOnlyRule={() => setExpiring({ bucket: b.name, prefix: `${p.prefix}/`, retainDays: retention.keepDays })} />
                         {p.class === 'orphan' && !b.protected && p.versions + p.deleteMarkers >= hugePrefixVersions && (
                           <button type="button" className="link" onClick={() => setExpiring({ bucket: b.name, prefix: `${p.prefix}/` })} data-testid="lifecycle-start" title="Too big to delete from here: let S3 expire it">
@@ -315,7 +351,7 @@ export function ArtifactsPage() {
                     </tr>
                     {p.folders.filter((f) => f.stale).map((f) => (
                       <tr key={`${p.prefix}/${f.folder}`} className="stale-row" data-testid="stale-row">
-                        <td>{!b.protected && <input type="checkbox" aria-label={`Select ${p.prefix}/${f.folder}`} checked={selected.has(rowKey(b.name, `${p.prefix}/${f.folder}/`))} onChange={() => toggle(rowKey(b.name, `${p.prefix}/${f.folder}/`))} />}</td>
+                        <td>{!b.protected && !p.held && <input type="checkbox" aria-label={`Select ${p.prefix}/${f.folder}`} checked={selected.has(rowKey(b.name, `${p.prefix}/${f.folder}/`))} onChange={() => toggle(rowKey(b.name, `${p.prefix}/${f.folder}/`))} />}</td>
                         <td>&nbsp;&nbsp;<code>{f.folder}/</code></td>
                         <td><span className="class class-stale">stale</span></td>
                         <td className="muted small">no longer produced</td>

@@ -187,7 +187,13 @@ export function ExplorerPage() {
                       <div role="gridcell">{r.pipelineType}</div>
                       <div role="gridcell">{r.executionMode}</div>
                       <div role="gridcell">
-                        <span className={`status status-${r.latest?.status ?? 'none'}`}>{r.latest?.status ?? '—'}</span>
+                        {r.latestError ? (
+                          <span className="status status-unavailable" title={`Execution history unavailable: ${r.latestError.code}: ${r.latestError.message}`} data-testid="status-unavailable">
+                            Unavailable
+                          </span>
+                        ) : (
+                          <span className={`status status-${r.latest?.status ?? 'none'}`}>{r.latest?.status ?? '—'}</span>
+                        )}
                       </div>
                       <div role="gridcell">{formatTime(r.latest?.startTime ?? null)}</div>
                       <div role="gridcell">{formatDuration(r.latest?.durationSec ?? null)}</div>
@@ -195,7 +201,13 @@ export function ExplorerPage() {
                         {r.latest?.revisionId && <code>{r.latest.revisionId.slice(0, 7)}</code>} {r.latest?.revisionSummary}
                       </div>
                       <div role="gridcell">
-                        <StageBar stages={r.stages} />
+                        {r.stagesError ? (
+                          <span className="status status-unavailable" title={`Stage states unavailable: ${r.stagesError.code}: ${r.stagesError.message}`}>
+                            Unavailable
+                          </span>
+                        ) : (
+                          <StageBar stages={r.stages} />
+                        )}
                       </div>
                     </div>
                   );

@@ -30,7 +30,8 @@ function sortValue(r: PipelineRow, key: SortKey): string | number {
 }
 
 export function matches(r: PipelineRow, search: string, status: string): boolean {
-  if (status === 'none' ? r.latest !== null : status && r.latest?.status !== status) return false;
+  // "No executions" means the history was read and is empty, not that it could not be read.
+  if (status === 'none' ? r.latest !== null || r.latestError !== null : status && r.latest?.status !== status) return false;
   if (!search) return true;
   const hay = [r.name, r.accountId, r.accountAlias ?? '', r.region, r.profile, r.latest?.revisionId ?? '', r.latest?.revisionSummary ?? '', r.pipelineType ?? '', r.executionMode ?? '']
     .join(' ')
