@@ -100,6 +100,24 @@ describe('explorer listing over the fan-out engine', () => {
     expect(summary.failedTargets).toBe(1);
   });
 
+  it('lists every pipeline when their history or state is denied, each row saying what is unavailable and why', async () => {
+    const deny = { throttleRate: 0, errorRate: 0, resetRate: 0, denyRate: 1, latencyMs: 0, jitterMs: 0, deleteErrorRate: 0 };
+    sandbox.instance!.faults.set([{ service: 'codepipeline', operation: 'ListPipelineExecutions', ...deny }]);
+    const denied = await listAll();
+    expect(denied.errors).toEqual([]);
+    expect(denied.summary.rows).toHaveLength(sandbox.instance!.tables.all().length);
+    for (const r of denied.summary.rows) {
+      expect(r.latest).toBeNull();
+      expect(r.latestError).toMatchObject({ kind: 'access-denied', code: 'AccessDeniedException' });
+      expect(r.stagesError).toBeNull();
+      expect(r.stages.length).toBeGreaterThan(0);
+    }
+    sandbox.instance!.faults.set([{ service: 'codepipeline', operation: 'GetPipelineState', ...deny }]);
+    const noState = await listAll();
+    expect(noState.summary.rows).toHaveLength(sandbox.instance!.tables.all().length);
+    expect(noState.summary.rows.every((r) => r.stagesError?.kind === 'access-denied' && r.stages.length === 0 && r.latestError === null)).toBe(true);
+  });
+
   it('classifies throttling that outlasts the retries', async () => {
     sandbox.instance!.faults.set([{ service: 'codepipeline', operation: 'ListPipelines', account: '111111111111', region: 'ap-southeast-2', throttleRate: 1, denyRate: 0, errorRate: 0, resetRate: 0, latencyMs: 0, jitterMs: 0, deleteErrorRate: 0 }]);
     const { errors } = await listAll();
