@@ -23,6 +23,8 @@ export interface AppServerOptions {
   /** Text for ~/.aws/config, given the sandbox endpoint (none by default). */
   awsConfig?: (sandboxEndpoint: string) => string;
   timeScale?: number;
+  /** A settings file the app starts with (the workspace, blocklists, …). */
+  settings?: Record<string, unknown>;
 }
 
 function freePort(): Promise<number> {
@@ -43,6 +45,10 @@ export async function startAppServer(opts: AppServerOptions = {}): Promise<AppSe
   const sandboxEndpoint = `http://127.0.0.1:${sandboxPort}`;
   mkdirSync(join(home, '.aws'), { recursive: true });
   if (opts.awsConfig) writeFileSync(join(home, '.aws', 'config'), opts.awsConfig(sandboxEndpoint));
+  if (opts.settings) {
+    mkdirSync(join(home, 'pipewright'), { recursive: true });
+    writeFileSync(join(home, 'pipewright', 'settings.json'), JSON.stringify(opts.settings));
+  }
   const args = ['bin/pipewright.js', 'web', '--no-open', '--sandbox', '--sandbox-time-scale', String(opts.timeScale ?? 0.02), '--sandbox-port', String(sandboxPort), '--sandbox-admin-token', adminToken];
   const env: NodeJS.ProcessEnv = { ...process.env, PIPEWRIGHT_HOME: join(home, 'pipewright'), HOME: home };
   for (const k of ['AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_PROFILE', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_ENDPOINT_URL']) delete env[k];

@@ -76,7 +76,16 @@ afterAll(() => services.stop());
 let keyCounter = 0;
 const id7 = () => `K${String(++keyCounter % 1_000_000).padStart(6, '0')}`;
 
-function declaration(p: fc.Infer<typeof pipelineArb>): PipelineDeclaration {
+interface PipelineSpec {
+  name: string;
+  account: string;
+  region: string;
+  bucket: number;
+  crossRegion: boolean;
+  outputs: string[];
+}
+
+function declaration(p: PipelineSpec): PipelineDeclaration {
   const buckets = BUCKETS[p.account];
   const primary = buckets[p.bucket].name;
   const cross = p.crossRegion && p.region !== 'eu-west-1';

@@ -163,9 +163,9 @@ export async function withEachProfile<T>(profiles: ProfileInfo[], signal: AbortS
   throw last;
 }
 
-/** The regions a scan could not cover, each with why; empty when the scan is complete. */
+/** The regions a scan could not cover, each with the AWS error code (the coverage record keeps the messages); empty when complete. */
 export function coverageGaps(scan: Pick<AccountScan, 'accountId' | 'regions'>): string[] {
-  return scan.regions.filter((r) => r.status === 'failed').map((r) => `account ${scan.accountId}, ${r.region}: ${r.error?.code ?? 'Error'}: ${r.error?.message ?? 'not listed'}`);
+  return scan.regions.filter((r) => r.status === 'failed').map((r) => `account ${scan.accountId}, ${r.region}: ${r.error?.code ?? 'Error'}`);
 }
 
 /**

@@ -148,17 +148,23 @@ export async function auditArtifacts(clients: AwsClients, fanout: FanOut, pairs:
     async (c, gate, signal) => {
       const s3 = clients.s3(c.profile, c.region);
       const owner = identities.get(c.profile.name)!.accountId;
+      // An unread setting is recorded as an error (the audit is incomplete) and named by its code in the gap.
+      const unread = (err: unknown, what: string) => {
+        const e = classifyAwsError(err, { region: c.region });
+        if (e.kind !== 'cancelled') errors.push({ profile: c.profile.name, region: c.region, bucket: c.name, kind: e.kind, message: `${what}: ${e.message}` });
+        return e.code;
+      };
       // Unreadable tags or policy are gaps in the evidence, not empty answers.
       const gaps = [...(gapsOf.get(owner) ?? [])];
       const [versioning, encryption, tags, sharedWith] = await Promise.all([
         gate(() => s3.send(new GetBucketVersioningCommand({ Bucket: c.name }), { abortSignal: signal })).then((r) => r.Status ?? 'Disabled'),
         gate(() => s3.send(new GetBucketEncryptionCommand({ Bucket: c.name }), { abortSignal: signal })).then((r) => r.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault?.SSEAlgorithm ?? null, () => null),
         bucketTags(s3, c.name, gate, signal).catch((err: unknown) => {
-          gaps.push(`its tags could not be read, so its protection is unknown (${classifyAwsError(err).code}: ${classifyAwsError(err).message})`);
+          gaps.push(`its tags could not be read, so its protection is unknown (${unread(err, 'GetBucketTagging')})`);
           return {} as Record<string, string>;
         }),
         bucketSharedWith(s3, c.name, owner, gate, signal).catch((err: unknown) => {
-          gaps.push(`its bucket policy could not be read, so other accounts may write here (${classifyAwsError(err).code}: ${classifyAwsError(err).message})`);
+          gaps.push(`its bucket policy could not be read, so other accounts may write here (${unread(err, 'GetBucketPolicy')})`);
           return [] as string[];
         }),
       ]);
@@ -167,7 +173,7 @@ export async function auditArtifacts(clients: AwsClients, fanout: FanOut, pairs:
         else if (!gapsOf.has(other)) gaps.push(`its bucket policy lets in account ${other}, which no profile of the workspace reaches`);
         else gaps.push(...gapsOf.get(other)!);
       }
-      const coverageGap = gaps.length ? `Not every pipeline that could write to s3://${c.name} was listed: ${gaps.join('; ')}.` : null;
+      const coverageGap = gaps.length ? `Not every pipeline that could write here was listed: ${gaps.join('; ')}.` : null;
       const tally = new BucketTally(claimedPrefixes(c.name, live));
       const pages = paginateObjectVersions(s3, { Bucket: c.name, MaxKeys: 1000 }, { signal });
       for (;;) {

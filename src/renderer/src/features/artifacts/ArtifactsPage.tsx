@@ -336,7 +336,11 @@ export function ArtifactsPage() {
                       <td>
                         {p.claimedBy.map((c) => c.name).join(', ')}
                         {p.class === 'unverified' && <span className="muted small" data-testid="unverified-reason">{p.reason}</span>}
-                        {p.held && <span className="muted small" data-testid="held-reason"> · stale folders and retention held back: {p.held}</span>}
+                        {p.held && (
+                          <span className="muted small" data-testid="held-reason" title={p.held}>
+                            {' '}· stale folders and retention held back ({b.coverage.complete ? 'execution history unavailable' : 'coverage incomplete'})
+                          </span>
+                        )}
                         <RetentionNote item={retentionFor.get(retentionKey(b.name, `${p.prefix}/`))} onAgeOnlyRule={() => setExpiring({ bucket: b.name, prefix: `${p.prefix}/`, retainDays: retention.keepDays })} />
                         {p.class === 'orphan' && !b.protected && p.versions + p.deleteMarkers >= hugePrefixVersions && (
                           <button type="button" className="link" onClick={() => setExpiring({ bucket: b.name, prefix: `${p.prefix}/` })} data-testid="lifecycle-start" title="Too big to delete from here: let S3 expire it">

@@ -1,0 +1,115 @@
+// The orphan-evidence rule as a user meets it in the app: a region that cannot be
+// listed and a least-privilege profile give `unverified` rows with their reasons,
+// never selectable, and no "Delete bucket…" for a live pipeline's bucket; the
+// explorer still lists pipelines whose history is denied; protection added after
+// the plan is honoured at the moment of deletion.
+import { test, expect, type Page } from '@playwright/test';
+import { ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
+import { startAppServer, type AppServer } from './support/app-server';
+import { ShellPage } from './support/shell-page';
+import { ExplorerPage } from './support/explorer-page';
+import { DEFAULT_ACCOUNTS } from '../src/sandbox/config';
+
+const DEV = DEFAULT_ACCOUNTS[0];
+const APAC_BUCKET = 'codepipeline-ap-southeast-2-111111111111';
+const US_BUCKET = 'codepipeline-us-east-1-111111111111';
+
+let app: AppServer | undefined;
+test.afterEach(async () => {
+  await app?.stop();
+  app = undefined;
+});
+
+async function openArtifactsAndAudit(page: Page, url: string): Promise<ShellPage> {
+  const shell = new ShellPage(page);
+  await shell.open(url);
+  await shell.clickSection('artifacts');
+  await page.getByTestId('audit-start').click();
+  await expect(page.getByTestId('artifacts-table')).toBeVisible({ timeout: 60_000 });
+  return shell;
+}
+
+const group = (page: Page, bucket: string) => page.locator(`[data-testid=bucket-group][data-bucket="${bucket}"]`);
+const row = (page: Page, bucket: string, prefix: string) => group(page, bucket).locator(`[data-testid=prefix-row][data-prefix="${prefix}"]`);
+
+test('a region that cannot be listed: its would-be orphans are unverified with the reason, none selectable, no bucket deletion offered', async ({ page }) => {
+  test.setTimeout(120_000);
+  app = await startAppServer({ settings: { workspace: { profiles: ['sandbox-dev'], regions: ['us-east-1'] } } });
+  await app.sandbox('PUT', 'faults', [{ service: 'codepipeline', operation: 'ListPipelines', account: DEV.id, region: 'ap-southeast-2', denyRate: 1 }]);
+  await openArtifactsAndAudit(page, app.url);
+
+  const coverage = page.getByTestId('coverage');
+  await expect(coverage).toHaveAttribute('data-complete', 'false');
+  await expect(coverage).toContainText('ap-southeast-2: not listed (AccessDeniedException');
+  // The live pipeline in the region that could not be listed: unverified, never orphan.
+  const mobile = row(page, APAC_BUCKET, 'mobile-backend');
+  await expect(mobile).toHaveAttribute('data-class', 'unverified');
+  await expect(mobile.getByTestId('unverified-reason')).toContainText('account 111111111111, ap-southeast-2: AccessDeniedException');
+  await expect(group(page, APAC_BUCKET).getByTestId('bucket-delete-start')).toHaveCount(0);
+  await expect(group(page, APAC_BUCKET).getByTestId('bucket-unverified')).toBeVisible();
+  // The deleted pipeline's leftovers in the same account cannot be proven orphan either.
+  await expect(row(page, US_BUCKET, 'legacy-monolith-pipe')).toHaveAttribute('data-class', 'unverified');
+  await expect(page.getByTestId('select-prefix')).toHaveCount(0);
+  await expect(page.getByTestId('dry-run')).toBeDisabled();
+
+  // Once the region can be listed, the pipeline there claims its prefix and its bucket.
+  await app.sandbox('DELETE', 'faults');
+  await page.getByTestId('audit-start').click();
+  await expect(page.getByTestId('coverage')).toHaveAttribute('data-complete', 'true', { timeout: 60_000 });
+  await expect(row(page, APAC_BUCKET, 'mobile-backend')).toHaveAttribute('data-class', 'live');
+  await expect(group(page, APAC_BUCKET).getByTestId('bucket-delete-start')).toHaveCount(0);
+  await expect(row(page, US_BUCKET, 'legacy-monolith-pipe').getByTestId('select-prefix')).toBeChecked();
+});
+
+test('a least-privilege profile (ListPipelineExecutions denied): pipelines stay live, retention is held back with the reason, the explorer lists every pipeline', async ({ page }) => {
+  test.setTimeout(120_000);
+  app = await startAppServer({ settings: { workspace: { profiles: ['sandbox-auditor'], regions: [] } } });
+  const shell = await openArtifactsAndAudit(page, app.url);
+
+  const coverage = page.getByTestId('coverage');
+  await expect(coverage).toHaveAttribute('data-complete', 'false');
+  await expect(coverage).toContainText('execution history unavailable');
+  for (const [bucket, prefix] of [
+    [APAC_BUCKET, 'mobile-backend'],
+    ['codepipeline-eu-west-1-111111111111', 'data-ingest'],
+    [US_BUCKET, 'web-frontend'],
+  ]) {
+    await expect(row(page, bucket, prefix)).toHaveAttribute('data-class', 'live');
+    await expect(row(page, bucket, prefix).getByTestId('held-reason')).toContainText('execution history unavailable');
+    await expect(row(page, bucket, prefix).getByTestId('held-reason')).toHaveAttribute('title', /ListPipelineExecutions/);
+  }
+  await expect(page.getByTestId('select-retention')).toHaveCount(0);
+  await expect(page.getByTestId('unverified-reason')).toHaveCount(0);
+  // The true orphan is still an orphan: listing and reading pipelines was complete.
+  await expect(row(page, US_BUCKET, 'legacy-monolith-pipe')).toHaveAttribute('data-class', 'orphan');
+
+  await shell.clickSection('explorer');
+  const explorer = new ExplorerPage(page);
+  await explorer.waitLoaded();
+  // The dev account's six live pipelines, none lost to the denied history.
+  await expect(explorer.rows).toHaveCount(6);
+  await expect(explorer.page.getByTestId('error-chip')).toHaveCount(0);
+  await expect(explorer.row('mobile-backend').getByTestId('status-unavailable')).toHaveAttribute('title', /ListPipelineExecutions/);
+});
+
+test('protection added after the plan: the cleanup skips the prefix at the moment of deletion, and says why', async ({ page }) => {
+  test.setTimeout(120_000);
+  app = await startAppServer();
+  await openArtifactsAndAudit(page, app.url);
+  await expect(row(page, US_BUCKET, 'legacy-monolith-pipe').getByTestId('select-prefix')).toBeChecked();
+  // Only the dev orphan stays selected.
+  for (const box of await page.getByTestId('select-prefix').all()) if ((await box.getAttribute('aria-label')) !== 'Select legacy-monolith-pipe') await box.uncheck();
+
+  // The bucket goes on the blocklist after the audit and the plan.
+  await page.getByTestId('blocked-buckets').fill(US_BUCKET);
+  await page.getByTestId('protection-save').click();
+  await expect(page.getByText('Settings saved.').first()).toBeVisible();
+
+  await page.getByTestId('clean-start').click();
+  await page.getByTestId('confirm-111111111111').fill('111111111111');
+  await page.getByTestId('clean-execute').click();
+  await expect(page.getByTestId('clean-result')).toContainText(`Skipped legacy-monolith-pipe/: s3://${US_BUCKET} is on the blocklist.`, { timeout: 60_000 });
+  const s3 = new S3Client({ endpoint: app.sandboxEndpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: DEV.accessKeyId, secretAccessKey: DEV.secretAccessKey } });
+  const left = await s3.send(new ListObjectVersionsCommand({ Bucket: US_BUCKET, Prefix: 'legacy-monolith-pipe/' }));
+  expect(left.Versions?.length ?? 0).toBeGreaterThan(0);
+});
