@@ -105,6 +105,56 @@ describe('artifacts.deleteBucket', () => {
   });
 });
 
+describe('re-checks at the moment of acting', () => {
+  it('refuses to delete an emptied bucket that a pipeline in another region uses now, or that is blocklisted now', async () => {
+    const sb = core.sandbox.instance!;
+    const STAGING = '222222222222';
+    const bucket = 'codepipeline-eu-west-1-7a7a7a7a7a';
+    sb.s3.createBucket(bucket, STAGING, 'eu-west-1');
+    sb.s3.putObject(sb.s3.buckets.get(bucket)!, 'gone-app/BuildOutpu/AbCdEf1', Buffer.from('x'));
+    expect((await call('artifacts.audit', {})).ok).toBe(true);
+    const { report } = await waitFor<{ report: AuditReport }>('artifacts.report');
+    expect(report.buckets.find((b) => b.name === bucket)).toMatchObject({ unused: true, coverage: { complete: true } });
+    sb.s3.buckets.get(bucket)!.objects.clear();
+    sb.s3.buckets.get(bucket)!.sortedKeys.length = 0;
+
+    // After the audit, a pipeline in a region outside the workspace starts writing there.
+    const pipeline = {
+      name: 'late-app',
+      roleArn: `arn:aws:iam::${STAGING}:role/p`,
+      artifactStore: { type: 'S3', location: bucket },
+      stages: [
+        { name: 'Source', actions: [{ name: 'Source', actionTypeId: { category: 'Source', owner: 'AWS', provider: 'CodeCommit', version: '1' }, runOrder: 1, configuration: { RepositoryName: 'r', BranchName: 'main' }, outputArtifacts: [{ name: 'Src' }] }] },
+        { name: 'Wait', actions: [{ name: 'Approve', actionTypeId: { category: 'Approval', owner: 'AWS', provider: 'Manual', version: '1' }, runOrder: 1 }] },
+      ],
+    };
+    sb.config.startOnCreate = false;
+    expect(sb.invoke('codepipeline', STAGING, 'us-west-2', { target: 'CreatePipeline', body: { pipeline } }).status).toBe(200);
+    sb.config.startOnCreate = true;
+    expect(errorOf(await call('artifacts.deleteBucket', { bucket, confirmation: bucket }))?.message).toMatch(/Live pipeline late-app \(account 222222222222, us-west-2\) uses/);
+    sb.invoke('codepipeline', STAGING, 'us-west-2', { target: 'DeletePipeline', body: { name: 'late-app' } });
+
+    // Blocklisted after the audit: read from settings at that moment.
+    expect((await call('settings.update', { artifacts: { blockedBuckets: [bucket] } })).ok).toBe(true);
+    expect(errorOf(await call('artifacts.deleteBucket', { bucket, confirmation: bucket }))?.message).toMatch(/is on the blocklist/);
+    expect(sb.s3.buckets.has(bucket)).toBe(true);
+    expect((await call('settings.update', { artifacts: { blockedBuckets: [] } })).ok).toBe(true);
+    expect(await call('artifacts.deleteBucket', { bucket, confirmation: bucket })).toEqual({ ok: true, result: { deleted: true } });
+  }, 60_000);
+
+  it('refuses a lifecycle rule for an orphan prefix whose bucket was tagged protected after the audit', async () => {
+    const sb = core.sandbox.instance!;
+    const bucket = 'codepipeline-us-east-1-111111111111';
+    expect((await call('artifacts.audit', {})).ok).toBe(true);
+    await waitFor('artifacts.report');
+    sb.s3.buckets.get(bucket)!.tags = { 'pipewright:protect': 'true' };
+    sb.s3.putObject(sb.s3.buckets.get(bucket)!, 'legacy-monolith-pipe/BuildArtif/Zz9Zz9Z', Buffer.from('x'));
+    const refused = errorOf(await call('artifacts.lifecycle', { bucket, prefix: 'legacy-monolith-pipe/', apply: true, confirmation: bucket }));
+    expect(refused?.message).toMatch(/tagged pipewright:protect=true/);
+    sb.s3.buckets.get(bucket)!.tags = undefined;
+  });
+});
+
 describe('artifacts.clean from a selection', () => {
   it('builds the plan from the main process\'s own audit: the same plan the page shows', async () => {
     const { planForAudit, selectRows, selectionKey } = await import('../../src/shared/artifacts/report');
