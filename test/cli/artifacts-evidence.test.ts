@@ -2,34 +2,27 @@
 // `artifacts audit` → `plan` → `clean --yes` with every confirmation, against
 // the sandbox demo. What survives is checked through the S3 API, not the report.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ListObjectVersionsCommand, PutBucketTaggingCommand } from '@aws-sdk/client-s3';
-import { startSandbox, type AccountName } from '../helpers/sandbox';
-import { assertBuilt, runCli } from '../helpers/cli';
-import { awsConfigSnippet } from '../../src/main/cli/sandbox-command';
+import type { AccountName, startSandbox } from '../helpers/sandbox';
+import { cliWithSandbox, runCli } from '../helpers/cli';
 import { current } from '../../src/sandbox/cp-records';
 
+let ctx: Awaited<ReturnType<typeof cliWithSandbox>>;
 let env: Awaited<ReturnType<typeof startSandbox>>;
 let dir: string;
 let cliEnv: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
-  assertBuilt();
-  env = await startSandbox({ seed: 'demo' });
-  dir = mkdtempSync(join(tmpdir(), 'pw-cli-evidence-'));
-  writeFileSync(join(dir, 'config'), awsConfigSnippet(env.sb.endpoint, env.sb.config));
-  cliEnv = { ...process.env, HOME: dir, PIPEWRIGHT_HOME: join(dir, 'pw'), AWS_CONFIG_FILE: join(dir, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none'), AWS_PROFILE: '', AWS_REGION: '' };
+  ctx = await cliWithSandbox('evidence', { seed: 'demo' });
+  ({ env, dir, cliEnv } = ctx);
 });
 beforeEach(async () => {
   await env.sb.reset('demo');
   rmSync(join(dir, 'pw'), { recursive: true, force: true });
 });
-afterAll(async () => {
-  await env?.sb.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => ctx?.stop());
 
 const cli = (...args: string[]) => runCli(['artifacts', ...args], cliEnv);
 const file = (name: string) => join(dir, name);

@@ -3,28 +3,21 @@
 // killed mid-job and resumed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startSandbox } from '../helpers/sandbox';
-import { assertBuilt, runCli } from '../helpers/cli';
-import { awsConfigSnippet } from '../../src/main/cli/sandbox-command';
+import type { startSandbox } from '../helpers/sandbox';
+import { cliWithSandbox, runCli } from '../helpers/cli';
 
+let ctx: Awaited<ReturnType<typeof cliWithSandbox>>;
 let env: Awaited<ReturnType<typeof startSandbox>>;
 let dir: string;
 let cliEnv: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
-  assertBuilt();
-  env = await startSandbox({ seed: 'demo' });
-  dir = mkdtempSync(join(tmpdir(), 'pw-cli-art-'));
-  writeFileSync(join(dir, 'config'), awsConfigSnippet(env.sb.endpoint, env.sb.config));
-  cliEnv = { ...process.env, HOME: dir, PIPEWRIGHT_HOME: join(dir, 'pw'), AWS_CONFIG_FILE: join(dir, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none'), AWS_PROFILE: '', AWS_REGION: '' };
+  ctx = await cliWithSandbox('art', { seed: 'demo' });
+  ({ env, dir, cliEnv } = ctx);
 });
-afterAll(async () => {
-  await env?.sb.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => ctx?.stop());
 
 const cli = (...args: string[]) => runCli(['artifacts', ...args], cliEnv);
 

@@ -1,7 +1,12 @@
 // Runs the built `pipewright` CLI as a user would; `npm test` builds it first.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { awsConfigSnippet } from '../../src/main/cli/sandbox-command';
+import type { SandboxOptions } from '../../src/sandbox/sandbox';
+import { startSandbox } from './sandbox';
 
 export function assertBuilt(): void {
   if (!existsSync('out/main/cli.js')) throw new Error('The CLI is not built: run "npm run build" (npm test does) before these tests.');
@@ -57,6 +62,27 @@ export function startCli(args: string[], env: Record<string, string> = {}): Runn
       const done = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
       await done;
+    },
+  };
+}
+
+/**
+ * A sandbox and a home for the CLI: an AWS config file with the sandbox's profiles,
+ * a Pipewright home, and no AWS_PROFILE or AWS_REGION from the caller.
+ */
+export async function cliWithSandbox(name: string, opts: SandboxOptions = {}) {
+  assertBuilt();
+  const env = await startSandbox(opts);
+  const dir = mkdtempSync(join(tmpdir(), `pw-cli-${name}-`));
+  writeFileSync(join(dir, 'config'), awsConfigSnippet(env.sb.endpoint, env.sb.config));
+  const cliEnv: NodeJS.ProcessEnv = { ...process.env, HOME: dir, PIPEWRIGHT_HOME: join(dir, 'pw'), AWS_CONFIG_FILE: join(dir, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none'), AWS_PROFILE: '', AWS_REGION: '' };
+  return {
+    env,
+    dir,
+    cliEnv,
+    async stop() {
+      await env.sb.stop();
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }
