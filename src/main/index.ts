@@ -10,6 +10,7 @@ import { serveOverIpc } from './rpc/ipc';
 import { applySessionRestrictions, restrictWebContents } from './electron/security';
 import { APP_INDEX_URL, registerAppScheme, serveAppScheme } from './electron/app-protocol';
 import { loadWindowState, saveWindowState } from './platform/window-state';
+import { keepServingOnUncaughtErrors } from './platform/last-resort';
 import { buildMenuTemplate } from './electron/menu';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -96,6 +97,7 @@ if (!app.requestSingleInstanceLock()) {
     .whenReady()
     .then(async () => {
       applySessionRestrictions();
+      keepServingOnUncaughtErrors((line) => console.error(line));
       serveAppScheme(join(here, '../renderer'));
       core = await createCore({
         home: home(),

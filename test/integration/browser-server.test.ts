@@ -7,7 +7,7 @@ import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as netConnect } from 'node:net';
 import WebSocket from 'ws';
-import { startBrowserServer, type BrowserServer } from '../../src/main/rpc/browser-server';
+import { startBrowserServer, tokenCookieName, type BrowserServer } from '../../src/main/rpc/browser-server';
 import { createCore, type Core } from '../../src/main/app-core';
 
 let server: BrowserServer;
@@ -41,12 +41,12 @@ function get(path: string, headers: Record<string, string> = {}): Promise<{ stat
   });
 }
 
-const cookie = () => `pipewright_token=${server.token}`;
+const cookie = () => `${tokenCookieName(server.port)}=${server.token}`;
 const origin = () => `http://127.0.0.1:${server.port}`;
 
-function openSocket(headers: Record<string, string>): Promise<WebSocket> {
+function openSocket(headers: Record<string, string>, path = '/rpc', port = server.port): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/rpc`, { headers });
+    const ws = new WebSocket(`ws://127.0.0.1:${port}${path}`, { headers });
     ws.once('open', () => resolve(ws));
     ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
     ws.once('error', reject);
@@ -87,7 +87,9 @@ describe('browser-mode server', () => {
   it('answers 401 without a token and with a wrong one', async () => {
     expect((await get('/')).status).toBe(401);
     expect((await get('/?token=wrong')).status).toBe(401);
-    expect((await get('/', { cookie: 'pipewright_token=wrong' })).status).toBe(401);
+    expect((await get('/', { cookie: `${tokenCookieName(server.port)}=wrong` })).status).toBe(401);
+    // Another instance's cookie is not this one's.
+    expect((await get('/', { cookie: `pipewright_token_1=${server.token}` })).status).toBe(401);
   });
 
   it('trades the URL token for an HttpOnly SameSite cookie, then serves the app with a strict CSP', async () => {

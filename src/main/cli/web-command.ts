@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { createCore } from '../app-core';
+import { keepServingOnUncaughtErrors } from '../platform/last-resort';
 import { startBrowserServer } from '../rpc/browser-server';
 import { defaultHome } from '../platform/paths';
 import { openInBrowser } from './open-browser';
@@ -26,6 +27,7 @@ export function rendererDir(): string {
 export async function runWebCommand(opts: WebOptions): Promise<{ close(): Promise<void>; url: string }> {
   const staticDir = rendererDir();
   if (!existsSync(join(staticDir, 'index.html'))) throw new Error(`The renderer is not built (${staticDir}). Run "npm run build" first.`);
+  keepServingOnUncaughtErrors((l) => console.error(l));
   const core = await createCore({
     home: defaultHome(),
     mode: 'browser',

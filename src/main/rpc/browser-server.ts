@@ -1,12 +1,18 @@
 // Browser mode: the same contract over one WebSocket on 127.0.0.1, plus the
 // built renderer as static files. Guarded by a per-launch random token (given in
-// the printed URL, then kept in an HttpOnly SameSite=Strict cookie), a Host check
-// against DNS rebinding, and an Origin check against other sites' pages.
+// the printed URL, then kept in an HttpOnly SameSite=Strict cookie named for this
+// instance's port), a Host check against DNS rebinding, and an Origin check
+// against other sites' pages. Every request path answers or closes: nothing a
+// client sends can throw out of a handler.
+//
+// A page's socket belongs to a session (`/rpc?session=ID`). When it drops, the
+// session waits a while for the page to reconnect: events queue, jobs go on, and
+// a call sent again with the same id is answered from memory, never run twice.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { MAX_CALL_BYTES, type ServerMessage } from '../../shared/api/envelope';
+import { MAX_CALL_BYTES, type Envelope, type ServerMessage } from '../../shared/api/envelope';
 import { SECURITY_HEADERS, readStaticFile } from '../platform/static-files';
 import type { Dispatch } from './dispatcher';
 import type { EventHub } from './event-hub';
@@ -28,8 +34,23 @@ export interface BrowserServer {
   close(): Promise<void>;
 }
 
-export const TOKEN_COOKIE = 'pipewright_token';
 export const TOKEN_HEADER = 'x-pipewright-token';
+
+/** The token cookie's name: one per instance (port), so two instances side by side keep their own. */
+export const tokenCookieName = (port: number) => `pipewright_token_${port}`;
+
+/** How long a dropped session waits for its page to reconnect before its client departs. */
+export const SESSION_GRACE_MS = 30_000;
+/** Answers kept per session, so a call re-sent after a reconnect is answered, not run again. */
+const REMEMBERED_CALLS = 500;
+const SESSION_ID = /^[A-Za-z0-9_-]{16,64}$/;
+
+interface Session {
+  clientId: string;
+  socket: WebSocket | null;
+  calls: Map<number, Promise<Envelope>>;
+  grace?: NodeJS.Timeout;
+}
 
 function safeEqual(a: string, b: string): boolean {
   const x = Buffer.from(a);
@@ -37,12 +58,21 @@ function safeEqual(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-function cookieToken(req: IncomingMessage): string | undefined {
+function cookieToken(req: IncomingMessage, name: string): string | undefined {
   for (const part of String(req.headers.cookie ?? '').split(';')) {
     const [k, ...v] = part.trim().split('=');
-    if (k === TOKEN_COOKIE) return v.join('=');
+    if (k === name) return v.join('=');
   }
   return undefined;
+}
+
+/** The request's path and query, or null when its target is not a valid URL path. */
+function requestUrl(req: IncomingMessage): URL | null {
+  try {
+    return new URL(req.url ?? '/', 'http://placeholder.invalid');
+  } catch {
+    return null;
+  }
 }
 
 export async function startBrowserServer(opts: BrowserServerOptions): Promise<BrowserServer> {
@@ -59,8 +89,8 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
     return allowedOrigins().has(origin);
   };
   const tokenOk = (req: IncomingMessage) => {
-    const given = cookieToken(req) ?? (req.headers[TOKEN_HEADER] as string | undefined);
-    return given !== undefined && safeEqual(given, token);
+    const given = cookieToken(req, tokenCookieName(port)) ?? (req.headers[TOKEN_HEADER] as string | undefined);
+    return typeof given === 'string' && safeEqual(given, token);
   };
 
   const deny = (res: ServerResponse, status: number, message: string) => {
@@ -73,12 +103,13 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
       if (!hostOk(req)) return deny(res, 421, 'Wrong Host header: Pipewright answers only on 127.0.0.1 and localhost.');
       if (!originOk(req, false)) return deny(res, 403, 'Cross-origin requests are refused.');
       if (req.method !== 'GET' && req.method !== 'HEAD') return deny(res, 405, 'Method not allowed.');
-      const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
+      const url = requestUrl(req);
+      if (!url) return deny(res, 400, 'Bad request target.');
       const given = url.searchParams.get('token');
       if (given !== null) {
         if (!safeEqual(given, token)) return deny(res, 401, 'Wrong token. Open the URL Pipewright printed at start.');
         res.writeHead(302, {
-          'set-cookie': `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`,
+          'set-cookie': `${tokenCookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`,
           location: url.pathname,
           ...SECURITY_HEADERS,
         });
@@ -94,44 +125,102 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
   });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CALL_BYTES * 4 });
+  const sessions = new Map<string, Session>();
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://placeholder.invalid');
     const reject = (status: number, text: string) => {
-      socket.write(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       socket.destroy();
     };
-    if (url.pathname !== '/rpc') return reject(404, 'Not Found');
-    if (!hostOk(req)) return reject(421, 'Misdirected Request');
-    if (!originOk(req, true)) return reject(403, 'Forbidden');
-    if (!tokenOk(req)) return reject(401, 'Unauthorized');
-    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws));
+    socket.on('error', () => socket.destroy());
+    try {
+      const url = requestUrl(req);
+      if (!url) return reject(400, 'Bad Request');
+      if (url.pathname !== '/rpc') return reject(404, 'Not Found');
+      if (!hostOk(req)) return reject(421, 'Misdirected Request');
+      if (!originOk(req, true)) return reject(403, 'Forbidden');
+      if (!tokenOk(req)) return reject(401, 'Unauthorized');
+      const sessionId = url.searchParams.get('session');
+      if (sessionId !== null && !SESSION_ID.test(sessionId)) return reject(400, 'Bad Request');
+      wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, sessionId));
+    } catch (err) {
+      log(`browser-server: upgrade failed: ${err instanceof Error ? err.message : String(err)}`);
+      reject(400, 'Bad Request');
+    }
   });
 
-  function onConnection(ws: WebSocket): void {
-    const clientId = `ws-${randomUUID()}`;
+  /** The session a socket resumes (same id: same client, queue and remembered calls), or a new one. */
+  function sessionFor(ws: WebSocket, sessionId: string | null): Session {
+    const known = sessionId ? sessions.get(sessionId) : undefined;
+    if (known) {
+      clearTimeout(known.grace);
+      known.socket?.terminate();
+      known.socket = ws;
+      opts.hub.reattach(known.clientId);
+      return known;
+    }
+    const session: Session = { clientId: `ws-${sessionId ?? randomUUID()}`, socket: ws, calls: new Map() };
+    if (sessionId) sessions.set(sessionId, session);
+    opts.hub.attach({
+      clientId: session.clientId,
+      send: (event, payload) => {
+        if (session.socket?.readyState === session.socket?.OPEN) session.socket?.send(JSON.stringify({ event, payload } satisfies ServerMessage));
+      },
+    });
+    return session;
+  }
+
+  function onConnection(ws: WebSocket, sessionId: string | null): void {
+    const session = sessionFor(ws, sessionId);
     const send = (msg: ServerMessage) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg));
     };
-    opts.hub.attach({ clientId, send: (event, payload) => send({ event, payload }) });
     ws.on('message', (data, isBinary) => {
-      void (async () => {
-        const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer).byteLength;
-        if (isBinary) return send({ id: -1, ok: false, error: { code: 'BAD_REQUEST', message: 'Binary frames are not accepted.' } });
-        let msg: { id?: unknown; method?: unknown; input?: unknown };
-        if (size > MAX_CALL_BYTES) return send({ id: -1, ok: false, error: { code: 'PAYLOAD_TOO_LARGE', message: `A call may be at most ${MAX_CALL_BYTES} bytes.` } });
-        try {
-          msg = JSON.parse(data.toString());
-        } catch {
-          return send({ id: -1, ok: false, error: { code: 'BAD_REQUEST', message: 'The message is not valid JSON.' } });
-        }
-        if (typeof msg !== 'object' || msg === null || typeof msg.id !== 'number' || !Number.isSafeInteger(msg.id))
-          return send({ id: -1, ok: false, error: { code: 'BAD_REQUEST', message: 'A call needs a numeric id, a method and an input.' } });
-        const envelope = await opts.dispatch(msg.method, msg.input, { clientId });
-        send({ id: msg.id, ...envelope });
-      })();
+      handleMessage(session, data, isBinary, send).catch((err: unknown) => {
+        // The last guard: a bug in a handler is logged and answered, and the server keeps serving.
+        log(`browser-server: message failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+        send({ id: -1, ok: false, error: { code: 'INTERNAL', message: 'The call could not be handled.' } });
+      });
     });
-    ws.on('close', () => opts.hub.detach(clientId));
-    ws.on('error', () => opts.hub.detach(clientId));
+    const gone = () => {
+      if (session.socket !== ws) return; // already replaced by a reconnect
+      session.socket = null;
+      opts.hub.suspend(session.clientId);
+      if (!sessionId) return opts.hub.detach(session.clientId);
+      // The page may come back (a dropped connection, a sleeping laptop): wait for it.
+      session.grace = setTimeout(() => {
+        sessions.delete(sessionId);
+        opts.hub.detach(session.clientId);
+      }, SESSION_GRACE_MS);
+      session.grace.unref?.();
+    };
+    ws.on('close', gone);
+    ws.on('error', gone);
+  }
+
+  async function handleMessage(session: Session, data: WebSocket.RawData, isBinary: boolean, send: (msg: ServerMessage) => void): Promise<void> {
+    const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer).byteLength;
+    if (isBinary) return send({ id: -1, ok: false, error: { code: 'BAD_REQUEST', message: 'Binary frames are not accepted.' } });
+    if (size > MAX_CALL_BYTES) return send({ id: -1, ok: false, error: { code: 'PAYLOAD_TOO_LARGE', message: `A call may be at most ${MAX_CALL_BYTES} bytes.` } });
+    let msg: { id?: unknown; method?: unknown; input?: unknown };
+    try {
+      msg = JSON.parse(data.toString());
+    } catch {
+      return send({ id: -1, ok: false, error: { code: 'BAD_REQUEST', message: 'The message is not valid JSON.' } });
+    }
+    if (typeof msg !== 'object' || msg === null || typeof msg.id !== 'number' || !Number.isSafeInteger(msg.id))
+      return send({ id: -1, ok: false, error: { code: 'BAD_REQUEST', message: 'A call needs a numeric id, a method and an input.' } });
+    const id = msg.id;
+    // A call is run once: the same id again (re-sent after a reconnect) gets the first answer.
+    let answer = session.calls.get(id);
+    if (!answer) {
+      answer = opts.dispatch(msg.method, msg.input, { clientId: session.clientId });
+      session.calls.set(id, answer);
+      if (session.calls.size > REMEMBERED_CALLS) session.calls.delete(session.calls.keys().next().value!);
+    }
+    const envelope = await answer;
+    // Answered on whichever socket the session has now.
+    const target = session.socket;
+    if (target?.readyState === target?.OPEN) target?.send(JSON.stringify({ id, ...envelope } satisfies ServerMessage));
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -145,6 +234,7 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
     token,
     close: () =>
       new Promise<void>((resolve) => {
+        for (const sess of sessions.values()) clearTimeout(sess.grace);
         for (const c of wss.clients) c.terminate();
         wss.close();
         server.close(() => resolve());

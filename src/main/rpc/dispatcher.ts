@@ -30,10 +30,14 @@ function describeIssues(error: z.ZodError) {
  * into an AppError with a specific code; what it returns null for is INTERNAL.
  */
 export function createDispatcher(handlers: Handlers, log: (line: string) => void = () => {}, describeError: (err: unknown) => AppError | null = () => null): Dispatch {
-  return async (method, input, ctx) => {
+  const dispatch = async (method: unknown, input: unknown, ctx: CallContext): Promise<Envelope> => {
     if (!isMethodName(method)) {
       const shown = typeof method === 'string' ? method.slice(0, 80) : typeof method;
       return { ok: false, error: { code: 'UNKNOWN_METHOD', message: `Unknown method: ${shown}` } };
+    }
+    // Bounded before parsing: a value nested thousands deep would overflow the stack of any recursive parser.
+    if (nestedDeeperThan(input, MAX_INPUT_DEPTH)) {
+      return { ok: false, error: { code: 'INVALID_INPUT', message: `Invalid input for ${method}: nested deeper than ${MAX_INPUT_DEPTH} levels.` } };
     }
     const spec = methods[method];
     const parsed = spec.input.safeParse(input ?? {});
@@ -58,4 +62,28 @@ export function createDispatcher(handlers: Handlers, log: (line: string) => void
       return { ok: false, error };
     }
   };
+  // Every call is answered: whatever escapes (a bug, a stack overflow in a schema) becomes INTERNAL, logged.
+  return async (method, input, ctx) => {
+    try {
+      return await dispatch(method, input, ctx);
+    } catch (err) {
+      log(`dispatch of ${typeof method === 'string' ? method.slice(0, 80) : typeof method} failed: ${err instanceof Error ? err.message : String(err)}`);
+      return { ok: false, error: { code: 'INTERNAL', message: 'The call could not be handled.' } };
+    }
+  };
+}
+
+/** The deepest a call's input may nest: far beyond any real design, template or plan. */
+export const MAX_INPUT_DEPTH = 100;
+
+/** Whether a value nests arrays or objects deeper than `max`, walked without recursion. */
+export function nestedDeeperThan(value: unknown, max: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth >= max) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+  }
+  return false;
 }

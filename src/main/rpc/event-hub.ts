@@ -13,6 +13,8 @@ const MAX_QUEUED = 1000;
 interface Client {
   sink: EventSink;
   ready: boolean;
+  /** Disconnected for now (a browser session waiting for its page to reconnect): events queue. */
+  suspended: boolean;
   queue: Array<[string, unknown]>;
 }
 
@@ -21,7 +23,27 @@ export class EventHub {
   private departureListeners: Array<(clientId: string) => void> = [];
 
   attach(sink: EventSink): void {
-    this.clients.set(sink.clientId, { sink, ready: false, queue: [] });
+    this.clients.set(sink.clientId, { sink, ready: false, suspended: false, queue: [] });
+  }
+
+  /** The client lost its connection but may come back: its events queue meanwhile. */
+  suspend(clientId: string): void {
+    const client = this.clients.get(clientId);
+    if (client) client.suspended = true;
+  }
+
+  /** The client is back on a new connection: if it was ready, what queued meanwhile is delivered. */
+  reattach(clientId: string): void {
+    const client = this.clients.get(clientId);
+    if (!client) return;
+    client.suspended = false;
+    if (client.ready) this.flush(client);
+  }
+
+  private flush(client: Client): number {
+    const queued = client.queue.splice(0);
+    for (const [event, payload] of queued) client.sink.send(event, payload);
+    return queued.length;
   }
 
   detach(clientId: string): void {
@@ -38,16 +60,14 @@ export class EventHub {
     const client = this.clients.get(clientId);
     if (!client) return 0;
     client.ready = true;
-    const queued = client.queue.splice(0);
-    for (const [event, payload] of queued) client.sink.send(event, payload);
-    return queued.length;
+    return client.suspended ? 0 : this.flush(client);
   }
 
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void {
     // Validate (and strip) on the way out, as the dispatcher does for results.
     const clean = events[event].parse(payload);
     for (const client of this.clients.values()) {
-      if (client.ready) client.sink.send(event, clean);
+      if (client.ready && !client.suspended) client.sink.send(event, clean);
       else {
         client.queue.push([event, clean]);
         if (client.queue.length > MAX_QUEUED) client.queue.shift();

@@ -4,8 +4,8 @@
 // their types imported), so this file is unit-tested with fakes.
 import type { IpcMain, IpcMainInvokeEvent, WebContents, WebFrameMain } from 'electron';
 import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '../../shared/api/channels';
-import type { Envelope } from '../../shared/api/envelope';
-import type { Dispatch } from './dispatcher';
+import { MAX_CALL_BYTES, type Envelope } from '../../shared/api/envelope';
+import { MAX_INPUT_DEPTH, nestedDeeperThan, type Dispatch } from './dispatcher';
 import type { EventHub } from './event-hub';
 
 export type FrameLike = Pick<WebFrameMain, 'url'> & { parent: unknown };
@@ -41,8 +41,15 @@ export function serveOverIpc(opts: IpcServeOptions): () => void {
     if (!isTrustedSender(event.senderFrame as FrameLike | null, opts.webContents.mainFrame, opts.isOurUrl)) {
       return { ok: false, error: { code: 'BAD_REQUEST', message: 'Calls are accepted only from the Pipewright window.' } };
     }
-    const { method, input } = (typeof call === 'object' && call !== null ? call : {}) as { method?: unknown; input?: unknown };
-    return opts.dispatch(method, input, { clientId });
+    try {
+      const { method, input } = (typeof call === 'object' && call !== null ? call : {}) as { method?: unknown; input?: unknown };
+      // The socket's byte limit, applied here too (the dispatcher bounds depth before sizing could recurse).
+      if (!nestedDeeperThan(input, MAX_INPUT_DEPTH) && (JSON.stringify(input) ?? '').length > MAX_CALL_BYTES)
+        return { ok: false, error: { code: 'PAYLOAD_TOO_LARGE', message: `A call may be at most ${MAX_CALL_BYTES} bytes.` } };
+      return await opts.dispatch(method, input, { clientId });
+    } catch {
+      return { ok: false, error: { code: 'BAD_REQUEST', message: 'The call could not be read.' } };
+    }
   });
   return () => {
     opts.ipcMain.removeHandler(IPC_INVOKE_CHANNEL);

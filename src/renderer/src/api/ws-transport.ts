@@ -1,6 +1,8 @@
 // The browser-mode transport: one WebSocket to the loopback server (the token
 // travels in an HttpOnly cookie set when the printed URL was opened).
-// Reconnects with backoff; calls made while disconnected wait for the socket.
+// Reconnects with backoff to the same session, so the server keeps this page's
+// events and answers a call sent again (same id) from memory instead of running
+// it twice; calls made while disconnected wait for the socket.
 import type { ApiTransport } from '../../../shared/api/client';
 import type { Envelope, ServerMessage } from '../../../shared/api/envelope';
 
@@ -10,7 +12,9 @@ export interface WsTransport extends ApiTransport {
   onConnectionChange(cb: (state: ConnectionState) => void): () => void;
 }
 
-export function createWsTransport(url: string): WsTransport {
+export function createWsTransport(baseUrl: string): WsTransport {
+  // One session per page load; call ids are unique within it.
+  const url = `${baseUrl}?session=${crypto.randomUUID().replace(/-/g, '')}`;
   let socket: WebSocket | undefined;
   let nextId = 1;
   let retry = 0;
@@ -28,7 +32,7 @@ export function createWsTransport(url: string): WsTransport {
       retry = 0;
       setState('connected');
       for (const m of outbox.splice(0)) ws.send(m);
-      // Calls that were in flight when the socket dropped are sent again.
+      // Calls that were in flight when the socket dropped are sent again: the server runs each id once.
       for (const p of pending.values()) ws.send(p.message);
     };
     ws.onmessage = (ev) => {
