@@ -1,0 +1,75 @@
+// A dropped connection in the middle of a cleanup: the page reconnects to the
+// same session, the call it sends again is answered from the server's memory
+// (the cleanup runs once), and the progress goes on in the page.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test, expect } from '@playwright/test';
+import { PutObjectCommand, S3Client, ListObjectVersionsCommand } from '@aws-sdk/client-s3';
+import { startAppServer, type AppServer } from './support/app-server';
+import { ShellPage } from './support/shell-page';
+import { DEFAULT_ACCOUNTS } from '../src/sandbox/config';
+
+const BUCKET = 'codepipeline-us-east-1-111111111111';
+let app: AppServer | undefined;
+test.afterEach(async () => {
+  await app?.stop();
+  app = undefined;
+});
+
+test('the socket drops right after a confirmed cleanup is sent: it runs once, and its progress resumes in the page', async ({ page }) => {
+  test.setTimeout(120_000);
+  app = await startAppServer();
+  const dev = DEFAULT_ACCOUNTS[0];
+  const s3 = new S3Client({ endpoint: app.sandboxEndpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: dev.accessKeyId, secretAccessKey: dev.secretAccessKey }, requestChecksumCalculation: 'WHEN_REQUIRED' });
+  for (let i = 0; i < 3000; i += 100) await Promise.all(Array.from({ length: 100 }, (_, k) => s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `dropped-pipeline/BuildArtif/${String(i + k).padStart(7, '0')}`, Body: 'x' }))));
+
+  // Every frame goes through here; the first confirmed clean is passed on, then both sides are cut before its answer.
+  let cleanCalls = 0;
+  let connections = 0;
+  await page.routeWebSocket(/\/rpc/, (ws) => {
+    connections++;
+    const server = ws.connectToServer();
+    let cut = false;
+    ws.onMessage((msg) => {
+      if (cut) return;
+      server.send(msg);
+      if (typeof msg === 'string' && msg.includes('"method":"artifacts.clean"') && msg.includes('"dryRun":false') && ++cleanCalls === 1) {
+        cut = true;
+        void ws.close({ code: 4000, reason: 'dropped by the test' });
+        void server.close();
+      }
+    });
+    server.onMessage((msg) => {
+      if (!cut) ws.send(msg);
+    });
+  });
+
+  const shell = new ShellPage(page);
+  await shell.open(app.url);
+  await shell.clickSection('artifacts');
+  await page.getByTestId('audit-start').click();
+  await expect(page.getByTestId('artifacts-table')).toBeVisible({ timeout: 60_000 });
+  // Only the dev bucket's orphans.
+  for (const box of await page.getByTestId('select-prefix').all()) {
+    const label = (await box.getAttribute('aria-label')) ?? '';
+    if (!/dropped-pipeline|legacy-monolith-pipe/.test(label)) await box.uncheck();
+  }
+  await app.sandbox('PUT', 'faults', [{ service: 's3', operation: 'DeleteObjects', latencyMs: 400 }]);
+  await page.getByTestId('clean-start').click();
+  await page.getByTestId('confirm-111111111111').fill('111111111111');
+  await page.getByTestId('clean-execute').click();
+
+  // The page reconnects, sends the call again, and follows the one job to its end.
+  await expect(page.getByTestId('clean-progress')).toBeVisible({ timeout: 30_000 });
+  await expect.poll(() => cleanCalls).toBe(2);
+  expect(connections).toBeGreaterThanOrEqual(2);
+  await app.sandbox('DELETE', 'faults');
+  await expect(page.getByTestId('clean-result')).toContainText(/deleted 30\d\d versions/, { timeout: 60_000 });
+  await expect(page.getByTestId('status-connection')).toContainText('Connected');
+
+  const log = readFileSync(join(app.home, 'pipewright', 'artifact-cleanup-audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  expect(log.filter((e) => e.event === 'finished' && !e.dryRun)).toHaveLength(1);
+  expect(log.filter((e) => e.event === 'cancelled')).toHaveLength(0);
+  const left = await s3.send(new ListObjectVersionsCommand({ Bucket: BUCKET, Prefix: 'dropped-pipeline/' }));
+  expect(left.Versions ?? []).toHaveLength(0);
+});
