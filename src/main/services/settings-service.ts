@@ -1,9 +1,13 @@
 // Settings persisted as JSON in the user-data directory. Written atomically and
-// validated on read; a corrupt file is kept aside as `settings.json.bad` and
-// replaced by defaults, with a warning the UI shows.
-import { promises as fs } from 'node:fs';
-import { join } from 'node:path';
-import { applySettingsPatch, Settings, type SettingsPatch, type SettingsView } from '../../shared/api/settings';
+// validated on read. An invalid value is dropped alone (every valid one, the
+// blocklists above all, is kept) and named in a warning the UI shows; the
+// original file is kept aside as `settings.json.bad` (never overwriting an
+// earlier one). Updates are applied one at a time, and memory changes only once
+// the file is written: a failed write is reported and the next one still runs.
+import { constants as fsConstants, promises as fs } from 'node:fs';
+import { basename, join } from 'node:path';
+import { AppError } from '../../shared/api/errors';
+import { applySettingsPatch, salvageSettings, Settings, type SettingsPatch, type SettingsView } from '../../shared/api/settings';
 import { writeFileAtomic } from '../platform/atomic-file';
 
 export class SettingsService {
@@ -29,17 +33,39 @@ export class SettingsService {
       }
       throw err;
     }
+    let raw: unknown;
     try {
-      this.current = Settings.parse(JSON.parse(text));
-      this.warning = null;
+      raw = JSON.parse(text);
     } catch (err) {
-      const reason = err instanceof SyntaxError ? `not valid JSON (${err.message})` : 'values out of range';
-      await fs.rename(this.path, `${this.path}.bad`);
+      const kept = await this.keepAside();
       this.current = Settings.parse({});
-      this.warning = `Settings file ${this.path} was ${reason}; it was kept as settings.json.bad and defaults are in use.`;
-      await this.persist();
+      this.warning = `Settings file ${this.path} was not valid JSON (${(err as Error).message}); it was kept as ${kept} and defaults are in use.`;
+      await this.persist(this.current).catch(() => undefined);
+      return this.view();
+    }
+    const { settings, dropped } = salvageSettings(raw);
+    this.current = settings;
+    this.warning = null;
+    if (dropped.length) {
+      const kept = await this.keepAside();
+      const named = dropped.slice(0, 10).map((d) => `${d.path} (${d.message})`).join('; ');
+      this.warning = `Settings file ${this.path} had invalid values, dropped and set to their defaults: ${named}${dropped.length > 10 ? `; and ${dropped.length - 10} more` : ''}. Every other value was kept; the original is kept as ${kept}.`;
+      await this.persist(this.current).catch(() => undefined);
     }
     return this.view();
+  }
+
+  /** Copies the file aside under the first free name: settings.json.bad, .bad.1, .bad.2, … */
+  private async keepAside(): Promise<string> {
+    for (let n = 0; ; n++) {
+      const name = `${this.path}.bad${n ? `.${n}` : ''}`;
+      try {
+        await fs.copyFile(this.path, name, fsConstants.COPYFILE_EXCL);
+        return basename(name);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || n > 1000) throw err;
+      }
+    }
   }
 
   view(): SettingsView {
@@ -50,23 +76,38 @@ export class SettingsService {
     return this.current;
   }
 
-  async update(patch: SettingsPatch): Promise<SettingsView> {
-    this.current = applySettingsPatch(this.current, patch);
-    this.warning = null;
-    await this.persist();
-    const view = this.view();
-    for (const l of this.listeners) l(view);
-    return view;
+  /** Applies a patch once it is on disk; if the write fails, memory keeps what the disk has and the error is reported. */
+  update(patch: SettingsPatch): Promise<SettingsView> {
+    const run = this.writes.then(async () => {
+      const next = applySettingsPatch(this.current, patch);
+      try {
+        await writeFileAtomic(this.path, serialize(next));
+      } catch (err) {
+        throw new AppError('UNAVAILABLE', `Settings could not be saved to ${this.path}: ${(err as Error).message}. Nothing was changed.`);
+      }
+      this.current = next;
+      this.warning = null;
+      const view = this.view();
+      for (const l of this.listeners) l(view);
+      return view;
+    });
+    // The next update waits for this one, whether it succeeded or not.
+    this.writes = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
   }
 
   onChange(listener: (view: SettingsView) => void): void {
     this.listeners.push(listener);
   }
 
-  /** Serialises writes so two quick updates never interleave on disk. */
-  private persist(): Promise<void> {
-    const snapshot = JSON.stringify(this.current, null, 2) + '\n';
-    this.writes = this.writes.then(() => writeFileAtomic(this.path, snapshot));
-    return this.writes;
+  private persist(settings: Settings): Promise<void> {
+    const run = this.writes.then(() => writeFileAtomic(this.path, serialize(settings)));
+    this.writes = run.catch(() => undefined);
+    return run;
   }
 }
+
+const serialize = (s: Settings) => JSON.stringify(s, null, 2) + '\n';

@@ -100,3 +100,34 @@ export function applySettingsPatch(current: Settings, patch: SettingsPatch): Set
     artifacts: { ...current.artifacts, ...patch.artifacts },
   });
 }
+
+/**
+ * Parses a settings document keeping every valid value: each invalid one (an
+ * element of a list, or a field) is dropped and named, and gets its default.
+ * A blocklist with one bad entry keeps all its other entries.
+ */
+export function salvageSettings(raw: unknown): { settings: Settings; dropped: Array<{ path: string; message: string }> } {
+  const dropped: Array<{ path: string; message: string }> = [];
+  let doc: unknown = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? structuredClone(raw) : {};
+  if (doc !== raw && (raw === null || typeof raw !== 'object' || Array.isArray(raw))) dropped.push({ path: '(file)', message: 'not a JSON object' });
+  for (let round = 0; round < 50; round++) {
+    const r = Settings.safeParse(doc);
+    if (r.success) return { settings: r.data, dropped };
+    // Deepest paths first, and list elements from the end, so removing one never shifts another.
+    const issues = [...r.error.issues].sort((a, b) => b.path.length - a.path.length || String(b.path.at(-1)).localeCompare(String(a.path.at(-1)), undefined, { numeric: true }));
+    for (const issue of issues) {
+      if (!issue.path.length) {
+        doc = {};
+        dropped.push({ path: '(file)', message: issue.message });
+        break;
+      }
+      const parent = issue.path.slice(0, -1).reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k as PropertyKey] : undefined), doc);
+      const key = issue.path.at(-1)!;
+      if (Array.isArray(parent) && typeof key === 'number') parent.splice(key, 1);
+      else if (parent !== null && typeof parent === 'object') delete (parent as Record<PropertyKey, unknown>)[key as PropertyKey];
+      else continue;
+      dropped.push({ path: issue.path.map(String).join('.'), message: issue.message });
+    }
+  }
+  return { settings: Settings.parse({}), dropped: [...dropped, { path: '(file)', message: 'could not be repaired' }] };
+}
