@@ -2,6 +2,7 @@
 // shortly after each change and on exit, and read back at start. Executions in
 // flight at snapshot time come back as Stopped: their timers did not survive.
 import { promises as fs } from 'node:fs';
+import { z } from 'zod';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../main/platform/atomic-file';
 import type { PipelineRecord } from './cp-records';
@@ -15,6 +16,32 @@ interface SnapshotV1 {
   pipelines: PipelineRecord[];
   buckets: Array<Omit<Bucket, 'objects' | 'sortedKeys'> & { objects: Array<[string, Array<Omit<ObjectVersion, 'body'> & { body: string }>]> }>;
 }
+
+/**
+ * What load() relies on, checked before any of it is trusted; records keep their
+ * other fields as written (loose objects), since the sandbox wrote them itself.
+ */
+const SnapshotShape = z.object({
+  formatVersion: z.literal(1),
+  seed: z.enum(['demo', 'empty']),
+  pipelines: z.array(
+    z.looseObject({
+      accountId: z.string().regex(/^\d{12}$/),
+      region: z.string().min(1),
+      name: z.string().min(1).max(100),
+      versions: z.array(z.looseObject({ name: z.string(), stages: z.array(z.looseObject({})) })).min(1),
+      executions: z.array(z.looseObject({ status: z.string(), actions: z.array(z.looseObject({ status: z.string() })) })),
+    }),
+  ),
+  buckets: z.array(
+    z.looseObject({
+      name: z.string().min(3).max(63),
+      accountId: z.string().regex(/^\d{12}$/),
+      region: z.string().min(1),
+      objects: z.array(z.tuple([z.string(), z.array(z.looseObject({ versionId: z.string(), deleteMarker: z.boolean(), body: z.string(), lastModified: z.number() }))])),
+    }),
+  ),
+});
 
 const DEBOUNCE_MS = 250;
 
@@ -36,8 +63,16 @@ export class SnapshotStore {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
       throw err;
     }
-    const snap = JSON.parse(text) as SnapshotV1;
-    if (snap.formatVersion !== 1) throw new Error(`${this.path}: unsupported sandbox snapshot format ${String(snap.formatVersion)}`);
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch (err) {
+      throw new Error(`${this.path} is not valid JSON (${(err as Error).message}): move it away to start the sandbox afresh.`);
+    }
+    const parsed = SnapshotShape.safeParse(raw);
+    if (!parsed.success) throw new Error(`${this.path} is not a sandbox snapshot: ${parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`).join('; ')}. Move it away to start the sandbox afresh.`);
+    // Adapter: the shape above was checked; the records' other fields are the sandbox's own, as it wrote them.
+    const snap = parsed.data as unknown as SnapshotV1;
     this.sb.seedName = snap.seed;
     for (const p of snap.pipelines) {
       for (const e of p.executions) {

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, open, readFile, rm, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import pLimit from 'p-limit';
+import { z } from 'zod';
 import { DeleteObjectsCommand, type S3Client } from '@aws-sdk/client-s3';
 import { ARTIFACT_KEY } from '../../shared/artifacts/classify';
 import type { CleanupPlan, PlanItem } from '../../shared/artifacts/plan';
@@ -66,9 +67,30 @@ export interface CleanOptions {
   retryBaseMs?: number;
 }
 
-interface Checkpoint {
-  planHash: string;
-  done: Record<string, { deletedVersions: number; deletedBytes: number }>;
+const Checkpoint = z.strictObject({
+  planHash: z.string().max(64),
+  done: z.record(z.string().max(512), z.strictObject({ deletedVersions: z.number().int().min(0), deletedBytes: z.number().min(0) })),
+});
+type Checkpoint = z.infer<typeof Checkpoint>;
+
+/** The checkpoint of an earlier run of this plan, or null; a file that is not one is named, never trusted. */
+async function readCheckpoint(path: string, planHash: string): Promise<Checkpoint | null> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`The cleanup checkpoint ${path} is not valid JSON (${(err as Error).message}): remove it to start this plan over (deleted versions stay deleted).`);
+  }
+  const r = Checkpoint.safeParse(raw);
+  if (!r.success) throw new Error(`The cleanup checkpoint ${path} is not one Pipewright wrote: ${r.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`).join('; ')}. Remove it to start this plan over.`);
+  return r.data.planHash === planHash ? r.data : null;
 }
 
 export function planHash(plan: CleanupPlan): string {
@@ -85,11 +107,10 @@ export async function executePlan(plan: CleanupPlan, opts: CleanOptions): Promis
   let checkpoint: Checkpoint = { planHash: hash, done: {} };
   let resumed = false;
   if (!opts.dryRun) {
-    try {
-      checkpoint = JSON.parse(await readFile(checkpointPath, 'utf8')) as Checkpoint;
+    const earlier = await readCheckpoint(checkpointPath, hash);
+    if (earlier) {
+      checkpoint = earlier;
       resumed = Object.keys(checkpoint.done).length > 0;
-    } catch {
-      // No checkpoint: a fresh run.
     }
   }
   await mkdir(dirname(opts.auditLog), { recursive: true });

@@ -7,6 +7,7 @@ import { CODEPIPELINE_REGIONS } from '../../shared/aws/regions';
 import { auditedPrefixes, buildPlan, incompleteCoverage, type AuditReport, type PlanOptions } from '../../shared/artifacts/report';
 import { AuditReportSchema } from '../../shared/api/artifacts';
 import { regionsToCover } from '../aws/account-coverage';
+import { MAX_NESTING, nestedDeeperThan } from '../../shared/json-depth';
 import { checkPolicy, DEFAULT_RETENTION } from '../../shared/artifacts/retention';
 import { checkPlanAgainstAudit, parsePlan } from '../../shared/artifacts/plan';
 import { ArtifactsService } from '../services/artifacts-service';
@@ -91,6 +92,7 @@ async function readReport(file: string): Promise<AuditReport> {
   } catch (err) {
     throw new Error(`${file} is not a Pipewright audit report: ${(err as Error).message.split('\n')[0]}`);
   }
+  if (nestedDeeperThan(raw)) throw new Error(`${file} is not a Pipewright audit report: it nests deeper than ${MAX_NESTING} levels.`);
   const r = AuditReportSchema.safeParse(raw);
   if (!r.success) throw new Error(`${file} is not a Pipewright audit report: ${r.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(report)'}: ${i.message}`).join('; ')}`);
   return r.data as AuditReport;

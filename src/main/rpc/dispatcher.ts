@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { isMethodName, methods, type MethodName, type Methods } from '../../shared/api/contract';
 import { AppError, encodeError } from '../../shared/api/errors';
 import type { Envelope } from '../../shared/api/envelope';
+import { MAX_NESTING as MAX_INPUT_DEPTH, nestedDeeperThan } from '../../shared/json-depth';
 
 /** Who is calling: an IPC window or one browser-mode connection. */
 export interface CallContext {
@@ -71,19 +72,4 @@ export function createDispatcher(handlers: Handlers, log: (line: string) => void
       return { ok: false, error: { code: 'INTERNAL', message: 'The call could not be handled.' } };
     }
   };
-}
-
-/** The deepest a call's input may nest: far beyond any real design, template or plan. */
-export const MAX_INPUT_DEPTH = 100;
-
-/** Whether a value nests arrays or objects deeper than `max`, walked without recursion. */
-export function nestedDeeperThan(value: unknown, max: number): boolean {
-  const stack: Array<[unknown, number]> = [[value, 0]];
-  while (stack.length) {
-    const [v, depth] = stack.pop()!;
-    if (v === null || typeof v !== 'object') continue;
-    if (depth >= max) return true;
-    for (const child of Array.isArray(v) ? v : Object.values(v)) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
-  }
-  return false;
 }

@@ -5,7 +5,8 @@
 import type { IpcMain, IpcMainInvokeEvent, WebContents, WebFrameMain } from 'electron';
 import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '../../shared/api/channels';
 import { MAX_CALL_BYTES, type Envelope } from '../../shared/api/envelope';
-import { MAX_INPUT_DEPTH, nestedDeeperThan, type Dispatch } from './dispatcher';
+import type { Dispatch } from './dispatcher';
+import { nestedDeeperThan } from '../../shared/json-depth';
 import type { EventHub } from './event-hub';
 
 export type FrameLike = Pick<WebFrameMain, 'url'> & { parent: unknown };
@@ -44,7 +45,7 @@ export function serveOverIpc(opts: IpcServeOptions): () => void {
     try {
       const { method, input } = (typeof call === 'object' && call !== null ? call : {}) as { method?: unknown; input?: unknown };
       // The socket's byte limit, applied here too (the dispatcher bounds depth before sizing could recurse).
-      if (!nestedDeeperThan(input, MAX_INPUT_DEPTH) && (JSON.stringify(input) ?? '').length > MAX_CALL_BYTES)
+      if (!nestedDeeperThan(input) && (JSON.stringify(input) ?? '').length > MAX_CALL_BYTES)
         return { ok: false, error: { code: 'PAYLOAD_TOO_LARGE', message: `A call may be at most ${MAX_CALL_BYTES} bytes.` } };
       return await opts.dispatch(method, input, { clientId });
     } catch {

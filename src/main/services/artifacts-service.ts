@@ -142,11 +142,20 @@ export class ArtifactsService {
     } catch {
       return [];
     }
+    // A torn or edited line is shown as such, not a reason to show nothing.
     return text
       .trim()
       .split('\n')
       .filter(Boolean)
       .slice(-limit)
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
+      .map((l, i) => {
+        try {
+          const entry: unknown = JSON.parse(l);
+          if (entry !== null && typeof entry === 'object' && !Array.isArray(entry)) return entry as Record<string, unknown>;
+        } catch {
+          // fall through
+        }
+        return { event: 'unreadable', reason: `line ${i + 1} of the last ${limit} is not a log entry` };
+      });
   }
 }

@@ -5,6 +5,7 @@
 // reaches outside audited orphan/stale prefixes, or names a kept key, is refused.
 import { z } from 'zod';
 import { ARTIFACT_KEY, type PrefixClass } from './classify';
+import { MAX_NESTING, nestedDeeperThan } from '../json-depth';
 
 export const PLAN_VERSION = 1;
 
@@ -86,6 +87,7 @@ export function parsePlan(text: string): CleanupPlan {
   } catch (err) {
     throw new PlanError(`The plan is not valid JSON: ${(err as Error).message.split('\n')[0]}`);
   }
+  if (nestedDeeperThan(raw)) throw new PlanError(`Not a cleanup plan: it nests deeper than ${MAX_NESTING} levels.`);
   const r = CleanupPlan.safeParse(raw);
   if (!r.success) throw new PlanError(`Not a cleanup plan: ${r.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(plan)'}: ${i.message}`).join('; ')}`);
   return r.data;

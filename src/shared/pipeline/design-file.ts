@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { PipelineDeclaration } from './model';
 import type { CfnProperties, Json, PipelineExtras } from './cloudformation';
 import { jsonErrorPosition } from './template';
+import { MAX_NESTING, nestedDeeperThan } from '../json-depth';
 
 export const DESIGN_FORMAT_VERSION = 1;
 
@@ -59,6 +60,7 @@ export function parseDesignFile(text: string): DesignFile {
     const { line, column } = jsonErrorPosition(text, msg);
     throw new DesignFileError(`The design file is not valid JSON (line ${line}, column ${column}): ${msg.replace(/ in JSON at position.*$/, '').replace(/, \.\.\.".*$/, '')}`);
   }
+  if (nestedDeeperThan(raw)) throw new DesignFileError(`Not a Pipewright design file: it nests deeper than ${MAX_NESTING} levels.`);
   const version = (raw as { formatVersion?: unknown })?.formatVersion;
   if (typeof version === 'number' && version > DESIGN_FORMAT_VERSION)
     throw new DesignFileError(`This design file is format ${version}, made by a newer Pipewright; this one reads format ${DESIGN_FORMAT_VERSION}. Update Pipewright to open it.`);
