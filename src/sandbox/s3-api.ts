@@ -1,5 +1,8 @@
 // S3's REST API (path-style) over the S3Store: routing by method, path and
 // query, XML bodies in and out. Only what Pipewright and common tools use.
+import { createHash } from 'node:crypto';
+import { crc32 } from 'node:zlib';
+import { crc32c } from './crc32c';
 import { SandboxError } from './errors';
 import type { ServiceRequest, ServiceResponse } from './http-types';
 import { lowerBound, type Bucket, type ObjectVersion, type S3Store } from './s3-store';
@@ -253,7 +256,38 @@ function objectOperation(req: ServiceRequest, store: S3Store, hooks: S3Hooks, na
   throw new SandboxError('MethodNotAllowed', 'The specified method is not allowed against this resource.', 405);
 }
 
+const CHECKSUMS: Record<string, (body: Buffer) => Buffer> = {
+  crc32: (body) => u32(crc32(body)),
+  crc32c: (body) => u32(crc32c(body)),
+  sha1: (body) => createHash('sha1').update(body).digest(),
+  sha256: (body) => createHash('sha256').update(body).digest(),
+};
+const u32 = (n: number) => {
+  const out = Buffer.alloc(4);
+  out.writeUInt32BE(n >>> 0);
+  return out;
+};
+
+/**
+ * S3 requires an integrity check on a multi-object delete: Content-MD5, or an
+ * x-amz-checksum-* header (the algorithm the SDK names), and refuses a mismatch.
+ */
+function requireIntegrity(req: ServiceRequest): void {
+  const md5 = req.headers['content-md5'];
+  const named = String(req.headers['x-amz-sdk-checksum-algorithm'] ?? '').toLowerCase();
+  const sent = Object.keys(CHECKSUMS).find((a) => req.headers[`x-amz-checksum-${a}`] !== undefined);
+  if (md5 === undefined && !sent) {
+    if (named) throw new SandboxError('InvalidRequest', `x-amz-sdk-checksum-algorithm is ${named.toUpperCase()}, but no x-amz-checksum-${named} header came with it.`, 400);
+    throw new SandboxError('InvalidRequest', 'Missing required header for this request: Content-MD5 (or an x-amz-checksum-* header).', 400);
+  }
+  if (md5 !== undefined && createHash('md5').update(req.body).digest('base64') !== String(md5))
+    throw new SandboxError('BadDigest', 'The Content-MD5 you specified did not match what we received.', 400);
+  if (sent && CHECKSUMS[sent](req.body).toString('base64') !== String(req.headers[`x-amz-checksum-${sent}`]))
+    throw new SandboxError('BadDigest', `The ${sent.toUpperCase()} you specified did not match the calculated checksum.`, 400);
+}
+
 function deleteObjects(req: ServiceRequest, store: S3Store, hooks: S3Hooks, b: Bucket): ServiceResponse {
+  requireIntegrity(req);
   const doc = parseXml(req.body.toString('utf8')).Delete as { Object?: Array<{ Key?: unknown; VersionId?: unknown }>; Quiet?: unknown } | undefined;
   const objects = doc?.Object ?? [];
   if (!doc || objects.length === 0 || objects.length > 1000)

@@ -111,7 +111,14 @@ export class Sandbox {
   }
 
   private listen(port: number): Promise<void> {
-    this.server = createServer((req, res) => void this.handle(req, res));
+    this.server = createServer((req, res) => {
+      // Every request is answered, whatever escapes the handler.
+      this.handle(req, res).catch((err: unknown) => {
+        this.log(`sandbox: request failed: ${err instanceof Error ? err.stack : String(err)}`);
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+        res.end();
+      });
+    });
     this.server.keepAliveTimeout = 5000;
     return new Promise((resolve, reject) => {
       this.server!.once('error', reject);
@@ -216,10 +223,28 @@ export class Sandbox {
     return new URLSearchParams(body.toString('utf8')).get('Action') ?? url.searchParams.get('Action') ?? 'Unknown';
   }
 
+  /** Only loopback names reach the sandbox: its keys are public, so a DNS-rebinding page must not drive it. */
+  private hostOk(req: IncomingMessage): boolean {
+    const port = this.port;
+    return [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`].includes(String(req.headers.host ?? '').toLowerCase());
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = Date.now();
     const requestId = randomUUID();
-    const url = new URL(req.url ?? '/', 'http://sandbox.invalid');
+    if (!this.hostOk(req)) {
+      res.writeHead(421, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
+      res.end('Misdirected Request: the sandbox answers only on 127.0.0.1 and localhost.\n');
+      return;
+    }
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://sandbox.invalid');
+    } catch {
+      res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
+      res.end('Bad request target.\n');
+      return;
+    }
     if (url.pathname.startsWith('/_sandbox/')) {
       await handleControl(this, req, res, url).catch((err) => {
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });

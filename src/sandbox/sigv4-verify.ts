@@ -97,6 +97,10 @@ export async function verifySignature(req: IncomingMessage, body: Buffer, princi
   }
 
   const signed = signedHeaderList.split(';');
+  // As AWS: the host is always signed, and for the JSON protocols the target too, so a
+  // captured signature cannot be replayed at another host or as another operation.
+  if (!signed.includes('host')) throw authError(service, 'bad', 'The host header must be signed.');
+  if (req.headers['x-amz-target'] !== undefined && !signed.includes('x-amz-target')) throw authError(service, 'bad', 'The x-amz-target header must be signed.');
   const headers: Record<string, string> = {};
   for (const name of signed) {
     const v = req.headers[name];

@@ -113,5 +113,9 @@ describe('AWS CLI v2 against the sandbox', () => {
     expect(String(after).trim()).toBe('');
     const markers = await aws('sandbox-dev', 's3api', 'list-object-versions', '--bucket', 'cli-artifacts', '--prefix', 'extra/');
     expect(markers.DeleteMarkers).toHaveLength(2);
+    // A versioned multi-object delete, as the CLI signs it (with Content-MD5, which the sandbox checks).
+    const gone = await aws('sandbox-dev', 's3api', 'delete-objects', '--bucket', 'cli-artifacts', '--delete', JSON.stringify({ Objects: markers.DeleteMarkers.map((m: { Key: string; VersionId: string }) => ({ Key: m.Key, VersionId: m.VersionId })) }));
+    expect(gone.Deleted).toHaveLength(2);
+    expect(gone.Errors ?? []).toEqual([]);
   });
 });

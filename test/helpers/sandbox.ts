@@ -13,7 +13,7 @@ const byName: Record<AccountName, (typeof DEFAULT_ACCOUNTS)[number]> = {
 };
 
 export async function startSandbox(opts: SandboxOptions = {}) {
-  const sb = await Sandbox.start({ config: { timeScale: 0.001, ...(opts.config as object) }, ...opts, log: (l) => console.error(l) });
+  const sb = await Sandbox.start({ config: { timeScale: 0.001, ...(opts.config as object) }, ...opts, log: opts.log ?? ((l) => console.error(l)) });
   const credentials = (a: AccountName) => ({ accessKeyId: byName[a].accessKeyId, secretAccessKey: byName[a].secretAccessKey });
   const common = (a: AccountName, region: string) => ({ endpoint: sb.endpoint, region, credentials: credentials(a), maxAttempts: 1 });
   return {

@@ -29,6 +29,10 @@ export interface RawRequest {
   body?: string | Buffer;
   /** Send this body instead of the signed one (tampering tests). */
   sendBody?: string | Buffer;
+  /** Headers sent but left out of the signature. */
+  unsigned?: string[];
+  /** Headers replaced after signing (replay tests). */
+  sendHeaders?: Record<string, string>;
   credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 }
 
@@ -45,11 +49,11 @@ export async function signedFetch(r: RawRequest): Promise<{ status: number; text
     query: r.query ?? {},
     headers: { host: url.host, ...(r.service === 's3' ? { 'x-amz-content-sha256': createHash('sha256').update(body).digest('hex') } : {}), ...r.headers },
     body,
-  });
+  }, { unsignableHeaders: new Set(r.unsigned ?? []) });
   const qs = new URLSearchParams(r.query ?? {}).toString();
   const res = await fetch(`${r.endpoint}${r.path ?? '/'}${qs ? `?${qs}` : ''}`, {
     method: r.method ?? 'POST',
-    headers: Object.fromEntries(Object.entries(signed.headers).filter(([k]) => k !== 'host')),
+    headers: { ...Object.fromEntries(Object.entries(signed.headers).filter(([k]) => k !== 'host')), ...r.sendHeaders },
     body: r.method === 'GET' || r.method === 'HEAD' ? undefined : (r.sendBody ?? body),
   });
   return { status: res.status, text: await res.text(), headers: res.headers };
