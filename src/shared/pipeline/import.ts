@@ -20,9 +20,15 @@ function checked(raw: unknown, where: string): PipelineDeclaration {
   return parsed.data;
 }
 
+/** A template or JSON document, parsed once (`parseTemplateText`) and imported from as often as needed. */
+export type ParsedTemplate = ReturnType<typeof parseTemplateText>;
+
 /** `get-pipeline` output ({ pipeline, metadata }), create-pipeline input, or a bare declaration. */
 export function importCliJson(text: string): DesignFile {
-  const { doc, format } = parseTemplateText(text);
+  return importCliDocument(parseTemplateText(text));
+}
+
+export function importCliDocument({ doc, format }: ParsedTemplate): DesignFile {
   if (format !== 'json' || doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw new ImportError('Expected a JSON object from `aws codepipeline get-pipeline`.');
   const raw = ('pipeline' in doc ? doc.pipeline : doc) as Record<string, Json> | null;
   if (!raw || typeof raw !== 'object' || !('stages' in raw)) throw new ImportError('No pipeline declaration found (expected "pipeline" with "stages").');
@@ -46,7 +52,10 @@ export function pipelineResources(doc: Json): string[] {
 }
 
 export function importCfnTemplate(text: string, logicalId?: string): DesignFile {
-  const { doc, format } = parseTemplateText(text);
+  return importCfnDocument(parseTemplateText(text), logicalId);
+}
+
+export function importCfnDocument({ doc, format }: ParsedTemplate, logicalId?: string): DesignFile {
   const ids = pipelineResources(doc);
   if (!ids.length) throw new ImportError('The template has no AWS::CodePipeline::Pipeline resource.');
   const id = logicalId ?? (ids.length === 1 ? ids[0] : undefined);

@@ -38,7 +38,7 @@ function Toolbar({ onDeploy, onPreview }: { onDeploy: () => void; onPreview: (f:
         data-testid="designer-file"
         onChange={async (e) => {
           const f = e.target.files?.[0];
-          if (f) openText(await f.text(), f.name);
+          if (f) await openText(await f.text(), f.name);
           e.target.value = '';
         }}
       />
@@ -108,13 +108,13 @@ function ResourceChooser() {
         <ul>
           {pending.resources.map((id) => (
             <li key={id}>
-              <button type="button" className="link" onClick={() => openTemplateResource(id)} data-testid="choose-resource">
+              <button type="button" className="link" onClick={() => void openTemplateResource(id)} data-testid="choose-resource">
                 {id}
               </button>
             </li>
           ))}
         </ul>
-        <button type="button" className="link" onClick={() => openTemplateResource(null)}>
+        <button type="button" className="link" onClick={() => void openTemplateResource(null)}>
           Cancel
         </button>
       </div>

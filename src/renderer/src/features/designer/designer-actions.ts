@@ -1,8 +1,7 @@
 // Designer commands shared by the toolbar, the keyboard and the canvas.
-import { parseDesignFile, serializeDesign, type DesignFile } from '../../../../shared/pipeline/design-file';
+import { serializeDesign } from '../../../../shared/pipeline/design-file';
 import { exportDesign, type ExportFormat, type ExportOptions } from '../../../../shared/pipeline/export';
-import { importCfnTemplate, importCliJson, pipelineResources } from '../../../../shared/pipeline/import';
-import { parseTemplateText } from '../../../../shared/pipeline/template';
+import { openInWorker } from './open-client';
 import { duplicateAction, emptyPipeline, pasteAction, pasteStage, removeAction, removeStage } from '../../../../shared/pipeline/edit';
 import { DESIGN_FORMAT_VERSION } from '../../../../shared/pipeline/design-file';
 import { api } from '../../api/current';
@@ -20,39 +19,32 @@ export function newDesign(): void {
   loadDesign({ formatVersion: DESIGN_FORMAT_VERSION, pipeline: emptyPipeline(), origin: { kind: 'new' } }, 'my-pipeline.pipewright.json');
 }
 
-/** Opens a design file, get-pipeline JSON or a CloudFormation template. Nothing is lost on error. */
-export function openText(text: string, fileName: string, confirmed = false): void {
+/**
+ * Opens a design file, get-pipeline JSON or a CloudFormation template, parsed once
+ * and off the UI thread. Nothing is lost on error.
+ */
+export async function openText(text: string, fileName: string, confirmed = false): Promise<void> {
   if (!confirmed && !confirmDiscard()) return;
-  try {
-    let design: DesignFile;
-    if (/"formatVersion"/.test(text.slice(0, 2000))) design = parseDesignFile(text);
-    else {
-      const { doc } = parseTemplateText(text);
-      const ids = pipelineResources(doc);
-      if (ids.length > 1) {
-        useDesignStore.setState({ pendingTemplate: { text, fileName, resources: ids } });
-        return;
-      }
-      design = ids.length ? importCfnTemplate(text, ids[0]) : importCliJson(text);
-    }
-    loadDesign(design, fileName.replace(/\.(ya?ml|json|template)$/i, '') + (fileName.endsWith('.pipewright.json') ? '' : '.pipewright.json'));
-    pushToast('info', `Opened ${fileName}.`);
-  } catch (err) {
-    reportError(err);
+  const r = await openInWorker(text);
+  if (r.kind === 'error') return reportError(new Error(r.message));
+  if (r.kind === 'choose') {
+    useDesignStore.setState({ pendingTemplate: { text, fileName, resources: r.resources } });
+    return;
   }
+  loadDesign(r.design, fileName.replace(/\.(ya?ml|json|template)$/i, '') + (fileName.endsWith('.pipewright.json') ? '' : '.pipewright.json'));
+  pushToast('info', `Opened ${fileName}.`);
 }
 
 /** The user chose which pipeline of a template to open. */
-export function openTemplateResource(logicalId: string | null): void {
+export async function openTemplateResource(logicalId: string | null): Promise<void> {
   const pending = state().pendingTemplate;
   useDesignStore.setState({ pendingTemplate: null });
   if (!pending || !logicalId) return;
-  try {
-    loadDesign(importCfnTemplate(pending.text, logicalId), `${logicalId}.pipewright.json`);
-    pushToast('info', `Opened ${logicalId} from ${pending.fileName}.`);
-  } catch (err) {
-    reportError(err);
-  }
+  const r = await openInWorker(pending.text, logicalId);
+  if (r.kind === 'error') return reportError(new Error(r.message));
+  if (r.kind !== 'design') return;
+  loadDesign(r.design, `${logicalId}.pipewright.json`);
+  pushToast('info', `Opened ${logicalId} from ${pending.fileName}.`);
 }
 
 function download(text: string, fileName: string, type: string): void {
@@ -89,7 +81,7 @@ export async function openWithDialog(): Promise<boolean> {
   if (!confirmDiscard()) return true;
   try {
     const r = await api().invoke('designs.openFile', {});
-    if (r) openText(r.text, r.fileName, true);
+    if (r) await openText(r.text, r.fileName, true);
   } catch (err) {
     reportError(err);
   }
