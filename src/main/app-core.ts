@@ -13,6 +13,7 @@ import { DesignsService } from './services/designs-service';
 import { ArtifactsService } from './services/artifacts-service';
 import { auditedPrefixes, planForAudit, selectRows, slimReport, type AuditReport } from '../shared/artifacts/report';
 import { checkPlanAgainstAudit, previewOf, type CleanupPlan } from '../shared/artifacts/plan';
+import { missingConfirmations } from '../shared/artifacts/confirm';
 import type { RetentionPolicy } from '../shared/artifacts/retention';
 import { ssoDeviceLogin } from './aws/sso-login';
 import { awsAppError } from './aws/errors';
@@ -215,11 +216,9 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
         throw new AppError('INVALID_INPUT', err instanceof Error ? err.message : String(err));
       }
       if (!dryRun) {
-        const accountsOf = [...new Map(plan.items.map((i) => [i.accountId, i.accountAlias])).entries()];
-        const missing = accountsOf.filter(([id, alias]) => !confirmations.includes(id) && !(alias && confirmations.includes(alias)));
-        if (missing.length) throw new AppError('BAD_REQUEST', `Type the account id or alias to confirm: ${missing.map(([id, a]) => a ?? id).join(', ')}.`);
-        const prod = accountsOf.filter(([, alias]) => alias && /prod/i.test(alias) && !prodConfirmations.includes(alias));
-        if (prod.length) throw new AppError('BAD_REQUEST', `Confirm production accounts a second time: ${prod.map(([, a]) => a).join(', ')}.`);
+        const { untyped, unconfirmedProd } = missingConfirmations(plan.items, confirmations, prodConfirmations);
+        if (untyped.length) throw new AppError('BAD_REQUEST', `Type the account id or alias to confirm: ${untyped.map((a) => a.accountAlias ?? a.accountId).join(', ')}.`);
+        if (unconfirmedProd.length) throw new AppError('BAD_REQUEST', `Confirm production accounts a second time: ${unconfirmedProd.map((a) => a.accountAlias).join(', ')}.`);
       }
       // A confirmed cleanup is detached: a closed window does not stop it half-way.
       const jobId = jobs.start(dryRun ? 'artifacts.dryRun' : 'artifacts.clean', dryRun ? ctx.clientId : null, async (job) => {

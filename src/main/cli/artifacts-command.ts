@@ -10,6 +10,7 @@ import { regionsToCover } from '../aws/account-coverage';
 import { MAX_NESTING, nestedDeeperThan } from '../../shared/json-depth';
 import { checkPolicy, DEFAULT_RETENTION } from '../../shared/artifacts/retention';
 import { checkPlanAgainstAudit, parsePlan } from '../../shared/artifacts/plan';
+import { missingConfirmations, planAccounts } from '../../shared/artifacts/confirm';
 import { ArtifactsService } from '../services/artifacts-service';
 import { PipelinesService } from '../services/pipelines-service';
 import { defaultHome } from '../platform/paths';
@@ -137,16 +138,15 @@ export async function runArtifactsClean(o: { plan: string; report?: string; yes:
     if (report.generatedAt !== plan.auditedAt) stderr.write(`Note: the plan was made from the audit of ${plan.auditedAt}, and ${o.report} is from ${report.generatedAt}.\n`);
     checkPlanAgainstAudit(plan, auditedPrefixes(report));
   } else stderr.write('No --report given: the plan is not checked against an audit (each prefix is still re-checked before deletion: protection, and live pipelines in every region).\n');
-  const accounts = [...new Map(plan.items.map((i) => [i.accountId, i.accountAlias])).entries()];
+  const accounts = planAccounts(plan.items);
   if (o.yes) {
-    const missing = accounts.filter(([id, alias]) => !o.confirmAccount.includes(id) && !(alias && o.confirmAccount.includes(alias)));
-    if (missing.length) {
-      stderr.write(`Deleting needs every account of the plan confirmed: add ${missing.map(([id]) => `--confirm-account ${id}`).join(' ')}\n`);
+    const { untyped, unconfirmedProd } = missingConfirmations(plan.items, o.confirmAccount, o.confirmProd);
+    if (untyped.length) {
+      stderr.write(`Deleting needs every account of the plan confirmed: add ${untyped.map((a) => `--confirm-account ${a.accountId}`).join(' ')}\n`);
       return 1;
     }
-    const prod = accounts.filter(([, alias]) => alias && /prod/i.test(alias) && !o.confirmProd.includes(alias));
-    if (prod.length) {
-      stderr.write(`${prod.map(([, a]) => a).join(', ')} looks like production: confirm it again with ${prod.map(([, a]) => `--confirm-prod ${a}`).join(' ')}\n`);
+    if (unconfirmedProd.length) {
+      stderr.write(`${unconfirmedProd.map((a) => a.accountAlias).join(', ')} looks like production: confirm it again with ${unconfirmedProd.map((a) => `--confirm-prod ${a.accountAlias}`).join(' ')}\n`);
       return 1;
     }
   }
@@ -177,7 +177,7 @@ export async function runArtifactsClean(o: { plan: string; report?: string; yes:
     if (stderr.isTTY) stderr.write('\n');
     for (const s of r.skipped) stdout.write(`skipped s3://${s.bucket}/${s.prefix}: ${s.reason}\n`);
     if (r.dryRun) {
-      stdout.write(`Dry run: would delete ${r.deletedVersions} versions and delete markers (${gb(r.deletedBytes)}) in ${plan.items.length - r.skipped.length} prefixes. Nothing was deleted; run again with --yes ${accounts.map(([id]) => `--confirm-account ${id}`).join(' ')}\n`);
+      stdout.write(`Dry run: would delete ${r.deletedVersions} versions and delete markers (${gb(r.deletedBytes)}) in ${plan.items.length - r.skipped.length} prefixes. Nothing was deleted; run again with --yes ${accounts.map((a) => `--confirm-account ${a.accountId}`).join(' ')}\n`);
       return 0;
     }
     stdout.write(`${r.resumed ? 'Resumed; ' : ''}deleted ${r.deletedVersions} versions and delete markers (${gb(r.deletedBytes)}). Audit log: ${artifacts.auditLogPath}\n`);

@@ -12,6 +12,7 @@ import { deleteBucket, fullReport, loadAuditLog, planFile, restoreReport, retent
 import type { PlanPreview, PlanPreviewItem } from '../../../../shared/artifacts/plan';
 import type { AuditReport as AuditReportView } from '../../../../shared/artifacts/report';
 import { selectRows } from '../../../../shared/artifacts/report';
+import { looksLikeProduction, missingConfirmations, planAccounts } from '../../../../shared/artifacts/confirm';
 import { DEFAULT_RETENTION, RETENTION_DEPTH, type RetentionPolicy } from '../../../../shared/artifacts/retention';
 
 const mib = (b: number) => (b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(2)} GiB` : b >= 2 ** 20 ? `${(b / 2 ** 20).toFixed(1)} MiB` : `${(b / 1024).toFixed(1)} KiB`);
@@ -44,10 +45,13 @@ function Bars({ title, data, testId }: { title: string; data: Array<[string, num
 }
 
 function ConfirmDialog({ plan, retention, onClose }: { plan: PlanPreview; retention: RetentionPolicy; onClose: () => void }) {
-  const accounts = [...new Map(plan.items.map((i) => [i.accountId, i.accountAlias])).entries()];
+  const accounts = planAccounts(plan.items).map((a) => [a.accountId, a.accountAlias] as const);
   const [typed, setTyped] = useState<Record<string, string>>({});
   const [prod, setProd] = useState<Record<string, boolean>>({});
-  const ok = accounts.every(([id, alias]) => typed[id] === id || (alias && typed[id] === alias)) && accounts.every(([id, alias]) => !alias || !/prod/i.test(alias) || prod[id]);
+  // The main process applies the same rule again before it runs anything.
+  const prodConfirmed = accounts.filter(([id]) => prod[id]).map(([, a]) => a ?? '');
+  const missing = missingConfirmations(plan.items, accounts.filter(([id, alias]) => typed[id] === id || (alias && typed[id] === alias)).map(([id]) => id), prodConfirmed);
+  const ok = !missing.untyped.length && !missing.unconfirmedProd.length;
   return (
     <DangerDialog
       title="Delete for real"
@@ -57,7 +61,7 @@ function ConfirmDialog({ plan, retention, onClose }: { plan: PlanPreview; retent
       canConfirm={!!ok}
       onClose={onClose}
       onConfirm={() => {
-        void runPlan(plan, retention, false, Object.values(typed), accounts.filter(([id]) => prod[id]).map(([, a]) => a ?? ''));
+        void runPlan(plan, retention, false, Object.values(typed), prodConfirmed);
         onClose();
       }}
     >
@@ -70,7 +74,7 @@ function ConfirmDialog({ plan, retention, onClose }: { plan: PlanPreview; retent
             {alias ?? id} <code>{id}</code>
           </span>
           <input type="text" placeholder={alias ?? id} value={typed[id] ?? ''} onChange={(e) => setTyped({ ...typed, [id]: e.target.value })} data-testid={`confirm-${id}`} />
-          {alias && /prod/i.test(alias) && (
+          {looksLikeProduction(alias) && (
             <label className="row">
               <input type="checkbox" checked={!!prod[id]} onChange={(e) => setProd({ ...prod, [id]: e.target.checked })} /> I know {alias} is production
             </label>
