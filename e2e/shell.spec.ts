@@ -50,11 +50,3 @@ test('the sandbox accounts are listed and a reset runs as a job with progress', 
   await page.getByTestId('sandbox-reseed').click();
   await expect(page.getByTestId('reseed-status')).toContainText('Last reset: succeeded');
 });
-
-test('screenshot for the README', async ({ shell, page }) => {
-  await shell.clickSection('accounts');
-  await shell.themeSelect.selectOption('light');
-  await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
-  await page.screenshot({ path: 'docs/images/pipewright-browser-mode.png' });
-  await shell.themeSelect.selectOption('system');
-});
