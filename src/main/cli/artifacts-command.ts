@@ -3,7 +3,6 @@
 // its coverage is incomplete, and plan refuses such a report unless told. Clean
 // is a dry run unless --yes, and --yes needs every account of the plan confirmed.
 import { readFile, writeFile } from 'node:fs/promises';
-import { CODEPIPELINE_REGIONS } from '../../shared/aws/regions';
 import { auditedPrefixes, buildPlan, incompleteCoverage, type AuditReport, type PlanOptions } from '../../shared/artifacts/report';
 import { AuditReportSchema } from '../../shared/api/artifacts';
 import { regionsToCover } from '../aws/account-coverage';
@@ -22,14 +21,7 @@ const gb = (bytes: number) => `${(bytes / 2 ** 30).toFixed(bytes < 2 ** 30 ? 3 :
 export async function runArtifactsAudit(o: { profile: string[]; region: string[]; allRegions: boolean; json: boolean; out?: string }, stdout = process.stdout, stderr = process.stderr): Promise<number> {
   return withAccounts(async (accounts) => {
     const pipelines = new PipelinesService(accounts);
-    const all = accounts.profiles();
-    const names = o.profile.length ? o.profile : process.env.AWS_PROFILE ? [process.env.AWS_PROFILE] : all.map((p) => p.name);
-    const envRegion = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
-    const pairs = names.flatMap((n) => {
-      const profile = accounts.profile(n);
-      const regions = o.allRegions ? CODEPIPELINE_REGIONS.map((r) => r.code) : o.region.length ? o.region : [profile.region ?? envRegion].filter((r): r is string => !!r);
-      return regions.map((region) => ({ profile, region }));
-    });
+    const { pairs } = accounts.scope({ profiles: o.profile, regions: o.region, allRegions: o.allRegions });
     if (!pairs.length) throw new Error('Nothing to audit: give --profile and --region (or set them in your AWS config).');
     const blocks = await currentBlocklists();
     stderr.write(`Pipelines are read in every region of each account (${regionsToCover(pairs.map((p) => p.region)).length} regions), not only the ${[...new Set(pairs.map((p) => p.region))].join(', ')} chosen: a pipeline anywhere may write to these buckets.\n`);

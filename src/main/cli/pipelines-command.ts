@@ -2,7 +2,6 @@
 // the same fan-out engine. Exit code 1 only when every target failed.
 import { PipelinesService } from '../services/pipelines-service';
 import { withAccounts } from './cli-services';
-import { CODEPIPELINE_REGIONS } from '../../shared/aws/regions';
 import type { PipelineRow } from '../../shared/api/pipelines';
 
 export interface PipelinesListOptions {
@@ -33,18 +32,9 @@ function table(rows: string[][]): string {
 
 export async function runPipelinesList(opts: PipelinesListOptions, out = process.stdout, err = process.stderr): Promise<number> {
   return withAccounts(async (accounts) => {
-    const all = accounts.profiles();
-    const wanted = opts.profile.length ? opts.profile : process.env.AWS_PROFILE ? [process.env.AWS_PROFILE] : all.map((p) => p.name);
-    const unknown = wanted.filter((n) => !all.some((p) => p.name === n));
-    if (unknown.length) throw new Error(`No profile named ${unknown.join(', ')} in ${accounts.view().files.config} or ${accounts.view().files.credentials}.`);
-    if (!wanted.length) throw new Error('No AWS profiles found. Configure ~/.aws/config, or run `pipewright sandbox` and use its profiles.');
-    const envRegion = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
-    const pairs = wanted.flatMap((name) => {
-      const profile = accounts.profile(name);
-      const regions = opts.allRegions ? CODEPIPELINE_REGIONS.map((r) => r.code) : opts.region.length ? opts.region : [profile.region ?? envRegion].filter((r): r is string => !!r);
-      if (!regions.length) err.write(`${name}: no region (set one in the profile, AWS_REGION, or --region)\n`);
-      return regions.map((region) => ({ profile, region }));
-    });
+    if (!accounts.profiles().length) throw new Error('No AWS profiles found. Configure ~/.aws/config, or run `pipewright sandbox` and use its profiles.');
+    const { pairs, unplaced } = accounts.scope({ profiles: opts.profile, regions: opts.region, allRegions: opts.allRegions });
+    for (const name of unplaced) err.write(`${name}: no region (set one in the profile, AWS_REGION, or --region)\n`);
     if (!pairs.length) throw new Error('Nothing to list: no (profile, region) pair.');
 
     const errors: Array<{ profile: string; region: string | null; kind: string; code: string; message: string }> = [];

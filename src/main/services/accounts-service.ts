@@ -26,6 +26,11 @@ interface IdentityState {
 
 const MFA_TIMEOUT_MS = 5 * 60 * 1000;
 
+/** The environment's defaults, read in this one place: AWS_PROFILE, and AWS_REGION (else AWS_DEFAULT_REGION). */
+export function envDefaults(): { profile: string | undefined; region: string | undefined } {
+  return { profile: process.env.AWS_PROFILE || undefined, region: process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || undefined };
+}
+
 export class AccountsService {
   readonly broker: CredentialBroker;
   readonly clients: AwsClients;
@@ -81,15 +86,34 @@ export class AccountsService {
 
   profile(name: string): ProfileInfo {
     const p = this.profiles().find((x) => x.name === name);
-    if (!p) throw new AppError('NOT_FOUND', `No profile named ${name}.`);
+    if (!p) throw new AppError('NOT_FOUND', `No profile named ${name} in ${this.files.config || '~/.aws/config'} or ${this.files.credentials || '~/.aws/credentials'}${this.sandbox.instance ? ', nor in the sandbox' : ''}.`);
     return p;
   }
 
   /** The regions a profile covers by default: its region (else AWS_REGION), or every sandbox region for sandbox profiles. */
   private defaultRegions(p: ProfileInfo): string[] {
     if (p.group === 'sandbox') return this.sandbox.instance?.config.regions ?? [];
-    const region = p.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+    const region = p.region ?? envDefaults().region;
     return region ? [region] : [];
+  }
+
+  /**
+   * A command line's scope: the profiles named (else AWS_PROFILE, else every
+   * profile), each in the regions named (else every CodePipeline region with
+   * `allRegions`, else its own region, else AWS_REGION). `unplaced` lists the
+   * profiles left with no region.
+   */
+  scope(o: { profiles: string[]; regions: string[]; allRegions: boolean }): { pairs: Array<{ profile: ProfileInfo; region: string }>; unplaced: string[] } {
+    const env = envDefaults();
+    const names = o.profiles.length ? o.profiles : env.profile ? [env.profile] : this.profiles().map((p) => p.name);
+    const unplaced: string[] = [];
+    const pairs = names.flatMap((name) => {
+      const profile = this.profile(name);
+      const regions = o.allRegions ? CODEPIPELINE_REGIONS.map((r) => r.code) : o.regions.length ? o.regions : [profile.region ?? env.region].filter((r): r is string => !!r);
+      if (!regions.length) unplaced.push(name);
+      return regions.map((region) => ({ profile, region }));
+    });
+    return { pairs, unplaced };
   }
 
   /**
@@ -99,7 +123,7 @@ export class AccountsService {
   workspace(): { profiles: ProfileInfo[]; regions: string[]; isDefault: boolean } {
     const ws = this.settings().workspace;
     const all = this.profiles();
-    const envProfile = process.env.AWS_PROFILE && all.find((p) => p.name === process.env.AWS_PROFILE);
+    const envProfile = envDefaults().profile && all.find((p) => p.name === envDefaults().profile);
     // The sandbox's narrower users reach accounts its main profiles already cover: opt-in only.
     const users = new Set(this.sandbox.instance?.config.users.map((u) => u.name) ?? []);
     const defaults = (envProfile ? all.filter((p) => p === envProfile || p.group === 'sandbox') : all).filter((p) => p.group !== 'sandbox' || !users.has(p.name));
