@@ -6,7 +6,8 @@ import type { EventName, EventPayload, MethodInput, MethodName, MethodOutput } f
 
 export interface ApiTransport {
   call(method: string, input: unknown): Promise<Envelope>;
-  subscribe(listener: (event: string, payload: unknown) => void): () => void;
+  /** Hears one event; returns the way to stop. */
+  subscribe(event: string, listener: (payload: unknown) => void): () => void;
   readonly mode: 'electron' | 'browser';
 }
 
@@ -25,9 +26,7 @@ export function createApiClient(transport: ApiTransport): ApiClient {
       return envelope.result as never;
     },
     on(event, cb) {
-      return transport.subscribe((name, payload) => {
-        if (name === event) cb(payload as never);
-      });
+      return transport.subscribe(event, (payload) => cb(payload as never));
     },
   };
 }

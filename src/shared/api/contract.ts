@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { SettingsPatch, SettingsView } from './settings';
 import { AccountsView, MfaPrompt, ProfileView, SsoPrompt } from './accounts';
 import { PipelineDetails, PipelineRow, TargetError, TargetRef } from './pipelines';
+import type { EVENT_NAMES as EVENT_NAMES_LIST, METHOD_NAMES as METHOD_NAMES_LIST } from './names';
 import { DesignFile } from '../pipeline/design-file';
 import { AuditReportSchema, CleanRequest, CleanResultSchema, PlanPreview, Selection } from './artifacts';
 import { CleanupPlan } from '../artifacts/plan';
@@ -183,12 +184,10 @@ export type MethodInput<M extends MethodName> = z.input<Methods[M]['input']>;
 export type MethodOutput<M extends MethodName> = z.output<Methods[M]['output']>;
 export type EventPayload<E extends EventName> = z.output<Events[E]>;
 
-export const METHOD_NAMES = Object.keys(methods) as MethodName[];
-export const EVENT_NAMES = Object.keys(events) as EventName[];
+export { EVENT_NAMES, METHOD_NAMES, isEventName, isMethodName } from './names';
 
-export function isMethodName(name: unknown): name is MethodName {
-  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(methods, name);
-}
-export function isEventName(name: unknown): name is EventName {
-  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(events, name);
-}
+// The names-only lists (for the preload) must be exactly this contract's keys: a
+// method or event added here and not there (or the reverse) fails to compile.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const namesMatch: [Same<MethodName, (typeof METHOD_NAMES_LIST)[number]>, Same<EventName, (typeof EVENT_NAMES_LIST)[number]>] = [true, true];
+void namesMatch;

@@ -20,7 +20,7 @@ export function createWsTransport(baseUrl: string): WsTransport {
   let retry = 0;
   const pending = new Map<number, { resolve: (e: Envelope) => void; message: string }>();
   const outbox: string[] = [];
-  const listeners = new Set<(event: string, payload: unknown) => void>();
+  const listeners = new Map<string, Set<(payload: unknown) => void>>();
   const stateListeners = new Set<(s: ConnectionState) => void>();
   const setState = (s: ConnectionState) => stateListeners.forEach((l) => l(s));
 
@@ -42,7 +42,7 @@ export function createWsTransport(baseUrl: string): WsTransport {
       } catch {
         return;
       }
-      if ('event' in msg) listeners.forEach((l) => l(msg.event, msg.payload));
+      if ('event' in msg) listeners.get(msg.event)?.forEach((l) => l(msg.payload));
       else {
         const p = pending.get(msg.id);
         if (p) {
@@ -73,9 +73,10 @@ export function createWsTransport(baseUrl: string): WsTransport {
         if (i >= 0) outbox.splice(i, 1);
       });
     },
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
+    subscribe(event, listener) {
+      const set = listeners.get(event) ?? new Set();
+      listeners.set(event, set.add(listener));
+      return () => set.delete(listener);
     },
     onConnectionChange(cb) {
       stateListeners.add(cb);

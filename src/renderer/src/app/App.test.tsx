@@ -10,7 +10,7 @@ import { resetStore } from '../store/store';
 import { App } from './App';
 
 function fakeTransport(overrides: Record<string, (input: unknown) => Envelope> = {}) {
-  const listeners = new Set<(e: string, p: unknown) => void>();
+  const listeners = new Set<[string, (p: unknown) => void]>();
   const calls: Array<[string, unknown]> = [];
   const view = { settings: Settings.parse({}), warning: null };
   const handlers: Record<string, (input: unknown) => Envelope> = {
@@ -30,12 +30,13 @@ function fakeTransport(overrides: Record<string, (input: unknown) => Envelope> =
       calls.push([method, input]);
       return handlers[method]?.(input) ?? { ok: false, error: { code: 'UNKNOWN_METHOD', message: method } };
     },
-    subscribe(l) {
-      listeners.add(l);
-      return () => listeners.delete(l);
+    subscribe(event, l) {
+      const entry: [string, (p: unknown) => void] = [event, l];
+      listeners.add(entry);
+      return () => listeners.delete(entry);
     },
   };
-  return { transport, calls, emit: (e: string, p: unknown) => listeners.forEach((l) => l(e, p)) };
+  return { transport, calls, emit: (e: string, p: unknown) => listeners.forEach(([event, l]) => event === e && l(p)) };
 }
 
 beforeEach(() => {
