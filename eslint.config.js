@@ -12,6 +12,14 @@ const AWS_FILES = ['src/main/aws/**/*.ts', 'src/sandbox/**/*.ts', 'test/**/*.ts'
 const electronRule = { name: 'electron', message: "Only the Electron entry, src/main/electron and the preload may import 'electron'." };
 const awsPattern = { group: ['@aws-sdk/*', '@smithy/*'], message: 'AWS SDK imports belong in src/main/aws or src/sandbox.' };
 
+// The layers: shared imports from no other layer; the renderer not from main, the
+// sandbox or Node-only code; the sandbox not from main (they share src/node).
+const layer = (name, message) => ({ group: [`**/${name}`, `**/${name}/**`, `!**/shared/**`], message });
+const noMain = layer('main', 'This layer may not import from src/main.');
+const noRenderer = layer('renderer', 'This layer may not import from src/renderer.');
+const noSandbox = layer('sandbox', 'This layer may not import from src/sandbox.');
+const noNode = layer('node', 'Only src/main and src/sandbox may import Node-only code (src/node).');
+
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'docs/**'] },
   js.configs.recommended,
@@ -34,6 +42,14 @@ export default tseslint.config(
   {
     files: ['src/renderer/**/*.{ts,tsx}'],
     plugins: { 'react-hooks': reactHooks },
-    rules: { ...reactHooks.configs.recommended.rules },
+    rules: { ...reactHooks.configs.recommended.rules, 'no-restricted-imports': ['error', { paths: [electronRule], patterns: [awsPattern, noMain, noSandbox, noNode] }] },
+  },
+  {
+    files: ['src/shared/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [electronRule], patterns: [awsPattern, noMain, noRenderer, noSandbox, noNode] }] },
+  },
+  {
+    files: ['src/sandbox/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [electronRule], patterns: [noMain, noRenderer] }] },
   },
 );

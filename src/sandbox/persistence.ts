@@ -4,7 +4,7 @@
 import { promises as fs } from 'node:fs';
 import { z } from 'zod';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../main/platform/atomic-file';
+import { writeFileAtomic } from '../node/atomic-file';
 import type { PipelineRecord } from './cp-records';
 import type { Sandbox } from './sandbox';
 import type { Bucket, ObjectVersion } from './s3-store';

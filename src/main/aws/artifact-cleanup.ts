@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { DeleteObjectsCommand, type S3Client } from '@aws-sdk/client-s3';
 import { ARTIFACT_KEY } from '../../shared/artifacts/classify';
 import type { CleanupPlan, PlanItem } from '../../shared/artifacts/plan';
-import { writeFileAtomic } from '../platform/atomic-file';
+import { writeFileAtomic } from '../../node/atomic-file';
 import { classifyAwsError } from './errors';
 import { paginateObjectVersions } from './s3-versions';
 

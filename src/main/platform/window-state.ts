@@ -2,7 +2,7 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { writeFileAtomic } from './atomic-file';
+import { writeFileAtomic } from '../../node/atomic-file';
 
 export const WindowBounds = z.object({
   x: z.number().int().optional(),

@@ -8,7 +8,7 @@ import { constants as fsConstants, promises as fs } from 'node:fs';
 import { basename, join } from 'node:path';
 import { AppError } from '../../shared/api/errors';
 import { applySettingsPatch, salvageSettings, Settings, type SettingsPatch, type SettingsView } from '../../shared/api/settings';
-import { writeFileAtomic } from '../platform/atomic-file';
+import { writeFileAtomic } from '../../node/atomic-file';
 
 export class SettingsService {
   private current: Settings = Settings.parse({});

@@ -1,3 +1,4 @@
+// Node-only helpers that the main process and the sandbox share (neither imports the other).
 // Crash-safe file replacement: write a temp file, fsync it, rename over the
 // target, then fsync the directory so the rename itself survives power loss.
 import { promises as fs } from 'node:fs';
