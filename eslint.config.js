@@ -42,7 +42,10 @@ export default tseslint.config(
   {
     files: ['src/renderer/**/*.{ts,tsx}'],
     plugins: { 'react-hooks': reactHooks },
-    rules: { ...reactHooks.configs.recommended.rules, 'no-restricted-imports': ['error', { paths: [electronRule], patterns: [awsPattern, noMain, noSandbox, noNode] }] },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      'no-restricted-imports': ['error', { paths: [electronRule], patterns: [awsPattern, noMain, noSandbox, noNode] }],
+    },
   },
   {
     files: ['src/shared/**/*.ts'],

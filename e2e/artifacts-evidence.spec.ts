@@ -61,7 +61,9 @@ test('a region that cannot be listed: its would-be orphans are unverified with t
   await expect(row(page, US_BUCKET, 'legacy-monolith-pipe').getByTestId('select-prefix')).toBeChecked();
 });
 
-test('a least-privilege profile (ListPipelineExecutions denied): pipelines stay live, retention is held back with the reason, the explorer lists every pipeline', async ({ page }) => {
+test('a least-privilege profile (ListPipelineExecutions denied): pipelines stay live, retention is held back with the reason, the explorer lists every pipeline', async ({
+  page,
+}) => {
   test.setTimeout(120_000);
   app = await startAppServer({ settings: { workspace: { profiles: ['sandbox-auditor'], regions: [] } } });
   const shell = await openArtifactsAndAudit(page, app.url);
@@ -98,7 +100,8 @@ test('protection added after the plan: the cleanup skips the prefix at the momen
   await openArtifactsAndAudit(page, app.url);
   await expect(row(page, US_BUCKET, 'legacy-monolith-pipe').getByTestId('select-prefix')).toBeChecked();
   // Only the dev orphan stays selected.
-  for (const box of await page.getByTestId('select-prefix').all()) if ((await box.getAttribute('aria-label')) !== 'Select legacy-monolith-pipe') await box.uncheck();
+  for (const box of await page.getByTestId('select-prefix').all())
+    if ((await box.getAttribute('aria-label')) !== 'Select legacy-monolith-pipe') await box.uncheck();
 
   // The bucket goes on the blocklist after the audit and the plan.
   await page.getByTestId('blocked-buckets').fill(US_BUCKET);
@@ -109,7 +112,12 @@ test('protection added after the plan: the cleanup skips the prefix at the momen
   await page.getByTestId('confirm-111111111111').fill('111111111111');
   await page.getByTestId('clean-execute').click();
   await expect(page.getByTestId('clean-result')).toContainText(`Skipped legacy-monolith-pipe/: s3://${US_BUCKET} is on the blocklist.`, { timeout: 60_000 });
-  const s3 = new S3Client({ endpoint: app.sandboxEndpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: DEV.accessKeyId, secretAccessKey: DEV.secretAccessKey } });
+  const s3 = new S3Client({
+    endpoint: app.sandboxEndpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: DEV.accessKeyId, secretAccessKey: DEV.secretAccessKey },
+  });
   const left = await s3.send(new ListObjectVersionsCommand({ Bucket: US_BUCKET, Prefix: 'legacy-monolith-pipe/' }));
   expect(left.Versions?.length ?? 0).toBeGreaterThan(0);
 });

@@ -40,9 +40,20 @@ async function audit(page: Page): Promise<void> {
 test('audit, select orphans, dry run, confirm, watch, cancel and resume, then check the log and the bucket', async ({ app, page }) => {
   test.setTimeout(120_000);
   const dev = DEFAULT_ACCOUNTS[0];
-  const s3 = new S3Client({ endpoint: app.sandboxEndpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: dev.accessKeyId, secretAccessKey: dev.secretAccessKey }, requestChecksumCalculation: 'WHEN_REQUIRED' });
+  const s3 = new S3Client({
+    endpoint: app.sandboxEndpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: dev.accessKeyId, secretAccessKey: dev.secretAccessKey },
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+  });
   // A big orphan prefix, so the cleanup takes several batches.
-  for (let i = 0; i < 2200; i += 50) await Promise.all(Array.from({ length: 50 }, (_, k) => s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `many-old-pipeline/BuildArtif/${String(i + k).padStart(7, '0')}`, Body: 'x' }))));
+  for (let i = 0; i < 2200; i += 50)
+    await Promise.all(
+      Array.from({ length: 50 }, (_, k) =>
+        s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `many-old-pipeline/BuildArtif/${String(i + k).padStart(7, '0')}`, Body: 'x' })),
+      ),
+    );
   const versions = async (prefix: string) => (await s3.send(new ListObjectVersionsCommand({ Bucket: BUCKET, Prefix: prefix }))).Versions?.length ?? 0;
 
   await openArtifacts(app, page);
@@ -142,16 +153,29 @@ test('a huge orphan prefix is offered S3 lifecycle expiry: rules shown first, ap
   await expect(page.getByTestId('lifecycle-dialog')).toBeHidden();
   await expect(page.getByTestId('log-row').filter({ hasText: 'lifecycle-applied' })).toBeVisible();
   const dev = DEFAULT_ACCOUNTS[0];
-  const s3 = new S3Client({ endpoint: app.sandboxEndpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: dev.accessKeyId, secretAccessKey: dev.secretAccessKey } });
+  const s3 = new S3Client({
+    endpoint: app.sandboxEndpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: dev.accessKeyId, secretAccessKey: dev.secretAccessKey },
+  });
   const stored = await s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: BUCKET }));
   expect(stored.Rules?.map((r) => r.ID)).toEqual(['pipewright-expire-legacy-monolith-pipe/', 'pipewright-expire-legacy-monolith-pipe/markers']);
 });
 
-test('retention inside a live prefix: a policy, what it lets go, the age-only rule explained, then a one-off clean that keeps the latest success', async ({ app, page }) => {
+test('retention inside a live prefix: a policy, what it lets go, the age-only rule explained, then a one-off clean that keeps the latest success', async ({
+  app,
+  page,
+}) => {
   test.setTimeout(90_000);
   const EU = 'codepipeline-eu-west-1-111111111111';
   const dev = DEFAULT_ACCOUNTS[0];
-  const s3 = new S3Client({ endpoint: app.sandboxEndpoint, region: 'eu-west-1', forcePathStyle: true, credentials: { accessKeyId: dev.accessKeyId, secretAccessKey: dev.secretAccessKey } });
+  const s3 = new S3Client({
+    endpoint: app.sandboxEndpoint,
+    region: 'eu-west-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: dev.accessKeyId, secretAccessKey: dev.secretAccessKey },
+  });
   const keys = async () => ((await s3.send(new ListObjectVersionsCommand({ Bucket: EU, Prefix: 'data-ingest/' }))).Versions ?? []).map((v) => v.Key!);
   await openArtifacts(app, page);
   await audit(page);
@@ -174,7 +198,10 @@ test('retention inside a live prefix: a policy, what it lets go, the age-only ru
   await page.getByTestId('lifecycle-apply').click();
   await expect(page.getByTestId('lifecycle-dialog')).toBeHidden();
   const stored = await s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: EU }));
-  expect(stored.Rules?.map((r) => [r.ID, r.Expiration?.Days ?? null])).toEqual([['pipewright-retain-data-ingest/', 5], ['pipewright-retain-data-ingest/markers', null]]);
+  expect(stored.Rules?.map((r) => [r.ID, r.Expiration?.Days ?? null])).toEqual([
+    ['pipewright-retain-data-ingest/', 5],
+    ['pipewright-retain-data-ingest/markers', null],
+  ]);
 
   // The one-off plan: only this live prefix (the pre-selected orphans are let go of).
   for (const box of await page.getByTestId('select-prefix').all()) if (await box.isChecked()) await box.uncheck();
@@ -185,7 +212,9 @@ test('retention inside a live prefix: a policy, what it lets go, the age-only ru
   const saved = await downloaded(page, 'save-plan');
   expect(saved.items.map((i: { class: string; keys: string[] }) => [i.class, i.keys.length])).toEqual([['retention', letGo]]);
   const report = await downloaded(page, 'audit-json');
-  expect(report.buckets.find((b: { name: string }) => b.name === EU).prefixes.find((x: { prefix: string }) => x.prefix === 'data-ingest').keys.length).toBeGreaterThan(letGo);
+  expect(
+    report.buckets.find((b: { name: string }) => b.name === EU).prefixes.find((x: { prefix: string }) => x.prefix === 'data-ingest').keys.length,
+  ).toBeGreaterThan(letGo);
   await page.getByTestId('dry-run').click();
   await expect(page.getByTestId('clean-result')).toContainText(/Dry run: would delete (\d+) versions/);
   const wouldDelete = Number(/would delete (\d+)/.exec((await page.getByTestId('clean-result').textContent()) ?? '')![1]);
@@ -198,8 +227,14 @@ test('retention inside a live prefix: a policy, what it lets go, the age-only ru
   const after = await keys();
   expect(after.length).toBe(before.length - wouldDelete);
   // The latest successful execution's artifacts stay.
-  const cp = new CodePipelineClient({ endpoint: app.sandboxEndpoint, region: 'eu-west-1', credentials: { accessKeyId: dev.accessKeyId, secretAccessKey: dev.secretAccessKey } });
-  const latest = (await cp.send(new ListPipelineExecutionsCommand({ pipelineName: 'data-ingest' }))).pipelineExecutionSummaries!.find((e) => e.status === 'Succeeded')!;
+  const cp = new CodePipelineClient({
+    endpoint: app.sandboxEndpoint,
+    region: 'eu-west-1',
+    credentials: { accessKeyId: dev.accessKeyId, secretAccessKey: dev.secretAccessKey },
+  });
+  const latest = (await cp.send(new ListPipelineExecutionsCommand({ pipelineName: 'data-ingest' }))).pipelineExecutionSummaries!.find(
+    (e) => e.status === 'Succeeded',
+  )!;
   const actions = await cp.send(new ListActionExecutionsCommand({ pipelineName: 'data-ingest', filter: { pipelineExecutionId: latest.pipelineExecutionId } }));
   const latestKeys = actions.actionExecutionDetails!.flatMap((a) => a.output?.outputArtifacts ?? []).map((o) => o.s3location!.key!);
   expect(latestKeys.length).toBeGreaterThan(0);

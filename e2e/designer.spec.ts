@@ -122,7 +122,11 @@ test('the demo cross-region pipeline imports and exports back identically', asyn
   await page.getByTestId('designer-export').selectOption('cli-json');
   const exported = JSON.parse((await page.getByTestId('export-text').textContent()) ?? '{}');
   const prod = DEFAULT_ACCOUNTS[2];
-  const cp = new CodePipelineClient({ endpoint: app.sandboxEndpoint, region: 'us-east-1', credentials: { accessKeyId: prod.accessKeyId, secretAccessKey: prod.secretAccessKey } });
+  const cp = new CodePipelineClient({
+    endpoint: app.sandboxEndpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: prod.accessKeyId, secretAccessKey: prod.secretAccessKey },
+  });
   const { version: _v, ...live } = (await cp.send(new GetPipelineCommand({ name: 'global-api' }))).pipeline as unknown as Record<string, unknown>;
   expect(exported.pipeline).toEqual(live);
   expect(Object.keys(exported.pipeline.artifactStores)).toEqual(['us-east-1', 'eu-west-1', 'ap-southeast-2']);
@@ -154,7 +158,9 @@ test('opening a template with several pipelines asks which; a malformed file los
   await expect(page.getByTestId('conditions-beforeEntry').getByTestId('rule-config-Cron')).toHaveValue('0 9-17 ? * MON-FRI *');
   await expect(page.getByTestId('conditions-onSuccess').getByTestId('rule-config-AlarmName')).toHaveValue('app-errors');
   await expect(page.getByTestId('conditions-onSuccess').getByTestId('condition-result')).toHaveValue('ROLLBACK');
-  await page.getByTestId('designer-file').setInputFiles({ name: 'broken.yaml', mimeType: 'text/yaml', buffer: Buffer.from('Resources:\n  P:\n    Type: [oops\n') });
+  await page
+    .getByTestId('designer-file')
+    .setInputFiles({ name: 'broken.yaml', mimeType: 'text/yaml', buffer: Buffer.from('Resources:\n  P:\n    Type: [oops\n') });
   await expect(page.getByTestId('toast-error').last()).toContainText(/line \d+, column \d+/);
   await expect(d.stage('Deploy')).toBeVisible();
   await expect(page.getByTestId('designer-file-name')).toContainText('AppPipeline');

@@ -20,8 +20,19 @@ test('the socket drops right after a confirmed cleanup is sent: it runs once, an
   test.setTimeout(120_000);
   app = await startAppServer();
   const dev = DEFAULT_ACCOUNTS[0];
-  const s3 = new S3Client({ endpoint: app.sandboxEndpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: dev.accessKeyId, secretAccessKey: dev.secretAccessKey }, requestChecksumCalculation: 'WHEN_REQUIRED' });
-  for (let i = 0; i < 3000; i += 100) await Promise.all(Array.from({ length: 100 }, (_, k) => s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `dropped-pipeline/BuildArtif/${String(i + k).padStart(7, '0')}`, Body: 'x' }))));
+  const s3 = new S3Client({
+    endpoint: app.sandboxEndpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: dev.accessKeyId, secretAccessKey: dev.secretAccessKey },
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+  });
+  for (let i = 0; i < 3000; i += 100)
+    await Promise.all(
+      Array.from({ length: 100 }, (_, k) =>
+        s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `dropped-pipeline/BuildArtif/${String(i + k).padStart(7, '0')}`, Body: 'x' })),
+      ),
+    );
 
   // Every frame goes through here; the first confirmed clean is passed on, then both sides are cut before its answer.
   let cleanCalls = 0;
@@ -67,7 +78,10 @@ test('the socket drops right after a confirmed cleanup is sent: it runs once, an
   await expect(page.getByTestId('clean-result')).toContainText(/deleted 30\d\d versions/, { timeout: 60_000 });
   await expect(page.getByTestId('status-connection')).toContainText('Connected');
 
-  const log = readFileSync(join(app.home, 'pipewright', 'artifact-cleanup-audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const log = readFileSync(join(app.home, 'pipewright', 'artifact-cleanup-audit.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   expect(log.filter((e) => e.event === 'finished' && !e.dryRun)).toHaveLength(1);
   expect(log.filter((e) => e.event === 'cancelled')).toHaveLength(0);
   const left = await s3.send(new ListObjectVersionsCommand({ Bucket: BUCKET, Prefix: 'dropped-pipeline/' }));

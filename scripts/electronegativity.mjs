@@ -18,5 +18,9 @@ const rest = result.issues.filter((i) => !failing.includes(i));
 console.log(`electronegativity: ${result.globalChecks + result.atomicChecks} checks on src/, ${result.issues.length} findings (report: ${report})`);
 for (const i of rest) console.log(`  review ${i.severity.name} ${i.id} ${i.file}:${i.location.line}`);
 for (const i of failing) console.error(`  FAIL ${i.severity.name} ${i.id} ${i.file}:${i.location.line} ${i.description}`);
-if (result.errors.length) console.error(`electronegativity: ${result.errors.length} files could not be parsed:`, result.errors.map((e) => e.file ?? e));
+if (result.errors.length)
+  console.error(
+    `electronegativity: ${result.errors.length} files could not be parsed:`,
+    result.errors.map((e) => e.file ?? e),
+  );
 process.exit(failing.length || result.errors.length ? 1 : 0);

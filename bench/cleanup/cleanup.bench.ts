@@ -44,8 +44,24 @@ beforeAll(async () => {
       if (m) resolve(m[1]);
     });
   });
-  const versioned = await control('objects', { bucket: 'codepipeline-us-east-1-000000000001', account: DEFAULT_ACCOUNTS[0].id, region: 'us-east-1', versioned: true, prefix: 'deleted-pipeline/BuildArtif/', count: N, versions: 2, deleteMarkerEvery: 2 });
-  const plain = await control('objects', { bucket: 'bench-plain-copy', account: DEFAULT_ACCOUNTS[0].id, region: 'us-east-1', versioned: false, prefix: 'deleted-pipeline/BuildArtif/', count: N });
+  const versioned = await control('objects', {
+    bucket: 'codepipeline-us-east-1-000000000001',
+    account: DEFAULT_ACCOUNTS[0].id,
+    region: 'us-east-1',
+    versioned: true,
+    prefix: 'deleted-pipeline/BuildArtif/',
+    count: N,
+    versions: 2,
+    deleteMarkerEvery: 2,
+  });
+  const plain = await control('objects', {
+    bucket: 'bench-plain-copy',
+    account: DEFAULT_ACCOUNTS[0].id,
+    region: 'us-east-1',
+    versioned: false,
+    prefix: 'deleted-pipeline/BuildArtif/',
+    count: N,
+  });
   console.log(`setup: versioned bucket ${JSON.stringify(versioned)}; plain copy ${JSON.stringify(plain)}`);
   writeFileSync(join(dir, 'config'), awsConfigSnippet(endpoint, parseSandboxConfig({})));
   Object.assign(process.env, { AWS_CONFIG_FILE: join(dir, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none') });
@@ -67,7 +83,20 @@ it('pipewright clean vs aws s3 rm --recursive', async () => {
     version: PLAN_VERSION,
     createdAt: 'bench',
     auditedAt: 'bench',
-    items: [{ profile: 'sandbox-dev', accountId: DEFAULT_ACCOUNTS[0].id, accountAlias: 'sandbox-dev', region: 'us-east-1', bucket: 'codepipeline-us-east-1-000000000001', prefix: 'deleted-pipeline/', class: 'orphan' as const, reason: 'bench', expected: { objects: N / 2, versions: N * 2, deleteMarkers: N / 2, bytes: N * 32 }, keep: [] }],
+    items: [
+      {
+        profile: 'sandbox-dev',
+        accountId: DEFAULT_ACCOUNTS[0].id,
+        accountAlias: 'sandbox-dev',
+        region: 'us-east-1',
+        bucket: 'codepipeline-us-east-1-000000000001',
+        prefix: 'deleted-pipeline/',
+        class: 'orphan' as const,
+        reason: 'bench',
+        expected: { objects: N / 2, versions: N * 2, deleteMarkers: N / 2, bytes: N * 32 },
+        keep: [],
+      },
+    ],
   };
   const t0 = performance.now();
   const r = await artifacts.clean(plan, { dryRun: false, signal: new AbortController().signal });
@@ -81,7 +110,11 @@ it('pipewright clean vs aws s3 rm --recursive', async () => {
   const { writeAwsDataPath } = await import('../../src/main/cli/aws-data-path');
   writeAwsDataPath(join(dir, 'aws-data'), endpoint);
   const t1 = performance.now();
-  await run('/usr/bin/aws', ['--profile', 'sandbox-dev', 's3', 'rm', 's3://bench-plain-copy/', '--recursive', '--quiet'], { env, maxBuffer: 64 * 1024 * 1024, timeout: 30 * 60_000 });
+  await run('/usr/bin/aws', ['--profile', 'sandbox-dev', 's3', 'rm', 's3://bench-plain-copy/', '--recursive', '--quiet'], {
+    env,
+    maxBuffer: 64 * 1024 * 1024,
+    timeout: 30 * 60_000,
+  });
   const cliMs = performance.now() - t1;
   const left = await control('objects', { bucket: 'bench-plain-copy', account: DEFAULT_ACCOUNTS[0].id, region: 'us-east-1', prefix: 'probe/', count: 1 });
   expect(left.keys).toBe(1); // only the probe: s3 rm removed all N

@@ -25,14 +25,23 @@ import YAML from 'yaml';
  */
 function bigDesign(stages: number, perStage: number, seed = 1, tag = 'big'): DesignFile {
   let state = seed;
-  const rand = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const rand = () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const p: PipelineDeclaration = {
     name: `bench-${stages}x${perStage}-${seed}`,
     roleArn: 'arn:aws:iam::123456789012:role/pipeline',
     artifactStore: { type: 'S3', location: 'bench-artifacts' },
     pipelineType: 'V2',
     stages: [
-      { name: 'Source', actions: Array.from({ length: perStage }, (_, i) => ({ name: `${tag}-Src${i}`, actionTypeId: { category: 'Source', owner: 'AWS', provider: 'CodeCommit', version: '1' }, runOrder: 1, configuration: { RepositoryName: `repo${i}`, BranchName: 'main' }, outputArtifacts: [{ name: `${tag}-Src${i}` }] })) },
+      {
+        name: 'Source',
+        actions: Array.from({ length: perStage }, (_, i) => ({
+          name: `${tag}-Src${i}`,
+          actionTypeId: { category: 'Source', owner: 'AWS', provider: 'CodeCommit', version: '1' },
+          runOrder: 1,
+          configuration: { RepositoryName: `repo${i}`, BranchName: 'main' },
+          outputArtifacts: [{ name: `${tag}-Src${i}` }],
+        })),
+      },
       ...Array.from({ length: stages - 1 }, (_, s) => ({
         name: `Stage${s + 1}`,
         actions: Array.from({ length: perStage }, (_, i) => ({
@@ -59,7 +68,10 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'pw-bench-designer-'));
   server = startCli(['web', '--no-open', '--sandbox'], { HOME: dir, PIPEWRIGHT_HOME: join(dir, 'pw') });
   const url = (await server.waitFor(/Open: (\S+)/, 60_000))[1];
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
   page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
   await page.goto(url);
   await page.getByTestId('app-ready').waitFor();
@@ -97,12 +109,13 @@ async function openAndTime(design: DesignFile, tag: string): Promise<{ ms: numbe
     { polling: 'raf', timeout: 60_000 },
   );
   // One more frame: painted.
-  await page.evaluate(() => new Promise((r) => (globalThis as unknown as { requestAnimationFrame(cb: () => void): void }).requestAnimationFrame(() => r(null))));
+  await page.evaluate(
+    () => new Promise((r) => (globalThis as unknown as { requestAnimationFrame(cb: () => void): void }).requestAnimationFrame(() => r(null))),
+  );
   const ms = Date.now() - t0;
   const mounted = await page.locator('[data-testid=action-node]').count();
   return { ms, mounted };
 }
-
 
 it('designer at 50 stages x 10 actions', async () => {
   const small = (await openAndTime(bigDesign(3, 3, 7, 'small'), 'small')).ms;

@@ -14,8 +14,12 @@ let page: Page;
 
 beforeAll(async () => {
   app = await startAppServer();
-  for (const namePrefix of ['load-a', 'load-b']) await app.sandbox('POST', 'generate', { regions: ['us-east-1'], pipelinesPerTarget: PER_TARGET, executionsPerPipeline: 1, namePrefix });
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
+  for (const namePrefix of ['load-a', 'load-b'])
+    await app.sandbox('POST', 'generate', { regions: ['us-east-1'], pipelinesPerTarget: PER_TARGET, executionsPerPipeline: 1, namePrefix });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
   page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
   await page.goto(app.url);
   await page.getByTestId('app-ready').waitFor();
@@ -32,11 +36,15 @@ it('explorer with 5,000 pipelines', async () => {
   await page.getByTestId('nav-explorer').click();
   const t0 = Date.now();
   await page.getByTestId('explorer-refresh').click();
-  await page.waitForFunction(() => {
-    const doc = (globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } | null } }).document;
-    const m = /(\d+) of (\d+) pipelines/.exec(doc.querySelector('[data-testid=explorer-count]')?.textContent ?? '');
-    return !doc.querySelector('[data-testid=explorer-progress]') && m !== null && Number(m[2]) >= 5000;
-  }, undefined, { timeout: 300_000, polling: 200 });
+  await page.waitForFunction(
+    () => {
+      const doc = (globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } | null } }).document;
+      const m = /(\d+) of (\d+) pipelines/.exec(doc.querySelector('[data-testid=explorer-count]')?.textContent ?? '');
+      return !doc.querySelector('[data-testid=explorer-progress]') && m !== null && Number(m[2]) >= 5000;
+    },
+    undefined,
+    { timeout: 300_000, polling: 200 },
+  );
   const loadMs = Date.now() - t0;
   const count = await page.getByTestId('explorer-count').textContent();
   const mounted = await page.locator('[data-testid=explorer-grid] [role=row]').count();

@@ -19,7 +19,9 @@ import { CODEPIPELINE_REGIONS } from '../../src/shared/aws/regions';
 import { DEFAULT_ACCOUNTS } from '../../src/sandbox/config';
 import type { CallLogEntry } from '../../src/sandbox/sandbox';
 
-const REGIONS = CODEPIPELINE_REGIONS.filter((r) => !r.optIn).slice(0, 17).map((r) => r.code);
+const REGIONS = CODEPIPELINE_REGIONS.filter((r) => !r.optIn)
+  .slice(0, 17)
+  .map((r) => r.code);
 const PIPELINES = 20;
 const LATENCY_MS = 100;
 const CAPS = { perTarget: 20, global: 1100 };
@@ -31,7 +33,11 @@ let home: string;
 const saved = { ...process.env };
 
 async function control(method: string, path: string, body?: unknown) {
-  const r = await fetch(`${endpoint}/_sandbox/${path}`, { method, headers: { authorization: `Bearer ${ADMIN}` }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const r = await fetch(`${endpoint}/_sandbox/${path}`, {
+    method,
+    headers: { authorization: `Bearer ${ADMIN}` },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
   return r.json() as Promise<Record<string, unknown>>;
 }
@@ -40,7 +46,9 @@ beforeAll(async () => {
   home = mkdtempSync(join(tmpdir(), 'pw-bench-fanout-'));
   writeFileSync(join(home, 'sandbox.json'), JSON.stringify({ regions: REGIONS }));
   // The sandbox runs in its own process, as a remote service would: its CPU is not ours.
-  sandbox = spawn(process.execPath, ['bin/pipewright.js', 'sandbox', '--seed', 'empty', '--config', join(home, 'sandbox.json'), '--admin-token', ADMIN], { stdio: ['ignore', 'pipe', 'inherit'] });
+  sandbox = spawn(process.execPath, ['bin/pipewright.js', 'sandbox', '--seed', 'empty', '--config', join(home, 'sandbox.json'), '--admin-token', ADMIN], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   endpoint = await new Promise<string>((resolve, reject) => {
     let out = '';
     sandbox.stdout!.on('data', (d) => {
@@ -55,7 +63,10 @@ beforeAll(async () => {
   console.log(`setup: ${created} pipelines with 2 executions each in ${DEFAULT_ACCOUNTS.length} accounts x ${REGIONS.length} regions (${Date.now() - t0} ms)`);
   writeFileSync(
     join(home, 'config'),
-    DEFAULT_ACCOUNTS.map((a) => `[profile ${a.name}]\nregion = us-east-1\nendpoint_url = ${endpoint}\naws_access_key_id = ${a.accessKeyId}\naws_secret_access_key = ${a.secretAccessKey}\n`).join('\n'),
+    DEFAULT_ACCOUNTS.map(
+      (a) =>
+        `[profile ${a.name}]\nregion = us-east-1\nendpoint_url = ${endpoint}\naws_access_key_id = ${a.accessKeyId}\naws_secret_access_key = ${a.secretAccessKey}\n`,
+    ).join('\n'),
   );
   Object.assign(process.env, { AWS_CONFIG_FILE: join(home, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(home, 'none') });
 });

@@ -27,7 +27,17 @@ export async function frameTimes(page: Page, during: () => Promise<void>): Promi
   });
 }
 
-type TraceEvent = { name: string; ph: string; pid: number; tid: number; ts: number; dur?: number; id?: string; id2?: { local?: string }; args?: { name?: string } };
+type TraceEvent = {
+  name: string;
+  ph: string;
+  pid: number;
+  tid: number;
+  ts: number;
+  dur?: number;
+  id?: string;
+  id2?: { local?: string };
+  args?: { name?: string };
+};
 
 /**
  * The main-thread work of each animation frame while `during` runs: the time

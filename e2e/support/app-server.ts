@@ -49,9 +49,31 @@ export async function startAppServer(opts: AppServerOptions = {}): Promise<AppSe
     mkdirSync(join(home, 'pipewright'), { recursive: true });
     writeFileSync(join(home, 'pipewright', 'settings.json'), JSON.stringify(opts.settings));
   }
-  const args = ['bin/pipewright.js', 'web', '--no-open', '--sandbox', '--sandbox-time-scale', String(opts.timeScale ?? 0.02), '--sandbox-port', String(sandboxPort), '--sandbox-admin-token', adminToken];
+  const args = [
+    'bin/pipewright.js',
+    'web',
+    '--no-open',
+    '--sandbox',
+    '--sandbox-time-scale',
+    String(opts.timeScale ?? 0.02),
+    '--sandbox-port',
+    String(sandboxPort),
+    '--sandbox-admin-token',
+    adminToken,
+  ];
   const env: NodeJS.ProcessEnv = { ...process.env, PIPEWRIGHT_HOME: join(home, 'pipewright'), HOME: home };
-  for (const k of ['AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_PROFILE', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_ENDPOINT_URL']) delete env[k];
+  for (const k of [
+    'AWS_CONFIG_FILE',
+    'AWS_SHARED_CREDENTIALS_FILE',
+    'AWS_PROFILE',
+    'AWS_REGION',
+    'AWS_DEFAULT_REGION',
+    'AWS_ACCESS_KEY_ID',
+    'AWS_SECRET_ACCESS_KEY',
+    'AWS_SESSION_TOKEN',
+    'AWS_ENDPOINT_URL',
+  ])
+    delete env[k];
   const child: ChildProcess = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout?.on('data', (d) => (out += d));

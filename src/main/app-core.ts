@@ -193,7 +193,11 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
           pricePerGbMonth: blocks.pricePerGbMonth,
           onProgress: (p) => {
             const secs = Math.max(0.001, (Date.now() - started) / 1000);
-            job.progress(p.done, p.total, `${p.phase === 'pipelines' ? 'Pipelines' : 'Buckets'} ${p.done}/${p.total} · ${p.objects} object versions scanned (${Math.round(p.objects / secs)}/s)`);
+            job.progress(
+              p.done,
+              p.total,
+              `${p.phase === 'pipelines' ? 'Pipelines' : 'Buckets'} ${p.done}/${p.total} · ${p.objects} object versions scanned (${Math.round(p.objects / secs)}/s)`,
+            );
           },
         });
         if (job.signal.aborted) return;
@@ -217,8 +221,10 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       }
       if (!dryRun) {
         const { untyped, unconfirmedProd } = missingConfirmations(plan.items, confirmations, prodConfirmations);
-        if (untyped.length) throw new AppError('BAD_REQUEST', `Type the account id or alias to confirm: ${untyped.map((a) => a.accountAlias ?? a.accountId).join(', ')}.`);
-        if (unconfirmedProd.length) throw new AppError('BAD_REQUEST', `Confirm production accounts a second time: ${unconfirmedProd.map((a) => a.accountAlias).join(', ')}.`);
+        if (untyped.length)
+          throw new AppError('BAD_REQUEST', `Type the account id or alias to confirm: ${untyped.map((a) => a.accountAlias ?? a.accountId).join(', ')}.`);
+        if (unconfirmedProd.length)
+          throw new AppError('BAD_REQUEST', `Confirm production accounts a second time: ${unconfirmedProd.map((a) => a.accountAlias).join(', ')}.`);
       }
       // A confirmed cleanup is detached: a closed window does not stop it half-way.
       const jobId = jobs.start(dryRun ? 'artifacts.dryRun' : 'artifacts.clean', dryRun ? ctx.clientId : null, async (job) => {
@@ -226,7 +232,11 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
           dryRun,
           signal: job.signal,
           onProgress: (p) =>
-            job.progress(p.objects, p.expectedObjects, `${p.objects}/${p.expectedObjects} versions · ${(p.bytes / 2 ** 20).toFixed(1)} MiB · ${p.ratePerSec.toFixed(0)}/s${p.etaSec !== null ? ` · ETA ${Math.ceil(p.etaSec)} s` : ''}`),
+            job.progress(
+              p.objects,
+              p.expectedObjects,
+              `${p.objects}/${p.expectedObjects} versions · ${(p.bytes / 2 ** 20).toFixed(1)} MiB · ${p.ratePerSec.toFixed(0)}/s${p.etaSec !== null ? ` · ETA ${Math.ceil(p.etaSec)} s` : ''}`,
+            ),
         });
         hub.emit('artifacts.cleanResult', { jobId: job.jobId, result });
       });
@@ -235,7 +245,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     'artifacts.deleteBucket': async ({ bucket, confirmation }) => {
       const b = lastAudit?.buckets.find((x) => x.name === bucket);
       if (!b) throw new AppError('CONFLICT', `s3://${bucket} is not in the latest audit: audit first.`);
-      if (!b.unused || b.protected) throw new AppError('BAD_REQUEST', `s3://${bucket} is ${b.protected ? 'protected' : 'used by a live pipeline'}: it cannot be deleted here.`);
+      if (!b.unused || b.protected)
+        throw new AppError('BAD_REQUEST', `s3://${bucket} is ${b.protected ? 'protected' : 'used by a live pipeline'}: it cannot be deleted here.`);
       if (confirmation !== bucket) throw new AppError('BAD_REQUEST', `Type the bucket name ${bucket} to confirm.`);
       await artifacts.deleteBucket(b);
       lastAudit = { ...lastAudit!, buckets: lastAudit!.buckets.filter((x) => x !== b) };
@@ -247,8 +258,12 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       const p = b.prefixes.find((x) => `${x.prefix}/` === prefix);
       const live = p?.class === 'live' || p?.class === 'shared';
       if (b.protected || !(p?.class === 'orphan' || (live && retainDays !== undefined)))
-        throw new AppError('BAD_REQUEST', `Only an orphan prefix, or a live one with a retention age, of an unprotected bucket can get lifecycle rules: s3://${bucket}/${prefix} is ${b.protected ? 'protected' : (p?.class ?? 'not in the audit')}.`);
-      if (live && apply && !ageOnlyAcknowledged) throw new AppError('BAD_REQUEST', 'A lifecycle rule expires by age alone and cannot keep the last successful executions: acknowledge that first.');
+        throw new AppError(
+          'BAD_REQUEST',
+          `Only an orphan prefix, or a live one with a retention age, of an unprotected bucket can get lifecycle rules: s3://${bucket}/${prefix} is ${b.protected ? 'protected' : (p?.class ?? 'not in the audit')}.`,
+        );
+      if (live && apply && !ageOnlyAcknowledged)
+        throw new AppError('BAD_REQUEST', 'A lifecycle rule expires by age alone and cannot keep the last successful executions: acknowledge that first.');
       if (apply && confirmation !== bucket) throw new AppError('BAD_REQUEST', `Type the bucket name ${bucket} to confirm.`);
       const r = await artifacts.expireByLifecycle(b, prefix, apply, live ? retainDays : undefined);
       return { ...r, applied: apply };

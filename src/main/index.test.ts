@@ -19,7 +19,12 @@ const fake = vi.hoisted(() => {
   const contentsHandlers = new Map<string, (...args: unknown[]) => unknown>();
   let ready!: () => void;
   const whenReady = new Promise<void>((r) => (ready = r));
-  const windows: Array<{ options: Record<string, unknown>; loaded: string[]; windowOpen?: (d: { url: string }) => unknown; mainFrame: { url: string; parent: null } }> = [];
+  const windows: Array<{
+    options: Record<string, unknown>;
+    loaded: string[];
+    windowOpen?: (d: { url: string }) => unknown;
+    mainFrame: { url: string; parent: null };
+  }> = [];
   class BrowserWindow {
     static getAllWindows = () => windows;
     loaded: string[] = [];
@@ -70,7 +75,8 @@ const fake = vi.hoisted(() => {
       dialog: {},
       shell: { openExternal: vi.fn() },
       protocol: {
-        registerSchemesAsPrivileged: (schemes: Array<{ scheme: string; privileges: Record<string, boolean> }>) => order.push(`register ${schemes.map((s) => `${s.scheme}:${Object.keys(s.privileges).join(',')}`).join(' ')}`),
+        registerSchemesAsPrivileged: (schemes: Array<{ scheme: string; privileges: Record<string, boolean> }>) =>
+          order.push(`register ${schemes.map((s) => `${s.scheme}:${Object.keys(s.privileges).join(',')}`).join(' ')}`),
         handle: (scheme: string) => order.push(`handle ${scheme}`),
       },
       session: { defaultSession: { setPermissionRequestHandler: vi.fn(), setPermissionCheckHandler: vi.fn(), webRequest: { onHeadersReceived: vi.fn() } } },
@@ -93,7 +99,13 @@ describe('the Electron entry', () => {
     fake.ready();
     await vi.waitFor(() => expect(fake.windows[0]?.loaded).toEqual(['app://pipewright/index.html']), { timeout: 20_000 });
     expect(fake.order).toEqual(['register app:standard,secure,supportFetchAPI,codeCache', 'handle app', 'load app://pipewright/index.html']);
-    expect(fake.windows[0].options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false });
+    expect(fake.windows[0].options.webPreferences).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      webviewTag: false,
+    });
   });
 
   it('denies navigation and new windows', () => {
@@ -106,7 +118,10 @@ describe('the Electron entry', () => {
   it('answers the contract over IPC to our own frame, and to nothing else', async () => {
     const invoke = fake.ipcHandlers.get(IPC_INVOKE_CHANNEL)!;
     const frame = fake.windows[0].mainFrame;
-    expect(await invoke({ senderFrame: frame }, { method: 'app.info', input: {} })).toMatchObject({ ok: true, result: { mode: 'electron', version: '0.0.0-test' } });
+    expect(await invoke({ senderFrame: frame }, { method: 'app.info', input: {} })).toMatchObject({
+      ok: true,
+      result: { mode: 'electron', version: '0.0.0-test' },
+    });
     const foreign = { url: 'https://evil.example/', parent: null };
     expect(await invoke({ senderFrame: foreign }, { method: 'app.info', input: {} })).toMatchObject({ ok: false });
   });

@@ -37,7 +37,7 @@ async function createWindow(): Promise<void> {
     title: 'Pipewright',
     webPreferences: {
       // Reviewed: the preload exposes only invoke/on for names in the contract (src/preload/index.ts).
-      preload: join(here, '../preload/index.cjs'), /* eng-disable PRELOAD_JS_CHECK */
+      preload: join(here, '../preload/index.cjs') /* eng-disable PRELOAD_JS_CHECK */,
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,
@@ -111,12 +111,16 @@ if (!app.requestSingleInstanceLock()) {
         },
         fileDialogs: {
           async open() {
-            const r = await dialog.showOpenDialog({ properties: ['openFile'], filters: [{ name: 'Pipelines', extensions: ['json', 'yaml', 'yml', 'template'] }] });
+            const r = await dialog.showOpenDialog({
+              properties: ['openFile'],
+              filters: [{ name: 'Pipelines', extensions: ['json', 'yaml', 'yml', 'template'] }],
+            });
             const path = r.filePaths[0];
             return r.canceled || !path ? null : { path, text: await readFile(path, 'utf8') };
           },
           async save(suggestedName, text, path) {
-            const target = path ?? (await dialog.showSaveDialog({ defaultPath: suggestedName, filters: [{ name: 'Pipewright design', extensions: ['json'] }] })).filePath;
+            const target =
+              path ?? (await dialog.showSaveDialog({ defaultPath: suggestedName, filters: [{ name: 'Pipewright design', extensions: ['json'] }] })).filePath;
             if (!target) return null;
             await writeFile(target, text);
             return target;

@@ -16,7 +16,8 @@ function dispatch(_e: IpcRendererEvent, msg: { event?: unknown; payload?: unknow
 
 const bridge: PreloadBridge = {
   invoke(method: unknown, input: unknown) {
-    if (!isMethodName(method)) return Promise.resolve({ ok: false, error: { code: 'UNKNOWN_METHOD', message: `Unknown method: ${String(method).slice(0, 80)}` } });
+    if (!isMethodName(method))
+      return Promise.resolve({ ok: false, error: { code: 'UNKNOWN_METHOD', message: `Unknown method: ${String(method).slice(0, 80)}` } });
     return ipcRenderer.invoke(IPC_INVOKE_CHANNEL, { method, input });
   },
   on(event: unknown, cb: (payload: unknown) => void) {

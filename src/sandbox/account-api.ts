@@ -18,7 +18,10 @@ export function regionOptStatus(config: SandboxConfig, region: string): RegionOp
 }
 
 const ListRegionsInput = z.object({
-  AccountId: z.string().regex(/^\d{12}$/).optional(),
+  AccountId: z
+    .string()
+    .regex(/^\d{12}$/)
+    .optional(),
   MaxResults: z.number().int().min(1).max(50).optional(),
   NextToken: z.string().max(1000).optional(),
   RegionOptStatusContains: z.array(z.enum(['ENABLED', 'ENABLING', 'DISABLING', 'DISABLED', 'ENABLED_BY_DEFAULT'])).optional(),
@@ -26,7 +29,8 @@ const ListRegionsInput = z.object({
 
 export function handleAccount(req: ServiceRequest, config: SandboxConfig): ServiceResponse {
   const path = req.rawPath.replace(/\/+$/, '');
-  if (req.method !== 'POST' || path !== '/listRegions') throw new SandboxError('UnknownOperationException', `The sandbox's Account API serves ListRegions only, not ${req.method} ${path}.`, 404);
+  if (req.method !== 'POST' || path !== '/listRegions')
+    throw new SandboxError('UnknownOperationException', `The sandbox's Account API serves ListRegions only, not ${req.method} ${path}.`, 404);
   req.operation = 'ListRegions';
   let raw: unknown = {};
   try {
@@ -38,7 +42,8 @@ export function handleAccount(req: ServiceRequest, config: SandboxConfig): Servi
   const parsed = ListRegionsInput.safeParse(raw);
   if (!parsed.success) throw new SandboxError('ValidationException', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
   const input = parsed.data;
-  if (input.AccountId && input.AccountId !== req.accountId) throw new SandboxError('AccessDeniedException', 'Only the management account of an organization may name another account.', 403);
+  if (input.AccountId && input.AccountId !== req.accountId)
+    throw new SandboxError('AccessDeniedException', 'Only the management account of an organization may name another account.', 403);
   const codes = [...new Set([...CODEPIPELINE_REGIONS.map((r) => r.code), ...config.regions])];
   const all = codes
     .map((code) => ({ RegionName: code, RegionOptStatus: regionOptStatus(config, code) }))

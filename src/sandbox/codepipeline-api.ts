@@ -35,7 +35,9 @@ function str(body: Json, key: string, opts: { required?: boolean; max?: number; 
   if (opts.max !== undefined && v.length > opts.max)
     throw validation(`1 validation error detected: Value at '${key}' failed to satisfy constraint: Member must have length less than or equal to ${opts.max}`);
   if ((opts.min ?? (opts.required ? 1 : 0)) > v.length)
-    throw validation(`1 validation error detected: Value at '${key}' failed to satisfy constraint: Member must have length greater than or equal to ${opts.min ?? 1}`);
+    throw validation(
+      `1 validation error detected: Value at '${key}' failed to satisfy constraint: Member must have length greater than or equal to ${opts.min ?? 1}`,
+    );
   return v;
 }
 
@@ -43,7 +45,9 @@ function int(body: Json, key: string, min: number, max: number): number | undefi
   const v = body[key];
   if (v === undefined || v === null) return undefined;
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
-    throw validation(`1 validation error detected: Value '${String(v)}' at '${key}' failed to satisfy constraint: Member must have value between ${min} and ${max}`);
+    throw validation(
+      `1 validation error detected: Value '${String(v)}' at '${key}' failed to satisfy constraint: Member must have value between ${min} and ${max}`,
+    );
   return v;
 }
 
@@ -77,7 +81,10 @@ function normalise(decl: PipelineDeclaration, version: number): PipelineDeclarat
   const v2 =
     decl.pipelineType === 'V2' ||
     (decl.pipelineType === undefined &&
-      (!!decl.variables?.length || !!decl.triggers?.length || decl.executionMode === 'QUEUED' || decl.executionMode === 'PARALLEL' ||
+      (!!decl.variables?.length ||
+        !!decl.triggers?.length ||
+        decl.executionMode === 'QUEUED' ||
+        decl.executionMode === 'PARALLEL' ||
         decl.stages.some((s) => s.onSuccess || s.beforeEntry || s.onFailure?.conditions)));
   const out: PipelineDeclaration = { ...structuredClone(decl), version, pipelineType: v2 ? 'V2' : 'V1', executionMode: decl.executionMode ?? 'SUPERSEDED' };
   return out;
@@ -160,14 +167,27 @@ type Op = (ctx: CodePipelineContext, req: ServiceRequest, body: Json) => Json;
 const ops: Record<string, Op> = {
   CreatePipeline(ctx, req, body) {
     const raw = body.pipeline as Json | undefined;
-    if (!raw || typeof raw !== 'object') throw validation("1 validation error detected: Value null at 'pipeline' failed to satisfy constraint: Member must not be null");
+    if (!raw || typeof raw !== 'object')
+      throw validation("1 validation error detected: Value null at 'pipeline' failed to satisfy constraint: Member must not be null");
     const decl = parseDeclaration(raw, req.region);
     const table = ctx.tables.table(req.accountId, req.region);
     if (table.has(decl.name)) throw new SandboxError('PipelineNameInUseException', `PipelineName [${decl.name}] is already used`);
     const tags = tagsFrom(body.tags);
     const now = Date.now();
     const stored = normalise(decl, 1);
-    const p: PipelineRecord = { accountId: req.accountId, region: req.region, name: decl.name, versions: [stored], created: now, updated: now, tags, inbound: {}, outbound: {}, executions: [], stageLatest: {} };
+    const p: PipelineRecord = {
+      accountId: req.accountId,
+      region: req.region,
+      name: decl.name,
+      versions: [stored],
+      created: now,
+      updated: now,
+      tags,
+      inbound: {},
+      outbound: {},
+      executions: [],
+      stageLatest: {},
+    };
     table.set(decl.name, p);
     if (ctx.startOnCreate()) ctx.executor.start(p, { triggerType: 'CreatePipeline', triggerDetail: req.principal.arn });
     ctx.changed();
@@ -184,7 +204,8 @@ const ops: Record<string, Op> = {
 
   UpdatePipeline(ctx, req, body) {
     const raw = body.pipeline as Json | undefined;
-    if (!raw || typeof raw !== 'object') throw validation("1 validation error detected: Value null at 'pipeline' failed to satisfy constraint: Member must not be null");
+    if (!raw || typeof raw !== 'object')
+      throw validation("1 validation error detected: Value null at 'pipeline' failed to satisfy constraint: Member must not be null");
     const p = getPipelineRecord(ctx, req, typeof raw.name === 'string' ? raw.name : undefined);
     const decl = parseDeclaration(raw, req.region);
     const stored = normalise(decl, p.versions.length + 1);
@@ -212,7 +233,14 @@ const ops: Record<string, Op> = {
     return {
       pipelines: page.map((p) => {
         const d = current(p);
-        return { name: p.name, version: p.versions.length, pipelineType: d.pipelineType, executionMode: d.executionMode, created: epoch(p.created), updated: epoch(p.updated) };
+        return {
+          name: p.name,
+          version: p.versions.length,
+          pipelineType: d.pipelineType,
+          executionMode: d.executionMode,
+          created: epoch(p.created),
+          updated: epoch(p.updated),
+        };
       }),
       ...(nextToken ? { nextToken } : {}),
     };
@@ -229,19 +257,35 @@ const ops: Record<string, Op> = {
       stageStates: decl.stages.map((s) => {
         const inbound = p.inbound[s.name];
         const e = p.executions.find((x) => x.pipelineExecutionId === p.stageLatest[s.name]);
-        const waiting = p.executions.filter((x) => x.waiting && (x.status === 'InProgress') && (p.versions[x.pipelineVersion - 1] ?? decl).stages[x.stageIndex]?.name === s.name);
+        const waiting = p.executions.filter(
+          (x) => x.waiting && x.status === 'InProgress' && (p.versions[x.pipelineVersion - 1] ?? decl).stages[x.stageIndex]?.name === s.name,
+        );
         return {
           stageName: s.name,
           inboundTransitionState: inbound
-            ? { enabled: inbound.enabled, lastChangedBy: inbound.lastChangedBy, lastChangedAt: inbound.lastChangedAt && epoch(inbound.lastChangedAt), ...(inbound.disabledReason ? { disabledReason: inbound.disabledReason } : {}) }
+            ? {
+                enabled: inbound.enabled,
+                lastChangedBy: inbound.lastChangedBy,
+                lastChangedAt: inbound.lastChangedAt && epoch(inbound.lastChangedAt),
+                ...(inbound.disabledReason ? { disabledReason: inbound.disabledReason } : {}),
+              }
             : { enabled: true },
-          ...(waiting.length ? { inboundExecution: { pipelineExecutionId: waiting[0].pipelineExecutionId, status: 'InProgress', type: waiting[0].executionType }, inboundExecutions: waiting.map((w) => ({ pipelineExecutionId: w.pipelineExecutionId, status: 'InProgress', type: w.executionType })) } : {}),
+          ...(waiting.length
+            ? {
+                inboundExecution: { pipelineExecutionId: waiting[0].pipelineExecutionId, status: 'InProgress', type: waiting[0].executionType },
+                inboundExecutions: waiting.map((w) => ({ pipelineExecutionId: w.pipelineExecutionId, status: 'InProgress', type: w.executionType })),
+              }
+            : {}),
           actionStates: s.actions.map((a) => {
             const run = e ? [...e.actions].reverse().find((x) => x.stageName === s.name && x.actionName === a.name) : undefined;
             const revision = a.actionTypeId.category === 'Source' && e ? e.artifactRevisions.find((r) => r.name === a.outputArtifacts?.[0]?.name) : undefined;
             return {
               actionName: a.name,
-              ...(revision ? { currentRevision: { revisionId: revision.revisionId, revisionChangeId: revision.revisionChangeIdentifier, created: epoch(revision.created) } } : {}),
+              ...(revision
+                ? {
+                    currentRevision: { revisionId: revision.revisionId, revisionChangeId: revision.revisionChangeIdentifier, created: epoch(revision.created) },
+                  }
+                : {}),
               ...(run
                 ? {
                     latestExecution: {
@@ -258,7 +302,9 @@ const ops: Record<string, Op> = {
                 : {}),
             };
           }),
-          ...(e ? { latestExecution: { pipelineExecutionId: e.pipelineExecutionId, status: e.stages[s.name]?.status ?? 'InProgress', type: e.executionType } } : {}),
+          ...(e
+            ? { latestExecution: { pipelineExecutionId: e.pipelineExecutionId, status: e.stages[s.name]?.status ?? 'InProgress', type: e.executionType } }
+            : {}),
         };
       }),
     };
@@ -277,8 +323,10 @@ const ops: Record<string, Op> = {
     const sourceRevisions = (body.sourceRevisions ?? []) as Array<{ actionName: string; revisionType: string; revisionValue: string }>;
     if (!Array.isArray(sourceRevisions)) throw validation('sourceRevisions must be a list.');
     for (const s of sourceRevisions) {
-      if (!decl.stages[0].actions.some((a) => a.name === s?.actionName)) throw validation(`Source action ${s?.actionName} does not exist in pipeline ${p.name}.`);
-      if (!['COMMIT_ID', 'IMAGE_DIGEST', 'S3_OBJECT_VERSION_ID', 'S3_OBJECT_KEY'].includes(s.revisionType)) throw validation(`Invalid revisionType ${s.revisionType}.`);
+      if (!decl.stages[0].actions.some((a) => a.name === s?.actionName))
+        throw validation(`Source action ${s?.actionName} does not exist in pipeline ${p.name}.`);
+      if (!['COMMIT_ID', 'IMAGE_DIGEST', 'S3_OBJECT_VERSION_ID', 'S3_OBJECT_KEY'].includes(s.revisionType))
+        throw validation(`Invalid revisionType ${s.revisionType}.`);
     }
     const e = ctx.executor.start(p, { triggerType: 'StartPipelineExecution', triggerDetail: req.principal.arn, variables, sourceRevisions });
     return { pipelineExecutionId: e.pipelineExecutionId };
@@ -289,7 +337,8 @@ const ops: Record<string, Op> = {
     const e = findExecution(p, str(body, 'pipelineExecutionId', { required: true }));
     const reason = str(body, 'reason', { max: 200 }) ?? '';
     if (e.status === 'Stopping') throw new SandboxError('DuplicatedStopRequestException', 'A stop request for this execution is already in progress.');
-    if (e.status !== 'InProgress') throw new SandboxError('PipelineExecutionNotStoppableException', `Pipeline execution ${e.pipelineExecutionId} is ${e.status} and cannot be stopped.`);
+    if (e.status !== 'InProgress')
+      throw new SandboxError('PipelineExecutionNotStoppableException', `Pipeline execution ${e.pipelineExecutionId} is ${e.status} and cannot be stopped.`);
     ctx.executor.stop(p, e, body.abandon === true, reason);
     return { pipelineExecutionId: e.pipelineExecutionId };
   },
@@ -342,14 +391,19 @@ const ops: Record<string, Op> = {
     const result = body.result as { summary?: unknown; status?: unknown } | undefined;
     if (!result || typeof result.summary !== 'string' || (result.status !== 'Approved' && result.status !== 'Rejected'))
       throw validation('result needs a summary and a status of Approved or Rejected.');
-    if (result.summary.length > 512) throw validation("1 validation error detected: Value at 'result.summary' failed to satisfy constraint: Member must have length less than or equal to 512");
+    if (result.summary.length > 512)
+      throw validation(
+        "1 validation error detected: Value at 'result.summary' failed to satisfy constraint: Member must have length less than or equal to 512",
+      );
     const stage = current(p).stages.find((s) => s.name === stageName);
     if (!stage) throw new SandboxError('StageNotFoundException', `Stage ${stageName} not found in pipeline ${p.name}.`);
-    if (!stage.actions.some((a) => a.name === actionName)) throw new SandboxError('ActionNotFoundException', `Action ${actionName} not found in stage ${stageName}.`);
+    if (!stage.actions.some((a) => a.name === actionName))
+      throw new SandboxError('ActionNotFoundException', `Action ${actionName} not found in stage ${stageName}.`);
     const runs = p.executions.flatMap((e) => e.actions).filter((a) => a.stageName === stageName && a.actionName === actionName && a.token);
     const pending = runs.find((a) => a.status === 'InProgress' && a.token === token);
     if (!pending) {
-      if (runs.some((a) => a.token === token)) throw new SandboxError('ApprovalAlreadyCompletedException', 'The approval action has already been approved or rejected.');
+      if (runs.some((a) => a.token === token))
+        throw new SandboxError('ApprovalAlreadyCompletedException', 'The approval action has already been approved or rejected.');
       throw new SandboxError('InvalidApprovalTokenException', `The approval token ${token} is not valid.`);
     }
     ctx.executor.resolveApproval(pending.actionExecutionId, { status: result.status, summary: result.summary, by: req.principal.arn });
@@ -366,7 +420,8 @@ const ops: Record<string, Op> = {
     const si = decl.stages.findIndex((s) => s.name === stageName);
     if (si < 0) throw new SandboxError('StageNotFoundException', `Stage ${stageName} not found in pipeline ${p.name}.`);
     const stageStatus = e.stages[stageName]?.status;
-    if (p.stageLatest[stageName] !== e.pipelineExecutionId) throw new SandboxError('NotLatestPipelineExecutionException', `Execution ${e.pipelineExecutionId} is not the latest in stage ${stageName}.`);
+    if (p.stageLatest[stageName] !== e.pipelineExecutionId)
+      throw new SandboxError('NotLatestPipelineExecutionException', `Execution ${e.pipelineExecutionId} is not the latest in stage ${stageName}.`);
     if (!(e.status === 'Failed' || e.status === 'Stopped') || !(stageStatus === 'Failed' || stageStatus === 'Stopped'))
       throw new SandboxError('StageNotRetryableException', `Stage ${stageName} of execution ${e.pipelineExecutionId} has no failed actions to retry.`);
     if (p.executions.some((x) => x !== e && x.stageIndex === si && x.status === 'InProgress' && !x.waiting && x.executionMode !== 'PARALLEL'))
@@ -383,8 +438,10 @@ const ops: Record<string, Op> = {
     const si = decl.stages.findIndex((s) => s.name === stageName);
     if (si < 0) throw new SandboxError('StageNotFoundException', `Stage ${stageName} not found in pipeline ${p.name}.`);
     if (si === 0) throw new SandboxError('UnableToRollbackStageException', 'The source stage cannot be rolled back.');
-    if (target.stages[stageName]?.status !== 'Succeeded') throw new SandboxError('UnableToRollbackStageException', `Execution ${target.pipelineExecutionId} did not succeed in stage ${stageName}.`);
-    if (p.executions.some((x) => x.status === 'InProgress' && x.stageIndex === si && !x.waiting)) throw new SandboxError('ConflictException', `Stage ${stageName} is in progress.`);
+    if (target.stages[stageName]?.status !== 'Succeeded')
+      throw new SandboxError('UnableToRollbackStageException', `Execution ${target.pipelineExecutionId} did not succeed in stage ${stageName}.`);
+    if (p.executions.some((x) => x.status === 'InProgress' && x.stageIndex === si && !x.waiting))
+      throw new SandboxError('ConflictException', `Stage ${stageName} is in progress.`);
     const e = ctx.executor.start(p, { triggerType: 'ManualRollback', triggerDetail: req.principal.arn, rollback: { stageIndex: si, target } });
     return { pipelineExecutionId: e.pipelineExecutionId };
   },
@@ -424,7 +481,14 @@ const ops: Record<string, Op> = {
     const types = PROVIDERS.filter((p) => !owner || p.owner === owner).map((p) => ({
       id: { category: p.category, owner: p.owner, provider: p.provider, version: p.version },
       settings: {},
-      actionConfigurationProperties: p.config.map((f) => ({ name: f.name, required: f.required === true, key: true, secret: false, description: f.help, type: 'String' })),
+      actionConfigurationProperties: p.config.map((f) => ({
+        name: f.name,
+        required: f.required === true,
+        key: true,
+        secret: false,
+        description: f.help,
+        type: 'String',
+      })),
       inputArtifactDetails: { minimumCount: p.inputs.min, maximumCount: p.inputs.max },
       outputArtifactDetails: { minimumCount: p.outputs.min, maximumCount: p.outputs.max },
     }));
@@ -437,11 +501,13 @@ function setTransition(ctx: CodePipelineContext, req: ServiceRequest, body: Json
   const stageName = str(body, 'stageName', { required: true, max: 100 });
   const type = body.transitionType;
   if (type !== 'Inbound' && type !== 'Outbound') throw validation('transitionType must be Inbound or Outbound.');
-  if (!current(p).stages.some((s) => s.name === stageName)) throw new SandboxError('StageNotFoundException', `Stage ${stageName} not found in pipeline ${p.name}.`);
+  if (!current(p).stages.some((s) => s.name === stageName))
+    throw new SandboxError('StageNotFoundException', `Stage ${stageName} not found in pipeline ${p.name}.`);
   let reason: string | undefined;
   if (!enabled) {
     reason = str(body, 'reason', { required: true, max: 300 });
-    if (!/^[a-zA-Z0-9!@ ().*?_-]+$/.test(reason ?? '')) throw validation("Value at 'reason' failed to satisfy constraint: Member must satisfy regular expression pattern");
+    if (!/^[a-zA-Z0-9!@ ().*?_-]+$/.test(reason ?? ''))
+      throw validation("Value at 'reason' failed to satisfy constraint: Member must satisfy regular expression pattern");
   }
   const table = type === 'Inbound' ? p.inbound : p.outbound;
   table[stageName] = { enabled, lastChangedBy: req.principal.arn, lastChangedAt: Date.now(), ...(reason ? { disabledReason: reason } : {}) };
@@ -464,7 +530,8 @@ export function handleCodePipeline(req: ServiceRequest, ctx: CodePipelineContext
   } catch {
     throw new SandboxError('SerializationException', 'Start of structure or map found where not expected, or the body is not valid JSON.');
   }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new SandboxError('SerializationException', 'The request body must be a JSON object.');
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new SandboxError('SerializationException', 'The request body must be a JSON object.');
   const result = op(ctx, req, body);
   return { status: 200, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: JSON.stringify(result) };
 }

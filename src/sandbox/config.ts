@@ -47,7 +47,10 @@ export const FailureRule = z.object({
 export type FailureRule = z.infer<typeof FailureRule>;
 
 export const SandboxConfig = z.object({
-  accounts: z.array(SandboxAccountConfig).min(1).default(() => DEFAULT_ACCOUNTS.map((a) => ({ ...a }))),
+  accounts: z
+    .array(SandboxAccountConfig)
+    .min(1)
+    .default(() => DEFAULT_ACCOUNTS.map((a) => ({ ...a }))),
   regions: z.array(z.string()).default(['us-east-1', 'eu-west-1', 'ap-southeast-2']),
   /**
    * Opt-in regions enabled for every account (besides any in `regions`). The
@@ -64,7 +67,10 @@ export const SandboxConfig = z.object({
     .object({
       /** Every account has one virtual MFA device: arn:aws:iam::<account>:mfa/<deviceName>. */
       deviceName: z.string().default('sandbox-user'),
-      code: z.string().regex(/^\d{6}$/).default('123456'),
+      code: z
+        .string()
+        .regex(/^\d{6}$/)
+        .default('123456'),
     })
     .prefault({}),
   /** Multiplies every simulated duration: 0.01 makes a 3 s action take 30 ms. */
@@ -77,7 +83,10 @@ export const SandboxConfig = z.object({
       byAction: z.record(z.string(), z.number().min(0)).default({}),
     })
     .prefault({}),
-  approvalTimeoutMinutes: z.number().min(1).default(7 * 24 * 60),
+  approvalTimeoutMinutes: z
+    .number()
+    .min(1)
+    .default(7 * 24 * 60),
   failures: z.array(FailureRule).default([]),
   /** CreatePipeline starts an execution, as the service does. */
   startOnCreate: z.boolean().default(true),
@@ -94,7 +103,13 @@ export const DEFAULT_ACCOUNTS: SandboxAccountConfig[] = [
 
 /** A least-privilege auditor in the dev account: reads pipelines and S3, but not execution history. */
 export const DEFAULT_USERS: SandboxUserConfig[] = [
-  { name: 'sandbox-auditor', account: '111111111111', accessKeyId: 'AKIASANDBOXAUDITOR01', secretAccessKey: 'sandbox-auditor-secret-key-0000000000001', deny: ['codepipeline:ListPipelineExecutions'] },
+  {
+    name: 'sandbox-auditor',
+    account: '111111111111',
+    accessKeyId: 'AKIASANDBOXAUDITOR01',
+    secretAccessKey: 'sandbox-auditor-secret-key-0000000000001',
+    deny: ['codepipeline:ListPipelineExecutions'],
+  },
 ];
 
 export function parseSandboxConfig(input: unknown): SandboxConfig {

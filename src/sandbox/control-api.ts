@@ -28,7 +28,10 @@ const Generate = z.strictObject({
   regions: z.array(z.string()).optional(),
   pipelinesPerTarget: z.number().int().min(1).max(1000),
   executionsPerPipeline: z.number().int().min(0).max(50).default(1),
-  namePrefix: z.string().regex(/^[A-Za-z0-9-]{1,40}$/).default('load'),
+  namePrefix: z
+    .string()
+    .regex(/^[A-Za-z0-9-]{1,40}$/)
+    .default('load'),
 });
 
 function tokenOk(sb: Sandbox, req: IncomingMessage): boolean {

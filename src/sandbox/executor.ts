@@ -5,13 +5,7 @@
 // written to the pipeline's artifact bucket in the sandbox S3 with the service's
 // key layout: <pipeline[:20]>/<artifact[:10]>/<7 random chars>[.zip].
 import type { SandboxConfig } from './config';
-import {
-  current,
-  type ActionExecutionRecord,
-  type ExecutionRecord,
-  type PipelineRecord,
-  type S3Location,
-} from './cp-records';
+import { current, type ActionExecutionRecord, type ExecutionRecord, type PipelineRecord, type S3Location } from './cp-records';
 import type { Rng } from './random';
 import type { S3Store } from './s3-store';
 import { artifactStoresByRegion, effectiveRunOrder, type ActionDeclaration, type PipelineDeclaration } from '../shared/pipeline/model';
@@ -219,7 +213,13 @@ export class Executor {
     await this.idle();
   }
 
-  private async run(p: PipelineRecord, e: ExecutionRecord, from: number, retryMode: 'FAILED_ACTIONS' | 'ALL_ACTIONS' | undefined, signal: AbortSignal): Promise<void> {
+  private async run(
+    p: PipelineRecord,
+    e: ExecutionRecord,
+    from: number,
+    retryMode: 'FAILED_ACTIONS' | 'ALL_ACTIONS' | undefined,
+    signal: AbortSignal,
+  ): Promise<void> {
     const decl = p.versions[e.pipelineVersion - 1] ?? current(p);
     const last = e.onlyStage ?? decl.stages.length - 1;
     let held: number | undefined;
@@ -267,11 +267,12 @@ export class Executor {
         e.status = 'Stopped';
       }
       if (stage && e.stages[stage] && e.stages[stage].status !== 'Succeeded') e.stages[stage].status = reason === 'superseded' ? 'Cancelled' : 'Stopped';
-      for (const a of e.actions) if (a.status === 'InProgress') {
-        a.status = 'Abandoned';
-        a.lastUpdateTime = Date.now();
-        this.approvals.delete(a.actionExecutionId);
-      }
+      for (const a of e.actions)
+        if (a.status === 'InProgress') {
+          a.status = 'Abandoned';
+          a.lastUpdateTime = Date.now();
+          this.approvals.delete(a.actionExecutionId);
+        }
     } finally {
       e.waiting = false;
       e.lastUpdateTime = Date.now();
@@ -369,7 +370,8 @@ export class Executor {
   private injectedFailure(p: PipelineRecord, stage: string, action: string): { afterMs?: number } | undefined {
     const rules = this.deps.config().failures;
     const i = rules.findIndex(
-      (r) => r.pipeline === p.name && r.stage === stage && r.action === action && (!r.account || r.account === p.accountId) && (!r.region || r.region === p.region),
+      (r) =>
+        r.pipeline === p.name && r.stage === stage && r.action === action && (!r.account || r.account === p.accountId) && (!r.region || r.region === p.region),
     );
     if (i < 0) return undefined;
     const rule = rules[i];
@@ -377,7 +379,14 @@ export class Executor {
     return rule.mode === 'after' ? { afterMs: (rule.seconds ?? 0) * 1000 } : {};
   }
 
-  private async runAction(p: PipelineRecord, decl: PipelineDeclaration, e: ExecutionRecord, stageName: string, a: ActionDeclaration, signal: AbortSignal): Promise<boolean> {
+  private async runAction(
+    p: PipelineRecord,
+    decl: PipelineDeclaration,
+    e: ExecutionRecord,
+    stageName: string,
+    a: ActionDeclaration,
+    signal: AbortSignal,
+  ): Promise<boolean> {
     const region = a.region ?? p.region;
     const now = Date.now();
     const rec: ActionExecutionRecord = {
@@ -414,7 +423,13 @@ export class Executor {
     // Inputs must exist where earlier actions wrote them.
     for (const input of rec.input.inputArtifacts) {
       const loc = input.s3location;
-      if (!loc || !this.deps.s3.buckets.get(loc.bucket)?.objects.get(loc.key)?.some((v) => !v.deleteMarker))
+      if (
+        !loc ||
+        !this.deps.s3.buckets
+          .get(loc.bucket)
+          ?.objects.get(loc.key)
+          ?.some((v) => !v.deleteMarker)
+      )
         return fail(`Input artifact ${input.name} was not found in the artifact store.`);
     }
 
@@ -425,21 +440,28 @@ export class Executor {
       const outcome = await new Promise<{ status: 'Approved' | 'Rejected'; summary: string; by: string } | 'timeout'>((resolve, reject) => {
         // With timeScale 0 (seeding) durations vanish, but an approval still waits for a person.
         const timeoutMs = this.scaled(timeoutMin * 60_000);
-        const timer = timeoutMs > 0 ? setTimeout(() => {
-          this.approvals.delete(rec.actionExecutionId);
-          resolve('timeout');
-        }, timeoutMs) : undefined;
+        const timer =
+          timeoutMs > 0
+            ? setTimeout(() => {
+                this.approvals.delete(rec.actionExecutionId);
+                resolve('timeout');
+              }, timeoutMs)
+            : undefined;
         this.approvals.set(rec.actionExecutionId, {
           resolve: (r) => {
             clearTimeout(timer);
             resolve(r);
           },
         });
-        signal.addEventListener('abort', () => {
-          clearTimeout(timer);
-          this.approvals.delete(rec.actionExecutionId);
-          reject(new Halt(signal.reason as StopReason));
-        }, { once: true });
+        signal.addEventListener(
+          'abort',
+          () => {
+            clearTimeout(timer);
+            this.approvals.delete(rec.actionExecutionId);
+            reject(new Halt(signal.reason as StopReason));
+          },
+          { once: true },
+        );
       });
       if (outcome === 'timeout') return fail('The approval request timed out.', 'ApprovalTimedOut');
       rec.updatedBy = outcome.by;
@@ -473,7 +495,9 @@ export class Executor {
       if (!bucket) return fail(`The artifact bucket ${store.location} does not exist.`);
       const key = `${p.name.slice(0, 20)}/${out.name.slice(0, 10)}/${this.deps.rng.chars(7)}${isSource ? '.zip' : ''}`;
       const body = Buffer.from(
-        JSON.stringify({ pipeline: p.name, execution: e.pipelineExecutionId, stage: stageName, action: a.name, artifact: out.name }) + '\n' + 'x'.repeat(this.deps.rng.int(2048)),
+        JSON.stringify({ pipeline: p.name, execution: e.pipelineExecutionId, stage: stageName, action: a.name, artifact: out.name }) +
+          '\n' +
+          'x'.repeat(this.deps.rng.int(2048)),
       );
       this.deps.s3.putObject(bucket, key, body, isSource ? 'application/zip' : 'binary/octet-stream');
       const loc: S3Location = { bucket: bucket.name, key };
@@ -495,7 +519,13 @@ export class Executor {
     const n = ++this.commitCounter;
     const summary = existing?.revisionSummary ?? (override ? `Pinned revision ${override.revisionValue}` : COMMIT_MESSAGES[n % COMMIT_MESSAGES.length]);
     if (!existing)
-      e.artifactRevisions.push({ name: a.outputArtifacts?.[0]?.name ?? a.name, revisionId, revisionSummary: summary, created: Date.now(), revisionChangeIdentifier: revisionId });
+      e.artifactRevisions.push({
+        name: a.outputArtifacts?.[0]?.name ?? a.name,
+        revisionId,
+        revisionSummary: summary,
+        created: Date.now(),
+        revisionChangeIdentifier: revisionId,
+      });
     rec.output.outputVariables = {
       CommitId: revisionId,
       CommitMessage: summary,

@@ -38,7 +38,9 @@ const SnapshotShape = z.object({
       name: z.string().min(3).max(63),
       accountId: z.string().regex(/^\d{12}$/),
       region: z.string().min(1),
-      objects: z.array(z.tuple([z.string(), z.array(z.looseObject({ versionId: z.string(), deleteMarker: z.boolean(), body: z.string(), lastModified: z.number() }))])),
+      objects: z.array(
+        z.tuple([z.string(), z.array(z.looseObject({ versionId: z.string(), deleteMarker: z.boolean(), body: z.string(), lastModified: z.number() }))]),
+      ),
     }),
   ),
 });
@@ -49,7 +51,10 @@ export class SnapshotStore {
   private timer?: NodeJS.Timeout;
   private writing: Promise<void> = Promise.resolve();
 
-  constructor(private dir: string, private sb: Sandbox) {}
+  constructor(
+    private dir: string,
+    private sb: Sandbox,
+  ) {}
 
   get path(): string {
     return join(this.dir, 'sandbox-state.json');
@@ -70,7 +75,13 @@ export class SnapshotStore {
       throw new Error(`${this.path} is not valid JSON (${(err as Error).message}): move it away to start the sandbox afresh.`);
     }
     const parsed = SnapshotShape.safeParse(raw);
-    if (!parsed.success) throw new Error(`${this.path} is not a sandbox snapshot: ${parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`).join('; ')}. Move it away to start the sandbox afresh.`);
+    if (!parsed.success)
+      throw new Error(
+        `${this.path} is not a sandbox snapshot: ${parsed.error.issues
+          .slice(0, 3)
+          .map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`)
+          .join('; ')}. Move it away to start the sandbox afresh.`,
+      );
     // Adapter: the shape above was checked; the records' other fields are the sandbox's own, as it wrote them.
     const snap = parsed.data as unknown as SnapshotV1;
     this.sb.seedName = snap.seed;

@@ -19,7 +19,10 @@ export interface Principal {
 export class Principals {
   private temporary = new Map<string, Principal>();
 
-  constructor(private config: SandboxConfig, private rng: Rng) {}
+  constructor(
+    private config: SandboxConfig,
+    private rng: Rng,
+  ) {}
 
   setConfig(config: SandboxConfig): void {
     this.config = config;
@@ -47,7 +50,10 @@ export class Principals {
         secretAccessKey: user.secretAccessKey,
         accountId: user.account,
         arn: `arn:aws:iam::${user.account}:user/${user.name}`,
-        userId: `AIDA${user.account}${user.name.replace(/[^A-Za-z0-9]/g, '').toUpperCase().slice(0, 8)}`,
+        userId: `AIDA${user.account}${user.name
+          .replace(/[^A-Za-z0-9]/g, '')
+          .toUpperCase()
+          .slice(0, 8)}`,
         deny: user.deny,
       };
     }

@@ -133,7 +133,8 @@ function bucketOperation(req: ServiceRequest, store: S3Store, hooks: S3Hooks, na
     }
     if (m === 'PUT') {
       const conf = parseXml(req.body.toString('utf8')).LifecycleConfiguration as Record<string, unknown> | undefined;
-      if (!conf || !Array.isArray(conf.Rule) || conf.Rule.length === 0) throw new SandboxError('MalformedXML', 'A lifecycle configuration needs at least one Rule.', 400);
+      if (!conf || !Array.isArray(conf.Rule) || conf.Rule.length === 0)
+        throw new SandboxError('MalformedXML', 'A lifecycle configuration needs at least one Rule.', 400);
       if (conf.Rule.length > 1000) throw new SandboxError('InvalidRequest', 'A lifecycle configuration has at most 1,000 rules.', 400);
       b.lifecycle = { Rule: conf.Rule };
       hooks.changed();
@@ -176,9 +177,10 @@ function bucketOperation(req: ServiceRequest, store: S3Store, hooks: S3Hooks, na
       try {
         doc = JSON.parse(text);
       } catch {
-        throw new SandboxError('MalformedPolicy', 'Policies must be valid JSON and the first byte must be \'{\'', 400);
+        throw new SandboxError('MalformedPolicy', "Policies must be valid JSON and the first byte must be '{'", 400);
       }
-      if (!doc || typeof doc !== 'object' || Array.isArray(doc) || !('Statement' in doc)) throw new SandboxError('MalformedPolicy', 'Missing required field Statement', 400);
+      if (!doc || typeof doc !== 'object' || Array.isArray(doc) || !('Statement' in doc))
+        throw new SandboxError('MalformedPolicy', 'Missing required field Statement', 400);
       b.policy = text;
       hooks.changed();
       return { status: 204 };
@@ -192,7 +194,10 @@ function bucketOperation(req: ServiceRequest, store: S3Store, hooks: S3Hooks, na
   if (q.has('encryption')) {
     if (m === 'GET') {
       // Since 2023 every bucket is encrypted with SSE-S3 unless configured otherwise.
-      return xml('ServerSideEncryptionConfiguration', b.encryption ?? { Rule: { ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BucketKeyEnabled: 'false' } });
+      return xml(
+        'ServerSideEncryptionConfiguration',
+        b.encryption ?? { Rule: { ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BucketKeyEnabled: 'false' } },
+      );
     }
     if (m === 'PUT') {
       const conf = parseXml(req.body.toString('utf8')).ServerSideEncryptionConfiguration as Record<string, unknown> | undefined;
@@ -230,7 +235,8 @@ function objectOperation(req: ServiceRequest, store: S3Store, hooks: S3Hooks, na
   switch (req.method) {
     case 'PUT': {
       if (req.headers['x-amz-copy-source']) throw new SandboxError('NotImplemented', 'CopyObject is not supported by the sandbox.', 501);
-      const chunked = String(req.headers['content-encoding'] ?? '').includes('aws-chunked') || String(req.headers['x-amz-content-sha256'] ?? '').startsWith('STREAMING-');
+      const chunked =
+        String(req.headers['content-encoding'] ?? '').includes('aws-chunked') || String(req.headers['x-amz-content-sha256'] ?? '').startsWith('STREAMING-');
       const body = chunked ? decodeAwsChunked(req.body) : req.body;
       const v = store.putObject(b, key, body, String(req.headers['content-type'] ?? 'binary/octet-stream'));
       hooks.changed();
@@ -277,7 +283,12 @@ function requireIntegrity(req: ServiceRequest): void {
   const named = String(req.headers['x-amz-sdk-checksum-algorithm'] ?? '').toLowerCase();
   const sent = Object.keys(CHECKSUMS).find((a) => req.headers[`x-amz-checksum-${a}`] !== undefined);
   if (md5 === undefined && !sent) {
-    if (named) throw new SandboxError('InvalidRequest', `x-amz-sdk-checksum-algorithm is ${named.toUpperCase()}, but no x-amz-checksum-${named} header came with it.`, 400);
+    if (named)
+      throw new SandboxError(
+        'InvalidRequest',
+        `x-amz-sdk-checksum-algorithm is ${named.toUpperCase()}, but no x-amz-checksum-${named} header came with it.`,
+        400,
+      );
     throw new SandboxError('InvalidRequest', 'Missing required header for this request: Content-MD5 (or an x-amz-checksum-* header).', 400);
   }
   if (md5 !== undefined && createHash('md5').update(req.body).digest('base64') !== String(md5))
@@ -303,7 +314,12 @@ function deleteObjects(req: ServiceRequest, store: S3Store, hooks: S3Hooks, b: B
       continue;
     }
     if (hooks.deleteKeyFails(req, `${b.name}\u0000${key}\u0000${versionId ?? ''}`)) {
-      errors.push({ Key: key, ...(versionId ? { VersionId: versionId } : {}), Code: 'InternalError', Message: 'We encountered an internal error. Please try again.' });
+      errors.push({
+        Key: key,
+        ...(versionId ? { VersionId: versionId } : {}),
+        Code: 'InternalError',
+        Message: 'We encountered an internal error. Please try again.',
+      });
       continue;
     }
     const r = store.deleteObject(b, key, versionId);
@@ -381,12 +397,18 @@ function listObjects(req: ServiceRequest, b: Bucket, q: URLSearchParams): Servic
   let count = 0;
   for (const item of walkKeys(b, prefix, delimiter, after)) {
     if ('commonPrefix' in item && item.commonPrefix) {
-      if (count >= maxKeys) { truncated = true; break; }
+      if (count >= maxKeys) {
+        truncated = true;
+        break;
+      }
       prefixes.push({ Prefix: enc(item.commonPrefix) });
     } else {
       const top = b.objects.get(item.key)?.[0];
       if (!top || top.deleteMarker) continue;
-      if (count >= maxKeys) { truncated = true; break; }
+      if (count >= maxKeys) {
+        truncated = true;
+        break;
+      }
       contents.push({ Key: enc(item.key), LastModified: iso(top.lastModified), ETag: top.etag, Size: top.body.length, StorageClass: 'STANDARD' });
     }
     last = item.key;
@@ -429,7 +451,10 @@ function listObjectVersions(req: ServiceRequest, b: Bucket, q: URLSearchParams):
   // With a version marker, the marker key itself is resumed after that version.
   outer: for (const item of walkKeys(b, prefix, delimiter, keyMarker, versionMarker !== '')) {
     if ('commonPrefix' in item && item.commonPrefix) {
-      if (count >= maxKeys) { truncated = true; break; }
+      if (count >= maxKeys) {
+        truncated = true;
+        break;
+      }
       prefixes.push({ Prefix: enc(item.commonPrefix) });
       nextKey = item.key;
       nextVersion = '';
@@ -446,7 +471,10 @@ function listObjectVersions(req: ServiceRequest, b: Bucket, q: URLSearchParams):
     }
     for (let i = start; i < stack.length; i++) {
       const v = stack[i];
-      if (count >= maxKeys) { truncated = true; break outer; }
+      if (count >= maxKeys) {
+        truncated = true;
+        break outer;
+      }
       const common = { Key: enc(item.key), VersionId: v.versionId, IsLatest: i === 0, LastModified: iso(v.lastModified), Owner: owner };
       if (v.deleteMarker) markers.push(common);
       else versions.push({ ...common, ETag: v.etag, Size: v.body.length, StorageClass: 'STANDARD' });

@@ -64,11 +64,14 @@ export class S3Store {
   constructor(private rng: Rng) {}
 
   createBucket(name: string, accountId: string, region: string): Bucket {
-    if (!BUCKET_NAME_RE.test(name) || name.includes('..')) throw new SandboxError('InvalidBucketName', 'The specified bucket is not valid.', 400, { BucketName: name });
+    if (!BUCKET_NAME_RE.test(name) || name.includes('..'))
+      throw new SandboxError('InvalidBucketName', 'The specified bucket is not valid.', 400, { BucketName: name });
     const existing = this.buckets.get(name);
     if (existing) {
       if (existing.accountId === accountId)
-        throw new SandboxError('BucketAlreadyOwnedByYou', 'Your previous request to create the named bucket succeeded and you already own it.', 409, { BucketName: name });
+        throw new SandboxError('BucketAlreadyOwnedByYou', 'Your previous request to create the named bucket succeeded and you already own it.', 409, {
+          BucketName: name,
+        });
       throw new SandboxError('BucketAlreadyExists', 'The requested bucket name is not available.', 409, { BucketName: name });
     }
     const bucket: Bucket = {
@@ -139,7 +142,8 @@ export class S3Store {
     if (versionId !== undefined) {
       const v = stack?.find((x) => x.versionId === versionId);
       if (!v) throw new SandboxError('NoSuchVersion', 'The specified version does not exist.', 404, { Key: key, VersionId: versionId });
-      if (v.deleteMarker) throw new SandboxError('MethodNotAllowed', 'The specified method is not allowed against this resource.', 405, { deleteMarker: 'true' });
+      if (v.deleteMarker)
+        throw new SandboxError('MethodNotAllowed', 'The specified method is not allowed against this resource.', 405, { deleteMarker: 'true' });
       return v;
     }
     const top = stack?.[0];

@@ -169,8 +169,16 @@ export class Sandbox {
   }
 
   /** Calls a service handler in-process as an account (seeding, tests): no HTTP, no signature, no faults. */
-  invoke(service: 'codepipeline' | 's3', accountId: string, region: string, init: { method?: string; path?: string; target?: string; body?: unknown }): ServiceResponse {
-    const raw = typeof init.body === 'string' || Buffer.isBuffer(init.body) ? Buffer.from(init.body as string) : Buffer.from(init.body === undefined ? '' : JSON.stringify(init.body));
+  invoke(
+    service: 'codepipeline' | 's3',
+    accountId: string,
+    region: string,
+    init: { method?: string; path?: string; target?: string; body?: unknown },
+  ): ServiceResponse {
+    const raw =
+      typeof init.body === 'string' || Buffer.isBuffer(init.body)
+        ? Buffer.from(init.body as string)
+        : Buffer.from(init.body === undefined ? '' : JSON.stringify(init.body));
     const path = init.path ?? '/';
     const req: ServiceRequest = {
       method: init.method ?? 'POST',
@@ -190,7 +198,12 @@ export class Sandbox {
   private route(service: string, req: ServiceRequest): ServiceResponse {
     switch (service) {
       case 'codepipeline':
-        return handleCodePipeline(req, { tables: this.tables, executor: this.executor, startOnCreate: () => this.config.startOnCreate, changed: () => this.changed() });
+        return handleCodePipeline(req, {
+          tables: this.tables,
+          executor: this.executor,
+          startOnCreate: () => this.config.startOnCreate,
+          changed: () => this.changed(),
+        });
       case 's3':
         return handleS3(req, this.s3, { deleteKeyFails: (r, key) => this.faults.keyFails(r.deleteErrorRate ?? 0, key), changed: () => this.changed() });
       case 'sts':
@@ -267,7 +280,10 @@ export class Sandbox {
       if (service === 'codepipeline' && regionOptStatus(this.config, signed.region) === 'DISABLED')
         throw new SandboxError('UnrecognizedClientException', 'The security token included in the request is invalid.', 400);
       if (Principals.denies(signed.principal, service, entry.operation))
-        throw this.denied(service, `User: ${signed.principal.arn} is not authorized to perform: ${service}:${entry.operation} because no identity-based policy allows the ${service}:${entry.operation} action`);
+        throw this.denied(
+          service,
+          `User: ${signed.principal.arn} is not authorized to perform: ${service}:${entry.operation} because no identity-based policy allows the ${service}:${entry.operation} action`,
+        );
       const sreq: ServiceRequest = {
         method: req.method ?? 'GET',
         url,
@@ -295,7 +311,10 @@ export class Sandbox {
       response = this.route(service, sreq);
       entry.operation = sreq.operation;
     } catch (err) {
-      const e = err instanceof SandboxError ? err : new SandboxError(service === 's3' ? 'InternalError' : 'InternalFailure', 'We encountered an internal error. Please try again.', 500);
+      const e =
+        err instanceof SandboxError
+          ? err
+          : new SandboxError(service === 's3' ? 'InternalError' : 'InternalFailure', 'We encountered an internal error. Please try again.', 500);
       if (!(err instanceof SandboxError)) this.log(`sandbox: ${entry.operation} failed: ${err instanceof Error ? err.stack : String(err)}`);
       response = this.errorResponse(service, e, requestId, req.method === 'HEAD');
       entry.errorCode = e.code;
@@ -320,7 +339,11 @@ export class Sandbox {
         if (service === 's3') throw new SandboxError('SlowDown', 'Please reduce your request rate.', 503);
         throw new SandboxError(service === 'codepipeline' ? 'ThrottlingException' : 'Throttling', 'Rate exceeded', 400);
       case 'error':
-        throw new SandboxError(service === 's3' ? 'InternalError' : service === 'codepipeline' ? 'InternalFailure' : 'InternalFailure', 'We encountered an internal error. Please try again.', 500);
+        throw new SandboxError(
+          service === 's3' ? 'InternalError' : service === 'codepipeline' ? 'InternalFailure' : 'InternalFailure',
+          'We encountered an internal error. Please try again.',
+          500,
+        );
       case 'deny':
         throw this.denied(service, 'User is not authorized to perform this operation (injected by the sandbox).');
     }
@@ -363,7 +386,14 @@ export class Sandbox {
         version: p.versions.length,
         executions: p.executions.map((e) => ({ id: e.pipelineExecutionId, status: e.status })),
       })),
-      buckets: [...this.s3.buckets.values()].map((b) => ({ name: b.name, account: b.accountId, region: b.region, versioning: b.versioning ?? 'Disabled', tags: b.tags ?? {}, ...this.s3.stats(b) })),
+      buckets: [...this.s3.buckets.values()].map((b) => ({
+        name: b.name,
+        account: b.accountId,
+        region: b.region,
+        versioning: b.versioning ?? 'Disabled',
+        tags: b.tags ?? {},
+        ...this.s3.stats(b),
+      })),
     };
   }
 }

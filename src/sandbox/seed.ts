@@ -17,7 +17,12 @@ const DAY = 86_400_000;
 const role = (acct: string) => `arn:aws:iam::${acct}:role/service-role/AWSCodePipelineServiceRole`;
 
 // Small builders keep the seed readable as data.
-const src = (name: string, provider: 'CodeStarSourceConnection' | 'CodeCommit' | 'S3' | 'ECR', out: string, config: Record<string, string>): ActionDeclaration => ({
+const src = (
+  name: string,
+  provider: 'CodeStarSourceConnection' | 'CodeCommit' | 'S3' | 'ECR',
+  out: string,
+  config: Record<string, string>,
+): ActionDeclaration => ({
   name,
   actionTypeId: { category: 'Source', owner: 'AWS', provider, version: '1' },
   runOrder: 1,
@@ -47,7 +52,9 @@ const cfn = (name: string, input: string, stack: string, mode = 'CREATE_UPDATE',
   configuration: {
     ActionMode: mode,
     StackName: stack,
-    ...(mode === 'CHANGE_SET_EXECUTE' ? { ChangeSetName: `${stack}-changes` } : { TemplatePath: `${input}::template.yaml`, RoleArn: 'arn:aws:iam::111111111111:role/cfn-deploy', Capabilities: 'CAPABILITY_IAM' }),
+    ...(mode === 'CHANGE_SET_EXECUTE'
+      ? { ChangeSetName: `${stack}-changes` }
+      : { TemplatePath: `${input}::template.yaml`, RoleArn: 'arn:aws:iam::111111111111:role/cfn-deploy', Capabilities: 'CAPABILITY_IAM' }),
     ...(mode === 'CHANGE_SET_REPLACE' ? { ChangeSetName: `${stack}-changes` } : {}),
   },
   inputArtifacts: mode === 'CHANGE_SET_EXECUTE' ? [] : [{ name: input }],
@@ -105,7 +112,10 @@ function crossAccountPolicy(bucket: string, accounts: string[]) {
 /** The web-frontend app, promoted dev -> staging -> prod. */
 function webFrontend(acct: string, bucket: string, withApproval: boolean): PipelineDeclaration {
   const deployStage = withApproval
-    ? stage('Deploy', [approval('ReleaseApproval', 1), cfn('DeployStack', 'BuildOutput', `web-frontend-${acct === PROD ? 'prod' : 'staging'}`, 'CREATE_UPDATE', 2)])
+    ? stage('Deploy', [
+        approval('ReleaseApproval', 1),
+        cfn('DeployStack', 'BuildOutput', `web-frontend-${acct === PROD ? 'prod' : 'staging'}`, 'CREATE_UPDATE', 2),
+      ])
     : stage('Deploy', [deploy('PublishSite', 'S3', 'BuildOutput', { BucketName: `acme-web-${acct}`, Extract: 'true' })]);
   return pipeline(
     'web-frontend',
@@ -113,7 +123,10 @@ function webFrontend(acct: string, bucket: string, withApproval: boolean): Pipel
     bucket,
     [
       stage('Source', [gitSource('web-frontend')]),
-      stage('Build', [build('Build', ['SourceOutput'], ['BuildOutput']), build('UnitTests', ['SourceOutput'], [], 1, { actionTypeId: { category: 'Test', owner: 'AWS', provider: 'CodeBuild', version: '1' } })]),
+      stage('Build', [
+        build('Build', ['SourceOutput'], ['BuildOutput']),
+        build('UnitTests', ['SourceOutput'], [], 1, { actionTypeId: { category: 'Test', owner: 'AWS', provider: 'CodeBuild', version: '1' } }),
+      ]),
       deployStage,
     ],
     {
@@ -201,26 +214,39 @@ async function seedDemo(sb: Sandbox): Promise<void> {
 
   // Two live pipelines whose names share their first 20 characters.
   for (const color of ['blue', 'green']) {
-    create(DEV, R1, pipeline(`payments-service-api-${color}`, DEV, devUs.name, [
-      stage('Source', [src('Source', 'CodeCommit', 'SourceArtifact', { RepositoryName: 'payments-service-api', BranchName: color })]),
-      stage('Build', [build('Build', ['SourceArtifact'], ['BuildArtifact'])]),
-      stage('Deploy', [deploy('Deploy', 'CodeDeploy', 'BuildArtifact', { ApplicationName: 'payments-api', DeploymentGroupName: color })]),
-    ]), { env: 'dev' });
+    create(
+      DEV,
+      R1,
+      pipeline(`payments-service-api-${color}`, DEV, devUs.name, [
+        stage('Source', [src('Source', 'CodeCommit', 'SourceArtifact', { RepositoryName: 'payments-service-api', BranchName: color })]),
+        stage('Build', [build('Build', ['SourceArtifact'], ['BuildArtifact'])]),
+        stage('Deploy', [deploy('Deploy', 'CodeDeploy', 'BuildArtifact', { ApplicationName: 'payments-api', DeploymentGroupName: color })]),
+      ]),
+      { env: 'dev' },
+    );
     await run(DEV, R1, `payments-service-api-${color}`, 2);
   }
 
-  create(DEV, R1, pipeline('infra-network', DEV, devUs.name, [
-    stage('Source', [src('Source', 'CodeCommit', 'SourceArtifact', { RepositoryName: 'infra-network', BranchName: 'main' })]),
-    stage('Plan', [cfn('CreateChangeSet', 'SourceArtifact', 'network', 'CHANGE_SET_REPLACE')]),
-    stage('Apply', [cfn('ExecuteChangeSet', 'SourceArtifact', 'network', 'CHANGE_SET_EXECUTE')]),
-  ]));
+  create(
+    DEV,
+    R1,
+    pipeline('infra-network', DEV, devUs.name, [
+      stage('Source', [src('Source', 'CodeCommit', 'SourceArtifact', { RepositoryName: 'infra-network', BranchName: 'main' })]),
+      stage('Plan', [cfn('CreateChangeSet', 'SourceArtifact', 'network', 'CHANGE_SET_REPLACE')]),
+      stage('Apply', [cfn('ExecuteChangeSet', 'SourceArtifact', 'network', 'CHANGE_SET_EXECUTE')]),
+    ]),
+  );
   await run(DEV, R1, 'infra-network', 1);
 
   // A deleted pipeline whose artifacts stay behind (the orphan case).
-  create(DEV, R1, pipeline('legacy-monolith-pipeline', DEV, devUs.name, [
-    stage('Source', [src('Source', 'CodeCommit', 'SourceArtifact', { RepositoryName: 'monolith', BranchName: 'master' })]),
-    stage('Build', [build('Build', ['SourceArtifact'], ['BuildArtifact'])]),
-  ]));
+  create(
+    DEV,
+    R1,
+    pipeline('legacy-monolith-pipeline', DEV, devUs.name, [
+      stage('Source', [src('Source', 'CodeCommit', 'SourceArtifact', { RepositoryName: 'monolith', BranchName: 'master' })]),
+      stage('Build', [build('Build', ['SourceArtifact'], ['BuildArtifact'])]),
+    ]),
+  );
   await run(DEV, R1, 'legacy-monolith-pipeline', 3);
   cp(DEV, R1, 'DeletePipeline', { name: 'legacy-monolith-pipeline' });
 
@@ -229,56 +255,100 @@ async function seedDemo(sb: Sandbox): Promise<void> {
   for (const k of devKeys.slice(0, 3)) sb.s3.putObject(devUs, k, Buffer.from('rebuilt artifact'), 'application/zip');
   for (const k of devKeys.slice(3, 5)) sb.s3.deleteObject(devUs, k);
 
-  create(DEV, R2, pipeline('data-ingest', DEV, `codepipeline-${R2}-${DEV}`, [
-    stage('Source', [src('Source', 'CodeCommit', 'SourceArtifact', { RepositoryName: 'data-ingest', BranchName: 'main', PollForSourceChanges: 'false' })]),
-    stage('Build', [build('Package', ['SourceArtifact'], ['Package'])]),
-    stage('Run', [invoke('Backfill', 'Lambda', ['Package'], { FunctionName: 'data-ingest-backfill' })]),
-  ]));
+  create(
+    DEV,
+    R2,
+    pipeline('data-ingest', DEV, `codepipeline-${R2}-${DEV}`, [
+      stage('Source', [src('Source', 'CodeCommit', 'SourceArtifact', { RepositoryName: 'data-ingest', BranchName: 'main', PollForSourceChanges: 'false' })]),
+      stage('Build', [build('Package', ['SourceArtifact'], ['Package'])]),
+      stage('Run', [invoke('Backfill', 'Lambda', ['Package'], { FunctionName: 'data-ingest-backfill' })]),
+    ]),
+  );
   await run(DEV, R2, 'data-ingest', 2);
   sb.config.failures.push({ pipeline: 'data-ingest', stage: 'Run', action: 'Backfill', mode: 'once' });
   await run(DEV, R2, 'data-ingest', 1);
 
-  create(DEV, R3, pipeline('mobile-backend', DEV, `codepipeline-${R3}-${DEV}`, [
-    stage('Source', [gitSource('mobile-backend')]),
-    stage('Build', [build('Build', ['SourceOutput'], ['BuildOutput'])]),
-    stage('Deploy', [deploy('Deploy', 'ECS', 'BuildOutput', { ClusterName: 'mobile', ServiceName: 'backend' })]),
-  ], { pipelineType: 'V2', executionMode: 'QUEUED' }));
+  create(
+    DEV,
+    R3,
+    pipeline(
+      'mobile-backend',
+      DEV,
+      `codepipeline-${R3}-${DEV}`,
+      [
+        stage('Source', [gitSource('mobile-backend')]),
+        stage('Build', [build('Build', ['SourceOutput'], ['BuildOutput'])]),
+        stage('Deploy', [deploy('Deploy', 'ECS', 'BuildOutput', { ClusterName: 'mobile', ServiceName: 'backend' })]),
+      ],
+      { pipelineType: 'V2', executionMode: 'QUEUED' },
+    ),
+  );
   await run(DEV, R3, 'mobile-backend', 2);
 
   // --- staging ---
   create(STAGING, R1, webFrontend(STAGING, `codepipeline-${R1}-${STAGING}`, true), { env: 'staging' });
   await run(STAGING, R1, 'web-frontend', 1); // waits at ReleaseApproval
 
-  create(STAGING, R1, pipeline('orders-service', STAGING, shared.name, [
-    stage('Source', [gitSource('orders-service')]),
-    stage('Build', [build('Build', ['SourceOutput'], ['BuildOutput']), build('Lint', ['SourceOutput'], [], 1)]),
-    stage('Deploy', [deploy('Deploy', 'ECS', 'BuildOutput', { ClusterName: 'orders', ServiceName: 'orders-api' })]),
-  ], { pipelineType: 'V2', executionMode: 'PARALLEL' }));
+  create(
+    STAGING,
+    R1,
+    pipeline(
+      'orders-service',
+      STAGING,
+      shared.name,
+      [
+        stage('Source', [gitSource('orders-service')]),
+        stage('Build', [build('Build', ['SourceOutput'], ['BuildOutput']), build('Lint', ['SourceOutput'], [], 1)]),
+        stage('Deploy', [deploy('Deploy', 'ECS', 'BuildOutput', { ClusterName: 'orders', ServiceName: 'orders-api' })]),
+      ],
+      { pipelineType: 'V2', executionMode: 'PARALLEL' },
+    ),
+  );
   await run(STAGING, R1, 'orders-service', 2);
   // Non-artifact data in the shared custom bucket: never an artifact candidate.
   sb.s3.putObject(shared, 'reports/2024/summary.csv', Buffer.from('month,orders\n2024-01,1200\n'), 'text/csv');
   sb.s3.putObject(shared, 'logs/app.log', Buffer.from('started\n'), 'text/plain');
   sb.s3.putObject(shared, 'README.txt', Buffer.from('Shared bucket: artifacts and reports.\n'), 'text/plain');
 
-  create(STAGING, R2, pipeline('reporting-etl', STAGING, `codepipeline-${R2}-${STAGING}`, [
-    stage('Source', [src('Source', 'S3', 'SourceArtifact', { S3Bucket: 'acme-reporting-source', S3ObjectKey: 'etl/source.zip', PollForSourceChanges: 'true' })]),
-    stage('Build', [build('Build', ['SourceArtifact'], ['BuildArtifact'])]),
-    stage('Run', [invoke('RunEtl', 'StepFunctions', ['BuildArtifact'], { StateMachineArn: 'arn:aws:states:eu-west-1:222222222222:stateMachine:etl', InputType: 'Literal', Input: '{}' })]),
-  ]));
+  create(
+    STAGING,
+    R2,
+    pipeline('reporting-etl', STAGING, `codepipeline-${R2}-${STAGING}`, [
+      stage('Source', [
+        src('Source', 'S3', 'SourceArtifact', { S3Bucket: 'acme-reporting-source', S3ObjectKey: 'etl/source.zip', PollForSourceChanges: 'true' }),
+      ]),
+      stage('Build', [build('Build', ['SourceArtifact'], ['BuildArtifact'])]),
+      stage('Run', [
+        invoke('RunEtl', 'StepFunctions', ['BuildArtifact'], {
+          StateMachineArn: 'arn:aws:states:eu-west-1:222222222222:stateMachine:etl',
+          InputType: 'Literal',
+          Input: '{}',
+        }),
+      ]),
+    ]),
+  );
   await run(STAGING, R2, 'reporting-etl', 1);
 
   // A deleted pipeline's leftovers in a bucket that nothing uses now.
-  create(STAGING, R2, pipeline('retired-batch-jobs', STAGING, unused.name, [
-    stage('Source', [src('Source', 'CodeCommit', 'SourceArtifact', { RepositoryName: 'batch', BranchName: 'main' })]),
-    stage('Build', [build('Build', ['SourceArtifact'], ['BuildArtifact'])]),
-  ]));
+  create(
+    STAGING,
+    R2,
+    pipeline('retired-batch-jobs', STAGING, unused.name, [
+      stage('Source', [src('Source', 'CodeCommit', 'SourceArtifact', { RepositoryName: 'batch', BranchName: 'main' })]),
+      stage('Build', [build('Build', ['SourceArtifact'], ['BuildArtifact'])]),
+    ]),
+  );
   await run(STAGING, R2, 'retired-batch-jobs', 2);
   cp(STAGING, R2, 'DeletePipeline', { name: 'retired-batch-jobs' });
 
-  create(STAGING, R3, pipeline('edge-cache', STAGING, `codepipeline-${R3}-${STAGING}`, [
-    stage('Source', [src('Image', 'ECR', 'ImageArtifact', { RepositoryName: 'edge-cache', ImageTag: 'latest' })]),
-    stage('Deploy', [deploy('Deploy', 'ECS', 'ImageArtifact', { ClusterName: 'edge', ServiceName: 'cache' })]),
-  ]));
+  create(
+    STAGING,
+    R3,
+    pipeline('edge-cache', STAGING, `codepipeline-${R3}-${STAGING}`, [
+      stage('Source', [src('Image', 'ECR', 'ImageArtifact', { RepositoryName: 'edge-cache', ImageTag: 'latest' })]),
+      stage('Deploy', [deploy('Deploy', 'ECS', 'ImageArtifact', { ClusterName: 'edge', ServiceName: 'cache' })]),
+    ]),
+  );
   await run(STAGING, R3, 'edge-cache', 1);
 
   // --- prod ---
@@ -307,34 +377,78 @@ async function seedDemo(sb: Sandbox): Promise<void> {
   });
   await run(PROD, R1, 'global-api', 1);
 
-  create(PROD, R1, pipeline('billing-service', PROD, `codepipeline-${R1}-${PROD}`, [
-    stage('Source', [gitSource('billing-service')]),
-    stage('Build', [build('Build', ['SourceOutput'], ['BuildOutput'])]),
-    stage('Prod', [deploy('Deploy', 'CodeDeploy', 'BuildOutput', { ApplicationName: 'billing', DeploymentGroupName: 'prod' })], { onFailure: { result: 'ROLLBACK' } }),
-  ], { pipelineType: 'V2' }));
+  create(
+    PROD,
+    R1,
+    pipeline(
+      'billing-service',
+      PROD,
+      `codepipeline-${R1}-${PROD}`,
+      [
+        stage('Source', [gitSource('billing-service')]),
+        stage('Build', [build('Build', ['SourceOutput'], ['BuildOutput'])]),
+        stage('Prod', [deploy('Deploy', 'CodeDeploy', 'BuildOutput', { ApplicationName: 'billing', DeploymentGroupName: 'prod' })], {
+          onFailure: { result: 'ROLLBACK' },
+        }),
+      ],
+      { pipelineType: 'V2' },
+    ),
+  );
   await run(PROD, R1, 'billing-service', 1);
-  cp(PROD, R1, 'DisableStageTransition', { pipelineName: 'billing-service', stageName: 'Prod', transitionType: 'Inbound', reason: 'Change freeze until Monday' });
+  cp(PROD, R1, 'DisableStageTransition', {
+    pipelineName: 'billing-service',
+    stageName: 'Prod',
+    transitionType: 'Inbound',
+    reason: 'Change freeze until Monday',
+  });
 
-  create(PROD, R2, pipeline('eu-payments', PROD, `codepipeline-${R2}-${PROD}`, [
-    stage('Source', [src('Source', 'CodeCommit', 'SourceArtifact', { RepositoryName: 'eu-payments', BranchName: 'main' })]),
-    stage('Build', [build('Build', ['SourceArtifact'], ['BuildArtifact'])]),
-    stage('Deploy', [deploy('Deploy', 'CodeDeploy', 'BuildArtifact', { ApplicationName: 'eu-payments', DeploymentGroupName: 'prod' })]),
-  ]));
+  create(
+    PROD,
+    R2,
+    pipeline('eu-payments', PROD, `codepipeline-${R2}-${PROD}`, [
+      stage('Source', [src('Source', 'CodeCommit', 'SourceArtifact', { RepositoryName: 'eu-payments', BranchName: 'main' })]),
+      stage('Build', [build('Build', ['SourceArtifact'], ['BuildArtifact'])]),
+      stage('Deploy', [deploy('Deploy', 'CodeDeploy', 'BuildArtifact', { ApplicationName: 'eu-payments', DeploymentGroupName: 'prod' })]),
+    ]),
+  );
   await run(PROD, R2, 'eu-payments', 2);
 
-  create(PROD, R3, pipeline('apac-search', PROD, 'acme-prod-apac-artifacts', [
-    stage('Source', [src('Source', 'CodeCommit', 'SourceArtifact', { RepositoryName: 'search', BranchName: 'main' })]),
-    stage('Build', [build('Build', ['SourceArtifact'], ['BuildArtifact'])]),
-    stage('Deploy', [deploy('Deploy', 'ECS', 'BuildArtifact', { ClusterName: 'search', ServiceName: 'api' })]),
-  ]));
+  create(
+    PROD,
+    R3,
+    pipeline('apac-search', PROD, 'acme-prod-apac-artifacts', [
+      stage('Source', [src('Source', 'CodeCommit', 'SourceArtifact', { RepositoryName: 'search', BranchName: 'main' })]),
+      stage('Build', [build('Build', ['SourceArtifact'], ['BuildArtifact'])]),
+      stage('Deploy', [deploy('Deploy', 'ECS', 'BuildArtifact', { ClusterName: 'search', ServiceName: 'api' })]),
+    ]),
+  );
   await run(PROD, R3, 'apac-search', 1);
   sb.config.failures.push({ pipeline: 'apac-search', stage: 'Build', action: 'Build', mode: 'once' });
   await run(PROD, R3, 'apac-search', 1);
 
-  create(PROD, R3, pipeline('ml-training', PROD, 'acme-prod-apac-artifacts', [
-    stage('Source', [gitSource('ml-training')]),
-    stage('Train', [{ name: 'Train', actionTypeId: { category: 'Compute', owner: 'AWS', provider: 'Commands', version: '1' }, runOrder: 1, commands: ['pip install -r requirements.txt', 'python train.py'], inputArtifacts: [{ name: 'SourceOutput' }], outputArtifacts: [{ name: 'Model' }] }]),
-  ], { pipelineType: 'V2' }));
+  create(
+    PROD,
+    R3,
+    pipeline(
+      'ml-training',
+      PROD,
+      'acme-prod-apac-artifacts',
+      [
+        stage('Source', [gitSource('ml-training')]),
+        stage('Train', [
+          {
+            name: 'Train',
+            actionTypeId: { category: 'Compute', owner: 'AWS', provider: 'Commands', version: '1' },
+            runOrder: 1,
+            commands: ['pip install -r requirements.txt', 'python train.py'],
+            inputArtifacts: [{ name: 'SourceOutput' }],
+            outputArtifacts: [{ name: 'Model' }],
+          },
+        ]),
+      ],
+      { pipelineType: 'V2' },
+    ),
+  );
   await run(PROD, R3, 'ml-training', 1);
 
   backdateHistory(sb);

@@ -84,9 +84,12 @@ export async function verifySignature(req: IncomingMessage, body: Buffer, princi
   const signingDate = parseAmzDate(amzDate);
   if (!signingDate || !amzDate.startsWith(shortDate)) throw authError(service, 'bad', 'X-Amz-Date is missing or does not match the credential scope.');
   if (Math.abs(Date.now() - signingDate.getTime()) > 15 * 60 * 1000)
-    throw new SandboxError(service === 's3' ? 'RequestTimeTooSkewed' : 'InvalidSignatureException', 'Signature expired: the request time is too far from the server time.', 403);
-  if (principal.sessionToken && req.headers['x-amz-security-token'] !== principal.sessionToken)
-    throw authError(service, 'unknown-key');
+    throw new SandboxError(
+      service === 's3' ? 'RequestTimeTooSkewed' : 'InvalidSignatureException',
+      'Signature expired: the request time is too far from the server time.',
+      403,
+    );
+  if (principal.sessionToken && req.headers['x-amz-security-token'] !== principal.sessionToken) throw authError(service, 'unknown-key');
 
   // A declared payload hash must be the body's: otherwise a signed header would vouch for any body.
   const declaredHash = req.headers['x-amz-content-sha256'];

@@ -36,7 +36,10 @@ function duration(params: URLSearchParams, def: number, min: number, max: number
   if (raw === null) return def;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < min || n > max)
-    throw new SandboxError('ValidationError', `1 validation error detected: Value '${raw}' at 'durationSeconds' failed to satisfy constraint: Member must have value between ${min} and ${max}`);
+    throw new SandboxError(
+      'ValidationError',
+      `1 validation error detected: Value '${raw}' at 'durationSeconds' failed to satisfy constraint: Member must have value between ${min} and ${max}`,
+    );
   return n;
 }
 
@@ -48,7 +51,11 @@ function checkMfa(config: SandboxConfig, accountId: string, params: URLSearchPar
     return false;
   }
   if (!serial || !code) throw new SandboxError('ValidationError', 'SerialNumber and TokenCode must be given together.');
-  if (!/^\d{6}$/.test(code)) throw new SandboxError('ValidationError', `1 validation error detected: Value at 'tokenCode' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\d]*`);
+  if (!/^\d{6}$/.test(code))
+    throw new SandboxError(
+      'ValidationError',
+      `1 validation error detected: Value at 'tokenCode' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\d]*`,
+    );
   if (serial !== `arn:aws:iam::${accountId}:mfa/${config.mfa.deviceName}` || code !== config.mfa.code)
     throw new SandboxError('AccessDenied', 'MultiFactorAuthentication failed with invalid MFA one time pass code.', 403);
   return true;
@@ -65,7 +72,8 @@ export function handleSts(req: ServiceRequest, config: SandboxConfig, principals
     case 'AssumeRole': {
       const roleArn = params.get('RoleArn') ?? '';
       const sessionName = params.get('RoleSessionName') ?? '';
-      if (!/^[\w+=,.@-]{2,64}$/.test(sessionName)) throw new SandboxError('ValidationError', "1 validation error detected: Value at 'roleSessionName' failed to satisfy constraint.");
+      if (!/^[\w+=,.@-]{2,64}$/.test(sessionName))
+        throw new SandboxError('ValidationError', "1 validation error detected: Value at 'roleSessionName' failed to satisfy constraint.");
       const m = ROLE_ARN_RE.exec(roleArn);
       const denied = () => new SandboxError('AccessDenied', `User: ${p.arn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`, 403);
       if (!m) throw new SandboxError('ValidationError', `${roleArn} is invalid`);
@@ -76,7 +84,10 @@ export function handleSts(req: ServiceRequest, config: SandboxConfig, principals
       const mfa = checkMfa(config, p.accountId, params, role.requireMfa) || !!p.mfaAuthenticated;
       const secs = duration(params, 3600, 900, 43_200);
       const assumedArn = `arn:aws:sts::${targetAccount}:assumed-role/${roleName}/${sessionName}`;
-      const roleId = `AROA${targetAccount}${roleName.toUpperCase().replace(/[^A-Z0-9]/g, '').slice(0, 8)}`;
+      const roleId = `AROA${targetAccount}${roleName
+        .toUpperCase()
+        .replace(/[^A-Z0-9]/g, '')
+        .slice(0, 8)}`;
       const creds = principals.issueTemporary(targetAccount, assumedArn, `${roleId}:${sessionName}`, secs, mfa);
       return respond(
         action,

@@ -21,7 +21,8 @@ const MAX_XML_DEPTH = 32;
 const TAG = /<(\/?)([^\s/>!?]+)[^>]*?(\/?)>/g;
 const FORBIDDEN_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
 
-const malformed = (detail: string) => new SandboxError('MalformedXML', `The XML you provided was not well-formed or did not validate against our published schema: ${detail}.`, 400);
+const malformed = (detail: string) =>
+  new SandboxError('MalformedXML', `The XML you provided was not well-formed or did not validate against our published schema: ${detail}.`, 400);
 
 /**
  * Parses a request body; anything not well-formed is S3's MalformedXML (400),

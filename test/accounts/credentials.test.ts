@@ -116,7 +116,12 @@ const state = async (name: string, interactive = false) => (await accounts.check
 
 describe('credentials against the sandbox', () => {
   it('static keys', async () => {
-    expect(await state('dev')).toMatchObject({ state: 'ok', accountId: '111111111111', alias: 'sandbox-dev', arn: 'arn:aws:iam::111111111111:user/sandbox-user' });
+    expect(await state('dev')).toMatchObject({
+      state: 'ok',
+      accountId: '111111111111',
+      alias: 'sandbox-dev',
+      arn: 'arn:aws:iam::111111111111:user/sandbox-user',
+    });
   });
 
   it('a role chain three deep across the three accounts, with STS at the profile endpoint', async () => {
@@ -180,7 +185,10 @@ describe('credentials against the sandbox', () => {
     expect((await state('sso')).state).toBe('needs-sso-login');
     const file = join(home, '.aws', 'sso', 'cache', `${createHash('sha1').update('corp').digest('hex')}.json`);
     mkdirSync(join(home, '.aws', 'sso', 'cache'), { recursive: true });
-    writeFileSync(file, JSON.stringify({ startUrl: 'https://corp.awsapps.com/start', region: 'us-east-1', accessToken: 'old', expiresAt: '2020-01-01T00:00:00Z' }));
+    writeFileSync(
+      file,
+      JSON.stringify({ startUrl: 'https://corp.awsapps.com/start', region: 'us-east-1', accessToken: 'old', expiresAt: '2020-01-01T00:00:00Z' }),
+    );
     accounts.broker.invalidate('sso');
     const v = await state('sso');
     expect(v.state).toBe('needs-sso-login');
@@ -190,12 +198,25 @@ describe('credentials against the sandbox', () => {
   it('SSO: device login writes the CLI-format cache, and the profile then works', async () => {
     const profile = accounts.profile('sso');
     let prompt: [string, string] | undefined;
-    const r = await ssoDeviceLogin(profile, { signal: new AbortController().signal, onPrompt: (uri, code) => (prompt = [uri, code]), minIntervalSeconds: 0.05 as number });
+    const r = await ssoDeviceLogin(profile, {
+      signal: new AbortController().signal,
+      onPrompt: (uri, code) => (prompt = [uri, code]),
+      minIntervalSeconds: 0.05 as number,
+    });
     expect(prompt).toEqual(['https://device.sso.us-east-1.amazonaws.com/?user_code=ABCD-EFGH', 'ABCD-EFGH']);
     expect(r.cacheFile).toBe(join(home, '.aws', 'sso', 'cache', `${createHash('sha1').update('corp').digest('hex')}.json`));
     expect(existsSync(r.cacheFile)).toBe(true);
     const cached = JSON.parse(readFileSync(r.cacheFile, 'utf8'));
-    expect(Object.keys(cached).sort()).toEqual(['accessToken', 'clientId', 'clientSecret', 'expiresAt', 'refreshToken', 'region', 'registrationExpiresAt', 'startUrl']);
+    expect(Object.keys(cached).sort()).toEqual([
+      'accessToken',
+      'clientId',
+      'clientSecret',
+      'expiresAt',
+      'refreshToken',
+      'region',
+      'registrationExpiresAt',
+      'startUrl',
+    ]);
     expect(cached.expiresAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     expect(stub.calls).toEqual(expect.arrayContaining(['POST /client/register', 'POST /device_authorization', 'POST /token']));
     accounts.broker.invalidate('sso');

@@ -79,8 +79,28 @@ describe('explorer listing over the fan-out engine', () => {
 
   it('recovers from throttling and 500s, within the caps', async () => {
     sandbox.instance!.faults.set([
-      { service: 'codepipeline', operation: 'GetPipelineState', throttleRate: 0.3, errorRate: 0, resetRate: 0, denyRate: 0, latencyMs: 5, jitterMs: 10, deleteErrorRate: 0 },
-      { service: 'codepipeline', operation: 'ListPipelineExecutions', throttleRate: 0, errorRate: 0.3, resetRate: 0, denyRate: 0, latencyMs: 5, jitterMs: 10, deleteErrorRate: 0 },
+      {
+        service: 'codepipeline',
+        operation: 'GetPipelineState',
+        throttleRate: 0.3,
+        errorRate: 0,
+        resetRate: 0,
+        denyRate: 0,
+        latencyMs: 5,
+        jitterMs: 10,
+        deleteErrorRate: 0,
+      },
+      {
+        service: 'codepipeline',
+        operation: 'ListPipelineExecutions',
+        throttleRate: 0,
+        errorRate: 0.3,
+        resetRate: 0,
+        denyRate: 0,
+        latencyMs: 5,
+        jitterMs: 10,
+        deleteErrorRate: 0,
+      },
     ]);
     const { summary, errors } = await listAll();
     expect(errors).toEqual([]);
@@ -92,7 +112,21 @@ describe('explorer listing over the fan-out engine', () => {
   });
 
   it('reports a denied region as data while the rest load', async () => {
-    sandbox.instance!.faults.set([{ service: 'codepipeline', operation: '*', account: '222222222222', region: 'eu-west-1', denyRate: 1, throttleRate: 0, errorRate: 0, resetRate: 0, latencyMs: 0, jitterMs: 0, deleteErrorRate: 0 }]);
+    sandbox.instance!.faults.set([
+      {
+        service: 'codepipeline',
+        operation: '*',
+        account: '222222222222',
+        region: 'eu-west-1',
+        denyRate: 1,
+        throttleRate: 0,
+        errorRate: 0,
+        resetRate: 0,
+        latencyMs: 0,
+        jitterMs: 0,
+        deleteErrorRate: 0,
+      },
+    ]);
     const { summary, errors } = await listAll();
     expect(errors).toEqual([{ profile: 'sandbox-staging', region: 'eu-west-1', kind: 'access-denied' }]);
     const inDenied = sandbox.instance!.tables.all().filter((p) => p.accountId === '222222222222' && p.region === 'eu-west-1').length;
@@ -119,13 +153,29 @@ describe('explorer listing over the fan-out engine', () => {
   });
 
   it('classifies throttling that outlasts the retries', async () => {
-    sandbox.instance!.faults.set([{ service: 'codepipeline', operation: 'ListPipelines', account: '111111111111', region: 'ap-southeast-2', throttleRate: 1, denyRate: 0, errorRate: 0, resetRate: 0, latencyMs: 0, jitterMs: 0, deleteErrorRate: 0 }]);
+    sandbox.instance!.faults.set([
+      {
+        service: 'codepipeline',
+        operation: 'ListPipelines',
+        account: '111111111111',
+        region: 'ap-southeast-2',
+        throttleRate: 1,
+        denyRate: 0,
+        errorRate: 0,
+        resetRate: 0,
+        latencyMs: 0,
+        jitterMs: 0,
+        deleteErrorRate: 0,
+      },
+    ]);
     const { errors } = await listAll();
     expect(errors).toEqual([{ profile: 'sandbox-dev', region: 'ap-southeast-2', kind: 'throttled' }]);
   }, 60_000);
 
   it('cancels', async () => {
-    sandbox.instance!.faults.set([{ service: 'codepipeline', operation: '*', latencyMs: 200, jitterMs: 0, throttleRate: 0, denyRate: 0, errorRate: 0, resetRate: 0, deleteErrorRate: 0 }]);
+    sandbox.instance!.faults.set([
+      { service: 'codepipeline', operation: '*', latencyMs: 200, jitterMs: 0, throttleRate: 0, denyRate: 0, errorRate: 0, resetRate: 0, deleteErrorRate: 0 },
+    ]);
     const ac = new AbortController();
     setTimeout(() => ac.abort(), 50);
     const t0 = Date.now();

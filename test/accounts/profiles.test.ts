@@ -53,7 +53,12 @@ describe('loadProfiles', () => {
     expect(endpointFor(local, 's3')).toBe('http://127.0.0.1:4567');
     expect(endpointFor(local, 'sts')).toBeUndefined();
     expect(local.problems).toEqual([]);
-    expect(stsEndpointForChain(profiles.find((p) => p.name === 'chain-a')!, profiles)).toBeUndefined();
+    expect(
+      stsEndpointForChain(
+        profiles.find((p) => p.name === 'chain-a')!,
+        profiles,
+      ),
+    ).toBeUndefined();
   });
 
   it('names the file and line of malformed config', async () => {

@@ -15,7 +15,10 @@ const saved = { ...process.env };
 beforeAll(async () => {
   home = mkdtempSync(join(tmpdir(), 'pw-ws-'));
   writeFileSync(join(home, 'config'), '[profile a]\nregion = eu-west-1\n[profile b]\n[profile c]\nregion = us-west-2\n');
-  writeFileSync(join(home, 'credentials'), '[a]\naws_access_key_id = AKIAAAAAAAAAAAAAAAAA\naws_secret_access_key = x\n[b]\naws_access_key_id = AKIABBBBBBBBBBBBBBBB\naws_secret_access_key = y\n');
+  writeFileSync(
+    join(home, 'credentials'),
+    '[a]\naws_access_key_id = AKIAAAAAAAAAAAAAAAAA\naws_secret_access_key = x\n[b]\naws_access_key_id = AKIABBBBBBBBBBBBBBBB\naws_secret_access_key = y\n',
+  );
   Object.assign(process.env, { AWS_CONFIG_FILE: join(home, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(home, 'credentials') });
   sandbox = new SandboxService();
   await sandbox.start('empty');

@@ -34,7 +34,11 @@ describe('audit of the demo seed', () => {
     const dev = 'codepipeline-us-east-1-111111111111';
     expect(prefix(dev, 'legacy-monolith-pipe')).toMatchObject({ class: 'orphan', claimedBy: [] });
     expect(prefix(dev, 'payments-service-api')).toMatchObject({ class: 'shared' });
-    expect(prefix(dev, 'payments-service-api').claimedBy.map((c) => c.name).sort()).toEqual(['payments-service-api-blue', 'payments-service-api-green']);
+    expect(
+      prefix(dev, 'payments-service-api')
+        .claimedBy.map((c) => c.name)
+        .sort(),
+    ).toEqual(['payments-service-api-blue', 'payments-service-api-green']);
     const wf = prefix(dev, 'web-frontend');
     expect(wf.class).toBe('live');
     expect(wf.folders.filter((f) => f.stale).map((f) => f.folder)).toEqual(['OldBuildOu']);
@@ -115,7 +119,12 @@ describe('audit of the demo seed', () => {
     wf.keys!.push(prefix('codepipeline-us-east-1-111111111111', 'web-frontend').keep[0]);
     expect(() => checkPlanAgainstAudit(kept, audited)).toThrow(/latest successful execution, which is always kept/);
     const orphan = structuredClone(plan);
-    Object.assign(orphan.items[0], { prefix: 'legacy-monolith-pipe/', bucket: 'codepipeline-us-east-1-111111111111', keys: ['legacy-monolith-pipe/BuildOutpu/AAAAAAA'], keep: [] });
+    Object.assign(orphan.items[0], {
+      prefix: 'legacy-monolith-pipe/',
+      bucket: 'codepipeline-us-east-1-111111111111',
+      keys: ['legacy-monolith-pipe/BuildOutpu/AAAAAAA'],
+      keep: [],
+    });
     expect(() => checkPlanAgainstAudit(orphan, audited)).toThrow(/retention applies inside live prefixes/);
     const outside = structuredClone(plan);
     outside.items[0].keys = [`${outside.items[0].prefix}notes.txt`];

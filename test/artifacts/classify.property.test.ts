@@ -16,11 +16,19 @@ const pipelineName = fc.tuple(stem, fc.constantFrom('', '-blue', '-green', '-x')
 const artifact = fc.constantFrom('SourceArtifact', 'BuildOutput', 'Package', 'TemplateOut');
 
 const live = fc.array(
-  fc.record({ name: pipelineName, accountId: fc.constantFrom('111111111111', '222222222222'), region: fc.constantFrom('us-east-1', 'eu-west-1'), produces: fc.array(artifact, { minLength: 1, maxLength: 3 }), buckets: fc.subarray(BUCKETS, { minLength: 1 }) }),
+  fc.record({
+    name: pipelineName,
+    accountId: fc.constantFrom('111111111111', '222222222222'),
+    region: fc.constantFrom('us-east-1', 'eu-west-1'),
+    produces: fc.array(artifact, { minLength: 1, maxLength: 3 }),
+    buckets: fc.subarray(BUCKETS, { minLength: 1 }),
+  }),
   { maxLength: 8 },
 );
 const key = fc.oneof(
-  fc.tuple(pipelineName, artifact, fc.stringMatching(/^[A-Za-z0-9]{7}$/), fc.boolean()).map(([p, a, id, zip]) => `${p.slice(0, 20)}/${a.slice(0, 10)}/${id}${zip ? '.zip' : ''}`),
+  fc
+    .tuple(pipelineName, artifact, fc.stringMatching(/^[A-Za-z0-9]{7}$/), fc.boolean())
+    .map(([p, a, id, zip]) => `${p.slice(0, 20)}/${a.slice(0, 10)}/${id}${zip ? '.zip' : ''}`),
   fc.constantFrom('reports/2024.csv', 'logs/app.log', 'README.txt', 'web-frontend/notes.txt', 'legacy/Package/too-long-id'),
 );
 
@@ -30,16 +38,48 @@ const DAY = 86_400_000;
 function report(pipes: LivePipelineRef[], objects: Array<{ bucket: string; key: string; deleted: boolean; ageDays?: number }>): AuditReport {
   const buckets: BucketReport[] = BUCKETS.map((name) => {
     const t = new BucketTally(claimedPrefixes(name, pipes));
-    objects.filter((o) => o.bucket === name).forEach((o, i) => t.add({ key: o.key, versionId: `v${i}`, isLatest: true, deleteMarker: o.deleted, size: 10, lastModified: o.ageDays === undefined ? 1 : NOW - o.ageDays * DAY }));
+    objects
+      .filter((o) => o.bucket === name)
+      .forEach((o, i) =>
+        t.add({
+          key: o.key,
+          versionId: `v${i}`,
+          isLatest: true,
+          deleteMarker: o.deleted,
+          size: 10,
+          lastModified: o.ageDays === undefined ? 1 : NOW - o.ageDays * DAY,
+        }),
+      );
     const declared = pipes.filter((p) => p.buckets.includes(name));
     return {
-      profile: 'p', accountId: '111111111111', accountAlias: null, region: 'us-east-1', name, versioning: 'Enabled', encryption: null, tags: {}, protected: false,
-      declaredBy: declared.map((d) => ({ accountId: d.accountId, region: d.region, name: d.name })), shapedLikeDefault: name.startsWith('codepipeline-'), unused: !declared.length, sharedWith: [], coverage: { complete: true, gaps: [] },
-      totals: { ...t.total, monthlyCost: 0 }, foreign: { ...t.foreign, sample: t.foreignSample },
+      profile: 'p',
+      accountId: '111111111111',
+      accountAlias: null,
+      region: 'us-east-1',
+      name,
+      versioning: 'Enabled',
+      encryption: null,
+      tags: {},
+      protected: false,
+      declaredBy: declared.map((d) => ({ accountId: d.accountId, region: d.region, name: d.name })),
+      shapedLikeDefault: name.startsWith('codepipeline-'),
+      unused: !declared.length,
+      sharedWith: [],
+      coverage: { complete: true, gaps: [] },
+      totals: { ...t.total, monthlyCost: 0 },
+      foreign: { ...t.foreign, sample: t.foreignSample },
       prefixes: classifyBucket(name, t, pipes, declared.length > 0 || name.startsWith('codepipeline-')).map((p) => ({ ...p, monthlyCost: 0 })),
     };
   });
-  return { version: 1, generatedAt: new Date(NOW).toISOString(), pricePerGbMonth: 0.023, buckets, errors: [], coverage: { complete: true, scopeRegions: ['us-east-1'], accounts: [], unreachableProfiles: [] }, unverified: [] };
+  return {
+    version: 1,
+    generatedAt: new Date(NOW).toISOString(),
+    pricePerGbMonth: 0.023,
+    buckets,
+    errors: [],
+    coverage: { complete: true, scopeRegions: ['us-east-1'], accounts: [], unreachableProfiles: [] },
+    unverified: [],
+  };
 }
 
 describe('classifier and planner (property-based)', () => {
@@ -47,7 +87,13 @@ describe('classifier and planner (property-based)', () => {
     fc.assert(
       fc.property(live, fc.array(fc.record({ bucket: fc.constantFrom(...BUCKETS), key, deleted: fc.boolean() }), { maxLength: 60 }), (rawPipes, objects) => {
         // Each pipeline keeps (latest success) some of its own keys that exist.
-        const pipes: LivePipelineRef[] = rawPipes.map((p) => ({ ...p, keep: objects.filter((o) => p.buckets.includes(o.bucket) && o.key.startsWith(`${p.name.slice(0, 20)}/`)).slice(0, 2).map((o) => o.key) }));
+        const pipes: LivePipelineRef[] = rawPipes.map((p) => ({
+          ...p,
+          keep: objects
+            .filter((o) => p.buckets.includes(o.bucket) && o.key.startsWith(`${p.name.slice(0, 20)}/`))
+            .slice(0, 2)
+            .map((o) => o.key),
+        }));
         const r = report(pipes, objects);
         const plan = buildPlan(r, { include: ['orphan', 'stale'] });
         checkPlanAgainstAudit(plan, auditedPrefixes(r));
@@ -57,7 +103,9 @@ describe('classifier and planner (property-based)', () => {
           if (item.class === 'orphan') expect(claimers).toEqual([]);
           else expect(claimers.some((c) => c.produces.some((a) => a.slice(0, 10) === folder))).toBe(false);
           // What the plan would delete: artifact-shaped keys under the item, minus the keep-list.
-          const doomed = objects.filter((o) => o.bucket === item.bucket && o.key.startsWith(item.prefix) && ARTIFACT_KEY.test(o.key) && !item.keep.includes(o.key));
+          const doomed = objects.filter(
+            (o) => o.bucket === item.bucket && o.key.startsWith(item.prefix) && ARTIFACT_KEY.test(o.key) && !item.keep.includes(o.key),
+          );
           for (const o of doomed) for (const p of pipes) if (p.buckets.includes(item.bucket)) expect(p.keep).not.toContain(o.key);
         }
       }),
@@ -66,7 +114,9 @@ describe('classifier and planner (property-based)', () => {
   });
 
   it('retention keeps the last K successes and everything younger than N days, and lets go of the rest', () => {
-    const objectsArb = fc.array(fc.record({ bucket: fc.constantFrom(...BUCKETS), key, deleted: fc.boolean(), ageDays: fc.integer({ min: 0, max: 120 }) }), { maxLength: 60 });
+    const objectsArb = fc.array(fc.record({ bucket: fc.constantFrom(...BUCKETS), key, deleted: fc.boolean(), ageDays: fc.integer({ min: 0, max: 120 }) }), {
+      maxLength: 60,
+    });
     const policyArb = fc.record({ keepLast: fc.integer({ min: 1, max: 4 }), keepDays: fc.integer({ min: 1, max: 60 }) });
     fc.assert(
       fc.property(live, objectsArb, policyArb, fc.integer({ min: 0, max: 1000 }), (rawPipes, objects, policy, seed) => {
@@ -75,7 +125,11 @@ describe('classifier and planner (property-based)', () => {
         const unique = rawPipes.filter((p, i) => rawPipes.findIndex((q) => q.name === p.name && q.accountId === p.accountId && q.region === p.region) === i);
         const pipes: LivePipelineRef[] = unique.map((p, pi) => {
           const own = objects.filter((o) => p.buckets.includes(o.bucket) && o.key.startsWith(`${p.name.slice(0, 20)}/`)).map((o) => o.key);
-          const successes = Array.from({ length: (seed + pi) % 6 }, (_, n) => ({ id: `e${n}`, time: NOW - n * DAY, keys: own.filter((_, k) => (k + n + seed) % 3 === 0) }));
+          const successes = Array.from({ length: (seed + pi) % 6 }, (_, n) => ({
+            id: `e${n}`,
+            time: NOW - n * DAY,
+            keys: own.filter((_, k) => (k + n + seed) % 3 === 0),
+          }));
           return { ...p, successes, keep: successes[0]?.keys ?? [] };
         });
         const r = report(pipes, objects);
@@ -103,7 +157,14 @@ describe('classifier and planner (property-based)', () => {
   });
 
   it('tells collisions apart: two live pipelines sharing 20 characters make a shared prefix', () => {
-    const pipes: LivePipelineRef[] = ['payments-service-api-blue', 'payments-service-api-green'].map((name) => ({ name, accountId: '111111111111', region: 'us-east-1', produces: ['BuildOutput'], keep: [], buckets: [BUCKETS[0]] }));
+    const pipes: LivePipelineRef[] = ['payments-service-api-blue', 'payments-service-api-green'].map((name) => ({
+      name,
+      accountId: '111111111111',
+      region: 'us-east-1',
+      produces: ['BuildOutput'],
+      keep: [],
+      buckets: [BUCKETS[0]],
+    }));
     const r = report(pipes, [{ bucket: BUCKETS[0], key: 'payments-service-api/BuildOutpu/AAAAAAA', deleted: false }]);
     expect(r.buckets[0].prefixes[0]).toMatchObject({ prefix: 'payments-service-api', class: 'shared' });
     expect(buildPlan(r, { include: ['orphan', 'stale'] }).items).toEqual([]);

@@ -56,7 +56,17 @@ function plan(items: Array<Partial<PlanItem> & Pick<PlanItem, 'prefix' | 'class'
     version: PLAN_VERSION,
     createdAt: new Date().toISOString(),
     auditedAt: new Date().toISOString(),
-    items: items.map((i) => ({ profile: 'sandbox-dev', accountId: DEV, accountAlias: 'sandbox-dev', region: 'us-east-1', bucket: BUCKET, reason: 'test', expected: { objects: 0, versions: 0, deleteMarkers: 0, bytes: 0 }, keep: [], ...i })),
+    items: items.map((i) => ({
+      profile: 'sandbox-dev',
+      accountId: DEV,
+      accountAlias: 'sandbox-dev',
+      region: 'us-east-1',
+      bucket: BUCKET,
+      reason: 'test',
+      expected: { objects: 0, versions: 0, deleteMarkers: 0, bytes: 0 },
+      keep: [],
+      ...i,
+    })),
   };
 }
 
@@ -97,7 +107,10 @@ describe('cleanup', () => {
     expect(r.failed).toEqual([]);
     expect(r.deletedVersions).toBe(2500 * 2 + 250 + 1);
     expectOnlyPlannedGone(before, (k) => orphanKey(k) || k === 'alive-pipeline/OldOutput/BBBBBBB');
-    const log = readFileSync(artifacts.auditLogPath, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const log = readFileSync(artifacts.auditLogPath, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const batches = log.filter((l) => l.event === 'batch');
     expect(batches.length).toBeGreaterThanOrEqual(6);
     expect(batches.every((b) => b.keys <= 1000 && b.accountId === DEV && b.bucket === BUCKET && b.result === 'ok')).toBe(true);
@@ -115,8 +128,28 @@ describe('cleanup', () => {
       { ...none, service: 's3', operation: 'DeleteObjects', resetRate: 1, remaining: 1 },
       { ...none, service: 's3', operation: 'DeleteObjects', throttleRate: 1, remaining: 2 },
       { ...none, service: 's3', operation: 'DeleteObjects', errorRate: 1, remaining: 3 },
-      { service: 's3', operation: 'DeleteObjects', throttleRate: 0.2, errorRate: 0.1, resetRate: 0.05, denyRate: 0, latencyMs: 0, jitterMs: 0, deleteErrorRate: 0.1 },
-      { service: 's3', operation: 'ListObjectVersions', throttleRate: 0.1, errorRate: 0.05, resetRate: 0, denyRate: 0, latencyMs: 0, jitterMs: 0, deleteErrorRate: 0 },
+      {
+        service: 's3',
+        operation: 'DeleteObjects',
+        throttleRate: 0.2,
+        errorRate: 0.1,
+        resetRate: 0.05,
+        denyRate: 0,
+        latencyMs: 0,
+        jitterMs: 0,
+        deleteErrorRate: 0.1,
+      },
+      {
+        service: 's3',
+        operation: 'ListObjectVersions',
+        throttleRate: 0.1,
+        errorRate: 0.05,
+        resetRate: 0,
+        denyRate: 0,
+        latencyMs: 0,
+        jitterMs: 0,
+        deleteErrorRate: 0,
+      },
     ]);
     const r = await run(plan([{ prefix: 'gone-pipeline/', class: 'orphan' }]));
     expect(r.failed).toEqual([]);
@@ -130,7 +163,9 @@ describe('cleanup', () => {
   it('reports keys that keep failing, and keeps the checkpoint', async () => {
     plant(50);
     const before = ledger();
-    sb.faults.set([{ service: 's3', operation: 'DeleteObjects', deleteErrorRate: 1, throttleRate: 0, errorRate: 0, resetRate: 0, denyRate: 0, latencyMs: 0, jitterMs: 0 }]);
+    sb.faults.set([
+      { service: 's3', operation: 'DeleteObjects', deleteErrorRate: 1, throttleRate: 0, errorRate: 0, resetRate: 0, denyRate: 0, latencyMs: 0, jitterMs: 0 },
+    ]);
     const r = await run(plan([{ prefix: 'gone-pipeline/', class: 'orphan' }]));
     expect(r.failed.length).toBe(105);
     expect(r.failed[0]).toMatchObject({ bucket: BUCKET, code: 'InternalError' });
@@ -150,7 +185,9 @@ describe('cleanup', () => {
       { prefix: 'alive-pipeline/OldOutput/', class: 'stale', keep: ['alive-pipeline/OldOutput/CCCCCCC'] },
       { prefix: 'gone-pipeline/', class: 'orphan' },
     ]);
-    sb.faults.set([{ service: 's3', operation: 'DeleteObjects', latencyMs: 30, jitterMs: 0, throttleRate: 0, errorRate: 0, resetRate: 0, denyRate: 0, deleteErrorRate: 0 }]);
+    sb.faults.set([
+      { service: 's3', operation: 'DeleteObjects', latencyMs: 30, jitterMs: 0, throttleRate: 0, errorRate: 0, resetRate: 0, denyRate: 0, deleteErrorRate: 0 },
+    ]);
     const ac = new AbortController();
     // Killed part-way: once a few batches of the orphan prefix are gone.
     const r1 = await run(p, ac.signal, false, (objects) => objects > 2500 && ac.abort());
@@ -164,7 +201,10 @@ describe('cleanup', () => {
     expect(r2.failed).toEqual([]);
     expectOnlyPlannedGone(before, (k) => orphanKey(k) || k === 'alive-pipeline/OldOutput/BBBBBBB');
     // The stale item finished in the first run: the resume did not list or delete it again.
-    const resumedDeletes = sb.logEntries().filter((e) => e.operation === 'DeleteObjects').slice(deletesBefore);
+    const resumedDeletes = sb
+      .logEntries()
+      .filter((e) => e.operation === 'DeleteObjects')
+      .slice(deletesBefore);
     expect(resumedDeletes.length).toBeLessThanOrEqual(Math.ceil((4000 * 2 + 400) / 1000) + 1);
   });
 
@@ -174,7 +214,14 @@ describe('cleanup', () => {
     sb.config.startOnCreate = false;
     sb.invoke('codepipeline', DEV, 'us-east-1', { target: 'CreatePipeline', body: { pipeline: simplePipeline('gone-pipeline', BUCKET) } });
     const r = await run(plan([{ prefix: 'gone-pipeline/', class: 'orphan' }]));
-    expect(r.skipped).toEqual([{ bucket: BUCKET, prefix: 'gone-pipeline/', reason: expect.stringMatching(/Live pipeline gone-pipeline .* now writes to this prefix/), unverified: false }]);
+    expect(r.skipped).toEqual([
+      {
+        bucket: BUCKET,
+        prefix: 'gone-pipeline/',
+        reason: expect.stringMatching(/Live pipeline gone-pipeline .* now writes to this prefix/),
+        unverified: false,
+      },
+    ]);
     expect(ledger()).toEqual(before);
     sb.invoke('codepipeline', DEV, 'us-east-1', { target: 'DeletePipeline', body: { name: 'gone-pipeline' } });
   });
@@ -183,9 +230,13 @@ describe('cleanup', () => {
     plant(20);
     const before = ledger();
     // CodePipeline denies every call: the re-check cannot prove the prefix is still an orphan.
-    sb.faults.set([{ service: 'codepipeline', operation: '*', denyRate: 1, throttleRate: 0, errorRate: 0, resetRate: 0, latencyMs: 0, jitterMs: 0, deleteErrorRate: 0 }]);
+    sb.faults.set([
+      { service: 'codepipeline', operation: '*', denyRate: 1, throttleRate: 0, errorRate: 0, resetRate: 0, latencyMs: 0, jitterMs: 0, deleteErrorRate: 0 },
+    ]);
     const r = await run(plan([{ prefix: 'gone-pipeline/', class: 'orphan' }]));
-    expect(r.skipped).toEqual([{ bucket: BUCKET, prefix: 'gone-pipeline/', reason: expect.stringMatching(/^Could not re-check before deleting: /), unverified: true }]);
+    expect(r.skipped).toEqual([
+      { bucket: BUCKET, prefix: 'gone-pipeline/', reason: expect.stringMatching(/^Could not re-check before deleting: /), unverified: true },
+    ]);
     expect(r.deletedVersions).toBe(0);
     expect(ledger()).toEqual(before);
     sb.faults.clear();
@@ -222,8 +273,24 @@ describe('cleanup', () => {
     const written = [...b.objects.keys()].filter((k) => k.startsWith('alive-pipeline/') && !before0.has(k));
     expect(written.length).toBeGreaterThan(0);
     const before = ledger();
-    const r = await run(plan([{ prefix: 'alive-pipeline/', class: 'retention', keys: [written[0], 'alive-pipeline/OldOutput/BBBBBBB'], retention: { keepLast: 1, keepDays: 1, cutoff: new Date(Date.now() + 60_000).toISOString() } }]));
-    expect(r.skipped).toEqual([{ bucket: BUCKET, prefix: 'alive-pipeline/', reason: expect.stringMatching(/belongs to alive-pipeline's latest successful execution/), unverified: false }]);
+    const r = await run(
+      plan([
+        {
+          prefix: 'alive-pipeline/',
+          class: 'retention',
+          keys: [written[0], 'alive-pipeline/OldOutput/BBBBBBB'],
+          retention: { keepLast: 1, keepDays: 1, cutoff: new Date(Date.now() + 60_000).toISOString() },
+        },
+      ]),
+    );
+    expect(r.skipped).toEqual([
+      {
+        bucket: BUCKET,
+        prefix: 'alive-pipeline/',
+        reason: expect.stringMatching(/belongs to alive-pipeline's latest successful execution/),
+        unverified: false,
+      },
+    ]);
     expect(ledger()).toEqual(before);
     sb.config.startOnCreate = false;
     sb.invoke('codepipeline', DEV, 'us-east-1', { target: 'DeletePipeline', body: { name: 'alive-pipeline' } });

@@ -48,21 +48,39 @@ const pipelineArb = fc.record({
 });
 
 const faultArb = fc.oneof(
-  fc.record({ service: fc.constant('codepipeline' as const), operation: fc.constantFrom('ListPipelines', 'GetPipeline', 'ListPipelineExecutions', 'ListActionExecutions'), account: fc.constantFrom(A, B), region: fc.constantFrom(...REGIONS) }),
-  fc.record({ service: fc.constant('s3' as const), operation: fc.constantFrom('GetBucketPolicy', 'GetBucketTagging', 'ListBuckets'), account: fc.constantFrom(A, B) }),
+  fc.record({
+    service: fc.constant('codepipeline' as const),
+    operation: fc.constantFrom('ListPipelines', 'GetPipeline', 'ListPipelineExecutions', 'ListActionExecutions'),
+    account: fc.constantFrom(A, B),
+    region: fc.constantFrom(...REGIONS),
+  }),
+  fc.record({
+    service: fc.constant('s3' as const),
+    operation: fc.constantFrom('GetBucketPolicy', 'GetBucketTagging', 'ListBuckets'),
+    account: fc.constantFrom(A, B),
+  }),
   fc.record({ service: fc.constant('account' as const), operation: fc.constant('ListRegions'), account: fc.constantFrom(A, B) }),
 );
 
 const scenarioArb = fc.record({
   pipelines: fc.uniqueArray(pipelineArb, { maxLength: 7, selector: (p) => `${p.account}|${p.region}|${p.name}` }),
   /** Keys of deleted pipelines and leftovers: prefix, folder, bucket. */
-  extras: fc.array(fc.record({ name: fc.constantFrom(...NAMES, 'retired-batch-jobs'), folder: fc.constantFrom('SourceOutp', 'BuildOutpu', 'TestReport', 'OldArtifac'), bucket: fc.constantFrom(...ALL_BUCKETS.map((b) => b.name)) }), { maxLength: 8 }),
+  extras: fc.array(
+    fc.record({
+      name: fc.constantFrom(...NAMES, 'retired-batch-jobs'),
+      folder: fc.constantFrom('SourceOutp', 'BuildOutpu', 'TestReport', 'OldArtifac'),
+      bucket: fc.constantFrom(...ALL_BUCKETS.map((b) => b.name)),
+    }),
+    { maxLength: 8 },
+  ),
   grants: fc.array(fc.record({ bucket: fc.constantFrom(...ALL_BUCKETS.map((b) => b.name)), to: fc.constantFrom(A, B, '444444444444') }), { maxLength: 2 }),
   profiles: fc.subarray(['sandbox-dev', 'sandbox-auditor', 'sandbox-staging'], { minLength: 1 }),
   regions: fc.subarray(REGIONS, { minLength: 1 }),
   faults: fc.array(faultArb, { maxLength: 2 }),
   faultsDuringRun: fc.boolean(),
-  protectAfterPlan: fc.option(fc.record({ bucket: fc.constantFrom(...ALL_BUCKETS.map((b) => b.name)), how: fc.constantFrom('tag', 'blocklist') }), { nil: undefined }),
+  protectAfterPlan: fc.option(fc.record({ bucket: fc.constantFrom(...ALL_BUCKETS.map((b) => b.name)), how: fc.constantFrom('tag', 'blocklist') }), {
+    nil: undefined,
+  }),
 });
 
 let services: Awaited<ReturnType<typeof startServices>>;
@@ -90,17 +108,50 @@ function declaration(p: PipelineSpec): PipelineDeclaration {
   const primary = buckets[p.bucket].name;
   const cross = p.crossRegion && p.region !== 'eu-west-1';
   const build = p.outputs.length
-    ? [{ name: 'Build', actionTypeId: { category: 'Build', owner: 'AWS', provider: 'CodeBuild', version: '1' }, runOrder: 1, configuration: { ProjectName: 'b' }, inputArtifacts: [{ name: 'SourceOutput' }], outputArtifacts: p.outputs.map((name) => ({ name })) }]
+    ? [
+        {
+          name: 'Build',
+          actionTypeId: { category: 'Build', owner: 'AWS', provider: 'CodeBuild', version: '1' },
+          runOrder: 1,
+          configuration: { ProjectName: 'b' },
+          inputArtifacts: [{ name: 'SourceOutput' }],
+          outputArtifacts: p.outputs.map((name) => ({ name })),
+        },
+      ]
     : [{ name: 'Approve', actionTypeId: { category: 'Approval', owner: 'AWS', provider: 'Manual', version: '1' }, runOrder: 1, configuration: {} }];
   const deploy = cross
-    ? [{ name: 'Deploy', actionTypeId: { category: 'Deploy', owner: 'AWS', provider: 'CloudFormation', version: '1' }, runOrder: 1, region: 'eu-west-1', configuration: { ActionMode: 'CREATE_UPDATE', StackName: 's', TemplatePath: 'SourceOutput::t.yaml', RoleArn: `arn:aws:iam::${p.account}:role/cfn` }, inputArtifacts: [{ name: 'SourceOutput' }], outputArtifacts: [] }]
+    ? [
+        {
+          name: 'Deploy',
+          actionTypeId: { category: 'Deploy', owner: 'AWS', provider: 'CloudFormation', version: '1' },
+          runOrder: 1,
+          region: 'eu-west-1',
+          configuration: { ActionMode: 'CREATE_UPDATE', StackName: 's', TemplatePath: 'SourceOutput::t.yaml', RoleArn: `arn:aws:iam::${p.account}:role/cfn` },
+          inputArtifacts: [{ name: 'SourceOutput' }],
+          outputArtifacts: [],
+        },
+      ]
     : [];
   return {
     name: p.name,
     roleArn: `arn:aws:iam::${p.account}:role/service-role/pipeline`,
-    ...(cross ? { artifactStores: { [p.region]: { type: 'S3', location: primary }, 'eu-west-1': { type: 'S3', location: buckets[1].name } } } : { artifactStore: { type: 'S3', location: primary } }),
+    ...(cross
+      ? { artifactStores: { [p.region]: { type: 'S3', location: primary }, 'eu-west-1': { type: 'S3', location: buckets[1].name } } }
+      : { artifactStore: { type: 'S3', location: primary } }),
     stages: [
-      { name: 'Source', actions: [{ name: 'Source', actionTypeId: { category: 'Source', owner: 'AWS', provider: 'CodeCommit', version: '1' }, runOrder: 1, configuration: { RepositoryName: 'r', BranchName: 'main' }, outputArtifacts: [{ name: 'SourceOutput' }], inputArtifacts: [] }] },
+      {
+        name: 'Source',
+        actions: [
+          {
+            name: 'Source',
+            actionTypeId: { category: 'Source', owner: 'AWS', provider: 'CodeCommit', version: '1' },
+            runOrder: 1,
+            configuration: { RepositoryName: 'r', BranchName: 'main' },
+            outputArtifacts: [{ name: 'SourceOutput' }],
+            inputArtifacts: [],
+          },
+        ],
+      },
       { name: 'Build', actions: build },
       ...(deploy.length ? [{ name: 'Deploy', actions: deploy }] : []),
     ],
@@ -130,7 +181,9 @@ describe('the evidence rule over audit → plan → executor (property-based, ag
         for (const b of ALL_BUCKETS) sb.s3.createBucket(b.name, owner(b.name), b.region).versioning = 'Enabled';
         for (const g of sc.grants) {
           if (g.to === owner(g.bucket)) continue;
-          sb.s3.buckets.get(g.bucket)!.policy = JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: { AWS: [`arn:aws:iam::${g.to}:root`] }, Action: 's3:PutObject', Resource: `arn:aws:s3:::${g.bucket}/*` }] });
+          sb.s3.buckets.get(g.bucket)!.policy = JSON.stringify({
+            Statement: [{ Effect: 'Allow', Principal: { AWS: [`arn:aws:iam::${g.to}:root`] }, Action: 's3:PutObject', Resource: `arn:aws:s3:::${g.bucket}/*` }],
+          });
         }
         for (const p of sc.pipelines) {
           const decl = declaration(p);
@@ -138,7 +191,8 @@ describe('the evidence rule over audit → plan → executor (property-based, ag
           expect(res.status, String(res.body)).toBe(200);
           // Artifacts in every store, under every folder it produces.
           for (const st of Object.values(artifactStoresByRegion(decl, p.region)))
-            for (const out of ['SourceOutput', ...p.outputs]) sb.s3.putObject(sb.s3.buckets.get(st.location)!, `${p.name.slice(0, 20)}/${FOLDERS[out]}/${id7()}.zip`, Buffer.from('a'));
+            for (const out of ['SourceOutput', ...p.outputs])
+              sb.s3.putObject(sb.s3.buckets.get(st.location)!, `${p.name.slice(0, 20)}/${FOLDERS[out]}/${id7()}.zip`, Buffer.from('a'));
         }
         for (const e of sc.extras) sb.s3.putObject(sb.s3.buckets.get(e.bucket)!, `${e.name.slice(0, 20)}/${e.folder}/${id7()}`, Buffer.from('o'));
         sb.faults.set(sc.faults.map((f) => FaultRule.parse({ ...f, denyRate: 1 })));
@@ -162,7 +216,10 @@ describe('the evidence rule over audit → plan → executor (property-based, ag
           orphansPlanned++;
           const bucket = report.buckets.find((b) => b.name === item.bucket)!;
           expect(bucket.coverage.complete, `orphan ${item.bucket}/${item.prefix} planned without complete coverage`).toBe(true);
-          expect(live.some((l) => l.buckets.includes(item.bucket) && `${l.prefix}/` === item.prefix), `orphan ${item.bucket}/${item.prefix} is claimed by a live pipeline`).toBe(false);
+          expect(
+            live.some((l) => l.buckets.includes(item.bucket) && `${l.prefix}/` === item.prefix),
+            `orphan ${item.bucket}/${item.prefix} is claimed by a live pipeline`,
+          ).toBe(false);
         }
 
         // Protection added between the plan and the run.
@@ -183,8 +240,14 @@ describe('the evidence rule over audit → plan → executor (property-based, ag
           const [bucket, key] = k.split('|');
           const [prefix, folder] = key.split('/');
           expect(protectedNow.has(bucket), `${k} deleted from a bucket protected at the time`).toBe(false);
-          expect(live.some((l) => l.buckets.includes(bucket) && l.prefix === prefix && l.folders.includes(folder)), `${k} belongs to a live pipeline`).toBe(false);
-          expect(plan.items.some((i) => i.bucket === bucket && key.startsWith(i.prefix)), `${k} is outside the plan`).toBe(true);
+          expect(
+            live.some((l) => l.buckets.includes(bucket) && l.prefix === prefix && l.folders.includes(folder)),
+            `${k} belongs to a live pipeline`,
+          ).toBe(false);
+          expect(
+            plan.items.some((i) => i.bucket === bucket && key.startsWith(i.prefix)),
+            `${k} is outside the plan`,
+          ).toBe(true);
         }
         for (const s of result.skipped) expect(s.reason).not.toBe('');
       }),

@@ -6,7 +6,14 @@ import { retentionAgeRules } from '../../src/shared/artifacts/lifecycle';
 
 const DAY = 86_400_000;
 const NOW = Date.parse('2026-11-23T00:00:00Z');
-const ok = (pipeline: string, accountId: string, n: number, keys: string[]) => ({ pipeline, accountId, region: 'us-east-1', id: `${pipeline}-${n}`, time: NOW - n * DAY, keys });
+const ok = (pipeline: string, accountId: string, n: number, keys: string[]) => ({
+  pipeline,
+  accountId,
+  region: 'us-east-1',
+  id: `${pipeline}-${n}`,
+  time: NOW - n * DAY,
+  keys,
+});
 const key = (k: string, ageDays: number) => ({ key: k, versions: 1, deleteMarkers: 0, bytes: 10, current: true, newest: NOW - ageDays * DAY });
 
 describe('retention', () => {
@@ -21,7 +28,12 @@ describe('retention', () => {
   it('counts the last K per pipeline (the same name in another account is another pipeline), and always the latest', () => {
     const prefix = {
       keep: ['app/Src/LATEST1'],
-      successes: [ok('app', '1', 0, ['app/Src/AAAAAAA']), ok('app', '1', 1, ['app/Src/BBBBBBB']), ok('app', '2', 2, ['app/Src/CCCCCCC']), ok('app', '2', 3, ['app/Src/DDDDDDD'])],
+      successes: [
+        ok('app', '1', 0, ['app/Src/AAAAAAA']),
+        ok('app', '1', 1, ['app/Src/BBBBBBB']),
+        ok('app', '2', 2, ['app/Src/CCCCCCC']),
+        ok('app', '2', 3, ['app/Src/DDDDDDD']),
+      ],
     };
     expect([...retainedKeys(prefix, { keepLast: 1, keepDays: 1 })].sort()).toEqual(['app/Src/AAAAAAA', 'app/Src/CCCCCCC', 'app/Src/LATEST1']);
   });

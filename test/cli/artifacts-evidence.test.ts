@@ -57,7 +57,16 @@ async function expectLiveUntouched(before: Array<{ bucket: string; prefix: strin
   expect(before.filter((l) => l.versions > 0).length).toBeGreaterThan(10);
 }
 
-const confirmAll = ['--confirm-account', '111111111111', '--confirm-account', '222222222222', '--confirm-account', '333333333333', '--confirm-prod', 'sandbox-prod'];
+const confirmAll = [
+  '--confirm-account',
+  '111111111111',
+  '--confirm-account',
+  '222222222222',
+  '--confirm-account',
+  '333333333333',
+  '--confirm-prod',
+  'sandbox-prod',
+];
 
 describe('orphan verdicts need complete evidence', () => {
   it('reproduction 1, a region outside the scope: the audit reads pipelines in every region, so a live pipeline there keeps its prefix and its bucket', async () => {
@@ -108,14 +117,34 @@ describe('orphan verdicts need complete evidence', () => {
     expect(json('p2.json').items.filter((i: { accountId: string }) => i.accountId === DEV)).toEqual([]);
 
     // A hand-written plan naming the unverified prefix is refused against the report, and skipped without it.
-    const forged = { version: 1, createdAt: 'x', auditedAt: report.generatedAt, items: [{ profile: 'sandbox-dev', accountId: DEV, accountAlias: 'sandbox-dev', region: 'ap-southeast-2', bucket: 'codepipeline-ap-southeast-2-111111111111', prefix: 'mobile-backend/', class: 'orphan', reason: 'forged', expected: { objects: 0, versions: 0, deleteMarkers: 0, bytes: 0 }, keep: [] }] };
+    const forged = {
+      version: 1,
+      createdAt: 'x',
+      auditedAt: report.generatedAt,
+      items: [
+        {
+          profile: 'sandbox-dev',
+          accountId: DEV,
+          accountAlias: 'sandbox-dev',
+          region: 'ap-southeast-2',
+          bucket: 'codepipeline-ap-southeast-2-111111111111',
+          prefix: 'mobile-backend/',
+          class: 'orphan',
+          reason: 'forged',
+          expected: { objects: 0, versions: 0, deleteMarkers: 0, bytes: 0 },
+          keep: [],
+        },
+      ],
+    };
     writeFileSync(file('forged.json'), JSON.stringify(forged));
     const checked = await cli('clean', '--plan', file('forged.json'), '--report', file('r2.json'), '--yes', '--confirm-account', DEV);
     expect(checked.code).not.toBe(0);
     expect(checked.err).toMatch(/unverified in the audit/);
     const unchecked = await cli('clean', '--plan', file('forged.json'), '--yes', '--confirm-account', DEV);
     expect(unchecked.code).toBe(2);
-    expect(unchecked.out).toMatch(/skipped s3:\/\/codepipeline-ap-southeast-2-111111111111\/mobile-backend\/: Could not re-check before deleting: .*ap-southeast-2: AccessDeniedException/);
+    expect(unchecked.out).toMatch(
+      /skipped s3:\/\/codepipeline-ap-southeast-2-111111111111\/mobile-backend\/: Could not re-check before deleting: .*ap-southeast-2: AccessDeniedException/,
+    );
     await expectLiveUntouched(before);
     await env.control('DELETE', 'faults');
   });
@@ -134,7 +163,9 @@ describe('orphan verdicts need complete evidence', () => {
     expect(audit.out).toMatch(/sandbox-prod \(333333333333, via sandbox-prod; also reached by sandbox-prod-admin\)/);
     const report = json('r3.json');
     expect(report.unverified).toEqual([]);
-    const held = report.buckets.flatMap((b: { prefixes: Array<{ class: string; held?: string }> }) => b.prefixes).filter((p: { class: string }) => p.class === 'live');
+    const held = report.buckets
+      .flatMap((b: { prefixes: Array<{ class: string; held?: string }> }) => b.prefixes)
+      .filter((p: { class: string }) => p.class === 'live');
     expect(held.every((p: { held?: string }) => /execution history of .* unavailable/.test(p.held ?? ''))).toBe(true);
 
     expect((await cli('plan', '--from', file('r3.json'), '--out', file('p3.json'))).code).not.toBe(0);
@@ -156,7 +187,9 @@ describe('orphan verdicts need complete evidence', () => {
     expect(audit.out).toMatch(/live\s+mobile-backend/);
     expect(audit.out).toMatch(/live\s+data-ingest/);
     expect(audit.out).toMatch(/orphan\s+legacy-monolith-pipe/);
-    expect(audit.out).toMatch(/no history us-east-1 web-frontend: AccessDeniedException: User: arn:aws:iam::111111111111:user\/sandbox-auditor is not authorized/);
+    expect(audit.out).toMatch(
+      /no history us-east-1 web-frontend: AccessDeniedException: User: arn:aws:iam::111111111111:user\/sandbox-auditor is not authorized/,
+    );
     const plan = await cli('plan', '--from', file('r4.json'), '--include', 'orphan,stale,retention', '--allow-incomplete', '--out', file('p4.json'));
     expect(plan.code).toBe(0);
     expect(json('p4.json').items.map((i: { prefix: string }) => i.prefix)).toEqual(['legacy-monolith-pipe/']);
@@ -198,7 +231,10 @@ describe('orphan verdicts need complete evidence', () => {
     const audit = await cli('audit', '--profile', 'sandbox-staging', '--out', file('r6.json'));
     expect(audit.code).toBe(0);
     expect(audit.out).toMatch(/orphan\s+deleted-app/);
-    b.policy = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::444444444444:root' }, Action: 's3:PutObject', Resource: `arn:aws:s3:::${bucket}/*` }] });
+    b.policy = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::444444444444:root' }, Action: 's3:PutObject', Resource: `arn:aws:s3:::${bucket}/*` }],
+    });
     const again = await cli('audit', '--profile', 'sandbox-staging', '--out', file('r7.json'));
     expect(again.out).toMatch(/unverified deleted-app/);
     expect(json('r7.json').unverified[0].reason).toMatch(/lets in account 444444444444, which no profile of the workspace reaches/);

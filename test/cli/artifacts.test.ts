@@ -86,7 +86,19 @@ describe('pipewright artifacts', () => {
     const misplaced = await cli('plan', '--from', join(dir, 'report-ret.json'), '--include', 'orphan', '--keep-days', '5', '--out', join(dir, 'x.json'));
     expect(misplaced.err).toMatch(/apply to --include retention/);
 
-    const plan = await cli('plan', '--from', join(dir, 'report-ret.json'), '--include', 'retention', '--keep-last', '1', '--keep-days', '5', '--out', join(dir, 'ret-plan.json'));
+    const plan = await cli(
+      'plan',
+      '--from',
+      join(dir, 'report-ret.json'),
+      '--include',
+      'retention',
+      '--keep-last',
+      '1',
+      '--keep-days',
+      '5',
+      '--out',
+      join(dir, 'ret-plan.json'),
+    );
     expect(plan.code).toBe(0);
     expect(plan.out).toMatch(/keeps each live pipeline's last 1 successful executions and everything from the last 5 days/);
     const p = JSON.parse(readFileSync(join(dir, 'ret-plan.json'), 'utf8'));
@@ -95,7 +107,9 @@ describe('pipewright artifacts', () => {
     const item = p.items[0];
     expect(item.class).toBe('retention');
     const report = JSON.parse(readFileSync(join(dir, 'report-ret.json'), 'utf8'));
-    const audited = report.buckets.find((b: { name: string }) => b.name === item.bucket).prefixes.find((x: { prefix: string }) => `${x.prefix}/` === item.prefix);
+    const audited = report.buckets
+      .find((b: { name: string }) => b.name === item.bucket)
+      .prefixes.find((x: { prefix: string }) => `${x.prefix}/` === item.prefix);
     expect(['live', 'shared']).toContain(audited.class);
     const latest: string[] = audited.keep;
     expect(latest.length).toBeGreaterThan(0);
@@ -114,10 +128,25 @@ describe('pipewright artifacts', () => {
     const b = env.sb.s3.createBucket('codepipeline-us-east-1-424242424242', '111111111111', 'us-east-1');
     b.versioning = 'Enabled';
     for (let i = 0; i < 6000; i++) env.sb.s3.putObject(b, `killed-pipeline/BuildArtif/${String(i).padStart(7, '0')}`, Buffer.from('x'));
-    const item = { profile: 'sandbox-dev', accountId: '111111111111', accountAlias: 'sandbox-dev', region: 'us-east-1', bucket: b.name, prefix: 'killed-pipeline/', class: 'orphan', reason: 'test', expected: { objects: 6000, versions: 6000, deleteMarkers: 0, bytes: 6000 }, keep: [] };
+    const item = {
+      profile: 'sandbox-dev',
+      accountId: '111111111111',
+      accountAlias: 'sandbox-dev',
+      region: 'us-east-1',
+      bucket: b.name,
+      prefix: 'killed-pipeline/',
+      class: 'orphan',
+      reason: 'test',
+      expected: { objects: 6000, versions: 6000, deleteMarkers: 0, bytes: 6000 },
+      keep: [],
+    };
     writeFileSync(join(dir, 'kill-plan.json'), JSON.stringify({ version: 1, createdAt: 'now', auditedAt: 'now', items: [item] }));
     await env.control('PUT', 'faults', [{ service: 's3', operation: 'DeleteObjects', latencyMs: 150 }]);
-    const child = spawn(process.execPath, ['bin/pipewright.js', 'artifacts', 'clean', '--plan', join(dir, 'kill-plan.json'), '--yes', '--confirm-account', '111111111111'], { env: cliEnv, stdio: 'ignore' });
+    const child = spawn(
+      process.execPath,
+      ['bin/pipewright.js', 'artifacts', 'clean', '--plan', join(dir, 'kill-plan.json'), '--yes', '--confirm-account', '111111111111'],
+      { env: cliEnv, stdio: 'ignore' },
+    );
     const logPath = join(dir, 'pw', 'artifact-cleanup-audit.jsonl');
     // Kill -9 once a batch has been logged.
     for (let i = 0; i < 300; i++) {

@@ -15,7 +15,7 @@ let dir: string;
 let env: Record<string, string>;
 
 beforeAll(async () => {
-  if (!existsSync(AWS)) throw new Error('Debian\'s AWS CLI is missing: apt-get install awscli (.ci/run installs it).');
+  if (!existsSync(AWS)) throw new Error("Debian's AWS CLI is missing: apt-get install awscli (.ci/run installs it).");
   dir = mkdtempSync(join(tmpdir(), 'pw-awscli-'));
   cli = startCli(['sandbox', '--seed', 'empty', '--time-scale', '0.005']);
   await cli.waitFor(/Try: aws/);
@@ -55,7 +55,15 @@ describe('AWS CLI v2 against the sandbox', () => {
 
   it('sts: get-caller-identity, assume-role, and the role-chained profile', async () => {
     expect((await aws('sandbox-staging', 'sts', 'get-caller-identity')).Account).toBe('222222222222');
-    const assumed = await aws('sandbox-dev', 'sts', 'assume-role', '--role-arn', 'arn:aws:iam::333333333333:role/PipewrightAdmin', '--role-session-name', 'cli');
+    const assumed = await aws(
+      'sandbox-dev',
+      'sts',
+      'assume-role',
+      '--role-arn',
+      'arn:aws:iam::333333333333:role/PipewrightAdmin',
+      '--role-session-name',
+      'cli',
+    );
     expect(assumed.Credentials.AccessKeyId).toMatch(/^ASIA/);
     expect((await aws('sandbox-prod-admin', 'sts', 'get-caller-identity')).Arn).toMatch(/^arn:aws:sts::333333333333:assumed-role\/PipewrightAdmin\//);
   });
@@ -68,8 +76,29 @@ describe('AWS CLI v2 against the sandbox', () => {
         roleArn: 'arn:aws:iam::111111111111:role/pipeline',
         artifactStore: { type: 'S3', location: 'cli-artifacts' },
         stages: [
-          { name: 'Source', actions: [{ name: 'Source', actionTypeId: { category: 'Source', owner: 'AWS', provider: 'CodeCommit', version: '1' }, configuration: { RepositoryName: 'r', BranchName: 'main' }, outputArtifacts: [{ name: 'Src' }] }] },
-          { name: 'Build', actions: [{ name: 'Build', actionTypeId: { category: 'Build', owner: 'AWS', provider: 'CodeBuild', version: '1' }, configuration: { ProjectName: 'p' }, inputArtifacts: [{ name: 'Src' }], outputArtifacts: [{ name: 'Out' }] }] },
+          {
+            name: 'Source',
+            actions: [
+              {
+                name: 'Source',
+                actionTypeId: { category: 'Source', owner: 'AWS', provider: 'CodeCommit', version: '1' },
+                configuration: { RepositoryName: 'r', BranchName: 'main' },
+                outputArtifacts: [{ name: 'Src' }],
+              },
+            ],
+          },
+          {
+            name: 'Build',
+            actions: [
+              {
+                name: 'Build',
+                actionTypeId: { category: 'Build', owner: 'AWS', provider: 'CodeBuild', version: '1' },
+                configuration: { ProjectName: 'p' },
+                inputArtifacts: [{ name: 'Src' }],
+                outputArtifacts: [{ name: 'Out' }],
+              },
+            ],
+          },
           { name: 'Approve', actions: [{ name: 'Gate', actionTypeId: { category: 'Approval', owner: 'AWS', provider: 'Manual', version: '1' } }] },
         ],
       },
@@ -87,10 +116,26 @@ describe('AWS CLI v2 against the sandbox', () => {
       const state = await aws('sandbox-dev', 'codepipeline', 'get-pipeline-state', '--name', 'cli-pipeline');
       const token = state.stageStates[2].actionStates[0].latestExecution?.token;
       if (token) {
-        await aws('sandbox-dev', 'codepipeline', 'put-approval-result', '--pipeline-name', 'cli-pipeline', '--stage-name', 'Approve', '--action-name', 'Gate', '--token', token, '--result', 'summary=ok,status=Approved');
+        await aws(
+          'sandbox-dev',
+          'codepipeline',
+          'put-approval-result',
+          '--pipeline-name',
+          'cli-pipeline',
+          '--stage-name',
+          'Approve',
+          '--action-name',
+          'Gate',
+          '--token',
+          token,
+          '--result',
+          'summary=ok,status=Approved',
+        );
         approvals++;
       }
-      status = (await aws('sandbox-dev', 'codepipeline', 'get-pipeline-execution', '--pipeline-name', 'cli-pipeline', '--pipeline-execution-id', pipelineExecutionId)).pipelineExecution.status;
+      status = (
+        await aws('sandbox-dev', 'codepipeline', 'get-pipeline-execution', '--pipeline-name', 'cli-pipeline', '--pipeline-execution-id', pipelineExecutionId)
+      ).pipelineExecution.status;
     }
     expect(status).toBe('Succeeded');
     expect(approvals).toBeGreaterThanOrEqual(1);
@@ -101,7 +146,8 @@ describe('AWS CLI v2 against the sandbox', () => {
   it('s3: list-object-versions, ls, and rm --recursive', { timeout: 60_000 }, async () => {
     await aws('sandbox-dev', 's3api', 'put-bucket-versioning', '--bucket', 'cli-artifacts', '--versioning-configuration', 'Status=Enabled');
     writeFileSync(join(dir, 'f.txt'), 'hello');
-    for (const key of ['extra/a.txt', 'extra/b.txt', 'extra/a.txt']) await aws('sandbox-dev', 's3api', 'put-object', '--bucket', 'cli-artifacts', '--key', key, '--body', join(dir, 'f.txt'));
+    for (const key of ['extra/a.txt', 'extra/b.txt', 'extra/a.txt'])
+      await aws('sandbox-dev', 's3api', 'put-object', '--bucket', 'cli-artifacts', '--key', key, '--body', join(dir, 'f.txt'));
     const versions = await aws('sandbox-dev', 's3api', 'list-object-versions', '--bucket', 'cli-artifacts', '--prefix', 'extra/');
     expect(versions.Versions).toHaveLength(3);
     const ls = await aws('sandbox-dev', 's3', 'ls', 's3://cli-artifacts/', '--recursive');
@@ -114,7 +160,15 @@ describe('AWS CLI v2 against the sandbox', () => {
     const markers = await aws('sandbox-dev', 's3api', 'list-object-versions', '--bucket', 'cli-artifacts', '--prefix', 'extra/');
     expect(markers.DeleteMarkers).toHaveLength(2);
     // A versioned multi-object delete, as the CLI signs it (with Content-MD5, which the sandbox checks).
-    const gone = await aws('sandbox-dev', 's3api', 'delete-objects', '--bucket', 'cli-artifacts', '--delete', JSON.stringify({ Objects: markers.DeleteMarkers.map((m: { Key: string; VersionId: string }) => ({ Key: m.Key, VersionId: m.VersionId })) }));
+    const gone = await aws(
+      'sandbox-dev',
+      's3api',
+      'delete-objects',
+      '--bucket',
+      'cli-artifacts',
+      '--delete',
+      JSON.stringify({ Objects: markers.DeleteMarkers.map((m: { Key: string; VersionId: string }) => ({ Key: m.Key, VersionId: m.VersionId })) }),
+    );
     expect(gone.Deleted).toHaveLength(2);
     expect(gone.Errors ?? []).toEqual([]);
   });

@@ -29,14 +29,62 @@ const deep = (depth: number) => `${'['.repeat(depth)}1${']'.repeat(depth)}`;
 
 describe('files are parsed, never trusted by cast', () => {
   it('artifacts plan refuses a malformed report, naming the file and the path', async () => {
-    const notIterable = write('r1.json', JSON.stringify({ version: 1, generatedAt: 'x', pricePerGbMonth: 0.023, errors: [], buckets: [{ name: 'b', prefixes: 5 }] }));
+    const notIterable = write(
+      'r1.json',
+      JSON.stringify({ version: 1, generatedAt: 'x', pricePerGbMonth: 0.023, errors: [], buckets: [{ name: 'b', prefixes: 5 }] }),
+    );
     const r1 = await cli('artifacts', 'plan', '--from', notIterable, '--out', join(ctx.dir, 'p.json'));
     expect(r1.code).not.toBe(0);
     expect(r1.err).toContain(`${notIterable} is not a Pipewright audit report`);
     expect(r1.err).toMatch(/buckets\.0\.\w+/);
     expect(r1.err).not.toMatch(/is not iterable/);
 
-    const keysNotAList = write('r2.json', JSON.stringify({ version: 1, generatedAt: 'x', pricePerGbMonth: 0.023, errors: [], buckets: [{ profile: 'p', accountId: '111111111111', accountAlias: null, region: 'us-east-1', name: 'b-1', versioning: 'Enabled', encryption: null, tags: {}, protected: false, declaredBy: [], shapedLikeDefault: false, unused: false, sharedWith: [], coverage: { complete: true, gaps: [] }, totals: { objects: 0, versions: 0, deleteMarkers: 0, bytes: 0, oldest: null, newest: null, monthlyCost: 0 }, foreign: { objects: 0, versions: 0, deleteMarkers: 0, bytes: 0, oldest: null, newest: null, sample: [] }, prefixes: [{ prefix: 'app', class: 'live', claimedBy: [], folders: [], keep: [], keys: 'notalist', objects: 0, versions: 0, deleteMarkers: 0, bytes: 0, oldest: null, newest: null, monthlyCost: 0 }] }] }));
+    const keysNotAList = write(
+      'r2.json',
+      JSON.stringify({
+        version: 1,
+        generatedAt: 'x',
+        pricePerGbMonth: 0.023,
+        errors: [],
+        buckets: [
+          {
+            profile: 'p',
+            accountId: '111111111111',
+            accountAlias: null,
+            region: 'us-east-1',
+            name: 'b-1',
+            versioning: 'Enabled',
+            encryption: null,
+            tags: {},
+            protected: false,
+            declaredBy: [],
+            shapedLikeDefault: false,
+            unused: false,
+            sharedWith: [],
+            coverage: { complete: true, gaps: [] },
+            totals: { objects: 0, versions: 0, deleteMarkers: 0, bytes: 0, oldest: null, newest: null, monthlyCost: 0 },
+            foreign: { objects: 0, versions: 0, deleteMarkers: 0, bytes: 0, oldest: null, newest: null, sample: [] },
+            prefixes: [
+              {
+                prefix: 'app',
+                class: 'live',
+                claimedBy: [],
+                folders: [],
+                keep: [],
+                keys: 'notalist',
+                objects: 0,
+                versions: 0,
+                deleteMarkers: 0,
+                bytes: 0,
+                oldest: null,
+                newest: null,
+                monthlyCost: 0,
+              },
+            ],
+          },
+        ],
+      }),
+    );
     const r2 = await cli('artifacts', 'plan', '--from', keysNotAList, '--include', 'retention', '--out', join(ctx.dir, 'p.json'));
     expect(r2.code).not.toBe(0);
     expect(r2.err).toMatch(/buckets\.0\.prefixes\.0\.keys: /);
@@ -72,7 +120,16 @@ describe('files are parsed, never trusted by cast', () => {
     const stateDir = mkdtempSync(join(tmpdir(), 'pw-ckpt-'));
     try {
       writeFileSync(join(stateDir, `cleanup-${planHash(plan)}.json`), JSON.stringify({ planHash: planHash(plan), done: { x: { deletedVersions: 'lots' } } }));
-      const run = executePlan(plan, { s3For: () => { throw new Error('unused'); }, recheck: async () => null, dryRun: false, signal: new AbortController().signal, stateDir, auditLog: join(stateDir, 'audit.jsonl') });
+      const run = executePlan(plan, {
+        s3For: () => {
+          throw new Error('unused');
+        },
+        recheck: async () => null,
+        dryRun: false,
+        signal: new AbortController().signal,
+        stateDir,
+        auditLog: join(stateDir, 'audit.jsonl'),
+      });
       await expect(run).rejects.toThrow(/cleanup checkpoint .* is not one Pipewright wrote: done\.x\.deletedVersions/);
     } finally {
       rmSync(stateDir, { recursive: true, force: true });
@@ -82,7 +139,10 @@ describe('files are parsed, never trusted by cast', () => {
   it('a sandbox snapshot that is not one is refused with the file and the path', async () => {
     const dataDir = join(ctx.dir, 'sandbox-data');
     mkdirSync(dataDir, { recursive: true });
-    writeFileSync(join(dataDir, 'sandbox-state.json'), JSON.stringify({ formatVersion: 1, seed: 'demo', pipelines: [{ accountId: 'me', name: 'x' }], buckets: [] }));
+    writeFileSync(
+      join(dataDir, 'sandbox-state.json'),
+      JSON.stringify({ formatVersion: 1, seed: 'demo', pipelines: [{ accountId: 'me', name: 'x' }], buckets: [] }),
+    );
     await expect(Sandbox.start({ dataDir })).rejects.toThrow(/sandbox-state\.json is not a sandbox snapshot: pipelines\.0\.accountId/);
     writeFileSync(join(dataDir, 'sandbox-state.json'), '{"formatVersion": 1, ');
     await expect(Sandbox.start({ dataDir })).rejects.toThrow(/sandbox-state\.json is not valid JSON/);

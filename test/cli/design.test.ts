@@ -29,7 +29,14 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const cli = (...args: string[]) => runCli(args, { ...process.env, HOME: dir, PIPEWRIGHT_HOME: join(dir, 'pw'), AWS_CONFIG_FILE: join(dir, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none') });
+const cli = (...args: string[]) =>
+  runCli(args, {
+    ...process.env,
+    HOME: dir,
+    PIPEWRIGHT_HOME: join(dir, 'pw'),
+    AWS_CONFIG_FILE: join(dir, 'config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none'),
+  });
 
 describe('pipewright design', () => {
   it('import, validate, export', async () => {

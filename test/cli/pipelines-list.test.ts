@@ -15,7 +15,11 @@ beforeAll(async () => {
   assertBuilt();
   env = await startSandbox({ seed: 'demo' });
   home = mkdtempSync(join(tmpdir(), 'pw-cli-list-'));
-  writeFileSync(join(home, 'config'), awsConfigSnippet(env.sb.endpoint, env.sb.config) + '\n[profile nowhere]\nregion = us-east-1\nendpoint_url = http://127.0.0.1:9\naws_access_key_id = AKIANOWHERE000000001\naws_secret_access_key = nowhere-nowhere-nowhere-nowhere-0000\n');
+  writeFileSync(
+    join(home, 'config'),
+    awsConfigSnippet(env.sb.endpoint, env.sb.config) +
+      '\n[profile nowhere]\nregion = us-east-1\nendpoint_url = http://127.0.0.1:9\naws_access_key_id = AKIANOWHERE000000001\naws_secret_access_key = nowhere-nowhere-nowhere-nowhere-0000\n',
+  );
 });
 afterAll(async () => {
   await env?.sb.stop();
@@ -23,13 +27,37 @@ afterAll(async () => {
 });
 
 async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const r = await runCli(['pipelines', 'list', ...args], { ...process.env, HOME: home, PIPEWRIGHT_HOME: join(home, 'pw'), AWS_CONFIG_FILE: join(home, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(home, 'none'), AWS_PROFILE: '', AWS_REGION: '' }, 60_000);
+  const r = await runCli(
+    ['pipelines', 'list', ...args],
+    {
+      ...process.env,
+      HOME: home,
+      PIPEWRIGHT_HOME: join(home, 'pw'),
+      AWS_CONFIG_FILE: join(home, 'config'),
+      AWS_SHARED_CREDENTIALS_FILE: join(home, 'none'),
+      AWS_PROFILE: '',
+      AWS_REGION: '',
+    },
+    60_000,
+  );
   return { code: r.code, stdout: r.out, stderr: r.err };
 }
 
 describe('pipewright pipelines list', () => {
   it('lists every account and region asked for, as JSON', async () => {
-    const r = await cli('--profile', 'sandbox-dev', '--profile', 'sandbox-prod', '--region', 'us-east-1', '--region', 'eu-west-1', '--region', 'ap-southeast-2', '--json');
+    const r = await cli(
+      '--profile',
+      'sandbox-dev',
+      '--profile',
+      'sandbox-prod',
+      '--region',
+      'us-east-1',
+      '--region',
+      'eu-west-1',
+      '--region',
+      'ap-southeast-2',
+      '--json',
+    );
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     const expected = env.sb.tables.all().filter((p) => p.accountId !== '222222222222').length;
@@ -37,7 +65,13 @@ describe('pipewright pipelines list', () => {
     expect(out.errors).toEqual([]);
     const wf = out.pipelines.find((p: { name: string; accountId: string }) => p.name === 'web-frontend' && p.accountId === '333333333333');
     expect(Object.keys(wf).sort()).toEqual(['accountId', 'executionMode', 'latestExecution', 'name', 'pipelineType', 'profile', 'region']);
-    expect(wf).toMatchObject({ profile: 'sandbox-prod', region: 'us-east-1', pipelineType: 'V2', executionMode: 'SUPERSEDED', latestExecution: { status: 'InProgress' } });
+    expect(wf).toMatchObject({
+      profile: 'sandbox-prod',
+      region: 'us-east-1',
+      pipelineType: 'V2',
+      executionMode: 'SUPERSEDED',
+      latestExecution: { status: 'InProgress' },
+    });
     expect(wf.latestExecution.revision.id).toMatch(/^[0-9a-f]{40}$/);
   });
 

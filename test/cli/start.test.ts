@@ -16,7 +16,13 @@ describe('npm start fallback', () => {
     dirs.push(home);
     const child = spawn(process.execPath, ['scripts/start.mjs', '--no-open'], {
       // Points electron's resolver at an empty place: no binary, and no download attempt.
-      env: { ...process.env, HOME: home, PIPEWRIGHT_HOME: join(home, 'pw'), AWS_CONFIG_FILE: join(home, 'none'), ELECTRON_OVERRIDE_DIST_PATH: join(home, 'no-electron') },
+      env: {
+        ...process.env,
+        HOME: home,
+        PIPEWRIGHT_HOME: join(home, 'pw'),
+        AWS_CONFIG_FILE: join(home, 'none'),
+        ELECTRON_OVERRIDE_DIST_PATH: join(home, 'no-electron'),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

@@ -72,7 +72,10 @@ describe('API <-> CloudFormation (property-based)', () => {
 
   it('can add an artifact bucket and a least-privilege role, and stays schema-valid', () => {
     const p = fc.sample(pipelineArbitrary, { numRuns: 1, seed: 11 })[0];
-    const t = buildTemplate(newDesign(p), { parameterize: true, addArtifactBucket: true, addServiceRole: true }) as Record<string, Record<string, Record<string, unknown>>>;
+    const t = buildTemplate(newDesign(p), { parameterize: true, addArtifactBucket: true, addServiceRole: true }) as Record<
+      string,
+      Record<string, Record<string, unknown>>
+    >;
     expect(t.Resources.ArtifactBucket.Type).toBe('AWS::S3::Bucket');
     expect(JSON.stringify(t.Resources.ArtifactBucket)).toContain('VersioningConfiguration');
     expect(t.Resources.PipelineRole.Type).toBe('AWS::IAM::Role');
@@ -83,10 +86,20 @@ describe('API <-> CloudFormation (property-based)', () => {
 
   it('the role also lets stage-condition rules read alarms and call functions', () => {
     const p = fc.sample(pipelineArbitrary, { numRuns: 1, seed: 11 })[0];
-    const sids = (q: typeof p) => ((buildTemplate(newDesign(q), { addServiceRole: true }) as Record<string, Record<string, { Properties: { Policies: Array<{ PolicyDocument: { Statement: Array<{ Sid: string }> } }> } }>>).Resources.PipelineRole.Properties.Policies[0].PolicyDocument.Statement.map((x) => x.Sid));
+    const sids = (q: typeof p) =>
+      (
+        buildTemplate(newDesign(q), { addServiceRole: true }) as Record<
+          string,
+          Record<string, { Properties: { Policies: Array<{ PolicyDocument: { Statement: Array<{ Sid: string }> } }> } }>
+        >
+      ).Resources.PipelineRole.Properties.Policies[0].PolicyDocument.Statement.map((x) => x.Sid);
     p.stages = p.stages.map(({ beforeEntry: _b, onSuccess: _s, onFailure: _f, ...s }) => s);
     expect(sids(p)).not.toContain('RuleAlarms');
-    const rule = (provider: string, configuration: Record<string, string>) => ({ name: provider, ruleTypeId: { category: 'Rule', owner: 'AWS', provider, version: '1' }, configuration });
+    const rule = (provider: string, configuration: Record<string, string>) => ({
+      name: provider,
+      ruleTypeId: { category: 'Rule', owner: 'AWS', provider, version: '1' },
+      configuration,
+    });
     p.pipelineType = 'V2';
     p.stages[1].onSuccess = { conditions: [{ result: 'ROLLBACK', rules: [rule('CloudWatchAlarm', { AlarmName: 'errors' })] }] };
     p.stages[1].beforeEntry = { conditions: [{ result: 'FAIL', rules: [rule('LambdaInvoke', { FunctionName: 'gate' })] }] };

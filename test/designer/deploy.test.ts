@@ -29,7 +29,8 @@ beforeAll(async () => {
 });
 afterAll(() => services.stop());
 
-const live = async (name: string) => (await accounts.clients.codepipeline(accounts.profile('sandbox-staging'), 'eu-west-1').send(new GetPipelineCommand({ name }))).pipeline!;
+const live = async (name: string) =>
+  (await accounts.clients.codepipeline(accounts.profile('sandbox-staging'), 'eu-west-1').send(new GetPipelineCommand({ name }))).pipeline!;
 
 describe('deploy', () => {
   it('creates, then GetPipeline equals the design; updates; catches version conflicts', async () => {
@@ -68,7 +69,9 @@ describe('deploy', () => {
   });
 
   it('V2 designs with git triggers, stage conditions and retries deploy and read back unchanged', async () => {
-    const samples = fc.sample(pipelineArbitrary, { numRuns: 80, seed: 7 }).filter((p) => p.artifactStore && p.triggers && p.stages.some((s) => s.beforeEntry || s.onSuccess || s.onFailure));
+    const samples = fc
+      .sample(pipelineArbitrary, { numRuns: 80, seed: 7 })
+      .filter((p) => p.artifactStore && p.triggers && p.stages.some((s) => s.beforeEntry || s.onSuccess || s.onFailure));
     expect(samples.length).toBeGreaterThan(2);
     for (const [i, p] of samples.slice(0, 4).entries()) {
       p.name = `v2-design-${i}`;
@@ -98,7 +101,12 @@ describe('diff', () => {
     after.stages[1].actions[0].runOrder = 2;
     const d = diffPipelines(before, after);
     expect(d.v1ToV2).toBe(true);
-    expect(d.changes.map((c) => `${c.kind} ${c.path}`)).toEqual(['changed pipelineType', 'added Deploy', 'changed Build / Build / runOrder', 'added Deploy / Ship']);
+    expect(d.changes.map((c) => `${c.kind} ${c.path}`)).toEqual([
+      'changed pipelineType',
+      'added Deploy',
+      'changed Build / Build / runOrder',
+      'added Deploy / Ship',
+    ]);
     const moved = structuredClone(before);
     moved.stages.push({ name: 'Later', actions: [moved.stages[1].actions.pop()!] });
     moved.stages[1].actions.push({ ...moved.stages[2].actions[0], name: 'Other' });

@@ -27,7 +27,15 @@ class RefusedWorker {
 }
 
 async function laysOut(engine: Awaited<ReturnType<typeof startElkWorker>>) {
-  const out = await engine.layout({ id: 'r', layoutOptions: { 'elk.algorithm': 'layered' }, children: [{ id: 'a', width: 10, height: 10 }, { id: 'b', width: 10, height: 10 }], edges: [{ id: 'e', sources: ['a'], targets: ['b'] }] });
+  const out = await engine.layout({
+    id: 'r',
+    layoutOptions: { 'elk.algorithm': 'layered' },
+    children: [
+      { id: 'a', width: 10, height: 10 },
+      { id: 'b', width: 10, height: 10 },
+    ],
+    edges: [{ id: 'e', sources: ['a'], targets: ['b'] }],
+  });
   return out.children?.map((c) => typeof c.x === 'number');
 }
 

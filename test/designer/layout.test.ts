@@ -5,7 +5,12 @@ import { describe, expect, it } from 'vitest';
 import type { ActionDeclaration, PipelineDeclaration } from '../../src/shared/pipeline/model';
 import { layoutPipeline, layoutStats, MIN_READABLE_ZOOM, openingViewport, runOrderAt } from '../../src/renderer/src/features/designer/layout';
 
-const action = (name: string, runOrder: number): ActionDeclaration => ({ name, actionTypeId: { category: 'Build', owner: 'AWS', provider: 'CodeBuild', version: '1' }, runOrder, configuration: { ProjectName: name } });
+const action = (name: string, runOrder: number): ActionDeclaration => ({
+  name,
+  actionTypeId: { category: 'Build', owner: 'AWS', provider: 'CodeBuild', version: '1' },
+  runOrder,
+  configuration: { ProjectName: name },
+});
 
 function pipeline(stageRunOrders: number[][]): PipelineDeclaration {
   return {

@@ -52,7 +52,10 @@ describe('template input', () => {
   });
 
   it('applies the alias limit inside tags too (no "billion laughs" through !Join)', () => {
-    const laughs = ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...'bcdefgh'.split('').map((k, i) => `${k}: &${k} !Join ["", [${Array(10).fill(`*${'abcdefgh'[i]}`).join(', ')}]]`)].join('\n');
+    const laughs = [
+      'a: &a [x, x, x, x, x, x, x, x, x, x]',
+      ...'bcdefgh'.split('').map((k, i) => `${k}: &${k} !Join ["", [${Array(10).fill(`*${'abcdefgh'[i]}`).join(', ')}]]`),
+    ].join('\n');
     expect(() => parseTemplateText(laughs)).toThrow(/Invalid YAML: its aliases expand to more than 2,000,000 values/);
   });
 
@@ -68,15 +71,22 @@ describe('template input', () => {
   });
 
   it('refuses a file over the size cap with a clear message', () => {
-    expect(() => parseTemplateText('a: b\n'.repeat(MAX_TEMPLATE_BYTES / 4))).toThrow(/templates are read up to 5 MB \(CloudFormation itself takes at most 1 MB\)/);
+    expect(() => parseTemplateText('a: b\n'.repeat(MAX_TEMPLATE_BYTES / 4))).toThrow(
+      /templates are read up to 5 MB \(CloudFormation itself takes at most 1 MB\)/,
+    );
   });
 
   it('opens in one parse: the choice among several pipelines reuses it, and errors are answers, not throws', () => {
-    const two = template('') + `  Second:\n    Type: AWS::CodePipeline::Pipeline\n    Properties:\n      Name: second\n      RoleArn: r\n      ArtifactStore: { Type: S3, Location: b }\n      Stages: []\n`;
+    const two =
+      template('') +
+      `  Second:\n    Type: AWS::CodePipeline::Pipeline\n    Properties:\n      Name: second\n      RoleArn: r\n      ArtifactStore: { Type: S3, Location: b }\n      Stages: []\n`;
     expect(openFileText(two)).toEqual({ kind: 'choose', resources: ['Pipeline', 'Second'] });
     const chosen = openFileText(two, 'Pipeline');
     expect(chosen.kind).toBe('design');
-    expect(openFileText('{"formatVersion": 1, "pipeline": ' + '['.repeat(5000) + ']'.repeat(5000) + '}')).toMatchObject({ kind: 'error', message: expect.stringMatching(/nests deeper than 100 levels/) });
+    expect(openFileText('{"formatVersion": 1, "pipeline": ' + '['.repeat(5000) + ']'.repeat(5000) + '}')).toMatchObject({
+      kind: 'error',
+      message: expect.stringMatching(/nests deeper than 100 levels/),
+    });
     expect(openFileText('a: [unclosed')).toMatchObject({ kind: 'error', message: expect.stringMatching(/Invalid YAML/) });
   });
 });

@@ -14,7 +14,14 @@ const sharedPath = join(here, '../../../shared/schemas/aws-codepipeline-pipeline
 const schemaPath = existsSync(sharedPath) ? sharedPath : join(here, '../fixtures/schemas/aws-codepipeline-pipeline.json');
 const raw = JSON.parse(readFileSync(schemaPath, 'utf8'));
 // The resource schema's document-level keys are not JSON Schema: keep the schema part.
-const schema = { $schema: 'http://json-schema.org/draft-07/schema#', type: 'object', additionalProperties: raw.additionalProperties, properties: raw.properties, definitions: raw.definitions, required: raw.required };
+const schema = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  type: 'object',
+  additionalProperties: raw.additionalProperties,
+  properties: raw.properties,
+  definitions: raw.definitions,
+  required: raw.required,
+};
 const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
 const validate = ajv.compile(schema);
 
@@ -47,7 +54,7 @@ export function schemaErrors(template: Record<string, Json>): string[] {
     const props = resolveIntrinsics(r.Properties, params) as Record<string, Json>;
     if (!validate(props)) out.push(...(validate.errors ?? []).map((e) => `${id}${e.instancePath}: ${e.message}`));
     // requiredXor: exactly one of ArtifactStore / ArtifactStores.
-    if (('ArtifactStore' in props) === ('ArtifactStores' in props)) out.push(`${id}: exactly one of ArtifactStore or ArtifactStores`);
+    if ('ArtifactStore' in props === 'ArtifactStores' in props) out.push(`${id}: exactly one of ArtifactStore or ArtifactStores`);
   }
   return out;
 }

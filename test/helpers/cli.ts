@@ -75,7 +75,15 @@ export async function cliWithSandbox(name: string, opts: SandboxOptions = {}) {
   const env = await startSandbox(opts);
   const dir = mkdtempSync(join(tmpdir(), `pw-cli-${name}-`));
   writeFileSync(join(dir, 'config'), awsConfigSnippet(env.sb.endpoint, env.sb.config));
-  const cliEnv: NodeJS.ProcessEnv = { ...process.env, HOME: dir, PIPEWRIGHT_HOME: join(dir, 'pw'), AWS_CONFIG_FILE: join(dir, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none'), AWS_PROFILE: '', AWS_REGION: '' };
+  const cliEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    HOME: dir,
+    PIPEWRIGHT_HOME: join(dir, 'pw'),
+    AWS_CONFIG_FILE: join(dir, 'config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none'),
+    AWS_PROFILE: '',
+    AWS_REGION: '',
+  };
   return {
     env,
     dir,

@@ -18,15 +18,41 @@ export const pipelineArbitrary: fc.Arbitrary<PipelineDeclaration> = fc
     v2: fc.boolean(),
     mode: fc.constantFrom('SUPERSEDED', 'QUEUED', 'PARALLEL'),
     source: fc.constantFrom(...sources),
-    stages: fc.array(fc.array(fc.record({ provider: fc.constantFrom(...nonSource), runOrder: fc.integer({ min: 1, max: 3 }), extraConfig: fc.dictionary(fc.stringMatching(/^X[A-Za-z]{1,8}$/), configValue, { maxKeys: 2 }), withRegion: fc.boolean() }), { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 3 }),
+    stages: fc.array(
+      fc.array(
+        fc.record({
+          provider: fc.constantFrom(...nonSource),
+          runOrder: fc.integer({ min: 1, max: 3 }),
+          extraConfig: fc.dictionary(fc.stringMatching(/^X[A-Za-z]{1,8}$/), configValue, { maxKeys: 2 }),
+          withRegion: fc.boolean(),
+        }),
+        { minLength: 1, maxLength: 3 },
+      ),
+      { minLength: 1, maxLength: 3 },
+    ),
     crossRegion: fc.boolean(),
-    variables: fc.array(fc.record({ name: fc.stringMatching(/^[A-Za-z][A-Za-z0-9_]{0,10}$/), defaultValue: fc.option(fc.string({ maxLength: 10 }), { nil: undefined }) }), { maxLength: 2 }),
+    variables: fc.array(
+      fc.record({ name: fc.stringMatching(/^[A-Za-z][A-Za-z0-9_]{0,10}$/), defaultValue: fc.option(fc.string({ maxLength: 10 }), { nil: undefined }) }),
+      { maxLength: 2 },
+    ),
     encrypt: fc.boolean(),
     actionRegion: region,
     // V2 only: stage conditions from the rule catalog, an automatic retry, a git trigger.
-    conditions: fc.array(fc.record({ stage: fc.nat(), kind: fc.constantFrom(...(Object.keys(CONDITION_KINDS) as ConditionKind[])), result: fc.nat(), rule: fc.constantFrom(...RULE_TYPES), withOptional: fc.boolean() }), { maxLength: 3 }),
+    conditions: fc.array(
+      fc.record({
+        stage: fc.nat(),
+        kind: fc.constantFrom(...(Object.keys(CONDITION_KINDS) as ConditionKind[])),
+        result: fc.nat(),
+        rule: fc.constantFrom(...RULE_TYPES),
+        withOptional: fc.boolean(),
+      }),
+      { maxLength: 3 },
+    ),
     retry: fc.option(fc.record({ stage: fc.nat(), mode: fc.constantFrom('FAILED_ACTIONS', 'ALL_ACTIONS') }), { nil: undefined }),
-    trigger: fc.option(fc.record({ branches: fc.array(fc.stringMatching(/^[a-z][a-z0-9/*-]{0,10}$/), { minLength: 1, maxLength: 3 }), pullRequest: fc.boolean() }), { nil: undefined }),
+    trigger: fc.option(
+      fc.record({ branches: fc.array(fc.stringMatching(/^[a-z][a-z0-9/*-]{0,10}$/), { minLength: 1, maxLength: 3 }), pullRequest: fc.boolean() }),
+      { nil: undefined },
+    ),
   })
   .map((r) => {
     let n = 0;
@@ -66,8 +92,13 @@ export const pipelineArbitrary: fc.Arbitrary<PipelineDeclaration> = fc
         const results = CONDITION_KINDS[c.kind].results;
         let result: string = results[c.result % results.length];
         if (result === 'SKIP' && !SKIP_RULES.includes(c.rule.provider)) result = 'FAIL';
-        const configuration = Object.fromEntries(c.rule.config.filter((f) => f.required === true || c.withOptional).map((f) => [f.name, f.enumValues?.[0] ?? `${f.name.toLowerCase()}-value`]));
-        const condition = { result, rules: [{ name: `Rule${n++}`, ruleTypeId: { category: 'Rule', owner: 'AWS', provider: c.rule.provider, version: '1' }, configuration }] };
+        const configuration = Object.fromEntries(
+          c.rule.config.filter((f) => f.required === true || c.withOptional).map((f) => [f.name, f.enumValues?.[0] ?? `${f.name.toLowerCase()}-value`]),
+        );
+        const condition = {
+          result,
+          rules: [{ name: `Rule${n++}`, ruleTypeId: { category: 'Rule', owner: 'AWS', provider: c.rule.provider, version: '1' }, configuration }],
+        };
         if (c.kind === 'onFailure') stage.onFailure = { result: 'ROLLBACK', conditions: [...(stage.onFailure?.conditions ?? []), condition] };
         else stage[c.kind] = { conditions: [...(stage[c.kind]?.conditions ?? []), condition] };
       }
@@ -76,14 +107,25 @@ export const pipelineArbitrary: fc.Arbitrary<PipelineDeclaration> = fc
     }
     const triggers =
       r.v2 && r.trigger && r.source.provider === 'CodeStarSourceConnection'
-        ? [{ providerType: 'CodeStarSourceConnection', gitConfiguration: { sourceActionName: 'Source', push: [{ branches: { includes: r.trigger.branches } }], ...(r.trigger.pullRequest ? { pullRequest: [{ events: ['OPEN', 'UPDATED'], branches: { includes: r.trigger.branches } }] } : {}) } }]
+        ? [
+            {
+              providerType: 'CodeStarSourceConnection',
+              gitConfiguration: {
+                sourceActionName: 'Source',
+                push: [{ branches: { includes: r.trigger.branches } }],
+                ...(r.trigger.pullRequest ? { pullRequest: [{ events: ['OPEN', 'UPDATED'], branches: { includes: r.trigger.branches } }] } : {}),
+              },
+            },
+          ]
         : undefined;
     const usesRegions = stages.some((s) => s.actions.some((a) => a.region));
     const store = (loc: string) => ({ type: 'S3', location: loc, ...(r.encrypt ? { encryptionKey: { id: 'alias/artifacts', type: 'KMS' } } : {}) });
     const decl: PipelineDeclaration = {
       name: r.name,
       roleArn: 'arn:aws:iam::123456789012:role/pipeline',
-      ...(usesRegions ? { artifactStores: { 'us-east-1': store('bucket-use1'), [r.actionRegion]: store(`bucket-${r.actionRegion}`) } } : { artifactStore: store('bucket-use1') }),
+      ...(usesRegions
+        ? { artifactStores: { 'us-east-1': store('bucket-use1'), [r.actionRegion]: store(`bucket-${r.actionRegion}`) } }
+        : { artifactStore: store('bucket-use1') }),
       stages,
       pipelineType: r.v2 ? 'V2' : 'V1',
       ...(r.v2 ? { executionMode: r.mode } : {}),

@@ -21,7 +21,13 @@ export async function startSandbox(opts: SandboxOptions = {}) {
     credentials,
     codepipeline: (a: AccountName = 'dev', region = 'us-east-1', extra: object = {}) => new CodePipelineClient({ ...common(a, region), ...extra }),
     s3: (a: AccountName = 'dev', region = 'us-east-1', extra: object = {}) =>
-      new S3Client({ ...common(a, region), forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED', ...extra }),
+      new S3Client({
+        ...common(a, region),
+        forcePathStyle: true,
+        requestChecksumCalculation: 'WHEN_REQUIRED',
+        responseChecksumValidation: 'WHEN_REQUIRED',
+        ...extra,
+      }),
     sts: (a: AccountName = 'dev', region = 'us-east-1', extra: object = {}) => new STSClient({ ...common(a, region), ...extra }),
     control: async (method: string, path: string, body?: unknown) => {
       const res = await fetch(`${sb.endpoint}/_sandbox/${path}`, {

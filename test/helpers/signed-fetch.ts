@@ -4,7 +4,8 @@ import { createHash, createHmac } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
 
 type SourceData = string | ArrayBuffer | ArrayBufferView;
-const bytes = (d: SourceData) => (typeof d === 'string' ? d : d instanceof ArrayBuffer ? new Uint8Array(d) : new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
+const bytes = (d: SourceData) =>
+  typeof d === 'string' ? d : d instanceof ArrayBuffer ? new Uint8Array(d) : new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
 class Sha256 {
   private h;
   constructor(secret?: SourceData) {
@@ -38,18 +39,27 @@ export interface RawRequest {
 
 export async function signedFetch(r: RawRequest): Promise<{ status: number; text: string; headers: Headers }> {
   const url = new URL(r.endpoint);
-  const signer = new SignatureV4({ credentials: r.credentials, region: r.region ?? 'us-east-1', service: r.service, sha256: Sha256, uriEscapePath: r.service !== 's3' });
+  const signer = new SignatureV4({
+    credentials: r.credentials,
+    region: r.region ?? 'us-east-1',
+    service: r.service,
+    sha256: Sha256,
+    uriEscapePath: r.service !== 's3',
+  });
   const body = r.body ?? '';
-  const signed = await signer.sign({
-    method: r.method ?? 'POST',
-    protocol: 'http:',
-    hostname: url.hostname,
-    port: Number(url.port),
-    path: r.path ?? '/',
-    query: r.query ?? {},
-    headers: { host: url.host, ...(r.service === 's3' ? { 'x-amz-content-sha256': createHash('sha256').update(body).digest('hex') } : {}), ...r.headers },
-    body,
-  }, { unsignableHeaders: new Set(r.unsigned ?? []) });
+  const signed = await signer.sign(
+    {
+      method: r.method ?? 'POST',
+      protocol: 'http:',
+      hostname: url.hostname,
+      port: Number(url.port),
+      path: r.path ?? '/',
+      query: r.query ?? {},
+      headers: { host: url.host, ...(r.service === 's3' ? { 'x-amz-content-sha256': createHash('sha256').update(body).digest('hex') } : {}), ...r.headers },
+      body,
+    },
+    { unsignableHeaders: new Set(r.unsigned ?? []) },
+  );
   const qs = new URLSearchParams(r.query ?? {}).toString();
   const res = await fetch(`${r.endpoint}${r.path ?? '/'}${qs ? `?${qs}` : ''}`, {
     method: r.method ?? 'POST',

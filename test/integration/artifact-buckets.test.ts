@@ -40,7 +40,7 @@ async function waitFor<T>(event: string): Promise<T> {
     if (hit) return events.splice(events.indexOf(hit), 1)[0]!.payload as T;
     await new Promise((r) => setTimeout(r, 10));
   }
-  throw new Error(`no ${event}; saw ${JSON.stringify(events.map((e) => [e.event, (e.payload as { error?: string })?.error ?? ""]))}`);
+  throw new Error(`no ${event}; saw ${JSON.stringify(events.map((e) => [e.event, (e.payload as { error?: string })?.error ?? '']))}`);
 }
 const errorOf = (e: Envelope) => (e.ok ? null : e.error);
 
@@ -75,7 +75,7 @@ describe('artifacts.deleteBucket', () => {
     expect(errorOf(await call('artifacts.deleteBucket', { bucket: UNUSED, confirmation: UNUSED }))?.message).toMatch(/not in the latest audit/);
   }, 120_000);
 
-  it('expires an orphan prefix with lifecycle rules: preview first, keep the bucket\'s own rules, confirm, log', async () => {
+  it("expires an orphan prefix with lifecycle rules: preview first, keep the bucket's own rules, confirm, log", async () => {
     const bucket = 'codepipeline-us-east-1-111111111111';
     const sb = core.sandbox.instance!;
     sb.s3.buckets.get(bucket)!.lifecycle = { Rule: [{ ID: 'keep-logs', Status: 'Enabled', Filter: { Prefix: 'logs/' }, Expiration: { Days: '30' } }] };
@@ -84,13 +84,21 @@ describe('artifacts.deleteBucket', () => {
     expect(preview.ok).toBe(true);
     if (!preview.ok) return;
     expect(preview.result.before.map((r) => r.ID)).toEqual(['keep-logs']);
-    expect(preview.result.after.map((r) => r.ID)).toEqual(['keep-logs', 'pipewright-expire-legacy-monolith-pipe/', 'pipewright-expire-legacy-monolith-pipe/markers']);
+    expect(preview.result.after.map((r) => r.ID)).toEqual([
+      'keep-logs',
+      'pipewright-expire-legacy-monolith-pipe/',
+      'pipewright-expire-legacy-monolith-pipe/markers',
+    ]);
     expect((sb.s3.buckets.get(bucket)!.lifecycle as { Rule: unknown[] }).Rule).toHaveLength(1); // a preview writes nothing
 
     expect(errorOf(await call('artifacts.lifecycle', { bucket, prefix: 'legacy-monolith-pipe/', apply: true }))?.message).toMatch(/Type the bucket name/);
-    expect(errorOf(await call('artifacts.lifecycle', { bucket, prefix: 'web-frontend/', apply: true, confirmation: bucket }))?.message).toMatch(/Only an orphan prefix, or a live one with a retention age/);
+    expect(errorOf(await call('artifacts.lifecycle', { bucket, prefix: 'web-frontend/', apply: true, confirmation: bucket }))?.message).toMatch(
+      /Only an orphan prefix, or a live one with a retention age/,
+    );
     // A live prefix takes only retention's age-only rule, and only once its limits are acknowledged.
-    expect(errorOf(await call('artifacts.lifecycle', { bucket, prefix: 'web-frontend/', apply: true, confirmation: bucket, retainDays: 14 }))?.message).toMatch(/cannot keep the last successful executions/);
+    expect(errorOf(await call('artifacts.lifecycle', { bucket, prefix: 'web-frontend/', apply: true, confirmation: bucket, retainDays: 14 }))?.message).toMatch(
+      /cannot keep the last successful executions/,
+    );
     const ageOnly = (await call('artifacts.lifecycle', { bucket, prefix: 'web-frontend/', apply: false, retainDays: 14 })) as Envelope<Rules>;
     expect(ageOnly.ok && ageOnly.result.added.map((r) => r.ID)).toEqual(['pipewright-retain-web-frontend/', 'pipewright-retain-web-frontend/markers']);
     expect(ageOnly.ok && (ageOnly.result.added[0] as unknown as { Expiration: { Days: number } }).Expiration.Days).toBe(14);
@@ -124,14 +132,27 @@ describe('re-checks at the moment of acting', () => {
       roleArn: `arn:aws:iam::${STAGING}:role/p`,
       artifactStore: { type: 'S3', location: bucket },
       stages: [
-        { name: 'Source', actions: [{ name: 'Source', actionTypeId: { category: 'Source', owner: 'AWS', provider: 'CodeCommit', version: '1' }, runOrder: 1, configuration: { RepositoryName: 'r', BranchName: 'main' }, outputArtifacts: [{ name: 'Src' }] }] },
+        {
+          name: 'Source',
+          actions: [
+            {
+              name: 'Source',
+              actionTypeId: { category: 'Source', owner: 'AWS', provider: 'CodeCommit', version: '1' },
+              runOrder: 1,
+              configuration: { RepositoryName: 'r', BranchName: 'main' },
+              outputArtifacts: [{ name: 'Src' }],
+            },
+          ],
+        },
         { name: 'Wait', actions: [{ name: 'Approve', actionTypeId: { category: 'Approval', owner: 'AWS', provider: 'Manual', version: '1' }, runOrder: 1 }] },
       ],
     };
     sb.config.startOnCreate = false;
     expect(sb.invoke('codepipeline', STAGING, 'us-west-2', { target: 'CreatePipeline', body: { pipeline } }).status).toBe(200);
     sb.config.startOnCreate = true;
-    expect(errorOf(await call('artifacts.deleteBucket', { bucket, confirmation: bucket }))?.message).toMatch(/Live pipeline late-app \(account 222222222222, us-west-2\) uses/);
+    expect(errorOf(await call('artifacts.deleteBucket', { bucket, confirmation: bucket }))?.message).toMatch(
+      /Live pipeline late-app \(account 222222222222, us-west-2\) uses/,
+    );
     sb.invoke('codepipeline', STAGING, 'us-west-2', { target: 'DeletePipeline', body: { name: 'late-app' } });
 
     // Blocklisted after the audit: read from settings at that moment.
@@ -156,9 +177,10 @@ describe('re-checks at the moment of acting', () => {
 });
 
 describe('artifacts.clean from a selection', () => {
-  it('builds the plan from the main process\'s own audit: the same plan the page shows', async () => {
+  it("builds the plan from the main process's own audit: the same plan the page shows", async () => {
     const { planForAudit, selectRows, selectionKey } = await import('../../src/shared/artifacts/report');
-    const planForSelection = (r: AuditReport, rows: string[], retention: { keepLast: number; keepDays: number }) => selectRows(planForAudit(r, retention), rows);
+    const planForSelection = (r: AuditReport, rows: string[], retention: { keepLast: number; keepDays: number }) =>
+      selectRows(planForAudit(r, retention), rows);
     expect((await call('artifacts.audit', {})).ok).toBe(true);
     const { report } = await waitFor<{ report: AuditReport }>('artifacts.report');
     const retention = { keepLast: 1, keepDays: 5 };
@@ -166,19 +188,29 @@ describe('artifacts.clean from a selection', () => {
     const rows = ['codepipeline-us-east-1-111111111111|legacy-monolith-pipe/'];
     const shown = planForSelection(report, rows, retention);
     expect(shown.items.map(selectionKey)).toEqual(rows);
-    const started = (await call('artifacts.clean', { selection: { rows, retention }, dryRun: true, confirmations: [], prodConfirmations: [] })) as Envelope<{ jobId: string }>;
+    const started = (await call('artifacts.clean', { selection: { rows, retention }, dryRun: true, confirmations: [], prodConfirmations: [] })) as Envelope<{
+      jobId: string;
+    }>;
     expect(started.ok).toBe(true);
     const { result } = await waitFor<{ result: { dryRun: boolean; deletedVersions: number } }>('artifacts.cleanResult');
     expect(result.dryRun).toBe(true);
     expect(result.deletedVersions).toBe(shown.items[0].expected.versions + shown.items[0].expected.deleteMarkers);
     // A plan or a selection, not both; and a selection must name something the audit has.
-    expect(errorOf(await call('artifacts.clean', { plan: shown, selection: { rows, retention }, dryRun: true, confirmations: [], prodConfirmations: [] }))?.code).toBe('INVALID_INPUT');
-    expect(errorOf(await call('artifacts.clean', { selection: { rows: ['nope|x/'], retention }, dryRun: true, confirmations: [], prodConfirmations: [] }))?.message).toMatch(/Nothing selected/);
-    expect(errorOf(await call('artifacts.clean', { selection: { rows, retention: { keepLast: 0, keepDays: 5 } }, dryRun: true, confirmations: [], prodConfirmations: [] }))?.code).toBe('INVALID_INPUT');
+    expect(
+      errorOf(await call('artifacts.clean', { plan: shown, selection: { rows, retention }, dryRun: true, confirmations: [], prodConfirmations: [] }))?.code,
+    ).toBe('INVALID_INPUT');
+    expect(
+      errorOf(await call('artifacts.clean', { selection: { rows: ['nope|x/'], retention }, dryRun: true, confirmations: [], prodConfirmations: [] }))?.message,
+    ).toMatch(/Nothing selected/);
+    expect(
+      errorOf(
+        await call('artifacts.clean', { selection: { rows, retention: { keepLast: 0, keepDays: 5 } }, dryRun: true, confirmations: [], prodConfirmations: [] }),
+      )?.code,
+    ).toBe('INVALID_INPUT');
   });
 });
 
-describe('the page\'s view of an audit', () => {
+describe("the page's view of an audit", () => {
   it('carries no per-key detail: previews count the keys and plan files list them, from the full audit kept in the main process', async () => {
     const { planForAudit, selectionKey } = await import('../../src/shared/artifacts/report');
     const { previewOf } = await import('../../src/shared/artifacts/plan');

@@ -105,13 +105,17 @@ const hostile = [
 describe('no request can stop the app', () => {
   it('refuses hostile WebSocket upgrades (an unparseable target, bad sessions) and keeps serving', async () => {
     const upgrade = (target: string, extra = '') =>
-      raw(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nOrigin: http://127.0.0.1:${server.port}\r\nCookie: ${headersFor(server).cookie}\r\n${extra}\r\n`);
+      raw(
+        `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nOrigin: http://127.0.0.1:${server.port}\r\nCookie: ${headersFor(server).cookie}\r\n${extra}\r\n`,
+      );
     expect(await upgrade('//[/rpc')).toMatch(/^HTTP\/1\.1 400/);
     expect(await upgrade('/rpc?session=../../x')).toMatch(/^HTTP\/1\.1 400/);
     expect(await upgrade('http://[::1/rpc')).toMatch(/^HTTP\/1\.1 400/);
     expect(await upgrade('/rpc', 'Sec-WebSocket-Version: 99\r\n')).toMatch(/^HTTP\/1\.1 4\d\d/);
     // Plain HTTP with the same target answers too.
-    expect(await raw(`GET //[/x HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nConnection: close\r\nCookie: ${headersFor(server).cookie}\r\n\r\n`)).toMatch(/^HTTP\/1\.1 400/);
+    expect(await raw(`GET //[/x HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nConnection: close\r\nCookie: ${headersFor(server).cookie}\r\n\r\n`)).toMatch(
+      /^HTTP\/1\.1 400/,
+    );
     await stillServing();
   });
 

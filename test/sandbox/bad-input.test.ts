@@ -53,9 +53,26 @@ describe('bad input', () => {
     const r = await s3('PUT', '/bad-input', { versioning: '' }, '<VersioningConfiguration><Status>Enabled</Status>');
     expect(r.status).toBe(400);
     expect(r.text).toContain('<Code>MalformedXML</Code>');
-    const del = await signedFetch({ endpoint: env.sb.endpoint, service: 's3', method: 'POST', path: '/bad-input', query: { delete: '' }, credentials: env.credentials('dev'), body: 'not xml at all', headers: { 'content-md5': createHash('md5').update('not xml at all').digest('base64') } });
+    const del = await signedFetch({
+      endpoint: env.sb.endpoint,
+      service: 's3',
+      method: 'POST',
+      path: '/bad-input',
+      query: { delete: '' },
+      credentials: env.credentials('dev'),
+      body: 'not xml at all',
+      headers: { 'content-md5': createHash('md5').update('not xml at all').digest('base64') },
+    });
     expect(del.text).toContain('<Code>MalformedXML</Code>');
-    const tampered = await signedFetch({ endpoint: env.sb.endpoint, service: 's3', method: 'PUT', path: '/bad-input/k', credentials: env.credentials('dev'), body: 'signed', sendBody: 'swapped' });
+    const tampered = await signedFetch({
+      endpoint: env.sb.endpoint,
+      service: 's3',
+      method: 'PUT',
+      path: '/bad-input/k',
+      credentials: env.credentials('dev'),
+      body: 'signed',
+      sendBody: 'swapped',
+    });
     expect(tampered.text).toContain('XAmzContentSHA256Mismatch');
   });
 

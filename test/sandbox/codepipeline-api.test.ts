@@ -67,9 +67,9 @@ describe('CodePipeline API', () => {
     expect(err).toBeInstanceOf(InvalidStructureException);
     expect(err.message).toMatch(/2 to 50 stages/);
     await expect(cp.send(new GetPipelineCommand({ name: undefined as unknown as string }))).rejects.toBeInstanceOf(ValidationException);
-    await expect(cp.send(new GetPipelineExecutionCommand({ pipelineName: 'dup', pipelineExecutionId: '00000000-0000-4000-8000-000000000000' }))).rejects.toBeInstanceOf(
-      PipelineExecutionNotFoundException,
-    );
+    await expect(
+      cp.send(new GetPipelineExecutionCommand({ pipelineName: 'dup', pipelineExecutionId: '00000000-0000-4000-8000-000000000000' })),
+    ).rejects.toBeInstanceOf(PipelineExecutionNotFoundException);
     await expect(cp.send(new ListTagsForResourceCommand({ resourceArn: 'not-an-arn' }))).rejects.toBeInstanceOf(InvalidArnException);
   });
 
@@ -121,19 +121,23 @@ describe('CodePipeline API', () => {
       ids.push(pipelineExecutionId!);
       await waitForExecution(cp, 'vars', pipelineExecutionId!, 'Succeeded');
     }
-    await expect(cp.send(new StartPipelineExecutionCommand({ name: 'vars', variables: [{ name: 'Nope', value: 'x' }] }))).rejects.toBeInstanceOf(ValidationException);
+    await expect(cp.send(new StartPipelineExecutionCommand({ name: 'vars', variables: [{ name: 'Nope', value: 'x' }] }))).rejects.toBeInstanceOf(
+      ValidationException,
+    );
     const exec = await cp.send(new GetPipelineExecutionCommand({ pipelineName: 'vars', pipelineExecutionId: ids[2] }));
     expect(exec.pipelineExecution?.variables).toEqual([{ name: 'Env', resolvedValue: 'v2' }]);
     expect(exec.pipelineExecution?.artifactRevisions?.[0].revisionId).toBe('abc2');
 
     const summaries = [];
-    for await (const page of paginateListPipelineExecutions({ client: cp, pageSize: 2 }, { pipelineName: 'vars' })) summaries.push(...(page.pipelineExecutionSummaries ?? []));
+    for await (const page of paginateListPipelineExecutions({ client: cp, pageSize: 2 }, { pipelineName: 'vars' }))
+      summaries.push(...(page.pipelineExecutionSummaries ?? []));
     expect(summaries.map((s) => s.pipelineExecutionId)).toEqual([...ids].reverse());
     expect(summaries[0].sourceRevisions?.[0]).toMatchObject({ actionName: 'Source', revisionId: 'abc2' });
     expect(summaries[0].startTime).toBeInstanceOf(Date);
 
     const actions = [];
-    for await (const page of paginateListActionExecutions({ client: cp, pageSize: 1 }, { pipelineName: 'vars', filter: { pipelineExecutionId: ids[0] } })) actions.push(...(page.actionExecutionDetails ?? []));
+    for await (const page of paginateListActionExecutions({ client: cp, pageSize: 1 }, { pipelineName: 'vars', filter: { pipelineExecutionId: ids[0] } }))
+      actions.push(...(page.actionExecutionDetails ?? []));
     expect(actions.map((a) => a.actionName).sort()).toEqual(['Build', 'Source']);
     const build = actions.find((a) => a.actionName === 'Build')!;
     expect(build.input?.inputArtifacts?.[0].s3location?.bucket).toBe(BUCKET);

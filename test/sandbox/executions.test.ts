@@ -135,7 +135,16 @@ describe('execution modes', () => {
 describe('approvals', () => {
   const withApproval = (name: string, timeoutInMinutes?: number) => {
     const p = simplePipeline(name, BUCKET);
-    p.stages!.push({ name: 'Approve', actions: [{ name: 'Gate', actionTypeId: { category: 'Approval', owner: 'AWS', provider: 'Manual', version: '1' }, ...(timeoutInMinutes ? { timeoutInMinutes } : {}) }] });
+    p.stages!.push({
+      name: 'Approve',
+      actions: [
+        {
+          name: 'Gate',
+          actionTypeId: { category: 'Approval', owner: 'AWS', provider: 'Manual', version: '1' },
+          ...(timeoutInMinutes ? { timeoutInMinutes } : {}),
+        },
+      ],
+    });
     return p;
   };
   async function pendingToken(name: string) {
@@ -152,7 +161,15 @@ describe('approvals', () => {
     const id = await start('approve-me');
     const token = await pendingToken('approve-me');
     const put = (t: string) =>
-      cp.send(new PutApprovalResultCommand({ pipelineName: 'approve-me', stageName: 'Approve', actionName: 'Gate', token: t, result: { status: 'Approved', summary: 'LGTM' } }));
+      cp.send(
+        new PutApprovalResultCommand({
+          pipelineName: 'approve-me',
+          stageName: 'Approve',
+          actionName: 'Gate',
+          token: t,
+          result: { status: 'Approved', summary: 'LGTM' },
+        }),
+      );
     await expect(put('00000000-0000-4000-8000-000000000000')).rejects.toBeInstanceOf(InvalidApprovalTokenException);
     const r = await put(token);
     expect(r.approvedAt).toBeInstanceOf(Date);
@@ -164,7 +181,15 @@ describe('approvals', () => {
     await create(withApproval('reject-me'));
     const id = await start('reject-me');
     const token = await pendingToken('reject-me');
-    await cp.send(new PutApprovalResultCommand({ pipelineName: 'reject-me', stageName: 'Approve', actionName: 'Gate', token, result: { status: 'Rejected', summary: 'Not today' } }));
+    await cp.send(
+      new PutApprovalResultCommand({
+        pipelineName: 'reject-me',
+        stageName: 'Approve',
+        actionName: 'Gate',
+        token,
+        result: { status: 'Rejected', summary: 'Not today' },
+      }),
+    );
     const e = await waitForExecution(cp, 'reject-me', id, 'Failed');
     expect(e.status).toBe('Failed');
   });
@@ -205,13 +230,18 @@ describe('transitions, retry and stop', () => {
     await waitForExecution(cp, 'flaky', id, 'Failed');
     const state = await cp.send(new GetPipelineStateCommand({ name: 'flaky' }));
     expect(state.stageStates?.[1].actionStates?.[0].latestExecution?.errorDetails?.message).toMatch(/Injected failure/);
-    await expect(cp.send(new RetryStageExecutionCommand({ pipelineName: 'flaky', stageName: 'Source', pipelineExecutionId: id, retryMode: 'FAILED_ACTIONS' }))).rejects.toBeInstanceOf(
-      StageNotRetryableException,
-    );
+    await expect(
+      cp.send(new RetryStageExecutionCommand({ pipelineName: 'flaky', stageName: 'Source', pipelineExecutionId: id, retryMode: 'FAILED_ACTIONS' })),
+    ).rejects.toBeInstanceOf(StageNotRetryableException);
     await cp.send(new RetryStageExecutionCommand({ pipelineName: 'flaky', stageName: 'Build', pipelineExecutionId: id, retryMode: 'FAILED_ACTIONS' }));
     await waitForExecution(cp, 'flaky', id, 'Succeeded');
     const runs = await actionRuns('flaky', id);
-    expect(runs.filter((r) => r.actionName === 'Build').map((r) => r.status).sort()).toEqual(['Failed', 'Succeeded']);
+    expect(
+      runs
+        .filter((r) => r.actionName === 'Build')
+        .map((r) => r.status)
+        .sort(),
+    ).toEqual(['Failed', 'Succeeded']);
     expect(runs.filter((r) => r.actionName === 'Source')).toHaveLength(1);
   });
 

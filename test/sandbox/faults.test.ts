@@ -38,7 +38,11 @@ describe('faults', () => {
     await env.control('PUT', 'faults', [{ service: 's3', throttleRate: 1, remaining: 2 }]);
     await env.s3('dev', 'us-east-1', retrying).send(new ListBucketsCommand({}));
     const entries = await log('ListBuckets');
-    expect(entries.map((e) => [e.status, e.errorCode ?? 'ok'])).toEqual([[503, 'SlowDown'], [503, 'SlowDown'], [200, 'ok']]);
+    expect(entries.map((e) => [e.status, e.errorCode ?? 'ok'])).toEqual([
+      [503, 'SlowDown'],
+      [503, 'SlowDown'],
+      [200, 'ok'],
+    ]);
   });
 
   it('500s are retried', async () => {
@@ -69,7 +73,10 @@ describe('faults', () => {
 
   it('denies access for one account and region', async () => {
     await env.control('PUT', 'faults', [{ service: 'codepipeline', account: '222222222222', region: 'ap-southeast-2', denyRate: 1 }]);
-    const e = await env.codepipeline('staging', 'ap-southeast-2').send(new ListPipelinesCommand({})).catch((err) => err);
+    const e = await env
+      .codepipeline('staging', 'ap-southeast-2')
+      .send(new ListPipelinesCommand({}))
+      .catch((err) => err);
     expect(e.name).toBe('AccessDeniedException');
     await env.codepipeline('staging', 'us-east-1').send(new ListPipelinesCommand({}));
   });
@@ -103,7 +110,9 @@ describe('faults', () => {
     const outcomes = (order: string[]) => {
       const f = new Faults(7);
       f.set([rule]);
-      return new Map(order.map((b) => [b, [f.decide(target, () => b).outcome, f.decide(target, () => b).outcome, f.keyFails(0.3, `bucket\u0000${b}\u0000v1`)].join()]));
+      return new Map(
+        order.map((b) => [b, [f.decide(target, () => b).outcome, f.decide(target, () => b).outcome, f.keyFails(0.3, `bucket\u0000${b}\u0000v1`)].join()]),
+      );
     };
     const forward = outcomes(batches);
     const backward = outcomes([...batches].reverse());

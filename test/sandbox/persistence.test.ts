@@ -22,7 +22,9 @@ describe('persistence', () => {
     const v1 = await s3.send(new PutObjectCommand({ Bucket: 'kept', Key: 'a', Body: 'one' }));
     await s3.send(new PutObjectCommand({ Bucket: 'kept', Key: 'a', Body: 'two' }));
     await first.codepipeline().send(new CreatePipelineCommand({ pipeline: simplePipeline('kept', 'kept') }));
-    await first.codepipeline().send(new TagResourceCommand({ resourceArn: 'arn:aws:codepipeline:us-east-1:111111111111:kept', tags: [{ key: 't', value: 'v' }] }));
+    await first
+      .codepipeline()
+      .send(new TagResourceCommand({ resourceArn: 'arn:aws:codepipeline:us-east-1:111111111111:kept', tags: [{ key: 't', value: 'v' }] }));
     await first.sb.stop();
 
     const second = await startSandbox({ dataDir, config: { startOnCreate: false } });

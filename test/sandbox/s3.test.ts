@@ -154,7 +154,8 @@ describe('listing', () => {
     expect(top).toEqual({ prefixes: ['a/', 'b/', 'd e+f/'], keys: [] });
 
     const underB: string[] = [];
-    for await (const p of paginateListObjectsV2({ client: s3 }, { Bucket, Prefix: 'b/', Delimiter: '/' })) underB.push(...(p.Contents ?? []).map((c) => c.Key!), ...(p.CommonPrefixes ?? []).map((c) => c.Prefix!));
+    for await (const p of paginateListObjectsV2({ client: s3 }, { Bucket, Prefix: 'b/', Delimiter: '/' }))
+      underB.push(...(p.Contents ?? []).map((c) => c.Key!), ...(p.CommonPrefixes ?? []).map((c) => c.Prefix!));
     expect(underB).toEqual(['b/1', 'b/sub/']);
 
     let versions = 0;

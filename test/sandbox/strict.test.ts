@@ -25,7 +25,17 @@ afterAll(() => env.sb.stop());
 
 const cpHeaders = (target: string) => ({ 'x-amz-target': `CodePipeline_20150709.${target}`, 'content-type': 'application/x-amz-json-1.1' });
 const deleteBody = (keys: string[]) => `<Delete><Quiet>true</Quiet>${keys.map((k) => `<Object><Key>${k}</Key></Object>`).join('')}</Delete>`;
-const del = (body: string, headers: Record<string, string>) => signedFetch({ endpoint: env.sb.endpoint, service: 's3', method: 'POST', path: `/${BUCKET}`, query: { delete: '' }, credentials: env.credentials('dev'), body, headers });
+const del = (body: string, headers: Record<string, string>) =>
+  signedFetch({
+    endpoint: env.sb.endpoint,
+    service: 's3',
+    method: 'POST',
+    path: `/${BUCKET}`,
+    query: { delete: '' },
+    credentials: env.credentials('dev'),
+    body,
+    headers,
+  });
 const md5 = (body: string) => createHash('md5').update(body).digest('base64');
 const u32 = (n: number) => {
   const b = Buffer.alloc(4);
@@ -39,10 +49,24 @@ const exists = async (key: string) => ((await env.s3().send(new ListObjectVersio
 
 describe('signatures', () => {
   it('refuses a request whose host is not signed, and a JSON call whose target is not signed', async () => {
-    const noHost = await signedFetch({ endpoint: env.sb.endpoint, service: 'codepipeline', credentials: env.credentials('dev'), headers: cpHeaders('ListPipelines'), body: '{}', unsigned: ['host'] });
+    const noHost = await signedFetch({
+      endpoint: env.sb.endpoint,
+      service: 'codepipeline',
+      credentials: env.credentials('dev'),
+      headers: cpHeaders('ListPipelines'),
+      body: '{}',
+      unsigned: ['host'],
+    });
     expect(noHost.status).toBe(403);
     expect(noHost.text).toMatch(/host header must be signed/);
-    const noTarget = await signedFetch({ endpoint: env.sb.endpoint, service: 'codepipeline', credentials: env.credentials('dev'), headers: cpHeaders('ListPipelines'), body: '{}', unsigned: ['x-amz-target'] });
+    const noTarget = await signedFetch({
+      endpoint: env.sb.endpoint,
+      service: 'codepipeline',
+      credentials: env.credentials('dev'),
+      headers: cpHeaders('ListPipelines'),
+      body: '{}',
+      unsigned: ['x-amz-target'],
+    });
     expect(noTarget.status).toBe(403);
     expect(noTarget.text).toMatch(/x-amz-target header must be signed/);
   });
@@ -50,9 +74,22 @@ describe('signatures', () => {
   it('a signature captured for GetPipeline cannot be replayed as GetPipelineState', async () => {
     env.sb.invoke('codepipeline', '111111111111', 'us-east-1', { target: 'CreatePipeline', body: { pipeline: simplePipeline('replayed', BUCKET) } });
     const body = JSON.stringify({ name: 'replayed' });
-    const honest = await signedFetch({ endpoint: env.sb.endpoint, service: 'codepipeline', credentials: env.credentials('dev'), headers: cpHeaders('GetPipeline'), body });
+    const honest = await signedFetch({
+      endpoint: env.sb.endpoint,
+      service: 'codepipeline',
+      credentials: env.credentials('dev'),
+      headers: cpHeaders('GetPipeline'),
+      body,
+    });
     expect(honest.status).toBe(200);
-    const replayed = await signedFetch({ endpoint: env.sb.endpoint, service: 'codepipeline', credentials: env.credentials('dev'), headers: cpHeaders('GetPipeline'), body, sendHeaders: { 'x-amz-target': 'CodePipeline_20150709.GetPipelineState' } });
+    const replayed = await signedFetch({
+      endpoint: env.sb.endpoint,
+      service: 'codepipeline',
+      credentials: env.credentials('dev'),
+      headers: cpHeaders('GetPipeline'),
+      body,
+      sendHeaders: { 'x-amz-target': 'CodePipeline_20150709.GetPipelineState' },
+    });
     expect(replayed.status).toBe(403);
     expect(JSON.parse(replayed.text).__type).toBe('InvalidSignatureException');
   });
@@ -60,10 +97,13 @@ describe('signatures', () => {
   it('answers only loopback Host names (no DNS rebinding), and the SDK and the control API still work', async () => {
     const status = (host: string) =>
       new Promise<number>((resolve, reject) => {
-        const req = request({ host: '127.0.0.1', port: env.sb.port, path: '/_sandbox/health', headers: { host, authorization: `Bearer ${env.sb.adminToken}` } }, (res) => {
-          res.resume();
-          resolve(res.statusCode ?? 0);
-        });
+        const req = request(
+          { host: '127.0.0.1', port: env.sb.port, path: '/_sandbox/health', headers: { host, authorization: `Bearer ${env.sb.adminToken}` } },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
         req.on('error', reject);
         req.end();
       });
@@ -114,7 +154,16 @@ describe('DeleteObjects integrity', () => {
 });
 
 describe('hostile XML', () => {
-  const putVersioning = (body: string) => signedFetch({ endpoint: env.sb.endpoint, service: 's3', method: 'PUT', path: `/${BUCKET}`, query: { versioning: '' }, credentials: env.credentials('dev'), body });
+  const putVersioning = (body: string) =>
+    signedFetch({
+      endpoint: env.sb.endpoint,
+      service: 's3',
+      method: 'PUT',
+      path: `/${BUCKET}`,
+      query: { versioning: '' },
+      credentials: env.credentials('dev'),
+      body,
+    });
 
   it('a DOCTYPE, XML nested 50,000 deep, or a <__proto__> element is 400 MalformedXML, and the sandbox keeps serving', async () => {
     const bodies = [

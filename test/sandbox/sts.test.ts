@@ -10,7 +10,15 @@ import { signedFetch } from '../helpers/signed-fetch';
 
 let env: Awaited<ReturnType<typeof startSandbox>>;
 beforeAll(async () => {
-  env = await startSandbox({ config: { roles: [{ name: 'PipewrightAdmin' }, { name: 'PipewrightMfaAdmin', requireMfa: true }, { name: 'ProdOnlyFromStaging', trustedAccounts: ['222222222222'] }] } });
+  env = await startSandbox({
+    config: {
+      roles: [
+        { name: 'PipewrightAdmin' },
+        { name: 'PipewrightMfaAdmin', requireMfa: true },
+        { name: 'ProdOnlyFromStaging', trustedAccounts: ['222222222222'] },
+      ],
+    },
+  });
 });
 afterAll(() => env.sb.stop());
 
@@ -24,7 +32,11 @@ const errName = (e: unknown) => (e as STSServiceException).name;
 
 describe('STS', () => {
   it('knows who each account key belongs to', async () => {
-    for (const [name, id] of [['dev', '111111111111'], ['staging', '222222222222'], ['prod', '333333333333']] as const) {
+    for (const [name, id] of [
+      ['dev', '111111111111'],
+      ['staging', '222222222222'],
+      ['prod', '333333333333'],
+    ] as const) {
       const me = await env.sts(name).send(new GetCallerIdentityCommand({}));
       expect(me.Account).toBe(id);
       expect(me.Arn).toBe(`arn:aws:iam::${id}:user/sandbox-user`);
@@ -47,32 +59,59 @@ describe('STS', () => {
   });
 
   it('enforces the trust allowlist and unknown roles', async () => {
-    const e1 = await env.sts('dev').send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::333333333333:role/ProdOnlyFromStaging', RoleSessionName: 'sess' })).catch((e) => e);
+    const e1 = await env
+      .sts('dev')
+      .send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::333333333333:role/ProdOnlyFromStaging', RoleSessionName: 'sess' }))
+      .catch((e) => e);
     expect(errName(e1)).toBe('AccessDenied');
     expect(e1.message).toMatch(/not authorized to perform: sts:AssumeRole/);
-    const e2 = await env.sts('dev').send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::333333333333:role/Nope', RoleSessionName: 'sess' })).catch((e) => e);
+    const e2 = await env
+      .sts('dev')
+      .send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::333333333333:role/Nope', RoleSessionName: 'sess' }))
+      .catch((e) => e);
     expect(errName(e2)).toBe('AccessDenied');
-    const e3 = await env.sts('dev').send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::999999999999:role/PipewrightAdmin', RoleSessionName: 'sess' })).catch((e) => e);
+    const e3 = await env
+      .sts('dev')
+      .send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::999999999999:role/PipewrightAdmin', RoleSessionName: 'sess' }))
+      .catch((e) => e);
     expect(errName(e3)).toBe('AccessDenied');
   });
 
   it('requires MFA where the role says so, and checks the code', async () => {
     const RoleArn = 'arn:aws:iam::333333333333:role/PipewrightMfaAdmin';
     const SerialNumber = 'arn:aws:iam::111111111111:mfa/sandbox-user';
-    expect(errName(await env.sts('dev').send(new AssumeRoleCommand({ RoleArn, RoleSessionName: 'sess' })).catch((e) => e))).toBe('AccessDenied');
-    expect(errName(await env.sts('dev').send(new AssumeRoleCommand({ RoleArn, RoleSessionName: 'sess', SerialNumber, TokenCode: '000000' })).catch((e) => e))).toBe('AccessDenied');
+    expect(
+      errName(
+        await env
+          .sts('dev')
+          .send(new AssumeRoleCommand({ RoleArn, RoleSessionName: 'sess' }))
+          .catch((e) => e),
+      ),
+    ).toBe('AccessDenied');
+    expect(
+      errName(
+        await env
+          .sts('dev')
+          .send(new AssumeRoleCommand({ RoleArn, RoleSessionName: 'sess', SerialNumber, TokenCode: '000000' }))
+          .catch((e) => e),
+      ),
+    ).toBe('AccessDenied');
     const ok = await env.sts('dev').send(new AssumeRoleCommand({ RoleArn, RoleSessionName: 'sess', SerialNumber, TokenCode: '123456' }));
     expect(ok.Credentials?.SessionToken).toBeTruthy();
   });
 
   it('GetSessionToken with MFA gives session keys for the same account', async () => {
-    const t = await env.sts('staging').send(new GetSessionTokenCommand({ SerialNumber: 'arn:aws:iam::222222222222:mfa/sandbox-user', TokenCode: '123456', DurationSeconds: 900 }));
+    const t = await env
+      .sts('staging')
+      .send(new GetSessionTokenCommand({ SerialNumber: 'arn:aws:iam::222222222222:mfa/sandbox-user', TokenCode: '123456', DurationSeconds: 900 }));
     const sts = new STSClient(asTemp(env.sb.endpoint, t.Credentials!));
     expect((await sts.send(new GetCallerIdentityCommand({}))).Account).toBe('222222222222');
   });
 
   it('expired temporary keys are refused with ExpiredToken', async () => {
-    const t = await env.sts('dev').send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::111111111111:role/PipewrightAdmin', RoleSessionName: 'short', DurationSeconds: 900 }));
+    const t = await env
+      .sts('dev')
+      .send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::111111111111:role/PipewrightAdmin', RoleSessionName: 'short', DurationSeconds: 900 }));
     const p = env.sb.principals.find(t.Credentials!.AccessKeyId!)!;
     p.expiresAt = Date.now() - 1;
     const e = await new STSClient(asTemp(env.sb.endpoint, t.Credentials!)).send(new GetCallerIdentityCommand({})).catch((err) => err);
@@ -86,7 +125,7 @@ describe('STS', () => {
 });
 
 describe('signatures', () => {
-  it('refuses a wrong secret with each service\'s real error', async () => {
+  it("refuses a wrong secret with each service's real error", async () => {
     const bad = { accessKeyId: env.credentials('dev').accessKeyId, secretAccessKey: 'wrong-secret-wrong-secret-000' };
     const cp = new CodePipelineClient({ endpoint: env.sb.endpoint, region: 'us-east-1', credentials: bad, maxAttempts: 1 });
     expect((await cp.send(new ListPipelinesCommand({})).catch((e) => e)).name).toBe('InvalidSignatureException');
@@ -102,13 +141,23 @@ describe('signatures', () => {
     expect((await cp.send(new ListPipelinesCommand({})).catch((e) => e)).name).toBe('UnrecognizedClientException');
     const s3 = new S3Client({ endpoint: env.sb.endpoint, region: 'us-east-1', credentials: unknown, forcePathStyle: true, maxAttempts: 1 });
     expect((await s3.send(new ListBucketsCommand({})).catch((e) => e)).name).toBe('InvalidAccessKeyId');
-    const unsigned = await fetch(env.sb.endpoint + '/', { method: 'POST', headers: { 'x-amz-target': 'CodePipeline_20150709.ListPipelines', 'content-type': 'application/x-amz-json-1.1' }, body: '{}' });
+    const unsigned = await fetch(env.sb.endpoint + '/', {
+      method: 'POST',
+      headers: { 'x-amz-target': 'CodePipeline_20150709.ListPipelines', 'content-type': 'application/x-amz-json-1.1' },
+      body: '{}',
+    });
     expect(unsigned.status).toBe(403);
     expect(await unsigned.json()).toMatchObject({ __type: 'MissingAuthenticationTokenException' });
   });
 
   it('notices a body changed after signing', async () => {
-    const base = { endpoint: env.sb.endpoint, service: 'codepipeline' as const, credentials: env.credentials('dev'), headers: { 'x-amz-target': 'CodePipeline_20150709.ListPipelines', 'content-type': 'application/x-amz-json-1.1' }, body: '{}' };
+    const base = {
+      endpoint: env.sb.endpoint,
+      service: 'codepipeline' as const,
+      credentials: env.credentials('dev'),
+      headers: { 'x-amz-target': 'CodePipeline_20150709.ListPipelines', 'content-type': 'application/x-amz-json-1.1' },
+      body: '{}',
+    };
     expect((await signedFetch(base)).status).toBe(200);
     const tampered = await signedFetch({ ...base, sendBody: '{"maxResults":1}' });
     expect(tampered.status).toBe(403);

@@ -118,7 +118,8 @@ export async function scanAccount(
   }
   await fanout.run(
     toList.map((region) => ({ key: `${profile.name}|${region}`, region })),
-    async (t, _gate, signal) => withEachProfile(profiles, signal, (p) => listRegionPipelines(clients, p, t.region, fanout.gate(`${p.name}|${t.region}`, signal), signal, opts.wanted)),
+    async (t, _gate, signal) =>
+      withEachProfile(profiles, signal, (p) => listRegionPipelines(clients, p, t.region, fanout.gate(`${p.name}|${t.region}`, signal), signal, opts.wanted)),
     {
       signal: opts.signal,
       onOutcome: (o) => {
@@ -132,7 +133,12 @@ export async function scanAccount(
           r = {
             region: o.target.region,
             status: 'failed',
-            error: unproven ? { ...e, message: `${e.message} Whether the region is enabled could not be confirmed: account:ListRegions failed (${regionStatusError!.code}: ${regionStatusError!.message}).` } : e,
+            error: unproven
+              ? {
+                  ...e,
+                  message: `${e.message} Whether the region is enabled could not be confirmed: account:ListRegions failed (${regionStatusError!.code}: ${regionStatusError!.message}).`,
+                }
+              : e,
           };
         }
         regions.push(r);

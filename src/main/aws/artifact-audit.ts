@@ -5,7 +5,17 @@
 // tallied per prefix. Through the fan-out engine. What could not be read is
 // recorded as coverage: it turns would-be orphans into `unverified`.
 import { GetBucketEncryptionCommand, GetBucketVersioningCommand, ListBucketsCommand } from '@aws-sdk/client-s3';
-import { BucketTally, claimedPrefixes, classifyBucket, emptyTally, mergeTally, monthlyCost, shapedLikeDefault, STANDARD_PRICE_PER_GB_MONTH, type LivePipelineRef } from '../../shared/artifacts/classify';
+import {
+  BucketTally,
+  claimedPrefixes,
+  classifyBucket,
+  emptyTally,
+  mergeTally,
+  monthlyCost,
+  shapedLikeDefault,
+  STANDARD_PRICE_PER_GB_MONTH,
+  type LivePipelineRef,
+} from '../../shared/artifacts/classify';
 import { withCosts, type AccountCoverage, type AuditCoverage, type AuditReport, type BucketReport } from '../../shared/artifacts/report';
 import { artifactStoresByRegion } from '../../shared/pipeline/model';
 import type { AwsClients } from './clients';
@@ -29,7 +39,12 @@ interface LiveWithStores extends LivePipelineRef {
   stores: Array<{ bucket: string; region: string }>;
 }
 
-export async function auditArtifacts(clients: AwsClients, fanout: FanOut, pairs: Array<{ profile: ProfileInfo; region: string }>, opts: AuditOptions): Promise<AuditReport> {
+export async function auditArtifacts(
+  clients: AwsClients,
+  fanout: FanOut,
+  pairs: Array<{ profile: ProfileInfo; region: string }>,
+  opts: AuditOptions,
+): Promise<AuditReport> {
   const errors: AuditReport['errors'] = [];
   const price = opts.pricePerGbMonth ?? STANDARD_PRICE_PER_GB_MONTH;
   const profiles = [...new Map(pairs.map((p) => [p.profile.name, p.profile])).values()];
@@ -67,7 +82,12 @@ export async function auditArtifacts(clients: AwsClients, fanout: FanOut, pairs:
   let done = 0;
   const scans = await Promise.all(
     [...byAccount].map(([accountId, ps]) =>
-      scanAccount(clients, fanout, { accountId, profiles: ps }, { signal: opts.signal, scopeRegions, onRegion: () => opts.onProgress?.({ phase: 'pipelines', done: ++done, total: totalRegions, objects: 0 }) }),
+      scanAccount(
+        clients,
+        fanout,
+        { accountId, profiles: ps },
+        { signal: opts.signal, scopeRegions, onRegion: () => opts.onProgress?.({ phase: 'pipelines', done: ++done, total: totalRegions, objects: 0 }) },
+      ),
     ),
   );
   for (const scan of scans) {
@@ -101,7 +121,9 @@ export async function auditArtifacts(clients: AwsClients, fanout: FanOut, pairs:
         });
       }),
     );
-    for (const r of scan.regions) if (r.status === 'failed') errors.push({ profile: profile.name, region: r.region, kind: r.error!.kind, message: `Pipelines not listed: ${r.error!.message}` });
+    for (const r of scan.regions)
+      if (r.status === 'failed')
+        errors.push({ profile: profile.name, region: r.region, kind: r.error!.kind, message: `Pipelines not listed: ${r.error!.message}` });
     coverage.push({
       accountId,
       alias: identities.get(profile.name)?.alias ?? null,
@@ -120,7 +142,8 @@ export async function auditArtifacts(clients: AwsClients, fanout: FanOut, pairs:
 
   // 2. Candidate buckets per account: declared by a pipeline, or shaped like a console default.
   const declared = new Map<string, Array<{ accountId: string; region: string; name: string }>>();
-  for (const p of live) for (const b of p.stores) declared.set(b.bucket, [...(declared.get(b.bucket) ?? []), { accountId: p.accountId, region: p.region, name: p.name }]);
+  for (const p of live)
+    for (const b of p.stores) declared.set(b.bucket, [...(declared.get(b.bucket) ?? []), { accountId: p.accountId, region: p.region, name: p.name }]);
   const accountProfiles = [...byAccount].filter(([id]) => !(opts.blockedAccounts ?? []).includes(id)).map(([, ps]) => ps);
   const candidates: Array<{ profile: ProfileInfo; name: string; region: string }> = [];
   await fanout.run(
@@ -133,10 +156,14 @@ export async function auditArtifacts(clients: AwsClients, fanout: FanOut, pairs:
       }));
       for (const b of r.Buckets ?? []) {
         if (!b.Name) continue;
-        if (declared.has(b.Name) || shapedLikeDefault(b.Name)) candidates.push({ profile, name: b.Name, region: (b as { BucketRegion?: string }).BucketRegion ?? 'us-east-1' });
+        if (declared.has(b.Name) || shapedLikeDefault(b.Name))
+          candidates.push({ profile, name: b.Name, region: (b as { BucketRegion?: string }).BucketRegion ?? 'us-east-1' });
       }
     },
-    { signal: opts.signal, onOutcome: (o) => !o.ok && errors.push({ profile: o.target.profile.name, region: null, kind: o.error!.kind, message: o.error!.message }) },
+    {
+      signal: opts.signal,
+      onOutcome: (o) => !o.ok && errors.push({ profile: o.target.profile.name, region: null, kind: o.error!.kind, message: o.error!.message }),
+    },
   );
 
   // 3. Each bucket: settings, then every version, tallied per prefix.
@@ -158,7 +185,10 @@ export async function auditArtifacts(clients: AwsClients, fanout: FanOut, pairs:
       const gaps = [...(gapsOf.get(owner) ?? [])];
       const [versioning, encryption, tags, sharedWith] = await Promise.all([
         gate(() => s3.send(new GetBucketVersioningCommand({ Bucket: c.name }), { abortSignal: signal })).then((r) => r.Status ?? 'Disabled'),
-        gate(() => s3.send(new GetBucketEncryptionCommand({ Bucket: c.name }), { abortSignal: signal })).then((r) => r.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault?.SSEAlgorithm ?? null, () => null),
+        gate(() => s3.send(new GetBucketEncryptionCommand({ Bucket: c.name }), { abortSignal: signal })).then(
+          (r) => r.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault?.SSEAlgorithm ?? null,
+          () => null,
+        ),
         bucketTags(s3, c.name, gate, signal).catch((err: unknown) => {
           gaps.push(`its tags could not be read, so its protection is unknown (${unread(err, 'GetBucketTagging')})`);
           return {} as Record<string, string>;
@@ -180,8 +210,24 @@ export async function auditArtifacts(clients: AwsClients, fanout: FanOut, pairs:
         const next = await gate(() => pages.next());
         if (next.done) break;
         const page = next.value;
-        for (const v of page.Versions ?? []) tally.add({ key: v.Key!, versionId: v.VersionId ?? 'null', isLatest: !!v.IsLatest, deleteMarker: false, size: v.Size ?? 0, lastModified: v.LastModified?.getTime() ?? 0 });
-        for (const m of page.DeleteMarkers ?? []) tally.add({ key: m.Key!, versionId: m.VersionId ?? 'null', isLatest: !!m.IsLatest, deleteMarker: true, size: 0, lastModified: m.LastModified?.getTime() ?? 0 });
+        for (const v of page.Versions ?? [])
+          tally.add({
+            key: v.Key!,
+            versionId: v.VersionId ?? 'null',
+            isLatest: !!v.IsLatest,
+            deleteMarker: false,
+            size: v.Size ?? 0,
+            lastModified: v.LastModified?.getTime() ?? 0,
+          });
+        for (const m of page.DeleteMarkers ?? [])
+          tally.add({
+            key: m.Key!,
+            versionId: m.VersionId ?? 'null',
+            isLatest: !!m.IsLatest,
+            deleteMarker: true,
+            size: 0,
+            lastModified: m.LastModified?.getTime() ?? 0,
+          });
         objects += (page.Versions?.length ?? 0) + (page.DeleteMarkers?.length ?? 0);
         opts.onProgress?.({ phase: 'objects', done: bucketsDone, total: candidates.length, objects });
       }
@@ -216,7 +262,8 @@ export async function auditArtifacts(clients: AwsClients, fanout: FanOut, pairs:
       onOutcome: (o) => {
         bucketsDone++;
         opts.onProgress?.({ phase: 'objects', done: bucketsDone, total: candidates.length, objects });
-        if (!o.ok) errors.push({ profile: o.target.profile.name, region: o.target.region, bucket: o.target.name, kind: o.error!.kind, message: o.error!.message });
+        if (!o.ok)
+          errors.push({ profile: o.target.profile.name, region: o.target.region, bucket: o.target.name, kind: o.error!.kind, message: o.error!.message });
       },
     },
   );
@@ -229,6 +276,8 @@ export async function auditArtifacts(clients: AwsClients, fanout: FanOut, pairs:
     buckets: reports,
     errors,
     coverage: { complete, scopeRegions, accounts: coverage, unreachableProfiles },
-    unverified: reports.flatMap((b) => b.prefixes.filter((p) => p.class === 'unverified').map((p) => ({ accountId: b.accountId, bucket: b.name, prefix: p.prefix, reason: p.reason ?? '' }))),
+    unverified: reports.flatMap((b) =>
+      b.prefixes.filter((p) => p.class === 'unverified').map((p) => ({ accountId: b.accountId, bucket: b.name, prefix: p.prefix, reason: p.reason ?? '' })),
+    ),
   };
 }

@@ -1,7 +1,12 @@
 // Removing a whole artifact bucket that no pipeline uses, once a cleanup has
 // emptied it (re-checked live first by the DeletionGuard: the audit may be old), and
 // lifecycle rules that let S3 expire a prefix too big to delete from here.
-import { DeleteBucketCommand, GetBucketLifecycleConfigurationCommand, PutBucketLifecycleConfigurationCommand, type LifecycleRule as LifecycleRuleSdk } from '@aws-sdk/client-s3';
+import {
+  DeleteBucketCommand,
+  GetBucketLifecycleConfigurationCommand,
+  PutBucketLifecycleConfigurationCommand,
+  type LifecycleRule as LifecycleRuleSdk,
+} from '@aws-sdk/client-s3';
 import { mergeLifecycleRules, prefixExpiryRules, retentionAgeRules, type LifecycleRule } from '../../shared/artifacts/lifecycle';
 import type { AwsClients } from './clients';
 import type { ProfileInfo } from './profiles';
@@ -21,7 +26,13 @@ export async function deleteEmptyBucket(clients: AwsClients, ref: BucketRef): Pr
  * The bucket's lifecycle rules before and after adding expiry rules for one
  * prefix; written only when `apply`. S3 then deletes server-side, over a day or two.
  */
-export async function expirePrefixByLifecycle(clients: AwsClients, ref: BucketRef, prefix: string, apply: boolean, retainDays?: number): Promise<{ before: LifecycleRule[]; after: LifecycleRule[]; added: LifecycleRule[] }> {
+export async function expirePrefixByLifecycle(
+  clients: AwsClients,
+  ref: BucketRef,
+  prefix: string,
+  apply: boolean,
+  retainDays?: number,
+): Promise<{ before: LifecycleRule[]; after: LifecycleRule[]; added: LifecycleRule[] }> {
   const s3 = clients.s3(ref.profile, ref.region);
   let before: LifecycleRule[] = [];
   try {

@@ -86,10 +86,18 @@ async function readCheckpoint(path: string, planHash: string): Promise<Checkpoin
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new Error(`The cleanup checkpoint ${path} is not valid JSON (${(err as Error).message}): remove it to start this plan over (deleted versions stay deleted).`);
+    throw new Error(
+      `The cleanup checkpoint ${path} is not valid JSON (${(err as Error).message}): remove it to start this plan over (deleted versions stay deleted).`,
+    );
   }
   const r = Checkpoint.safeParse(raw);
-  if (!r.success) throw new Error(`The cleanup checkpoint ${path} is not one Pipewright wrote: ${r.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`).join('; ')}. Remove it to start this plan over.`);
+  if (!r.success)
+    throw new Error(
+      `The cleanup checkpoint ${path} is not one Pipewright wrote: ${r.error.issues
+        .slice(0, 3)
+        .map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`)
+        .join('; ')}. Remove it to start this plan over.`,
+    );
   return r.data.planHash === planHash ? r.data : null;
 }
 
@@ -115,7 +123,16 @@ export async function executePlan(plan: CleanupPlan, opts: CleanOptions): Promis
   }
   await mkdir(dirname(opts.auditLog), { recursive: true });
   const log = await open(opts.auditLog, 'a', 0o600);
-  const result: CleanResult = { dryRun: opts.dryRun, resumed, deletedVersions: 0, deletedBytes: 0, skipped: [], failed: [], cancelled: false, checkpoint: checkpointPath };
+  const result: CleanResult = {
+    dryRun: opts.dryRun,
+    resumed,
+    deletedVersions: 0,
+    deletedBytes: 0,
+    skipped: [],
+    failed: [],
+    cancelled: false,
+    checkpoint: checkpointPath,
+  };
   const expectedObjects = plan.items.reduce((n, i) => n + i.expected.versions + i.expected.deleteMarkers, 0);
   const expectedBytes = plan.items.reduce((n, i) => n + i.expected.bytes, 0);
   for (const d of Object.values(checkpoint.done)) {
@@ -128,7 +145,17 @@ export async function executePlan(plan: CleanupPlan, opts: CleanOptions): Promis
     const secs = (Date.now() - started) / 1000;
     const rate = secs > 0 ? (result.deletedVersions - baseline) / secs : 0;
     const left = expectedObjects - result.deletedVersions;
-    opts.onProgress?.({ item, items: plan.items.length, objects: result.deletedVersions, bytes: result.deletedBytes, expectedObjects, expectedBytes, ratePerSec: rate, etaSec: rate > 0 && left > 0 ? left / rate : null, message });
+    opts.onProgress?.({
+      item,
+      items: plan.items.length,
+      objects: result.deletedVersions,
+      bytes: result.deletedBytes,
+      expectedObjects,
+      expectedBytes,
+      ratePerSec: rate,
+      etaSec: rate > 0 && left > 0 ? left / rate : null,
+      message,
+    });
   };
   const pool = pLimit(opts.concurrency ?? 8);
   const batchSize = Math.min(1000, opts.batchSize ?? 1000);
@@ -198,9 +225,9 @@ export async function executePlan(plan: CleanupPlan, opts: CleanOptions): Promis
                 deleted: r.deleted,
                 result: r.failed.length ? (r.deleted ? 'partial' : 'failed') : 'ok',
                 errors: r.failed.slice(0, 20).map((f) => ({ key: f.key, versionId: f.versionId, code: f.code })),
-                });
-                report(n, `Deleting s3://${item.bucket}/${item.prefix}`);
               });
+              report(n, `Deleting s3://${item.bucket}/${item.prefix}`);
+            });
             // Settled below with allSettled; until then a batch rejected by a cancel must
             // not count as an unhandled rejection while the listing awaits its next page.
             batchDone.catch(() => undefined);
@@ -215,7 +242,13 @@ export async function executePlan(plan: CleanupPlan, opts: CleanOptions): Promis
 
         if (opts.dryRun || found === 0) break;
         if (pass === MAX_PASSES && !passFailures.length)
-          passFailures.push({ bucket: item.bucket, key: item.prefix, versionId: '*', code: 'StillPresent', message: `Versions were still listed under the prefix after ${MAX_PASSES} passes.` });
+          passFailures.push({
+            bucket: item.bucket,
+            key: item.prefix,
+            versionId: '*',
+            code: 'StillPresent',
+            message: `Versions were still listed under the prefix after ${MAX_PASSES} passes.`,
+          });
       }
       // Only the last pass's failures stand: an earlier failure may have succeeded later.
       result.failed.push(...passFailures);
@@ -231,7 +264,13 @@ export async function executePlan(plan: CleanupPlan, opts: CleanOptions): Promis
     if (!opts.signal.aborted) throw err;
   } finally {
     result.cancelled = opts.signal.aborted;
-    await appendLog(log, { event: result.cancelled ? 'cancelled' : 'finished', dryRun: opts.dryRun, deletedVersions: result.deletedVersions, failed: result.failed.length, skipped: result.skipped.length });
+    await appendLog(log, {
+      event: result.cancelled ? 'cancelled' : 'finished',
+      dryRun: opts.dryRun,
+      deletedVersions: result.deletedVersions,
+      failed: result.failed.length,
+      skipped: result.skipped.length,
+    });
     await log.close();
   }
   // A finished run leaves no checkpoint; a cancelled or partly failed one keeps it for resume.
@@ -249,14 +288,24 @@ async function deleteBatch(s3: S3Client, item: PlanItem, batch: Array<{ Key: str
   for (let attempt = 0; pending.length && attempt <= (opts.keyRetries ?? 4); attempt++) {
     if (attempt) await new Promise((r) => setTimeout(r, (opts.retryBaseMs ?? 100) * 2 ** (attempt - 1)));
     try {
-      const r = await s3.send(new DeleteObjectsCommand({ Bucket: item.bucket, Delete: { Objects: pending.map(({ Key, VersionId }) => ({ Key, VersionId })), Quiet: true } }), { abortSignal: opts.signal });
+      const r = await s3.send(
+        new DeleteObjectsCommand({ Bucket: item.bucket, Delete: { Objects: pending.map(({ Key, VersionId }) => ({ Key, VersionId })), Quiet: true } }),
+        { abortSignal: opts.signal },
+      );
       const errs = r.Errors ?? [];
       const bad = new Set(errs.map((e) => `${e.Key}\u0000${e.VersionId ?? 'null'}`));
-      for (const o of pending) if (!bad.has(`${o.Key}\u0000${o.VersionId}`)) {
-        deleted++;
-        bytes += sizes.get(`${o.Key}\u0000${o.VersionId}`) ?? 0;
-      }
-      failed = errs.map((e) => ({ bucket: item.bucket, key: e.Key ?? '', versionId: e.VersionId ?? 'null', code: e.Code ?? 'Error', message: e.Message ?? '' }));
+      for (const o of pending)
+        if (!bad.has(`${o.Key}\u0000${o.VersionId}`)) {
+          deleted++;
+          bytes += sizes.get(`${o.Key}\u0000${o.VersionId}`) ?? 0;
+        }
+      failed = errs.map((e) => ({
+        bucket: item.bucket,
+        key: e.Key ?? '',
+        versionId: e.VersionId ?? 'null',
+        code: e.Code ?? 'Error',
+        message: e.Message ?? '',
+      }));
       pending = pending.filter((o) => bad.has(`${o.Key}\u0000${o.VersionId}`));
     } catch (err) {
       if (opts.signal.aborted) throw err;

@@ -74,7 +74,8 @@ export class CredentialBroker {
     return fromIni({
       profile: profile.name,
       ignoreCache: true,
-      mfaCodeProvider: (serial: string) => (interactive ? this.promptMfa(profile.name, serial) : Promise.reject(new MfaRequiredError(`Profile ${profile.name} needs an MFA code (${serial}).`))),
+      mfaCodeProvider: (serial: string) =>
+        interactive ? this.promptMfa(profile.name, serial) : Promise.reject(new MfaRequiredError(`Profile ${profile.name} needs an MFA code (${serial}).`)),
       clientConfig: { region: profile.region ?? 'us-east-1', ...(stsEndpoint ? { endpoint: stsEndpoint } : {}) },
     });
   }

@@ -10,7 +10,16 @@
 import { ListObjectVersionsCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { PlanItem } from '../../shared/artifacts/plan';
 import { artifactStoresByRegion } from '../../shared/pipeline/model';
-import { bucketSharedWith, bucketTags, coverageGaps, isProtectTagged, PROTECT_TAG, scanAccount, withEachProfile, type ScannedPipeline } from './account-coverage';
+import {
+  bucketSharedWith,
+  bucketTags,
+  coverageGaps,
+  isProtectTagged,
+  PROTECT_TAG,
+  scanAccount,
+  withEachProfile,
+  type ScannedPipeline,
+} from './account-coverage';
 import type { AwsClients } from './clients';
 import type { FanOut } from './fanout';
 import { recentSuccesses } from './pipeline-queries';
@@ -62,17 +71,24 @@ export class DeletionGuard {
    * from a complete scan of its account and of every account its policy lets in.
    * Throws UnverifiedError when that scan cannot be complete.
    */
-  async claimsOn(t: BucketTarget, wanted: (name: string) => boolean = () => true): Promise<Array<ScannedPipeline & { accountId: string; profiles: ProfileInfo[] }>> {
+  async claimsOn(
+    t: BucketTarget,
+    wanted: (name: string) => boolean = () => true,
+  ): Promise<Array<ScannedPipeline & { accountId: string; profiles: ProfileInfo[] }>> {
     const shared = await bucketSharedWith(t.s3, t.bucket, t.accountId);
     if (shared.includes('*')) throw new UnverifiedError(`The bucket policy of s3://${t.bucket} lets in any AWS principal: no set of accounts covers it.`);
     const claims: Array<ScannedPipeline & { accountId: string; profiles: ProfileInfo[] }> = [];
     for (const accountId of [t.accountId, ...shared]) {
       const profiles = await this.ctx.profilesFor(accountId, accountId === t.accountId ? t.profile : undefined);
-      if (!profiles.length) throw new UnverifiedError(`No profile reaches account ${accountId}${accountId === t.accountId ? '' : `, which the bucket policy of s3://${t.bucket} lets in`}.`);
+      if (!profiles.length)
+        throw new UnverifiedError(
+          `No profile reaches account ${accountId}${accountId === t.accountId ? '' : `, which the bucket policy of s3://${t.bucket} lets in`}.`,
+        );
       const scan = await scanAccount(this.ctx.clients, this.ctx.fanout, { accountId, profiles }, { scopeRegions: this.ctx.scopeRegions(), wanted });
       const gaps = coverageGaps(scan);
       if (gaps.length) throw new UnverifiedError(`Not every pipeline that could write to s3://${t.bucket} could be listed: ${gaps.join('; ')}.`);
-      for (const p of scan.pipelines) if (Object.values(artifactStoresByRegion(p.decl, p.region)).some((st) => st.location === t.bucket)) claims.push({ ...p, accountId, profiles });
+      for (const p of scan.pipelines)
+        if (Object.values(artifactStoresByRegion(p.decl, p.region)).some((st) => st.location === t.bucket)) claims.push({ ...p, accountId, profiles });
     }
     return claims;
   }
@@ -92,7 +108,9 @@ export class DeletionGuard {
       if (item.class === 'orphan') return `Live pipeline ${where} now writes to this prefix.`;
       if (item.class === 'retention') {
         // The latest success is always kept: if a newer one, or a retry, now names a planned key, skip.
-        const [latest] = await withEachProfile(claim.profiles, undefined, (p) => recentSuccesses(this.ctx.clients.codepipeline(p, claim.region), claim.name, { depth: 1 }));
+        const [latest] = await withEachProfile(claim.profiles, undefined, (p) =>
+          recentSuccesses(this.ctx.clients.codepipeline(p, claim.region), claim.name, { depth: 1 }),
+        );
         const planned = new Set(item.keys);
         const hit = latest?.keys.find((k) => planned.has(k));
         if (hit) return `${hit} now belongs to ${claim.name}'s latest successful execution, which is always kept.`;
@@ -107,7 +125,8 @@ export class DeletionGuard {
   /** A reason not to delete the whole bucket now (not empty, protected, or used by a live pipeline), else null. */
   async bucketRemovalBlocker(t: BucketTarget): Promise<string | null> {
     const listed = await t.s3.send(new ListObjectVersionsCommand({ Bucket: t.bucket, MaxKeys: 1 }));
-    if ((listed.Versions?.length ?? 0) + (listed.DeleteMarkers?.length ?? 0) > 0) return `s3://${t.bucket} still holds objects or versions: clean its prefixes first.`;
+    if ((listed.Versions?.length ?? 0) + (listed.DeleteMarkers?.length ?? 0) > 0)
+      return `s3://${t.bucket} still holds objects or versions: clean its prefixes first.`;
     const protectedNow = await this.protectedReason(t);
     if (protectedNow) return protectedNow;
     const [claim] = await this.claimsOn(t);

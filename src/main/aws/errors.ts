@@ -4,16 +4,7 @@ import { CODEPIPELINE_REGIONS } from '../../shared/aws/regions';
 import { AppError } from '../../shared/api/errors';
 
 export type AwsErrorKind =
-  | 'access-denied'
-  | 'region-disabled'
-  | 'throttled'
-  | 'network'
-  | 'expired-credentials'
-  | 'needs-mfa'
-  | 'needs-sso-login'
-  | 'not-found'
-  | 'cancelled'
-  | 'other';
+  'access-denied' | 'region-disabled' | 'throttled' | 'network' | 'expired-credentials' | 'needs-mfa' | 'needs-sso-login' | 'not-found' | 'cancelled' | 'other';
 
 export interface ClassifiedError {
   kind: AwsErrorKind;
@@ -26,7 +17,15 @@ export class MfaRequiredError extends Error {
   override name = 'MfaRequiredError';
 }
 
-const THROTTLE = new Set(['ThrottlingException', 'Throttling', 'TooManyRequestsException', 'SlowDown', 'RequestLimitExceeded', 'RequestThrottled', 'ProvisionedThroughputExceededException']);
+const THROTTLE = new Set([
+  'ThrottlingException',
+  'Throttling',
+  'TooManyRequestsException',
+  'SlowDown',
+  'RequestLimitExceeded',
+  'RequestThrottled',
+  'ProvisionedThroughputExceededException',
+]);
 const DENIED = new Set(['AccessDeniedException', 'AccessDenied', 'UnauthorizedOperation', 'AuthorizationError', 'NotAuthorized']);
 const EXPIRED = new Set(['ExpiredToken', 'ExpiredTokenException', 'RequestExpired', 'TokenRefreshRequired']);
 const NETWORK = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EPIPE', 'EHOSTUNREACH', 'TimeoutError', 'RequestTimeout']);
@@ -66,5 +65,8 @@ export function awsAppError(err: unknown): AppError | null {
   if (!fromAws) return null;
   const c = classifyAwsError(err);
   const code = c.kind === 'cancelled' ? 'CANCELLED' : c.kind === 'not-found' ? 'NOT_FOUND' : c.kind === 'network' ? 'UNAVAILABLE' : 'AWS_ERROR';
-  return new AppError(code, c.code && c.code !== 'Error' && !c.message.startsWith(c.code) ? `${c.code}: ${c.message}` : c.message, { awsCode: c.code, kind: c.kind });
+  return new AppError(code, c.code && c.code !== 'Error' && !c.message.startsWith(c.code) ? `${c.code}: ${c.message}` : c.message, {
+    awsCode: c.code,
+    kind: c.kind,
+  });
 }

@@ -71,7 +71,11 @@ export class FanOut {
           const value = await work(target, this.gate(target.key, signal), signal);
           outcome = { target, ok: true, value };
         } catch (err) {
-          outcome = { target, ok: false, error: classifyAwsError(signal.aborted ? Object.assign(new Error('Cancelled.'), { name: 'AbortError' }) : err, { region: target.region }) };
+          outcome = {
+            target,
+            ok: false,
+            error: classifyAwsError(signal.aborted ? Object.assign(new Error('Cancelled.'), { name: 'AbortError' }) : err, { region: target.region }),
+          };
         }
         opts.onOutcome?.(outcome);
         return outcome;

@@ -22,7 +22,11 @@ export function lintIni(text: string, file: string, kind: 'config' | 'credential
       if (!trimmed.endsWith(']')) return problems.push({ file, line, message: `Section header is not closed with "]": ${trimmed.slice(0, 60)}` });
       if (!KNOWN_SECTION.test(trimmed)) return problems.push({ file, line, message: `Malformed section header ${trimmed.slice(0, 60)}` });
       if (kind === 'config' && /^\[\s*[\w\-@+.%:/]+\s*\]$/.test(trimmed) && !/^\[\s*default\s*\]$/.test(trimmed))
-        problems.push({ file, line, message: `In the config file a profile section is written [profile ${trimmed.slice(1, -1).trim()}]; this one is ignored.` });
+        problems.push({
+          file,
+          line,
+          message: `In the config file a profile section is written [profile ${trimmed.slice(1, -1).trim()}]; this one is ignored.`,
+        });
       inSection = true;
       return;
     }

@@ -40,7 +40,12 @@ export async function readLive(clients: AwsClients, profile: ProfileInfo, region
   const arn = got.metadata?.pipelineArn ?? '';
   const [state, tags] = await Promise.all([
     cp.send(new GetPipelineStateCommand({ name })),
-    arn ? cp.send(new ListTagsForResourceCommand({ resourceArn: arn })).then((r) => r.tags ?? [], () => []) : Promise.resolve([]),
+    arn
+      ? cp.send(new ListTagsForResourceCommand({ resourceArn: arn })).then(
+          (r) => r.tags ?? [],
+          () => [],
+        )
+      : Promise.resolve([]),
   ]);
   const { version, ...pipeline } = got.pipeline as unknown as PipelineDeclaration & { version?: number };
   return {
@@ -74,7 +79,13 @@ export interface DeployResult {
 }
 
 /** `expectedVersion`: the live version the user reviewed; a different one is a conflict. */
-export async function deployDesign(clients: AwsClients, profile: ProfileInfo, region: string, design: DesignFile, expectedVersion: number | null): Promise<DeployResult> {
+export async function deployDesign(
+  clients: AwsClients,
+  profile: ProfileInfo,
+  region: string,
+  design: DesignFile,
+  expectedVersion: number | null,
+): Promise<DeployResult> {
   const cp = clients.codepipeline(profile, region);
   const name = design.pipeline.name;
   const live = await readLive(clients, profile, region, name);
@@ -91,7 +102,9 @@ export async function deployDesign(clients: AwsClients, profile: ProfileInfo, re
   let version: number;
   let arn: string;
   if (!live) {
-    const r = await cp.send(new CreatePipelineCommand({ pipeline: decl as unknown as SdkDeclaration, ...(design.extras?.tags?.length ? { tags: design.extras.tags } : {}) }));
+    const r = await cp.send(
+      new CreatePipelineCommand({ pipeline: decl as unknown as SdkDeclaration, ...(design.extras?.tags?.length ? { tags: design.extras.tags } : {}) }),
+    );
     version = r.pipeline?.version ?? 1;
     arn = (await cp.send(new GetPipelineCommand({ name }))).metadata?.pipelineArn ?? '';
   } else {
@@ -110,8 +123,10 @@ export async function deployDesign(clients: AwsClients, profile: ProfileInfo, re
   const isDisabled = new Set(live?.disabledTransitions.map((t) => t.stageName) ?? []);
   for (const s of design.pipeline.stages) {
     const want = wantDisabled.get(s.name);
-    if (want !== undefined && !isDisabled.has(s.name)) await cp.send(new DisableStageTransitionCommand({ pipelineName: name, stageName: s.name, transitionType: 'Inbound', reason: want }));
-    if (want === undefined && isDisabled.has(s.name)) await cp.send(new EnableStageTransitionCommand({ pipelineName: name, stageName: s.name, transitionType: 'Inbound' }));
+    if (want !== undefined && !isDisabled.has(s.name))
+      await cp.send(new DisableStageTransitionCommand({ pipelineName: name, stageName: s.name, transitionType: 'Inbound', reason: want }));
+    if (want === undefined && isDisabled.has(s.name))
+      await cp.send(new EnableStageTransitionCommand({ pipelineName: name, stageName: s.name, transitionType: 'Inbound' }));
   }
   return { created: !live, version, arn };
 }

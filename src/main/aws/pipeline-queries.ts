@@ -43,7 +43,10 @@ export async function listPipelineRows(
   // Paged by hand rather than with the SDK paginator, which takes no AbortSignal.
   let nextToken: string | undefined;
   do {
-    const [page, who] = await Promise.all([gate(() => cp.send(new ListPipelinesCommand({ maxResults: 1000, nextToken }), { abortSignal: signal })), target.identity]);
+    const [page, who] = await Promise.all([
+      gate(() => cp.send(new ListPipelinesCommand({ maxResults: 1000, nextToken }), { abortSignal: signal })),
+      target.identity,
+    ]);
     const ctx: RowContext = { profile: target.profile, region: target.region, accountId: who.accountId, alias: who.alias };
     const rows = await Promise.all((page.pipelines ?? []).map((p) => describe(clients, ctx, p, gate, signal)));
     all.push(...rows);
@@ -115,12 +118,24 @@ export function consoleUrl(region: string, name: string): string {
   return `https://${region}.console.aws.amazon.com/codesuite/codepipeline/pipelines/${encodeURIComponent(name)}/view?region=${region}`;
 }
 
-export async function getPipelineDetails(clients: AwsClients, profile: ProfileInfo, region: string, name: string, gate: CallGate, accountId: string | null): Promise<PipelineDetails> {
+export async function getPipelineDetails(
+  clients: AwsClients,
+  profile: ProfileInfo,
+  region: string,
+  name: string,
+  gate: CallGate,
+  accountId: string | null,
+): Promise<PipelineDetails> {
   const cp = clients.codepipeline(profile, region);
   const got = await gate(() => cp.send(new GetPipelineCommand({ name })));
   const arn = got.metadata?.pipelineArn ?? null;
   const [tags, state] = await Promise.all([
-    arn ? gate(() => cp.send(new ListTagsForResourceCommand({ resourceArn: arn }))).then((r) => r.tags ?? [], () => []) : Promise.resolve([]),
+    arn
+      ? gate(() => cp.send(new ListTagsForResourceCommand({ resourceArn: arn }))).then(
+          (r) => r.tags ?? [],
+          () => [],
+        )
+      : Promise.resolve([]),
     gate(() => cp.send(new GetPipelineStateCommand({ name }))),
   ]);
   return {
@@ -155,7 +170,11 @@ export async function recentSuccesses(
       const keys: string[] = [];
       let token: string | undefined;
       do {
-        const r = await gate(() => cp.send(new ListActionExecutionsCommand({ pipelineName: name, filter: { pipelineExecutionId: e.pipelineExecutionId }, nextToken: token }), { abortSignal: signal }));
+        const r = await gate(() =>
+          cp.send(new ListActionExecutionsCommand({ pipelineName: name, filter: { pipelineExecutionId: e.pipelineExecutionId }, nextToken: token }), {
+            abortSignal: signal,
+          }),
+        );
         for (const a of r.actionExecutionDetails ?? []) for (const o of a.output?.outputArtifacts ?? []) if (o.s3location?.key) keys.push(o.s3location.key);
         token = r.nextToken;
       } while (token);

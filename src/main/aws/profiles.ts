@@ -68,7 +68,15 @@ function kindOf(s: Section): ProfileKind {
   return 'incomplete';
 }
 
-const SERVICE_KEYS: Record<ServiceId, string> = { codepipeline: 'codepipeline', s3: 's3', sts: 'sts', iam: 'iam', account: 'account', sso: 'sso', 'sso-oidc': 'sso_oidc' };
+const SERVICE_KEYS: Record<ServiceId, string> = {
+  codepipeline: 'codepipeline',
+  s3: 's3',
+  sts: 'sts',
+  iam: 'iam',
+  account: 'account',
+  sso: 'sso',
+  'sso-oidc': 'sso_oidc',
+};
 
 export async function loadProfiles(): Promise<ProfilesSnapshot> {
   const files = configFilePaths();
@@ -122,8 +130,7 @@ export async function loadProfiles(): Promise<ProfilesSnapshot> {
       if (s.aws_access_key_id && !s.aws_secret_access_key) info.problems.push('aws_access_key_id is set but aws_secret_access_key is missing.');
       else info.problems.push('No credentials: set keys, role_arn, sso_session, or credential_process.');
     }
-    if (info.kind === 'assume-role' && !s.source_profile && !s.credential_source)
-      info.problems.push('role_arn needs source_profile or credential_source.');
+    if (info.kind === 'assume-role' && !s.source_profile && !s.credential_source) info.problems.push('role_arn needs source_profile or credential_source.');
     if (s.source_profile && s.credential_source) info.problems.push('source_profile and credential_source cannot both be set.');
     return info;
   });
@@ -141,7 +148,7 @@ export async function loadProfiles(): Promise<ProfilesSnapshot> {
       }
       if (seen.includes(next.name)) {
         // A profile may name itself as the source of its own keys (role_arn + static keys).
-        if (next === cur && (cur.kind === 'assume-role') && merged(cur.name).aws_access_key_id) break;
+        if (next === cur && cur.kind === 'assume-role' && merged(cur.name).aws_access_key_id) break;
         p.problems.push(`The role chain loops: ${[...seen, next.name].join(' → ')}.`);
         break;
       }

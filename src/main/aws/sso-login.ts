@@ -4,12 +4,7 @@
 // (~/.aws/sso/cache/<sha1>.json, same fields), so the CLI and Pipewright share it.
 import { mkdir, writeFile, chmod } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import {
-  CreateTokenCommand,
-  RegisterClientCommand,
-  SSOOIDCClient,
-  StartDeviceAuthorizationCommand,
-} from '@aws-sdk/client-sso-oidc';
+import { CreateTokenCommand, RegisterClientCommand, SSOOIDCClient, StartDeviceAuthorizationCommand } from '@aws-sdk/client-sso-oidc';
 import { getSSOTokenFilepath } from '@smithy/shared-ini-file-loader';
 import { endpointFor, type ProfileInfo } from './profiles';
 
@@ -37,10 +32,14 @@ const isoNoMillis = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(t);
-      reject(Object.assign(new Error('SSO login was cancelled.'), { name: 'AbortError' }));
-    }, { once: true });
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        reject(Object.assign(new Error('SSO login was cancelled.'), { name: 'AbortError' }));
+      },
+      { once: true },
+    );
   });
 }
 
@@ -51,7 +50,9 @@ export async function ssoDeviceLogin(profile: ProfileInfo, opts: SsoLoginOptions
   const endpoint = endpointFor(profile, 'sso-oidc');
   const oidc = new SSOOIDCClient({ region, ...(endpoint ? { endpoint } : {}) });
   try {
-    const reg = await oidc.send(new RegisterClientCommand({ clientName: 'pipewright', clientType: 'public', scopes: ['sso:account:access'] }), { abortSignal: opts.signal });
+    const reg = await oidc.send(new RegisterClientCommand({ clientName: 'pipewright', clientType: 'public', scopes: ['sso:account:access'] }), {
+      abortSignal: opts.signal,
+    });
     const clientId = reg.clientId!;
     const clientSecret = reg.clientSecret!;
     const auth = await oidc.send(new StartDeviceAuthorizationCommand({ clientId, clientSecret, startUrl }), { abortSignal: opts.signal });

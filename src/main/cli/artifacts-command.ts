@@ -18,13 +18,19 @@ import { withAccounts } from './cli-services';
 
 const gb = (bytes: number) => `${(bytes / 2 ** 30).toFixed(bytes < 2 ** 30 ? 3 : 1)} GiB`;
 
-export async function runArtifactsAudit(o: { profile: string[]; region: string[]; allRegions: boolean; json: boolean; out?: string }, stdout = process.stdout, stderr = process.stderr): Promise<number> {
+export async function runArtifactsAudit(
+  o: { profile: string[]; region: string[]; allRegions: boolean; json: boolean; out?: string },
+  stdout = process.stdout,
+  stderr = process.stderr,
+): Promise<number> {
   return withAccounts(async (accounts) => {
     const pipelines = new PipelinesService(accounts);
     const { pairs } = accounts.scope({ profiles: o.profile, regions: o.region, allRegions: o.allRegions });
     if (!pairs.length) throw new Error('Nothing to audit: give --profile and --region (or set them in your AWS config).');
     const blocks = await currentBlocklists();
-    stderr.write(`Pipelines are read in every region of each account (${regionsToCover(pairs.map((p) => p.region)).length} regions), not only the ${[...new Set(pairs.map((p) => p.region))].join(', ')} chosen: a pipeline anywhere may write to these buckets.\n`);
+    stderr.write(
+      `Pipelines are read in every region of each account (${regionsToCover(pairs.map((p) => p.region)).length} regions), not only the ${[...new Set(pairs.map((p) => p.region))].join(', ')} chosen: a pipeline anywhere may write to these buckets.\n`,
+    );
     const report = await new ArtifactsService(accounts, pipelines, defaultHome(), { blocklists: currentBlocklists }).audit(pairs, {
       signal: new AbortController().signal,
       blockedAccounts: blocks.blockedAccounts,
@@ -39,8 +45,20 @@ export async function runArtifactsAudit(o: { profile: string[]; region: string[]
     if (o.json && !o.out) stdout.write(text);
     else {
       for (const b of report.buckets) {
-        stdout.write(`${b.accountAlias ?? b.accountId} ${b.region} s3://${b.name}  ${b.totals.versions} versions, ${b.totals.deleteMarkers} delete markers, ${gb(b.totals.bytes)}, $${b.totals.monthlyCost}/month${b.unused ? '  [no pipeline uses it]' : ''}${b.protected ? '  [protected]' : ''}\n`);
-        for (const p of b.prefixes) stdout.write(`  ${p.class.padEnd(7)} ${p.prefix.padEnd(21)} ${String(p.versions).padStart(7)} versions ${gb(p.bytes).padStart(10)} $${p.monthlyCost}${p.claimedBy.length ? `  ← ${p.claimedBy.map((c) => c.name).join(', ')}` : ''}${p.folders.some((f) => f.stale) ? `  stale: ${p.folders.filter((f) => f.stale).map((f) => f.folder).join(', ')}` : ''}\n`);
+        stdout.write(
+          `${b.accountAlias ?? b.accountId} ${b.region} s3://${b.name}  ${b.totals.versions} versions, ${b.totals.deleteMarkers} delete markers, ${gb(b.totals.bytes)}, $${b.totals.monthlyCost}/month${b.unused ? '  [no pipeline uses it]' : ''}${b.protected ? '  [protected]' : ''}\n`,
+        );
+        for (const p of b.prefixes)
+          stdout.write(
+            `  ${p.class.padEnd(7)} ${p.prefix.padEnd(21)} ${String(p.versions).padStart(7)} versions ${gb(p.bytes).padStart(10)} $${p.monthlyCost}${p.claimedBy.length ? `  ← ${p.claimedBy.map((c) => c.name).join(', ')}` : ''}${
+              p.folders.some((f) => f.stale)
+                ? `  stale: ${p.folders
+                    .filter((f) => f.stale)
+                    .map((f) => f.folder)
+                    .join(', ')}`
+                : ''
+            }\n`,
+          );
         if (b.foreign.versions) stdout.write(`  foreign ${b.foreign.versions} versions not in the artifact layout (e.g. ${b.foreign.sample.join(', ')})\n`);
       }
       if (o.out) stdout.write(`Report written to ${o.out}\n`);
@@ -63,7 +81,9 @@ function writeCoverage(report: AuditReport, out: NodeJS.WritableStream): void {
   if (!c) return;
   out.write(`\nCoverage (pipelines listed per account, in every region):\n`);
   for (const a of c.accounts) {
-    out.write(`  ${a.alias ?? a.accountId} (${a.accountId}, via ${a.profile}${a.profiles.length > 1 ? `; also reached by ${a.profiles.slice(1).join(', ')}` : ''}): ${a.listed.length} regions listed, ${a.notEnabled.length} not enabled, ${a.failed.length} failed\n`);
+    out.write(
+      `  ${a.alias ?? a.accountId} (${a.accountId}, via ${a.profile}${a.profiles.length > 1 ? `; also reached by ${a.profiles.slice(1).join(', ')}` : ''}): ${a.listed.length} regions listed, ${a.notEnabled.length} not enabled, ${a.failed.length} failed\n`,
+    );
     for (const f of a.failed) out.write(`    failed  ${f.region}: ${f.code}: ${f.message}\n`);
     if (a.regionStatusError) out.write(`    account:ListRegions failed (${a.regionStatusError}): opt-in regions that fail cannot be proven disabled\n`);
     for (const h of a.historyFailed) out.write(`    no history ${h.region} ${h.pipeline}: ${h.message} (no retention for it)\n`);
@@ -87,7 +107,13 @@ async function readReport(file: string): Promise<AuditReport> {
   }
   if (nestedDeeperThan(raw)) throw new Error(`${file} is not a Pipewright audit report: it nests deeper than ${MAX_NESTING} levels.`);
   const r = AuditReportSchema.safeParse(raw);
-  if (!r.success) throw new Error(`${file} is not a Pipewright audit report: ${r.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(report)'}: ${i.message}`).join('; ')}`);
+  if (!r.success)
+    throw new Error(
+      `${file} is not a Pipewright audit report: ${r.error.issues
+        .slice(0, 3)
+        .map((i) => `${i.path.join('.') || '(report)'}: ${i.message}`)
+        .join('; ')}`,
+    );
   return r.data as AuditReport;
 }
 
@@ -103,33 +129,58 @@ function parseCount(flag: string, s: string | undefined, fallback: number): numb
   return Number(s);
 }
 
-export async function runArtifactsPlan(o: { from: string; include: string; olderThan?: string; keepLast?: string; keepDays?: string; allowIncomplete?: boolean; out: string }, stdout = process.stdout, stderr = process.stderr): Promise<number> {
+export async function runArtifactsPlan(
+  o: { from: string; include: string; olderThan?: string; keepLast?: string; keepDays?: string; allowIncomplete?: boolean; out: string },
+  stdout = process.stdout,
+  stderr = process.stderr,
+): Promise<number> {
   const report = await readReport(o.from);
   const incomplete = incompleteCoverage(report);
-  if (incomplete && (!report.coverage || !o.allowIncomplete)) throw new Error(`${o.from} cannot be planned from: ${incomplete}${report.coverage ? ' Fix what failed and audit again, or pass --allow-incomplete (unverified prefixes are never planned).' : ''}`);
+  if (incomplete && (!report.coverage || !o.allowIncomplete))
+    throw new Error(
+      `${o.from} cannot be planned from: ${incomplete}${report.coverage ? ' Fix what failed and audit again, or pass --allow-incomplete (unverified prefixes are never planned).' : ''}`,
+    );
   if (incomplete) stderr.write(`Planning from an incomplete audit (--allow-incomplete): ${incomplete}\n`);
   const include = o.include.split(',').map((s) => s.trim());
-  for (const i of include) if (i !== 'orphan' && i !== 'stale' && i !== 'retention') throw new Error(`--include takes orphan, stale and/or retention, not ${i}.`);
-  if ((o.keepLast !== undefined || o.keepDays !== undefined) && !include.includes('retention')) throw new Error('--keep-last and --keep-days apply to --include retention.');
-  const retention = { keepLast: parseCount('--keep-last', o.keepLast, DEFAULT_RETENTION.keepLast), keepDays: parseCount('--keep-days', o.keepDays, DEFAULT_RETENTION.keepDays) };
+  for (const i of include)
+    if (i !== 'orphan' && i !== 'stale' && i !== 'retention') throw new Error(`--include takes orphan, stale and/or retention, not ${i}.`);
+  if ((o.keepLast !== undefined || o.keepDays !== undefined) && !include.includes('retention'))
+    throw new Error('--keep-last and --keep-days apply to --include retention.');
+  const retention = {
+    keepLast: parseCount('--keep-last', o.keepLast, DEFAULT_RETENTION.keepLast),
+    keepDays: parseCount('--keep-days', o.keepDays, DEFAULT_RETENTION.keepDays),
+  };
   checkPolicy(retention);
   const plan = buildPlan(report, { include: include as PlanOptions['include'], olderThanDays: o.olderThan ? parseAge(o.olderThan) : undefined, retention });
   checkPlanAgainstAudit(plan, auditedPrefixes(report));
   await writeFile(o.out, JSON.stringify(plan, null, 2) + '\n');
   const versions = plan.items.reduce((n, i) => n + i.expected.versions + i.expected.deleteMarkers, 0);
-  if (include.includes('retention')) stdout.write(`Retention: keeps each live pipeline's last ${retention.keepLast} successful executions and everything from the last ${retention.keepDays} days (the latest success always).\n`);
-  stdout.write(`Plan written to ${o.out}: ${plan.items.length} prefixes, ${versions} versions and delete markers, ${gb(plan.items.reduce((n, i) => n + i.expected.bytes, 0))}. Review it, then: pipewright artifacts clean --plan ${o.out} --report ${o.from}\n`);
+  if (include.includes('retention'))
+    stdout.write(
+      `Retention: keeps each live pipeline's last ${retention.keepLast} successful executions and everything from the last ${retention.keepDays} days (the latest success always).\n`,
+    );
+  stdout.write(
+    `Plan written to ${o.out}: ${plan.items.length} prefixes, ${versions} versions and delete markers, ${gb(plan.items.reduce((n, i) => n + i.expected.bytes, 0))}. Review it, then: pipewright artifacts clean --plan ${o.out} --report ${o.from}\n`,
+  );
   return 0;
 }
 
-export async function runArtifactsClean(o: { plan: string; report?: string; yes: boolean; confirmAccount: string[]; confirmProd: string[] }, stdout = process.stdout, stderr = process.stderr): Promise<number> {
+export async function runArtifactsClean(
+  o: { plan: string; report?: string; yes: boolean; confirmAccount: string[]; confirmProd: string[] },
+  stdout = process.stdout,
+  stderr = process.stderr,
+): Promise<number> {
   const plan = parsePlan(await readFile(o.plan, 'utf8'));
   if (o.report) {
     // The plan may only name what this audit found deletable.
     const report = await readReport(o.report);
-    if (report.generatedAt !== plan.auditedAt) stderr.write(`Note: the plan was made from the audit of ${plan.auditedAt}, and ${o.report} is from ${report.generatedAt}.\n`);
+    if (report.generatedAt !== plan.auditedAt)
+      stderr.write(`Note: the plan was made from the audit of ${plan.auditedAt}, and ${o.report} is from ${report.generatedAt}.\n`);
     checkPlanAgainstAudit(plan, auditedPrefixes(report));
-  } else stderr.write('No --report given: the plan is not checked against an audit (each prefix is still re-checked before deletion: protection, and live pipelines in every region).\n');
+  } else
+    stderr.write(
+      'No --report given: the plan is not checked against an audit (each prefix is still re-checked before deletion: protection, and live pipelines in every region).\n',
+    );
   const accounts = planAccounts(plan.items);
   if (o.yes) {
     const { untyped, unconfirmedProd } = missingConfirmations(plan.items, o.confirmAccount, o.confirmProd);
@@ -138,7 +189,9 @@ export async function runArtifactsClean(o: { plan: string; report?: string; yes:
       return 1;
     }
     if (unconfirmedProd.length) {
-      stderr.write(`${unconfirmedProd.map((a) => a.accountAlias).join(', ')} looks like production: confirm it again with ${unconfirmedProd.map((a) => `--confirm-prod ${a.accountAlias}`).join(' ')}\n`);
+      stderr.write(
+        `${unconfirmedProd.map((a) => a.accountAlias).join(', ')} looks like production: confirm it again with ${unconfirmedProd.map((a) => `--confirm-prod ${a.accountAlias}`).join(' ')}\n`,
+      );
       return 1;
     }
   }
@@ -169,16 +222,21 @@ export async function runArtifactsClean(o: { plan: string; report?: string; yes:
     if (stderr.isTTY) stderr.write('\n');
     for (const s of r.skipped) stdout.write(`skipped s3://${s.bucket}/${s.prefix}: ${s.reason}\n`);
     if (r.dryRun) {
-      stdout.write(`Dry run: would delete ${r.deletedVersions} versions and delete markers (${gb(r.deletedBytes)}) in ${plan.items.length - r.skipped.length} prefixes. Nothing was deleted; run again with --yes ${accounts.map((a) => `--confirm-account ${a.accountId}`).join(' ')}\n`);
+      stdout.write(
+        `Dry run: would delete ${r.deletedVersions} versions and delete markers (${gb(r.deletedBytes)}) in ${plan.items.length - r.skipped.length} prefixes. Nothing was deleted; run again with --yes ${accounts.map((a) => `--confirm-account ${a.accountId}`).join(' ')}\n`,
+      );
       return 0;
     }
-    stdout.write(`${r.resumed ? 'Resumed; ' : ''}deleted ${r.deletedVersions} versions and delete markers (${gb(r.deletedBytes)}). Audit log: ${artifacts.auditLogPath}\n`);
+    stdout.write(
+      `${r.resumed ? 'Resumed; ' : ''}deleted ${r.deletedVersions} versions and delete markers (${gb(r.deletedBytes)}). Audit log: ${artifacts.auditLogPath}\n`,
+    );
     if (r.cancelled) {
       stdout.write(`Cancelled. Run the same command again to resume from ${r.checkpoint}.\n`);
       return 3;
     }
     // Items that could not be re-checked are not done either: exit 2, like failed keys.
-    if (r.skipped.some((x) => x.unverified)) stdout.write('Some prefixes could not be re-checked and were left alone: run the same command again once their accounts are reachable.\n');
+    if (r.skipped.some((x) => x.unverified))
+      stdout.write('Some prefixes could not be re-checked and were left alone: run the same command again once their accounts are reachable.\n');
     if (r.failed.length || r.skipped.some((x) => x.unverified)) {
       for (const f of r.failed.slice(0, 50)) stdout.write(`failed s3://${f.bucket}/${f.key} (version ${f.versionId}): ${f.code} ${f.message}\n`);
       if (r.failed.length > 50) stdout.write(`… and ${r.failed.length - 50} more (see the audit log)\n`);

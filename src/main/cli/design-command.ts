@@ -54,11 +54,17 @@ export async function runDesignImport(o: { fromCliJson?: string; fromCfn?: strin
   if (!!o.fromCliJson === !!o.fromCfn) throw new Error('Give exactly one of --from-cli-json FILE or --from-cfn FILE.');
   const design = o.fromCliJson ? importCliJson(await read(o.fromCliJson)) : importCfnTemplate(await read(o.fromCfn!), o.resource);
   await writeFile(o.out, serializeDesign(design));
-  process.stderr.write(`Wrote ${o.out}: ${design.pipeline.stages.length} stages, ${design.pipeline.stages.reduce((n, s) => n + s.actions.length, 0)} actions.\n`);
+  process.stderr.write(
+    `Wrote ${o.out}: ${design.pipeline.stages.length} stages, ${design.pipeline.stages.reduce((n, s) => n + s.actions.length, 0)} actions.\n`,
+  );
   return 0;
 }
 
-export async function runPipelinesExport(name: string, o: { profile: string; region: string; format: string; out?: string }, stdout = process.stdout): Promise<number> {
+export async function runPipelinesExport(
+  name: string,
+  o: { profile: string; region: string; format: string; out?: string },
+  stdout = process.stdout,
+): Promise<number> {
   const format = checkFormat(o.format);
   return withAccounts(async (accounts) => {
     const design = await new DesignsService(accounts).exportLive(o.profile, o.region, name);
@@ -72,10 +78,14 @@ export async function runDesignDeploy(file: string, o: { profile: string; region
   return withAccounts(async (accounts) => {
     const designs = new DesignsService(accounts);
     const diff = await designs.diff(design, o.profile, o.region);
-    stdout.write(`${design.pipeline.name} in ${o.region} (${o.profile}), ${diff.creates ? 'new pipeline' : `live version ${diff.liveVersion}`}:\n${formatDiff(diff)}\n`);
+    stdout.write(
+      `${design.pipeline.name} in ${o.region} (${o.profile}), ${diff.creates ? 'new pipeline' : `live version ${diff.liveVersion}`}:\n${formatDiff(diff)}\n`,
+    );
     if (diff.v1ToV2) stdout.write('Note: this switches the pipeline from V1 to V2, which is priced per action-minute.\n');
     if (diff.conflict) {
-      stdout.write(`Conflict: the design was made from version ${design.origin?.version}, and the pipeline is now at version ${diff.liveVersion}. Export it again and re-apply your changes.\n`);
+      stdout.write(
+        `Conflict: the design was made from version ${design.origin?.version}, and the pipeline is now at version ${diff.liveVersion}. Export it again and re-apply your changes.\n`,
+      );
       return 3;
     }
     if (!o.yes) {

@@ -41,10 +41,20 @@ export function buildProgram(): Command {
     .addOption(new Option('--sandbox-port <n>', 'fixed port for the embedded sandbox (tests)').argParser(port).hideHelp())
     .addOption(new Option('--sandbox-admin-token <token>', 'fixed admin token for the embedded sandbox (tests)').hideHelp())
     .addOption(new Option('--reason <text>', 'a line explaining why browser mode was chosen').hideHelp())
-    .action(async (o: { port?: number; open: boolean; sandbox: boolean; sandboxTimeScale?: number; sandboxPort?: number; sandboxAdminToken?: string; reason?: string }) => {
-      const app = await runWebCommand({ ...o, version: pkg.version });
-      untilSignal(app.close);
-    });
+    .action(
+      async (o: {
+        port?: number;
+        open: boolean;
+        sandbox: boolean;
+        sandboxTimeScale?: number;
+        sandboxPort?: number;
+        sandboxAdminToken?: string;
+        reason?: string;
+      }) => {
+        const app = await runWebCommand({ ...o, version: pkg.version });
+        untilSignal(app.close);
+      },
+    );
 
   program
     .command('sandbox')
@@ -66,7 +76,7 @@ export function buildProgram(): Command {
     .command('list')
     .description('List every pipeline with its latest execution, across profiles and regions')
     .option('--profile <name>', 'a profile to include (repeatable; default: AWS_PROFILE, else every profile)', collect, [])
-    .option('--region <code>', 'a region to include (repeatable; default: each profile\'s region)', collect, [])
+    .option('--region <code>', "a region to include (repeatable; default: each profile's region)", collect, [])
     .option('--all-regions', 'every commercial region where CodePipeline exists', false)
     .option('--json', 'JSON: one object per pipeline, plus an errors array', false)
     .action(async (o: { profile: string[]; region: string[]; allRegions: boolean; json: boolean }) => {
@@ -87,7 +97,9 @@ export function buildProgram(): Command {
   const artifacts = program.command('artifacts').description('Artifact buckets: audit, plan and clean up');
   artifacts
     .command('audit')
-    .description('Audit every artifact bucket of the profiles: classes, counts, bytes and cost (pipelines are read in every region; exit 4 when coverage is incomplete)')
+    .description(
+      'Audit every artifact bucket of the profiles: classes, counts, bytes and cost (pipelines are read in every region; exit 4 when coverage is incomplete)',
+    )
     .option('--profile <name>', 'a profile to include (repeatable)', collect, [])
     .option('--region <code>', 'a region to include (repeatable)', collect, [])
     .option('--all-regions', 'every commercial region where CodePipeline exists', false)
@@ -130,7 +142,7 @@ export function buildProgram(): Command {
     });
   design
     .command('export <file>')
-    .description('Export a design as CloudFormation (YAML or JSON) or the CLI\'s JSON')
+    .description("Export a design as CloudFormation (YAML or JSON) or the CLI's JSON")
     .requiredOption('--format <format>', 'cfn-yaml, cfn-json or cli-json')
     .option('--out <file>', 'write here instead of standard output')
     .option('--parameterize', 'role ARN, artifact buckets and connection ARNs become template Parameters', false)

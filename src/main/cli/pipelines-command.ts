@@ -20,14 +20,26 @@ export function pipelineJson(r: PipelineRow) {
     pipelineType: r.pipelineType,
     executionMode: r.executionMode,
     latestExecution: r.latest
-      ? { status: r.latest.status, id: r.latest.id, startTime: r.latest.startTime, revision: r.latest.revisionId ? { id: r.latest.revisionId, summary: r.latest.revisionSummary } : null }
+      ? {
+          status: r.latest.status,
+          id: r.latest.id,
+          startTime: r.latest.startTime,
+          revision: r.latest.revisionId ? { id: r.latest.revisionId, summary: r.latest.revisionSummary } : null,
+        }
       : null,
   };
 }
 
 function table(rows: string[][]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((c, i) => c.padEnd(widths[i]))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 export async function runPipelinesList(opts: PipelinesListOptions, out = process.stdout, err = process.stderr): Promise<number> {

@@ -56,7 +56,14 @@ async function readConfigFile(file: string): Promise<Record<string, unknown>> {
   return json as Record<string, unknown>;
 }
 
-export async function runSandboxCommand(opts: { port?: number; seed: SeedName; data?: string; adminToken?: string; timeScale?: number; config?: string }): Promise<Sandbox> {
+export async function runSandboxCommand(opts: {
+  port?: number;
+  seed: SeedName;
+  data?: string;
+  adminToken?: string;
+  timeScale?: number;
+  config?: string;
+}): Promise<Sandbox> {
   if (opts.timeScale !== undefined && !(opts.timeScale >= 0 && opts.timeScale <= 100)) throw new Error('--time-scale takes a number from 0 to 100');
   const fileConfig = opts.config ? await readConfigFile(opts.config) : {};
   const sb = await Sandbox.start({

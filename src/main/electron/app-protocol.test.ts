@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 
 const handlers = new Map<string, (r: Request) => Promise<Response>>();
-vi.mock('electron', () => ({ protocol: { registerSchemesAsPrivileged: vi.fn(), handle: (scheme: string, h: (r: Request) => Promise<Response>) => handlers.set(scheme, h) } }));
+vi.mock('electron', () => ({
+  protocol: { registerSchemesAsPrivileged: vi.fn(), handle: (scheme: string, h: (r: Request) => Promise<Response>) => handlers.set(scheme, h) },
+}));
 const { APP_INDEX_URL, APP_SCHEME, serveAppScheme } = await import('./app-protocol');
 
 const base = mkdtempSync(join(tmpdir(), 'pw-app-'));
@@ -31,7 +33,13 @@ describe('app:// scheme', () => {
   });
 
   it('serves nothing outside the renderer, for another host, or for writes', async () => {
-    for (const url of ['app://pipewright/../secret.txt', 'app://pipewright/%2e%2e/secret.txt', 'app://pipewright/assets/%2e%2e%2f%2e%2e%2fsecret.txt', 'app://pipewright/missing.js', 'app://elsewhere/index.html']) {
+    for (const url of [
+      'app://pipewright/../secret.txt',
+      'app://pipewright/%2e%2e/secret.txt',
+      'app://pipewright/assets/%2e%2e%2f%2e%2e%2fsecret.txt',
+      'app://pipewright/missing.js',
+      'app://elsewhere/index.html',
+    ]) {
       const r = await get(url);
       expect(r.status, url).toBe(404);
       expect(await r.text(), url).not.toContain('outside the renderer');

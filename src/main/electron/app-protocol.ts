@@ -14,12 +14,15 @@ export const APP_INDEX_URL = `${APP_SCHEME}://${APP_HOST}/index.html`;
 /** Must run before the app is ready. */
 export function registerAppScheme(): void {
   // Reviewed: one scheme, serving only the built renderer through readStaticFile.
-  protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } }]); /* eng-disable PROTOCOL_HANDLERS_JS_CHECK */
+  protocol.registerSchemesAsPrivileged([
+    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } },
+  ]); /* eng-disable PROTOCOL_HANDLERS_JS_CHECK */
 }
 
 export function serveAppScheme(rendererDir: string): void {
   // Reviewed: GET of files under rendererDir only; any other host or method is refused.
-  protocol.handle(APP_SCHEME, async (request) => { /* eng-disable PROTOCOL_HANDLERS_JS_CHECK */
+  protocol.handle(APP_SCHEME, async (request) => {
+    /* eng-disable PROTOCOL_HANDLERS_JS_CHECK */
     const url = new URL(request.url);
     if (url.host !== APP_HOST || (request.method !== 'GET' && request.method !== 'HEAD')) return new Response('Not found', { status: 404 });
     const file = await readStaticFile(rendererDir, url.pathname);

@@ -9,9 +9,26 @@ export function buildMenuTemplate(platform: NodeJS.Platform): MenuItemConstructo
     { role: 'editMenu' },
     {
       label: 'View',
-      submenu: [{ role: 'reload' }, { role: 'forceReload' }, { type: 'separator' }, { role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { type: 'separator' }, { role: 'togglefullscreen' }],
+      submenu: [
+        { role: 'reload' },
+        { role: 'forceReload' },
+        { type: 'separator' },
+        { role: 'resetZoom' },
+        { role: 'zoomIn' },
+        { role: 'zoomOut' },
+        { type: 'separator' },
+        { role: 'togglefullscreen' },
+      ],
     },
     { role: 'windowMenu' },
-    { role: 'help', submenu: [{ label: 'CodePipeline documentation', click: () => void import('electron').then(({ shell }) => shell.openExternal('https://docs.aws.amazon.com/codepipeline/')) }] },
+    {
+      role: 'help',
+      submenu: [
+        {
+          label: 'CodePipeline documentation',
+          click: () => void import('electron').then(({ shell }) => shell.openExternal('https://docs.aws.amazon.com/codepipeline/')),
+        },
+      ],
+    },
   ];
 }

@@ -7,5 +7,7 @@ export function keepServingOnUncaughtErrors(log: (line: string) => void): void {
   if (installed) return;
   installed = true;
   process.on('uncaughtException', (err) => log(`uncaught error (still serving): ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`));
-  process.on('unhandledRejection', (reason) => log(`unhandled rejection (still serving): ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`));
+  process.on('unhandledRejection', (reason) =>
+    log(`unhandled rejection (still serving): ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`),
+  );
 }

@@ -44,7 +44,11 @@ export async function readStaticFile(root: string, pathname: string): Promise<St
     return {
       status: 200,
       body,
-      headers: { 'content-type': MIME[extname(full)] ?? 'application/octet-stream', 'cache-control': rel === '/index.html' ? 'no-store' : 'private, max-age=3600', ...SECURITY_HEADERS },
+      headers: {
+        'content-type': MIME[extname(full)] ?? 'application/octet-stream',
+        'cache-control': rel === '/index.html' ? 'no-store' : 'private, max-age=3600',
+        ...SECURITY_HEADERS,
+      },
     };
   } catch {
     return { status: 404, headers: { 'content-type': 'text/plain', ...SECURITY_HEADERS } };

@@ -200,7 +200,8 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
   async function handleMessage(session: Session, data: WebSocket.RawData, isBinary: boolean, send: (msg: ServerMessage) => void): Promise<void> {
     const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer).byteLength;
     if (isBinary) return send({ id: -1, ok: false, error: { code: 'BAD_REQUEST', message: 'Binary frames are not accepted.' } });
-    if (size > MAX_CALL_BYTES) return send({ id: -1, ok: false, error: { code: 'PAYLOAD_TOO_LARGE', message: `A call may be at most ${MAX_CALL_BYTES} bytes.` } });
+    if (size > MAX_CALL_BYTES)
+      return send({ id: -1, ok: false, error: { code: 'PAYLOAD_TOO_LARGE', message: `A call may be at most ${MAX_CALL_BYTES} bytes.` } });
     let msg: { id?: unknown; method?: unknown; input?: unknown };
     try {
       msg = JSON.parse(data.toString());

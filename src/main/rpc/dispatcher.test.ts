@@ -60,13 +60,26 @@ describe('dispatcher', () => {
   });
 
   it('encodes a service AppError with its code, message and details', async () => {
-    const d = createDispatcher(handlers({ 'jobs.list': () => { throw new AppError('NOT_FOUND', 'No such job', { jobId: 'x' }); } }));
+    const d = createDispatcher(
+      handlers({
+        'jobs.list': () => {
+          throw new AppError('NOT_FOUND', 'No such job', { jobId: 'x' });
+        },
+      }),
+    );
     expect(await d('jobs.list', {}, ctx)).toEqual({ ok: false, error: { code: 'NOT_FOUND', message: 'No such job', details: { jobId: 'x' } } });
   });
 
   it('encodes unexpected errors as INTERNAL without stack traces, and logs them', async () => {
     const lines: string[] = [];
-    const d = createDispatcher(handlers({ 'jobs.list': async () => { throw new TypeError('boom'); } }), (l) => lines.push(l));
+    const d = createDispatcher(
+      handlers({
+        'jobs.list': async () => {
+          throw new TypeError('boom');
+        },
+      }),
+      (l) => lines.push(l),
+    );
     const r = await d('jobs.list', {}, ctx);
     expect(r).toEqual({ ok: false, error: { code: 'INTERNAL', message: 'boom' } });
     expect(JSON.stringify(r)).not.toContain('at ');
@@ -82,7 +95,17 @@ describe('dispatcher', () => {
 
   it('strips keys the contract does not declare from results (nothing extra leaks)', async () => {
     const d = createDispatcher(
-      handlers({ 'sandbox.status': () => ({ running: true, endpoint: 'http://127.0.0.1:1', seed: 'demo', accounts: [{ id: '1', name: 'a', secretAccessKey: 'SECRET' }], regions: [], pipelineCount: 0 }) as never }),
+      handlers({
+        'sandbox.status': () =>
+          ({
+            running: true,
+            endpoint: 'http://127.0.0.1:1',
+            seed: 'demo',
+            accounts: [{ id: '1', name: 'a', secretAccessKey: 'SECRET' }],
+            regions: [],
+            pipelineCount: 0,
+          }) as never,
+      }),
     );
     const r = await d('sandbox.status', {}, ctx);
     expect(JSON.stringify(r)).not.toContain('SECRET');
@@ -90,17 +113,48 @@ describe('dispatcher', () => {
 
   it('gives failures the services did not wrap a specific code when the describer knows them (AWS errors)', async () => {
     const { awsAppError } = await import('../aws/errors');
-    const denied = Object.assign(new Error('User is not authorized to perform codepipeline:ListPipelines'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 403 } });
-    const d = createDispatcher(handlers({ 'jobs.list': () => { throw denied; } }), () => {}, awsAppError);
+    const denied = Object.assign(new Error('User is not authorized to perform codepipeline:ListPipelines'), {
+      name: 'AccessDeniedException',
+      $metadata: { httpStatusCode: 403 },
+    });
+    const d = createDispatcher(
+      handlers({
+        'jobs.list': () => {
+          throw denied;
+        },
+      }),
+      () => {},
+      awsAppError,
+    );
     expect(await d('jobs.list', {}, ctx)).toEqual({
       ok: false,
-      error: { code: 'AWS_ERROR', message: 'AccessDeniedException: User is not authorized to perform codepipeline:ListPipelines', details: { awsCode: 'AccessDeniedException', kind: 'access-denied' } },
+      error: {
+        code: 'AWS_ERROR',
+        message: 'AccessDeniedException: User is not authorized to perform codepipeline:ListPipelines',
+        details: { awsCode: 'AccessDeniedException', kind: 'access-denied' },
+      },
     });
     const missing = Object.assign(new Error('Pipeline not found'), { name: 'PipelineNotFoundException', $metadata: {} });
-    const r = await createDispatcher(handlers({ 'jobs.list': () => { throw missing; } }), () => {}, awsAppError)('jobs.list', {}, ctx);
+    const r = await createDispatcher(
+      handlers({
+        'jobs.list': () => {
+          throw missing;
+        },
+      }),
+      () => {},
+      awsAppError,
+    )('jobs.list', {}, ctx);
     expect(!r.ok && r.error.code).toBe('NOT_FOUND');
     // Not from AWS: still INTERNAL.
-    const other = await createDispatcher(handlers({ 'jobs.list': () => { throw new TypeError('boom'); } }), () => {}, awsAppError)('jobs.list', {}, ctx);
+    const other = await createDispatcher(
+      handlers({
+        'jobs.list': () => {
+          throw new TypeError('boom');
+        },
+      }),
+      () => {},
+      awsAppError,
+    )('jobs.list', {}, ctx);
     expect(!other.ok && other.error.code).toBe('INTERNAL');
   });
 });

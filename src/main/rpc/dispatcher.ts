@@ -13,10 +13,7 @@ export interface CallContext {
 }
 
 export type Handlers = {
-  [M in MethodName]: (
-    input: z.output<Methods[M]['input']>,
-    ctx: CallContext,
-  ) => Promise<z.input<Methods[M]['output']>> | z.input<Methods[M]['output']>;
+  [M in MethodName]: (input: z.output<Methods[M]['input']>, ctx: CallContext) => Promise<z.input<Methods[M]['output']>> | z.input<Methods[M]['output']>;
 };
 
 export type Dispatch = (method: unknown, input: unknown, ctx: CallContext) => Promise<Envelope>;
@@ -30,7 +27,11 @@ function describeIssues(error: z.ZodError) {
  * `describeError` turns a failure the services did not wrap (an AWS SDK error, say)
  * into an AppError with a specific code; what it returns null for is INTERNAL.
  */
-export function createDispatcher(handlers: Handlers, log: (line: string) => void = () => {}, describeError: (err: unknown) => AppError | null = () => null): Dispatch {
+export function createDispatcher(
+  handlers: Handlers,
+  log: (line: string) => void = () => {},
+  describeError: (err: unknown) => AppError | null = () => null,
+): Dispatch {
   const dispatch = async (method: unknown, input: unknown, ctx: CallContext): Promise<Envelope> => {
     if (!isMethodName(method)) {
       const shown = typeof method === 'string' ? method.slice(0, 80) : typeof method;

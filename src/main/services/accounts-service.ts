@@ -46,7 +46,10 @@ export class AccountsService {
     private settings: () => Settings,
     private sandbox: SandboxService,
   ) {
-    this.broker = new CredentialBroker(() => this.profiles(), (profile, serial) => this.askMfa(profile, serial));
+    this.broker = new CredentialBroker(
+      () => this.profiles(),
+      (profile, serial) => this.askMfa(profile, serial),
+    );
     this.clients = new AwsClients(this.broker);
     this.fanout = new FanOut(() => ({ perTarget: this.settings().fanout.perTargetConcurrency, global: this.settings().fanout.globalConcurrency }));
   }
@@ -86,7 +89,11 @@ export class AccountsService {
 
   profile(name: string): ProfileInfo {
     const p = this.profiles().find((x) => x.name === name);
-    if (!p) throw new AppError('NOT_FOUND', `No profile named ${name} in ${this.files.config || '~/.aws/config'} or ${this.files.credentials || '~/.aws/credentials'}${this.sandbox.instance ? ', nor in the sandbox' : ''}.`);
+    if (!p)
+      throw new AppError(
+        'NOT_FOUND',
+        `No profile named ${name} in ${this.files.config || '~/.aws/config'} or ${this.files.credentials || '~/.aws/credentials'}${this.sandbox.instance ? ', nor in the sandbox' : ''}.`,
+      );
     return p;
   }
 
@@ -109,7 +116,11 @@ export class AccountsService {
     const unplaced: string[] = [];
     const pairs = names.flatMap((name) => {
       const profile = this.profile(name);
-      const regions = o.allRegions ? CODEPIPELINE_REGIONS.map((r) => r.code) : o.regions.length ? o.regions : [profile.region ?? env.region].filter((r): r is string => !!r);
+      const regions = o.allRegions
+        ? CODEPIPELINE_REGIONS.map((r) => r.code)
+        : o.regions.length
+          ? o.regions
+          : [profile.region ?? env.region].filter((r): r is string => !!r);
       if (!regions.length) unplaced.push(name);
       return regions.map((region) => ({ profile, region }));
     });
@@ -126,7 +137,9 @@ export class AccountsService {
     const envProfile = envDefaults().profile && all.find((p) => p.name === envDefaults().profile);
     // The sandbox's narrower users reach accounts its main profiles already cover: opt-in only.
     const users = new Set(this.sandbox.instance?.config.users.map((u) => u.name) ?? []);
-    const defaults = (envProfile ? all.filter((p) => p === envProfile || p.group === 'sandbox') : all).filter((p) => p.group !== 'sandbox' || !users.has(p.name));
+    const defaults = (envProfile ? all.filter((p) => p === envProfile || p.group === 'sandbox') : all).filter(
+      (p) => p.group !== 'sandbox' || !users.has(p.name),
+    );
     const chosen = ws.profiles.length ? all.filter((p) => ws.profiles.includes(p.name)) : defaults;
     const regions = ws.regions.length ? ws.regions : [...new Set(chosen.flatMap((p) => this.defaultRegions(p)))];
     return { profiles: chosen, regions, isDefault: !ws.profiles.length && !ws.regions.length };
@@ -199,9 +212,24 @@ export class AccountsService {
           else {
             const kind = o.error?.kind;
             const state: ProfileState =
-              kind === 'needs-mfa' ? 'needs-mfa' : kind === 'needs-sso-login' ? 'needs-sso-login' : kind === 'expired-credentials' ? 'expired' : kind === 'network' ? 'unreachable' : 'error';
+              kind === 'needs-mfa'
+                ? 'needs-mfa'
+                : kind === 'needs-sso-login'
+                  ? 'needs-sso-login'
+                  : kind === 'expired-credentials'
+                    ? 'expired'
+                    : kind === 'network'
+                      ? 'unreachable'
+                      : 'error';
             const prev = this.states.get(o.target.profile.name);
-            this.states.set(o.target.profile.name, { state, message: o.error?.message ?? null, accountId: prev?.accountId ?? null, arn: prev?.arn ?? null, alias: prev?.alias ?? null, checkedAt: now });
+            this.states.set(o.target.profile.name, {
+              state,
+              message: o.error?.message ?? null,
+              accountId: prev?.accountId ?? null,
+              arn: prev?.arn ?? null,
+              alias: prev?.alias ?? null,
+              checkedAt: now,
+            });
           }
           this.hub.emit('accounts.changed', { profiles: [this.viewOf(o.target.profile)] });
         },

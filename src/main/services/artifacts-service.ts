@@ -98,7 +98,9 @@ export class ArtifactsService {
     const profile = await this.requireProfile(b.accountId, b.profile);
     const s3 = this.accounts.clients.s3(profile, b.region);
     const entry = { profile: profile.name, accountId: b.accountId, bucket: b.name, region: b.region };
-    const blocker = await this.guard.bucketRemovalBlocker({ accountId: b.accountId, bucket: b.name, profile: profile.name, s3 }).catch((err: unknown) => `Could not re-check before deleting: ${classifyAwsError(err).message}`);
+    const blocker = await this.guard
+      .bucketRemovalBlocker({ accountId: b.accountId, bucket: b.name, profile: profile.name, s3 })
+      .catch((err: unknown) => `Could not re-check before deleting: ${classifyAwsError(err).message}`);
     if (blocker) {
       await this.log({ event: 'bucket-skip', ...entry, reason: blocker });
       throw new AppError('CONFLICT', blocker);
@@ -126,7 +128,16 @@ export class ArtifactsService {
       }
     }
     const r = await expirePrefixByLifecycle(this.accounts.clients, ref, prefix, apply, retainDays);
-    if (apply) await this.log({ event: retainDays ? 'lifecycle-retention-applied' : 'lifecycle-applied', profile: b.profile, accountId: b.accountId, bucket: b.name, prefix, rules: r.added, result: 'ok' });
+    if (apply)
+      await this.log({
+        event: retainDays ? 'lifecycle-retention-applied' : 'lifecycle-applied',
+        profile: b.profile,
+        accountId: b.accountId,
+        bucket: b.name,
+        prefix,
+        rules: r.added,
+        result: 'ok',
+      });
     return r;
   }
 

@@ -26,20 +26,35 @@ export class DesignsService {
     const wanted = new Map((design.extras?.disabledTransitions ?? []).map((t) => [t.stageName, t.reason]));
     const isOff = new Map((live?.disabledTransitions ?? []).map((t) => [t.stageName, t.reason]));
     for (const s of design.pipeline.stages) {
-      if (wanted.has(s.name) && !isOff.has(s.name)) d.changes.push({ kind: 'changed', path: `${s.name} / transition`, message: `Transition into ${s.name} will be disabled (${wanted.get(s.name)}).` });
-      if (!wanted.has(s.name) && isOff.has(s.name)) d.changes.push({ kind: 'changed', path: `${s.name} / transition`, message: `Transition into ${s.name} will be enabled.` });
+      if (wanted.has(s.name) && !isOff.has(s.name))
+        d.changes.push({ kind: 'changed', path: `${s.name} / transition`, message: `Transition into ${s.name} will be disabled (${wanted.get(s.name)}).` });
+      if (!wanted.has(s.name) && isOff.has(s.name))
+        d.changes.push({ kind: 'changed', path: `${s.name} / transition`, message: `Transition into ${s.name} will be enabled.` });
     }
     const origin = design.origin;
-    const conflict = !!live && origin?.version !== undefined && origin.kind === 'live' && origin.profile === profileName && origin.region === region && origin.version !== live.version;
+    const conflict =
+      !!live &&
+      origin?.version !== undefined &&
+      origin.kind === 'live' &&
+      origin.profile === profileName &&
+      origin.region === region &&
+      origin.version !== live.version;
     return { ...d, liveVersion: live?.version ?? null, conflict };
   }
 
   async deploy(design: DesignFile, profileName: string, region: string, expectedVersion: number | null): Promise<DeployResult> {
     const issues = validatePipeline(design.pipeline, { region });
     if (hasErrors(issues))
-      throw new AppError('INVALID_INPUT', `The design has ${issues.filter((i) => i.severity === 'error').length} errors; fix them before deploying.`, issues.filter((i) => i.severity === 'error'));
+      throw new AppError(
+        'INVALID_INPUT',
+        `The design has ${issues.filter((i) => i.severity === 'error').length} errors; fix them before deploying.`,
+        issues.filter((i) => i.severity === 'error'),
+      );
     if (hasTokens(design.pipeline))
-      throw new AppError('BAD_REQUEST', 'The design holds template intrinsics (!Ref, !Sub, …) that only CloudFormation can resolve: deploy it as a template, or replace them with values.');
+      throw new AppError(
+        'BAD_REQUEST',
+        'The design holds template intrinsics (!Ref, !Sub, …) that only CloudFormation can resolve: deploy it as a template, or replace them with values.',
+      );
     return deployDesign(this.accounts.clients, this.accounts.profile(profileName), region, design, expectedVersion);
   }
 
@@ -47,6 +62,10 @@ export class DesignsService {
     const profile = this.accounts.profile(profileName);
     const live = await readLive(this.accounts.clients, profile, region, name);
     if (!live) throw new AppError('NOT_FOUND', `No pipeline ${name} in ${region} for ${profileName}.`);
-    return liveToDesign(live, { profile: profileName, region, ...(this.accounts.identityOf(profileName)?.accountId ? { accountId: this.accounts.identityOf(profileName)!.accountId! } : {}) });
+    return liveToDesign(live, {
+      profile: profileName,
+      region,
+      ...(this.accounts.identityOf(profileName)?.accountId ? { accountId: this.accounts.identityOf(profileName)!.accountId! } : {}),
+    });
   }
 }

@@ -45,7 +45,14 @@ describe('SettingsService', () => {
 
   it('drops only the invalid values, each named, and keeps every valid one (the blocklists above all)', async () => {
     const blocked = ['prod-artifacts', 'codepipeline-us-east-1-333333333333'];
-    writeFileSync(join(home, 'settings.json'), JSON.stringify({ theme: 'Dark', fanout: { perTargetConcurrency: -3, globalConcurrency: 9 }, artifacts: { blockedBuckets: [...blocked, 7], blockedAccounts: ['333333333333', '12345'] } }));
+    writeFileSync(
+      join(home, 'settings.json'),
+      JSON.stringify({
+        theme: 'Dark',
+        fanout: { perTargetConcurrency: -3, globalConcurrency: 9 },
+        artifacts: { blockedBuckets: [...blocked, 7], blockedAccounts: ['333333333333', '12345'] },
+      }),
+    );
     const v = await new SettingsService(home).load();
     expect(v.settings.theme).toBe('system');
     expect(v.settings.fanout).toEqual({ perTargetConcurrency: 4, globalConcurrency: 9 });

@@ -48,7 +48,10 @@ export class SettingsService {
     this.warning = null;
     if (dropped.length) {
       const kept = await this.keepAside();
-      const named = dropped.slice(0, 10).map((d) => `${d.path} (${d.message})`).join('; ');
+      const named = dropped
+        .slice(0, 10)
+        .map((d) => `${d.path} (${d.message})`)
+        .join('; ');
       this.warning = `Settings file ${this.path} had invalid values, dropped and set to their defaults: ${named}${dropped.length > 10 ? `; and ${dropped.length - 10} more` : ''}. Every other value was kept; the original is kept as ${kept}.`;
       await this.persist(this.current).catch(() => undefined);
     }

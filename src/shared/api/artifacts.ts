@@ -3,7 +3,14 @@ import { z } from 'zod';
 import { CleanupPlan, PlanPreview } from '../artifacts/plan';
 import { RetentionPolicy } from '../artifacts/retention';
 
-const Tally = z.object({ objects: z.number(), versions: z.number(), deleteMarkers: z.number(), bytes: z.number(), oldest: z.number().nullable(), newest: z.number().nullable() });
+const Tally = z.object({
+  objects: z.number(),
+  versions: z.number(),
+  deleteMarkers: z.number(),
+  bytes: z.number(),
+  oldest: z.number().nullable(),
+  newest: z.number().nullable(),
+});
 const Claimer = z.object({ accountId: z.string(), region: z.string(), name: z.string() });
 
 export const AuditReportSchema = z.object({
@@ -37,8 +44,12 @@ export const AuditReportSchema = z.object({
           claimedBy: z.array(Claimer),
           folders: z.array(Tally.extend({ folder: z.string(), stale: z.boolean() })),
           keep: z.array(z.string()),
-          keys: z.array(z.object({ key: z.string(), versions: z.number(), deleteMarkers: z.number(), bytes: z.number(), current: z.boolean(), newest: z.number() })).optional(),
-          successes: z.array(z.object({ pipeline: z.string(), accountId: z.string(), region: z.string(), id: z.string(), time: z.number(), keys: z.array(z.string()) })).optional(),
+          keys: z
+            .array(z.object({ key: z.string(), versions: z.number(), deleteMarkers: z.number(), bytes: z.number(), current: z.boolean(), newest: z.number() }))
+            .optional(),
+          successes: z
+            .array(z.object({ pipeline: z.string(), accountId: z.string(), region: z.string(), id: z.string(), time: z.number(), keys: z.array(z.string()) }))
+            .optional(),
           monthlyCost: z.number(),
         }),
       ),
@@ -84,13 +95,15 @@ export const Selection = z.strictObject({ rows: z.array(z.string().max(400)).max
 
 export { PlanPreview };
 
-export const CleanRequest = z.strictObject({
-  /** A plan file's plan (checked against the latest audit), or `selection`. */
-  plan: CleanupPlan.optional(),
-  selection: Selection.optional(),
-  dryRun: z.boolean(),
-  /** Typed confirmations: each account of the plan by id or alias (needed unless dry run). */
-  confirmations: z.array(z.string().max(128)).max(200),
-  /** Accounts whose alias contains "prod" are confirmed a second time. */
-  prodConfirmations: z.array(z.string().max(128)).max(200),
-}).refine((r) => (r.plan === undefined) !== (r.selection === undefined), { message: 'send a plan or a selection, not both' });
+export const CleanRequest = z
+  .strictObject({
+    /** A plan file's plan (checked against the latest audit), or `selection`. */
+    plan: CleanupPlan.optional(),
+    selection: Selection.optional(),
+    dryRun: z.boolean(),
+    /** Typed confirmations: each account of the plan by id or alias (needed unless dry run). */
+    confirmations: z.array(z.string().max(128)).max(200),
+    /** Accounts whose alias contains "prod" are confirmed a second time. */
+    prodConfirmations: z.array(z.string().max(128)).max(200),
+  })
+  .refine((r) => (r.plan === undefined) !== (r.selection === undefined), { message: 'send a plan or a selection, not both' });

@@ -51,7 +51,13 @@ export const AppInfo = z.object({
 });
 export type AppInfo = z.infer<typeof AppInfo>;
 
-export const PipelineChangeView = z.object({ kind: z.enum(['added', 'removed', 'changed', 'moved']), path: z.string(), message: z.string(), before: z.unknown().optional(), after: z.unknown().optional() });
+export const PipelineChangeView = z.object({
+  kind: z.enum(['added', 'removed', 'changed', 'moved']),
+  path: z.string(),
+  message: z.string(),
+  before: z.unknown().optional(),
+  after: z.unknown().optional(),
+});
 export const DesignDiffView = z.object({
   creates: z.boolean(),
   v1ToV2: z.boolean(),
@@ -82,14 +88,22 @@ export const methods = {
     z.strictObject({ profiles: z.array(ProfileName).max(500).optional(), interactive: z.boolean().optional() }),
     z.object({ profiles: z.array(ProfileView) }),
   ),
-  'accounts.answerMfa': method(z.strictObject({ promptId: z.string().max(100), code: z.string().regex(/^\d{6}$/, 'an MFA code is 6 digits') }), z.object({ accepted: z.boolean() })),
+  'accounts.answerMfa': method(
+    z.strictObject({ promptId: z.string().max(100), code: z.string().regex(/^\d{6}$/, 'an MFA code is 6 digits') }),
+    z.object({ accepted: z.boolean() }),
+  ),
   'accounts.cancelMfa': method(z.strictObject({ promptId: z.string().max(100) }), z.object({ cancelled: z.boolean() })),
   /** IAM Identity Center device login for an SSO profile. Long work: returns a job id. */
   'accounts.ssoLogin': method(z.strictObject({ profile: ProfileName }), z.object({ jobId: JobId })),
 
   /** Lists every pipeline of the workspace (or the given targets); rows stream as `pipelines.batch` events. */
   'pipelines.list': method(
-    z.strictObject({ targets: z.array(z.strictObject({ profile: ProfileName, region: RegionCode })).max(2000).optional() }),
+    z.strictObject({
+      targets: z
+        .array(z.strictObject({ profile: ProfileName, region: RegionCode }))
+        .max(2000)
+        .optional(),
+    }),
     z.object({ jobId: JobId, targets: z.number().int() }),
   ),
   'pipelines.get': method(z.strictObject({ profile: ProfileName, region: RegionCode, name: PipelineName }), PipelineDetails),
@@ -137,7 +151,12 @@ export const methods = {
       retainDays: z.number().int().min(1).max(3650).optional(),
       ageOnlyAcknowledged: z.boolean().default(false),
     }),
-    z.object({ before: z.array(z.record(z.string(), z.unknown())), after: z.array(z.record(z.string(), z.unknown())), added: z.array(z.record(z.string(), z.unknown())), applied: z.boolean() }),
+    z.object({
+      before: z.array(z.record(z.string(), z.unknown())),
+      after: z.array(z.record(z.string(), z.unknown())),
+      added: z.array(z.record(z.string(), z.unknown())),
+      applied: z.boolean(),
+    }),
   ),
   'artifacts.auditLog': method(NoInput, z.object({ entries: z.array(z.record(z.string(), z.unknown())) })),
   /** Create or update; `expectedVersion` is the live version the user reviewed (null: none). */

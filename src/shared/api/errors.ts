@@ -49,9 +49,7 @@ export class ApiCallError extends Error {
 /** Turns anything thrown by a service into the wire shape. Unknown errors keep no stack or internals. */
 export function encodeError(err: unknown): ApiErrorShape {
   if (err instanceof AppError) {
-    return err.details === undefined
-      ? { code: err.code, message: err.message }
-      : { code: err.code, message: err.message, details: err.details };
+    return err.details === undefined ? { code: err.code, message: err.message } : { code: err.code, message: err.message, details: err.details };
   }
   if (err instanceof Error && err.name === 'AbortError') {
     return { code: 'CANCELLED', message: 'The operation was cancelled.' };

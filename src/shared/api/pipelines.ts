@@ -2,7 +2,18 @@
 import { z } from 'zod';
 import { PipelineDeclaration } from '../pipeline/model';
 
-export const ErrorKind = z.enum(['access-denied', 'region-disabled', 'throttled', 'network', 'expired-credentials', 'needs-mfa', 'needs-sso-login', 'not-found', 'cancelled', 'other']);
+export const ErrorKind = z.enum([
+  'access-denied',
+  'region-disabled',
+  'throttled',
+  'network',
+  'expired-credentials',
+  'needs-mfa',
+  'needs-sso-login',
+  'not-found',
+  'cancelled',
+  'other',
+]);
 
 export const TargetRef = z.object({ profile: z.string(), region: z.string().nullable(), accountId: z.string().nullable(), alias: z.string().nullable() });
 export type TargetRef = z.infer<typeof TargetRef>;

@@ -10,7 +10,10 @@ export type SectionId = z.infer<typeof SectionId>;
 export const ThemePreference = z.enum(['system', 'light', 'dark']);
 
 const ProfileName = z.string().min(1).max(128);
-const RegionName = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'not a region name').max(32);
+const RegionName = z
+  .string()
+  .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'not a region name')
+  .max(32);
 
 export const Settings = z.object({
   theme: ThemePreference.default('system'),
@@ -40,7 +43,10 @@ export const Settings = z.object({
   artifacts: z
     .object({
       /** Never planned or cleaned, whatever the audit says. */
-      blockedAccounts: z.array(z.string().regex(/^\d{12}$/)).max(1000).default([]),
+      blockedAccounts: z
+        .array(z.string().regex(/^\d{12}$/))
+        .max(1000)
+        .default([]),
       blockedBuckets: z.array(z.string().min(3).max(63)).max(1000).default([]),
       /** S3 Standard, USD per GB-month, for the cost estimate. */
       pricePerGbMonth: z.number().min(0).max(10).default(0.023),
@@ -114,14 +120,18 @@ export function salvageSettings(raw: unknown): { settings: Settings; dropped: Ar
     const r = Settings.safeParse(doc);
     if (r.success) return { settings: r.data, dropped };
     // Deepest paths first, and list elements from the end, so removing one never shifts another.
-    const issues = [...r.error.issues].sort((a, b) => b.path.length - a.path.length || String(b.path.at(-1)).localeCompare(String(a.path.at(-1)), undefined, { numeric: true }));
+    const issues = [...r.error.issues].sort(
+      (a, b) => b.path.length - a.path.length || String(b.path.at(-1)).localeCompare(String(a.path.at(-1)), undefined, { numeric: true }),
+    );
     for (const issue of issues) {
       if (!issue.path.length) {
         doc = {};
         dropped.push({ path: '(file)', message: issue.message });
         break;
       }
-      const parent = issue.path.slice(0, -1).reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k as PropertyKey] : undefined), doc);
+      const parent = issue.path
+        .slice(0, -1)
+        .reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k as PropertyKey] : undefined), doc);
       const key = issue.path.at(-1)!;
       if (Array.isArray(parent) && typeof key === 'number') parent.splice(key, 1);
       else if (parent !== null && typeof parent === 'object') delete (parent as Record<PropertyKey, unknown>)[key as PropertyKey];

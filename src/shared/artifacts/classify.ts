@@ -173,7 +173,13 @@ export function claimedPrefixes(bucket: string, live: LivePipelineRef[]): Set<st
  * `artifactBucket`: declared by a pipeline or shaped like a console default; only
  * there can a prefix be an orphan.
  */
-export function classifyBucket(bucket: string, tally: BucketTally, live: LivePipelineRef[], artifactBucket: boolean, coverageGap: string | null = null): PrefixReport[] {
+export function classifyBucket(
+  bucket: string,
+  tally: BucketTally,
+  live: LivePipelineRef[],
+  artifactBucket: boolean,
+  coverageGap: string | null = null,
+): PrefixReport[] {
   const byPrefix = new Map<string, LivePipelineRef[]>();
   for (const p of live) {
     if (!p.buckets.includes(bucket)) continue;
@@ -184,11 +190,15 @@ export function classifyBucket(bucket: string, tally: BucketTally, live: LivePip
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([prefix, { total, folders }]) => {
       const claimers = byPrefix.get(prefix) ?? [];
-      const cls: PrefixClass = claimers.length === 1 ? 'live' : claimers.length > 1 ? 'shared' : !artifactBucket ? 'foreign' : coverageGap ? 'unverified' : 'orphan';
+      const cls: PrefixClass =
+        claimers.length === 1 ? 'live' : claimers.length > 1 ? 'shared' : !artifactBucket ? 'foreign' : coverageGap ? 'unverified' : 'orphan';
       const produced = new Set(claimers.flatMap((c) => c.produces.map((a) => a.slice(0, 10))));
       const noHistory = claimers.filter((c) => c.historyError);
       const held = claimers.length
-        ? (coverageGap ?? (noHistory.length ? noHistory.map((c) => `execution history of ${c.name} (${c.accountId}, ${c.region}) unavailable: ${c.historyError}`).join('; ') : null))
+        ? (coverageGap ??
+          (noHistory.length
+            ? noHistory.map((c) => `execution history of ${c.name} (${c.accountId}, ${c.region}) unavailable: ${c.historyError}`).join('; ')
+            : null))
         : null;
       return {
         prefix,
@@ -205,7 +215,15 @@ export function classifyBucket(bucket: string, tally: BucketTally, live: LivePip
         ...(claimers.length
           ? {
               keys: [...tally.keys.values()].filter((k) => k.key.startsWith(`${prefix}/`)).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
-              successes: claimers.flatMap((c) => (c.successes ?? []).map((e) => ({ ...e, pipeline: c.name, accountId: c.accountId, region: c.region, keys: e.keys.filter((k) => k.startsWith(`${prefix}/`)) }))),
+              successes: claimers.flatMap((c) =>
+                (c.successes ?? []).map((e) => ({
+                  ...e,
+                  pipeline: c.name,
+                  accountId: c.accountId,
+                  region: c.region,
+                  keys: e.keys.filter((k) => k.startsWith(`${prefix}/`)),
+                })),
+              ),
             }
           : {}),
       };

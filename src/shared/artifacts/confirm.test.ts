@@ -14,7 +14,10 @@ describe('typed confirmations (one rule for the app, the main process and the CL
   });
 
   it('needs every account typed by id or alias, and production confirmed again by alias', () => {
-    expect(missingConfirmations(items, [], [])).toEqual({ untyped: planAccounts(items), unconfirmedProd: [{ accountId: '333333333333', accountAlias: 'acme-Prod-eu' }] });
+    expect(missingConfirmations(items, [], [])).toEqual({
+      untyped: planAccounts(items),
+      unconfirmedProd: [{ accountId: '333333333333', accountAlias: 'acme-Prod-eu' }],
+    });
     const typed = ['sandbox-dev', '333333333333', '444444444444'];
     expect(missingConfirmations(items, typed, []).untyped).toEqual([]);
     expect(missingConfirmations(items, typed, ['acme-Prod-eu'])).toEqual({ untyped: [], unconfirmedProd: [] });
@@ -23,6 +26,11 @@ describe('typed confirmations (one rule for the app, the main process and the CL
   });
 
   it('knows production by its alias', () => {
-    expect([looksLikeProduction('prod'), looksLikeProduction('Production'), looksLikeProduction('dev'), looksLikeProduction(null)]).toEqual([true, true, false, false]);
+    expect([looksLikeProduction('prod'), looksLikeProduction('Production'), looksLikeProduction('dev'), looksLikeProduction(null)]).toEqual([
+      true,
+      true,
+      false,
+      false,
+    ]);
   });
 });

@@ -15,7 +15,11 @@ export function planAccounts(items: PlanAccount[]): PlanAccount[] {
 }
 
 /** What is still missing: accounts not typed, and production accounts not confirmed again (by alias). */
-export function missingConfirmations(items: PlanAccount[], typed: string[], prodConfirmed: string[]): { untyped: PlanAccount[]; unconfirmedProd: PlanAccount[] } {
+export function missingConfirmations(
+  items: PlanAccount[],
+  typed: string[],
+  prodConfirmed: string[],
+): { untyped: PlanAccount[]; unconfirmedProd: PlanAccount[] } {
   const accounts = planAccounts(items);
   return {
     untyped: accounts.filter((a) => !typed.includes(a.accountId) && !(a.accountAlias && typed.includes(a.accountAlias))),

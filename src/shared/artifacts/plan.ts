@@ -20,7 +20,12 @@ const PlanItemFields = z.strictObject({
   /** orphan: a whole prefix; stale: a folder of a live prefix; retention: listed keys of a live prefix. */
   class: z.enum(['orphan', 'stale', 'retention']),
   reason: z.string(),
-  expected: z.strictObject({ objects: z.number().int().min(0), versions: z.number().int().min(0), deleteMarkers: z.number().int().min(0), bytes: z.number().min(0) }),
+  expected: z.strictObject({
+    objects: z.number().int().min(0),
+    versions: z.number().int().min(0),
+    deleteMarkers: z.number().int().min(0),
+    bytes: z.number().min(0),
+  }),
   /** Keys that must survive (latest successful executions). */
   keep: z.array(z.string()).default([]),
   /** Retention only: the exact keys to delete (every version of each), all older than the cutoff. */
@@ -28,7 +33,9 @@ const PlanItemFields = z.strictObject({
   retention: z.strictObject({ keepLast: z.number().int().min(1), keepDays: z.number().min(1), cutoff: z.string() }).optional(),
 });
 
-export const PlanItem = PlanItemFields.refine((i) => (i.class === 'retention') === (i.keys !== undefined && i.retention !== undefined), { message: 'a retention item names its keys and policy, and only a retention item does' });
+export const PlanItem = PlanItemFields.refine((i) => (i.class === 'retention') === (i.keys !== undefined && i.retention !== undefined), {
+  message: 'a retention item names its keys and policy, and only a retention item does',
+});
 export type PlanItem = z.infer<typeof PlanItem>;
 
 export const CleanupPlan = z.strictObject({
@@ -89,7 +96,13 @@ export function parsePlan(text: string): CleanupPlan {
   }
   if (nestedDeeperThan(raw)) throw new PlanError(`Not a cleanup plan: it nests deeper than ${MAX_NESTING} levels.`);
   const r = CleanupPlan.safeParse(raw);
-  if (!r.success) throw new PlanError(`Not a cleanup plan: ${r.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(plan)'}: ${i.message}`).join('; ')}`);
+  if (!r.success)
+    throw new PlanError(
+      `Not a cleanup plan: ${r.error.issues
+        .slice(0, 5)
+        .map((i) => `${i.path.join('.') || '(plan)'}: ${i.message}`)
+        .join('; ')}`,
+    );
   return r.data;
 }
 
@@ -110,9 +123,11 @@ export function checkPlanAgainstAudit(plan: CleanupPlan, audited: AuditedPrefix[
     if (item.class === 'orphan' && (a.class !== 'orphan' || folder)) throw new PlanError(`${where} is not an orphan prefix in the audit (it is ${a.class}).`);
     if (item.class !== 'orphan' && a.held) throw new PlanError(`${where} is inside a live prefix whose evidence was incomplete: ${a.held}`);
     if (item.class === 'stale' && (!folder || !a.staleFolders.includes(folder))) throw new PlanError(`${where} is not a stale folder in the audit.`);
-    for (const k of item.keep) if (!k.startsWith(item.prefix) || !ARTIFACT_KEY.test(k)) throw new PlanError(`${where} keeps ${k}, which is not an artifact key under it.`);
+    for (const k of item.keep)
+      if (!k.startsWith(item.prefix) || !ARTIFACT_KEY.test(k)) throw new PlanError(`${where} keeps ${k}, which is not an artifact key under it.`);
     if (item.class === 'retention') {
-      if ((a.class !== 'live' && a.class !== 'shared') || folder) throw new PlanError(`${where} is not a live pipeline's prefix in the audit (it is ${a.class}): retention applies inside live prefixes.`);
+      if ((a.class !== 'live' && a.class !== 'shared') || folder)
+        throw new PlanError(`${where} is not a live pipeline's prefix in the audit (it is ${a.class}): retention applies inside live prefixes.`);
       const kept = new Set([...(a.keep ?? []), ...item.keep]);
       for (const k of item.keys ?? []) {
         if (!k.startsWith(item.prefix) || !ARTIFACT_KEY.test(k)) throw new PlanError(`${where} deletes ${k}, which is not an artifact key under it.`);
@@ -120,7 +135,10 @@ export function checkPlanAgainstAudit(plan: CleanupPlan, audited: AuditedPrefix[
       }
       // Retention judged ages at audit time; past keepDays, the youngest it kept may have aged out of its own rule.
       const age = now - Date.parse(plan.auditedAt);
-      if (!(age <= item.retention!.keepDays * 86_400_000)) throw new PlanError(`${where} comes from an audit ${Math.floor(age / 86_400_000)} days old, older than its ${item.retention!.keepDays}-day window: audit again.`);
+      if (!(age <= item.retention!.keepDays * 86_400_000))
+        throw new PlanError(
+          `${where} comes from an audit ${Math.floor(age / 86_400_000)} days old, older than its ${item.retention!.keepDays}-day window: audit again.`,
+        );
     }
   }
 }

@@ -120,7 +120,14 @@ export function buildPlan(report: AuditReport, opts: PlanOptions): CleanupPlan {
     const base = { profile: b.profile, accountId: b.accountId, accountAlias: b.accountAlias, region: b.region, bucket: b.name };
     for (const p of b.prefixes) {
       if (p.class === 'orphan' && opts.include.includes('orphan') && old(p)) {
-        items.push({ ...base, prefix: `${p.prefix}/`, class: 'orphan', reason: `No live pipeline in the workspace is named ${p.prefix}…`, expected: pick(p), keep: [] });
+        items.push({
+          ...base,
+          prefix: `${p.prefix}/`,
+          class: 'orphan',
+          reason: `No live pipeline in the workspace is named ${p.prefix}…`,
+          expected: pick(p),
+          keep: [],
+        });
       }
       // Without complete evidence (coverage, or a claimer's history) nothing inside a live prefix is planned.
       if (p.held) continue;
@@ -148,7 +155,12 @@ export function buildPlan(report: AuditReport, opts: PlanOptions): CleanupPlan {
             prefix: `${p.prefix}/`,
             class: 'retention',
             reason: `Retention for ${p.claimedBy.map((c) => c.name).join(', ')}: keeps the last ${policy.keepLast} successful executions and everything from the last ${policy.keepDays} days.`,
-            expected: { objects: sum((k) => (k.current ? 1 : 0)), versions: sum((k) => k.versions), deleteMarkers: sum((k) => k.deleteMarkers), bytes: sum((k) => k.bytes) },
+            expected: {
+              objects: sum((k) => (k.current ? 1 : 0)),
+              versions: sum((k) => k.versions),
+              deleteMarkers: sum((k) => k.deleteMarkers),
+              bytes: sum((k) => k.bytes),
+            },
             // Only artifact keys under the prefix: nothing else is ever deleted anyway.
             keep: r.keep.filter((k) => k.startsWith(`${p.prefix}/`) && ARTIFACT_KEY.test(k)),
             keys: r.delete.map((k) => k.key),

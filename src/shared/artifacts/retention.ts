@@ -60,7 +60,12 @@ export function retainedKeys(prefix: Pick<PrefixReport, 'keep' | 'successes'>, p
  * younger than the cutoff (judged by their newest version), minus `exclude`
  * (keys another plan item already covers).
  */
-export function retentionDeletions(prefix: Pick<PrefixReport, 'keep' | 'successes' | 'keys'>, policy: RetentionPolicy, now: number, exclude: (key: string) => boolean = () => false): { cutoff: number; keep: string[]; delete: KeyStat[] } {
+export function retentionDeletions(
+  prefix: Pick<PrefixReport, 'keep' | 'successes' | 'keys'>,
+  policy: RetentionPolicy,
+  now: number,
+  exclude: (key: string) => boolean = () => false,
+): { cutoff: number; keep: string[]; delete: KeyStat[] } {
   checkPolicy(policy);
   const cutoff = now - policy.keepDays * 86_400_000;
   const keep = retainedKeys(prefix, policy);

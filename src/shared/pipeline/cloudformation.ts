@@ -74,7 +74,8 @@ export function toCfnProperties(decl: PipelineDeclaration, extras: PipelineExtra
   if (artifactStores && Object.keys(artifactStores).length) {
     props.ArtifactStores = Object.entries(artifactStores).map(([Region, store]) => ({ Region, ArtifactStore: recase(store, upper, VERBATIM_API) }));
   }
-  if (extras.disabledTransitions?.length) props.DisableInboundStageTransitions = extras.disabledTransitions.map((t) => ({ StageName: t.stageName, Reason: t.reason }));
+  if (extras.disabledTransitions?.length)
+    props.DisableInboundStageTransitions = extras.disabledTransitions.map((t) => ({ StageName: t.stageName, Reason: t.reason }));
   if (extras.tags?.length) props.Tags = extras.tags.map((t) => ({ Key: t.key, Value: t.value }));
   Object.assign(props, extras.templateOnly ?? {});
   if (extras.omitName) delete props.Name;
@@ -86,10 +87,11 @@ const TEMPLATE_ONLY = new Set(['RestartExecutionOnUpdate']);
 export function fromCfnProperties(props: CfnProperties): { pipeline: PipelineDeclaration; extras: PipelineExtras } {
   const { ArtifactStores, DisableInboundStageTransitions, Tags, Version: _version, ...rest } = props;
   const templateOnly: Record<string, Json> = {};
-  for (const k of Object.keys(rest)) if (TEMPLATE_ONLY.has(k)) {
-    templateOnly[k] = rest[k];
-    delete rest[k];
-  }
+  for (const k of Object.keys(rest))
+    if (TEMPLATE_ONLY.has(k)) {
+      templateOnly[k] = rest[k];
+      delete rest[k];
+    }
   const pipeline = recase(rest, lower, VERBATIM_CFN) as unknown as PipelineDeclaration;
   if (Array.isArray(ArtifactStores)) {
     const map: Record<string, unknown> = {};
@@ -105,8 +107,46 @@ export function fromCfnProperties(props: CfnProperties): { pipeline: PipelineDec
 }
 
 /** The order CloudFormation users expect to read, then the rest alphabetically: stable output. */
-const KEY_ORDER = ['Name', 'PipelineType', 'ExecutionMode', 'RoleArn', 'ArtifactStore', 'ArtifactStores', 'Variables', 'Triggers', 'Stages', 'DisableInboundStageTransitions', 'RestartExecutionOnUpdate', 'Tags',
-  'Region', 'Type', 'Location', 'EncryptionKey', 'Id', 'Actions', 'Blockers', 'BeforeEntry', 'OnSuccess', 'OnFailure', 'ActionTypeId', 'Category', 'Owner', 'Provider', 'Version', 'RunOrder', 'Configuration', 'Commands', 'InputArtifacts', 'OutputArtifacts', 'OutputVariables', 'Namespace', 'TimeoutInMinutes', 'EnvironmentVariables', 'Key', 'Value'];
+const KEY_ORDER = [
+  'Name',
+  'PipelineType',
+  'ExecutionMode',
+  'RoleArn',
+  'ArtifactStore',
+  'ArtifactStores',
+  'Variables',
+  'Triggers',
+  'Stages',
+  'DisableInboundStageTransitions',
+  'RestartExecutionOnUpdate',
+  'Tags',
+  'Region',
+  'Type',
+  'Location',
+  'EncryptionKey',
+  'Id',
+  'Actions',
+  'Blockers',
+  'BeforeEntry',
+  'OnSuccess',
+  'OnFailure',
+  'ActionTypeId',
+  'Category',
+  'Owner',
+  'Provider',
+  'Version',
+  'RunOrder',
+  'Configuration',
+  'Commands',
+  'InputArtifacts',
+  'OutputArtifacts',
+  'OutputVariables',
+  'Namespace',
+  'TimeoutInMinutes',
+  'EnvironmentVariables',
+  'Key',
+  'Value',
+];
 const rank = (k: string) => {
   const i = KEY_ORDER.indexOf(k);
   return i < 0 ? KEY_ORDER.length : i;
@@ -126,7 +166,11 @@ export function orderKeys(v: Json): Json {
 }
 
 function sortPlain(o: Record<string, Json>): Record<string, Json> {
-  return Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]]));
+  return Object.fromEntries(
+    Object.keys(o)
+      .sort()
+      .map((k) => [k, o[k]]),
+  );
 }
 
 /** The CLI's create-pipeline / update-pipeline input: API shape, without read-only metadata. */

@@ -58,12 +58,16 @@ export function parseDesignFile(text: string): DesignFile {
   } catch (err) {
     const msg = (err as Error).message.split('\n')[0];
     const { line, column } = jsonErrorPosition(text, msg);
-    throw new DesignFileError(`The design file is not valid JSON (line ${line}, column ${column}): ${msg.replace(/ in JSON at position.*$/, '').replace(/, \.\.\.".*$/, '')}`);
+    throw new DesignFileError(
+      `The design file is not valid JSON (line ${line}, column ${column}): ${msg.replace(/ in JSON at position.*$/, '').replace(/, \.\.\.".*$/, '')}`,
+    );
   }
   if (nestedDeeperThan(raw)) throw new DesignFileError(`Not a Pipewright design file: it nests deeper than ${MAX_NESTING} levels.`);
   const version = (raw as { formatVersion?: unknown })?.formatVersion;
   if (typeof version === 'number' && version > DESIGN_FORMAT_VERSION)
-    throw new DesignFileError(`This design file is format ${version}, made by a newer Pipewright; this one reads format ${DESIGN_FORMAT_VERSION}. Update Pipewright to open it.`);
+    throw new DesignFileError(
+      `This design file is format ${version}, made by a newer Pipewright; this one reads format ${DESIGN_FORMAT_VERSION}. Update Pipewright to open it.`,
+    );
   const parsed = DesignFile.safeParse(raw);
   if (!parsed.success) {
     const issues = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`);

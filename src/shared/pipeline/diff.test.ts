@@ -8,8 +8,30 @@ const base = (): PipelineDeclaration => ({
   roleArn: 'arn:aws:iam::111111111111:role/r',
   artifactStore: { type: 'S3', location: 'b' },
   stages: [
-    { name: 'Source', actions: [{ name: 'Src', actionTypeId: { category: 'Source', owner: 'AWS', provider: 'CodeCommit', version: '1' }, runOrder: 1, configuration: { RepositoryName: 'r', BranchName: 'main' }, outputArtifacts: [{ name: 'S' }] }] },
-    { name: 'Build', actions: [{ name: 'Build', actionTypeId: { category: 'Build', owner: 'AWS', provider: 'CodeBuild', version: '1' }, runOrder: 1, configuration: { ProjectName: 'x' }, inputArtifacts: [{ name: 'S' }] }] },
+    {
+      name: 'Source',
+      actions: [
+        {
+          name: 'Src',
+          actionTypeId: { category: 'Source', owner: 'AWS', provider: 'CodeCommit', version: '1' },
+          runOrder: 1,
+          configuration: { RepositoryName: 'r', BranchName: 'main' },
+          outputArtifacts: [{ name: 'S' }],
+        },
+      ],
+    },
+    {
+      name: 'Build',
+      actions: [
+        {
+          name: 'Build',
+          actionTypeId: { category: 'Build', owner: 'AWS', provider: 'CodeBuild', version: '1' },
+          runOrder: 1,
+          configuration: { ProjectName: 'x' },
+          inputArtifacts: [{ name: 'S' }],
+        },
+      ],
+    },
   ],
 });
 
@@ -22,7 +44,12 @@ describe('diffPipelines', () => {
 
   it('no change is no change, whatever the key order or defaults left out', () => {
     const after = base();
-    after.stages[1].actions[0] = { configuration: { ProjectName: 'x' }, name: 'Build', inputArtifacts: [{ name: 'S' }], actionTypeId: { version: '1', provider: 'CodeBuild', owner: 'AWS', category: 'Build' } };
+    after.stages[1].actions[0] = {
+      configuration: { ProjectName: 'x' },
+      name: 'Build',
+      inputArtifacts: [{ name: 'S' }],
+      actionTypeId: { version: '1', provider: 'CodeBuild', owner: 'AWS', category: 'Build' },
+    };
     expect(diffPipelines(base(), after).changes).toEqual([]);
     expect(formatDiff(diffPipelines(base(), after))).toBe('No changes.');
   });

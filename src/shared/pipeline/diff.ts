@@ -20,7 +20,10 @@ export interface PipelineDiff {
   changes: PipelineChange[];
 }
 
-const canon = (v: unknown): string => JSON.stringify(v, (_k, x) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : 1))) : x));
+const canon = (v: unknown): string =>
+  JSON.stringify(v, (_k, x) =>
+    x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : 1))) : x,
+  );
 const same = (a: unknown, b: unknown) => canon(a) === canon(b);
 
 function typeOf(p: PipelineDeclaration): string {
@@ -28,7 +31,19 @@ function typeOf(p: PipelineDeclaration): string {
 }
 
 const TOP_LEVEL: Array<keyof PipelineDeclaration> = ['roleArn', 'artifactStore', 'artifactStores', 'executionMode', 'variables', 'triggers'];
-const ACTION_FIELDS: Array<keyof ActionDeclaration> = ['actionTypeId', 'runOrder', 'inputArtifacts', 'outputArtifacts', 'region', 'roleArn', 'namespace', 'timeoutInMinutes', 'commands', 'outputVariables', 'environmentVariables'];
+const ACTION_FIELDS: Array<keyof ActionDeclaration> = [
+  'actionTypeId',
+  'runOrder',
+  'inputArtifacts',
+  'outputArtifacts',
+  'region',
+  'roleArn',
+  'namespace',
+  'timeoutInMinutes',
+  'commands',
+  'outputVariables',
+  'environmentVariables',
+];
 const STAGE_FIELDS: Array<keyof StageDeclaration> = ['beforeEntry', 'onSuccess', 'onFailure', 'blockers'];
 
 function normaliseAction(a: ActionDeclaration): ActionDeclaration {
@@ -36,27 +51,54 @@ function normaliseAction(a: ActionDeclaration): ActionDeclaration {
 }
 
 export function diffPipelines(before: PipelineDeclaration | null, after: PipelineDeclaration): PipelineDiff {
-  if (!before) return { creates: true, v1ToV2: false, changes: [{ kind: 'added', path: after.name, message: `Create pipeline ${after.name} (${typeOf(after)}, ${after.stages.length} stages).` }] };
+  if (!before)
+    return {
+      creates: true,
+      v1ToV2: false,
+      changes: [{ kind: 'added', path: after.name, message: `Create pipeline ${after.name} (${typeOf(after)}, ${after.stages.length} stages).` }],
+    };
   const changes: PipelineChange[] = [];
   const v1ToV2 = typeOf(before) === 'V1' && typeOf(after) === 'V2';
   if (typeOf(before) !== typeOf(after))
-    changes.push({ kind: 'changed', path: 'pipelineType', message: `Pipeline type ${typeOf(before)} → ${typeOf(after)}${v1ToV2 ? ' (V2 is priced per action-minute)' : ''}.`, before: typeOf(before), after: typeOf(after) });
+    changes.push({
+      kind: 'changed',
+      path: 'pipelineType',
+      message: `Pipeline type ${typeOf(before)} → ${typeOf(after)}${v1ToV2 ? ' (V2 is priced per action-minute)' : ''}.`,
+      before: typeOf(before),
+      after: typeOf(after),
+    });
   for (const key of TOP_LEVEL) {
     const b = key === 'executionMode' ? (before[key] ?? 'SUPERSEDED') : before[key];
     const a = key === 'executionMode' ? (after[key] ?? 'SUPERSEDED') : after[key];
-    if (!same(b ?? null, a ?? null)) changes.push({ kind: b === undefined ? 'added' : a === undefined ? 'removed' : 'changed', path: String(key), message: `${String(key)} changed.`, before: b, after: a });
+    if (!same(b ?? null, a ?? null))
+      changes.push({
+        kind: b === undefined ? 'added' : a === undefined ? 'removed' : 'changed',
+        path: String(key),
+        message: `${String(key)} changed.`,
+        before: b,
+        after: a,
+      });
   }
 
   const beforeStages = new Map(before.stages.map((s, i) => [s.name, { s, i }]));
   const afterStages = new Map(after.stages.map((s, i) => [s.name, { s, i }]));
-  for (const [name, { i }] of afterStages) if (!beforeStages.has(name)) changes.push({ kind: 'added', path: name, message: `Stage ${name} added at position ${i + 1}.` });
+  for (const [name, { i }] of afterStages)
+    if (!beforeStages.has(name)) changes.push({ kind: 'added', path: name, message: `Stage ${name} added at position ${i + 1}.` });
   for (const [name] of beforeStages) if (!afterStages.has(name)) changes.push({ kind: 'removed', path: name, message: `Stage ${name} removed.` });
   const commonBefore = before.stages.filter((s) => afterStages.has(s.name)).map((s) => s.name);
   const commonAfter = after.stages.filter((s) => beforeStages.has(s.name)).map((s) => s.name);
-  if (!same(commonBefore, commonAfter)) changes.push({ kind: 'moved', path: 'stages', message: `Stages reordered: ${commonBefore.join(', ')} → ${commonAfter.join(', ')}.`, before: commonBefore, after: commonAfter });
+  if (!same(commonBefore, commonAfter))
+    changes.push({
+      kind: 'moved',
+      path: 'stages',
+      message: `Stages reordered: ${commonBefore.join(', ')} → ${commonAfter.join(', ')}.`,
+      before: commonBefore,
+      after: commonAfter,
+    });
 
   // Actions are matched by name across the pipeline, so a move between stages reads as a move.
-  const actionsOf = (p: PipelineDeclaration) => new Map(p.stages.flatMap((s) => s.actions.map((a) => [a.name + '\u0000' + s.name, { a: normaliseAction(a), stage: s.name }] as const)));
+  const actionsOf = (p: PipelineDeclaration) =>
+    new Map(p.stages.flatMap((s) => s.actions.map((a) => [a.name + '\u0000' + s.name, { a: normaliseAction(a), stage: s.name }] as const)));
   const ba = actionsOf(before);
   const aa = actionsOf(after);
   const byName = (m: typeof ba) => {
@@ -75,7 +117,14 @@ export function diffPipelines(before: PipelineDeclaration | null, after: Pipelin
       continue;
     }
     for (const f of ACTION_FIELDS) {
-      if (!same(prev.a[f] ?? null, a[f] ?? null)) changes.push({ kind: 'changed', path: `${stage} / ${a.name} / ${String(f)}`, message: `${a.name}: ${String(f)} changed.`, before: prev.a[f], after: a[f] });
+      if (!same(prev.a[f] ?? null, a[f] ?? null))
+        changes.push({
+          kind: 'changed',
+          path: `${stage} / ${a.name} / ${String(f)}`,
+          message: `${a.name}: ${String(f)} changed.`,
+          before: prev.a[f],
+          after: a[f],
+        });
     }
     const bc = prev.a.configuration ?? {};
     const ac = a.configuration ?? {};
@@ -93,7 +142,9 @@ export function diffPipelines(before: PipelineDeclaration | null, after: Pipelin
   for (const [name, { s }] of afterStages) {
     const prev = beforeStages.get(name)?.s;
     if (!prev) continue;
-    for (const f of STAGE_FIELDS) if (!same(prev[f] ?? null, s[f] ?? null)) changes.push({ kind: 'changed', path: `${name} / ${String(f)}`, message: `Stage ${name}: ${String(f)} changed.`, before: prev[f], after: s[f] });
+    for (const f of STAGE_FIELDS)
+      if (!same(prev[f] ?? null, s[f] ?? null))
+        changes.push({ kind: 'changed', path: `${name} / ${String(f)}`, message: `Stage ${name}: ${String(f)} changed.`, before: prev[f], after: s[f] });
   }
   return { creates: false, v1ToV2, changes };
 }
@@ -103,7 +154,10 @@ export function formatDiff(d: PipelineDiff): string {
   const sign: Record<ChangeKind, string> = { added: '+', removed: '-', changed: '~', moved: '>' };
   return d.changes
     .map((c) => {
-      const detail = c.kind === 'changed' && (typeof c.before === 'string' || typeof c.after === 'string') ? `: ${JSON.stringify(c.before)} → ${JSON.stringify(c.after)}` : '';
+      const detail =
+        c.kind === 'changed' && (typeof c.before === 'string' || typeof c.after === 'string')
+          ? `: ${JSON.stringify(c.before)} → ${JSON.stringify(c.after)}`
+          : '';
       return `${sign[c.kind]} ${c.message}${detail}`;
     })
     .join('\n');

@@ -1,7 +1,25 @@
 // The designer's pure edits: each returns a new declaration (the input is never
 // changed), names stay unique, and artifacts stay wired to what is upstream.
 import { describe, expect, it } from 'vitest';
-import { addAction, addStage, allArtifacts, duplicateAction, emptyPipeline, moveAction, moveStage, pasteAction, pasteStage, removeAction, removeStage, renameStage, uniqueName, updateAction, updateStage, upstreamArtifacts, withConfigValue } from './edit';
+import {
+  addAction,
+  addStage,
+  allArtifacts,
+  duplicateAction,
+  emptyPipeline,
+  moveAction,
+  moveStage,
+  pasteAction,
+  pasteStage,
+  removeAction,
+  removeStage,
+  renameStage,
+  uniqueName,
+  updateAction,
+  updateStage,
+  upstreamArtifacts,
+  withConfigValue,
+} from './edit';
 import { PROVIDERS } from './providers';
 import type { PipelineDeclaration } from './model';
 

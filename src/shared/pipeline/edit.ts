@@ -39,7 +39,13 @@ export function emptyPipeline(name = 'my-pipeline'): PipelineDeclaration {
 
 export function addStage(p: PipelineDeclaration, index = p.stages.length, name?: string): PipelineDeclaration {
   const next = clone(p);
-  next.stages.splice(index, 0, { name: uniqueName(name ?? `Stage${p.stages.length + 1}`, p.stages.map((s) => s.name)), actions: [] });
+  next.stages.splice(index, 0, {
+    name: uniqueName(
+      name ?? `Stage${p.stages.length + 1}`,
+      p.stages.map((s) => s.name),
+    ),
+    actions: [],
+  });
   return next;
 }
 
@@ -67,7 +73,10 @@ export function addAction(p: PipelineDeclaration, si: number, spec: ProviderSpec
   const next = clone(p);
   const stage = next.stages[si];
   const order = runOrder ?? Math.max(0, ...stage.actions.map(effectiveRunOrder)) + 1;
-  const name = uniqueName(spec.provider === 'Manual' ? 'Approve' : spec.category === 'Source' ? 'Source' : spec.provider, stage.actions.map((a) => a.name));
+  const name = uniqueName(
+    spec.provider === 'Manual' ? 'Approve' : spec.category === 'Source' ? 'Source' : spec.provider,
+    stage.actions.map((a) => a.name),
+  );
   const action: ActionDeclaration = {
     name,
     actionTypeId: { category: spec.category, owner: spec.owner, provider: spec.provider, version: spec.version },
@@ -115,11 +124,19 @@ export function removeAction(p: PipelineDeclaration, si: number, ai: number): Pi
 }
 
 /** Moves an action to a stage (the same or another) and a runOrder. */
-export function moveAction(p: PipelineDeclaration, from: { si: number; ai: number }, to: { si: number; runOrder: number }): { pipeline: PipelineDeclaration; index: number } {
+export function moveAction(
+  p: PipelineDeclaration,
+  from: { si: number; ai: number },
+  to: { si: number; runOrder: number },
+): { pipeline: PipelineDeclaration; index: number } {
   const next = clone(p);
   const [a] = next.stages[from.si].actions.splice(from.ai, 1);
   const target = next.stages[to.si];
-  if (to.si !== from.si) a.name = uniqueName(a.name, target.actions.map((x) => x.name));
+  if (to.si !== from.si)
+    a.name = uniqueName(
+      a.name,
+      target.actions.map((x) => x.name),
+    );
   a.runOrder = Math.max(1, Math.min(999, to.runOrder));
   target.actions.push(a);
   return { pipeline: next, index: target.actions.length - 1 };
@@ -133,7 +150,10 @@ export function duplicateAction(p: PipelineDeclaration, si: number, ai: number):
 export function pasteAction(p: PipelineDeclaration, si: number, action: ActionDeclaration): { pipeline: PipelineDeclaration; index: number } {
   const next = clone(p);
   const a = clone(action);
-  a.name = uniqueName(a.name, next.stages[si].actions.map((x) => x.name));
+  a.name = uniqueName(
+    a.name,
+    next.stages[si].actions.map((x) => x.name),
+  );
   const taken = allArtifacts(next);
   a.outputArtifacts = a.outputArtifacts?.map((o) => {
     const name = uniqueName(o.name, taken);
@@ -146,7 +166,14 @@ export function pasteAction(p: PipelineDeclaration, si: number, action: ActionDe
 
 export function pasteStage(p: PipelineDeclaration, index: number, stage: StageDeclaration): PipelineDeclaration {
   let next = clone(p);
-  next.stages.splice(index, 0, { ...clone(stage), name: uniqueName(stage.name, p.stages.map((s) => s.name)), actions: [] });
+  next.stages.splice(index, 0, {
+    ...clone(stage),
+    name: uniqueName(
+      stage.name,
+      p.stages.map((s) => s.name),
+    ),
+    actions: [],
+  });
   for (const a of stage.actions) next = pasteAction(next, index, a).pipeline;
   return next;
 }

@@ -139,7 +139,15 @@ function artifactBucketResource(): Obj {
       BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms' }, BucketKeyEnabled: true }] },
       PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
       LifecycleConfiguration: {
-        Rules: [{ Id: 'expire-old-artifacts', Status: 'Enabled', ExpirationInDays: 90, NoncurrentVersionExpiration: { NoncurrentDays: 30 }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } }],
+        Rules: [
+          {
+            Id: 'expire-old-artifacts',
+            Status: 'Enabled',
+            ExpirationInDays: 90,
+            NoncurrentVersionExpiration: { NoncurrentDays: 30 },
+            AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
+          },
+        ],
       },
     },
   };
@@ -151,38 +159,103 @@ function serviceRoleResource(p: PipelineDeclaration, ownBucket: boolean): Obj {
   const has = (...keys: string[]) => keys.some((k) => [...providers].some((x) => x.endsWith(`/${k}`) || x === k));
   const buckets: Json[] = ownBucket
     ? [{ 'Fn::GetAtt': ['ArtifactBucket', 'Arn'] }, { 'Fn::Sub': '${ArtifactBucket.Arn}/*' }]
-    : [...new Set([p.artifactStore?.location, ...Object.values(p.artifactStores ?? {}).map((s) => s.location)].filter((x): x is string => typeof x === 'string'))].flatMap((b) => [`arn:aws:s3:::${b}`, `arn:aws:s3:::${b}/*`]);
+    : [
+        ...new Set(
+          [p.artifactStore?.location, ...Object.values(p.artifactStores ?? {}).map((s) => s.location)].filter((x): x is string => typeof x === 'string'),
+        ),
+      ].flatMap((b) => [`arn:aws:s3:::${b}`, `arn:aws:s3:::${b}/*`]);
   const statements: Obj[] = [
-    { Sid: 'Artifacts', Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject', 's3:GetBucketVersioning', 's3:GetBucketLocation', 's3:ListBucket'], Resource: buckets },
+    {
+      Sid: 'Artifacts',
+      Effect: 'Allow',
+      Action: ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject', 's3:GetBucketVersioning', 's3:GetBucketLocation', 's3:ListBucket'],
+      Resource: buckets,
+    },
   ];
   const add = (Sid: string, Action: string[], Resource: Json = '*') => statements.push({ Sid, Effect: 'Allow', Action, Resource });
-  if (has('Source/CodeCommit')) add('CodeCommit', ['codecommit:GetBranch', 'codecommit:GetCommit', 'codecommit:UploadArchive', 'codecommit:GetUploadArchiveStatus', 'codecommit:CancelUploadArchive']);
+  if (has('Source/CodeCommit'))
+    add('CodeCommit', [
+      'codecommit:GetBranch',
+      'codecommit:GetCommit',
+      'codecommit:UploadArchive',
+      'codecommit:GetUploadArchiveStatus',
+      'codecommit:CancelUploadArchive',
+    ]);
   if (has('CodeStarSourceConnection')) add('Connections', ['codestar-connections:UseConnection', 'codeconnections:UseConnection']);
   if (has('Source/ECR', 'ECRBuildAndPublish')) add('ECR', ['ecr:DescribeImages', 'ecr:GetAuthorizationToken', 'ecr:BatchGetImage']);
   if (has('CodeBuild')) add('CodeBuild', ['codebuild:StartBuild', 'codebuild:BatchGetBuilds', 'codebuild:StartBuildBatch', 'codebuild:BatchGetBuildBatches']);
-  if (has('CodeDeploy', 'CodeDeployToECS')) add('CodeDeploy', ['codedeploy:CreateDeployment', 'codedeploy:GetApplication', 'codedeploy:GetApplicationRevision', 'codedeploy:GetDeployment', 'codedeploy:GetDeploymentConfig', 'codedeploy:RegisterApplicationRevision']);
-  if (has('Deploy/ECS', 'CodeDeployToECS')) add('ECS', ['ecs:DescribeServices', 'ecs:DescribeTaskDefinition', 'ecs:DescribeTasks', 'ecs:ListTasks', 'ecs:RegisterTaskDefinition', 'ecs:UpdateService', 'ecs:TagResource']);
+  if (has('CodeDeploy', 'CodeDeployToECS'))
+    add('CodeDeploy', [
+      'codedeploy:CreateDeployment',
+      'codedeploy:GetApplication',
+      'codedeploy:GetApplicationRevision',
+      'codedeploy:GetDeployment',
+      'codedeploy:GetDeploymentConfig',
+      'codedeploy:RegisterApplicationRevision',
+    ]);
+  if (has('Deploy/ECS', 'CodeDeployToECS'))
+    add('ECS', [
+      'ecs:DescribeServices',
+      'ecs:DescribeTaskDefinition',
+      'ecs:DescribeTasks',
+      'ecs:ListTasks',
+      'ecs:RegisterTaskDefinition',
+      'ecs:UpdateService',
+      'ecs:TagResource',
+    ]);
   if (has('CloudFormation', 'CloudFormationStackSet', 'CloudFormationStackInstances'))
-    add('CloudFormation', ['cloudformation:CreateStack', 'cloudformation:UpdateStack', 'cloudformation:DeleteStack', 'cloudformation:DescribeStacks', 'cloudformation:CreateChangeSet', 'cloudformation:ExecuteChangeSet', 'cloudformation:DeleteChangeSet', 'cloudformation:DescribeChangeSet', 'cloudformation:ValidateTemplate', 'cloudformation:CreateStackSet', 'cloudformation:UpdateStackSet', 'cloudformation:CreateStackInstances', 'cloudformation:DescribeStackSetOperation']);
-  if (has('ElasticBeanstalk')) add('Beanstalk', ['elasticbeanstalk:CreateApplicationVersion', 'elasticbeanstalk:DescribeEnvironments', 'elasticbeanstalk:UpdateEnvironment', 'elasticbeanstalk:DescribeEvents']);
+    add('CloudFormation', [
+      'cloudformation:CreateStack',
+      'cloudformation:UpdateStack',
+      'cloudformation:DeleteStack',
+      'cloudformation:DescribeStacks',
+      'cloudformation:CreateChangeSet',
+      'cloudformation:ExecuteChangeSet',
+      'cloudformation:DeleteChangeSet',
+      'cloudformation:DescribeChangeSet',
+      'cloudformation:ValidateTemplate',
+      'cloudformation:CreateStackSet',
+      'cloudformation:UpdateStackSet',
+      'cloudformation:CreateStackInstances',
+      'cloudformation:DescribeStackSetOperation',
+    ]);
+  if (has('ElasticBeanstalk'))
+    add('Beanstalk', [
+      'elasticbeanstalk:CreateApplicationVersion',
+      'elasticbeanstalk:DescribeEnvironments',
+      'elasticbeanstalk:UpdateEnvironment',
+      'elasticbeanstalk:DescribeEvents',
+    ]);
   if (has('Deploy/S3')) add('DeployS3', ['s3:PutObject', 's3:PutObjectAcl']);
   if (has('Lambda')) add('Lambda', ['lambda:InvokeFunction', 'lambda:ListFunctions']);
   if (has('StepFunctions')) add('StepFunctions', ['states:StartExecution', 'states:DescribeExecution', 'states:DescribeStateMachine']);
-  if (has('DeviceFarm')) add('DeviceFarm', ['devicefarm:ListProjects', 'devicefarm:ScheduleRun', 'devicefarm:GetRun', 'devicefarm:CreateUpload', 'devicefarm:GetUpload']);
+  if (has('DeviceFarm'))
+    add('DeviceFarm', ['devicefarm:ListProjects', 'devicefarm:ScheduleRun', 'devicefarm:GetRun', 'devicefarm:CreateUpload', 'devicefarm:GetUpload']);
   if (has('Commands')) add('Commands', ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents']);
   // Stage-condition rules run as the pipeline's role too.
   const rules = ruleProviders(p.stages);
   if (rules.has('CloudWatchAlarm')) add('RuleAlarms', ['cloudwatch:DescribeAlarms', 'cloudwatch:DescribeAlarmHistory']);
   if (rules.has('LambdaInvoke')) add('RuleLambda', ['lambda:InvokeFunction', 'lambda:ListFunctions']);
   if (rules.has('Commands')) add('RuleCommands', ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents']);
-  const approvalTopics = p.stages.flatMap((s) => s.actions.filter((a) => a.actionTypeId.provider === 'Manual').map((a) => a.configuration?.NotificationArn)).filter((x): x is string => typeof x === 'string');
+  const approvalTopics = p.stages
+    .flatMap((s) => s.actions.filter((a) => a.actionTypeId.provider === 'Manual').map((a) => a.configuration?.NotificationArn))
+    .filter((x): x is string => typeof x === 'string');
   if (approvalTopics.length) add('ApprovalNotifications', ['sns:Publish'], [...new Set(approvalTopics)]);
   if (has('CloudFormation', 'Deploy/ECS', 'CodeDeployToECS'))
-    statements.push({ Sid: 'PassRole', Effect: 'Allow', Action: ['iam:PassRole'], Resource: '*', Condition: { StringEqualsIfExists: { 'iam:PassedToService': ['cloudformation.amazonaws.com', 'ecs-tasks.amazonaws.com'] } } });
+    statements.push({
+      Sid: 'PassRole',
+      Effect: 'Allow',
+      Action: ['iam:PassRole'],
+      Resource: '*',
+      Condition: { StringEqualsIfExists: { 'iam:PassedToService': ['cloudformation.amazonaws.com', 'ecs-tasks.amazonaws.com'] } },
+    });
   return {
     Type: 'AWS::IAM::Role',
     Properties: {
-      AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'codepipeline.amazonaws.com' }, Action: 'sts:AssumeRole' }] },
+      AssumeRolePolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { Service: 'codepipeline.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+      },
       Policies: [{ PolicyName: 'pipeline', PolicyDocument: { Version: '2012-10-17', Statement: statements } }],
     },
   };

@@ -29,7 +29,8 @@ export function importCliJson(text: string): DesignFile {
 }
 
 export function importCliDocument({ doc, format }: ParsedTemplate): DesignFile {
-  if (format !== 'json' || doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw new ImportError('Expected a JSON object from `aws codepipeline get-pipeline`.');
+  if (format !== 'json' || doc === null || typeof doc !== 'object' || Array.isArray(doc))
+    throw new ImportError('Expected a JSON object from `aws codepipeline get-pipeline`.');
   const raw = ('pipeline' in doc ? doc.pipeline : doc) as Record<string, Json> | null;
   if (!raw || typeof raw !== 'object' || !('stages' in raw)) throw new ImportError('No pipeline declaration found (expected "pipeline" with "stages").');
   const { version, ...rest } = raw as Record<string, Json>;

@@ -82,9 +82,7 @@ export const TriggerDeclaration = z.looseObject({
   gitConfiguration: z.looseObject({
     sourceActionName: z.string(),
     push: z.array(z.looseObject({ tags: GitFilter.optional(), branches: GitFilter.optional(), filePaths: GitFilter.optional() })).optional(),
-    pullRequest: z
-      .array(z.looseObject({ events: z.array(z.string()).optional(), branches: GitFilter.optional(), filePaths: GitFilter.optional() }))
-      .optional(),
+    pullRequest: z.array(z.looseObject({ events: z.array(z.string()).optional(), branches: GitFilter.optional(), filePaths: GitFilter.optional() })).optional(),
   }),
 });
 export const PipelineVariableDeclaration = z.looseObject({

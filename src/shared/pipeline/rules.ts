@@ -17,7 +17,7 @@ export const RULE_TYPES: RuleSpec[] = [
     help: 'Passes only inside a time window.',
     config: [
       { name: 'Cron', required: true, type: 'string', help: 'When deploying is allowed, as a 6- or 7-field cron expression, e.g. 0 9-17 ? * MON-FRI *.' },
-      { name: 'TimeZone', required: false, type: 'string', help: 'The cron expression\'s time zone, e.g. Europe/Paris (default UTC).' },
+      { name: 'TimeZone', required: false, type: 'string', help: "The cron expression's time zone, e.g. Europe/Paris (default UTC)." },
     ],
   },
   {
@@ -52,8 +52,16 @@ export const RULE_TYPES: RuleSpec[] = [
 ];
 
 /** Each rule provider a pipeline's stage conditions use. */
-export function ruleProviders(stages: ReadonlyArray<Partial<Record<ConditionKind, { conditions?: Array<{ rules?: Array<{ ruleTypeId: { provider: string } }> }> }>>>): Set<string> {
-  return new Set(stages.flatMap((s) => (Object.keys(CONDITION_KINDS) as ConditionKind[]).flatMap((k) => (s[k]?.conditions ?? []).flatMap((c) => (c.rules ?? []).map((r) => r.ruleTypeId.provider)))));
+export function ruleProviders(
+  stages: ReadonlyArray<Partial<Record<ConditionKind, { conditions?: Array<{ rules?: Array<{ ruleTypeId: { provider: string } }> }> }>>>,
+): Set<string> {
+  return new Set(
+    stages.flatMap((s) =>
+      (Object.keys(CONDITION_KINDS) as ConditionKind[]).flatMap((k) =>
+        (s[k]?.conditions ?? []).flatMap((c) => (c.rules ?? []).map((r) => r.ruleTypeId.provider)),
+      ),
+    ),
+  );
 }
 
 export function findRule(provider: string | undefined): RuleSpec | undefined {

@@ -6,7 +6,26 @@ import YAML, { isMap, isSeq } from 'yaml';
 import jsyaml from 'js-yaml';
 import { isIntrinsic, type Json } from './cloudformation';
 
-const FUNCTIONS = ['Base64', 'Cidr', 'FindInMap', 'GetAtt', 'GetAZs', 'ImportValue', 'Join', 'Select', 'Split', 'Sub', 'Transform', 'And', 'Equals', 'If', 'Not', 'Or', 'ToJsonString', 'Length'];
+const FUNCTIONS = [
+  'Base64',
+  'Cidr',
+  'FindInMap',
+  'GetAtt',
+  'GetAZs',
+  'ImportValue',
+  'Join',
+  'Select',
+  'Split',
+  'Sub',
+  'Transform',
+  'And',
+  'Equals',
+  'If',
+  'Not',
+  'Or',
+  'ToJsonString',
+  'Length',
+];
 
 function longName(short: string): string {
   return short === 'Ref' || short === 'Condition' ? short : `Fn::${short}`;
@@ -28,7 +47,9 @@ function wrapIntrinsic(short: string, value: unknown): Record<string, Json> {
 // it goes. Each short form is three types (scalar, sequence, mapping); their
 // values arrive already built, with anchors and aliases resolved like any other.
 const PARSE_TYPES = ['Ref', 'Condition', ...FUNCTIONS].flatMap((short) =>
-  (['scalar', 'sequence', 'mapping'] as const).map((kind) => new jsyaml.Type(`!${short}`, { kind, construct: (data: unknown) => wrapIntrinsic(short, data ?? '') })),
+  (['scalar', 'sequence', 'mapping'] as const).map(
+    (kind) => new jsyaml.Type(`!${short}`, { kind, construct: (data: unknown) => wrapIntrinsic(short, data ?? '') }),
+  ),
 );
 // The core schema: YAML 1.2's plain scalars (an unquoted 2010-09-09 stays a string, as CloudFormation reads it).
 const PARSE_SCHEMA = jsyaml.CORE_SCHEMA.extend(PARSE_TYPES);
@@ -83,7 +104,11 @@ export const MAX_TEMPLATE_BYTES = 5 * 1024 * 1024;
 /** Parses YAML or JSON; errors say where. Linear in the size of the text. */
 export function parseTemplateText(text: string): { doc: Json; format: 'yaml' | 'json' } {
   if (text.length > MAX_TEMPLATE_BYTES)
-    throw new TemplateParseError(`The file is ${(text.length / 2 ** 20).toFixed(1)} MB; templates are read up to ${MAX_TEMPLATE_BYTES / 2 ** 20} MB (CloudFormation itself takes at most 1 MB)`, 1, 1);
+    throw new TemplateParseError(
+      `The file is ${(text.length / 2 ** 20).toFixed(1)} MB; templates are read up to ${MAX_TEMPLATE_BYTES / 2 ** 20} MB (CloudFormation itself takes at most 1 MB)`,
+      1,
+      1,
+    );
   const trimmed = text.trimStart();
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
     try {
@@ -91,7 +116,14 @@ export function parseTemplateText(text: string): { doc: Json; format: 'yaml' | '
     } catch (err) {
       const msg = (err as Error).message;
       const { line, column } = jsonErrorPosition(text, msg);
-      throw new TemplateParseError(`Invalid JSON: ${msg.split('\n')[0].replace(/ in JSON at position \d+.*$/, '').replace(/, \.\.\.".*$/, '')}`, line, column);
+      throw new TemplateParseError(
+        `Invalid JSON: ${msg
+          .split('\n')[0]
+          .replace(/ in JSON at position \d+.*$/, '')
+          .replace(/, \.\.\.".*$/, '')}`,
+        line,
+        column,
+      );
     }
   }
   let doc: Json;
@@ -103,7 +135,8 @@ export function parseTemplateText(text: string): { doc: Json; format: 'yaml' | '
     const tag = /^unknown tag !<(!?[^>]*)>/.exec(reason);
     throw new TemplateParseError(tag ? `Unknown tag ${tag[1]}` : `Invalid YAML: ${reason}`, (err.mark?.line ?? 0) + 1, (err.mark?.column ?? 0) + 1);
   }
-  if (expandsBeyond(doc, MAX_EXPANDED_VALUES)) throw new TemplateParseError(`Invalid YAML: its aliases expand to more than ${MAX_EXPANDED_VALUES.toLocaleString('en')} values`, 1, 1);
+  if (expandsBeyond(doc, MAX_EXPANDED_VALUES))
+    throw new TemplateParseError(`Invalid YAML: its aliases expand to more than ${MAX_EXPANDED_VALUES.toLocaleString('en')} values`, 1, 1);
   // An alias is the same object as its anchor: copied apart, an edit in one place never shows in the other.
   if (text.includes('*')) doc = JSON.parse(JSON.stringify(doc)) as Json;
   return { doc, format: 'yaml' };

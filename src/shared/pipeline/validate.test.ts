@@ -25,8 +25,18 @@ const deploy = (input = 'Out'): ActionDeclaration => ({
   inputArtifacts: [{ name: input }],
 });
 
-const commands = (list: string[]): ActionDeclaration => ({ name: 'Build', actionTypeId: { category: 'Compute', owner: 'AWS', provider: 'Commands', version: '1' }, commands: list, inputArtifacts: [{ name: 'Src' }], outputArtifacts: [{ name: 'Out' }] });
-const rule = (name: string, provider: string, configuration: Record<string, string>) => ({ name, ruleTypeId: { category: 'Rule', owner: 'AWS', provider, version: '1' }, configuration });
+const commands = (list: string[]): ActionDeclaration => ({
+  name: 'Build',
+  actionTypeId: { category: 'Compute', owner: 'AWS', provider: 'Commands', version: '1' },
+  commands: list,
+  inputArtifacts: [{ name: 'Src' }],
+  outputArtifacts: [{ name: 'Out' }],
+});
+const rule = (name: string, provider: string, configuration: Record<string, string>) => ({
+  name,
+  ruleTypeId: { category: 'Rule', owner: 'AWS', provider, version: '1' },
+  configuration,
+});
 
 function base(): PipelineDeclaration {
   return {
@@ -70,41 +80,157 @@ const ERRORS: Case[] = [
   ['OUTPUT_COUNT', (p) => (p.stages[0].actions[0].outputArtifacts = []), ['stages', 0, 'actions', 0, 'outputArtifacts']],
   ['CONFIG_REQUIRED', (p) => delete p.stages[1].actions[0].configuration!.ProjectName, ['stages', 1, 'actions', 0, 'configuration', 'ProjectName']],
   ['CONFIG_KEY_LENGTH', (p) => (p.stages[1].actions[0].configuration!['K'.repeat(51)] = 'v')],
-  ['CONFIG_VALUE_LENGTH', (p) => (p.stages[1].actions[0].configuration!.ProjectName = 'v'.repeat(1001)), ['stages', 1, 'actions', 0, 'configuration', 'ProjectName']],
-  ['ARTIFACT_NAME', (p) => ((p.stages[1].actions[0].outputArtifacts = [{ name: 'has.dot' }]), (p.stages[2].actions[0].inputArtifacts = [{ name: 'has.dot' }])), ['stages', 1, 'actions', 0, 'outputArtifacts', 0, 'name']],
+  [
+    'CONFIG_VALUE_LENGTH',
+    (p) => (p.stages[1].actions[0].configuration!.ProjectName = 'v'.repeat(1001)),
+    ['stages', 1, 'actions', 0, 'configuration', 'ProjectName'],
+  ],
+  [
+    'ARTIFACT_NAME',
+    (p) => ((p.stages[1].actions[0].outputArtifacts = [{ name: 'has.dot' }]), (p.stages[2].actions[0].inputArtifacts = [{ name: 'has.dot' }])),
+    ['stages', 1, 'actions', 0, 'outputArtifacts', 0, 'name'],
+  ],
   ['ARTIFACT_DUPLICATE_OUTPUT', (p) => (p.stages[1].actions[0].outputArtifacts = [{ name: 'Src' }]), ['stages', 1, 'actions', 0, 'outputArtifacts', 0, 'name']],
   ['INPUT_NOT_PRODUCED', (p) => (p.stages[2].actions[0].inputArtifacts = [{ name: 'Nothing' }]), ['stages', 2, 'actions', 0, 'inputArtifacts', 0, 'name']],
   ['INPUT_NOT_EARLIER', (p) => p.stages[1].actions.push(build('Same', ['Out'], [], 1)), ['stages', 1, 'actions', 1, 'inputArtifacts', 0, 'name']],
-  ['APPROVAL_TIMEOUT', (p) => p.stages[2].actions.unshift({ name: 'Gate', actionTypeId: { category: 'Approval', owner: 'AWS', provider: 'Manual', version: '1' }, timeoutInMinutes: 2, configuration: { NotificationArn: 'arn:aws:sns:us-east-1:1:t' } }), ['stages', 2, 'actions', 0, 'timeoutInMinutes']],
+  [
+    'APPROVAL_TIMEOUT',
+    (p) =>
+      p.stages[2].actions.unshift({
+        name: 'Gate',
+        actionTypeId: { category: 'Approval', owner: 'AWS', provider: 'Manual', version: '1' },
+        timeoutInMinutes: 2,
+        configuration: { NotificationArn: 'arn:aws:sns:us-east-1:1:t' },
+      }),
+    ['stages', 2, 'actions', 0, 'timeoutInMinutes'],
+  ],
   ['CROSS_REGION_STORE', (p) => (p.stages[2].actions[0].region = 'eu-west-1'), ['artifactStores', 'eu-west-1']],
-  ['CROSS_REGION_NOT_ALLOWED', (p) => ((p.stages[0].actions[0].region = 'eu-west-1'), delete p.artifactStore, (p.artifactStores = { 'us-east-1': { type: 'S3', location: 'a' }, 'eu-west-1': { type: 'S3', location: 'b' } })), ['stages', 0, 'actions', 0, 'region']],
-  ['TRIGGER_PROVIDER', (p) => ((p.pipelineType = 'V2'), (p.triggers = [{ providerType: 'GitHub', gitConfiguration: { sourceActionName: 'Source' } }])), ['triggers', 0, 'providerType']],
-  ['TRIGGER_SOURCE', (p) => ((p.pipelineType = 'V2'), (p.triggers = [{ providerType: 'CodeStarSourceConnection', gitConfiguration: { sourceActionName: 'Missing' } }])), ['triggers', 0, 'gitConfiguration', 'sourceActionName']],
-  ['TRIGGER_FILTER_COUNT', (p) => {
-    p.pipelineType = 'V2';
-    p.stages[0].actions[0] = { ...source(), actionTypeId: { category: 'Source', owner: 'AWS', provider: 'CodeStarSourceConnection', version: '1' }, configuration: { ConnectionArn: 'arn:c', FullRepositoryId: 'a/b', BranchName: 'main' } };
-    p.triggers = [{ providerType: 'CodeStarSourceConnection', gitConfiguration: { sourceActionName: 'Source', push: [{ branches: { includes: Array.from({ length: 9 }, (_, i) => `b${i}`) } }] } }];
-  }, ['triggers', 0, 'gitConfiguration']],
-  ['CONDITION_RESULT', (p) => ((p.pipelineType = 'V2'), (p.stages[1].beforeEntry = { conditions: [{ result: 'ROLLBACK', rules: [rule('Alarm', 'CloudWatchAlarm', { AlarmName: 'errors' })] }] })), ['stages', 1, 'beforeEntry']],
-  ['CONDITION_RETRY_MODE', (p) => ((p.pipelineType = 'V2'), (p.stages[1].onFailure = { result: 'RETRY', retryConfiguration: { retryMode: 'SOME' } })), ['stages', 1, 'onFailure', 'retryConfiguration']],
+  [
+    'CROSS_REGION_NOT_ALLOWED',
+    (p) => (
+      (p.stages[0].actions[0].region = 'eu-west-1'),
+      delete p.artifactStore,
+      (p.artifactStores = { 'us-east-1': { type: 'S3', location: 'a' }, 'eu-west-1': { type: 'S3', location: 'b' } })
+    ),
+    ['stages', 0, 'actions', 0, 'region'],
+  ],
+  [
+    'TRIGGER_PROVIDER',
+    (p) => ((p.pipelineType = 'V2'), (p.triggers = [{ providerType: 'GitHub', gitConfiguration: { sourceActionName: 'Source' } }])),
+    ['triggers', 0, 'providerType'],
+  ],
+  [
+    'TRIGGER_SOURCE',
+    (p) => ((p.pipelineType = 'V2'), (p.triggers = [{ providerType: 'CodeStarSourceConnection', gitConfiguration: { sourceActionName: 'Missing' } }])),
+    ['triggers', 0, 'gitConfiguration', 'sourceActionName'],
+  ],
+  [
+    'TRIGGER_FILTER_COUNT',
+    (p) => {
+      p.pipelineType = 'V2';
+      p.stages[0].actions[0] = {
+        ...source(),
+        actionTypeId: { category: 'Source', owner: 'AWS', provider: 'CodeStarSourceConnection', version: '1' },
+        configuration: { ConnectionArn: 'arn:c', FullRepositoryId: 'a/b', BranchName: 'main' },
+      };
+      p.triggers = [
+        {
+          providerType: 'CodeStarSourceConnection',
+          gitConfiguration: { sourceActionName: 'Source', push: [{ branches: { includes: Array.from({ length: 9 }, (_, i) => `b${i}`) } }] },
+        },
+      ];
+    },
+    ['triggers', 0, 'gitConfiguration'],
+  ],
+  [
+    'CONDITION_RESULT',
+    (p) => (
+      (p.pipelineType = 'V2'),
+      (p.stages[1].beforeEntry = { conditions: [{ result: 'ROLLBACK', rules: [rule('Alarm', 'CloudWatchAlarm', { AlarmName: 'errors' })] }] })
+    ),
+    ['stages', 1, 'beforeEntry'],
+  ],
+  [
+    'CONDITION_RETRY_MODE',
+    (p) => ((p.pipelineType = 'V2'), (p.stages[1].onFailure = { result: 'RETRY', retryConfiguration: { retryMode: 'SOME' } })),
+    ['stages', 1, 'onFailure', 'retryConfiguration'],
+  ],
   ['CONDITION_ROLLBACK_SOURCE', (p) => (p.stages[0].onFailure = { result: 'ROLLBACK' }), ['stages', 0, 'onFailure']],
   ['ACTION_ROLE_ARN_INVALID', (p) => (p.stages[2].actions[0].roleArn = 'arn:aws:iam::222222222222:user/deployer'), ['stages', 2, 'actions', 0, 'roleArn']],
   ['COMMANDS_REQUIRED', (p) => ((p.pipelineType = 'V2'), (p.stages[1].actions[0] = commands([]))), ['stages', 1, 'actions', 0, 'commands']],
-  ['COMMANDS_COUNT', (p) => ((p.pipelineType = 'V2'), (p.stages[1].actions[0] = commands(Array.from({ length: 51 }, (_, i) => `echo ${i}`)))), ['stages', 1, 'actions', 0, 'commands']],
-  ['COMMAND_FORMAT', (p) => ((p.pipelineType = 'V2'), (p.stages[1].actions[0] = commands(['npm ci', 'echo a\necho b']))), ['stages', 1, 'actions', 0, 'commands', 1]],
-  ['CONDITION_NO_RULES', (p) => ((p.pipelineType = 'V2'), (p.stages[1].onSuccess = { conditions: [{ result: 'FAIL', rules: [] }] })), ['stages', 1, 'onSuccess', 'conditions', 0]],
-  ['RULE_CONFIG_REQUIRED', (p) => ((p.pipelineType = 'V2'), (p.stages[2].beforeEntry = { conditions: [{ result: 'FAIL', rules: [rule('Window', 'DeploymentWindow', { TimeZone: 'UTC' })] }] })), ['stages', 2, 'beforeEntry', 'conditions', 0, 'rules', 0, 'configuration', 'Cron']],
-  ['RULE_CONFIG_ENUM', (p) => ((p.pipelineType = 'V2'), (p.stages[2].beforeEntry = { conditions: [{ result: 'FAIL', rules: [rule('Branch', 'VariableCheck', { Variable: '#{S.B}', Operator: 'GT', Value: 'main' })] }] })), ['stages', 2, 'beforeEntry', 'conditions', 0, 'rules', 0, 'configuration', 'Operator']],
-  ['CONDITION_SKIP_RULE', (p) => ((p.pipelineType = 'V2'), (p.stages[2].beforeEntry = { conditions: [{ result: 'SKIP', rules: [rule('Alarm', 'CloudWatchAlarm', { AlarmName: 'errors' })] }] })), ['stages', 2, 'beforeEntry', 'conditions', 0, 'rules', 0, 'ruleTypeId']],
-  ['CONDITION_RETRY_WITH_CONDITIONS', (p) => ((p.pipelineType = 'V2'), (p.stages[2].onFailure = { result: 'RETRY', retryConfiguration: { retryMode: 'ALL_ACTIONS' }, conditions: [{ result: 'ROLLBACK', rules: [rule('Alarm', 'CloudWatchAlarm', { AlarmName: 'errors' })] }] })), ['stages', 2, 'onFailure']],
+  [
+    'COMMANDS_COUNT',
+    (p) => ((p.pipelineType = 'V2'), (p.stages[1].actions[0] = commands(Array.from({ length: 51 }, (_, i) => `echo ${i}`)))),
+    ['stages', 1, 'actions', 0, 'commands'],
+  ],
+  [
+    'COMMAND_FORMAT',
+    (p) => ((p.pipelineType = 'V2'), (p.stages[1].actions[0] = commands(['npm ci', 'echo a\necho b']))),
+    ['stages', 1, 'actions', 0, 'commands', 1],
+  ],
+  [
+    'CONDITION_NO_RULES',
+    (p) => ((p.pipelineType = 'V2'), (p.stages[1].onSuccess = { conditions: [{ result: 'FAIL', rules: [] }] })),
+    ['stages', 1, 'onSuccess', 'conditions', 0],
+  ],
+  [
+    'RULE_CONFIG_REQUIRED',
+    (p) => (
+      (p.pipelineType = 'V2'),
+      (p.stages[2].beforeEntry = { conditions: [{ result: 'FAIL', rules: [rule('Window', 'DeploymentWindow', { TimeZone: 'UTC' })] }] })
+    ),
+    ['stages', 2, 'beforeEntry', 'conditions', 0, 'rules', 0, 'configuration', 'Cron'],
+  ],
+  [
+    'RULE_CONFIG_ENUM',
+    (p) => (
+      (p.pipelineType = 'V2'),
+      (p.stages[2].beforeEntry = {
+        conditions: [{ result: 'FAIL', rules: [rule('Branch', 'VariableCheck', { Variable: '#{S.B}', Operator: 'GT', Value: 'main' })] }],
+      })
+    ),
+    ['stages', 2, 'beforeEntry', 'conditions', 0, 'rules', 0, 'configuration', 'Operator'],
+  ],
+  [
+    'CONDITION_SKIP_RULE',
+    (p) => (
+      (p.pipelineType = 'V2'),
+      (p.stages[2].beforeEntry = { conditions: [{ result: 'SKIP', rules: [rule('Alarm', 'CloudWatchAlarm', { AlarmName: 'errors' })] }] })
+    ),
+    ['stages', 2, 'beforeEntry', 'conditions', 0, 'rules', 0, 'ruleTypeId'],
+  ],
+  [
+    'CONDITION_RETRY_WITH_CONDITIONS',
+    (p) => (
+      (p.pipelineType = 'V2'),
+      (p.stages[2].onFailure = {
+        result: 'RETRY',
+        retryConfiguration: { retryMode: 'ALL_ACTIONS' },
+        conditions: [{ result: 'ROLLBACK', rules: [rule('Alarm', 'CloudWatchAlarm', { AlarmName: 'errors' })] }],
+      })
+    ),
+    ['stages', 2, 'onFailure'],
+  ],
 ];
 
 const WARNINGS: Case[] = [
   ['V2_IMPLICIT', (p) => (p.variables = [{ name: 'Env' }]), ['variables']],
-  ['APPROVAL_NO_NOTIFICATION', (p) => p.stages[2].actions.unshift({ name: 'Gate', actionTypeId: { category: 'Approval', owner: 'AWS', provider: 'Manual', version: '1' } }), ['stages', 2, 'actions', 0, 'configuration', 'NotificationArn']],
-  ['SOURCE_POLLING', (p) => (p.stages[0].actions[0].configuration!.PollForSourceChanges = 'true'), ['stages', 0, 'actions', 0, 'configuration', 'PollForSourceChanges']],
+  [
+    'APPROVAL_NO_NOTIFICATION',
+    (p) => p.stages[2].actions.unshift({ name: 'Gate', actionTypeId: { category: 'Approval', owner: 'AWS', provider: 'Manual', version: '1' } }),
+    ['stages', 2, 'actions', 0, 'configuration', 'NotificationArn'],
+  ],
+  [
+    'SOURCE_POLLING',
+    (p) => (p.stages[0].actions[0].configuration!.PollForSourceChanges = 'true'),
+    ['stages', 0, 'actions', 0, 'configuration', 'PollForSourceChanges'],
+  ],
   ['ARTIFACT_UNUSED', (p) => (p.stages[2].actions[0].inputArtifacts = [{ name: 'Src' }]), ['stages', 1, 'actions', 0, 'outputArtifacts', 0, 'name']],
-  ['PROVIDER_CUSTOM', (p) => (p.stages[1].actions[0].actionTypeId = { category: 'Build', owner: 'Custom', provider: 'MyBuilder', version: '3' }), ['stages', 1, 'actions', 0, 'actionTypeId']],
+  [
+    'PROVIDER_CUSTOM',
+    (p) => (p.stages[1].actions[0].actionTypeId = { category: 'Build', owner: 'Custom', provider: 'MyBuilder', version: '3' }),
+    ['stages', 1, 'actions', 0, 'actionTypeId'],
+  ],
 ];
 
 describe('validatePipeline', () => {
@@ -137,7 +263,9 @@ describe('validatePipeline', () => {
   it('accepts stage conditions built from the rule catalog', () => {
     const p = base();
     p.pipelineType = 'V2';
-    p.stages[1].beforeEntry = { conditions: [{ result: 'SKIP', rules: [rule('OnMain', 'VariableCheck', { Variable: '#{SourceVariables.BranchName}', Operator: 'EQ', Value: 'main' })] }] };
+    p.stages[1].beforeEntry = {
+      conditions: [{ result: 'SKIP', rules: [rule('OnMain', 'VariableCheck', { Variable: '#{SourceVariables.BranchName}', Operator: 'EQ', Value: 'main' })] }],
+    };
     p.stages[2].beforeEntry = { conditions: [{ result: 'FAIL', rules: [rule('Window', 'DeploymentWindow', { Cron: '0 9-17 ? * MON-FRI *' })] }] };
     p.stages[2].onSuccess = { conditions: [{ result: 'ROLLBACK', rules: [rule('Alarm', 'CloudWatchAlarm', { AlarmName: 'errors', WaitTime: '5' })] }] };
     p.stages[2].onFailure = { result: 'ROLLBACK', conditions: [{ result: 'ROLLBACK', rules: [rule('Check', 'LambdaInvoke', { FunctionName: 'check' })] }] };
@@ -157,7 +285,13 @@ describe('validatePipeline', () => {
 
   it('allows 50 stages and 500 actions, not more', () => {
     const p = base();
-    p.stages = [p.stages[0], ...Array.from({ length: 49 }, (_, s) => ({ name: `S${s}`, actions: Array.from({ length: s < 10 ? (s === 0 ? 49 : 50) : 0 }, (_, a) => build(`A${a}`, ['Src'], [])) }))];
+    p.stages = [
+      p.stages[0],
+      ...Array.from({ length: 49 }, (_, s) => ({
+        name: `S${s}`,
+        actions: Array.from({ length: s < 10 ? (s === 0 ? 49 : 50) : 0 }, (_, a) => build(`A${a}`, ['Src'], [])),
+      })),
+    ];
     p.stages = p.stages.filter((s) => s.actions.length > 0);
     expect(validatePipeline(p).filter((i) => i.severity === 'error')).toEqual([]);
     p.stages[2].actions.push(build('One-more', ['Src'], []));

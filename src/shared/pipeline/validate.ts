@@ -92,7 +92,8 @@ export function validatePipeline(p: PipelineDeclaration, opts: ValidateOptions =
   });
   for (const [what, path] of v2Fields) {
     if (type === 'V1') err('V2_ONLY', `${what} needs pipelineType V2.`, path);
-    else if (type === undefined) warn('V2_IMPLICIT', `${what} makes this a V2 pipeline, which is priced per action-minute. Set pipelineType to V2 to make that explicit.`, path);
+    else if (type === undefined)
+      warn('V2_IMPLICIT', `${what} makes this a V2 pipeline, which is priced per action-minute. Set pipelineType to V2 to make that explicit.`, path);
   }
 
   (p.variables ?? []).forEach((v, i) => {
@@ -105,7 +106,8 @@ export function validatePipeline(p: PipelineDeclaration, opts: ValidateOptions =
   // Stages
   if (p.stages.length < LIMITS.minStages || p.stages.length > LIMITS.maxStages)
     err('STAGE_COUNT', `A pipeline has ${LIMITS.minStages} to ${LIMITS.maxStages} stages; this one has ${p.stages.length}.`, ['stages']);
-  for (const d of duplicates(p.stages.map((s) => s.name))) err('STAGE_DUPLICATE', `Stage name "${d}" is used twice.`, ['stages', p.stages.findLastIndex((s) => s.name === d), 'name']);
+  for (const d of duplicates(p.stages.map((s) => s.name)))
+    err('STAGE_DUPLICATE', `Stage name "${d}" is used twice.`, ['stages', p.stages.findLastIndex((s) => s.name === d), 'name']);
 
   let totalActions = 0;
   const produced = new Map<string, { stage: number; runOrder: number; path: IssuePath }>();
@@ -117,7 +119,8 @@ export function validatePipeline(p: PipelineDeclaration, opts: ValidateOptions =
     s.actions.forEach((a, ai) =>
       (a.outputArtifacts ?? []).forEach((o, oi) => {
         const path = ['stages', si, 'actions', ai, 'outputArtifacts', oi, 'name'];
-        if (produced.has(o.name)) err('ARTIFACT_DUPLICATE_OUTPUT', `Output artifact "${o.name}" is produced twice; output names are unique in a pipeline.`, path);
+        if (produced.has(o.name))
+          err('ARTIFACT_DUPLICATE_OUTPUT', `Output artifact "${o.name}" is produced twice; output names are unique in a pipeline.`, path);
         else produced.set(o.name, { stage: si, runOrder: effectiveRunOrder(a), path });
       }),
     ),
@@ -129,7 +132,13 @@ export function validatePipeline(p: PipelineDeclaration, opts: ValidateOptions =
     if (s.actions.length < 1 || s.actions.length > LIMITS.maxActionsPerStage)
       err('ACTION_COUNT', `Stage "${s.name}" must have 1 to ${LIMITS.maxActionsPerStage} actions.`, ['stages', si, 'actions']);
     for (const d of duplicates(s.actions.map((a) => a.name)))
-      err('ACTION_DUPLICATE', `Action name "${d}" is used twice in stage "${s.name}".`, ['stages', si, 'actions', s.actions.findLastIndex((a) => a.name === d), 'name']);
+      err('ACTION_DUPLICATE', `Action name "${d}" is used twice in stage "${s.name}".`, [
+        'stages',
+        si,
+        'actions',
+        s.actions.findLastIndex((a) => a.name === d),
+        'name',
+      ]);
 
     s.actions.forEach((a, ai) => {
       const at: IssuePath = ['stages', si, 'actions', ai];
@@ -140,18 +149,22 @@ export function validatePipeline(p: PipelineDeclaration, opts: ValidateOptions =
   function validateAction(a: ActionDeclaration, at: IssuePath, si: number) {
     checkName('Action', a.name, [...at, 'name']);
     const isSource = a.actionTypeId.category === 'Source';
-    if (si === 0 && !isSource) err('SOURCE_STAGE_ONLY_SOURCE', `The first stage may hold only source actions; "${a.name}" is ${a.actionTypeId.category}.`, [...at, 'actionTypeId']);
+    if (si === 0 && !isSource)
+      err('SOURCE_STAGE_ONLY_SOURCE', `The first stage may hold only source actions; "${a.name}" is ${a.actionTypeId.category}.`, [...at, 'actionTypeId']);
     if (si > 0 && isSource) err('SOURCE_NOT_FIRST', `Source action "${a.name}" must be in the first stage.`, [...at, 'actionTypeId']);
     const ro = effectiveRunOrder(a);
     if (ro < 1 || ro > LIMITS.maxRunOrder) err('RUN_ORDER', `runOrder must be 1 to ${LIMITS.maxRunOrder}; "${a.name}" has ${ro}.`, [...at, 'runOrder']);
-    if (a.roleArn && !isOpaque(a.roleArn) && !ROLE_ARN_RE.test(a.roleArn)) err('ACTION_ROLE_ARN_INVALID', `roleArn "${a.roleArn}" of "${a.name}" is not an IAM role ARN.`, [...at, 'roleArn']);
-    if (a.namespace !== undefined && !NAMESPACE_RE.test(a.namespace)) err('NAMESPACE', `Namespace "${a.namespace}" may only use letters, digits and @ - _.`, [...at, 'namespace']);
+    if (a.roleArn && !isOpaque(a.roleArn) && !ROLE_ARN_RE.test(a.roleArn))
+      err('ACTION_ROLE_ARN_INVALID', `roleArn "${a.roleArn}" of "${a.name}" is not an IAM role ARN.`, [...at, 'roleArn']);
+    if (a.namespace !== undefined && !NAMESPACE_RE.test(a.namespace))
+      err('NAMESPACE', `Namespace "${a.namespace}" may only use letters, digits and @ - _.`, [...at, 'namespace']);
 
     const spec = findProvider(a.actionTypeId);
     const ins = a.inputArtifacts ?? [];
     const outs = a.outputArtifacts ?? [];
     if (!spec) {
-      if (a.actionTypeId.owner === 'AWS') err('PROVIDER_UNKNOWN', `No ${a.actionTypeId.category} provider "${a.actionTypeId.provider}" is owned by AWS.`, [...at, 'actionTypeId', 'provider']);
+      if (a.actionTypeId.owner === 'AWS')
+        err('PROVIDER_UNKNOWN', `No ${a.actionTypeId.category} provider "${a.actionTypeId.provider}" is owned by AWS.`, [...at, 'actionTypeId', 'provider']);
       else warn('PROVIDER_CUSTOM', `"${a.actionTypeId.provider}" is a custom or third-party action type; its rules are not checked.`, [...at, 'actionTypeId']);
     } else {
       if (ins.length < spec.inputs.min || ins.length > spec.inputs.max)
@@ -165,45 +178,71 @@ export function validatePipeline(p: PipelineDeclaration, opts: ValidateOptions =
       if (spec.provider === 'CodeBuild' && ins.length > 1 && !a.configuration?.PrimarySource)
         err('CONFIG_REQUIRED', 'CodeBuild with several inputs needs PrimarySource.', [...at, 'configuration', 'PrimarySource']);
       if (spec.category === 'Approval') {
-        if (!a.configuration?.NotificationArn) warn('APPROVAL_NO_NOTIFICATION', `Manual approval "${a.name}" notifies nobody (no NotificationArn).`, [...at, 'configuration', 'NotificationArn']);
-        if (a.timeoutInMinutes !== undefined && (a.timeoutInMinutes < LIMITS.approvalTimeoutMinutes.min || a.timeoutInMinutes > LIMITS.approvalTimeoutMinutes.max))
+        if (!a.configuration?.NotificationArn)
+          warn('APPROVAL_NO_NOTIFICATION', `Manual approval "${a.name}" notifies nobody (no NotificationArn).`, [...at, 'configuration', 'NotificationArn']);
+        if (
+          a.timeoutInMinutes !== undefined &&
+          (a.timeoutInMinutes < LIMITS.approvalTimeoutMinutes.min || a.timeoutInMinutes > LIMITS.approvalTimeoutMinutes.max)
+        )
           err('APPROVAL_TIMEOUT', `A manual approval times out after 5 to 86,400 minutes.`, [...at, 'timeoutInMinutes']);
       }
       if (spec.provider === 'Commands') {
         const commands = a.commands ?? [];
         if (!commands.length) err('COMMANDS_REQUIRED', `Commands action "${a.name}" needs at least one command.`, [...at, 'commands']);
-        else if (commands.length > LIMITS.maxCommands) err('COMMANDS_COUNT', `A Commands action runs at most ${LIMITS.maxCommands} commands; "${a.name}" has ${commands.length}.`, [...at, 'commands']);
+        else if (commands.length > LIMITS.maxCommands)
+          err('COMMANDS_COUNT', `A Commands action runs at most ${LIMITS.maxCommands} commands; "${a.name}" has ${commands.length}.`, [...at, 'commands']);
         commands.forEach((c, ci) => {
-          if (!isOpaque(c) && (c.length < 1 || c.length > LIMITS.maxConfigValueLength || c.includes('\n'))) err('COMMAND_FORMAT', `Each command is one line of 1 to 1,000 characters (command ${ci + 1} of "${a.name}").`, [...at, 'commands', ci]);
+          if (!isOpaque(c) && (c.length < 1 || c.length > LIMITS.maxConfigValueLength || c.includes('\n')))
+            err('COMMAND_FORMAT', `Each command is one line of 1 to 1,000 characters (command ${ci + 1} of "${a.name}").`, [...at, 'commands', ci]);
         });
       }
       if (isSource && a.configuration?.PollForSourceChanges === 'true')
-        warn('SOURCE_POLLING', `Source "${a.name}" polls for changes; event-based detection is faster and cheaper.`, [...at, 'configuration', 'PollForSourceChanges']);
+        warn('SOURCE_POLLING', `Source "${a.name}" polls for changes; event-based detection is faster and cheaper.`, [
+          ...at,
+          'configuration',
+          'PollForSourceChanges',
+        ]);
     }
     for (const [k, v] of Object.entries(a.configuration ?? {})) {
-      if (k.length > LIMITS.maxConfigKeyLength) err('CONFIG_KEY_LENGTH', `Configuration key "${k.slice(0, 60)}…" is over 50 characters.`, [...at, 'configuration', k]);
-      if (typeof v === 'string' && v.length > LIMITS.maxConfigValueLength) err('CONFIG_VALUE_LENGTH', `Configuration value of ${k} is over 1,000 characters.`, [...at, 'configuration', k]);
+      if (k.length > LIMITS.maxConfigKeyLength)
+        err('CONFIG_KEY_LENGTH', `Configuration key "${k.slice(0, 60)}…" is over 50 characters.`, [...at, 'configuration', k]);
+      if (typeof v === 'string' && v.length > LIMITS.maxConfigValueLength)
+        err('CONFIG_VALUE_LENGTH', `Configuration value of ${k} is over 1,000 characters.`, [...at, 'configuration', k]);
     }
     outs.forEach((o, oi) => {
-      if (!ARTIFACT_RE.test(o.name) || o.name.length > LIMITS.maxNameLength) err('ARTIFACT_NAME', `Artifact name "${o.name}" may only use letters, digits, _ and -.`, [...at, 'outputArtifacts', oi, 'name']);
+      if (!ARTIFACT_RE.test(o.name) || o.name.length > LIMITS.maxNameLength)
+        err('ARTIFACT_NAME', `Artifact name "${o.name}" may only use letters, digits, _ and -.`, [...at, 'outputArtifacts', oi, 'name']);
     });
     ins.forEach((i, ii) => {
       consumed.add(i.name);
       const src = produced.get(i.name);
       const ok = src && (src.stage < si || (src.stage === si && src.runOrder < ro));
       if (!src) err('INPUT_NOT_PRODUCED', `Input artifact "${i.name}" of "${a.name}" is not produced by any action.`, [...at, 'inputArtifacts', ii, 'name']);
-      else if (!ok) err('INPUT_NOT_EARLIER', `Input artifact "${i.name}" of "${a.name}" must come from an earlier stage or a lower runOrder.`, [...at, 'inputArtifacts', ii, 'name']);
+      else if (!ok)
+        err('INPUT_NOT_EARLIER', `Input artifact "${i.name}" of "${a.name}" must come from an earlier stage or a lower runOrder.`, [
+          ...at,
+          'inputArtifacts',
+          ii,
+          'name',
+        ]);
     });
     // Cross-region
     if (a.region && pipelineRegion && a.region !== pipelineRegion) {
       if (spec && !spec.crossRegion) err('CROSS_REGION_NOT_ALLOWED', `${spec.label} actions cannot run in another region.`, [...at, 'region']);
-      else if (!spec && a.actionTypeId.owner !== 'AWS') err('CROSS_REGION_NOT_ALLOWED', 'Custom and third-party actions cannot be cross-region.', [...at, 'region']);
-      if (!stores[a.region]) err('CROSS_REGION_STORE', `Action "${a.name}" runs in ${a.region}, so artifactStores needs a bucket for ${a.region}.`, ['artifactStores', a.region]);
-      if (!stores[pipelineRegion]) err('CROSS_REGION_STORE', `Cross-region pipelines need artifactStores with a bucket for the pipeline's region ${pipelineRegion}.`, ['artifactStores', pipelineRegion]);
+      else if (!spec && a.actionTypeId.owner !== 'AWS')
+        err('CROSS_REGION_NOT_ALLOWED', 'Custom and third-party actions cannot be cross-region.', [...at, 'region']);
+      if (!stores[a.region])
+        err('CROSS_REGION_STORE', `Action "${a.name}" runs in ${a.region}, so artifactStores needs a bucket for ${a.region}.`, ['artifactStores', a.region]);
+      if (!stores[pipelineRegion])
+        err('CROSS_REGION_STORE', `Cross-region pipelines need artifactStores with a bucket for the pipeline's region ${pipelineRegion}.`, [
+          'artifactStores',
+          pipelineRegion,
+        ]);
     }
   }
 
-  if (totalActions > LIMITS.maxActionsPerPipeline) err('ACTION_TOTAL', `A pipeline has at most ${LIMITS.maxActionsPerPipeline} actions; this one has ${totalActions}.`, ['stages']);
+  if (totalActions > LIMITS.maxActionsPerPipeline)
+    err('ACTION_TOTAL', `A pipeline has at most ${LIMITS.maxActionsPerPipeline} actions; this one has ${totalActions}.`, ['stages']);
   if (p.stages.length >= 2 && !p.stages.slice(1).some((s) => s.actions.some((a) => a.actionTypeId.category !== 'Source')))
     err('NO_NON_SOURCE_STAGE', 'After the source stage, at least one stage needs a non-source action.', ['stages', 1]);
 
@@ -214,10 +253,12 @@ export function validatePipeline(p: PipelineDeclaration, opts: ValidateOptions =
   // Triggers
   (p.triggers ?? []).forEach((t, ti) => {
     const tp: IssuePath = ['triggers', ti];
-    if (t.providerType !== 'CodeStarSourceConnection') err('TRIGGER_PROVIDER', 'Triggers support providerType CodeStarSourceConnection only.', [...tp, 'providerType']);
+    if (t.providerType !== 'CodeStarSourceConnection')
+      err('TRIGGER_PROVIDER', 'Triggers support providerType CodeStarSourceConnection only.', [...tp, 'providerType']);
     const source = t.gitConfiguration?.sourceActionName;
     const sourceAction = p.stages[0]?.actions.find((a) => a.name === source);
-    if (!sourceAction) err('TRIGGER_SOURCE', `Trigger names source action "${source}", which is not in the first stage.`, [...tp, 'gitConfiguration', 'sourceActionName']);
+    if (!sourceAction)
+      err('TRIGGER_SOURCE', `Trigger names source action "${source}", which is not in the first stage.`, [...tp, 'gitConfiguration', 'sourceActionName']);
     else if (sourceAction.actionTypeId.provider !== 'CodeStarSourceConnection')
       err('TRIGGER_SOURCE', `Trigger source "${source}" must be a CodeStarSourceConnection action.`, [...tp, 'gitConfiguration', 'sourceActionName']);
     const filters = [...(t.gitConfiguration?.push ?? []), ...(t.gitConfiguration?.pullRequest ?? [])] as Array<Record<string, unknown>>;
@@ -233,7 +274,8 @@ export function validatePipeline(p: PipelineDeclaration, opts: ValidateOptions =
   // Stage conditions
   p.stages.forEach((s, si) => {
     const check = (kind: string, result: string | undefined, allowed: string[]) => {
-      if (result !== undefined && !allowed.includes(result)) err('CONDITION_RESULT', `${kind} result must be ${allowed.join(' or ')}, not "${result}".`, ['stages', si, kind]);
+      if (result !== undefined && !allowed.includes(result))
+        err('CONDITION_RESULT', `${kind} result must be ${allowed.join(' or ')}, not "${result}".`, ['stages', si, kind]);
     };
     s.beforeEntry?.conditions.forEach((c) => check('beforeEntry', c.result, ['FAIL', 'SKIP']));
     s.onSuccess?.conditions.forEach((c) => check('onSuccess', c.result, ['ROLLBACK', 'FAIL']));
@@ -247,17 +289,27 @@ export function validatePipeline(p: PipelineDeclaration, opts: ValidateOptions =
           checkName('Rule', r.name, [...rp, 'name']);
           const spec = findRule(r.ruleTypeId?.provider);
           for (const f of spec?.config ?? []) {
-            if (f.required === true && !r.configuration?.[f.name]) err('RULE_CONFIG_REQUIRED', `${spec!.label} rule "${r.name}" needs ${f.name}.`, [...rp, 'configuration', f.name]);
+            if (f.required === true && !r.configuration?.[f.name])
+              err('RULE_CONFIG_REQUIRED', `${spec!.label} rule "${r.name}" needs ${f.name}.`, [...rp, 'configuration', f.name]);
             const v = r.configuration?.[f.name];
-            if (v && f.enumValues && !isOpaqueToken(v) && !f.enumValues.includes(v)) err('RULE_CONFIG_ENUM', `${f.name} must be one of ${f.enumValues.join(', ')}.`, [...rp, 'configuration', f.name]);
+            if (v && f.enumValues && !isOpaqueToken(v) && !f.enumValues.includes(v))
+              err('RULE_CONFIG_ENUM', `${f.name} must be one of ${f.enumValues.join(', ')}.`, [...rp, 'configuration', f.name]);
           }
           if (kind === 'beforeEntry' && c.result === 'SKIP' && r.ruleTypeId?.provider && !SKIP_RULES.includes(r.ruleTypeId.provider))
-            err('CONDITION_SKIP_RULE', `A SKIP entry condition takes ${SKIP_RULES.join(' and ')} rules only, not ${r.ruleTypeId.provider}.`, [...rp, 'ruleTypeId']);
+            err('CONDITION_SKIP_RULE', `A SKIP entry condition takes ${SKIP_RULES.join(' and ')} rules only, not ${r.ruleTypeId.provider}.`, [
+              ...rp,
+              'ruleTypeId',
+            ]);
         });
       });
     }
-    if (s.onFailure?.result === 'RETRY' && s.onFailure.conditions?.length) err('CONDITION_RETRY_WITH_CONDITIONS', 'Automatic retry cannot be combined with on-failure conditions.', ['stages', si, 'onFailure']);
-    if (s.onFailure?.result === 'RETRY' && s.onFailure.retryConfiguration?.retryMode && !['FAILED_ACTIONS', 'ALL_ACTIONS'].includes(s.onFailure.retryConfiguration.retryMode))
+    if (s.onFailure?.result === 'RETRY' && s.onFailure.conditions?.length)
+      err('CONDITION_RETRY_WITH_CONDITIONS', 'Automatic retry cannot be combined with on-failure conditions.', ['stages', si, 'onFailure']);
+    if (
+      s.onFailure?.result === 'RETRY' &&
+      s.onFailure.retryConfiguration?.retryMode &&
+      !['FAILED_ACTIONS', 'ALL_ACTIONS'].includes(s.onFailure.retryConfiguration.retryMode)
+    )
       err('CONDITION_RETRY_MODE', 'retryMode must be FAILED_ACTIONS or ALL_ACTIONS.', ['stages', si, 'onFailure', 'retryConfiguration']);
     if (si === 0 && s.onFailure?.result === 'ROLLBACK') err('CONDITION_ROLLBACK_SOURCE', 'The source stage cannot roll back.', ['stages', si, 'onFailure']);
   });

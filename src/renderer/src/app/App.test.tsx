@@ -21,7 +21,16 @@ function fakeTransport(overrides: Record<string, (input: unknown) => Envelope> =
     'sandbox.status': () => ({ ok: true, result: { running: false, endpoint: null, seed: null, accounts: [], regions: [], pipelineCount: 0 } }),
     'jobs.list': () => ({ ok: true, result: { jobs: [] } }),
     'pipelines.list': () => ({ ok: true, result: { jobId: 'job-test', targets: 0 } }),
-    'accounts.list': () => ({ ok: true, result: { profiles: [], configProblems: [], files: { config: '~/.aws/config', credentials: '~/.aws/credentials' }, regions: [], workspace: { profiles: [], regions: [], isDefault: true } } }),
+    'accounts.list': () => ({
+      ok: true,
+      result: {
+        profiles: [],
+        configProblems: [],
+        files: { config: '~/.aws/config', credentials: '~/.aws/credentials' },
+        regions: [],
+        workspace: { profiles: [], regions: [], isDefault: true },
+      },
+    }),
     ...overrides,
   };
   const transport: ApiTransport = {
@@ -85,7 +94,10 @@ describe('App shell', () => {
     const f = fakeTransport({
       'artifacts.auditLog': () => ({ ok: true, result: { entries: [] } }),
       'artifacts.lastReport': () => ({ ok: true, result: { report: null } }),
-      'settings.update': (input) => ((input as { artifacts?: unknown }).artifacts ? { ok: false, error: { code: 'INTERNAL', message: 'Disk is full' } } : { ok: true, result: { settings: Settings.parse({}), warning: null } }),
+      'settings.update': (input) =>
+        (input as { artifacts?: unknown }).artifacts
+          ? { ok: false, error: { code: 'INTERNAL', message: 'Disk is full' } }
+          : { ok: true, result: { settings: Settings.parse({}), warning: null } },
     });
     setApi(createApiClient(f.transport));
     render(<App />);
@@ -96,7 +108,10 @@ describe('App shell', () => {
     fireEvent.click(screen.getByTestId('protection-save'));
     const errors = await screen.findAllByTestId('toast-error');
     expect(errors.map((e) => e.textContent).join()).toMatch(/Disk is full/);
-    expect(f.calls).toContainEqual(['settings.update', expect.objectContaining({ artifacts: expect.objectContaining({ blockedBuckets: ['prod-artifacts'] }) })]);
+    expect(f.calls).toContainEqual([
+      'settings.update',
+      expect.objectContaining({ artifacts: expect.objectContaining({ blockedBuckets: ['prod-artifacts'] }) }),
+    ]);
     // Nothing typed is lost, and it can be saved again.
     expect((screen.getByTestId('blocked-buckets') as HTMLTextAreaElement).value).toBe('prod-artifacts');
     expect((screen.getByTestId('protection-save') as HTMLButtonElement).disabled).toBe(false);
@@ -105,13 +120,39 @@ describe('App shell', () => {
   it('restores the last audit after a reload, and says so when the main process cannot preview it', async () => {
     const tally = { objects: 1, versions: 1, deleteMarkers: 0, bytes: 10, oldest: 0, newest: 0 };
     const report = {
-      version: 1, generatedAt: '2026-11-23T00:00:00.000Z', pricePerGbMonth: 0.023, errors: [],
-      buckets: [{ profile: 'dev', accountId: '111111111111', accountAlias: null, region: 'us-east-1', name: 'codepipeline-us-east-1-1', versioning: 'Enabled', encryption: null, tags: {}, protected: false, declaredBy: [], shapedLikeDefault: true, unused: false, sharedWith: [], coverage: { complete: true, gaps: [] }, totals: { ...tally, monthlyCost: 0 }, foreign: { ...tally, sample: [] }, prefixes: [{ ...tally, prefix: 'old-pipeline', class: 'orphan', claimedBy: [], folders: [], keep: [], monthlyCost: 0 }] }],
+      version: 1,
+      generatedAt: '2026-11-23T00:00:00.000Z',
+      pricePerGbMonth: 0.023,
+      errors: [],
+      buckets: [
+        {
+          profile: 'dev',
+          accountId: '111111111111',
+          accountAlias: null,
+          region: 'us-east-1',
+          name: 'codepipeline-us-east-1-1',
+          versioning: 'Enabled',
+          encryption: null,
+          tags: {},
+          protected: false,
+          declaredBy: [],
+          shapedLikeDefault: true,
+          unused: false,
+          sharedWith: [],
+          coverage: { complete: true, gaps: [] },
+          totals: { ...tally, monthlyCost: 0 },
+          foreign: { ...tally, sample: [] },
+          prefixes: [{ ...tally, prefix: 'old-pipeline', class: 'orphan', claimedBy: [], folders: [], keep: [], monthlyCost: 0 }],
+        },
+      ],
     };
     const f = fakeTransport({
       'artifacts.auditLog': () => ({ ok: true, result: { entries: [] } }),
       'artifacts.lastReport': () => ({ ok: true, result: { report } }),
-      'artifacts.preview': () => ({ ok: false, error: { code: 'CONFLICT', message: 'Audit first: plans are made from, and checked against, the latest audit.' } }),
+      'artifacts.preview': () => ({
+        ok: false,
+        error: { code: 'CONFLICT', message: 'Audit first: plans are made from, and checked against, the latest audit.' },
+      }),
     });
     setApi(createApiClient(f.transport));
     render(<App />);

@@ -62,7 +62,17 @@ export function App() {
       <Sidebar />
       <main id="main-panel" role="tabpanel" aria-labelledby={`tab-${spec.id}`} className="main" data-testid={`section-${spec.id}`}>
         <SsoPromptBanner />
-        {spec.id === 'accounts' ? <AccountsPage /> : spec.id === 'explorer' ? <ExplorerPage /> : spec.id === 'designer' ? <DesignerPage /> : spec.id === 'artifacts' ? <ArtifactsPage /> : <EmptyState section={spec} />}
+        {spec.id === 'accounts' ? (
+          <AccountsPage />
+        ) : spec.id === 'explorer' ? (
+          <ExplorerPage />
+        ) : spec.id === 'designer' ? (
+          <DesignerPage />
+        ) : spec.id === 'artifacts' ? (
+          <ArtifactsPage />
+        ) : (
+          <EmptyState section={spec} />
+        )}
       </main>
       <StatusBar />
       <Toasts />

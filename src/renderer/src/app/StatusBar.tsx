@@ -10,10 +10,15 @@ export function StatusBar() {
     <footer className="status-bar" data-testid="status-bar">
       <span data-testid="status-mode">{info ? (info.mode === 'electron' ? 'Desktop' : 'Browser mode') : '…'}</span>
       <span className={`conn conn-${connection}`} data-testid="status-connection" aria-live="polite">
-        <span className="dot" aria-hidden /> {connection === 'connected' ? 'Connected' : connection === 'connecting' ? 'Connecting…' : 'Disconnected, retrying…'}
+        <span className="dot" aria-hidden />{' '}
+        {connection === 'connected' ? 'Connected' : connection === 'connecting' ? 'Connecting…' : 'Disconnected, retrying…'}
       </span>
       <span data-testid="status-sandbox">{sandbox?.running ? `Sandbox: local (${sandbox.accounts.length} accounts)` : 'Sandbox: off'}</span>
-      {running > 0 && <span data-testid="status-jobs">{running} job{running === 1 ? '' : 's'} running</span>}
+      {running > 0 && (
+        <span data-testid="status-jobs">
+          {running} job{running === 1 ? '' : 's'} running
+        </span>
+      )}
       <span className="spacer" />
       <span data-testid="status-version">{info ? `Pipewright ${info.version}` : ''}</span>
     </footer>

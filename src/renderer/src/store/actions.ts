@@ -21,7 +21,8 @@ export function dismissToast(id: number): void {
 }
 
 export function reportError(err: unknown): void {
-  const message = err instanceof ApiCallError ? `${err.message}${err.code === 'INVALID_INPUT' ? ' (invalid input)' : ''}` : err instanceof Error ? err.message : String(err);
+  const message =
+    err instanceof ApiCallError ? `${err.message}${err.code === 'INVALID_INPUT' ? ' (invalid input)' : ''}` : err instanceof Error ? err.message : String(err);
   pushToast('error', message);
 }
 
@@ -45,7 +46,9 @@ export async function loadInitial(): Promise<void> {
       api().invoke('jobs.list', {}),
     ]);
     const fromHash = location.hash.replace(/^#\//, '');
-    const section = (['explorer', 'designer', 'executions', 'artifacts', 'releases', 'accounts'] as const).find((s) => s === fromHash) ?? settingsView.settings.ui.lastSection;
+    const section =
+      (['explorer', 'designer', 'executions', 'artifacts', 'releases', 'accounts'] as const).find((s) => s === fromHash) ??
+      settingsView.settings.ui.lastSection;
     set({ info, settingsView, sandbox, section, jobs: Object.fromEntries(jobs.jobs.map((j) => [j.jobId, j])) });
     await api().invoke('app.ready', {});
   } catch (err) {
@@ -69,7 +72,12 @@ export async function updateSettings(patch: SettingsPatch, opts: { quiet?: boole
 export async function reseedSandbox(seed: 'demo' | 'empty'): Promise<void> {
   try {
     const { jobId } = await api().invoke('sandbox.reseed', { seed });
-    set((s) => ({ jobs: { ...s.jobs, [jobId]: { jobId, kind: 'sandbox.reseed', status: 'running', done: 0, total: null, message: null, startedAt: new Date().toISOString() } } }));
+    set((s) => ({
+      jobs: {
+        ...s.jobs,
+        [jobId]: { jobId, kind: 'sandbox.reseed', status: 'running', done: 0, total: null, message: null, startedAt: new Date().toISOString() },
+      },
+    }));
   } catch (err) {
     reportError(err);
   }
@@ -87,7 +95,15 @@ export async function cancelJob(jobId: string): Promise<void> {
 export const onEvent = {
   jobProgress(p: EventPayload<'job.progress'>) {
     set((s) => {
-      const prev: JobInfo = s.jobs[p.jobId] ?? { jobId: p.jobId, kind: p.kind, status: 'running', done: 0, total: null, message: null, startedAt: new Date().toISOString() };
+      const prev: JobInfo = s.jobs[p.jobId] ?? {
+        jobId: p.jobId,
+        kind: p.kind,
+        status: 'running',
+        done: 0,
+        total: null,
+        message: null,
+        startedAt: new Date().toISOString(),
+      };
       return { jobs: { ...s.jobs, [p.jobId]: { ...prev, done: p.done, total: p.total, message: p.message } } };
     });
   },

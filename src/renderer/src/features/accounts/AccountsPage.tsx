@@ -10,11 +10,19 @@ import { WorkspaceCard } from './WorkspaceCard';
 export function AccountsPage() {
   const view = useAppStore((s) => s.settingsView);
   const sandbox = useAppStore((s) => s.sandbox);
-  const reseed = useAppStore((s) => Object.values(s.jobs).filter((j) => j.kind === 'sandbox.reseed').at(-1));
+  const reseed = useAppStore((s) =>
+    Object.values(s.jobs)
+      .filter((j) => j.kind === 'sandbox.reseed')
+      .at(-1),
+  );
   useEffect(() => {
     // Reload the files (the user may have edited them), then check in the background: never prompts.
     void loadAccounts(true).then(() => {
-      const unchecked = useAppStore.getState().accounts?.profiles.filter((p) => p.state === 'unchecked').map((p) => p.name) ?? [];
+      const unchecked =
+        useAppStore
+          .getState()
+          .accounts?.profiles.filter((p) => p.state === 'unchecked')
+          .map((p) => p.name) ?? [];
       if (unchecked.length) void checkProfiles(unchecked);
     });
   }, []);
@@ -75,7 +83,13 @@ export function AccountsPage() {
               </tbody>
             </table>
             <div className="row">
-              <button type="button" className="button" data-testid="sandbox-reseed" disabled={reseed?.status === 'running'} onClick={() => void reseedSandbox('demo')}>
+              <button
+                type="button"
+                className="button"
+                data-testid="sandbox-reseed"
+                disabled={reseed?.status === 'running'}
+                onClick={() => void reseedSandbox('demo')}
+              >
                 Reset to demo data
               </button>
               {reseed && (
@@ -103,21 +117,49 @@ export function AccountsPage() {
         <h2 id="prefs-h">Preferences</h2>
         <label className="field">
           <span>Theme</span>
-          <select data-testid="theme-select" value={settings.theme} onChange={(e) => void updateSettings({ theme: e.target.value as 'system' | 'light' | 'dark' })}>
+          <select
+            data-testid="theme-select"
+            value={settings.theme}
+            onChange={(e) => void updateSettings({ theme: e.target.value as 'system' | 'light' | 'dark' })}
+          >
             <option value="system">Follow the system</option>
             <option value="light">Light</option>
             <option value="dark">Dark</option>
           </select>
         </label>
-        <ConcurrencyField label="Calls at once per account and region" testId="per-target-concurrency" max={64} value={settings.fanout.perTargetConcurrency} save={(n) => ({ perTargetConcurrency: n })} />
-        <ConcurrencyField label="Calls at once in all" testId="global-concurrency" max={512} value={settings.fanout.globalConcurrency} save={(n) => ({ globalConcurrency: n })} />
+        <ConcurrencyField
+          label="Calls at once per account and region"
+          testId="per-target-concurrency"
+          max={64}
+          value={settings.fanout.perTargetConcurrency}
+          save={(n) => ({ perTargetConcurrency: n })}
+        />
+        <ConcurrencyField
+          label="Calls at once in all"
+          testId="global-concurrency"
+          max={512}
+          value={settings.fanout.globalConcurrency}
+          save={(n) => ({ globalConcurrency: n })}
+        />
       </section>
     </div>
   );
 }
 
 /** A fan-out cap: saved on blur when it is a whole number in range and changed. */
-function ConcurrencyField({ label, testId, max, value, save }: { label: string; testId: string; max: number; value: number; save: (n: number) => { perTargetConcurrency?: number; globalConcurrency?: number } }) {
+function ConcurrencyField({
+  label,
+  testId,
+  max,
+  value,
+  save,
+}: {
+  label: string;
+  testId: string;
+  max: number;
+  value: number;
+  save: (n: number) => { perTargetConcurrency?: number; globalConcurrency?: number };
+}) {
   return (
     <label className="field">
       <span>{label}</span>

@@ -66,7 +66,10 @@ export function ProfilesCard() {
                     {p.name} {p.group === 'sandbox' && <span className="badge">Sandbox</span>}
                     {p.chain.length > 1 && <div className="muted small">via {p.chain.slice(1).join(' → ')}</div>}
                   </td>
-                  <td>{p.kind}{p.mfa ? ' + MFA' : ''}</td>
+                  <td>
+                    {p.kind}
+                    {p.mfa ? ' + MFA' : ''}
+                  </td>
                   <td>{p.region ?? <span className="muted">—</span>}</td>
                   <td>
                     {p.alias ?? ''} {p.accountId && <code>{p.accountId}</code>}

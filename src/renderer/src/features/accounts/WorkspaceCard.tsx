@@ -34,7 +34,11 @@ export function WorkspaceCard() {
           {accounts.regions.map((r) => (
             <label key={r.code} title={r.name}>
               <input type="checkbox" checked={pickedRegions.includes(r.code)} onChange={() => setRegions(toggle(pickedRegions, r.code))} /> {r.code}
-              {r.optIn && <span className="badge" title="Opt-in region: enable it in the account first">opt-in</span>}
+              {r.optIn && (
+                <span className="badge" title="Opt-in region: enable it in the account first">
+                  opt-in
+                </span>
+              )}
             </label>
           ))}
         </div>

@@ -8,14 +8,29 @@ import { cancelJob } from '../../store/actions';
 import { ProtectionCard } from './ProtectionCard';
 import { LifecycleDialog } from './LifecycleDialog';
 import { DangerDialog } from './DangerDialog';
-import { deleteBucket, fullReport, loadAuditLog, planFile, restoreReport, retentionKey, rowKey, runPlan, schedulePreview, setRetention, startAudit, toggle, useArtifactsStore } from './artifacts-store';
+import {
+  deleteBucket,
+  fullReport,
+  loadAuditLog,
+  planFile,
+  restoreReport,
+  retentionKey,
+  rowKey,
+  runPlan,
+  schedulePreview,
+  setRetention,
+  startAudit,
+  toggle,
+  useArtifactsStore,
+} from './artifacts-store';
 import type { PlanPreview, PlanPreviewItem } from '../../../../shared/artifacts/plan';
 import type { AuditReport as AuditReportView } from '../../../../shared/artifacts/report';
 import { selectRows } from '../../../../shared/artifacts/report';
 import { looksLikeProduction, missingConfirmations, planAccounts } from '../../../../shared/artifacts/confirm';
 import { DEFAULT_RETENTION, RETENTION_DEPTH, type RetentionPolicy } from '../../../../shared/artifacts/retention';
 
-const mib = (b: number) => (b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(2)} GiB` : b >= 2 ** 20 ? `${(b / 2 ** 20).toFixed(1)} MiB` : `${(b / 1024).toFixed(1)} KiB`);
+const mib = (b: number) =>
+  b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(2)} GiB` : b >= 2 ** 20 ? `${(b / 2 ** 20).toFixed(1)} MiB` : `${(b / 1024).toFixed(1)} KiB`;
 const CLASSES = ['live', 'shared', 'orphan', 'unverified', 'stale', 'foreign'] as const;
 const prefixes = (n: number) => `${n} ${n === 1 ? 'prefix' : 'prefixes'}`;
 
@@ -35,7 +50,9 @@ function Bars({ title, data, testId }: { title: string; data: Array<[string, num
       <figcaption>{title}</figcaption>
       {data.map(([label, value, shown]) => (
         <div key={label} className="bar-row">
-          <span className="bar-label" title={label}>{label}</span>
+          <span className="bar-label" title={label}>
+            {label}
+          </span>
           <span className="bar" style={{ width: `${(100 * value) / max}%` }} />
           <span className="bar-value">{shown}</span>
         </div>
@@ -50,7 +67,11 @@ function ConfirmDialog({ plan, retention, onClose }: { plan: PlanPreview; retent
   const [prod, setProd] = useState<Record<string, boolean>>({});
   // The main process applies the same rule again before it runs anything.
   const prodConfirmed = accounts.filter(([id]) => prod[id]).map(([, a]) => a ?? '');
-  const missing = missingConfirmations(plan.items, accounts.filter(([id, alias]) => typed[id] === id || (alias && typed[id] === alias)).map(([id]) => id), prodConfirmed);
+  const missing = missingConfirmations(
+    plan.items,
+    accounts.filter(([id, alias]) => typed[id] === id || (alias && typed[id] === alias)).map(([id]) => id),
+    prodConfirmed,
+  );
   const ok = !missing.untyped.length && !missing.unconfirmedProd.length;
   return (
     <DangerDialog
@@ -66,14 +87,21 @@ function ConfirmDialog({ plan, retention, onClose }: { plan: PlanPreview; retent
       }}
     >
       <p>
-        {plan.items.length} prefixes, {plan.items.reduce((n, i) => n + i.expected.versions + i.expected.deleteMarkers, 0)} versions and delete markers. Type each account to confirm.
+        {plan.items.length} prefixes, {plan.items.reduce((n, i) => n + i.expected.versions + i.expected.deleteMarkers, 0)} versions and delete markers. Type
+        each account to confirm.
       </p>
       {accounts.map(([id, alias]) => (
         <label key={id} className="prop">
           <span>
             {alias ?? id} <code>{id}</code>
           </span>
-          <input type="text" placeholder={alias ?? id} value={typed[id] ?? ''} onChange={(e) => setTyped({ ...typed, [id]: e.target.value })} data-testid={`confirm-${id}`} />
+          <input
+            type="text"
+            placeholder={alias ?? id}
+            value={typed[id] ?? ''}
+            onChange={(e) => setTyped({ ...typed, [id]: e.target.value })}
+            data-testid={`confirm-${id}`}
+          />
           {looksLikeProduction(alias) && (
             <label className="row">
               <input type="checkbox" checked={!!prod[id]} onChange={(e) => setProd({ ...prod, [id]: e.target.checked })} /> I know {alias} is production
@@ -90,7 +118,8 @@ function RetentionNote({ item, onAgeOnlyRule }: { item: PlanPreviewItem | undefi
   if (!item) return null;
   return (
     <span className="muted small" data-testid="retention-note">
-      {' '}· retention lets go of {item.keyCount ?? 0} artifacts ({mib(item.expected.bytes)}){' '}
+      {' '}
+      · retention lets go of {item.keyCount ?? 0} artifacts ({mib(item.expected.bytes)}){' '}
       <button type="button" className="link" onClick={onAgeOnlyRule} data-testid="lifecycle-retention-start">
         Age-only rule…
       </button>
@@ -99,7 +128,17 @@ function RetentionNote({ item, onAgeOnlyRule }: { item: PlanPreviewItem | undefi
 }
 
 /** The retention policy, and the difference between its two forms. */
-function RetentionCard({ policy, items: planned, error, onSelectAll }: { policy: RetentionPolicy; items: PlanPreviewItem[] | null; error: string | null; onSelectAll: () => void }) {
+function RetentionCard({
+  policy,
+  items: planned,
+  error,
+  onSelectAll,
+}: {
+  policy: RetentionPolicy;
+  items: PlanPreviewItem[] | null;
+  error: string | null;
+  onSelectAll: () => void;
+}) {
   const items = planned ?? [];
   const keys = items.reduce((n, i) => n + (i.keyCount ?? 0), 0);
   const bytes = items.reduce((n, i) => n + i.expected.bytes, 0);
@@ -109,52 +148,96 @@ function RetentionCard({ policy, items: planned, error, onSelectAll }: { policy:
       <div className="row">
         <label className="prop">
           <span>Keep the last successful executions</span>
-          <input type="number" min={1} max={RETENTION_DEPTH} value={policy.keepLast} onChange={(e) => setRetention({ ...policy, keepLast: Math.min(RETENTION_DEPTH, Math.max(1, Math.round(Number(e.target.value) || 1))) })} data-testid="retention-keep-last" />
+          <input
+            type="number"
+            min={1}
+            max={RETENTION_DEPTH}
+            value={policy.keepLast}
+            onChange={(e) => setRetention({ ...policy, keepLast: Math.min(RETENTION_DEPTH, Math.max(1, Math.round(Number(e.target.value) || 1))) })}
+            data-testid="retention-keep-last"
+          />
         </label>
         <label className="prop">
           <span>and everything younger than (days)</span>
-          <input type="number" min={1} value={policy.keepDays} onChange={(e) => setRetention({ ...policy, keepDays: Math.max(1, Math.round(Number(e.target.value) || 1)) })} data-testid="retention-keep-days" />
+          <input
+            type="number"
+            min={1}
+            value={policy.keepDays}
+            onChange={(e) => setRetention({ ...policy, keepDays: Math.max(1, Math.round(Number(e.target.value) || 1)) })}
+            data-testid="retention-keep-days"
+          />
         </label>
       </div>
       <p data-testid="retention-summary">
         {planned === null ? (
-          error ? `Could not count what this policy lets go of: ${error}` : 'Counting what this policy lets go of…'
+          error ? (
+            `Could not count what this policy lets go of: ${error}`
+          ) : (
+            'Counting what this policy lets go of…'
+          )
         ) : (
           <>
-            In {items.length} live {items.length === 1 ? 'prefix' : 'prefixes'}, {keys} artifacts ({mib(bytes)}) fall outside this policy. The latest successful execution of every pipeline is always kept.
+            In {items.length} live {items.length === 1 ? 'prefix' : 'prefixes'}, {keys} artifacts ({mib(bytes)}) fall outside this policy. The latest successful
+            execution of every pipeline is always kept.
           </>
         )}
       </p>
       <ul className="small muted">
-        <li><strong>As a cleanup plan</strong> (tick a live prefix below): deletes exactly the listed artifacts once, now, and keeps the last successful executions however old they are.</li>
-        <li><strong>As a lifecycle rule</strong> (“Age-only rule…” on a live prefix): S3 keeps expiring artifacts older than the age, from now on, with no desktop running; but a rule knows only age, so it cannot keep the last successful executions of a pipeline that has gone quiet.</li>
+        <li>
+          <strong>As a cleanup plan</strong> (tick a live prefix below): deletes exactly the listed artifacts once, now, and keeps the last successful
+          executions however old they are.
+        </li>
+        <li>
+          <strong>As a lifecycle rule</strong> (“Age-only rule…” on a live prefix): S3 keeps expiring artifacts older than the age, from now on, with no desktop
+          running; but a rule knows only age, so it cannot keep the last successful executions of a pipeline that has gone quiet.
+        </li>
       </ul>
-      <button type="button" className="button secondary" disabled={!items.length} onClick={onSelectAll} data-testid="retention-select-all">Select all {items.length}</button>
+      <button type="button" className="button secondary" disabled={!items.length} onClick={onSelectAll} data-testid="retention-select-all">
+        Select all {items.length}
+      </button>
     </section>
   );
 }
 
 /** What the audit could read: a verdict of absence (orphan, unused) stands only on complete coverage. */
 function CoverageBanner({ coverage, unverified }: { coverage: AuditReportView['coverage']; unverified: number }) {
-  if (!coverage) return <div className="banner banner-warning" data-testid="coverage">This audit records no coverage: audit again before cleaning.</div>;
+  if (!coverage)
+    return (
+      <div className="banner banner-warning" data-testid="coverage">
+        This audit records no coverage: audit again before cleaning.
+      </div>
+    );
   const listed = coverage.accounts.reduce((n, a) => n + a.listed.length, 0);
   const notEnabled = coverage.accounts.reduce((n, a) => n + a.notEnabled.length, 0);
   const failed = coverage.accounts.flatMap((a) => a.failed.map((f) => ({ ...f, account: a.alias ?? a.accountId })));
   const noHistory = coverage.accounts.flatMap((a) => a.historyFailed.map((h) => ({ ...h, account: a.alias ?? a.accountId })));
   const summary = `Pipelines read in every region of ${coverage.accounts.length} ${coverage.accounts.length === 1 ? 'account' : 'accounts'}: ${listed} regions listed, ${notEnabled} not enabled, ${failed.length} failed.`;
-  if (coverage.complete) return <p className="muted small" data-testid="coverage" data-complete="true">{summary}</p>;
+  if (coverage.complete)
+    return (
+      <p className="muted small" data-testid="coverage" data-complete="true">
+        {summary}
+      </p>
+    );
   return (
     <div className="banner banner-warning" data-testid="coverage" data-complete="false">
-      <strong>Coverage incomplete.</strong> {summary} {unverified > 0 && `${unverified} ${unverified === 1 ? 'prefix is' : 'prefixes are'} unverified: no pipeline was seen, but one may exist where the audit could not look, so they can't be selected.`}
+      <strong>Coverage incomplete.</strong> {summary}{' '}
+      {unverified > 0 &&
+        `${unverified} ${unverified === 1 ? 'prefix is' : 'prefixes are'} unverified: no pipeline was seen, but one may exist where the audit could not look, so they can't be selected.`}
       <ul className="small">
         {failed.slice(0, 8).map((f) => (
-          <li key={`${f.account}|${f.region}`}>{f.account} · {f.region}: not listed ({f.code}: {f.message})</li>
+          <li key={`${f.account}|${f.region}`}>
+            {f.account} · {f.region}: not listed ({f.code}: {f.message})
+          </li>
         ))}
         {noHistory.slice(0, 8).map((h) => (
-          <li key={`${h.account}|${h.region}|${h.pipeline}`}>{h.account} · {h.region} · {h.pipeline}: execution history unavailable ({h.message}); no retention for it</li>
+          <li key={`${h.account}|${h.region}|${h.pipeline}`}>
+            {h.account} · {h.region} · {h.pipeline}: execution history unavailable ({h.message}); no retention for it
+          </li>
         ))}
         {coverage.unreachableProfiles.map((p) => (
-          <li key={p.profile}>profile {p.profile}: not reached ({p.message})</li>
+          <li key={p.profile}>
+            profile {p.profile}: not reached ({p.message})
+          </li>
         ))}
       </ul>
     </div>
@@ -173,8 +256,19 @@ function DeleteBucketDialog({ bucket, onClose }: { bucket: string; onClose: () =
       onClose={onClose}
       onConfirm={() => void deleteBucket(bucket, typed).then((gone) => gone && onClose())}
     >
-      <p>No pipeline uses this bucket. It is deleted only if it is empty now (every version and delete marker gone) and still unused. Type its name to confirm.</p>
-      <input type="text" className="wide" aria-label="Bucket name" placeholder={bucket} value={typed} onChange={(e) => setTyped(e.target.value)} data-testid="bucket-confirm-name" autoFocus />
+      <p>
+        No pipeline uses this bucket. It is deleted only if it is empty now (every version and delete marker gone) and still unused. Type its name to confirm.
+      </p>
+      <input
+        type="text"
+        className="wide"
+        aria-label="Bucket name"
+        placeholder={bucket}
+        value={typed}
+        onChange={(e) => setTyped(e.target.value)}
+        data-testid="bucket-confirm-name"
+        autoFocus
+      />
     </DangerDialog>
   );
 }
@@ -192,9 +286,10 @@ export function ArtifactsPage() {
   const closeExpiring = useCallback(() => setExpiring(null), []);
   const hugePrefixVersions = useAppStore((s) => s.settingsView?.settings.artifacts.hugePrefixVersions) ?? 1_000_000;
   // Unused buckets the last real cleanup worked on: offered for deletion once it finished.
-  const emptiedCandidates = result && !result.dryRun && !result.cancelled && lastPlan
-    ? [...new Set(lastPlan.items.map((i) => i.bucket))].filter((name) => report?.buckets.some((b) => b.name === name && b.unused && !b.protected))
-    : [];
+  const emptiedCandidates =
+    result && !result.dryRun && !result.cancelled && lastPlan
+      ? [...new Set(lastPlan.items.map((i) => i.bucket))].filter((name) => report?.buckets.some((b) => b.name === name && b.unused && !b.protected))
+      : [];
   useEffect(() => {
     void loadAuditLog();
     void restoreReport();
@@ -225,7 +320,12 @@ export function ArtifactsPage() {
   const ages = useMemo(() => {
     // Ages as of the audit, not of each render.
     const now = report ? Date.parse(report.generatedAt) : 0;
-    const bins: Array<[string, number]> = [['< 7 days', 0], ['7–30 days', 0], ['30–90 days', 0], ['> 90 days', 0]];
+    const bins: Array<[string, number]> = [
+      ['< 7 days', 0],
+      ['7–30 days', 0],
+      ['30–90 days', 0],
+      ['> 90 days', 0],
+    ];
     for (const b of report?.buckets ?? [])
       for (const p of b.prefixes) {
         const age = p.newest === null ? 0 : (now - p.newest) / 86_400_000;
@@ -251,7 +351,9 @@ export function ArtifactsPage() {
         {audit?.status === 'running' ? (
           <>
             <span data-testid="audit-progress">{audit.message ?? 'Auditing…'}</span>
-            <button type="button" className="button secondary" onClick={() => void cancelJob(audit.jobId)}>Cancel</button>
+            <button type="button" className="button secondary" onClick={() => void cancelJob(audit.jobId)}>
+              Cancel
+            </button>
           </>
         ) : (
           <button type="button" className="button" onClick={() => void startAudit()} data-testid="audit-start">
@@ -260,7 +362,14 @@ export function ArtifactsPage() {
         )}
         {report && (
           <>
-            <button type="button" className="button secondary" onClick={() => void fullReport().then((full) => full && download('pipewright-audit.json', JSON.stringify(full, null, 2), 'application/json'))} data-testid="audit-json">JSON</button>
+            <button
+              type="button"
+              className="button secondary"
+              onClick={() => void fullReport().then((full) => full && download('pipewright-audit.json', JSON.stringify(full, null, 2), 'application/json'))}
+              data-testid="audit-json"
+            >
+              JSON
+            </button>
             <button
               type="button"
               className="button secondary"
@@ -268,7 +377,28 @@ export function ArtifactsPage() {
                 download(
                   'pipewright-audit.csv',
                   ['account,alias,region,bucket,prefix,class,objects,versions,deleteMarkers,bytes,monthlyCost,claimedBy']
-                    .concat(report.buckets.flatMap((b) => b.prefixes.map((p) => [b.accountId, b.accountAlias ?? '', b.region, b.name, p.prefix, p.class, p.objects, p.versions, p.deleteMarkers, p.bytes, p.monthlyCost, p.claimedBy.map((c) => c.name).join(' ')].map((x) => `"${String(x).replace(/"/g, '""')}"`).join(','))))
+                    .concat(
+                      report.buckets.flatMap((b) =>
+                        b.prefixes.map((p) =>
+                          [
+                            b.accountId,
+                            b.accountAlias ?? '',
+                            b.region,
+                            b.name,
+                            p.prefix,
+                            p.class,
+                            p.objects,
+                            p.versions,
+                            p.deleteMarkers,
+                            p.bytes,
+                            p.monthlyCost,
+                            p.claimedBy.map((c) => c.name).join(' '),
+                          ]
+                            .map((x) => `"${String(x).replace(/"/g, '""')}"`)
+                            .join(','),
+                        ),
+                      ),
+                    )
                     .join('\n') + '\n',
                   'text/csv',
                 )
@@ -279,7 +409,9 @@ export function ArtifactsPage() {
           </>
         )}
       </div>
-      {!report && !audit && <p className="muted">Find what deleted pipelines left in S3, what it costs, and clean it safely: a plan first, a dry run, and your confirmation.</p>}
+      {!report && !audit && (
+        <p className="muted">Find what deleted pipelines left in S3, what it costs, and clean it safely: a plan first, a dry run, and your confirmation.</p>
+      )}
       {report && (
         <>
           <div className="charts">
@@ -291,7 +423,9 @@ export function ArtifactsPage() {
           {report.errors.length > 0 && (
             <div className="chips">
               {report.errors.map((e, i) => (
-                <span key={i} className="chip" title={e.message}>{e.profile} {e.region ?? ''} {e.bucket ?? ''}: {e.kind}</span>
+                <span key={i} className="chip" title={e.message}>
+                  {e.profile} {e.region ?? ''} {e.bucket ?? ''}: {e.kind}
+                </span>
               ))}
             </div>
           )}
@@ -312,7 +446,10 @@ export function ArtifactsPage() {
               <tbody key={b.name} data-testid="bucket-group" data-bucket={b.name}>
                 <tr className="bucket-row">
                   <th colSpan={8}>
-                    {b.accountAlias ?? b.accountId} · {b.region} · s3://{b.name} <span className="muted small">{b.versioning === 'Enabled' ? 'versioned' : 'unversioned'} · {mib(b.totals.bytes)} · ${b.totals.monthlyCost}/month</span>
+                    {b.accountAlias ?? b.accountId} · {b.region} · s3://{b.name}{' '}
+                    <span className="muted small">
+                      {b.versioning === 'Enabled' ? 'versioned' : 'unversioned'} · {mib(b.totals.bytes)} · ${b.totals.monthlyCost}/month
+                    </span>
                     {b.unused && <span className="badge">no pipeline uses it</span>} {b.protected && <span className="badge">protected</span>}
                     {!b.coverage.complete && (
                       <span className="badge badge-warning" title={b.coverage.gaps.join('\n')} data-testid="bucket-unverified">
@@ -330,24 +467,56 @@ export function ArtifactsPage() {
                   <Fragment key={p.prefix}>
                     <tr data-testid="prefix-row" data-prefix={p.prefix} data-class={p.class}>
                       <td>
-                        {p.class === 'orphan' && !b.protected && <input type="checkbox" aria-label={`Select ${p.prefix}`} checked={selected.has(rowKey(b.name, `${p.prefix}/`))} onChange={() => toggle(rowKey(b.name, `${p.prefix}/`))} data-testid="select-prefix" />}
+                        {p.class === 'orphan' && !b.protected && (
+                          <input
+                            type="checkbox"
+                            aria-label={`Select ${p.prefix}`}
+                            checked={selected.has(rowKey(b.name, `${p.prefix}/`))}
+                            onChange={() => toggle(rowKey(b.name, `${p.prefix}/`))}
+                            data-testid="select-prefix"
+                          />
+                        )}
                         {retentionFor.has(retentionKey(b.name, `${p.prefix}/`)) && (
-                          <input type="checkbox" aria-label={`Apply retention to ${p.prefix}`} checked={selected.has(retentionKey(b.name, `${p.prefix}/`))} onChange={() => toggle(retentionKey(b.name, `${p.prefix}/`))} data-testid="select-retention" />
+                          <input
+                            type="checkbox"
+                            aria-label={`Apply retention to ${p.prefix}`}
+                            checked={selected.has(retentionKey(b.name, `${p.prefix}/`))}
+                            onChange={() => toggle(retentionKey(b.name, `${p.prefix}/`))}
+                            data-testid="select-retention"
+                          />
                         )}
                       </td>
-                      <td><code>{p.prefix}/</code></td>
-                      <td><span className={`class class-${p.class}`}>{p.class}</span></td>
+                      <td>
+                        <code>{p.prefix}/</code>
+                      </td>
+                      <td>
+                        <span className={`class class-${p.class}`}>{p.class}</span>
+                      </td>
                       <td>
                         {p.claimedBy.map((c) => c.name).join(', ')}
-                        {p.class === 'unverified' && <span className="muted small" data-testid="unverified-reason">{p.reason}</span>}
-                        {p.held && (
-                          <span className="muted small" data-testid="held-reason" title={p.held}>
-                            {' '}· stale folders and retention held back ({b.coverage.complete ? 'execution history unavailable' : 'coverage incomplete'})
+                        {p.class === 'unverified' && (
+                          <span className="muted small" data-testid="unverified-reason">
+                            {p.reason}
                           </span>
                         )}
-                        <RetentionNote item={retentionFor.get(retentionKey(b.name, `${p.prefix}/`))} onAgeOnlyRule={() => setExpiring({ bucket: b.name, prefix: `${p.prefix}/`, retainDays: retention.keepDays })} />
+                        {p.held && (
+                          <span className="muted small" data-testid="held-reason" title={p.held}>
+                            {' '}
+                            · stale folders and retention held back ({b.coverage.complete ? 'execution history unavailable' : 'coverage incomplete'})
+                          </span>
+                        )}
+                        <RetentionNote
+                          item={retentionFor.get(retentionKey(b.name, `${p.prefix}/`))}
+                          onAgeOnlyRule={() => setExpiring({ bucket: b.name, prefix: `${p.prefix}/`, retainDays: retention.keepDays })}
+                        />
                         {p.class === 'orphan' && !b.protected && p.versions + p.deleteMarkers >= hugePrefixVersions && (
-                          <button type="button" className="link" onClick={() => setExpiring({ bucket: b.name, prefix: `${p.prefix}/` })} data-testid="lifecycle-start" title="Too big to delete from here: let S3 expire it">
+                          <button
+                            type="button"
+                            className="link"
+                            onClick={() => setExpiring({ bucket: b.name, prefix: `${p.prefix}/` })}
+                            data-testid="lifecycle-start"
+                            title="Too big to delete from here: let S3 expire it"
+                          >
                             Expire with a lifecycle rule…
                           </button>
                         )}
@@ -357,18 +526,33 @@ export function ArtifactsPage() {
                       <td>{mib(p.bytes)}</td>
                       <td>{p.monthlyCost.toFixed(4)}</td>
                     </tr>
-                    {p.folders.filter((f) => f.stale).map((f) => (
-                      <tr key={`${p.prefix}/${f.folder}`} className="stale-row" data-testid="stale-row">
-                        <td>{!b.protected && !p.held && <input type="checkbox" aria-label={`Select ${p.prefix}/${f.folder}`} checked={selected.has(rowKey(b.name, `${p.prefix}/${f.folder}/`))} onChange={() => toggle(rowKey(b.name, `${p.prefix}/${f.folder}/`))} />}</td>
-                        <td>&nbsp;&nbsp;<code>{f.folder}/</code></td>
-                        <td><span className="class class-stale">stale</span></td>
-                        <td className="muted small">no longer produced</td>
-                        <td>{f.versions}</td>
-                        <td>{f.deleteMarkers}</td>
-                        <td>{mib(f.bytes)}</td>
-                        <td />
-                      </tr>
-                    ))}
+                    {p.folders
+                      .filter((f) => f.stale)
+                      .map((f) => (
+                        <tr key={`${p.prefix}/${f.folder}`} className="stale-row" data-testid="stale-row">
+                          <td>
+                            {!b.protected && !p.held && (
+                              <input
+                                type="checkbox"
+                                aria-label={`Select ${p.prefix}/${f.folder}`}
+                                checked={selected.has(rowKey(b.name, `${p.prefix}/${f.folder}/`))}
+                                onChange={() => toggle(rowKey(b.name, `${p.prefix}/${f.folder}/`))}
+                              />
+                            )}
+                          </td>
+                          <td>
+                            &nbsp;&nbsp;<code>{f.folder}/</code>
+                          </td>
+                          <td>
+                            <span className="class class-stale">stale</span>
+                          </td>
+                          <td className="muted small">no longer produced</td>
+                          <td>{f.versions}</td>
+                          <td>{f.deleteMarkers}</td>
+                          <td>{mib(f.bytes)}</td>
+                          <td />
+                        </tr>
+                      ))}
                   </Fragment>
                 ))}
                 {b.foreign.versions > 0 && (
@@ -394,22 +578,58 @@ export function ArtifactsPage() {
           <section className="card" data-testid="plan-card">
             <h2>Plan</h2>
             <p data-testid="plan-summary">
-              {prefixes(plan?.items.length ?? 0)} selected{plan?.items.some((i) => i.class === 'retention') ? ` (${plan.items.filter((i) => i.class === 'retention').length} by retention)` : ''}: {plan?.items.reduce((n, i) => n + i.expected.versions + i.expected.deleteMarkers, 0) ?? 0} versions and delete markers, {mib(plan?.items.reduce((n, i) => n + i.expected.bytes, 0) ?? 0)}.
+              {prefixes(plan?.items.length ?? 0)} selected
+              {plan?.items.some((i) => i.class === 'retention') ? ` (${plan.items.filter((i) => i.class === 'retention').length} by retention)` : ''}:{' '}
+              {plan?.items.reduce((n, i) => n + i.expected.versions + i.expected.deleteMarkers, 0) ?? 0} versions and delete markers,{' '}
+              {mib(plan?.items.reduce((n, i) => n + i.expected.bytes, 0) ?? 0)}.
             </p>
             <div className="row">
-              <button type="button" className="button secondary" disabled={!plan?.items.length || running} onClick={() => plan && void runPlan(plan, plannedRetention, true, [], [])} data-testid="dry-run">Dry run</button>
-              <button type="button" className="button danger" disabled={!plan?.items.length || running} onClick={() => plan && setConfirming({ plan, retention: plannedRetention })} data-testid="clean-start">Delete…</button>
-              <button type="button" className="button secondary" disabled={!plan?.items.length} onClick={() => plan && void planFile(plan, plannedRetention).then((full) => full && download('pipewright-plan.json', JSON.stringify(full, null, 2), 'application/json'))} data-testid="save-plan">Save plan</button>
+              <button
+                type="button"
+                className="button secondary"
+                disabled={!plan?.items.length || running}
+                onClick={() => plan && void runPlan(plan, plannedRetention, true, [], [])}
+                data-testid="dry-run"
+              >
+                Dry run
+              </button>
+              <button
+                type="button"
+                className="button danger"
+                disabled={!plan?.items.length || running}
+                onClick={() => plan && setConfirming({ plan, retention: plannedRetention })}
+                data-testid="clean-start"
+              >
+                Delete…
+              </button>
+              <button
+                type="button"
+                className="button secondary"
+                disabled={!plan?.items.length}
+                onClick={() =>
+                  plan &&
+                  void planFile(plan, plannedRetention).then(
+                    (full) => full && download('pipewright-plan.json', JSON.stringify(full, null, 2), 'application/json'),
+                  )
+                }
+                data-testid="save-plan"
+              >
+                Save plan
+              </button>
             </div>
             {running && (
               <div className="row" data-testid="clean-progress">
                 <progress value={clean?.done ?? 0} max={clean?.total ?? 1} /> <span>{clean?.message}</span>
-                <button type="button" className="button secondary" onClick={() => clean && void cancelJob(clean.jobId)} data-testid="clean-cancel">Cancel</button>
+                <button type="button" className="button secondary" onClick={() => clean && void cancelJob(clean.jobId)} data-testid="clean-cancel">
+                  Cancel
+                </button>
               </div>
             )}
             {result && (
               <div className={`banner ${result.failed.length ? 'banner-warning' : 'banner-info'}`} data-testid="clean-result">
-                {result.dryRun ? `Dry run: would delete ${result.deletedVersions} versions and delete markers (${mib(result.deletedBytes)}).` : `${result.resumed ? 'Resumed; ' : ''}deleted ${result.deletedVersions} versions and delete markers (${mib(result.deletedBytes)}).`}
+                {result.dryRun
+                  ? `Dry run: would delete ${result.deletedVersions} versions and delete markers (${mib(result.deletedBytes)}).`
+                  : `${result.resumed ? 'Resumed; ' : ''}deleted ${result.deletedVersions} versions and delete markers (${mib(result.deletedBytes)}).`}
                 {result.cancelled && ' Cancelled: resume to finish.'}
                 {result.failed.length > 0 && ` ${result.failed.length} keys failed (see the audit log).`}
                 {result.skipped.map((s) => ` Skipped ${s.prefix}: ${s.reason}`).join('')}
@@ -422,7 +642,14 @@ export function ArtifactsPage() {
                   </div>
                 ))}
                 {result.cancelled && lastPlan && (
-                  <button type="button" className="button" onClick={() => setConfirming({ plan: lastPlan, retention: lastRetention })} data-testid="clean-resume">Resume</button>
+                  <button
+                    type="button"
+                    className="button"
+                    onClick={() => setConfirming({ plan: lastPlan, retention: lastRetention })}
+                    data-testid="clean-resume"
+                  >
+                    Resume
+                  </button>
                 )}
               </div>
             )}
@@ -437,15 +664,18 @@ export function ArtifactsPage() {
         ) : (
           <table className="table small">
             <tbody>
-              {log.slice(-50).reverse().map((e, i) => (
-                <tr key={i} data-testid="log-row" data-event={String(e.event)}>
-                  <td>{String(e.time).replace('T', ' ').slice(0, 19)}</td>
-                  <td>{String(e.event)}</td>
-                  <td>{e.bucket ? `s3://${String(e.bucket)}/${String(e.prefix ?? '')}` : ''}</td>
-                  <td>{e.keys !== undefined ? `${String(e.deleted)}/${String(e.keys)} keys` : ''}</td>
-                  <td>{String(e.result ?? e.reason ?? '')}</td>
-                </tr>
-              ))}
+              {log
+                .slice(-50)
+                .reverse()
+                .map((e, i) => (
+                  <tr key={i} data-testid="log-row" data-event={String(e.event)}>
+                    <td>{String(e.time).replace('T', ' ').slice(0, 19)}</td>
+                    <td>{String(e.event)}</td>
+                    <td>{e.bucket ? `s3://${String(e.bucket)}/${String(e.prefix ?? '')}` : ''}</td>
+                    <td>{e.keys !== undefined ? `${String(e.deleted)}/${String(e.keys)} keys` : ''}</td>
+                    <td>{String(e.result ?? e.reason ?? '')}</td>
+                  </tr>
+                ))}
             </tbody>
           </table>
         )}

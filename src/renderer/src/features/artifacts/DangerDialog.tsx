@@ -15,7 +15,14 @@ export function DangerDialog(props: {
 }) {
   return (
     <div className="modal-backdrop">
-      <div className="modal" role="dialog" aria-modal="true" aria-labelledby={`${props.testId}-h`} data-testid={props.testId} onKeyDown={(e) => e.key === 'Escape' && props.onClose()}>
+      <div
+        className="modal"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby={`${props.testId}-h`}
+        data-testid={props.testId}
+        onKeyDown={(e) => e.key === 'Escape' && props.onClose()}
+      >
         <h2 id={`${props.testId}-h`}>{props.title}</h2>
         {props.children}
         <div className="row">

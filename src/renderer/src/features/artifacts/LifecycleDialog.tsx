@@ -15,7 +15,9 @@ export function LifecycleDialog({ bucket, prefix, retainDays, onClose }: { bucke
   const [understood, setUnderstood] = useState(false);
   const retention = retainDays === undefined ? undefined : { days: retainDays, ageOnlyAcknowledged: understood };
   useEffect(() => {
-    void expireByLifecycle(bucket, prefix, undefined, retainDays === undefined ? undefined : { days: retainDays, ageOnlyAcknowledged: false }).then((p) => (p ? setPreview(p) : onClose()));
+    void expireByLifecycle(bucket, prefix, undefined, retainDays === undefined ? undefined : { days: retainDays, ageOnlyAcknowledged: false }).then((p) =>
+      p ? setPreview(p) : onClose(),
+    );
   }, [bucket, prefix, retainDays, onClose]);
   return (
     <DangerDialog
@@ -29,25 +31,39 @@ export function LifecycleDialog({ bucket, prefix, retainDays, onClose }: { bucke
     >
       {retainDays === undefined ? (
         <p className="small">
-          These rules make S3 delete every version under the prefix, then the delete markers left behind, server-side within a day or two, at no request cost. Nothing is deleted from here, and progress is not shown: audit again later. The bucket&apos;s {preview ? preview.before.length : '…'} existing rules are kept.
+          These rules make S3 delete every version under the prefix, then the delete markers left behind, server-side within a day or two, at no request cost.
+          Nothing is deleted from here, and progress is not shown: audit again later. The bucket&apos;s {preview ? preview.before.length : '…'} existing rules
+          are kept.
         </p>
       ) : (
         <>
           <p className="small">
-            From now on, S3 deletes every artifact under this live prefix once it is {retainDays} days old, current and non-current versions alike, and keeps doing so. The bucket&apos;s {preview ? preview.before.length : '…'} existing rules are kept.
+            From now on, S3 deletes every artifact under this live prefix once it is {retainDays} days old, current and non-current versions alike, and keeps
+            doing so. The bucket&apos;s {preview ? preview.before.length : '…'} existing rules are kept.
           </p>
           <p className="small banner banner-warning" data-testid="lifecycle-age-only">
-            A lifecycle rule knows only age: it cannot keep the last successful executions. If this pipeline does not succeed for {retainDays} days, the artifacts of its latest good run, which rollbacks and CodeDeploy need, expire too. The retention plan keeps them; use this rule only for pipelines that run more often than that.
+            A lifecycle rule knows only age: it cannot keep the last successful executions. If this pipeline does not succeed for {retainDays} days, the
+            artifacts of its latest good run, which rollbacks and CodeDeploy need, expire too. The retention plan keeps them; use this rule only for pipelines
+            that run more often than that.
           </p>
           <label className="row small">
-            <input type="checkbox" checked={understood} onChange={(e) => setUnderstood(e.target.checked)} data-testid="lifecycle-age-only-ok" /> I understand: everything older than {retainDays} days under {prefix} expires.
+            <input type="checkbox" checked={understood} onChange={(e) => setUnderstood(e.target.checked)} data-testid="lifecycle-age-only-ok" /> I understand:
+            everything older than {retainDays} days under {prefix} expires.
           </label>
         </>
       )}
       <pre className="code small" data-testid="lifecycle-rules">
         {preview ? JSON.stringify(preview.added, null, 2) : 'Reading the bucket’s lifecycle rules…'}
       </pre>
-      <input type="text" className="wide" aria-label="Bucket name" placeholder={bucket} value={typed} onChange={(e) => setTyped(e.target.value)} data-testid="lifecycle-confirm-name" />
+      <input
+        type="text"
+        className="wide"
+        aria-label="Bucket name"
+        placeholder={bucket}
+        value={typed}
+        onChange={(e) => setTyped(e.target.value)}
+        data-testid="lifecycle-confirm-name"
+      />
     </DangerDialog>
   );
 }

@@ -11,13 +11,28 @@ export function ProtectionCard() {
   const saved = useAppStore((s) => s.settingsView?.settings.artifacts);
   const [draft, setDraft] = useState<{ accounts: string; buckets: string; price: string; huge: string } | null>(null);
   if (!saved) return null;
-  const shown = draft ?? { accounts: saved.blockedAccounts.join('\n'), buckets: saved.blockedBuckets.join('\n'), price: String(saved.pricePerGbMonth), huge: String(saved.hugePrefixVersions) };
-  const patch = SettingsPatch.safeParse({ artifacts: { blockedAccounts: words(shown.accounts), blockedBuckets: words(shown.buckets), pricePerGbMonth: Number(shown.price), hugePrefixVersions: Number(shown.huge) } });
+  const shown = draft ?? {
+    accounts: saved.blockedAccounts.join('\n'),
+    buckets: saved.blockedBuckets.join('\n'),
+    price: String(saved.pricePerGbMonth),
+    huge: String(saved.hugePrefixVersions),
+  };
+  const patch = SettingsPatch.safeParse({
+    artifacts: {
+      blockedAccounts: words(shown.accounts),
+      blockedBuckets: words(shown.buckets),
+      pricePerGbMonth: Number(shown.price),
+      hugePrefixVersions: Number(shown.huge),
+    },
+  });
   const problem = patch.success ? null : patch.error.issues.map((i) => `${String(i.path.at(-2) ?? i.path.at(-1))}: ${i.message}`)[0];
   return (
     <section className="card" aria-labelledby="protect-h" data-testid="protection-card">
       <h2 id="protect-h">Protection</h2>
-      <p className="muted small">Buckets tagged pipewright:protect=true, and these accounts and buckets, are never planned or cleaned. Applies from the next audit. Orphan prefixes of at least the given number of versions are offered S3 lifecycle expiry instead of deletion from here.</p>
+      <p className="muted small">
+        Buckets tagged pipewright:protect=true, and these accounts and buckets, are never planned or cleaned. Applies from the next audit. Orphan prefixes of at
+        least the given number of versions are offered S3 lifecycle expiry instead of deletion from here.
+      </p>
       <div className="row">
         <label className="prop">
           <span>Blocked accounts (ids)</span>
@@ -29,11 +44,25 @@ export function ProtectionCard() {
         </label>
         <label className="prop">
           <span>S3 price, USD per GB-month</span>
-          <input type="number" step="0.001" min={0} value={shown.price} onChange={(e) => setDraft({ ...shown, price: e.target.value })} data-testid="price-per-gb" />
+          <input
+            type="number"
+            step="0.001"
+            min={0}
+            value={shown.price}
+            onChange={(e) => setDraft({ ...shown, price: e.target.value })}
+            data-testid="price-per-gb"
+          />
         </label>
         <label className="prop">
           <span>Offer a lifecycle rule from (versions)</span>
-          <input type="number" step="1" min={1} value={shown.huge} onChange={(e) => setDraft({ ...shown, huge: e.target.value })} data-testid="huge-prefix-versions" />
+          <input
+            type="number"
+            step="1"
+            min={1}
+            value={shown.huge}
+            onChange={(e) => setDraft({ ...shown, huge: e.target.value })}
+            data-testid="huge-prefix-versions"
+          />
         </label>
       </div>
       {problem && (
@@ -41,7 +70,13 @@ export function ProtectionCard() {
           {problem}
         </p>
       )}
-      <button type="button" className="button secondary" disabled={!draft || !patch.success} onClick={() => patch.success && void updateSettings(patch.data).then((saved) => saved && setDraft(null))} data-testid="protection-save">
+      <button
+        type="button"
+        className="button secondary"
+        disabled={!draft || !patch.success}
+        onClick={() => patch.success && void updateSettings(patch.data).then((saved) => saved && setDraft(null))}
+        data-testid="protection-save"
+      >
         Save protection
       </button>
     </section>

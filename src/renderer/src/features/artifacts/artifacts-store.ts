@@ -32,7 +32,19 @@ interface ArtifactsState {
   log: Array<Record<string, unknown>>;
 }
 
-export const useArtifactsStore = create<ArtifactsState>()(() => ({ report: null, auditJob: null, selected: new Set(), retention: null, preview: null, previewError: null, cleanJob: null, lastPlan: null, lastRetention: DEFAULT_RETENTION, result: null, log: [] }));
+export const useArtifactsStore = create<ArtifactsState>()(() => ({
+  report: null,
+  auditJob: null,
+  selected: new Set(),
+  retention: null,
+  preview: null,
+  previewError: null,
+  cleanJob: null,
+  lastPlan: null,
+  lastRetention: DEFAULT_RETENTION,
+  result: null,
+  log: [],
+}));
 const set = useArtifactsStore.setState;
 const get = useArtifactsStore.getState;
 
@@ -116,13 +128,18 @@ export function toggle(key: string): void {
   set({ selected: s });
 }
 
-
 /**
  * Runs (or dry-runs) the selected rows. The main process rebuilds the same plan
  * from its own audit (a retention plan lists every key and can exceed a call's
  * size); `plan` is this side's preview of it, for the result and a resume.
  */
-export async function runPlan(plan: PlanPreview, retention: RetentionPolicy, dryRun: boolean, confirmations: string[], prodConfirmations: string[]): Promise<void> {
+export async function runPlan(
+  plan: PlanPreview,
+  retention: RetentionPolicy,
+  dryRun: boolean,
+  confirmations: string[],
+  prodConfirmations: string[],
+): Promise<void> {
   try {
     const rows = [...new Set(plan.items.map(selectionKey))];
     const { jobId } = await api().invoke('artifacts.clean', { selection: { rows, retention }, dryRun, confirmations, prodConfirmations });
@@ -153,7 +170,14 @@ export async function deleteBucket(bucket: string, confirmation: string): Promis
  */
 export async function expireByLifecycle(bucket: string, prefix: string, confirmation?: string, retention?: { days: number; ageOnlyAcknowledged: boolean }) {
   try {
-    return await api().invoke('artifacts.lifecycle', { bucket, prefix, apply: confirmation !== undefined, confirmation: confirmation ?? '', retainDays: retention?.days, ageOnlyAcknowledged: retention?.ageOnlyAcknowledged ?? false });
+    return await api().invoke('artifacts.lifecycle', {
+      bucket,
+      prefix,
+      apply: confirmation !== undefined,
+      confirmation: confirmation ?? '',
+      retainDays: retention?.days,
+      ageOnlyAcknowledged: retention?.ageOnlyAcknowledged ?? false,
+    });
   } catch (err) {
     reportError(err);
     return null;

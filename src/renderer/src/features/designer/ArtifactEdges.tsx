@@ -47,7 +47,9 @@ export function ArtifactEdges({ links }: { links: ArtifactLink[] }) {
           const b = to.internals.positionAbsolute;
           const fh = from.height ?? from.measured.height ?? 0;
           const th = to.height ?? to.measured.height ?? 0;
-          return <ArtifactPath key={l.id} sx={a.x + (from.width ?? from.measured.width ?? 0)} sy={a.y + fh / 2} tx={b.x} ty={b.y + th / 2} artifact={l.artifact} />;
+          return (
+            <ArtifactPath key={l.id} sx={a.x + (from.width ?? from.measured.width ?? 0)} sy={a.y + fh / 2} tx={b.x} ty={b.y + th / 2} artifact={l.artifact} />
+          );
         })}
       </svg>
     </ViewportPortal>

@@ -57,12 +57,25 @@ function RuleFields({ rule, path, opaque, onChange }: { rule: Rule; path: string
   );
 }
 
-function ConditionList({ stage, si, kind, opaque, onChange }: { stage: StageDeclaration; si: number; kind: ConditionKind; opaque: Opaque; onChange: (patch: Partial<StageDeclaration>) => void }) {
+function ConditionList({
+  stage,
+  si,
+  kind,
+  opaque,
+  onChange,
+}: {
+  stage: StageDeclaration;
+  si: number;
+  kind: ConditionKind;
+  opaque: Opaque;
+  onChange: (patch: Partial<StageDeclaration>) => void;
+}) {
   const { label, results } = CONDITION_KINDS[kind];
   const conditions: Condition[] = stage[kind]?.conditions ?? [];
   const path = `stages.${si}.${kind}.conditions`;
   const set = (next: Condition[] | undefined) => onChange(withConditions(stage, kind, next));
-  const ruleNames = () => (Object.keys(CONDITION_KINDS) as ConditionKind[]).flatMap((k) => (stage[k]?.conditions ?? []).flatMap((c) => (c.rules ?? []).map((r) => r.name)));
+  const ruleNames = () =>
+    (Object.keys(CONDITION_KINDS) as ConditionKind[]).flatMap((k) => (stage[k]?.conditions ?? []).flatMap((c) => (c.rules ?? []).map((r) => r.name)));
   return (
     <div className="conditions" data-testid={`conditions-${kind}`}>
       <strong className="small">{label}</strong>
@@ -81,14 +94,24 @@ function ConditionList({ stage, si, kind, opaque, onChange }: { stage: StageDecl
             </Field>
             {rules.map((r, ri) => (
               <div key={ri} className="rule" data-field={`${path}.${ci}.rules.${ri}`} data-testid="rule">
-                <RuleFields rule={r} path={`${path}.${ci}.rules.${ri}`} opaque={opaque} onChange={(next) => setCondition({ ...c, rules: replaceAt(rules, ri, next) })} />
+                <RuleFields
+                  rule={r}
+                  path={`${path}.${ci}.rules.${ri}`}
+                  opaque={opaque}
+                  onChange={(next) => setCondition({ ...c, rules: replaceAt(rules, ri, next) })}
+                />
                 <button type="button" className="link danger" onClick={() => setCondition({ ...c, rules: removeAt(rules, ri) ?? [] })}>
                   Remove rule
                 </button>
               </div>
             ))}
             <div className="row">
-              <button type="button" className="link" onClick={() => setCondition({ ...c, rules: [...rules, newRule(RULE_TYPES[0], uniqueName('Rule', ruleNames()))] })} data-testid="rule-add">
+              <button
+                type="button"
+                className="link"
+                onClick={() => setCondition({ ...c, rules: [...rules, newRule(RULE_TYPES[0], uniqueName('Rule', ruleNames()))] })}
+                data-testid="rule-add"
+              >
                 + Rule
               </button>
               <span className="spacer" />
@@ -99,24 +122,47 @@ function ConditionList({ stage, si, kind, opaque, onChange }: { stage: StageDecl
           </div>
         );
       })}
-      <button type="button" className="link" onClick={() => set([...conditions, { result: results[0], rules: [newRule(RULE_TYPES[0], uniqueName('Rule', ruleNames()))] }])} data-testid={`condition-add-${kind}`}>
+      <button
+        type="button"
+        className="link"
+        onClick={() => set([...conditions, { result: results[0], rules: [newRule(RULE_TYPES[0], uniqueName('Rule', ruleNames()))] }])}
+        data-testid={`condition-add-${kind}`}
+      >
         + {label.toLowerCase()} condition
       </button>
     </div>
   );
 }
 
-export function StageBehaviour({ stage, si, opaque, onChange }: { stage: StageDeclaration; si: number; opaque: Opaque; onChange: (patch: Partial<StageDeclaration>) => void }) {
+export function StageBehaviour({
+  stage,
+  si,
+  opaque,
+  onChange,
+}: {
+  stage: StageDeclaration;
+  si: number;
+  opaque: Opaque;
+  onChange: (patch: Partial<StageDeclaration>) => void;
+}) {
   const failure = stage.onFailure;
   const setResult = (result: string) => {
     const { result: _r, retryConfiguration: _c, ...rest } = failure ?? {};
-    const next = { ...rest, ...(result ? { result } : {}), ...(result === 'RETRY' ? { retryConfiguration: failure?.retryConfiguration ?? { retryMode: 'FAILED_ACTIONS' } } : {}) };
+    const next = {
+      ...rest,
+      ...(result ? { result } : {}),
+      ...(result === 'RETRY' ? { retryConfiguration: failure?.retryConfiguration ?? { retryMode: 'FAILED_ACTIONS' } } : {}),
+    };
     onChange({ onFailure: Object.keys(next).length ? next : undefined });
   };
   return (
     <fieldset className="stage-behaviour" data-field={`stages.${si}.onFailure`} data-testid="prop-stage-behaviour">
       <legend>Failure and conditions (V2)</legend>
-      <Field label="When the stage fails" path={`stages.${si}.onFailure.result`} help={si === 0 ? 'The source stage cannot roll back.' : 'Roll back to the last successful execution, or retry automatically.'}>
+      <Field
+        label="When the stage fails"
+        path={`stages.${si}.onFailure.result`}
+        help={si === 0 ? 'The source stage cannot roll back.' : 'Roll back to the last successful execution, or retry automatically.'}
+      >
         <select value={failure?.result ?? ''} onChange={(e) => setResult(e.target.value)} data-testid="stage-on-failure">
           <option value="">Fail (the default)</option>
           {si > 0 && <option value="ROLLBACK">ROLLBACK</option>}
@@ -125,7 +171,11 @@ export function StageBehaviour({ stage, si, opaque, onChange }: { stage: StageDe
       </Field>
       {failure?.result === 'RETRY' && (
         <Field label="Retry" path={`stages.${si}.onFailure.retryConfiguration`}>
-          <select value={failure.retryConfiguration?.retryMode ?? 'FAILED_ACTIONS'} onChange={(e) => onChange({ onFailure: { ...failure, retryConfiguration: { ...failure.retryConfiguration, retryMode: e.target.value } } })} data-testid="stage-retry-mode">
+          <select
+            value={failure.retryConfiguration?.retryMode ?? 'FAILED_ACTIONS'}
+            onChange={(e) => onChange({ onFailure: { ...failure, retryConfiguration: { ...failure.retryConfiguration, retryMode: e.target.value } } })}
+            data-testid="stage-retry-mode"
+          >
             <option value="FAILED_ACTIONS">the failed actions</option>
             <option value="ALL_ACTIONS">all actions</option>
           </select>

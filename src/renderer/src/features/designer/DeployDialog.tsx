@@ -51,7 +51,14 @@ export function DeployDialog({ onClose }: { onClose: () => void }) {
         <div className="row">
           <label>
             Profile{' '}
-            <select value={profile} onChange={(e) => { setProfile(e.target.value); setDiff(null); }} data-testid="deploy-profile">
+            <select
+              value={profile}
+              onChange={(e) => {
+                setProfile(e.target.value);
+                setDiff(null);
+              }}
+              data-testid="deploy-profile"
+            >
               {profiles.map((p) => (
                 <option key={p.name}>{p.name}</option>
               ))}
@@ -59,7 +66,14 @@ export function DeployDialog({ onClose }: { onClose: () => void }) {
           </label>
           <label>
             Region{' '}
-            <select value={region} onChange={(e) => { setRegion(e.target.value); setDiff(null); }} data-testid="deploy-region">
+            <select
+              value={region}
+              onChange={(e) => {
+                setRegion(e.target.value);
+                setDiff(null);
+              }}
+              data-testid="deploy-region"
+            >
               {(accounts?.regions ?? []).map((r) => (
                 <option key={r.code}>{r.code}</option>
               ))}
@@ -71,9 +85,19 @@ export function DeployDialog({ onClose }: { onClose: () => void }) {
         </div>
         {diff && (
           <div data-testid="deploy-diff">
-            <p>{diff.creates ? 'No such pipeline there: deploying creates it.' : diff.changes.length ? `Live version ${diff.liveVersion} differs from this design (drift or edits): deploying updates it.` : `Live version ${diff.liveVersion} matches this design: no drift.`}</p>
+            <p>
+              {diff.creates
+                ? 'No such pipeline there: deploying creates it.'
+                : diff.changes.length
+                  ? `Live version ${diff.liveVersion} differs from this design (drift or edits): deploying updates it.`
+                  : `Live version ${diff.liveVersion} matches this design: no drift.`}
+            </p>
             {diff.v1ToV2 && <p className="banner banner-warning">This switches the pipeline from V1 to V2, which is priced per action-minute.</p>}
-            {diff.conflict && <p className="banner banner-warning" data-testid="deploy-conflict">The pipeline changed since this design was exported (now version {diff.liveVersion}). Review the diff carefully.</p>}
+            {diff.conflict && (
+              <p className="banner banner-warning" data-testid="deploy-conflict">
+                The pipeline changed since this design was exported (now version {diff.liveVersion}). Review the diff carefully.
+              </p>
+            )}
             <ul className="diff">
               {diff.changes.map((c, i) => (
                 <li key={i} className={`diff-${c.kind}`}>
@@ -84,9 +108,19 @@ export function DeployDialog({ onClose }: { onClose: () => void }) {
             </ul>
           </div>
         )}
-        {result && <p className="banner banner-info" data-testid="deploy-result">{result}</p>}
+        {result && (
+          <p className="banner banner-info" data-testid="deploy-result">
+            {result}
+          </p>
+        )}
         <div className="row">
-          <button type="button" className="button" disabled={busy || !diff || (!diff.creates && diff.changes.length === 0)} onClick={() => void deploy()} data-testid="deploy-confirm">
+          <button
+            type="button"
+            className="button"
+            disabled={busy || !diff || (!diff.creates && diff.changes.length === 0)}
+            onClick={() => void deploy()}
+            data-testid="deploy-confirm"
+          >
             Deploy
           </button>
           <button type="button" className="link" onClick={onClose}>

@@ -3,19 +3,7 @@
 // consumers. Drop a provider from the palette into a stage; drag an action to
 // another row or stage.
 import { memo, useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
-import {
-  Background,
-  Controls,
-  Handle,
-  MarkerType,
-  MiniMap,
-  Position,
-  ReactFlow,
-  useReactFlow,
-  type Edge,
-  type Node,
-  type NodeProps,
-} from '@xyflow/react';
+import { Background, Controls, Handle, MarkerType, MiniMap, Position, ReactFlow, useReactFlow, type Edge, type Node, type NodeProps } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import type { PipelineDeclaration } from '../../../../shared/pipeline/model';
 import { PROVIDERS } from '../../../../shared/pipeline/providers';
@@ -34,7 +22,16 @@ setLayoutEngine(startElkWorker);
 export const PROVIDER_MIME = 'application/x-pipewright-provider';
 
 type StageData = { name: string; index: number; selected: boolean; errors: number; inboundDisabled: string | null };
-type ActionData = { name: string; provider: string; category: string; runOrder: number; region: string | null; selected: boolean; errors: number; warnings: number };
+type ActionData = {
+  name: string;
+  provider: string;
+  category: string;
+  runOrder: number;
+  region: string | null;
+  selected: boolean;
+  errors: number;
+  warnings: number;
+};
 
 const StageNode = memo(function StageNode({ data }: NodeProps<Node<StageData>>) {
   return (
@@ -42,9 +39,17 @@ const StageNode = memo(function StageNode({ data }: NodeProps<Node<StageData>>) 
       <Handle type="target" position={Position.Left} className="stage-handle" />
       <div className="stage-header">
         <span className="stage-index">{data.index + 1}</span> <strong>{data.name}</strong>
-        {data.errors > 0 && <span className="err-badge" title={`${data.errors} errors`}>{data.errors}</span>}
+        {data.errors > 0 && (
+          <span className="err-badge" title={`${data.errors} errors`}>
+            {data.errors}
+          </span>
+        )}
       </div>
-      {data.inboundDisabled !== null && <div className="transition-badge" title={data.inboundDisabled}>⛔ transition disabled</div>}
+      {data.inboundDisabled !== null && (
+        <div className="transition-badge" title={data.inboundDisabled}>
+          ⛔ transition disabled
+        </div>
+      )}
       <Handle type="source" position={Position.Right} className="stage-handle" />
     </div>
   );
@@ -52,9 +57,15 @@ const StageNode = memo(function StageNode({ data }: NodeProps<Node<StageData>>) 
 
 const ActionNode = memo(function ActionNode({ data }: NodeProps<Node<ActionData>>) {
   return (
-    <div className={`action-node cat-${data.category}${data.selected ? ' selected' : ''}${data.errors ? ' has-errors' : ''}`} data-testid="action-node" data-action={data.name}>
+    <div
+      className={`action-node cat-${data.category}${data.selected ? ' selected' : ''}${data.errors ? ' has-errors' : ''}`}
+      data-testid="action-node"
+      data-action={data.name}
+    >
       <div className="action-top">
-        <span className="run-order" title="runOrder">{data.runOrder}</span>
+        <span className="run-order" title="runOrder">
+          {data.runOrder}
+        </span>
         <span className="provider">{data.provider}</span>
         {data.errors > 0 && <span className="err-badge">{data.errors}</span>}
         {!data.errors && data.warnings > 0 && <span className="warn-badge">{data.warnings}</span>}
@@ -74,7 +85,14 @@ function countIssues(issues: ValidationIssue[], prefix: Array<string | number>, 
   return issues.filter((i) => i.severity === severity && prefix.every((p, k) => i.path[k] === p)).length;
 }
 
-export function buildGraph(p: PipelineDeclaration, layout: Layout, selection: ReturnType<typeof useDesignStore.getState>['selection'], issues: ValidationIssue[], disabled: Map<string, string>, opaque: Record<string, never>) {
+export function buildGraph(
+  p: PipelineDeclaration,
+  layout: Layout,
+  selection: ReturnType<typeof useDesignStore.getState>['selection'],
+  issues: ValidationIssue[],
+  disabled: Map<string, string>,
+  opaque: Record<string, never>,
+) {
   const label = (v: string) => (isOpaqueToken(v) ? describeOpaque(v, opaque) : v);
   const nodes: Node[] = [];
   p.stages.forEach((s, si) => {
@@ -86,7 +104,13 @@ export function buildGraph(p: PipelineDeclaration, layout: Layout, selection: Re
       // Sizes come from the layout, so React Flow can cull, draw edges and the minimap without measuring first.
       width: box.w,
       height: box.h,
-      data: { name: label(s.name), index: si, selected: selection?.kind === 'stage' && selection.si === si, errors: countIssues(issues, ['stages', si], 'error'), inboundDisabled: disabled.has(s.name) ? (disabled.get(s.name) ?? '') : null } satisfies StageData,
+      data: {
+        name: label(s.name),
+        index: si,
+        selected: selection?.kind === 'stage' && selection.si === si,
+        errors: countIssues(issues, ['stages', si], 'error'),
+        inboundDisabled: disabled.has(s.name) ? (disabled.get(s.name) ?? '') : null,
+      } satisfies StageData,
       draggable: false,
       selectable: true,
     });
@@ -117,7 +141,16 @@ export function buildGraph(p: PipelineDeclaration, layout: Layout, selection: Re
   const edges: Edge[] = [];
   p.stages.slice(1).forEach((s, i) => {
     const off = disabled.has(s.name);
-    edges.push({ id: `t-${i}`, source: `s-${i}`, target: `s-${i + 1}`, type: 'straight', className: off ? 'transition-off' : 'transition', animated: false, markerEnd: { type: MarkerType.ArrowClosed }, label: off ? 'disabled' : undefined });
+    edges.push({
+      id: `t-${i}`,
+      source: `s-${i}`,
+      target: `s-${i + 1}`,
+      type: 'straight',
+      className: off ? 'transition-off' : 'transition',
+      animated: false,
+      markerEnd: { type: MarkerType.ArrowClosed },
+      label: off ? 'disabled' : undefined,
+    });
   });
   const artifacts: ArtifactLink[] = [];
   p.stages.forEach((s, si) =>
@@ -151,7 +184,10 @@ export function DesignerCanvas({ issues }: { issues: ValidationIssue[] }) {
 
   const disabled = useMemo(() => new Map((extras?.disabledTransitions ?? []).map((t) => [t.stageName, t.reason])), [extras]);
   const graph = useMemo(
-    () => (laid ? buildGraph(laid.pipeline, laid.layout, selection, laid.pipeline === pipeline ? issues : [], disabled, (extras?.opaque ?? {}) as Record<string, never>) : { nodes: [], edges: [], artifacts: [] }),
+    () =>
+      laid
+        ? buildGraph(laid.pipeline, laid.layout, selection, laid.pipeline === pipeline ? issues : [], disabled, (extras?.opaque ?? {}) as Record<string, never>)
+        : { nodes: [], edges: [], artifacts: [] },
     [laid, pipeline, selection, issues, disabled, extras],
   );
   // Nodes are uncontrolled: React Flow moves a dragged node in its own store, without
@@ -218,7 +254,15 @@ export function DesignerCanvas({ issues }: { issues: ValidationIssue[] }) {
     const cy = abs.y + (node.measured?.height ?? 60) / 2;
     const si = stageAt(cx);
     if (si < 0) return flow.setNodes(graph.nodes);
-    const runOrder = runOrderAt(layout.rows[si].filter((r) => si !== from.si || r.runOrder !== (pipeline.stages[from.si].actions[from.ai].runOrder ?? 1) || pipeline.stages[from.si].actions.filter((a) => (a.runOrder ?? 1) === r.runOrder).length > 1), cy - layout.stages[si].y);
+    const runOrder = runOrderAt(
+      layout.rows[si].filter(
+        (r) =>
+          si !== from.si ||
+          r.runOrder !== (pipeline.stages[from.si].actions[from.ai].runOrder ?? 1) ||
+          pipeline.stages[from.si].actions.filter((a) => (a.runOrder ?? 1) === r.runOrder).length > 1,
+      ),
+      cy - layout.stages[si].y,
+    );
     const cur = pipeline.stages[from.si].actions[from.ai];
     if (si === from.si && runOrder === (cur.runOrder ?? 1)) return flow.setNodes(graph.nodes);
     let index = 0;
@@ -231,7 +275,17 @@ export function DesignerCanvas({ issues }: { issues: ValidationIssue[] }) {
   };
 
   return (
-    <div ref={wrapRef} className="canvas" data-testid="designer-canvas" data-laid-out={laid?.pipeline === pipeline ? 'yes' : 'no'} onDragOver={(e) => { e.preventDefault(); e.dataTransfer.dropEffect = 'copy'; }} onDrop={onDrop}>
+    <div
+      ref={wrapRef}
+      className="canvas"
+      data-testid="designer-canvas"
+      data-laid-out={laid?.pipeline === pipeline ? 'yes' : 'no'}
+      onDragOver={(e) => {
+        e.preventDefault();
+        e.dataTransfer.dropEffect = 'copy';
+      }}
+      onDrop={onDrop}
+    >
       <ReactFlow
         defaultNodes={[]}
         edges={graph.edges}

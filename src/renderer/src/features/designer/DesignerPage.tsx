@@ -11,7 +11,19 @@ import { Palette } from './Palette';
 import { PropertyPanel } from './PropertyPanel';
 import { IssuesPanel } from './IssuesPanel';
 import { DeployDialog } from './DeployDialog';
-import { copySelection, deleteSelection, downloadExport, duplicateSelection, exportText, newDesign, openTemplateResource, openText, openWithDialog, paste, saveDesign } from './designer-actions';
+import {
+  copySelection,
+  deleteSelection,
+  downloadExport,
+  duplicateSelection,
+  exportText,
+  newDesign,
+  openTemplateResource,
+  openText,
+  openWithDialog,
+  paste,
+  saveDesign,
+} from './designer-actions';
 import { loadAccounts } from '../accounts/accounts-actions';
 import { useAppStore } from '../../store/store';
 
@@ -28,8 +40,17 @@ function Toolbar({ onDeploy, onPreview }: { onDeploy: () => void; onPreview: (f:
   const flow = useReactFlow();
   return (
     <div className="toolbar designer-toolbar">
-      <button type="button" className="button secondary" onClick={newDesign} data-testid="designer-new">New</button>
-      <button type="button" className="button secondary" onClick={() => void openWithDialog().then((done) => done || fileRef.current?.click())} data-testid="designer-open">Open…</button>
+      <button type="button" className="button secondary" onClick={newDesign} data-testid="designer-new">
+        New
+      </button>
+      <button
+        type="button"
+        className="button secondary"
+        onClick={() => void openWithDialog().then((done) => done || fileRef.current?.click())}
+        data-testid="designer-open"
+      >
+        Open…
+      </button>
       <input
         ref={fileRef}
         type="file"
@@ -42,17 +63,34 @@ function Toolbar({ onDeploy, onPreview }: { onDeploy: () => void; onPreview: (f:
           e.target.value = '';
         }}
       />
-      <button type="button" className="button secondary" onClick={() => void saveDesign()} data-testid="designer-save">Save</button>
-      <button type="button" className="button secondary" onClick={() => void saveDesign(true)} data-testid="designer-save-as">Save as…</button>
+      <button type="button" className="button secondary" onClick={() => void saveDesign()} data-testid="designer-save">
+        Save
+      </button>
+      <button type="button" className="button secondary" onClick={() => void saveDesign(true)} data-testid="designer-save-as">
+        Save as…
+      </button>
       <span className="muted small" data-testid="designer-file-name">
         {fileName}
         {dirty ? ' •' : ''}
       </span>
       <span className="sep" />
-      <button type="button" className="button secondary" onClick={undo} title="Undo (Ctrl+Z)" data-testid="designer-undo" disabled={!canUndo}>↶</button>
-      <button type="button" className="button secondary" onClick={redo} title="Redo (Ctrl+Shift+Z)" data-testid="designer-redo">↷</button>
-      <button type="button" className="button secondary" onClick={() => void flow.fitView()} title="Fit view (F)">Fit</button>
-      <button type="button" className="button secondary" onClick={() => editPipeline((p) => addStage(p), { kind: 'stage', si: useDesignStore.getState().design.pipeline.stages.length })} data-testid="add-stage">+ Stage</button>
+      <button type="button" className="button secondary" onClick={undo} title="Undo (Ctrl+Z)" data-testid="designer-undo" disabled={!canUndo}>
+        ↶
+      </button>
+      <button type="button" className="button secondary" onClick={redo} title="Redo (Ctrl+Shift+Z)" data-testid="designer-redo">
+        ↷
+      </button>
+      <button type="button" className="button secondary" onClick={() => void flow.fitView()} title="Fit view (F)">
+        Fit
+      </button>
+      <button
+        type="button"
+        className="button secondary"
+        onClick={() => editPipeline((p) => addStage(p), { kind: 'stage', si: useDesignStore.getState().design.pipeline.stages.length })}
+        data-testid="add-stage"
+      >
+        + Stage
+      </button>
       <span className="spacer" />
       <select aria-label="Export" data-testid="designer-export" value="" onChange={(e) => e.target.value && onPreview(e.target.value as ExportFormat)}>
         <option value="">Export…</option>
@@ -60,7 +98,9 @@ function Toolbar({ onDeploy, onPreview }: { onDeploy: () => void; onPreview: (f:
         <option value="cfn-json">CloudFormation JSON</option>
         <option value="cli-json">CLI JSON</option>
       </select>
-      <button type="button" className="button" onClick={onDeploy} data-testid="designer-deploy">Deploy…</button>
+      <button type="button" className="button" onClick={onDeploy} data-testid="designer-deploy">
+        Deploy…
+      </button>
     </div>
   );
 }
@@ -82,15 +122,26 @@ function ExportPreview({ format, onClose }: { format: ExportFormat; onClose: () 
           <div className="row">
             {(['parameterize', 'addArtifactBucket', 'addServiceRole'] as const).map((k) => (
               <label key={k}>
-                <input type="checkbox" checked={opts[k]} onChange={(e) => setOpts({ ...opts, [k]: e.target.checked })} /> {k === 'parameterize' ? 'Parameters for role, buckets, connections' : k === 'addArtifactBucket' ? 'Add artifact bucket' : 'Add service role'}
+                <input type="checkbox" checked={opts[k]} onChange={(e) => setOpts({ ...opts, [k]: e.target.checked })} />{' '}
+                {k === 'parameterize' ? 'Parameters for role, buckets, connections' : k === 'addArtifactBucket' ? 'Add artifact bucket' : 'Add service role'}
               </label>
             ))}
           </div>
         )}
-        {error ? <p className="banner banner-warning">{error}</p> : <pre className="export-text" data-testid="export-text">{text}</pre>}
+        {error ? (
+          <p className="banner banner-warning">{error}</p>
+        ) : (
+          <pre className="export-text" data-testid="export-text">
+            {text}
+          </pre>
+        )}
         <div className="row">
-          <button type="button" className="button" onClick={() => downloadExport(format, opts)} data-testid="export-download">Download</button>
-          <button type="button" className="link" onClick={onClose}>Close</button>
+          <button type="button" className="button" onClick={() => downloadExport(format, opts)} data-testid="export-download">
+            Download
+          </button>
+          <button type="button" className="link" onClick={onClose}>
+            Close
+          </button>
         </div>
       </div>
     </div>
@@ -104,7 +155,9 @@ function ResourceChooser() {
     <div className="modal-backdrop">
       <div className="modal" role="dialog" aria-modal="true" aria-labelledby="choose-h" data-testid="resource-chooser">
         <h2 id="choose-h">Which pipeline?</h2>
-        <p className="muted">{pending.fileName} has {pending.resources.length} AWS::CodePipeline::Pipeline resources.</p>
+        <p className="muted">
+          {pending.fileName} has {pending.resources.length} AWS::CodePipeline::Pipeline resources.
+        </p>
         <ul>
           {pending.resources.map((id) => (
             <li key={id}>

@@ -16,7 +16,10 @@ export function IssuesPanel({ issues }: { issues: ValidationIssue[] }) {
   return (
     <section className="issues" aria-label="Problems" data-testid="issues-panel">
       <h3>
-        Problems <span className="muted small" data-testid="issue-counts">{errors} errors, {issues.length - errors} warnings</span>
+        Problems{' '}
+        <span className="muted small" data-testid="issue-counts">
+          {errors} errors, {issues.length - errors} warnings
+        </span>
       </h3>
       {issues.length === 0 ? (
         <p className="muted small">The service would accept this pipeline.</p>
@@ -24,8 +27,17 @@ export function IssuesPanel({ issues }: { issues: ValidationIssue[] }) {
         <ul>
           {issues.map((i, k) => (
             <li key={k}>
-              <button type="button" className={`issue issue-${i.severity}`} data-testid="issue" data-code={i.code} onClick={() => select(selectionFor(i.path), i.path.join('.'))}>
-                <span className="issue-icon" aria-hidden>{i.severity === 'error' ? '✖' : '⚠'}</span> {i.message}
+              <button
+                type="button"
+                className={`issue issue-${i.severity}`}
+                data-testid="issue"
+                data-code={i.code}
+                onClick={() => select(selectionFor(i.path), i.path.join('.'))}
+              >
+                <span className="issue-icon" aria-hidden>
+                  {i.severity === 'error' ? '✖' : '⚠'}
+                </span>{' '}
+                {i.message}
               </button>
             </li>
           ))}

@@ -24,7 +24,14 @@ export function Palette() {
   const shown = PROVIDERS.map((p, i) => ({ p, i })).filter(({ p }) => !q || `${p.category} ${p.provider} ${p.label}`.toLowerCase().includes(q.toLowerCase()));
   return (
     <aside className="palette" aria-label="Action providers" data-testid="palette">
-      <input type="search" placeholder="Find a provider…" aria-label="Find a provider" value={q} onChange={(e) => setQ(e.target.value)} data-testid="palette-search" />
+      <input
+        type="search"
+        placeholder="Find a provider…"
+        aria-label="Find a provider"
+        value={q}
+        onChange={(e) => setQ(e.target.value)}
+        data-testid="palette-search"
+      />
       {ACTION_CATEGORIES.map((cat) => {
         const items = shown.filter(({ p }) => p.category === cat);
         if (!items.length) return null;

@@ -69,7 +69,13 @@ describe('output artifacts', () => {
       stages: [
         {
           name: 'Build',
-          actions: [{ name: 'Build', actionTypeId: { category: 'Build', owner: 'AWS', provider: 'CodeBuild', version: '1' }, outputArtifacts: [{ name: 'Bin', files: ['dist/**'] }] }],
+          actions: [
+            {
+              name: 'Build',
+              actionTypeId: { category: 'Build', owner: 'AWS', provider: 'CodeBuild', version: '1' },
+              outputArtifacts: [{ name: 'Bin', files: ['dist/**'] }],
+            },
+          ],
         },
       ],
     });
@@ -92,16 +98,30 @@ const connectionSource = {
   configuration: { ConnectionArn: 'arn:aws:codeconnections:us-east-1:111111111111:connection/x', FullRepositoryId: 'acme/app', BranchName: 'main' },
   outputArtifacts: [{ name: 'Src' }],
 };
-const buildAction = { name: 'Build', actionTypeId: { category: 'Build', owner: 'AWS', provider: 'CodeBuild', version: '1' }, configuration: { ProjectName: 'p' }, inputArtifacts: [{ name: 'Src' }] };
+const buildAction = {
+  name: 'Build',
+  actionTypeId: { category: 'Build', owner: 'AWS', provider: 'CodeBuild', version: '1' },
+  configuration: { ProjectName: 'p' },
+  inputArtifacts: [{ name: 'Src' }],
+};
 const errors = () => validatePipeline(pipeline(), { region: 'us-east-1' }).filter((i) => i.severity === 'error');
 
 describe('triggers', () => {
-  beforeEach(() => open({ stages: [{ name: 'Source', actions: [connectionSource] }, { name: 'Build', actions: [buildAction] }] }));
+  beforeEach(() =>
+    open({
+      stages: [
+        { name: 'Source', actions: [connectionSource] },
+        { name: 'Build', actions: [buildAction] },
+      ],
+    }),
+  );
 
   it('adds a push trigger on the connection source, filters it by globs one per line, and adds pull requests', () => {
     render(<PropertyPanel />);
     fireEvent.click(screen.getByTestId('trigger-add'));
-    expect(pipeline().triggers).toEqual([{ providerType: 'CodeStarSourceConnection', gitConfiguration: { sourceActionName: 'Source', push: [{ branches: { includes: ['main'] } }] } }]);
+    expect(pipeline().triggers).toEqual([
+      { providerType: 'CodeStarSourceConnection', gitConfiguration: { sourceActionName: 'Source', push: [{ branches: { includes: ['main'] } }] } },
+    ]);
     const push = within(screen.getByTestId('trigger-push'));
     fireEvent.change(push.getByTestId('trigger-branches-includes'), { target: { value: 'main\nrelease/{a,b}' } });
     fireEvent.change(push.getByTestId('trigger-filePaths-excludes'), { target: { value: 'docs/**' } });
@@ -130,7 +150,12 @@ describe('triggers', () => {
 
 describe('stage failure and conditions', () => {
   beforeEach(() => {
-    open({ stages: [{ name: 'Source', actions: [connectionSource] }, { name: 'Build', actions: [buildAction], onFailure: { result: 'ROLLBACK', owner: 'team' } as never }] });
+    open({
+      stages: [
+        { name: 'Source', actions: [connectionSource] },
+        { name: 'Build', actions: [buildAction], onFailure: { result: 'ROLLBACK', owner: 'team' } as never },
+      ],
+    });
     select({ kind: 'stage', si: 1 });
   });
 
@@ -150,7 +175,18 @@ describe('stage failure and conditions', () => {
     fireEvent.change(entry.getByTestId('rule-config-Value'), { target: { value: 'main' } });
     fireEvent.change(entry.getByTestId('condition-result'), { target: { value: 'SKIP' } });
     expect(pipeline().stages[1].beforeEntry).toEqual({
-      conditions: [{ result: 'SKIP', rules: [{ name: 'Rule', ruleTypeId: { category: 'Rule', owner: 'AWS', provider: 'VariableCheck', version: '1' }, configuration: { Variable: '#{SourceVariables.BranchName}', Operator: 'EQ', Value: 'main' } }] }],
+      conditions: [
+        {
+          result: 'SKIP',
+          rules: [
+            {
+              name: 'Rule',
+              ruleTypeId: { category: 'Rule', owner: 'AWS', provider: 'VariableCheck', version: '1' },
+              configuration: { Variable: '#{SourceVariables.BranchName}', Operator: 'EQ', Value: 'main' },
+            },
+          ],
+        },
+      ],
     });
     expect(pipeline().stages[1].onFailure).toEqual({ owner: 'team', result: 'RETRY', retryConfiguration: { retryMode: 'ALL_ACTIONS' } });
     expect(errors()).toEqual([]);
@@ -161,7 +197,7 @@ describe('stage failure and conditions', () => {
     expect(pipeline().stages[1].onFailure).toEqual({ owner: 'team' });
   });
 
-  it('a problem about a rule focuses that rule\'s field', () => {
+  it("a problem about a rule focuses that rule's field", () => {
     Element.prototype.scrollIntoView ??= () => undefined; // jsdom has no layout
     render(<PropertyPanel />);
     fireEvent.click(screen.getByTestId('condition-add-beforeEntry'));
@@ -171,7 +207,29 @@ describe('stage failure and conditions', () => {
   });
 
   it('shows imported rule values that are template expressions read-only', () => {
-    open({ stages: [{ name: 'Source', actions: [connectionSource] }, { name: 'Build', actions: [buildAction], onSuccess: { conditions: [{ result: 'ROLLBACK', rules: [{ name: 'Alarm', ruleTypeId: { category: 'Rule', owner: 'AWS', provider: 'CloudWatchAlarm', version: '1' }, configuration: { AlarmName: TOKEN } }] }] } }] });
+    open({
+      stages: [
+        { name: 'Source', actions: [connectionSource] },
+        {
+          name: 'Build',
+          actions: [buildAction],
+          onSuccess: {
+            conditions: [
+              {
+                result: 'ROLLBACK',
+                rules: [
+                  {
+                    name: 'Alarm',
+                    ruleTypeId: { category: 'Rule', owner: 'AWS', provider: 'CloudWatchAlarm', version: '1' },
+                    configuration: { AlarmName: TOKEN },
+                  },
+                ],
+              },
+            ],
+          },
+        },
+      ],
+    });
     select({ kind: 'stage', si: 1 });
     render(<PropertyPanel />);
     const onSuccess = screen.getByTestId('conditions-onSuccess');
@@ -186,7 +244,12 @@ describe('actions', () => {
       pipelineType: 'V2',
       stages: [
         { name: 'Source', actions: [connectionSource] },
-        { name: 'Build', actions: [{ name: 'Run', actionTypeId: { category: 'Compute', owner: 'AWS', provider: 'Commands', version: '1' }, inputArtifacts: [{ name: 'Src' }] }] },
+        {
+          name: 'Build',
+          actions: [
+            { name: 'Run', actionTypeId: { category: 'Compute', owner: 'AWS', provider: 'Commands', version: '1' }, inputArtifacts: [{ name: 'Src' }] },
+          ],
+        },
       ],
     });
     select({ kind: 'action', si: 1, ai: 0 });
@@ -195,7 +258,11 @@ describe('actions', () => {
     fireEvent.change(screen.getByTestId('prop-commands'), { target: { value: 'npm ci\nnpm test -- --ci\n' } });
     fireEvent.change(screen.getByTestId('prop-output-variables'), { target: { value: 'VERSION' } });
     fireEvent.change(screen.getByTestId('prop-action-role'), { target: { value: 'arn:aws:iam::222222222222:role/builder' } });
-    expect(pipeline().stages[1].actions[0]).toMatchObject({ commands: ['npm ci', 'npm test -- --ci'], outputVariables: ['VERSION'], roleArn: 'arn:aws:iam::222222222222:role/builder' });
+    expect(pipeline().stages[1].actions[0]).toMatchObject({
+      commands: ['npm ci', 'npm test -- --ci'],
+      outputVariables: ['VERSION'],
+      roleArn: 'arn:aws:iam::222222222222:role/builder',
+    });
     // The typed trailing newline stays while the next command is typed.
     expect((screen.getByTestId('prop-commands') as HTMLTextAreaElement).value).toBe('npm ci\nnpm test -- --ci\n');
     expect(errors()).toEqual([]);

@@ -6,7 +6,16 @@ import { useEffect, useRef } from 'react';
 import type { ActionDeclaration, PipelineDeclaration, PipelineVariableDeclaration } from '../../../../shared/pipeline/model';
 import { effectiveRunOrder } from '../../../../shared/pipeline/model';
 import { findProvider } from '../../../../shared/pipeline/providers';
-import { moveStage, removeAction, removeStage, renameStage, updateAction, updateStage, upstreamArtifacts, withConfigValue } from '../../../../shared/pipeline/edit';
+import {
+  moveStage,
+  removeAction,
+  removeStage,
+  renameStage,
+  updateAction,
+  updateStage,
+  upstreamArtifacts,
+  withConfigValue,
+} from '../../../../shared/pipeline/edit';
 import { CODEPIPELINE_REGIONS } from '../../../../shared/aws/regions';
 import { editDesign, editPipeline, useDesignStore } from './design-store';
 import { ConfigFields, Field, ListInput, Text, removeAt, replaceAt } from './fields';
@@ -33,15 +42,30 @@ function PipelineProps({ p }: { p: PipelineDeclaration }) {
       </Field>
       {p.artifactStore && (
         <Field label="Artifact bucket" path="artifactStore.location" required>
-          <Text value={p.artifactStore.location} onChange={(location) => set({ artifactStore: { ...p.artifactStore!, location } })} path="artifactStore.location" opaque={opaque} data-testid="prop-bucket" />
+          <Text
+            value={p.artifactStore.location}
+            onChange={(location) => set({ artifactStore: { ...p.artifactStore!, location } })}
+            path="artifactStore.location"
+            opaque={opaque}
+            data-testid="prop-bucket"
+          />
         </Field>
       )}
       {Object.entries(p.artifactStores ?? {}).map(([region, store]) => (
         <Field key={region} label={`Artifact bucket in ${region}`} path={`artifactStores.${region}.location`} required>
-          <Text value={store.location} onChange={(location) => set({ artifactStores: { ...p.artifactStores, [region]: { ...store, location } } })} path={`artifactStores.${region}.location`} opaque={opaque} />
+          <Text
+            value={store.location}
+            onChange={(location) => set({ artifactStores: { ...p.artifactStores, [region]: { ...store, location } } })}
+            path={`artifactStores.${region}.location`}
+            opaque={opaque}
+          />
         </Field>
       ))}
-      <Field label="Pipeline type" path="pipelineType" help="V2 adds variables, triggers, execution modes and stage conditions, and is priced per action-minute.">
+      <Field
+        label="Pipeline type"
+        path="pipelineType"
+        help="V2 adds variables, triggers, execution modes and stage conditions, and is priced per action-minute."
+      >
         <select value={p.pipelineType ?? 'V1'} onChange={(e) => set({ pipelineType: e.target.value })} data-testid="prop-pipeline-type">
           <option value="V1">V1</option>
           <option value="V2">V2</option>
@@ -55,7 +79,12 @@ function PipelineProps({ p }: { p: PipelineDeclaration }) {
         </select>
       </Field>
       <VariablesEditor variables={p.variables} opaque={opaque} onChange={(variables) => set({ variables })} />
-      <TriggersEditor triggers={p.triggers} sourceActions={(p.stages[0]?.actions ?? []).filter((a) => a.actionTypeId.provider === 'CodeStarSourceConnection').map((a) => a.name)} opaque={opaque} onChange={(triggers) => set({ triggers })} />
+      <TriggersEditor
+        triggers={p.triggers}
+        sourceActions={(p.stages[0]?.actions ?? []).filter((a) => a.actionTypeId.provider === 'CodeStarSourceConnection').map((a) => a.name)}
+        opaque={opaque}
+        onChange={(triggers) => set({ triggers })}
+      />
     </>
   );
 }
@@ -64,18 +93,54 @@ function PipelineProps({ p }: { p: PipelineDeclaration }) {
  * Pipeline variables, a row each. Edits change one field of one variable, so
  * descriptions, imported template values (read-only) and unknown keys survive.
  */
-function VariablesEditor({ variables = [], opaque, onChange }: { variables?: PipelineVariable[]; opaque?: Record<string, unknown>; onChange: (v: PipelineVariable[] | undefined) => void }) {
+function VariablesEditor({
+  variables = [],
+  opaque,
+  onChange,
+}: {
+  variables?: PipelineVariable[];
+  opaque?: Record<string, unknown>;
+  onChange: (v: PipelineVariable[] | undefined) => void;
+}) {
   const update = (i: number, patch: Partial<PipelineVariable>) => onChange(replaceAt(variables, i, dropEmpty({ ...variables[i], ...patch })));
   const remove = (i: number) => onChange(removeAt(variables, i));
   return (
     <fieldset className="variables" data-field="variables" data-testid="prop-variables">
       <legend>Variables</legend>
-      {variables.length === 0 && <p className="muted small">None. Variables are a V2 feature; actions read them as #{'{'}variables.name{'}'}.</p>}
+      {variables.length === 0 && (
+        <p className="muted small">
+          None. Variables are a V2 feature; actions read them as #{'{'}variables.name{'}'}.
+        </p>
+      )}
       {variables.map((v, i) => (
         <div key={i} className="variable" data-field={`variables.${i}`} data-testid="variable-row">
-          <Text value={v.name} onChange={(name) => update(i, { name })} path={`variables.${i}.name`} opaque={opaque} placeholder="name" aria-label={`Variable ${i + 1} name`} data-testid="variable-name" />
-          <Text value={v.defaultValue} onChange={(defaultValue) => update(i, { defaultValue })} path={`variables.${i}.defaultValue`} opaque={opaque} placeholder="default" aria-label={`Variable ${i + 1} default`} data-testid="variable-default" />
-          <Text value={v.description} onChange={(description) => update(i, { description })} path={`variables.${i}.description`} opaque={opaque} placeholder="description" aria-label={`Variable ${i + 1} description`} data-testid="variable-description" />
+          <Text
+            value={v.name}
+            onChange={(name) => update(i, { name })}
+            path={`variables.${i}.name`}
+            opaque={opaque}
+            placeholder="name"
+            aria-label={`Variable ${i + 1} name`}
+            data-testid="variable-name"
+          />
+          <Text
+            value={v.defaultValue}
+            onChange={(defaultValue) => update(i, { defaultValue })}
+            path={`variables.${i}.defaultValue`}
+            opaque={opaque}
+            placeholder="default"
+            aria-label={`Variable ${i + 1} default`}
+            data-testid="variable-default"
+          />
+          <Text
+            value={v.description}
+            onChange={(description) => update(i, { description })}
+            path={`variables.${i}.description`}
+            opaque={opaque}
+            placeholder="description"
+            aria-label={`Variable ${i + 1} description`}
+            data-testid="variable-description"
+          />
           <button type="button" className="link danger" onClick={() => remove(i)} aria-label={`Remove variable ${i + 1}`} data-testid="variable-remove">
             ✕
           </button>
@@ -113,7 +178,8 @@ function StageProps({ p, si }: { p: PipelineDeclaration; si: number }) {
       </Field>
       {si > 0 && (
         <label className="row">
-          <input type="checkbox" checked={!!disabled} onChange={(e) => setDisabled(e.target.checked)} data-testid="prop-transition" /> Disable the transition into this stage
+          <input type="checkbox" checked={!!disabled} onChange={(e) => setDisabled(e.target.checked)} data-testid="prop-transition" /> Disable the transition
+          into this stage
         </label>
       )}
       {disabled && (
@@ -126,7 +192,12 @@ function StageProps({ p, si }: { p: PipelineDeclaration; si: number }) {
         <button type="button" className="link" disabled={si === 0} onClick={() => editPipeline((x) => moveStage(x, si, si - 1), { kind: 'stage', si: si - 1 })}>
           ← Move left
         </button>
-        <button type="button" className="link" disabled={si === p.stages.length - 1} onClick={() => editPipeline((x) => moveStage(x, si, si + 1), { kind: 'stage', si: si + 1 })}>
+        <button
+          type="button"
+          className="link"
+          disabled={si === p.stages.length - 1}
+          onClick={() => editPipeline((x) => moveStage(x, si, si + 1), { kind: 'stage', si: si + 1 })}
+        >
           Move right →
         </button>
         <span className="spacer" />
@@ -164,15 +235,34 @@ function ActionProps({ p, si, ai }: { p: PipelineDeclaration; si: number; ai: nu
   return (
     <>
       <h3>
-        {spec?.label ?? a.actionTypeId.provider} <span className="muted small">{a.actionTypeId.category} · {a.actionTypeId.owner} · v{a.actionTypeId.version}</span>
+        {spec?.label ?? a.actionTypeId.provider}{' '}
+        <span className="muted small">
+          {a.actionTypeId.category} · {a.actionTypeId.owner} · v{a.actionTypeId.version}
+        </span>
       </h3>
       <Field label="Name" path={`stages.${si}.actions.${ai}.name`} required>
         <Text value={a.name} onChange={(name) => set({ name })} path={`stages.${si}.actions.${ai}.name`} opaque={opaque} data-testid="prop-action-name" />
       </Field>
       <Field label="Run order" path={`stages.${si}.actions.${ai}.runOrder`} help="Equal numbers run in parallel.">
-        <input type="number" min={1} max={999} value={a.runOrder ?? 1} onChange={(e) => set({ runOrder: Number(e.target.value) || 1 })} data-testid="prop-run-order" />
+        <input
+          type="number"
+          min={1}
+          max={999}
+          value={a.runOrder ?? 1}
+          onChange={(e) => set({ runOrder: Number(e.target.value) || 1 })}
+          data-testid="prop-run-order"
+        />
       </Field>
-      {spec && <ConfigFields fields={spec.config} config={a.configuration} path={`stages.${si}.actions.${ai}`} opaque={opaque} testIdPrefix="config-" onChange={setConfig} />}
+      {spec && (
+        <ConfigFields
+          fields={spec.config}
+          config={a.configuration}
+          path={`stages.${si}.actions.${ai}`}
+          opaque={opaque}
+          testIdPrefix="config-"
+          onChange={setConfig}
+        />
+      )}
       {extraKeys.map((k) => (
         <Field key={k} label={`${k} (not in the catalog)`} path={`stages.${si}.actions.${ai}.configuration.${k}`}>
           <Text value={a.configuration?.[k]} onChange={(x) => setConfig(k, x)} path={k} opaque={opaque} />
@@ -212,7 +302,11 @@ function ActionProps({ p, si, ai }: { p: PipelineDeclaration; si: number; ai: nu
         </Field>
       )}
       {spec?.crossRegion && (
-        <Field label="Region" path={`stages.${si}.actions.${ai}.region`} help={`Blank: the pipeline's region (${home}). Another region needs an artifact bucket there.`}>
+        <Field
+          label="Region"
+          path={`stages.${si}.actions.${ai}.region`}
+          help={`Blank: the pipeline's region (${home}). Another region needs an artifact bucket there.`}
+        >
           <select value={a.region ?? ''} onChange={(e) => setRegion(e.target.value)} data-testid="prop-region">
             <option value="">{home} (pipeline)</option>
             {CODEPIPELINE_REGIONS.filter((r) => r.code !== home).map((r) => (
@@ -225,20 +319,53 @@ function ActionProps({ p, si, ai }: { p: PipelineDeclaration; si: number; ai: nu
       )}
       {a.region && p.artifactStores?.[a.region] && (
         <Field label={`Artifact bucket in ${a.region}`} path={`artifactStores.${a.region}.location`} required>
-          <Text value={p.artifactStores[a.region].location} onChange={(location) => editPipeline((x) => ({ ...x, artifactStores: { ...x.artifactStores, [a.region!]: { ...x.artifactStores![a.region!], location } } }))} path={`artifactStores.${a.region}.location`} opaque={opaque} data-testid="prop-region-bucket" />
+          <Text
+            value={p.artifactStores[a.region].location}
+            onChange={(location) =>
+              editPipeline((x) => ({ ...x, artifactStores: { ...x.artifactStores, [a.region!]: { ...x.artifactStores![a.region!], location } } }))
+            }
+            path={`artifactStores.${a.region}.location`}
+            opaque={opaque}
+            data-testid="prop-region-bucket"
+          />
         </Field>
       )}
       {a.actionTypeId.provider === 'Commands' && (
         <>
-          <Field label="Commands (one per line)" path={`stages.${si}.actions.${ai}.commands`} required help="Up to 50 shell commands, each on one line; they run in CodeBuild compute with the input artifacts.">
-            <ListInput perLine items={a.commands ?? []} opaque={opaque} onChange={(commands) => set({ commands: commands.length ? commands : undefined })} data-testid="prop-commands" />
+          <Field
+            label="Commands (one per line)"
+            path={`stages.${si}.actions.${ai}.commands`}
+            required
+            help="Up to 50 shell commands, each on one line; they run in CodeBuild compute with the input artifacts."
+          >
+            <ListInput
+              perLine
+              items={a.commands ?? []}
+              opaque={opaque}
+              onChange={(commands) => set({ commands: commands.length ? commands : undefined })}
+              data-testid="prop-commands"
+            />
           </Field>
-          <Field label="Output variables (one per line)" path={`stages.${si}.actions.${ai}.outputVariables`} help="Environment variables to export, read downstream as #{namespace.NAME}.">
-            <ListInput perLine items={a.outputVariables ?? []} opaque={opaque} onChange={(outputVariables) => set({ outputVariables: outputVariables.length ? outputVariables : undefined })} data-testid="prop-output-variables" />
+          <Field
+            label="Output variables (one per line)"
+            path={`stages.${si}.actions.${ai}.outputVariables`}
+            help="Environment variables to export, read downstream as #{namespace.NAME}."
+          >
+            <ListInput
+              perLine
+              items={a.outputVariables ?? []}
+              opaque={opaque}
+              onChange={(outputVariables) => set({ outputVariables: outputVariables.length ? outputVariables : undefined })}
+              data-testid="prop-output-variables"
+            />
           </Field>
         </>
       )}
-      <Field label="Role ARN (optional)" path={`stages.${si}.actions.${ai}.roleArn`} help="A role this action assumes instead of the pipeline's, e.g. a deploy role in another account.">
+      <Field
+        label="Role ARN (optional)"
+        path={`stages.${si}.actions.${ai}.roleArn`}
+        help="A role this action assumes instead of the pipeline's, e.g. a deploy role in another account."
+      >
         <Text value={a.roleArn} onChange={(v) => set({ roleArn: v || undefined })} path="roleArn" opaque={opaque} data-testid="prop-action-role" />
       </Field>
       <Field label="Variable namespace" path={`stages.${si}.actions.${ai}.namespace`}>
@@ -246,7 +373,13 @@ function ActionProps({ p, si, ai }: { p: PipelineDeclaration; si: number; ai: nu
       </Field>
       {a.actionTypeId.category === 'Approval' && (
         <Field label="Timeout (minutes, 5 to 86,400)" path={`stages.${si}.actions.${ai}.timeoutInMinutes`}>
-          <input type="number" min={5} max={86400} value={a.timeoutInMinutes ?? ''} onChange={(e) => set({ timeoutInMinutes: e.target.value ? Number(e.target.value) : undefined })} />
+          <input
+            type="number"
+            min={5}
+            max={86400}
+            value={a.timeoutInMinutes ?? ''}
+            onChange={(e) => set({ timeoutInMinutes: e.target.value ? Number(e.target.value) : undefined })}
+          />
         </Field>
       )}
       <div className="row">
@@ -275,7 +408,13 @@ export function PropertyPanel() {
   const valid = sel?.kind === 'action' ? !!p.stages[sel.si]?.actions[sel.ai] : sel?.kind === 'stage' ? !!p.stages[sel.si] : true;
   return (
     <div className="props" ref={ref} data-testid="property-panel">
-      {!valid || !sel || sel.kind === 'pipeline' ? <PipelineProps p={p} /> : sel.kind === 'stage' ? <StageProps p={p} si={sel.si} /> : <ActionProps p={p} si={sel.si} ai={sel.ai} />}
+      {!valid || !sel || sel.kind === 'pipeline' ? (
+        <PipelineProps p={p} />
+      ) : sel.kind === 'stage' ? (
+        <StageProps p={p} si={sel.si} />
+      ) : (
+        <ActionProps p={p} si={sel.si} ai={sel.ai} />
+      )}
     </div>
   );
 }

@@ -24,7 +24,19 @@ function withGlobs<F extends Record<string, unknown>>(filter: F, key: FilterKey,
   return next as F;
 }
 
-function GlobFields<F extends Record<string, unknown>>({ filter, keys, path, opaque, onChange }: { filter: F; keys: FilterKey[]; path: string; opaque: Opaque; onChange: (f: F) => void }) {
+function GlobFields<F extends Record<string, unknown>>({
+  filter,
+  keys,
+  path,
+  opaque,
+  onChange,
+}: {
+  filter: F;
+  keys: FilterKey[];
+  path: string;
+  opaque: Opaque;
+  onChange: (f: F) => void;
+}) {
   return (
     <div className="glob-grid">
       {keys.map((key) =>
@@ -33,7 +45,14 @@ function GlobFields<F extends Record<string, unknown>>({ filter, keys, path, opa
             <span>
               {FILTER_LABELS[key]}: {side === 'includes' ? 'include' : 'exclude'}
             </span>
-            <ListInput perLine items={(filter[key] as GitFilter | undefined)?.[side] ?? []} opaque={opaque} onChange={(globs) => onChange(withGlobs(filter, key, side, globs))} placeholder={side === 'includes' ? (key === 'branches' ? 'main' : key === 'tags' ? 'v*' : 'src/**') : ''} data-testid={`trigger-${key}-${side}`} />
+            <ListInput
+              perLine
+              items={(filter[key] as GitFilter | undefined)?.[side] ?? []}
+              opaque={opaque}
+              onChange={(globs) => onChange(withGlobs(filter, key, side, globs))}
+              placeholder={side === 'includes' ? (key === 'branches' ? 'main' : key === 'tags' ? 'v*' : 'src/**') : ''}
+              data-testid={`trigger-${key}-${side}`}
+            />
           </label>
         )),
       )}
@@ -41,7 +60,25 @@ function GlobFields<F extends Record<string, unknown>>({ filter, keys, path, opa
   );
 }
 
-function FilterList<F extends Record<string, unknown>>({ title, filters, keys, path, opaque, fresh, onChange, children }: { title: string; filters: F[]; keys: FilterKey[]; path: string; opaque: Opaque; fresh: F; onChange: (f: F[] | undefined) => void; children?: (f: F, set: (f: F) => void) => ReactNode }) {
+function FilterList<F extends Record<string, unknown>>({
+  title,
+  filters,
+  keys,
+  path,
+  opaque,
+  fresh,
+  onChange,
+  children,
+}: {
+  title: string;
+  filters: F[];
+  keys: FilterKey[];
+  path: string;
+  opaque: Opaque;
+  fresh: F;
+  onChange: (f: F[] | undefined) => void;
+  children?: (f: F, set: (f: F) => void) => ReactNode;
+}) {
   return (
     <div className="trigger-filters" data-testid={`trigger-${path.split('.').pop()}`}>
       <strong className="small">{title}</strong>
@@ -64,7 +101,17 @@ function FilterList<F extends Record<string, unknown>>({ title, filters, keys, p
   );
 }
 
-export function TriggersEditor({ triggers = [], sourceActions, opaque, onChange }: { triggers?: Trigger[]; sourceActions: string[]; opaque: Opaque; onChange: (t: Trigger[] | undefined) => void }) {
+export function TriggersEditor({
+  triggers = [],
+  sourceActions,
+  opaque,
+  onChange,
+}: {
+  triggers?: Trigger[];
+  sourceActions: string[];
+  opaque: Opaque;
+  onChange: (t: Trigger[] | undefined) => void;
+}) {
   const setGit = (i: number, patch: Partial<Git>) => {
     const git: Record<string, unknown> = { ...triggers[i].gitConfiguration, ...patch };
     for (const k of ['push', 'pullRequest']) if (git[k] === undefined) delete git[k];
@@ -73,7 +120,13 @@ export function TriggersEditor({ triggers = [], sourceActions, opaque, onChange 
   return (
     <fieldset className="triggers" data-field="triggers" data-testid="prop-triggers">
       <legend>Triggers</legend>
-      {triggers.length === 0 && <p className="muted small">{sourceActions.length ? 'None: every change the source action sees starts the pipeline.' : 'A trigger needs a CodeStarSourceConnection source action (GitHub, GitLab, Bitbucket) in the first stage.'}</p>}
+      {triggers.length === 0 && (
+        <p className="muted small">
+          {sourceActions.length
+            ? 'None: every change the source action sees starts the pipeline.'
+            : 'A trigger needs a CodeStarSourceConnection source action (GitHub, GitLab, Bitbucket) in the first stage.'}
+        </p>
+      )}
       {triggers.map((t, i) => {
         const git = t.gitConfiguration;
         const choices = [...new Set([...sourceActions, git.sourceActionName])];
@@ -87,7 +140,15 @@ export function TriggersEditor({ triggers = [], sourceActions, opaque, onChange 
                 ))}
               </select>
             </label>
-            <FilterList<PushFilter> title="Push" filters={git.push ?? []} keys={['branches', 'tags', 'filePaths']} path={`triggers.${i}.gitConfiguration.push`} opaque={opaque} fresh={{ branches: { includes: ['main'] } }} onChange={(push) => setGit(i, { push })} />
+            <FilterList<PushFilter>
+              title="Push"
+              filters={git.push ?? []}
+              keys={['branches', 'tags', 'filePaths']}
+              path={`triggers.${i}.gitConfiguration.push`}
+              opaque={opaque}
+              fresh={{ branches: { includes: ['main'] } }}
+              onChange={(push) => setGit(i, { push })}
+            />
             <FilterList<PullRequestFilter>
               title="Pull request"
               filters={git.pullRequest ?? []}
@@ -122,7 +183,21 @@ export function TriggersEditor({ triggers = [], sourceActions, opaque, onChange 
           </div>
         );
       })}
-      <button type="button" className="link" disabled={!sourceActions.length} onClick={() => onChange([...triggers, { providerType: 'CodeStarSourceConnection', gitConfiguration: { sourceActionName: sourceActions[0], push: [{ branches: { includes: ['main'] } }] } }])} data-testid="trigger-add">
+      <button
+        type="button"
+        className="link"
+        disabled={!sourceActions.length}
+        onClick={() =>
+          onChange([
+            ...triggers,
+            {
+              providerType: 'CodeStarSourceConnection',
+              gitConfiguration: { sourceActionName: sourceActions[0], push: [{ branches: { includes: ['main'] } }] },
+            },
+          ])
+        }
+        data-testid="trigger-add"
+      >
         + Trigger
       </button>
     </fieldset>

@@ -44,7 +44,11 @@ export const useDesignStore = create<DesignState>()(
 );
 
 export function editPipeline(fn: (p: PipelineDeclaration) => PipelineDeclaration, selection?: Selection): void {
-  useDesignStore.setState((s) => ({ design: { ...s.design, pipeline: fn(s.design.pipeline) }, dirty: true, ...(selection !== undefined ? { selection } : {}) }));
+  useDesignStore.setState((s) => ({
+    design: { ...s.design, pipeline: fn(s.design.pipeline) },
+    dirty: true,
+    ...(selection !== undefined ? { selection } : {}),
+  }));
 }
 
 export function editDesign(fn: (d: DesignFile) => DesignFile): void {

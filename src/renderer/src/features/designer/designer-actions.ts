@@ -132,7 +132,8 @@ export function duplicateSelection(): void {
 
 export function copySelection(): void {
   const { selection: sel, design } = state();
-  if (sel?.kind === 'action') useDesignStore.setState({ clipboard: { kind: 'action', action: structuredClone(design.pipeline.stages[sel.si].actions[sel.ai]) } });
+  if (sel?.kind === 'action')
+    useDesignStore.setState({ clipboard: { kind: 'action', action: structuredClone(design.pipeline.stages[sel.si].actions[sel.ai]) } });
   if (sel?.kind === 'stage') useDesignStore.setState({ clipboard: { kind: 'stage', stage: structuredClone(design.pipeline.stages[sel.si]) } });
 }
 

@@ -8,7 +8,14 @@ import type { ElkNode } from 'elkjs/lib/elk-api.js';
 import elkWorkerUrl from 'elkjs/lib/elk-worker.min.js?url';
 import { inThreadEngine, warmUpGraph, type LayoutEngine } from './layout';
 
-const PROOF = { id: 'proof', children: [{ id: 'a', width: 10, height: 10 }, { id: 'b', width: 10, height: 10 }], edges: [{ id: 'e', sources: ['a'], targets: ['b'] }] };
+const PROOF = {
+  id: 'proof',
+  children: [
+    { id: 'a', width: 10, height: 10 },
+    { id: 'b', width: 10, height: 10 },
+  ],
+  edges: [{ id: 'e', sources: ['a'], targets: ['b'] }],
+};
 const START_TIMEOUT_MS = 10_000;
 /** Background warm-up layouts; each is a few milliseconds once warm. */
 const WARM_UP_PARTS = 40;

@@ -12,7 +12,12 @@ export function Field({ label, path, children, help, required }: { label: string
     <label className="prop" data-field={path}>
       <span>
         {label}
-        {required && <span className="req" title="required"> *</span>}
+        {required && (
+          <span className="req" title="required">
+            {' '}
+            *
+          </span>
+        )}
       </span>
       {children}
       {help && <small className="muted">{help}</small>}
@@ -28,7 +33,13 @@ function OpaqueValue({ value, opaque }: { value: string; opaque: Opaque }) {
   );
 }
 
-export function Text({ value, onChange, path, opaque, ...rest }: { value: string | undefined; onChange: (v: string) => void; path: string; opaque?: Opaque } & Record<string, unknown>) {
+export function Text({
+  value,
+  onChange,
+  path,
+  opaque,
+  ...rest
+}: { value: string | undefined; onChange: (v: string) => void; path: string; opaque?: Opaque } & Record<string, unknown>) {
   if (isOpaqueToken(value)) return <OpaqueValue value={value} opaque={opaque} />;
   return <input type="text" value={value ?? ''} onChange={(e) => onChange(e.target.value)} data-path={path} {...rest} />;
 }
@@ -37,9 +48,17 @@ export function Text({ value, onChange, path, opaque, ...rest }: { value: string
  * One configuration field of a catalog (an action's provider, a condition's rule):
  * a choice for enums and booleans, else text. Emptying an optional field removes it.
  */
-export function ConfigInput({ field, value, path, opaque, onChange, ...rest }: { field: ConfigField; value: string | undefined; path: string; opaque: Opaque; onChange: (v: string | undefined) => void } & Record<string, unknown>) {
+export function ConfigInput({
+  field,
+  value,
+  path,
+  opaque,
+  onChange,
+  ...rest
+}: { field: ConfigField; value: string | undefined; path: string; opaque: Opaque; onChange: (v: string | undefined) => void } & Record<string, unknown>) {
   const choices = field.enumValues ?? (field.type === 'boolean' ? ['true', 'false'] : null);
-  if (!choices || isOpaqueToken(value)) return <Text value={value} onChange={(x) => onChange(x === '' && field.required !== true ? undefined : x)} path={path} opaque={opaque} {...rest} />;
+  if (!choices || isOpaqueToken(value))
+    return <Text value={value} onChange={(x) => onChange(x === '' && field.required !== true ? undefined : x)} path={path} opaque={opaque} {...rest} />;
   return (
     <select value={value ?? ''} onChange={(e) => onChange(e.target.value || undefined)} {...rest}>
       <option value="">—</option>
@@ -51,12 +70,33 @@ export function ConfigInput({ field, value, path, opaque, onChange, ...rest }: {
 }
 
 /** A catalog's configuration fields, each labelled with its path (`${path}.configuration.<name>`) for the problems panel. */
-export function ConfigFields({ fields, config, path, opaque, testIdPrefix, onChange }: { fields: readonly ConfigField[]; config: Record<string, string> | undefined; path: string; opaque: Opaque; testIdPrefix: string; onChange: (key: string, v: string | undefined) => void }) {
+export function ConfigFields({
+  fields,
+  config,
+  path,
+  opaque,
+  testIdPrefix,
+  onChange,
+}: {
+  fields: readonly ConfigField[];
+  config: Record<string, string> | undefined;
+  path: string;
+  opaque: Opaque;
+  testIdPrefix: string;
+  onChange: (key: string, v: string | undefined) => void;
+}) {
   return fields.map((f) => {
     const fieldPath = `${path}.configuration.${f.name}`;
     return (
       <Field key={f.name} label={f.name} path={fieldPath} help={f.help} required={f.required === true}>
-        <ConfigInput field={f} value={config?.[f.name]} path={fieldPath} opaque={opaque} onChange={(v) => onChange(f.name, v)} data-testid={`${testIdPrefix}${f.name}`} />
+        <ConfigInput
+          field={f}
+          value={config?.[f.name]}
+          path={fieldPath}
+          opaque={opaque}
+          onChange={(v) => onChange(f.name, v)}
+          data-testid={`${testIdPrefix}${f.name}`}
+        />
       </Field>
     );
   });
@@ -68,17 +108,32 @@ export function ConfigFields({ fields, config, path, opaque, testIdPrefix, onCha
  * so "Out1, " can grow into "Out1, Out2" instead of losing its comma. A list
  * holding an imported template value is shown read-only.
  */
-export function ListInput({ items, onChange, perLine = false, opaque, ...rest }: { items: string[]; onChange: (items: string[]) => void; perLine?: boolean; opaque?: Opaque } & Record<string, unknown>) {
+export function ListInput({
+  items,
+  onChange,
+  perLine = false,
+  opaque,
+  ...rest
+}: { items: string[]; onChange: (items: string[]) => void; perLine?: boolean; opaque?: Opaque } & Record<string, unknown>) {
   const sep = perLine ? '\n' : ', ';
   const [draft, setDraft] = useState(items.join(sep));
-  if (items.some(isOpaqueToken)) return <span>{items.map((v, i) => (isOpaqueToken(v) ? <OpaqueValue key={i} value={v} opaque={opaque} /> : <code key={i}>{v}</code>))}</span>;
-  const parse = (text: string) => text.split(perLine ? '\n' : ',').map((s) => s.trim()).filter(Boolean);
+  if (items.some(isOpaqueToken))
+    return <span>{items.map((v, i) => (isOpaqueToken(v) ? <OpaqueValue key={i} value={v} opaque={opaque} /> : <code key={i}>{v}</code>))}</span>;
+  const parse = (text: string) =>
+    text
+      .split(perLine ? '\n' : ',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   const shown = parse(draft).join('\u0000') === items.join('\u0000') ? draft : items.join(sep);
   const change = (text: string) => {
     setDraft(text);
     onChange(parse(text));
   };
-  return perLine ? <textarea rows={Math.min(4, Math.max(1, items.length + 1))} value={shown} onChange={(e) => change(e.target.value)} {...rest} /> : <input type="text" value={shown} onChange={(e) => change(e.target.value)} {...rest} />;
+  return perLine ? (
+    <textarea rows={Math.min(4, Math.max(1, items.length + 1))} value={shown} onChange={(e) => change(e.target.value)} {...rest} />
+  ) : (
+    <input type="text" value={shown} onChange={(e) => change(e.target.value)} {...rest} />
+  );
 }
 
 /** Replaces item i of a list (a new list). */

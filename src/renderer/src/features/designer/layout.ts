@@ -113,7 +113,9 @@ export function warmUpGraph(part: number): ElkNode {
 async function layOutShapes(keys: string[]): Promise<void> {
   const missing = [...new Set(keys)].filter((k) => !shapeCache.has(k));
   if (!missing.length) return;
-  const out = await (await layoutEngine()).layout({
+  const out = await (
+    await layoutEngine()
+  ).layout({
     id: 'shapes',
     // The root's own arrangement is irrelevant: only each stage's inside is read.
     layoutOptions: { 'elk.algorithm': 'org.eclipse.elk.fixed' },
@@ -135,7 +137,9 @@ async function layOutColumns(shapes: StageShape[]): Promise<number[]> {
   const known = columnCache.get(key);
   if (known) return known;
   // Stages left to right, as fixed-size boxes joined by their transitions.
-  const top = await (await layoutEngine()).layout({
+  const top = await (
+    await layoutEngine()
+  ).layout({
     id: 'root',
     layoutOptions: {
       'elk.algorithm': 'layered',

@@ -89,7 +89,12 @@ export function ExplorerPage() {
             </option>
           ))}
         </select>
-        <select aria-label="Group by" data-testid="explorer-group" value={ex.groupBy} onChange={(e) => setExplorerView({ groupBy: e.target.value as 'none' | 'account' | 'region' })}>
+        <select
+          aria-label="Group by"
+          data-testid="explorer-group"
+          value={ex.groupBy}
+          onChange={(e) => setExplorerView({ groupBy: e.target.value as 'none' | 'account' | 'region' })}
+        >
           <option value="none">No grouping</option>
           <option value="account">Group by account</option>
           <option value="region">Group by region</option>
@@ -117,7 +122,13 @@ export function ExplorerPage() {
       {ex.errors.length > 0 && (
         <div className="chips" data-testid="explorer-errors" role="list" aria-label="Targets that failed">
           {ex.errors.map((e) => (
-            <span key={`${e.target.profile}|${e.target.region}`} role="listitem" className={`chip chip-${e.error.kind}`} title={e.error.message} data-testid="error-chip">
+            <span
+              key={`${e.target.profile}|${e.target.region}`}
+              role="listitem"
+              className={`chip chip-${e.error.kind}`}
+              title={e.error.message}
+              data-testid="error-chip"
+            >
               <strong>{e.target.alias ?? e.target.profile}</strong> · {e.target.region} · {KIND_LABEL[e.error.kind] ?? e.error.kind}
               {e.target.region && (
                 <button type="button" className="link" onClick={() => void loadPipelines([{ profile: e.target.profile, region: e.target.region! }])}>
@@ -148,9 +159,17 @@ export function ExplorerPage() {
           <div ref={parentRef} className="grid-body">
             {items.length === 0 ? (
               <div className="empty-grid" data-testid="explorer-empty">
-                {loading ? 'Loading pipelines…' : rows.length ? 'No pipeline matches the filters.' : (
+                {loading ? (
+                  'Loading pipelines…'
+                ) : rows.length ? (
+                  'No pipeline matches the filters.'
+                ) : (
                   <>
-                    No pipelines yet. <button type="button" className="link" onClick={() => goTo('accounts')}>Connect an account or start the sandbox</button>.
+                    No pipelines yet.{' '}
+                    <button type="button" className="link" onClick={() => goTo('accounts')}>
+                      Connect an account or start the sandbox
+                    </button>
+                    .
                   </>
                 )}
               </div>
@@ -188,7 +207,11 @@ export function ExplorerPage() {
                       <div role="gridcell">{r.executionMode}</div>
                       <div role="gridcell">
                         {r.latestError ? (
-                          <span className="status status-unavailable" title={`Execution history unavailable: ${r.latestError.code}: ${r.latestError.message}`} data-testid="status-unavailable">
+                          <span
+                            className="status status-unavailable"
+                            title={`Execution history unavailable: ${r.latestError.code}: ${r.latestError.message}`}
+                            data-testid="status-unavailable"
+                          >
                             Unavailable
                           </span>
                         ) : (

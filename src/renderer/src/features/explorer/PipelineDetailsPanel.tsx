@@ -16,7 +16,8 @@ export function PipelineDetailsPanel() {
         </button>
       </header>
       <p className="muted">
-        {row?.accountAlias ?? row?.accountId} · {row?.region} · {details?.pipeline.pipelineType ?? row?.pipelineType} · version {details?.pipeline.version ?? row?.version}
+        {row?.accountAlias ?? row?.accountId} · {row?.region} · {details?.pipeline.pipelineType ?? row?.pipelineType} · version{' '}
+        {details?.pipeline.version ?? row?.version}
       </p>
       {details?.consoleUrl && (
         <p>
@@ -27,7 +28,12 @@ export function PipelineDetailsPanel() {
       )}
       {row && (
         <p>
-          <button type="button" className="button secondary" data-testid="open-in-designer" onClick={() => void openLivePipeline(row.profile, row.region, row.name)}>
+          <button
+            type="button"
+            className="button secondary"
+            data-testid="open-in-designer"
+            onClick={() => void openLivePipeline(row.profile, row.region, row.name)}
+          >
             Open in the designer
           </button>
         </p>
@@ -45,8 +51,12 @@ export function PipelineDetailsPanel() {
                   <ul>
                     {s.actions.map((a) => (
                       <li key={a.name}>
-                        <span className="badge">{a.runOrder ?? 1}</span> {a.name} <span className="muted">{a.actionTypeId.category}/{a.actionTypeId.provider}{a.region ? ` · ${a.region}` : ''}</span>
-                        {(a.inputArtifacts?.length || a.outputArtifacts?.length) ? (
+                        <span className="badge">{a.runOrder ?? 1}</span> {a.name}{' '}
+                        <span className="muted">
+                          {a.actionTypeId.category}/{a.actionTypeId.provider}
+                          {a.region ? ` · ${a.region}` : ''}
+                        </span>
+                        {a.inputArtifacts?.length || a.outputArtifacts?.length ? (
                           <div className="muted small">
                             {a.inputArtifacts?.map((i) => i.name).join(', ')} → {a.outputArtifacts?.map((o) => o.name).join(', ')}
                           </div>

@@ -33,7 +33,17 @@ export function matches(r: PipelineRow, search: string, status: string): boolean
   // "No executions" means the history was read and is empty, not that it could not be read.
   if (status === 'none' ? r.latest !== null || r.latestError !== null : status && r.latest?.status !== status) return false;
   if (!search) return true;
-  const hay = [r.name, r.accountId, r.accountAlias ?? '', r.region, r.profile, r.latest?.revisionId ?? '', r.latest?.revisionSummary ?? '', r.pipelineType ?? '', r.executionMode ?? '']
+  const hay = [
+    r.name,
+    r.accountId,
+    r.accountAlias ?? '',
+    r.region,
+    r.profile,
+    r.latest?.revisionId ?? '',
+    r.latest?.revisionSummary ?? '',
+    r.pipelineType ?? '',
+    r.executionMode ?? '',
+  ]
     .join(' ')
     .toLowerCase();
   return search
@@ -62,10 +72,12 @@ export function gridItems(
     const g = groupOf(r);
     groups.set(g, [...(groups.get(g) ?? []), r]);
   }
-  return [...groups.keys()].sort().flatMap((g) => [
-    { type: 'group' as const, key: g, label: g, count: groups.get(g)!.length },
-    ...groups.get(g)!.map((row) => ({ type: 'row' as const, row })),
-  ]);
+  return [...groups.keys()]
+    .sort()
+    .flatMap((g) => [
+      { type: 'group' as const, key: g, label: g, count: groups.get(g)!.length },
+      ...groups.get(g)!.map((row) => ({ type: 'row' as const, row })),
+    ]);
 }
 
 export function formatDuration(sec: number | null): string {
