@@ -5,7 +5,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { FailureRule } from './config';
 import { FaultRule } from './faults';
-import type { Sandbox } from './sandbox';
+import type { SandboxCore } from './sandbox-core';
 import { generatePipelines } from './seed';
 
 const Seed = z.strictObject({ seed: z.enum(['demo', 'empty']).default('empty') });
@@ -34,7 +34,7 @@ const Generate = z.strictObject({
     .default('load'),
 });
 
-function tokenOk(sb: Sandbox, req: IncomingMessage): boolean {
+function tokenOk(sb: SandboxCore, req: IncomingMessage): boolean {
   const given = String(req.headers['x-sandbox-admin-token'] ?? String(req.headers.authorization ?? '').replace(/^Bearer /, ''));
   const a = Buffer.from(given);
   const b = Buffer.from(sb.adminToken);
@@ -53,7 +53,7 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   return text.trim() ? JSON.parse(text) : {};
 }
 
-export async function handleControl(sb: Sandbox, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+export async function handleControl(sb: SandboxCore, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   const send = (status: number, body: unknown) => {
     res.writeHead(status, { 'content-type': 'application/json' });
     res.end(JSON.stringify(body));

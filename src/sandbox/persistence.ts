@@ -6,9 +6,9 @@ import { z } from 'zod';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../node/atomic-file';
 import type { PipelineRecord } from './cp-records';
-import type { Sandbox } from './sandbox';
+import type { SandboxCore } from './sandbox-core';
 import type { Bucket, ObjectVersion } from './s3-store';
-import type { SeedName } from './seed';
+import type { SeedName } from './sandbox-core';
 
 interface SnapshotV1 {
   formatVersion: 1;
@@ -53,7 +53,7 @@ export class SnapshotStore {
 
   constructor(
     private dir: string,
-    private sb: Sandbox,
+    private sb: SandboxCore,
   ) {}
 
   get path(): string {

@@ -21,19 +21,10 @@ import { peekScope, verifySignature } from './sigv4-verify';
 import { handleControl } from './control-api';
 import { handleAccount, regionOptStatus } from './account-api';
 import { SnapshotStore } from './persistence';
-import { seedSandbox, type SeedName } from './seed';
+import { seedSandbox } from './seed';
+import type { CallLogEntry, SandboxCore, SeedName } from './sandbox-core';
 
-export interface CallLogEntry {
-  seq: number;
-  time: number;
-  service: string;
-  operation: string;
-  account: string;
-  region: string;
-  status: number;
-  errorCode?: string;
-  ms: number;
-}
+export type { CallLogEntry, SeedName };
 
 export interface SandboxOptions {
   port?: number;
@@ -50,7 +41,7 @@ const MAX_API_BODY = 2 * 1024 * 1024;
 const MAX_LOG = 200_000;
 const SERVICES = new Set(['codepipeline', 's3', 'sts', 'iam', 'account']);
 
-export class Sandbox {
+export class Sandbox implements SandboxCore {
   readonly tables = new PipelineTables();
   readonly rng: Rng;
   readonly s3: S3Store;

@@ -5,9 +5,9 @@
 // folders, a versioned bucket with old versions and delete markers, a shared
 // bucket with foreign data, and a bucket no pipeline uses).
 import type { ActionDeclaration, PipelineDeclaration, StageDeclaration } from '../shared/pipeline/model';
-import type { Sandbox } from './sandbox';
+import type { SandboxCore, SeedName } from './sandbox-core';
 
-export type SeedName = 'demo' | 'empty';
+export type { SeedName } from './sandbox-core';
 
 const DEV = '111111111111';
 const STAGING = '222222222222';
@@ -143,7 +143,7 @@ function webFrontend(acct: string, bucket: string, withApproval: boolean): Pipel
   );
 }
 
-export async function seedSandbox(sb: Sandbox, seed: SeedName): Promise<void> {
+export async function seedSandbox(sb: SandboxCore, seed: SeedName): Promise<void> {
   if (seed === 'empty') return;
   const config = sb.config;
   const savedScale = config.timeScale;
@@ -158,7 +158,7 @@ export async function seedSandbox(sb: Sandbox, seed: SeedName): Promise<void> {
   }
 }
 
-async function seedDemo(sb: Sandbox): Promise<void> {
+async function seedDemo(sb: SandboxCore): Promise<void> {
   const [R1, R2, R3] = ['us-east-1', 'eu-west-1', 'ap-southeast-2'];
   const bucket = (name: string, acct: string, region: string, opts: { versioned?: boolean; tags?: Record<string, string>; grants?: string[] } = {}) => {
     const b = sb.s3.createBucket(name, acct, region);
@@ -455,7 +455,7 @@ async function seedDemo(sb: Sandbox): Promise<void> {
 }
 
 /** Spreads history over past weeks, so ages and retention have something to show. */
-function backdateHistory(sb: Sandbox): void {
+function backdateHistory(sb: SandboxCore): void {
   for (const p of sb.tables.all()) {
     // Newest first (the executor unshifts): the newest stays, each older one moves further back.
     p.executions.forEach((e, i) => {
@@ -486,7 +486,7 @@ function backdateHistory(sb: Sandbox): void {
  * (account, region), each run K times, with artifact buckets created as needed.
  */
 export async function generatePipelines(
-  sb: Sandbox,
+  sb: SandboxCore,
   opts: { accounts?: string[]; regions?: string[]; pipelinesPerTarget: number; executionsPerPipeline: number; namePrefix: string },
 ): Promise<number> {
   const accounts = opts.accounts ?? sb.config.accounts.map((a) => a.id);

@@ -1,0 +1,49 @@
+// What the seeds, the snapshots and the control API need of the sandbox: its
+// state and a few actions, as an interface, so none of them imports the server
+// (sandbox.ts implements it) and no module imports another in a circle.
+import type { SandboxConfig } from './config';
+import type { PipelineTables } from './cp-records';
+import type { Executor } from './executor';
+import type { Faults } from './faults';
+import type { ServiceResponse } from './http-types';
+import type { S3Store } from './s3-store';
+
+export type SeedName = 'demo' | 'empty';
+
+export interface CallLogEntry {
+  seq: number;
+  time: number;
+  service: string;
+  operation: string;
+  account: string;
+  region: string;
+  status: number;
+  errorCode?: string;
+  ms: number;
+}
+
+export interface SandboxCore {
+  readonly tables: PipelineTables;
+  readonly s3: S3Store;
+  readonly executor: Executor;
+  readonly faults: Faults;
+  readonly adminToken: string;
+  readonly endpoint: string;
+  config: SandboxConfig;
+  seedName: SeedName;
+  /** Calls a service handler in-process as an account (seeding, tests): no HTTP, no signature, no faults. */
+  invoke(
+    service: 'codepipeline' | 's3',
+    accountId: string,
+    region: string,
+    init: { method?: string; path?: string; target?: string; body?: unknown },
+  ): ServiceResponse;
+  /** Something changed: snapshot it (with --data) and tell listeners. */
+  changed(): void;
+  reset(seed: SeedName): Promise<void>;
+  setTimeScale(scale: number): void;
+  logEntries(since?: number): CallLogEntry[];
+  clearLog(): void;
+  /** A summary of everything in the sandbox, for the control API and the app's status. */
+  snapshot(): object;
+}
