@@ -2,7 +2,7 @@
 // any failure becomes an error toast instead of an unhandled rejection.
 import { ApiCallError } from '../../../shared/api/errors';
 import type { EventPayload, JobInfo } from '../../../shared/api/contract';
-import type { SectionId, SettingsPatch } from '../../../shared/api/settings';
+import { SECTION_IDS, type SectionId, type SettingsPatch } from '../../../shared/api/settings';
 import { api } from '../api/current';
 import { useAppStore, type Toast } from './store';
 import type { ConnectionState } from '../api';
@@ -46,9 +46,7 @@ export async function loadInitial(): Promise<void> {
       api().invoke('jobs.list', {}),
     ]);
     const fromHash = location.hash.replace(/^#\//, '');
-    const section =
-      (['explorer', 'designer', 'executions', 'artifacts', 'releases', 'accounts'] as const).find((s) => s === fromHash) ??
-      settingsView.settings.ui.lastSection;
+    const section = SECTION_IDS.find((s) => s === fromHash) ?? settingsView.settings.ui.lastSection;
     set({ info, settingsView, sandbox, section, jobs: Object.fromEntries(jobs.jobs.map((j) => [j.jobId, j])) });
     await api().invoke('app.ready', {});
   } catch (err) {

@@ -6,6 +6,7 @@ import { Fragment, useCallback, useEffect, useMemo, useState } from 'react';
 import { useAppStore } from '../../store/store';
 import { cancelJob } from '../../store/actions';
 import { ProtectionCard } from './ProtectionCard';
+import { downloadText } from '../../lib/download';
 import { LifecycleDialog } from './LifecycleDialog';
 import { DangerDialog } from './DangerDialog';
 import {
@@ -33,15 +34,6 @@ const mib = (b: number) =>
   b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(2)} GiB` : b >= 2 ** 20 ? `${(b / 2 ** 20).toFixed(1)} MiB` : `${(b / 1024).toFixed(1)} KiB`;
 const CLASSES = ['live', 'shared', 'orphan', 'unverified', 'stale', 'foreign'] as const;
 const prefixes = (n: number) => `${n} ${n === 1 ? 'prefix' : 'prefixes'}`;
-
-function download(name: string, text: string, type: string) {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
 
 function Bars({ title, data, testId }: { title: string; data: Array<[string, number, string]>; testId: string }) {
   const max = Math.max(1, ...data.map(([, v]) => v));
@@ -365,7 +357,7 @@ export function ArtifactsPage() {
             <button
               type="button"
               className="button secondary"
-              onClick={() => void fullReport().then((full) => full && download('pipewright-audit.json', JSON.stringify(full, null, 2), 'application/json'))}
+              onClick={() => void fullReport().then((full) => full && downloadText('pipewright-audit.json', JSON.stringify(full, null, 2), 'application/json'))}
               data-testid="audit-json"
             >
               JSON
@@ -374,7 +366,7 @@ export function ArtifactsPage() {
               type="button"
               className="button secondary"
               onClick={() =>
-                download(
+                downloadText(
                   'pipewright-audit.csv',
                   ['account,alias,region,bucket,prefix,class,objects,versions,deleteMarkers,bytes,monthlyCost,claimedBy']
                     .concat(
@@ -609,7 +601,7 @@ export function ArtifactsPage() {
                 onClick={() =>
                   plan &&
                   void planFile(plan, plannedRetention).then(
-                    (full) => full && download('pipewright-plan.json', JSON.stringify(full, null, 2), 'application/json'),
+                    (full) => full && downloadText('pipewright-plan.json', JSON.stringify(full, null, 2), 'application/json'),
                   )
                 }
                 data-testid="save-plan"

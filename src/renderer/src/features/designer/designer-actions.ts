@@ -2,6 +2,7 @@
 import { serializeDesign } from '../../../../shared/pipeline/design-file';
 import { exportDesign, type ExportFormat, type ExportOptions } from '../../../../shared/pipeline/export';
 import { openInWorker } from './open-client';
+import { downloadText } from '../../lib/download';
 import { duplicateAction, emptyPipeline, pasteAction, pasteStage, removeAction, removeStage } from '../../../../shared/pipeline/edit';
 import { DESIGN_FORMAT_VERSION } from '../../../../shared/pipeline/design-file';
 import { api } from '../../api/current';
@@ -47,17 +48,6 @@ export async function openTemplateResource(logicalId: string | null): Promise<vo
   pushToast('info', `Opened ${logicalId} from ${pending.fileName}.`);
 }
 
-function download(text: string, fileName: string, type: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
-
 /** Save (or save as): the OS dialog in the desktop app, a download in browser mode. */
 export async function saveDesign(saveAs = false): Promise<void> {
   const { design, fileName } = state();
@@ -71,7 +61,7 @@ export async function saveDesign(saveAs = false): Promise<void> {
     }
     return;
   }
-  download(text, fileName, 'application/json');
+  downloadText(fileName, text, 'application/json');
   useDesignStore.setState({ dirty: false });
 }
 
@@ -95,7 +85,7 @@ export function exportText(format: ExportFormat, opts: ExportOptions = {}): stri
 export function downloadExport(format: ExportFormat, opts: ExportOptions = {}): void {
   try {
     const base = state().fileName.replace(/\.pipewright\.json$/, '');
-    download(exportText(format, opts), `${base}${format === 'cfn-yaml' ? '.yaml' : format === 'cfn-json' ? '.template.json' : '.cli.json'}`, 'text/plain');
+    downloadText(`${base}${format === 'cfn-yaml' ? '.yaml' : format === 'cfn-json' ? '.template.json' : '.cli.json'}`, exportText(format, opts));
   } catch (err) {
     reportError(err);
   }
