@@ -11,7 +11,7 @@ import pLimit from 'p-limit';
 import { z } from 'zod';
 import { DeleteObjectsCommand, type S3Client } from '@aws-sdk/client-s3';
 import { ARTIFACT_KEY } from '../../shared/artifacts/classify';
-import type { CleanupPlan, PlanItem } from '../../shared/artifacts/plan';
+import type { CleanFailure, CleanResult, CleanupPlan, PlanItem } from '../../shared/artifacts/plan';
 import { writeFileAtomic } from '../../node/atomic-file';
 import { classifyAwsError } from './errors';
 import { paginateObjectVersions } from './s3-versions';
@@ -28,25 +28,7 @@ export interface CleanProgress {
   message: string;
 }
 
-export interface CleanFailure {
-  bucket: string;
-  key: string;
-  versionId: string;
-  code: string;
-  message: string;
-}
-
-export interface CleanResult {
-  dryRun: boolean;
-  resumed: boolean;
-  deletedVersions: number;
-  deletedBytes: number;
-  /** `unverified`: the re-check itself failed, so the item is left for a later run (not done). */
-  skipped: Array<{ bucket: string; prefix: string; reason: string; unverified: boolean }>;
-  failed: CleanFailure[];
-  cancelled: boolean;
-  checkpoint: string;
-}
+export type { CleanFailure, CleanResult };
 
 export interface CleanOptions {
   /** S3 client for an item (its account and the bucket's region). */

@@ -2,15 +2,12 @@
 // what to do: they are reported as data and never fail a whole operation.
 import { CODEPIPELINE_REGIONS } from '../../shared/aws/regions';
 import { AppError } from '../../shared/api/errors';
+import type { z } from 'zod';
+import type { ErrorKind, TargetError } from '../../shared/api/pipelines';
 
-export type AwsErrorKind =
-  'access-denied' | 'region-disabled' | 'throttled' | 'network' | 'expired-credentials' | 'needs-mfa' | 'needs-sso-login' | 'not-found' | 'cancelled' | 'other';
-
-export interface ClassifiedError {
-  kind: AwsErrorKind;
-  code: string;
-  message: string;
-}
+/** The kinds, and the classified error itself, are the contract's (`TargetError`): one definition. */
+export type AwsErrorKind = z.infer<typeof ErrorKind>;
+export type ClassifiedError = z.infer<typeof TargetError>;
 
 /** Thrown when a profile needs an MFA code but the call may not prompt for one. */
 export class MfaRequiredError extends Error {

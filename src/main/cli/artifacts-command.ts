@@ -114,7 +114,7 @@ async function readReport(file: string): Promise<AuditReport> {
         .map((i) => `${i.path.join('.') || '(report)'}: ${i.message}`)
         .join('; ')}`,
     );
-  return r.data as AuditReport;
+  return r.data;
 }
 
 export function parseAge(s: string): number {

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { SettingsPatch, SettingsView } from './settings';
 import { AccountsView, MfaPrompt, ProfileView, SsoPrompt } from './accounts';
+import { PipelineChange } from '../pipeline/diff';
 import { PipelineDetails, PipelineRow, TargetError, TargetRef } from './pipelines';
 import type { EVENT_NAMES as EVENT_NAMES_LIST, METHOD_NAMES as METHOD_NAMES_LIST } from './names';
 import { DesignFile } from '../pipeline/design-file';
@@ -51,13 +52,8 @@ export const AppInfo = z.object({
 });
 export type AppInfo = z.infer<typeof AppInfo>;
 
-export const PipelineChangeView = z.object({
-  kind: z.enum(['added', 'removed', 'changed', 'moved']),
-  path: z.string(),
-  message: z.string(),
-  before: z.unknown().optional(),
-  after: z.unknown().optional(),
-});
+/** A change as the diff makes it (`shared/pipeline/diff.ts`). */
+export const PipelineChangeView = PipelineChange;
 export const DesignDiffView = z.object({
   creates: z.boolean(),
   v1ToV2: z.boolean(),

@@ -11,10 +11,71 @@
 // account and every account its policy lets in, in every region); otherwise it
 // is `unverified`, with the reason. A failed call is never an empty answer.
 
+import { z } from 'zod';
+
 export const ARTIFACT_KEY = /^([^/]{1,20})\/([^/]{1,10})\/([A-Za-z0-9]{7})(\.zip)?$/;
 
-export type PrefixClass = 'live' | 'shared' | 'orphan' | 'unverified' | 'foreign';
+// The report's shapes are zod schemas, and their types are inferred from them:
+// one definition for the classifier, the audit, the contract and the files.
+export const PrefixClass = z.enum(['live', 'shared', 'orphan', 'unverified', 'foreign']);
+export type PrefixClass = z.infer<typeof PrefixClass>;
 
+export const SuccessfulExecution = z.object({
+  id: z.string(),
+  /** When it started (ms). */
+  time: z.number(),
+  keys: z.array(z.string()),
+});
+export type SuccessfulExecution = z.infer<typeof SuccessfulExecution>;
+
+/** One artifact key of a claimed prefix: what retention can weigh and delete. */
+export const KeyStat = z.object({
+  key: z.string(),
+  versions: z.number(),
+  deleteMarkers: z.number(),
+  bytes: z.number(),
+  /** Its current version is an object (not a delete marker). */
+  current: z.boolean(),
+  /** Its newest version or marker (ms). */
+  newest: z.number(),
+});
+export type KeyStat = z.infer<typeof KeyStat>;
+
+export const Tally = z.object({
+  /** Current objects (latest version, not a delete marker). */
+  objects: z.number(),
+  /** Every version, current and non-current, delete markers excluded. */
+  versions: z.number(),
+  deleteMarkers: z.number(),
+  bytes: z.number(),
+  oldest: z.number().nullable(),
+  newest: z.number().nullable(),
+});
+export type Tally = z.infer<typeof Tally>;
+
+export const FolderReport = Tally.extend({ folder: z.string(), stale: z.boolean() });
+export type FolderReport = z.infer<typeof FolderReport>;
+
+export const Claimer = z.object({ accountId: z.string(), region: z.string(), name: z.string() });
+
+export const PrefixReport = Tally.extend({
+  prefix: z.string(),
+  class: PrefixClass,
+  claimedBy: z.array(Claimer),
+  folders: z.array(FolderReport),
+  /** Keys never to delete (latest successful executions of the claimers). */
+  keep: z.array(z.string()),
+  /** Live and shared prefixes: each artifact key, and the claimers' recent successful executions (for retention). */
+  keys: z.array(KeyStat).optional(),
+  successes: z.array(SuccessfulExecution.extend({ pipeline: z.string(), accountId: z.string(), region: z.string() })).optional(),
+  /** `unverified`: what evidence is missing (the account and region not listed, and the AWS error). */
+  reason: z.string().optional(),
+  /** Live and shared: why stale folders and retention cannot be planned here (incomplete coverage, or a claimer's history unreadable). */
+  held: z.string().optional(),
+});
+export type PrefixReport = z.infer<typeof PrefixReport>;
+
+/** What the audit knows of a live pipeline (internal to the audit: never crosses a boundary). */
 export interface LivePipelineRef {
   accountId: string;
   region: string;
@@ -31,25 +92,6 @@ export interface LivePipelineRef {
   historyError?: string;
 }
 
-export interface SuccessfulExecution {
-  id: string;
-  /** When it started (ms). */
-  time: number;
-  keys: string[];
-}
-
-/** One artifact key of a claimed prefix: what retention can weigh and delete. */
-export interface KeyStat {
-  key: string;
-  versions: number;
-  deleteMarkers: number;
-  bytes: number;
-  /** Its current version is an object (not a delete marker). */
-  current: boolean;
-  /** Its newest version or marker (ms). */
-  newest: number;
-}
-
 export interface ObjectVersionEntry {
   key: string;
   versionId: string;
@@ -57,38 +99,6 @@ export interface ObjectVersionEntry {
   deleteMarker: boolean;
   size: number;
   lastModified: number;
-}
-
-export interface Tally {
-  /** Current objects (latest version, not a delete marker). */
-  objects: number;
-  /** Every version, current and non-current, delete markers excluded. */
-  versions: number;
-  deleteMarkers: number;
-  bytes: number;
-  oldest: number | null;
-  newest: number | null;
-}
-
-export interface FolderReport extends Tally {
-  folder: string;
-  stale: boolean;
-}
-
-export interface PrefixReport extends Tally {
-  prefix: string;
-  class: PrefixClass;
-  claimedBy: Array<{ accountId: string; region: string; name: string }>;
-  folders: FolderReport[];
-  /** Keys never to delete (latest successful executions of the claimers). */
-  keep: string[];
-  /** Live and shared prefixes: each artifact key, and the claimers' recent successful executions (for retention). */
-  keys?: KeyStat[];
-  successes?: Array<SuccessfulExecution & { pipeline: string; accountId: string; region: string }>;
-  /** `unverified`: what evidence is missing (the account and region not listed, and the AWS error). */
-  reason?: string;
-  /** Live and shared: why stale folders and retention cannot be planned here (incomplete coverage, or a claimer's history unreadable). */
-  held?: string;
 }
 
 export const emptyTally = (): Tally => ({ objects: 0, versions: 0, deleteMarkers: 0, bytes: 0, oldest: null, newest: null });

@@ -142,3 +142,20 @@ export function checkPlanAgainstAudit(plan: CleanupPlan, audited: AuditedPrefix[
     }
   }
 }
+
+export const CleanFailure = z.object({ bucket: z.string(), key: z.string(), versionId: z.string(), code: z.string(), message: z.string() });
+export type CleanFailure = z.infer<typeof CleanFailure>;
+
+/** What a cleanup run did: the executor's result, the contract's event, the CLI's summary. */
+export const CleanResult = z.object({
+  dryRun: z.boolean(),
+  resumed: z.boolean(),
+  deletedVersions: z.number(),
+  deletedBytes: z.number(),
+  /** `unverified`: the re-check itself failed, so the item is left for a later run (not done). */
+  skipped: z.array(z.object({ bucket: z.string(), prefix: z.string(), reason: z.string(), unverified: z.boolean() })),
+  failed: z.array(CleanFailure),
+  cancelled: z.boolean(),
+  checkpoint: z.string(),
+});
+export type CleanResult = z.infer<typeof CleanResult>;

@@ -1,75 +1,81 @@
 // The audit report (what `artifacts audit --json` writes and the app shows),
 // and the planner that turns a report into a cleanup plan.
-import { ARTIFACT_KEY, monthlyCost, type PrefixReport, type Tally } from './classify';
+import { z } from 'zod';
+import { ARTIFACT_KEY, monthlyCost, PrefixReport, Tally } from './classify';
 import { PLAN_VERSION, type CleanupPlan, type PlanItem, type AuditedPrefix } from './plan';
 import { DEFAULT_RETENTION, retentionDeletions, type RetentionPolicy } from './retention';
 
-export interface BucketReport {
-  profile: string;
-  accountId: string;
-  accountAlias: string | null;
-  region: string;
-  name: string;
-  versioning: 'Enabled' | 'Suspended' | 'Disabled';
-  encryption: string | null;
-  tags: Record<string, string>;
-  /** Tagged pipewright:protect=true, or on the blocklist: never planned. */
-  protected: boolean;
-  declaredBy: Array<{ accountId: string; region: string; name: string }>;
-  shapedLikeDefault: boolean;
-  /** An artifact bucket no live pipeline uses, with complete coverage: a candidate for removal. */
-  unused: boolean;
-  /** Other accounts its bucket policy lets in ('*': any principal), whose pipelines may write here too. */
-  sharedWith: string[];
-  /** Whether every pipeline that could write here was listed; if not, why (no verdict of absence then). */
-  coverage: BucketCoverage;
-  totals: Tally & { monthlyCost: number };
-  foreign: Tally & { sample: string[] };
-  prefixes: Array<PrefixReport & { monthlyCost: number }>;
-}
+const Claimer = z.object({ accountId: z.string(), region: z.string(), name: z.string() });
 
-export interface BucketCoverage {
-  complete: boolean;
-  gaps: string[];
-}
+export const BucketCoverage = z.object({ complete: z.boolean(), gaps: z.array(z.string()) });
+export type BucketCoverage = z.infer<typeof BucketCoverage>;
+
+export const BucketReport = z.object({
+  profile: z.string(),
+  accountId: z.string(),
+  accountAlias: z.string().nullable(),
+  region: z.string(),
+  name: z.string(),
+  versioning: z.enum(['Enabled', 'Suspended', 'Disabled']),
+  encryption: z.string().nullable(),
+  tags: z.record(z.string(), z.string()),
+  /** Tagged pipewright:protect=true, or on the blocklist: never planned. */
+  protected: z.boolean(),
+  declaredBy: z.array(Claimer),
+  shapedLikeDefault: z.boolean(),
+  /** An artifact bucket no live pipeline uses, with complete coverage: a candidate for removal. */
+  unused: z.boolean(),
+  /** Other accounts its bucket policy lets in ('*': any principal), whose pipelines may write here too. */
+  sharedWith: z.array(z.string()),
+  /** Whether every pipeline that could write here was listed; if not, why (no verdict of absence then). */
+  coverage: BucketCoverage,
+  totals: Tally.extend({ monthlyCost: z.number() }),
+  foreign: Tally.extend({ sample: z.array(z.string()) }),
+  prefixes: z.array(PrefixReport.extend({ monthlyCost: z.number() })),
+});
+export type BucketReport = z.infer<typeof BucketReport>;
 
 /** What one account's scan covered: regions listed, proven not enabled, or failed; histories unread. */
-export interface AccountCoverage {
-  accountId: string;
-  alias: string | null;
+export const AccountCoverage = z.object({
+  accountId: z.string(),
+  alias: z.string().nullable(),
   /** The profile the account was scanned with, and every other workspace profile reaching it. */
-  profile: string;
-  profiles: string[];
-  listed: string[];
-  notEnabled: string[];
-  failed: Array<{ region: string; code: string; message: string }>;
+  profile: z.string(),
+  profiles: z.array(z.string()),
+  listed: z.array(z.string()),
+  notEnabled: z.array(z.string()),
+  failed: z.array(z.object({ region: z.string(), code: z.string(), message: z.string() })),
   /** account:ListRegions failed: opt-in regions cannot be proven disabled. */
-  regionStatusError: string | null;
+  regionStatusError: z.string().nullable(),
   /** Pipelines whose execution history could not be read: no retention for them. */
-  historyFailed: Array<{ pipeline: string; region: string; message: string }>;
-}
+  historyFailed: z.array(z.object({ pipeline: z.string(), region: z.string(), message: z.string() })),
+});
+export type AccountCoverage = z.infer<typeof AccountCoverage>;
 
-export interface AuditCoverage {
+export const AuditCoverage = z.object({
   /** Everything the audit meant to read was read: every account, region, history and bucket. */
-  complete: boolean;
+  complete: z.boolean(),
   /** The regions the user chose; pipelines were scanned in every region regardless. */
-  scopeRegions: string[];
-  accounts: AccountCoverage[];
+  scopeRegions: z.array(z.string()),
+  accounts: z.array(AccountCoverage),
   /** Profiles whose identity could not be checked: their accounts are unknown. */
-  unreachableProfiles: Array<{ profile: string; message: string }>;
-}
+  unreachableProfiles: z.array(z.object({ profile: z.string(), message: z.string() })),
+});
+export type AuditCoverage = z.infer<typeof AuditCoverage>;
 
-export interface AuditReport {
-  version: 1;
-  generatedAt: string;
-  pricePerGbMonth: number;
-  buckets: BucketReport[];
-  errors: Array<{ profile: string; region: string | null; bucket?: string; kind: string; message: string }>;
+/** The audit report: what `artifacts audit --out` writes, the app shows, and plans are made from. */
+export const AuditReport = z.object({
+  version: z.literal(1),
+  generatedAt: z.string(),
+  pricePerGbMonth: z.number(),
+  buckets: z.array(BucketReport),
+  errors: z.array(z.object({ profile: z.string(), region: z.string().nullable(), bucket: z.string().optional(), kind: z.string(), message: z.string() })),
   /** Absent only in reports written before coverage was recorded: those cannot be planned from. */
-  coverage?: AuditCoverage;
+  coverage: AuditCoverage.optional(),
   /** Prefixes with no claimer seen but incomplete evidence: never planned, never deleted. */
-  unverified?: Array<{ accountId: string; bucket: string; prefix: string; reason: string }>;
-}
+  unverified: z.array(z.object({ accountId: z.string(), bucket: z.string(), prefix: z.string(), reason: z.string() })).optional(),
+});
+export type AuditReport = z.infer<typeof AuditReport>;
 
 /** Why a report cannot be planned from as it is, or null when its coverage is complete. */
 export function incompleteCoverage(report: Pick<AuditReport, 'coverage'>): string | null {

@@ -1,18 +1,22 @@
 // A structural diff between two pipeline declarations (live vs design, or a
 // template vs live for drift): stages and actions added, removed, moved or
 // changed, configuration keys one by one, and a V1 -> V2 switch flagged.
+import { z } from 'zod';
 import type { ActionDeclaration, PipelineDeclaration, StageDeclaration } from './model';
 
-export type ChangeKind = 'added' | 'removed' | 'changed' | 'moved';
+export const ChangeKind = z.enum(['added', 'removed', 'changed', 'moved']);
+export type ChangeKind = z.infer<typeof ChangeKind>;
 
-export interface PipelineChange {
-  kind: ChangeKind;
+/** One change, as the diff makes it and the contract carries it. */
+export const PipelineChange = z.object({
+  kind: ChangeKind,
   /** Human path: "Build / UnitTests / configuration.ProjectName". */
-  path: string;
-  message: string;
-  before?: unknown;
-  after?: unknown;
-}
+  path: z.string(),
+  message: z.string(),
+  before: z.unknown().optional(),
+  after: z.unknown().optional(),
+});
+export type PipelineChange = z.infer<typeof PipelineChange>;
 
 export interface PipelineDiff {
   creates: boolean;
