@@ -13,6 +13,7 @@ import { GetBucketPolicyCommand, GetBucketTaggingCommand, type S3Client } from '
 import { CODEPIPELINE_REGIONS } from '../../shared/aws/regions';
 import type { PipelineDeclaration } from '../../shared/pipeline/model';
 import type { AwsClients } from './clients';
+import { declarationFromSdk } from './sdk-shapes';
 import { classifyAwsError, type ClassifiedError } from './errors';
 import type { CallGate, FanOut } from './fanout';
 import type { ProfileInfo } from './profiles';
@@ -75,8 +76,7 @@ export async function listRegionPipelines(
     const decls = await Promise.all(
       names.map(async (name) => {
         const got = await gate(() => cp.send(new GetPipelineCommand({ name }), { abortSignal: signal }));
-        // The SDK's shape is the API's; the model's loose zod objects keep unknown keys.
-        return { region, name, decl: got.pipeline as unknown as PipelineDeclaration };
+        return { region, name, decl: declarationFromSdk(got.pipeline, name) };
       }),
     );
     found.push(...decls);

@@ -18,6 +18,7 @@ import { AppError } from '../../shared/api/errors';
 import { DESIGN_FORMAT_VERSION, type DesignFile } from '../../shared/pipeline/design-file';
 import type { PipelineDeclaration } from '../../shared/pipeline/model';
 import type { AwsClients } from './clients';
+import { declarationFromSdk } from './sdk-shapes';
 import type { ProfileInfo } from './profiles';
 
 export interface LivePipeline {
@@ -47,9 +48,9 @@ export async function readLive(clients: AwsClients, profile: ProfileInfo, region
         )
       : Promise.resolve([]),
   ]);
-  const { version, ...pipeline } = got.pipeline as unknown as PipelineDeclaration & { version?: number };
+  const { version, ...pipeline } = declarationFromSdk(got.pipeline, name);
   return {
-    pipeline: pipeline as PipelineDeclaration,
+    pipeline,
     version: version ?? 0,
     arn,
     disabledTransitions: (state.stageStates ?? [])
@@ -103,11 +104,13 @@ export async function deployDesign(
   let arn: string;
   if (!live) {
     const r = await cp.send(
+      // Adapter: the model is the API's shape with loose objects; the SDK's type is stricter about enums.
       new CreatePipelineCommand({ pipeline: decl as unknown as SdkDeclaration, ...(design.extras?.tags?.length ? { tags: design.extras.tags } : {}) }),
     );
     version = r.pipeline?.version ?? 1;
     arn = (await cp.send(new GetPipelineCommand({ name }))).metadata?.pipelineArn ?? '';
   } else {
+    // Adapter, as above.
     const r = await cp.send(new UpdatePipelineCommand({ pipeline: { ...(decl as unknown as SdkDeclaration), version: live.version } }));
     version = r.pipeline?.version ?? live.version + 1;
     arn = live.arn;

@@ -12,8 +12,8 @@ import {
 import type { PipelineDetails, PipelineRow } from '../../shared/api/pipelines';
 import type { SuccessfulExecution } from '../../shared/artifacts/classify';
 import { RETENTION_DEPTH } from '../../shared/artifacts/retention';
-import type { PipelineDeclaration } from '../../shared/pipeline/model';
 import type { AwsClients } from './clients';
+import { declarationFromSdk } from './sdk-shapes';
 import type { CallGate } from './fanout';
 import type { ProfileInfo } from './profiles';
 import { classifyAwsError } from './errors';
@@ -142,7 +142,7 @@ export async function getPipelineDetails(
     profile: profile.name,
     region,
     accountId,
-    pipeline: got.pipeline as unknown as PipelineDeclaration,
+    pipeline: declarationFromSdk(got.pipeline, name),
     metadata: { pipelineArn: arn, created: iso(got.metadata?.created), updated: iso(got.metadata?.updated) },
     tags: tags.map((t) => ({ key: t.key ?? '', value: t.value ?? '' })),
     disabledTransitions: (state.stageStates ?? [])
