@@ -9,6 +9,8 @@ describe('declarationFromSdk', () => {
   });
 
   it('names the call and the path when the answer is not a declaration', () => {
-    expect(() => declarationFromSdk({ name: 'p', stages: 'none' }, 'p')).toThrow(/GetPipeline for p answered a declaration Pipewright cannot read \((roleArn|stages)/);
+    expect(() => declarationFromSdk({ name: 'p', stages: 'none' }, 'p')).toThrow(
+      /GetPipeline for p answered a declaration Pipewright cannot read \((roleArn|stages)/,
+    );
   });
 });
