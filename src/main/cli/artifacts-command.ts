@@ -50,7 +50,7 @@ export async function runArtifactsAudit(
         );
         for (const p of b.prefixes)
           stdout.write(
-            `  ${p.class.padEnd(7)} ${p.prefix.padEnd(21)} ${String(p.versions).padStart(7)} versions ${gb(p.bytes).padStart(10)} $${p.monthlyCost}${p.claimedBy.length ? `  ← ${p.claimedBy.map((c) => c.name).join(', ')}` : ''}${
+            `  ${p.class.padEnd(10)} ${p.prefix.padEnd(21)} ${String(p.versions).padStart(7)} versions ${gb(p.bytes).padStart(10)} $${p.monthlyCost}${p.claimedBy.length ? `  ← ${p.claimedBy.map((c) => c.name).join(', ')}` : ''}${
               p.folders.some((f) => f.stale)
                 ? `  stale: ${p.folders
                     .filter((f) => f.stale)
