@@ -1,7 +1,7 @@
 // Store actions. Those that talk to the main process go through the one ApiClient;
 // any failure becomes an error toast instead of an unhandled rejection.
 import { ApiCallError } from '../../../shared/api/errors';
-import type { EventPayload, JobInfo } from '../../../shared/api/contract';
+import type { EventPayload, JobInfo, MethodInput, MethodName, MethodOutput } from '../../../shared/api/contract';
 import { SECTION_IDS, type SectionId, type SettingsPatch } from '../../../shared/api/settings';
 import { api } from '../api/current';
 import { useAppStore, type Toast } from './store';
@@ -14,6 +14,19 @@ export function pushToast(level: Toast['level'], message: string): void {
   const id = ++toastSeq;
   set((s) => ({ toasts: [...s.toasts.slice(-4), { id, level, message }] }));
   if (level !== 'error') setTimeout(() => dismissToast(id), 6000);
+}
+
+/**
+ * Calls the main process: the result, or `undefined` once a failure has become an
+ * error toast. Every action that talks to the main process goes through here.
+ */
+export async function call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M> | undefined> {
+  try {
+    return await api().invoke(method, input);
+  } catch (err) {
+    reportError(err);
+    return undefined;
+  }
 }
 
 export function dismissToast(id: number): void {

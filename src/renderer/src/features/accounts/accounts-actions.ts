@@ -1,18 +1,14 @@
 // Accounts actions: load profiles, check identities, MFA and SSO prompts, workspace.
 import type { EventPayload } from '../../../../shared/api/contract';
 import type { ProfileView } from '../../../../shared/api/accounts';
-import { api } from '../../api/current';
-import { pushToast, reportError, updateSettings } from '../../store/actions';
+import { call, pushToast, updateSettings } from '../../store/actions';
 import { useAppStore } from '../../store/store';
 
 const set = useAppStore.setState;
 
 export async function loadAccounts(reload = false): Promise<void> {
-  try {
-    set({ accounts: await api().invoke('accounts.list', { reload }) });
-  } catch (err) {
-    reportError(err);
-  }
+  const accounts = await call('accounts.list', { reload });
+  if (accounts) set({ accounts });
 }
 
 function mergeProfiles(updated: ProfileView[]): void {
@@ -25,40 +21,24 @@ function mergeProfiles(updated: ProfileView[]): void {
 
 export async function checkProfiles(profiles?: string[], interactive = false): Promise<void> {
   set({ checking: true });
-  try {
-    mergeProfiles((await api().invoke('accounts.check', { profiles, interactive })).profiles);
-  } catch (err) {
-    reportError(err);
-  } finally {
-    set({ checking: false });
-  }
+  const r = await call('accounts.check', { profiles, interactive });
+  if (r) mergeProfiles(r.profiles);
+  set({ checking: false });
 }
 
 export async function answerMfa(promptId: string, code: string): Promise<void> {
   set((s) => ({ mfaPrompts: s.mfaPrompts.filter((p) => p.promptId !== promptId) }));
-  try {
-    const r = await api().invoke('accounts.answerMfa', { promptId, code });
-    if (!r.accepted) pushToast('warning', 'That MFA prompt had already expired; check the profile again.');
-  } catch (err) {
-    reportError(err);
-  }
+  const r = await call('accounts.answerMfa', { promptId, code });
+  if (r && !r.accepted) pushToast('warning', 'That MFA prompt had already expired; check the profile again.');
 }
 
 export async function cancelMfa(promptId: string): Promise<void> {
   set((s) => ({ mfaPrompts: s.mfaPrompts.filter((p) => p.promptId !== promptId) }));
-  try {
-    await api().invoke('accounts.cancelMfa', { promptId });
-  } catch (err) {
-    reportError(err);
-  }
+  await call('accounts.cancelMfa', { promptId });
 }
 
 export async function ssoLogin(profile: string): Promise<void> {
-  try {
-    await api().invoke('accounts.ssoLogin', { profile });
-  } catch (err) {
-    reportError(err);
-  }
+  await call('accounts.ssoLogin', { profile });
 }
 
 export function dismissSsoPrompt(): void {

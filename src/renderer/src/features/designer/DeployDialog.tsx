@@ -2,9 +2,8 @@
 // version conflict caught), confirm, and see the result.
 import { useState } from 'react';
 import type { DesignDiffView } from '../../../../shared/api/contract';
-import { api } from '../../api/current';
-import { pushToast, reportError } from '../../store/actions';
 import { useAppStore } from '../../store/store';
+import { deployDesign, reviewDeploy } from './designer-actions';
 import { useDesignStore } from './design-store';
 
 export function DeployDialog({ onClose }: { onClose: () => void }) {
@@ -20,29 +19,17 @@ export function DeployDialog({ onClose }: { onClose: () => void }) {
   const review = async () => {
     setBusy(true);
     setResult(null);
-    try {
-      setDiff(await api().invoke('designs.diff', { design, profile, region }));
-    } catch (err) {
-      reportError(err);
-    } finally {
-      setBusy(false);
-    }
+    setDiff((await reviewDeploy(design, profile, region)) ?? null);
+    setBusy(false);
   };
   const deploy = async () => {
     if (!diff) return;
     setBusy(true);
-    try {
-      const r = await api().invoke('designs.deploy', { design, profile, region, expectedVersion: diff.liveVersion });
-      setResult(`${r.created ? 'Created' : 'Updated'} ${r.arn} (version ${r.version}).`);
-      pushToast('info', `${r.created ? 'Created' : 'Updated'} ${design.pipeline.name} in ${region}.`);
-      useDesignStore.setState((s) => ({ design: { ...s.design, origin: { kind: 'live', profile, region, version: r.version } } }));
-      setDiff(null);
-    } catch (err) {
-      reportError(err);
-      void review();
-    } finally {
-      setBusy(false);
-    }
+    const r = await deployDesign(design, profile, region, diff.liveVersion);
+    setBusy(false);
+    if (!r) return void review(); // refused (a version conflict, say): show what is live now
+    setResult(`${r.created ? 'Created' : 'Updated'} ${r.arn} (version ${r.version}).`);
+    setDiff(null);
   };
   return (
     <div className="modal-backdrop">

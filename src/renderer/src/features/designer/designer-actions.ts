@@ -1,12 +1,12 @@
 // Designer commands shared by the toolbar, the keyboard and the canvas.
-import { serializeDesign } from '../../../../shared/pipeline/design-file';
+import { serializeDesign, type DesignFile } from '../../../../shared/pipeline/design-file';
 import { exportDesign, type ExportFormat, type ExportOptions } from '../../../../shared/pipeline/export';
 import { openInWorker } from './open-client';
 import { downloadText } from '../../lib/download';
 import { duplicateAction, emptyPipeline, pasteAction, pasteStage, removeAction, removeStage } from '../../../../shared/pipeline/edit';
 import { DESIGN_FORMAT_VERSION } from '../../../../shared/pipeline/design-file';
 import { api } from '../../api/current';
-import { goTo, pushToast, reportError } from '../../store/actions';
+import { call, goTo, pushToast, reportError } from '../../store/actions';
 import { editPipeline, loadDesign, select, useDesignStore } from './design-store';
 
 const state = () => useDesignStore.getState();
@@ -144,4 +144,21 @@ export function paste(): void {
     const at = sel && sel.kind !== 'pipeline' ? sel.si + 1 : design.pipeline.stages.length;
     editPipeline((p) => pasteStage(p, at, clip.stage), { kind: 'stage', si: at });
   }
+}
+
+/** What deploying the design to (profile, region) would change, or undefined (the failure is a toast). */
+export function reviewDeploy(design: DesignFile, profile: string, region: string) {
+  return call('designs.diff', { design, profile, region });
+}
+
+/**
+ * Deploys the design, expecting the live version the review saw (a pipeline changed
+ * since is refused). On success the design now comes from that live pipeline.
+ */
+export async function deployDesign(design: DesignFile, profile: string, region: string, expectedVersion: number | null) {
+  const r = await call('designs.deploy', { design, profile, region, expectedVersion });
+  if (!r) return undefined;
+  pushToast('info', `${r.created ? 'Created' : 'Updated'} ${design.pipeline.name} in ${region}.`);
+  useDesignStore.setState((s) => ({ design: { ...s.design, origin: { kind: 'live', profile, region, version: r.version } } }));
+  return r;
 }
