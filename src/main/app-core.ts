@@ -7,10 +7,9 @@ import { EventHub } from './rpc/event-hub';
 import { JobManager } from './jobs/job-manager';
 import { SettingsService } from './services/settings-service';
 import { SandboxService } from './services/sandbox-service';
-import { AccountsService } from './services/accounts-service';
-import { PipelinesService } from './services/pipelines-service';
-import { DesignsService } from './services/designs-service';
-import { ArtifactsService } from './services/artifacts-service';
+import type { AccountsService } from './services/accounts-service';
+import type { PipelinesService } from './services/pipelines-service';
+import { composeServices } from './services/compose';
 import { awsAppError } from './aws/errors';
 import { appFeature } from './features/app';
 import { accountsFeature } from './features/accounts';
@@ -55,11 +54,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const initial = await settings.load();
   if (initial.warning) log(initial.warning);
   const sandbox = new SandboxService({ timeScale: opts.sandboxTimeScale, port: opts.sandboxPort, adminToken: opts.sandboxAdminToken, log });
-  const accounts = new AccountsService(hub, () => settings.settings, sandbox);
-  const pipelines = new PipelinesService(accounts);
-  const designs = new DesignsService(accounts);
-  // Re-checks read the blocklists as they are at the moment of deletion.
-  const artifacts = new ArtifactsService(accounts, pipelines, opts.home, { blocklists: async () => settings.settings.artifacts });
+  // Re-checks read the blocklists from the settings as they are at the moment of deletion.
+  const { accounts, pipelines, designs, artifacts } = composeServices({ home: opts.home, settings: () => settings.settings, sandbox, hub });
   await accounts.reload();
 
   const wantSandbox = opts.sandbox === 'on' || (opts.sandbox === 'auto' && initial.settings.sandbox.enabled && accounts.profiles().length === 0);

@@ -3,10 +3,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EventHub } from '../../src/main/rpc/event-hub';
-import { AccountsService } from '../../src/main/services/accounts-service';
-import { PipelinesService } from '../../src/main/services/pipelines-service';
-import { ArtifactsService } from '../../src/main/services/artifacts-service';
+import type { EventHub } from '../../src/main/rpc/event-hub';
+import { composeServices } from '../../src/main/services/compose';
 import { SandboxService } from '../../src/main/services/sandbox-service';
 import { Settings } from '../../src/shared/api/settings';
 import type { SeedName } from '../../src/sandbox/seed';
@@ -18,9 +16,9 @@ export async function startServices(opts: { seed: SeedName; settings?: Settings;
   const sandbox = new SandboxService({ timeScale: opts.timeScale ?? 0.001 });
   await sandbox.start(opts.seed);
   const settings = opts.settings ?? Settings.parse({});
-  const accounts = new AccountsService(opts.hub ?? new EventHub(), () => settings, sandbox);
+  // Composed as the app and the CLI compose them; re-checks read `settings.artifacts` at that moment.
+  const { accounts, pipelines, artifacts } = composeServices({ home, settings: () => settings, sandbox, hub: opts.hub });
   await accounts.reload();
-  const pipelines = new PipelinesService(accounts);
   return {
     home,
     sandbox,
@@ -30,7 +28,7 @@ export async function startServices(opts: { seed: SeedName; settings?: Settings;
     /** The settings the services read: mutate them to change blocklists mid-test. */
     settings,
     /** The artifacts service as the app builds it: re-checks read `settings.artifacts` at that moment. */
-    artifacts: () => new ArtifactsService(accounts, pipelines, home, { blocklists: async () => settings.artifacts }),
+    artifacts: () => artifacts,
     async stop() {
       accounts.close();
       await sandbox.stop();

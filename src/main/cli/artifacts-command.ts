@@ -10,11 +10,7 @@ import { MAX_NESTING, nestedDeeperThan } from '../../shared/json-depth';
 import { checkPolicy, DEFAULT_RETENTION } from '../../shared/artifacts/retention';
 import { checkPlanAgainstAudit, parsePlan } from '../../shared/artifacts/plan';
 import { missingConfirmations, planAccounts } from '../../shared/artifacts/confirm';
-import { ArtifactsService } from '../services/artifacts-service';
-import { PipelinesService } from '../services/pipelines-service';
-import { defaultHome } from '../platform/paths';
-import { SettingsService } from '../services/settings-service';
-import { withAccounts } from './cli-services';
+import { currentBlocklists, withServices } from './cli-services';
 
 const gb = (bytes: number) => `${(bytes / 2 ** 30).toFixed(bytes < 2 ** 30 ? 3 : 1)} GiB`;
 
@@ -23,15 +19,14 @@ export async function runArtifactsAudit(
   stdout = process.stdout,
   stderr = process.stderr,
 ): Promise<number> {
-  return withAccounts(async (accounts) => {
-    const pipelines = new PipelinesService(accounts);
+  return withServices(async ({ accounts, artifacts }) => {
     const { pairs } = accounts.scope({ profiles: o.profile, regions: o.region, allRegions: o.allRegions });
     if (!pairs.length) throw new Error('Nothing to audit: give --profile and --region (or set them in your AWS config).');
     const blocks = await currentBlocklists();
     stderr.write(
       `Pipelines are read in every region of each account (${regionsToCover(pairs.map((p) => p.region)).length} regions), not only the ${[...new Set(pairs.map((p) => p.region))].join(', ')} chosen: a pipeline anywhere may write to these buckets.\n`,
     );
-    const report = await new ArtifactsService(accounts, pipelines, defaultHome(), { blocklists: currentBlocklists }).audit(pairs, {
+    const report = await artifacts.audit(pairs, {
       signal: new AbortController().signal,
       blockedAccounts: blocks.blockedAccounts,
       blockedBuckets: blocks.blockedBuckets,
@@ -68,12 +63,6 @@ export async function runArtifactsAudit(
     // Incomplete evidence is a distinct outcome: the report is written, but no verdict of absence stands on it.
     return report.coverage?.complete ? 0 : 4;
   }, stderr);
-}
-
-/** The blocklists as the settings file holds them now (read again at each re-check). */
-async function currentBlocklists() {
-  const { blockedBuckets, blockedAccounts, pricePerGbMonth } = (await new SettingsService(defaultHome()).load()).settings.artifacts;
-  return { blockedBuckets, blockedAccounts, pricePerGbMonth };
 }
 
 function writeCoverage(report: AuditReport, out: NodeJS.WritableStream): void {
@@ -195,8 +184,7 @@ export async function runArtifactsClean(
       return 1;
     }
   }
-  return withAccounts(async (acc) => {
-    const artifacts = new ArtifactsService(acc, new PipelinesService(acc), defaultHome(), { blocklists: currentBlocklists });
+  return withServices(async ({ artifacts }) => {
     const ac = new AbortController();
     const onSignal = () => ac.abort();
     process.once('SIGINT', onSignal);

@@ -1,20 +1,27 @@
-// The services a CLI command needs, built as the app builds them (settings from
-// the user-data directory, profiles from ~/.aws), and closed afterwards.
-import { EventHub } from '../rpc/event-hub';
+// The services a CLI command needs, composed as the app composes them
+// (composeServices), with settings from the user-data directory and profiles
+// from ~/.aws, and closed afterwards. Blocklists are read from the settings file
+// again at each re-check, so one saved meanwhile (from the app, say) counts.
 import { SettingsService } from '../services/settings-service';
 import { SandboxService } from '../services/sandbox-service';
-import { AccountsService } from '../services/accounts-service';
+import { composeServices, type Services } from '../services/compose';
 import { defaultHome } from '../platform/paths';
 
-export async function withAccounts<T>(run: (accounts: AccountsService) => Promise<T>, err: NodeJS.WritableStream = process.stderr): Promise<T> {
+/** The blocklists (and price) as the settings file holds them now. */
+export async function currentBlocklists() {
+  const { blockedBuckets, blockedAccounts, pricePerGbMonth } = (await new SettingsService(defaultHome()).load()).settings.artifacts;
+  return { blockedBuckets, blockedAccounts, pricePerGbMonth };
+}
+
+export async function withServices<T>(run: (services: Services) => Promise<T>, err: NodeJS.WritableStream = process.stderr): Promise<T> {
   const settings = new SettingsService(defaultHome());
   await settings.load();
-  const accounts = new AccountsService(new EventHub(), () => settings.settings, new SandboxService());
-  await accounts.reload();
-  for (const p of accounts.view().configProblems) err.write(`${p.file}:${p.line}: ${p.message}\n`);
+  const services = composeServices({ home: defaultHome(), settings: () => settings.settings, blocklists: currentBlocklists, sandbox: new SandboxService() });
+  await services.accounts.reload();
+  for (const p of services.accounts.view().configProblems) err.write(`${p.file}:${p.line}: ${p.message}\n`);
   try {
-    return await run(accounts);
+    return await run(services);
   } finally {
-    accounts.close();
+    services.accounts.close();
   }
 }

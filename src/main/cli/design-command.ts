@@ -6,8 +6,7 @@ import { importCfnTemplate, importCliJson } from '../../shared/pipeline/import';
 import { parseDesignFile, serializeDesign, type DesignFile } from '../../shared/pipeline/design-file';
 import { validatePipeline } from '../../shared/pipeline/validate';
 import { formatDiff } from '../../shared/pipeline/diff';
-import { DesignsService } from '../services/designs-service';
-import { withAccounts } from './cli-services';
+import { withServices } from './cli-services';
 
 async function read(file: string): Promise<string> {
   try {
@@ -66,8 +65,8 @@ export async function runPipelinesExport(
   stdout = process.stdout,
 ): Promise<number> {
   const format = checkFormat(o.format);
-  return withAccounts(async (accounts) => {
-    const design = await new DesignsService(accounts).exportLive(o.profile, o.region, name);
+  return withServices(async ({ designs }) => {
+    const design = await designs.exportLive(o.profile, o.region, name);
     await output(exportDesign(design, format), o.out, stdout);
     return 0;
   });
@@ -75,8 +74,7 @@ export async function runPipelinesExport(
 
 export async function runDesignDeploy(file: string, o: { profile: string; region: string; yes: boolean }, stdout = process.stdout): Promise<number> {
   const design = await loadDesign(file);
-  return withAccounts(async (accounts) => {
-    const designs = new DesignsService(accounts);
+  return withServices(async ({ designs }) => {
     const diff = await designs.diff(design, o.profile, o.region);
     stdout.write(
       `${design.pipeline.name} in ${o.region} (${o.profile}), ${diff.creates ? 'new pipeline' : `live version ${diff.liveVersion}`}:\n${formatDiff(diff)}\n`,

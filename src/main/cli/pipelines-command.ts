@@ -1,7 +1,6 @@
 // `pipewright pipelines list`: the explorer's listing from a terminal, through
 // the same fan-out engine. Exit code 1 only when every target failed.
-import { PipelinesService } from '../services/pipelines-service';
-import { withAccounts } from './cli-services';
+import { withServices } from './cli-services';
 import type { PipelineRow } from '../../shared/api/pipelines';
 
 export interface PipelinesListOptions {
@@ -43,14 +42,14 @@ function table(rows: string[][]): string {
 }
 
 export async function runPipelinesList(opts: PipelinesListOptions, out = process.stdout, err = process.stderr): Promise<number> {
-  return withAccounts(async (accounts) => {
+  return withServices(async ({ accounts, pipelines }) => {
     if (!accounts.profiles().length) throw new Error('No AWS profiles found. Configure ~/.aws/config, or run `pipewright sandbox` and use its profiles.');
     const { pairs, unplaced } = accounts.scope({ profiles: opts.profile, regions: opts.region, allRegions: opts.allRegions });
     for (const name of unplaced) err.write(`${name}: no region (set one in the profile, AWS_REGION, or --region)\n`);
     if (!pairs.length) throw new Error('Nothing to list: no (profile, region) pair.');
 
     const errors: Array<{ profile: string; region: string | null; kind: string; code: string; message: string }> = [];
-    const summary = await new PipelinesService(accounts).list(
+    const summary = await pipelines.list(
       pairs,
       {
         onRows: () => {},

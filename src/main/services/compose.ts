@@ -1,0 +1,33 @@
+// The services, composed in one place for the app (app-core.ts), the CLI
+// (cli-services.ts) and the tests (test/helpers/services.ts): each builds the
+// same graph, and differs only in where settings and events come from.
+import type { Settings } from '../../shared/api/settings';
+import type { Blocklists } from '../aws/deletion-guard';
+import { EventHub } from '../rpc/event-hub';
+import { AccountsService } from './accounts-service';
+import { ArtifactsService } from './artifacts-service';
+import { DesignsService } from './designs-service';
+import { PipelinesService } from './pipelines-service';
+import type { SandboxService } from './sandbox-service';
+
+export interface ServiceSources {
+  /** The user-data directory (audit log, checkpoints). */
+  home: string;
+  /** The settings as they are now. */
+  settings(): Settings;
+  /** The blocklists as they are at the moment of a deletion (the CLI reads its settings file again). */
+  blocklists?(): Promise<Blocklists>;
+  sandbox: SandboxService;
+  /** Where events go (the app's hub; the CLI has no listener). */
+  hub?: EventHub;
+}
+
+export function composeServices(src: ServiceSources) {
+  const accounts = new AccountsService(src.hub ?? new EventHub(), src.settings, src.sandbox);
+  const pipelines = new PipelinesService(accounts);
+  const designs = new DesignsService(accounts);
+  const artifacts = new ArtifactsService(accounts, pipelines, src.home, { blocklists: src.blocklists ?? (async () => src.settings().artifacts) });
+  return { accounts, pipelines, designs, artifacts };
+}
+
+export type Services = ReturnType<typeof composeServices>;
