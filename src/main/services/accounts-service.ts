@@ -26,6 +26,12 @@ interface IdentityState {
 
 const MFA_TIMEOUT_MS = 5 * 60 * 1000;
 
+/**
+ * What the other services need of the accounts: SDK clients, the fan-out engine,
+ * profiles, identities and the workspace. They depend on this, not on the class.
+ */
+export type AwsAccess = Pick<AccountsService, 'clients' | 'fanout' | 'profile' | 'profiles' | 'workspace' | 'identityOf' | 'recordIdentity'>;
+
 /** The environment's defaults, read in this one place: AWS_PROFILE, and AWS_REGION (else AWS_DEFAULT_REGION). */
 export function envDefaults(): { profile: string | undefined; region: string | undefined } {
   return { profile: process.env.AWS_PROFILE || undefined, region: process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || undefined };

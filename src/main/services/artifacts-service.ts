@@ -12,7 +12,7 @@ import { DeletionGuard, UnverifiedError, type Blocklists } from '../aws/deletion
 import { classifyAwsError } from '../aws/errors';
 import { whoAmI } from '../aws/identity';
 import type { ProfileInfo } from '../aws/profiles';
-import type { AccountsService } from './accounts-service';
+import type { AwsAccess } from './accounts-service';
 import type { PipelinesService } from './pipelines-service';
 
 export interface ArtifactsServiceOptions {
@@ -24,8 +24,8 @@ export class ArtifactsService {
   readonly guard: DeletionGuard;
 
   constructor(
-    private accounts: AccountsService,
-    private pipelines: PipelinesService,
+    private accounts: AwsAccess,
+    private pipelines: Pick<PipelinesService, 'targets'>,
     private home: string,
     opts: ArtifactsServiceOptions,
   ) {

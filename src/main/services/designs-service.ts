@@ -7,7 +7,7 @@ import { diffPipelines } from '../../shared/pipeline/diff';
 import { hasErrors, validatePipeline } from '../../shared/pipeline/validate';
 import { isOpaqueToken } from '../../shared/pipeline/opaque';
 import { deployDesign, liveToDesign, readLive, type DeployResult } from '../aws/pipeline-deploy';
-import type { AccountsService } from './accounts-service';
+import type { AwsAccess } from './accounts-service';
 
 function hasTokens(v: unknown): boolean {
   if (isOpaqueToken(v)) return true;
@@ -17,7 +17,7 @@ function hasTokens(v: unknown): boolean {
 }
 
 export class DesignsService {
-  constructor(private accounts: AccountsService) {}
+  constructor(private accounts: AwsAccess) {}
 
   async diff(design: DesignFile, profileName: string, region: string): Promise<DesignDiffView> {
     const profile = this.accounts.profile(profileName);

@@ -5,7 +5,7 @@ import type { PipelineDetails, PipelineRow, TargetRef } from '../../shared/api/p
 import type { ClassifiedError } from '../aws/errors';
 import { getPipelineDetails, listPipelineRows } from '../aws/pipeline-queries';
 import type { ProfileInfo } from '../aws/profiles';
-import type { AccountsService } from './accounts-service';
+import type { AwsAccess } from './accounts-service';
 import { whoAmI } from '../aws/identity';
 
 export interface ListCallbacks {
@@ -22,7 +22,7 @@ export interface ListSummary {
 }
 
 export class PipelinesService {
-  constructor(private accounts: AccountsService) {}
+  constructor(private accounts: AwsAccess) {}
 
   /** The (profile, region) pairs to cover: the workspace, or a chosen subset. */
   targets(subset?: Array<{ profile: string; region: string }>): Array<{ profile: ProfileInfo; region: string }> {
