@@ -8,6 +8,7 @@ import { ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
 import { startAppServer, type AppServer } from './support/app-server';
 import { ShellPage } from './support/shell-page';
 import { ExplorerPage } from './support/explorer-page';
+import { ArtifactsPage } from './support/artifacts-page';
 import { DEFAULT_ACCOUNTS } from '../src/sandbox/config';
 
 const DEV = DEFAULT_ACCOUNTS[0];
@@ -20,25 +21,23 @@ test.afterEach(async () => {
   app = undefined;
 });
 
-async function openArtifactsAndAudit(page: Page, url: string): Promise<ShellPage> {
-  const shell = new ShellPage(page);
-  await shell.open(url);
-  await shell.clickSection('artifacts');
-  await page.getByTestId('audit-start').click();
-  await expect(page.getByTestId('artifacts-table')).toBeVisible({ timeout: 60_000 });
-  return shell;
+async function openArtifactsAndAudit(page: Page, url: string): Promise<ArtifactsPage> {
+  const artifacts = new ArtifactsPage(page);
+  await artifacts.open(url);
+  await artifacts.audit();
+  return artifacts;
 }
 
-const group = (page: Page, bucket: string) => page.locator(`[data-testid=bucket-group][data-bucket="${bucket}"]`);
-const row = (page: Page, bucket: string, prefix: string) => group(page, bucket).locator(`[data-testid=prefix-row][data-prefix="${prefix}"]`);
+const group = (page: Page, bucket: string) => new ArtifactsPage(page).bucket(bucket);
+const row = (page: Page, bucket: string, prefix: string) => new ArtifactsPage(page).prefix(prefix, bucket);
 
 test('a region that cannot be listed: its would-be orphans are unverified with the reason, none selectable, no bucket deletion offered', async ({ page }) => {
   test.setTimeout(120_000);
   app = await startAppServer({ settings: { workspace: { profiles: ['sandbox-dev'], regions: ['us-east-1'] } } });
   await app.sandbox('PUT', 'faults', [{ service: 'codepipeline', operation: 'ListPipelines', account: DEV.id, region: 'ap-southeast-2', denyRate: 1 }]);
-  await openArtifactsAndAudit(page, app.url);
+  const artifacts = await openArtifactsAndAudit(page, app.url);
 
-  const coverage = page.getByTestId('coverage');
+  const coverage = artifacts.coverage;
   await expect(coverage).toHaveAttribute('data-complete', 'false');
   await expect(coverage).toContainText('ap-southeast-2: not listed (AccessDeniedException');
   // The live pipeline in the region that could not be listed: unverified, never orphan.
@@ -54,8 +53,8 @@ test('a region that cannot be listed: its would-be orphans are unverified with t
 
   // Once the region can be listed, the pipeline there claims its prefix and its bucket.
   await app.sandbox('DELETE', 'faults');
-  await page.getByTestId('audit-start').click();
-  await expect(page.getByTestId('coverage')).toHaveAttribute('data-complete', 'true', { timeout: 60_000 });
+  await artifacts.audit();
+  await expect(artifacts.coverage).toHaveAttribute('data-complete', 'true', { timeout: 60_000 });
   await expect(row(page, APAC_BUCKET, 'mobile-backend')).toHaveAttribute('data-class', 'live');
   await expect(group(page, APAC_BUCKET).getByTestId('bucket-delete-start')).toHaveCount(0);
   await expect(row(page, US_BUCKET, 'legacy-monolith-pipe').getByTestId('select-prefix')).toBeChecked();
@@ -66,9 +65,10 @@ test('a least-privilege profile (ListPipelineExecutions denied): pipelines stay 
 }) => {
   test.setTimeout(120_000);
   app = await startAppServer({ settings: { workspace: { profiles: ['sandbox-auditor'], regions: [] } } });
-  const shell = await openArtifactsAndAudit(page, app.url);
+  const artifacts = await openArtifactsAndAudit(page, app.url);
+  const shell = new ShellPage(page);
 
-  const coverage = page.getByTestId('coverage');
+  const coverage = artifacts.coverage;
   await expect(coverage).toHaveAttribute('data-complete', 'false');
   await expect(coverage).toContainText('execution history unavailable');
   for (const [bucket, prefix] of [
@@ -97,21 +97,16 @@ test('a least-privilege profile (ListPipelineExecutions denied): pipelines stay 
 test('protection added after the plan: the cleanup skips the prefix at the moment of deletion, and says why', async ({ page }) => {
   test.setTimeout(120_000);
   app = await startAppServer();
-  await openArtifactsAndAudit(page, app.url);
+  const artifacts = await openArtifactsAndAudit(page, app.url);
   await expect(row(page, US_BUCKET, 'legacy-monolith-pipe').getByTestId('select-prefix')).toBeChecked();
   // Only the dev orphan stays selected.
-  for (const box of await page.getByTestId('select-prefix').all())
-    if ((await box.getAttribute('aria-label')) !== 'Select legacy-monolith-pipe') await box.uncheck();
+  await artifacts.selectOnly(/^Select legacy-monolith-pipe$/);
 
   // The bucket goes on the blocklist after the audit and the plan.
-  await page.getByTestId('blocked-buckets').fill(US_BUCKET);
-  await page.getByTestId('protection-save').click();
-  await expect(page.getByText('Settings saved.').first()).toBeVisible();
+  await artifacts.blockBuckets(US_BUCKET);
 
-  await page.getByTestId('clean-start').click();
-  await page.getByTestId('confirm-111111111111').fill('111111111111');
-  await page.getByTestId('clean-execute').click();
-  await expect(page.getByTestId('clean-result')).toContainText(`Skipped legacy-monolith-pipe/: s3://${US_BUCKET} is on the blocklist.`, { timeout: 60_000 });
+  await artifacts.deleteConfirming({ '111111111111': '111111111111' });
+  await expect(artifacts.result).toContainText(`Skipped legacy-monolith-pipe/: s3://${US_BUCKET} is on the blocklist.`, { timeout: 60_000 });
   const s3 = new S3Client({
     endpoint: app.sandboxEndpoint,
     region: 'us-east-1',

@@ -6,6 +6,7 @@ import { test as base, expect, type Page } from '@playwright/test';
 import { GetBucketLifecycleConfigurationCommand, PutObjectCommand, S3Client, ListObjectVersionsCommand } from '@aws-sdk/client-s3';
 import { CodePipelineClient, ListActionExecutionsCommand, ListPipelineExecutionsCommand } from '@aws-sdk/client-codepipeline';
 import { startAppServer, type AppServer } from './support/app-server';
+import { ArtifactsPage } from './support/artifacts-page';
 import { ShellPage } from './support/shell-page';
 import { DEFAULT_ACCOUNTS } from '../src/sandbox/config';
 
@@ -20,10 +21,11 @@ const test = base.extend<{ app: AppServer }>({
 
 const BUCKET = 'codepipeline-us-east-1-111111111111';
 
-async function openArtifacts(app: AppServer, page: Page): Promise<void> {
-  const shell = new ShellPage(page);
-  await shell.open(app.url);
-  await shell.clickSection('artifacts');
+/** The Artifacts section open (a page object: support/artifacts-page.ts). */
+async function openArtifacts(app: AppServer, page: Page): Promise<ArtifactsPage> {
+  const artifacts = new ArtifactsPage(page);
+  await artifacts.open(app.url);
+  return artifacts;
 }
 
 /** Clicks a download button and parses the JSON file it saves. */
@@ -32,10 +34,7 @@ async function downloaded(page: Page, testId: string) {
   return JSON.parse(readFileSync((await file.path())!, 'utf8'));
 }
 
-async function audit(page: Page): Promise<void> {
-  await page.getByTestId('audit-start').click();
-  await expect(page.getByTestId('artifacts-table')).toBeVisible({ timeout: 60_000 });
-}
+const audit = (page: Page) => new ArtifactsPage(page).audit();
 
 test('audit, select orphans, dry run, confirm, watch, cancel and resume, then check the log and the bucket', async ({ app, page }) => {
   test.setTimeout(120_000);

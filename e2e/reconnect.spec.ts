@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { test, expect } from '@playwright/test';
 import { PutObjectCommand, S3Client, ListObjectVersionsCommand } from '@aws-sdk/client-s3';
 import { startAppServer, type AppServer } from './support/app-server';
-import { ShellPage } from './support/shell-page';
+import { ArtifactsPage } from './support/artifacts-page';
 import { DEFAULT_ACCOUNTS } from '../src/sandbox/config';
 
 const BUCKET = 'codepipeline-us-east-1-111111111111';
@@ -55,27 +55,20 @@ test('the socket drops right after a confirmed cleanup is sent: it runs once, an
     });
   });
 
-  const shell = new ShellPage(page);
-  await shell.open(app.url);
-  await shell.clickSection('artifacts');
-  await page.getByTestId('audit-start').click();
-  await expect(page.getByTestId('artifacts-table')).toBeVisible({ timeout: 60_000 });
+  const artifacts = new ArtifactsPage(page);
+  await artifacts.open(app.url);
+  await artifacts.audit();
   // Only the dev bucket's orphans.
-  for (const box of await page.getByTestId('select-prefix').all()) {
-    const label = (await box.getAttribute('aria-label')) ?? '';
-    if (!/dropped-pipeline|legacy-monolith-pipe/.test(label)) await box.uncheck();
-  }
+  await artifacts.selectOnly(/dropped-pipeline|legacy-monolith-pipe/);
   await app.sandbox('PUT', 'faults', [{ service: 's3', operation: 'DeleteObjects', latencyMs: 400 }]);
-  await page.getByTestId('clean-start').click();
-  await page.getByTestId('confirm-111111111111').fill('111111111111');
-  await page.getByTestId('clean-execute').click();
+  await artifacts.deleteConfirming({ '111111111111': '111111111111' });
 
   // The page reconnects, sends the call again, and follows the one job to its end.
-  await expect(page.getByTestId('clean-progress')).toBeVisible({ timeout: 30_000 });
+  await expect(artifacts.progress).toBeVisible({ timeout: 30_000 });
   await expect.poll(() => cleanCalls).toBe(2);
   expect(connections).toBeGreaterThanOrEqual(2);
   await app.sandbox('DELETE', 'faults');
-  await expect(page.getByTestId('clean-result')).toContainText(/deleted 30\d\d versions/, { timeout: 60_000 });
+  await expect(artifacts.result).toContainText(/deleted 30\d\d versions/, { timeout: 60_000 });
   await expect(page.getByTestId('status-connection')).toContainText('Connected');
 
   const log = readFileSync(join(app.home, 'pipewright', 'artifact-cleanup-audit.jsonl'), 'utf8')
