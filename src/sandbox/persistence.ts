@@ -5,9 +5,9 @@ import { promises as fs } from 'node:fs';
 import { z } from 'zod';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../node/atomic-file';
-import type { PipelineRecord } from './cp-records';
+import type { PipelineRecord } from './services/codepipeline/records';
 import type { SandboxCore } from './sandbox-core';
-import type { Bucket, ObjectVersion } from './s3-store';
+import type { Bucket, ObjectVersion } from './services/s3/store';
 import type { SeedName } from './sandbox-core';
 
 interface SnapshotV1 {

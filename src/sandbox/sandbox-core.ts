@@ -2,11 +2,11 @@
 // state and a few actions, as an interface, so none of them imports the server
 // (sandbox.ts implements it) and no module imports another in a circle.
 import type { SandboxConfig } from './config';
-import type { PipelineTables } from './cp-records';
-import type { Executor } from './executor';
+import type { PipelineTables } from './services/codepipeline/records';
+import type { Executor } from './services/codepipeline/executor';
 import type { Faults } from './faults';
 import type { ServiceResponse } from './http-types';
-import type { S3Store } from './s3-store';
+import type { S3Store } from './services/s3/store';
 
 export type SeedName = 'demo' | 'empty';
 

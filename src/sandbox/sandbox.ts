@@ -5,21 +5,24 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { handleCodePipeline, jsonErrorBody } from './codepipeline-api';
 import { parseSandboxConfig, type SandboxConfig } from './config';
-import { PipelineTables } from './cp-records';
+import { PipelineTables } from './services/codepipeline/records';
 import { SandboxError } from './errors';
-import { Executor } from './executor';
+import { Executor } from './services/codepipeline/executor';
 import { Faults, type FaultDecision } from './faults';
 import type { ServiceRequest, ServiceResponse } from './http-types';
 import { Principals } from './principals';
 import { Rng } from './random';
-import { handleS3, s3ErrorBody, s3Operation } from './s3-api';
-import { S3Store } from './s3-store';
-import { handleIam, handleSts, queryErrorBody } from './sts-api';
+import { S3Store } from './services/s3/store';
 import { peekScope, verifySignature } from './sigv4-verify';
 import { handleControl } from './control-api';
-import { handleAccount, regionOptStatus } from './account-api';
+import { regionOptStatus } from './services/account/api';
+import { codePipelineService } from './services/codepipeline';
+import { s3Service } from './services/s3';
+import { stsService } from './services/sts';
+import { iamService } from './services/iam';
+import { accountService } from './services/account';
+import type { ServiceName, ServiceSpec } from './service-spec';
 import { SnapshotStore } from './persistence';
 import { seedSandbox } from './seed';
 import type { CallLogEntry, SandboxCore, SeedName } from './sandbox-core';
@@ -36,10 +39,8 @@ export interface SandboxOptions {
   log?: (line: string) => void;
 }
 
-const MAX_S3_BODY = 64 * 1024 * 1024;
-const MAX_API_BODY = 2 * 1024 * 1024;
 const MAX_LOG = 200_000;
-const SERVICES = new Set(['codepipeline', 's3', 'sts', 'iam', 'account']);
+const isServiceName = (name: string | undefined): name is ServiceName => ['codepipeline', 's3', 'sts', 'iam', 'account'].includes(name ?? '');
 
 export class Sandbox implements SandboxCore {
   readonly tables = new PipelineTables();
@@ -49,6 +50,8 @@ export class Sandbox implements SandboxCore {
   readonly faults: Faults;
   readonly executor: Executor;
   readonly adminToken: string;
+  /** Every service the sandbox answers as, behind one interface. */
+  private readonly services: Record<ServiceName, ServiceSpec>;
   config: SandboxConfig;
   seedName: SeedName = 'empty';
   private server?: Server;
@@ -66,6 +69,18 @@ export class Sandbox implements SandboxCore {
     this.principals = new Principals(this.config, this.rng);
     this.faults = new Faults(this.config.randomSeed ^ 0x5eed);
     this.executor = new Executor({ config: () => this.config, rng: this.rng, s3: this.s3, changed: () => this.changed() });
+    this.services = {
+      codepipeline: codePipelineService({
+        tables: this.tables,
+        executor: this.executor,
+        startOnCreate: () => this.config.startOnCreate,
+        changed: () => this.changed(),
+      }),
+      s3: s3Service(this.s3, { deleteKeyFails: (r, key) => this.faults.keyFails(r.deleteErrorRate ?? 0, key), changed: () => this.changed() }),
+      sts: stsService(() => this.config, this.principals),
+      iam: iamService(this.principals),
+      account: accountService(() => this.config),
+    };
     this.adminToken = opts.adminToken ?? randomBytes(24).toString('hex');
     this.log = opts.log ?? (() => {});
   }
@@ -186,25 +201,8 @@ export class Sandbox implements SandboxCore {
     return this.route(service, req);
   }
 
-  private route(service: string, req: ServiceRequest): ServiceResponse {
-    switch (service) {
-      case 'codepipeline':
-        return handleCodePipeline(req, {
-          tables: this.tables,
-          executor: this.executor,
-          startOnCreate: () => this.config.startOnCreate,
-          changed: () => this.changed(),
-        });
-      case 's3':
-        return handleS3(req, this.s3, { deleteKeyFails: (r, key) => this.faults.keyFails(r.deleteErrorRate ?? 0, key), changed: () => this.changed() });
-      case 'sts':
-        return handleSts(req, this.config, this.principals);
-      case 'iam':
-        return handleIam(req, this.principals);
-      case 'account':
-        return handleAccount(req, this.config);
-    }
-    throw new SandboxError('UnknownServiceException', `The sandbox does not serve ${service}.`);
+  private route(service: ServiceName, req: ServiceRequest): ServiceResponse {
+    return this.services[service].handle(req);
   }
 
   private async readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
@@ -218,13 +216,6 @@ export class Sandbox implements SandboxCore {
       chunks.push(chunk as Buffer);
     }
     return Buffer.concat(chunks);
-  }
-
-  private operationOf(service: string, req: IncomingMessage, url: URL, body: Buffer): string {
-    if (service === 'codepipeline') return String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? 'Unknown';
-    if (service === 's3') return s3Operation(req.method ?? 'GET', (req.url ?? '/').split('?')[0], url.searchParams);
-    if (service === 'account') return url.pathname === '/listRegions' ? 'ListRegions' : 'Unknown';
-    return new URLSearchParams(body.toString('utf8')).get('Action') ?? url.searchParams.get('Action') ?? 'Unknown';
   }
 
   /** Only loopback names reach the sandbox: its keys are public, so a DNS-rebinding page must not drive it. */
@@ -257,22 +248,22 @@ export class Sandbox implements SandboxCore {
       return;
     }
     const scope = peekScope(req);
-    const service = scope && SERVICES.has(scope.service) ? scope.service : url.pathname === '/' && req.headers['x-amz-target'] ? 'codepipeline' : 's3';
+    const service: ServiceName = isServiceName(scope?.service) ? scope.service : url.pathname === '/' && req.headers['x-amz-target'] ? 'codepipeline' : 's3';
+    const spec = this.services[service];
     let entry: CallLogEntry = { seq: 0, time: started, service, operation: 'Unknown', account: '', region: scope?.region ?? '', status: 0, ms: 0 };
     let response: ServiceResponse;
     try {
-      const body = await this.readBody(req, service === 's3' ? MAX_S3_BODY : MAX_API_BODY);
-      entry.operation = this.operationOf(service, req, url, body);
+      const body = await this.readBody(req, spec.maxBody);
+      entry.operation = spec.operation(req, url, body);
       const signed = await verifySignature(req, body, this.principals);
-      if (!SERVICES.has(signed.service)) throw new SandboxError('UnknownServiceException', `The sandbox does not serve ${signed.service}.`, 400);
+      if (!isServiceName(signed.service)) throw new SandboxError('UnknownServiceException', `The sandbox does not serve ${signed.service}.`, 400);
       entry = { ...entry, account: signed.principal.accountId, region: signed.region };
       // As in AWS: keys are not valid in a region the account has not enabled, and a
       // principal's own policy may deny an action its account otherwise allows.
       if (service === 'codepipeline' && regionOptStatus(this.config, signed.region) === 'DISABLED')
         throw new SandboxError('UnrecognizedClientException', 'The security token included in the request is invalid.', 400);
       if (Principals.denies(signed.principal, service, entry.operation))
-        throw this.denied(
-          service,
+        throw spec.errors.denied(
           `User: ${signed.principal.arn} is not authorized to perform: ${service}:${entry.operation} because no identity-based policy allows the ${service}:${entry.operation} action`,
         );
       const sreq: ServiceRequest = {
@@ -297,26 +288,19 @@ export class Sandbox implements SandboxCore {
         req.socket.destroy();
         return;
       }
-      this.applyFault(service, fault);
+      this.applyFault(spec, fault);
       sreq.deleteErrorRate = fault.deleteErrorRate;
       response = this.route(service, sreq);
       entry.operation = sreq.operation;
     } catch (err) {
-      const e =
-        err instanceof SandboxError
-          ? err
-          : new SandboxError(service === 's3' ? 'InternalError' : 'InternalFailure', 'We encountered an internal error. Please try again.', 500);
+      const e = err instanceof SandboxError ? err : spec.errors.internal();
       if (!(err instanceof SandboxError)) this.log(`sandbox: ${entry.operation} failed: ${err instanceof Error ? err.stack : String(err)}`);
-      response = this.errorResponse(service, e, requestId, req.method === 'HEAD');
+      response = spec.errorResponse(e, requestId, req.method === 'HEAD');
       entry.errorCode = e.code;
     }
     entry.status = response.status;
     this.record(entry, started);
-    const headers: Record<string, string> = { ...response.headers };
-    if (service === 's3') {
-      headers['x-amz-request-id'] = requestId;
-      headers['x-amz-id-2'] = requestId;
-    } else headers['x-amzn-requestid'] = requestId;
+    const headers: Record<string, string> = { ...response.headers, ...spec.requestIdHeaders(requestId) };
     const body = response.body;
     if (body !== undefined && req.method !== 'HEAD') headers['content-length'] = String(Buffer.byteLength(body));
     else if (!('content-length' in headers)) headers['content-length'] = '0';
@@ -324,36 +308,10 @@ export class Sandbox implements SandboxCore {
     res.end(req.method === 'HEAD' ? undefined : body);
   }
 
-  private applyFault(service: string, fault: FaultDecision): void {
-    switch (fault.outcome) {
-      case 'throttle':
-        if (service === 's3') throw new SandboxError('SlowDown', 'Please reduce your request rate.', 503);
-        throw new SandboxError(service === 'codepipeline' ? 'ThrottlingException' : 'Throttling', 'Rate exceeded', 400);
-      case 'error':
-        throw new SandboxError(
-          service === 's3' ? 'InternalError' : service === 'codepipeline' ? 'InternalFailure' : 'InternalFailure',
-          'We encountered an internal error. Please try again.',
-          500,
-        );
-      case 'deny':
-        throw this.denied(service, 'User is not authorized to perform this operation (injected by the sandbox).');
-    }
-  }
-
-  private denied(service: string, message: string): SandboxError {
-    if (service === 'codepipeline') return new SandboxError('AccessDeniedException', message, 400);
-    if (service === 'account') return new SandboxError('AccessDeniedException', message, 403);
-    return new SandboxError('AccessDenied', message, 403);
-  }
-
-  private errorResponse(service: string, e: SandboxError, requestId: string, head: boolean): ServiceResponse {
-    const headers: Record<string, string> = {};
-    if (e.extra.deleteMarker) headers['x-amz-delete-marker'] = 'true';
-    if (service === 's3')
-      return { status: e.status, headers: { ...headers, 'content-type': 'application/xml' }, body: head ? undefined : s3ErrorBody(e, requestId) };
-    if (service === 'sts' || service === 'iam')
-      return { status: e.status, headers: { 'content-type': 'text/xml' }, body: queryErrorBody(e, requestId, service) };
-    return { status: e.status, headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': e.code }, body: jsonErrorBody(e) };
+  private applyFault(spec: ServiceSpec, fault: FaultDecision): void {
+    if (fault.outcome === 'throttle') throw spec.errors.throttled();
+    if (fault.outcome === 'error') throw spec.errors.internal();
+    if (fault.outcome === 'deny') throw spec.errors.denied('User is not authorized to perform this operation (injected by the sandbox).');
   }
 
   private record(entry: CallLogEntry, started: number): void {

@@ -15,7 +15,7 @@ import { Settings } from '../../src/shared/api/settings';
 import { buildPlan, auditedPrefixes } from '../../src/shared/artifacts/report';
 import { checkPlanAgainstAudit } from '../../src/shared/artifacts/plan';
 import { artifactStoresByRegion, type PipelineDeclaration } from '../../src/shared/pipeline/model';
-import { current } from '../../src/sandbox/cp-records';
+import { current } from '../../src/sandbox/services/codepipeline/records';
 import { FaultRule } from '../../src/sandbox/faults';
 import { startServices } from '../helpers/services';
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { ListObjectVersionsCommand, PutBucketTaggingCommand } from '@aws-sdk/client-s3';
 import type { AccountName, startSandbox } from '../helpers/sandbox';
 import { cliWithSandbox, runCli } from '../helpers/cli';
-import { current } from '../../src/sandbox/cp-records';
+import { current } from '../../src/sandbox/services/codepipeline/records';
 
 let ctx: Awaited<ReturnType<typeof cliWithSandbox>>;
 let env: Awaited<ReturnType<typeof startSandbox>>;

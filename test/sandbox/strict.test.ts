@@ -11,7 +11,7 @@ import { DeleteObjectsCommand, ListObjectVersionsCommand, PutObjectCommand } fro
 import { GetPipelineCommand } from '@aws-sdk/client-codepipeline';
 import { startSandbox } from '../helpers/sandbox';
 import { signedFetch } from '../helpers/signed-fetch';
-import { crc32c } from '../../src/sandbox/crc32c';
+import { crc32c } from '../../src/sandbox/services/s3/crc32c';
 import { simplePipeline } from '../helpers/pipelines';
 
 let env: Awaited<ReturnType<typeof startSandbox>>;

@@ -1,7 +1,7 @@
 // The CodePipeline data the sandbox keeps: pipelines with their version
 // history, tags, transitions and executions. Plain data, so it can be
 // snapshotted to disk; live coordination (locks, timers) lives in the executor.
-import type { PipelineDeclaration } from '../shared/pipeline/model';
+import type { PipelineDeclaration } from '../../../shared/pipeline/model';
 
 export type ExecutionStatus = 'Cancelled' | 'InProgress' | 'Stopped' | 'Stopping' | 'Succeeded' | 'Superseded' | 'Failed';
 export type StageStatus = 'Cancelled' | 'InProgress' | 'Failed' | 'Stopped' | 'Stopping' | 'Succeeded' | 'Skipped';

@@ -3,9 +3,9 @@
 import { createHash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import { crc32c } from './crc32c';
-import { SandboxError } from './errors';
-import type { ServiceRequest, ServiceResponse } from './http-types';
-import { lowerBound, type Bucket, type ObjectVersion, type S3Store } from './s3-store';
+import { SandboxError } from '../../errors';
+import type { ServiceRequest, ServiceResponse } from '../../http-types';
+import { lowerBound, type Bucket, type ObjectVersion, type S3Store } from './store';
 import { parseXml, toXml } from './xml';
 
 const NS = 'http://s3.amazonaws.com/doc/2006-03-01/';

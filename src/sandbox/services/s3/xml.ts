@@ -1,6 +1,6 @@
 // XML in and out through fast-xml-parser: the sandbox never parses XML by hand.
 import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
-import { SandboxError } from './errors';
+import { SandboxError } from '../../errors';
 
 const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', suppressEmptyNode: false, format: false });
 const parser = new XMLParser({

@@ -4,11 +4,11 @@
 // SUPERSEDED, QUEUED and PARALLEL execution modes. Every output artifact is
 // written to the pipeline's artifact bucket in the sandbox S3 with the service's
 // key layout: <pipeline[:20]>/<artifact[:10]>/<7 random chars>[.zip].
-import type { SandboxConfig } from './config';
-import { current, type ActionExecutionRecord, type ExecutionRecord, type PipelineRecord, type S3Location } from './cp-records';
-import type { Rng } from './random';
-import type { S3Store } from './s3-store';
-import { artifactStoresByRegion, effectiveRunOrder, type ActionDeclaration, type PipelineDeclaration } from '../shared/pipeline/model';
+import type { SandboxConfig } from '../../config';
+import { current, type ActionExecutionRecord, type ExecutionRecord, type PipelineRecord, type S3Location } from './records';
+import type { Rng } from '../../random';
+import type { S3Store } from '../s3/store';
+import { artifactStoresByRegion, effectiveRunOrder, type ActionDeclaration, type PipelineDeclaration } from '../../../shared/pipeline/model';
 
 type StopReason = 'abandon' | 'superseded' | 'deleted' | 'shutdown';
 

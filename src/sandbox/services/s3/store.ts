@@ -3,8 +3,8 @@
 // overwrite keeps the old version, a delete without a version id adds a delete
 // marker, a delete with one removes exactly that version.
 import { createHash } from 'node:crypto';
-import { SandboxError } from './errors';
-import type { Rng } from './random';
+import { SandboxError } from '../../errors';
+import type { Rng } from '../../random';
 
 export interface ObjectVersion {
   versionId: string; // 'null' when written while versioning was never enabled or suspended

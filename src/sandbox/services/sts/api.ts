@@ -1,35 +1,12 @@
-// STS and a sliver of IAM over the query protocol (form-encoded in, XML out):
-// GetCallerIdentity, AssumeRole (trust allowlist, optional MFA),
-// GetSessionToken (MFA) and iam:ListAccountAliases.
-import type { SandboxConfig } from './config';
-import { SandboxError } from './errors';
-import type { ServiceRequest, ServiceResponse } from './http-types';
-import type { Principals } from './principals';
-import { toXml } from './xml';
+// STS over the query protocol (form-encoded in, XML out): GetCallerIdentity,
+// AssumeRole (trust allowlist, optional MFA) and GetSessionToken (MFA).
+import type { SandboxConfig } from '../../config';
+import { SandboxError } from '../../errors';
+import type { ServiceRequest, ServiceResponse } from '../../http-types';
+import type { Principals } from '../../principals';
+import { queryParams, respond } from '../query-protocol';
 
-const STS_NS = 'https://sts.amazonaws.com/doc/2011-06-15/';
-const IAM_NS = 'https://iam.amazonaws.com/doc/2010-05-08/';
 const ROLE_ARN_RE = /^arn:aws:iam::(\d{12}):role\/([\w+=,.@/-]{1,64})$/;
-
-export function queryParams(req: ServiceRequest): URLSearchParams {
-  const params = new URLSearchParams(req.url.search);
-  if (req.method === 'POST') for (const [k, v] of new URLSearchParams(req.body.toString('utf8'))) params.set(k, v);
-  return params;
-}
-
-export function queryErrorBody(err: SandboxError, requestId: string, service: 'sts' | 'iam'): string {
-  return toXml(
-    'ErrorResponse',
-    { Error: { Type: err.status >= 500 ? 'Receiver' : 'Sender', Code: err.code, Message: err.message }, RequestId: requestId },
-    service === 'sts' ? STS_NS : IAM_NS,
-  );
-}
-
-const respond = (action: string, result: unknown, requestId: string, ns = STS_NS): ServiceResponse => ({
-  status: 200,
-  headers: { 'content-type': 'text/xml' },
-  body: toXml(`${action}Response`, { [`${action}Result`]: result, ResponseMetadata: { RequestId: requestId } }, ns),
-});
 
 function duration(params: URLSearchParams, def: number, min: number, max: number): number {
   const raw = params.get('DurationSeconds');
@@ -124,15 +101,4 @@ export function handleSts(req: ServiceRequest, config: SandboxConfig, principals
     default:
       throw new SandboxError('InvalidAction', `Could not find operation ${action.slice(0, 64)} for version 2011-06-15`);
   }
-}
-
-export function handleIam(req: ServiceRequest, principals: Principals): ServiceResponse {
-  const params = queryParams(req);
-  const action = params.get('Action') ?? '';
-  req.operation = action || 'Unknown';
-  if (action === 'ListAccountAliases') {
-    const acct = principals.account(req.accountId);
-    return respond(action, { AccountAliases: acct ? { member: [acct.name] } : '', IsTruncated: false }, req.requestId, IAM_NS);
-  }
-  throw new SandboxError('InvalidAction', `Could not find operation ${action.slice(0, 64)} for version 2010-05-08`);
 }

@@ -4,10 +4,10 @@
 // (config `regions` or `enabledOptInRegions`), DISABLED otherwise. CodePipeline
 // calls to a DISABLED region are refused as AWS refuses them (see sandbox.ts).
 import { z } from 'zod';
-import { CODEPIPELINE_REGIONS } from '../shared/aws/regions';
-import type { SandboxConfig } from './config';
-import { SandboxError } from './errors';
-import type { ServiceRequest, ServiceResponse } from './http-types';
+import { CODEPIPELINE_REGIONS } from '../../../shared/aws/regions';
+import type { SandboxConfig } from '../../config';
+import { SandboxError } from '../../errors';
+import type { ServiceRequest, ServiceResponse } from '../../http-types';
 
 export type RegionOptStatus = 'ENABLED' | 'ENABLING' | 'DISABLING' | 'DISABLED' | 'ENABLED_BY_DEFAULT';
 

@@ -1,13 +1,13 @@
 // CodePipeline's AWS JSON 1.1 API (X-Amz-Target: CodePipeline_20150709.<Op>)
 // over the sandbox's pipeline tables and executor. Errors carry the service's
 // real codes in `__type`. Structure checks come from the shared validator.
-import { PipelineDeclaration } from '../shared/pipeline/model';
-import { PROVIDERS } from '../shared/pipeline/providers';
-import { hasErrors, validatePipeline } from '../shared/pipeline/validate';
-import { current, pipelineArn, type ActionExecutionRecord, type ExecutionRecord, type PipelineRecord, type PipelineTables } from './cp-records';
-import { SandboxError } from './errors';
+import { PipelineDeclaration } from '../../../shared/pipeline/model';
+import { PROVIDERS } from '../../../shared/pipeline/providers';
+import { hasErrors, validatePipeline } from '../../../shared/pipeline/validate';
+import { current, pipelineArn, type ActionExecutionRecord, type ExecutionRecord, type PipelineRecord, type PipelineTables } from './records';
+import { SandboxError } from '../../errors';
 import type { Executor } from './executor';
-import type { ServiceRequest, ServiceResponse } from './http-types';
+import type { ServiceRequest, ServiceResponse } from '../../http-types';
 
 type Json = Record<string, unknown>;
 const epoch = (ms: number) => ms / 1000;

@@ -1,0 +1,27 @@
+// One small interface every sandbox service implements, so the server routes,
+// logs, injects faults and answers errors without knowing which service it
+// serves: the differences (protocol, operation names, error shapes and codes)
+// live with each service under services/.
+import type { IncomingMessage } from 'node:http';
+import type { SandboxError } from './errors';
+import type { ServiceRequest, ServiceResponse } from './http-types';
+
+export type ServiceName = 'codepipeline' | 's3' | 'sts' | 'iam' | 'account';
+
+export interface ServiceSpec {
+  readonly name: ServiceName;
+  /** The largest request body it reads. */
+  readonly maxBody: number;
+  /** The operation a request names, before it is handled (for the log, faults and policies). */
+  operation(req: IncomingMessage, url: URL, body: Buffer): string;
+  handle(req: ServiceRequest): ServiceResponse;
+  /** An error in this service's wire shape. */
+  errorResponse(e: SandboxError, requestId: string, head: boolean): ServiceResponse;
+  /** The headers that carry the request id. */
+  requestIdHeaders(requestId: string): Record<string, string>;
+  /** What this service answers for throttling, a server fault, and a denied action. */
+  readonly errors: { throttled(): SandboxError; internal(): SandboxError; denied(message: string): SandboxError };
+}
+
+export const INTERNAL_MESSAGE = 'We encountered an internal error. Please try again.';
+export const jsonRequestId = (requestId: string) => ({ 'x-amzn-requestid': requestId });
