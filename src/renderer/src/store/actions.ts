@@ -95,11 +95,7 @@ export async function reseedSandbox(seed: 'demo' | 'empty'): Promise<void> {
 }
 
 export async function cancelJob(jobId: string): Promise<void> {
-  try {
-    await api().invoke('jobs.cancel', { jobId });
-  } catch (err) {
-    reportError(err);
-  }
+  await call('jobs.cancel', { jobId });
 }
 
 // Event handlers, called by useApiEvents.

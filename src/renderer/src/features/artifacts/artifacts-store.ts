@@ -8,7 +8,7 @@ import type { CleanupPlan, PlanPreview } from '../../../../shared/artifacts/plan
 import { selectionKey } from '../../../../shared/artifacts/report';
 import { DEFAULT_RETENTION, type RetentionPolicy } from '../../../../shared/artifacts/retention';
 import { api } from '../../api/current';
-import { reportError, updateSettings } from '../../store/actions';
+import { call, reportError, updateSettings } from '../../store/actions';
 
 type Report = z.infer<typeof AuditReportSchema>;
 type CleanResult = z.infer<typeof CleanResultSchema>;
@@ -84,41 +84,23 @@ export async function loadPreview(retention: RetentionPolicy): Promise<void> {
 /** After a reload of the page: the main process still has the latest audit. */
 export async function restoreReport(): Promise<void> {
   if (get().report) return; // already here: no call each time the page opens
-  try {
-    const { report } = await api().invoke('artifacts.lastReport', {});
-    if (report && !get().report) onArtifactsEvent.report({ jobId: 'restored', report });
-  } catch (err) {
-    reportError(err);
-  }
+  const r = await call('artifacts.lastReport', {});
+  if (r?.report && !get().report) onArtifactsEvent.report({ jobId: 'restored', report: r.report });
 }
 
 /** The full audit report, every key of live prefixes included (the file the CLI can plan retention from). */
 export async function fullReport(): Promise<Report | null> {
-  try {
-    return (await api().invoke('artifacts.lastReport', { full: true })).report;
-  } catch (err) {
-    reportError(err);
-    return null;
-  }
+  return (await call('artifacts.lastReport', { full: true }))?.report ?? null;
 }
 
 /** The full plan for the selected rows, every key listed: what "Save plan" writes and `artifacts clean --plan` runs. */
 export async function planFile(preview: PlanPreview, retention: RetentionPolicy): Promise<CleanupPlan | null> {
-  try {
-    return (await api().invoke('artifacts.planFile', { rows: [...new Set(preview.items.map(selectionKey))], retention })).plan;
-  } catch (err) {
-    reportError(err);
-    return null;
-  }
+  return (await call('artifacts.planFile', { rows: [...new Set(preview.items.map(selectionKey))], retention }))?.plan ?? null;
 }
 
 export async function startAudit(): Promise<void> {
-  try {
-    const { jobId } = await api().invoke('artifacts.audit', {});
-    set({ auditJob: jobId, result: null });
-  } catch (err) {
-    reportError(err);
-  }
+  const r = await call('artifacts.audit', {});
+  if (r) set({ auditJob: r.jobId, result: null });
 }
 
 export function toggle(key: string): void {
@@ -187,11 +169,8 @@ export async function expireByLifecycle(bucket: string, prefix: string, confirma
 }
 
 export async function loadAuditLog(): Promise<void> {
-  try {
-    set({ log: (await api().invoke('artifacts.auditLog', {})).entries });
-  } catch (err) {
-    reportError(err);
-  }
+  const r = await call('artifacts.auditLog', {});
+  if (r) set({ log: r.entries });
 }
 
 export const onArtifactsEvent = {

@@ -69,12 +69,8 @@ export async function saveDesign(saveAs = false): Promise<void> {
 export async function openWithDialog(): Promise<boolean> {
   if (api().mode !== 'electron') return false;
   if (!confirmDiscard()) return true;
-  try {
-    const r = await api().invoke('designs.openFile', {});
-    if (r) await openText(r.text, r.fileName, true);
-  } catch (err) {
-    reportError(err);
-  }
+  const r = await call('designs.openFile', {});
+  if (r) await openText(r.text, r.fileName, true);
   return true;
 }
 

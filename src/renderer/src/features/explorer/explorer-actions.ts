@@ -1,7 +1,7 @@
 // Explorer actions: load (streamed by events), cancel, retry a target, details.
 import type { EventPayload } from '../../../../shared/api/contract';
 import { api } from '../../api/current';
-import { reportError } from '../../store/actions';
+import { call, reportError } from '../../store/actions';
 import { useAppStore, type ExplorerSlice } from '../../store/store';
 
 const patch = (p: Partial<ExplorerSlice['explorer']>) => useAppStore.setState((s) => ({ explorer: { ...s.explorer, ...p } }));
@@ -24,11 +24,7 @@ export async function loadPipelines(targets?: Array<{ profile: string; region: s
 export async function cancelLoad(): Promise<void> {
   const jobId = explorer().jobId;
   if (!jobId) return;
-  try {
-    await api().invoke('jobs.cancel', { jobId });
-  } catch (err) {
-    reportError(err);
-  }
+  await call('jobs.cancel', { jobId });
 }
 
 export async function selectPipeline(id: string | null): Promise<void> {
