@@ -3,10 +3,11 @@
 // cancel and resume, the audit log, and the bucket listing that confirms it.
 import { readFileSync } from 'node:fs';
 import { test as base, expect, type Page } from '@playwright/test';
-import { GetBucketLifecycleConfigurationCommand, PutObjectCommand, S3Client, ListObjectVersionsCommand } from '@aws-sdk/client-s3';
+import { GetBucketLifecycleConfigurationCommand, S3Client, ListObjectVersionsCommand } from '@aws-sdk/client-s3';
 import { CodePipelineClient, ListActionExecutionsCommand, ListPipelineExecutionsCommand } from '@aws-sdk/client-codepipeline';
 import { startAppServer, type AppServer } from './support/app-server';
 import { ArtifactsPage } from './support/artifacts-page';
+import { plantArtifacts, sandboxS3 } from './support/sandbox-s3';
 import { ShellPage } from './support/shell-page';
 import { DEFAULT_ACCOUNTS } from '../src/sandbox/config';
 
@@ -38,21 +39,9 @@ const audit = (page: Page) => new ArtifactsPage(page).audit();
 
 test('audit, select orphans, dry run, confirm, watch, cancel and resume, then check the log and the bucket', async ({ app, page }) => {
   test.setTimeout(120_000);
-  const dev = DEFAULT_ACCOUNTS[0];
-  const s3 = new S3Client({
-    endpoint: app.sandboxEndpoint,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    credentials: { accessKeyId: dev.accessKeyId, secretAccessKey: dev.secretAccessKey },
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-  });
+  const s3 = sandboxS3(app);
   // A big orphan prefix, so the cleanup takes several batches.
-  for (let i = 0; i < 2200; i += 50)
-    await Promise.all(
-      Array.from({ length: 50 }, (_, k) =>
-        s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `many-old-pipeline/BuildArtif/${String(i + k).padStart(7, '0')}`, Body: 'x' })),
-      ),
-    );
+  await plantArtifacts(s3, BUCKET, 'many-old-pipeline', 2200);
   const versions = async (prefix: string) => (await s3.send(new ListObjectVersionsCommand({ Bucket: BUCKET, Prefix: prefix }))).Versions?.length ?? 0;
 
   await openArtifacts(app, page);

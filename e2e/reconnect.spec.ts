@@ -4,10 +4,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, expect } from '@playwright/test';
-import { PutObjectCommand, S3Client, ListObjectVersionsCommand } from '@aws-sdk/client-s3';
+import { ListObjectVersionsCommand } from '@aws-sdk/client-s3';
 import { startAppServer, type AppServer } from './support/app-server';
 import { ArtifactsPage } from './support/artifacts-page';
-import { DEFAULT_ACCOUNTS } from '../src/sandbox/config';
+import { plantArtifacts, sandboxS3 } from './support/sandbox-s3';
 
 const BUCKET = 'codepipeline-us-east-1-111111111111';
 let app: AppServer | undefined;
@@ -19,20 +19,8 @@ test.afterEach(async () => {
 test('the socket drops right after a confirmed cleanup is sent: it runs once, and its progress resumes in the page', async ({ page }) => {
   test.setTimeout(120_000);
   app = await startAppServer();
-  const dev = DEFAULT_ACCOUNTS[0];
-  const s3 = new S3Client({
-    endpoint: app.sandboxEndpoint,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    credentials: { accessKeyId: dev.accessKeyId, secretAccessKey: dev.secretAccessKey },
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-  });
-  for (let i = 0; i < 3000; i += 100)
-    await Promise.all(
-      Array.from({ length: 100 }, (_, k) =>
-        s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `dropped-pipeline/BuildArtif/${String(i + k).padStart(7, '0')}`, Body: 'x' })),
-      ),
-    );
+  const s3 = sandboxS3(app);
+  await plantArtifacts(s3, BUCKET, 'dropped-pipeline', 3000);
 
   // Every frame goes through here; the first confirmed clean is passed on, then both sides are cut before its answer.
   let cleanCalls = 0;

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { createCore, type Core } from '../../src/main/app-core';
 import type { Envelope } from '../../src/shared/api/envelope';
 import { buildPlan, type AuditReport } from '../../src/shared/artifacts/report';
+import { simplePipeline } from '../helpers/pipelines';
 
 const UNUSED = 'codepipeline-eu-west-1-5f3c9a12b7';
 let core: Core;
@@ -127,26 +128,7 @@ describe('re-checks at the moment of acting', () => {
     sb.s3.buckets.get(bucket)!.sortedKeys.length = 0;
 
     // After the audit, a pipeline in a region outside the workspace starts writing there.
-    const pipeline = {
-      name: 'late-app',
-      roleArn: `arn:aws:iam::${STAGING}:role/p`,
-      artifactStore: { type: 'S3', location: bucket },
-      stages: [
-        {
-          name: 'Source',
-          actions: [
-            {
-              name: 'Source',
-              actionTypeId: { category: 'Source', owner: 'AWS', provider: 'CodeCommit', version: '1' },
-              runOrder: 1,
-              configuration: { RepositoryName: 'r', BranchName: 'main' },
-              outputArtifacts: [{ name: 'Src' }],
-            },
-          ],
-        },
-        { name: 'Wait', actions: [{ name: 'Approve', actionTypeId: { category: 'Approval', owner: 'AWS', provider: 'Manual', version: '1' }, runOrder: 1 }] },
-      ],
-    };
+    const pipeline = simplePipeline('late-app', bucket, { roleArn: `arn:aws:iam::${STAGING}:role/p` });
     sb.config.startOnCreate = false;
     expect(sb.invoke('codepipeline', STAGING, 'us-west-2', { target: 'CreatePipeline', body: { pipeline } }).status).toBe(200);
     sb.config.startOnCreate = true;
