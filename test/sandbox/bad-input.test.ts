@@ -41,6 +41,17 @@ describe('bad input', () => {
     expect(JSON.parse((await cp('GetPipeline', '{"name": 12}')).text).__type).toBe('SerializationException');
     expect(JSON.parse((await cp('CreatePipeline', '{"pipeline": {"name": "x"}}')).text).__type).toBe('ValidationException');
     expect(JSON.parse((await cp('ListPipelines', '{"nextToken": "garbage!"}')).text).__type).toBe('InvalidNextTokenException');
+    // Inputs are parsed with zod (services/codepipeline/inputs.ts) and answered in AWS's words.
+    expect(JSON.parse((await cp('GetPipeline', '{}')).text)).toEqual({
+      __type: 'ValidationException',
+      message: "1 validation error detected: Value null at 'name' failed to satisfy constraint: Member must not be null",
+    });
+    const mode = JSON.parse((await cp('RetryStageExecution', '{"pipelineName": "p", "stageName": "s", "pipelineExecutionId": "e", "retryMode": "SOME"}')).text);
+    expect(mode.message).toBe(
+      "1 validation error detected: Value 'SOME' at 'retryMode' failed to satisfy constraint: Member must satisfy enum value set: [FAILED_ACTIONS, ALL_ACTIONS]",
+    );
+    const long = JSON.parse((await cp('GetPipelineState', JSON.stringify({ name: 'x'.repeat(101) }))).text);
+    expect(long.message).toContain("at 'name' failed to satisfy constraint: Member must have length less than or equal to 100");
   });
 
   it('oversized bodies are refused before they are read whole', async () => {

@@ -8,6 +8,7 @@ import { current, pipelineArn, type ActionExecutionRecord, type ExecutionRecord,
 import { SandboxError } from '../../errors';
 import type { Executor } from './executor';
 import type { ServiceRequest, ServiceResponse } from '../../http-types';
+import { parseInput } from './inputs';
 
 type Json = Record<string, unknown>;
 const epoch = (ms: number) => ms / 1000;
@@ -23,37 +24,9 @@ function validation(message: string): SandboxError {
   return new SandboxError('ValidationException', message);
 }
 
-function str(body: Json, key: string, opts: { required: true; max?: number; min?: number }): string;
-function str(body: Json, key: string, opts?: { required?: boolean; max?: number; min?: number }): string | undefined;
-function str(body: Json, key: string, opts: { required?: boolean; max?: number; min?: number } = {}): string | undefined {
-  const v = body[key];
-  if (v === undefined || v === null) {
-    if (opts.required) throw validation(`1 validation error detected: Value null at '${key}' failed to satisfy constraint: Member must not be null`);
-    return undefined;
-  }
-  if (typeof v !== 'string') throw new SandboxError('SerializationException', `Expected a string for ${key}.`);
-  if (opts.max !== undefined && v.length > opts.max)
-    throw validation(`1 validation error detected: Value at '${key}' failed to satisfy constraint: Member must have length less than or equal to ${opts.max}`);
-  if ((opts.min ?? (opts.required ? 1 : 0)) > v.length)
-    throw validation(
-      `1 validation error detected: Value at '${key}' failed to satisfy constraint: Member must have length greater than or equal to ${opts.min ?? 1}`,
-    );
-  return v;
-}
-
-function int(body: Json, key: string, min: number, max: number): number | undefined {
-  const v = body[key];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
-    throw validation(
-      `1 validation error detected: Value '${String(v)}' at '${key}' failed to satisfy constraint: Member must have value between ${min} and ${max}`,
-    );
-  return v;
-}
-
-function paginate<T>(items: T[], body: Json, defMax: number, maxMax: number): { page: T[]; nextToken?: string } {
-  const max = int(body, 'maxResults', 1, maxMax) ?? defMax;
-  const token = str(body, 'nextToken', { max: 2048 });
+function paginate<T>(items: T[], input: { maxResults?: number; nextToken?: string }, defMax: number): { page: T[]; nextToken?: string } {
+  const max = input.maxResults ?? defMax;
+  const token = input.nextToken;
   let offset = 0;
   if (token !== undefined) {
     const parsed = Number(Buffer.from(token, 'base64url').toString('utf8').replace(/^o:/, ''));
@@ -195,8 +168,8 @@ const ops: Record<string, Op> = {
   },
 
   GetPipeline(ctx, req, body) {
-    const p = getPipelineRecord(ctx, req, str(body, 'name', { required: true, max: 100 }));
-    const version = int(body, 'version', 1, 2 ** 31 - 1);
+    const { name, version } = parseInput('GetPipeline', body);
+    const p = getPipelineRecord(ctx, req, name);
     const decl = version === undefined ? current(p) : p.versions[version - 1];
     if (!decl) throw new SandboxError('PipelineVersionNotFoundException', `Pipeline version ${version} not found.`);
     return { pipeline: decl, metadata: { pipelineArn: pipelineArn(p), created: epoch(p.created), updated: epoch(p.updated) } };
@@ -216,9 +189,9 @@ const ops: Record<string, Op> = {
   },
 
   DeletePipeline(ctx, req, body) {
-    const name = str(body, 'name', { required: true, max: 100 });
+    const { name } = parseInput('DeletePipeline', body);
     const table = ctx.tables.table(req.accountId, req.region);
-    const p = name === undefined ? undefined : table.get(name);
+    const p = table.get(name);
     if (p) {
       ctx.executor.abandonAll(p);
       table.delete(p.name);
@@ -229,7 +202,7 @@ const ops: Record<string, Op> = {
 
   ListPipelines(ctx, req, body) {
     const all = [...ctx.tables.table(req.accountId, req.region).values()].sort((a, b) => a.name.localeCompare(b.name));
-    const { page, nextToken } = paginate(all, body, 1000, 1000);
+    const { page, nextToken } = paginate(all, parseInput('ListPipelines', body), 1000);
     return {
       pipelines: page.map((p) => {
         const d = current(p);
@@ -247,7 +220,7 @@ const ops: Record<string, Op> = {
   },
 
   GetPipelineState(ctx, req, body) {
-    const p = getPipelineRecord(ctx, req, str(body, 'name', { required: true, max: 100 }));
+    const p = getPipelineRecord(ctx, req, parseInput('GetPipelineState', body).name);
     const decl = current(p);
     return {
       pipelineName: p.name,
@@ -311,41 +284,35 @@ const ops: Record<string, Op> = {
   },
 
   StartPipelineExecution(ctx, req, body) {
-    const p = getPipelineRecord(ctx, req, str(body, 'name', { required: true, max: 100 }));
+    const input = parseInput('StartPipelineExecution', body);
+    const p = getPipelineRecord(ctx, req, input.name);
     const decl = current(p);
-    const variables = (body.variables ?? []) as Array<{ name: string; value: string }>;
-    if (!Array.isArray(variables) || variables.length > 50) throw validation('variables must be a list of at most 50 {name, value}.');
+    const variables = input.variables ?? [];
     const declared = new Set((decl.variables ?? []).map((v) => v.name));
-    for (const v of variables) {
-      if (typeof v?.name !== 'string' || typeof v?.value !== 'string') throw validation('Each variable needs a name and a string value.');
-      if (!declared.has(v.name)) throw validation(`Variable ${v.name} is not declared in pipeline ${p.name}.`);
-    }
-    const sourceRevisions = (body.sourceRevisions ?? []) as Array<{ actionName: string; revisionType: string; revisionValue: string }>;
-    if (!Array.isArray(sourceRevisions)) throw validation('sourceRevisions must be a list.');
-    for (const s of sourceRevisions) {
-      if (!decl.stages[0].actions.some((a) => a.name === s?.actionName))
-        throw validation(`Source action ${s?.actionName} does not exist in pipeline ${p.name}.`);
-      if (!['COMMIT_ID', 'IMAGE_DIGEST', 'S3_OBJECT_VERSION_ID', 'S3_OBJECT_KEY'].includes(s.revisionType))
-        throw validation(`Invalid revisionType ${s.revisionType}.`);
-    }
+    for (const v of variables) if (!declared.has(v.name)) throw validation(`Variable ${v.name} is not declared in pipeline ${p.name}.`);
+    const sourceRevisions = input.sourceRevisions ?? [];
+    for (const s of sourceRevisions)
+      if (!decl.stages[0].actions.some((a) => a.name === s.actionName)) throw validation(`Source action ${s.actionName} does not exist in pipeline ${p.name}.`);
     const e = ctx.executor.start(p, { triggerType: 'StartPipelineExecution', triggerDetail: req.principal.arn, variables, sourceRevisions });
     return { pipelineExecutionId: e.pipelineExecutionId };
   },
 
   StopPipelineExecution(ctx, req, body) {
-    const p = getPipelineRecord(ctx, req, str(body, 'pipelineName', { required: true, max: 100 }));
-    const e = findExecution(p, str(body, 'pipelineExecutionId', { required: true }));
-    const reason = str(body, 'reason', { max: 200 }) ?? '';
+    const input = parseInput('StopPipelineExecution', body);
+    const p = getPipelineRecord(ctx, req, input.pipelineName);
+    const e = findExecution(p, input.pipelineExecutionId);
+    const reason = input.reason ?? '';
     if (e.status === 'Stopping') throw new SandboxError('DuplicatedStopRequestException', 'A stop request for this execution is already in progress.');
     if (e.status !== 'InProgress')
       throw new SandboxError('PipelineExecutionNotStoppableException', `Pipeline execution ${e.pipelineExecutionId} is ${e.status} and cannot be stopped.`);
-    ctx.executor.stop(p, e, body.abandon === true, reason);
+    ctx.executor.stop(p, e, input.abandon === true, reason);
     return { pipelineExecutionId: e.pipelineExecutionId };
   },
 
   GetPipelineExecution(ctx, req, body) {
-    const p = getPipelineRecord(ctx, req, str(body, 'pipelineName', { required: true, max: 100 }));
-    const e = findExecution(p, str(body, 'pipelineExecutionId', { required: true }));
+    const input = parseInput('GetPipelineExecution', body);
+    const p = getPipelineRecord(ctx, req, input.pipelineName);
+    const e = findExecution(p, input.pipelineExecutionId);
     return {
       pipelineExecution: {
         pipelineName: p.name,
@@ -364,37 +331,28 @@ const ops: Record<string, Op> = {
   },
 
   ListPipelineExecutions(ctx, req, body) {
-    const p = getPipelineRecord(ctx, req, str(body, 'pipelineName', { required: true, max: 100 }));
+    const input = parseInput('ListPipelineExecutions', body);
+    const p = getPipelineRecord(ctx, req, input.pipelineName);
     let list = p.executions;
-    const filter = body.filter as { succeededInStage?: { stageName?: string } } | undefined;
-    const stageName = filter?.succeededInStage?.stageName;
+    const stageName = input.filter?.succeededInStage?.stageName;
     if (stageName) list = list.filter((e) => e.stages[stageName]?.status === 'Succeeded');
-    const { page, nextToken } = paginate(list, body, 100, 100);
+    const { page, nextToken } = paginate(list, input, 100);
     return { pipelineExecutionSummaries: page.map((e) => executionSummary(p, e)), ...(nextToken ? { nextToken } : {}) };
   },
 
   ListActionExecutions(ctx, req, body) {
-    const p = getPipelineRecord(ctx, req, str(body, 'pipelineName', { required: true, max: 100 }));
-    const filter = body.filter as { pipelineExecutionId?: string; latestInPipelineExecution?: { pipelineExecutionId?: string } } | undefined;
-    const execId = filter?.pipelineExecutionId ?? filter?.latestInPipelineExecution?.pipelineExecutionId;
+    const input = parseInput('ListActionExecutions', body);
+    const p = getPipelineRecord(ctx, req, input.pipelineName);
+    const execId = input.filter?.pipelineExecutionId ?? input.filter?.latestInPipelineExecution?.pipelineExecutionId;
     const execs = execId ? [findExecution(p, execId)] : p.executions;
     const actions = execs.flatMap((e) => [...e.actions].reverse());
-    const { page, nextToken } = paginate(actions, body, 100, 100);
+    const { page, nextToken } = paginate(actions, input, 100);
     return { actionExecutionDetails: page.map(actionExecutionDetail), ...(nextToken ? { nextToken } : {}) };
   },
 
   PutApprovalResult(ctx, req, body) {
-    const p = getPipelineRecord(ctx, req, str(body, 'pipelineName', { required: true, max: 100 }));
-    const stageName = str(body, 'stageName', { required: true, max: 100 });
-    const actionName = str(body, 'actionName', { required: true, max: 100 });
-    const token = str(body, 'token', { required: true });
-    const result = body.result as { summary?: unknown; status?: unknown } | undefined;
-    if (!result || typeof result.summary !== 'string' || (result.status !== 'Approved' && result.status !== 'Rejected'))
-      throw validation('result needs a summary and a status of Approved or Rejected.');
-    if (result.summary.length > 512)
-      throw validation(
-        "1 validation error detected: Value at 'result.summary' failed to satisfy constraint: Member must have length less than or equal to 512",
-      );
+    const { pipelineName, stageName, actionName, token, result } = parseInput('PutApprovalResult', body);
+    const p = getPipelineRecord(ctx, req, pipelineName);
     const stage = current(p).stages.find((s) => s.name === stageName);
     if (!stage) throw new SandboxError('StageNotFoundException', `Stage ${stageName} not found in pipeline ${p.name}.`);
     if (!stage.actions.some((a) => a.name === actionName))
@@ -411,11 +369,9 @@ const ops: Record<string, Op> = {
   },
 
   RetryStageExecution(ctx, req, body) {
-    const p = getPipelineRecord(ctx, req, str(body, 'pipelineName', { required: true, max: 100 }));
-    const stageName = str(body, 'stageName', { required: true, max: 100 });
-    const e = findExecution(p, str(body, 'pipelineExecutionId', { required: true }));
-    const mode = body.retryMode;
-    if (mode !== 'FAILED_ACTIONS' && mode !== 'ALL_ACTIONS') throw validation('retryMode must be FAILED_ACTIONS or ALL_ACTIONS.');
+    const { pipelineName, stageName, pipelineExecutionId, retryMode: mode } = parseInput('RetryStageExecution', body);
+    const p = getPipelineRecord(ctx, req, pipelineName);
+    const e = findExecution(p, pipelineExecutionId);
     const decl = p.versions[e.pipelineVersion - 1] ?? current(p);
     const si = decl.stages.findIndex((s) => s.name === stageName);
     if (si < 0) throw new SandboxError('StageNotFoundException', `Stage ${stageName} not found in pipeline ${p.name}.`);
@@ -431,9 +387,9 @@ const ops: Record<string, Op> = {
   },
 
   RollbackStage(ctx, req, body) {
-    const p = getPipelineRecord(ctx, req, str(body, 'pipelineName', { required: true, max: 100 }));
-    const stageName = str(body, 'stageName', { required: true, max: 100 });
-    const target = findExecution(p, str(body, 'targetPipelineExecutionId', { required: true }));
+    const { pipelineName, stageName, targetPipelineExecutionId } = parseInput('RollbackStage', body);
+    const p = getPipelineRecord(ctx, req, pipelineName);
+    const target = findExecution(p, targetPipelineExecutionId);
     const decl = current(p);
     const si = decl.stages.findIndex((s) => s.name === stageName);
     if (si < 0) throw new SandboxError('StageNotFoundException', `Stage ${stageName} not found in pipeline ${p.name}.`);
@@ -454,30 +410,31 @@ const ops: Record<string, Op> = {
   },
 
   TagResource(ctx, req, body) {
-    const p = resourceFromArn(ctx, req, str(body, 'resourceArn', { required: true }));
-    const tags = tagsFrom(body.tags);
+    const input = parseInput('TagResource', body);
+    const p = resourceFromArn(ctx, req, input.resourceArn);
+    const tags = Object.fromEntries(input.tags.map((t) => [t.key, t.value]));
     if (Object.keys({ ...p.tags, ...tags }).length > 50) throw new SandboxError('TooManyTagsException', 'A resource has at most 50 tags.');
     Object.assign(p.tags, tags);
     ctx.changed();
     return {};
   },
   UntagResource(ctx, req, body) {
-    const p = resourceFromArn(ctx, req, str(body, 'resourceArn', { required: true }));
-    const keys = body.tagKeys;
-    if (!Array.isArray(keys)) throw validation('tagKeys must be a list.');
-    for (const k of keys) delete p.tags[String(k)];
+    const { resourceArn, tagKeys } = parseInput('UntagResource', body);
+    const p = resourceFromArn(ctx, req, resourceArn);
+    for (const k of tagKeys) delete p.tags[k];
     ctx.changed();
     return {};
   },
   ListTagsForResource(ctx, req, body) {
-    const p = resourceFromArn(ctx, req, str(body, 'resourceArn', { required: true }));
+    const input = parseInput('ListTagsForResource', body);
+    const p = resourceFromArn(ctx, req, input.resourceArn);
     const all = Object.entries(p.tags).map(([key, value]) => ({ key, value }));
-    const { page, nextToken } = paginate(all, body, 50, 100);
+    const { page, nextToken } = paginate(all, input, 50);
     return { tags: page, ...(nextToken ? { nextToken } : {}) };
   },
 
   ListActionTypes(_ctx, _req, body) {
-    const owner = str(body, 'actionOwnerFilter');
+    const owner = parseInput('ListActionTypes', body).actionOwnerFilter;
     const types = PROVIDERS.filter((p) => !owner || p.owner === owner).map((p) => ({
       id: { category: p.category, owner: p.owner, provider: p.provider, version: p.version },
       settings: {},
@@ -497,18 +454,12 @@ const ops: Record<string, Op> = {
 };
 
 function setTransition(ctx: CodePipelineContext, req: ServiceRequest, body: Json, enabled: boolean): Json {
-  const p = getPipelineRecord(ctx, req, str(body, 'pipelineName', { required: true, max: 100 }));
-  const stageName = str(body, 'stageName', { required: true, max: 100 });
-  const type = body.transitionType;
-  if (type !== 'Inbound' && type !== 'Outbound') throw validation('transitionType must be Inbound or Outbound.');
+  const input = enabled ? parseInput('EnableStageTransition', body) : parseInput('DisableStageTransition', body);
+  const { stageName, transitionType: type } = input;
+  const p = getPipelineRecord(ctx, req, input.pipelineName);
   if (!current(p).stages.some((s) => s.name === stageName))
     throw new SandboxError('StageNotFoundException', `Stage ${stageName} not found in pipeline ${p.name}.`);
-  let reason: string | undefined;
-  if (!enabled) {
-    reason = str(body, 'reason', { required: true, max: 300 });
-    if (!/^[a-zA-Z0-9!@ ().*?_-]+$/.test(reason ?? ''))
-      throw validation("Value at 'reason' failed to satisfy constraint: Member must satisfy regular expression pattern");
-  }
+  const reason = 'reason' in input && typeof input.reason === 'string' ? input.reason : undefined;
   const table = type === 'Inbound' ? p.inbound : p.outbound;
   table[stageName] = { enabled, lastChangedBy: req.principal.arn, lastChangedAt: Date.now(), ...(reason ? { disabledReason: reason } : {}) };
   ctx.executor.notify(p);
