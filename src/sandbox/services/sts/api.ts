@@ -8,6 +8,14 @@ import { queryParams, respond } from '../query-protocol';
 
 const ROLE_ARN_RE = /^arn:aws:iam::(\d{12}):role\/([\w+=,.@/-]{1,64})$/;
 
+/** Temporary credentials as STS answers them. */
+const credentialsOf = (creds: ReturnType<Principals['issueTemporary']>) => ({
+  AccessKeyId: creds.accessKeyId,
+  SecretAccessKey: creds.secretAccessKey,
+  SessionToken: creds.sessionToken,
+  Expiration: new Date(creds.expiresAt ?? 0).toISOString(),
+});
+
 function duration(params: URLSearchParams, def: number, min: number, max: number): number {
   const raw = params.get('DurationSeconds');
   if (raw === null) return def;
@@ -69,12 +77,7 @@ export function handleSts(req: ServiceRequest, config: SandboxConfig, principals
       return respond(
         action,
         {
-          Credentials: {
-            AccessKeyId: creds.accessKeyId,
-            SecretAccessKey: creds.secretAccessKey,
-            SessionToken: creds.sessionToken,
-            Expiration: new Date(creds.expiresAt ?? 0).toISOString(),
-          },
+          Credentials: credentialsOf(creds),
           AssumedRoleUser: { AssumedRoleId: `${roleId}:${sessionName}`, Arn: assumedArn },
         },
         req.requestId,
@@ -88,12 +91,7 @@ export function handleSts(req: ServiceRequest, config: SandboxConfig, principals
       return respond(
         action,
         {
-          Credentials: {
-            AccessKeyId: creds.accessKeyId,
-            SecretAccessKey: creds.secretAccessKey,
-            SessionToken: creds.sessionToken,
-            Expiration: new Date(creds.expiresAt ?? 0).toISOString(),
-          },
+          Credentials: credentialsOf(creds),
         },
         req.requestId,
       );

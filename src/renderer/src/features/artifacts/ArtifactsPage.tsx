@@ -8,7 +8,7 @@ import { cancelJob } from '../../store/actions';
 import { ProtectionCard } from './ProtectionCard';
 import { downloadText } from '../../lib/download';
 import { LifecycleDialog } from './LifecycleDialog';
-import { DangerDialog } from './DangerDialog';
+import { BucketNameInput, DangerDialog } from './DangerDialog';
 import {
   deleteBucket,
   fullReport,
@@ -251,16 +251,7 @@ function DeleteBucketDialog({ bucket, onClose }: { bucket: string; onClose: () =
       <p>
         No pipeline uses this bucket. It is deleted only if it is empty now (every version and delete marker gone) and still unused. Type its name to confirm.
       </p>
-      <input
-        type="text"
-        className="wide"
-        aria-label="Bucket name"
-        placeholder={bucket}
-        value={typed}
-        onChange={(e) => setTyped(e.target.value)}
-        data-testid="bucket-confirm-name"
-        autoFocus
-      />
+      <BucketNameInput bucket={bucket} value={typed} onChange={setTyped} testId="bucket-confirm-name" autoFocus />
     </DangerDialog>
   );
 }

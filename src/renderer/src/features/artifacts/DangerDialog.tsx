@@ -37,3 +37,19 @@ export function DangerDialog(props: {
     </div>
   );
 }
+
+/** The typed confirmation most dialogs ask for: the bucket's name, typed in full. */
+export function BucketNameInput(props: { bucket: string; value: string; onChange: (v: string) => void; testId: string; autoFocus?: boolean }) {
+  return (
+    <input
+      type="text"
+      className="wide"
+      aria-label="Bucket name"
+      placeholder={props.bucket}
+      value={props.value}
+      onChange={(e) => props.onChange(e.target.value)}
+      data-testid={props.testId}
+      autoFocus={props.autoFocus}
+    />
+  );
+}

@@ -5,7 +5,7 @@
 // acknowledgement that age is all a rule can express).
 import { useEffect, useState } from 'react';
 import { expireByLifecycle } from './artifacts-store';
-import { DangerDialog } from './DangerDialog';
+import { BucketNameInput, DangerDialog } from './DangerDialog';
 
 type Preview = NonNullable<Awaited<ReturnType<typeof expireByLifecycle>>>;
 
@@ -55,15 +55,7 @@ export function LifecycleDialog({ bucket, prefix, retainDays, onClose }: { bucke
       <pre className="code small" data-testid="lifecycle-rules">
         {preview ? JSON.stringify(preview.added, null, 2) : 'Reading the bucket’s lifecycle rules…'}
       </pre>
-      <input
-        type="text"
-        className="wide"
-        aria-label="Bucket name"
-        placeholder={bucket}
-        value={typed}
-        onChange={(e) => setTyped(e.target.value)}
-        data-testid="lifecycle-confirm-name"
-      />
+      <BucketNameInput bucket={bucket} value={typed} onChange={setTyped} testId="lifecycle-confirm-name" />
     </DangerDialog>
   );
 }
