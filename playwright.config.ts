@@ -1,7 +1,7 @@
 // End-to-end tests: the real renderer in Debian's Chromium (never a downloaded
 // browser), against `pipewright web --sandbox` started by the fixtures.
 import { defineConfig } from '@playwright/test';
-// @ts-expect-error: plain ESM helper shared with scripts/check-chromium.mjs
+// A plain ESM helper shared with scripts/check-chromium.mjs, typed by chromium-path.d.mts.
 import { findChromium } from './scripts/chromium-path.mjs';
 
 // As bin/pipewright.js does (the test workers inherit it): the SDK's Node 22 notice is not test output.

@@ -32,7 +32,7 @@ async function openArtifacts(app: AppServer, page: Page): Promise<ArtifactsPage>
 /** Clicks a download button and parses the JSON file it saves. */
 async function downloaded(page: Page, testId: string) {
   const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testId).click()]);
-  return JSON.parse(readFileSync((await file.path())!, 'utf8'));
+  return JSON.parse(readFileSync(await file.path(), 'utf8'));
 }
 
 const audit = (page: Page) => new ArtifactsPage(page).audit();

@@ -32,14 +32,14 @@ let endpoint = '';
 let home: string;
 const saved = { ...process.env };
 
-async function control(method: string, path: string, body?: unknown) {
+async function control<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<T> {
   const r = await fetch(`${endpoint}/_sandbox/${path}`, {
     method,
     headers: { authorization: `Bearer ${ADMIN}` },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
-  return r.json() as Promise<Record<string, unknown>>;
+  return r.json() as Promise<T>;
 }
 
 beforeAll(async () => {
@@ -59,7 +59,7 @@ beforeAll(async () => {
     sandbox.once('exit', (c) => reject(new Error(`sandbox exited ${c}: ${out}`)));
   });
   const t0 = Date.now();
-  const { created } = await control('POST', 'generate', { pipelinesPerTarget: PIPELINES, executionsPerPipeline: 2 });
+  const { created } = await control<{ created: number }>('POST', 'generate', { pipelinesPerTarget: PIPELINES, executionsPerPipeline: 2 });
   console.log(`setup: ${created} pipelines with 2 executions each in ${DEFAULT_ACCOUNTS.length} accounts x ${REGIONS.length} regions (${Date.now() - t0} ms)`);
   writeFileSync(
     join(home, 'config'),

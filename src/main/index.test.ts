@@ -38,7 +38,7 @@ const fake = vi.hoisted(() => {
       isDestroyed: () => false,
     };
     constructor(public options: Record<string, unknown>) {
-      windows.push(this as never);
+      windows.push(this);
     }
     on() {}
     once() {}

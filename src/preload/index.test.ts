@@ -6,7 +6,7 @@ import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '../shared/api/channels';
 import type { PreloadBridge } from '../shared/api/names';
 
 const fake = vi.hoisted(() => ({
-  exposed: {} as Record<string, unknown>,
+  exposed: Object.create(null) as Record<string, unknown>,
   listeners: [] as Array<[string, (e: unknown, msg: unknown) => void]>,
   invoked: [] as Array<[string, unknown]>,
 }));

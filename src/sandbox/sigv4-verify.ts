@@ -20,8 +20,8 @@ class Sha256 {
   update(data: SourceData): void {
     this.h.update(bytes(data));
   }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.h.digest());
+  digest(): Promise<Uint8Array> {
+    return Promise.resolve(new Uint8Array(this.h.digest()));
   }
 }
 

@@ -201,7 +201,7 @@ describe('credentials against the sandbox', () => {
     const r = await ssoDeviceLogin(profile, {
       signal: new AbortController().signal,
       onPrompt: (uri, code) => (prompt = [uri, code]),
-      minIntervalSeconds: 0.05 as number,
+      minIntervalSeconds: 0.05,
     });
     expect(prompt).toEqual(['https://device.sso.us-east-1.amazonaws.com/?user_code=ABCD-EFGH', 'ABCD-EFGH']);
     expect(r.cacheFile).toBe(join(home, '.aws', 'sso', 'cache', `${createHash('sha1').update('corp').digest('hex')}.json`));

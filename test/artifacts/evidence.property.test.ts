@@ -155,7 +155,7 @@ function declaration(p: PipelineSpec): PipelineDeclaration {
       { name: 'Build', actions: build },
       ...(deploy.length ? [{ name: 'Deploy', actions: deploy }] : []),
     ],
-  } as PipelineDeclaration;
+  };
 }
 
 /** Every (bucket, key) now, with its version count. */

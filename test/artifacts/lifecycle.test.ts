@@ -7,7 +7,7 @@ describe('prefix expiry rules', () => {
     const [main, markers] = prefixExpiryRules('gone-pipeline/');
     expect(main).toMatchObject({ Filter: { Prefix: 'gone-pipeline/' }, Expiration: { Days: 1 }, NoncurrentVersionExpiration: { NoncurrentDays: 1 } });
     expect(markers).toMatchObject({ Filter: { Prefix: 'gone-pipeline/' }, Expiration: { ExpiredObjectDeleteMarker: true } });
-    expect(markers!.Expiration!.Days).toBeUndefined(); // S3 refuses both in one rule
+    expect(markers.Expiration!.Days).toBeUndefined(); // S3 refuses both in one rule
   });
 
   it('refuses a prefix that is not one folder (an empty prefix would expire the whole bucket)', () => {

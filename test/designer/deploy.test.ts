@@ -2,7 +2,7 @@
 // equals the design; update; the version-conflict path; diffs and drift.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { GetPipelineCommand, UpdatePipelineCommand, type PipelineDeclaration as Sdk } from '@aws-sdk/client-codepipeline';
+import { GetPipelineCommand, UpdatePipelineCommand } from '@aws-sdk/client-codepipeline';
 import type { AccountsService } from '../../src/main/services/accounts-service';
 import { DesignsService } from '../../src/main/services/designs-service';
 import { startServices } from '../helpers/services';
@@ -59,7 +59,7 @@ describe('deploy', () => {
 
     // Someone else updates meanwhile: the version we reviewed (2) is stale.
     const cp = accounts.clients.codepipeline(accounts.profile('sandbox-staging'), 'eu-west-1');
-    await cp.send(new UpdatePipelineCommand({ pipeline: { ...(await live('designed')), version: 2 } as Sdk }));
+    await cp.send(new UpdatePipelineCommand({ pipeline: { ...(await live('designed')), version: 2 } }));
     const stale = await designs.diff(next, 'sandbox-staging', 'eu-west-1');
     expect(stale.conflict).toBe(true);
     const err = await designs.deploy(next, 'sandbox-staging', 'eu-west-1', 2).catch((e) => e);

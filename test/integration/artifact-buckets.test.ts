@@ -38,7 +38,7 @@ const call = (method: string, input: unknown) => core.dispatch(method, input, { 
 async function waitFor<T>(event: string): Promise<T> {
   for (let i = 0; i < 3000; i++) {
     const hit = events.find((e) => e.event === event);
-    if (hit) return events.splice(events.indexOf(hit), 1)[0]!.payload as T;
+    if (hit) return events.splice(events.indexOf(hit), 1)[0].payload as T;
     await new Promise((r) => setTimeout(r, 10));
   }
   throw new Error(`no ${event}; saw ${JSON.stringify(events.map((e) => [e.event, (e.payload as { error?: string })?.error ?? '']))}`);

@@ -66,7 +66,7 @@ describe('CodePipeline API', () => {
     const err = await cp.send(new CreatePipelineCommand({ pipeline: oneStage })).catch((e) => e);
     expect(err).toBeInstanceOf(InvalidStructureException);
     expect(err.message).toMatch(/2 to 50 stages/);
-    await expect(cp.send(new GetPipelineCommand({ name: undefined as unknown as string }))).rejects.toBeInstanceOf(ValidationException);
+    await expect(cp.send(new GetPipelineCommand({ name: undefined }))).rejects.toBeInstanceOf(ValidationException);
     await expect(
       cp.send(new GetPipelineExecutionCommand({ pipelineName: 'dup', pipelineExecutionId: '00000000-0000-4000-8000-000000000000' })),
     ).rejects.toBeInstanceOf(PipelineExecutionNotFoundException);

@@ -191,7 +191,7 @@ export async function auditArtifacts(
         ),
         bucketTags(s3, c.name, gate, signal).catch((err: unknown) => {
           gaps.push(`its tags could not be read, so its protection is unknown (${unread(err, 'GetBucketTagging')})`);
-          return {} as Record<string, string>;
+          return {};
         }),
         bucketSharedWith(s3, c.name, owner, gate, signal).catch((err: unknown) => {
           gaps.push(`its bucket policy could not be read, so other accounts may write here (${unread(err, 'GetBucketPolicy')})`);
@@ -243,7 +243,7 @@ export async function auditArtifacts(
         accountAlias: id.alias,
         region: c.region,
         name: c.name,
-        versioning: versioning as BucketReport['versioning'],
+        versioning: versioning,
         encryption,
         tags,
         protected: isProtectTagged(tags) || (opts.blockedBuckets ?? []).includes(c.name),

@@ -1,12 +1,7 @@
 // Removing a whole artifact bucket that no pipeline uses, once a cleanup has
 // emptied it (re-checked live first by the DeletionGuard: the audit may be old), and
 // lifecycle rules that let S3 expire a prefix too big to delete from here.
-import {
-  DeleteBucketCommand,
-  GetBucketLifecycleConfigurationCommand,
-  PutBucketLifecycleConfigurationCommand,
-  type LifecycleRule as LifecycleRuleSdk,
-} from '@aws-sdk/client-s3';
+import { DeleteBucketCommand, GetBucketLifecycleConfigurationCommand, PutBucketLifecycleConfigurationCommand } from '@aws-sdk/client-s3';
 import { mergeLifecycleRules, prefixExpiryRules, retentionAgeRules, type LifecycleRule } from '../../shared/artifacts/lifecycle';
 import type { AwsClients } from './clients';
 import type { ProfileInfo } from './profiles';
@@ -42,6 +37,6 @@ export async function expirePrefixByLifecycle(
   }
   const added = retainDays === undefined ? prefixExpiryRules(prefix) : retentionAgeRules(prefix, retainDays);
   const after = mergeLifecycleRules(before, added);
-  if (apply) await s3.send(new PutBucketLifecycleConfigurationCommand({ Bucket: ref.bucket, LifecycleConfiguration: { Rules: after as LifecycleRuleSdk[] } }));
+  if (apply) await s3.send(new PutBucketLifecycleConfigurationCommand({ Bucket: ref.bucket, LifecycleConfiguration: { Rules: after } }));
   return { before, after, added };
 }

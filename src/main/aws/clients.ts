@@ -55,12 +55,12 @@ export class AwsClients {
   }
 
   codepipeline(profile: ProfileInfo, region: string): CodePipelineClient {
-    return this.get('codepipeline', CodePipelineClient as Ctor<CodePipelineClient>, profile, region);
+    return this.get('codepipeline', CodePipelineClient, profile, region);
   }
 
   s3(profile: ProfileInfo, region: string): S3Client {
     const custom = !!endpointFor(profile, 's3');
-    return this.get('s3', S3Client as Ctor<S3Client>, profile, region, {
+    return this.get('s3', S3Client, profile, region, {
       forcePathStyle: custom,
       // Simple S3 servers store aws-chunked checksum framing verbatim; send plain bodies.
       requestChecksumCalculation: 'WHEN_REQUIRED',
@@ -69,16 +69,16 @@ export class AwsClients {
   }
 
   sts(profile: ProfileInfo, region: string): STSClient {
-    return this.get('sts', STSClient as Ctor<STSClient>, profile, region);
+    return this.get('sts', STSClient, profile, region);
   }
 
   iam(profile: ProfileInfo): IAMClient {
-    return this.get('iam', IAMClient as Ctor<IAMClient>, profile, 'us-east-1');
+    return this.get('iam', IAMClient, profile, 'us-east-1');
   }
 
   /** AWS Account Management (global: its endpoint is in us-east-1). */
   account(profile: ProfileInfo): AccountClient {
-    return this.get('account', AccountClient as Ctor<AccountClient>, profile, 'us-east-1');
+    return this.get('account', AccountClient, profile, 'us-east-1');
   }
 
   /** Drop clients (e.g. when profiles were reloaded). */

@@ -67,7 +67,7 @@ export class CredentialBroker {
   private build(profile: ProfileInfo, interactive: boolean): AwsCredentialIdentityProvider {
     if (profile.staticCredentials) {
       const c = profile.staticCredentials;
-      return async () => ({ accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey });
+      return () => Promise.resolve({ accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey });
     }
     // The calls a provider makes itself: STS for role chains, the SSO portal for SSO profiles.
     const stsEndpoint = profile.kind === 'sso' ? endpointFor(profile, 'sso') : stsEndpointForChain(profile, this.profiles());

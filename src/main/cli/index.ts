@@ -52,7 +52,7 @@ export function buildProgram(): Command {
         reason?: string;
       }) => {
         const app = await runWebCommand({ ...o, version: pkg.version });
-        untilSignal(app.close);
+        untilSignal(() => app.close());
       },
     );
 

@@ -18,9 +18,9 @@ type ArtifactsMethods = Extract<MethodName, `artifacts.${string}`>;
 export interface ArtifactsDeps {
   artifacts: ArtifactsService;
   /** The workspace's (profile, region) pairs, read when an audit starts. */
-  targets(): Array<{ profile: ProfileInfo; region: string }>;
+  targets: () => Array<{ profile: ProfileInfo; region: string }>;
   /** The artifact settings (blocklists, price) as they are now. */
-  settings(): Settings['artifacts'];
+  settings: () => Settings['artifacts'];
   jobs: Jobs;
   events: Events;
 }

@@ -204,7 +204,8 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
       return send({ id: -1, ok: false, error: { code: 'PAYLOAD_TOO_LARGE', message: `A call may be at most ${MAX_CALL_BYTES} bytes.` } });
     let msg: { id?: unknown; method?: unknown; input?: unknown };
     try {
-      msg = JSON.parse(data.toString());
+      const text = (Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data)).toString('utf8');
+      msg = JSON.parse(text) as typeof msg; // each field is checked below and by the dispatcher
     } catch {
       return send({ id: -1, ok: false, error: { code: 'BAD_REQUEST', message: 'The message is not valid JSON.' } });
     }

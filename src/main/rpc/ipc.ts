@@ -39,7 +39,7 @@ export function serveOverIpc(opts: IpcServeOptions): () => void {
     },
   });
   opts.ipcMain.handle(IPC_INVOKE_CHANNEL, async (event: Pick<IpcMainInvokeEvent, 'senderFrame'>, call: unknown): Promise<Envelope> => {
-    if (!isTrustedSender(event.senderFrame as FrameLike | null, opts.webContents.mainFrame, opts.isOurUrl)) {
+    if (!isTrustedSender(event.senderFrame, opts.webContents.mainFrame, opts.isOurUrl)) {
       return { ok: false, error: { code: 'BAD_REQUEST', message: 'Calls are accepted only from the Pipewright window.' } };
     }
     try {

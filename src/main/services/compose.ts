@@ -14,9 +14,9 @@ export interface ServiceSources {
   /** The user-data directory (audit log, checkpoints). */
   home: string;
   /** The settings as they are now. */
-  settings(): Settings;
+  settings: () => Settings;
   /** The blocklists as they are at the moment of a deletion (the CLI reads its settings file again). */
-  blocklists?(): Promise<Blocklists>;
+  blocklists?: () => Promise<Blocklists>;
   sandbox: SandboxService;
   /** Where events go (the app's hub; the CLI has no listener). */
   hub?: EventHub;
@@ -26,7 +26,7 @@ export function composeServices(src: ServiceSources) {
   const accounts = new AccountsService(src.hub ?? new EventHub(), src.settings, src.sandbox);
   const pipelines = new PipelinesService(accounts);
   const designs = new DesignsService(accounts);
-  const artifacts = new ArtifactsService(accounts, pipelines, src.home, { blocklists: src.blocklists ?? (async () => src.settings().artifacts) });
+  const artifacts = new ArtifactsService(accounts, pipelines, src.home, { blocklists: src.blocklists ?? (() => Promise.resolve(src.settings().artifacts)) });
   return { accounts, pipelines, designs, artifacts };
 }
 

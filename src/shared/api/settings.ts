@@ -131,10 +131,10 @@ export function salvageSettings(raw: unknown): { settings: Settings; dropped: Ar
       }
       const parent = issue.path
         .slice(0, -1)
-        .reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k as PropertyKey] : undefined), doc);
+        .reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k] : undefined), doc);
       const key = issue.path.at(-1)!;
       if (Array.isArray(parent) && typeof key === 'number') parent.splice(key, 1);
-      else if (parent !== null && typeof parent === 'object') delete (parent as Record<PropertyKey, unknown>)[key as PropertyKey];
+      else if (parent !== null && typeof parent === 'object') delete (parent as Record<PropertyKey, unknown>)[key];
       else continue;
       dropped.push({ path: issue.path.map(String).join('.'), message: issue.message });
     }

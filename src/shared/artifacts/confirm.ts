@@ -23,6 +23,6 @@ export function missingConfirmations(
   const accounts = planAccounts(items);
   return {
     untyped: accounts.filter((a) => !typed.includes(a.accountId) && !(a.accountAlias && typed.includes(a.accountAlias))),
-    unconfirmedProd: accounts.filter((a) => looksLikeProduction(a.accountAlias) && !prodConfirmed.includes(a.accountAlias!)),
+    unconfirmedProd: accounts.filter((a) => looksLikeProduction(a.accountAlias) && !prodConfirmed.includes(a.accountAlias)),
   };
 }

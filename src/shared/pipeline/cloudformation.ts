@@ -46,7 +46,7 @@ const VERBATIM_CFN = new Set(['Configuration']);
 function recase(value: unknown, rename: (k: string) => string, verbatim: Set<string>): Json {
   if (value === undefined) return null;
   if (value === null || typeof value !== 'object') return value as Json;
-  if (isIntrinsic(value)) return value as Json;
+  if (isIntrinsic(value)) return value;
   if (Array.isArray(value)) return value.map((v) => recase(v, rename, verbatim));
   const out: Record<string, Json> = {};
   for (const [k, v] of Object.entries(value)) {
@@ -61,7 +61,7 @@ function dropEmptyArrays(v: Json): Json {
   if (Array.isArray(v)) return v.map(dropEmptyArrays);
   if (v === null || typeof v !== 'object' || isIntrinsic(v)) return v;
   const out: Record<string, Json> = {};
-  for (const [k, x] of Object.entries(v as Record<string, Json>)) {
+  for (const [k, x] of Object.entries<Json>(v)) {
     if (Array.isArray(x) && x.length === 0) continue;
     out[k] = k === 'Configuration' ? x : dropEmptyArrays(x);
   }
@@ -79,7 +79,7 @@ export function toCfnProperties(decl: PipelineDeclaration, extras: PipelineExtra
   if (extras.tags?.length) props.Tags = extras.tags.map((t) => ({ Key: t.key, Value: t.value }));
   Object.assign(props, extras.templateOnly ?? {});
   if (extras.omitName) delete props.Name;
-  return orderKeys(dropEmptyArrays(props) as CfnProperties) as CfnProperties;
+  return orderKeys(dropEmptyArrays(props)) as CfnProperties;
 }
 
 const TEMPLATE_ONLY = new Set(['RestartExecutionOnUpdate']);
@@ -95,7 +95,8 @@ export function fromCfnProperties(props: CfnProperties): { pipeline: PipelineDec
   const pipeline = recase(rest, lower, VERBATIM_CFN) as unknown as PipelineDeclaration;
   if (Array.isArray(ArtifactStores)) {
     const map: Record<string, unknown> = {};
-    for (const entry of ArtifactStores as Array<Record<string, Json>>) map[String(entry.Region)] = recase(entry.ArtifactStore, lower, VERBATIM_CFN);
+    for (const entry of ArtifactStores as Array<Record<string, Json>>)
+      map[typeof entry.Region === 'string' ? entry.Region : JSON.stringify(entry.Region)] = recase(entry.ArtifactStore, lower, VERBATIM_CFN);
     (pipeline as Record<string, unknown>).artifactStores = map;
   }
   const extras: PipelineExtras = {};
@@ -160,7 +161,7 @@ export function orderKeys(v: Json): Json {
   const out: Record<string, Json> = {};
   for (const k of keys) {
     const x = o[k];
-    out[k] = k === 'Configuration' && x && typeof x === 'object' && !Array.isArray(x) && !isIntrinsic(x) ? sortPlain(x as Record<string, Json>) : orderKeys(x);
+    out[k] = k === 'Configuration' && x && typeof x === 'object' && !Array.isArray(x) && !isIntrinsic(x) ? sortPlain(x) : orderKeys(x);
   }
   return out;
 }

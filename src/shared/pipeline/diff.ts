@@ -26,7 +26,7 @@ export interface PipelineDiff {
 
 const canon = (v: unknown): string =>
   JSON.stringify(v, (_k, x) =>
-    x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : 1))) : x,
+    x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x as object).sort(([a], [b]) => (a < b ? -1 : 1))) : (x as unknown),
   );
 const same = (a: unknown, b: unknown) => canon(a) === canon(b);
 

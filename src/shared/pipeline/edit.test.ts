@@ -72,7 +72,7 @@ describe('pipeline edits', () => {
       moveStage(p, 0, 1);
       removeStage(p, 2);
       updateAction(p, 1, 0, { runOrder: 3 });
-      updateStage(p, 1, { onFailure: { result: 'RETRY' } } as never);
+      updateStage(p, 1, { onFailure: { result: 'RETRY' } });
       removeAction(p, 1, 0);
       moveAction(p, { si: 1, ai: 0 }, { si: 2, runOrder: 1 });
       duplicateAction(p, 1, 0);

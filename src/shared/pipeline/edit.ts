@@ -97,7 +97,7 @@ export function addAction(p: PipelineDeclaration, si: number, spec: ProviderSpec
 
 export function updateAction(p: PipelineDeclaration, si: number, ai: number, patch: Partial<ActionDeclaration>): PipelineDeclaration {
   const next = clone(p);
-  const a = { ...next.stages[si].actions[ai], ...patch } as ActionDeclaration;
+  const a = { ...next.stages[si].actions[ai], ...patch };
   for (const [k, v] of Object.entries(patch)) if (v === undefined) delete (a as Record<string, unknown>)[k];
   next.stages[si].actions[ai] = a;
   return next;

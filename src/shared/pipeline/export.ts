@@ -97,14 +97,14 @@ export function buildTemplate(design: DesignFile, opts: ExportOptions = {}): Obj
     (decl as unknown as Obj).roleArn = { 'Fn::GetAtt': ['PipelineRole', 'Arn'] };
   }
 
-  const props = restoreOpaque(toCfnProperties(decl, design.extras) as Json, design.extras?.opaque) as Obj;
+  const props = restoreOpaque(toCfnProperties(decl, design.extras), design.extras?.opaque) as Obj;
 
   if (design.template) {
     const doc = structuredClone(design.template.document) as Obj;
     const res = (doc.Resources as Obj | undefined) ?? {};
     const resource = { ...((res[design.template.logicalId] as Obj) ?? { Type: 'AWS::CodePipeline::Pipeline' }), Properties: props };
     doc.Resources = { ...res, ...resources, [design.template.logicalId]: resource };
-    if (Object.keys(params).length) doc.Parameters = { ...((doc.Parameters as Obj) ?? {}), ...params };
+    if (Object.keys(params).length) doc.Parameters = Object.assign({}, doc.Parameters, params);
     return doc;
   }
   const name = typeof design.pipeline.name === 'string' ? design.pipeline.name : 'pipeline';

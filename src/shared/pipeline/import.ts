@@ -33,7 +33,7 @@ export function importCliDocument({ doc, format }: ParsedTemplate): DesignFile {
     throw new ImportError('Expected a JSON object from `aws codepipeline get-pipeline`.');
   const raw = ('pipeline' in doc ? doc.pipeline : doc) as Record<string, Json> | null;
   if (!raw || typeof raw !== 'object' || !('stages' in raw)) throw new ImportError('No pipeline declaration found (expected "pipeline" with "stages").');
-  const { version, ...rest } = raw as Record<string, Json>;
+  const { version, ...rest } = raw;
   const pipeline = checked(rest, 'get-pipeline JSON');
   const tags = Array.isArray((doc as Record<string, Json>).tags) ? ((doc as Record<string, Json>).tags as Array<{ key: string; value: string }>) : undefined;
   return {

@@ -37,7 +37,7 @@ export function restoreOpaque(value: Json, opaque: Record<string, Json> = {}): J
 export function describeOpaque(token: string, opaque: Record<string, Json> = {}): string {
   const v = opaque[token];
   if (!isIntrinsic(v)) return token;
-  const [name, arg] = Object.entries(v)[0] as [string, Json];
+  const [name, arg] = Object.entries(v)[0];
   const short = name === 'Ref' || name === 'Condition' ? name : name.slice(4);
   return `!${short} ${typeof arg === 'string' ? arg : JSON.stringify(arg)}`.slice(0, 120);
 }

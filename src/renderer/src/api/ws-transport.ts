@@ -38,7 +38,8 @@ export function createWsTransport(baseUrl: string): WsTransport {
     ws.onmessage = (ev) => {
       let msg: ServerMessage;
       try {
-        msg = JSON.parse(String(ev.data));
+        // Shape-checked by the API client, which parses every output and event.
+        msg = JSON.parse(String(ev.data)) as ServerMessage;
       } catch {
         return;
       }

@@ -6,7 +6,7 @@ import { createApiClient, type ApiTransport } from '../../../shared/api/client';
 import type { Envelope } from '../../../shared/api/envelope';
 import { Settings } from '../../../shared/api/settings';
 import { setApi } from '../api/current';
-import { resetStore } from '../store/store';
+import { resetAllStores } from '../store/reset';
 import { App } from './App';
 
 function fakeTransport(overrides: Record<string, (input: unknown) => Envelope> = {}) {
@@ -49,7 +49,7 @@ function fakeTransport(overrides: Record<string, (input: unknown) => Envelope> =
 }
 
 beforeEach(() => {
-  resetStore();
+  resetAllStores();
   history.replaceState(null, '', '#/');
 });
 afterEach(cleanup);
@@ -103,7 +103,7 @@ describe('App shell', () => {
     render(<App />);
     await screen.findByTestId('app-ready');
     fireEvent.click(screen.getByTestId('nav-artifacts'));
-    const buckets = (await screen.findByTestId('blocked-buckets')) as HTMLTextAreaElement;
+    const buckets = await screen.findByTestId<HTMLTextAreaElement>('blocked-buckets');
     fireEvent.change(buckets, { target: { value: 'prod-artifacts' } });
     fireEvent.click(screen.getByTestId('protection-save'));
     const errors = await screen.findAllByTestId('toast-error');
@@ -113,8 +113,8 @@ describe('App shell', () => {
       expect.objectContaining({ artifacts: expect.objectContaining({ blockedBuckets: ['prod-artifacts'] }) }),
     ]);
     // Nothing typed is lost, and it can be saved again.
-    expect((screen.getByTestId('blocked-buckets') as HTMLTextAreaElement).value).toBe('prod-artifacts');
-    expect((screen.getByTestId('protection-save') as HTMLButtonElement).disabled).toBe(false);
+    expect(screen.getByTestId<HTMLTextAreaElement>('blocked-buckets').value).toBe('prod-artifacts');
+    expect(screen.getByTestId<HTMLButtonElement>('protection-save').disabled).toBe(false);
   });
 
   it('restores the last audit after a reload, and says so when the main process cannot preview it', async () => {

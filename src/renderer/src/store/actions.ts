@@ -1,7 +1,8 @@
 // Store actions. Those that talk to the main process go through the one ApiClient;
 // any failure becomes an error toast instead of an unhandled rejection.
 import { ApiCallError } from '../../../shared/api/errors';
-import type { EventPayload, JobInfo, MethodInput, MethodName, MethodOutput } from '../../../shared/api/contract';
+import type { JobInfo, MethodInput, MethodName, MethodOutput } from '../../../shared/api/contract';
+import type { ApiClient } from '../../../shared/api/client';
 import { SECTION_IDS, type SectionId, type SettingsPatch } from '../../../shared/api/settings';
 import { api } from '../api/current';
 import { useAppStore, type Toast } from './store';
@@ -69,65 +70,58 @@ export async function loadInitial(): Promise<void> {
 
 /** Saves a settings patch; false (with the error shown) when it was refused, so a form can keep its draft. */
 export async function updateSettings(patch: SettingsPatch, opts: { quiet?: boolean } = {}): Promise<boolean> {
-  try {
-    const view = await api().invoke('settings.update', patch);
-    set({ settingsView: view });
-    if (!opts.quiet) pushToast('info', 'Settings saved.');
-    return true;
-  } catch (err) {
-    reportError(err);
-    return false;
-  }
+  const view = await call('settings.update', patch);
+  if (!view) return false;
+  set({ settingsView: view });
+  if (!opts.quiet) pushToast('info', 'Settings saved.');
+  return true;
 }
 
 export async function reseedSandbox(seed: 'demo' | 'empty'): Promise<void> {
-  try {
-    const { jobId } = await api().invoke('sandbox.reseed', { seed });
-    set((s) => ({
-      jobs: {
-        ...s.jobs,
-        [jobId]: { jobId, kind: 'sandbox.reseed', status: 'running', done: 0, total: null, message: null, startedAt: new Date().toISOString() },
-      },
-    }));
-  } catch (err) {
-    reportError(err);
-  }
+  const started = await call('sandbox.reseed', { seed });
+  if (!started) return;
+  const job: JobInfo = {
+    jobId: started.jobId,
+    kind: 'sandbox.reseed',
+    status: 'running',
+    done: 0,
+    total: null,
+    message: null,
+    startedAt: new Date().toISOString(),
+  };
+  set((s) => ({ jobs: { ...s.jobs, [job.jobId]: job } }));
 }
 
 export async function cancelJob(jobId: string): Promise<void> {
   await call('jobs.cancel', { jobId });
 }
 
-// Event handlers, called by useApiEvents.
-export const onEvent = {
-  jobProgress(p: EventPayload<'job.progress'>) {
-    set((s) => {
-      const prev: JobInfo = s.jobs[p.jobId] ?? {
-        jobId: p.jobId,
-        kind: p.kind,
-        status: 'running',
-        done: 0,
-        total: null,
-        message: null,
-        startedAt: new Date().toISOString(),
-      };
-      return { jobs: { ...s.jobs, [p.jobId]: { ...prev, done: p.done, total: p.total, message: p.message } } };
-    });
-  },
-  jobFinished(p: EventPayload<'job.finished'>) {
-    set((s) => {
-      const prev = s.jobs[p.jobId];
-      return prev ? { jobs: { ...s.jobs, [p.jobId]: { ...prev, status: p.status, message: p.error ?? prev.message } } } : s;
-    });
-    if (p.status === 'failed') pushToast('error', `${p.kind} failed: ${p.error ?? 'unknown error'}`);
-  },
-  settingsChanged(p: EventPayload<'settings.changed'>) {
-    set({ settingsView: p });
-  },
-  sandboxChanged(p: EventPayload<'sandbox.changed'>) {
-    set({ sandbox: p });
-  },
-  notice(p: EventPayload<'app.notice'>) {
-    pushToast(p.level, p.message);
-  },
-};
+/** The shell's events: jobs, settings, the sandbox and notices. */
+export function subscribeAppEvents(a: ApiClient): Array<() => void> {
+  return [
+    a.on('job.progress', (p) => {
+      set((s) => {
+        const prev: JobInfo = s.jobs[p.jobId] ?? {
+          jobId: p.jobId,
+          kind: p.kind,
+          status: 'running',
+          done: 0,
+          total: null,
+          message: null,
+          startedAt: new Date().toISOString(),
+        };
+        return { jobs: { ...s.jobs, [p.jobId]: { ...prev, done: p.done, total: p.total, message: p.message } } };
+      });
+    }),
+    a.on('job.finished', (p) => {
+      set((s) => {
+        const prev = s.jobs[p.jobId];
+        return prev ? { jobs: { ...s.jobs, [p.jobId]: { ...prev, status: p.status, message: p.error ?? prev.message } } } : s;
+      });
+      if (p.status === 'failed') pushToast('error', `${p.kind} failed: ${p.error ?? 'unknown error'}`);
+    }),
+    a.on('settings.changed', (p) => set({ settingsView: p })),
+    a.on('sandbox.changed', (p) => set({ sandbox: p })),
+    a.on('app.notice', (p) => pushToast(p.level, p.message)),
+  ];
+}

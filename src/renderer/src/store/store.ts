@@ -1,10 +1,10 @@
-// The renderer's state: one zustand store made of slices. Actions that call the
-// API live at module level (see actions.ts), so components stay declarative.
+// The app shell's state: session, settings, navigation, toasts and jobs. Each
+// feature keeps its own store beside its pages (features/*/…-store.ts) with its
+// actions and event routing in …-actions.ts; actions that call the API live at
+// module level, so components stay declarative.
 import { create } from 'zustand';
 import type { AppInfo, JobInfo, SandboxStatus } from '../../../shared/api/contract';
 import type { SettingsView, SectionId } from '../../../shared/api/settings';
-import type { AccountsView } from '../../../shared/api/accounts';
-import type { PipelineDetails, PipelineRow, TargetRef } from '../../../shared/api/pipelines';
 import type { ConnectionState } from '../api';
 
 export interface Toast {
@@ -30,49 +30,7 @@ interface ToastSlice {
 interface JobsSlice {
   jobs: Record<string, JobInfo>;
 }
-export interface MfaPromptState {
-  promptId: string;
-  profile: string;
-  serial: string;
-}
-interface AccountsSlice {
-  accounts: AccountsView | null;
-  checking: boolean;
-  mfaPrompts: MfaPromptState[];
-  ssoPrompt: { profile: string; verificationUri: string; userCode: string } | null;
-}
-export type SortKey = 'name' | 'account' | 'region' | 'type' | 'mode' | 'status' | 'started' | 'duration';
-export interface ExplorerSlice {
-  explorer: {
-    rows: Record<string, PipelineRow>;
-    errors: Array<{ target: TargetRef; error: { kind: string; code: string; message: string } }>;
-    jobId: string | null;
-    loadedOnce: boolean;
-    search: string;
-    status: string;
-    groupBy: 'none' | 'account' | 'region';
-    sort: { key: SortKey; dir: 1 | -1 };
-    selectedId: string | null;
-    details: PipelineDetails | null;
-    detailsLoading: boolean;
-  };
-}
-
-export type AppState = SessionSlice & SettingsSlice & NavSlice & ToastSlice & JobsSlice & AccountsSlice & ExplorerSlice;
-
-export const initialExplorer: ExplorerSlice['explorer'] = {
-  rows: {},
-  errors: [],
-  jobId: null,
-  loadedOnce: false,
-  search: '',
-  status: '',
-  groupBy: 'none',
-  sort: { key: 'name', dir: 1 },
-  selectedId: null,
-  details: null,
-  detailsLoading: false,
-};
+export type AppState = SessionSlice & SettingsSlice & NavSlice & ToastSlice & JobsSlice;
 
 export const initialState: AppState = {
   info: null,
@@ -82,16 +40,11 @@ export const initialState: AppState = {
   section: 'explorer',
   toasts: [],
   jobs: {},
-  accounts: null,
-  checking: false,
-  mfaPrompts: [],
-  ssoPrompt: null,
-  explorer: initialExplorer,
 };
 
 export const useAppStore = create<AppState>()(() => ({ ...initialState }));
 
-/** For tests: back to a clean store. */
+/** For tests: back to a clean shell store (each feature store has its own reset). */
 export function resetStore(): void {
   useAppStore.setState({ ...initialState }, true);
 }

@@ -1,31 +1,16 @@
-// The one hook that routes every main-process event into the store.
+// Subscribes every store to the main process's events for the app's lifetime:
+// each feature routes its own events (…-actions.ts), so the renderer never polls.
 import { useEffect } from 'react';
 import { api } from '../api/current';
-import { onEvent } from './actions';
-import { loadAccounts, onAccountsEvent } from '../features/accounts/accounts-actions';
-import { onExplorerEvent } from '../features/explorer/explorer-actions';
-import { onArtifactsEvent } from '../features/artifacts/artifacts-store';
+import { subscribeAppEvents } from './actions';
+import { subscribeAccountsEvents } from '../features/accounts/accounts-actions';
+import { subscribeExplorerEvents } from '../features/explorer/explorer-actions';
+import { subscribeArtifactsEvents } from '../features/artifacts/artifacts-actions';
 
 export function useApiEvents(): void {
   useEffect(() => {
     const a = api();
-    const offs = [
-      a.on('job.progress', onEvent.jobProgress),
-      a.on('job.finished', onEvent.jobFinished),
-      a.on('settings.changed', onEvent.settingsChanged),
-      a.on('sandbox.changed', (p) => {
-        onEvent.sandboxChanged(p);
-        void loadAccounts();
-      }),
-      a.on('app.notice', onEvent.notice),
-      a.on('accounts.changed', onAccountsEvent.changed),
-      a.on('accounts.mfaPrompt', onAccountsEvent.mfaPrompt),
-      a.on('accounts.ssoPrompt', onAccountsEvent.ssoPrompt),
-      a.on('pipelines.batch', onExplorerEvent.batch),
-      a.on('pipelines.targetError', onExplorerEvent.targetError),
-      a.on('artifacts.report', onArtifactsEvent.report),
-      a.on('artifacts.cleanResult', onArtifactsEvent.cleanResult),
-    ];
+    const offs = [...subscribeAppEvents(a), ...subscribeAccountsEvents(a), ...subscribeExplorerEvents(a), ...subscribeArtifactsEvents(a)];
     return () => offs.forEach((off) => off());
   }, []);
 }

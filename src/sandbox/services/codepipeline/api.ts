@@ -77,7 +77,7 @@ function findExecution(p: PipelineRecord, id: string | undefined): ExecutionReco
 
 function tagsFrom(raw: unknown): Record<string, string> {
   if (raw === undefined) return {};
-  if (!Array.isArray(raw) || raw.some((t) => typeof t?.key !== 'string' || typeof t?.value !== 'string'))
+  if (!Array.isArray(raw) || raw.some((t: { key?: unknown; value?: unknown } | null) => typeof t?.key !== 'string' || typeof t?.value !== 'string'))
     throw validation('tags must be a list of {key, value} strings.');
   if (raw.length > 50) throw new SandboxError('TooManyTagsException', 'A resource has at most 50 tags.');
   return Object.fromEntries(raw.map((t: { key: string; value: string }) => [t.key, t.value]));
@@ -477,7 +477,7 @@ export function handleCodePipeline(req: ServiceRequest, ctx: CodePipelineContext
   let body: Json;
   try {
     const text = req.body.toString('utf8');
-    body = text.trim() ? JSON.parse(text) : {};
+    body = text.trim() ? (JSON.parse(text) as Json) : {};
   } catch {
     throw new SandboxError('SerializationException', 'Start of structure or map found where not expected, or the body is not valid JSON.');
   }

@@ -94,14 +94,11 @@ export function parseInput<O extends keyof typeof CodePipelineInputs>(op: O, bod
 
 function awsInputError(issue: z.core.$ZodIssue, body: unknown): SandboxError {
   const at = issue.path.map(String).join('.');
-  const value = issue.path.reduce<unknown>(
-    (v, k) => (v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k as PropertyKey] : undefined),
-    body,
-  );
+  const value = issue.path.reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k] : undefined), body);
   const constraint = (text: string) =>
     new SandboxError(
       'ValidationException',
-      `1 validation error detected: Value ${value === undefined ? 'null' : `'${String(value)}'`} at '${at}' failed to satisfy constraint: ${text}`,
+      `1 validation error detected: Value ${value === undefined ? 'null' : `'${typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value)}'`} at '${at}' failed to satisfy constraint: ${text}`,
     );
   switch (issue.code) {
     case 'invalid_type':

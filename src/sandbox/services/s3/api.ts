@@ -202,7 +202,7 @@ function bucketOperation(req: ServiceRequest, store: S3Store, hooks: S3Hooks, na
     if (m === 'PUT') {
       const conf = parseXml(req.body.toString('utf8')).ServerSideEncryptionConfiguration as Record<string, unknown> | undefined;
       if (!conf?.Rule) throw new SandboxError('MalformedXML', 'ServerSideEncryptionConfiguration needs a Rule.', 400);
-      b.encryption = { Rule: Array.isArray(conf.Rule) ? conf.Rule[0] : conf.Rule };
+      b.encryption = { Rule: (Array.isArray(conf.Rule) ? conf.Rule[0] : conf.Rule) as unknown };
       hooks.changed();
       return { status: 200 };
     }
@@ -297,18 +297,21 @@ function requireIntegrity(req: ServiceRequest): void {
     throw new SandboxError('BadDigest', `The ${sent.toUpperCase()} you specified did not match the calculated checksum.`, 400);
 }
 
+/** A leaf of parsed XML as text (numbers come back as numbers; an element with children is not text). */
+const xmlText = (v: unknown): string => (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : '');
+
 function deleteObjects(req: ServiceRequest, store: S3Store, hooks: S3Hooks, b: Bucket): ServiceResponse {
   requireIntegrity(req);
   const doc = parseXml(req.body.toString('utf8')).Delete as { Object?: Array<{ Key?: unknown; VersionId?: unknown }>; Quiet?: unknown } | undefined;
   const objects = doc?.Object ?? [];
   if (!doc || objects.length === 0 || objects.length > 1000)
     throw new SandboxError('MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema.', 400);
-  const quiet = String(doc.Quiet ?? 'false').trim() === 'true';
+  const quiet = xmlText(doc.Quiet).trim() === 'true';
   const deleted: unknown[] = [];
   const errors: unknown[] = [];
   for (const o of objects) {
-    const key = typeof o.Key === 'string' ? o.Key : String(o.Key ?? '');
-    const versionId = o.VersionId === undefined ? undefined : String(o.VersionId);
+    const key = xmlText(o.Key);
+    const versionId = o.VersionId === undefined ? undefined : xmlText(o.VersionId);
     if (!key) {
       errors.push({ Key: '', Code: 'InvalidArgument', Message: 'Key is required.' });
       continue;

@@ -3,7 +3,7 @@
 import { useEffect } from 'react';
 import { reseedSandbox, cancelJob, updateSettings } from '../../store/actions';
 import { useAppStore } from '../../store/store';
-import { checkProfiles, loadAccounts } from './accounts-actions';
+import { refreshAccounts } from './accounts-actions';
 import { ProfilesCard } from './ProfilesCard';
 import { WorkspaceCard } from './WorkspaceCard';
 
@@ -16,15 +16,7 @@ export function AccountsPage() {
       .at(-1),
   );
   useEffect(() => {
-    // Reload the files (the user may have edited them), then check in the background: never prompts.
-    void loadAccounts(true).then(() => {
-      const unchecked =
-        useAppStore
-          .getState()
-          .accounts?.profiles.filter((p) => p.state === 'unchecked')
-          .map((p) => p.name) ?? [];
-      if (unchecked.length) void checkProfiles(unchecked);
-    });
+    void refreshAccounts();
   }, []);
   if (!view) return <p className="muted">Loading settings…</p>;
   const { settings } = view;

@@ -1,11 +1,11 @@
 // Asks for an MFA code when the main process needs one. The code goes straight
 // back through the contract and is never stored.
 import { useState, type FormEvent } from 'react';
-import { useAppStore } from '../../store/store';
+import { useAccountsStore } from './accounts-store';
 import { answerMfa, cancelMfa, dismissSsoPrompt } from './accounts-actions';
 
 export function MfaDialog() {
-  const prompt = useAppStore((s) => s.mfaPrompts[0]);
+  const prompt = useAccountsStore((s) => s.mfaPrompts[0]);
   const [code, setCode] = useState('');
   if (!prompt) return null;
   const submit = (e: FormEvent) => {
@@ -47,7 +47,7 @@ export function MfaDialog() {
 }
 
 export function SsoPromptBanner() {
-  const prompt = useAppStore((s) => s.ssoPrompt);
+  const prompt = useAccountsStore((s) => s.ssoPrompt);
   if (!prompt) return null;
   return (
     <div className="banner banner-info sso-banner" role="status" data-testid="sso-prompt">

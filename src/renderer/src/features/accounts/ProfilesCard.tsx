@@ -1,6 +1,6 @@
 // Profiles with their states; check, enter MFA, or log in to SSO from here.
 import type { ProfileView } from '../../../../shared/api/accounts';
-import { useAppStore } from '../../store/store';
+import { useAccountsStore } from './accounts-store';
 import { checkProfiles, ssoLogin } from './accounts-actions';
 
 const STATE_LABEL: Record<ProfileView['state'], string> = {
@@ -14,8 +14,8 @@ const STATE_LABEL: Record<ProfileView['state'], string> = {
 };
 
 export function ProfilesCard() {
-  const accounts = useAppStore((s) => s.accounts);
-  const checking = useAppStore((s) => s.checking);
+  const accounts = useAccountsStore((s) => s.accounts);
+  const checking = useAccountsStore((s) => s.checking);
   if (!accounts) return <p className="muted">Loading profiles…</p>;
   const groups: Array<[string, ProfileView[]]> = [
     ['AWS profiles', accounts.profiles.filter((p) => p.group === 'aws')],

@@ -3,9 +3,10 @@
 import { useState } from 'react';
 import { useAppStore } from '../../store/store';
 import { saveWorkspace } from './accounts-actions';
+import { useAccountsStore } from './accounts-store';
 
 export function WorkspaceCard() {
-  const accounts = useAppStore((s) => s.accounts);
+  const accounts = useAccountsStore((s) => s.accounts);
   const saved = useAppStore((s) => s.settingsView?.settings.workspace);
   const [profiles, setProfiles] = useState<string[] | null>(null);
   const [regions, setRegions] = useState<string[] | null>(null);

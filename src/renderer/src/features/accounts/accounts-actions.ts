@@ -1,14 +1,22 @@
-// Accounts actions: load profiles, check identities, MFA and SSO prompts, workspace.
-import type { EventPayload } from '../../../../shared/api/contract';
+// Accounts actions: load profiles, check identities, MFA and SSO prompts, workspace;
+// and the routing of the accounts' events into their store.
+import type { ApiClient } from '../../../../shared/api/client';
 import type { ProfileView } from '../../../../shared/api/accounts';
 import { call, pushToast, updateSettings } from '../../store/actions';
-import { useAppStore } from '../../store/store';
+import { useAccountsStore } from './accounts-store';
 
-const set = useAppStore.setState;
+const set = useAccountsStore.setState;
 
 export async function loadAccounts(reload = false): Promise<void> {
   const accounts = await call('accounts.list', { reload });
   if (accounts) set({ accounts });
+}
+
+/** Reloads the files (the user may have edited them), then checks the unchecked profiles in the background: never prompts. */
+export async function refreshAccounts(): Promise<void> {
+  await loadAccounts(true);
+  const unchecked = useAccountsStore.getState().accounts?.profiles.filter((p) => p.state === 'unchecked') ?? [];
+  if (unchecked.length) await checkProfiles(unchecked.map((p) => p.name));
 }
 
 function mergeProfiles(updated: ProfileView[]): void {
@@ -50,14 +58,12 @@ export async function saveWorkspace(profiles: string[], regions: string[]): Prom
   await loadAccounts();
 }
 
-export const onAccountsEvent = {
-  changed(p: EventPayload<'accounts.changed'>) {
-    mergeProfiles(p.profiles);
-  },
-  mfaPrompt(p: EventPayload<'accounts.mfaPrompt'>) {
-    set((s) => ({ mfaPrompts: [...s.mfaPrompts, p] }));
-  },
-  ssoPrompt(p: EventPayload<'accounts.ssoPrompt'>) {
-    set({ ssoPrompt: p });
-  },
-};
+export function subscribeAccountsEvents(a: ApiClient): Array<() => void> {
+  return [
+    a.on('accounts.changed', (p) => mergeProfiles(p.profiles)),
+    a.on('accounts.mfaPrompt', (p) => set((s) => ({ mfaPrompts: [...s.mfaPrompts, p] }))),
+    a.on('accounts.ssoPrompt', (p) => set({ ssoPrompt: p })),
+    // A new or reseeded sandbox brings other profiles.
+    a.on('sandbox.changed', () => void loadAccounts()),
+  ];
+}

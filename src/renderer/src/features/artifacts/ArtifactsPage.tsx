@@ -15,15 +15,14 @@ import {
   loadAuditLog,
   planFile,
   restoreReport,
-  retentionKey,
-  rowKey,
   runPlan,
   schedulePreview,
+  selectKeys,
   setRetention,
   startAudit,
   toggle,
-  useArtifactsStore,
-} from './artifacts-store';
+} from './artifacts-actions';
+import { retentionKey, rowKey, useArtifactsStore } from './artifacts-store';
 import type { PlanPreview, PlanPreviewItem } from '../../../../shared/artifacts/plan';
 import type { AuditReport as AuditReportView } from '../../../../shared/artifacts/report';
 import { selectRows } from '../../../../shared/artifacts/report';
@@ -556,7 +555,7 @@ export function ArtifactsPage() {
             policy={retention}
             items={planned && planned.retention.keepLast === keepLast && planned.retention.keepDays === keepDays ? retentionItems : null}
             error={previewError}
-            onSelectAll={() => useArtifactsStore.setState({ selected: new Set([...selected, ...retentionItems.map((i) => retentionKey(i.bucket, i.prefix))]) })}
+            onSelectAll={() => selectKeys(retentionItems.map((i) => retentionKey(i.bucket, i.prefix)))}
           />
           <section className="card" data-testid="plan-card">
             <h2>Plan</h2>
@@ -651,12 +650,12 @@ export function ArtifactsPage() {
                 .slice(-50)
                 .reverse()
                 .map((e, i) => (
-                  <tr key={i} data-testid="log-row" data-event={String(e.event)}>
-                    <td>{String(e.time).replace('T', ' ').slice(0, 19)}</td>
-                    <td>{String(e.event)}</td>
-                    <td>{e.bucket ? `s3://${String(e.bucket)}/${String(e.prefix ?? '')}` : ''}</td>
-                    <td>{e.keys !== undefined ? `${String(e.deleted)}/${String(e.keys)} keys` : ''}</td>
-                    <td>{String(e.result ?? e.reason ?? '')}</td>
+                  <tr key={i} data-testid="log-row" data-event={logText(e.event)}>
+                    <td>{logText(e.time).replace('T', ' ').slice(0, 19)}</td>
+                    <td>{logText(e.event)}</td>
+                    <td>{e.bucket ? `s3://${logText(e.bucket)}/${logText(e.prefix)}` : ''}</td>
+                    <td>{e.keys !== undefined ? `${logText(e.deleted)}/${logText(e.keys)} keys` : ''}</td>
+                    <td>{logText(e.result ?? e.reason)}</td>
                   </tr>
                 ))}
             </tbody>
@@ -668,4 +667,9 @@ export function ArtifactsPage() {
       {deletingBucket && <DeleteBucketDialog bucket={deletingBucket} onClose={() => setDeletingBucket(null)} />}
     </div>
   );
+}
+
+/** An audit log field as text: the log is append-only JSON lines, so a field may be any JSON value. */
+function logText(v: unknown): string {
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : v === undefined || v === null ? '' : JSON.stringify(v);
 }

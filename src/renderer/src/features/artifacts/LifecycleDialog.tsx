@@ -4,7 +4,7 @@
 // applying needs the bucket's name typed (and, for a live prefix, an
 // acknowledgement that age is all a rule can express).
 import { useEffect, useState } from 'react';
-import { expireByLifecycle } from './artifacts-store';
+import { expireByLifecycle } from './artifacts-actions';
 import { BucketNameInput, DangerDialog } from './DangerDialog';
 
 type Preview = NonNullable<Awaited<ReturnType<typeof expireByLifecycle>>>;

@@ -2,12 +2,12 @@
 // version conflict caught), confirm, and see the result.
 import { useState } from 'react';
 import type { DesignDiffView } from '../../../../shared/api/contract';
-import { useAppStore } from '../../store/store';
+import { useAccountsStore } from '../accounts/accounts-store';
 import { deployDesign, reviewDeploy } from './designer-actions';
 import { useDesignStore } from './design-store';
 
 export function DeployDialog({ onClose }: { onClose: () => void }) {
-  const accounts = useAppStore((s) => s.accounts);
+  const accounts = useAccountsStore((s) => s.accounts);
   const design = useDesignStore((s) => s.design);
   const profiles = accounts?.profiles.filter((p) => p.problems.length === 0) ?? [];
   const [profile, setProfile] = useState(design.origin?.profile ?? profiles[0]?.name ?? '');

@@ -25,7 +25,7 @@ import {
   saveDesign,
 } from './designer-actions';
 import { loadAccounts } from '../accounts/accounts-actions';
-import { useAppStore } from '../../store/store';
+import { useAccountsStore } from '../accounts/accounts-store';
 
 function typingIn(target: EventTarget | null): boolean {
   const el = target as HTMLElement | null;
@@ -57,10 +57,11 @@ function Toolbar({ onDeploy, onPreview }: { onDeploy: () => void; onPreview: (f:
         hidden
         accept=".json,.yaml,.yml,.template"
         data-testid="designer-file"
-        onChange={async (e) => {
-          const f = e.target.files?.[0];
-          if (f) await openText(await f.text(), f.name);
-          e.target.value = '';
+        onChange={(e) => {
+          const input = e.target;
+          const f = input.files?.[0];
+          input.value = ''; // the same file can be chosen again
+          if (f) void f.text().then((text) => openText(text, f.name));
         }}
       />
       <button type="button" className="button secondary" onClick={() => void saveDesign()} data-testid="designer-save">
@@ -182,7 +183,7 @@ function DesignerInner() {
   const [deploying, setDeploying] = useState(false);
   const [preview, setPreview] = useState<ExportFormat | null>(null);
   const flow = useReactFlow();
-  const accountsLoaded = useAppStore((s) => s.accounts !== null);
+  const accountsLoaded = useAccountsStore((s) => s.accounts !== null);
 
   useEffect(() => {
     if (!accountsLoaded) void loadAccounts();

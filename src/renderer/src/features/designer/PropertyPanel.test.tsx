@@ -25,7 +25,7 @@ beforeEach(() => {
   open({
     variables: [
       { name: 'DeployEnv', defaultValue: TOKEN, description: 'Target' },
-      { name: 'Region', defaultValue: 'us-east-1', description: 'Where', owner: 'platform' } as never,
+      { name: 'Region', defaultValue: 'us-east-1', description: 'Where', owner: 'platform' },
     ],
   });
 });
@@ -84,7 +84,7 @@ describe('output artifacts', () => {
 
   it('keeps a trailing comma while typing, and the files of an output that keeps its name', () => {
     render(<PropertyPanel />);
-    const input = screen.getByTestId('prop-outputs') as HTMLInputElement;
+    const input = screen.getByTestId<HTMLInputElement>('prop-outputs');
     fireEvent.change(input, { target: { value: 'Bin, ' } });
     expect(input.value).toBe('Bin, ');
     fireEvent.change(input, { target: { value: 'Bin, Docs' } });
@@ -153,7 +153,7 @@ describe('stage failure and conditions', () => {
     open({
       stages: [
         { name: 'Source', actions: [connectionSource] },
-        { name: 'Build', actions: [buildAction], onFailure: { result: 'ROLLBACK', owner: 'team' } as never },
+        { name: 'Build', actions: [buildAction], onFailure: { result: 'ROLLBACK', owner: 'team' } },
       ],
     });
     select({ kind: 'stage', si: 1 });
@@ -264,7 +264,7 @@ describe('actions', () => {
       roleArn: 'arn:aws:iam::222222222222:role/builder',
     });
     // The typed trailing newline stays while the next command is typed.
-    expect((screen.getByTestId('prop-commands') as HTMLTextAreaElement).value).toBe('npm ci\nnpm test -- --ci\n');
+    expect(screen.getByTestId<HTMLTextAreaElement>('prop-commands').value).toBe('npm ci\nnpm test -- --ci\n');
     expect(errors()).toEqual([]);
     fireEvent.change(screen.getByTestId('prop-action-role'), { target: { value: '' } });
     expect(pipeline().stages[1].actions[0].roleArn).toBeUndefined();

@@ -53,12 +53,8 @@ export async function saveDesign(saveAs = false): Promise<void> {
   const { design, fileName } = state();
   const text = serializeDesign(design);
   if (api().mode === 'electron') {
-    try {
-      const r = await api().invoke('designs.saveFile', { suggestedName: fileName, text, saveAs });
-      if (r) useDesignStore.setState({ dirty: false, fileName: r.fileName });
-    } catch (err) {
-      reportError(err);
-    }
+    const r = await call('designs.saveFile', { suggestedName: fileName, text, saveAs });
+    if (r) useDesignStore.setState({ dirty: false, fileName: r.fileName });
     return;
   }
   downloadText(fileName, text, 'application/json');
@@ -89,13 +85,10 @@ export function downloadExport(format: ExportFormat, opts: ExportOptions = {}): 
 
 export async function openLivePipeline(profile: string, region: string, name: string): Promise<void> {
   if (!confirmDiscard()) return;
-  try {
-    const design = await api().invoke('pipelines.exportDesign', { profile, region, name });
-    loadDesign(design, `${name}.pipewright.json`);
-    goTo('designer');
-  } catch (err) {
-    reportError(err);
-  }
+  const design = await call('pipelines.exportDesign', { profile, region, name });
+  if (!design) return;
+  loadDesign(design, `${name}.pipewright.json`);
+  goTo('designer');
 }
 
 export function deleteSelection(): void {

@@ -3,12 +3,13 @@
 // refresh and cancel, and a details panel.
 import { useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useAppStore, type SortKey } from '../../store/store';
+import { useExplorerStore, type SortKey } from './explorer-store';
 import { cancelLoad, loadPipelines, selectPipeline, setExplorerView } from './explorer-actions';
 import { formatDuration, formatTime, gridItems, STATUS_FILTERS } from './explorer-model';
 import { PipelineDetailsPanel } from './PipelineDetailsPanel';
 import { StageBar } from './StageBar';
 import { goTo } from '../../store/actions';
+import { useAppStore } from '../../store/store';
 
 const COLUMNS: Array<{ key: SortKey | null; label: string; width: string }> = [
   { key: 'name', label: 'Pipeline', width: 'minmax(180px, 2fr)' },
@@ -38,7 +39,7 @@ const KIND_LABEL: Record<string, string> = {
 };
 
 export function ExplorerPage() {
-  const ex = useAppStore((s) => s.explorer);
+  const ex = useExplorerStore();
   const job = useAppStore((s) => (ex.jobId ? s.jobs[ex.jobId] : undefined));
   const rows = useMemo(() => Object.values(ex.rows), [ex.rows]);
   const items = useMemo(() => gridItems(rows, ex), [rows, ex]);
@@ -47,7 +48,7 @@ export function ExplorerPage() {
   const loading = job?.status === 'running';
 
   useEffect(() => {
-    if (!useAppStore.getState().explorer.loadedOnce) void loadPipelines();
+    if (!useExplorerStore.getState().loadedOnce) void loadPipelines();
   }, []);
 
   const virtualizer = useVirtualizer({ count: items.length, getScrollElement: () => parentRef.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });

@@ -1,11 +1,11 @@
 // The selected pipeline: its structure (read-only), tags, disabled transitions,
 // and a link to the AWS console (opened outside the app).
-import { useAppStore } from '../../store/store';
+import { useExplorerStore } from './explorer-store';
 import { selectPipeline } from './explorer-actions';
 import { openLivePipeline } from '../designer/designer-actions';
 
 export function PipelineDetailsPanel() {
-  const { details, detailsLoading, selectedId, rows } = useAppStore((s) => s.explorer);
+  const { details, detailsLoading, selectedId, rows } = useExplorerStore();
   const row = selectedId ? rows[selectedId] : undefined;
   return (
     <aside className="details" aria-label="Pipeline details" data-testid="pipeline-details">

@@ -1,6 +1,6 @@
 // Pure view logic for the explorer grid: search, status filter, sort, grouping.
 import type { PipelineRow } from '../../../../shared/api/pipelines';
-import type { SortKey } from '../../store/store';
+import type { SortKey } from './explorer-store';
 
 export type GridItem = { type: 'group'; key: string; label: string; count: number } | { type: 'row'; row: PipelineRow };
 

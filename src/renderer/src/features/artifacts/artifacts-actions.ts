@@ -1,0 +1,142 @@
+// Artifacts actions: audit, preview, plan, clean, bucket and lifecycle actions,
+// the audit log; and the routing of the artifacts' events into their store.
+import type { ApiClient } from '../../../../shared/api/client';
+import type { CleanupPlan, PlanPreview } from '../../../../shared/artifacts/plan';
+import type { RetentionPolicy } from '../../../../shared/artifacts/retention';
+import { selectionKey } from '../../../../shared/artifacts/report';
+import { api } from '../../api/current';
+import { call, reportError, updateSettings } from '../../store/actions';
+import { rowKey, useArtifactsStore, type Report } from './artifacts-store';
+
+const set = useArtifactsStore.setState;
+const get = useArtifactsStore.getState;
+
+let previewTimer: ReturnType<typeof setTimeout> | undefined;
+let saveTimer: ReturnType<typeof setTimeout> | undefined;
+let previewSeq = 0;
+
+/** The page's policy changed: kept for the next session too (typing "14" saves once, not 1 then 14). */
+export function setRetention(policy: RetentionPolicy): void {
+  set({ retention: policy });
+  clearTimeout(saveTimer);
+  saveTimer = setTimeout(() => void updateSettings({ artifacts: { retention: policy } }, { quiet: true }), 400);
+}
+
+/** Asks for a new preview shortly: the policy or the audit changed. */
+export function schedulePreview(retention: RetentionPolicy): void {
+  clearTimeout(previewTimer);
+  previewTimer = setTimeout(() => void loadPreview(retention), 150);
+}
+
+/** Asks the main process what the latest audit lets the page select under a policy; the newest answer wins. */
+export async function loadPreview(retention: RetentionPolicy): Promise<void> {
+  const seq = ++previewSeq;
+  try {
+    const plan = await api().invoke('artifacts.preview', { retention });
+    if (seq === previewSeq) set({ preview: { retention, plan }, previewError: null });
+  } catch (err) {
+    if (seq !== previewSeq) return;
+    set({ previewError: err instanceof Error ? err.message : String(err) });
+    reportError(err);
+  }
+}
+
+/** After a reload of the page: the main process still has the latest audit. */
+export async function restoreReport(): Promise<void> {
+  if (get().report) return; // already here: no call each time the page opens
+  const r = await call('artifacts.lastReport', {});
+  if (r?.report && !get().report) showReport(r.report);
+}
+
+/** The full audit report, every key of live prefixes included (the file the CLI can plan retention from). */
+export async function fullReport(): Promise<Report | null> {
+  return (await call('artifacts.lastReport', { full: true }))?.report ?? null;
+}
+
+/** The full plan for the selected rows, every key listed: what "Save plan" writes and `artifacts clean --plan` runs. */
+export async function planFile(preview: PlanPreview, retention: RetentionPolicy): Promise<CleanupPlan | null> {
+  return (await call('artifacts.planFile', { rows: [...new Set(preview.items.map(selectionKey))], retention }))?.plan ?? null;
+}
+
+export async function startAudit(): Promise<void> {
+  const r = await call('artifacts.audit', {});
+  if (r) set({ auditJob: r.jobId, result: null });
+}
+
+/** Adds these rows to the selection. */
+export function selectKeys(keys: string[]): void {
+  set((s) => ({ selected: new Set([...s.selected, ...keys]) }));
+}
+
+export function toggle(key: string): void {
+  const s = new Set(get().selected);
+  if (s.has(key)) s.delete(key);
+  else s.add(key);
+  set({ selected: s });
+}
+
+/**
+ * Runs (or dry-runs) the selected rows. The main process rebuilds the same plan
+ * from its own audit (a retention plan lists every key and can exceed a call's
+ * size); `plan` is this side's preview of it, for the result and a resume.
+ */
+export async function runPlan(
+  plan: PlanPreview,
+  retention: RetentionPolicy,
+  dryRun: boolean,
+  confirmations: string[],
+  prodConfirmations: string[],
+): Promise<void> {
+  const rows = [...new Set(plan.items.map(selectionKey))];
+  const started = await call('artifacts.clean', { selection: { rows, retention }, dryRun, confirmations, prodConfirmations });
+  if (started) set({ cleanJob: started.jobId, lastPlan: plan, lastRetention: retention, result: null });
+}
+
+/** Deletes an unused bucket (the main process re-checks it is empty and unused). True when gone. */
+export async function deleteBucket(bucket: string, confirmation: string): Promise<boolean> {
+  const done = await call('artifacts.deleteBucket', { bucket, confirmation });
+  void loadAuditLog(); // a refusal is logged too
+  if (!done) return false;
+  const report = get().report;
+  if (report) set({ report: { ...report, buckets: report.buckets.filter((b) => b.name !== bucket) } });
+  return true;
+}
+
+/**
+ * Lifecycle rules for one prefix: an orphan's whole expiry, or (with `retainDays`) a
+ * live prefix's age-only retention. Previewed, or applied when `confirmation` is given.
+ */
+export async function expireByLifecycle(bucket: string, prefix: string, confirmation?: string, retention?: { days: number; ageOnlyAcknowledged: boolean }) {
+  const r = await call('artifacts.lifecycle', {
+    bucket,
+    prefix,
+    apply: confirmation !== undefined,
+    confirmation: confirmation ?? '',
+    retainDays: retention?.days,
+    ageOnlyAcknowledged: retention?.ageOnlyAcknowledged ?? false,
+  });
+  if (confirmation !== undefined) void loadAuditLog();
+  return r ?? null;
+}
+
+export async function loadAuditLog(): Promise<void> {
+  const r = await call('artifacts.auditLog', {});
+  if (r) set({ log: r.entries });
+}
+
+function showReport(report: Report): void {
+  // Orphans are pre-selected; live, shared, foreign and stale are not.
+  const selected = new Set<string>();
+  for (const b of report.buckets) if (!b.protected) for (const x of b.prefixes) if (x.class === 'orphan') selected.add(rowKey(b.name, `${x.prefix}/`));
+  set({ report, selected, auditJob: null, preview: null, previewError: null });
+}
+
+export function subscribeArtifactsEvents(a: ApiClient): Array<() => void> {
+  return [
+    a.on('artifacts.report', (p) => showReport(p.report)),
+    a.on('artifacts.cleanResult', (p) => {
+      set({ result: p.result });
+      void loadAuditLog();
+    }),
+  ];
+}

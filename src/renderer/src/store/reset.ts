@@ -1,0 +1,12 @@
+// For tests: every store back to where a fresh window starts.
+import { resetStore } from './store';
+import { resetAccountsStore } from '../features/accounts/accounts-store';
+import { resetExplorerStore } from '../features/explorer/explorer-store';
+import { resetArtifactsStore } from '../features/artifacts/artifacts-store';
+
+export function resetAllStores(): void {
+  resetStore();
+  resetAccountsStore();
+  resetExplorerStore();
+  resetArtifactsStore();
+}
