@@ -16,6 +16,7 @@ import { accountsFeature } from './features/accounts';
 import { explorerFeature } from './features/explorer';
 import { designerFeature, type FileDialogs } from './features/designer';
 import { artifactsFeature } from './features/artifacts';
+import { executionsFeature } from './features/executions';
 
 export type { FileDialogs };
 
@@ -55,7 +56,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   if (initial.warning) log(initial.warning);
   const sandbox = new SandboxService({ timeScale: opts.sandboxTimeScale, port: opts.sandboxPort, adminToken: opts.sandboxAdminToken, log });
   // Re-checks read the blocklists from the settings as they are at the moment of deletion.
-  const { accounts, pipelines, designs, artifacts } = composeServices({ home: opts.home, settings: () => settings.settings, sandbox, hub });
+  const { accounts, pipelines, designs, artifacts, executions } = composeServices({ home: opts.home, settings: () => settings.settings, sandbox, hub });
   await accounts.reload();
 
   const wantSandbox = opts.sandbox === 'on' || (opts.sandbox === 'auto' && initial.settings.sandbox.enabled && accounts.profiles().length === 0);
@@ -75,6 +76,13 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     ...explorerFeature({ pipelines, jobs, events: hub }).handlers,
     ...designerFeature({ designs, clients: hub, fileDialogs: opts.fileDialogs }).handlers,
     ...artifactsFeature({ artifacts, targets: () => pipelines.targets(), settings: () => settings.settings.artifacts, jobs, events: hub }).handlers,
+    ...executionsFeature({
+      executions,
+      targets: () => pipelines.targets(),
+      jobs,
+      events: hub,
+      onDeparture: (l) => hub.onDeparture(l),
+    }).handlers,
   };
 
   return {
@@ -87,6 +95,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     pipelines,
     async close() {
       await jobs.shutdown();
+      executions.close();
       accounts.close();
       await sandbox.stop();
     },

@@ -8,8 +8,9 @@ import { composeServices } from '../../src/main/services/compose';
 import { SandboxService } from '../../src/main/services/sandbox-service';
 import { Settings } from '../../src/shared/api/settings';
 import type { SeedName } from '../../src/sandbox/seed';
+import type { ExecutionsOptions } from '../../src/main/services/executions-service';
 
-export async function startServices(opts: { seed: SeedName; settings?: Settings; timeScale?: number; hub?: EventHub }) {
+export async function startServices(opts: { seed: SeedName; settings?: Settings; timeScale?: number; hub?: EventHub; executions?: ExecutionsOptions }) {
   const home = mkdtempSync(join(tmpdir(), 'pw-services-'));
   const saved = { AWS_CONFIG_FILE: process.env.AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE: process.env.AWS_SHARED_CREDENTIALS_FILE };
   Object.assign(process.env, { AWS_CONFIG_FILE: join(home, 'none'), AWS_SHARED_CREDENTIALS_FILE: join(home, 'none') });
@@ -17,7 +18,13 @@ export async function startServices(opts: { seed: SeedName; settings?: Settings;
   await sandbox.start(opts.seed);
   const settings = opts.settings ?? Settings.parse({});
   // Composed as the app and the CLI compose them; re-checks read `settings.artifacts` at that moment.
-  const { accounts, pipelines, artifacts } = composeServices({ home, settings: () => settings, sandbox, hub: opts.hub });
+  const { accounts, pipelines, artifacts, executions } = composeServices({
+    home,
+    settings: () => settings,
+    sandbox,
+    hub: opts.hub,
+    executions: opts.executions,
+  });
   await accounts.reload();
   return {
     home,
@@ -29,7 +36,9 @@ export async function startServices(opts: { seed: SeedName; settings?: Settings;
     settings,
     /** The artifacts service as the app builds it: re-checks read `settings.artifacts` at that moment. */
     artifacts: () => artifacts,
+    executions,
     async stop() {
+      executions.close();
       accounts.close();
       await sandbox.stop();
       for (const [k, v] of Object.entries(saved)) {

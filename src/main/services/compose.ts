@@ -7,6 +7,7 @@ import { EventHub } from '../rpc/event-hub';
 import { AccountsService } from './accounts-service';
 import { ArtifactsService } from './artifacts-service';
 import { DesignsService } from './designs-service';
+import { ExecutionsService, type ExecutionsOptions } from './executions-service';
 import { PipelinesService } from './pipelines-service';
 import type { SandboxService } from './sandbox-service';
 
@@ -20,6 +21,8 @@ export interface ServiceSources {
   sandbox: SandboxService;
   /** Where events go (the app's hub; the CLI has no listener). */
   hub?: EventHub;
+  /** The executions' call budget and watch intervals (tests and benchmarks tune them). */
+  executions?: ExecutionsOptions;
 }
 
 export function composeServices(src: ServiceSources) {
@@ -27,7 +30,8 @@ export function composeServices(src: ServiceSources) {
   const pipelines = new PipelinesService(accounts);
   const designs = new DesignsService(accounts);
   const artifacts = new ArtifactsService(accounts, pipelines, src.home, { blocklists: src.blocklists ?? (() => Promise.resolve(src.settings().artifacts)) });
-  return { accounts, pipelines, designs, artifacts };
+  const executions = new ExecutionsService(accounts, src.executions);
+  return { accounts, pipelines, designs, artifacts, executions };
 }
 
 export type Services = ReturnType<typeof composeServices>;

@@ -12,12 +12,19 @@ import { DesignFile } from '../pipeline/design-file';
 import { AuditReportSchema, CleanRequest, CleanResultSchema, PlanPreview, Selection } from './artifacts';
 import { CleanupPlan } from '../artifacts/plan';
 import { RetentionPolicy } from '../artifacts/retention';
+import { Approval, ApprovalsView, ExecutionDetails, ExecutionSummary, PipelineLiveState, SourceRevisionOverride, VariableOverride } from './executions';
 
 const method = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output });
 const NoInput = z.strictObject({});
 const ProfileName = z.string().min(1).max(128);
 const RegionCode = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'not a region code');
 const PipelineName = z.string().regex(/^[A-Za-z0-9.@\-_]{1,100}$/, 'not a pipeline name');
+const StageName = z.string().regex(/^[A-Za-z0-9.@\-_]{1,100}$/, 'not a stage name');
+const ActionName = StageName;
+const ExecutionId = z.string().regex(/^[0-9a-fA-F-]{1,64}$/, 'not an execution id');
+/** A pipeline, reached with a profile's credentials in a region. */
+const Ref = z.strictObject({ profile: ProfileName, region: RegionCode, name: PipelineName });
+const Done = z.object({ ok: z.literal(true) });
 
 export const JobId = z.string().regex(/^job-[a-z0-9-]{1,64}$/);
 export const JobStatus = z.enum(['running', 'succeeded', 'failed', 'cancelled']);
@@ -154,6 +161,54 @@ export const methods = {
       applied: z.boolean(),
     }),
   ),
+  /** The live state of a pipeline, read now (stages, actions, transitions, the latest execution). */
+  'executions.state': method(Ref, PipelineLiveState),
+  /**
+   * Watch a pipeline: its state arrives as `execution.updated` whenever it changes,
+   * until unwatch or the window goes. `opened`: shown now (fast updates); else a
+   * background watch. One watcher per pipeline serves every subscriber.
+   */
+  'executions.watch': method(Ref.extend({ opened: z.boolean().default(true) }), z.object({ state: PipelineLiveState.nullable() })),
+  'executions.unwatch': method(Ref, Done),
+  /** Watch every pipeline of the workspace in the background (the Executions section and the inbox). Long work: a job. */
+  'executions.watchWorkspace': method(NoInput, z.object({ jobId: JobId })),
+  /** A page of a pipeline's history, newest first. */
+  'executions.list': method(
+    Ref.extend({ maxResults: z.number().int().min(1).max(100).default(25), nextToken: z.string().max(2048).optional() }),
+    z.object({ executions: z.array(ExecutionSummary), nextToken: z.string().nullable() }),
+  ),
+  /** One execution with every action run (the timeline), artifacts, variables and errors. */
+  'executions.get': method(Ref.extend({ executionId: ExecutionId }), ExecutionDetails),
+  /** Release change: V2 variable overrides and pinned source revisions. */
+  'executions.start': method(
+    Ref.extend({ variables: z.array(VariableOverride).max(50).default([]), sourceRevisions: z.array(SourceRevisionOverride).max(50).default([]) }),
+    z.object({ executionId: z.string() }),
+  ),
+  'executions.stop': method(Ref.extend({ executionId: ExecutionId, reason: z.string().max(200).default(''), abandon: z.boolean() }), Done),
+  'executions.retry': method(Ref.extend({ executionId: ExecutionId, stage: StageName, allActions: z.boolean() }), z.object({ executionId: z.string() })),
+  /** V2: roll a stage back to an earlier successful execution. */
+  'executions.rollback': method(Ref.extend({ stage: StageName, targetExecutionId: ExecutionId }), z.object({ executionId: z.string() })),
+  'transitions.set': method(
+    Ref.extend({ stage: StageName, type: z.enum(['inbound', 'outbound']), enabled: z.boolean(), reason: z.string().max(300).default('') }),
+    Done,
+  ),
+  /** Every approval waiting in the workspace, read now, with what could not be read. */
+  'approvals.list': method(NoInput, ApprovalsView),
+  /**
+   * Approve or reject. The token is read at that moment for `executionId` (the one
+   * reviewed). In an account that looks like production, `confirmation` is the alias typed.
+   */
+  'approvals.answer': method(
+    Ref.extend({
+      stage: StageName,
+      action: ActionName,
+      executionId: ExecutionId.nullable(),
+      status: z.enum(['Approved', 'Rejected']),
+      summary: z.string().min(1).max(512),
+      confirmation: z.string().max(200).default(''),
+    }),
+    z.object({ executionId: z.string().nullable() }),
+  ),
   'artifacts.auditLog': method(NoInput, z.object({ entries: z.array(z.record(z.string(), z.unknown())) })),
   /** Create or update; `expectedVersion` is the live version the user reviewed (null: none). */
   'designs.deploy': method(
@@ -187,6 +242,12 @@ export const events = {
   'pipelines.targetError': z.object({ jobId: JobId, target: TargetRef, error: TargetError }),
   'artifacts.report': z.object({ jobId: JobId, report: AuditReportSchema }),
   'artifacts.cleanResult': z.object({ jobId: JobId, result: CleanResultSchema }),
+  /** A watched pipeline's state changed. */
+  'execution.updated': PipelineLiveState,
+  /** A watched pipeline has an approval waiting that was not waiting before. */
+  'approval.waiting': Approval,
+  /** A watched pipeline's latest execution finished (or failed). */
+  'execution.finished': z.object({ ref: PipelineLiveState.shape.ref, execution: ExecutionSummary }),
   /** Something the user should see as a toast. */
   'app.notice': z.object({ level: z.enum(['info', 'warning', 'error']), message: z.string() }),
 } as const;

@@ -31,6 +31,19 @@ export const METHOD_NAMES = [
   'artifacts.clean',
   'artifacts.deleteBucket',
   'artifacts.lifecycle',
+  'executions.state',
+  'executions.watch',
+  'executions.unwatch',
+  'executions.watchWorkspace',
+  'executions.list',
+  'executions.get',
+  'executions.start',
+  'executions.stop',
+  'executions.retry',
+  'executions.rollback',
+  'transitions.set',
+  'approvals.list',
+  'approvals.answer',
   'artifacts.auditLog',
 ] as const;
 
@@ -46,6 +59,9 @@ export const EVENT_NAMES = [
   'pipelines.targetError',
   'artifacts.report',
   'artifacts.cleanResult',
+  'execution.updated',
+  'approval.waiting',
+  'execution.finished',
   'app.notice',
 ] as const;
 

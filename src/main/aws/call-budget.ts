@@ -1,0 +1,114 @@
+// A call budget per (account, region): a token bucket that every watcher (and the
+// explorer's reads through the fan-out gate) draws from, so watching many
+// pipelines never exceeds a steady rate of calls to one account and region.
+// Throttling halves the rate for a while; it is shown, never hidden.
+
+export interface BudgetOptions {
+  /** Sustained calls per second per (account, region). */
+  ratePerSec: number;
+  /** Calls that may go at once after a quiet spell. */
+  burst: number;
+  now?: () => number;
+}
+
+const THROTTLE_COOL_DOWN_MS = 60_000;
+
+class Bucket {
+  tokens: number;
+  last: number;
+  throttledUntil = 0;
+  waiters: Array<() => void> = [];
+  timer: ReturnType<typeof setTimeout> | null = null;
+  /** Calls granted, for the benchmark and tests. */
+  granted = 0;
+
+  constructor(
+    private opts: BudgetOptions,
+    private now: () => number,
+  ) {
+    this.tokens = opts.burst;
+    this.last = now();
+  }
+
+  rate(): number {
+    return this.now() < this.throttledUntil ? this.opts.ratePerSec / 2 : this.opts.ratePerSec;
+  }
+
+  refill(): void {
+    const t = this.now();
+    this.tokens = Math.min(this.opts.burst, this.tokens + ((t - this.last) / 1000) * this.rate());
+    this.last = t;
+  }
+
+  take(): Promise<void> {
+    this.refill();
+    if (this.tokens >= 1 && this.waiters.length === 0) {
+      this.tokens -= 1;
+      this.granted++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      this.waiters.push(resolve);
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.timer) return;
+    this.refill();
+    const wait = Math.max(0, ((1 - this.tokens) / this.rate()) * 1000);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.refill();
+      while (this.waiters.length && this.tokens >= 1) {
+        this.tokens -= 1;
+        this.granted++;
+        this.waiters.shift()!();
+      }
+      if (this.waiters.length) this.schedule();
+    }, wait);
+    this.timer.unref?.();
+  }
+}
+
+export class CallBudget {
+  private buckets = new Map<string, Bucket>();
+  private now: () => number;
+
+  constructor(private opts: BudgetOptions) {
+    this.now = opts.now ?? Date.now;
+  }
+
+  private bucket(key: string): Bucket {
+    let b = this.buckets.get(key);
+    if (!b) {
+      b = new Bucket(this.opts, this.now);
+      this.buckets.set(key, b);
+    }
+    return b;
+  }
+
+  /** Waits for a call's turn in this (account, region). */
+  take(key: string): Promise<void> {
+    return this.bucket(key).take();
+  }
+
+  /** The service said slow down: half the rate here for a minute. */
+  throttled(key: string): void {
+    this.bucket(key).throttledUntil = this.now() + THROTTLE_COOL_DOWN_MS;
+  }
+
+  isThrottled(key: string): boolean {
+    return this.now() < (this.buckets.get(key)?.throttledUntil ?? 0);
+  }
+
+  granted(key: string): number {
+    return this.buckets.get(key)?.granted ?? 0;
+  }
+
+  get options(): BudgetOptions {
+    return this.opts;
+  }
+}
+
+export const budgetKey = (accountOrProfile: string, region: string) => `${accountOrProfile}|${region}`;

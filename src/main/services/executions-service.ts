@@ -1,0 +1,225 @@
+// Executions as use-cases, shared by the app and the CLI: read a pipeline's live
+// state and history, drive it (start, stop, retry, roll back, transitions),
+// answer approvals under the production rule, list every approval waiting in
+// the workspace with what could not be read, and watch pipelines through the
+// one watch engine. Every call is gated by the fan-out caps and drawn from the
+// (account, region) call budget.
+import { AppError } from '../../shared/api/errors';
+import type { Approval, ApprovalsView, ExecutionDetails, ExecutionSummary, PipelineLiveState, PipelineRef } from '../../shared/api/executions';
+import { approvalConfirmationProblem, approvalConfirmationWord } from '../../shared/executions/confirm';
+import { budgetKey, CallBudget } from '../aws/call-budget';
+import { classifyAwsError } from '../aws/errors';
+import type { CallGate } from '../aws/fanout';
+import {
+  answerApproval,
+  executionDetails,
+  listExecutions,
+  listPipelineNames,
+  pipelineDeclaration,
+  pipelineState,
+  readLiveState,
+  retryStage,
+  rollbackStage,
+  setTransition,
+  startExecution,
+  stopExecution,
+  type ExecutionReads,
+  type StartRequest,
+} from '../aws/pipeline-executions';
+import type { ProfileInfo } from '../aws/profiles';
+import { WatchEngine, type Intervals } from '../executions/watch-engine';
+import type { AwsAccess } from './accounts-service';
+
+/** Calls per second per (account, region) that watching and reading may spend (the service's own limits are higher). */
+export const DEFAULT_BUDGET = { ratePerSec: 4, burst: 8 };
+
+export interface ExecutionsOptions {
+  budget?: { ratePerSec: number; burst: number };
+  intervals?: Partial<Intervals>;
+}
+
+export class ExecutionsService {
+  readonly budget: CallBudget;
+  readonly engine: WatchEngine;
+  private listeners = new Set<(state: PipelineLiveState) => void>();
+
+  constructor(
+    private accounts: AwsAccess,
+    opts: ExecutionsOptions = {},
+  ) {
+    this.budget = new CallBudget(opts.budget ?? DEFAULT_BUDGET);
+    this.engine = new WatchEngine({
+      access: (ref) => ({ reads: this.reads(ref), budgetKey: this.budgetKeyOf(ref) }),
+      budget: this.budget,
+      onUpdate: (s) => this.listeners.forEach((l) => l(s)),
+      intervals: opts.intervals,
+    });
+  }
+
+  /** Hears every watched state change (the app emits it as `execution.updated`). */
+  onUpdate(listener: (state: PipelineLiveState) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** The budget is per account when the profile's account is known, else per profile. */
+  budgetKeyOf(ref: { profile: string; region: string }): string {
+    const id = this.accounts.identityOf(ref.profile);
+    return budgetKey(id?.state === 'ok' && id.accountId ? id.accountId : `profile:${ref.profile}`, ref.region);
+  }
+
+  private gate(ref: { profile: string; region: string }, signal?: AbortSignal): CallGate {
+    const caps = this.accounts.fanout.gate(`${ref.profile}|${ref.region}`, signal);
+    const key = this.budgetKeyOf(ref);
+    return (call) =>
+      caps(async () => {
+        await this.budget.take(key);
+        return call();
+      });
+  }
+
+  private client(ref: { profile: string; region: string }) {
+    return this.accounts.clients.codepipeline(this.accounts.profile(ref.profile), ref.region);
+  }
+
+  /** Unbudgeted reads for the watcher (it takes from the budget itself, once per call). */
+  private reads(ref: PipelineRef): ExecutionReads {
+    return { cp: this.client(ref), gate: this.accounts.fanout.gate(`${ref.profile}|${ref.region}`) };
+  }
+
+  private budgeted(ref: PipelineRef, signal?: AbortSignal): ExecutionReads {
+    return { cp: this.client(ref), gate: this.gate(ref, signal), signal };
+  }
+
+  async state(ref: PipelineRef): Promise<PipelineLiveState> {
+    return (await readLiveState(this.budgeted(ref), ref)).state;
+  }
+
+  /** Every pipeline's name in a (profile, region). */
+  pipelineNames(target: { profile: string; region: string }, signal?: AbortSignal): Promise<string[]> {
+    return listPipelineNames(this.budgeted({ ...target, name: '-' }, signal));
+  }
+
+  list(ref: PipelineRef, page: { maxResults: number; nextToken?: string }): Promise<{ executions: ExecutionSummary[]; nextToken: string | null }> {
+    return listExecutions(this.budgeted(ref), ref.name, page);
+  }
+
+  get(ref: PipelineRef, executionId: string): Promise<ExecutionDetails> {
+    return executionDetails(this.budgeted(ref), ref, executionId);
+  }
+
+  async start(ref: PipelineRef, req: StartRequest): Promise<string> {
+    const id = await startExecution(this.client(ref), ref.name, req);
+    this.engine.refresh(ref);
+    return id;
+  }
+
+  async stop(ref: PipelineRef, executionId: string, reason: string, abandon: boolean): Promise<void> {
+    await stopExecution(this.client(ref), ref.name, executionId, reason, abandon);
+    this.engine.refresh(ref);
+  }
+
+  async retry(ref: PipelineRef, executionId: string, stage: string, allActions: boolean): Promise<string> {
+    const id = await retryStage(this.client(ref), ref.name, executionId, stage, allActions);
+    this.engine.refresh(ref);
+    return id;
+  }
+
+  async rollback(ref: PipelineRef, stage: string, targetExecutionId: string): Promise<string> {
+    const id = await rollbackStage(this.client(ref), ref.name, stage, targetExecutionId);
+    this.engine.refresh(ref);
+    return id;
+  }
+
+  async setTransition(ref: PipelineRef, stage: string, type: 'inbound' | 'outbound', enabled: boolean, reason: string): Promise<void> {
+    if (!enabled && !reason.trim())
+      throw new AppError('INVALID_INPUT', 'Say why the transition is disabled: the reason is shown to everyone who looks at the pipeline.');
+    await setTransition(this.client(ref), ref.name, stage, type === 'inbound' ? 'Inbound' : 'Outbound', enabled, reason.trim());
+    this.engine.refresh(ref);
+  }
+
+  /** The production word for this profile's account, if answering there needs one typed. */
+  confirmationWord(profile: string): string | null {
+    return approvalConfirmationWord({ profile, accountAlias: this.accounts.identityOf(profile)?.alias ?? null });
+  }
+
+  /**
+   * Approve or reject with the named profile's credentials in the named region only.
+   * The production rule is checked here, so the app and the CLI cannot differ.
+   */
+  async answer(
+    ref: PipelineRef,
+    a: { stage: string; action: string; executionId: string | null; status: 'Approved' | 'Rejected'; summary: string; confirmation: string },
+  ): Promise<{ executionId: string | null }> {
+    const problem = approvalConfirmationProblem({ profile: ref.profile, accountAlias: this.accounts.identityOf(ref.profile)?.alias ?? null }, a.confirmation);
+    if (problem) throw new AppError('INVALID_INPUT', problem);
+    const r = await answerApproval(this.client(ref), ref, a.stage, a.action, a.status, a.summary, a.executionId);
+    this.engine.refresh(ref);
+    return r;
+  }
+
+  /**
+   * Every approval waiting in these targets: each pipeline's state is read. A
+   * target or pipeline that cannot be read is listed as unverified, never as "none".
+   */
+  async approvals(targets: Array<{ profile: ProfileInfo; region: string }>, signal?: AbortSignal): Promise<ApprovalsView> {
+    const approvals: Approval[] = [];
+    const unverified: ApprovalsView['unverified'] = [];
+    let pipelinesRead = 0;
+    await Promise.all(
+      targets.map(async ({ profile, region }) => {
+        const base = { profile: profile.name, region };
+        const reads = this.budgeted({ ...base, name: '-' }, signal);
+        let names: string[] = [];
+        try {
+          names = await listPipelineNames(reads);
+        } catch (err) {
+          unverified.push({ ...base, pipeline: null, error: classifyAwsError(err, { region }) });
+          names = [];
+        }
+        const identity = this.accounts.identityOf(profile.name);
+        await Promise.all(
+          names.map(async (name) => {
+            const ref = { ...base, name };
+            try {
+              const raw = await pipelineState(reads, name);
+              pipelinesRead++;
+              const waiting = (raw.stageStates ?? []).flatMap((s) =>
+                (s.actionStates ?? [])
+                  .filter((a) => a.latestExecution?.status === 'InProgress' && a.latestExecution.token)
+                  .map((a) => ({ stage: s, action: a })),
+              );
+              if (!waiting.length) return;
+              // Custom data and the review link live in the declaration.
+              const decl = await pipelineDeclaration(reads, name).catch(() => undefined);
+              for (const { stage, action } of waiting) {
+                const config = (decl?.stages.find((s) => s.name === stage.stageName)?.actions.find((x) => x.name === action.actionName)?.configuration ??
+                  {}) as Record<string, unknown>;
+                approvals.push({
+                  ref,
+                  accountId: identity?.accountId ?? null,
+                  accountAlias: identity?.alias ?? null,
+                  stageName: stage.stageName ?? '',
+                  actionName: action.actionName ?? '',
+                  executionId: stage.latestExecution?.pipelineExecutionId ?? null,
+                  waitingSince: action.latestExecution?.lastStatusChange?.toISOString() ?? null,
+                  customData: typeof config.CustomData === 'string' ? config.CustomData : null,
+                  externalEntityLink: typeof config.ExternalEntityLink === 'string' ? config.ExternalEntityLink : null,
+                  production: this.confirmationWord(profile.name) !== null,
+                });
+              }
+            } catch (err) {
+              unverified.push({ ...base, pipeline: name, error: classifyAwsError(err, { region }) });
+            }
+          }),
+        );
+      }),
+    );
+    approvals.sort((a, b) => (a.waitingSince ?? '').localeCompare(b.waitingSince ?? ''));
+    return { approvals, unverified, pipelinesRead, checkedAt: new Date().toISOString() };
+  }
+
+  close(): void {
+    this.engine.close();
+  }
+}

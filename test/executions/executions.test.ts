@@ -1,0 +1,268 @@
+// The executions engine and use-cases against the sandbox over HTTP: watchers
+// shared and stopped, the call budget held (read from the sandbox's own call
+// log), throttling backed off and shown, and the controls reaching only the
+// account and region they name.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServices } from '../helpers/services';
+import type { PipelineLiveState } from '../../src/shared/api/executions';
+import { FaultRule } from '../../src/sandbox/faults';
+
+let env: Awaited<ReturnType<typeof startServices>>;
+const staging = { profile: 'sandbox-staging', region: 'us-east-1', name: 'web-frontend' };
+const prod = { profile: 'sandbox-prod', region: 'us-east-1', name: 'web-frontend' };
+
+const until = async <T>(what: string, f: () => T | undefined | null | false | Promise<T | undefined | null | false>, ms = 10_000): Promise<T> => {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await f();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+};
+
+const cpCalls = (since = 0, op?: string) => env.sb.logEntries(since).filter((e) => e.service === 'codepipeline' && (!op || e.operation === op));
+
+beforeAll(async () => {
+  env = await startServices({
+    seed: 'demo',
+    timeScale: 0.002,
+    executions: {
+      intervals: { openedActive: 100, openedIdle: 200, backgroundActive: 300, backgroundIdle: 600, maxBackoff: 2_000 },
+      budget: { ratePerSec: 20, burst: 5 },
+    },
+  });
+}, 60_000);
+afterAll(() => env?.stop());
+
+describe('watch engine', () => {
+  it('shares one watcher per pipeline between subscribers, and stops it when the last leaves or departs', async () => {
+    const { engine } = env.executions;
+    const updates: PipelineLiveState[] = [];
+    const off = env.executions.onUpdate((s) => updates.push(s));
+    engine.watch(staging, 'window-1', { opened: true });
+    engine.watch(staging, 'window-2', { opened: false });
+    expect(engine.stats()).toMatchObject({ watchers: 1, subscriptions: 2 });
+    const first = await until('a first state', () => updates.find((u) => u.ref.name === 'web-frontend'));
+    expect(first.stages.map((s) => s.name)).toEqual(['Source', 'Build', 'Deploy']);
+    // The seeded run waits at the approval: the graph says so.
+    const approval = first.stages.flatMap((s) => s.actions).find((a) => a.category === 'Approval');
+    expect(approval).toMatchObject({ status: 'InProgress', waitingForApproval: true, customData: 'Check the staging dashboard first.' });
+
+    engine.unwatch(staging, 'window-1');
+    expect(engine.stats()).toMatchObject({ watchers: 1, subscriptions: 1 });
+    engine.dropSubscriber('window-2'); // the socket went away
+    expect(engine.stats()).toMatchObject({ watchers: 0, subscriptions: 0 });
+    // Stopped means no more calls for it.
+    await new Promise((r) => setTimeout(r, 100));
+    const seq = env.sb.logEntries().at(-1)?.seq ?? 0;
+    await new Promise((r) => setTimeout(r, 800));
+    expect(cpCalls(seq)).toEqual([]);
+    off();
+  });
+
+  it('idle pipelines are probed with ListPipelineExecutions only; GetPipelineState only when something changed', async () => {
+    const { engine } = env.executions;
+    const idle = { profile: 'sandbox-dev', region: 'us-east-1', name: 'infra-network' };
+    const seq = env.sb.logEntries().at(-1)?.seq ?? 0;
+    engine.watch(idle, 'bg', { opened: false });
+    await new Promise((r) => setTimeout(r, 2_000));
+    engine.unwatch(idle, 'bg');
+    const probes = cpCalls(seq, 'ListPipelineExecutions').length;
+    const states = cpCalls(seq, 'GetPipelineState').length;
+    expect(probes).toBeGreaterThanOrEqual(2);
+    expect(states).toBe(1); // the first read only
+  });
+
+  it('never exceeds the (account, region) budget, even with many pipelines watched at once', async () => {
+    const { engine } = env.executions;
+    const names = (await env.executions.pipelineNames({ profile: 'sandbox-dev', region: 'us-east-1' })).slice(0, 20);
+    expect(names.length).toBeGreaterThan(1);
+    const seq = env.sb.logEntries().at(-1)?.seq ?? 0;
+    const t0 = Date.now();
+    for (const name of names) engine.watch({ profile: 'sandbox-dev', region: 'us-east-1', name }, 'budget', { opened: true });
+    await new Promise((r) => setTimeout(r, 2_000));
+    for (const name of names) engine.unwatch({ profile: 'sandbox-dev', region: 'us-east-1', name }, 'budget');
+    const elapsed = (Date.now() - t0) / 1000;
+    const calls = cpCalls(seq).filter((e) => e.account === '111111111111' && e.region === 'us-east-1');
+    // burst 5 + 20/s: what the budget allows, read from the sandbox's own log.
+    expect(calls.length).toBeLessThanOrEqual(5 + Math.ceil(20 * elapsed) + 1);
+    // Every second window holds the rate too (no bunching beyond the burst).
+    for (const e of calls) {
+      const inWindow = calls.filter((x) => x.time >= e.time && x.time < e.time + 1000).length;
+      expect(inWindow).toBeLessThanOrEqual(5 + 20 + 1);
+    }
+  });
+
+  it('throttling backs the watcher off and is shown in the state, then clears', async () => {
+    const { engine } = env.executions;
+    const ref = { profile: 'sandbox-dev', region: 'us-east-1', name: 'infra-network' };
+    env.sb.faults.add(
+      FaultRule.parse({ service: 'codepipeline', operation: 'ListPipelineExecutions', account: '111111111111', throttleRate: 1, remaining: 20 }),
+    );
+    const states: PipelineLiveState[] = [];
+    const off = env.executions.onUpdate((s) => s.ref.name === ref.name && states.push(s));
+    const seq = env.sb.logEntries().at(-1)?.seq ?? 0;
+    engine.watch(ref, 'throttle', { opened: true });
+    const throttled = await until('a throttled state', () => states.find((s) => s.throttled && s.error?.kind === 'throttled'), 20_000);
+    expect(throttled.error?.code).toBe('ThrottlingException');
+    // Backing off: far fewer probes than the 100 ms opened interval would make.
+    await new Promise((r) => setTimeout(r, 1_500));
+    const throttledCalls = cpCalls(seq, 'ListPipelineExecutions').filter((e) => e.errorCode === 'ThrottlingException').length;
+    expect(throttledCalls).toBeLessThan(15);
+    engine.unwatch(ref, 'throttle');
+    off();
+    env.sb.faults.set([]);
+  }, 30_000);
+});
+
+describe('controls', () => {
+  it('approve in staging: the token is read at that moment, for the reviewed execution, and the run goes on', async () => {
+    const live = await env.executions.state(staging);
+    const stage = live.stages.find((s) => s.actions.some((a) => a.waitingForApproval))!;
+    const action = stage.actions.find((a) => a.waitingForApproval)!;
+    const seq = env.sb.logEntries().at(-1)?.seq ?? 0;
+    // A stale execution id (another run replaced it) is refused, and nothing is answered.
+    await expect(
+      env.executions.answer(staging, {
+        stage: stage.name,
+        action: action.name,
+        executionId: '00000000-0000-0000-0000-000000000000',
+        status: 'Approved',
+        summary: 'ok',
+        confirmation: '',
+      }),
+    ).rejects.toThrow(/Review it again/);
+    expect(cpCalls(seq, 'PutApprovalResult')).toEqual([]);
+    await env.executions.answer(staging, {
+      stage: stage.name,
+      action: action.name,
+      executionId: stage.executionId,
+      status: 'Approved',
+      summary: 'Looks good',
+      confirmation: '',
+    });
+    const put = cpCalls(seq, 'PutApprovalResult');
+    // Only the named account and region were touched.
+    expect(put.map((e) => [e.account, e.region])).toEqual([['222222222222', 'us-east-1']]);
+    const done = await until('the run to succeed', async () => {
+      const s = await env.executions.state(staging);
+      return s.latest?.status === 'Succeeded' && s;
+    });
+    expect(done.stages.every((s) => s.status === 'Succeeded')).toBe(true);
+  });
+
+  it('an approval in production needs the typed confirmation, in the use-case the app and the CLI share', async () => {
+    const live = await env.executions.state(prod);
+    const stage = live.stages.find((s) => s.actions.some((a) => a.waitingForApproval));
+    expect(stage).toBeDefined();
+    const action = stage!.actions.find((a) => a.waitingForApproval)!;
+    const word = env.executions.confirmationWord('sandbox-prod');
+    expect(word).toBeTruthy();
+    const seq = env.sb.logEntries().at(-1)?.seq ?? 0;
+    await expect(
+      env.executions.answer(prod, {
+        stage: stage!.name,
+        action: action.name,
+        executionId: stage!.executionId,
+        status: 'Rejected',
+        summary: 'no',
+        confirmation: '',
+      }),
+    ).rejects.toThrow(/production account/);
+    expect(cpCalls(seq)).toEqual([]);
+    await env.executions.answer(prod, {
+      stage: stage!.name,
+      action: action.name,
+      executionId: stage!.executionId,
+      status: 'Rejected',
+      summary: 'Not today',
+      confirmation: word!,
+    });
+    const failed = await until('the rejection to fail the run', async () => {
+      const s = await env.executions.state(prod);
+      return s.latest?.status === 'Failed' && s;
+    });
+    const rejected = failed.stages.flatMap((s) => s.actions).find((a) => a.name === action.name)!;
+    expect(rejected.errorDetails?.message).toMatch(/Rejected: Not today/);
+  });
+
+  it('start with a pinned revision, see it in history and in the timeline with every action', async () => {
+    const ref = { profile: 'sandbox-dev', region: 'us-east-1', name: 'web-frontend' };
+    const id = await env.executions.start(ref, { sourceRevisions: [{ actionName: 'Source', revisionType: 'COMMIT_ID', revisionValue: 'abc1234' }] });
+    const done = await until('the run to finish', async () => {
+      const s = await env.executions.state(ref);
+      return s.latest?.id === id && s.latest.status !== 'InProgress' && s;
+    });
+    expect(done.latest?.status).toBe('Succeeded');
+    const page = await env.executions.list(ref, { maxResults: 5 });
+    expect(page.executions[0]).toMatchObject({ id, status: 'Succeeded', trigger: { type: 'StartPipelineExecution' } });
+    const details = await env.executions.get(ref, id);
+    const declared = done.stages.flatMap((s) => s.actions.map((a) => `${s.name}/${a.name}`));
+    expect(details.actions.map((a) => `${a.stageName}/${a.actionName}`).sort()).toEqual(declared.sort());
+    expect(details.actions.every((a) => a.startTime && a.lastUpdateTime)).toBe(true);
+    const out = details.actions.find((a) => a.outputArtifacts.length)!;
+    expect(out.outputArtifacts[0].bucket).toMatch(/codepipeline-/);
+  });
+
+  it('inject a failure, see the error on the action, retry the stage, see success', async () => {
+    const ref = { profile: 'sandbox-dev', region: 'us-east-1', name: 'web-frontend' };
+    const live = await env.executions.state(ref);
+    const build = live.stages[1];
+    env.sb.config.failures.push({ pipeline: ref.name, stage: build.name, action: build.actions[0].name, mode: 'once' });
+    const id = await env.executions.start(ref, {});
+    const failed = await until('the run to fail', async () => {
+      const s = await env.executions.state(ref);
+      return s.latest?.id === id && s.latest.status === 'Failed' && s;
+    });
+    const action = failed.stages[1].actions[0];
+    expect(action).toMatchObject({ status: 'Failed', errorDetails: { message: expect.stringMatching(/Injected failure/) } });
+    await env.executions.retry(ref, id, build.name, false);
+    const ok = await until('the retry to succeed', async () => {
+      const s = await env.executions.state(ref);
+      return s.latest?.id === id && s.latest.status === 'Succeeded' && s;
+    });
+    expect(ok.stages[1].status).toBe('Succeeded');
+  });
+
+  it('stop with abandon, and a disabled transition holds the next run before that stage, with its reason', async () => {
+    const ref = { profile: 'sandbox-dev', region: 'us-east-1', name: 'web-frontend' };
+    const live = await env.executions.state(ref);
+    const last = live.stages.at(-1)!.name;
+    await expect(env.executions.setTransition(ref, last, 'inbound', false, '  ')).rejects.toThrow(/Say why/);
+    await env.executions.setTransition(ref, last, 'inbound', false, 'Change freeze');
+    const id = await env.executions.start(ref, {});
+    const held = await until('the run to wait at the transition', async () => {
+      const s = await env.executions.state(ref);
+      const st = s.stages.at(-1)!;
+      return st.waitingExecutionIds.includes(id) && s;
+    });
+    expect(held.stages.at(-1)!.inbound).toMatchObject({ enabled: false, reason: 'Change freeze' });
+    await env.executions.stop(ref, id, 'Not this one', true);
+    const stopped = await until('the run to stop', async () => {
+      const s = await env.executions.state(ref);
+      return s.latest?.id === id && ['Stopped', 'Cancelled'].includes(s.latest.status) && s;
+    });
+    expect(stopped.latest?.stopReason).toBe('Not this one');
+    await env.executions.setTransition(ref, last, 'inbound', true, '');
+    expect((await env.executions.state(ref)).stages.at(-1)!.inbound.enabled).toBe(true);
+  });
+
+  it('lists approvals across the workspace, and says which targets could not be read', async () => {
+    const targets = ['sandbox-dev', 'sandbox-staging', 'sandbox-prod', 'sandbox-auditor'].flatMap((p) =>
+      ['us-east-1', 'eu-west-1'].map((region) => ({ profile: env.accounts.profile(p), region })),
+    );
+    env.sb.faults.add(FaultRule.parse({ service: 'codepipeline', operation: 'ListPipelines', account: '333333333333', region: 'eu-west-1', denyRate: 1 }));
+    const id = await env.executions.start(staging, {});
+    await until('the new staging run to wait for approval', async () => {
+      const s = await env.executions.state(staging);
+      return s.latest?.id === id && s.stages.some((st) => st.actions.some((a) => a.waitingForApproval)) && s;
+    });
+    const view = await env.executions.approvals(targets);
+    expect(view.approvals.map((a) => `${a.ref.profile}/${a.ref.name}/${a.actionName}`)).toContain('sandbox-staging/web-frontend/ReleaseApproval');
+    expect(view.unverified).toContainEqual(expect.objectContaining({ profile: 'sandbox-prod', region: 'eu-west-1', pipeline: null }));
+    expect(view.unverified.find((u) => u.profile === 'sandbox-prod')?.error.kind).toBe('access-denied');
+    expect(view.pipelinesRead).toBeGreaterThan(3);
+    env.sb.faults.set([]);
+  });
+});
