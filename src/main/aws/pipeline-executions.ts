@@ -170,6 +170,13 @@ export async function listExecutions(
   return { executions: (r.pipelineExecutionSummaries ?? []).map(executionFromSdk), nextToken: r.nextToken ?? null };
 }
 
+/** One execution's summary (GetPipelineExecution). */
+export async function executionSummary({ cp, gate = direct, signal }: ExecutionReads, name: string, executionId: string): Promise<ExecutionSummary> {
+  const got = await gate(() => cp.send(new GetPipelineExecutionCommand({ pipelineName: name, pipelineExecutionId: executionId }), { abortSignal: signal }));
+  if (!got.pipelineExecution) throw new AppError('NOT_FOUND', `Execution ${executionId} of ${name} was not found.`);
+  return executionFromSdk(got.pipelineExecution);
+}
+
 /** One execution, with every action run it made (all pages of ListActionExecutions), oldest first. */
 export async function executionDetails({ cp, gate = direct, signal }: ExecutionReads, ref: PipelineRef, executionId: string): Promise<ExecutionDetails> {
   const got = await gate(() => cp.send(new GetPipelineExecutionCommand({ pipelineName: ref.name, pipelineExecutionId: executionId }), { abortSignal: signal }));
@@ -185,7 +192,7 @@ export async function executionDetails({ cp, gate = direct, signal }: ExecutionR
     );
     for (const a of r.actionExecutionDetails ?? []) {
       const result = a.output?.executionResult;
-      const err = (result)?.errorDetails;
+      const err = result?.errorDetails;
       actions.push(
         ActionExecution.parse({
           actionExecutionId: a.actionExecutionId ?? '',
@@ -217,9 +224,23 @@ export async function executionDetails({ cp, gate = direct, signal }: ExecutionR
     nextToken = r.nextToken;
   } while (nextToken);
   actions.sort((a, b) => (a.startTime ?? '').localeCompare(b.startTime ?? ''));
+  // GetPipelineExecution has no times: the execution spans its action runs.
+  const execution = executionFromSdk(e);
+  if (!execution.startTime && actions.length) {
+    const first = actions[0].startTime;
+    const last =
+      actions
+        .map((a) => a.lastUpdateTime ?? '')
+        .sort()
+        .at(-1) ?? null;
+    const running = execution.status === 'InProgress' || execution.status === 'Stopping';
+    execution.startTime = first;
+    execution.lastUpdateTime = last;
+    execution.durationSec = first && last && !running ? Math.round((Date.parse(last) - Date.parse(first)) / 1000) : null;
+  }
   return ExecutionDetails.parse({
     ref,
-    execution: executionFromSdk(e),
+    execution,
     variables: (e.variables ?? []).map((v) => ({ name: v.name ?? '', value: v.resolvedValue ?? '' })),
     actions,
   });

@@ -6,6 +6,17 @@ import { runSandboxCommand } from './sandbox-command';
 import { runWebCommand } from './web-command';
 import { runPipelinesList } from './pipelines-command';
 import { runArtifactsAudit, runArtifactsClean, runArtifactsPlan } from './artifacts-command';
+import {
+  runApprovalsAnswer,
+  runApprovalsList,
+  runExecutionsList,
+  runExecutionsRetry,
+  runExecutionsShow,
+  runExecutionsStart,
+  runExecutionsStop,
+  runExecutionsWatch,
+  runTransitions,
+} from './executions-command';
 import { runDesignDeploy, runDesignExport, runDesignImport, runDesignValidate, runPipelinesExport } from './design-command';
 
 function port(value: string): number {
@@ -170,6 +181,94 @@ export function buildProgram(): Command {
     .action(async (file: string, o: { profile: string; region: string; yes: boolean }) => {
       process.exitCode = await runDesignDeploy(file, o);
     });
+
+  const executions = program.command('executions').description('Pipeline executions: history, watch, start, stop, retry');
+  const where = (c: Command) => c.requiredOption('--profile <name>', 'profile').requiredOption('--region <code>', 'region');
+  const limit = (v: string) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1 || n > 1000) throw new InvalidArgumentError('a whole number from 1 to 1000');
+    return n;
+  };
+  where(executions.command('list <name>').description("A pipeline's executions, newest first"))
+    .option('--status <status>', 'only executions with this status (Succeeded, Failed, InProgress, Stopped, Superseded…)')
+    .option('--limit <n>', 'at most this many', limit, 25)
+    .option('--json', 'JSON', false)
+    .action(async (name: string, o: { profile: string; region: string; status?: string; limit: number; json: boolean }) => {
+      process.exitCode = await runExecutionsList(name, o);
+    });
+  where(executions.command('show <name> <executionId>').description('One execution: its stages, actions with status and errors, and the timeline'))
+    .option('--json', 'JSON', false)
+    .action(async (name: string, id: string, o: { profile: string; region: string; json: boolean }) => {
+      process.exitCode = await runExecutionsShow(name, id, o);
+    });
+  where(executions.command('watch <name>').description('Watch an execution live; exits 0 when it succeeds, 1 when it fails, is stopped or superseded'))
+    .option('--execution <id>', 'the execution to follow (default: the latest)')
+    .action(async (name: string, o: { profile: string; region: string; execution?: string }) => {
+      process.exitCode = await runExecutionsWatch(name, o);
+    });
+  where(executions.command('start <name>').description('Release a change; prints the execution id'))
+    .option('--variable <name=value>', 'a V2 pipeline variable (repeatable)', collect, [])
+    .option(
+      '--source-revision <action=TYPE:value>',
+      'pin a source action to a revision: COMMIT_ID, IMAGE_DIGEST, S3_OBJECT_VERSION_ID or S3_OBJECT_KEY (repeatable)',
+      collect,
+      [],
+    )
+    .option('--json', 'JSON', false)
+    .action(async (name: string, o: { profile: string; region: string; variable: string[]; sourceRevision: string[]; json: boolean }) => {
+      process.exitCode = await runExecutionsStart(name, o);
+    });
+  where(executions.command('stop <name> <executionId>').description('Stop an execution: let running actions finish, or --abandon them'))
+    .requiredOption('--reason <text>', 'why (at most 200 characters)')
+    .option('--abandon', 'abandon the actions in progress', false)
+    .action(async (name: string, id: string, o: { profile: string; region: string; reason: string; abandon: boolean }) => {
+      process.exitCode = await runExecutionsStop(name, id, o);
+    });
+  where(executions.command('retry <name> <executionId>').description('Retry a failed stage'))
+    .requiredOption('--stage <name>', 'the stage')
+    .option('--all-actions', 'retry every action of the stage, not only the failed ones', false)
+    .action(async (name: string, id: string, o: { profile: string; region: string; stage: string; allActions: boolean }) => {
+      process.exitCode = await runExecutionsRetry(name, id, o);
+    });
+
+  const approvals = program.command('approvals').description('Manual approvals waiting across profiles and regions');
+  approvals
+    .command('list')
+    .description('Every approval waiting; exits 4 when some target could not be read (the list may be incomplete)')
+    .option('--profile <name>', 'a profile to include (repeatable)', collect, [])
+    .option('--region <code>', 'a region to include (repeatable)', collect, [])
+    .option('--all-regions', 'every commercial region where CodePipeline exists', false)
+    .option('--json', 'JSON', false)
+    .action(async (o: { profile: string[]; region: string[]; allRegions: boolean; json: boolean }) => {
+      process.exitCode = await runApprovalsList(o);
+    });
+  for (const [verb, status] of [
+    ['approve', 'Approved'],
+    ['reject', 'Rejected'],
+  ] as const)
+    where(
+      approvals.command(`${verb} <name>`).description(`${verb === 'approve' ? 'Approve' : 'Reject'} a waiting approval; without --yes it shows it and asks`),
+    )
+      .requiredOption('--stage <name>', 'the stage')
+      .requiredOption('--action <name>', 'the approval action')
+      .requiredOption('--summary <text>', 'what you checked (at most 512 characters)')
+      .option('--yes', 'answer without asking', false)
+      .option('--confirm-prod <alias>', 'in a production account, its alias (or profile) typed again')
+      .action(
+        async (name: string, o: { profile: string; region: string; stage: string; action: string; summary: string; yes: boolean; confirmProd?: string }) => {
+          process.exitCode = await runApprovalsAnswer(status, name, o);
+        },
+      );
+
+  const transitions = program.command('transitions').description('Stage transitions');
+  for (const verb of ['enable', 'disable'] as const)
+    where(transitions.command(`${verb} <name>`).description(`${verb === 'enable' ? 'Enable' : 'Disable'} a stage transition`))
+      .requiredOption('--stage <name>', 'the stage')
+      .addOption(new Option('--type <type>', 'inbound or outbound').choices(['inbound', 'outbound']).makeOptionMandatory())
+      .option('--reason <text>', 'why (required to disable)')
+      .action(async (name: string, o: { profile: string; region: string; stage: string; type: 'inbound' | 'outbound'; reason?: string }) => {
+        process.exitCode = await runTransitions(verb === 'enable', name, o);
+      });
 
   return program;
 }

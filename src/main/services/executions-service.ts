@@ -13,6 +13,7 @@ import type { CallGate } from '../aws/fanout';
 import {
   answerApproval,
   executionDetails,
+  executionSummary,
   listExecutions,
   listPipelineNames,
   pipelineDeclaration,
@@ -102,6 +103,10 @@ export class ExecutionsService {
 
   list(ref: PipelineRef, page: { maxResults: number; nextToken?: string }): Promise<{ executions: ExecutionSummary[]; nextToken: string | null }> {
     return listExecutions(this.budgeted(ref), ref.name, page);
+  }
+
+  summary(ref: PipelineRef, executionId: string): Promise<ExecutionSummary> {
+    return executionSummary(this.budgeted(ref), ref.name, executionId);
   }
 
   get(ref: PipelineRef, executionId: string): Promise<ExecutionDetails> {

@@ -1,0 +1,336 @@
+// `pipewright executions …`, `approvals …` and `transitions …`: the executions
+// use-cases the app uses (services/executions-service.ts), from a terminal.
+// Every command names its profile and region, and touches only that pair.
+import { createInterface } from 'node:readline/promises';
+import { withServices } from './cli-services';
+import { FINAL_STATUSES, REVISION_TYPES, type ExecutionSummary, type PipelineLiveState, type PipelineRef } from '../../shared/api/executions';
+import type { Services } from '../services/compose';
+import { approvalConfirmationWord } from '../../shared/executions/confirm';
+
+type Out = NodeJS.WritableStream;
+interface Where {
+  profile: string;
+  region: string;
+}
+
+const ref = (name: string, o: Where): PipelineRef => ({ profile: o.profile, region: o.region, name });
+const time = (iso: string | null) => (iso ? iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '-');
+const duration = (sec: number | null) => (sec === null ? '-' : sec < 60 ? `${sec}s` : `${Math.floor(sec / 60)}m ${sec % 60}s`);
+
+function table(rows: string[][]): string {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  return (
+    rows
+      .map((r) =>
+        r
+          .map((c, i) => c.padEnd(widths[i]))
+          .join('  ')
+          .trimEnd(),
+      )
+      .join('\n') + '\n'
+  );
+}
+
+const revisionText = (e: ExecutionSummary) => e.sourceRevisions.map((r) => `${r.actionName}:${(r.revisionId ?? '').slice(0, 12)}`).join(' ');
+
+export async function runExecutionsList(
+  name: string,
+  o: Where & { status?: string; limit: number; json: boolean },
+  out: Out = process.stdout,
+): Promise<number> {
+  return withServices(async ({ executions }) => {
+    const wanted = o.status?.toLowerCase();
+    const found: ExecutionSummary[] = [];
+    let nextToken: string | undefined;
+    // Filter by status across pages until the limit is met (history is kept 12 months).
+    do {
+      const page = await executions.list(ref(name, o), { maxResults: 100, nextToken });
+      found.push(...page.executions.filter((e) => !wanted || e.status.toLowerCase() === wanted));
+      nextToken = page.nextToken ?? undefined;
+    } while (nextToken && found.length < o.limit);
+    const shown = found.slice(0, o.limit);
+    if (o.json) out.write(JSON.stringify({ executions: shown }, null, 2) + '\n');
+    else if (!shown.length) out.write(`No executions${wanted ? ` with status ${o.status}` : ''}.\n`);
+    else
+      out.write(
+        table([
+          ['EXECUTION', 'STATUS', 'STARTED', 'DURATION', 'TRIGGER', 'REVISIONS'],
+          ...shown.map((e) => [e.id, e.status, time(e.startTime), duration(e.durationSec), e.trigger.type ?? '-', revisionText(e)]),
+        ]),
+      );
+    return 0;
+  });
+}
+
+export async function runExecutionsShow(name: string, id: string, o: Where & { json: boolean }, out: Out = process.stdout): Promise<number> {
+  return withServices(async ({ executions }) => {
+    const [details, state] = await Promise.all([executions.get(ref(name, o), id), executions.state(ref(name, o))]);
+    if (o.json) {
+      out.write(JSON.stringify({ ...details, stages: state.stages.filter((s) => s.executionId === id) }, null, 2) + '\n');
+      return 0;
+    }
+    const e = details.execution;
+    out.write(`${name} ${e.id}: ${e.status}${e.statusSummary ? ` (${e.statusSummary})` : ''}\n`);
+    out.write(`started ${time(e.startTime)}, took ${duration(e.durationSec)}, trigger ${e.trigger.type ?? '-'}\n`);
+    for (const r of e.sourceRevisions) out.write(`revision ${r.actionName}: ${r.revisionId ?? '-'} ${r.revisionSummary ?? ''}\n`);
+    if (details.variables.length) out.write(`variables: ${details.variables.map((v) => `${v.name}=${v.value}`).join(', ')}\n`);
+    // The timeline: each action run, by start time, with a bar scaled to the execution.
+    const t0 = Math.min(...details.actions.map((a) => Date.parse(a.startTime ?? '') || Infinity));
+    const t1 = Math.max(...details.actions.map((a) => Date.parse(a.lastUpdateTime ?? '') || 0));
+    const span = Math.max(1, t1 - t0);
+    const width = 30;
+    out.write('\n');
+    out.write(
+      table([
+        ['STAGE', 'ACTION', 'STATUS', 'STARTED', 'TOOK', 'TIMELINE', 'ERROR'],
+        ...details.actions.map((a) => {
+          const s = Date.parse(a.startTime ?? '');
+          const f = Date.parse(a.lastUpdateTime ?? '');
+          const from = Math.round(((s - t0) / span) * width);
+          const len = Math.max(1, Math.round(((f - s) / span) * width));
+          return [
+            a.stageName,
+            a.actionName,
+            a.status,
+            time(a.startTime),
+            duration(Number.isFinite(f - s) ? Math.round((f - s) / 1000) : null),
+            `${' '.repeat(from)}${'#'.repeat(len)}`.padEnd(width),
+            a.errorDetails ? `${a.errorDetails.code ?? ''}: ${a.errorDetails.message ?? ''}` : '',
+          ];
+        }),
+      ]),
+    );
+    return 0;
+  });
+}
+
+/** A line per action change (the plain form); what the live view redraws on a TTY. */
+function actionLines(s: PipelineLiveState): Map<string, string> {
+  const lines = new Map<string, string>();
+  for (const st of s.stages)
+    for (const a of st.actions)
+      lines.set(
+        `${st.name}/${a.name}`,
+        `${st.name} / ${a.name}: ${a.waitingForApproval ? 'waiting for approval' : (a.status ?? 'not run')}${a.errorDetails?.message ? ` (${a.errorDetails.message})` : ''}`,
+      );
+  return lines;
+}
+
+/**
+ * Watches a pipeline until the execution ends: 0 when it succeeds, 1 when it
+ * fails, is stopped, cancelled or superseded. Follows `--execution`, else the
+ * latest execution at the start.
+ */
+export async function runExecutionsWatch(
+  name: string,
+  o: Where & { execution?: string },
+  out: Out = process.stdout,
+  tty = process.stdout.isTTY,
+): Promise<number> {
+  return withServices(async ({ executions }) => {
+    const r = ref(name, o);
+    const first = await executions.state(r);
+    const target = o.execution ?? first.latest?.id;
+    if (!target) {
+      out.write(`${name} has no executions to watch.\n`);
+      return 1;
+    }
+    out.write(`Watching ${name} execution ${target} (${o.profile}, ${o.region}).\n`);
+    // The engine's timers do not hold the process open (the app's server does): this does, until the end.
+    const keepAlive = setInterval(() => {}, 60_000);
+    return new Promise<number>((resolve) => {
+      let shown = new Map<string, string>();
+      let finished = false;
+      const finish = (e: ExecutionSummary) => {
+        if (finished) return;
+        finished = true;
+        clearInterval(keepAlive);
+        out.write(`${name} ${e.id}: ${e.status}${e.statusSummary ? ` (${e.statusSummary})` : ''}\n`);
+        off();
+        executions.engine.unwatch(r, 'cli');
+        resolve(e.status === 'Succeeded' ? 0 : 1);
+      };
+      const onState = async (s: PipelineLiveState) => {
+        if (s.error) out.write(`(${s.error.kind}: ${s.error.message}${s.throttled ? '; backing off' : ''})\n`);
+        const lines = actionLines(s);
+        if (tty) {
+          out.write('\x1b[H\x1b[2J' + `${name} ${target}  ${s.latest?.id === target ? s.latest.status : ''}\n` + [...lines.values()].join('\n') + '\n');
+        } else for (const [k, line] of lines) if (shown.get(k) !== line) out.write(line + '\n');
+        shown = lines;
+        const e = s.latest?.id === target ? s.latest : await executions.summary(r, target).catch(() => null);
+        if (e && FINAL_STATUSES.has(e.status)) finish(e);
+      };
+      const off = executions.onUpdate((s) => {
+        if (s.ref.name === name && s.ref.profile === o.profile && s.ref.region === o.region) void onState(s);
+      });
+      executions.engine.watch(r, 'cli', { opened: true });
+    });
+  });
+}
+
+export function parseVariable(text: string): { name: string; value: string } {
+  const i = text.indexOf('=');
+  if (i < 1) throw new Error(`--variable ${text}: expected NAME=VALUE`);
+  return { name: text.slice(0, i), value: text.slice(i + 1) };
+}
+
+export function parseSourceRevision(text: string): { actionName: string; revisionType: (typeof REVISION_TYPES)[number]; revisionValue: string } {
+  const m = /^([^=]+)=([A-Z_]+):(.+)$/.exec(text);
+  const type = m?.[2] as (typeof REVISION_TYPES)[number] | undefined;
+  if (!m || !type || !REVISION_TYPES.includes(type))
+    throw new Error(`--source-revision ${text}: expected ACTION=TYPE:VALUE with TYPE one of ${REVISION_TYPES.join(', ')}`);
+  return { actionName: m[1], revisionType: type, revisionValue: m[3] };
+}
+
+export async function runExecutionsStart(
+  name: string,
+  o: Where & { variable: string[]; sourceRevision: string[]; json: boolean },
+  out: Out = process.stdout,
+): Promise<number> {
+  const variables = o.variable.map(parseVariable);
+  const sourceRevisions = o.sourceRevision.map(parseSourceRevision);
+  return withServices(async ({ executions }) => {
+    const id = await executions.start(ref(name, o), { variables, sourceRevisions });
+    out.write(o.json ? JSON.stringify({ executionId: id }) + '\n' : `${id}\n`);
+    return 0;
+  });
+}
+
+export async function runExecutionsStop(name: string, id: string, o: Where & { reason: string; abandon: boolean }, out: Out = process.stdout): Promise<number> {
+  return withServices(async ({ executions }) => {
+    await executions.stop(ref(name, o), id, o.reason, o.abandon);
+    out.write(`${o.abandon ? 'Abandoning' : 'Stopping'} ${name} ${id}.\n`);
+    return 0;
+  });
+}
+
+export async function runExecutionsRetry(
+  name: string,
+  id: string,
+  o: Where & { stage: string; allActions: boolean },
+  out: Out = process.stdout,
+): Promise<number> {
+  return withServices(async ({ executions }) => {
+    const retried = await executions.retry(ref(name, o), id, o.stage, o.allActions);
+    out.write(`Retrying ${o.stage} of ${name} ${retried} (${o.allActions ? 'all actions' : 'failed actions'}).\n`);
+    return 0;
+  });
+}
+
+export async function runApprovalsList(
+  o: { profile: string[]; region: string[]; allRegions: boolean; json: boolean },
+  out: Out = process.stdout,
+  err: Out = process.stderr,
+) {
+  return withServices(async ({ accounts, executions }) => {
+    const { pairs, unplaced } = accounts.scope({ profiles: o.profile, regions: o.region, allRegions: o.allRegions });
+    for (const p of unplaced) err.write(`${p}: no region (set one in the profile, AWS_REGION, or --region)\n`);
+    const view = await executions.approvals(pairs);
+    if (o.json) out.write(JSON.stringify(view, null, 2) + '\n');
+    else {
+      if (view.approvals.length)
+        out.write(
+          table([
+            ['PROFILE', 'REGION', 'PIPELINE', 'STAGE', 'ACTION', 'WAITING SINCE', 'CUSTOM DATA'],
+            ...view.approvals.map((a) => [
+              a.ref.profile,
+              a.ref.region,
+              a.ref.name,
+              a.stageName,
+              a.actionName,
+              time(a.waitingSince),
+              (a.customData ?? '').slice(0, 60),
+            ]),
+          ]),
+        );
+      else if (!view.unverified.length) out.write(`No approvals waiting in ${view.pipelinesRead} pipelines.\n`);
+      for (const u of view.unverified)
+        err.write(`unverified: ${u.profile} ${u.region}${u.pipeline ? ` ${u.pipeline}` : ''}: ${u.error.kind}: ${u.error.message}\n`);
+    }
+    // Incomplete coverage: "none waiting" could not be proven.
+    return view.unverified.length ? 4 : 0;
+  });
+}
+
+/**
+ * Questions on one line-reader for the whole command (a second reader would miss
+ * lines the first had buffered). The end of input answers "" rather than hanging.
+ */
+function prompter(input: NodeJS.ReadableStream, out: Out) {
+  const rl = createInterface({ input, terminal: false });
+  const lines: string[] = [];
+  const waiting: Array<(line: string) => void> = [];
+  let closed = false;
+  rl.on('line', (line) => (waiting.length ? waiting.shift()!(line) : lines.push(line)));
+  rl.on('close', () => {
+    closed = true;
+    while (waiting.length) waiting.shift()!('');
+  });
+  return {
+    ask(question: string): Promise<string> {
+      out.write(question);
+      if (lines.length) return Promise.resolve(lines.shift()!.trim());
+      if (closed) return Promise.resolve('');
+      return new Promise((resolve) => waiting.push((l) => resolve(l.trim())));
+    },
+    close: () => rl.close(),
+  };
+}
+
+export async function runApprovalsAnswer(
+  status: 'Approved' | 'Rejected',
+  name: string,
+  o: Where & { stage: string; action: string; summary: string; yes: boolean; confirmProd?: string },
+  io: { out: Out; err: Out; input: NodeJS.ReadableStream } = { out: process.stdout, err: process.stderr, input: process.stdin },
+): Promise<number> {
+  return withServices(async ({ executions, accounts }: Services) => {
+    const r = ref(name, o);
+    // Who the account is decides the production rule: ask once, as the app has.
+    await accounts.check([o.profile], false).catch(() => undefined);
+    const state = await executions.state(r);
+    const stage = state.stages.find((s) => s.name === o.stage);
+    const action = stage?.actions.find((a) => a.name === o.action);
+    if (!stage || !action) throw new Error(`${name} has no action ${o.stage} / ${o.action} in ${o.profile} ${o.region}.`);
+    if (!action.waitingForApproval) throw new Error(`${o.stage} / ${o.action} of ${name} is not waiting for approval.`);
+    io.out.write(
+      `${status === 'Approved' ? 'Approve' : 'Reject'} ${name} / ${o.stage} / ${o.action} (execution ${stage.executionId ?? '?'}) in ${o.profile} ${o.region}\n` +
+        (action.customData ? `  ${action.customData}\n` : '') +
+        (action.externalEntityLink ? `  review: ${action.externalEntityLink}\n` : '') +
+        `  summary: ${o.summary}\n`,
+    );
+    const word = approvalConfirmationWord({ profile: o.profile, accountAlias: accounts.identityOf(o.profile)?.alias ?? null });
+    let confirmation = o.confirmProd ?? '';
+    if (!o.yes) {
+      const prompt = prompter(io.input, io.out);
+      try {
+        const yes = await prompt.ask('Go ahead? [y/N] ');
+        if (!/^y(es)?$/i.test(yes)) {
+          io.err.write('Nothing was answered.\n');
+          return 1;
+        }
+        if (word && confirmation !== word) confirmation = await prompt.ask(`This is a production account: type "${word}" to confirm: `);
+      } finally {
+        prompt.close();
+      }
+    } else if (word && confirmation !== word) {
+      io.err.write(`This approval is in a production account; to confirm, add: --confirm-prod ${word}\n`);
+      return 2;
+    }
+    const res = await executions.answer(r, { stage: o.stage, action: o.action, executionId: stage.executionId, status, summary: o.summary, confirmation });
+    io.out.write(`${status} (execution ${res.executionId ?? '?'}).\n`);
+    return 0;
+  });
+}
+
+export async function runTransitions(
+  enabled: boolean,
+  name: string,
+  o: Where & { stage: string; type: 'inbound' | 'outbound'; reason?: string },
+  out: Out = process.stdout,
+): Promise<number> {
+  return withServices(async ({ executions }) => {
+    await executions.setTransition(ref(name, o), o.stage, o.type, enabled, o.reason ?? '');
+    out.write(`${enabled ? 'Enabled' : 'Disabled'} the ${o.type} transition of ${o.stage} in ${name}.\n`);
+    return 0;
+  });
+}
