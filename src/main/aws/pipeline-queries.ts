@@ -148,6 +148,17 @@ export async function getPipelineDetails(
     disabledTransitions: (state.stageStates ?? [])
       .filter((s) => s.inboundTransitionState?.enabled === false)
       .map((s) => ({ stageName: s.stageName ?? '', reason: s.inboundTransitionState?.disabledReason ?? null })),
+    failedActions: (state.stageStates ?? []).flatMap((s) =>
+      (s.actionStates ?? [])
+        .filter((a) => a.latestExecution?.status === 'Failed')
+        .map((a) => ({
+          stageName: s.stageName ?? '',
+          actionName: a.actionName ?? '',
+          code: a.latestExecution?.errorDetails?.code ?? null,
+          message: a.latestExecution?.errorDetails?.message ?? a.latestExecution?.summary ?? null,
+          at: iso(a.latestExecution?.lastStatusChange),
+        })),
+    ),
     consoleUrl: profile.group === 'sandbox' ? null : consoleUrl(region, name),
   };
 }

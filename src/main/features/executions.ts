@@ -68,19 +68,19 @@ export function executionsFeature({ executions, targets, jobs, events, onDepartu
         const pairs = targets();
         const jobId = jobs.start('executions.watchWorkspace', ctx.clientId, async (job) => {
           let done = 0;
+          const failed: string[] = [];
           job.progress(0, pairs.length, `0 of ${pairs.length} targets`);
           await Promise.all(
             pairs.map(async (t) => {
               try {
                 for (const name of await executions.pipelineNames({ profile: t.profile.name, region: t.region }, job.signal))
                   executions.engine.watch({ profile: t.profile.name, region: t.region, name }, ctx.clientId, { opened: false });
-              } catch (err) {
-                events.emit('app.notice', {
-                  level: 'warning',
-                  message: `Executions in ${t.profile.name} / ${t.region} are not watched: ${err instanceof Error ? err.message : String(err)}`,
-                });
+              } catch {
+                // The explorer shows why a target cannot be listed; here it is named in the job's message.
+                failed.push(`${t.profile.name} / ${t.region}`);
               }
-              job.progress(++done, pairs.length, `${done} of ${pairs.length} targets`);
+              done++;
+              job.progress(done, pairs.length, `${done} of ${pairs.length} targets${failed.length ? `; not watched: ${failed.join(', ')}` : ''}`);
             }),
           );
         });

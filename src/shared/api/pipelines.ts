@@ -59,6 +59,10 @@ export const PipelineDetails = z.object({
   metadata: z.object({ pipelineArn: z.string().nullable(), created: z.string().nullable(), updated: z.string().nullable() }),
   tags: z.array(z.object({ key: z.string(), value: z.string() })),
   disabledTransitions: z.array(z.object({ stageName: z.string(), reason: z.string().nullable() })),
+  /** Actions whose latest run failed, with the service's error. */
+  failedActions: z
+    .array(z.object({ stageName: z.string(), actionName: z.string(), code: z.string().nullable(), message: z.string().nullable(), at: z.string().nullable() }))
+    .default([]),
   consoleUrl: z.string().nullable(),
 });
 export type PipelineDetails = z.infer<typeof PipelineDetails>;

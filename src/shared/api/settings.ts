@@ -56,6 +56,14 @@ export const Settings = z.object({
       retention: RetentionPolicy.default(DEFAULT_RETENTION),
     })
     .prefault({}),
+  executions: z
+    .object({
+      /** Pipelines ("profile|region|name") whose failures, approvals and finished runs notify even when not open. */
+      notify: z.array(z.string().max(400)).max(2000).default([]),
+      /** Desktop notifications (Electron) or the browser's Notification API, besides the toast. */
+      desktop: z.boolean().default(true),
+    })
+    .prefault({}),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -85,6 +93,10 @@ export const SettingsPatch = z.strictObject({
     })
     .partial()
     .optional(),
+  executions: z
+    .strictObject({ notify: z.array(z.string().max(400)).max(2000), desktop: z.boolean() })
+    .partial()
+    .optional(),
 });
 export type SettingsPatch = z.infer<typeof SettingsPatch>;
 
@@ -104,6 +116,7 @@ export function applySettingsPatch(current: Settings, patch: SettingsPatch): Set
     fanout: { ...current.fanout, ...patch.fanout },
     ui: { ...current.ui, ...patch.ui },
     artifacts: { ...current.artifacts, ...patch.artifacts },
+    executions: { ...current.executions, ...patch.executions },
   });
 }
 

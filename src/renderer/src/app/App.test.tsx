@@ -20,6 +20,7 @@ function fakeTransport(overrides: Record<string, (input: unknown) => Envelope> =
     'settings.update': () => ({ ok: true, result: view }),
     'sandbox.status': () => ({ ok: true, result: { running: false, endpoint: null, seed: null, accounts: [], regions: [], pipelineCount: 0 } }),
     'jobs.list': () => ({ ok: true, result: { jobs: [] } }),
+    'executions.watchWorkspace': () => ({ ok: true, result: { jobId: 'job-watch' } }),
     'pipelines.list': () => ({ ok: true, result: { jobId: 'job-test', targets: 0 } }),
     'accounts.list': () => ({
       ok: true,

@@ -8,6 +8,8 @@ import { Toasts } from './Toasts';
 import { EmptyState } from './EmptyState';
 import { AccountsPage } from '../features/accounts/AccountsPage';
 import { ExplorerPage } from '../features/explorer/ExplorerPage';
+import { ExecutionsPage } from '../features/executions/ExecutionsPage';
+import { openFromHash } from '../features/executions/executions-actions';
 import { DesignerPage } from '../features/designer/DesignerPage';
 import { ArtifactsPage } from '../features/artifacts/ArtifactsPage';
 import { MfaDialog, SsoPromptBanner } from '../features/accounts/MfaDialog';
@@ -35,6 +37,8 @@ function useSectionShortcuts(): void {
       }
     };
     const onHash = () => {
+      // A deep link to a pipeline's live view (#/executions/PROFILE/REGION/NAME), else a section.
+      if (openFromHash()) return goTo('executions', { keepHash: true });
       const id = SECTIONS.find((s) => `#/${s.id}` === location.hash)?.id;
       if (id) goTo(id);
     };
@@ -52,7 +56,8 @@ export function App() {
   useTheme();
   useSectionShortcuts();
   useEffect(() => {
-    void loadInitial();
+    // A deep link to a pipeline's live view opens it once the app knows where it is.
+    void loadInitial().then(() => openFromHash());
   }, []);
   const section = useAppStore((s) => s.section);
   const ready = useAppStore((s) => s.info !== null);
@@ -68,6 +73,8 @@ export function App() {
           <ExplorerPage />
         ) : spec.id === 'designer' ? (
           <DesignerPage />
+        ) : spec.id === 'executions' ? (
+          <ExecutionsPage />
         ) : spec.id === 'artifacts' ? (
           <ArtifactsPage />
         ) : (

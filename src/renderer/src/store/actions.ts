@@ -44,10 +44,10 @@ export function setConnection(state: ConnectionState): void {
   set({ connection: state });
 }
 
-export function goTo(section: SectionId): void {
+export function goTo(section: SectionId, opts: { keepHash?: boolean } = {}): void {
   if (useAppStore.getState().section === section) return;
   set({ section });
-  if (location.hash !== `#/${section}`) history.replaceState(null, '', `#/${section}`);
+  if (!opts.keepHash && location.hash !== `#/${section}`) history.replaceState(null, '', `#/${section}`);
   void updateSettings({ ui: { lastSection: section } }, { quiet: true });
 }
 
@@ -59,7 +59,7 @@ export async function loadInitial(): Promise<void> {
       api().invoke('sandbox.status', {}),
       api().invoke('jobs.list', {}),
     ]);
-    const fromHash = location.hash.replace(/^#\//, '');
+    const fromHash = location.hash.replace(/^#\//, '').split('/')[0];
     const section = SECTION_IDS.find((s) => s === fromHash) ?? settingsView.settings.ui.lastSection;
     set({ info, settingsView, sandbox, section, jobs: Object.fromEntries(jobs.jobs.map((j) => [j.jobId, j])) });
     await api().invoke('app.ready', {});

@@ -3,10 +3,12 @@ import { resetStore } from './store';
 import { resetAccountsStore } from '../features/accounts/accounts-store';
 import { resetExplorerStore } from '../features/explorer/explorer-store';
 import { resetArtifactsStore } from '../features/artifacts/artifacts-store';
+import { resetExecutionsStore } from '../features/executions/executions-store';
 
 export function resetAllStores(): void {
   resetStore();
   resetAccountsStore();
   resetExplorerStore();
   resetArtifactsStore();
+  resetExecutionsStore();
 }

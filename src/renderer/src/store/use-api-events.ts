@@ -6,11 +6,18 @@ import { subscribeAppEvents } from './actions';
 import { subscribeAccountsEvents } from '../features/accounts/accounts-actions';
 import { subscribeExplorerEvents } from '../features/explorer/explorer-actions';
 import { subscribeArtifactsEvents } from '../features/artifacts/artifacts-actions';
+import { subscribeExecutionsEvents } from '../features/executions/executions-actions';
 
 export function useApiEvents(): void {
   useEffect(() => {
     const a = api();
-    const offs = [...subscribeAppEvents(a), ...subscribeAccountsEvents(a), ...subscribeExplorerEvents(a), ...subscribeArtifactsEvents(a)];
+    const offs = [
+      ...subscribeAppEvents(a),
+      ...subscribeAccountsEvents(a),
+      ...subscribeExplorerEvents(a),
+      ...subscribeArtifactsEvents(a),
+      ...subscribeExecutionsEvents(a),
+    ];
     return () => offs.forEach((off) => off());
   }, []);
 }

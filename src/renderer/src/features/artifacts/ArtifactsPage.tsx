@@ -8,7 +8,7 @@ import { cancelJob } from '../../store/actions';
 import { ProtectionCard } from './ProtectionCard';
 import { downloadText } from '../../lib/download';
 import { LifecycleDialog } from './LifecycleDialog';
-import { BucketNameInput, DangerDialog } from './DangerDialog';
+import { BucketNameInput, DangerDialog } from '../../lib/DangerDialog';
 import {
   deleteBucket,
   fullReport,

@@ -5,7 +5,7 @@
 // acknowledgement that age is all a rule can express).
 import { useEffect, useState } from 'react';
 import { expireByLifecycle } from './artifacts-actions';
-import { BucketNameInput, DangerDialog } from './DangerDialog';
+import { BucketNameInput, DangerDialog } from '../../lib/DangerDialog';
 
 type Preview = NonNullable<Awaited<ReturnType<typeof expireByLifecycle>>>;
 

@@ -5,7 +5,9 @@ import { useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useExplorerStore, type SortKey } from './explorer-store';
 import { cancelLoad, loadPipelines, selectPipeline, setExplorerView } from './explorer-actions';
-import { formatDuration, formatTime, gridItems, STATUS_FILTERS } from './explorer-model';
+import { gridItems, STATUS_FILTERS } from './explorer-model';
+import { watchWorkspace } from '../executions/executions-actions';
+import { formatDuration, formatTime } from '../../lib/format';
 import { PipelineDetailsPanel } from './PipelineDetailsPanel';
 import { StageBar } from './StageBar';
 import { goTo } from '../../store/actions';
@@ -49,6 +51,8 @@ export function ExplorerPage() {
 
   useEffect(() => {
     if (!useExplorerStore.getState().loadedOnce) void loadPipelines();
+    // Rows then follow the execution watchers (shared with the Executions section).
+    void watchWorkspace();
   }, []);
 
   const virtualizer = useVirtualizer({ count: items.length, getScrollElement: () => parentRef.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });

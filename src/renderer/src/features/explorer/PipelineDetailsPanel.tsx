@@ -3,6 +3,7 @@
 import { useExplorerStore } from './explorer-store';
 import { selectPipeline } from './explorer-actions';
 import { openLivePipeline } from '../designer/designer-actions';
+import { openPipeline } from '../executions/executions-actions';
 
 export function PipelineDetailsPanel() {
   const { details, detailsLoading, selectedId, rows } = useExplorerStore();
@@ -35,8 +36,29 @@ export function PipelineDetailsPanel() {
             onClick={() => void openLivePipeline(row.profile, row.region, row.name)}
           >
             Open in the designer
+          </button>{' '}
+          <button
+            type="button"
+            className="button"
+            data-testid="open-live"
+            onClick={() => void openPipeline({ profile: row.profile, region: row.region, name: row.name })}
+          >
+            Watch live
           </button>
         </p>
+      )}
+      {details && details.failedActions.length > 0 && (
+        <div className="failed-actions" data-testid="failed-actions">
+          <h3>Failed</h3>
+          {details.failedActions.map((f) => (
+            <p key={`${f.stageName}/${f.actionName}`}>
+              <strong>
+                {f.stageName} / {f.actionName}
+              </strong>
+              : <span className="error-text">{[f.code, f.message].filter(Boolean).join(': ') || 'no error details'}</span>
+            </p>
+          ))}
+        </div>
       )}
       {detailsLoading && <p className="muted">Loading…</p>}
       {details && (

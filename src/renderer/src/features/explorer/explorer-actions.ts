@@ -43,6 +43,26 @@ export function subscribeExplorerEvents(a: ApiClient): Array<() => void> {
       for (const r of p.rows) rows[r.id] = r;
       patch({ rows });
     }),
+    // Live status from the execution watchers (the workspace is watched in the background).
+    a.on('execution.updated', (s) => {
+      const row = Object.values(explorer().rows).find((r) => r.profile === s.ref.profile && r.region === s.ref.region && r.name === s.ref.name);
+      if (!row || s.error) return;
+      const e = s.latest;
+      const latest = e
+        ? {
+            id: e.id,
+            status: e.status,
+            startTime: e.startTime,
+            lastUpdateTime: e.lastUpdateTime,
+            durationSec: e.durationSec,
+            revisionId: e.sourceRevisions[0]?.revisionId ?? null,
+            revisionSummary: e.sourceRevisions[0]?.revisionSummary ?? null,
+            trigger: e.trigger.type,
+          }
+        : null;
+      const stages = s.stages.map((st) => ({ name: st.name, status: st.status, transitionEnabled: st.inbound.enabled }));
+      patch({ rows: { ...explorer().rows, [row.id]: { ...row, latest, stages, latestError: null, stagesError: null } } });
+    }),
     a.on('pipelines.targetError', (p) => {
       if (p.error.kind === 'cancelled') return;
       patch({ errors: [...explorer().errors, { target: p.target, error: p.error }] });

@@ -79,16 +79,3 @@ export function gridItems(
       ...groups.get(g)!.map((row) => ({ type: 'row' as const, row })),
     ]);
 }
-
-export function formatDuration(sec: number | null): string {
-  if (sec === null) return '';
-  if (sec < 60) return `${sec}s`;
-  if (sec < 3600) return `${Math.floor(sec / 60)}m ${sec % 60}s`;
-  return `${Math.floor(sec / 3600)}h ${Math.floor((sec % 3600) / 60)}m`;
-}
-
-export function formatTime(iso: string | null): string {
-  if (!iso) return '';
-  const d = new Date(iso);
-  return `${d.toISOString().slice(0, 10)} ${d.toISOString().slice(11, 16)}`;
-}

@@ -1,4 +1,4 @@
-// The frame of every artifact dialog that changes AWS: a modal with a title,
+// The frame of every dialog that changes AWS (cleanups, approvals, stops): a modal with a title,
 // a body that gathers the typed confirmation, one danger button that stays
 // disabled until it is given, and Cancel (or Escape).
 import type { ReactNode } from 'react';

@@ -1,0 +1,131 @@
+// Executions as a user drives them, in Chromium against the sandbox: a run
+// followed live on the graph and approved from the inbox; a failure seen on its
+// action, notified, retried; a stop with abandon; a disabled transition holding
+// the next run; and the timeline of a finished execution.
+import { test, expect } from '@playwright/test';
+import { startAppServer, type AppServer } from './support/app-server';
+import { ShellPage } from './support/shell-page';
+import { ExecutionsPage } from './support/executions-page';
+
+const staging = { profile: 'sandbox-staging', region: 'us-east-1', name: 'web-frontend' };
+const dev = { profile: 'sandbox-dev', region: 'us-east-1', name: 'web-frontend' };
+
+let app: AppServer | undefined;
+test.afterEach(async () => {
+  await app?.stop();
+  app = undefined;
+});
+
+test('start a run and watch it on the graph; approve it in the inbox; see it succeed', async ({ page }) => {
+  test.setTimeout(150_000);
+  app = await startAppServer({ timeScale: 1 }); // a 5 s build: visible while it runs
+  await new ShellPage(page).open(app.url);
+  const ex = new ExecutionsPage(page);
+  const approveInInbox = async (summary: string) => {
+    await ex.openInbox(app!.url);
+    const row = ex.inboxRow('sandbox-staging', 'web-frontend');
+    await expect(row).toContainText('Check the staging dashboard first.');
+    await row.getByTestId('inbox-approve').click();
+    await ex.answer('approve', summary);
+    await expect(row).toHaveCount(0);
+  };
+  // The seeded run waits for approval: the graph says so; it is let through first.
+  await ex.openLive(app.url, staging);
+  await expect(ex.action('Deploy', 'ReleaseApproval')).toHaveAttribute('data-status', 'Waiting');
+  await approveInInbox('The seeded release');
+  await ex.openLive(app.url, staging);
+  await expect(ex.latestStatus).toHaveText('Succeeded', { timeout: 30_000 });
+
+  // A new run moves through the graph, live.
+  await ex.releaseChange();
+  await expect(ex.action('Build', 'Build')).toHaveAttribute('data-status', 'InProgress', { timeout: 30_000 });
+  await expect(ex.stage('Build')).toHaveAttribute('data-status', 'InProgress');
+  await expect(ex.action('Deploy', 'ReleaseApproval')).toHaveAttribute('data-status', 'Waiting', { timeout: 30_000 });
+  await approveInInbox('Staging dashboard is green');
+  await ex.openLive(app.url, staging);
+  await expect(ex.latestStatus).toHaveText('Succeeded', { timeout: 30_000 });
+  await expect(ex.action('Deploy', 'ReleaseApproval')).toHaveAttribute('data-status', 'Succeeded');
+});
+
+test('an approval in production needs the alias typed in the inbox', async ({ page }) => {
+  test.setTimeout(90_000);
+  app = await startAppServer();
+  await new ShellPage(page).open(app.url);
+  const ex = new ExecutionsPage(page);
+  await ex.openInbox(app.url);
+  const row = ex.inboxRow('sandbox-prod', 'web-frontend');
+  await expect(row).toContainText('production');
+  await row.getByTestId('inbox-reject').click();
+  await page.getByTestId('approval-summary').fill('Not during the sale');
+  const confirm = page.getByTestId('approval-confirm');
+  await expect(confirm).toBeDisabled();
+  const word = (await page.getByTestId('approval-prod-confirm').getAttribute('placeholder')) ?? '';
+  await page.getByTestId('approval-prod-confirm').fill('prod?');
+  await expect(confirm).toBeDisabled();
+  await ex.answer('reject', 'Not during the sale', word);
+  await expect(row).toHaveCount(0);
+});
+
+test('an injected failure shows on its action with the error and a toast; retry the stage; see success', async ({ page }) => {
+  test.setTimeout(120_000);
+  app = await startAppServer({ timeScale: 0.05 });
+  await app.sandbox('POST', 'failures', { pipeline: 'web-frontend', stage: 'Build', action: 'Build', mode: 'once', account: '111111111111' });
+  await new ShellPage(page).open(app.url);
+  const ex = new ExecutionsPage(page);
+  await ex.openLive(app.url, dev);
+  await ex.releaseChange();
+  await expect(ex.action('Build', 'Build')).toHaveAttribute('data-status', 'Failed', { timeout: 30_000 });
+  await expect(ex.action('Build', 'Build').getByTestId('action-error')).toContainText('Injected failure of Build');
+  await expect(page.getByTestId('toast-error').filter({ hasText: 'web-frontend: execution failed' })).toBeVisible({ timeout: 20_000 });
+  const dialog = await ex.stageControls('Build');
+  await dialog.getByTestId('retry-failed').click();
+  await expect(ex.latestStatus).toHaveText('Succeeded', { timeout: 30_000 });
+  await expect(ex.action('Build', 'Build')).toHaveAttribute('data-status', 'Succeeded');
+});
+
+test('stop with abandon', async ({ page }) => {
+  test.setTimeout(90_000);
+  app = await startAppServer({ timeScale: 1 });
+  await new ShellPage(page).open(app.url);
+  const ex = new ExecutionsPage(page);
+  await ex.openLive(app.url, dev);
+  await ex.releaseChange();
+  await expect(ex.latestStatus).toHaveText('InProgress', { timeout: 20_000 });
+  await ex.stop('Wrong branch', true);
+  await expect(ex.latestStatus).toHaveText(/Stopped|Stopping/, { timeout: 20_000 });
+  await expect(ex.latestStatus).toHaveText('Stopped', { timeout: 20_000 });
+  await expect(page.locator('[data-testid=live-action][data-status=Abandoned]').first()).toBeVisible();
+});
+
+test('a disabled transition holds the next run before that stage, with its reason', async ({ page }) => {
+  test.setTimeout(90_000);
+  app = await startAppServer({ timeScale: 0.05 });
+  await new ShellPage(page).open(app.url);
+  const ex = new ExecutionsPage(page);
+  await ex.openLive(app.url, dev);
+  const dialog = await ex.stageControls('Deploy');
+  await expect(dialog.getByTestId('transition-disable')).toBeDisabled(); // a reason first
+  await dialog.getByTestId('transition-reason').fill('Change freeze');
+  await dialog.getByTestId('transition-disable').click();
+  await expect(ex.stage('Deploy').getByTestId('transition-disabled')).toContainText('Change freeze');
+  await ex.releaseChange();
+  await expect(ex.stage('Deploy').getByTestId('transition-disabled')).toContainText('1 waiting', { timeout: 30_000 });
+  await expect(ex.stage('Build')).toHaveAttribute('data-status', 'Succeeded');
+  await expect(ex.latestStatus).toHaveText('InProgress');
+});
+
+test('the timeline shows every action of a finished execution, with artifacts and details', async ({ page }) => {
+  test.setTimeout(90_000);
+  app = await startAppServer();
+  await new ShellPage(page).open(app.url);
+  const ex = new ExecutionsPage(page);
+  await ex.openLive(app.url, dev);
+  const actions = await page.getByTestId('live-action').count();
+  await ex.historyRow('Succeeded').first().click();
+  const rows = page.getByTestId('timeline-row');
+  await expect(rows).toHaveCount(actions);
+  await rows.filter({ hasText: 'Build / Build' }).click();
+  const details = page.getByTestId('action-details');
+  await expect(details).toContainText('Output artifacts');
+  await expect(details).toContainText('s3://codepipeline-us-east-1-111111111111/web-frontend/');
+});

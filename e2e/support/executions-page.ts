@@ -1,0 +1,72 @@
+// Page object for the Executions section: the activity list, the approval inbox,
+// and a pipeline's live view (graph, controls, history, timeline).
+import { expect, type Page } from '@playwright/test';
+
+export interface Ref {
+  profile: string;
+  region: string;
+  name: string;
+}
+
+export class ExecutionsPage {
+  constructor(readonly page: Page) {}
+
+  /** Opens a pipeline's live view by its deep link. */
+  async openLive(url: string, ref: Ref): Promise<void> {
+    await this.page.goto(`${url.split('#')[0]}#/executions/${ref.profile}/${ref.region}/${ref.name}`);
+    await expect(this.page.getByTestId('live-view')).toHaveAttribute('data-pipeline', ref.name, { timeout: 30_000 });
+    await expect(this.page.getByTestId('live-graph').getByTestId('live-action').first()).toBeVisible({ timeout: 30_000 });
+  }
+
+  action(stage: string, name: string) {
+    return this.page.locator(`[data-testid=live-action][data-stage="${stage}"][data-action="${name}"]`);
+  }
+  stage(name: string) {
+    return this.page.locator(`[data-testid=live-stage][data-stage="${name}"]`);
+  }
+  get latestStatus() {
+    return this.page.getByTestId('live-latest-status');
+  }
+
+  /** Release change with no overrides; returns when the service said it started. */
+  async releaseChange(): Promise<void> {
+    await this.page.getByTestId('live-start').click();
+    await this.page.getByTestId('start-confirm').click();
+    await expect(this.page.getByTestId('toast-info').filter({ hasText: /Started .*: execution/ })).toBeVisible();
+  }
+
+  async stop(reason: string, abandon: boolean): Promise<void> {
+    await this.page.getByTestId('live-stop').click();
+    await this.page.getByTestId('stop-reason').fill(reason);
+    if (abandon) await this.page.getByTestId('stop-abandon').check();
+    await this.page.getByTestId('stop-confirm').click();
+  }
+
+  async stageControls(stage: string) {
+    await this.stage(stage).getByTestId('stage-controls').click();
+    const dialog = this.page.getByTestId('stage-dialog');
+    await expect(dialog).toBeVisible();
+    return dialog;
+  }
+
+  async openInbox(url: string): Promise<void> {
+    await this.page.goto(`${url.split('#')[0]}#/executions`);
+    await this.page.getByTestId('tab-approvals').click();
+    await expect(this.page.getByTestId('inbox-summary')).toContainText('pipelines read', { timeout: 30_000 });
+  }
+
+  inboxRow(profile: string, pipeline: string) {
+    return this.page.locator(`[data-testid=inbox-row][data-profile="${profile}"][data-pipeline="${pipeline}"]`);
+  }
+
+  async answer(status: 'approve' | 'reject', summary: string, prodWord?: string): Promise<void> {
+    await this.page.getByTestId('approval-summary').fill(summary);
+    if (prodWord) await this.page.getByTestId('approval-prod-confirm').fill(prodWord);
+    await this.page.getByTestId('approval-confirm').click();
+    await expect(this.page.getByTestId('toast-info').filter({ hasText: status === 'approve' ? /Approved .* \/ / : /Rejected .* \/ / })).toBeVisible();
+  }
+
+  historyRow(status?: string) {
+    return this.page.locator(`[data-testid=history-row]${status ? `[data-status="${status}"]` : ''}`);
+  }
+}
