@@ -18,7 +18,7 @@ test.afterEach(async () => {
 
 test('start a run and watch it on the graph; approve it in the inbox; see it succeed', async ({ page }) => {
   test.setTimeout(150_000);
-  app = await startAppServer({ timeScale: 1 }); // a 5 s build: visible while it runs
+  app = await startAppServer({ timeScale: 0.12 }); // a 5 s build: visible while it runs
   await new ShellPage(page).open(app.url);
   const ex = new ExecutionsPage(page);
   const approveInInbox = async (summary: string) => {
@@ -85,7 +85,7 @@ test('an injected failure shows on its action with the error and a toast; retry 
 
 test('stop with abandon', async ({ page }) => {
   test.setTimeout(90_000);
-  app = await startAppServer({ timeScale: 1 });
+  app = await startAppServer({ timeScale: 0.5 });
   await new ShellPage(page).open(app.url);
   const ex = new ExecutionsPage(page);
   await ex.openLive(app.url, dev);

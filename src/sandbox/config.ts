@@ -77,8 +77,19 @@ export const SandboxConfig = z.object({
   timeScale: z.number().min(0).max(100).default(1),
   durations: z
     .object({
-      defaultMs: z.number().min(0).default(3000),
-      byProvider: z.record(z.string(), z.number().min(0)).default({ Manual: 0, CodeBuild: 5000 }),
+      // A demo run takes one to three minutes at time scale 1: a pace a person can watch.
+      defaultMs: z.number().min(0).default(20_000),
+      byProvider: z.record(z.string(), z.number().min(0)).default({
+        Manual: 0,
+        CodeStarSourceConnection: 8_000,
+        CodeCommit: 6_000,
+        S3: 10_000,
+        CodeBuild: 45_000,
+        Commands: 40_000,
+        CodeDeploy: 35_000,
+        ECS: 30_000,
+        CloudFormation: 25_000,
+      }),
       /** Keyed "pipeline/stage/action". */
       byAction: z.record(z.string(), z.number().min(0)).default({}),
     })

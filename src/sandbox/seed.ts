@@ -12,6 +12,9 @@ export type { SeedName } from './sandbox-core';
 const DEV = '111111111111';
 const STAGING = '222222222222';
 const PROD = '333333333333';
+import { Rng } from './random';
+import { retimeSeeded, synthesizeHistory } from './history';
+
 const DAY = 86_400_000;
 
 const role = (acct: string) => `arn:aws:iam::${acct}:role/service-role/AWSCodePipelineServiceRole`;
@@ -456,6 +459,7 @@ async function seedDemo(sb: SandboxCore): Promise<void> {
 
 /** Spreads history over past weeks, so ages and retention have something to show. */
 function backdateHistory(sb: SandboxCore): void {
+  const rng = new Rng(20_261_130);
   for (const p of sb.tables.all()) {
     // Newest first (the executor unshifts): the newest stays, each older one moves further back.
     p.executions.forEach((e, i) => {
@@ -474,6 +478,9 @@ function backdateHistory(sb: SandboxCore): void {
       for (const r of e.artifactRevisions) r.created -= shift;
     });
     p.created -= (p.executions.length + 2) * 3 * DAY;
+    // Runs minutes long, and a month of older history before them.
+    retimeSeeded(p, rng);
+    synthesizeHistory(p, rng);
   }
   // Leftovers of deleted pipelines are older still.
   for (const b of sb.s3.buckets.values())

@@ -147,9 +147,9 @@ describe('controls', () => {
     expect(put.map((e) => [e.account, e.region])).toEqual([['222222222222', 'us-east-1']]);
     const done = await until('the run to succeed', async () => {
       const s = await env.executions.state(staging);
-      return s.latest?.status === 'Succeeded' && s;
+      return s.latest?.status === 'Succeeded' && s.stages.every((st) => st.status === 'Succeeded') && s;
     });
-    expect(done.stages.every((s) => s.status === 'Succeeded')).toBe(true);
+    expect(done.stages.at(-1)!.actions.every((a) => a.status === 'Succeeded')).toBe(true);
   });
 
   it('an approval in production needs the typed confirmation, in the use-case the app and the CLI share', async () => {
@@ -181,7 +181,7 @@ describe('controls', () => {
     });
     const failed = await until('the rejection to fail the run', async () => {
       const s = await env.executions.state(prod);
-      return s.latest?.status === 'Failed' && s;
+      return s.latest?.status === 'Failed' && s.stages.some((st) => st.status === 'Failed') && s;
     });
     const rejected = failed.stages.flatMap((s) => s.actions).find((a) => a.name === action.name)!;
     expect(rejected.errorDetails?.message).toMatch(/Rejected: Not today/);
@@ -195,6 +195,10 @@ describe('controls', () => {
       return s.latest?.id === id && s.latest.status !== 'InProgress' && s;
     });
     expect(done.latest?.status).toBe('Succeeded');
+    // The console link of what the build ran, as the service gives it.
+    expect(done.stages.flatMap((st) => st.actions).find((a) => a.provider === 'CodeBuild')?.externalExecutionUrl).toMatch(
+      /console\.aws\.amazon\.com\/codesuite\/codebuild\//,
+    );
     const page = await env.executions.list(ref, { maxResults: 5 });
     expect(page.executions[0]).toMatchObject({ id, status: 'Succeeded', trigger: { type: 'StartPipelineExecution' } });
     const details = await env.executions.get(ref, id);
@@ -213,16 +217,17 @@ describe('controls', () => {
     const id = await env.executions.start(ref, {});
     const failed = await until('the run to fail', async () => {
       const s = await env.executions.state(ref);
-      return s.latest?.id === id && s.latest.status === 'Failed' && s;
+      // The two reads of a state are concurrent: wait until both have seen the failure.
+      return s.latest?.id === id && s.latest.status === 'Failed' && s.stages[1].status === 'Failed' && s;
     });
     const action = failed.stages[1].actions[0];
     expect(action).toMatchObject({ status: 'Failed', errorDetails: { message: expect.stringMatching(/Injected failure/) } });
     await env.executions.retry(ref, id, build.name, false);
     const ok = await until('the retry to succeed', async () => {
       const s = await env.executions.state(ref);
-      return s.latest?.id === id && s.latest.status === 'Succeeded' && s;
+      return s.latest?.id === id && s.latest.status === 'Succeeded' && s.stages[1].status === 'Succeeded' && s;
     });
-    expect(ok.stages[1].status).toBe('Succeeded');
+    expect(ok.stages[1].actions.every((a) => a.status === 'Succeeded')).toBe(true);
   });
 
   it('stop with abandon, and a disabled transition holds the next run before that stage, with its reason', async () => {

@@ -129,7 +129,10 @@ function actionExecutionDetail(a: ActionExecutionRecord): Json {
     input: a.input,
     output: {
       outputArtifacts: a.output.outputArtifacts,
-      ...(a.output.executionResult ? { executionResult: { ...a.output.executionResult, ...(a.errorDetails ? { errorDetails: a.errorDetails } : {}) } } : {}),
+      // A failed run has a result too: the service puts its error there.
+      ...(a.output.executionResult || a.errorDetails
+        ? { executionResult: { ...a.output.executionResult, ...(a.errorDetails ? { errorDetails: a.errorDetails } : {}) } }
+        : {}),
       outputVariables: a.output.outputVariables,
     },
   };
@@ -269,6 +272,7 @@ const ops: Record<string, Op> = {
                       ...(run.token && run.status === 'InProgress' ? { token: run.token } : {}),
                       ...(run.updatedBy ? { lastUpdatedBy: run.updatedBy } : {}),
                       ...(run.output.executionResult?.externalExecutionId ? { externalExecutionId: run.output.executionResult.externalExecutionId } : {}),
+                      ...(run.output.executionResult?.externalExecutionUrl ? { externalExecutionUrl: run.output.executionResult.externalExecutionUrl } : {}),
                       ...(run.errorDetails ? { errorDetails: run.errorDetails } : {}),
                     },
                   }

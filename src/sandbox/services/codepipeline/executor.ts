@@ -504,7 +504,13 @@ export class Executor {
       e.artifacts[out.name] = loc;
       rec.output.outputArtifacts.push({ name: out.name, s3location: loc });
     }
-    rec.output.executionResult = { externalExecutionId: this.deps.rng.hex(12), externalExecutionSummary: `${a.actionTypeId.provider} succeeded` };
+    const externalId = this.deps.rng.hex(12);
+    const url = consoleUrlOf(a, region, externalId);
+    rec.output.executionResult = {
+      externalExecutionId: externalId,
+      externalExecutionSummary: `${a.actionTypeId.provider} succeeded`,
+      ...(url ? { externalExecutionUrl: url } : {}),
+    };
     rec.status = 'Succeeded';
     rec.summary = rec.output.executionResult.externalExecutionSummary;
     rec.lastUpdateTime = Date.now();
@@ -546,3 +552,21 @@ const COMMIT_MESSAGES = [
   'Add feature flag for checkout v2',
   'Harden input validation',
 ];
+
+/** The console page of what an action ran, as the service links it (CodeBuild builds, stacks, deployments). */
+function consoleUrlOf(a: ActionDeclaration, region: string, externalId: string): string | null {
+  const c = a.configuration ?? {};
+  const base = `https://${region}.console.aws.amazon.com`;
+  switch (a.actionTypeId.provider) {
+    case 'CodeBuild':
+      return `${base}/codesuite/codebuild/projects/${encodeURIComponent(c.ProjectName ?? 'project')}/build/${encodeURIComponent(`${c.ProjectName ?? 'project'}:${externalId}`)}/?region=${region}`;
+    case 'CodeDeploy':
+      return `${base}/codesuite/codedeploy/deployments/d-${externalId.slice(0, 9).toUpperCase()}?region=${region}`;
+    case 'CloudFormation':
+      return `${base}/cloudformation/home?region=${region}#/stacks/stackinfo?stackId=${encodeURIComponent(c.StackName ?? '')}`;
+    case 'ECS':
+      return `${base}/ecs/v2/clusters/${encodeURIComponent(c.ClusterName ?? '')}/services/${encodeURIComponent(c.ServiceName ?? '')}?region=${region}`;
+    default:
+      return null;
+  }
+}

@@ -36,7 +36,7 @@ export interface ActionExecutionRecord {
   };
   output: {
     outputArtifacts: Array<{ name: string; s3location?: S3Location }>;
-    executionResult?: { externalExecutionId?: string; externalExecutionSummary?: string };
+    executionResult?: { externalExecutionId?: string; externalExecutionSummary?: string; externalExecutionUrl?: string };
     outputVariables: Record<string, string>;
   };
 }
