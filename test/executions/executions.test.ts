@@ -6,6 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServices } from '../helpers/services';
 import type { PipelineLiveState } from '../../src/shared/api/executions';
 import { FaultRule } from '../../src/sandbox/faults';
+import { CreatePipelineCommand, CodePipelineClient, ListRuleExecutionsCommand } from '@aws-sdk/client-codepipeline';
+import { simplePipeline } from '../helpers/pipelines';
+import { EventHub } from '../../src/main/rpc/event-hub';
+import { executionsFeature } from '../../src/main/features/executions';
+import { DEFAULT_ACCOUNTS } from '../../src/sandbox/config';
 
 let env: Awaited<ReturnType<typeof startServices>>;
 const staging = { profile: 'sandbox-staging', region: 'us-east-1', name: 'web-frontend' };
@@ -59,6 +64,26 @@ describe('watch engine', () => {
     await new Promise((r) => setTimeout(r, 800));
     expect(cpCalls(seq)).toEqual([]);
     off();
+  });
+
+  it('a window that goes (its socket closed) ends its watches: the feature drops them on departure', async () => {
+    const hub = new EventHub();
+    const received: string[] = [];
+    hub.attach({ clientId: 'ws-a', send: (event) => received.push(event) });
+    hub.markReady('ws-a');
+    const { handlers } = executionsFeature({
+      executions: env.executions,
+      targets: () => [],
+      jobs: { start: () => 'job-x' },
+      events: hub,
+      onDeparture: (l) => hub.onDeparture(l),
+    });
+    await handlers['executions.watch']({ ...staging, opened: true }, { clientId: 'ws-a' });
+    await handlers['executions.watch']({ profile: 'sandbox-prod', region: 'us-east-1', name: 'web-frontend', opened: false }, { clientId: 'ws-a' });
+    expect(env.executions.engine.stats().watchers).toBe(2);
+    await until('an execution.updated event', () => received.includes('execution.updated'));
+    hub.detach('ws-a');
+    expect(env.executions.engine.stats()).toMatchObject({ watchers: 0, subscriptions: 0 });
   });
 
   it('idle pipelines are probed with ListPipelineExecutions only; GetPipelineState only when something changed', async () => {
@@ -269,5 +294,60 @@ describe('controls', () => {
     expect(view.unverified.find((u) => u.profile === 'sandbox-prod')?.error.kind).toBe('access-denied');
     expect(view.pipelinesRead).toBeGreaterThan(3);
     env.sb.faults.set([]);
+  });
+
+  it('a stage entry condition shows while it is evaluated, can be overridden, and a failing rule fails the run', async () => {
+    const dev = DEFAULT_ACCOUNTS[0];
+    const cp = new CodePipelineClient({
+      endpoint: env.sb.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: dev.accessKeyId, secretAccessKey: dev.secretAccessKey },
+    });
+    const decl = simplePipeline('gated', 'codepipeline-us-east-1-111111111111', { pipelineType: 'V2' });
+    decl.stages![1].beforeEntry = {
+      conditions: [
+        {
+          result: 'FAIL',
+          rules: [
+            {
+              name: 'BusinessHours',
+              ruleTypeId: { category: 'Rule', owner: 'AWS', provider: 'DeploymentWindow', version: '1' },
+              configuration: { Cron: '0 9-17 ? * MON-FRI *' },
+            },
+          ],
+        },
+      ],
+    };
+    await cp.send(new CreatePipelineCommand({ pipeline: decl }));
+    env.sb.config.durations.byProvider.DeploymentWindow = 3_600_000; // an hour: 7 s at this time scale
+    const ref = { profile: 'sandbox-dev', region: 'us-east-1', name: 'gated' };
+    // Creating the pipeline starts its first run, as the service does.
+    const gated = await until('the condition to be evaluated', async () => {
+      const s = await env.executions.state(ref);
+      return s.stages[1].beforeEntry?.status === 'InProgress' && s;
+    });
+    expect(gated.stages[1].beforeEntry?.rules).toEqual([{ name: 'BusinessHours', status: 'InProgress', summary: null }]);
+    const id = gated.stages[1].waitingExecutionIds[0];
+    expect(id).toBe(gated.latest?.id);
+    await env.executions.overrideCondition(ref, 'Build', id, 'BEFORE_ENTRY');
+    const through = await until('the run to go through', async () => {
+      const s = await env.executions.state(ref);
+      return s.latest?.id === id && s.latest.status === 'Succeeded' && s;
+    });
+    expect(through.stages[1].beforeEntry?.status).toBe('Overridden');
+    // Nothing left to override: the service says so.
+    await expect(env.executions.overrideCondition(ref, 'Build', id, 'BEFORE_ENTRY')).rejects.toThrow(/ConditionNotOverridable|No BEFORE_ENTRY condition/);
+
+    env.sb.config.durations.byProvider.DeploymentWindow = 1_000;
+    env.sb.config.failures.push({ pipeline: 'gated', stage: 'Build', action: 'BusinessHours', mode: 'once' });
+    const id2 = await env.executions.start(ref, {});
+    const failed = await until('the rule to fail the run', async () => {
+      const s = await env.executions.state(ref);
+      return s.latest?.id === id2 && s.latest.status === 'Failed' && s;
+    });
+    expect(failed.stages[1].beforeEntry?.status).toBe('Failed');
+    const rules = await cp.send(new ListRuleExecutionsCommand({ pipelineName: 'gated', filter: { pipelineExecutionId: id2 } }));
+    expect(rules.ruleExecutionDetails?.[0]).toMatchObject({ ruleName: 'BusinessHours', status: 'Failed', stageName: 'Build' });
+    expect(rules.ruleExecutionDetails?.[0].output?.executionResult?.errorDetails?.message).toMatch(/Injected failure of rule BusinessHours/);
   });
 });

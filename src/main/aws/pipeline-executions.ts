@@ -11,6 +11,7 @@ import {
   ListActionExecutionsCommand,
   ListPipelineExecutionsCommand,
   ListPipelinesCommand,
+  OverrideStageConditionCommand,
   PutApprovalResultCommand,
   RetryStageExecutionCommand,
   RollbackStageCommand,
@@ -73,6 +74,19 @@ export function liveStagesFrom(decl: PipelineDeclaration, state: GetPipelineStat
         lastChangedBy: inbound?.lastChangedBy ?? null,
         lastChangedAt: iso(inbound?.lastChangedAt),
       },
+      beforeEntry: s?.beforeEntryConditionState?.latestExecution
+        ? {
+            status: s.beforeEntryConditionState.latestExecution.status ?? 'Unknown',
+            summary: s.beforeEntryConditionState.latestExecution.summary ?? null,
+            rules: (s.beforeEntryConditionState.conditionStates ?? []).flatMap((c) =>
+              (c.ruleStates ?? []).map((r) => ({
+                name: r.ruleName ?? '',
+                status: r.latestExecution?.status ?? null,
+                summary: r.latestExecution?.summary ?? null,
+              })),
+            ),
+          }
+        : null,
       actions: stage.actions.map((a) => {
         const st = actionStates.get(a.name);
         const latest = st?.latestExecution;
@@ -283,6 +297,16 @@ export async function retryStage(cp: CodePipelineClient, name: string, execution
 export async function rollbackStage(cp: CodePipelineClient, name: string, stageName: string, targetExecutionId: string): Promise<string> {
   const r = await cp.send(new RollbackStageCommand({ pipelineName: name, stageName, targetPipelineExecutionId: targetExecutionId }));
   return r.pipelineExecutionId ?? '';
+}
+
+export async function overrideCondition(
+  cp: CodePipelineClient,
+  name: string,
+  stageName: string,
+  executionId: string,
+  conditionType: 'BEFORE_ENTRY' | 'ON_SUCCESS',
+): Promise<void> {
+  await cp.send(new OverrideStageConditionCommand({ pipelineName: name, stageName, pipelineExecutionId: executionId, conditionType }));
 }
 
 export async function setTransition(

@@ -99,6 +99,10 @@ export function executionsFeature({ executions, targets, jobs, events, onDepartu
         executionId: await executions.retry(refOf(ref), executionId, stage, allActions),
       }),
       'executions.rollback': async ({ stage, targetExecutionId, ...ref }) => ({ executionId: await executions.rollback(refOf(ref), stage, targetExecutionId) }),
+      'executions.overrideCondition': async ({ stage, executionId, conditionType, ...ref }) => {
+        await executions.overrideCondition(refOf(ref), stage, executionId, conditionType);
+        return { ok: true as const };
+      },
       'transitions.set': async ({ stage, type, enabled, reason, ...ref }) => {
         await executions.setTransition(refOf(ref), stage, type, enabled, reason);
         return { ok: true as const };

@@ -16,6 +16,7 @@ import {
   executionSummary,
   listExecutions,
   listPipelineNames,
+  overrideCondition,
   pipelineDeclaration,
   pipelineState,
   readLiveState,
@@ -134,6 +135,11 @@ export class ExecutionsService {
     const id = await rollbackStage(this.client(ref), ref.name, stage, targetExecutionId);
     this.engine.refresh(ref);
     return id;
+  }
+
+  async overrideCondition(ref: PipelineRef, stage: string, executionId: string, conditionType: 'BEFORE_ENTRY' | 'ON_SUCCESS'): Promise<void> {
+    await overrideCondition(this.client(ref), ref.name, stage, executionId, conditionType);
+    this.engine.refresh(ref);
   }
 
   async setTransition(ref: PipelineRef, stage: string, type: 'inbound' | 'outbound', enabled: boolean, reason: string): Promise<void> {

@@ -188,6 +188,11 @@ export const methods = {
   'executions.retry': method(Ref.extend({ executionId: ExecutionId, stage: StageName, allActions: z.boolean() }), z.object({ executionId: z.string() })),
   /** V2: roll a stage back to an earlier successful execution. */
   'executions.rollback': method(Ref.extend({ stage: StageName, targetExecutionId: ExecutionId }), z.object({ executionId: z.string() })),
+  /** Let an execution past a stage condition that is being evaluated (a deployment window, an alarm). */
+  'executions.overrideCondition': method(
+    Ref.extend({ stage: StageName, executionId: ExecutionId, conditionType: z.enum(['BEFORE_ENTRY', 'ON_SUCCESS']) }),
+    Done,
+  ),
   'transitions.set': method(
     Ref.extend({ stage: StageName, type: z.enum(['inbound', 'outbound']), enabled: z.boolean(), reason: z.string().max(300).default('') }),
     Done,

@@ -41,6 +41,14 @@ export const TransitionState = z.object({
   lastChangedAt: z.string().nullable(),
 });
 
+/** A stage condition as GetPipelineState shows it (before entry): the rules and how each went. */
+export const ConditionState = z.object({
+  /** InProgress, Failed, Errored, Succeeded, Cancelled, Abandoned, Overridden. */
+  status: z.string(),
+  summary: z.string().nullable(),
+  rules: z.array(z.object({ name: z.string(), status: z.string().nullable(), summary: z.string().nullable() })),
+});
+
 export const LiveStage = z.object({
   name: z.string(),
   /** InProgress, Failed, Stopped, Stopping, Succeeded, Cancelled, Skipped; null: never ran. */
@@ -49,6 +57,7 @@ export const LiveStage = z.object({
   /** Executions held before this stage by a disabled transition. */
   waitingExecutionIds: z.array(z.string()),
   inbound: TransitionState,
+  beforeEntry: ConditionState.nullable().default(null),
   actions: z.array(LiveAction),
 });
 export type LiveStage = z.infer<typeof LiveStage>;

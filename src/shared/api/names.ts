@@ -41,6 +41,7 @@ export const METHOD_NAMES = [
   'executions.stop',
   'executions.retry',
   'executions.rollback',
+  'executions.overrideCondition',
   'transitions.set',
   'approvals.list',
   'approvals.answer',

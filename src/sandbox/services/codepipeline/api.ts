@@ -115,6 +115,36 @@ function executionSummary(p: PipelineRecord, e: ExecutionRecord): Json {
   };
 }
 
+/** The newest before-entry condition evaluation of a stage, as GetPipelineState shows it. */
+function conditionStateOf(p: PipelineRecord, stageName: string): Json {
+  for (const e of p.executions) {
+    const c = [...(e.conditions ?? [])].reverse().find((x) => x.stageName === stageName && x.conditionType === 'BEFORE_ENTRY');
+    if (!c) continue;
+    return {
+      beforeEntryConditionState: {
+        latestExecution: { status: c.status, ...(c.summary ? { summary: c.summary } : {}) },
+        conditionStates: [
+          {
+            latestExecution: { status: c.status, ...(c.summary ? { summary: c.summary } : {}) },
+            ruleStates: c.rules.map((r) => ({
+              ruleName: r.ruleName,
+              latestExecution: {
+                ruleExecutionId: r.ruleExecutionId,
+                status: r.status,
+                ...(r.summary ? { summary: r.summary } : {}),
+                lastStatusChange: epoch(r.lastUpdateTime),
+                ...(r.updatedBy ? { lastUpdatedBy: r.updatedBy } : {}),
+                ...(r.errorDetails ? { errorDetails: r.errorDetails } : {}),
+              },
+            })),
+          },
+        ],
+      },
+    };
+  }
+  return {};
+}
+
 function actionExecutionDetail(a: ActionExecutionRecord): Json {
   return {
     pipelineExecutionId: a.pipelineExecutionId,
@@ -282,6 +312,7 @@ const ops: Record<string, Op> = {
           ...(e
             ? { latestExecution: { pipelineExecutionId: e.pipelineExecutionId, status: e.stages[s.name]?.status ?? 'InProgress', type: e.executionType } }
             : {}),
+          ...conditionStateOf(p, s.name),
         };
       }),
     };
@@ -404,6 +435,47 @@ const ops: Record<string, Op> = {
       throw new SandboxError('ConflictException', `Stage ${stageName} is in progress.`);
     const e = ctx.executor.start(p, { triggerType: 'ManualRollback', triggerDetail: req.principal.arn, rollback: { stageIndex: si, target } });
     return { pipelineExecutionId: e.pipelineExecutionId };
+  },
+
+  OverrideStageCondition(ctx, req, body) {
+    const { pipelineName, stageName, pipelineExecutionId, conditionType } = parseInput('OverrideStageCondition', body);
+    const p = getPipelineRecord(ctx, req, pipelineName);
+    const e = findExecution(p, pipelineExecutionId);
+    if (!current(p).stages.some((s) => s.name === stageName))
+      throw new SandboxError('StageNotFoundException', `Stage ${stageName} not found in pipeline ${p.name}.`);
+    if (!ctx.executor.overrideCondition(p, e, stageName, conditionType, req.principal.arn))
+      throw new SandboxError(
+        'ConditionNotOverridableException',
+        `No ${conditionType} condition of stage ${stageName} is in progress in execution ${e.pipelineExecutionId}.`,
+      );
+    return {};
+  },
+
+  ListRuleExecutions(ctx, req, body) {
+    const input = parseInput('ListRuleExecutions', body);
+    const p = getPipelineRecord(ctx, req, input.pipelineName);
+    const execId = input.filter?.pipelineExecutionId ?? input.filter?.latestInPipelineExecution?.pipelineExecutionId;
+    const execs = execId ? [findExecution(p, execId)] : p.executions;
+    const rules = execs.flatMap((e) => (e.conditions ?? []).flatMap((c) => c.rules).reverse());
+    const { page, nextToken } = paginate(rules, input, 100);
+    return {
+      ruleExecutionDetails: page.map((r) => ({
+        pipelineExecutionId: r.pipelineExecutionId,
+        ruleExecutionId: r.ruleExecutionId,
+        pipelineVersion: r.pipelineVersion,
+        stageName: r.stageName,
+        ruleName: r.ruleName,
+        startTime: epoch(r.startTime),
+        lastUpdateTime: epoch(r.lastUpdateTime),
+        ...(r.updatedBy ? { updatedBy: r.updatedBy } : {}),
+        status: r.status,
+        input: { ...r.input, resolvedConfiguration: r.input.configuration },
+        output: {
+          executionResult: { externalExecutionSummary: r.summary ?? '', ...(r.errorDetails ? { errorDetails: r.errorDetails } : {}) },
+        },
+      })),
+      ...(nextToken ? { nextToken } : {}),
+    };
   },
 
   EnableStageTransition(ctx, req, body) {

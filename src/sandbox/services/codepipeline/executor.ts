@@ -5,7 +5,7 @@
 // written to the pipeline's artifact bucket in the sandbox S3 with the service's
 // key layout: <pipeline[:20]>/<artifact[:10]>/<7 random chars>[.zip].
 import type { SandboxConfig } from '../../config';
-import { current, type ActionExecutionRecord, type ExecutionRecord, type PipelineRecord, type S3Location } from './records';
+import { current, type ActionExecutionRecord, type ConditionRecord, type ExecutionRecord, type PipelineRecord, type S3Location } from './records';
 import type { Rng } from '../../random';
 import type { S3Store } from '../s3/store';
 import { artifactStoresByRegion, effectiveRunOrder, type ActionDeclaration, type PipelineDeclaration } from '../../../shared/pipeline/model';
@@ -236,6 +236,12 @@ export class Executor {
         e.stageIndex = si;
         await this.enterStage(p, e, si, signal);
         held = e.executionMode === 'PARALLEL' ? undefined : si;
+        if (stage.beforeEntry?.conditions?.length && !(await this.beforeEntry(p, e, si, signal))) {
+          e.stages[stage.name] = { status: 'Failed' };
+          e.status = 'Failed';
+          e.statusSummary = `The before-entry condition of stage ${stage.name} failed.`;
+          break;
+        }
         e.waiting = false;
         e.stages[stage.name] = { status: 'InProgress' };
         p.stageLatest[stage.name] = e.pipelineExecutionId;
@@ -267,6 +273,11 @@ export class Executor {
         e.status = 'Stopped';
       }
       if (stage && e.stages[stage] && e.stages[stage].status !== 'Succeeded') e.stages[stage].status = reason === 'superseded' ? 'Cancelled' : 'Stopped';
+      for (const c of e.conditions ?? [])
+        if (c.status === 'InProgress') {
+          c.status = 'Abandoned';
+          for (const r of c.rules) if (r.status === 'InProgress') r.status = 'Abandoned';
+        }
       for (const a of e.actions)
         if (a.status === 'InProgress') {
           a.status = 'Abandoned';
@@ -281,6 +292,81 @@ export class Executor {
       if (e.status !== 'InProgress' && e.status !== 'Stopping') e.stageIndex = e.status === 'Succeeded' ? -1 : e.stageIndex;
       this.notify(p);
     }
+  }
+
+  /**
+   * Evaluates a stage's before-entry conditions: each rule takes its time (a
+   * deployment window or an alarm is watched for a while), then passes, or fails
+   * when a failure is injected for it (the rule's name as the action). A person
+   * may override a condition in progress (OverrideStageCondition).
+   */
+  private async beforeEntry(p: PipelineRecord, e: ExecutionRecord, si: number, signal: AbortSignal): Promise<boolean> {
+    const decl = p.versions[e.pipelineVersion - 1] ?? current(p);
+    const stage = decl.stages[si];
+    const now = Date.now();
+    const cond: ConditionRecord = { stageName: stage.name, conditionType: 'BEFORE_ENTRY', status: 'InProgress', rules: [] };
+    for (const c of stage.beforeEntry?.conditions ?? [])
+      for (const rule of c.rules ?? [])
+        cond.rules.push({
+          ruleExecutionId: this.deps.rng.uuid(),
+          pipelineExecutionId: e.pipelineExecutionId,
+          pipelineVersion: e.pipelineVersion,
+          stageName: stage.name,
+          ruleName: rule.name,
+          startTime: now,
+          lastUpdateTime: now,
+          status: 'InProgress',
+          input: { ruleTypeId: { ...rule.ruleTypeId }, configuration: { ...(rule.configuration ?? {}) }, region: rule.region ?? p.region },
+        });
+    (e.conditions ??= []).push(cond);
+    e.lastUpdateTime = now;
+    this.notify(p);
+    const wait = Math.max(
+      0,
+      ...cond.rules.map((r) => this.deps.config().durations.byProvider[r.input.ruleTypeId.provider] ?? this.deps.config().durations.defaultMs),
+    );
+    const deadline = Date.now() + this.scaled(wait);
+    // Sleep through the evaluation, waking early if the condition is overridden.
+    while (cond.status === 'InProgress' && Date.now() < deadline) {
+      this.sleeping++;
+      try {
+        await Promise.race([sleep(Math.min(deadline - Date.now(), 1000), signal), this.changedOnce(p, signal)]);
+      } finally {
+        this.sleeping--;
+        this.lastChange = Date.now();
+      }
+    }
+    if (cond.status === 'Overridden') return true;
+    const failing = cond.rules.filter((r) => this.injectedFailure(p, stage.name, r.ruleName));
+    for (const r of cond.rules) {
+      const failed = failing.includes(r);
+      r.status = failed ? 'Failed' : 'Succeeded';
+      r.summary = failed ? `Rule ${r.ruleName} failed.` : `Rule ${r.ruleName} passed.`;
+      if (failed) r.errorDetails = { code: 'RuleFailed', message: `Injected failure of rule ${r.ruleName}.` };
+      r.lastUpdateTime = Date.now();
+    }
+    cond.status = failing.length ? 'Failed' : 'Succeeded';
+    cond.summary = failing.length ? `${failing.map((r) => r.ruleName).join(', ')} failed.` : 'All rules passed.';
+    e.lastUpdateTime = Date.now();
+    this.notify(p);
+    return !failing.length;
+  }
+
+  /** OverrideStageCondition: a condition in progress passes now. False when none is in progress. */
+  overrideCondition(p: PipelineRecord, e: ExecutionRecord, stageName: string, type: 'BEFORE_ENTRY' | 'ON_SUCCESS', by: string): boolean {
+    const cond = [...(e.conditions ?? [])].reverse().find((c) => c.stageName === stageName && c.conditionType === type);
+    if (!cond || cond.status !== 'InProgress') return false;
+    cond.status = 'Overridden';
+    cond.summary = `Overridden by ${by}.`;
+    for (const r of cond.rules)
+      if (r.status === 'InProgress') {
+        r.status = 'Abandoned';
+        r.updatedBy = by;
+        r.lastUpdateTime = Date.now();
+      }
+    e.lastUpdateTime = Date.now();
+    this.notify(p);
+    return true;
   }
 
   private dequeue(p: PipelineRecord, e: ExecutionRecord): void {

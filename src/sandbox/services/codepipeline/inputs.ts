@@ -68,6 +68,17 @@ export const CodePipelineInputs = {
   }),
   RetryStageExecution: z.looseObject({ pipelineName: Name, stageName: Name, pipelineExecutionId: Id, retryMode: z.enum(['FAILED_ACTIONS', 'ALL_ACTIONS']) }),
   RollbackStage: z.looseObject({ pipelineName: Name, stageName: Name, targetPipelineExecutionId: Id }),
+  OverrideStageCondition: z.looseObject({
+    pipelineName: Name,
+    stageName: Name,
+    pipelineExecutionId: Id,
+    conditionType: z.enum(['BEFORE_ENTRY', 'ON_SUCCESS']),
+  }),
+  ListRuleExecutions: z.looseObject({
+    pipelineName: Name,
+    ...page(100),
+    filter: z.object({ pipelineExecutionId: Id.optional(), latestInPipelineExecution: z.object({ pipelineExecutionId: Id }).optional() }).optional(),
+  }),
   EnableStageTransition: z.looseObject(Transition),
   DisableStageTransition: z.looseObject({
     ...Transition,

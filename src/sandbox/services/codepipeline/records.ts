@@ -41,6 +41,31 @@ export interface ActionExecutionRecord {
   };
 }
 
+/** One evaluation of a condition's rule (what ListRuleExecutions lists). */
+export interface RuleExecutionRecord {
+  ruleExecutionId: string;
+  pipelineExecutionId: string;
+  pipelineVersion: number;
+  stageName: string;
+  ruleName: string;
+  startTime: number;
+  lastUpdateTime: number;
+  status: 'InProgress' | 'Succeeded' | 'Failed' | 'Abandoned';
+  summary?: string;
+  updatedBy?: string;
+  errorDetails?: { code: string; message: string };
+  input: { ruleTypeId: { category: string; owner?: string; provider: string; version?: string }; configuration: Record<string, string>; region: string };
+}
+
+/** A stage condition's evaluation in one execution. */
+export interface ConditionRecord {
+  stageName: string;
+  conditionType: 'BEFORE_ENTRY' | 'ON_SUCCESS';
+  status: 'InProgress' | 'Succeeded' | 'Failed' | 'Cancelled' | 'Overridden' | 'Abandoned';
+  summary?: string;
+  rules: RuleExecutionRecord[];
+}
+
 export interface ArtifactRevision {
   name: string;
   revisionId: string;
@@ -68,6 +93,8 @@ export interface ExecutionRecord {
   artifacts: Record<string, S3Location>;
   stages: Record<string, { status: StageStatus }>;
   actions: ActionExecutionRecord[];
+  /** Stage conditions evaluated so far (before entry), newest last. */
+  conditions?: ConditionRecord[];
   /** The stage the execution is in, or waiting to enter; -1 when finished. */
   stageIndex: number;
   waiting: boolean;

@@ -6,7 +6,7 @@ import type { Approval, ExecutionSummary, LiveStage, PipelineLiveState, Pipeline
 import { REVISION_TYPES } from '../../../../shared/api/executions';
 import { approvalConfirmationWord } from '../../../../shared/executions/confirm';
 import { DangerDialog } from '../../lib/DangerDialog';
-import { answerApproval, retryStage, rollbackStage, setTransition, startExecution, stopExecution } from './executions-actions';
+import { answerApproval, overrideCondition, retryStage, rollbackStage, setTransition, startExecution, stopExecution } from './executions-actions';
 
 type Row = { key: string; value: string };
 const rows = (n = 1): Row[] => Array.from({ length: n }, () => ({ key: '', value: '' }));
@@ -178,6 +178,27 @@ export function StageDialog({
                 Retry all actions
               </button>
             </div>
+          </section>
+        )}
+        {stage.beforeEntry?.status === 'InProgress' && stage.waitingExecutionIds[0] && (
+          <section>
+            <h3>Entry condition</h3>
+            <p className="muted">
+              Being evaluated for execution {stage.waitingExecutionIds[0].slice(0, 8)}:{' '}
+              {stage.beforeEntry.rules.map((r) => `${r.name} (${r.status ?? '…'})`).join(', ')}.
+            </p>
+            <button
+              type="button"
+              className="button danger"
+              data-testid="condition-override"
+              onClick={() =>
+                void overrideCondition(ref, { stage: stage.name, executionId: stage.waitingExecutionIds[0], conditionType: 'BEFORE_ENTRY' }).then(
+                  (ok) => ok && onClose(),
+                )
+              }
+            >
+              Override: let it in now
+            </button>
           </section>
         )}
         {state.pipelineType === 'V2' && (

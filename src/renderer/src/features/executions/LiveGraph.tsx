@@ -43,6 +43,17 @@ const StageNode = memo(function StageNode({ data }: NodeProps<Node<StageData>>) 
           {s.waitingExecutionIds.length > 0 && ` · ${s.waitingExecutionIds.length} waiting`}
         </div>
       )}
+      {s.beforeEntry && (
+        <div
+          className={`condition-badge status-${s.beforeEntry.status}`}
+          data-testid="stage-condition"
+          data-status={s.beforeEntry.status}
+          title={s.beforeEntry.summary ?? ''}
+        >
+          ◇ entry condition: {s.beforeEntry.status}
+          {s.beforeEntry.rules.length > 0 && ` (${s.beforeEntry.rules.map((r) => r.name).join(', ')})`}
+        </div>
+      )}
       {data.onStage && (
         <button
           type="button"

@@ -80,6 +80,7 @@ interface ControlMethods {
   retry: 'executions.retry';
   rollback: 'executions.rollback';
   transition: 'transitions.set';
+  override: 'executions.overrideCondition';
 }
 
 /** Each control says what the service answered; a refusal is a toast (call()), and false. */
@@ -106,6 +107,12 @@ export async function rollbackStage(ref: PipelineRef, input: Control<'rollback'>
   const r = await call('executions.rollback', { ...refOf(ref), ...input });
   if (r) pushToast('info', `Rolling ${input.stage} of ${ref.name} back to ${input.targetExecutionId}: execution ${r.executionId}.`);
   void loadHistory();
+  return !!r;
+}
+
+export async function overrideCondition(ref: PipelineRef, input: Control<'override'>): Promise<boolean> {
+  const r = await call('executions.overrideCondition', { ...refOf(ref), ...input });
+  if (r) pushToast('info', `Overrode the entry condition of ${input.stage} in ${ref.name}.`);
   return !!r;
 }
 
