@@ -72,3 +72,17 @@ test('selecting a pipeline shows its structure and tags, and the keyboard moves 
   await page.getByTestId('explorer-grid').press('Escape');
   await expect(details).toHaveCount(0);
 });
+
+test('a failed pipeline shows its failed action and error, and "Watch live" opens it in Executions', async ({ shell, explorer, page }) => {
+  await shell.clickSection('explorer');
+  await explorer.waitLoaded();
+  await explorer.row('apac-search').click();
+  const details = page.getByTestId('pipeline-details');
+  await expect(details.getByTestId('failed-actions')).toContainText('Build / Build');
+  await expect(details.getByTestId('failed-actions')).toContainText('Injected failure of Build');
+  await details.getByTestId('open-live').click();
+  await shell.expectSection('executions');
+  await expect(page.getByTestId('live-view')).toHaveAttribute('data-pipeline', 'apac-search');
+  await expect(page.locator('[data-testid=live-action][data-stage=Build][data-action=Build]')).toHaveAttribute('data-status', 'Failed', { timeout: 20_000 });
+  expect(page.url()).toMatch(/#\/executions\/sandbox-prod\/ap-southeast-2\/apac-search$/);
+});

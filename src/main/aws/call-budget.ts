@@ -17,7 +17,8 @@ class Bucket {
   tokens: number;
   last: number;
   throttledUntil = 0;
-  waiters: Array<() => void> = [];
+  /** Waiting calls: those someone is looking at (high) are served first. */
+  waiters: Array<{ go: () => void; high: boolean }> = [];
   timer: ReturnType<typeof setTimeout> | null = null;
   /** Calls granted, for the benchmark and tests. */
   granted = 0;
@@ -40,7 +41,7 @@ class Bucket {
     this.last = t;
   }
 
-  take(): Promise<void> {
+  take(priority: 'high' | 'low'): Promise<void> {
     this.refill();
     if (this.tokens >= 1 && this.waiters.length === 0) {
       this.tokens -= 1;
@@ -48,7 +49,11 @@ class Bucket {
       return Promise.resolve();
     }
     return new Promise((resolve) => {
-      this.waiters.push(resolve);
+      const w = { go: resolve, high: priority === 'high' };
+      // After the other high ones, before every low one.
+      const at = w.high ? this.waiters.findIndex((x) => !x.high) : -1;
+      if (at < 0) this.waiters.push(w);
+      else this.waiters.splice(at, 0, w);
       this.schedule();
     });
   }
@@ -63,7 +68,7 @@ class Bucket {
       while (this.waiters.length && this.tokens >= 1) {
         this.tokens -= 1;
         this.granted++;
-        this.waiters.shift()!();
+        this.waiters.shift()!.go();
       }
       if (this.waiters.length) this.schedule();
     }, wait);
@@ -88,9 +93,9 @@ export class CallBudget {
     return b;
   }
 
-  /** Waits for a call's turn in this (account, region). */
-  take(key: string): Promise<void> {
-    return this.bucket(key).take();
+  /** Waits for a call's turn in this (account, region); `high` goes before `low`. */
+  take(key: string, priority: 'high' | 'low' = 'high'): Promise<void> {
+    return this.bucket(key).take(priority);
   }
 
   /** The service said slow down: half the rate here for a minute. */

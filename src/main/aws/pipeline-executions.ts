@@ -147,14 +147,21 @@ export async function readLiveState(
   return { state: liveStateOf(ref, declaration, raw, latest), declaration };
 }
 
-export function liveStateOf(ref: PipelineRef, decl: PipelineDeclaration, raw: GetPipelineStateOutput, latest: ExecutionSummary | null): PipelineLiveState {
+/** `readAt`: when GetPipelineState was asked (the state holds every change made before it). */
+export function liveStateOf(
+  ref: PipelineRef,
+  decl: PipelineDeclaration,
+  raw: GetPipelineStateOutput,
+  latest: ExecutionSummary | null,
+  readAt = new Date(),
+): PipelineLiveState {
   return {
     ref,
     pipelineVersion: raw.pipelineVersion ?? decl.version ?? null,
     pipelineType: decl.pipelineType ?? null,
     stages: liveStagesFrom(decl, raw),
     latest,
-    observedAt: new Date().toISOString(),
+    observedAt: readAt.toISOString(),
     error: null,
     throttled: false,
   };

@@ -26,7 +26,15 @@ export interface Intervals {
   maxBackoff: number;
 }
 
-export const DEFAULT_INTERVALS: Intervals = { openedActive: 2_000, openedIdle: 4_000, backgroundActive: 15_000, backgroundIdle: 40_000, maxBackoff: 300_000 };
+/**
+ * Open pipelines: a change shows within about 4 s. Background ones (the explorer,
+ * the inbox, the activity list): within 50 s, at a fraction of naive polling's
+ * calls (bench/watch). Every probe is one call; a full read only follows a change.
+ */
+export const DEFAULT_INTERVALS: Intervals = { openedActive: 3_000, openedIdle: 4_000, backgroundActive: 45_000, backgroundIdle: 50_000, maxBackoff: 300_000 };
+
+/** An open, running pipeline is read whole at least this often (in ticks), changed summary or not. */
+const FULL_READ_EVERY = 5;
 
 export interface WatchDeps {
   /** The client for a pipeline, and the budget key of its (account, region). */
@@ -51,6 +59,7 @@ class Watcher {
   private stopped = false;
   private running = false;
   private refreshRequested = false;
+  private ticksSinceFull = 0;
   readonly calls = { probe: 0, state: 0, declaration: 0 };
 
   constructor(
@@ -106,7 +115,8 @@ class Watcher {
 
   private async call<T>(kind: keyof Watcher['calls'], fn: (reads: ExecutionReads) => Promise<T>): Promise<T> {
     const { reads, budgetKey } = this.deps.access(this.ref);
-    await this.deps.budget.take(budgetKey);
+    // What someone is looking at goes before background watching.
+    await this.deps.budget.take(budgetKey, this.opened ? 'high' : 'low');
     this.calls[kind]++;
     return fn(reads);
   }
@@ -117,16 +127,19 @@ class Watcher {
     this.running = true;
     const { budgetKey } = this.deps.access(this.ref);
     try {
-      // An open, running pipeline is read whole each time; otherwise a cheap probe first.
-      const whole = !this.state || (this.opened && this.active());
+      // A cheap probe first; the whole state when it changed (and, for an open running
+      // pipeline, every few ticks anyway, in case a change left the summary as it was).
+      const whole = !this.state || (this.opened && this.active() && this.ticksSinceFull >= FULL_READ_EVERY - 1);
       const latest: ExecutionSummary | null = await this.call('probe', (r) => latestExecution(r, this.ref.name));
       const signature = latest ? `${latest.id}|${latest.status}|${latest.lastUpdateTime}` : 'none';
       if (whole || signature !== this.probeSignature) {
-        const raw = await this.call('state', (r) => pipelineState(r, this.ref.name));
+        let readAt = new Date();
+        const raw = await this.call('state', (r) => ((readAt = new Date()), pipelineState(r, this.ref.name)));
         if (!this.declaration || (raw.pipelineVersion !== undefined && this.declaration.version !== raw.pipelineVersion))
           this.declaration = await this.call('declaration', (r) => pipelineDeclaration(r, this.ref.name));
-        this.publish({ ...liveStateOf(this.ref, this.declaration, raw, latest), throttled: this.deps.budget.isThrottled(budgetKey) });
-      }
+        this.publish({ ...liveStateOf(this.ref, this.declaration, raw, latest, readAt), throttled: this.deps.budget.isThrottled(budgetKey) });
+        this.ticksSinceFull = 0;
+      } else this.ticksSinceFull++;
       this.probeSignature = signature;
       this.failures = 0;
     } catch (err) {

@@ -92,6 +92,7 @@ export function fromCfnProperties(props: CfnProperties): { pipeline: PipelineDec
       templateOnly[k] = rest[k];
       delete rest[k];
     }
+  // Adapter: a template's pipeline, re-cased; validation (not this mapping) judges it, so an invalid one still opens.
   const pipeline = recase(rest, lower, VERBATIM_CFN) as unknown as PipelineDeclaration;
   if (Array.isArray(ArtifactStores)) {
     const map: Record<string, unknown> = {};

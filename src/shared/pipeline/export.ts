@@ -5,7 +5,7 @@
 import { orderKeys, toCfnProperties, toCliInput, type Json } from './cloudformation';
 import type { DesignFile } from './design-file';
 import type { PipelineDeclaration } from './model';
-import { restoreOpaque } from './opaque';
+import { restoreOpaque, restoreOpaqueIn } from './opaque';
 import { stringifyJson, stringifyYaml } from './template';
 import { ruleProviders } from './rules';
 
@@ -33,6 +33,14 @@ const paramName = (...parts: string[]) =>
     .slice(0, 255) || 'Param';
 
 /** The template for a design: its imported template with the pipeline replaced, or a new one. */
+/**
+ * A template may put an intrinsic (`{ Ref: … }`) where the API's model has a string:
+ * the one place export writes across the model's types, on its own copy.
+ */
+function putIntrinsic(target: object, key: string, value: Json): void {
+  Reflect.set(target, key, value);
+}
+
 export function buildTemplate(design: DesignFile, opts: ExportOptions = {}): Obj {
   const decl: PipelineDeclaration = structuredClone(design.pipeline);
   const params: Obj = {};
@@ -59,7 +67,7 @@ export function buildTemplate(design: DesignFile, opts: ExportOptions = {}): Obj
     if (typeof decl.roleArn === 'string' && decl.roleArn && !opts.addServiceRole) {
       const name = unique('PipelineRoleArn');
       params[name] = { Type: 'String', Default: decl.roleArn, Description: 'Service role CodePipeline assumes' };
-      (decl as unknown as Obj).roleArn = { Ref: name };
+      putIntrinsic(decl, 'roleArn', { Ref: name });
     }
     const buckets = new Map<string, string>();
     const bucketParam = (location: string, region?: string) => {
@@ -71,9 +79,9 @@ export function buildTemplate(design: DesignFile, opts: ExportOptions = {}): Obj
       return { Ref: buckets.get(location)! };
     };
     if (decl.artifactStore && typeof decl.artifactStore.location === 'string' && !opts.addArtifactBucket)
-      (decl.artifactStore as unknown as Obj).location = bucketParam(decl.artifactStore.location);
+      putIntrinsic(decl.artifactStore, 'location', bucketParam(decl.artifactStore.location));
     for (const [region, store] of Object.entries(decl.artifactStores ?? {}))
-      if (typeof store.location === 'string') (store as unknown as Obj).location = bucketParam(store.location, region);
+      if (typeof store.location === 'string') putIntrinsic(store, 'location', bucketParam(store.location, region));
     const connections = new Map<string, string>();
     for (const s of decl.stages)
       for (const a of s.actions) {
@@ -90,11 +98,11 @@ export function buildTemplate(design: DesignFile, opts: ExportOptions = {}): Obj
 
   if (opts.addArtifactBucket) {
     resources.ArtifactBucket = artifactBucketResource();
-    if (decl.artifactStore) (decl.artifactStore as unknown as Obj).location = { Ref: 'ArtifactBucket' };
+    if (decl.artifactStore) putIntrinsic(decl.artifactStore, 'location', { Ref: 'ArtifactBucket' });
   }
   if (opts.addServiceRole) {
     resources.PipelineRole = serviceRoleResource(design.pipeline, !!opts.addArtifactBucket);
-    (decl as unknown as Obj).roleArn = { 'Fn::GetAtt': ['PipelineRole', 'Arn'] };
+    putIntrinsic(decl, 'roleArn', { 'Fn::GetAtt': ['PipelineRole', 'Arn'] });
   }
 
   const props = restoreOpaque(toCfnProperties(decl, design.extras), design.extras?.opaque) as Obj;
@@ -118,7 +126,7 @@ export function buildTemplate(design: DesignFile, opts: ExportOptions = {}): Obj
 
 export function exportDesign(design: DesignFile, format: ExportFormat, opts: ExportOptions = {}): string {
   if (format === 'cli-json') {
-    const out = toCliInput(restoreOpaque(design.pipeline as unknown as Json, design.extras?.opaque) as unknown as PipelineDeclaration, design.extras?.tags);
+    const out = toCliInput(restoreOpaqueIn(design.pipeline, design.extras?.opaque), design.extras?.tags);
     return JSON.stringify(orderCli(out), null, 2) + '\n';
   }
   const template = buildTemplate(design, opts);

@@ -33,6 +33,12 @@ export function restoreOpaque(value: Json, opaque: Record<string, Json> = {}): J
   return value;
 }
 
+/** `restoreOpaque` over a typed value: the same shape comes back, its tokens replaced by what they stood for. */
+export function restoreOpaqueIn<T extends object>(value: T, opaque: Record<string, Json> = {}): T {
+  // Adapter: restoring walks plain JSON, and a token always stood for a JSON value of the same place.
+  return restoreOpaque(JSON.parse(JSON.stringify(value)) as Json, opaque) as T;
+}
+
 /** A short read-only label for a token, for the canvas: "!Sub ${AWS::StackName}-pipeline". */
 export function describeOpaque(token: string, opaque: Record<string, Json> = {}): string {
   const v = opaque[token];

@@ -10,6 +10,7 @@ export interface Connection {
 }
 
 export function connect(): Connection {
+  // Adapter: the preload adds `pipewright` to window in the desktop app; the DOM's types do not know it.
   const bridge = (window as unknown as { pipewright?: PreloadBridge }).pipewright;
   if (bridge) {
     return { api: createApiClient(createIpcTransport(bridge)), onConnectionChange: (cb) => (cb('connected'), () => {}) };

@@ -496,12 +496,14 @@ export class Executor {
       output: { outputArtifacts: [], outputVariables: {} },
     };
     e.actions.push(rec);
+    e.lastUpdateTime = now;
     this.notify(p);
     const fail = (message: string, code = 'JobFailed') => {
       rec.status = 'Failed';
       rec.errorDetails = { code, message };
       rec.summary = message;
       rec.lastUpdateTime = Date.now();
+      e.lastUpdateTime = rec.lastUpdateTime; // the execution changed with its action
       this.notify(p);
       return false;
     };
@@ -555,6 +557,7 @@ export class Executor {
       if (outcome.status === 'Rejected') return fail(`Rejected: ${outcome.summary}`, 'Rejected');
       rec.status = 'Succeeded';
       rec.lastUpdateTime = Date.now();
+      e.lastUpdateTime = rec.lastUpdateTime; // the execution changed with its action
       this.notify(p);
       return true;
     }
@@ -600,6 +603,7 @@ export class Executor {
     rec.status = 'Succeeded';
     rec.summary = rec.output.executionResult.externalExecutionSummary;
     rec.lastUpdateTime = Date.now();
+    e.lastUpdateTime = rec.lastUpdateTime; // the execution changed with its action
     this.notify(p);
     return true;
   }

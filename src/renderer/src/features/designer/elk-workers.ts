@@ -53,12 +53,11 @@ type WorkerConstructor = new (url: string) => WorkerLike;
 
 /** One worker, proven by a first tiny layout. */
 async function startWorker(): Promise<WorkerEngine> {
+  // Adapter: this file is also type-checked for Node (tests), whose globals have no Worker.
   const WorkerCtor = (globalThis as unknown as { Worker: WorkerConstructor }).Worker;
   let worker: WorkerLike | undefined;
   const elk = new ELK({
-    // elk-api's factory is typed with the DOM's Worker; the object is one. (The lint
-    // reads elk.d.ts through the Node project too, where the cast looks unneeded.)
-    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
+    // elk-api's factory is typed with the DOM's Worker; the object is one.
     workerFactory: ((url?: string) => (worker = new WorkerCtor(url ?? elkWorkerUrl))) as never,
     workerUrl: elkWorkerUrl,
   });

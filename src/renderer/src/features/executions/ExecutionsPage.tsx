@@ -5,7 +5,8 @@ import { useEffect, useMemo, useState } from 'react';
 import { FINAL_STATUSES, pipelineKey, type PipelineLiveState } from '../../../../shared/api/executions';
 import { formatTime } from '../../lib/format';
 import { useExecutionsStore, type ActivityFilter } from './executions-store';
-import { openPipeline, setActivityFilter, watchWorkspace } from './executions-actions';
+import { openPipeline, setActivityFilter, setDesktopNotifications, watchWorkspace } from './executions-actions';
+import { useAppStore } from '../../store/store';
 import { ApprovalInbox } from './ApprovalInbox';
 import { PipelineLiveView } from './PipelineLiveView';
 
@@ -56,6 +57,17 @@ export function ExecutionsPage() {
   );
 }
 
+/** Desktop notifications (Electron) or the browser's, besides the toasts; asks for permission when turned on. */
+function DesktopToggle() {
+  const on = useAppStore((s) => s.settingsView?.settings.executions.desktop ?? true);
+  return (
+    <label className="check" title="Failures, approvals and finished runs of open pipelines and those you chose also show as desktop notifications">
+      <input type="checkbox" checked={on} onChange={(e) => void setDesktopNotifications(e.target.checked)} data-testid="desktop-notifications" /> Desktop
+      notifications
+    </label>
+  );
+}
+
 function Activity() {
   const live = useExecutionsStore((s) => s.live);
   const filter = useExecutionsStore((s) => s.filter);
@@ -77,6 +89,7 @@ function Activity() {
           <option value="waiting">Waiting (approval or transition)</option>
           <option value="failed">Failed</option>
         </select>
+        <DesktopToggle />
         <span className="muted" aria-live="polite" data-testid="activity-count">
           {rows.length} of {watched} pipelines watched{job ? '' : ' (starting…)'}
         </span>

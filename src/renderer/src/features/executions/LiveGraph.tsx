@@ -94,7 +94,7 @@ const ActionNode = memo(function ActionNode({ data }: NodeProps<Node<ActionData>
         {a.name} <span className={`status status-${a.status ?? ''}`}>{status === 'Waiting' ? 'waiting for approval' : (a.status ?? '')}</span>
       </div>
       <div className="action-meta muted">
-        {a.lastStatusChange ? formatTime(a.lastStatusChange) : ''}
+        {a.lastStatusChange ? (a.status === 'InProgress' ? `running ${elapsed(a.lastStatusChange, null)}` : formatTime(a.lastStatusChange)) : ''}
         {link && (
           <>
             {' · '}

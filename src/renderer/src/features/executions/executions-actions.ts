@@ -6,7 +6,7 @@ import type { MethodInput } from '../../../../shared/api/contract';
 import { pipelineKey, type Approval, type PipelineRef } from '../../../../shared/api/executions';
 import { call, goTo, pushToast, updateSettings } from '../../store/actions';
 import { useAppStore } from '../../store/store';
-import { notify } from '../../lib/notify';
+import { notify, requestNotifications } from '../../lib/notify';
 import { useExecutionsStore } from './executions-store';
 
 const set = useExecutionsStore.setState;
@@ -174,6 +174,15 @@ export async function setPipelineNotifications(ref: PipelineRef, on: boolean): P
   const key = pipelineKey(ref);
   const next = on ? [...new Set([...current, key])] : current.filter((k) => k !== key);
   await updateSettings({ executions: { notify: next } }, { quiet: true });
+}
+
+export async function setDesktopNotifications(on: boolean): Promise<void> {
+  if (on) {
+    const permission = await requestNotifications();
+    if (permission === 'denied' || permission === 'unsupported')
+      pushToast('warning', 'Desktop notifications are blocked here; notifications stay in the app as toasts.');
+  }
+  await updateSettings({ executions: { desktop: on } }, { quiet: true });
 }
 
 /** Open pipelines always notify; others only when the user asked for them. */
