@@ -3,7 +3,7 @@
 // delete markers, against Debian's `aws s3 rm --recursive` on an identical,
 // non-versioned copy (s3 rm cannot delete versions), in the same run.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import { EventHub } from '../../src/main/rpc/event-hub';
 import { AccountsService } from '../../src/main/services/accounts-service';
 import { PipelinesService } from '../../src/main/services/pipelines-service';
 import { SandboxService } from '../../src/main/services/sandbox-service';
+import { startSandboxProcess, type SandboxProcess } from '../support/sandbox-process';
 import { ArtifactsService } from '../../src/main/services/artifacts-service';
 import { Settings } from '../../src/shared/api/settings';
 import { PLAN_VERSION, type CleanupPlan } from '../../src/shared/artifacts/plan';
@@ -21,29 +22,18 @@ import { parseSandboxConfig, DEFAULT_ACCOUNTS } from '../../src/sandbox/config';
 const run = promisify(execFile);
 const N = Number(process.env.BENCH_CLEANUP_OBJECTS ?? 50_000);
 const ADMIN = 'bench-cleanup-token';
-let sandbox: ChildProcess;
+let sandbox: SandboxProcess;
 let endpoint = '';
 let dir: string;
 const saved = { ...process.env };
 
-async function control(path: string, body: unknown) {
-  const r = await fetch(`${endpoint}/_sandbox/${path}`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}` }, body: JSON.stringify(body) });
-  if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
-  return r.json() as Promise<Record<string, number>>;
-}
+const control = (path: string, body: unknown) => sandbox.control<Record<string, number>>('POST', path, body);
 
 beforeAll(async () => {
   if (!existsSync('/usr/bin/aws')) throw new Error("Debian's AWS CLI is needed: apt-get install awscli");
   dir = mkdtempSync(join(tmpdir(), 'pw-bench-clean-'));
-  sandbox = spawn(process.execPath, ['bin/pipewright.js', 'sandbox', '--seed', 'empty', '--admin-token', ADMIN], { stdio: ['ignore', 'pipe', 'inherit'] });
-  endpoint = await new Promise<string>((resolve) => {
-    let out = '';
-    sandbox.stdout!.on('data', (d) => {
-      out += d;
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-  });
+  sandbox = await startSandboxProcess({ adminToken: ADMIN });
+  endpoint = sandbox.endpoint;
   const versioned = await control('objects', {
     bucket: 'codepipeline-us-east-1-000000000001',
     account: DEFAULT_ACCOUNTS[0].id,
@@ -69,7 +59,7 @@ beforeAll(async () => {
 
 afterAll(() => {
   process.env = { ...saved };
-  sandbox?.kill('SIGTERM');
+  sandbox?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 

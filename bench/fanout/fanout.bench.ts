@@ -3,7 +3,6 @@
 // sandbox. Measures the fan-out engine against the same calls one after another
 // (the baseline, same run) and against the critical path.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +10,7 @@ import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { ListAccountAliasesCommand } from '@aws-sdk/client-iam';
 import { GetPipelineStateCommand, ListPipelineExecutionsCommand, ListPipelinesCommand } from '@aws-sdk/client-codepipeline';
 import { EventHub } from '../../src/main/rpc/event-hub';
+import { startSandboxProcess, type SandboxProcess } from '../support/sandbox-process';
 import { AccountsService } from '../../src/main/services/accounts-service';
 import { PipelinesService } from '../../src/main/services/pipelines-service';
 import { SandboxService } from '../../src/main/services/sandbox-service';
@@ -25,55 +25,27 @@ const REGIONS = CODEPIPELINE_REGIONS.filter((r) => !r.optIn)
 const PIPELINES = 20;
 const LATENCY_MS = 100;
 const CAPS = { perTarget: 20, global: 1100 };
-const ADMIN = 'bench-admin-token';
 
-let sandbox: ChildProcess;
-let endpoint = '';
+let sandbox: SandboxProcess;
 let home: string;
 const saved = { ...process.env };
 
-async function control<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<T> {
-  const r = await fetch(`${endpoint}/_sandbox/${path}`, {
-    method,
-    headers: { authorization: `Bearer ${ADMIN}` },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
-  return r.json() as Promise<T>;
-}
+const control = <T = Record<string, unknown>>(method: string, path: string, body?: unknown) => sandbox.control<T>(method, path, body);
 
 beforeAll(async () => {
   home = mkdtempSync(join(tmpdir(), 'pw-bench-fanout-'));
   writeFileSync(join(home, 'sandbox.json'), JSON.stringify({ regions: REGIONS }));
   // The sandbox runs in its own process, as a remote service would: its CPU is not ours.
-  sandbox = spawn(process.execPath, ['bin/pipewright.js', 'sandbox', '--seed', 'empty', '--config', join(home, 'sandbox.json'), '--admin-token', ADMIN], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  endpoint = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    sandbox.stdout!.on('data', (d) => {
-      out += d;
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    sandbox.once('exit', (c) => reject(new Error(`sandbox exited ${c}: ${out}`)));
-  });
+  sandbox = await startSandboxProcess({ config: join(home, 'sandbox.json') });
   const t0 = Date.now();
   const { created } = await control<{ created: number }>('POST', 'generate', { pipelinesPerTarget: PIPELINES, executionsPerPipeline: 2 });
   console.log(`setup: ${created} pipelines with 2 executions each in ${DEFAULT_ACCOUNTS.length} accounts x ${REGIONS.length} regions (${Date.now() - t0} ms)`);
-  writeFileSync(
-    join(home, 'config'),
-    DEFAULT_ACCOUNTS.map(
-      (a) =>
-        `[profile ${a.name}]\nregion = us-east-1\nendpoint_url = ${endpoint}\naws_access_key_id = ${a.accessKeyId}\naws_secret_access_key = ${a.secretAccessKey}\n`,
-    ).join('\n'),
-  );
-  Object.assign(process.env, { AWS_CONFIG_FILE: join(home, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(home, 'none') });
+  sandbox.useProfiles(home);
 });
 
 afterAll(() => {
   process.env = { ...saved };
-  sandbox?.kill('SIGTERM');
+  sandbox?.stop();
   rmSync(home, { recursive: true, force: true });
 });
 

@@ -11,7 +11,6 @@
 // Baseline, same run, same sandbox: naive polling of GetPipelineState every 5 s
 // for every pipeline.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +22,7 @@ import {
   paginateListPipelineExecutions,
 } from '@aws-sdk/client-codepipeline';
 import { EventHub } from '../../src/main/rpc/event-hub';
+import { startSandboxProcess, type SandboxProcess } from '../support/sandbox-process';
 import { composeServices } from '../../src/main/services/compose';
 import { SandboxService } from '../../src/main/services/sandbox-service';
 import { Settings } from '../../src/shared/api/settings';
@@ -38,9 +38,8 @@ const OPENED = 5;
 const LATENCY_MS = 100;
 const WINDOW_S = Number(process.env.BENCH_WATCH_SECONDS ?? 300);
 const BASELINE_INTERVAL_MS = 5_000;
-const ADMIN = 'bench-admin-token';
 
-let sandbox: ChildProcess;
+let sandbox: SandboxProcess;
 let endpoint = '';
 let home: string;
 const saved = { ...process.env };
@@ -49,15 +48,7 @@ const refs: PipelineRef[] = [];
 const openedNames = new Set<string>();
 const accountOf = new Map(DEFAULT_ACCOUNTS.map((a) => [a.name, a]));
 
-async function control<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<T> {
-  const r = await fetch(`${endpoint}/_sandbox/${path}`, {
-    method,
-    headers: { authorization: `Bearer ${ADMIN}` },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
-  return r.json() as Promise<T>;
-}
+const control = <T = Record<string, unknown>>(method: string, path: string, body?: unknown) => sandbox.control<T>(method, path, body);
 
 const client = (ref: { profile: string; region: string }) => {
   const a = accountOf.get(ref.profile)!;
@@ -67,19 +58,8 @@ const client = (ref: { profile: string; region: string }) => {
 beforeAll(async () => {
   home = mkdtempSync(join(tmpdir(), 'pw-bench-watch-'));
   writeFileSync(join(home, 'sandbox.json'), JSON.stringify({ regions: REGIONS, startOnCreate: false }));
-  // The sandbox runs in its own process, as the service would: its CPU is not ours.
-  sandbox = spawn(process.execPath, ['bin/pipewright.js', 'sandbox', '--seed', 'empty', '--config', join(home, 'sandbox.json'), '--admin-token', ADMIN], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  endpoint = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    sandbox.stdout!.on('data', (d) => {
-      out += d;
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    sandbox.once('exit', (c) => reject(new Error(`sandbox exited ${c}: ${out}`)));
-  });
+  sandbox = await startSandboxProcess({ config: join(home, 'sandbox.json') });
+  endpoint = sandbox.endpoint;
   // 100 pipelines: 17 in four (account, region) pairs and 16 in the other two.
   const targets = DEFAULT_ACCOUNTS.flatMap((a) => REGIONS.map((r) => ({ account: a, region: r })));
   for (const [i, t] of targets.entries()) {
@@ -88,20 +68,13 @@ beforeAll(async () => {
     for (let k = 0; k < n; k++) refs.push({ profile: t.account.name, region: t.region, name: `svc-${String(k).padStart(3, '0')}` });
   }
   expect(refs).toHaveLength(PIPELINES);
-  writeFileSync(
-    join(home, 'config'),
-    DEFAULT_ACCOUNTS.map(
-      (a) =>
-        `[profile ${a.name}]\nregion = us-east-1\nendpoint_url = ${endpoint}\naws_access_key_id = ${a.accessKeyId}\naws_secret_access_key = ${a.secretAccessKey}\n`,
-    ).join('\n'),
-  );
-  Object.assign(process.env, { AWS_CONFIG_FILE: join(home, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(home, 'none') });
+  sandbox.useProfiles(home);
   await control('PUT', 'faults', [{ service: '*', latencyMs: LATENCY_MS }]);
 }, 600_000);
 
 afterAll(() => {
   process.env = { ...saved };
-  sandbox?.kill('SIGTERM');
+  sandbox?.stop();
   rmSync(home, { recursive: true, force: true });
 });
 

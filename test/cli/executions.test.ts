@@ -30,7 +30,17 @@ afterAll(() => h?.stop());
 
 describe('pipewright executions', () => {
   it('start (with a pinned revision), watch to success (exit 0), list and show with the timeline', async () => {
-    const started = await cli('executions', 'start', 'web-frontend', ...dev, '--source-revision', 'Source=COMMIT_ID:feedbeef', '--json');
+    const started = await cli(
+      'executions',
+      'start',
+      'web-frontend',
+      ...dev,
+      '--source-revision',
+      'Source=COMMIT_ID:feedbeef',
+      '--variable',
+      'DeployEnv=qa',
+      '--json',
+    );
     expect(started.code).toBe(0);
     const { executionId } = JSON.parse(started.out) as { executionId: string };
     const watched = await cli('executions', 'watch', 'web-frontend', ...dev, '--execution', executionId);
@@ -43,6 +53,10 @@ describe('pipewright executions', () => {
     expect(executions[0]).toMatchObject({ id: executionId, status: 'Succeeded' });
     expect(executions.length).toBeLessThanOrEqual(3);
 
+    const json = JSON.parse((await cli('executions', 'show', 'web-frontend', executionId, ...dev, '--json')).out) as {
+      variables: Array<{ name: string; value: string }>;
+    };
+    expect(json.variables).toContainEqual({ name: 'DeployEnv', value: 'qa' });
     const show = await cli('executions', 'show', 'web-frontend', executionId, ...dev);
     expect(show.code).toBe(0);
     expect(show.out).toMatch(/STAGE\s+ACTION\s+STATUS/);

@@ -119,6 +119,19 @@ describe('watch engine', () => {
     }
   });
 
+  it("the explorer's listing counts against the same (account, region) budget the watchers wait on", async () => {
+    // Until the profile's account is known, its calls count under the profile; then under the account.
+    const keys = ['profile:sandbox-dev|eu-west-1', '111111111111|eu-west-1'];
+    const granted = () => keys.reduce((n, k) => n + env.executions.budget.granted(k), 0);
+    const before = granted();
+    const seq = env.sb.logEntries().at(-1)?.seq ?? 0;
+    const pairs = env.pipelines.targets([{ profile: 'sandbox-dev', region: 'eu-west-1' }]);
+    await env.pipelines.list(pairs, { onRows: () => {}, onError: () => {}, onTargetDone: () => {} }, new AbortController().signal);
+    const calls = cpCalls(seq).filter((e) => e.account === '111111111111' && e.region === 'eu-west-1').length;
+    expect(calls).toBeGreaterThan(0);
+    expect(granted() - before).toBe(calls);
+  });
+
   it('throttling backs the watcher off and is shown in the state, then clears', async () => {
     const { engine } = env.executions;
     const ref = { profile: 'sandbox-dev', region: 'us-east-1', name: 'infra-network' };
@@ -276,6 +289,21 @@ describe('controls', () => {
     expect(stopped.latest?.stopReason).toBe('Not this one');
     await env.executions.setTransition(ref, last, 'inbound', true, '');
     expect((await env.executions.state(ref)).stages.at(-1)!.inbound.enabled).toBe(true);
+  });
+
+  it('rolls a stage back to an earlier successful execution (V2), and the history says so', async () => {
+    const ref = { profile: 'sandbox-dev', region: 'us-east-1', name: 'web-frontend' };
+    const { executions } = await env.executions.list(ref, { maxResults: 20 });
+    const current = executions.find((e) => e.status === 'Succeeded')!;
+    const target = executions.find((e) => e.status === 'Succeeded' && e.id !== current.id && e.executionType !== 'ROLLBACK')!;
+    const id = await env.executions.rollback(ref, 'Deploy', target.id);
+    const done = await until('the rollback to finish', async () => {
+      const s = await env.executions.state(ref);
+      return s.latest?.id === id && s.latest.status !== 'InProgress' && s;
+    });
+    expect(done.latest).toMatchObject({ status: 'Succeeded', executionType: 'ROLLBACK', rollbackTargetId: target.id });
+    const details = await env.executions.get(ref, id);
+    expect(new Set(details.actions.map((a) => a.stageName))).toEqual(new Set(['Deploy']));
   });
 
   it('lists approvals across the workspace, and says which targets could not be read', async () => {

@@ -41,6 +41,14 @@ class Bucket {
     this.last = t;
   }
 
+  /** A call made outside the queue (a listing with its own caps): it still counts, so watchers wait for the refill. */
+  spend(): void {
+    this.refill();
+    // A debt of at most one burst: a big listing delays watchers by seconds, not minutes.
+    this.tokens = Math.max(this.tokens - 1, -this.opts.burst);
+    this.granted++;
+  }
+
   take(priority: 'high' | 'low'): Promise<void> {
     this.refill();
     if (this.tokens >= 1 && this.waiters.length === 0) {
@@ -98,6 +106,11 @@ export class CallBudget {
     return this.bucket(key).take(priority);
   }
 
+  /** Counts a call made elsewhere (the explorer's listing) against this (account, region). */
+  spend(key: string): void {
+    this.bucket(key).spend();
+  }
+
   /** The service said slow down: half the rate here for a minute. */
   throttled(key: string): void {
     this.bucket(key).throttledUntil = this.now() + THROTTLE_COOL_DOWN_MS;
@@ -117,3 +130,8 @@ export class CallBudget {
 }
 
 export const budgetKey = (accountOrProfile: string, region: string) => `${accountOrProfile}|${region}`;
+
+/** The budget is per account when the profile's account is known, else per profile. */
+export function budgetKeyFor(identity: { state: string; accountId?: string | null } | undefined, profile: string, region: string): string {
+  return budgetKey(identity?.state === 'ok' && identity.accountId ? identity.accountId : `profile:${profile}`, region);
+}

@@ -3,7 +3,7 @@
 // timelines, drive executions, answer approvals, and say when something needs
 // attention: an approval starts waiting, or a watched execution finishes.
 import type { MethodName } from '../../shared/api/contract';
-import { FINAL_STATUSES, pipelineKey, type PipelineLiveState, type PipelineRef } from '../../shared/api/executions';
+import { FINAL_STATUSES, pipelineKey, waitingApprovals, type Approval, type PipelineLiveState, type PipelineRef } from '../../shared/api/executions';
 import type { ProfileInfo } from '../aws/profiles';
 import type { ExecutionsService } from '../services/executions-service';
 import type { Events, HandlerSlice, Jobs } from './feature';
@@ -32,24 +32,10 @@ export function executionsFeature({ executions, targets, jobs, events, onDepartu
     const before = seen.get(pipelineKey(state.ref));
     seen.set(pipelineKey(state.ref), state);
     if (!before || state.error) return;
-    const waitingBefore = new Set(
-      before.stages.flatMap((s) => s.actions.filter((a) => a.waitingForApproval).map((a) => `${s.name}/${a.name}/${s.executionId}`)),
-    );
-    for (const s of state.stages)
-      for (const a of s.actions)
-        if (a.waitingForApproval && !waitingBefore.has(`${s.name}/${a.name}/${s.executionId}`))
-          events.emit('approval.waiting', {
-            ref: state.ref,
-            accountId: null,
-            accountAlias: null,
-            stageName: s.name,
-            actionName: a.name,
-            executionId: s.executionId,
-            waitingSince: a.lastStatusChange,
-            customData: a.customData,
-            externalEntityLink: a.externalEntityLink,
-            production: executions.confirmationWord(state.ref.profile) !== null,
-          });
+    const account = { accountId: null, accountAlias: null, production: executions.confirmationWord(state.ref.profile) !== null };
+    const id = (a: Approval) => `${a.stageName}/${a.actionName}/${a.executionId}`;
+    const waitingBefore = new Set(waitingApprovals(before, account).map(id));
+    for (const a of waitingApprovals(state, account)) if (!waitingBefore.has(id(a))) events.emit('approval.waiting', a);
     const latest = state.latest;
     if (latest && FINAL_STATUSES.has(latest.status) && (before.latest?.id !== latest.id || !FINAL_STATUSES.has(before.latest.status)))
       events.emit('execution.finished', { ref: state.ref, execution: latest });

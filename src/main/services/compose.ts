@@ -7,7 +7,8 @@ import { EventHub } from '../rpc/event-hub';
 import { AccountsService } from './accounts-service';
 import { ArtifactsService } from './artifacts-service';
 import { DesignsService } from './designs-service';
-import { ExecutionsService, type ExecutionsOptions } from './executions-service';
+import { DEFAULT_BUDGET, ExecutionsService, type ExecutionsOptions } from './executions-service';
+import { CallBudget } from '../aws/call-budget';
 import { PipelinesService } from './pipelines-service';
 import type { SandboxService } from './sandbox-service';
 
@@ -27,10 +28,12 @@ export interface ServiceSources {
 
 export function composeServices(src: ServiceSources) {
   const accounts = new AccountsService(src.hub ?? new EventHub(), src.settings, src.sandbox);
-  const pipelines = new PipelinesService(accounts);
+  // One call budget per (account, region): the watchers wait on it, the explorer's listing counts against it.
+  const budget = new CallBudget(src.executions?.budget ?? DEFAULT_BUDGET);
+  const pipelines = new PipelinesService(accounts, budget);
   const designs = new DesignsService(accounts);
   const artifacts = new ArtifactsService(accounts, pipelines, src.home, { blocklists: src.blocklists ?? (() => Promise.resolve(src.settings().artifacts)) });
-  const executions = new ExecutionsService(accounts, src.executions);
+  const executions = new ExecutionsService(accounts, { ...src.executions, sharedBudget: budget });
   return { accounts, pipelines, designs, artifacts, executions };
 }
 

@@ -7,7 +7,7 @@
 import { AppError } from '../../shared/api/errors';
 import type { Approval, ApprovalsView, ExecutionDetails, ExecutionSummary, PipelineLiveState, PipelineRef } from '../../shared/api/executions';
 import { approvalConfirmationProblem, approvalConfirmationWord } from '../../shared/executions/confirm';
-import { budgetKey, CallBudget } from '../aws/call-budget';
+import { budgetKeyFor, CallBudget } from '../aws/call-budget';
 import { classifyAwsError } from '../aws/errors';
 import type { CallGate } from '../aws/fanout';
 import {
@@ -37,6 +37,8 @@ export const DEFAULT_BUDGET = { ratePerSec: 4, burst: 8 };
 
 export interface ExecutionsOptions {
   budget?: { ratePerSec: number; burst: number };
+  /** The budget shared with the explorer's listing (composeServices passes one). */
+  sharedBudget?: CallBudget;
   intervals?: Partial<Intervals>;
 }
 
@@ -49,7 +51,7 @@ export class ExecutionsService {
     private accounts: AwsAccess,
     opts: ExecutionsOptions = {},
   ) {
-    this.budget = new CallBudget(opts.budget ?? DEFAULT_BUDGET);
+    this.budget = opts.sharedBudget ?? new CallBudget(opts.budget ?? DEFAULT_BUDGET);
     this.engine = new WatchEngine({
       access: (ref) => ({ reads: this.reads(ref), budgetKey: this.budgetKeyOf(ref) }),
       budget: this.budget,
@@ -66,8 +68,7 @@ export class ExecutionsService {
 
   /** The budget is per account when the profile's account is known, else per profile. */
   budgetKeyOf(ref: { profile: string; region: string }): string {
-    const id = this.accounts.identityOf(ref.profile);
-    return budgetKey(id?.state === 'ok' && id.accountId ? id.accountId : `profile:${ref.profile}`, ref.region);
+    return budgetKeyFor(this.accounts.identityOf(ref.profile), ref.profile, ref.region);
   }
 
   private gate(ref: { profile: string; region: string }, signal?: AbortSignal): CallGate {

@@ -7,6 +7,8 @@ import { getPipelineDetails, listPipelineRows } from '../aws/pipeline-queries';
 import type { ProfileInfo } from '../aws/profiles';
 import type { AwsAccess } from './accounts-service';
 import { whoAmI } from '../aws/identity';
+import { budgetKeyFor, type CallBudget } from '../aws/call-budget';
+import type { CallGate } from '../aws/fanout';
 
 export interface ListCallbacks {
   onRows(target: TargetRef, rows: PipelineRow[]): void;
@@ -22,7 +24,11 @@ export interface ListSummary {
 }
 
 export class PipelinesService {
-  constructor(private accounts: AwsAccess) {}
+  constructor(
+    private accounts: AwsAccess,
+    /** The (account, region) call budget the watchers share: the listing's calls count against it. */
+    private budget?: CallBudget,
+  ) {}
 
   /** The (profile, region) pairs to cover: the workspace, or a chosen subset. */
   targets(subset?: Array<{ profile: string; region: string }>): Array<{ profile: ProfileInfo; region: string }> {
@@ -64,7 +70,12 @@ export class PipelinesService {
         const who = identity(t.profile);
         // A failed identity fails the target; keep its rejection from going unhandled meanwhile.
         who.catch(() => {});
-        return listPipelineRows(clients, { profile: t.profile, region: t.region, identity: who }, gate, sig, (rows) => {
+        // Not throttled by the budget (the listing has its own caps), but counted in it.
+        const counted: CallGate = (call) => {
+          this.budget?.spend(budgetKeyFor(this.accounts.identityOf(t.profile.name), t.profile.name, t.region));
+          return gate(call);
+        };
+        return listPipelineRows(clients, { profile: t.profile, region: t.region, identity: who }, counted, sig, (rows) => {
           summary.rows.push(...rows);
           const first = rows[0];
           cb.onRows(ref(t.profile, t.region, first ? { accountId: first.accountId, alias: first.accountAlias } : undefined), rows);

@@ -3,16 +3,8 @@
 // disabled until it is given, and Cancel (or Escape).
 import type { ReactNode } from 'react';
 
-export function DangerDialog(props: {
-  title: ReactNode;
-  testId: string;
-  confirmLabel: string;
-  confirmTestId: string;
-  canConfirm: boolean;
-  onConfirm: () => void;
-  onClose: () => void;
-  children: ReactNode;
-}) {
+/** A modal with a title; Escape closes it. */
+export function Modal(props: { title: ReactNode; testId: string; onClose: () => void; children: ReactNode }) {
   return (
     <div className="modal-backdrop">
       <div
@@ -25,16 +17,33 @@ export function DangerDialog(props: {
       >
         <h2 id={`${props.testId}-h`}>{props.title}</h2>
         {props.children}
-        <div className="row">
-          <button type="button" className="button danger" disabled={!props.canConfirm} data-testid={props.confirmTestId} onClick={props.onConfirm}>
-            {props.confirmLabel}
-          </button>
-          <button type="button" className="link" onClick={props.onClose}>
-            Cancel
-          </button>
-        </div>
       </div>
     </div>
+  );
+}
+
+export function DangerDialog(props: {
+  title: ReactNode;
+  testId: string;
+  confirmLabel: string;
+  confirmTestId: string;
+  canConfirm: boolean;
+  onConfirm: () => void;
+  onClose: () => void;
+  children: ReactNode;
+}) {
+  return (
+    <Modal title={props.title} testId={props.testId} onClose={props.onClose}>
+      {props.children}
+      <div className="row">
+        <button type="button" className="button danger" disabled={!props.canConfirm} data-testid={props.confirmTestId} onClick={props.onConfirm}>
+          {props.confirmLabel}
+        </button>
+        <button type="button" className="link" onClick={props.onClose}>
+          Cancel
+        </button>
+      </div>
+    </Modal>
   );
 }
 

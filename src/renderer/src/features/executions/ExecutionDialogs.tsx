@@ -5,7 +5,7 @@ import { useState } from 'react';
 import type { Approval, ExecutionSummary, LiveStage, PipelineLiveState, PipelineRef } from '../../../../shared/api/executions';
 import { REVISION_TYPES } from '../../../../shared/api/executions';
 import { approvalConfirmationWord } from '../../../../shared/executions/confirm';
-import { DangerDialog } from '../../lib/DangerDialog';
+import { DangerDialog, Modal } from '../../lib/DangerDialog';
 import { answerApproval, overrideCondition, retryStage, rollbackStage, setTransition, startExecution, stopExecution } from './executions-actions';
 
 type Row = { key: string; value: string };
@@ -145,135 +145,123 @@ export function StageDialog({
   const index = state.stages.findIndex((s) => s.name === stage.name);
   const earlier = history.filter((e) => e.status === 'Succeeded' && e.id !== stage.executionId);
   return (
-    <div className="modal-backdrop">
-      <div
-        className="modal"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="stage-dialog-h"
-        data-testid="stage-dialog"
-        onKeyDown={(e) => e.key === 'Escape' && onClose()}
-      >
-        <h2 id="stage-dialog-h">
-          {ref.name} / {stage.name}
-        </h2>
-        {stage.status === 'Failed' && stage.executionId && (
-          <section>
-            <h3>Retry</h3>
-            <div className="row">
-              <button
-                type="button"
-                className="button"
-                data-testid="retry-failed"
-                onClick={() => void retryStage(ref, { executionId: stage.executionId!, stage: stage.name, allActions: false }).then((ok) => ok && onClose())}
-              >
-                Retry failed actions
-              </button>
-              <button
-                type="button"
-                className="button secondary"
-                data-testid="retry-all"
-                onClick={() => void retryStage(ref, { executionId: stage.executionId!, stage: stage.name, allActions: true }).then((ok) => ok && onClose())}
-              >
-                Retry all actions
-              </button>
-            </div>
-          </section>
-        )}
-        {stage.beforeEntry?.status === 'InProgress' && stage.waitingExecutionIds[0] && (
-          <section>
-            <h3>Entry condition</h3>
-            <p className="muted">
-              Being evaluated for execution {stage.waitingExecutionIds[0].slice(0, 8)}:{' '}
-              {stage.beforeEntry.rules.map((r) => `${r.name} (${r.status ?? '…'})`).join(', ')}.
-            </p>
+    <Modal title={`${ref.name} / ${stage.name}`} testId="stage-dialog" onClose={onClose}>
+      {stage.status === 'Failed' && stage.executionId && (
+        <section>
+          <h3>Retry</h3>
+          <div className="row">
             <button
               type="button"
-              className="button danger"
-              data-testid="condition-override"
-              onClick={() =>
-                void overrideCondition(ref, { stage: stage.name, executionId: stage.waitingExecutionIds[0], conditionType: 'BEFORE_ENTRY' }).then(
-                  (ok) => ok && onClose(),
-                )
-              }
+              className="button"
+              data-testid="retry-failed"
+              onClick={() => void retryStage(ref, { executionId: stage.executionId!, stage: stage.name, allActions: false }).then((ok) => ok && onClose())}
             >
-              Override: let it in now
+              Retry failed actions
             </button>
-          </section>
-        )}
-        {state.pipelineType === 'V2' && (
-          <section>
-            <h3>Roll back</h3>
-            {earlier.length ? (
-              <div className="row">
-                <select aria-label="Earlier successful execution" value={target} onChange={(e) => setTarget(e.target.value)} data-testid="rollback-target">
-                  <option value="">Earlier successful execution…</option>
-                  {earlier.map((e) => (
-                    <option key={e.id} value={e.id}>
-                      {e.id.slice(0, 8)} · {e.startTime?.slice(0, 16).replace('T', ' ')} · {e.sourceRevisions[0]?.revisionId?.slice(0, 8) ?? ''}
-                    </option>
-                  ))}
-                </select>
-                <button
-                  type="button"
-                  className="button danger"
-                  disabled={!target}
-                  data-testid="rollback-confirm"
-                  onClick={() => void rollbackStage(ref, { stage: stage.name, targetExecutionId: target }).then((ok) => ok && onClose())}
-                >
-                  Roll back
-                </button>
-              </div>
-            ) : (
-              <p className="muted">No earlier successful execution in the history loaded.</p>
-            )}
-          </section>
-        )}
-        {index > 0 && (
-          <section>
-            <h3>Transition into {stage.name}</h3>
-            <p className="muted">
-              {stage.inbound.enabled ? 'Enabled: executions enter this stage.' : `Disabled${stage.inbound.reason ? `: ${stage.inbound.reason}` : ''}.`}
-            </p>
-            {stage.inbound.enabled ? (
-              <div className="row">
-                <input
-                  className="wide"
-                  placeholder="Why (shown to everyone)"
-                  value={reason}
-                  onChange={(e) => setReason(e.target.value)}
-                  data-testid="transition-reason"
-                  maxLength={300}
-                />
-                <button
-                  type="button"
-                  className="button danger"
-                  disabled={!reason.trim()}
-                  data-testid="transition-disable"
-                  onClick={() => void setTransition(ref, { stage: stage.name, type: 'inbound', enabled: false, reason }).then((ok) => ok && onClose())}
-                >
-                  Disable
-                </button>
-              </div>
-            ) : (
+            <button
+              type="button"
+              className="button secondary"
+              data-testid="retry-all"
+              onClick={() => void retryStage(ref, { executionId: stage.executionId!, stage: stage.name, allActions: true }).then((ok) => ok && onClose())}
+            >
+              Retry all actions
+            </button>
+          </div>
+        </section>
+      )}
+      {stage.beforeEntry?.status === 'InProgress' && stage.waitingExecutionIds[0] && (
+        <section>
+          <h3>Entry condition</h3>
+          <p className="muted">
+            Being evaluated for execution {stage.waitingExecutionIds[0].slice(0, 8)}:{' '}
+            {stage.beforeEntry.rules.map((r) => `${r.name} (${r.status ?? '…'})`).join(', ')}.
+          </p>
+          <button
+            type="button"
+            className="button danger"
+            data-testid="condition-override"
+            onClick={() =>
+              void overrideCondition(ref, { stage: stage.name, executionId: stage.waitingExecutionIds[0], conditionType: 'BEFORE_ENTRY' }).then(
+                (ok) => ok && onClose(),
+              )
+            }
+          >
+            Override: let it in now
+          </button>
+        </section>
+      )}
+      {state.pipelineType === 'V2' && (
+        <section>
+          <h3>Roll back</h3>
+          {earlier.length ? (
+            <div className="row">
+              <select aria-label="Earlier successful execution" value={target} onChange={(e) => setTarget(e.target.value)} data-testid="rollback-target">
+                <option value="">Earlier successful execution…</option>
+                {earlier.map((e) => (
+                  <option key={e.id} value={e.id}>
+                    {e.id.slice(0, 8)} · {e.startTime?.slice(0, 16).replace('T', ' ')} · {e.sourceRevisions[0]?.revisionId?.slice(0, 8) ?? ''}
+                  </option>
+                ))}
+              </select>
               <button
                 type="button"
-                className="button"
-                data-testid="transition-enable"
-                onClick={() => void setTransition(ref, { stage: stage.name, type: 'inbound', enabled: true, reason: '' }).then((ok) => ok && onClose())}
+                className="button danger"
+                disabled={!target}
+                data-testid="rollback-confirm"
+                onClick={() => void rollbackStage(ref, { stage: stage.name, targetExecutionId: target }).then((ok) => ok && onClose())}
               >
-                Enable
+                Roll back
               </button>
-            )}
-          </section>
-        )}
-        <div className="row">
-          <button type="button" className="link" onClick={onClose}>
-            Close
-          </button>
-        </div>
+            </div>
+          ) : (
+            <p className="muted">No earlier successful execution in the history loaded.</p>
+          )}
+        </section>
+      )}
+      {index > 0 && (
+        <section>
+          <h3>Transition into {stage.name}</h3>
+          <p className="muted">
+            {stage.inbound.enabled ? 'Enabled: executions enter this stage.' : `Disabled${stage.inbound.reason ? `: ${stage.inbound.reason}` : ''}.`}
+          </p>
+          {stage.inbound.enabled ? (
+            <div className="row">
+              <input
+                className="wide"
+                placeholder="Why (shown to everyone)"
+                value={reason}
+                onChange={(e) => setReason(e.target.value)}
+                data-testid="transition-reason"
+                maxLength={300}
+              />
+              <button
+                type="button"
+                className="button danger"
+                disabled={!reason.trim()}
+                data-testid="transition-disable"
+                onClick={() => void setTransition(ref, { stage: stage.name, type: 'inbound', enabled: false, reason }).then((ok) => ok && onClose())}
+              >
+                Disable
+              </button>
+            </div>
+          ) : (
+            <button
+              type="button"
+              className="button"
+              data-testid="transition-enable"
+              onClick={() => void setTransition(ref, { stage: stage.name, type: 'inbound', enabled: true, reason: '' }).then((ok) => ok && onClose())}
+            >
+              Enable
+            </button>
+          )}
+        </section>
+      )}
+      <div className="row">
+        <button type="button" className="link" onClick={onClose}>
+          Close
+        </button>
       </div>
-    </div>
+    </Modal>
   );
 }
 

@@ -31,26 +31,24 @@ export function ExecutionsPage() {
   return (
     <div className="executions" data-testid="executions">
       <div className="tabs" role="tablist">
-        <button
-          type="button"
-          role="tab"
-          aria-selected={tab === 'activity'}
-          className={tab === 'activity' ? 'active' : ''}
-          onClick={() => setTab('activity')}
-          data-testid="tab-activity"
-        >
-          Activity
-        </button>
-        <button
-          type="button"
-          role="tab"
-          aria-selected={tab === 'approvals'}
-          className={tab === 'approvals' ? 'active' : ''}
-          onClick={() => setTab('approvals')}
-          data-testid="tab-approvals"
-        >
-          Approvals
-        </button>
+        {(
+          [
+            ['activity', 'Activity'],
+            ['approvals', 'Approvals'],
+          ] as const
+        ).map(([id, label]) => (
+          <button
+            key={id}
+            type="button"
+            role="tab"
+            aria-selected={tab === id}
+            className={tab === id ? 'active' : ''}
+            onClick={() => setTab(id)}
+            data-testid={`tab-${id}`}
+          >
+            {label}
+          </button>
+        ))}
       </div>
       {tab === 'activity' ? <Activity /> : <ApprovalInbox />}
     </div>

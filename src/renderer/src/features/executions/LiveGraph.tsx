@@ -5,7 +5,7 @@
 import { memo, useEffect, useMemo, useState } from 'react';
 import { Background, Controls, Handle, MarkerType, Position, ReactFlow, type Edge, type Node, type NodeProps } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import type { LiveAction, LiveStage, PipelineLiveState } from '../../../../shared/api/executions';
+import type { ExecutionDetails, LiveAction, LiveStage, PipelineLiveState } from '../../../../shared/api/executions';
 import type { PipelineDeclaration } from '../../../../shared/pipeline/model';
 import { isAllowedExternalUrl } from '../../../../shared/api/external-links';
 import { layoutPipeline, setLayoutEngine, type Layout } from '../designer/layout';
@@ -21,7 +21,8 @@ export function actionStatus(a: LiveAction): string {
 }
 
 type StageData = { stage: LiveStage; index: number; onStage?: (stage: LiveStage) => void };
-type ActionData = { action: LiveAction; stage: string; stageRunning: boolean; onAction?: (stage: string, action: LiveAction) => void };
+type Timing = { start: string | null; end: string | null; running: boolean };
+type ActionData = { action: LiveAction; stage: string; timing: Timing | null; onAction?: (stage: string, action: LiveAction) => void };
 
 const StageNode = memo(function StageNode({ data }: NodeProps<Node<StageData>>) {
   const s = data.stage;
@@ -94,7 +95,11 @@ const ActionNode = memo(function ActionNode({ data }: NodeProps<Node<ActionData>
         {a.name} <span className={`status status-${a.status ?? ''}`}>{status === 'Waiting' ? 'waiting for approval' : (a.status ?? '')}</span>
       </div>
       <div className="action-meta muted">
-        {a.lastStatusChange ? (a.status === 'InProgress' ? `running ${elapsed(a.lastStatusChange, null)}` : formatTime(a.lastStatusChange)) : ''}
+        {data.timing?.start
+          ? `${formatTime(data.timing.start)} · ${data.timing.running ? 'running ' : ''}${elapsed(data.timing.start, data.timing.running ? null : data.timing.end)}`
+          : a.lastStatusChange
+            ? formatTime(a.lastStatusChange)
+            : ''}
         {link && (
           <>
             {' · '}
@@ -133,10 +138,13 @@ function shapeOf(state: PipelineLiveState): PipelineDeclaration {
 
 export function LiveGraph({
   state,
+  runs,
   onStage,
   onAction,
 }: {
   state: PipelineLiveState;
+  /** The latest execution's action runs, for start times and durations. */
+  runs?: ExecutionDetails | null;
   onStage?: (stage: LiveStage) => void;
   onAction?: (stage: string, action: LiveAction) => void;
 }) {
@@ -178,7 +186,7 @@ export function LiveGraph({
           width: b.w,
           height: b.h,
           draggable: false,
-          data: { action: a, stage: s.name, stageRunning: s.status === 'InProgress', onAction } satisfies ActionData,
+          data: { action: a, stage: s.name, timing: timingOf(runs, s, a), onAction } satisfies ActionData,
         });
       });
     });
@@ -193,7 +201,7 @@ export function LiveGraph({
       label: s.inbound.enabled ? undefined : 'disabled',
     }));
     return { nodes, edges };
-  }, [layout, shapeKey, state, onStage, onAction]);
+  }, [layout, shapeKey, state, runs, onStage, onAction]);
 
   return (
     <div className="live-graph" data-testid="live-graph">
@@ -212,6 +220,13 @@ export function LiveGraph({
       </ReactFlow>
     </div>
   );
+}
+
+/** When an action of the stage's execution started and how long it took, if the runs are of that execution. */
+function timingOf(runs: ExecutionDetails | null | undefined, s: LiveStage, a: LiveAction): Timing | null {
+  if (!runs || runs.execution.id !== s.executionId) return null;
+  const run = runs.actions.filter((r) => r.stageName === s.name && r.actionName === a.name).at(-1);
+  return run ? { start: run.startTime, end: run.lastUpdateTime, running: run.status === 'InProgress' } : null;
 }
 
 /** How long an action or execution took (or has taken so far). */

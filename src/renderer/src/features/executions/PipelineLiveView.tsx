@@ -3,7 +3,7 @@
 // or reject), the history (filtered by status and trigger, paged) and the
 // timeline of the chosen execution.
 import { useCallback, useMemo, useState } from 'react';
-import { FINAL_STATUSES, pipelineKey, type Approval, type LiveAction, type LiveStage } from '../../../../shared/api/executions';
+import { FINAL_STATUSES, pipelineKey, waitingApprovals, type Approval, type LiveAction, type LiveStage } from '../../../../shared/api/executions';
 import { isAllowedExternalUrl } from '../../../../shared/api/external-links';
 import { useAppStore } from '../../store/store';
 import { useAccountsStore } from '../accounts/accounts-store';
@@ -19,6 +19,7 @@ export function PipelineLiveView() {
   const state = useExecutionsStore((s) => s.live[pipelineKey(opened)]);
   const history = useExecutionsStore((s) => s.history);
   const details = useExecutionsStore((s) => s.details);
+  const latestRuns = useExecutionsStore((s) => s.latestRuns);
   const detailsLoading = useExecutionsStore((s) => s.detailsLoading);
   const profile = useAccountsStore((s) => s.accounts?.profiles.find((p) => p.name === opened.profile));
   const notifyOn = useAppStore((s) => s.settingsView?.settings.executions.notify.includes(pipelineKey(opened)) ?? false);
@@ -45,22 +46,7 @@ export function PipelineLiveView() {
     );
   const latest = state.latest;
   const running = latest && !FINAL_STATUSES.has(latest.status);
-  const approvals: Approval[] = state.stages.flatMap((s) =>
-    s.actions
-      .filter((a) => a.waitingForApproval)
-      .map((a) => ({
-        ref: state.ref,
-        accountId: profile?.accountId ?? null,
-        accountAlias: profile?.alias ?? null,
-        stageName: s.name,
-        actionName: a.name,
-        executionId: s.executionId,
-        waitingSince: a.lastStatusChange,
-        customData: a.customData,
-        externalEntityLink: a.externalEntityLink,
-        production: false,
-      })),
-  );
+  const approvals = waitingApprovals(state, { accountId: profile?.accountId ?? null, accountAlias: profile?.alias ?? null, production: false });
   // Clicking an approval that waits on the graph opens its dialog.
   const onAction = (stage: string, action: LiveAction) => {
     const a = approvals.find((x) => x.stageName === stage && x.actionName === action.name);
@@ -151,7 +137,7 @@ export function PipelineLiveView() {
           ))}
         </div>
       )}
-      <LiveGraph state={state} onStage={onStage} onAction={onAction} />
+      <LiveGraph state={state} runs={latestRuns} onStage={onStage} onAction={onAction} />
       <div className="history" data-testid="history">
         <div className="toolbar">
           <h3>History</h3>

@@ -5,6 +5,7 @@ import type { ApiClient } from '../../../../shared/api/client';
 import type { MethodInput } from '../../../../shared/api/contract';
 import { pipelineKey, type Approval, type PipelineRef } from '../../../../shared/api/executions';
 import { call, goTo, pushToast, updateSettings } from '../../store/actions';
+import { api } from '../../api/current';
 import { useAppStore } from '../../store/store';
 import { notify, requestNotifications } from '../../lib/notify';
 import { useExecutionsStore } from './executions-store';
@@ -21,7 +22,7 @@ export async function openPipeline(ref: PipelineRef, opts: { navigate?: boolean 
   const prev = get().opened;
   if (prev && pipelineKey(prev) === pipelineKey(ref)) return;
   if (prev) void call('executions.unwatch', refOf(prev));
-  set({ opened: refOf(ref), details: null, history: { executions: [], nextToken: null, loading: false, status: '', trigger: '' } });
+  set({ opened: refOf(ref), details: null, latestRuns: null, history: { executions: [], nextToken: null, loading: false, status: '', trigger: '' } });
   if (opts.navigate !== false) {
     goTo('executions');
     if (location.hash !== liveViewHash(ref)) history.replaceState(null, '', liveViewHash(ref));
@@ -29,6 +30,7 @@ export async function openPipeline(ref: PipelineRef, opts: { navigate?: boolean 
   const r = await call('executions.watch', { ...refOf(ref), opened: true });
   if (r?.state) set((s) => ({ live: { ...s.live, [pipelineKey(ref)]: r.state! } }));
   void loadHistory();
+  void loadLatestRuns();
 }
 
 export function closePipeline(): void {
@@ -59,6 +61,17 @@ export async function loadHistory(more = false): Promise<void> {
   set((s) => ({
     history: { ...s.history, executions: more ? [...s.history.executions, ...page.executions] : page.executions, nextToken: page.nextToken, loading: false },
   }));
+}
+
+/** The open pipeline's latest execution's action runs (when each started, how long it took). Quietly skipped on failure. */
+async function loadLatestRuns(): Promise<void> {
+  const ref = get().opened;
+  const latest = ref ? get().live[pipelineKey(ref)]?.latest : null;
+  if (!ref || !latest) return;
+  const runs = await api()
+    .invoke('executions.get', { ...refOf(ref), executionId: latest.id })
+    .catch(() => null);
+  if (runs && get().opened === ref) set({ latestRuns: runs });
 }
 
 export function setHistoryFilter(p: { status?: string; trigger?: string }): void {
@@ -196,7 +209,11 @@ const desktop = () => useAppStore.getState().settingsView?.settings.executions.d
 
 export function subscribeExecutionsEvents(a: ApiClient): Array<() => void> {
   return [
-    a.on('execution.updated', (state) => set((s) => ({ live: { ...s.live, [pipelineKey(state.ref)]: state } }))),
+    a.on('execution.updated', (state) => {
+      set((s) => ({ live: { ...s.live, [pipelineKey(state.ref)]: state } }));
+      const opened = get().opened;
+      if (opened && pipelineKey(opened) === pipelineKey(state.ref)) void loadLatestRuns();
+    }),
     a.on('approval.waiting', (p) => {
       if (notifies(p.ref)) notify('warning', `Approval waiting: ${p.ref.name} / ${p.stageName} / ${p.actionName}`, desktop());
       if (get().approvals) void loadApprovals();

@@ -13,6 +13,8 @@ export interface ExecutionsState {
   /** The pipeline shown in the live view. */
   opened: PipelineRef | null;
   history: { executions: ExecutionSummary[]; nextToken: string | null; loading: boolean; status: string; trigger: string };
+  /** The open pipeline's latest execution with its action runs: start times and durations on the graph. */
+  latestRuns: ExecutionDetails | null;
   /** The execution whose timeline is shown. */
   details: ExecutionDetails | null;
   detailsLoading: boolean;
@@ -27,6 +29,7 @@ const initial = (): ExecutionsState => ({
   live: {},
   opened: null,
   history: { executions: [], nextToken: null, loading: false, status: '', trigger: '' },
+  latestRuns: null,
   details: null,
   detailsLoading: false,
   approvals: null,
