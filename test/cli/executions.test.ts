@@ -21,6 +21,21 @@ function cliWithInput(args: string[], input: string): Promise<{ code: number; ou
   });
 }
 
+/** `approvals approve|reject web-frontend` at its release approval, in us-east-1. */
+const answerArgs = (verb: 'approve' | 'reject', profile: string) => [
+  'approvals',
+  verb,
+  'web-frontend',
+  '--profile',
+  profile,
+  '--region',
+  'us-east-1',
+  '--stage',
+  'Deploy',
+  '--action',
+  'ReleaseApproval',
+];
+
 const cpCalls = (since: number, op: string) => h.env.sb.logEntries(since).filter((e) => e.service === 'codepipeline' && e.operation === op);
 
 beforeAll(async () => {
@@ -112,19 +127,7 @@ describe('pipewright approvals and transitions', () => {
   });
 
   it('approve without --yes shows the approval and asks; "n" answers nothing; "y" approves in that account only', async () => {
-    const args = [
-      'approvals',
-      'approve',
-      'web-frontend',
-      '--profile',
-      'sandbox-staging',
-      '--region',
-      'us-east-1',
-      '--stage',
-      'Deploy',
-      '--action',
-      'ReleaseApproval',
-    ];
+    const args = answerArgs('approve', 'sandbox-staging');
     const seq = h.env.sb.logEntries().at(-1)?.seq ?? 0;
     const no = await cliWithInput([...args, '--summary', 'checked'], 'n\n');
     expect(no.out).toMatch(/Approve web-frontend \/ Deploy \/ ReleaseApproval/);
@@ -137,19 +140,7 @@ describe('pipewright approvals and transitions', () => {
   });
 
   it('production needs the alias typed: --yes alone is refused, --confirm-prod passes', async () => {
-    const args = [
-      'approvals',
-      'reject',
-      'web-frontend',
-      '--profile',
-      'sandbox-prod',
-      '--region',
-      'us-east-1',
-      '--stage',
-      'Deploy',
-      '--action',
-      'ReleaseApproval',
-    ];
+    const args = answerArgs('reject', 'sandbox-prod');
     const seq = h.env.sb.logEntries().at(-1)?.seq ?? 0;
     const refused = await cli(...args, '--summary', 'not today', '--yes');
     expect(refused.code).toBe(2);

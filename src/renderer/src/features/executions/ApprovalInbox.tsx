@@ -7,7 +7,7 @@ import { isAllowedExternalUrl } from '../../../../shared/api/external-links';
 import { elapsed } from './LiveGraph';
 import { useExecutionsStore } from './executions-store';
 import { loadApprovals, openPipeline } from './executions-actions';
-import { ApprovalDialog } from './ExecutionDialogs';
+import { AnswerButtons, ApprovalDialog } from './ExecutionDialogs';
 
 export function ApprovalInbox() {
   const view = useExecutionsStore((s) => s.approvals);
@@ -79,12 +79,7 @@ export function ApprovalInbox() {
                 waiting {elapsed(a.waitingSince, null)}
               </td>
               <td>
-                <button type="button" className="button" onClick={() => setDialog({ approval: a, status: 'Approved' })} data-testid="inbox-approve">
-                  Approve
-                </button>{' '}
-                <button type="button" className="button secondary" onClick={() => setDialog({ approval: a, status: 'Rejected' })} data-testid="inbox-reject">
-                  Reject
-                </button>
+                <AnswerButtons onAnswer={(status) => setDialog({ approval: a, status })} testIdPrefix="inbox" />
               </td>
             </tr>
           ))}

@@ -300,3 +300,17 @@ export function ApprovalDialog({ approval, status, onClose }: { approval: Approv
     </DangerDialog>
   );
 }
+
+/** Approve and Reject, side by side (the live view and the inbox). */
+export function AnswerButtons({ onAnswer, testIdPrefix }: { onAnswer: (status: 'Approved' | 'Rejected') => void; testIdPrefix: string }) {
+  return (
+    <>
+      <button type="button" className="button" onClick={() => onAnswer('Approved')} data-testid={`${testIdPrefix}-approve`}>
+        Approve
+      </button>{' '}
+      <button type="button" className="button secondary" onClick={() => onAnswer('Rejected')} data-testid={`${testIdPrefix}-reject`}>
+        Reject
+      </button>
+    </>
+  );
+}

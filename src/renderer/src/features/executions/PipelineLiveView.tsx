@@ -10,7 +10,7 @@ import { useAccountsStore } from '../accounts/accounts-store';
 import { formatTime } from '../../lib/format';
 import { useExecutionsStore } from './executions-store';
 import { closePipeline, loadHistory, setHistoryFilter, setPipelineNotifications, showExecution } from './executions-actions';
-import { ApprovalDialog, StageDialog, StartDialog, StopDialog } from './ExecutionDialogs';
+import { AnswerButtons, ApprovalDialog, StageDialog, StartDialog, StopDialog } from './ExecutionDialogs';
 import { LiveGraph, elapsed } from './LiveGraph';
 import { Timeline } from './Timeline';
 
@@ -117,22 +117,7 @@ export function PipelineLiveView() {
               <span>
                 ⏸ <strong>{a.actionName}</strong> in {a.stageName} waits for approval{a.customData ? `: ${a.customData}` : ''}
               </span>
-              <button
-                type="button"
-                className="button"
-                onClick={() => setDialog({ kind: 'approval', approval: a, status: 'Approved' })}
-                data-testid="live-approve"
-              >
-                Approve
-              </button>
-              <button
-                type="button"
-                className="button secondary"
-                onClick={() => setDialog({ kind: 'approval', approval: a, status: 'Rejected' })}
-                data-testid="live-reject"
-              >
-                Reject
-              </button>
+              <AnswerButtons onAnswer={(status) => setDialog({ kind: 'approval', approval: a, status })} testIdPrefix="live" />
             </div>
           ))}
         </div>
