@@ -44,6 +44,10 @@ describe('watch engine', () => {
   it('shares one watcher per pipeline between subscribers, and stops it when the last leaves or departs', async () => {
     const { engine } = env.executions;
     const updates: PipelineLiveState[] = [];
+    // A listener that throws keeps neither the watcher nor the other listeners from working.
+    const offBroken = env.executions.onUpdate(() => {
+      throw new Error('a window gone mid-send');
+    });
     const off = env.executions.onUpdate((s) => updates.push(s));
     engine.watch(staging, 'window-1', { opened: true });
     engine.watch(staging, 'window-2', { opened: false });
@@ -64,6 +68,7 @@ describe('watch engine', () => {
     await new Promise((r) => setTimeout(r, 800));
     expect(cpCalls(seq)).toEqual([]);
     off();
+    offBroken();
   });
 
   it('a window that goes (its socket closed) ends its watches: the feature drops them on departure', async () => {

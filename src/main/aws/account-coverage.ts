@@ -8,7 +8,8 @@
 // DISABLED. An opt-in region whose call fails while that answer is missing
 // stays a gap, as does any other failure: a failed call is never an empty answer.
 import { ListRegionsCommand } from '@aws-sdk/client-account';
-import { GetPipelineCommand, ListPipelinesCommand } from '@aws-sdk/client-codepipeline';
+import { GetPipelineCommand } from '@aws-sdk/client-codepipeline';
+import { pipelinePages } from './pipeline-pages';
 import { GetBucketPolicyCommand, GetBucketTaggingCommand, type S3Client } from '@aws-sdk/client-s3';
 import { CODEPIPELINE_REGIONS } from '../../shared/aws/regions';
 import type { PipelineDeclaration } from '../../shared/pipeline/model';
@@ -69,10 +70,8 @@ export async function listRegionPipelines(
 ): Promise<ScannedPipeline[]> {
   const cp = clients.codepipeline(profile, region);
   const found: ScannedPipeline[] = [];
-  let token: string | undefined;
-  do {
-    const page = await gate(() => cp.send(new ListPipelinesCommand({ maxResults: 1000, nextToken: token }), { abortSignal: signal }));
-    const names = (page.pipelines ?? []).map((s) => s.name).filter((n): n is string => !!n && wanted(n));
+  for await (const summaries of pipelinePages(cp, gate, signal)) {
+    const names = summaries.map((s) => s.name).filter((n): n is string => !!n && wanted(n));
     const decls = await Promise.all(
       names.map(async (name) => {
         const got = await gate(() => cp.send(new GetPipelineCommand({ name }), { abortSignal: signal }));
@@ -80,8 +79,7 @@ export async function listRegionPipelines(
       }),
     );
     found.push(...decls);
-    token = page.nextToken;
-  } while (token);
+  }
   return found;
 }
 

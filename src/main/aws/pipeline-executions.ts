@@ -10,7 +10,6 @@ import {
   GetPipelineStateCommand,
   ListActionExecutionsCommand,
   ListPipelineExecutionsCommand,
-  ListPipelinesCommand,
   OverrideStageConditionCommand,
   PutApprovalResultCommand,
   RetryStageExecutionCommand,
@@ -25,6 +24,7 @@ import { AppError } from '../../shared/api/errors';
 import { ActionExecution, ExecutionDetails, ExecutionSummary, LiveStage, type PipelineLiveState, type PipelineRef } from '../../shared/api/executions';
 import type { PipelineDeclaration } from '../../shared/pipeline/model';
 import { declarationFromSdk } from './sdk-shapes';
+import { pipelinePages } from './pipeline-pages';
 import type { CallGate } from './fanout';
 
 const iso = (d?: Date | null) => (d ? d.toISOString() : null);
@@ -170,12 +170,7 @@ export function liveStateOf(
 /** Every pipeline's name in the client's (account, region), all pages. */
 export async function listPipelineNames({ cp, gate = direct, signal }: ExecutionReads): Promise<string[]> {
   const names: string[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await gate(() => cp.send(new ListPipelinesCommand({ maxResults: 1000, nextToken }), { abortSignal: signal }));
-    names.push(...(page.pipelines ?? []).map((p) => p.name ?? '').filter(Boolean));
-    nextToken = page.nextToken;
-  } while (nextToken);
+  for await (const summaries of pipelinePages(cp, gate, signal)) names.push(...summaries.map((p) => p.name ?? '').filter(Boolean));
   return names;
 }
 

@@ -5,7 +5,6 @@ import {
   ListActionExecutionsCommand,
   GetPipelineStateCommand,
   ListPipelineExecutionsCommand,
-  ListPipelinesCommand,
   ListTagsForResourceCommand,
   type PipelineSummary,
 } from '@aws-sdk/client-codepipeline';
@@ -17,6 +16,7 @@ import { declarationFromSdk } from './sdk-shapes';
 import type { CallGate } from './fanout';
 import type { ProfileInfo } from './profiles';
 import { classifyAwsError } from './errors';
+import { pipelinePages } from './pipeline-pages';
 
 const iso = (d?: Date) => (d ? d.toISOString() : null);
 
@@ -40,19 +40,14 @@ export async function listPipelineRows(
 ): Promise<PipelineRow[]> {
   const cp = clients.codepipeline(target.profile, target.region);
   const all: PipelineRow[] = [];
-  // Paged by hand rather than with the SDK paginator, which takes no AbortSignal.
-  let nextToken: string | undefined;
-  do {
-    const [page, who] = await Promise.all([
-      gate(() => cp.send(new ListPipelinesCommand({ maxResults: 1000, nextToken }), { abortSignal: signal })),
-      target.identity,
-    ]);
+  // The identity is already on its way: the first page is asked for beside it.
+  for await (const summaries of pipelinePages(cp, gate, signal)) {
+    const who = await target.identity;
     const ctx: RowContext = { profile: target.profile, region: target.region, accountId: who.accountId, alias: who.alias };
-    const rows = await Promise.all((page.pipelines ?? []).map((p) => describe(clients, ctx, p, gate, signal)));
+    const rows = await Promise.all(summaries.map((p) => describe(clients, ctx, p, gate, signal)));
     all.push(...rows);
     onRows?.(rows);
-    nextToken = page.nextToken;
-  } while (nextToken);
+  }
   return all;
 }
 

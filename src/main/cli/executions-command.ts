@@ -3,6 +3,7 @@
 // Every command names its profile and region, and touches only that pair.
 import { createInterface } from 'node:readline/promises';
 import { withServices } from './cli-services';
+import { table } from './table';
 import { FINAL_STATUSES, REVISION_TYPES, type ExecutionSummary, type PipelineLiveState, type PipelineRef } from '../../shared/api/executions';
 import type { Services } from '../services/compose';
 import { approvalConfirmationWord } from '../../shared/executions/confirm';
@@ -16,20 +17,6 @@ interface Where {
 const ref = (name: string, o: Where): PipelineRef => ({ profile: o.profile, region: o.region, name });
 const time = (iso: string | null) => (iso ? iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '-');
 const duration = (sec: number | null) => (sec === null ? '-' : sec < 60 ? `${sec}s` : `${Math.floor(sec / 60)}m ${sec % 60}s`);
-
-function table(rows: string[][]): string {
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  return (
-    rows
-      .map((r) =>
-        r
-          .map((c, i) => c.padEnd(widths[i]))
-          .join('  ')
-          .trimEnd(),
-      )
-      .join('\n') + '\n'
-  );
-}
 
 const revisionText = (e: ExecutionSummary) => e.sourceRevisions.map((r) => `${r.actionName}:${(r.revisionId ?? '').slice(0, 12)}`).join(' ');
 

@@ -1,6 +1,7 @@
 // `pipewright pipelines list`: the explorer's listing from a terminal, through
 // the same fan-out engine. Exit code 1 only when every target failed.
 import { withServices } from './cli-services';
+import { table } from './table';
 import type { PipelineRow } from '../../shared/api/pipelines';
 
 export interface PipelinesListOptions {
@@ -27,18 +28,6 @@ export function pipelineJson(r: PipelineRow) {
         }
       : null,
   };
-}
-
-function table(rows: string[][]): string {
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  return rows
-    .map((r) =>
-      r
-        .map((c, i) => c.padEnd(widths[i]))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
 }
 
 export async function runPipelinesList(opts: PipelinesListOptions, out = process.stdout, err = process.stderr): Promise<number> {
@@ -78,7 +67,7 @@ export async function runPipelinesList(opts: PipelinesListOptions, out = process
             r.latest?.startTime?.replace(/\.\d+Z$/, 'Z') ?? '',
             r.latest?.revisionId ? `${r.latest.revisionId.slice(0, 7)} ${(r.latest.revisionSummary ?? '').slice(0, 40)}` : '',
           ]),
-        ]) + '\n',
+        ]),
       );
     } else out.write('No pipelines found.\n');
     return summary.failedTargets === summary.targets ? 1 : 0;

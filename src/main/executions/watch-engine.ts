@@ -171,7 +171,13 @@ class Watcher {
     const comparable = (s: PipelineLiveState | null) => (s ? JSON.stringify({ ...s, observedAt: null }) : '');
     const changed = comparable(next) !== comparable(this.state);
     this.state = next;
-    if (changed) this.deps.onUpdate(next);
+    if (!changed) return;
+    try {
+      this.deps.onUpdate(next);
+    } catch (err) {
+      // A listener's failure (an event that does not validate, a closed window) must not stop the watcher.
+      console.error(`execution watcher ${this.ref.name}: a listener failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
 }
 

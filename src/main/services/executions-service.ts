@@ -55,7 +55,15 @@ export class ExecutionsService {
     this.engine = new WatchEngine({
       access: (ref) => ({ reads: this.reads(ref), budgetKey: this.budgetKeyOf(ref) }),
       budget: this.budget,
-      onUpdate: (s) => this.listeners.forEach((l) => l(s)),
+      onUpdate: (s) => {
+        // Each listener on its own: one that throws (a window gone mid-send) must not keep the others from hearing.
+        for (const l of this.listeners)
+          try {
+            l(s);
+          } catch (err) {
+            console.error(`executions: a listener failed: ${err instanceof Error ? err.message : String(err)}`);
+          }
+      },
       intervals: opts.intervals,
     });
   }

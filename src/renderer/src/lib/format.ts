@@ -11,3 +11,10 @@ export function formatTime(iso: string | null): string {
   const d = new Date(iso);
   return `${d.toISOString().slice(0, 10)} ${d.toISOString().slice(11, 16)}`;
 }
+
+/** How long an action or execution took (or has taken so far). */
+export function elapsed(start: string | null, end: string | null): string {
+  if (!start) return '';
+  const ms = (end ? Date.parse(end) : Date.now()) - Date.parse(start);
+  return formatDuration(Math.max(0, Math.round(ms / 1000)));
+}

@@ -4,7 +4,7 @@
 import { useEffect, useState } from 'react';
 import type { Approval } from '../../../../shared/api/executions';
 import { isAllowedExternalUrl } from '../../../../shared/api/external-links';
-import { elapsed } from './LiveGraph';
+import { elapsed } from '../../lib/format';
 import { useExecutionsStore } from './executions-store';
 import { loadApprovals, openPipeline } from './executions-actions';
 import { AnswerButtons, ApprovalDialog } from './ExecutionDialogs';

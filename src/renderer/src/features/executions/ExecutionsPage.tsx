@@ -78,6 +78,8 @@ function Activity() {
     [live, filter],
   );
   const watched = Object.keys(live).length;
+  // Targets whose pipelines could not be listed are not watched: "nothing there" cannot be said for them.
+  const notWatched = useAppStore((s) => (job ? s.jobs[job]?.message : null))?.match(/not watched: (.*)$/)?.[1] ?? null;
   return (
     <div className="activity" data-testid="activity">
       <div className="toolbar">
@@ -92,7 +94,20 @@ function Activity() {
           {rows.length} of {watched} pipelines watched{job ? '' : ' (starting…)'}
         </span>
       </div>
-      {rows.length === 0 && <p className="muted">{watched ? 'Nothing running, waiting or failed right now.' : 'Reading the workspace…'}</p>}
+      {notWatched && (
+        <p className="chip chip-access-denied" data-testid="activity-unverified">
+          Not watched (their pipelines could not be listed): {notWatched}
+        </p>
+      )}
+      {rows.length === 0 && (
+        <p className="muted">
+          {!watched
+            ? 'Reading the workspace…'
+            : notWatched
+              ? 'Nothing running, waiting or failed in what is watched.'
+              : 'Nothing running, waiting or failed right now.'}
+        </p>
+      )}
       <table className="table">
         <tbody>
           {rows.map((s) => {

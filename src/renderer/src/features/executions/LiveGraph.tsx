@@ -10,7 +10,7 @@ import type { PipelineDeclaration } from '../../../../shared/pipeline/model';
 import { isAllowedExternalUrl } from '../../../../shared/api/external-links';
 import { layoutPipeline, setLayoutEngine, type Layout } from '../designer/layout';
 import { startElkWorker } from '../designer/elk-workers';
-import { formatDuration, formatTime } from '../../lib/format';
+import { elapsed, formatTime } from '../../lib/format';
 
 setLayoutEngine(startElkWorker);
 
@@ -227,11 +227,4 @@ function timingOf(runs: ExecutionDetails | null | undefined, s: LiveStage, a: Li
   if (!runs || runs.execution.id !== s.executionId) return null;
   const run = runs.actions.filter((r) => r.stageName === s.name && r.actionName === a.name).at(-1);
   return run ? { start: run.startTime, end: run.lastUpdateTime, running: run.status === 'InProgress' } : null;
-}
-
-/** How long an action or execution took (or has taken so far). */
-export function elapsed(start: string | null, end: string | null): string {
-  if (!start) return '';
-  const ms = (end ? Date.parse(end) : Date.now()) - Date.parse(start);
-  return formatDuration(Math.max(0, Math.round(ms / 1000)));
 }

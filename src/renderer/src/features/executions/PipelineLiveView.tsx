@@ -7,11 +7,11 @@ import { FINAL_STATUSES, pipelineKey, waitingApprovals, type Approval, type Live
 import { isAllowedExternalUrl } from '../../../../shared/api/external-links';
 import { useAppStore } from '../../store/store';
 import { useAccountsStore } from '../accounts/accounts-store';
-import { formatTime } from '../../lib/format';
+import { elapsed, formatTime } from '../../lib/format';
 import { useExecutionsStore } from './executions-store';
 import { closePipeline, loadHistory, setHistoryFilter, setPipelineNotifications, showExecution } from './executions-actions';
 import { AnswerButtons, ApprovalDialog, StageDialog, StartDialog, StopDialog } from './ExecutionDialogs';
-import { LiveGraph, elapsed } from './LiveGraph';
+import { LiveGraph } from './LiveGraph';
 import { Timeline } from './Timeline';
 
 export function PipelineLiveView() {

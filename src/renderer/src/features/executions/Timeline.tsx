@@ -5,8 +5,7 @@ import { useState } from 'react';
 import type { ActionExecution, ExecutionDetails } from '../../../../shared/api/executions';
 import { isAllowedExternalUrl } from '../../../../shared/api/external-links';
 import { goTo } from '../../store/actions';
-import { formatTime } from '../../lib/format';
-import { elapsed } from './LiveGraph';
+import { elapsed, formatTime } from '../../lib/format';
 
 export function Timeline({ details }: { details: ExecutionDetails }) {
   const [chosen, setChosen] = useState<string | null>(null);

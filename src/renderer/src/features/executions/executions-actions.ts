@@ -3,7 +3,7 @@
 // and the routing of execution events into the store, with notifications.
 import type { ApiClient } from '../../../../shared/api/client';
 import type { MethodInput } from '../../../../shared/api/contract';
-import { pipelineKey, type Approval, type PipelineRef } from '../../../../shared/api/executions';
+import { FINAL_STATUSES, pipelineKey, type Approval, type PipelineRef } from '../../../../shared/api/executions';
 import { call, goTo, pushToast, updateSettings } from '../../store/actions';
 import { api } from '../../api/current';
 import { useAppStore } from '../../store/store';
@@ -68,6 +68,9 @@ async function loadLatestRuns(): Promise<void> {
   const ref = get().opened;
   const latest = ref ? get().live[pipelineKey(ref)]?.latest : null;
   if (!ref || !latest) return;
+  // A finished execution's runs no longer change (a retry changes its status first): read once.
+  const have = get().latestRuns;
+  if (have?.execution.id === latest.id && have.execution.status === latest.status && FINAL_STATUSES.has(latest.status)) return;
   const runs = await api()
     .invoke('executions.get', { ...refOf(ref), executionId: latest.id })
     .catch(() => null);
