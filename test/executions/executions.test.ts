@@ -235,7 +235,8 @@ describe('controls', () => {
     const id = await env.executions.start(ref, { sourceRevisions: [{ actionName: 'Source', revisionType: 'COMMIT_ID', revisionValue: 'abc1234' }] });
     const done = await until('the run to finish', async () => {
       const s = await env.executions.state(ref);
-      return s.latest?.id === id && s.latest.status !== 'InProgress' && s;
+      // The state's two reads run side by side: wait until both have seen the end.
+      return s.latest?.id === id && s.latest.status !== 'InProgress' && s.stages.every((st) => st.status !== 'InProgress') && s;
     });
     expect(done.latest?.status).toBe('Succeeded');
     // The console link of what the build ran, as the service gives it.
