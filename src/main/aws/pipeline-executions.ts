@@ -267,6 +267,8 @@ export async function executionDetails({ cp, gate = direct, signal }: ExecutionR
 export interface StartRequest {
   variables?: Array<{ name: string; value: string }>;
   sourceRevisions?: Array<{ actionName: string; revisionType: string; revisionValue: string }>;
+  /** The idempotency token: a start repeated with it (after a crash, say) returns the execution it started. */
+  clientRequestToken?: string;
 }
 
 export async function startExecution(cp: CodePipelineClient, name: string, req: StartRequest): Promise<string> {
@@ -275,6 +277,7 @@ export async function startExecution(cp: CodePipelineClient, name: string, req: 
       name,
       ...(req.variables?.length ? { variables: req.variables } : {}),
       ...(req.sourceRevisions?.length ? { sourceRevisions: req.sourceRevisions as never } : {}),
+      ...(req.clientRequestToken ? { clientRequestToken: req.clientRequestToken } : {}),
     }),
   );
   return r.pipelineExecutionId ?? '';

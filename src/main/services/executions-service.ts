@@ -31,6 +31,7 @@ import {
 import type { ProfileInfo } from '../aws/profiles';
 import { WatchEngine, type Intervals } from '../executions/watch-engine';
 import type { AwsAccess } from './accounts-service';
+import type { PipelineDeclaration } from '../../shared/pipeline/model';
 
 /** Calls per second per (account, region) that watching and reading may spend (the service's own limits are higher). */
 export const DEFAULT_BUDGET = { ratePerSec: 4, burst: 8 };
@@ -109,6 +110,25 @@ export class ExecutionsService {
   /** Every pipeline's name in a (profile, region). */
   pipelineNames(target: { profile: string; region: string }, signal?: AbortSignal): Promise<string[]> {
     return listPipelineNames(this.budgeted({ ...target, name: '-' }, signal));
+  }
+
+  /** The pipeline's declaration as GetPipeline returns it. */
+  declaration(ref: PipelineRef): Promise<PipelineDeclaration> {
+    return pipelineDeclaration(this.budgeted(ref), ref.name);
+  }
+
+  /** The newest execution that succeeded, looked for in the last `maxExecutions` (null: none there). */
+  async latestSucceeded(ref: PipelineRef, maxExecutions = 100): Promise<ExecutionSummary | null> {
+    let nextToken: string | undefined;
+    let read = 0;
+    do {
+      const page = await listExecutions(this.budgeted(ref), ref.name, { maxResults: 25, nextToken });
+      const found = page.executions.find((e) => e.status === 'Succeeded');
+      if (found) return found;
+      read += page.executions.length;
+      nextToken = page.nextToken ?? undefined;
+    } while (nextToken && read < maxExecutions);
+    return null;
   }
 
   list(ref: PipelineRef, page: { maxResults: number; nextToken?: string }): Promise<{ executions: ExecutionSummary[]; nextToken: string | null }> {

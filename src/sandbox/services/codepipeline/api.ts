@@ -325,10 +325,13 @@ const ops: Record<string, Op> = {
     const variables = input.variables ?? [];
     const declared = new Set((decl.variables ?? []).map((v) => v.name));
     for (const v of variables) if (!declared.has(v.name)) throw validation(`Variable ${v.name} is not declared in pipeline ${p.name}.`);
+    // The same idempotency token answers with the execution it started, as the service does.
+    const earlier = input.clientRequestToken ? p.executions.find((x) => x.clientRequestToken === input.clientRequestToken) : undefined;
+    if (earlier) return { pipelineExecutionId: earlier.pipelineExecutionId };
     const sourceRevisions = input.sourceRevisions ?? [];
     for (const s of sourceRevisions)
       if (!decl.stages[0].actions.some((a) => a.name === s.actionName)) throw validation(`Source action ${s.actionName} does not exist in pipeline ${p.name}.`);
-    const e = ctx.executor.start(p, { triggerType: 'StartPipelineExecution', triggerDetail: req.principal.arn, variables, sourceRevisions });
+    const e = ctx.executor.start(p, { triggerType: 'StartPipelineExecution', triggerDetail: req.principal.arn, variables, sourceRevisions, clientRequestToken: input.clientRequestToken });
     return { pipelineExecutionId: e.pipelineExecutionId };
   },
 

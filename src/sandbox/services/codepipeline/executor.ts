@@ -57,6 +57,7 @@ export interface StartOptions {
   variables?: Array<{ name: string; value: string }>;
   sourceRevisions?: Array<{ actionName: string; revisionType: string; revisionValue: string }>;
   rollback?: { stageIndex: number; target: ExecutionRecord };
+  clientRequestToken?: string;
 }
 
 export class Executor {
@@ -122,6 +123,7 @@ export class Executor {
       startTime: now,
       lastUpdateTime: now,
       trigger: { triggerType: opts.triggerType, triggerDetail: opts.triggerDetail },
+      ...(opts.clientRequestToken ? { clientRequestToken: opts.clientRequestToken } : {}),
       executionMode: decl.executionMode ?? 'SUPERSEDED',
       executionType: opts.rollback ? 'ROLLBACK' : 'STANDARD',
       variables: [...declared].map(([name, resolvedValue]) => ({ name, resolvedValue })),

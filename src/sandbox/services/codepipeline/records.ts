@@ -82,6 +82,8 @@ export interface ExecutionRecord {
   startTime: number;
   lastUpdateTime: number;
   trigger: { triggerType: string; triggerDetail: string };
+  /** StartPipelineExecution's idempotency token: the same token starts nothing new. */
+  clientRequestToken?: string;
   stopTrigger?: { reason: string };
   executionMode: string;
   executionType: 'STANDARD' | 'ROLLBACK';

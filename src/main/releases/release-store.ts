@@ -1,0 +1,109 @@
+// Where releases live on disk, one folder per application under the user-data
+// directory, shared by the app and the CLI:
+//   releases/<application>/release.yaml     the release file the app saved
+//   releases/<application>/promotions.json  promotions, written atomically after every step
+//   releases/<application>/log.jsonl        the release log, append-only
+// A promotion is saved before each start call (with its idempotency token), so
+// a process killed at any point resumes without starting anything twice.
+import { appendFile, mkdir, readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { writeFileAtomic } from '../../node/atomic-file';
+import { Promotion, ReleaseLogEntry, type ReleaseSummary } from '../../shared/api/releases';
+import { parseReleaseFile, releaseErrorsText, stringifyReleaseFile, type ReleaseFile } from '../../shared/releases/release-file';
+import { AppError } from '../../shared/api/errors';
+
+const PromotionsFile = z.object({ version: z.literal(1), promotions: z.array(Promotion) });
+/** Finished promotions kept per application (the log keeps everything). */
+const KEEP_FINISHED = 50;
+
+export class ReleaseStore {
+  constructor(private home: string) {}
+
+  private dir(application: string): string {
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(application) || application.includes('..'))
+      throw new AppError('INVALID_INPUT', `"${application}" is not an application name.`);
+    return join(this.home, 'releases', application);
+  }
+
+  async saveDefinition(release: ReleaseFile): Promise<void> {
+    await writeFileAtomic(join(this.dir(release.application), 'release.yaml'), stringifyReleaseFile(release));
+  }
+
+  async definition(application: string): Promise<{ release: ReleaseFile; text: string }> {
+    const path = join(this.dir(application), 'release.yaml');
+    const text = await readFile(path, 'utf8').catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') throw new AppError('NOT_FOUND', `No release named ${application} is saved.`);
+      throw err;
+    });
+    const parsed = parseReleaseFile(text);
+    if (!parsed.ok) throw new AppError('INVALID_INPUT', releaseErrorsText(path, parsed.errors));
+    return { release: parsed.release, text };
+  }
+
+  /** Every application with a saved release file or promotions, with what is running. */
+  async list(): Promise<ReleaseSummary[]> {
+    const names = await readdir(join(this.home, 'releases')).catch(() => [] as string[]);
+    const out: ReleaseSummary[] = [];
+    for (const application of names.sort()) {
+      const def = await this.definition(application).catch(() => null);
+      const promotions = await this.promotions(application).catch(() => []);
+      if (!def && !promotions.length) continue;
+      out.push({
+        application,
+        environments: def?.release.environments.map((e) => e.name) ?? [],
+        running: promotions.filter((p) => p.status === 'running').length,
+        updatedAt: promotions.map((p) => p.finishedAt ?? p.startedAt).sort().at(-1) ?? null,
+      });
+    }
+    return out;
+  }
+
+  async promotions(application: string): Promise<Promotion[]> {
+    const path = join(this.dir(application), 'promotions.json');
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw err;
+    }
+    const parsed = PromotionsFile.safeParse(JSON.parse(text));
+    // A promotions file we cannot read must stop a promotion rather than let it start again from nothing.
+    if (!parsed.success) throw new AppError('INTERNAL', `${path} is damaged (${parsed.error.issues[0]?.message}): move it aside to start afresh.`);
+    return parsed.data.promotions;
+  }
+
+  /** Saves one promotion (replacing the one with its id), keeping the newest finished ones. */
+  async savePromotion(p: Promotion): Promise<void> {
+    const all = (await this.promotions(p.application)).filter((x) => x.id !== p.id);
+    all.unshift(p);
+    const running = all.filter((x) => x.status === 'running');
+    const finished = all.filter((x) => x.status !== 'running').slice(0, KEEP_FINISHED);
+    const kept = all.filter((x) => running.includes(x) || finished.includes(x));
+    await writeFileAtomic(join(this.dir(p.application), 'promotions.json'), JSON.stringify({ version: 1, promotions: kept }, null, 1));
+  }
+
+  async log(application: string, entry: Omit<ReleaseLogEntry, 'at'>): Promise<ReleaseLogEntry> {
+    const full = { at: new Date().toISOString(), ...entry };
+    await mkdir(this.dir(application), { recursive: true });
+    await appendFile(join(this.dir(application), 'log.jsonl'), JSON.stringify(full) + '\n');
+    return full;
+  }
+
+  /** The release log, newest last; a line that does not parse (a torn write) is skipped, not fatal. */
+  async history(application: string, limit = 500): Promise<ReleaseLogEntry[]> {
+    const text = await readFile(join(this.dir(application), 'log.jsonl'), 'utf8').catch(() => '');
+    const entries: ReleaseLogEntry[] = [];
+    for (const line of text.split('\n')) {
+      if (!line.trim()) continue;
+      try {
+        const e = ReleaseLogEntry.safeParse(JSON.parse(line));
+        if (e.success) entries.push(e.data);
+      } catch {
+        // A line cut short by a crash.
+      }
+    }
+    return entries.slice(-limit);
+  }
+}

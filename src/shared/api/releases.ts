@@ -1,0 +1,122 @@
+// Releases as they cross the contract: the board (environments x targets, with
+// the revision each runs), promotions (persisted, resumable), the release log,
+// and the drift between two environments' pipelines.
+import { z } from 'zod';
+import { PipelineChange } from '../pipeline/diff';
+import { SourceRevision, SourceRevisionOverride } from './executions';
+
+/** Why a target cannot be used: its pipeline does not exist, its profile cannot reach AWS, or it reaches another account. */
+export const TargetProblem = z.object({
+  kind: z.enum(['missing', 'unreachable', 'wrong-account', 'error']),
+  message: z.string(),
+});
+export type TargetProblem = z.infer<typeof TargetProblem>;
+
+export const BoardCell = z.object({
+  environment: z.string(),
+  profile: z.string(),
+  region: z.string(),
+  pipeline: z.string(),
+  account: z.string().nullable(),
+  /** The revision of the latest successful execution (its first source action), and every source's. */
+  revisionId: z.string().nullable(),
+  revisionSummary: z.string().nullable(),
+  revisions: z.array(SourceRevision),
+  deployedExecutionId: z.string().nullable(),
+  deployedAt: z.string().nullable(),
+  /** The latest execution, whatever its outcome. */
+  executionId: z.string().nullable(),
+  status: z.string().nullable(),
+  approvalWaiting: z.boolean(),
+  problem: TargetProblem.nullable(),
+});
+export type BoardCell = z.infer<typeof BoardCell>;
+
+export const GateView = z.object({
+  after: z.string(),
+  open: z.boolean(),
+  kind: z.enum(['success', 'soak', 'confirmation', 'unverified']).nullable(),
+  reason: z.string().nullable(),
+  openAt: z.string().nullable(),
+});
+
+export const BoardEnvironment = z.object({
+  name: z.string(),
+  wave: z.number().int(),
+  targets: z.array(BoardCell),
+  /** The environment it is promoted from, and whether it runs the same revision. */
+  previous: z.string().nullable(),
+  behindPrevious: z.boolean(),
+  /** Structural changes against the previous environment's pipeline (null: not compared). */
+  driftCount: z.number().int().nullable(),
+  gate: GateView.nullable(),
+});
+
+export const PromotionTarget = z.object({
+  profile: z.string(),
+  region: z.string(),
+  pipeline: z.string(),
+  /** StartPipelineExecution's idempotency token, saved before the call: a resumed promotion reuses it and never starts twice. */
+  clientRequestToken: z.string(),
+  executionId: z.string().nullable(),
+  status: z.string().nullable(),
+  pins: z.array(SourceRevisionOverride),
+  unpinned: z.array(z.object({ actionName: z.string(), reason: z.string() })),
+  approvalWaiting: z.boolean(),
+  /** An older execution holds a stage this one needs (waiting for its approval). */
+  blockedBy: z.string().nullable(),
+  message: z.string().nullable(),
+});
+export type PromotionTarget = z.infer<typeof PromotionTarget>;
+
+export const PromotionStatus = z.enum(['running', 'succeeded', 'failed', 'stopped']);
+export const Promotion = z.object({
+  id: z.string(),
+  application: z.string(),
+  environment: z.string(),
+  /** The environment the revision came from, or null (first wave, or a chosen revision). */
+  from: z.string().nullable(),
+  revision: z.string().nullable(),
+  status: PromotionStatus,
+  /** Where and why it stopped. */
+  reason: z.string().nullable(),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  targets: z.array(PromotionTarget),
+});
+export type Promotion = z.infer<typeof Promotion>;
+
+export const ReleaseBoard = z.object({
+  application: z.string(),
+  environments: z.array(BoardEnvironment),
+  promotions: z.array(Promotion),
+  checkedAt: z.string(),
+});
+export type ReleaseBoard = z.infer<typeof ReleaseBoard>;
+
+export const ReleaseLogEntry = z.object({
+  at: z.string(),
+  promotionId: z.string().nullable(),
+  environment: z.string().nullable(),
+  /** promotion-started, gate-blocked, execution-starting, execution-started, status, approved, rejected, promotion-finished, … */
+  event: z.string(),
+  message: z.string(),
+});
+export type ReleaseLogEntry = z.infer<typeof ReleaseLogEntry>;
+
+export const DriftTarget = z.object({
+  from: z.object({ profile: z.string(), region: z.string(), pipeline: z.string() }),
+  to: z.object({ profile: z.string(), region: z.string(), pipeline: z.string() }),
+  changes: z.array(PipelineChange),
+  error: z.string().nullable(),
+});
+export const DriftView = z.object({ from: z.string(), to: z.string(), targets: z.array(DriftTarget), drift: z.boolean() });
+export type DriftView = z.infer<typeof DriftView>;
+
+export const ReleaseSummary = z.object({
+  application: z.string(),
+  environments: z.array(z.string()),
+  running: z.number().int(),
+  updatedAt: z.string().nullable(),
+});
+export type ReleaseSummary = z.infer<typeof ReleaseSummary>;

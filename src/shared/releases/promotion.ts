@@ -1,0 +1,141 @@
+// What a promotion decides before it touches anything: which revision each
+// target's source actions are pinned to, and whether the gate into the
+// environment is open. Pure, so the app, the CLI and the tests share one rule.
+import type { ReleaseGate } from './release-file';
+import type { REVISION_TYPES } from '../api/executions';
+
+export type RevisionType = (typeof REVISION_TYPES)[number];
+
+/**
+ * How StartPipelineExecution pins each source provider (its `sourceRevisions`):
+ * a commit for Git sources, an object version for S3, an image digest for ECR.
+ */
+const REVISION_TYPE_BY_PROVIDER: Record<string, RevisionType> = {
+  CodeStarSourceConnection: 'COMMIT_ID',
+  CodeCommit: 'COMMIT_ID',
+  S3: 'S3_OBJECT_VERSION_ID',
+  ECR: 'IMAGE_DIGEST',
+};
+
+export function revisionTypeFor(provider: string, owner = 'AWS'): RevisionType | null {
+  return owner === 'AWS' ? (REVISION_TYPE_BY_PROVIDER[provider] ?? null) : null;
+}
+
+export interface SourceAction {
+  name: string;
+  provider: string;
+  owner: string;
+}
+
+/** A revision an environment runs: one source action's revision in its latest successful execution. */
+export interface DeployedRevision {
+  actionName: string;
+  revisionId: string | null;
+  revisionSummary: string | null;
+}
+
+export interface Pin {
+  actionName: string;
+  revisionType: RevisionType;
+  revisionValue: string;
+}
+
+export interface PinPlan {
+  pins: Pin[];
+  /** Source actions that will run on their latest revision instead, and why. */
+  unpinned: Array<{ actionName: string; reason: string }>;
+}
+
+/**
+ * Pins a target's source actions to the revisions the previous environment ran
+ * (matched by action name, or one to one when each side has a single source),
+ * or to the revision the user chose. With neither (the first wave), nothing is
+ * pinned: the pipeline builds its latest source revision.
+ */
+export function planPins(
+  sources: SourceAction[],
+  from: { environment: string; revisions: DeployedRevision[] } | null,
+  chosen: { revision: string } | null,
+): PinPlan {
+  const pins: Pin[] = [];
+  const unpinned: PinPlan['unpinned'] = [];
+  const pinnable = sources.filter((s) => revisionTypeFor(s.provider, s.owner));
+  for (const s of sources) {
+    const type = revisionTypeFor(s.provider, s.owner);
+    if (!type) {
+      if (from || chosen)
+        unpinned.push({ actionName: s.name, reason: `${s.provider} (${s.owner}) sources cannot be pinned: StartPipelineExecution takes no revision for them` });
+      continue;
+    }
+    if (chosen) {
+      if (pinnable.length > 1) unpinned.push({ actionName: s.name, reason: `--revision is ambiguous with ${pinnable.length} pinnable sources` });
+      else pins.push({ actionName: s.name, revisionType: type, revisionValue: chosen.revision });
+      continue;
+    }
+    if (!from) continue;
+    const withIds = from.revisions.filter((r) => r.revisionId);
+    const match = withIds.find((r) => r.actionName === s.name) ?? (sources.length === 1 && withIds.length === 1 ? withIds[0] : undefined);
+    if (match?.revisionId) pins.push({ actionName: s.name, revisionType: type, revisionValue: match.revisionId });
+    else unpinned.push({ actionName: s.name, reason: `${from.environment} ran no revision of a source named ${s.name}` });
+  }
+  return { pins, unpinned };
+}
+
+/** The latest execution of one target of the environment a gate waits on. */
+export interface GateEvidence {
+  target: string;
+  /** The latest execution's status; null: never ran, or it could not be read (then `error`). */
+  status: string | null;
+  /** When the latest successful execution finished. */
+  succeededAt: string | null;
+  error: string | null;
+}
+
+export type GateVerdict =
+  | { open: true }
+  | { open: false; kind: 'success' | 'soak' | 'confirmation' | 'unverified'; reason: string; openAt: string | null };
+
+/**
+ * The gate into an environment: the environment before it all succeeded (its
+ * latest executions), the soak time since then has passed, and a person
+ * confirmed. A target that could not be read keeps the gate shut: it is unverified.
+ */
+export function evaluateGate(env: string, gate: ReleaseGate | undefined, evidence: GateEvidence[], o: { now: number; confirmed: boolean }): GateVerdict {
+  if (!gate) return { open: true };
+  const unread = evidence.filter((e) => e.error);
+  if ((gate.requireSuccess || gate.soakMinutes) && unread.length)
+    return {
+      open: false,
+      kind: 'unverified',
+      reason: `${gate.after} could not be read (${unread.map((e) => `${e.target}: ${e.error}`).join('; ')}), so the gate into ${env} is unverified`,
+      openAt: null,
+    };
+  if (gate.requireSuccess) {
+    const notYet = evidence.filter((e) => e.status !== 'Succeeded');
+    if (notYet.length)
+      return {
+        open: false,
+        kind: 'success',
+        reason: `${gate.after} has not succeeded: ${notYet.map((e) => `${e.target} ${e.status ? `is ${e.status}` : 'never ran'}`).join('; ')}`,
+        openAt: null,
+      };
+  }
+  if (gate.soakMinutes) {
+    const times = evidence.map((e) => (e.succeededAt ? Date.parse(e.succeededAt) : NaN));
+    if (!times.length || times.some(Number.isNaN))
+      return { open: false, kind: 'soak', reason: `${gate.after} has no successful execution to soak from`, openAt: null };
+    const openAt = Math.max(...times) + gate.soakMinutes * 60_000;
+    if (o.now < openAt) {
+      const minutes = Math.ceil((openAt - o.now) / 60_000);
+      return {
+        open: false,
+        kind: 'soak',
+        reason: `${gate.after} soaks for ${gate.soakMinutes} min: ${minutes} min left`,
+        openAt: new Date(openAt).toISOString(),
+      };
+    }
+  }
+  if (gate.manualConfirmation && !o.confirmed)
+    return { open: false, kind: 'confirmation', reason: `promoting to ${env} needs a person to confirm it`, openAt: null };
+  return { open: true };
+}
