@@ -10,7 +10,7 @@ import { Settings } from '../../src/shared/api/settings';
 import type { SeedName } from '../../src/sandbox/seed';
 import type { ExecutionsOptions } from '../../src/main/services/executions-service';
 
-export async function startServices(opts: { seed: SeedName; settings?: Settings; timeScale?: number; hub?: EventHub; executions?: ExecutionsOptions }) {
+export async function startServices(opts: { seed: SeedName; settings?: Settings; timeScale?: number; hub?: EventHub; executions?: ExecutionsOptions; releases?: { pollMs?: number } }) {
   const home = mkdtempSync(join(tmpdir(), 'pw-services-'));
   const saved = { AWS_CONFIG_FILE: process.env.AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE: process.env.AWS_SHARED_CREDENTIALS_FILE };
   Object.assign(process.env, { AWS_CONFIG_FILE: join(home, 'none'), AWS_SHARED_CREDENTIALS_FILE: join(home, 'none') });
@@ -18,12 +18,13 @@ export async function startServices(opts: { seed: SeedName; settings?: Settings;
   await sandbox.start(opts.seed);
   const settings = opts.settings ?? Settings.parse({});
   // Composed as the app and the CLI compose them; re-checks read `settings.artifacts` at that moment.
-  const { accounts, pipelines, artifacts, executions } = composeServices({
+  const { accounts, pipelines, artifacts, executions, releases } = composeServices({
     home,
     settings: () => settings,
     sandbox,
     hub: opts.hub,
     executions: opts.executions,
+    releases: opts.releases,
   });
   await accounts.reload();
   return {
@@ -37,6 +38,7 @@ export async function startServices(opts: { seed: SeedName; settings?: Settings;
     /** The artifacts service as the app builds it: re-checks read `settings.artifacts` at that moment. */
     artifacts: () => artifacts,
     executions,
+    releases,
     async stop() {
       executions.close();
       accounts.close();

@@ -11,6 +11,8 @@ import { DEFAULT_BUDGET, ExecutionsService, type ExecutionsOptions } from './exe
 import { CallBudget } from '../aws/call-budget';
 import { PipelinesService } from './pipelines-service';
 import type { SandboxService } from './sandbox-service';
+import { ReleasesService } from './releases-service';
+import { ReleaseStore } from '../releases/release-store';
 
 export interface ServiceSources {
   /** The user-data directory (audit log, checkpoints). */
@@ -24,6 +26,8 @@ export interface ServiceSources {
   hub?: EventHub;
   /** The executions' call budget and watch intervals (tests and benchmarks tune them). */
   executions?: ExecutionsOptions;
+  /** How often a promotion looks at its executions (tests shorten it). */
+  releases?: { pollMs?: number };
 }
 
 export function composeServices(src: ServiceSources) {
@@ -34,7 +38,8 @@ export function composeServices(src: ServiceSources) {
   const designs = new DesignsService(accounts);
   const artifacts = new ArtifactsService(accounts, pipelines, src.home, { blocklists: src.blocklists ?? (() => Promise.resolve(src.settings().artifacts)) });
   const executions = new ExecutionsService(accounts, { ...src.executions, sharedBudget: budget });
-  return { accounts, pipelines, designs, artifacts, executions };
+  const releases = new ReleasesService(accounts, executions, new ReleaseStore(src.home), src.releases);
+  return { accounts, pipelines, designs, artifacts, executions, releases };
 }
 
 export type Services = ReturnType<typeof composeServices>;

@@ -18,7 +18,9 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 function normaliseText(text: string, side: DriftSide): string {
   let out = text.replace(/\b\d{12}\b/g, '{account}');
   out = out.replace(new RegExp(`\\b${escape(side.region)}\\b`, 'g'), '{region}');
-  // "web-frontend-staging", "staging-deploy-role", "DeployStaging": the environment's name, not its substance.
+  // "web-frontend-staging", "staging-deploy-role": the environment's name in an identifier, not its substance.
+  // Prose ("Check the staging dashboard") is compared as written: it names environments on purpose.
+  if (/\s/.test(out)) return out;
   out = out.replace(new RegExp(`(^|[^a-z0-9])${escape(side.environment)}(?=$|[^a-z0-9])`, 'gi'), '$1{env}');
   return out;
 }
