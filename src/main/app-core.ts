@@ -17,6 +17,7 @@ import { explorerFeature } from './features/explorer';
 import { designerFeature, type FileDialogs } from './features/designer';
 import { artifactsFeature } from './features/artifacts';
 import { executionsFeature } from './features/executions';
+import { releasesFeature } from './features/releases';
 
 export type { FileDialogs };
 
@@ -32,6 +33,8 @@ export interface CoreOptions {
   log?: (line: string) => void;
   /** Opens an allowlisted https URL in the OS browser (SSO device login). */
   openExternal?: (url: string) => void;
+  /** How often promotions look at their executions (tests shorten it). */
+  releasePollMs?: number;
   /** The OS file dialogs (desktop only; browser mode uploads and downloads instead). */
   fileDialogs?: FileDialogs;
 }
@@ -56,7 +59,13 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   if (initial.warning) log(initial.warning);
   const sandbox = new SandboxService({ timeScale: opts.sandboxTimeScale, port: opts.sandboxPort, adminToken: opts.sandboxAdminToken, log });
   // Re-checks read the blocklists from the settings as they are at the moment of deletion.
-  const { accounts, pipelines, designs, artifacts, executions } = composeServices({ home: opts.home, settings: () => settings.settings, sandbox, hub });
+  const { accounts, pipelines, designs, artifacts, executions, releases } = composeServices({
+    home: opts.home,
+    settings: () => settings.settings,
+    sandbox,
+    hub,
+    releases: opts.releasePollMs ? { pollMs: opts.releasePollMs } : undefined,
+  });
   await accounts.reload();
 
   const wantSandbox = opts.sandbox === 'on' || (opts.sandbox === 'auto' && initial.settings.sandbox.enabled && accounts.profiles().length === 0);
@@ -70,6 +79,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     hub.emit('sandbox.changed', status);
   });
 
+  const releasesSlice = releasesFeature({ releases, events: hub, log });
   const handlers: Handlers = {
     ...appFeature({ info: { version: opts.version, mode: opts.mode }, sandboxMode: opts.sandbox, hub, jobs, settings, sandbox }).handlers,
     ...accountsFeature({ accounts, jobs, events: hub, openExternal: opts.openExternal }).handlers,
@@ -83,6 +93,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       events: hub,
       onDeparture: (l) => hub.onDeparture(l),
     }).handlers,
+    ...releasesSlice.handlers,
   };
 
   return {
@@ -95,6 +106,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     pipelines,
     async close() {
       await jobs.shutdown();
+      releasesSlice.stop();
       executions.close();
       accounts.close();
       await sandbox.stop();

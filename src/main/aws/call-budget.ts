@@ -80,7 +80,8 @@ class Bucket {
       }
       if (this.waiters.length) this.schedule();
     }, wait);
-    this.timer.unref?.();
+    // Not unref'd: a timer exists only while someone waits for a token, and that caller must keep the process alive
+    // (a CLI command whose calls all wait here would otherwise exit 0 with its work undone).
   }
 }
 

@@ -17,6 +17,7 @@ import {
   runExecutionsWatch,
   runTransitions,
 } from './executions-command';
+import { runReleaseDiff, runReleaseInit, runReleasePromote, runReleaseStatus } from './release-command';
 import { runDesignDeploy, runDesignExport, runDesignImport, runDesignValidate, runPipelinesExport } from './design-command';
 
 function port(value: string): number {
@@ -269,6 +270,50 @@ export function buildProgram(): Command {
       .action(async (name: string, o: { profile: string; region: string; stage: string; type: 'inbound' | 'outbound'; reason?: string }) => {
         process.exitCode = await runTransitions(verb === 'enable', name, o);
       });
+
+  const release = program
+    .command('release')
+    .description('Multi-account releases: which revision runs where, promotion in waves, drift (exit codes: docs/releases.md)');
+  release
+    .command('init <file>')
+    .description('Write a release file from live pipelines (each checked, its account written down); waves follow the --env order')
+    .requiredOption('--application <name>', 'the application')
+    .option('--env <name=profile:region:pipeline,...>', 'an environment and its targets (repeatable, in wave order)', collect, [])
+    .option('--force', 'replace the file if it exists', false)
+    .action(async (file: string, o: { application: string; env: string[]; force: boolean }) => {
+      process.exitCode = await runReleaseInit(file, o);
+    });
+  release
+    .command('status <file>')
+    .description('The matrix: each target with its deployed revision, execution status and waiting approvals; exit 4 when a target could not be read')
+    .option('--json', 'JSON', false)
+    .action(async (file: string, o: { json: boolean }) => {
+      process.exitCode = await runReleaseStatus(file, o);
+    });
+  release
+    .command('promote <file>')
+    .description("Start an environment's pipelines pinned to the previous wave's revision and follow them; exit 0 succeeded, 1 failed, 3 stopped at a gate")
+    .requiredOption('--to <env>', 'the environment to promote')
+    .option('--revision <rev>', "a revision to pin instead of the previous environment's")
+    .option('--approve', "approve the promotion's manual approvals (older runs holding a stage are rejected)", false)
+    .option('--confirm-prod <name>', "a production environment's name, typed again, to approve there")
+    .option('--yes', 'confirm the promotion (a manualConfirmation gate needs it)', false)
+    .option('--allow-unpinned', 'start sources that cannot be pinned on their latest revision', false)
+    .option('--json', 'JSON (the promotion) on standard output; progress on standard error', false)
+    .action(
+      async (file: string, o: { to: string; revision?: string; approve: boolean; confirmProd?: string; yes: boolean; allowUnpinned: boolean; json: boolean }) => {
+        process.exitCode = await runReleasePromote(file, o);
+      },
+    );
+  release
+    .command('diff <file>')
+    .description("The structural drift between two environments' pipelines (account-specific values normalised); exit 0 none, 5 drift")
+    .requiredOption('--from <env>', 'the environment to compare from')
+    .requiredOption('--to <env>', 'the environment to compare to')
+    .option('--json', 'JSON', false)
+    .action(async (file: string, o: { from: string; to: string; json: boolean }) => {
+      process.exitCode = await runReleaseDiff(file, o);
+    });
 
   return program;
 }

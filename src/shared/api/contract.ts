@@ -12,6 +12,8 @@ import { DesignFile } from '../pipeline/design-file';
 import { AuditReportSchema, CleanRequest, CleanResultSchema, PlanPreview, Selection } from './artifacts';
 import { CleanupPlan } from '../artifacts/plan';
 import { RetentionPolicy } from '../artifacts/retention';
+import { DriftView, Promotion, ReleaseBoard, ReleaseLogEntry, ReleaseSummary, TargetProblem } from './releases';
+import { ReleaseFile } from '../releases/release-file';
 import { Approval, ApprovalsView, ExecutionDetails, ExecutionSummary, PipelineLiveState, SourceRevisionOverride, VariableOverride } from './executions';
 
 const method = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output });
@@ -25,6 +27,11 @@ const ExecutionId = z.string().regex(/^[0-9a-fA-F-]{1,64}$/, 'not an execution i
 /** A pipeline, reached with a profile's credentials in a region. */
 const Ref = z.strictObject({ profile: ProfileName, region: RegionCode, name: PipelineName });
 const Done = z.object({ ok: z.literal(true) });
+const ApplicationName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'not an application name');
+const EnvironmentName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'not an environment name');
+const PromotionId = z.string().regex(/^[A-Za-z0-9._-]{1,160}$/, 'not a promotion id');
+const ReleaseFileErrorView = z.object({ line: z.number().int().nullable(), path: z.string(), message: z.string() });
+const ReleaseTargetProblem = z.object({ environment: z.string(), pipeline: z.string(), profile: z.string(), region: z.string(), problem: TargetProblem });
 
 export const JobId = z.string().regex(/^job-[a-z0-9-]{1,64}$/);
 export const JobStatus = z.enum(['running', 'succeeded', 'failed', 'cancelled']);
@@ -214,6 +221,67 @@ export const methods = {
     }),
     z.object({ executionId: z.string().nullable() }),
   ),
+  /** Saved releases (one per application), with how many promotions run. */
+  'releases.list': method(NoInput, z.object({ releases: z.array(ReleaseSummary) })),
+  /** A release file's text checked as the CLI checks it; errors name their line. Nothing is saved. */
+  'releases.parse': method(
+    z.strictObject({ text: z.string().max(1_000_000) }),
+    z.object({ release: ReleaseFile.nullable(), errors: z.array(ReleaseFileErrorView) }),
+  ),
+  /** Saves a valid release file, then checks its targets against live pipelines (problems are reported, not fatal). */
+  'releases.save': method(
+    z.strictObject({ text: z.string().max(1_000_000) }),
+    z.object({ release: ReleaseFile, problems: z.array(ReleaseTargetProblem) }),
+  ),
+  'releases.get': method(z.strictObject({ application: ApplicationName }), z.object({ release: ReleaseFile, text: z.string() })),
+  /** A release file from live pipelines (each checked, its account written down); not saved. */
+  'releases.init': method(
+    z.strictObject({
+      application: ApplicationName,
+      environments: z
+        .array(z.strictObject({ name: EnvironmentName, targets: z.array(z.strictObject({ profile: ProfileName, region: RegionCode, pipeline: PipelineName })).min(1).max(50) }))
+        .min(1)
+        .max(20),
+    }),
+    z.object({ release: ReleaseFile, text: z.string() }),
+  ),
+  /** The board: environments x targets, the revision each runs, what runs or waits, drift and gates; read now. */
+  'releases.board': method(z.strictObject({ application: ApplicationName }), ReleaseBoard),
+  /**
+   * Promote an environment: start its pipelines pinned to the previous environment's
+   * succeeded revision (or `revision`), once its gate is open. A promotion of it still
+   * running is resumed, never started again. Followed in the main process; changes
+   * arrive as `release.updated`.
+   */
+  'releases.promote': method(
+    z.strictObject({
+      application: ApplicationName,
+      environment: EnvironmentName,
+      revision: z.string().min(1).max(1500).optional(),
+      confirmed: z.boolean().default(false),
+      allowUnpinned: z.boolean().default(false),
+    }),
+    z.object({
+      promotion: Promotion.nullable(),
+      resumed: z.boolean(),
+      /** Why the gate stayed shut (then nothing started). */
+      blocked: z.object({ kind: z.string(), reason: z.string(), openAt: z.string().nullable() }).nullable(),
+    }),
+  ),
+  /** Approve a promotion's approvals together (older runs holding its stages are rejected); production needs the environment's name typed. */
+  'releases.approve': method(
+    z.strictObject({ application: ApplicationName, promotionId: PromotionId, confirmation: z.string().max(200).default('') }),
+    z.object({ approved: z.number().int(), rejected: z.number().int() }),
+  ),
+  /** Stop a promotion (its executions run on). */
+  'releases.stop': method(
+    z.strictObject({ application: ApplicationName, promotionId: PromotionId, reason: z.string().max(300).default('') }),
+    Promotion,
+  ),
+  /** The release log, oldest first. */
+  'releases.history': method(z.strictObject({ application: ApplicationName }), z.object({ entries: z.array(ReleaseLogEntry) })),
+  /** The structural drift between two environments' pipelines. */
+  'releases.diff': method(z.strictObject({ application: ApplicationName, from: EnvironmentName, to: EnvironmentName }), DriftView),
   'artifacts.auditLog': method(NoInput, z.object({ entries: z.array(z.record(z.string(), z.unknown())) })),
   /** Create or update; `expectedVersion` is the live version the user reviewed (null: none). */
   'designs.deploy': method(
@@ -253,6 +321,8 @@ export const events = {
   'approval.waiting': Approval,
   /** A watched pipeline's latest execution finished (or failed). */
   'execution.finished': z.object({ ref: PipelineLiveState.shape.ref, execution: ExecutionSummary }),
+  /** A promotion moved on, or the release log grew. */
+  'release.updated': z.object({ application: z.string(), promotion: Promotion.nullable(), log: ReleaseLogEntry.nullable() }),
   /** Something the user should see as a toast. */
   'app.notice': z.object({ level: z.enum(['info', 'warning', 'error']), message: z.string() }),
 } as const;

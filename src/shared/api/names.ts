@@ -45,6 +45,17 @@ export const METHOD_NAMES = [
   'transitions.set',
   'approvals.list',
   'approvals.answer',
+  'releases.list',
+  'releases.parse',
+  'releases.save',
+  'releases.get',
+  'releases.init',
+  'releases.board',
+  'releases.promote',
+  'releases.approve',
+  'releases.stop',
+  'releases.history',
+  'releases.diff',
   'artifacts.auditLog',
 ] as const;
 
@@ -63,6 +74,7 @@ export const EVENT_NAMES = [
   'execution.updated',
   'approval.waiting',
   'execution.finished',
+  'release.updated',
   'app.notice',
 ] as const;
 

@@ -1,0 +1,231 @@
+// `pipewright release init | status | promote | diff`: the release use-cases the
+// app uses (services/releases-service.ts), from a terminal, on a release file.
+// Exit codes: 0 done (no drift), 1 a promotion failed, 2 bad input,
+// 3 stopped at a gate, 4 some target could not be read, 5 drift found.
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { withServices } from './cli-services';
+import { table } from './table';
+import { AppError } from '../../shared/api/errors';
+import type { Promotion } from '../../shared/api/releases';
+import type { ReleasesService } from '../services/releases-service';
+import { formatDiff } from '../../shared/pipeline/diff';
+import { parseReleaseFile, releaseErrorsText, stringifyReleaseFile, type ReleaseFile } from '../../shared/releases/release-file';
+
+type Out = NodeJS.WritableStream;
+
+export const RELEASE_EXIT = { ok: 0, failed: 1, invalid: 2, gate: 3, unverified: 4, drift: 5 } as const;
+
+class InvalidFile extends Error {}
+
+async function readRelease(file: string): Promise<ReleaseFile> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new InvalidFile(`${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+  }
+  const parsed = parseReleaseFile(text);
+  if (!parsed.ok) throw new InvalidFile(releaseErrorsText(file, parsed.errors));
+  return parsed.release;
+}
+
+/** Runs a release command: a bad file or bad input is exit 2 with its message, never a stack. */
+async function guarded(err: Out, run: () => Promise<number>): Promise<number> {
+  try {
+    return await run();
+  } catch (e) {
+    if (e instanceof InvalidFile || (e instanceof AppError && (e.code === 'INVALID_INPUT' || e.code === 'CONFLICT'))) {
+      err.write(`${e.message}\n`);
+      return RELEASE_EXIT.invalid;
+    }
+    throw e;
+  }
+}
+
+/** `--env dev=sandbox-dev:us-east-1:web-frontend[,PROFILE:REGION:PIPELINE]…` */
+export function parseEnvOption(text: string): { name: string; targets: Array<{ profile: string; region: string; pipeline: string }> } {
+  const i = text.indexOf('=');
+  if (i < 1) throw new InvalidFile(`--env ${text}: expected NAME=PROFILE:REGION:PIPELINE[,PROFILE:REGION:PIPELINE]…`);
+  const name = text.slice(0, i);
+  const targets = text
+    .slice(i + 1)
+    .split(',')
+    .map((t) => {
+      const [profile, region, pipeline, ...rest] = t.split(':');
+      if (!profile || !region || !pipeline || rest.length) throw new InvalidFile(`--env ${text}: each target is PROFILE:REGION:PIPELINE`);
+      return { profile, region, pipeline };
+    });
+  return { name, targets };
+}
+
+export async function runReleaseInit(
+  file: string,
+  o: { application: string; env: string[]; force: boolean },
+  out: Out = process.stdout,
+  err: Out = process.stderr,
+): Promise<number> {
+  return guarded(err, async () => {
+    if (!o.env.length) throw new InvalidFile('name at least one environment with --env NAME=PROFILE:REGION:PIPELINE');
+    if (existsSync(file) && !o.force) throw new InvalidFile(`${file} exists: add --force to replace it`);
+    const envs = o.env.map(parseEnvOption);
+    const release = await withServices(({ releases }) => releases.init(o.application, envs));
+    // Checked as any file read back would be (names, waves, one environment per pipeline).
+    const text = stringifyReleaseFile(release, extname(file).toLowerCase() === '.json' ? 'json' : 'yaml');
+    const again = parseReleaseFile(text);
+    if (!again.ok) throw new InvalidFile(releaseErrorsText(file, again.errors));
+    await writeFile(file, text);
+    out.write(`Wrote ${file}: ${release.application}, ${release.environments.map((e) => `${e.name} (${e.targets.length})`).join(' -> ')}.\n`);
+    return RELEASE_EXIT.ok;
+  });
+}
+
+const short = (id: string | null) => (id ? id.slice(0, 12) : '-');
+
+export async function runReleaseStatus(file: string, o: { json: boolean }, out: Out = process.stdout, err: Out = process.stderr): Promise<number> {
+  return guarded(err, async () => {
+    const release = await readRelease(file);
+    const board = await withServices(({ releases }) => releases.board(release));
+    const problems = board.environments.flatMap((e) => e.targets.filter((t) => t.problem));
+    if (o.json)
+      out.write(
+        JSON.stringify(
+          {
+            application: board.application,
+            checkedAt: board.checkedAt,
+            environments: board.environments.map((e) => ({
+              name: e.name,
+              wave: e.wave + 1,
+              behindPrevious: e.behindPrevious,
+              driftCount: e.driftCount,
+              gate: e.gate,
+              targets: e.targets.map((t) => ({
+                pipeline: t.pipeline,
+                profile: t.profile,
+                account: t.account,
+                region: t.region,
+                revisionId: t.revisionId,
+                revisionSummary: t.revisionSummary,
+                deployedAt: t.deployedAt,
+                executionId: t.executionId,
+                status: t.status,
+                approvalWaiting: t.approvalWaiting,
+                problem: t.problem,
+              })),
+            })),
+            running: board.promotions.filter((p) => p.status === 'running').map((p) => ({ id: p.id, environment: p.environment, revision: p.revision })),
+          },
+          null,
+          2,
+        ) + '\n',
+      );
+    else {
+      out.write(
+        table([
+          ['ENV', 'PIPELINE', 'ACCOUNT', 'REGION', 'REVISION', 'SUMMARY', 'STATUS', 'APPROVAL'],
+          ...board.environments.flatMap((e) =>
+            e.targets.map((t) => [
+              e.name,
+              t.pipeline,
+              t.account ?? '-',
+              t.region,
+              short(t.revisionId),
+              (t.revisionSummary ?? '').slice(0, 40),
+              t.problem ? `${t.problem.kind}` : (t.status ?? 'never ran'),
+              t.approvalWaiting ? 'waiting' : '',
+            ]),
+          ),
+        ]),
+      );
+      for (const e of board.environments) {
+        if (e.behindPrevious) out.write(`${e.name} runs a different revision from ${e.previous}.\n`);
+        if (e.driftCount) out.write(`${e.name}: ${e.driftCount} structural difference(s) from ${e.previous} (pipewright release diff).\n`);
+        if (e.gate && !e.gate.open) out.write(`gate into ${e.name}: ${e.gate.reason}.\n`);
+      }
+      for (const t of problems) err.write(`${t.environment}: ${t.problem!.message}\n`);
+    }
+    return problems.length ? RELEASE_EXIT.unverified : RELEASE_EXIT.ok;
+  });
+}
+
+export async function runReleasePromote(
+  file: string,
+  o: { to: string; revision?: string; approve: boolean; confirmProd?: string; yes: boolean; allowUnpinned: boolean; json: boolean },
+  out: Out = process.stdout,
+  err: Out = process.stderr,
+): Promise<number> {
+  return guarded(err, async () => {
+    const release = await readRelease(file);
+    if (!release.environments.some((e) => e.name === o.to))
+      throw new InvalidFile(`${file}: no environment named ${o.to} (it has ${release.environments.map((e) => e.name).join(', ')})`);
+    const say = (line: string) => (o.json ? err : out).write(line + '\n');
+    return withServices(async ({ releases }) => {
+      // Every step of this environment's promotion, as the release log records it.
+      const off = releases.onChange((c) => {
+        if (c.log?.environment === o.to && c.log.event !== 'execution-starting' && c.log.event !== 'gate-blocked') say(c.log.message);
+      });
+      try {
+        return await promoteAndFollow(releases);
+      } finally {
+        off();
+      }
+    });
+
+    async function promoteAndFollow(releases: ReleasesService): Promise<number> {
+      const outcome = await releases.promote(release, o.to, { revision: o.revision, confirmed: o.yes, allowUnpinned: o.allowUnpinned });
+      if (outcome.kind === 'blocked') {
+        say(`Stopped at the gate into ${o.to}: ${outcome.gate.reason}${outcome.gate.kind === 'confirmation' ? ' (add --yes)' : ''}.`);
+        if (o.json) out.write(JSON.stringify({ status: 'blocked', gate: outcome.gate }, null, 2) + '\n');
+        return RELEASE_EXIT.gate;
+      }
+      const promotion = outcome.promotion;
+      const word = releases.confirmationFor(promotion);
+      if (o.approve && word && o.confirmProd !== word)
+        throw new AppError('INVALID_INPUT', `${o.to} is a production environment: add --confirm-prod ${word} to approve its approvals.`);
+      say(
+        `${outcome.resumed ? 'Resuming' : 'Promoting'} ${o.to} (${promotion.id})${promotion.revision ? ` to ${promotion.revision}` : ''}: ${promotion.targets
+          .map((t) => `${t.pipeline} ${t.profile} ${t.region} ${t.executionId ?? 'not started'}`)
+          .join('; ')}`,
+      );
+      const stop = new AbortController();
+      const interrupt = () => stop.abort();
+      process.once('SIGINT', interrupt);
+      process.once('SIGTERM', interrupt);
+      let final: Promotion;
+      try {
+        final = await releases.follow(promotion, { signal: stop.signal, approve: o.approve ? { confirmation: word ?? '' } : undefined });
+      } finally {
+        process.off('SIGINT', interrupt);
+        process.off('SIGTERM', interrupt);
+      }
+      if (o.json) out.write(JSON.stringify(final, null, 2) + '\n');
+      if (final.status === 'running') {
+        say(`Stopped following ${final.id}; run the same command again to resume it (nothing will start twice).`);
+        return 130;
+      }
+      if (final.status !== 'succeeded') say(`Release stopped: ${final.reason ?? final.status}.`);
+      return final.status === 'succeeded' ? RELEASE_EXIT.ok : RELEASE_EXIT.failed;
+    }
+  });
+}
+
+export async function runReleaseDiff(
+  file: string,
+  o: { from: string; to: string; json: boolean },
+  out: Out = process.stdout,
+  err: Out = process.stderr,
+): Promise<number> {
+  return guarded(err, async () => {
+    const release = await readRelease(file);
+    const view = await withServices(({ releases }) => releases.diff(release, o.from, o.to));
+    if (o.json) out.write(JSON.stringify(view, null, 2) + '\n');
+    else
+      for (const t of view.targets) {
+        out.write(`${t.from.pipeline} (${t.from.profile}, ${t.from.region}) -> ${t.to.pipeline} (${t.to.profile}, ${t.to.region}):\n`);
+        out.write(t.error ? `  unverified: ${t.error}\n` : `${formatDiff({ creates: false, v1ToV2: false, changes: t.changes }).replace(/^/gm, '  ')}\n`);
+      }
+    if (view.targets.some((t) => t.error)) return RELEASE_EXIT.unverified;
+    return view.drift ? RELEASE_EXIT.drift : RELEASE_EXIT.ok;
+  });
+}
