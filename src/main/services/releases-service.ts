@@ -223,6 +223,7 @@ export class ReleasesService {
         previous,
         behindPrevious: !!previous && cells.some((c) => !revisionsBefore.has(c.cell.revisionId)),
         driftCount,
+        confirmationWord: e.targets.some((t) => this.executions.confirmationWord(t.profile) !== null) ? e.name : null,
         gate:
           gate && verdict
             ? verdict.open

@@ -50,6 +50,8 @@ export const BoardEnvironment = z.object({
   /** Structural changes against the previous environment's pipeline (null: not compared). */
   driftCount: z.number().int().nullable(),
   gate: GateView.nullable(),
+  /** The word typed to answer its approvals (its name) when any of its accounts is production; else null. */
+  confirmationWord: z.string().nullable(),
 });
 
 export const PromotionTarget = z.object({

@@ -6,6 +6,7 @@ import { Sidebar } from './Sidebar';
 import { StatusBar } from './StatusBar';
 import { Toasts } from './Toasts';
 import { EmptyState } from './EmptyState';
+import { ReleasesPage } from '../features/releases/ReleasesPage';
 import { AccountsPage } from '../features/accounts/AccountsPage';
 import { ExplorerPage } from '../features/explorer/ExplorerPage';
 import { ExecutionsPage } from '../features/executions/ExecutionsPage';
@@ -77,6 +78,8 @@ export function App() {
           <ExecutionsPage />
         ) : spec.id === 'artifacts' ? (
           <ArtifactsPage />
+        ) : spec.id === 'releases' ? (
+          <ReleasesPage />
         ) : (
           <EmptyState section={spec} />
         )}

@@ -4,6 +4,7 @@ import { resetAccountsStore } from '../features/accounts/accounts-store';
 import { resetExplorerStore } from '../features/explorer/explorer-store';
 import { resetArtifactsStore } from '../features/artifacts/artifacts-store';
 import { resetExecutionsStore } from '../features/executions/executions-store';
+import { resetReleasesStore } from '../features/releases/releases-store';
 
 export function resetAllStores(): void {
   resetStore();
@@ -11,4 +12,5 @@ export function resetAllStores(): void {
   resetExplorerStore();
   resetArtifactsStore();
   resetExecutionsStore();
+  resetReleasesStore();
 }

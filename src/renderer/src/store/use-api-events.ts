@@ -7,6 +7,7 @@ import { subscribeAccountsEvents } from '../features/accounts/accounts-actions';
 import { subscribeExplorerEvents } from '../features/explorer/explorer-actions';
 import { subscribeArtifactsEvents } from '../features/artifacts/artifacts-actions';
 import { subscribeExecutionsEvents } from '../features/executions/executions-actions';
+import { subscribeReleasesEvents } from '../features/releases/releases-actions';
 
 export function useApiEvents(): void {
   useEffect(() => {
@@ -17,6 +18,7 @@ export function useApiEvents(): void {
       ...subscribeExplorerEvents(a),
       ...subscribeArtifactsEvents(a),
       ...subscribeExecutionsEvents(a),
+      ...subscribeReleasesEvents(a),
     ];
     return () => offs.forEach((off) => off());
   }, []);

@@ -1,0 +1,63 @@
+// Page object for the Releases section: the release file editor, the board
+// (environments x targets), promotion and approval dialogs, and the history.
+import { expect, type Page } from '@playwright/test';
+
+export class ReleasesPage {
+  constructor(readonly page: Page) {}
+
+  async open(url: string): Promise<void> {
+    await this.page.goto(`${url.split('#')[0]}#/releases`);
+    await expect(this.page.getByTestId('releases')).toBeVisible({ timeout: 30_000 });
+  }
+
+  /** Writes a release file in the editor and saves it; the board opens. */
+  async define(text: string): Promise<void> {
+    await this.page.getByTestId('release-new').click();
+    await this.page.getByTestId('release-text').fill(text);
+    await expect(this.page.getByTestId('release-errors')).toContainText('The file is valid');
+    await this.page.getByTestId('release-save').click();
+    await expect(this.page.getByTestId('release-board')).toBeVisible({ timeout: 30_000 });
+  }
+
+  env(name: string) {
+    return this.page.locator(`[data-testid=release-env][data-env="${name}"]`);
+  }
+  cell(env: string, profile: string) {
+    return this.env(env).locator(`[data-testid=release-cell][data-profile="${profile}"]`);
+  }
+  finished(env: string) {
+    return this.page.locator(`[data-testid=recent-promotion][data-env="${env}"]`).first();
+  }
+
+  /** Opens the promote dialog of an environment, confirms its gate if asked, and starts it. */
+  async promote(env: string, o: { confirmGate?: boolean; expectRevision?: string } = {}): Promise<void> {
+    await this.env(env).getByTestId('env-promote').click();
+    const dialog = this.page.getByTestId('promote-dialog');
+    await expect(dialog).toBeVisible();
+    if (o.expectRevision) await expect(dialog.getByTestId('promote-revision')).toHaveText(o.expectRevision);
+    if (o.confirmGate) await dialog.getByTestId('promote-gate-confirm').check();
+    await dialog.getByTestId('promote-confirm').click();
+    await expect(dialog).toHaveCount(0);
+  }
+
+  /**
+   * Follows an environment's promotion to its end, answering its approvals
+   * together whenever they wait (typing `word` for production).
+   */
+  async approveUntilDone(env: string, word = '', timeoutMs = 120_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    const approve = this.env(env).getByTestId('promotion-approve');
+    while (Date.now() < deadline) {
+      if ((await this.finished(env).count()) > 0) return;
+      if (await approve.isVisible()) {
+        await approve.click();
+        const dialog = this.page.getByTestId('release-approve-dialog');
+        if (word) await dialog.getByTestId('release-approve-word').fill(word);
+        await dialog.getByTestId('release-approve-confirm').click();
+        await expect(dialog).toHaveCount(0, { timeout: 15_000 });
+      }
+      await this.page.waitForTimeout(500);
+    }
+    throw new Error(`the promotion of ${env} did not finish in ${timeoutMs} ms`);
+  }
+}
