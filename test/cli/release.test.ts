@@ -15,7 +15,9 @@ const STAGING = '222222222222';
 /** Executions of web-frontend in an account started by StartPipelineExecution since `since`. */
 function startsSince(acct: string, since: number): string[] {
   const res = h.env.sb.invoke('codepipeline', acct, 'us-east-1', { target: 'ListPipelineExecutions', body: { pipelineName: 'web-frontend', maxResults: 100 } });
-  const list = JSON.parse(String(res.body)) as { pipelineExecutionSummaries: Array<{ pipelineExecutionId: string; startTime: number; trigger: { triggerType: string } }> };
+  const list = JSON.parse(String(res.body)) as {
+    pipelineExecutionSummaries: Array<{ pipelineExecutionId: string; startTime: number; trigger: { triggerType: string } }>;
+  };
   return list.pipelineExecutionSummaries
     .filter((e) => e.trigger.triggerType === 'StartPipelineExecution' && e.startTime * 1000 >= since)
     .map((e) => e.pipelineExecutionId);

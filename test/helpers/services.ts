@@ -10,7 +10,14 @@ import { Settings } from '../../src/shared/api/settings';
 import type { SeedName } from '../../src/sandbox/seed';
 import type { ExecutionsOptions } from '../../src/main/services/executions-service';
 
-export async function startServices(opts: { seed: SeedName; settings?: Settings; timeScale?: number; hub?: EventHub; executions?: ExecutionsOptions; releases?: { pollMs?: number } }) {
+export async function startServices(opts: {
+  seed: SeedName;
+  settings?: Settings;
+  timeScale?: number;
+  hub?: EventHub;
+  executions?: ExecutionsOptions;
+  releases?: { pollMs?: number };
+}) {
   const home = mkdtempSync(join(tmpdir(), 'pw-services-'));
   const saved = { AWS_CONFIG_FILE: process.env.AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE: process.env.AWS_SHARED_CREDENTIALS_FILE };
   Object.assign(process.env, { AWS_CONFIG_FILE: join(home, 'none'), AWS_SHARED_CREDENTIALS_FILE: join(home, 'none') });

@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { parseReleaseFile, previousEnvironment, stringifyReleaseFile, wavesOf } from '../../src/shared/releases/release-file';
 import { EXAMPLE } from '../helpers/releases';
 
-
 const errorsOf = (text: string) => {
   const r = parseReleaseFile(text);
   if (r.ok) throw new Error('expected errors');

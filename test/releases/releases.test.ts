@@ -7,6 +7,8 @@ import { startServices } from '../helpers/services';
 import { parseReleaseFile, type ReleaseFile } from '../../src/shared/releases/release-file';
 import type { Promotion } from '../../src/shared/api/releases';
 import { EXAMPLE } from '../helpers/releases';
+import { ReleasesService } from '../../src/main/services/releases-service';
+import { ReleaseStore } from '../../src/main/releases/release-store';
 
 let h: Awaited<ReturnType<typeof startServices>>;
 const DEV = '111111111111';
@@ -24,6 +26,8 @@ const noSoak = () => release(EXAMPLE.replace('soakMinutes: 30, ', ''));
 const cp = (acct: string, target: string, body: unknown) => {
   const res = h.sb.invoke('codepipeline', acct, 'us-east-1', { target, body });
   if (res.status !== 200) throw new Error(`${target}: ${String(res.body)}`);
+  // The sandbox's JSON, read loosely as tests read it.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   return JSON.parse(String(res.body)) as Record<string, any>;
 };
 
@@ -135,6 +139,31 @@ describe('releases', () => {
     }
   }, 60_000);
 
+  it('after a restart, a promotion left running is followed again from its saved state, and nothing starts twice', async () => {
+    const r = noSoak();
+    h.sb.config.timeScale = 0.02;
+    let started: Promotion;
+    try {
+      const out = await h.releases.promote(r, 'dev', { confirmed: false, allowUnpinned: false });
+      if (out.kind !== 'started') throw new Error('blocked');
+      started = out.promotion;
+    } finally {
+      h.sb.config.timeScale = 0.001;
+    }
+    // A new process: the same home, new services; the first one never follows.
+    const restarted = new ReleasesService(h.accounts, h.executions, new ReleaseStore(h.home), { pollMs: 50 });
+    const finished = new Promise<Promotion>((resolve) =>
+      restarted.onChange((c) => c.promotion?.id === started.id && c.promotion.status !== 'running' && resolve(c.promotion)),
+    );
+    expect(await restarted.resumeAll()).toBe(1);
+    const p = await finished;
+    expect(p).toMatchObject({ status: 'succeeded' });
+    expect(p.targets[0].executionId).toBe(started.targets[0].executionId);
+    const log = (await h.releases.store.history('web-frontend')).filter((e) => e.promotionId === started.id);
+    expect(log.filter((e) => e.event === 'execution-started')).toHaveLength(1);
+    expect(log.map((e) => e.event)).toContain('promotion-resumed');
+  }, 60_000);
+
   it('drift: a stage removed from prod is found; account-specific values are not drift', async () => {
     const r = noSoak();
     const clean = await h.releases.diff(r, 'staging', 'prod');
@@ -152,9 +181,15 @@ describe('releases', () => {
 
   it('checks targets against live pipelines: missing, unreachable and wrong account are named', async () => {
     const bad = release(
-      EXAMPLE.replace('{ profile: sandbox-dev, region: us-east-1, pipeline: web-frontend }', '{ profile: sandbox-dev, region: us-east-1, pipeline: no-such-pipeline }')
+      EXAMPLE.replace(
+        '{ profile: sandbox-dev, region: us-east-1, pipeline: web-frontend }',
+        '{ profile: sandbox-dev, region: us-east-1, pipeline: no-such-pipeline }',
+      )
         .replace('{ profile: sandbox-staging, region: us-east-1, pipeline: web-frontend }', '{ profile: nobody, region: us-east-1, pipeline: web-frontend }')
-        .replace('{ profile: sandbox-prod, region: us-east-1, pipeline: web-frontend }', `{ profile: sandbox-prod, region: us-east-1, pipeline: web-frontend, account: '${STAGING}' }`),
+        .replace(
+          '{ profile: sandbox-prod, region: us-east-1, pipeline: web-frontend }',
+          `{ profile: sandbox-prod, region: us-east-1, pipeline: web-frontend, account: '${STAGING}' }`,
+        ),
     );
     const problems = await h.releases.check(bad);
     expect(problems.map((p) => [p.environment, p.problem.kind])).toEqual([

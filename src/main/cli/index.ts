@@ -301,7 +301,10 @@ export function buildProgram(): Command {
     .option('--allow-unpinned', 'start sources that cannot be pinned on their latest revision', false)
     .option('--json', 'JSON (the promotion) on standard output; progress on standard error', false)
     .action(
-      async (file: string, o: { to: string; revision?: string; approve: boolean; confirmProd?: string; yes: boolean; allowUnpinned: boolean; json: boolean }) => {
+      async (
+        file: string,
+        o: { to: string; revision?: string; approve: boolean; confirmProd?: string; yes: boolean; allowUnpinned: boolean; json: boolean },
+      ) => {
         process.exitCode = await runReleasePromote(file, o);
       },
     );

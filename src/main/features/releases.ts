@@ -68,7 +68,8 @@ export function releasesFeature({ releases, events, log }: ReleasesDeps): { hand
       'releases.board': async ({ application }) => releases.board(await definition(application)),
       'releases.promote': async ({ application, environment, revision, confirmed, allowUnpinned }) => {
         const out = await releases.promote(await definition(application), environment, { revision, confirmed, allowUnpinned });
-        if (out.kind === 'blocked') return { promotion: null, resumed: false, blocked: { kind: out.gate.kind, reason: out.gate.reason, openAt: out.gate.openAt } };
+        if (out.kind === 'blocked')
+          return { promotion: null, resumed: false, blocked: { kind: out.gate.kind, reason: out.gate.reason, openAt: out.gate.openAt } };
         follow(out.promotion);
         return { promotion: out.promotion, resumed: out.resumed, blocked: null };
       },

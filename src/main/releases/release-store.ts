@@ -53,7 +53,11 @@ export class ReleaseStore {
         application,
         environments: def?.release.environments.map((e) => e.name) ?? [],
         running: promotions.filter((p) => p.status === 'running').length,
-        updatedAt: promotions.map((p) => p.finishedAt ?? p.startedAt).sort().at(-1) ?? null,
+        updatedAt:
+          promotions
+            .map((p) => p.finishedAt ?? p.startedAt)
+            .sort()
+            .at(-1) ?? null,
       });
     }
     return out;

@@ -118,12 +118,18 @@ export class ReleasesService {
       id = this.accounts.identityOf(profile);
     }
     if (id?.state !== 'ok' || !id.accountId)
-      return { accountId: null, problem: { kind: 'unreachable', message: `${profile} cannot reach AWS: ${id?.message ?? 'its identity could not be checked'}.` } };
+      return {
+        accountId: null,
+        problem: { kind: 'unreachable', message: `${profile} cannot reach AWS: ${id?.message ?? 'its identity could not be checked'}.` },
+      };
     return { accountId: id.accountId, problem: null };
   }
 
   /** One target as the board shows it, with its declaration (for pins and drift). */
-  async readTarget(environment: string, t: ReleaseTarget): Promise<{ cell: BoardCell; declaration: PipelineDeclaration | null; state: PipelineLiveState | null }> {
+  async readTarget(
+    environment: string,
+    t: ReleaseTarget,
+  ): Promise<{ cell: BoardCell; declaration: PipelineDeclaration | null; state: PipelineLiveState | null }> {
     const cell: BoardCell = {
       environment,
       profile: t.profile,
@@ -147,7 +153,10 @@ export class ReleasesService {
       return {
         cell: {
           ...cell,
-          problem: { kind: 'wrong-account', message: `${t.profile} reaches account ${accountId}, but the release file puts ${t.pipeline} in account ${t.account}.` },
+          problem: {
+            kind: 'wrong-account',
+            message: `${t.profile} reaches account ${accountId}, but the release file puts ${t.pipeline} in account ${t.account}.`,
+          },
         },
         declaration: null,
         state: null,
@@ -194,7 +203,11 @@ export class ReleasesService {
 
   private readEnvironment(release: ReleaseFile, env: string) {
     const e = release.environments.find((x) => x.name === env);
-    if (!e) throw new AppError('INVALID_INPUT', `${release.application} has no environment named ${env} (it has ${release.environments.map((x) => x.name).join(', ')}).`);
+    if (!e)
+      throw new AppError(
+        'INVALID_INPUT',
+        `${release.application} has no environment named ${env} (it has ${release.environments.map((x) => x.name).join(', ')}).`,
+      );
     return Promise.all(e.targets.map((t) => this.readTarget(env, t)));
   }
 
@@ -232,7 +245,12 @@ export class ReleasesService {
             : null,
       };
     });
-    return { application: release.application, environments, promotions: await this.store.promotions(release.application), checkedAt: new Date().toISOString() };
+    return {
+      application: release.application,
+      environments,
+      promotions: await this.store.promotions(release.application),
+      checkedAt: new Date().toISOString(),
+    };
   }
 
   private driftBetween(
@@ -310,7 +328,12 @@ export class ReleasesService {
           'CONFLICT',
           `A promotion of ${environment} with revision ${existing.revision} is still running (${existing.id}): let it finish or stop it first.`,
         );
-      await this.log(release.application, { promotionId: existing.id, environment, event: 'promotion-resumed', message: `Resumed promotion to ${environment}.` });
+      await this.log(release.application, {
+        promotionId: existing.id,
+        environment,
+        event: 'promotion-resumed',
+        message: `Resumed promotion to ${environment}.`,
+      });
       return { kind: 'started', promotion: await this.startPending(existing), resumed: true };
     }
     const targets = await this.readEnvironment(release, environment);
@@ -468,7 +491,12 @@ export class ReleasesService {
             message: `${where(t)}: ${status}${t.message ? ` at ${t.message}` : ''}.`,
           });
         if (t.approvalWaiting)
-          await this.log(p.application, { promotionId: p.id, environment: p.environment, event: 'approval-waiting', message: `${where(t)} waits for approval.` });
+          await this.log(p.application, {
+            promotionId: p.id,
+            environment: p.environment,
+            event: 'approval-waiting',
+            message: `${where(t)} waits for approval.`,
+          });
       }
       if (o.approve && (ours.length || older.length) && status === 'InProgress') {
         try {
@@ -567,7 +595,12 @@ export class ReleasesService {
     p.reason = reason.trim() || 'Stopped by the user.';
     p.finishedAt = new Date().toISOString();
     await this.save(p);
-    await this.log(application, { promotionId: p.id, environment: p.environment, event: 'promotion-stopped', message: `Promotion to ${p.environment} stopped: ${p.reason}` });
+    await this.log(application, {
+      promotionId: p.id,
+      environment: p.environment,
+      event: 'promotion-stopped',
+      message: `Promotion to ${p.environment} stopped: ${p.reason}`,
+    });
     return p;
   }
 
@@ -578,7 +611,12 @@ export class ReleasesService {
       for (const p of await this.store.promotions(r.application).catch(() => [])) {
         if (p.status !== 'running') continue;
         n++;
-        await this.log(p.application, { promotionId: p.id, environment: p.environment, event: 'promotion-resumed', message: `Resumed promotion to ${p.environment} after a restart.` });
+        await this.log(p.application, {
+          promotionId: p.id,
+          environment: p.environment,
+          event: 'promotion-resumed',
+          message: `Resumed promotion to ${p.environment} after a restart.`,
+        });
         void this.follow(p, { signal }).catch((err: unknown) => console.error(`releases: following ${p.id} failed: ${String(err)}`));
       }
     }

@@ -229,17 +229,22 @@ export const methods = {
     z.object({ release: ReleaseFile.nullable(), errors: z.array(ReleaseFileErrorView) }),
   ),
   /** Saves a valid release file, then checks its targets against live pipelines (problems are reported, not fatal). */
-  'releases.save': method(
-    z.strictObject({ text: z.string().max(1_000_000) }),
-    z.object({ release: ReleaseFile, problems: z.array(ReleaseTargetProblem) }),
-  ),
+  'releases.save': method(z.strictObject({ text: z.string().max(1_000_000) }), z.object({ release: ReleaseFile, problems: z.array(ReleaseTargetProblem) })),
   'releases.get': method(z.strictObject({ application: ApplicationName }), z.object({ release: ReleaseFile, text: z.string() })),
   /** A release file from live pipelines (each checked, its account written down); not saved. */
   'releases.init': method(
     z.strictObject({
       application: ApplicationName,
       environments: z
-        .array(z.strictObject({ name: EnvironmentName, targets: z.array(z.strictObject({ profile: ProfileName, region: RegionCode, pipeline: PipelineName })).min(1).max(50) }))
+        .array(
+          z.strictObject({
+            name: EnvironmentName,
+            targets: z
+              .array(z.strictObject({ profile: ProfileName, region: RegionCode, pipeline: PipelineName }))
+              .min(1)
+              .max(50),
+          }),
+        )
         .min(1)
         .max(20),
     }),
@@ -274,10 +279,7 @@ export const methods = {
     z.object({ approved: z.number().int(), rejected: z.number().int() }),
   ),
   /** Stop a promotion (its executions run on). */
-  'releases.stop': method(
-    z.strictObject({ application: ApplicationName, promotionId: PromotionId, reason: z.string().max(300).default('') }),
-    Promotion,
-  ),
+  'releases.stop': method(z.strictObject({ application: ApplicationName, promotionId: PromotionId, reason: z.string().max(300).default('') }), Promotion),
   /** The release log, oldest first. */
   'releases.history': method(z.strictObject({ application: ApplicationName }), z.object({ entries: z.array(ReleaseLogEntry) })),
   /** The structural drift between two environments' pipelines. */

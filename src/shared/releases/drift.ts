@@ -45,7 +45,10 @@ export function normaliseForDrift(p: PipelineDeclaration, side: DriftSide): Pipe
 }
 
 /** The structural changes from one environment's pipeline to the next one's (empty: no drift). */
-export function environmentDrift(from: { side: DriftSide; pipeline: PipelineDeclaration }, to: { side: DriftSide; pipeline: PipelineDeclaration }): PipelineChange[] {
+export function environmentDrift(
+  from: { side: DriftSide; pipeline: PipelineDeclaration },
+  to: { side: DriftSide; pipeline: PipelineDeclaration },
+): PipelineChange[] {
   const a = normaliseForDrift(from.pipeline, from.side);
   const b = normaliseForDrift(to.pipeline, to.side);
   // The names may differ per environment by design (web-frontend-staging / -prod); compare what they run.

@@ -91,9 +91,7 @@ export interface GateEvidence {
   error: string | null;
 }
 
-export type GateVerdict =
-  | { open: true }
-  | { open: false; kind: 'success' | 'soak' | 'confirmation' | 'unverified'; reason: string; openAt: string | null };
+export type GateVerdict = { open: true } | { open: false; kind: 'success' | 'soak' | 'confirmation' | 'unverified'; reason: string; openAt: string | null };
 
 /**
  * The gate into an environment: the environment before it all succeeded (its

@@ -331,7 +331,13 @@ const ops: Record<string, Op> = {
     const sourceRevisions = input.sourceRevisions ?? [];
     for (const s of sourceRevisions)
       if (!decl.stages[0].actions.some((a) => a.name === s.actionName)) throw validation(`Source action ${s.actionName} does not exist in pipeline ${p.name}.`);
-    const e = ctx.executor.start(p, { triggerType: 'StartPipelineExecution', triggerDetail: req.principal.arn, variables, sourceRevisions, clientRequestToken: input.clientRequestToken });
+    const e = ctx.executor.start(p, {
+      triggerType: 'StartPipelineExecution',
+      triggerDetail: req.principal.arn,
+      variables,
+      sourceRevisions,
+      clientRequestToken: input.clientRequestToken,
+    });
     return { pipelineExecutionId: e.pipelineExecutionId };
   },
 

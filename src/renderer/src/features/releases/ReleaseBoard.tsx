@@ -233,13 +233,13 @@ function PromoteDialog({ env, board, onClose }: { env: BoardEnvironment; board: 
         />
       )}
       <label>
-        <input type="checkbox" checked={allowUnpinned} onChange={(e) => setAllowUnpinned(e.target.checked)} /> Start sources that cannot be pinned on
-        their latest revision
+        <input type="checkbox" checked={allowUnpinned} onChange={(e) => setAllowUnpinned(e.target.checked)} /> Start sources that cannot be pinned on their
+        latest revision
       </label>
       {gateConfirm && (
         <label>
-          <input type="checkbox" checked={confirmed} onChange={(e) => setConfirmed(e.target.checked)} data-testid="promote-gate-confirm" /> I confirm
-          promoting to {env.name} (its gate asks a person)
+          <input type="checkbox" checked={confirmed} onChange={(e) => setConfirmed(e.target.checked)} data-testid="promote-gate-confirm" /> I confirm promoting
+          to {env.name} (its gate asks a person)
         </label>
       )}
       {env.gate && !env.gate.open && env.gate.kind !== 'confirmation' && <p className="muted">Gate: {env.gate.reason}</p>}

@@ -53,8 +53,8 @@ export function ReleasesPage() {
       {list && !list.length && !editing && (
         <div className="empty" data-testid="releases-empty">
           <p>
-            A release is one application&apos;s pipelines in each environment (dev, staging, prod: each in its own account), promoted in waves with the
-            revision that passed the wave before pinned. Start one from live pipelines, or write its file.
+            A release is one application&apos;s pipelines in each environment (dev, staging, prod: each in its own account), promoted in waves with the revision
+            that passed the wave before pinned. Start one from live pipelines, or write its file.
           </p>
           <button type="button" className="button" onClick={() => newRelease()}>
             New release…

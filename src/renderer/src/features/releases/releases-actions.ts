@@ -43,7 +43,10 @@ export async function openRelease(application: string): Promise<void> {
 }
 
 function unwatchAll(): void {
-  for (const c of watched) void api().invoke('executions.unwatch', { profile: c.profile, region: c.region, name: c.pipeline }).catch(() => undefined);
+  for (const c of watched)
+    void api()
+      .invoke('executions.unwatch', { profile: c.profile, region: c.region, name: c.pipeline })
+      .catch(() => undefined);
   watched = [];
 }
 
@@ -58,7 +61,10 @@ export async function loadBoard(): Promise<void> {
   // Live from here on: each target's watcher says when it runs, waits or finishes.
   unwatchAll();
   watched = board.environments.flatMap((e) => e.targets.filter((t) => !t.problem));
-  for (const c of watched) void api().invoke('executions.watch', { profile: c.profile, region: c.region, name: c.pipeline, opened: false }).catch(() => undefined);
+  for (const c of watched)
+    void api()
+      .invoke('executions.watch', { profile: c.profile, region: c.region, name: c.pipeline, opened: false })
+      .catch(() => undefined);
 }
 
 export async function loadHistory(): Promise<void> {
@@ -167,9 +173,7 @@ export async function loadDrift(from: string, to: string): Promise<void> {
 
 function upsertPromotion(p: Promotion): void {
   set((s) =>
-    s.board && s.board.application === p.application
-      ? { board: { ...s.board, promotions: [p, ...s.board.promotions.filter((x) => x.id !== p.id)] } }
-      : {},
+    s.board && s.board.application === p.application ? { board: { ...s.board, promotions: [p, ...s.board.promotions.filter((x) => x.id !== p.id)] } } : {},
   );
 }
 
