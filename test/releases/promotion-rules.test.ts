@@ -1,7 +1,7 @@
 // The rules a promotion applies before touching anything: pins per source
 // provider, the gate's verdict, and drift normalisation. Pure: no sandbox.
 import { describe, expect, it } from 'vitest';
-import { evaluateGate, planPins, revisionTypeFor } from '../../src/shared/releases/promotion';
+import { evaluateGate, planPins, revisionMessage, revisionTypeFor } from '../../src/shared/releases/promotion';
 import { environmentDrift, normaliseForDrift } from '../../src/shared/releases/drift';
 import type { PipelineDeclaration } from '../../src/shared/pipeline/model';
 
@@ -40,6 +40,13 @@ describe('pinning', () => {
     expect(planPins([source('Other', 'S3'), source('App', 'CodeCommit')], from, null).unpinned).toEqual([
       { actionName: 'Other', reason: 'staging ran no revision of a source named Other' },
     ]);
+  });
+
+  it("reads a connection's JSON revision summary as its commit message", () => {
+    expect(revisionMessage('{"ProviderType":"GitHub","CommitMessage":"Fix rounding"}')).toBe('Fix rounding');
+    expect(revisionMessage('Plain message')).toBe('Plain message');
+    expect(revisionMessage('{not json')).toBe('{not json');
+    expect(revisionMessage(null)).toBeNull();
   });
 
   it('a chosen revision pins the one pinnable source; with several it is ambiguous; the first wave pins nothing', () => {

@@ -7,6 +7,7 @@ import { startServices } from '../helpers/services';
 import { parseReleaseFile, type ReleaseFile } from '../../src/shared/releases/release-file';
 import type { Promotion } from '../../src/shared/api/releases';
 import { EXAMPLE } from '../helpers/releases';
+import { FaultRule } from '../../src/sandbox/faults';
 import { ReleasesService } from '../../src/main/services/releases-service';
 import { ReleaseStore } from '../../src/main/releases/release-store';
 
@@ -108,6 +109,23 @@ describe('releases', () => {
     const prod = await h.releases.promote(r, 'prod', { confirmed: true, allowUnpinned: false });
     expect(prod).toMatchObject({ kind: 'blocked', gate: { kind: 'success' } });
     if (prod.kind === 'blocked') expect(prod.gate.reason).toMatch(/staging has not succeeded: .* is Failed/);
+  }, 60_000);
+
+  it('a start that is denied fails the promotion and says why; a throttled one is retried with the same token', async () => {
+    const r = noSoak();
+    h.sb.faults.add(FaultRule.parse({ service: 'codepipeline', operation: 'StartPipelineExecution', account: '111111111111', denyRate: 1, remaining: 1 }));
+    const denied = await promoteAndFollow(r, 'dev');
+    expect(denied.status).toBe('failed');
+    expect(denied.reason).toBe(
+      'dev: web-frontend (sandbox-dev, us-east-1) could not start: User is not authorized to perform this operation (injected by the sandbox).',
+    );
+    // Throttled past the SDK's five attempts: the promotion keeps the target and starts it on a later look, once.
+    h.sb.faults.add(FaultRule.parse({ service: 'codepipeline', operation: 'StartPipelineExecution', account: '111111111111', throttleRate: 1, remaining: 6 }));
+    const throttled = await promoteAndFollow(r, 'dev');
+    expect(throttled.status).toBe('succeeded');
+    const log = (await h.releases.store.history('web-frontend')).filter((e) => e.promotionId === throttled.id);
+    expect(log.filter((e) => e.event === 'execution-start-failed').length).toBeGreaterThan(0);
+    expect(log.filter((e) => e.event === 'execution-started')).toHaveLength(1);
   }, 60_000);
 
   it('a soak gate says how long is left', async () => {

@@ -11,6 +11,7 @@ import { AppError } from '../../shared/api/errors';
 import type { Promotion } from '../../shared/api/releases';
 import type { ReleasesService } from '../services/releases-service';
 import { formatDiff } from '../../shared/pipeline/diff';
+import { revisionMessage } from '../../shared/releases/promotion';
 import { parseReleaseFile, releaseErrorsText, stringifyReleaseFile, type ReleaseFile } from '../../shared/releases/release-file';
 
 type Out = NodeJS.WritableStream;
@@ -131,7 +132,7 @@ export async function runReleaseStatus(file: string, o: { json: boolean }, out: 
               t.account ?? '-',
               t.region,
               short(t.revisionId),
-              (t.revisionSummary ?? '').slice(0, 40),
+              (revisionMessage(t.revisionSummary) ?? '').split('\n')[0].slice(0, 40),
               t.problem ? `${t.problem.kind}` : (t.status ?? 'never ran'),
               t.approvalWaiting ? 'waiting' : '',
             ]),

@@ -403,14 +403,17 @@ export class ReleasesService {
   /** Starts every target not started yet. The token is saved before the call, so a repeat after a crash returns the same execution. */
   private async startPending(p: Promotion): Promise<Promotion> {
     for (const t of p.targets) {
-      if (t.executionId) continue;
+      if (t.executionId || t.status === 'Failed') continue;
       await this.log(p.application, { promotionId: p.id, environment: p.environment, event: 'execution-starting', message: `Starting ${where(t)}.` });
       try {
         t.executionId = await this.executions.start(refOf(t), { sourceRevisions: t.pins, clientRequestToken: t.clientRequestToken });
         t.status = 'InProgress';
         t.message = null;
       } catch (err) {
-        t.message = `Could not start: ${classifyAwsError(err, { region: t.region }).message}`;
+        const c = classifyAwsError(err, { region: t.region });
+        t.message = `could not start: ${c.message}`;
+        // Throttling and dropped connections are retried on the next look (same token); anything else fails the target.
+        if (c.kind !== 'throttled' && c.kind !== 'network') t.status = 'Failed';
         await this.save(p);
         await this.log(p.application, { promotionId: p.id, environment: p.environment, event: 'execution-start-failed', message: `${where(t)}: ${t.message}` });
         continue;
@@ -444,7 +447,7 @@ export class ReleasesService {
       // Another process (the CLI, the app) may have moved it on: the file is the truth.
       const saved = (await this.store.promotions(p.application)).find((x) => x.id === p.id);
       if (saved && saved.status !== 'running') return saved;
-      if (p.targets.some((t) => !t.executionId)) await this.startPending(p);
+      if (p.targets.some((t) => !t.executionId && t.status !== 'Failed')) await this.startPending(p);
       const changed = await this.observe(p, o);
       if (changed) await this.save(p);
       if (p.status !== 'running') break;
@@ -511,7 +514,9 @@ export class ReleasesService {
     const failed = p.targets.filter((t) => t.status && FINAL_STATUSES.has(t.status) && t.status !== 'Succeeded');
     if (failed.length) {
       p.status = 'failed';
-      p.reason = failed.map((t) => `${p.environment}: ${where(t)} ${t.status}${t.message ? ` at ${t.message}` : ''}`).join('; ');
+      p.reason = failed
+        .map((t) => `${p.environment}: ${where(t)} ${t.executionId ? `${t.status}${t.message ? ` at ${t.message}` : ''}` : (t.message ?? 'could not start')}`)
+        .join('; ');
     } else if (p.targets.every((t) => t.status === 'Succeeded')) p.status = 'succeeded';
     if (p.status !== 'running') {
       p.finishedAt = new Date().toISOString();

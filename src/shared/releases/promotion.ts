@@ -137,3 +137,18 @@ export function evaluateGate(env: string, gate: ReleaseGate | undefined, evidenc
     return { open: false, kind: 'confirmation', reason: `promoting to ${env} needs a person to confirm it`, openAt: null };
   return { open: true };
 }
+
+/**
+ * A revision summary as a person reads it. CodeStar connections send JSON
+ * (`{"ProviderType":"GitHub","CommitMessage":"Fix rounding"}`); CodeCommit and
+ * S3 send the message or the object's metadata as text.
+ */
+export function revisionMessage(summary: string | null): string | null {
+  if (!summary?.startsWith('{')) return summary;
+  try {
+    const parsed = JSON.parse(summary) as { CommitMessage?: unknown };
+    return typeof parsed.CommitMessage === 'string' ? parsed.CommitMessage : summary;
+  } catch {
+    return summary;
+  }
+}

@@ -6,6 +6,7 @@
 import { useState } from 'react';
 import type { BoardCell, Promotion, ReleaseBoard } from '../../../../shared/api/releases';
 import { elapsed, formatTime } from '../../lib/format';
+import { revisionMessage } from '../../../../shared/releases/promotion';
 import { DangerDialog } from '../../lib/DangerDialog';
 import { openPipeline } from '../executions/executions-actions';
 import { useReleasesStore } from './releases-store';
@@ -117,7 +118,8 @@ function Cell({ cell: c }: { cell: BoardCell }) {
       ) : (
         <>
           <div title={c.revisionId ?? ''}>
-            <code data-testid="cell-revision">{shortRev(c.revisionId)}</code> {c.revisionSummary && <span>{c.revisionSummary.slice(0, 60)}</span>}
+            <code data-testid="cell-revision">{shortRev(c.revisionId)}</code>{' '}
+            {c.revisionSummary && <span>{(revisionMessage(c.revisionSummary) ?? '').split('\n')[0].slice(0, 72)}</span>}
           </div>
           <div className="muted">{c.deployedAt ? `deployed ${elapsed(c.deployedAt, null)} ago` : 'never succeeded'}</div>
           <div data-testid="cell-status">
@@ -149,8 +151,14 @@ function PromotionLine({ promotion: p, onApprove }: { promotion: Promotion; onAp
           Approve…
         </button>
       )}
-      <button type="button" className="link" onClick={() => void stopPromotion(p.id, 'Stopped from the board.')} data-testid="promotion-stop">
-        Stop following
+      <button
+        type="button"
+        className="link"
+        title="Stops this promotion (its executions run on: stop them in Executions)"
+        onClick={() => void stopPromotion(p.id, 'Stopped from the board.')}
+        data-testid="promotion-stop"
+      >
+        Stop promotion
       </button>
     </div>
   );
