@@ -19,7 +19,7 @@ const shortRev = (r: string | null) => (r ? r.slice(0, 10) : '—');
 export function ReleaseBoardView() {
   const board = useReleasesStore((s) => s.board);
   const loading = useReleasesStore((s) => s.boardLoading);
-  const [promoting, setPromoting] = useState<BoardEnvironment | null>(null);
+  const [promoting, setPromoting] = useState<BoardEnvironment[] | null>(null);
   const [approving, setApproving] = useState<Promotion | null>(null);
   if (!board) return <p className="muted">{loading ? 'Reading every target of the release…' : 'The board could not be read.'}</p>;
   const running = new Map(board.promotions.filter((p) => p.status === 'running').map((p) => [p.environment, p]));
@@ -44,9 +44,30 @@ export function ReleaseBoardView() {
           </tr>
         </thead>
         <tbody>
-          {board.environments.map((e) => {
+          {board.environments.map((e, i) => {
             const p = running.get(e.name);
-            return (
+            // A wave of several environments can be promoted whole, side by side.
+            const wave = board.environments.filter((x) => x.wave === e.wave);
+            const firstOfWave = board.environments.findIndex((x) => x.wave === e.wave) === i;
+            return [
+              wave.length > 1 && firstOfWave && (
+                <tr key={`wave-${e.wave}`} className="wave-row" data-testid="release-wave" data-wave={e.wave + 1}>
+                  <td colSpan={4}>
+                    Wave {e.wave + 1}: {wave.map((x) => x.name).join(', ')} go side by side
+                  </td>
+                  <td>
+                    <button
+                      type="button"
+                      className="button secondary"
+                      disabled={wave.some((x) => running.has(x.name) || x.targets.some((t) => t.problem))}
+                      onClick={() => setPromoting(wave)}
+                      data-testid="wave-promote"
+                    >
+                      Promote wave…
+                    </button>
+                  </td>
+                </tr>
+              ),
               <tr key={e.name} data-testid="release-env" data-env={e.name}>
                 <td>{e.wave + 1}</td>
                 <td>
@@ -76,19 +97,19 @@ export function ReleaseBoardView() {
                     className="button"
                     disabled={!!p || e.targets.some((t) => t.problem)}
                     title={p ? 'A promotion of this environment is running' : e.targets.some((t) => t.problem) ? 'A target has a problem' : ''}
-                    onClick={() => setPromoting(e)}
+                    onClick={() => setPromoting([e])}
                     data-testid="env-promote"
                   >
                     Promote…
                   </button>
                 </td>
-              </tr>
-            );
+              </tr>,
+            ];
           })}
         </tbody>
       </table>
       <RecentPromotions promotions={board.promotions} />
-      {promoting && <PromoteDialog env={promoting} board={board} onClose={() => setPromoting(null)} />}
+      {promoting && <PromoteDialog envs={promoting} board={board} onClose={() => setPromoting(null)} />}
       {approving && (
         <ApproveDialog
           promotion={approving}
@@ -183,49 +204,66 @@ function RecentPromotions({ promotions }: { promotions: Promotion[] }) {
   );
 }
 
-function PromoteDialog({ env, board, onClose }: { env: BoardEnvironment; board: ReleaseBoard; onClose: () => void }) {
-  const previous = board.environments.find((e) => e.name === env.previous);
-  const fromRevision = previous?.targets[0]?.revisionId ?? null;
+/** Promotes one environment, or a wave's environments side by side, each behind its own gate. */
+function PromoteDialog({ envs, board, onClose }: { envs: BoardEnvironment[]; board: ReleaseBoard; onClose: () => void }) {
   const [custom, setCustom] = useState(false);
   const [revision, setRevision] = useState('');
   const [confirmed, setConfirmed] = useState(false);
   const [allowUnpinned, setAllowUnpinned] = useState(false);
-  const [blocked, setBlocked] = useState<string | null>(null);
+  const [blocked, setBlocked] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
+  const revisionFrom = (e: BoardEnvironment) => board.environments.find((x) => x.name === e.previous)?.targets[0]?.revisionId ?? null;
   // The board reads gates unconfirmed: "confirmation" means every other check passed and a person is wanted.
-  const gateConfirm = env.gate?.kind === 'confirmation';
+  const gateConfirm = envs.some((e) => e.gate?.kind === 'confirmation');
+  const names = envs.map((e) => e.name).join(', ');
   const go = async () => {
     setBusy(true);
-    const r = await promote({ environment: env.name, revision: custom && revision.trim() ? revision.trim() : undefined, confirmed, allowUnpinned });
+    const stopped: string[] = [];
+    let started = 0;
+    for (const e of envs) {
+      const r = await promote({ environment: e.name, revision: custom && revision.trim() ? revision.trim() : undefined, confirmed, allowUnpinned });
+      if (r.blocked) stopped.push(`${e.name}: ${r.blocked}`);
+      if (r.ok) started++;
+    }
     setBusy(false);
-    if (r.blocked) setBlocked(r.blocked);
-    else if (r.ok) onClose();
+    if (stopped.length) setBlocked(stopped);
+    else if (started === envs.length) onClose();
   };
+  const targets = envs.reduce((n, e) => n + e.targets.length, 0);
   return (
     <DangerDialog
-      title={`Promote ${env.name}`}
+      title={`Promote ${names}`}
       testId="promote-dialog"
-      confirmLabel={busy ? 'Starting…' : `Start ${env.targets.length} pipeline(s)`}
+      confirmLabel={busy ? 'Starting…' : `Start ${targets} pipeline(s)`}
       confirmTestId="promote-confirm"
       canConfirm={!busy && (!gateConfirm || confirmed) && (!custom || !!revision.trim())}
       onConfirm={() => void go()}
       onClose={onClose}
     >
-      <p>
-        {env.previous && !custom
-          ? `Pins each pipeline's source to the revision ${env.previous} succeeded with: `
-          : custom
-            ? 'Pins each pipeline to the revision you give: '
-            : 'The first wave builds its latest source revision.'}
-        {env.previous && !custom && <code data-testid="promote-revision">{fromRevision ?? 'none yet'}</code>}
-      </p>
-      <ul>
-        {env.targets.map((t) => (
-          <li key={`${t.profile}|${t.region}|${t.pipeline}`}>
-            {t.pipeline} · {t.profile} · {t.region}
-          </li>
-        ))}
-      </ul>
+      {envs.map((env) => (
+        <div key={env.name}>
+          <p>
+            {custom ? (
+              `${env.name}: pinned to the revision you give.`
+            ) : env.previous ? (
+              <>
+                {env.name}: each source pinned to the revision {env.previous} succeeded with:{' '}
+                <code data-testid="promote-revision">{revisionFrom(env) ?? 'none yet'}</code>
+              </>
+            ) : (
+              `${env.name} is in the first wave: it builds its latest source revision.`
+            )}
+          </p>
+          <ul>
+            {env.targets.map((t) => (
+              <li key={`${t.profile}|${t.region}|${t.pipeline}`}>
+                {t.pipeline} · {t.profile} · {t.region}
+              </li>
+            ))}
+          </ul>
+          {env.gate && !env.gate.open && env.gate.kind !== 'confirmation' && <p className="muted">Gate: {env.gate.reason}</p>}
+        </div>
+      ))}
       <label>
         <input type="checkbox" checked={custom} onChange={(e) => setCustom(e.target.checked)} /> Pin another revision
       </label>
@@ -247,13 +285,12 @@ function PromoteDialog({ env, board, onClose }: { env: BoardEnvironment; board: 
       {gateConfirm && (
         <label>
           <input type="checkbox" checked={confirmed} onChange={(e) => setConfirmed(e.target.checked)} data-testid="promote-gate-confirm" /> I confirm promoting
-          to {env.name} (its gate asks a person)
+          to {names} (the gate asks a person)
         </label>
       )}
-      {env.gate && !env.gate.open && env.gate.kind !== 'confirmation' && <p className="muted">Gate: {env.gate.reason}</p>}
-      {blocked && (
+      {blocked.length > 0 && (
         <p className="error" role="alert" data-testid="promote-blocked">
-          Stopped at the gate: {blocked}
+          Stopped at the gate: {blocked.join('; ')}
         </p>
       )}
     </DangerDialog>
