@@ -4,6 +4,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { browserModeReason } from './browser-mode-reason.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
@@ -14,8 +15,7 @@ function electronBinary() {
   const path = r.status === 0 ? r.stdout.trim() : '';
   if (path && existsSync(path)) return { path };
   if (path) return { error: `not found at ${path}` };
-  const detail = `${r.stderr ?? ''}${r.error?.message ?? ''}`.split('\n').find((l) => /Error|ENOTFOUND|EAI_AGAIN|failed/i.test(l)) ?? 'not installed';
-  return { error: detail.trim().slice(0, 160) };
+  return { error: `${r.stderr ?? ''}${r.error?.message ?? ''}` || 'not installed' };
 }
 
 function run(cmd, cmdArgs) {
@@ -29,11 +29,11 @@ const wantsBrowser = args.includes('--browser') || process.env.PIPEWRIGHT_BROWSE
 const electron = wantsBrowser ? { error: 'browser mode was asked for' } : electronBinary();
 if (electron.path) {
   const child = run(electron.path, ['.', ...args.filter((a) => a !== '--browser')]);
-  child.on('error', () => startBrowserMode(`the Electron binary did not start`));
+  child.on('error', () => startBrowserMode('the Electron binary did not start'));
 } else {
-  startBrowserMode(`the Electron binary is not available (${electron.error})`);
+  startBrowserMode(electron.error);
 }
 
-function startBrowserMode(why) {
-  run(process.execPath, ['bin/pipewright.js', 'web', '--reason', `Starting in browser mode: ${why}.`, ...args.filter((a) => a !== '--browser')]);
+function startBrowserMode(failure) {
+  run(process.execPath, ['bin/pipewright.js', 'web', '--reason', browserModeReason(failure), ...args.filter((a) => a !== '--browser')]);
 }

@@ -1,4 +1,4 @@
-// `npm start` without an Electron binary: browser mode, a one-line reason, the URL.
+// `npm start` without an Electron binary: browser mode, a one-line reason in words, the URL.
 import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +9,45 @@ import { assertBuilt } from '../helpers/cli';
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
 
+/** Runs `npm start`'s script until it prints its URL; its whole output. */
+async function startUntilUrl(env: Record<string, string>): Promise<string> {
+  const home = mkdtempSync(join(tmpdir(), 'pw-start-'));
+  dirs.push(home);
+  const child = spawn(process.execPath, ['scripts/start.mjs', '--no-open'], {
+    env: { ...process.env, HOME: home, PIPEWRIGHT_HOME: join(home, 'pw'), AWS_CONFIG_FILE: join(home, 'none'), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`no URL printed:\n${out}`)), 60_000);
+      child.stdout.on('data', () => {
+        if (/Open: http:\/\/127\.0\.0\.1:\d+\/\?token=/.test(out)) {
+          clearTimeout(t);
+          resolve();
+        }
+      });
+    });
+    return out;
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
+
 describe('npm start fallback', () => {
+  it('says in words that the binary could not be downloaded, then the URL', async () => {
+    assertBuilt();
+    // An unreachable download site: Electron tries to fetch its binary at first use, and fails.
+    const out = await startUntilUrl({ ELECTRON_MIRROR: 'http://127.0.0.1:9/' });
+    const lines = out.split('\n');
+    const said = lines.findIndex((l) => l === "Electron's binary isn't installed and couldn't be downloaded (no connection to its download site), so Pipewright runs in your browser instead.");
+    expect(said).toBeGreaterThanOrEqual(0);
+    expect(lines.findIndex((l) => /Open: http/.test(l))).toBeGreaterThan(said);
+    expect(out).not.toMatch(/TypeError|fetch failed/);
+  }, 90_000);
+
   it('starts browser mode with the reason and the URL when Electron is missing', async () => {
     assertBuilt();
     const home = mkdtempSync(join(tmpdir(), 'pw-start-'));
@@ -38,7 +76,7 @@ describe('npm start fallback', () => {
           }
         });
       });
-      expect(out).toMatch(/^Starting in browser mode: the Electron binary is not available \(not found at .+\)\.$/m);
+      expect(out).toMatch(/^Electron's binary isn't installed \(it would be at .+\), so Pipewright runs in your browser instead\.$/m);
       expect(out).toMatch(/with the local sandbox/); // no AWS profiles in this home
       const url = /Open: (\S+)/.exec(out)![1];
       const res = await fetch(url, { redirect: 'manual' });
