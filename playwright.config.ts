@@ -4,9 +4,6 @@ import { defineConfig } from '@playwright/test';
 // A plain ESM helper shared with scripts/check-chromium.mjs, typed by chromium-path.d.mts.
 import { findChromium } from './scripts/chromium-path.mjs';
 
-// As bin/pipewright.js does (the test workers inherit it): the SDK's Node 22 notice is not test output.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 export default defineConfig({
   testDir: 'e2e',
   timeout: 60_000,

@@ -3,10 +3,10 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-// The SDK warns on Node < 22 that its releases from January 2027 will need
-// Node 22. Pipewright ships with its SDK version locked, so that is news for
-// whoever upgrades the SDK here, not for someone running a command.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+// Pipewright runs on the Node LTS line that Electron 45 embeds: Node 24.
+const major = Number(process.versions.node.split('.')[0]);
+if (major < 24)
+  console.error(`pipewright: this is Node ${process.versions.node}; Pipewright is built and tested on Node 24 LTS (package.json "engines"). Node ${major} may fail in ways nobody has seen.`);
 
 const cli = new URL('../out/main/cli.js', import.meta.url);
 if (!existsSync(fileURLToPath(cli))) {

@@ -77,10 +77,13 @@ export function buildProgram(): Command {
     .addOption(new Option('--admin-token <token>', 'fixed admin token for the control API').hideHelp())
     .addOption(new Option('--time-scale <x>', 'scale simulated action durations (0.01: a 3 s action takes 30 ms)').argParser(Number))
     .option('--config <file>', 'sandbox configuration (JSON: accounts, regions, roles, durations, …; see docs/sandbox.md)')
-    .action(async (o: { port?: number; seed: 'demo' | 'empty'; data?: string; adminToken?: string; timeScale?: number; config?: string }) => {
-      const sb = await runSandboxCommand(o);
-      untilSignal(() => sb.stop());
-    });
+    .option('--aws-config <file>', "write the sandbox's AWS profiles to this file and print the export lines that use it")
+    .action(
+      async (o: { port?: number; seed: 'demo' | 'empty'; data?: string; adminToken?: string; timeScale?: number; config?: string; awsConfig?: string }) => {
+        const sb = await runSandboxCommand(o);
+        untilSignal(() => sb.stop());
+      },
+    );
 
   const collect = (value: string, previous: string[]) => [...previous, value];
   const pipelines = program.command('pipelines').description('Pipelines across profiles and regions');

@@ -2,12 +2,16 @@
 // ~/.aws/config snippet (keys included: they are sandbox-only) so any AWS tool can use it.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { writeFileAtomic } from '../../node/atomic-file';
 import { Sandbox } from '../../sandbox/sandbox';
 import { writeAwsDataPath } from './aws-data-path';
 import type { SeedName } from '../../sandbox/seed';
 import { readFile } from 'node:fs/promises';
 import { SandboxConfig } from '../../sandbox/config';
+
+/** A path as one shell word (the export lines are pasted or eval'd). */
+const shellQuote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
 export function awsConfigSnippet(endpoint: string, config: SandboxConfig): string {
   const region = config.regions[0] ?? 'us-east-1';
@@ -63,6 +67,8 @@ export async function runSandboxCommand(opts: {
   adminToken?: string;
   timeScale?: number;
   config?: string;
+  /** Write the profiles here (instead of only printing them) and print the export lines that use them. */
+  awsConfig?: string;
 }): Promise<Sandbox> {
   if (opts.timeScale !== undefined && !(opts.timeScale >= 0 && opts.timeScale <= 100)) throw new Error('--time-scale takes a number from 0 to 100');
   const fileConfig = opts.config ? await readConfigFile(opts.config) : {};
@@ -77,14 +83,21 @@ export async function runSandboxCommand(opts: {
   const out = process.stdout;
   out.write(`Pipewright sandbox listening on ${sb.endpoint} (seed: ${sb.seedName}${opts.data ? `, data: ${opts.data}` : ', in memory'})\n`);
   out.write(`Control API: ${sb.endpoint}/_sandbox/  (header "Authorization: Bearer ${sb.adminToken}")\n\n`);
-  out.write('# Paste into ~/.aws/config, or save to a file and set AWS_CONFIG_FILE to it:\n\n');
-  out.write(awsConfigSnippet(sb.endpoint, sb.config));
+  const snippet = awsConfigSnippet(sb.endpoint, sb.config);
+  const awsConfigFile = opts.awsConfig ? resolve(opts.awsConfig) : null;
+  if (awsConfigFile) await writeFileAtomic(awsConfigFile, snippet);
+  else {
+    out.write('# Paste into ~/.aws/config, or save to a file and set AWS_CONFIG_FILE to it (or use --aws-config FILE):\n\n');
+    out.write(snippet);
+  }
   // Older CLIs need the endpoint another way; keep the files with --data, else in a temp dir removed on exit.
   const dataRoot = opts.data ?? mkdtempSync(join(tmpdir(), 'pipewright-sandbox-'));
   const dataPath = writeAwsDataPath(join(dataRoot, 'aws-data'), sb.endpoint);
   if (!opts.data) sb.onStop(() => rmSync(dataRoot, { recursive: true, force: true }));
-  out.write('\n# AWS CLI before 2.13 (Debian 12 ships 2.9) ignores endpoint_url; point it at the sandbox with:\n');
-  out.write(`export AWS_DATA_PATH=${dataPath}\n`);
+  if (awsConfigFile) out.write(`# The sandbox's profiles are in ${awsConfigFile}. Use them (AWS_DATA_PATH points AWS CLI before 2.13, such as Debian 12's 2.9, at the sandbox):\n`);
+  else out.write('\n# AWS CLI before 2.13 (Debian 12 ships 2.9) ignores endpoint_url; point it at the sandbox with:\n');
+  if (awsConfigFile) out.write(`export AWS_CONFIG_FILE=${shellQuote(awsConfigFile)}\n`);
+  out.write(`export AWS_DATA_PATH=${shellQuote(dataPath)}\n`);
   out.write('\n# Try: aws --profile sandbox-dev codepipeline list-pipelines\n');
   return sb;
 }
