@@ -10,6 +10,7 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { AccountClient } from '@aws-sdk/client-account';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { CredentialBroker } from './credentials';
+import { responseGuard } from './response-guard';
 import { endpointFor, type ProfileInfo, type ServiceId } from './profiles';
 
 export interface ClientOptions {
@@ -17,6 +18,10 @@ export interface ClientOptions {
 }
 
 type Ctor<T> = new (config: Record<string, unknown>) => T;
+
+/** Services whose protocol is JSON: an answer that is not JSON is never theirs. */
+const JSON_PROTOCOL = new Set<ServiceId>(['codepipeline', 'account']);
+const LABEL: Partial<Record<ServiceId, string>> = { codepipeline: 'CodePipeline', s3: 'S3', sts: 'STS', iam: 'IAM', account: 'Account' };
 
 export class AwsClients {
   private cache = new Map<string, unknown>();
@@ -48,6 +53,13 @@ export class AwsClients {
         requestHandler: this.handler,
         ...(endpoint ? { endpoint } : {}),
         ...extra,
+      });
+      // Between the HTTP answer and the SDK's parser: say what a not-quite-AWS endpoint answered, accept ISO timestamps.
+      const guard = responseGuard(LABEL[service] ?? service, JSON_PROTOCOL.has(service));
+      (client as { middlewareStack: { add: (m: unknown, o: object) => void } }).middlewareStack.add(guard.middleware, {
+        step: 'deserialize',
+        priority: 'low',
+        name: guard.name,
       });
       this.cache.set(key, client);
     }
