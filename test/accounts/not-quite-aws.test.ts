@@ -53,7 +53,13 @@ beforeAll(async () => {
     problems: [],
     staticCredentials: { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'secret' },
   };
-  clients = new AwsClients(new CredentialBroker(() => [profile], () => Promise.reject(new Error('no MFA'))), { maxAttempts: 1 });
+  clients = new AwsClients(
+    new CredentialBroker(
+      () => [profile],
+      () => Promise.reject(new Error('no MFA')),
+    ),
+    { maxAttempts: 1 },
+  );
 });
 afterAll(async () => {
   clients?.destroy();
@@ -88,7 +94,9 @@ describe('an endpoint that is not quite AWS', () => {
       .codepipeline(profile, 'us-east-1')
       .send(new GetPipelineStateCommand({ name: 'p' }))
       .catch((e: unknown) => e);
-    expect((err as Error).message).toBe(`${endpoint} answered CodePipeline GetPipelineState with text that is not JSON (HTTP 200, starting "OK: state follows"), not an AWS response.`);
+    expect((err as Error).message).toBe(
+      `${endpoint} answered CodePipeline GetPipelineState with text that is not JSON (HTTP 200, starting "OK: state follows"), not an AWS response.`,
+    );
   });
 
   it('ISO timestamps where epoch seconds belong are accepted', async () => {

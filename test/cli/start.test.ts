@@ -42,7 +42,10 @@ describe('npm start fallback', () => {
     // An unreachable download site: Electron tries to fetch its binary at first use, and fails.
     const out = await startUntilUrl({ ELECTRON_MIRROR: 'http://127.0.0.1:9/' });
     const lines = out.split('\n');
-    const said = lines.findIndex((l) => l === "Electron's binary isn't installed and couldn't be downloaded (no connection to its download site), so Pipewright runs in your browser instead.");
+    const said = lines.findIndex(
+      (l) =>
+        l === "Electron's binary isn't installed and couldn't be downloaded (no connection to its download site), so Pipewright runs in your browser instead.",
+    );
     expect(said).toBeGreaterThanOrEqual(0);
     expect(lines.findIndex((l) => /Open: http/.test(l))).toBeGreaterThan(said);
     expect(out).not.toMatch(/TypeError|fetch failed/);

@@ -73,6 +73,14 @@ describe('CodePipeline API', () => {
     await expect(cp.send(new ListTagsForResourceCommand({ resourceArn: 'not-an-arn' }))).rejects.toBeInstanceOf(InvalidArnException);
   });
 
+  it('refuses a cross-region action with only artifactStore, as the service does', async () => {
+    const p = simplePipeline('cross-region-one-store', BUCKET);
+    p.stages![1].actions![0].region = 'eu-west-1';
+    await expect(env.codepipeline('dev', 'us-east-1').send(new CreatePipelineCommand({ pipeline: p }))).rejects.toThrow(
+      /cross-region pipeline needs artifactStores/,
+    );
+  });
+
   it('keeps state per account and per region', async () => {
     await env.codepipeline('dev', 'us-east-1').send(new CreatePipelineCommand({ pipeline: simplePipeline('scoped', BUCKET) }));
     await expect(env.codepipeline('dev', 'eu-west-1').send(new GetPipelineCommand({ name: 'scoped' }))).rejects.toBeInstanceOf(PipelineNotFoundException);

@@ -94,7 +94,10 @@ export async function runSandboxCommand(opts: {
   const dataRoot = opts.data ?? mkdtempSync(join(tmpdir(), 'pipewright-sandbox-'));
   const dataPath = writeAwsDataPath(join(dataRoot, 'aws-data'), sb.endpoint);
   if (!opts.data) sb.onStop(() => rmSync(dataRoot, { recursive: true, force: true }));
-  if (awsConfigFile) out.write(`# The sandbox's profiles are in ${awsConfigFile}. Use them (AWS_DATA_PATH points AWS CLI before 2.13, such as Debian 12's 2.9, at the sandbox):\n`);
+  if (awsConfigFile)
+    out.write(
+      `# The sandbox's profiles are in ${awsConfigFile}. Use them (AWS_DATA_PATH points AWS CLI before 2.13, such as Debian 12's 2.9, at the sandbox):\n`,
+    );
   else out.write('\n# AWS CLI before 2.13 (Debian 12 ships 2.9) ignores endpoint_url; point it at the sandbox with:\n');
   if (awsConfigFile) out.write(`export AWS_CONFIG_FILE=${shellQuote(awsConfigFile)}\n`);
   out.write(`export AWS_DATA_PATH=${shellQuote(dataPath)}\n`);

@@ -177,3 +177,21 @@ export function pasteStage(p: PipelineDeclaration, index: number, stage: StageDe
   for (const a of stage.actions) next = pasteAction(next, index, a).pipeline;
   return next;
 }
+
+/**
+ * The fix for a cross-region pipeline written with artifactStore: artifactStores
+ * with that bucket for the pipeline's region and an entry for each action region
+ * (its bucket left for the user to name: each region needs its own bucket).
+ */
+export function convertToArtifactStores(p: PipelineDeclaration, pipelineRegion: string): PipelineDeclaration {
+  if (!p.artifactStore) return p;
+  const { artifactStore, ...rest } = p;
+  const regions = new Set(p.stages.flatMap((s) => s.actions.map((a) => a.region).filter((r): r is string => typeof r === 'string' && r !== pipelineRegion)));
+  return {
+    ...rest,
+    artifactStores: {
+      [pipelineRegion]: artifactStore,
+      ...Object.fromEntries([...regions].map((r) => [r, { type: 'S3' as const, location: '' }])),
+    },
+  };
+}

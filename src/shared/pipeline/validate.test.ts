@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ActionDeclaration, PipelineDeclaration } from './model';
 import { validatePipeline } from './validate';
+import { convertToArtifactStores } from './edit';
 
 const source = (name = 'Source', out = 'Src'): ActionDeclaration => ({
   name,
@@ -104,7 +105,12 @@ const ERRORS: Case[] = [
       }),
     ['stages', 2, 'actions', 0, 'timeoutInMinutes'],
   ],
-  ['CROSS_REGION_STORE', (p) => (p.stages[2].actions[0].region = 'eu-west-1'), ['artifactStores', 'eu-west-1']],
+  ['CROSS_REGION_NEEDS_STORES', (p) => (p.stages[2].actions[0].region = 'eu-west-1'), ['artifactStore']],
+  [
+    'CROSS_REGION_STORE',
+    (p) => ((p.stages[2].actions[0].region = 'eu-west-1'), delete p.artifactStore, (p.artifactStores = { 'us-east-1': { type: 'S3', location: 'a' } })),
+    ['artifactStores', 'eu-west-1'],
+  ],
   [
     'CROSS_REGION_NOT_ALLOWED',
     (p) => (
@@ -281,6 +287,23 @@ describe('validatePipeline', () => {
     p.artifactStores = { 'us-east-1': { type: 'S3', location: 'a' }, 'eu-west-1': { type: 'S3', location: 'b' } };
     p.stages[2].actions[0].region = 'eu-west-1';
     expect(validatePipeline(p, { region: 'us-east-1' })).toEqual([]);
+  });
+
+  it('a cross-region action with only artifactStore is refused, the pipeline region known or not; the fix converts to artifactStores', () => {
+    const p = base();
+    p.stages[2].actions[0].region = 'eu-west-1';
+    for (const region of ['us-east-1', undefined]) expect(validatePipeline(p, { region }).map((i) => i.code)).toEqual(['CROSS_REGION_NEEDS_STORES']);
+    const fixed = convertToArtifactStores(p, 'us-east-1');
+    expect(fixed.artifactStore).toBeUndefined();
+    expect(fixed.artifactStores).toEqual({ 'us-east-1': { type: 'S3', location: 'bucket' }, 'eu-west-1': { type: 'S3', location: '' } });
+    // What is left is naming the other region's bucket.
+    expect(validatePipeline(fixed, { region: 'us-east-1' }).map((i) => i.code)).toEqual(['ARTIFACT_STORE_LOCATION']);
+    fixed.artifactStores!['eu-west-1'].location = 'bucket-eu';
+    expect(validatePipeline(fixed, { region: 'us-east-1' })).toEqual([]);
+    // An action region equal to the pipeline's is not cross-region.
+    const same = base();
+    same.stages[2].actions[0].region = 'us-east-1';
+    expect(validatePipeline(same, { region: 'us-east-1' })).toEqual([]);
   });
 
   it('allows 50 stages and 500 actions, not more', () => {

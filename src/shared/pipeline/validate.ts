@@ -47,6 +47,13 @@ function isOpaque(v: unknown): boolean {
   return isOpaqueToken(v) || (typeof v === 'object' && v !== null);
 }
 
+/** The actions that run outside the pipeline's region (any action with a region, when that is unknown). */
+export function crossRegionActions(p: PipelineDeclaration, pipelineRegion?: string): Array<{ name: string; region: string }> {
+  return p.stages.flatMap((s) =>
+    s.actions.flatMap((a) => (typeof a.region === 'string' && !isOpaque(a.region) && a.region !== pipelineRegion ? [{ name: a.name, region: a.region }] : [])),
+  );
+}
+
 export function validatePipeline(p: PipelineDeclaration, opts: ValidateOptions = {}): ValidationIssue[] {
   const out: ValidationIssue[] = [];
   const err = (code: string, message: string, path: IssuePath) => out.push({ severity: 'error', code, message, path });
@@ -231,14 +238,26 @@ export function validatePipeline(p: PipelineDeclaration, opts: ValidateOptions =
       if (spec && !spec.crossRegion) err('CROSS_REGION_NOT_ALLOWED', `${spec.label} actions cannot run in another region.`, [...at, 'region']);
       else if (!spec && a.actionTypeId.owner !== 'AWS')
         err('CROSS_REGION_NOT_ALLOWED', 'Custom and third-party actions cannot be cross-region.', [...at, 'region']);
-      if (!stores[a.region])
+      if (hasStores && !stores[a.region])
         err('CROSS_REGION_STORE', `Action "${a.name}" runs in ${a.region}, so artifactStores needs a bucket for ${a.region}.`, ['artifactStores', a.region]);
-      if (!stores[pipelineRegion])
+      if (hasStores && !stores[pipelineRegion])
         err('CROSS_REGION_STORE', `Cross-region pipelines need artifactStores with a bucket for the pipeline's region ${pipelineRegion}.`, [
           'artifactStores',
           pipelineRegion,
         ]);
     }
+  }
+
+  // A cross-region action needs artifactStores (a bucket per region): artifactStore alone is refused by the service.
+  // With the pipeline's region unknown (a design not tied to one), any action region counts as another region.
+  const crossRegion = crossRegionActions(p, pipelineRegion);
+  if (crossRegion.length && !hasStores) {
+    const first = crossRegion[0];
+    err(
+      'CROSS_REGION_NEEDS_STORES',
+      `Action "${first.name}" runs in ${first.region}${pipelineRegion ? `, not the pipeline's ${pipelineRegion}` : ''}: a cross-region pipeline needs artifactStores (a bucket for its own region and one for each action region), not artifactStore.`,
+      ['artifactStore'],
+    );
   }
 
   if (totalActions > LIMITS.maxActionsPerPipeline)

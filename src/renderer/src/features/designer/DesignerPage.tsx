@@ -176,10 +176,13 @@ function ResourceChooser() {
   );
 }
 
+/** The region a design not tied to a live pipeline is checked for (it is deployed there unless another is chosen). */
+const DEFAULT_DESIGN_REGION = 'us-east-1';
+
 function DesignerInner() {
   const pipeline = useDesignStore((s) => s.design.pipeline);
   const region = useDesignStore((s) => s.design.origin?.region);
-  const issues = useMemo(() => validatePipeline(pipeline, { region: region ?? 'us-east-1' }), [pipeline, region]);
+  const issues = useMemo(() => validatePipeline(pipeline, { region: region ?? DEFAULT_DESIGN_REGION }), [pipeline, region]);
   const [deploying, setDeploying] = useState(false);
   const [preview, setPreview] = useState<ExportFormat | null>(null);
   const flow = useReactFlow();
@@ -225,7 +228,7 @@ function DesignerInner() {
         <DesignerCanvas issues={issues} />
         <div className="side">
           <PropertyPanel />
-          <IssuesPanel issues={issues} />
+          <IssuesPanel issues={issues} region={region ?? DEFAULT_DESIGN_REGION} />
         </div>
       </div>
       {deploying && <DeployDialog onClose={() => setDeploying(false)} />}

@@ -1,7 +1,8 @@
 // Validation errors and warnings, live. Clicking one selects the stage or
 // action and focuses the field it is about.
 import type { IssuePath, ValidationIssue } from '../../../../shared/pipeline/validate';
-import { select } from './design-store';
+import { convertToArtifactStores } from '../../../../shared/pipeline/edit';
+import { editPipeline, select } from './design-store';
 
 export function selectionFor(path: IssuePath) {
   if (path[0] === 'stages' && typeof path[1] === 'number') {
@@ -11,7 +12,15 @@ export function selectionFor(path: IssuePath) {
   return { kind: 'pipeline' as const };
 }
 
-export function IssuesPanel({ issues }: { issues: ValidationIssue[] }) {
+/** Fixes the panel can apply in one click, by issue code. */
+const FIXES: Record<string, { label: string; apply: (region: string) => void }> = {
+  CROSS_REGION_NEEDS_STORES: {
+    label: 'Convert to artifactStores',
+    apply: (region) => editPipeline((p) => convertToArtifactStores(p, region), { kind: 'pipeline' }),
+  },
+};
+
+export function IssuesPanel({ issues, region }: { issues: ValidationIssue[]; region: string }) {
   const errors = issues.filter((i) => i.severity === 'error').length;
   return (
     <section className="issues" aria-label="Problems" data-testid="issues-panel">
@@ -39,6 +48,11 @@ export function IssuesPanel({ issues }: { issues: ValidationIssue[] }) {
                 </span>{' '}
                 {i.message}
               </button>
+              {FIXES[i.code] && (
+                <button type="button" className="button secondary small" onClick={() => FIXES[i.code].apply(region)} data-testid={`fix-${i.code}`}>
+                  {FIXES[i.code].label}
+                </button>
+              )}
             </li>
           ))}
         </ul>
