@@ -165,3 +165,17 @@ test('opening a template with several pipelines asks which; a malformed file los
   await expect(d.stage('Deploy')).toBeVisible();
   await expect(page.getByTestId('designer-file-name')).toContainText('AppPipeline');
 });
+
+test('a template with conditional elements opens: badges on the canvas, both branches in the panel, both validated', async ({ shell, page }) => {
+  const d = new DesignerPage(page);
+  await shell.clickSection('designer');
+  await page.getByTestId('designer-file').setInputFiles('test/fixtures/cfn/conditional-elements.yaml');
+  await expect(d.stage('Approve')).toBeVisible();
+  await expect(d.stage('Approve').getByTestId('condition-badge')).toHaveText('if IsProd');
+  await expect(d.action('SecurityScan').getByTestId('condition-badge')).toHaveText('if IsProd');
+  await d.selectAction('SecurityScan');
+  await expect(page.getByTestId('conditional-branches')).toContainText('used when IsProd is true');
+  await expect(page.getByTestId('conditional-other')).toContainText('left out');
+  // The way without the scan is checked too: the report it produces is read later.
+  await expect(d.issues.filter({ hasText: 'when IsProd is false (SecurityScan left out)' })).toHaveCount(1);
+});

@@ -72,4 +72,16 @@ describe('pipewright design', () => {
     const again = await cli('design', 'deploy', join(dir, 'good.pipewright.json'), '--profile', 'sandbox-dev', '--region', 'us-east-1', '--yes');
     expect(again.out).toMatch(/No changes\.[\s\S]*Nothing to deploy/);
   });
+
+  it('import --from-cfn then export --format cfn-yaml keeps conditional elements (Fn::If) as they were; validate checks both branches', async () => {
+    const design = join(dir, 'conditional.pipewright.json');
+    const imported = await cli('design', 'import', '--from-cfn', 'test/fixtures/cfn/conditional-elements.yaml', '--out', design);
+    expect(imported.code).toBe(0);
+    const exported = await cli('design', 'export', design, '--format', 'cfn-yaml');
+    expect(exported.code).toBe(0);
+    expect(parseTemplateText(exported.out).doc).toEqual(parseTemplateText(readFileSync('test/fixtures/cfn/conditional-elements.yaml', 'utf8')).doc);
+    const validated = await cli('design', 'validate', design);
+    expect(validated.out).toContain('when IsProd is false (SecurityScan left out)');
+    expect(validated.code).toBe(1);
+  });
 });

@@ -11,6 +11,8 @@ import { importCfnTemplate, importCliJson, ImportError } from '../../src/shared/
 import { newDesign, parseDesignFile, serializeDesign, DesignFileError } from '../../src/shared/pipeline/design-file';
 import { parseTemplateText, stringifyYaml, TemplateParseError } from '../../src/shared/pipeline/template';
 import { validatePipeline } from '../../src/shared/pipeline/validate';
+import { conditionalElements, validateDesign } from '../../src/shared/pipeline/conditional';
+import { conditionalInfo } from '../../src/shared/pipeline/opaque';
 import { pipelineArbitrary } from '../helpers/pipeline-arbitrary';
 import { schemaErrors } from '../helpers/cfn-schema';
 
@@ -184,5 +186,59 @@ describe('CLI JSON', () => {
     expect(() => parseDesignFile('{"formatVersion": 9, "pipeline": {}}')).toThrow(/format 9, made by a newer Pipewright/);
     expect(() => parseDesignFile('{"formatVersion": 1, "pipeline": {"name": 1}}')).toThrow(DesignFileError);
     expect(() => parseDesignFile('{\n "formatVersion": 1,\n oops }')).toThrow(/line 3/);
+  });
+});
+
+describe('conditional list elements (Fn::If with AWS::NoValue or two objects)', () => {
+  it('imports them as elements marked with their condition, validates both branches, and exports the same document', () => {
+    const text = fixture('conditional-elements.yaml');
+    const design = importCfnTemplate(text);
+    const opaque = design.extras?.opaque;
+    expect(design.pipeline.stages.map((s) => s.name)).toEqual(['Source', 'Build', 'Approve', 'Deploy']);
+    expect(design.pipeline.stages[1].actions.map((a) => a.name)).toEqual(['Build', 'SecurityScan']);
+    const conditional = conditionalElements(design.pipeline, opaque);
+    expect(conditional.map((c) => [c.path.join('.'), c.label, c.info.condition, c.info.other])).toEqual([
+      ['stages.1.actions.1', 'SecurityScan', 'IsProd', null],
+      ['stages.2', 'Approve', 'IsProd', null],
+      ['variables.1', 'ChangeTicket', 'IsProd', null],
+    ]);
+    expect(conditionalInfo(design.extras!.tags![1], opaque)).toMatchObject({ condition: 'IsProd', other: null });
+
+    // Lossless: the exported template is the imported one, and stays byte-stable.
+    const original = parseTemplateText(text).doc;
+    const exported = exportDesign(design, 'cfn-yaml');
+    expect(parseTemplateText(exported).doc).toEqual(original);
+    expect(exported).toContain('!If');
+    expect(exportDesign(importCfnTemplate(exported), 'cfn-yaml')).toBe(exported);
+    expect(exportDesign(parseDesignFile(serializeDesign(design)), 'cfn-yaml')).toBe(exported);
+
+    // Both branches are checked: without the scan, the approval stage (shown) still reads its report.
+    expect(validateDesign(design, { region: 'us-east-1' }).filter((i) => i.severity === 'error')).toEqual([
+      expect.objectContaining({
+        code: 'INPUT_NOT_PRODUCED',
+        message: 'Input artifact "ScanReport" of "PublishReport" is not produced by any action. (when IsProd is false (SecurityScan left out))',
+        path: ['stages', 1, 'actions', 1],
+      }),
+    ]);
+  });
+
+  it('an element with two object branches keeps the other one verbatim, and both are validated', () => {
+    const text = fixture('conditional-elements.yaml').replace(
+      `              - !Ref AWS::NoValue
+        - !If`,
+      `              - Name: QuickScan
+                ActionTypeId: { Category: Test, Owner: AWS, Provider: CodeBuild, Version: '1' }
+                Configuration: { ProjectName: quick-scan }
+                InputArtifacts: [{ Name: Nope }]
+                OutputArtifacts: [{ Name: ScanReport }]
+        - !If`,
+    );
+    const design = importCfnTemplate(text);
+    const el = conditionalElements(design.pipeline, design.extras?.opaque).find((c) => c.label === 'SecurityScan')!;
+    expect(el.info.other).toMatchObject({ Name: 'QuickScan' });
+    expect(parseTemplateText(exportDesign(design, 'cfn-yaml')).doc).toEqual(parseTemplateText(text).doc);
+    expect(validateDesign(design, { region: 'us-east-1' }).map((i) => i.message)).toContain(
+      'Input artifact "Nope" of "QuickScan" is not produced by any action. (when IsProd is false (SecurityScan as its other branch))',
+    );
   });
 });

@@ -4,7 +4,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { EXPORT_FORMATS, exportDesign, type ExportFormat, type ExportOptions } from '../../shared/pipeline/export';
 import { importCfnTemplate, importCliJson } from '../../shared/pipeline/import';
 import { parseDesignFile, serializeDesign, type DesignFile } from '../../shared/pipeline/design-file';
-import { validatePipeline } from '../../shared/pipeline/validate';
+import { validateDesign } from '../../shared/pipeline/conditional';
 import { formatDiff } from '../../shared/pipeline/diff';
 import { withServices } from './cli-services';
 
@@ -31,7 +31,7 @@ async function output(text: string, out: string | undefined, stdout: NodeJS.Writ
 
 export async function runDesignValidate(file: string, stdout = process.stdout): Promise<number> {
   const design = await loadDesign(file);
-  const issues = validatePipeline(design.pipeline, { region: design.origin?.region });
+  const issues = validateDesign(design, { region: design.origin?.region });
   for (const i of issues) stdout.write(`${i.severity === 'error' ? 'error' : 'warning'} ${i.code} at ${i.path.join('.') || '(pipeline)'}: ${i.message}\n`);
   const errors = issues.filter((i) => i.severity === 'error').length;
   stdout.write(`${file}: ${errors} error${errors === 1 ? '' : 's'}, ${issues.length - errors} warning${issues.length - errors === 1 ? '' : 's'}\n`);

@@ -18,7 +18,7 @@ export interface DisabledTransition {
 
 export interface PipelineExtras {
   disabledTransitions?: DisabledTransition[];
-  tags?: Array<{ key: string; value: string }>;
+  tags?: Array<{ key: string; value: string; [more: string]: unknown }>;
   /** Template-only properties (RestartExecutionOnUpdate) and unknown ones, kept for a lossless round trip. */
   templateOnly?: Record<string, Json>;
   /** Imported template values kept verbatim, by the token that stands for them. */
@@ -56,6 +56,11 @@ function recase(value: unknown, rename: (k: string) => string, verbatim: Set<str
   return out;
 }
 
+/** One template value (an element of a list, say) in the API's casing. */
+export function fromCfnValue(v: Json): Json {
+  return recase(v, lower, VERBATIM_CFN);
+}
+
 /** CloudFormation rejects empty arrays: drop them (an empty list and an absent one mean the same). */
 function dropEmptyArrays(v: Json): Json {
   if (Array.isArray(v)) return v.map(dropEmptyArrays);
@@ -76,7 +81,8 @@ export function toCfnProperties(decl: PipelineDeclaration, extras: PipelineExtra
   }
   if (extras.disabledTransitions?.length)
     props.DisableInboundStageTransitions = extras.disabledTransitions.map((t) => ({ StageName: t.stageName, Reason: t.reason }));
-  if (extras.tags?.length) props.Tags = extras.tags.map((t) => ({ Key: t.key, Value: t.value }));
+  // A tag's other keys (a conditional element's marker) travel with it.
+  if (extras.tags?.length) props.Tags = extras.tags.map(({ key, value, ...more }) => ({ Key: key, Value: value, ...(more as Record<string, Json>) }));
   Object.assign(props, extras.templateOnly ?? {});
   if (extras.omitName) delete props.Name;
   return orderKeys(dropEmptyArrays(props)) as CfnProperties;
@@ -103,7 +109,7 @@ export function fromCfnProperties(props: CfnProperties): { pipeline: PipelineDec
   const extras: PipelineExtras = {};
   if (Array.isArray(DisableInboundStageTransitions))
     extras.disabledTransitions = (DisableInboundStageTransitions as Array<Record<string, string>>).map((t) => ({ stageName: t.StageName, reason: t.Reason }));
-  if (Array.isArray(Tags)) extras.tags = (Tags as Array<Record<string, string>>).map((t) => ({ key: t.Key, value: t.Value }));
+  if (Array.isArray(Tags)) extras.tags = (Tags as Array<Record<string, string>>).map(({ Key, Value, ...more }) => ({ key: Key, value: Value, ...more }));
   if (Object.keys(templateOnly).length) extras.templateOnly = templateOnly;
   return { pipeline, extras };
 }

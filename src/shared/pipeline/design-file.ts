@@ -17,7 +17,7 @@ export const DesignFile = z.object({
   extras: z
     .object({
       disabledTransitions: z.array(z.object({ stageName: z.string(), reason: z.string() })).optional(),
-      tags: z.array(z.object({ key: z.string(), value: z.string() })).optional(),
+      tags: z.array(z.looseObject({ key: z.string(), value: z.string() })).optional(),
       templateOnly: z.record(z.string(), JsonValue).optional(),
       /** Imported template values kept verbatim, by the token that stands for them. */
       opaque: z.record(z.string(), JsonValue).optional(),

@@ -1,9 +1,31 @@
 // Template values the model cannot hold as plain strings (intrinsic functions,
 // references) travel through a design as opaque tokens: "⟦cfn:3⟧" in place of
 // the value, the original kept beside it and put back on export, untouched.
+//
+// A conditional list element (`!If [Cond, {...}, !Ref AWS::NoValue]`, or two
+// objects) is kept as the element itself, its branch shown and editable, with
+// a marker key (CONDITIONAL) whose token holds the `Fn::If` around it: the
+// condition and the other branch verbatim, SELF standing for the element.
 import { isIntrinsic, type Json } from './cloudformation';
 
 const TOKEN = /^\u27E6cfn:(\d+)\u27E7$/;
+/** The key that marks a conditional list element; its value is a token. */
+export const CONDITIONAL = '\u27E6if\u27E7';
+/** Where the element itself goes in its `Fn::If` (kept in the opaque values). */
+const SELF = '\u27E6self\u27E7';
+
+const isPlainObject = (v: Json): v is Record<string, Json> => v !== null && typeof v === 'object' && !Array.isArray(v) && !isIntrinsic(v);
+
+/** `Fn::If [cond, a, b]` with an object on at least one side: an element the model can hold. */
+function conditionalElement(v: Json): { condition: Json; shown: Record<string, Json>; branch: 'then' | 'else'; other: Json } | null {
+  if (!isIntrinsic(v) || !('Fn::If' in v)) return null;
+  const args = v['Fn::If'];
+  if (!Array.isArray(args) || args.length !== 3) return null;
+  const [condition, a, b] = args;
+  if (isPlainObject(a)) return { condition, shown: a, branch: 'then', other: b };
+  if (isPlainObject(b)) return { condition, shown: b, branch: 'else', other: a };
+  return null;
+}
 
 export function isOpaqueToken(v: unknown): v is string {
   return typeof v === 'string' && TOKEN.test(v);
@@ -16,7 +38,14 @@ export function extractOpaque(value: Json, opaque: Record<string, Json> = {}): {
       opaque[token] = v;
       return token;
     }
-    if (Array.isArray(v)) return v.map(walk);
+    if (Array.isArray(v))
+      return v.map((e) => {
+        const c = conditionalElement(e);
+        if (!c) return walk(e);
+        const token = `\u27E6cfn:${Object.keys(opaque).length}\u27E7`;
+        opaque[token] = { 'Fn::If': [c.condition, c.branch === 'then' ? SELF : c.other, c.branch === 'then' ? c.other : SELF] };
+        return { ...(walk(c.shown) as Record<string, Json>), [CONDITIONAL]: token };
+      });
     if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v as Record<string, Json>).map(([k, x]) => [k, walk(x)]));
     return v;
   };
@@ -29,8 +58,36 @@ export function restoreOpaque(value: Json, opaque: Record<string, Json> = {}): J
     return opaque[value];
   }
   if (Array.isArray(value)) return value.map((v) => restoreOpaque(v, opaque));
-  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, x]) => [k, restoreOpaque(x, opaque)]));
+  if (value !== null && typeof value === 'object') {
+    const { [CONDITIONAL]: marker, ...rest } = value;
+    const restored = Object.fromEntries(Object.entries(rest).map(([k, x]) => [k, restoreOpaque(x, opaque)]));
+    if (typeof marker !== 'string') return restored;
+    // The element back inside its Fn::If, in the branch it came from.
+    const wrapper = restoreOpaque(marker, opaque) as { 'Fn::If': Json[] };
+    return { 'Fn::If': wrapper['Fn::If'].map((b) => (b === SELF ? restored : b)) };
+  }
   return value;
+}
+
+export interface ConditionalInfo {
+  condition: string;
+  /** Which branch of the `Fn::If` the element is. */
+  branch: 'then' | 'else';
+  /** The other branch, as the template has it: null for AWS::NoValue (no element). */
+  other: Json;
+}
+
+/** What a conditional element's marker says: its condition and the other branch. */
+export function conditionalInfo(element: object, opaque: Record<string, Json> = {}): ConditionalInfo | null {
+  const marker = (element as Record<string, unknown>)[CONDITIONAL];
+  if (typeof marker !== 'string') return null;
+  const wrapper = opaque[marker] as { 'Fn::If'?: Json[] } | undefined;
+  const args = wrapper?.['Fn::If'];
+  if (!Array.isArray(args) || args.length !== 3) return null;
+  const branch = args[1] === SELF ? 'then' : 'else';
+  const other = branch === 'then' ? args[2] : args[1];
+  const noValue = isIntrinsic(other) && (other as Record<string, Json>).Ref === 'AWS::NoValue';
+  return { condition: typeof args[0] === 'string' ? args[0] : JSON.stringify(args[0]), branch, other: noValue ? null : other };
 }
 
 /** `restoreOpaque` over a typed value: the same shape comes back, its tokens replaced by what they stood for. */

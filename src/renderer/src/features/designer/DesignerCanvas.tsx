@@ -9,7 +9,7 @@ import type { PipelineDeclaration } from '../../../../shared/pipeline/model';
 import { PROVIDERS } from '../../../../shared/pipeline/providers';
 import { addAction, moveAction } from '../../../../shared/pipeline/edit';
 import type { ValidationIssue } from '../../../../shared/pipeline/validate';
-import { isOpaqueToken, describeOpaque } from '../../../../shared/pipeline/opaque';
+import { isOpaqueToken, describeOpaque, conditionalInfo } from '../../../../shared/pipeline/opaque';
 import { pushToast } from '../../store/actions';
 import { editPipeline, select, useDesignStore } from './design-store';
 import { layoutPipeline, openingViewport, runOrderAt, setLayoutEngine, type Layout } from './layout';
@@ -21,7 +21,7 @@ setLayoutEngine(startElkWorker);
 
 export const PROVIDER_MIME = 'application/x-pipewright-provider';
 
-type StageData = { name: string; index: number; selected: boolean; errors: number; inboundDisabled: string | null };
+type StageData = { name: string; index: number; selected: boolean; errors: number; inboundDisabled: string | null; condition: string | null };
 type ActionData = {
   name: string;
   provider: string;
@@ -31,14 +31,30 @@ type ActionData = {
   selected: boolean;
   errors: number;
   warnings: number;
+  /** A conditional element (Fn::If in the template): its condition. */
+  condition: string | null;
 };
+
+/** The badge of a conditional element: it exists only when its condition says so. */
+function ConditionBadge({ condition }: { condition: string | null }) {
+  if (!condition) return null;
+  return (
+    <span
+      className="condition-badge"
+      title={`Conditional (Fn::If): present when ${condition} holds; both branches are in the property panel`}
+      data-testid="condition-badge"
+    >
+      if {condition}
+    </span>
+  );
+}
 
 const StageNode = memo(function StageNode({ data }: NodeProps<Node<StageData>>) {
   return (
     <div className={`stage-node${data.selected ? ' selected' : ''}`} data-testid="stage-node" data-stage={data.name}>
       <Handle type="target" position={Position.Left} className="stage-handle" />
       <div className="stage-header">
-        <span className="stage-index">{data.index + 1}</span> <strong>{data.name}</strong>
+        <span className="stage-index">{data.index + 1}</span> <strong>{data.name}</strong> <ConditionBadge condition={data.condition} />
         {data.errors > 0 && (
           <span className="err-badge" title={`${data.errors} errors`}>
             {data.errors}
@@ -71,6 +87,7 @@ const ActionNode = memo(function ActionNode({ data }: NodeProps<Node<ActionData>
         {!data.errors && data.warnings > 0 && <span className="warn-badge">{data.warnings}</span>}
       </div>
       <div className="action-name">{data.name}</div>
+      <ConditionBadge condition={data.condition} />
       {data.region && <div className="action-region">↗ {data.region}</div>}
     </div>
   );
@@ -94,6 +111,7 @@ export function buildGraph(
   opaque: Record<string, never>,
 ) {
   const label = (v: string) => (isOpaqueToken(v) ? describeOpaque(v, opaque) : v);
+  const conditionOf = (element: object) => conditionalInfo(element, opaque)?.condition ?? null;
   const nodes: Node[] = [];
   p.stages.forEach((s, si) => {
     const box = layout.stages[si];
@@ -110,6 +128,7 @@ export function buildGraph(
         selected: selection?.kind === 'stage' && selection.si === si,
         errors: countIssues(issues, ['stages', si], 'error'),
         inboundDisabled: disabled.has(s.name) ? (disabled.get(s.name) ?? '') : null,
+        condition: conditionOf(s),
       } satisfies StageData,
       draggable: false,
       selectable: true,
@@ -132,6 +151,7 @@ export function buildGraph(
           selected: selection?.kind === 'action' && selection.si === si && selection.ai === ai,
           errors: countIssues(issues, ['stages', si, 'actions', ai], 'error'),
           warnings: countIssues(issues, ['stages', si, 'actions', ai], 'warning'),
+          condition: conditionOf(a),
         } satisfies ActionData,
       });
     });

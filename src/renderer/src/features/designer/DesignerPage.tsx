@@ -2,7 +2,7 @@
 // files, export, undo/redo and deploy, and the usual shortcuts.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
-import { validatePipeline } from '../../../../shared/pipeline/validate';
+import { validateDesign } from '../../../../shared/pipeline/conditional';
 import { addStage } from '../../../../shared/pipeline/edit';
 import type { ExportFormat } from '../../../../shared/pipeline/export';
 import { editPipeline, redo, undo, useDesignStore } from './design-store';
@@ -182,7 +182,9 @@ const DEFAULT_DESIGN_REGION = 'us-east-1';
 function DesignerInner() {
   const pipeline = useDesignStore((s) => s.design.pipeline);
   const region = useDesignStore((s) => s.design.origin?.region);
-  const issues = useMemo(() => validatePipeline(pipeline, { region: region ?? DEFAULT_DESIGN_REGION }), [pipeline, region]);
+  const opaque = useDesignStore((s) => s.design.extras?.opaque);
+  // Conditional elements (Fn::If) are checked both ways.
+  const issues = useMemo(() => validateDesign({ pipeline, extras: { opaque } }, { region: region ?? DEFAULT_DESIGN_REGION }), [pipeline, opaque, region]);
   const [deploying, setDeploying] = useState(false);
   const [preview, setPreview] = useState<ExportFormat | null>(null);
   const flow = useReactFlow();

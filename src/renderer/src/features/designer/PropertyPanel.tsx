@@ -16,6 +16,8 @@ import {
   upstreamArtifacts,
   withConfigValue,
 } from '../../../../shared/pipeline/edit';
+import { conditionalInfo } from '../../../../shared/pipeline/opaque';
+import { stringifyYaml } from '../../../../shared/pipeline/template';
 import { CODEPIPELINE_REGIONS } from '../../../../shared/aws/regions';
 import { editDesign, editPipeline, useDesignStore } from './design-store';
 import { ConfigFields, Field, ListInput, Text, removeAt, replaceAt } from './fields';
@@ -173,6 +175,7 @@ function StageProps({ p, si }: { p: PipelineDeclaration; si: number }) {
   return (
     <>
       <h3>Stage {si + 1}</h3>
+      <ConditionalBranches element={s} />
       <Field label="Name" path={`stages.${si}.name`} required>
         <input type="text" value={s.name} onChange={(e) => editPipeline((x) => renameStage(x, si, e.target.value))} data-testid="prop-stage-name" />
       </Field>
@@ -240,6 +243,7 @@ function ActionProps({ p, si, ai }: { p: PipelineDeclaration; si: number; ai: nu
           {a.actionTypeId.category} · {a.actionTypeId.owner} · v{a.actionTypeId.version}
         </span>
       </h3>
+      <ConditionalBranches element={a} />
       <Field label="Name" path={`stages.${si}.actions.${ai}.name`} required>
         <Text value={a.name} onChange={(name) => set({ name })} path={`stages.${si}.actions.${ai}.name`} opaque={opaque} data-testid="prop-action-name" />
       </Field>
@@ -389,6 +393,40 @@ function ActionProps({ p, si, ai }: { p: PipelineDeclaration; si: number; ai: nu
         </button>
       </div>
     </>
+  );
+}
+
+/**
+ * A conditional element (Fn::If in its template): the branch shown is edited
+ * below; the other one is shown as the template has it, and exported unchanged.
+ */
+function ConditionalBranches({ element }: { element: object }) {
+  const opaque = useDesignStore((st) => st.design.extras?.opaque);
+  const info = conditionalInfo(element, opaque);
+  if (!info) return null;
+  const shownWhen = info.branch === 'then' ? 'true' : 'false';
+  const otherWhen = info.branch === 'then' ? 'false' : 'true';
+  return (
+    <div className="conditional-branches" data-testid="conditional-branches">
+      <p>
+        <span className="condition-badge">if {info.condition}</span> Conditional (<code>Fn::If</code>): this is the branch used when{' '}
+        <strong>{info.condition}</strong> is {shownWhen}; it is edited below.
+      </p>
+      <details open={info.other !== null}>
+        <summary>
+          When {info.condition} is {otherWhen}
+        </summary>
+        {info.other === null ? (
+          <p className="muted small" data-testid="conditional-other">
+            Nothing: the element is left out (<code>!Ref AWS::NoValue</code>).
+          </p>
+        ) : (
+          <pre className="small" data-testid="conditional-other">
+            {stringifyYaml(info.other)}
+          </pre>
+        )}
+      </details>
+    </div>
   );
 }
 
