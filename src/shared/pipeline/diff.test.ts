@@ -69,11 +69,22 @@ describe('diffPipelines', () => {
     const after = base();
     after.stages.push({ name: 'Deploy', actions: [] });
     const added = diffPipelines(base(), after).changes;
-    expect(added).toEqual([{ kind: 'added', path: 'Deploy', message: 'Stage Deploy added at position 3.' }]);
+    expect(added).toEqual([{ kind: 'added', path: 'Deploy', message: 'Stage Deploy added (position 3).' }]);
+    // Inserted first or in the middle: still an added stage, never "reordered".
+    for (const at of [0, 1]) {
+      const inserted = base();
+      inserted.stages.splice(at, 0, { name: 'Test', actions: [] });
+      expect(diffPipelines(base(), inserted).changes.map((c) => c.message)).toEqual([`Stage Test added (position ${at + 1}).`]);
+    }
 
     const swapped = base();
     swapped.stages.reverse();
-    expect(diffPipelines(base(), swapped).changes.map((c) => c.kind)).toEqual(['moved']);
+    expect(diffPipelines(base(), swapped).changes.map((c) => [c.kind, c.message])).toEqual([['moved', 'Stage Source moved from position 1 to 2.']]);
+    // A move and an addition together: each said as what it is.
+    const both = base();
+    both.stages.reverse();
+    both.stages.push({ name: 'Deploy', actions: [] });
+    expect(diffPipelines(base(), both).changes.map((c) => c.message)).toEqual(['Stage Deploy added (position 3).', 'Stage Source moved from position 1 to 2.']);
 
     const moved = base();
     moved.stages[0].actions.push(moved.stages[1].actions.pop()!);

@@ -54,6 +54,22 @@ function normaliseAction(a: ActionDeclaration): ActionDeclaration {
   return { ...a, runOrder: a.runOrder ?? 1, inputArtifacts: a.inputArtifacts ?? [], outputArtifacts: a.outputArtifacts ?? [] };
 }
 
+/** The longest sequence of names in the same order on both sides (small inputs: stages). */
+function longestCommonSubsequence(a: string[], b: string[]): string[] {
+  const dp = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
+  for (let i = a.length - 1; i >= 0; i--)
+    for (let j = b.length - 1; j >= 0; j--) dp[i][j] = a[i] === b[j] ? dp[i + 1][j + 1] + 1 : Math.max(dp[i + 1][j], dp[i][j + 1]);
+  const out: string[] = [];
+  for (let i = 0, j = 0; i < a.length && j < b.length; )
+    if (a[i] === b[j]) {
+      out.push(a[i]);
+      i++;
+      j++;
+    } else if (dp[i + 1][j] >= dp[i][j + 1]) i++;
+    else j++;
+  return out;
+}
+
 export function diffPipelines(before: PipelineDeclaration | null, after: PipelineDeclaration): PipelineDiff {
   if (!before)
     return {
@@ -87,18 +103,23 @@ export function diffPipelines(before: PipelineDeclaration | null, after: Pipelin
   const beforeStages = new Map(before.stages.map((s, i) => [s.name, { s, i }]));
   const afterStages = new Map(after.stages.map((s, i) => [s.name, { s, i }]));
   for (const [name, { i }] of afterStages)
-    if (!beforeStages.has(name)) changes.push({ kind: 'added', path: name, message: `Stage ${name} added at position ${i + 1}.` });
+    if (!beforeStages.has(name)) changes.push({ kind: 'added', path: name, message: `Stage ${name} added (position ${i + 1}).` });
   for (const [name] of beforeStages) if (!afterStages.has(name)) changes.push({ kind: 'removed', path: name, message: `Stage ${name} removed.` });
+  // A stage moved when its order among the stages both sides have changed: the
+  // longest run kept in order stays put, the others are named one by one.
+  // An added or removed stage shifts positions, and is never called a move.
   const commonBefore = before.stages.filter((s) => afterStages.has(s.name)).map((s) => s.name);
   const commonAfter = after.stages.filter((s) => beforeStages.has(s.name)).map((s) => s.name);
-  if (!same(commonBefore, commonAfter))
-    changes.push({
-      kind: 'moved',
-      path: 'stages',
-      message: `Stages reordered: ${commonBefore.join(', ')} → ${commonAfter.join(', ')}.`,
-      before: commonBefore,
-      after: commonAfter,
-    });
+  const kept = new Set(longestCommonSubsequence(commonBefore, commonAfter));
+  for (const name of commonAfter)
+    if (!kept.has(name))
+      changes.push({
+        kind: 'moved',
+        path: name,
+        message: `Stage ${name} moved from position ${beforeStages.get(name)!.i + 1} to ${afterStages.get(name)!.i + 1}.`,
+        before: beforeStages.get(name)!.i,
+        after: afterStages.get(name)!.i,
+      });
 
   // Actions are matched by name across the pipeline, so a move between stages reads as a move.
   const actionsOf = (p: PipelineDeclaration) =>
