@@ -10,6 +10,9 @@ import { parseTemplateText } from '../src/shared/pipeline/template';
 import { schemaErrors } from '../test/helpers/cfn-schema';
 import { DEFAULT_ACCOUNTS } from '../src/sandbox/config';
 
+// Three stages fit a 1600 px window at a readable zoom with both side panels open (the readability test below uses 1440).
+test.use({ viewport: { width: 1600, height: 900 } });
+
 test('build, fix, undo and redo, export, deploy, and see it in the explorer', async ({ shell, page, explorer }) => {
   const d = new DesignerPage(page);
   // Layout runs in its Web Worker here, not in the main-thread fallback.

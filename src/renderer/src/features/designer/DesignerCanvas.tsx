@@ -12,7 +12,8 @@ import type { ValidationIssue } from '../../../../shared/pipeline/validate';
 import { isOpaqueToken, describeOpaque, conditionalInfo } from '../../../../shared/pipeline/opaque';
 import { pushToast } from '../../store/actions';
 import { editPipeline, select, useDesignStore } from './design-store';
-import { layoutPipeline, openingViewport, runOrderAt, setLayoutEngine, type Layout } from './layout';
+import { layoutPipeline, MIN_READABLE_ZOOM, openingViewport, runOrderAt, setLayoutEngine, type Layout } from './layout';
+import { useAppStore } from '../../store/store';
 import { startElkWorker } from './elk-workers';
 import { ArtifactEdges, type ArtifactLink } from './ArtifactEdges';
 
@@ -189,6 +190,10 @@ export function DesignerCanvas({ issues }: { issues: ValidationIssue[] }) {
   const extras = useDesignStore((s) => s.design.extras);
   const selection = useDesignStore((s) => s.selection);
   const openCount = useDesignStore((s) => s.openCount);
+  const fitCount = useDesignStore((s) => s.fitCount);
+  const revealCount = useDesignStore((s) => s.revealCount);
+  // React Flow's own controls and minimap follow the app's theme (the OS's, unless one is forced).
+  const theme = useAppStore((s) => s.settingsView?.settings.theme ?? 'system');
   // Layout is async (elkjs): the graph shows the last laid-out pipeline until the new one is ready.
   const [laid, setLaid] = useState<{ pipeline: PipelineDeclaration; layout: Layout } | null>(null);
   const layout = laid?.layout ?? null;
@@ -215,14 +220,31 @@ export function DesignerCanvas({ issues }: { issues: ValidationIssue[] }) {
   useEffect(() => flow.setNodes(graph.nodes), [graph.nodes, flow]);
 
   const wrapRef = useRef<HTMLDivElement>(null);
-  // Frame each newly opened design once, when its layout is ready; edits keep the view.
-  const framed = useRef(-1);
+  // Frame each newly opened design once, and on Fit, when its layout is ready; edits keep the view.
+  // Never below a readable zoom: too wide a pipeline is framed from its first stages.
+  const framed = useRef('');
   useEffect(() => {
     const el = wrapRef.current;
-    if (!laid || laid.pipeline !== pipeline || framed.current === openCount || !el) return;
-    framed.current = openCount;
+    const key = `${openCount}/${fitCount}`;
+    if (!laid || laid.pipeline !== pipeline || framed.current === key || !el) return;
+    framed.current = key;
     void flow.setViewport(openingViewport(laid.layout, el.clientWidth, el.clientHeight));
-  }, [laid, pipeline, openCount, flow]);
+  }, [laid, pipeline, openCount, fitCount, flow]);
+
+  // Bring a new stage (or an action added from the palette) into view once it is laid out. Positions come
+  // from the layout itself: React Flow applies new nodes in a later batch.
+  const revealed = useRef(0);
+  useEffect(() => {
+    if (revealCount === revealed.current || laid?.pipeline !== pipeline || !selection || selection.kind === 'pipeline') return;
+    const stage = laid.layout.stages[selection.si];
+    const box = selection.kind === 'stage' ? stage : laid.layout.actions[selection.si]?.[selection.ai];
+    if (!stage || !box) return;
+    revealed.current = revealCount;
+    const x = selection.kind === 'stage' ? box.x : stage.x + box.x;
+    const y = selection.kind === 'stage' ? box.y : stage.y + box.y;
+    const zoom = Math.max(flow.getViewport().zoom, MIN_READABLE_ZOOM);
+    void flow.setCenter(x + box.w / 2, y + Math.min(box.h, 300) / 2, { zoom });
+  }, [revealCount, selection, laid, pipeline, flow]);
 
   // Keep the selected action in view: a new action can land outside the visible part of the canvas.
   useEffect(() => {
@@ -322,11 +344,13 @@ export function DesignerCanvas({ issues }: { issues: ValidationIssue[] }) {
         nodesConnectable={false}
         deleteKeyCode={null}
         proOptions={{ hideAttribution: true }}
+        colorMode={theme}
       >
         <ArtifactEdges links={graph.artifacts} />
         <Background gap={20} />
         <MiniMap pannable zoomable />
-        <Controls showInteractive={false} />
+        {/* Fit lives in the toolbar (and F): it frames at a readable zoom, which React Flow's own fit does not. */}
+        <Controls showInteractive={false} showFitView={false} />
       </ReactFlow>
     </div>
   );

@@ -1,11 +1,13 @@
 // The designer: palette, canvas, properties and problems, with a toolbar for
 // files, export, undo/redo and deploy, and the usual shortcuts.
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
+import { ReactFlowProvider } from '@xyflow/react';
+import type { ValidationIssue } from '../../../../shared/pipeline/validate';
 import { validateDesign } from '../../../../shared/pipeline/conditional';
 import { addStage } from '../../../../shared/pipeline/edit';
 import type { ExportFormat } from '../../../../shared/pipeline/export';
-import { editPipeline, redo, undo, useDesignStore } from './design-store';
+import { editPipeline, redo, requestFit, revealSelection, togglePanel, undo, useDesignStore } from './design-store';
+import { useStore } from 'zustand';
 import { DesignerCanvas } from './DesignerCanvas';
 import { Palette } from './Palette';
 import { PropertyPanel } from './PropertyPanel';
@@ -32,12 +34,14 @@ function typingIn(target: EventTarget | null): boolean {
   return !!el && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.isContentEditable);
 }
 
-function Toolbar({ onDeploy, onPreview }: { onDeploy: () => void; onPreview: (f: ExportFormat) => void }) {
+function Toolbar({ onDeploy, onPreview, errors }: { onDeploy: () => void; onPreview: (f: ExportFormat) => void; errors: number }) {
   const fileRef = useRef<HTMLInputElement>(null);
   const dirty = useDesignStore((s) => s.dirty);
   const fileName = useDesignStore((s) => s.fileName);
-  const canUndo = useDesignStore.temporal.getState().pastStates.length > 0;
-  const flow = useReactFlow();
+  const panels = useDesignStore((s) => s.panels);
+  // Subscribed, so the buttons follow the history (a fresh design has nothing to undo or redo).
+  const canUndo = useStore(useDesignStore.temporal, (s) => s.pastStates.length > 0);
+  const canRedo = useStore(useDesignStore.temporal, (s) => s.futureStates.length > 0);
   return (
     <div className="toolbar designer-toolbar">
       <button type="button" className="button secondary" onClick={newDesign} data-testid="designer-new">
@@ -78,19 +82,42 @@ function Toolbar({ onDeploy, onPreview }: { onDeploy: () => void; onPreview: (f:
       <button type="button" className="button secondary" onClick={undo} title="Undo (Ctrl+Z)" data-testid="designer-undo" disabled={!canUndo}>
         ↶
       </button>
-      <button type="button" className="button secondary" onClick={redo} title="Redo (Ctrl+Shift+Z)" data-testid="designer-redo">
+      <button type="button" className="button secondary" onClick={redo} title="Redo (Ctrl+Shift+Z)" data-testid="designer-redo" disabled={!canRedo}>
         ↷
       </button>
-      <button type="button" className="button secondary" onClick={() => void flow.fitView()} title="Fit view (F)">
+      <button type="button" className="button secondary" onClick={requestFit} title="Fit at a readable zoom (F)" data-testid="designer-fit">
         Fit
       </button>
       <button
         type="button"
         className="button secondary"
-        onClick={() => editPipeline((p) => addStage(p), { kind: 'stage', si: useDesignStore.getState().design.pipeline.stages.length })}
+        onClick={() => {
+          editPipeline((p) => addStage(p), { kind: 'stage', si: useDesignStore.getState().design.pipeline.stages.length });
+          revealSelection();
+        }}
         data-testid="add-stage"
       >
         + Stage
+      </button>
+      <button
+        type="button"
+        className="button secondary"
+        aria-pressed={!panels.palette}
+        onClick={() => togglePanel('palette')}
+        title={panels.palette ? 'Hide the palette' : 'Show the palette'}
+        data-testid="toggle-palette"
+      >
+        {panels.palette ? '◧' : '▭'} Palette
+      </button>
+      <button
+        type="button"
+        className="button secondary"
+        aria-pressed={!panels.side}
+        onClick={() => togglePanel('side')}
+        title={panels.side ? 'Hide properties and problems' : 'Show properties and problems'}
+        data-testid="toggle-side"
+      >
+        Panel {panels.side ? '◨' : '▭'}
       </button>
       <span className="spacer" />
       <select aria-label="Export" data-testid="designer-export" value="" onChange={(e) => e.target.value && onPreview(e.target.value as ExportFormat)}>
@@ -99,15 +126,34 @@ function Toolbar({ onDeploy, onPreview }: { onDeploy: () => void; onPreview: (f:
         <option value="cfn-json">CloudFormation JSON</option>
         <option value="cli-json">CLI JSON</option>
       </select>
-      <button type="button" className="button" onClick={onDeploy} data-testid="designer-deploy">
+      <button
+        type="button"
+        className="button"
+        onClick={onDeploy}
+        disabled={errors > 0}
+        title={
+          errors
+            ? `Fix the ${errors} error${errors === 1 ? '' : 's'} under Problems first: the service would refuse this pipeline.`
+            : 'Compare with live, then deploy'
+        }
+        data-testid="designer-deploy"
+      >
         Deploy…
       </button>
+      {errors > 0 && (
+        <span className="muted small" data-testid="deploy-blocked">
+          {errors} error{errors === 1 ? '' : 's'} to fix before deploying
+        </span>
+      )}
     </div>
   );
 }
 
-function ExportPreview({ format, onClose }: { format: ExportFormat; onClose: () => void }) {
+const FORMAT_LABEL: Record<ExportFormat, string> = { 'cfn-yaml': 'CloudFormation YAML', 'cfn-json': 'CloudFormation JSON', 'cli-json': 'CLI JSON' };
+
+function ExportPreview({ format, onClose, issues }: { format: ExportFormat; onClose: () => void; issues: ValidationIssue[] }) {
   const [opts, setOpts] = useState({ parameterize: false, addArtifactBucket: false, addServiceRole: false });
+  const errors = issues.filter((i) => i.severity === 'error');
   let text = '';
   let error = '';
   try {
@@ -117,14 +163,27 @@ function ExportPreview({ format, onClose }: { format: ExportFormat; onClose: () 
   }
   return (
     <div className="modal-backdrop">
-      <div className="modal export" role="dialog" aria-modal="true" aria-label="Export" data-testid="export-dialog">
-        <h2>Export: {format}</h2>
+      <div className="modal export" role="dialog" aria-modal="true" aria-labelledby="export-h" data-testid="export-dialog">
+        <h2 id="export-h">Export as {FORMAT_LABEL[format]}</h2>
+        {errors.length > 0 && (
+          <div className="banner banner-warning" role="alert" data-testid="export-errors">
+            The service would refuse this pipeline as it is ({errors.length} error{errors.length === 1 ? '' : 's'}):
+            <ul>
+              {errors.slice(0, 5).map((i, k) => (
+                <li key={k}>{i.message}</li>
+              ))}
+              {errors.length > 5 && <li>…and {errors.length - 5} more under Problems.</li>}
+            </ul>
+          </div>
+        )}
         {format !== 'cli-json' && (
-          <div className="row">
+          <div className="export-options">
             {(['parameterize', 'addArtifactBucket', 'addServiceRole'] as const).map((k) => (
-              <label key={k}>
-                <input type="checkbox" checked={opts[k]} onChange={(e) => setOpts({ ...opts, [k]: e.target.checked })} />{' '}
-                {k === 'parameterize' ? 'Parameters for role, buckets, connections' : k === 'addArtifactBucket' ? 'Add artifact bucket' : 'Add service role'}
+              <label key={k} className="check">
+                <input type="checkbox" checked={opts[k]} onChange={(e) => setOpts({ ...opts, [k]: e.target.checked })} />
+                <span>
+                  {k === 'parameterize' ? 'Parameters for role, buckets, connections' : k === 'addArtifactBucket' ? 'Add artifact bucket' : 'Add service role'}
+                </span>
               </label>
             ))}
           </div>
@@ -138,7 +197,7 @@ function ExportPreview({ format, onClose }: { format: ExportFormat; onClose: () 
         )}
         <div className="row">
           <button type="button" className="button" onClick={() => downloadExport(format, opts)} data-testid="export-download">
-            Download
+            {errors.length ? 'Download anyway' : 'Download'}
           </button>
           <button type="button" className="link" onClick={onClose}>
             Close
@@ -187,7 +246,8 @@ function DesignerInner() {
   const issues = useMemo(() => validateDesign({ pipeline, extras: { opaque } }, { region: region ?? DEFAULT_DESIGN_REGION }), [pipeline, opaque, region]);
   const [deploying, setDeploying] = useState(false);
   const [preview, setPreview] = useState<ExportFormat | null>(null);
-  const flow = useReactFlow();
+  const panels = useDesignStore((s) => s.panels);
+  const errors = issues.filter((i) => i.severity === 'error').length;
   const accountsLoaded = useAccountsStore((s) => s.accounts !== null);
 
   useEffect(() => {
@@ -208,7 +268,7 @@ function DesignerInner() {
       if (mod && e.key.toLowerCase() === 'v') return paste();
       if (mod && e.key.toLowerCase() === 's') return (e.preventDefault(), void saveDesign(e.shiftKey));
       if (!mod && (e.key === 'Delete' || e.key === 'Backspace')) return (e.preventDefault(), deleteSelection());
-      if (!mod && e.key.toLowerCase() === 'f' && !e.altKey) return void flow.fitView();
+      if (!mod && e.key.toLowerCase() === 'f' && !e.altKey) return requestFit();
     };
     // Unsaved changes are not lost to a reload or a closed tab by accident.
     const onUnload = (e: BeforeUnloadEvent) => {
@@ -220,21 +280,23 @@ function DesignerInner() {
       window.removeEventListener('keydown', onKey);
       window.removeEventListener('beforeunload', onUnload);
     };
-  }, [flow, deploying, preview]);
+  }, [deploying, preview]);
 
   return (
     <div className="designer" data-testid="designer">
-      <Toolbar onDeploy={() => setDeploying(true)} onPreview={setPreview} />
-      <div className="designer-body">
-        <Palette />
+      <Toolbar onDeploy={() => setDeploying(true)} onPreview={setPreview} errors={errors} />
+      <div className={`designer-body${panels.palette ? '' : ' no-palette'}${panels.side ? '' : ' no-side'}`}>
+        {panels.palette && <Palette />}
         <DesignerCanvas issues={issues} />
-        <div className="side">
-          <PropertyPanel />
-          <IssuesPanel issues={issues} region={region ?? DEFAULT_DESIGN_REGION} />
-        </div>
+        {panels.side && (
+          <div className="side">
+            <PropertyPanel />
+            <IssuesPanel issues={issues} region={region ?? DEFAULT_DESIGN_REGION} />
+          </div>
+        )}
       </div>
       {deploying && <DeployDialog onClose={() => setDeploying(false)} />}
-      {preview && <ExportPreview format={preview} onClose={() => setPreview(null)} />}
+      {preview && <ExportPreview format={preview} onClose={() => setPreview(null)} issues={issues} />}
       <ResourceChooser />
     </div>
   );

@@ -1,25 +1,29 @@
-// Providers grouped by category, searchable. Drag one into a stage, or press
-// Enter / click "Add" to add it to the selected stage.
+// Providers grouped by category, searchable. Click one (or press Enter) to add
+// it to the selected stage (the last stage when none is selected), or drag it
+// into a stage at the row you want.
 import { useState } from 'react';
 import { ACTION_CATEGORIES } from '../../../../shared/pipeline/model';
 import { PROVIDERS } from '../../../../shared/pipeline/providers';
 import { addAction } from '../../../../shared/pipeline/edit';
 import { pushToast } from '../../store/actions';
-import { editPipeline, select, useDesignStore } from './design-store';
+import { editPipeline, revealSelection, select, useDesignStore } from './design-store';
 import { PROVIDER_MIME } from './DesignerCanvas';
 
 export function Palette() {
   const [q, setQ] = useState('');
   const add = (index: number) => {
-    const sel = useDesignStore.getState().selection;
-    if (!sel || sel.kind === 'pipeline') return pushToast('info', 'Select a stage first, or drag the provider into one.');
+    const { selection: sel, design } = useDesignStore.getState();
+    const si = sel && sel.kind !== 'pipeline' ? sel.si : design.pipeline.stages.length - 1;
+    if (si < 0) return pushToast('info', 'Add a stage first (+ Stage), then click a provider to add it there.');
     let ai = 0;
     editPipeline((p) => {
-      const r = addAction(p, sel.si, PROVIDERS[index]);
+      const r = addAction(p, si, PROVIDERS[index]);
       ai = r.index;
       return r.pipeline;
     });
-    select({ kind: 'action', si: sel.si, ai });
+    select({ kind: 'action', si, ai });
+    revealSelection();
+    pushToast('info', `Added ${PROVIDERS[index].label} to ${design.pipeline.stages[si]?.name ?? 'the stage'}.`);
   };
   const shown = PROVIDERS.map((p, i) => ({ p, i })).filter(({ p }) => !q || `${p.category} ${p.provider} ${p.label}`.toLowerCase().includes(q.toLowerCase()));
   return (
@@ -32,6 +36,9 @@ export function Palette() {
         onChange={(e) => setQ(e.target.value)}
         data-testid="palette-search"
       />
+      <p className="muted small palette-hint" data-testid="palette-hint">
+        Click to add to the selected stage, or drag into a stage.
+      </p>
       {ACTION_CATEGORIES.map((cat) => {
         const items = shown.filter(({ p }) => p.category === cat);
         if (!items.length) return null;
@@ -47,12 +54,12 @@ export function Palette() {
                 role="button"
                 data-testid="palette-item"
                 data-provider={`${p.category}/${p.provider}`}
-                title={`${p.label} (${p.owner}, v${p.version})${p.v2Only ? ' · V2 only' : ''}. Drag into a stage, or Enter to add to the selected stage.`}
+                title={`${p.label} (${p.owner}, v${p.version})${p.v2Only ? ' · V2 only' : ''}. Click or Enter: add to the selected stage; or drag into a stage.`}
                 onDragStart={(e) => {
                   e.dataTransfer.setData(PROVIDER_MIME, String(i));
                   e.dataTransfer.effectAllowed = 'copy';
                 }}
-                onDoubleClick={() => add(i)}
+                onClick={() => add(i)}
                 onKeyDown={(e) => e.key === 'Enter' && add(i)}
               >
                 {p.label}

@@ -20,6 +20,12 @@ export interface DesignState {
   pendingTemplate: { text: string; fileName: string; resources: string[] } | null;
   /** Counts designs opened, so the canvas frames each newly opened one once. */
   openCount: number;
+  /** Counts Fit requests (toolbar, F): the canvas frames the design at a readable zoom. */
+  fitCount: number;
+  /** Counts requests to bring the selected stage or action into view (a new stage lands off-screen). */
+  revealCount: number;
+  /** The side panels, collapsed to give the canvas room. */
+  panels: { palette: boolean; side: boolean };
 }
 
 export const useDesignStore = create<DesignState>()(
@@ -33,6 +39,9 @@ export const useDesignStore = create<DesignState>()(
       clipboard: null,
       pendingTemplate: null,
       openCount: 0,
+      fitCount: 0,
+      revealCount: 0,
+      panels: { palette: true, side: true },
     }),
     {
       // Only the design is history; selection and clipboard are not edits.
@@ -66,3 +75,17 @@ export function select(selection: Selection, focusField: string | null = null): 
 
 export const undo = () => useDesignStore.temporal.getState().undo();
 export const redo = () => useDesignStore.temporal.getState().redo();
+
+/** Frame the design at a readable zoom (the first stages, when all of them would be too small to read). */
+export function requestFit(): void {
+  useDesignStore.setState((s) => ({ fitCount: s.fitCount + 1 }));
+}
+
+/** Bring the selection into view once the canvas has laid it out. */
+export function revealSelection(): void {
+  useDesignStore.setState((s) => ({ revealCount: s.revealCount + 1 }));
+}
+
+export function togglePanel(panel: 'palette' | 'side'): void {
+  useDesignStore.setState((s) => ({ panels: { ...s.panels, [panel]: !s.panels[panel] } }));
+}

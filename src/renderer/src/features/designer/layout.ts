@@ -186,7 +186,8 @@ export async function layoutPipeline(p: PipelineDeclaration): Promise<Layout> {
 }
 
 /** Below this zoom, action names are too small to read. */
-export const MIN_READABLE_ZOOM = 0.5;
+/** Below this, action labels are unreadable: the view frames the first stages instead and the minimap navigates. */
+export const MIN_READABLE_ZOOM = 0.75;
 
 /**
  * Where to look when a design opens: all of it if it fits at a readable zoom,
