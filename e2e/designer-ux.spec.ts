@@ -121,3 +121,19 @@ test('export names its format and warns with the errors; deploy is disabled with
   expect(light(minimap)).toBe(false);
   expect(light(control)).toBe(false);
 });
+
+test("Open… offers the workspace's live pipelines beside a file", async ({ shell, page }) => {
+  const d = new DesignerPage(page);
+  await shell.clickSection('designer');
+  await page.getByTestId('designer-open').click();
+  const dialog = page.getByTestId('open-dialog');
+  await dialog.getByTestId('open-search').fill('web-frontend');
+  await dialog.locator('[data-testid=open-pipeline][data-pipeline=web-frontend][data-profile=sandbox-staging]').click();
+  await expect(page.getByTestId('designer-file-name')).toContainText('web-frontend.pipewright.json');
+  await expect(d.action('ReleaseApproval')).toHaveCount(1);
+  // The file route is still one click away.
+  await page.getByTestId('designer-open').click();
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByTestId('open-file').click();
+  await chooser;
+});

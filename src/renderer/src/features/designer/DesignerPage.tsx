@@ -13,6 +13,7 @@ import { Palette } from './Palette';
 import { PropertyPanel } from './PropertyPanel';
 import { IssuesPanel } from './IssuesPanel';
 import { DeployDialog } from './DeployDialog';
+import { OpenDialog } from './OpenDialog';
 import {
   copySelection,
   deleteSelection,
@@ -36,6 +37,7 @@ function typingIn(target: EventTarget | null): boolean {
 
 function Toolbar({ onDeploy, onPreview, errors }: { onDeploy: () => void; onPreview: (f: ExportFormat) => void; errors: number }) {
   const fileRef = useRef<HTMLInputElement>(null);
+  const [opening, setOpening] = useState(false);
   const dirty = useDesignStore((s) => s.dirty);
   const fileName = useDesignStore((s) => s.fileName);
   const panels = useDesignStore((s) => s.panels);
@@ -47,14 +49,10 @@ function Toolbar({ onDeploy, onPreview, errors }: { onDeploy: () => void; onPrev
       <button type="button" className="button secondary" onClick={newDesign} data-testid="designer-new">
         New
       </button>
-      <button
-        type="button"
-        className="button secondary"
-        onClick={() => void openWithDialog().then((done) => done || fileRef.current?.click())}
-        data-testid="designer-open"
-      >
+      <button type="button" className="button secondary" onClick={() => setOpening(true)} data-testid="designer-open">
         Open…
       </button>
+      {opening && <OpenDialog onFile={() => void openWithDialog().then((done) => done || fileRef.current?.click())} onClose={() => setOpening(false)} />}
       <input
         ref={fileRef}
         type="file"
