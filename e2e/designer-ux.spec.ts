@@ -10,7 +10,7 @@ import type { Page } from '@playwright/test';
 test.use({ viewport: { width: 1440, height: 900 } });
 
 async function zoom(page: Page): Promise<number> {
-  const t = await page.locator('.react-flow__viewport').evaluate((el) => getComputedStyle(el).transform);
+  const t = await page.locator('.react-flow__viewport').evaluate((el) => el.ownerDocument.defaultView!.getComputedStyle(el).transform);
   return Number(/matrix\(([-\d.]+)/.exec(t)?.[1] ?? 'NaN');
 }
 
@@ -113,11 +113,11 @@ test('export names its format and warns with the errors; deploy is disabled with
     const [r, g, b] = (color.match(/\d+/g) ?? []).map(Number);
     return (r + g + b) / 3 > 200;
   };
-  const minimap = await page.locator('.react-flow__minimap').evaluate((el) => getComputedStyle(el).backgroundColor);
+  const minimap = await page.locator('.react-flow__minimap').evaluate((el) => el.ownerDocument.defaultView!.getComputedStyle(el).backgroundColor);
   const control = await page
     .locator('.react-flow__controls-button')
     .first()
-    .evaluate((el) => getComputedStyle(el).backgroundColor);
+    .evaluate((el) => el.ownerDocument.defaultView!.getComputedStyle(el).backgroundColor);
   expect(light(minimap)).toBe(false);
   expect(light(control)).toBe(false);
 });

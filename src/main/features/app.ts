@@ -7,7 +7,17 @@ import type { SandboxService } from '../services/sandbox-service';
 import type { SettingsService } from '../services/settings-service';
 import type { HandlerSlice } from './feature';
 
-type AppMethods = 'app.info' | 'app.ready' | 'settings.get' | 'settings.update' | 'jobs.list' | 'jobs.cancel' | 'sandbox.status' | 'sandbox.reseed';
+type AppMethods =
+  | 'app.info'
+  | 'app.ready'
+  | 'settings.get'
+  | 'settings.update'
+  | 'jobs.list'
+  | 'jobs.cancel'
+  | 'sandbox.status'
+  | 'sandbox.start'
+  | 'sandbox.stop'
+  | 'sandbox.reseed';
 
 export interface AppDeps {
   info: { version: string; mode: 'electron' | 'browser' };
@@ -43,6 +53,14 @@ export function appFeature({ info, sandboxMode, hub, jobs, settings, sandbox }: 
       'jobs.list': () => ({ jobs: jobs.list() }),
       'jobs.cancel': ({ jobId }) => ({ cancelled: jobs.cancel(jobId) }),
       'sandbox.status': () => sandbox.status(),
+      'sandbox.start': async ({ seed }) => {
+        if (sandboxMode === 'off') throw new AppError('UNAVAILABLE', 'The sandbox is turned off for this session.');
+        return sandbox.status().running ? sandbox.status() : sandbox.start(seed);
+      },
+      'sandbox.stop': async () => {
+        await sandbox.stop();
+        return sandbox.status();
+      },
       'sandbox.reseed': ({ seed }, ctx) => {
         if (sandboxMode === 'off') throw new AppError('UNAVAILABLE', 'The sandbox is turned off for this session.');
         const jobId = jobs.start('sandbox.reseed', ctx.clientId, (job) =>

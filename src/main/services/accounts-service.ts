@@ -1,6 +1,7 @@
 // Profiles and accounts: the user's ~/.aws profiles plus the sandbox's, their
 // identity states, MFA prompts answered from the renderer (never stored), and
 // the workspace (which profiles and regions the explorer covers).
+import { existsSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import type { AccountsView, ProfileState, ProfileView } from '../../shared/api/accounts';
 import { CODEPIPELINE_REGIONS } from '../../shared/aws/regions';
@@ -43,7 +44,7 @@ export class AccountsService {
   readonly fanout: FanOut;
   private fileProfiles: ProfileInfo[] = [];
   private problems: ConfigFileProblem[] = [];
-  private files = { config: '', credentials: '' };
+  private files = { config: '', credentials: '', configExists: false, credentialsExists: false };
   private states = new Map<string, IdentityState>();
   private prompts = new Map<string, { profile: string; resolve: (code: string) => void; reject: (err: Error) => void }>();
 
@@ -64,7 +65,8 @@ export class AccountsService {
     const snap = await loadProfiles();
     this.fileProfiles = snap.profiles;
     this.problems = snap.problems;
-    this.files = snap.files;
+    // Whether each file is there: "from ~/.aws/config" must not be said of a file that does not exist.
+    this.files = { ...snap.files, configExists: existsSync(snap.files.config), credentialsExists: existsSync(snap.files.credentials) };
     this.broker.invalidate();
     this.clients.clear();
   }

@@ -33,7 +33,8 @@ export const RegionView = z.object({ code: z.string(), name: z.string(), optIn: 
 export const AccountsView = z.object({
   profiles: z.array(ProfileView),
   configProblems: z.array(ConfigProblem),
-  files: z.object({ config: z.string(), credentials: z.string() }),
+  /** The shared config and credentials files, and whether each exists. */
+  files: z.object({ config: z.string(), credentials: z.string(), configExists: z.boolean().default(false), credentialsExists: z.boolean().default(false) }),
   regions: z.array(RegionView),
   /** The effective workspace: what the explorer covers (settings, or the defaults). */
   workspace: z.object({ profiles: z.array(z.string()), regions: z.array(z.string()), isDefault: z.boolean() }),

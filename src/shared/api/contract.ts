@@ -89,6 +89,10 @@ export const methods = {
   'jobs.cancel': method(z.strictObject({ jobId: JobId }), z.object({ cancelled: z.boolean() })),
   'sandbox.status': method(NoInput, SandboxStatus),
   /** Reset the embedded sandbox to a seed. Long work: returns a job id at once. */
+  /** Start the embedded sandbox (with this seed) now; its profiles appear. */
+  'sandbox.start': method(z.strictObject({ seed: z.enum(['demo', 'empty']).default('demo') }), SandboxStatus),
+  /** Stop the embedded sandbox; its profiles go. */
+  'sandbox.stop': method(NoInput, SandboxStatus),
   'sandbox.reseed': method(z.strictObject({ seed: z.enum(['demo', 'empty']) }), z.object({ jobId: JobId })),
 
   /** Profiles from ~/.aws (and the sandbox), config-file problems, regions, and the workspace. */

@@ -11,6 +11,8 @@ export const METHOD_NAMES = [
   'jobs.list',
   'jobs.cancel',
   'sandbox.status',
+  'sandbox.start',
+  'sandbox.stop',
   'sandbox.reseed',
   'accounts.list',
   'accounts.check',

@@ -13,7 +13,8 @@ const set = useAppStore.setState;
 
 export function pushToast(level: Toast['level'], message: string): void {
   const id = ++toastSeq;
-  set((s) => ({ toasts: [...s.toasts.slice(-4), { id, level, message }] }));
+  // The same words twice (two events for one save, say) show once, as the newest.
+  set((s) => ({ toasts: [...s.toasts.filter((t) => t.level !== level || t.message !== message).slice(-4), { id, level, message }] }));
   if (level !== 'error') setTimeout(() => dismissToast(id), 6000);
 }
 
@@ -46,7 +47,8 @@ export function setConnection(state: ConnectionState): void {
 
 export function goTo(section: SectionId, opts: { keepHash?: boolean } = {}): void {
   if (useAppStore.getState().section === section) return;
-  set({ section });
+  // An error is about what was being done where it happened: it does not follow the user to another section.
+  set((s) => ({ section, toasts: s.toasts.filter((t) => t.level !== 'error') }));
   if (!opts.keepHash && location.hash !== `#/${section}`) history.replaceState(null, '', `#/${section}`);
   void updateSettings({ ui: { lastSection: section } }, { quiet: true });
 }
@@ -90,6 +92,16 @@ export async function reseedSandbox(seed: 'demo' | 'empty'): Promise<void> {
     startedAt: new Date().toISOString(),
   };
   set((s) => ({ jobs: { ...s.jobs, [job.jobId]: job } }));
+}
+
+export async function startSandbox(): Promise<void> {
+  const status = await call('sandbox.start', { seed: 'demo' });
+  if (status) set({ sandbox: status });
+}
+
+export async function stopSandbox(): Promise<void> {
+  const status = await call('sandbox.stop', {});
+  if (status) set({ sandbox: status });
 }
 
 export async function cancelJob(jobId: string): Promise<void> {

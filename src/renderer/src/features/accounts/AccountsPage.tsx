@@ -1,7 +1,8 @@
 // Accounts & Settings: profiles and their states, the workspace, the sandbox
 // (its accounts, on/off, reseed) and preferences.
-import { useEffect } from 'react';
-import { reseedSandbox, cancelJob, updateSettings } from '../../store/actions';
+import { useEffect, useState } from 'react';
+import { reseedSandbox, cancelJob, startSandbox, stopSandbox, updateSettings } from '../../store/actions';
+import { DangerDialog } from '../../lib/DangerDialog';
 import { useAppStore } from '../../store/store';
 import { refreshAccounts } from './accounts-actions';
 import { ProfilesCard } from './ProfilesCard';
@@ -15,6 +16,7 @@ export function AccountsPage() {
       .filter((j) => j.kind === 'sandbox.reseed')
       .at(-1),
   );
+  const [confirmReset, setConfirmReset] = useState(false);
   useEffect(() => {
     void refreshAccounts();
   }, []);
@@ -80,9 +82,12 @@ export function AccountsPage() {
                 className="button"
                 data-testid="sandbox-reseed"
                 disabled={reseed?.status === 'running'}
-                onClick={() => void reseedSandbox('demo')}
+                onClick={() => setConfirmReset(true)}
               >
-                Reset to demo data
+                Reset to demo data…
+              </button>
+              <button type="button" className="button secondary" data-testid="sandbox-stop" onClick={() => void stopSandbox()}>
+                Stop the sandbox
               </button>
               {reseed && (
                 <span data-testid="reseed-status" aria-live="polite">
@@ -101,7 +106,31 @@ export function AccountsPage() {
             </div>
           </>
         ) : (
-          <p data-testid="sandbox-off">The sandbox is not running.</p>
+          <div className="row">
+            <p data-testid="sandbox-off">The sandbox is not running.</p>
+            <button type="button" className="button" data-testid="sandbox-start" onClick={() => void startSandbox()}>
+              Start the sandbox
+            </button>
+          </div>
+        )}
+        {confirmReset && (
+          <DangerDialog
+            title="Reset the sandbox to the demo data?"
+            testId="reset-dialog"
+            confirmLabel="Reset"
+            confirmTestId="reset-confirm"
+            canConfirm
+            onConfirm={() => {
+              setConfirmReset(false);
+              void reseedSandbox('demo');
+            }}
+            onClose={() => setConfirmReset(false)}
+          >
+            <p>
+              Everything in the sandbox is replaced by the demo data: pipelines you deployed there, their executions, and the buckets&apos; objects. Nothing
+              outside the sandbox is touched.
+            </p>
+          </DangerDialog>
         )}
       </section>
 

@@ -30,8 +30,27 @@ export function ProfilesCard() {
           {checking ? 'Checking…' : 'Check all'}
         </button>
       </div>
-      <p className="muted small">
-        From <code>{accounts.files.config}</code> and <code>{accounts.files.credentials}</code>. Keys stay in the main process.
+      <p className="muted small" data-testid="profiles-source">
+        {accounts.files.configExists || accounts.files.credentialsExists ? (
+          <>
+            From {accounts.files.configExists ? <code>{accounts.files.config}</code> : null}
+            {accounts.files.configExists && accounts.files.credentialsExists ? ' and ' : null}
+            {accounts.files.credentialsExists ? <code>{accounts.files.credentials}</code> : null}
+            {!accounts.files.configExists ? (
+              <>
+                {' '}
+                (there is no <code>{accounts.files.config}</code>)
+              </>
+            ) : null}
+            . Keys stay in the main process.
+          </>
+        ) : (
+          <>
+            There is no <code>{accounts.files.config}</code> or <code>{accounts.files.credentials}</code> yet. To add a profile, run{' '}
+            <code>aws configure --profile NAME</code> (or <code>aws configure sso</code>), or write a <code>[profile NAME]</code> section into{' '}
+            <code>{accounts.files.config}</code>; then Check all. Meanwhile the sandbox&apos;s profiles below work with no AWS account.
+          </>
+        )}
       </p>
       {accounts.configProblems.length > 0 && (
         <ul className="banner banner-warning" data-testid="config-problems">

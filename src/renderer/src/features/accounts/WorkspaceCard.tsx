@@ -18,7 +18,11 @@ export function WorkspaceCard() {
   return (
     <section className="card" aria-labelledby="ws-h" data-testid="workspace-card">
       <h2 id="ws-h">Workspace</h2>
-      <p className="muted small">{accounts.workspace.isDefault ? 'Using the defaults: every profile, each in its own region.' : 'Your selection.'}</p>
+      <p className="muted small" data-testid="workspace-summary">
+        {accounts.workspace.isDefault
+          ? `Using the defaults: every profile, in the regions it names (the sandbox's in each of its regions): ${accounts.workspace.regions.length} region${accounts.workspace.regions.length === 1 ? '' : 's'}, ${accounts.workspace.regions.join(', ') || 'none'}.`
+          : `Your selection: ${accounts.workspace.profiles.length} profile${accounts.workspace.profiles.length === 1 ? '' : 's'} in ${accounts.workspace.regions.length} region${accounts.workspace.regions.length === 1 ? '' : 's'}.`}
+      </p>
       <fieldset>
         <legend>Profiles</legend>
         <div className="checks">
@@ -61,6 +65,7 @@ export function WorkspaceCard() {
         <button
           type="button"
           className="link"
+          data-testid="workspace-defaults"
           onClick={() => {
             void saveWorkspace([], []);
             setProfiles(null);

@@ -2,13 +2,23 @@
 // and the routing of the explorer's events into its store.
 import type { ApiClient } from '../../../../shared/api/client';
 import { call } from '../../store/actions';
+import { useAppStore } from '../../store/store';
 import { useExplorerStore, type ExplorerState } from './explorer-store';
 
 const patch = (p: Partial<ExplorerState>) => useExplorerStore.setState(p);
 const explorer = () => useExplorerStore.getState();
 
+/** The workspace and sandbox the shown rows were listed for: a change to either lists again. */
+let listedFor: string | null = null;
+const scopeKey = () => {
+  const app = useAppStore.getState();
+  const sb = app.sandbox;
+  return JSON.stringify([app.settingsView?.settings.workspace ?? null, sb ? [sb.running, sb.endpoint, sb.seed] : null]);
+};
+
 /** Loads everything (replacing what is shown), or just the given targets (a retry). */
 export async function loadPipelines(targets?: Array<{ profile: string; region: string }>): Promise<void> {
+  if (!targets) listedFor = scopeKey();
   if (targets) {
     const keep = explorer().errors.filter((e) => !targets.some((t) => t.profile === e.target.profile && t.region === e.target.region));
     patch({ errors: keep });
@@ -36,8 +46,18 @@ export function setExplorerView(p: Partial<Pick<ExplorerState, 'search' | 'statu
   patch(p);
 }
 
+/** Lists again when the workspace or the sandbox changed since the rows were listed (only if they were). */
+function relistIfScopeChanged(): void {
+  if (!explorer().loadedOnce || listedFor === scopeKey()) return;
+  void loadPipelines();
+}
+
 export function subscribeExplorerEvents(a: ApiClient): Array<() => void> {
   return [
+    // The app's own handlers (registered first) have stored the new settings or sandbox by now.
+    a.on('settings.changed', relistIfScopeChanged),
+    a.on('sandbox.changed', relistIfScopeChanged),
+    a.on('job.finished', (p) => p.kind === 'sandbox.reseed' && p.status === 'succeeded' && explorer().loadedOnce && void loadPipelines()),
     a.on('pipelines.batch', (p) => {
       const rows = { ...explorer().rows };
       for (const r of p.rows) rows[r.id] = r;
