@@ -6,6 +6,8 @@ import { test, expect } from '@playwright/test';
 import { startAppServer, type AppServer } from './support/app-server';
 import { ShellPage } from './support/shell-page';
 import { ExplorerPage } from './support/explorer-page';
+import { awsConfigSnippet } from '../src/main/cli/sandbox-command';
+import { SandboxConfig } from '../src/sandbox/config';
 
 let app: AppServer | undefined;
 test.afterEach(async () => {
@@ -80,4 +82,31 @@ test('toasts: one save says so once; an error does not follow you to another sec
   await expect(page.getByTestId('toast-error')).toHaveCount(1);
   await shell.clickSection('explorer');
   await expect(page.getByTestId('toast-error')).toHaveCount(0);
+});
+
+test('explorer at 1440 px: one row for a pipeline two profiles reach, and Latest and Stages stay in view with the details open', async ({ page }) => {
+  test.setTimeout(90_000);
+  // The role-chained sandbox-prod-admin reaches the same account as sandbox-prod.
+  app = await startAppServer({ awsConfig: (endpoint) => awsConfigSnippet(endpoint, SandboxConfig.parse({})) });
+  await page.setViewportSize({ width: 1440, height: 900 });
+  const shell = new ShellPage(page);
+  await shell.open(app.url);
+  const explorer = new ExplorerPage(page);
+  await shell.clickSection('explorer');
+  await explorer.waitLoaded();
+  const prodWeb = explorer.page.locator('[data-testid=pipeline-row][data-pipeline=web-frontend]').filter({ hasText: '333333333333' });
+  await expect(prodWeb).toHaveCount(1);
+  await expect(prodWeb.getByTestId('row-profiles')).toHaveText('2 profiles');
+
+  const grid = (await page.getByTestId('explorer-grid').boundingBox())!;
+  const inView = async (column: string) => {
+    const cell = (await prodWeb.locator(`[data-column=${column}]`).boundingBox())!;
+    return cell.x >= grid.x && cell.x + cell.width <= grid.x + grid.width + 1;
+  };
+  expect(await inView('stages')).toBe(true);
+  expect(await inView('revision')).toBe(true);
+  await prodWeb.click();
+  await expect(page.getByTestId('pipeline-details')).toBeVisible();
+  await expect.poll(() => inView('stages')).toBe(true);
+  await expect.poll(() => inView('status')).toBe(true);
 });

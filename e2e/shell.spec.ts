@@ -48,5 +48,6 @@ test('the sandbox accounts are listed and a reset runs as a job with progress', 
   const accounts = page.getByTestId('sandbox-accounts');
   for (const name of ['sandbox-dev', 'sandbox-staging', 'sandbox-prod']) await expect(accounts).toContainText(name);
   await page.getByTestId('sandbox-reseed').click();
+  await page.getByTestId('reset-confirm').click();
   await expect(page.getByTestId('reseed-status')).toContainText('Last reset: succeeded');
 });

@@ -64,7 +64,7 @@ describe('pipewright pipelines list', () => {
     expect(out.pipelines).toHaveLength(expected);
     expect(out.errors).toEqual([]);
     const wf = out.pipelines.find((p: { name: string; accountId: string }) => p.name === 'web-frontend' && p.accountId === '333333333333');
-    expect(Object.keys(wf).sort()).toEqual(['accountId', 'executionMode', 'latestExecution', 'name', 'pipelineType', 'profile', 'region']);
+    expect(Object.keys(wf).sort()).toEqual(['accountId', 'executionMode', 'latestExecution', 'name', 'pipelineType', 'profile', 'profiles', 'region']);
     expect(wf).toMatchObject({
       profile: 'sandbox-prod',
       region: 'us-east-1',
@@ -73,6 +73,17 @@ describe('pipewright pipelines list', () => {
       latestExecution: { status: 'InProgress' },
     });
     expect(wf.latestExecution.revision.id).toMatch(/^[0-9a-f]{40}$/);
+  });
+
+  it('a pipeline reached through two profiles of one account is one row naming both', async () => {
+    const r = await cli('--profile', 'sandbox-prod', '--profile', 'sandbox-prod-admin', '--region', 'us-east-1', '--json');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as { pipelines: Array<{ name: string; profile: string; profiles: string[] }> };
+    const prodUs = env.sb.tables.all().filter((p) => p.accountId === '333333333333' && p.region === 'us-east-1').length;
+    expect(out.pipelines).toHaveLength(prodUs);
+    expect(out.pipelines.find((p) => p.name === 'web-frontend')?.profiles.sort()).toEqual(['sandbox-prod', 'sandbox-prod-admin']);
+    const table = await cli('--profile', 'sandbox-prod', '--profile', 'sandbox-prod-admin', '--region', 'us-east-1');
+    expect(table.stdout).toMatch(/sandbox-prod(-admin)?, sandbox-prod(-admin)?\s+sandbox-prod \(333333333333\)/);
   });
 
   it('prints a table, reports per-target errors on stderr and in JSON, and succeeds while some target works', async () => {

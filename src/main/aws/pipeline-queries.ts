@@ -67,6 +67,7 @@ async function describe(clients: AwsClients, ctx: RowContext, summary: PipelineS
   return {
     id: `${ctx.accountId}/${ctx.region}/${name}`,
     profile: ctx.profile.name,
+    profiles: [ctx.profile.name],
     accountId: ctx.accountId,
     accountAlias: ctx.alias,
     region: ctx.region,

@@ -14,6 +14,7 @@ export interface PipelinesListOptions {
 export function pipelineJson(r: PipelineRow) {
   return {
     profile: r.profile,
+    profiles: r.profiles,
     accountId: r.accountId,
     region: r.region,
     name: r.name,
@@ -57,7 +58,7 @@ export async function runPipelinesList(opts: PipelinesListOptions, out = process
         table([
           ['PROFILE', 'ACCOUNT', 'REGION', 'NAME', 'TYPE', 'MODE', 'LATEST', 'STARTED', 'REVISION'],
           ...rows.map((r) => [
-            r.profile,
+            r.profiles.length > 1 ? r.profiles.join(', ') : r.profile,
             r.accountAlias ? `${r.accountAlias} (${r.accountId})` : r.accountId,
             r.region,
             r.name,

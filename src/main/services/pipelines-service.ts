@@ -41,6 +41,7 @@ export class PipelinesService {
     const { fanout, clients } = this.accounts;
     const summary: ListSummary = { targets: pairs.length, failedTargets: 0, rows: [], errors: [] };
     let done = 0;
+    const byId = new Map<string, PipelineRow>();
     // Who each profile is, once per profile: account ids and aliases label the rows.
     const identities = new Map<string, ReturnType<typeof whoAmI>>();
     const identity = (p: ProfileInfo) => {
@@ -76,9 +77,20 @@ export class PipelinesService {
           return gate(call);
         };
         return listPipelineRows(clients, { profile: t.profile, region: t.region, identity: who }, counted, sig, (rows) => {
-          summary.rows.push(...rows);
+          // One row per pipeline: a second profile reaching the same account is added to the row it already has.
+          const merged = rows.map((r) => {
+            const seen = byId.get(r.id);
+            if (seen) {
+              if (!seen.profiles.includes(t.profile.name)) seen.profiles = [...seen.profiles, t.profile.name];
+              return seen;
+            }
+            const row = { ...r, profiles: [t.profile.name] };
+            byId.set(row.id, row);
+            summary.rows.push(row);
+            return row;
+          });
           const first = rows[0];
-          cb.onRows(ref(t.profile, t.region, first ? { accountId: first.accountId, alias: first.accountAlias } : undefined), rows);
+          cb.onRows(ref(t.profile, t.region, first ? { accountId: first.accountId, alias: first.accountAlias } : undefined), merged);
         });
       },
       {

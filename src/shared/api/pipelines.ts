@@ -21,8 +21,12 @@ export type TargetRef = z.infer<typeof TargetRef>;
 export const TargetError = z.object({ kind: ErrorKind, code: z.string(), message: z.string() });
 
 export const PipelineRow = z.object({
+  /** The pipeline itself: account/region/name (one row however many profiles reach it). */
   id: z.string(),
+  /** The profile its calls use (the first that listed it). */
   profile: z.string(),
+  /** Every workspace profile that reaches it (a role-chained admin and a plain one, say). */
+  profiles: z.array(z.string()).default([]),
   accountId: z.string(),
   accountAlias: z.string().nullable(),
   region: z.string(),

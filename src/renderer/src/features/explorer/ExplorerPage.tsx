@@ -1,7 +1,8 @@
 // The explorer: every pipeline of the workspace in one virtualized grid, with
 // search, status filter, sort, grouping, per-target error chips with retry,
 // refresh and cancel, and a details panel.
-import { useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import type { PipelineRow } from '../../../../shared/api/pipelines';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useExplorerStore, type SortKey } from './explorer-store';
 import { cancelLoad, loadPipelines, selectPipeline, setExplorerView } from './explorer-actions';
@@ -13,19 +14,109 @@ import { StageBar } from './StageBar';
 import { goTo } from '../../store/actions';
 import { useAppStore } from '../../store/store';
 
-const COLUMNS: Array<{ key: SortKey | null; label: string; width: string }> = [
-  { key: 'name', label: 'Pipeline', width: 'minmax(180px, 2fr)' },
-  { key: 'account', label: 'Account', width: 'minmax(150px, 1.3fr)' },
-  { key: 'region', label: 'Region', width: '120px' },
-  { key: 'type', label: 'Type', width: '48px' },
-  { key: 'mode', label: 'Mode', width: '100px' },
-  { key: 'status', label: 'Latest', width: '100px' },
-  { key: 'started', label: 'Started', width: '130px' },
-  { key: 'duration', label: 'Took', width: '70px' },
-  { key: null, label: 'Revision', width: 'minmax(160px, 2fr)' },
-  { key: null, label: 'Stages', width: '120px' },
+type Row = PipelineRow;
+interface Column {
+  id: string;
+  key: SortKey | null;
+  label: string;
+  /** The CSS grid width, and the least it needs (to decide what fits). */
+  width: string;
+  min: number;
+  /** Dropped first when the grid is narrow (a small window, the details panel open): higher goes first. */
+  drop: number;
+  cell: (r: Row) => ReactNode;
+  ellipsis?: string | ((r: Row) => string);
+}
+
+const COLUMNS: Column[] = [
+  { id: 'name', key: 'name', label: 'Pipeline', width: 'minmax(160px, 2fr)', min: 160, drop: 0, cell: (r) => r.name, ellipsis: (r) => r.name },
+  {
+    id: 'account',
+    key: 'account',
+    label: 'Account',
+    width: 'minmax(130px, 1.3fr)',
+    min: 130,
+    drop: 0,
+    cell: (r) => (
+      <>
+        {r.accountAlias ?? r.accountId} <span className="muted">{r.accountAlias ? r.accountId : ''}</span>
+        {r.profiles.length > 1 && (
+          <span className="badge" title={`Reached through ${r.profiles.join(', ')}`} data-testid="row-profiles">
+            {r.profiles.length} profiles
+          </span>
+        )}
+      </>
+    ),
+    ellipsis: (r) => `${r.accountId}${r.profiles.length > 1 ? ` · profiles: ${r.profiles.join(', ')}` : ` · profile: ${r.profile}`}`,
+  },
+  { id: 'region', key: 'region', label: 'Region', width: '104px', min: 104, drop: 3, cell: (r) => r.region },
+  { id: 'type', key: 'type', label: 'Type', width: '44px', min: 44, drop: 6, cell: (r) => r.pipelineType },
+  { id: 'mode', key: 'mode', label: 'Mode', width: '96px', min: 96, drop: 7, cell: (r) => r.executionMode },
+  {
+    id: 'status',
+    key: 'status',
+    label: 'Latest',
+    width: '96px',
+    min: 96,
+    drop: 0,
+    cell: (r) =>
+      r.latestError ? (
+        <span
+          className="status status-unavailable"
+          title={`Execution history unavailable: ${r.latestError.code}: ${r.latestError.message}`}
+          data-testid="status-unavailable"
+        >
+          Unavailable
+        </span>
+      ) : (
+        <span className={`status status-${r.latest?.status ?? 'none'}`}>{r.latest?.status ?? '—'}</span>
+      ),
+  },
+  { id: 'started', key: 'started', label: 'Started', width: '124px', min: 124, drop: 2, cell: (r) => formatTime(r.latest?.startTime ?? null) },
+  { id: 'duration', key: 'duration', label: 'Took', width: '60px', min: 60, drop: 5, cell: (r) => formatDuration(r.latest?.durationSec ?? null) },
+  {
+    id: 'revision',
+    key: null,
+    label: 'Revision',
+    width: 'minmax(120px, 2fr)',
+    min: 120,
+    drop: 4,
+    cell: (r) => (
+      <>
+        {r.latest?.revisionId && <code>{r.latest.revisionId.slice(0, 7)}</code>} {r.latest?.revisionSummary}
+      </>
+    ),
+    ellipsis: (r) => r.latest?.revisionSummary ?? '',
+  },
+  {
+    id: 'stages',
+    key: null,
+    label: 'Stages',
+    width: 'minmax(100px, 1fr)',
+    min: 100,
+    drop: 1,
+    cell: (r) =>
+      r.stagesError ? (
+        <span className="status status-unavailable" title={`Stage states unavailable: ${r.stagesError.code}: ${r.stagesError.message}`}>
+          Unavailable
+        </span>
+      ) : (
+        <StageBar stages={r.stages} />
+      ),
+  },
 ];
-const GRID = COLUMNS.map((c) => c.width).join(' ');
+
+/** The columns that fit a grid this wide: the least useful go first, so Stages and Latest stay in view. */
+export function columnsFor(width: number): Column[] {
+  const gaps = (n: number) => 20 + 8 * (n - 1);
+  let shown = [...COLUMNS];
+  const byDrop = [...COLUMNS].filter((c) => c.drop > 0).sort((a, b) => b.drop - a.drop);
+  for (const c of byDrop) {
+    if (shown.reduce((n, x) => n + x.min, 0) + gaps(shown.length) <= width) break;
+    shown = shown.filter((x) => x !== c);
+  }
+  return shown;
+}
 const ROW_HEIGHT = 34;
 
 const KIND_LABEL: Record<string, string> = {
@@ -46,6 +137,17 @@ export function ExplorerPage() {
   const rows = useMemo(() => Object.values(ex.rows), [ex.rows]);
   const items = useMemo(() => gridItems(rows, ex), [rows, ex]);
   const parentRef = useRef<HTMLDivElement>(null);
+  const gridRef = useRef<HTMLDivElement>(null);
+  const [gridWidth, setGridWidth] = useState(1400);
+  useEffect(() => {
+    const el = gridRef.current;
+    if (!el) return;
+    const ro = new ResizeObserver(([entry]) => setGridWidth(entry.contentRect.width));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+  const columns = useMemo(() => columnsFor(gridWidth), [gridWidth]);
+  const GRID = columns.map((c) => c.width).join(' ');
   const searchRef = useRef<HTMLInputElement>(null);
   const loading = job?.status === 'running';
 
@@ -146,10 +248,19 @@ export function ExplorerPage() {
       )}
 
       <div className="grid-wrap">
-        <div className="grid" role="grid" aria-rowcount={items.length} aria-label="Pipelines" tabIndex={0} onKeyDown={onGridKey} data-testid="explorer-grid">
+        <div
+          ref={gridRef}
+          className="grid"
+          role="grid"
+          aria-rowcount={items.length}
+          aria-label="Pipelines"
+          tabIndex={0}
+          onKeyDown={onGridKey}
+          data-testid="explorer-grid"
+        >
           <div className="grid-row grid-head" role="row" style={{ gridTemplateColumns: GRID }}>
-            {COLUMNS.map((c) => (
-              <div key={c.label} role="columnheader" aria-sort={c.key && ex.sort.key === c.key ? (ex.sort.dir === 1 ? 'ascending' : 'descending') : 'none'}>
+            {columns.map((c) => (
+              <div key={c.id} role="columnheader" aria-sort={c.key && ex.sort.key === c.key ? (ex.sort.dir === 1 ? 'ascending' : 'descending') : 'none'}>
                 {c.key ? (
                   <button type="button" className="sort" onClick={() => sortBy(c.key)} data-testid={`sort-${c.key}`}>
                     {c.label}
@@ -201,42 +312,17 @@ export function ExplorerPage() {
                       data-testid="pipeline-row"
                       data-pipeline={r.name}
                     >
-                      <div role="gridcell" className="ellipsis" title={r.name}>
-                        {r.name}
-                      </div>
-                      <div role="gridcell" className="ellipsis" title={r.accountId}>
-                        {r.accountAlias ?? r.accountId} <span className="muted">{r.accountAlias ? r.accountId : ''}</span>
-                      </div>
-                      <div role="gridcell">{r.region}</div>
-                      <div role="gridcell">{r.pipelineType}</div>
-                      <div role="gridcell">{r.executionMode}</div>
-                      <div role="gridcell">
-                        {r.latestError ? (
-                          <span
-                            className="status status-unavailable"
-                            title={`Execution history unavailable: ${r.latestError.code}: ${r.latestError.message}`}
-                            data-testid="status-unavailable"
-                          >
-                            Unavailable
-                          </span>
-                        ) : (
-                          <span className={`status status-${r.latest?.status ?? 'none'}`}>{r.latest?.status ?? '—'}</span>
-                        )}
-                      </div>
-                      <div role="gridcell">{formatTime(r.latest?.startTime ?? null)}</div>
-                      <div role="gridcell">{formatDuration(r.latest?.durationSec ?? null)}</div>
-                      <div role="gridcell" className="ellipsis" title={r.latest?.revisionSummary ?? ''}>
-                        {r.latest?.revisionId && <code>{r.latest.revisionId.slice(0, 7)}</code>} {r.latest?.revisionSummary}
-                      </div>
-                      <div role="gridcell">
-                        {r.stagesError ? (
-                          <span className="status status-unavailable" title={`Stage states unavailable: ${r.stagesError.code}: ${r.stagesError.message}`}>
-                            Unavailable
-                          </span>
-                        ) : (
-                          <StageBar stages={r.stages} />
-                        )}
-                      </div>
+                      {columns.map((c) => (
+                        <div
+                          key={c.id}
+                          role="gridcell"
+                          className={c.ellipsis ? 'ellipsis' : undefined}
+                          title={c.ellipsis ? (typeof c.ellipsis === 'string' ? c.ellipsis : c.ellipsis(r)) : undefined}
+                          data-column={c.id}
+                        >
+                          {c.cell(r)}
+                        </div>
+                      ))}
                     </div>
                   );
                 })}

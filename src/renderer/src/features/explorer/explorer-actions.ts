@@ -10,10 +10,12 @@ const explorer = () => useExplorerStore.getState();
 
 /** The workspace and sandbox the shown rows were listed for: a change to either lists again. */
 let listedFor: string | null = null;
-const scopeKey = () => {
+/** Null until the settings are known: a listing started before then is taken as made for them. */
+const scopeKey = (): string | null => {
   const app = useAppStore.getState();
   const sb = app.sandbox;
-  return JSON.stringify([app.settingsView?.settings.workspace ?? null, sb ? [sb.running, sb.endpoint, sb.seed] : null]);
+  if (!app.settingsView) return null;
+  return JSON.stringify([app.settingsView.settings.workspace, sb ? [sb.running, sb.endpoint, sb.seed] : null]);
 };
 
 /** Loads everything (replacing what is shown), or just the given targets (a retry). */
@@ -48,7 +50,12 @@ export function setExplorerView(p: Partial<Pick<ExplorerState, 'search' | 'statu
 
 /** Lists again when the workspace or the sandbox changed since the rows were listed (only if they were). */
 function relistIfScopeChanged(): void {
-  if (!explorer().loadedOnce || listedFor === scopeKey()) return;
+  const now = scopeKey();
+  if (!explorer().loadedOnce || now === null || listedFor === now) return;
+  if (listedFor === null) {
+    listedFor = now;
+    return;
+  }
   void loadPipelines();
 }
 
