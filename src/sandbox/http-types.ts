@@ -1,5 +1,6 @@
 // The request and response shapes the sandbox's service handlers share.
 import type { IncomingHttpHeaders } from 'node:http';
+import type { Readable } from 'node:stream';
 import type { Principal } from './principals';
 
 export interface ServiceRequest {
@@ -22,5 +23,6 @@ export interface ServiceRequest {
 export interface ServiceResponse {
   status: number;
   headers?: Record<string, string>;
-  body?: string | Buffer;
+  /** A stream when the body is generated (a declared-size object): its content-length is in the headers. */
+  body?: string | Buffer | Readable;
 }

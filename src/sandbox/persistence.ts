@@ -97,7 +97,16 @@ export class SnapshotStore {
       this.sb.tables.table(p.accountId, p.region).set(p.name, p);
     }
     for (const b of snap.buckets) {
-      const objects = new Map(b.objects.map(([k, versions]) => [k, versions.map((v) => ({ ...v, body: Buffer.from(v.body, 'base64') }))]));
+      const objects = new Map(
+        b.objects.map(([k, versions]) => [
+          k,
+          versions.map((v) => {
+            const body = Buffer.from(v.body, 'base64');
+            // Snapshots from before declared sizes hold whole bodies.
+            return { ...v, body, size: typeof v.size === 'number' ? v.size : body.length };
+          }),
+        ]),
+      );
       this.sb.s3.buckets.set(b.name, { ...b, objects, sortedKeys: [...objects.keys()].sort() });
     }
     return true;

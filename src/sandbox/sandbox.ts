@@ -2,6 +2,7 @@
 // STS and IAM, routed by the SigV4 credential scope's service name, plus a
 // control API under /_sandbox/ for tests (reset, seed, faults, time scale,
 // state and the call log). Real SDK clients and the AWS CLI talk to it as-is.
+import { Readable } from 'node:stream';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -302,6 +303,15 @@ export class Sandbox implements SandboxCore {
     this.record(entry, started);
     const headers: Record<string, string> = { ...response.headers, ...spec.requestIdHeaders(requestId) };
     const body = response.body;
+    if (body instanceof Readable) {
+      // A generated body (a declared-size object): streamed, never held whole.
+      res.writeHead(response.status, headers);
+      if (req.method === 'HEAD') {
+        body.destroy();
+        res.end();
+      } else body.pipe(res);
+      return;
+    }
     if (body !== undefined && req.method !== 'HEAD') headers['content-length'] = String(Buffer.byteLength(body));
     else if (!('content-length' in headers)) headers['content-length'] = '0';
     res.writeHead(response.status, headers);

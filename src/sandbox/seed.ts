@@ -252,6 +252,16 @@ async function seedDemo(sb: SandboxCore): Promise<void> {
   );
   await run(DEV, R1, 'legacy-monolith-pipeline', 3);
   cp(DEV, R1, 'DeletePipeline', { name: 'legacy-monolith-pipeline' });
+  // A year of its build outputs, still there: tens of GB an orphan costs every month (sizes
+  // declared, not stored, so the sandbox's memory does not grow with them).
+  const rng = new Rng(0x1e9ac7);
+  const MiB = 1024 * 1024;
+  for (let i = 0; i < 120; i++) {
+    const at = Date.now() - (400 - i * 3) * DAY;
+    const key = `legacy-monolith-pipe/${i % 4 === 0 ? 'SourceArti' : 'BuildArtif'}/${rng.chars(7)}`;
+    const size = i % 4 === 0 ? 4 * MiB + rng.int(16 * MiB) : 120 * MiB + rng.int(300 * MiB);
+    sb.s3.putObject(devUs, key, Buffer.from(`{"pipeline":"legacy-monolith-pipeline","build":${i}}\n`), 'application/zip', at, size);
+  }
 
   // Old versions and delete markers in the versioned bucket.
   const devKeys = [...devUs.objects.keys()].filter((k) => k.startsWith('web-frontend/'));

@@ -114,6 +114,7 @@ export async function executePlan(plan: CleanupPlan, opts: CleanOptions): Promis
     failed: [],
     cancelled: false,
     checkpoint: checkpointPath,
+    items: [],
   };
   const expectedObjects = plan.items.reduce((n, i) => n + i.expected.versions + i.expected.deleteMarkers, 0);
   const expectedBytes = plan.items.reduce((n, i) => n + i.expected.bytes, 0);
@@ -184,8 +185,11 @@ export async function executePlan(plan: CleanupPlan, opts: CleanOptions): Promis
             if (!batch.length) continue;
             found += batch.length;
             if (opts.dryRun) {
+              const bytes = batch.reduce((s, o) => s + o.size, 0);
+              itemVersions += batch.length;
+              itemBytes += bytes;
               result.deletedVersions += batch.length;
-              result.deletedBytes += batch.reduce((s, o) => s + o.size, 0);
+              result.deletedBytes += bytes;
               report(n, `Would delete ${result.deletedVersions} versions`);
               continue;
             }
@@ -234,6 +238,18 @@ export async function executePlan(plan: CleanupPlan, opts: CleanOptions): Promis
       }
       // Only the last pass's failures stand: an earlier failure may have succeeded later.
       result.failed.push(...passFailures);
+      result.items.push({ bucket: item.bucket, prefix: item.prefix, versions: itemVersions, bytes: itemBytes });
+      if (opts.dryRun)
+        await appendLog(log, {
+          event: 'dry-run-item',
+          profile: item.profile,
+          accountId: item.accountId,
+          bucket: item.bucket,
+          prefix: item.prefix,
+          keys: itemVersions,
+          bytes: itemBytes,
+          result: 'would delete',
+        });
       itemFailures = passFailures.length;
       if (opts.signal.aborted) break;
       // An item with failed keys is not done: a later run lists it again and retries them.
@@ -246,10 +262,12 @@ export async function executePlan(plan: CleanupPlan, opts: CleanOptions): Promis
     if (!opts.signal.aborted) throw err;
   } finally {
     result.cancelled = opts.signal.aborted;
+    // A dry run is logged as one, so the log never reads as if something was deleted.
     await appendLog(log, {
-      event: result.cancelled ? 'cancelled' : 'finished',
+      event: `${opts.dryRun ? 'dry-run-' : ''}${result.cancelled ? 'cancelled' : 'finished'}`,
       dryRun: opts.dryRun,
       deletedVersions: result.deletedVersions,
+      deletedBytes: result.deletedBytes,
       failed: result.failed.length,
       skipped: result.skipped.length,
     });

@@ -50,8 +50,9 @@ export const Settings = z.object({
       blockedBuckets: z.array(z.string().min(3).max(63)).max(1000).default([]),
       /** S3 Standard, USD per GB-month, for the cost estimate. */
       pricePerGbMonth: z.number().min(0).max(10).default(0.023),
-      /** Orphan prefixes with at least this many versions are offered a lifecycle rule instead. */
+      /** Orphan prefixes with at least this many versions, or this many GiB, are offered an S3 lifecycle rule as well. */
       hugePrefixVersions: z.number().int().min(1).default(1_000_000),
+      hugePrefixGiB: z.number().min(0.001).max(1_000_000).default(10),
       /** The retention policy the Artifacts page last planned with. */
       retention: RetentionPolicy.default(DEFAULT_RETENTION),
     })
@@ -89,6 +90,7 @@ export const SettingsPatch = z.strictObject({
       blockedBuckets: z.array(z.string().min(3).max(63)).max(1000),
       pricePerGbMonth: z.number().min(0).max(10),
       hugePrefixVersions: z.number().int().min(1),
+      hugePrefixGiB: z.number().min(0.001).max(1_000_000),
       retention: RetentionPolicy,
     })
     .partial()

@@ -157,5 +157,7 @@ export const CleanResult = z.object({
   failed: z.array(CleanFailure),
   cancelled: z.boolean(),
   checkpoint: z.string(),
+  /** Per prefix: what was deleted (or, in a dry run, what would be). */
+  items: z.array(z.object({ bucket: z.string(), prefix: z.string(), versions: z.number(), bytes: z.number() })).default([]),
 });
 export type CleanResult = z.infer<typeof CleanResult>;

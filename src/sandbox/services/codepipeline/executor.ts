@@ -586,11 +586,12 @@ export class Executor {
       if (!bucket) return fail(`The artifact bucket ${store.location} does not exist.`);
       const key = `${p.name.slice(0, 20)}/${out.name.slice(0, 10)}/${this.deps.rng.chars(7)}${isSource ? '.zip' : ''}`;
       const body = Buffer.from(
-        JSON.stringify({ pipeline: p.name, execution: e.pipelineExecutionId, stage: stageName, action: a.name, artifact: out.name }) +
-          '\n' +
-          'x'.repeat(this.deps.rng.int(2048)),
+        JSON.stringify({ pipeline: p.name, execution: e.pipelineExecutionId, stage: stageName, action: a.name, artifact: out.name }) + '\n',
       );
-      this.deps.s3.putObject(bucket, key, body, isSource ? 'application/zip' : 'binary/octet-stream');
+      // Believable sizes, declared rather than stored: a source zip of a few MB, a build output of tens to hundreds.
+      const MiB = 1024 * 1024;
+      const size = isSource ? MiB + this.deps.rng.int(23 * MiB) : 30 * MiB + this.deps.rng.int(320 * MiB);
+      this.deps.s3.putObject(bucket, key, body, isSource ? 'application/zip' : 'binary/octet-stream', Date.now(), size);
       const loc: S3Location = { bucket: bucket.name, key };
       e.artifacts[out.name] = loc;
       rec.output.outputArtifacts.push({ name: out.name, s3location: loc });

@@ -5,7 +5,7 @@ import { crc32 } from 'node:zlib';
 import { crc32c } from './crc32c';
 import { SandboxError } from '../../errors';
 import type { ServiceRequest, ServiceResponse } from '../../http-types';
-import { lowerBound, type Bucket, type ObjectVersion, type S3Store } from './store';
+import { lowerBound, objectContent, type Bucket, type ObjectVersion, type S3Store } from './store';
 import { parseXml, toXml } from './xml';
 
 const NS = 'http://s3.amazonaws.com/doc/2006-03-01/';
@@ -247,8 +247,8 @@ function objectOperation(req: ServiceRequest, store: S3Store, hooks: S3Hooks, na
     case 'GET':
     case 'HEAD': {
       const v = store.getVersion(b, key, versionId);
-      const h = { ...objectHeaders(b, v), 'content-length': String(v.body.length) };
-      return { status: 200, headers: h, body: req.method === 'GET' ? v.body : undefined };
+      const h = { ...objectHeaders(b, v), 'content-length': String(v.size) };
+      return { status: 200, headers: h, body: req.method === 'GET' ? objectContent(v) : undefined };
     }
     case 'DELETE': {
       const r = store.deleteObject(b, key, versionId);
@@ -412,7 +412,7 @@ function listObjects(req: ServiceRequest, b: Bucket, q: URLSearchParams): Servic
         truncated = true;
         break;
       }
-      contents.push({ Key: enc(item.key), LastModified: iso(top.lastModified), ETag: top.etag, Size: top.body.length, StorageClass: 'STANDARD' });
+      contents.push({ Key: enc(item.key), LastModified: iso(top.lastModified), ETag: top.etag, Size: top.size, StorageClass: 'STANDARD' });
     }
     last = item.key;
     count++;
@@ -480,7 +480,7 @@ function listObjectVersions(req: ServiceRequest, b: Bucket, q: URLSearchParams):
       }
       const common = { Key: enc(item.key), VersionId: v.versionId, IsLatest: i === 0, LastModified: iso(v.lastModified), Owner: owner };
       if (v.deleteMarker) markers.push(common);
-      else versions.push({ ...common, ETag: v.etag, Size: v.body.length, StorageClass: 'STANDARD' });
+      else versions.push({ ...common, ETag: v.etag, Size: v.size, StorageClass: 'STANDARD' });
       nextKey = item.key;
       nextVersion = v.versionId;
       count++;

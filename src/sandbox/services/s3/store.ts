@@ -3,6 +3,7 @@
 // overwrite keeps the old version, a delete without a version id adds a delete
 // marker, a delete with one removes exactly that version.
 import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { SandboxError } from '../../errors';
 import type { Rng } from '../../random';
 
@@ -10,6 +11,12 @@ export interface ObjectVersion {
   versionId: string; // 'null' when written while versioning was never enabled or suspended
   deleteMarker: boolean;
   body: Buffer;
+  /**
+   * Its size in bytes. Usually body.length; a declared object (a demo build
+   * output of 200 MB) stores only a small head and generates the rest, always
+   * the same bytes, when read: believable sizes at no memory cost.
+   */
+  size: number;
   etag: string;
   lastModified: number;
   contentType: string;
@@ -122,13 +129,19 @@ export class S3Store {
     stack.unshift(v);
   }
 
-  putObject(b: Bucket, key: string, body: Buffer, contentType = 'binary/octet-stream', lastModified = Date.now()): ObjectVersion {
+  /** `declaredSize`: the object is that large, `body` its first bytes (see ObjectVersion.size). */
+  putObject(b: Bucket, key: string, body: Buffer, contentType = 'binary/octet-stream', lastModified = Date.now(), declaredSize?: number): ObjectVersion {
     if (key.length === 0 || Buffer.byteLength(key) > 1024) throw new SandboxError('KeyTooLongError', 'Your key is too long', 400);
+    const size = Math.max(body.length, declaredSize ?? 0);
     const v: ObjectVersion = {
       versionId: this.newVersionId(b),
       deleteMarker: false,
       body,
-      etag: `"${createHash('md5').update(body).digest('hex')}"`,
+      size,
+      etag: `"${createHash('md5')
+        .update(body)
+        .update(size > body.length ? `:${size}` : '')
+        .digest('hex')}"`,
       lastModified,
       contentType,
     };
@@ -174,6 +187,7 @@ export class S3Store {
       versionId: this.newVersionId(b),
       deleteMarker: true,
       body: Buffer.alloc(0),
+      size: 0,
       etag: '',
       lastModified: Date.now(),
       contentType: '',
@@ -198,10 +212,29 @@ export class S3Store {
         if (v.deleteMarker) deleteMarkers++;
         else {
           versions++;
-          bytes += v.body.length;
+          bytes += v.size;
         }
       }
     }
     return { keys: b.objects.size, versions, deleteMarkers, bytes };
   }
+}
+
+/** The bytes a GET returns: the stored head, then (for a declared object) filler generated from the etag, the same on every read. */
+export function objectContent(v: ObjectVersion): Buffer | Readable {
+  if (v.size <= v.body.length) return v.body;
+  const block = createHash('sha256').update(v.etag).digest();
+  const chunk = Buffer.alloc(64 * 1024);
+  for (let i = 0; i < chunk.length; i += block.length) block.copy(chunk, i);
+  let left = v.size - v.body.length;
+  return Readable.from(
+    (function* () {
+      yield v.body;
+      while (left > 0) {
+        const n = Math.min(left, chunk.length);
+        left -= n;
+        yield n === chunk.length ? chunk : chunk.subarray(0, n);
+      }
+    })(),
+  );
 }

@@ -32,6 +32,8 @@ import { DEFAULT_RETENTION, RETENTION_DEPTH, type RetentionPolicy } from '../../
 const mib = (b: number) =>
   b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(2)} GiB` : b >= 2 ** 20 ? `${(b / 2 ** 20).toFixed(1)} MiB` : `${(b / 1024).toFixed(1)} KiB`;
 const CLASSES = ['live', 'shared', 'orphan', 'unverified', 'stale', 'foreign'] as const;
+/** A monthly cost as people read it: cents, and "< $0.01" rather than $0.0000. */
+const money = (usd: number) => (usd === 0 ? '$0' : usd < 0.01 ? '< $0.01' : `$${usd.toFixed(2)}`);
 const prefixes = (n: number) => `${n} ${n === 1 ? 'prefix' : 'prefixes'}`;
 
 function Bars({ title, data, testId }: { title: string; data: Array<[string, number, string]>; testId: string }) {
@@ -88,6 +90,9 @@ function ConfirmDialog({ plan, retention, onClose }: { plan: PlanPreview; retent
           </span>
           <input
             type="text"
+            className="confirm-input"
+            // As wide as what is to be typed (and then some): the placeholder is never cut.
+            style={{ width: `${Math.max(16, (alias ?? id).length + 4)}ch` }}
             placeholder={alias ?? id}
             value={typed[id] ?? ''}
             onChange={(e) => setTyped({ ...typed, [id]: e.target.value })}
@@ -255,6 +260,16 @@ function DeleteBucketDialog({ bucket, onClose }: { bucket: string; onClose: () =
   );
 }
 
+/** The count column of an audit log row: a batch's keys, a dry run's "would delete", a run's totals. */
+function logCount(e: Record<string, unknown>): string {
+  const n = (v: unknown) => (typeof v === 'number' ? v : Number(v ?? 0));
+  if (e.event === 'batch') return `${logText(e.deleted)}/${logText(e.keys)} keys`;
+  if (e.event === 'dry-run-item') return `${logText(e.keys)} versions, ${mib(n(e.bytes))}`;
+  if (typeof e.deletedVersions === 'number')
+    return `${String(e.event).startsWith('dry-run') ? 'would delete' : 'deleted'} ${e.deletedVersions} versions${e.deletedBytes !== undefined ? `, ${mib(n(e.deletedBytes))}` : ''}`;
+  return '';
+}
+
 export function ArtifactsPage() {
   const { report, auditJob, selected, retention: chosen, preview, previewError, cleanJob, result, log, lastPlan, lastRetention } = useArtifactsStore();
   const saved = useAppStore((s) => s.settingsView?.settings.artifacts.retention);
@@ -267,6 +282,7 @@ export function ArtifactsPage() {
   const [expiring, setExpiring] = useState<{ bucket: string; prefix: string; retainDays?: number } | null>(null);
   const closeExpiring = useCallback(() => setExpiring(null), []);
   const hugePrefixVersions = useAppStore((s) => s.settingsView?.settings.artifacts.hugePrefixVersions) ?? 1_000_000;
+  const hugePrefixBytes = (useAppStore((s) => s.settingsView?.settings.artifacts.hugePrefixGiB) ?? 10) * 1024 ** 3;
   // Unused buckets the last real cleanup worked on: offered for deletion once it finished.
   const emptiedCandidates =
     result && !result.dryRun && !result.cancelled && lastPlan
@@ -318,7 +334,7 @@ export function ArtifactsPage() {
   const top = useMemo(
     () =>
       (report?.buckets ?? [])
-        .flatMap((b) => b.prefixes.map((p) => [`${b.name}/${p.prefix}`, p.monthlyCost, `$${p.monthlyCost.toFixed(4)}`] as [string, number, string]))
+        .flatMap((b) => b.prefixes.map((p) => [`${b.name}/${p.prefix}`, p.monthlyCost, money(p.monthlyCost)] as [string, number, string]))
         .sort((a, b) => b[1] - a[1])
         .slice(0, 10),
     [report],
@@ -491,13 +507,13 @@ export function ArtifactsPage() {
                           item={retentionFor.get(retentionKey(b.name, `${p.prefix}/`))}
                           onAgeOnlyRule={() => setExpiring({ bucket: b.name, prefix: `${p.prefix}/`, retainDays: retention.keepDays })}
                         />
-                        {p.class === 'orphan' && !b.protected && p.versions + p.deleteMarkers >= hugePrefixVersions && (
+                        {p.class === 'orphan' && !b.protected && (p.versions + p.deleteMarkers >= hugePrefixVersions || p.bytes >= hugePrefixBytes) && (
                           <button
                             type="button"
                             className="link"
                             onClick={() => setExpiring({ bucket: b.name, prefix: `${p.prefix}/` })}
                             data-testid="lifecycle-start"
-                            title="Too big to delete from here: let S3 expire it"
+                            title="A big prefix: let S3 expire it server-side, at no request cost"
                           >
                             Expire with a lifecycle rule…
                           </button>
@@ -506,7 +522,7 @@ export function ArtifactsPage() {
                       <td>{p.versions}</td>
                       <td>{p.deleteMarkers}</td>
                       <td>{mib(p.bytes)}</td>
-                      <td>{p.monthlyCost.toFixed(4)}</td>
+                      <td>{money(p.monthlyCost)}</td>
                     </tr>
                     {p.folders
                       .filter((f) => f.stale)
@@ -610,8 +626,31 @@ export function ArtifactsPage() {
             {result && (
               <div className={`banner ${result.failed.length ? 'banner-warning' : 'banner-info'}`} data-testid="clean-result">
                 {result.dryRun
-                  ? `Dry run: would delete ${result.deletedVersions} versions and delete markers (${mib(result.deletedBytes)}).`
-                  : `${result.resumed ? 'Resumed; ' : ''}deleted ${result.deletedVersions} versions and delete markers (${mib(result.deletedBytes)}).`}
+                  ? `Dry run: would delete ${result.deletedVersions} versions and delete markers (${mib(result.deletedBytes)}) in ${prefixes(result.items.length)}. Nothing was deleted.`
+                  : `${result.resumed ? 'Resumed; d' : 'D'}eleted ${result.deletedVersions} versions and delete markers (${mib(result.deletedBytes)}).`}
+                {result.items.length > 0 && (
+                  <table className="table small" data-testid="clean-items">
+                    <thead>
+                      <tr>
+                        <th>Prefix</th>
+                        <th>{result.dryRun ? 'Would delete' : 'Deleted'}</th>
+                        <th>Size</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {result.items.map((i) => (
+                        <tr key={`${i.bucket}/${i.prefix}`} data-testid="clean-item">
+                          <td>
+                            s3://{i.bucket}/{i.prefix}
+                          </td>
+                          <td>{i.versions} versions and delete markers</td>
+                          <td>{mib(i.bytes)}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                )}
+                {!result.dryRun && !result.cancelled && auditJob && <p className="muted small">Auditing the buckets again to show what is left…</p>}
                 {result.cancelled && ' Cancelled: resume to finish.'}
                 {result.failed.length > 0 && ` ${result.failed.length} keys failed (see the audit log).`}
                 {result.skipped.map((s) => ` Skipped ${s.prefix}: ${s.reason}`).join('')}
@@ -652,9 +691,9 @@ export function ArtifactsPage() {
                 .map((e, i) => (
                   <tr key={i} data-testid="log-row" data-event={logText(e.event)}>
                     <td>{logText(e.time).replace('T', ' ').slice(0, 19)}</td>
-                    <td>{logText(e.event)}</td>
+                    <td>{logText(e.event).replace(/^dry-run-(.*)$/, 'dry run: $1')}</td>
                     <td>{e.bucket ? `s3://${logText(e.bucket)}/${logText(e.prefix)}` : ''}</td>
-                    <td>{e.keys !== undefined ? `${logText(e.deleted)}/${logText(e.keys)} keys` : ''}</td>
+                    <td>{logCount(e)}</td>
                     <td>{logText(e.result ?? e.reason)}</td>
                   </tr>
                 ))}

@@ -9,20 +9,22 @@ const words = (text: string) => text.split(/[\s,]+/).filter(Boolean);
 
 export function ProtectionCard() {
   const saved = useAppStore((s) => s.settingsView?.settings.artifacts);
-  const [draft, setDraft] = useState<{ accounts: string; buckets: string; price: string; huge: string } | null>(null);
+  const [draft, setDraft] = useState<{ accounts: string; buckets: string; price: string; huge: string; hugeGiB: string } | null>(null);
   if (!saved) return null;
   const shown = draft ?? {
     accounts: saved.blockedAccounts.join('\n'),
     buckets: saved.blockedBuckets.join('\n'),
     price: String(saved.pricePerGbMonth),
-    huge: String(saved.hugePrefixVersions),
+    huge: saved.hugePrefixVersions.toLocaleString('en-US'),
+    hugeGiB: String(saved.hugePrefixGiB),
   };
   const patch = SettingsPatch.safeParse({
     artifacts: {
       blockedAccounts: words(shown.accounts),
       blockedBuckets: words(shown.buckets),
       pricePerGbMonth: Number(shown.price),
-      hugePrefixVersions: Number(shown.huge),
+      hugePrefixVersions: Number(shown.huge.replace(/[,_\s]/g, '')),
+      hugePrefixGiB: Number(shown.hugeGiB),
     },
   });
   const problem = patch.success ? null : patch.error.issues.map((i) => `${String(i.path.at(-2) ?? i.path.at(-1))}: ${i.message}`)[0];
@@ -54,14 +56,24 @@ export function ProtectionCard() {
           />
         </label>
         <label className="prop">
-          <span>Offer a lifecycle rule from (versions)</span>
+          <span>Offer an S3 lifecycle rule for orphan prefixes with at least this many versions</span>
           <input
-            type="number"
-            step="1"
-            min={1}
+            type="text"
+            inputMode="numeric"
             value={shown.huge}
             onChange={(e) => setDraft({ ...shown, huge: e.target.value })}
             data-testid="huge-prefix-versions"
+          />
+        </label>
+        <label className="prop">
+          <span>…or this many GiB</span>
+          <input
+            type="number"
+            min={0.001}
+            step="any"
+            value={shown.hugeGiB}
+            onChange={(e) => setDraft({ ...shown, hugeGiB: e.target.value })}
+            data-testid="huge-prefix-gib"
           />
         </label>
       </div>

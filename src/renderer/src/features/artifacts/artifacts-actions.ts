@@ -63,6 +63,12 @@ export async function startAudit(): Promise<void> {
   if (r) set({ auditJob: r.jobId, result: null });
 }
 
+/** Audits again after a cleanup, keeping its result on screen. */
+async function reaudit(): Promise<void> {
+  const r = await call('artifacts.audit', {});
+  if (r) set({ auditJob: r.jobId });
+}
+
 /** Adds these rows to the selection. */
 export function selectKeys(keys: string[]): void {
   set((s) => ({ selected: new Set([...s.selected, ...keys]) }));
@@ -137,6 +143,11 @@ export function subscribeArtifactsEvents(a: ApiClient): Array<() => void> {
     a.on('artifacts.cleanResult', (p) => {
       set({ result: p.result });
       void loadAuditLog();
+      // A real cleanup changed the buckets: what was selected is gone, and the report is read again.
+      if (!p.result.dryRun && !p.result.cancelled) {
+        set({ selected: new Set(), preview: null });
+        void reaudit();
+      }
     }),
   ];
 }
