@@ -6,7 +6,9 @@ import { fileURLToPath } from 'node:url';
 // Pipewright runs on the Node LTS line that Electron 45 embeds: Node 24.
 const major = Number(process.versions.node.split('.')[0]);
 if (major < 24)
-  console.error(`pipewright: this is Node ${process.versions.node}; Pipewright is built and tested on Node 24 LTS (package.json "engines"). Node ${major} may fail in ways nobody has seen.`);
+  console.error(
+    `pipewright: this is Node ${process.versions.node}; Pipewright is built and tested on Node 24 LTS (package.json "engines"). Node ${major} may fail in ways nobody has seen.`,
+  );
 
 const cli = new URL('../out/main/cli.js', import.meta.url);
 if (!existsSync(fileURLToPath(cli))) {

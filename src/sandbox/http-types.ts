@@ -26,3 +26,11 @@ export interface ServiceResponse {
   /** A stream when the body is generated (a declared-size object): its content-length is in the headers. */
   body?: string | Buffer | Readable;
 }
+
+/** A non-streamed response body as text (in-process calls: seeding, tests). */
+export function bodyText(r: ServiceResponse): string {
+  if (r.body === undefined) return '';
+  if (typeof r.body === 'string') return r.body;
+  if (Buffer.isBuffer(r.body)) return r.body.toString('utf8');
+  throw new Error('The response body is a stream: read it as one.');
+}

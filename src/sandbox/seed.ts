@@ -6,6 +6,7 @@
 // bucket with foreign data, and a bucket no pipeline uses).
 import type { ActionDeclaration, PipelineDeclaration, StageDeclaration } from '../shared/pipeline/model';
 import type { SandboxCore, SeedName } from './sandbox-core';
+import { bodyText } from './http-types';
 
 export type { SeedName } from './sandbox-core';
 
@@ -173,8 +174,8 @@ async function seedDemo(sb: SandboxCore): Promise<void> {
   const cp = (acct: string, region: string, target: string, body: unknown) => {
     const res = sb.invoke('codepipeline', acct, region, { target, body });
     // A seed that does not apply is a bug in the seed: fail loudly.
-    if (res.status !== 200) throw new Error(`demo seed: ${target} in ${acct}/${region} failed: ${String(res.body)}`);
-    return JSON.parse(String(res.body)) as Record<string, unknown>;
+    if (res.status !== 200) throw new Error(`demo seed: ${target} in ${acct}/${region} failed: ${bodyText(res)}`);
+    return JSON.parse(bodyText(res)) as Record<string, unknown>;
   };
   const create = (acct: string, region: string, p: PipelineDeclaration, tags: Record<string, string> = {}) =>
     cp(acct, region, 'CreatePipeline', { pipeline: p, tags: Object.entries({ app: p.name.split('-')[0], ...tags }).map(([key, value]) => ({ key, value })) });
@@ -526,7 +527,7 @@ export async function generatePipelines(
             stage('Deploy', [deploy('Deploy', 'CodeDeploy', 'BuildArtifact', { ApplicationName: name, DeploymentGroupName: 'main' })]),
           ]);
           const res = sb.invoke('codepipeline', acct, region, { target: 'CreatePipeline', body: { pipeline: p } });
-          if (res.status !== 200) throw new Error(`generate: CreatePipeline ${name} failed: ${String(res.body)}`);
+          if (res.status !== 200) throw new Error(`generate: CreatePipeline ${name} failed: ${bodyText(res)}`);
           created++;
           for (let k = 0; k < opts.executionsPerPipeline; k++) sb.invoke('codepipeline', acct, region, { target: 'StartPipelineExecution', body: { name } });
         }
