@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../helpers/free-port';
 import { createCore, type Core } from '../../src/main/app-core';
 import type { Envelope } from '../../src/shared/api/envelope';
 import { buildPlan, type AuditReport } from '../../src/shared/artifacts/report';
@@ -21,7 +22,7 @@ const saved = { ...process.env };
 
 beforeAll(async () => {
   home = mkdtempSync(join(tmpdir(), 'pw-bucket-'));
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  const port = await freePort();
   // No ~/.aws files: the embedded sandbox's own profiles reach every demo account.
   Object.assign(process.env, { AWS_CONFIG_FILE: join(home, 'none'), AWS_SHARED_CREDENTIALS_FILE: join(home, 'none') });
   core = await createCore({ home: join(home, 'pw'), mode: 'browser', version: 'test', sandbox: 'on', sandboxPort: port, sandboxTimeScale: 0.01 });

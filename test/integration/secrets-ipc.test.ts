@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../helpers/free-port';
 import { createCore, type Core } from '../../src/main/app-core';
 import { serveOverIpc } from '../../src/main/rpc/ipc';
 import { IPC_INVOKE_CHANNEL } from '../../src/shared/api/channels';
@@ -19,7 +20,7 @@ const saved = { ...process.env };
 
 beforeAll(async () => {
   home = mkdtempSync(join(tmpdir(), 'pw-ipc-sniff-'));
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  const port = await freePort();
   writeFileSync(join(home, 'config'), awsConfigForSandbox(`http://127.0.0.1:${port}`));
   Object.assign(process.env, { AWS_CONFIG_FILE: join(home, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(home, 'none') });
   core = await createCore({ home: join(home, 'pw'), mode: 'electron', version: 'test', sandbox: 'on', sandboxPort: port, sandboxTimeScale: 0.01 });

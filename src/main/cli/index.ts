@@ -2,23 +2,17 @@
 // Runs in plain Node; never imports 'electron'.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import pkg from '../../../package.json';
-import { runSandboxCommand } from './sandbox-command';
-import { runWebCommand } from './web-command';
-import { runPipelinesList } from './pipelines-command';
-import { runArtifactsAudit, runArtifactsClean, runArtifactsPlan } from './artifacts-command';
-import {
-  runApprovalsAnswer,
-  runApprovalsList,
-  runExecutionsList,
-  runExecutionsRetry,
-  runExecutionsShow,
-  runExecutionsStart,
-  runExecutionsStop,
-  runExecutionsWatch,
-  runTransitions,
-} from './executions-command';
-import { runReleaseDiff, runReleaseInit, runReleasePromote, runReleaseStatus } from './release-command';
-import { runDesignDeploy, runDesignExport, runDesignImport, runDesignValidate, runPipelinesExport } from './design-command';
+// Each command's module is loaded when that command runs: `--version`, `--help`
+// and a small command do not pay for the SDK and every service.
+const commands = {
+  sandbox: () => import('./sandbox-command'),
+  web: () => import('./web-command'),
+  pipelines: () => import('./pipelines-command'),
+  artifacts: () => import('./artifacts-command'),
+  executions: () => import('./executions-command'),
+  release: () => import('./release-command'),
+  design: () => import('./design-command'),
+};
 
 function port(value: string): number {
   const n = Number(value);
@@ -63,7 +57,7 @@ export function buildProgram(): Command {
         sandboxAdminToken?: string;
         reason?: string;
       }) => {
-        const app = await runWebCommand({ ...o, version: pkg.version });
+        const app = await (await commands.web()).runWebCommand({ ...o, version: pkg.version });
         untilSignal(() => app.close());
       },
     );
@@ -80,7 +74,7 @@ export function buildProgram(): Command {
     .option('--aws-config <file>', "write the sandbox's AWS profiles to this file and print the export lines that use it")
     .action(
       async (o: { port?: number; seed: 'demo' | 'empty'; data?: string; adminToken?: string; timeScale?: number; config?: string; awsConfig?: string }) => {
-        const sb = await runSandboxCommand(o);
+        const sb = await (await commands.sandbox()).runSandboxCommand(o);
         untilSignal(() => sb.stop());
       },
     );
@@ -95,7 +89,7 @@ export function buildProgram(): Command {
     .option('--all-regions', 'every commercial region where CodePipeline exists', false)
     .option('--json', 'JSON: one object per pipeline, plus an errors array', false)
     .action(async (o: { profile: string[]; region: string[]; allRegions: boolean; json: boolean }) => {
-      process.exitCode = await runPipelinesList(o);
+      process.exitCode = await (await commands.pipelines()).runPipelinesList(o);
     });
 
   pipelines
@@ -106,7 +100,7 @@ export function buildProgram(): Command {
     .requiredOption('--format <format>', 'cfn-yaml, cfn-json or cli-json')
     .option('--out <file>', 'write here instead of standard output')
     .action(async (name: string, o: { profile: string; region: string; format: string; out?: string }) => {
-      process.exitCode = await runPipelinesExport(name, o);
+      process.exitCode = await (await commands.design()).runPipelinesExport(name, o);
     });
 
   const artifacts = program.command('artifacts').description('Artifact buckets: audit, plan and clean up');
@@ -121,7 +115,7 @@ export function buildProgram(): Command {
     .option('--json', 'print the report as JSON', false)
     .option('--out <file>', 'write the JSON report here')
     .action(async (o: { profile: string[]; region: string[]; allRegions: boolean; json: boolean; out?: string }) => {
-      process.exitCode = await runArtifactsAudit(o);
+      process.exitCode = await (await commands.artifacts()).runArtifactsAudit(o);
     });
   artifacts
     .command('plan')
@@ -134,7 +128,7 @@ export function buildProgram(): Command {
     .option('--allow-incomplete', 'plan from a report whose coverage is incomplete (unverified prefixes are still never planned)', false)
     .requiredOption('--out <plan.json>', 'the plan to write')
     .action(async (o: { from: string; include: string; olderThan?: string; keepLast?: string; keepDays?: string; allowIncomplete: boolean; out: string }) => {
-      process.exitCode = await runArtifactsPlan(o);
+      process.exitCode = await (await commands.artifacts()).runArtifactsPlan(o);
     });
   artifacts
     .command('clean')
@@ -145,7 +139,7 @@ export function buildProgram(): Command {
     .option('--confirm-account <id>', 'confirm an account of the plan, by id or alias (repeatable; required with --yes)', collect, [])
     .option('--confirm-prod <alias>', 'confirm again an account whose alias contains "prod"', collect, [])
     .action(async (o: { plan: string; report?: string; yes: boolean; confirmAccount: string[]; confirmProd: string[] }) => {
-      process.exitCode = await runArtifactsClean(o);
+      process.exitCode = await (await commands.artifacts()).runArtifactsClean(o);
     });
 
   const design = program.command('design').description('Pipeline designs (*.pipewright.json)');
@@ -153,7 +147,7 @@ export function buildProgram(): Command {
     .command('validate <file>')
     .description('Check a design against the service rules; exit 1 on errors')
     .action(async (file: string) => {
-      process.exitCode = await runDesignValidate(file);
+      process.exitCode = await (await commands.design()).runDesignValidate(file);
     });
   design
     .command('export <file>')
@@ -164,7 +158,7 @@ export function buildProgram(): Command {
     .option('--add-artifact-bucket', 'add an encrypted, versioned artifact bucket with a lifecycle rule', false)
     .option('--add-service-role', 'add a least-privilege service role derived from the actions', false)
     .action(async (file: string, o: { format: string; out?: string; parameterize: boolean; addArtifactBucket: boolean; addServiceRole: boolean }) => {
-      process.exitCode = await runDesignExport(file, o);
+      process.exitCode = await (await commands.design()).runDesignExport(file, o);
     });
   design
     .command('import')
@@ -174,7 +168,7 @@ export function buildProgram(): Command {
     .option('--resource <logicalId>', 'which pipeline, when the template has several')
     .requiredOption('--out <file>', 'the design file to write')
     .action(async (o: { fromCliJson?: string; fromCfn?: string; resource?: string; out: string }) => {
-      process.exitCode = await runDesignImport(o);
+      process.exitCode = await (await commands.design()).runDesignImport(o);
     });
   design
     .command('deploy <file>')
@@ -183,7 +177,7 @@ export function buildProgram(): Command {
     .requiredOption('--region <code>', 'region')
     .option('--yes', 'deploy after showing the diff', false)
     .action(async (file: string, o: { profile: string; region: string; yes: boolean }) => {
-      process.exitCode = await runDesignDeploy(file, o);
+      process.exitCode = await (await commands.design()).runDesignDeploy(file, o);
     });
 
   const executions = program.command('executions').description('Pipeline executions: history, watch, start, stop, retry');
@@ -198,17 +192,17 @@ export function buildProgram(): Command {
     .option('--limit <n>', 'at most this many', limit, 25)
     .option('--json', 'JSON', false)
     .action(async (name: string, o: { profile: string; region: string; status?: string; limit: number; json: boolean }) => {
-      process.exitCode = await runExecutionsList(name, o);
+      process.exitCode = await (await commands.executions()).runExecutionsList(name, o);
     });
   where(executions.command('show <name> <executionId>').description('One execution: its stages, actions with status and errors, and the timeline'))
     .option('--json', 'JSON', false)
     .action(async (name: string, id: string, o: { profile: string; region: string; json: boolean }) => {
-      process.exitCode = await runExecutionsShow(name, id, o);
+      process.exitCode = await (await commands.executions()).runExecutionsShow(name, id, o);
     });
   where(executions.command('watch <name>').description('Watch an execution live; exits 0 when it succeeds, 1 when it fails, is stopped or superseded'))
     .option('--execution <id>', 'the execution to follow (default: the latest)')
     .action(async (name: string, o: { profile: string; region: string; execution?: string }) => {
-      process.exitCode = await runExecutionsWatch(name, o);
+      process.exitCode = await (await commands.executions()).runExecutionsWatch(name, o);
     });
   where(executions.command('start <name>').description('Release a change; prints the execution id'))
     .option('--variable <name=value>', 'a V2 pipeline variable (repeatable)', collect, [])
@@ -220,19 +214,19 @@ export function buildProgram(): Command {
     )
     .option('--json', 'JSON', false)
     .action(async (name: string, o: { profile: string; region: string; variable: string[]; sourceRevision: string[]; json: boolean }) => {
-      process.exitCode = await runExecutionsStart(name, o);
+      process.exitCode = await (await commands.executions()).runExecutionsStart(name, o);
     });
   where(executions.command('stop <name> <executionId>').description('Stop an execution: let running actions finish, or --abandon them'))
     .requiredOption('--reason <text>', 'why (at most 200 characters)')
     .option('--abandon', 'abandon the actions in progress', false)
     .action(async (name: string, id: string, o: { profile: string; region: string; reason: string; abandon: boolean }) => {
-      process.exitCode = await runExecutionsStop(name, id, o);
+      process.exitCode = await (await commands.executions()).runExecutionsStop(name, id, o);
     });
   where(executions.command('retry <name> <executionId>').description('Retry a failed stage'))
     .requiredOption('--stage <name>', 'the stage')
     .option('--all-actions', 'retry every action of the stage, not only the failed ones', false)
     .action(async (name: string, id: string, o: { profile: string; region: string; stage: string; allActions: boolean }) => {
-      process.exitCode = await runExecutionsRetry(name, id, o);
+      process.exitCode = await (await commands.executions()).runExecutionsRetry(name, id, o);
     });
 
   const approvals = program.command('approvals').description('Manual approvals waiting across profiles and regions');
@@ -244,7 +238,7 @@ export function buildProgram(): Command {
     .option('--all-regions', 'every commercial region where CodePipeline exists', false)
     .option('--json', 'JSON', false)
     .action(async (o: { profile: string[]; region: string[]; allRegions: boolean; json: boolean }) => {
-      process.exitCode = await runApprovalsList(o);
+      process.exitCode = await (await commands.executions()).runApprovalsList(o);
     });
   for (const [verb, status] of [
     ['approve', 'Approved'],
@@ -260,7 +254,7 @@ export function buildProgram(): Command {
       .option('--confirm-prod <alias>', 'in a production account, its alias (or profile) typed again')
       .action(
         async (name: string, o: { profile: string; region: string; stage: string; action: string; summary: string; yes: boolean; confirmProd?: string }) => {
-          process.exitCode = await runApprovalsAnswer(status, name, o);
+          process.exitCode = await (await commands.executions()).runApprovalsAnswer(status, name, o);
         },
       );
 
@@ -271,7 +265,7 @@ export function buildProgram(): Command {
       .addOption(new Option('--type <type>', 'inbound or outbound').choices(['inbound', 'outbound']).makeOptionMandatory())
       .option('--reason <text>', 'why (required to disable)')
       .action(async (name: string, o: { profile: string; region: string; stage: string; type: 'inbound' | 'outbound'; reason?: string }) => {
-        process.exitCode = await runTransitions(verb === 'enable', name, o);
+        process.exitCode = await (await commands.executions()).runTransitions(verb === 'enable', name, o);
       });
 
   const release = program
@@ -284,14 +278,14 @@ export function buildProgram(): Command {
     .option('--env <name=profile:region:pipeline,...>', 'an environment and its targets (repeatable, in wave order)', collect, [])
     .option('--force', 'replace the file if it exists', false)
     .action(async (file: string, o: { application: string; env: string[]; force: boolean }) => {
-      process.exitCode = await runReleaseInit(file, o);
+      process.exitCode = await (await commands.release()).runReleaseInit(file, o);
     });
   release
     .command('status <file>')
     .description('The matrix: each target with its deployed revision, execution status and waiting approvals; exit 4 when a target could not be read')
     .option('--json', 'JSON', false)
     .action(async (file: string, o: { json: boolean }) => {
-      process.exitCode = await runReleaseStatus(file, o);
+      process.exitCode = await (await commands.release()).runReleaseStatus(file, o);
     });
   release
     .command('promote <file>')
@@ -308,7 +302,7 @@ export function buildProgram(): Command {
         file: string,
         o: { to: string; revision?: string; approve: boolean; confirmProd?: string; yes: boolean; allowUnpinned: boolean; json: boolean },
       ) => {
-        process.exitCode = await runReleasePromote(file, o);
+        process.exitCode = await (await commands.release()).runReleasePromote(file, o);
       },
     );
   release
@@ -318,7 +312,7 @@ export function buildProgram(): Command {
     .requiredOption('--to <env>', 'the environment to compare to')
     .option('--json', 'JSON', false)
     .action(async (file: string, o: { from: string; to: string; json: boolean }) => {
-      process.exitCode = await runReleaseDiff(file, o);
+      process.exitCode = await (await commands.release()).runReleaseDiff(file, o);
     });
 
   return program;
