@@ -20,8 +20,10 @@ export interface WebOptions {
 }
 
 export function rendererDir(): string {
-  // out/main/cli.js -> out/renderer
-  return join(dirname(fileURLToPath(import.meta.url)), '..', 'renderer');
+  // out/main/cli.js -> out/renderer; this module may also be its own chunk, out/main/chunks/web-command-*.js.
+  const here = dirname(fileURLToPath(import.meta.url));
+  const candidates = [join(here, '..', 'renderer'), join(here, '..', '..', 'renderer')];
+  return candidates.find((dir) => existsSync(join(dir, 'index.html'))) ?? candidates[0];
 }
 
 export async function runWebCommand(opts: WebOptions): Promise<{ close(): Promise<void>; url: string }> {
