@@ -3,7 +3,7 @@
 // sandbox's control API. No AWS files of the user are read.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../../test/helpers/free-port';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -25,17 +25,6 @@ export interface AppServerOptions {
   timeScale?: number;
   /** A settings file the app starts with (the workspace, blocklists, …). */
   settings?: Record<string, unknown>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 export async function startAppServer(opts: AppServerOptions = {}): Promise<AppServer> {

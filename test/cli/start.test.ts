@@ -9,8 +9,8 @@ import { assertBuilt } from '../helpers/cli';
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-/** Runs `npm start`'s script until it prints its URL; its whole output. */
-async function startUntilUrl(env: Record<string, string>): Promise<string> {
+/** Runs `npm start`'s script until it prints its URL: what it printed, and how to stop it. */
+async function startUntilUrl(env: Record<string, string>): Promise<{ out: string; stop: () => void }> {
   const home = mkdtempSync(join(tmpdir(), 'pw-start-'));
   dirs.push(home);
   const child = spawn(process.execPath, ['scripts/start.mjs', '--no-open'], {
@@ -20,6 +20,7 @@ async function startUntilUrl(env: Record<string, string>): Promise<string> {
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (out += d));
+  const stop = () => void child.kill('SIGTERM');
   try {
     await new Promise<void>((resolve, reject) => {
       const t = setTimeout(() => reject(new Error(`no URL printed:\n${out}`)), 60_000);
@@ -30,17 +31,19 @@ async function startUntilUrl(env: Record<string, string>): Promise<string> {
         }
       });
     });
-    return out;
-  } finally {
-    child.kill('SIGTERM');
+  } catch (err) {
+    stop();
+    throw err;
   }
+  return { out, stop };
 }
 
 describe('npm start fallback', () => {
   it('says in words that the binary could not be downloaded, then the URL', async () => {
     assertBuilt();
     // An unreachable download site: Electron tries to fetch its binary at first use, and fails.
-    const out = await startUntilUrl({ ELECTRON_MIRROR: 'http://127.0.0.1:9/' });
+    const { out, stop } = await startUntilUrl({ ELECTRON_MIRROR: 'http://127.0.0.1:9/' });
+    stop();
     const lines = out.split('\n');
     const said = lines.findIndex(
       (l) =>
@@ -53,39 +56,16 @@ describe('npm start fallback', () => {
 
   it('starts browser mode with the reason and the URL when Electron is missing', async () => {
     assertBuilt();
-    const home = mkdtempSync(join(tmpdir(), 'pw-start-'));
-    dirs.push(home);
-    const child = spawn(process.execPath, ['scripts/start.mjs', '--no-open'], {
-      // Points electron's resolver at an empty place: no binary, and no download attempt.
-      env: {
-        ...process.env,
-        HOME: home,
-        PIPEWRIGHT_HOME: join(home, 'pw'),
-        AWS_CONFIG_FILE: join(home, 'none'),
-        ELECTRON_OVERRIDE_DIST_PATH: join(home, 'no-electron'),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
+    // Points electron's resolver at an empty place: no binary, and no download attempt.
+    const { out, stop } = await startUntilUrl({ ELECTRON_OVERRIDE_DIST_PATH: join(tmpdir(), 'pw-no-electron-here') });
     try {
-      await new Promise<void>((resolve, reject) => {
-        const t = setTimeout(() => reject(new Error(`no URL printed:\n${out}`)), 30_000);
-        child.stdout.on('data', () => {
-          if (/Open: http:\/\/127\.0\.0\.1:\d+\/\?token=/.test(out)) {
-            clearTimeout(t);
-            resolve();
-          }
-        });
-      });
       expect(out).toMatch(/^Electron's binary isn't installed \(it would be at .+\), so Pipewright runs in your browser instead\.$/m);
       expect(out).toMatch(/with the local sandbox/); // no AWS profiles in this home
       const url = /Open: (\S+)/.exec(out)![1];
       const res = await fetch(url, { redirect: 'manual' });
       expect(res.status).toBe(302);
     } finally {
-      child.kill('SIGTERM');
+      stop();
     }
-  });
+  }, 90_000);
 });

@@ -2,18 +2,18 @@
 // The shell against a fake transport: loading, keyboard navigation, and error toasts.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
-import { createApiClient, type ApiTransport } from '../../../shared/api/client';
+import { createApiClient } from '../../../shared/api/client';
+import { fakeTransport as fake } from '../test-support/fake-transport';
 import type { Envelope } from '../../../shared/api/envelope';
 import { Settings } from '../../../shared/api/settings';
 import { setApi } from '../api/current';
 import { resetAllStores } from '../store/reset';
 import { App } from './App';
 
+/** The shell's methods answered, plus any overrides. */
 function fakeTransport(overrides: Record<string, (input: unknown) => Envelope> = {}) {
-  const listeners = new Set<[string, (p: unknown) => void]>();
-  const calls: Array<[string, unknown]> = [];
   const view = { settings: Settings.parse({}), warning: null };
-  const handlers: Record<string, (input: unknown) => Envelope> = {
+  return fake({
     'app.info': () => ({ ok: true, result: { name: 'Pipewright', version: '9.9.9', mode: 'browser', platform: 'linux' } }),
     'app.ready': () => ({ ok: true, result: { flushed: 0 } }),
     'settings.get': () => ({ ok: true, result: view }),
@@ -33,20 +33,7 @@ function fakeTransport(overrides: Record<string, (input: unknown) => Envelope> =
       },
     }),
     ...overrides,
-  };
-  const transport: ApiTransport = {
-    mode: 'browser',
-    async call(method, input) {
-      calls.push([method, input]);
-      return handlers[method]?.(input) ?? { ok: false, error: { code: 'UNKNOWN_METHOD', message: method } };
-    },
-    subscribe(event, l) {
-      const entry: [string, (p: unknown) => void] = [event, l];
-      listeners.add(entry);
-      return () => listeners.delete(entry);
-    },
-  };
-  return { transport, calls, emit: (e: string, p: unknown) => listeners.forEach(([event, l]) => event === e && l(p)) };
+  });
 }
 
 beforeEach(() => {

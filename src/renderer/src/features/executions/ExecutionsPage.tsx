@@ -9,6 +9,7 @@ import { openPipeline, setActivityFilter, setDesktopNotifications, watchWorkspac
 import { useAppStore } from '../../store/store';
 import { ApprovalInbox } from './ApprovalInbox';
 import { PipelineLiveView } from './PipelineLiveView';
+import { Tabs } from '../../lib/Tabs';
 
 const waiting = (s: PipelineLiveState) => s.stages.some((st) => st.actions.some((a) => a.waitingForApproval) || st.waitingExecutionIds.length > 0);
 const running = (s: PipelineLiveState) => !!s.latest && !FINAL_STATUSES.has(s.latest.status);
@@ -30,26 +31,15 @@ export function ExecutionsPage() {
   if (opened) return <PipelineLiveView key={pipelineKey(opened)} />;
   return (
     <div className="executions" data-testid="executions">
-      <div className="tabs" role="tablist">
-        {(
-          [
-            ['activity', 'Activity'],
-            ['approvals', 'Approvals'],
-          ] as const
-        ).map(([id, label]) => (
-          <button
-            key={id}
-            type="button"
-            role="tab"
-            aria-selected={tab === id}
-            className={tab === id ? 'active' : ''}
-            onClick={() => setTab(id)}
-            data-testid={`tab-${id}`}
-          >
-            {label}
-          </button>
-        ))}
-      </div>
+      <Tabs
+        tabs={[
+          ['activity', 'Activity'],
+          ['approvals', 'Approvals'],
+        ]}
+        active={tab}
+        onChange={setTab}
+        testIdPrefix="tab-"
+      />
       {tab === 'activity' ? <Activity /> : <ApprovalInbox />}
     </div>
   );

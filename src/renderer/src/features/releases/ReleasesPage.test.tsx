@@ -3,7 +3,8 @@
 // board kept live by execution events, promotions by release events.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
-import { createApiClient, type ApiTransport } from '../../../../shared/api/client';
+import { createApiClient } from '../../../../shared/api/client';
+import { fakeTransport } from '../../test-support/fake-transport';
 import type { Envelope } from '../../../../shared/api/envelope';
 import type { BoardCell, Promotion, ReleaseBoard } from '../../../../shared/api/releases';
 import { setApi } from '../../api/current';
@@ -49,8 +50,6 @@ const BOARD: ReleaseBoard = {
 };
 
 function fake() {
-  const listeners = new Set<[string, (p: unknown) => void]>();
-  const calls: Array<[string, unknown]> = [];
   const promotion = (environment: string): Promotion => ({
     id: `${environment}-1`,
     application: 'web',
@@ -76,19 +75,7 @@ function fake() {
       result: { promotion: promotion((input as { environment: string }).environment), resumed: false, blocked: null },
     }),
   };
-  const transport: ApiTransport = {
-    mode: 'browser',
-    async call(method, input) {
-      calls.push([method, input]);
-      return handlers[method]?.(input) ?? { ok: false, error: { code: 'UNKNOWN_METHOD', message: method } };
-    },
-    subscribe(event, l) {
-      const entry: [string, (p: unknown) => void] = [event, l];
-      listeners.add(entry);
-      return () => listeners.delete(entry);
-    },
-  };
-  return { transport, calls, emit: (e: string, p: unknown) => listeners.forEach(([event, l]) => event === e && l(p)) };
+  return fakeTransport(handlers);
 }
 
 beforeEach(() => resetAllStores());

@@ -8,6 +8,7 @@ import { useReleasesStore, type ReleaseTab } from './releases-store';
 import { loadDrift, loadReleases, newRelease, openRelease, setReleaseTab } from './releases-actions';
 import { ReleaseBoardView } from './ReleaseBoard';
 import { ReleaseEditor } from './ReleaseEditor';
+import { Tabs } from '../../lib/Tabs';
 
 const TABS: Array<[ReleaseTab, string]> = [
   ['board', 'Board'],
@@ -62,21 +63,7 @@ export function ReleasesPage() {
         </div>
       )}
       {(opened || editing) && (
-        <div className="tabs" role="tablist">
-          {TABS.filter(([id]) => opened || id === 'definition').map(([id, label]) => (
-            <button
-              key={id}
-              type="button"
-              role="tab"
-              aria-selected={tab === id}
-              className={tab === id ? 'active' : ''}
-              onClick={() => setReleaseTab(id)}
-              data-testid={`release-tab-${id}`}
-            >
-              {label}
-            </button>
-          ))}
-        </div>
+        <Tabs tabs={TABS.filter(([id]) => opened || id === 'definition')} active={tab} onChange={setReleaseTab} testIdPrefix="release-tab-" />
       )}
       {tab === 'definition' && editing ? (
         <ReleaseEditor />
