@@ -56,4 +56,10 @@ describe('release file', () => {
     const errors = errorsOf(EXAMPLE.replace('staging: { after: dev, requireSuccess: true }', 'dev: { after: staging }'));
     expect(errors.map((e) => e.message)).toContain('gate "dev" comes after "staging", which is not in an earlier wave');
   });
+
+  it('hostile input is an error, never a throw: deep nesting, an alias bomb', () => {
+    expect(errorsOf('['.repeat(200_000))).toEqual([{ line: 1, path: '', message: 'the file nests too deeply to be a release file' }]);
+    const bomb = ['a: &a0 [x, x]', ...Array.from({ length: 30 }, (_, i) => `a${i + 1}: &a${i + 1} [*a${i}, *a${i}]`)].join('\n');
+    expect(errorsOf(bomb)[0].message).toBe('the file expands too many aliases to be a release file');
+  });
 });

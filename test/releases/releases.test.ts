@@ -128,6 +128,21 @@ describe('releases', () => {
     expect(log.filter((e) => e.event === 'execution-started')).toHaveLength(1);
   }, 60_000);
 
+  it('a previous environment that cannot be read leaves the revision to pin unverified: nothing starts', async () => {
+    const r = release(
+      EXAMPLE.replace(
+        '{ profile: sandbox-dev, region: us-east-1, pipeline: web-frontend }',
+        '{ profile: nobody, region: us-east-1, pipeline: web-frontend }',
+      ).replace('  staging: { after: dev, requireSuccess: true }\n', ''),
+    );
+    const starts = () => h.sb.logEntries(0).filter((e) => e.operation === 'StartPipelineExecution').length;
+    const before = starts();
+    await expect(h.releases.promote(r, 'staging', { confirmed: false, allowUnpinned: false })).rejects.toThrow(
+      /dev could not be read \(There is no profile named nobody.*\), so the revision to pin is unverified/,
+    );
+    expect(starts()).toBe(before);
+  });
+
   it('a soak gate says how long is left', async () => {
     const r = release(EXAMPLE.replace('staging: { after: dev, requireSuccess: true }', 'staging: { after: dev, soakMinutes: 30 }'));
     const out = await h.releases.promote(r, 'staging', { confirmed: true, allowUnpinned: false });

@@ -107,14 +107,14 @@ export class ExecutionsService {
     return (await readLiveState(this.budgeted(ref), ref)).state;
   }
 
+  /** The live state and the declaration it was read with (GetPipeline once). */
+  stateAndDeclaration(ref: PipelineRef): Promise<{ state: PipelineLiveState; declaration: PipelineDeclaration }> {
+    return readLiveState(this.budgeted(ref), ref);
+  }
+
   /** Every pipeline's name in a (profile, region). */
   pipelineNames(target: { profile: string; region: string }, signal?: AbortSignal): Promise<string[]> {
     return listPipelineNames(this.budgeted({ ...target, name: '-' }, signal));
-  }
-
-  /** The pipeline's declaration as GetPipeline returns it. */
-  declaration(ref: PipelineRef): Promise<PipelineDeclaration> {
-    return pipelineDeclaration(this.budgeted(ref), ref.name);
   }
 
   /** The newest execution that succeeded, looked for in the last `maxExecutions` (null: none there). */

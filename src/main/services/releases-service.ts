@@ -6,8 +6,8 @@
 // where and why. Every step goes to the release log.
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../shared/api/errors';
-import type { LiveAction, PipelineLiveState, PipelineRef } from '../../shared/api/executions';
-import { FINAL_STATUSES } from '../../shared/api/executions';
+import type { PipelineLiveState, PipelineRef } from '../../shared/api/executions';
+import { FINAL_STATUSES, waitingApprovals } from '../../shared/api/executions';
 import type { BoardCell, DriftView, Promotion, PromotionTarget, ReleaseBoard, ReleaseLogEntry, TargetProblem } from '../../shared/api/releases';
 import type { PipelineDeclaration } from '../../shared/pipeline/model';
 import { environmentDrift } from '../../shared/releases/drift';
@@ -54,10 +54,8 @@ const sleep = (ms: number, signal?: AbortSignal) =>
     signal?.addEventListener('abort', done, { once: true });
   });
 
-/** The approvals of a live state that wait for a person, by the execution they belong to. */
-function waitingActions(state: PipelineLiveState): Array<{ stage: string; action: LiveAction; executionId: string | null }> {
-  return state.stages.flatMap((s) => s.actions.filter((a) => a.waitingForApproval).map((action) => ({ stage: s.name, action, executionId: s.executionId })));
-}
+/** The approvals of a live state that wait for a person (which execution each belongs to is all that matters here). */
+const waitingIn = (state: PipelineLiveState) => waitingApprovals(state, { accountId: null, accountAlias: null, production: false });
 
 /** Where an execution failed, in words: the stage and action, and the action's error. */
 function failureOf(state: PipelineLiveState | null, executionId: string): string | null {
@@ -163,11 +161,8 @@ export class ReleasesService {
       };
     const ref = refOf(t);
     try {
-      const [declaration, state, deployed] = await Promise.all([
-        this.executions.declaration(ref),
-        this.executions.state(ref),
-        this.executions.latestSucceeded(ref),
-      ]);
+      // GetPipelineState, the latest execution and GetPipeline in one read (the declaration is not fetched twice).
+      const [{ state, declaration }, deployed] = await Promise.all([this.executions.stateAndDeclaration(ref), this.executions.latestSucceeded(ref)]);
       const first = deployed?.sourceRevisions[0];
       return {
         cell: {
@@ -179,7 +174,7 @@ export class ReleasesService {
           deployedAt: deployed?.lastUpdateTime ?? null,
           executionId: state.latest?.id ?? null,
           status: state.latest?.status ?? null,
-          approvalWaiting: waitingActions(state).length > 0,
+          approvalWaiting: waitingIn(state).length > 0,
         },
         declaration,
         state,
@@ -351,6 +346,14 @@ export class ReleasesService {
       return { kind: 'blocked', gate: verdict };
     }
 
+    // The revision to pin rests on reading every target of the environment before: one that could not be read
+    // leaves it unverified, never "the others' revision".
+    const unread = from ? before.filter((b) => b.cell.problem) : [];
+    if (unread.length)
+      throw new AppError(
+        'CONFLICT',
+        `${from} could not be read (${unread.map((b) => b.cell.problem!.message).join(' ')}), so the revision to pin is unverified: promote when it can be read, or choose a revision.`,
+      );
     const revisions = from ? agreedRevisions(from, before) : null;
     const planned = targets.map((t) => {
       const sources = (t.declaration?.stages[0]?.actions ?? [])
@@ -476,11 +479,11 @@ export class ReleasesService {
         if (t.message !== message) [t.message, changed] = [message, true];
         continue;
       }
-      const waiting = waitingActions(state);
+      const waiting = waitingIn(state);
       const ours = waiting.filter((w) => w.executionId === t.executionId);
       // An older run waiting for approval in a stage holds it: this one queues behind it.
       const older = status === 'InProgress' && !parallel ? waiting.filter((w) => w.executionId && w.executionId !== t.executionId) : [];
-      const blockedBy = older[0] ? `${older[0].executionId} (waiting for approval at ${older[0].stage} / ${older[0].action.name})` : null;
+      const blockedBy = older[0] ? `${older[0].executionId} (waiting for approval at ${older[0].stageName} / ${older[0].actionName})` : null;
       const next = { status, approvalWaiting: ours.length > 0, blockedBy, message: status === 'Failed' ? failureOf(state, t.executionId) : null };
       if (next.status !== t.status || next.approvalWaiting !== t.approvalWaiting || next.blockedBy !== t.blockedBy || next.message !== t.message) {
         const statusChanged = next.status !== t.status;
@@ -564,7 +567,7 @@ export class ReleasesService {
     let rejected = 0;
     // In PARALLEL mode older runs hold nothing: they are left alone.
     const parallel = state.latest?.executionMode === 'PARALLEL';
-    for (const w of waitingActions(state)) {
+    for (const w of waitingIn(state)) {
       if (!w.executionId || (parallel && w.executionId !== t.executionId)) continue;
       const ours = w.executionId === t.executionId;
       const status = ours ? 'Approved' : 'Rejected';
@@ -572,8 +575,8 @@ export class ReleasesService {
         ? `Release ${p.application}: ${p.environment} promoted${p.revision ? ` to ${p.revision}` : ''} (${p.id}).`
         : `Release ${p.application}: superseded by execution ${t.executionId} of promotion ${p.id}.`;
       await this.executions.answer(ref, {
-        stage: w.stage,
-        action: w.action.name,
+        stage: w.stageName,
+        action: w.actionName,
         executionId: w.executionId,
         status,
         summary,
@@ -585,7 +588,7 @@ export class ReleasesService {
         promotionId: p.id,
         environment: p.environment,
         event: ours ? 'approved' : 'rejected',
-        message: `${ours ? 'Approved' : 'Rejected the older execution'} ${w.executionId} at ${w.stage} / ${w.action.name} in ${where(t)}.`,
+        message: `${ours ? 'Approved' : 'Rejected the older execution'} ${w.executionId} at ${w.stageName} / ${w.actionName} in ${where(t)}.`,
       });
     }
     return approved || rejected ? { approved, rejected } : null;

@@ -150,12 +150,22 @@ export function parseReleaseFile(text: string): ParsedRelease {
   if (text.length > 1_000_000) return { ok: false, errors: [{ line: null, path: '', message: 'a release file is at most 1 MB' }] };
   const lineCounter = new LineCounter();
   const doc = YAML.parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const tooDeep = { ok: false as const, errors: [{ line: 1, path: '', message: 'the file nests too deeply to be a release file' }] };
+  if (doc.errors.some((e) => /call stack/i.test(e.message))) return tooDeep;
   if (doc.errors.length)
     return {
       ok: false,
       errors: doc.errors.map((e) => ({ line: lineCounter.linePos(e.pos[0]).line, path: '', message: e.message.split('\n')[0] })),
     };
-  const value: unknown = doc.toJS();
+  let value: unknown;
+  try {
+    // yaml bounds alias expansion (a "billion laughs" file) and throws; hostile input is an error, never a crash.
+    value = doc.toJS();
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    if (/call stack/i.test(message)) return tooDeep;
+    return { ok: false, errors: [{ line: 1, path: '', message: /alias/i.test(message) ? 'the file expands too many aliases to be a release file' : message }] };
+  }
   if (nestedDeeperThan(value, MAX_NESTING)) return { ok: false, errors: [{ line: 1, path: '', message: 'the file nests too deeply to be a release file' }] };
   const lineOf = (path: ReadonlyArray<PropertyKey>): number => {
     // The deepest node that exists on the path: a missing key points at its parent.

@@ -3,7 +3,7 @@
 // the routing of release and execution events into the open board.
 import type { ApiClient } from '../../../../shared/api/client';
 import type { MethodInput } from '../../../../shared/api/contract';
-import { FINAL_STATUSES, pipelineKey, waitingApprovals, type PipelineLiveState } from '../../../../shared/api/executions';
+import { pipelineKey, waitingApprovals, type PipelineLiveState } from '../../../../shared/api/executions';
 import type { BoardCell, Promotion } from '../../../../shared/api/releases';
 import { call, pushToast } from '../../store/actions';
 import { api } from '../../api/current';
@@ -189,13 +189,13 @@ function applyLive(state: PipelineLiveState): void {
       if (cellKey(c) !== key) return c;
       touched = true;
       const latest = state.latest;
-      const succeeded = latest && latest.status === 'Succeeded' && FINAL_STATUSES.has(latest.status);
+      const succeeded = latest?.status === 'Succeeded';
       return {
         ...c,
         executionId: latest?.id ?? c.executionId,
         status: latest?.status ?? c.status,
         approvalWaiting: waitingApprovals(state, { accountId: c.account, accountAlias: null, production: false }).length > 0,
-        ...(succeeded && latest.id !== c.deployedExecutionId
+        ...(succeeded && latest && latest.id !== c.deployedExecutionId
           ? {
               deployedExecutionId: latest.id,
               deployedAt: latest.lastUpdateTime,
