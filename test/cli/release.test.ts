@@ -106,13 +106,14 @@ describe('pipewright release', () => {
     const starts = h.env.sb.logEntries(0).filter((e) => e.operation === 'StartPipelineExecution' && e.account === STAGING && e.time >= since);
     expect(starts).toHaveLength(1);
 
-    const gated = await cli('release', 'promote', file, '--to', 'prod', '--approve');
+    const gated = await cli('release', 'promote', file, '--to', 'prod', '--approve', '--confirm-prod', 'prod');
     expect(gated.code).toBe(3);
     expect(gated.out).toMatch(/gate into prod: promoting to prod needs a person to confirm it \(add --yes\)/);
     const noWord = await cli('release', 'promote', file, '--to', 'prod', '--approve', '--yes');
     expect(noWord.code).toBe(2);
     expect(noWord.err).toMatch(/add --confirm-prod prod/);
-    // The refused approval left a promotion running: the next run resumes it.
+    // Refused before anything started in prod.
+    expect(h.env.sb.logEntries(0).filter((e) => e.operation === 'StartPipelineExecution' && e.account === '333333333333')).toHaveLength(0);
     const prod = await cli('release', 'promote', file, '--to', 'prod', '--approve', '--yes', '--confirm-prod', 'prod', '--json');
     expect(prod.code).toBe(0);
     const p = JSON.parse(prod.out) as { status: string; revision: string; targets: Array<{ pins: Array<{ revisionValue: string }> }> };

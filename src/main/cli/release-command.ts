@@ -174,6 +174,11 @@ export async function runReleasePromote(
     });
 
     async function promoteAndFollow(releases: ReleasesService): Promise<number> {
+      // Asked before anything starts: an approval that would be refused later must not leave pipelines running.
+      const env = release.environments.find((e) => e.name === o.to)!;
+      const word = releases.confirmationFor({ environment: o.to, targets: env.targets });
+      if (o.approve && word && o.confirmProd !== word)
+        throw new AppError('INVALID_INPUT', `${o.to} is a production environment: add --confirm-prod ${word} to approve its approvals.`);
       const outcome = await releases.promote(release, o.to, { revision: o.revision, confirmed: o.yes, allowUnpinned: o.allowUnpinned });
       if (outcome.kind === 'blocked') {
         say(`Stopped at the gate into ${o.to}: ${outcome.gate.reason}${outcome.gate.kind === 'confirmation' ? ' (add --yes)' : ''}.`);
@@ -181,9 +186,6 @@ export async function runReleasePromote(
         return RELEASE_EXIT.gate;
       }
       const promotion = outcome.promotion;
-      const word = releases.confirmationFor(promotion);
-      if (o.approve && word && o.confirmProd !== word)
-        throw new AppError('INVALID_INPUT', `${o.to} is a production environment: add --confirm-prod ${word} to approve its approvals.`);
       say(
         `${outcome.resumed ? 'Resuming' : 'Promoting'} ${o.to} (${promotion.id})${promotion.revision ? ` to ${promotion.revision}` : ''}: ${promotion.targets
           .map((t) => `${t.pipeline} ${t.profile} ${t.region} ${t.executionId ?? 'not started'}`)

@@ -535,7 +535,7 @@ export class ReleasesService {
   }
 
   /** The production word needed to answer a promotion's approvals: the environment's name, when any of its accounts is production. */
-  confirmationFor(p: Promotion): string | null {
+  confirmationFor(p: { environment: string; targets: Array<{ profile: string }> }): string | null {
     return p.targets.some((t) => this.executions.confirmationWord(t.profile) !== null) ? p.environment : null;
   }
 
