@@ -35,6 +35,12 @@ function typingIn(target: EventTarget | null): boolean {
   return !!el && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.isContentEditable);
 }
 
+/** The side panels that collapse to give the canvas room: which, its button's label, and what it holds. */
+const PANEL_TOGGLES = [
+  ['palette', 'Palette', 'the palette'],
+  ['side', 'Panel', 'properties and problems'],
+] as const;
+
 function Toolbar({ onDeploy, onPreview, errors }: { onDeploy: () => void; onPreview: (f: ExportFormat) => void; errors: number }) {
   const fileRef = useRef<HTMLInputElement>(null);
   const [opening, setOpening] = useState(false);
@@ -97,26 +103,19 @@ function Toolbar({ onDeploy, onPreview, errors }: { onDeploy: () => void; onPrev
       >
         + Stage
       </button>
-      <button
-        type="button"
-        className="button secondary"
-        aria-pressed={!panels.palette}
-        onClick={() => togglePanel('palette')}
-        title={panels.palette ? 'Hide the palette' : 'Show the palette'}
-        data-testid="toggle-palette"
-      >
-        {panels.palette ? '◧' : '▭'} Palette
-      </button>
-      <button
-        type="button"
-        className="button secondary"
-        aria-pressed={!panels.side}
-        onClick={() => togglePanel('side')}
-        title={panels.side ? 'Hide properties and problems' : 'Show properties and problems'}
-        data-testid="toggle-side"
-      >
-        Panel {panels.side ? '◨' : '▭'}
-      </button>
+      {PANEL_TOGGLES.map(([panel, label, what]) => (
+        <button
+          key={panel}
+          type="button"
+          className="button secondary"
+          aria-pressed={!panels[panel]}
+          onClick={() => togglePanel(panel)}
+          title={`${panels[panel] ? 'Hide' : 'Show'} ${what}`}
+          data-testid={`toggle-${panel}`}
+        >
+          {panels[panel] ? '▣' : '▭'} {label}
+        </button>
+      ))}
       <span className="spacer" />
       <select aria-label="Export" data-testid="designer-export" value="" onChange={(e) => e.target.value && onPreview(e.target.value as ExportFormat)}>
         <option value="">Export…</option>
