@@ -9,6 +9,8 @@ export default defineConfig({
     testTimeout: 30 * 60_000,
     hookTimeout: 10 * 60_000,
     pool: 'forks',
+    // One benchmark at a time: two files side by side would share the two cores.
+    fileParallelism: false,
     silent: false,
   },
 });

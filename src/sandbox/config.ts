@@ -1,6 +1,7 @@
 // The sandbox's configuration: accounts and their keys, roles and MFA for STS,
 // action durations and the time scale. Validated with zod; every field defaults.
 import { z } from 'zod';
+import { S3WriteLimit } from './services/s3/write-limit';
 
 const AccountId = z.string().regex(/^\d{12}$/);
 
@@ -99,6 +100,8 @@ export const SandboxConfig = z.object({
     .min(1)
     .default(7 * 24 * 60),
   failures: z.array(FailureRule).default([]),
+  /** S3's per-prefix write rate (503 SlowDown beyond it); off unless set. */
+  s3WriteLimit: S3WriteLimit.optional(),
   /** CreatePipeline starts an execution, as the service does. */
   startOnCreate: z.boolean().default(true),
   /** Random ids (execution ids, artifact keys) come from this seed: same seed, same ids. */

@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { FailureRule } from './config';
+import { S3WriteLimit } from './services/s3/write-limit';
 import { FaultRule } from './faults';
 import type { SandboxCore } from './sandbox-core';
 import { generatePipelines } from './seed';
@@ -115,6 +116,15 @@ export async function handleControl(sb: SandboxCore, req: IncomingMessage, res: 
       sb.config.failures.push(b);
       return send(200, { failures: sb.config.failures });
     }
+    case 'GET /_sandbox/s3-write-limit':
+      return send(200, writeLimitState(sb));
+    case 'PUT /_sandbox/s3-write-limit': {
+      // {"limit": {...}} turns S3's per-prefix write rate on; {"limit": null} turns it off.
+      const b = parse(z.strictObject({ limit: S3WriteLimit.nullable() }), body);
+      if (!b) return;
+      sb.s3WriteLimit.set(b.limit);
+      return send(200, writeLimitState(sb));
+    }
     case 'PUT /_sandbox/time-scale': {
       const b = parse(TimeScale, body);
       if (!b) return;
@@ -160,3 +170,9 @@ export async function handleControl(sb: SandboxCore, req: IncomingMessage, res: 
   }
   send(404, { error: `No control route ${route}` });
 }
+
+const writeLimitState = (sb: SandboxCore) => ({
+  limit: sb.s3WriteLimit.current,
+  slowDowns: sb.s3WriteLimit.slowDowns,
+  admitted: sb.s3WriteLimit.admitted,
+});

@@ -7,6 +7,7 @@ import type { Executor } from './services/codepipeline/executor';
 import type { Faults } from './faults';
 import type { ServiceResponse } from './http-types';
 import type { S3Store } from './services/s3/store';
+import type { S3WriteLimiter } from './services/s3/write-limit';
 
 export type SeedName = 'demo' | 'empty';
 
@@ -27,6 +28,7 @@ export interface SandboxCore {
   readonly s3: S3Store;
   readonly executor: Executor;
   readonly faults: Faults;
+  readonly s3WriteLimit: S3WriteLimiter;
   readonly adminToken: string;
   readonly endpoint: string;
   config: SandboxConfig;

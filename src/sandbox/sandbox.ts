@@ -15,6 +15,7 @@ import type { ServiceRequest, ServiceResponse } from './http-types';
 import { Principals } from './principals';
 import { Rng } from './random';
 import { S3Store } from './services/s3/store';
+import { S3WriteLimiter } from './services/s3/write-limit';
 import { peekScope, verifySignature } from './sigv4-verify';
 import { handleControl } from './control-api';
 import { regionOptStatus } from './services/account/api';
@@ -49,6 +50,7 @@ export class Sandbox implements SandboxCore {
   readonly s3: S3Store;
   readonly principals: Principals;
   readonly faults: Faults;
+  readonly s3WriteLimit = new S3WriteLimiter();
   readonly executor: Executor;
   readonly adminToken: string;
   /** Every service the sandbox answers as, behind one interface. */
@@ -77,11 +79,16 @@ export class Sandbox implements SandboxCore {
         startOnCreate: () => this.config.startOnCreate,
         changed: () => this.changed(),
       }),
-      s3: s3Service(this.s3, { deleteKeyFails: (r, key) => this.faults.keyFails(r.deleteErrorRate ?? 0, key), changed: () => this.changed() }),
+      s3: s3Service(this.s3, {
+        deleteKeyFails: (r, key) => this.faults.keyFails(r.deleteErrorRate ?? 0, key),
+        admitWrites: (bucket, keys) => this.s3WriteLimit.admit(bucket, keys),
+        changed: () => this.changed(),
+      }),
       sts: stsService(() => this.config, this.principals),
       iam: iamService(this.principals),
       account: accountService(() => this.config),
     };
+    this.s3WriteLimit.set(this.config.s3WriteLimit ?? null);
     this.adminToken = opts.adminToken ?? randomBytes(24).toString('hex');
     this.log = opts.log ?? (() => {});
   }

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, open, readFile, rm, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import pLimit from 'p-limit';
 import { z } from 'zod';
 import { DeleteObjectsCommand, type S3Client } from '@aws-sdk/client-s3';
@@ -15,6 +16,7 @@ import type { CleanFailure, CleanResult, CleanupPlan, PlanItem } from '../../sha
 import { writeFileAtomic } from '../../node/atomic-file';
 import { classifyAwsError } from './errors';
 import { paginateObjectVersions } from './s3-versions';
+import { PrefixPacers, SlowDownError, slowDownSignal, type PrefixPacer } from './prefix-pacer';
 
 export interface CleanProgress {
   item: number;
@@ -42,7 +44,12 @@ export interface CleanOptions {
   /** The append-only audit log (JSONL). */
   auditLog: string;
   onProgress?(p: CleanProgress): void;
+  /** DeleteObjects requests in flight across the plan. */
   concurrency?: number;
+  /** Prefixes deleted side by side (each at its own pace). */
+  prefixConcurrency?: number;
+  /** Per-prefix pacing (AIMD on S3's SlowDown); one set per run unless given. */
+  pacers?: PrefixPacers;
   batchSize?: number;
   /** Retries for keys a batch reports as failed (the SDK retries whole requests itself). */
   keyRetries?: number;
@@ -115,6 +122,7 @@ export async function executePlan(plan: CleanupPlan, opts: CleanOptions): Promis
     cancelled: false,
     checkpoint: checkpointPath,
     items: [],
+    slowDowns: 0,
   };
   const expectedObjects = plan.items.reduce((n, i) => n + i.expected.versions + i.expected.deleteMarkers, 0);
   const expectedBytes = plan.items.reduce((n, i) => n + i.expected.bytes, 0);
@@ -142,122 +150,151 @@ export async function executePlan(plan: CleanupPlan, opts: CleanOptions): Promis
   };
   const pool = pLimit(opts.concurrency ?? 8);
   const batchSize = Math.min(1000, opts.batchSize ?? 1000);
-  try {
-    for (const [n, item] of plan.items.entries()) {
-      if (opts.signal.aborted) break;
-      if (checkpoint.done[itemKey(item)]) continue;
-      // A target that cannot be re-checked (a locked MFA profile, an outage) skips the
-      // item, failing closed for it alone: the rest of the plan still runs.
-      let unverified = false;
-      const reason = await opts.recheck(item).catch((err: unknown) => {
-        unverified = true;
-        return `Could not re-check before deleting: ${classifyAwsError(err).message}`;
-      });
-      if (reason) {
-        result.skipped.push({ bucket: item.bucket, prefix: item.prefix, reason, unverified });
-        await appendLog(log, { event: 'skip', profile: item.profile, accountId: item.accountId, bucket: item.bucket, prefix: item.prefix, reason });
-        continue;
-      }
-      report(n, `${opts.dryRun ? 'Counting' : 'Deleting'} s3://${item.bucket}/${item.prefix}`);
-      const s3 = opts.s3For(item);
-      const keep = new Set(item.keep);
-      // A retention item deletes only its listed keys, and only versions older than its cutoff.
-      const only = item.keys ? new Set(item.keys) : null;
-      const cutoff = item.retention ? Date.parse(item.retention.cutoff) : Infinity;
-      let itemVersions = 0;
-      let itemBytes = 0;
-      let itemFailures = 0;
-      // Pass after pass until a listing finds nothing left to delete: listing while
-      // deleting can miss a version, and a missed version must never go unreported.
-      let passFailures: CleanFailure[] = [];
-      for (let pass = 1; pass <= MAX_PASSES && !opts.signal.aborted; pass++) {
-        let found = 0;
-        passFailures = [];
-        const inflight: Array<Promise<void>> = [];
-        let listError: unknown;
-        try {
-          for await (const page of paginateObjectVersions(s3, { Bucket: item.bucket, Prefix: item.prefix, MaxKeys: batchSize }, { signal: opts.signal })) {
-            const batch = [
-              ...(page.Versions ?? []).map((v) => ({ Key: v.Key!, VersionId: v.VersionId ?? 'null', size: v.Size ?? 0, at: v.LastModified?.getTime() ?? 0 })),
-              ...(page.DeleteMarkers ?? []).map((m) => ({ Key: m.Key!, VersionId: m.VersionId ?? 'null', size: 0, at: m.LastModified?.getTime() ?? 0 })),
-              // Never a key outside the item, never a foreign-shaped one, never a kept one.
-            ].filter((o) => o.Key.startsWith(item.prefix) && ARTIFACT_KEY.test(o.Key) && !keep.has(o.Key) && (!only || (only.has(o.Key) && o.at < cutoff)));
-            if (!batch.length) continue;
-            found += batch.length;
-            if (opts.dryRun) {
-              const bytes = batch.reduce((s, o) => s + o.size, 0);
-              itemVersions += batch.length;
-              itemBytes += bytes;
-              result.deletedVersions += batch.length;
-              result.deletedBytes += bytes;
-              report(n, `Would delete ${result.deletedVersions} versions`);
-              continue;
-            }
-            const batchDone = pool(async () => {
-              if (opts.signal.aborted) return;
-              const r = await deleteBatch(s3, item, batch, opts);
-              itemVersions += r.deleted;
-              itemBytes += r.bytes;
-              result.deletedVersions += r.deleted;
-              result.deletedBytes += r.bytes;
-              passFailures.push(...r.failed);
-              await appendLog(log, {
-                event: 'batch',
-                profile: item.profile,
-                accountId: item.accountId,
-                bucket: item.bucket,
-                prefix: item.prefix,
-                keys: batch.length,
-                deleted: r.deleted,
-                result: r.failed.length ? (r.deleted ? 'partial' : 'failed') : 'ok',
-                errors: r.failed.slice(0, 20).map((f) => ({ key: f.key, versionId: f.versionId, code: f.code })),
-              });
-              report(n, `Deleting s3://${item.bucket}/${item.prefix}`);
-            });
-            // Settled below with allSettled; until then a batch rejected by a cancel must
-            // not count as an unhandled rejection while the listing awaits its next page.
-            batchDone.catch(() => undefined);
-            inflight.push(batchDone);
-          }
-        } catch (err) {
-          listError = err;
-        }
-        // Every batch in flight settles before the run moves on or stops: none outlives it.
-        const rejected = (await Promise.allSettled(inflight)).find((x): x is PromiseRejectedResult => x.status === 'rejected');
-        if (!opts.signal.aborted && (listError || rejected)) throw listError ?? rejected!.reason;
+  // Each prefix is its own S3 partition with its own write rate: prefixes run side by
+  // side, each paced by its own pacer, so one slowed prefix never slows another.
+  const pacers = opts.pacers ?? new PrefixPacers();
+  const perItemInflight = Math.max(2, (opts.concurrency ?? 8) * 2);
 
-        if (opts.dryRun || found === 0) break;
-        if (pass === MAX_PASSES && !passFailures.length)
-          passFailures.push({
-            bucket: item.bucket,
-            key: item.prefix,
-            versionId: '*',
-            code: 'StillPresent',
-            message: `Versions were still listed under the prefix after ${MAX_PASSES} passes.`,
-          });
-      }
-      // Only the last pass's failures stand: an earlier failure may have succeeded later.
-      result.failed.push(...passFailures);
-      result.items.push({ bucket: item.bucket, prefix: item.prefix, versions: itemVersions, bytes: itemBytes });
-      if (opts.dryRun)
-        await appendLog(log, {
-          event: 'dry-run-item',
-          profile: item.profile,
-          accountId: item.accountId,
-          bucket: item.bucket,
-          prefix: item.prefix,
-          keys: itemVersions,
-          bytes: itemBytes,
-          result: 'would delete',
-        });
-      itemFailures = passFailures.length;
-      if (opts.signal.aborted) break;
-      // An item with failed keys is not done: a later run lists it again and retries them.
-      if (!opts.dryRun && !itemFailures) {
-        checkpoint.done[itemKey(item)] = { deletedVersions: itemVersions, deletedBytes: itemBytes };
-        await writeFileAtomic(checkpointPath, JSON.stringify(checkpoint));
-      }
+  const cleanItem = async (n: number, item: PlanItem): Promise<void> => {
+    if (opts.signal.aborted || checkpoint.done[itemKey(item)]) return;
+    // A target that cannot be re-checked (a locked MFA profile, an outage) skips the
+    // item, failing closed for it alone: the rest of the plan still runs.
+    let unverified = false;
+    const reason = await opts.recheck(item).catch((err: unknown) => {
+      unverified = true;
+      return `Could not re-check before deleting: ${classifyAwsError(err).message}`;
+    });
+    if (reason) {
+      result.skipped.push({ bucket: item.bucket, prefix: item.prefix, reason, unverified });
+      await appendLog(log, { event: 'skip', profile: item.profile, accountId: item.accountId, bucket: item.bucket, prefix: item.prefix, reason });
+      return;
     }
+    report(n, `${opts.dryRun ? 'Counting' : 'Deleting'} s3://${item.bucket}/${item.prefix}`);
+    const s3 = opts.s3For(item);
+    const pacer = pacers.for(item.bucket, item.prefix);
+    const keep = new Set(item.keep);
+    // A retention item deletes only its listed keys, and only versions older than its cutoff.
+    const only = item.keys ? new Set(item.keys) : null;
+    const cutoff = item.retention ? Date.parse(item.retention.cutoff) : Infinity;
+    let itemVersions = 0;
+    let itemBytes = 0;
+    // Pass after pass until a listing finds nothing left to delete: listing while
+    // deleting can miss a version, and a missed version must never go unreported.
+    let passFailures: CleanFailure[] = [];
+    for (let pass = 1; pass <= MAX_PASSES && !opts.signal.aborted; pass++) {
+      let found = 0;
+      passFailures = [];
+      const inflight = new Set<Promise<void>>();
+      const settled: Array<Promise<void>> = [];
+      let listError: unknown;
+      try {
+        for await (const page of paginateObjectVersions(s3, { Bucket: item.bucket, Prefix: item.prefix, MaxKeys: batchSize }, { signal: opts.signal })) {
+          const batch = [
+            ...(page.Versions ?? []).map((v) => ({ Key: v.Key!, VersionId: v.VersionId ?? 'null', size: v.Size ?? 0, at: v.LastModified?.getTime() ?? 0 })),
+            ...(page.DeleteMarkers ?? []).map((m) => ({ Key: m.Key!, VersionId: m.VersionId ?? 'null', size: 0, at: m.LastModified?.getTime() ?? 0 })),
+            // Never a key outside the item, never a foreign-shaped one, never a kept one.
+          ].filter((o) => o.Key.startsWith(item.prefix) && ARTIFACT_KEY.test(o.Key) && !keep.has(o.Key) && (!only || (only.has(o.Key) && o.at < cutoff)));
+          if (!batch.length) continue;
+          found += batch.length;
+          if (opts.dryRun) {
+            const bytes = batch.reduce((s, o) => s + o.size, 0);
+            itemVersions += batch.length;
+            itemBytes += bytes;
+            result.deletedVersions += batch.length;
+            result.deletedBytes += bytes;
+            report(n, `Would delete ${result.deletedVersions} versions`);
+            continue;
+          }
+          // Listing never runs far ahead of deleting: memory stays bounded on any prefix.
+          while (inflight.size >= perItemInflight) await Promise.race(inflight);
+          // The batch's turn at this prefix's pace comes before it takes a worker.
+          await pacer.acquire(batch.length, opts.signal);
+          const batchDone = pool(async () => {
+            if (opts.signal.aborted) return;
+            const r = await deleteBatch(s3, item, batch, pacer, opts);
+            itemVersions += r.deleted;
+            itemBytes += r.bytes;
+            result.deletedVersions += r.deleted;
+            result.deletedBytes += r.bytes;
+            result.slowDowns = pacers.slowDowns;
+            passFailures.push(...r.failed);
+            await appendLog(log, {
+              event: 'batch',
+              profile: item.profile,
+              accountId: item.accountId,
+              bucket: item.bucket,
+              prefix: item.prefix,
+              keys: batch.length,
+              deleted: r.deleted,
+              result: r.failed.length ? (r.deleted ? 'partial' : 'failed') : 'ok',
+              ...(r.slowDowns ? { slowDowns: r.slowDowns } : {}),
+              errors: r.failed.slice(0, 20).map((f) => ({ key: f.key, versionId: f.versionId, code: f.code })),
+            });
+            report(n, `Deleting s3://${item.bucket}/${item.prefix}${pacers.slowDowns ? ` (S3 asked to slow down ${pacers.slowDowns} times: paced)` : ''}`);
+          });
+          // Settled below with allSettled; until then a batch rejected by a cancel must
+          // not count as an unhandled rejection while the listing awaits its next page.
+          const tracked = batchDone.catch(() => undefined).finally(() => inflight.delete(tracked));
+          inflight.add(tracked);
+          settled.push(batchDone);
+        }
+      } catch (err) {
+        listError = err;
+      }
+      // Every batch in flight settles before the run moves on or stops: none outlives it.
+      const rejected = (await Promise.allSettled(settled)).find((x): x is PromiseRejectedResult => x.status === 'rejected');
+      if (!opts.signal.aborted && (listError || rejected)) throw listError ?? rejected!.reason;
+
+      if (opts.dryRun || found === 0) break;
+      if (pass === MAX_PASSES && !passFailures.length)
+        passFailures.push({
+          bucket: item.bucket,
+          key: item.prefix,
+          versionId: '*',
+          code: 'StillPresent',
+          message: `Versions were still listed under the prefix after ${MAX_PASSES} passes.`,
+        });
+    }
+    // Only the last pass's failures stand: an earlier failure may have succeeded later.
+    result.failed.push(...passFailures);
+    result.items.push({ bucket: item.bucket, prefix: item.prefix, versions: itemVersions, bytes: itemBytes });
+    if (opts.dryRun)
+      await appendLog(log, {
+        event: 'dry-run-item',
+        profile: item.profile,
+        accountId: item.accountId,
+        bucket: item.bucket,
+        prefix: item.prefix,
+        keys: itemVersions,
+        bytes: itemBytes,
+        result: 'would delete',
+      });
+    if (opts.signal.aborted) return;
+    // An item with failed keys is not done: a later run lists it again and retries them.
+    if (!opts.dryRun && !passFailures.length) {
+      checkpoint.done[itemKey(item)] = { deletedVersions: itemVersions, deletedBytes: itemBytes };
+      await saveCheckpoint();
+    }
+  };
+  // Checkpoint writes are chained: items finishing together never interleave their files.
+  let saving: Promise<void> = Promise.resolve();
+  const saveCheckpoint = () => (saving = saving.then(() => writeFileAtomic(checkpointPath, JSON.stringify(checkpoint))));
+
+  try {
+    const items = pLimit(Math.max(1, opts.prefixConcurrency ?? 4));
+    // The first error stops the plan: items not started yet never start.
+    let firstError: unknown;
+    await Promise.all(
+      plan.items.map((item, n) =>
+        items(async () => {
+          if (firstError) return;
+          await cleanItem(n, item).catch((err: unknown) => {
+            firstError ??= err;
+          });
+        }),
+      ),
+    );
+    if (firstError) throw firstError;
   } catch (err) {
     if (!opts.signal.aborted) throw err;
   } finally {
@@ -279,19 +316,32 @@ export async function executePlan(plan: CleanupPlan, opts: CleanOptions): Promis
   return result;
 }
 
-async function deleteBatch(s3: S3Client, item: PlanItem, batch: Array<{ Key: string; VersionId: string; size: number }>, opts: CleanOptions) {
+async function deleteBatch(
+  s3: S3Client,
+  item: PlanItem,
+  batch: Array<{ Key: string; VersionId: string; size: number }>,
+  pacer: PrefixPacer,
+  opts: CleanOptions,
+) {
   let pending = batch;
   let deleted = 0;
   let bytes = 0;
+  let slowDowns = 0;
   let failed: CleanFailure[] = [];
   const sizes = new Map(batch.map((o) => [`${o.Key}\u0000${o.VersionId}`, o.size]));
   for (let attempt = 0; pending.length && attempt <= (opts.keyRetries ?? 4); attempt++) {
-    if (attempt) await new Promise((r) => setTimeout(r, (opts.retryBaseMs ?? 100) * 2 ** (attempt - 1)));
+    if (attempt) {
+      await delay((opts.retryBaseMs ?? 100) * 2 ** (attempt - 1), undefined, { signal: opts.signal });
+      await pacer.acquire(pending.length, opts.signal);
+    }
     try {
-      const r = await s3.send(
-        new DeleteObjectsCommand({ Bucket: item.bucket, Delete: { Objects: pending.map(({ Key, VersionId }) => ({ Key, VersionId })), Quiet: true } }),
-        { abortSignal: opts.signal },
-      );
+      const command = new DeleteObjectsCommand({
+        Bucket: item.bucket,
+        Delete: { Objects: pending.map(({ Key, VersionId }) => ({ Key, VersionId })), Quiet: true },
+      });
+      const signal = slowDownSignal();
+      command.middlewareStack.add(signal.middleware as never, { step: 'deserialize', priority: 'low', name: signal.name });
+      const r = await s3.send(command, { abortSignal: opts.signal });
       const errs = r.Errors ?? [];
       const bad = new Set(errs.map((e) => `${e.Key}\u0000${e.VersionId ?? 'null'}`));
       for (const o of pending)
@@ -309,12 +359,21 @@ async function deleteBatch(s3: S3Client, item: PlanItem, batch: Array<{ Key: str
       pending = pending.filter((o) => bad.has(`${o.Key}\u0000${o.VersionId}`));
     } catch (err) {
       if (opts.signal.aborted) throw err;
+      if (err instanceof SlowDownError) {
+        // Throttling is never a key's failure: the pace drops and the batch waits its turn
+        // again, as often as it takes (a cancel stops it).
+        slowDowns++;
+        pacer.slowDown();
+        attempt--;
+        await pacer.acquire(pending.length, opts.signal);
+        continue;
+      }
       // The whole request failed after the SDK's own retries: every key stays pending.
       const c = classifyAwsError(err);
       failed = pending.map((o) => ({ bucket: item.bucket, key: o.Key, versionId: o.VersionId, code: c.code, message: c.message }));
     }
   }
-  return { deleted, bytes, failed };
+  return { deleted, bytes, failed, slowDowns };
 }
 
 async function appendLog(log: FileHandle, entry: Record<string, unknown>): Promise<void> {

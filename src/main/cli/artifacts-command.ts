@@ -218,6 +218,7 @@ export async function runArtifactsClean(
     stdout.write(
       `${r.resumed ? 'Resumed; ' : ''}deleted ${r.deletedVersions} versions and delete markers (${gb(r.deletedBytes)}). Audit log: ${artifacts.auditLogPath}\n`,
     );
+    if (r.slowDowns) stdout.write(`S3 asked to slow down ${r.slowDowns} times; those batches were paced and sent again.\n`);
     if (r.cancelled) {
       stdout.write(`Cancelled. Run the same command again to resume from ${r.checkpoint}.\n`);
       return 3;

@@ -159,5 +159,7 @@ export const CleanResult = z.object({
   checkpoint: z.string(),
   /** Per prefix: what was deleted (or, in a dry run, what would be). */
   items: z.array(z.object({ bucket: z.string(), prefix: z.string(), versions: z.number(), bytes: z.number() })).default([]),
+  /** How many times S3 answered SlowDown (each batch refused was paced and sent again). */
+  slowDowns: z.number().default(0),
 });
 export type CleanResult = z.infer<typeof CleanResult>;

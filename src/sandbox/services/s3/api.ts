@@ -14,6 +14,8 @@ const MAX_KEYS = 1000;
 export interface S3Hooks {
   /** Faults: decide whether one key of a DeleteObjects batch fails (`key`: bucket, key and version). */
   deleteKeyFails(req: ServiceRequest, key: string): boolean;
+  /** S3's per-prefix write rate: whether writes to these keys are admitted now (all or none). */
+  admitWrites(bucket: string, keys: readonly string[]): boolean;
   /** Called after every mutation, for persistence. */
   changed(): void;
 }
@@ -235,6 +237,7 @@ function objectOperation(req: ServiceRequest, store: S3Store, hooks: S3Hooks, na
   switch (req.method) {
     case 'PUT': {
       if (req.headers['x-amz-copy-source']) throw new SandboxError('NotImplemented', 'CopyObject is not supported by the sandbox.', 501);
+      if (!hooks.admitWrites(b.name, [key])) throw slowDown();
       const chunked =
         String(req.headers['content-encoding'] ?? '').includes('aws-chunked') || String(req.headers['x-amz-content-sha256'] ?? '').startsWith('STREAMING-');
       const body = chunked ? decodeAwsChunked(req.body) : req.body;
@@ -251,6 +254,7 @@ function objectOperation(req: ServiceRequest, store: S3Store, hooks: S3Hooks, na
       return { status: 200, headers: h, body: req.method === 'GET' ? objectContent(v) : undefined };
     }
     case 'DELETE': {
+      if (!hooks.admitWrites(b.name, [key])) throw slowDown();
       const r = store.deleteObject(b, key, versionId);
       hooks.changed();
       const h: Record<string, string> = {};
@@ -297,6 +301,8 @@ function requireIntegrity(req: ServiceRequest): void {
     throw new SandboxError('BadDigest', `The ${sent.toUpperCase()} you specified did not match the calculated checksum.`, 400);
 }
 
+const slowDown = () => new SandboxError('SlowDown', 'Please reduce your request rate.', 503);
+
 /** A leaf of parsed XML as text (numbers come back as numbers; an element with children is not text). */
 const xmlText = (v: unknown): string => (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : '');
 
@@ -306,6 +312,8 @@ function deleteObjects(req: ServiceRequest, store: S3Store, hooks: S3Hooks, b: B
   const objects = doc?.Object ?? [];
   if (!doc || objects.length === 0 || objects.length > 1000)
     throw new SandboxError('MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema.', 400);
+  // Each key is one delete against its prefix's write rate: the batch passes whole or not at all.
+  if (!hooks.admitWrites(b.name, objects.map((o) => xmlText(o.Key)))) throw slowDown();
   const quiet = xmlText(doc.Quiet).trim() === 'true';
   const deleted: unknown[] = [];
   const errors: unknown[] = [];

@@ -653,6 +653,7 @@ export function ArtifactsPage() {
                 {!result.dryRun && !result.cancelled && auditJob && <p className="muted small">Auditing the buckets again to show what is left…</p>}
                 {result.cancelled && ' Cancelled: resume to finish.'}
                 {result.failed.length > 0 && ` ${result.failed.length} keys failed (see the audit log).`}
+                {result.slowDowns > 0 && ` S3 asked to slow down ${result.slowDowns} times; those batches were paced and sent again.`}
                 {result.skipped.map((s) => ` Skipped ${s.prefix}: ${s.reason}`).join('')}
                 {emptiedCandidates.map((name) => (
                   <div key={name} className="row" data-testid="bucket-offer">
