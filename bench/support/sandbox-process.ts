@@ -14,9 +14,20 @@ export interface SandboxProcess {
   stop(): void;
 }
 
-export async function startSandboxProcess(opts: { config?: string; adminToken?: string } = {}): Promise<SandboxProcess> {
+export async function startSandboxProcess(
+  opts: { config?: string; adminToken?: string; seed?: 'empty' | 'demo'; timeScale?: number } = {},
+): Promise<SandboxProcess> {
   const adminToken = opts.adminToken ?? 'bench-admin-token';
-  const args = ['bin/pipewright.js', 'sandbox', '--seed', 'empty', '--admin-token', adminToken, ...(opts.config ? ['--config', opts.config] : [])];
+  const args = [
+    'bin/pipewright.js',
+    'sandbox',
+    '--seed',
+    opts.seed ?? 'empty',
+    '--admin-token',
+    adminToken,
+    ...(opts.config ? ['--config', opts.config] : []),
+    ...(opts.timeScale === undefined ? [] : ['--time-scale', String(opts.timeScale)]),
+  ];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const endpoint = await new Promise<string>((resolve, reject) => {
     let out = '';
