@@ -43,19 +43,42 @@ interface LimitState {
 }
 const limitState = () => sandbox.control<LimitState>('GET', 's3-write-limit');
 const setLimit = () => sandbox.control('PUT', 's3-write-limit', { limit: { perSecond: PER_PREFIX, burstSeconds: 1, prefixDepth: 1 } });
-const countKeys = async (bucket: string) => (await sandbox.control<{ buckets: Array<{ name: string; keys: number; versions: number }> }>('GET', 'state')).buckets.find((b) => b.name === bucket);
+const countKeys = async (bucket: string) =>
+  (await sandbox.control<{ buckets: Array<{ name: string; keys: number; versions: number }> }>('GET', 'state')).buckets.find((b) => b.name === bucket);
 
 beforeAll(async () => {
-  for (const tool of ['/usr/bin/aws', '/usr/bin/rclone'])
-    if (!existsSync(tool)) throw new Error(`${tool} is needed: apt-get install awscli rclone`);
+  for (const tool of ['/usr/bin/aws', '/usr/bin/rclone']) if (!existsSync(tool)) throw new Error(`${tool} is needed: apt-get install awscli rclone`);
   dir = mkdtempSync(join(tmpdir(), 'pw-bench-limit-'));
   sandbox = await startSandboxProcess({ adminToken: 'bench-limit-token' });
   for (const prefix of PREFIXES) {
-    await sandbox.control('POST', 'objects', { bucket: BUCKET, account: DEV.id, region: 'us-east-1', versioned: true, prefix: `${prefix}BuildArtif/`, count: KEYS, versions: 2 });
-    await sandbox.control('POST', 'objects', { bucket: PEER_BUCKET, account: DEV.id, region: 'us-east-1', versioned: false, prefix: `${prefix}BuildArtif/`, count: PEER_KEYS });
+    await sandbox.control('POST', 'objects', {
+      bucket: BUCKET,
+      account: DEV.id,
+      region: 'us-east-1',
+      versioned: true,
+      prefix: `${prefix}BuildArtif/`,
+      count: KEYS,
+      versions: 2,
+    });
+    await sandbox.control('POST', 'objects', {
+      bucket: PEER_BUCKET,
+      account: DEV.id,
+      region: 'us-east-1',
+      versioned: false,
+      prefix: `${prefix}BuildArtif/`,
+      count: PEER_KEYS,
+    });
   }
   // A live pipeline's prefix in the same bucket: the ledger checks it is untouched.
-  await sandbox.control('POST', 'objects', { bucket: BUCKET, account: DEV.id, region: 'us-east-1', versioned: true, prefix: 'live-pipeline/BuildArtif/', count: 100, versions: 2 });
+  await sandbox.control('POST', 'objects', {
+    bucket: BUCKET,
+    account: DEV.id,
+    region: 'us-east-1',
+    versioned: true,
+    prefix: 'live-pipeline/BuildArtif/',
+    count: 100,
+    versions: 2,
+  });
   writeFileSync(join(dir, 'config'), awsConfigSnippet(sandbox.endpoint, parseSandboxConfig({})));
   Object.assign(process.env, { AWS_CONFIG_FILE: join(dir, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none') });
   await setLimit();
@@ -103,7 +126,9 @@ it('cleanup at S3 per-prefix write limit, against aws s3 rm and rclone', async (
 
   const ceiling = PREFIXES.length * PER_PREFIX;
   const ours = expected / (oursMs / 1000);
-  console.log(`pipewright: ${expected} in ${(oursMs / 1000).toFixed(1)} s = ${ours.toFixed(0)} keys/s, ${((ours / ceiling) * 100).toFixed(1)}% of ${ceiling}; ${server.slowDowns} SlowDowns`);
+  console.log(
+    `pipewright: ${expected} in ${(oursMs / 1000).toFixed(1)} s = ${ours.toFixed(0)} keys/s, ${((ours / ceiling) * 100).toFixed(1)}% of ${ceiling}; ${server.slowDowns} SlowDowns`,
+  );
 
   // Peers, on the non-versioned copy, with the limit still on (reset: the same fresh buckets).
   await setLimit();
@@ -121,11 +146,19 @@ it('cleanup at S3 per-prefix write limit, against aws s3 rm and rclone', async (
   const cliSlowDowns = (await limitState()).slowDowns;
 
   for (const prefix of PREFIXES)
-    await sandbox.control('POST', 'objects', { bucket: PEER_BUCKET, account: DEV.id, region: 'us-east-1', versioned: false, prefix: `${prefix}BuildArtif/`, count: PEER_KEYS });
+    await sandbox.control('POST', 'objects', {
+      bucket: PEER_BUCKET,
+      account: DEV.id,
+      region: 'us-east-1',
+      versioned: false,
+      prefix: `${prefix}BuildArtif/`,
+      count: PEER_KEYS,
+    });
   await setLimit();
   writeFileSync(join(dir, 'rclone.conf'), '');
   // rclone's AWS SDK refuses a CA bundle (AWS_CA_BUNDLE) with its own transport; the endpoint is plain HTTP.
-  const { AWS_CA_BUNDLE: _unused, ...envWithoutBundle } = env;
+  const envWithoutBundle: NodeJS.ProcessEnv = { ...env };
+  delete envWithoutBundle.AWS_CA_BUNDLE;
   const rcloneEnv = {
     ...envWithoutBundle,
     RCLONE_CONFIG: join(dir, 'rclone.conf'),
@@ -140,11 +173,15 @@ it('cleanup at S3 per-prefix write limit, against aws s3 rm and rclone', async (
   };
   const t2 = performance.now();
   // rclone's documented bulk-delete settings: list in one go, and many deletes in parallel.
-  await run('/usr/bin/rclone', ['delete', `sb:${PEER_BUCKET}`, '--fast-list', '--checkers', '64', '--transfers', '64', '--s3-no-check-bucket', '--low-level-retries', '20'], {
-    env: rcloneEnv,
-    maxBuffer: 64 * 1024 * 1024,
-    timeout: 30 * 60_000,
-  });
+  await run(
+    '/usr/bin/rclone',
+    ['delete', `sb:${PEER_BUCKET}`, '--fast-list', '--checkers', '64', '--transfers', '64', '--s3-no-check-bucket', '--low-level-retries', '20'],
+    {
+      env: rcloneEnv,
+      maxBuffer: 64 * 1024 * 1024,
+      timeout: 30 * 60_000,
+    },
+  );
   const rcloneMs = performance.now() - t2;
   expect((await countKeys(PEER_BUCKET))?.keys).toBe(0);
   const rcloneSlowDowns = (await limitState()).slowDowns;

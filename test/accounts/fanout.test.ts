@@ -7,6 +7,7 @@ import { startServices } from '../helpers/services';
 import type { PipelinesService } from '../../src/main/services/pipelines-service';
 import type { SandboxService } from '../../src/main/services/sandbox-service';
 import type { CallLogEntry } from '../../src/sandbox/sandbox';
+import { generatePipelines } from '../../src/sandbox/seed';
 
 let services: Awaited<ReturnType<typeof startServices>>;
 let sandbox: SandboxService;
@@ -183,5 +184,29 @@ describe('explorer listing over the fan-out engine', () => {
     expect(Date.now() - t0).toBeLessThan(2000);
     expect(errors.length).toBe(9);
     expect(new Set(errors.map((e) => e.kind))).toEqual(new Set(['cancelled']));
+  });
+  it('streams a big page in batches of at most 50 rows, the first long before the page is described', async () => {
+    await generatePipelines(sandbox.instance!, {
+      accounts: ['111111111111'],
+      regions: ['us-east-1'],
+      pipelinesPerTarget: 300,
+      executionsPerPipeline: 0,
+      namePrefix: 'stream',
+    });
+    sandbox.instance!.clearLog();
+    const batches: Array<{ at: number; size: number }> = [];
+    await pipelines.list(
+      pipelines.targets().filter((t) => t.profile.name === 'sandbox-dev' && t.region === 'us-east-1'),
+      { onRows: (_t, rows) => batches.push({ at: Date.now(), size: rows.length }), onError: () => {}, onTargetDone: () => {} },
+      new AbortController().signal,
+    );
+    const total = batches.reduce((n, b) => n + b.size, 0);
+    expect(total).toBeGreaterThanOrEqual(300);
+    expect(batches.length).toBeGreaterThanOrEqual(Math.ceil(total / 50));
+    expect(Math.max(...batches.map((b) => b.size))).toBeLessThanOrEqual(50);
+    // The first rows were handed on while most of the page's describing calls had not started.
+    const states = sandbox.instance!.logEntries().filter((e) => e.operation === 'GetPipelineState');
+    const startedBefore = states.filter((e) => e.time <= batches[0].at).length;
+    expect(startedBefore).toBeLessThan(states.length / 2);
   });
 });

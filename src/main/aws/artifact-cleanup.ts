@@ -283,18 +283,18 @@ export async function executePlan(plan: CleanupPlan, opts: CleanOptions): Promis
   try {
     const items = pLimit(Math.max(1, opts.prefixConcurrency ?? 4));
     // The first error stops the plan: items not started yet never start.
-    let firstError: unknown;
+    let failure: { error: unknown } | undefined;
     await Promise.all(
       plan.items.map((item, n) =>
         items(async () => {
-          if (firstError) return;
-          await cleanItem(n, item).catch((err: unknown) => {
-            firstError ??= err;
+          if (failure) return;
+          await cleanItem(n, item).catch((error: unknown) => {
+            failure ??= { error };
           });
         }),
       ),
     );
-    if (firstError) throw firstError;
+    if (failure) throw failure.error;
   } catch (err) {
     if (!opts.signal.aborted) throw err;
   } finally {

@@ -27,8 +27,12 @@ export interface RowContext {
   alias: string | null;
 }
 
+/** Rows are handed on in batches of this many, or after this long, whichever comes first. */
+const ROW_BATCH = 50;
+const ROW_BATCH_MS = 200;
+
 /**
- * Lists a target's pipelines; `onRows` hears each page's rows as soon as they are complete.
+ * Lists a target's pipelines; `onRows` hears rows in small batches as soon as they are described.
  * The account identity is awaited alongside the first page, not before it.
  */
 export async function listPipelineRows(
@@ -44,9 +48,26 @@ export async function listPipelineRows(
   for await (const summaries of pipelinePages(cp, gate, signal)) {
     const who = await target.identity;
     const ctx: RowContext = { profile: target.profile, region: target.region, accountId: who.accountId, alias: who.alias };
-    const rows = await Promise.all(summaries.map((p) => describe(clients, ctx, p, gate, signal)));
+    // A page holds up to 1,000 pipelines, each described by two calls: rows are handed on
+    // in small batches as they are described, so the first are on screen in moments,
+    // not after the whole page.
+    let ready: PipelineRow[] = [];
+    let flushedAt = performance.now();
+    const flush = () => {
+      if (ready.length) onRows?.(ready);
+      ready = [];
+      flushedAt = performance.now();
+    };
+    const rows = await Promise.all(
+      summaries.map(async (p) => {
+        const row = await describe(clients, ctx, p, gate, signal);
+        ready.push(row);
+        if (ready.length >= ROW_BATCH || performance.now() - flushedAt > ROW_BATCH_MS) flush();
+        return row;
+      }),
+    );
+    flush();
     all.push(...rows);
-    onRows?.(rows);
   }
   return all;
 }

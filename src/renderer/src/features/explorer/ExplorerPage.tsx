@@ -1,7 +1,7 @@
 // The explorer: every pipeline of the workspace in one virtualized grid, with
 // search, status filter, sort, grouping, per-target error chips with retry,
 // refresh and cancel, and a details panel.
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { memo, useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import type { PipelineRow } from '../../../../shared/api/pipelines';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useExplorerStore, type SortKey } from './explorer-store';
@@ -130,6 +130,37 @@ const KIND_LABEL: Record<string, string> = {
   'not-found': 'Not found',
   other: 'Error',
 };
+
+/**
+ * One pipeline's row. Memoized: a scroll re-renders the grid, and only rows that came
+ * into view (or whose data or selection changed) need rendering again.
+ */
+const GridRow = memo(function GridRow(p: { row: PipelineRow; selected: boolean; columns: Column[]; grid: string; top: number }) {
+  const r = p.row;
+  return (
+    <div
+      role="row"
+      aria-selected={p.selected}
+      className={`grid-row${p.selected ? ' selected' : ''}`}
+      style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${p.top}px)`, gridTemplateColumns: p.grid }}
+      onClick={() => void selectPipeline(r.id)}
+      data-testid="pipeline-row"
+      data-pipeline={r.name}
+    >
+      {p.columns.map((c) => (
+        <div
+          key={c.id}
+          role="gridcell"
+          className={c.ellipsis ? 'ellipsis' : undefined}
+          title={c.ellipsis ? (typeof c.ellipsis === 'string' ? c.ellipsis : c.ellipsis(r)) : undefined}
+          data-column={c.id}
+        >
+          {c.cell(r)}
+        </div>
+      ))}
+    </div>
+  );
+});
 
 export function ExplorerPage() {
   const ex = useExplorerStore();
@@ -300,31 +331,7 @@ export function ExplorerPage() {
                         {it.label} <span className="muted">({it.count})</span>
                       </div>
                     );
-                  const r = it.row;
-                  return (
-                    <div
-                      key={r.id}
-                      role="row"
-                      aria-selected={ex.selectedId === r.id}
-                      className={`grid-row${ex.selectedId === r.id ? ' selected' : ''}`}
-                      style={{ ...style, gridTemplateColumns: GRID }}
-                      onClick={() => void selectPipeline(r.id)}
-                      data-testid="pipeline-row"
-                      data-pipeline={r.name}
-                    >
-                      {columns.map((c) => (
-                        <div
-                          key={c.id}
-                          role="gridcell"
-                          className={c.ellipsis ? 'ellipsis' : undefined}
-                          title={c.ellipsis ? (typeof c.ellipsis === 'string' ? c.ellipsis : c.ellipsis(r)) : undefined}
-                          data-column={c.id}
-                        >
-                          {c.cell(r)}
-                        </div>
-                      ))}
-                    </div>
-                  );
+                  return <GridRow key={it.row.id} row={it.row} selected={ex.selectedId === it.row.id} columns={columns} grid={GRID} top={v.start} />;
                 })}
               </div>
             )}

@@ -3,6 +3,7 @@
 import type { ApiClient } from '../../../../shared/api/client';
 import { call } from '../../store/actions';
 import { useAppStore } from '../../store/store';
+import type { PipelineRow } from '../../../../shared/api/pipelines';
 import { useExplorerStore, type ExplorerState } from './explorer-store';
 
 const patch = (p: Partial<ExplorerState>) => useExplorerStore.setState(p);
@@ -18,13 +19,44 @@ const scopeKey = (): string | null => {
   return JSON.stringify([app.settingsView.settings.workspace, sb ? [sb.running, sb.endpoint, sb.seed] : null]);
 };
 
+/**
+ * Rows arrive in batches of about 50; applying each at once would re-sort thousands of
+ * rows many times a second while the user scrolls. Batches are gathered and applied
+ * at most every ROWS_FLUSH_MS, the first one at once (the first rows show without delay).
+ */
+const ROWS_FLUSH_MS = 150;
+let pendingRows = new Map<string, PipelineRow>();
+let flushTimer: ReturnType<typeof setTimeout> | null = null;
+let flushedAt = 0;
+
+function flushRows(): void {
+  if (flushTimer) clearTimeout(flushTimer);
+  flushTimer = null;
+  flushedAt = performance.now();
+  if (!pendingRows.size) return;
+  const rows = { ...explorer().rows };
+  for (const [id, r] of pendingRows) rows[id] = r;
+  pendingRows = new Map();
+  patch({ rows });
+}
+
+function queueRows(rows: PipelineRow[]): void {
+  for (const r of rows) pendingRows.set(r.id, r);
+  const wait = flushedAt + ROWS_FLUSH_MS - performance.now();
+  if (wait <= 0) flushRows();
+  else flushTimer ??= setTimeout(flushRows, wait);
+}
+
 /** Loads everything (replacing what is shown), or just the given targets (a retry). */
 export async function loadPipelines(targets?: Array<{ profile: string; region: string }>): Promise<void> {
   if (!targets) listedFor = scopeKey();
   if (targets) {
     const keep = explorer().errors.filter((e) => !targets.some((t) => t.profile === e.target.profile && t.region === e.target.region));
     patch({ errors: keep });
-  } else patch({ rows: {}, errors: [], loadedOnce: true });
+  } else {
+    pendingRows = new Map();
+    patch({ rows: {}, errors: [], loadedOnce: true });
+  }
   const started = await call('pipelines.list', targets ? { targets } : {});
   if (started) patch({ jobId: started.jobId });
 }
@@ -65,13 +97,12 @@ export function subscribeExplorerEvents(a: ApiClient): Array<() => void> {
     a.on('settings.changed', relistIfScopeChanged),
     a.on('sandbox.changed', relistIfScopeChanged),
     a.on('job.finished', (p) => p.kind === 'sandbox.reseed' && p.status === 'succeeded' && explorer().loadedOnce && void loadPipelines()),
-    a.on('pipelines.batch', (p) => {
-      const rows = { ...explorer().rows };
-      for (const r of p.rows) rows[r.id] = r;
-      patch({ rows });
-    }),
+    a.on('pipelines.batch', (p) => queueRows(p.rows)),
+    // The listing is over: its last rows show now, not at the next flush.
+    a.on('job.finished', (p) => p.kind === 'pipelines.list' && flushRows()),
     // Live status from the execution watchers (the workspace is watched in the background).
     a.on('execution.updated', (s) => {
+      flushRows();
       const row = Object.values(explorer().rows).find((r) => r.profile === s.ref.profile && r.region === s.ref.region && r.name === s.ref.name);
       if (!row || s.error) return;
       const e = s.latest;
