@@ -32,10 +32,14 @@ const saved = { ...process.env };
 
 /** The built CLI's `artifacts audit` in its own process; its peak RSS (VmHWM, polled). */
 async function cliPeakRss(nodeArgs: string[] = []): Promise<number> {
-  const child = spawn(process.execPath, [...nodeArgs, 'bin/pipewright.js', 'artifacts', 'audit', '--profile', 'sandbox-dev', '--region', 'us-east-1', '--out', join(dir, 'report.json')], {
-    env: process.env,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, 'bin/pipewright.js', 'artifacts', 'audit', '--profile', 'sandbox-dev', '--region', 'us-east-1', '--out', join(dir, 'report.json')],
+    {
+      env: process.env,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   let hwm = 0;
   const poll = setInterval(() => {
     try {

@@ -106,7 +106,11 @@ it('explorer while 5,000 rows stream in', async () => {
     // The first 50 rows on screen: 50 pipelines known and the grid showing rows.
     await page.waitForFunction(
       () => {
-        const doc = (globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } | null; querySelectorAll(s: string): { length: number } } }).document;
+        const doc = (
+          globalThis as unknown as {
+            document: { querySelector(s: string): { textContent: string | null } | null; querySelectorAll(s: string): { length: number } };
+          }
+        ).document;
         const m = /(\d+) of (\d+) pipelines/.exec(doc.querySelector('[data-testid=explorer-count]')?.textContent ?? '');
         return m !== null && Number(m[2]) >= 50 && doc.querySelectorAll('[data-testid=explorer-grid] [role=row]').length >= 20;
       },
@@ -115,7 +119,11 @@ it('explorer while 5,000 rows stream in', async () => {
     );
     firstRuns.push(Date.now() - t0);
     if (run < 2) {
-      await page.waitForFunction(() => !(globalThis as unknown as { document: { querySelector(s: string): unknown } }).document.querySelector('[data-testid=explorer-progress]'), undefined, { timeout: 300_000 });
+      await page.waitForFunction(
+        () => !(globalThis as unknown as { document: { querySelector(s: string): unknown } }).document.querySelector('[data-testid=explorer-progress]'),
+        undefined,
+        { timeout: 300_000 },
+      );
       continue;
     }
     // The last run: scroll while the rest streams in, until every row is loaded.

@@ -313,7 +313,13 @@ function deleteObjects(req: ServiceRequest, store: S3Store, hooks: S3Hooks, b: B
   if (!doc || objects.length === 0 || objects.length > 1000)
     throw new SandboxError('MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema.', 400);
   // Each key is one delete against its prefix's write rate: the batch passes whole or not at all.
-  if (!hooks.admitWrites(b.name, objects.map((o) => xmlText(o.Key)))) throw slowDown();
+  if (
+    !hooks.admitWrites(
+      b.name,
+      objects.map((o) => xmlText(o.Key)),
+    )
+  )
+    throw slowDown();
   const quiet = xmlText(doc.Quiet).trim() === 'true';
   const deleted: unknown[] = [];
   const errors: unknown[] = [];
