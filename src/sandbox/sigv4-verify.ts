@@ -12,7 +12,7 @@ type SourceData = string | ArrayBuffer | ArrayBufferView;
 const bytes = (d: SourceData): string | Uint8Array =>
   typeof d === 'string' ? d : d instanceof ArrayBuffer ? new Uint8Array(d) : new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
 
-class Sha256 {
+export class Sha256 {
   private h;
   constructor(secret?: SourceData) {
     this.h = secret ? createHmac('sha256', bytes(secret)) : createHash('sha256');
