@@ -182,7 +182,7 @@ async function seedDemo(sb: SandboxCore): Promise<void> {
   const run = async (acct: string, region: string, name: string, times = 1) => {
     for (let i = 0; i < times; i++) {
       cp(acct, region, 'StartPipelineExecution', { name });
-      await sb.executor.settled();
+      await sb.executor.settled(0);
     }
   };
 

@@ -68,6 +68,13 @@ export class Executor {
   /** Actions sleeping through their simulated duration, and when anything last changed: for settled(). */
   private sleeping = 0;
   private lastChange = Date.now();
+  /** Counts changes, for settled(0): two changes within one millisecond still differ. */
+  private changes = 0;
+
+  private touch(): void {
+    this.lastChange = Date.now();
+    this.changes++;
+  }
 
   constructor(private deps: ExecutorDeps) {}
 
@@ -82,7 +89,7 @@ export class Executor {
 
   /** Wakes every waiter of a pipeline so it re-checks its condition. */
   notify(p: PipelineRecord): void {
-    this.lastChange = Date.now();
+    this.touch();
     const r = this.rt(p);
     const ws = [...r.waiters];
     r.waiters.clear();
@@ -153,7 +160,7 @@ export class Executor {
   }
 
   private launch(p: PipelineRecord, e: ExecutionRecord, from: number, retryMode: 'FAILED_ACTIONS' | 'ALL_ACTIONS' | undefined): void {
-    this.lastChange = Date.now();
+    this.touch();
     const controller = new AbortController();
     this.rt(p).controllers.set(e.pipelineExecutionId, controller);
     const run = this.run(p, e, from, retryMode, controller.signal).finally(() => {
@@ -205,8 +212,17 @@ export class Executor {
    */
   async settled(quietMs = 15): Promise<void> {
     for (;;) {
+      if (quietMs === 0 && this.sleeping === 0) {
+        // Every step between sleeps runs in microtasks, all drained before the next
+        // macrotask: nothing changed across one turn of the event loop means settled
+        // (seeding, at time scale 0, needs no quiet period of wall time).
+        const mark = this.changes;
+        await new Promise((r) => setImmediate(r));
+        if (this.sleeping === 0 && this.changes === mark) return;
+        continue;
+      }
       if (this.sleeping === 0 && Date.now() - this.lastChange >= quietMs) return;
-      await new Promise((r) => setTimeout(r, 5));
+      await new Promise((r) => setTimeout(r, quietMs === 0 ? 0 : 5));
     }
   }
 
@@ -335,7 +351,7 @@ export class Executor {
         await Promise.race([sleep(Math.min(deadline - Date.now(), 1000), signal), this.changedOnce(p, signal)]);
       } finally {
         this.sleeping--;
-        this.lastChange = Date.now();
+        this.touch();
       }
     }
     if (cond.status === 'Overridden') return true;
@@ -571,7 +587,7 @@ export class Executor {
       await sleep(this.scaled(ms), signal);
     } finally {
       this.sleeping--;
-      this.lastChange = Date.now();
+      this.touch();
     }
     if (injected) return fail(`Injected failure of ${a.name}.`);
 
