@@ -79,6 +79,16 @@ export async function startAppServer(opts: AppServerOptions = {}): Promise<AppSe
     child.stdout?.on('data', check);
     child.once('exit', (code) => reject(new Error(`pipewright web exited with ${code}:\n${out}`)));
   });
+  // The sandbox seeds beside start-up (the URL comes first): wait until it answers.
+  for (const deadline = Date.now() + 30_000; ;) {
+    const ok = await fetch(`${sandboxEndpoint}/_sandbox/health`, { headers: { authorization: `Bearer ${adminToken}` } }).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) break;
+    if (Date.now() > deadline) throw new Error(`The sandbox at ${sandboxEndpoint} did not answer:\n${out}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
   return {
     url,
     origin: new URL(url).origin,

@@ -41,6 +41,10 @@ export interface CoreOptions {
 
 export interface Core {
   dispatch: Dispatch;
+  /** Whether the local sandbox was asked for (it may still be starting: see `ready`). */
+  sandboxWanted: boolean;
+  /** Resolves once start-up work running in the background (the sandbox) is over. */
+  ready: Promise<void>;
   hub: EventHub;
   jobs: JobManager;
   settings: SettingsService;
@@ -69,15 +73,27 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   await accounts.reload();
 
   const wantSandbox = opts.sandbox === 'on' || (opts.sandbox === 'auto' && initial.settings.sandbox.enabled && accounts.profiles().length === 0);
-  if (wantSandbox) await sandbox.start('demo');
+  // The sandbox starts (and seeds) beside the rest of start-up: the server can listen and
+  // the browser load the page meanwhile. Every call waits for it (below), so none sees
+  // a workspace without its profiles. A sandbox that fails to start is said, and the
+  // app goes on without it.
+  const sandboxReady: Promise<void> = wantSandbox
+    ? sandbox.start('demo').then(
+        () => undefined,
+        (err: unknown) => log(`The local sandbox did not start: ${err instanceof Error ? err.message : String(err)}`),
+      )
+    : Promise.resolve();
 
   settings.onChange((view) => hub.emit('settings.changed', view));
-  sandbox.onChange((status) => {
-    // A restarted sandbox has a new port: drop clients and credentials made for the old one.
-    accounts.clients.clear();
-    accounts.broker.invalidate();
-    hub.emit('sandbox.changed', status);
-  });
+  // Subscribed once the first start is over: that start is the app's initial state, not a change.
+  void sandboxReady.then(() =>
+    sandbox.onChange((status) => {
+      // A restarted sandbox has a new port: drop clients and credentials made for the old one.
+      accounts.clients.clear();
+      accounts.broker.invalidate();
+      hub.emit('sandbox.changed', status);
+    }),
+  );
 
   const releasesSlice = releasesFeature({ releases, events: hub, log });
   const handlers: Handlers = {
@@ -96,8 +112,14 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     ...releasesSlice.handlers,
   };
 
+  const dispatchNow = createDispatcher(handlers, log, awsAppError);
   return {
-    dispatch: createDispatcher(handlers, log, awsAppError),
+    dispatch: async (method, input, ctx) => {
+      await sandboxReady;
+      return dispatchNow(method, input, ctx);
+    },
+    sandboxWanted: wantSandbox,
+    ready: sandboxReady,
     hub,
     jobs,
     settings,
@@ -105,6 +127,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     accounts,
     pipelines,
     async close() {
+      await sandboxReady;
       await jobs.shutdown();
       releasesSlice.stop();
       executions.close();

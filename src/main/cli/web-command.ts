@@ -43,10 +43,14 @@ export async function runWebCommand(opts: WebOptions): Promise<{ close(): Promis
   });
   const server = await startBrowserServer({ dispatch: core.dispatch, hub: core.hub, staticDir, port: opts.port, log: (l) => console.error(l) });
   if (opts.reason) console.log(opts.reason);
-  const sb = core.sandbox.status();
-  console.log(`Pipewright ${opts.version} is running in browser mode${sb.running ? ` with the local sandbox (${sb.endpoint})` : ''}.`);
+  console.log(`Pipewright ${opts.version} is running in browser mode${core.sandboxWanted ? ' with the local sandbox' : ''}.`);
   console.log(`Open: ${server.url}`);
   if (opts.open && !openInBrowser(server.url)) console.log('(No default browser found: open the URL above yourself.)');
+  // The sandbox seeds while the browser loads the page (calls wait for it); its address follows.
+  void core.ready.then(() => {
+    const sb = core.sandbox.status();
+    if (sb.running) console.log(`Local sandbox: ${sb.endpoint} (seed: ${sb.seed})`);
+  });
   const close = async () => {
     await server.close();
     await core.close();

@@ -1,22 +1,26 @@
 // The app shell: sidebar, the current section, status bar and toasts.
 // Also applies the theme and the Alt+digit section shortcuts.
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { SECTIONS } from './sections';
 import { Sidebar } from './Sidebar';
 import { StatusBar } from './StatusBar';
 import { Toasts } from './Toasts';
 import { EmptyState } from './EmptyState';
-import { ReleasesPage } from '../features/releases/ReleasesPage';
 import { AccountsPage } from '../features/accounts/AccountsPage';
 import { ExplorerPage } from '../features/explorer/ExplorerPage';
-import { ExecutionsPage } from '../features/executions/ExecutionsPage';
 import { openFromHash } from '../features/executions/executions-actions';
-import { DesignerPage } from '../features/designer/DesignerPage';
-import { ArtifactsPage } from '../features/artifacts/ArtifactsPage';
 import { MfaDialog, SsoPromptBanner } from '../features/accounts/MfaDialog';
 import { goTo, loadInitial } from '../store/actions';
 import { useAppStore } from '../store/store';
 import { useApiEvents } from '../store/use-api-events';
+
+// The start sections (Accounts, Explorer) are in the main bundle; the others load when
+// first opened, so the first screen parses a fraction of the code (the designer alone
+// brings React Flow, the layout engine and YAML).
+const DesignerPage = lazy(() => import('../features/designer/DesignerPage').then((m) => ({ default: m.DesignerPage })));
+const ExecutionsPage = lazy(() => import('../features/executions/ExecutionsPage').then((m) => ({ default: m.ExecutionsPage })));
+const ArtifactsPage = lazy(() => import('../features/artifacts/ArtifactsPage').then((m) => ({ default: m.ArtifactsPage })));
+const ReleasesPage = lazy(() => import('../features/releases/ReleasesPage').then((m) => ({ default: m.ReleasesPage })));
 
 function useTheme(): void {
   const theme = useAppStore((s) => s.settingsView?.settings.theme ?? 'system');
@@ -68,21 +72,29 @@ export function App() {
       <Sidebar />
       <main id="main-panel" role="tabpanel" aria-labelledby={`tab-${spec.id}`} className="main" data-testid={`section-${spec.id}`}>
         <SsoPromptBanner />
-        {spec.id === 'accounts' ? (
-          <AccountsPage />
-        ) : spec.id === 'explorer' ? (
-          <ExplorerPage />
-        ) : spec.id === 'designer' ? (
-          <DesignerPage />
-        ) : spec.id === 'executions' ? (
-          <ExecutionsPage />
-        ) : spec.id === 'artifacts' ? (
-          <ArtifactsPage />
-        ) : spec.id === 'releases' ? (
-          <ReleasesPage />
-        ) : (
-          <EmptyState section={spec} />
-        )}
+        <Suspense
+          fallback={
+            <p className="muted" data-testid="section-loading">
+              Loading…
+            </p>
+          }
+        >
+          {spec.id === 'accounts' ? (
+            <AccountsPage />
+          ) : spec.id === 'explorer' ? (
+            <ExplorerPage />
+          ) : spec.id === 'designer' ? (
+            <DesignerPage />
+          ) : spec.id === 'executions' ? (
+            <ExecutionsPage />
+          ) : spec.id === 'artifacts' ? (
+            <ArtifactsPage />
+          ) : spec.id === 'releases' ? (
+            <ReleasesPage />
+          ) : (
+            <EmptyState section={spec} />
+          )}
+        </Suspense>
       </main>
       <StatusBar />
       <Toasts />
