@@ -11,15 +11,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
-import { EventHub } from '../../src/main/rpc/event-hub';
-import { AccountsService } from '../../src/main/services/accounts-service';
-import { PipelinesService } from '../../src/main/services/pipelines-service';
-import { SandboxService } from '../../src/main/services/sandbox-service';
-import { ArtifactsService } from '../../src/main/services/artifacts-service';
-import { Settings } from '../../src/shared/api/settings';
 import { slimReport } from '../../src/shared/artifacts/report';
 import { DEFAULT_ACCOUNTS } from '../../src/sandbox/config';
 import { startSandboxProcess, type SandboxProcess } from '../support/sandbox-process';
+import { benchServices } from '../support/services';
 
 const VERSIONS = Number(process.env.BENCH_AUDIT_VERSIONS ?? 200_000);
 const PREFIXES = 40;
@@ -88,11 +83,7 @@ afterAll(() => {
 });
 
 it('audit against the ListObjectVersions floor, and its memory', async () => {
-  const settings = Settings.parse({ workspace: { profiles: ['sandbox-dev'], regions: ['us-east-1'] } });
-  const accounts = new AccountsService(new EventHub(), () => settings, new SandboxService());
-  await accounts.reload();
-  const pipelines = new PipelinesService(accounts);
-  const artifacts = new ArtifactsService(accounts, pipelines, dir, { blocklists: async () => settings.artifacts });
+  const { accounts, pipelines, artifacts } = await benchServices(dir, { profiles: ['sandbox-dev'], regions: ['us-east-1'] });
   const floorClient = new S3Client({
     region: 'us-east-1',
     endpoint: sandbox.endpoint,

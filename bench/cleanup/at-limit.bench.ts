@@ -13,17 +13,12 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { EventHub } from '../../src/main/rpc/event-hub';
-import { AccountsService } from '../../src/main/services/accounts-service';
-import { PipelinesService } from '../../src/main/services/pipelines-service';
-import { SandboxService } from '../../src/main/services/sandbox-service';
-import { ArtifactsService } from '../../src/main/services/artifacts-service';
-import { Settings } from '../../src/shared/api/settings';
 import { PLAN_VERSION, type CleanupPlan } from '../../src/shared/artifacts/plan';
 import { awsConfigSnippet } from '../../src/main/cli/sandbox-command';
 import { writeAwsDataPath } from '../../src/main/cli/aws-data-path';
 import { parseSandboxConfig, DEFAULT_ACCOUNTS } from '../../src/sandbox/config';
 import { startSandboxProcess, type SandboxProcess } from '../support/sandbox-process';
+import { benchServices } from '../support/services';
 
 const run = promisify(execFile);
 const KEYS = Number(process.env.BENCH_LIMIT_KEYS ?? 50_000);
@@ -46,6 +41,19 @@ const setLimit = () => sandbox.control('PUT', 's3-write-limit', { limit: { perSe
 const countKeys = async (bucket: string) =>
   (await sandbox.control<{ buckets: Array<{ name: string; keys: number; versions: number }> }>('GET', 'state')).buckets.find((b) => b.name === bucket);
 
+/** The peers' non-versioned copy: the same prefixes, PEER_KEYS objects each. */
+async function plantPeerCopy() {
+  for (const prefix of PREFIXES)
+    await sandbox.control('POST', 'objects', {
+      bucket: PEER_BUCKET,
+      account: DEV.id,
+      region: 'us-east-1',
+      versioned: false,
+      prefix: `${prefix}BuildArtif/`,
+      count: PEER_KEYS,
+    });
+}
+
 beforeAll(async () => {
   for (const tool of ['/usr/bin/aws', '/usr/bin/rclone']) if (!existsSync(tool)) throw new Error(`${tool} is needed: apt-get install awscli rclone`);
   dir = mkdtempSync(join(tmpdir(), 'pw-bench-limit-'));
@@ -60,14 +68,6 @@ beforeAll(async () => {
       count: KEYS,
       versions: 2,
     });
-    await sandbox.control('POST', 'objects', {
-      bucket: PEER_BUCKET,
-      account: DEV.id,
-      region: 'us-east-1',
-      versioned: false,
-      prefix: `${prefix}BuildArtif/`,
-      count: PEER_KEYS,
-    });
   }
   // A live pipeline's prefix in the same bucket: the ledger checks it is untouched.
   await sandbox.control('POST', 'objects', {
@@ -79,6 +79,7 @@ beforeAll(async () => {
     count: 100,
     versions: 2,
   });
+  await plantPeerCopy();
   writeFileSync(join(dir, 'config'), awsConfigSnippet(sandbox.endpoint, parseSandboxConfig({})));
   Object.assign(process.env, { AWS_CONFIG_FILE: join(dir, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none') });
   await setLimit();
@@ -91,10 +92,7 @@ afterAll(() => {
 });
 
 it('cleanup at S3 per-prefix write limit, against aws s3 rm and rclone', async () => {
-  const settings = Settings.parse({ workspace: { profiles: ['sandbox-dev'], regions: ['us-east-1'] } });
-  const accounts = new AccountsService(new EventHub(), () => settings, new SandboxService());
-  await accounts.reload();
-  const artifacts = new ArtifactsService(accounts, new PipelinesService(accounts), dir, { blocklists: async () => settings.artifacts });
+  const { accounts, artifacts } = await benchServices(dir, { profiles: ['sandbox-dev'], regions: ['us-east-1'] });
   const plan: CleanupPlan = {
     version: PLAN_VERSION,
     createdAt: 'bench',
@@ -145,15 +143,7 @@ it('cleanup at S3 per-prefix write limit, against aws s3 rm and rclone', async (
   expect((await countKeys(PEER_BUCKET))?.keys).toBe(0);
   const cliSlowDowns = (await limitState()).slowDowns;
 
-  for (const prefix of PREFIXES)
-    await sandbox.control('POST', 'objects', {
-      bucket: PEER_BUCKET,
-      account: DEV.id,
-      region: 'us-east-1',
-      versioned: false,
-      prefix: `${prefix}BuildArtif/`,
-      count: PEER_KEYS,
-    });
+  await plantPeerCopy();
   await setLimit();
   writeFileSync(join(dir, 'rclone.conf'), '');
   // rclone's AWS SDK refuses a CA bundle (AWS_CA_BUNDLE) with its own transport; the endpoint is plain HTTP.

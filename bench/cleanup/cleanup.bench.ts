@@ -8,13 +8,8 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { EventHub } from '../../src/main/rpc/event-hub';
-import { AccountsService } from '../../src/main/services/accounts-service';
-import { PipelinesService } from '../../src/main/services/pipelines-service';
-import { SandboxService } from '../../src/main/services/sandbox-service';
 import { startSandboxProcess, type SandboxProcess } from '../support/sandbox-process';
-import { ArtifactsService } from '../../src/main/services/artifacts-service';
-import { Settings } from '../../src/shared/api/settings';
+import { benchServices } from '../support/services';
 import { PLAN_VERSION, type CleanupPlan } from '../../src/shared/artifacts/plan';
 import { awsConfigSnippet } from '../../src/main/cli/sandbox-command';
 import { parseSandboxConfig, DEFAULT_ACCOUNTS } from '../../src/sandbox/config';
@@ -64,10 +59,7 @@ afterAll(() => {
 });
 
 it('pipewright clean vs aws s3 rm --recursive', async () => {
-  const settings = Settings.parse({ workspace: { profiles: ['sandbox-dev'], regions: ['us-east-1'] } });
-  const accounts = new AccountsService(new EventHub(), () => settings, new SandboxService());
-  await accounts.reload();
-  const artifacts = new ArtifactsService(accounts, new PipelinesService(accounts), dir, { blocklists: async () => settings.artifacts });
+  const { accounts, artifacts } = await benchServices(dir, { profiles: ['sandbox-dev'], regions: ['us-east-1'] });
   const expected = N * 2 + N / 2;
   const plan: CleanupPlan = {
     version: PLAN_VERSION,
