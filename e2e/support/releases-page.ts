@@ -49,8 +49,15 @@ export class ReleasesPage {
     const approve = this.env(env).getByTestId('promotion-approve');
     while (Date.now() < deadline) {
       if ((await this.finished(env).count()) > 0) return;
-      if (await approve.isVisible()) {
-        await approve.click();
+      // The button can go between the check and the click (the approval answered, the
+      // promotion done): a click that does not land in time is simply tried again.
+      if (
+        (await approve.isVisible()) &&
+        (await approve.click({ timeout: 5_000 }).then(
+          () => true,
+          () => false,
+        ))
+      ) {
         const dialog = this.page.getByTestId('release-approve-dialog');
         if (word) await dialog.getByTestId('release-approve-word').fill(word);
         await dialog.getByTestId('release-approve-confirm').click();

@@ -329,11 +329,12 @@ async function deleteBatch(
   let slowDowns = 0;
   let failed: CleanFailure[] = [];
   const sizes = new Map(batch.map((o) => [`${o.Key}\u0000${o.VersionId}`, o.size]));
-  for (let attempt = 0; pending.length && attempt <= (opts.keyRetries ?? 4); attempt++) {
-    if (attempt) {
-      await delay((opts.retryBaseMs ?? 100) * 2 ** (attempt - 1), undefined, { signal: opts.signal });
-      await pacer.acquire(pending.length, opts.signal);
-    }
+  // `attempt` counts requests S3 answered (or that failed past the SDK's retries); a
+  // SlowDown is not one of them. The caller took this batch's first turn at the pace.
+  let paced = true;
+  for (let attempt = 0; pending.length && attempt <= (opts.keyRetries ?? 4);) {
+    if (!paced) await pacer.acquire(pending.length, opts.signal);
+    paced = false;
     try {
       const command = new DeleteObjectsCommand({
         Bucket: item.bucket,
@@ -364,14 +365,14 @@ async function deleteBatch(
         // again, as often as it takes (a cancel stops it).
         slowDowns++;
         pacer.slowDown();
-        attempt--;
-        await pacer.acquire(pending.length, opts.signal);
         continue;
       }
       // The whole request failed after the SDK's own retries: every key stays pending.
       const c = classifyAwsError(err);
       failed = pending.map((o) => ({ bucket: item.bucket, key: o.Key, versionId: o.VersionId, code: c.code, message: c.message }));
     }
+    attempt++;
+    if (pending.length && attempt <= (opts.keyRetries ?? 4)) await delay((opts.retryBaseMs ?? 100) * 2 ** (attempt - 1), undefined, { signal: opts.signal });
   }
   return { deleted, bytes, failed, slowDowns };
 }
