@@ -95,7 +95,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     }),
   );
 
-  const releasesSlice = releasesFeature({ releases, events: hub, log });
+  const releasesSlice = releasesFeature({ releases, events: hub, log, ready: sandboxReady });
   const handlers: Handlers = {
     ...appFeature({ info: { version: opts.version, mode: opts.mode }, sandboxMode: opts.sandbox, hub, jobs, settings, sandbox }).handlers,
     ...accountsFeature({ accounts, jobs, events: hub, openExternal: opts.openExternal }).handlers,

@@ -13,14 +13,20 @@ export interface ReleasesDeps {
   releases: ReleasesService;
   events: Events;
   log: (line: string) => void;
+  /** Resolves when the app can reach its targets (the embedded sandbox, when asked for, is up). */
+  ready?: Promise<void>;
 }
 
-export function releasesFeature({ releases, events, log }: ReleasesDeps): { handlers: HandlerSlice<ReleasesMethods>; stop: () => void } {
+export function releasesFeature({ releases, events, log, ready = Promise.resolve() }: ReleasesDeps): {
+  handlers: HandlerSlice<ReleasesMethods>;
+  stop: () => void;
+} {
   const following = new AbortController();
   releases.onChange((c) => events.emit('release.updated', c));
-  // Promotions left running by a previous run of the app (or a CLI that was stopped) are followed again.
-  void releases
-    .resumeAll(following.signal)
+  // Promotions left running by a previous run of the app (or a CLI that was stopped) are followed again,
+  // once the targets can be reached: a resume before the sandbox is up would find its profiles missing.
+  void ready
+    .then(() => releases.resumeAll(following.signal))
     .then((n) => n && log(`Resumed ${n} release promotion(s).`))
     .catch((err: unknown) => log(`Could not resume release promotions: ${err instanceof Error ? err.message : String(err)}`));
 
