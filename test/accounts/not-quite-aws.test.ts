@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import { GetPipelineStateCommand, ListPipelineExecutionsCommand, ListPipelinesCommand } from '@aws-sdk/client-codepipeline';
-import { ListBucketsCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListBucketsCommand } from '@aws-sdk/client-s3';
 import { AwsClients } from '../../src/main/aws/clients';
 import { CredentialBroker } from '../../src/main/aws/credentials';
 import { classifyAwsError, awsAppError } from '../../src/main/aws/errors';
@@ -22,6 +22,10 @@ beforeAll(async () => {
     const target = String(req.headers['x-amz-target'] ?? '');
     req.resume();
     req.on('end', () => {
+      if (req.method === 'GET' && req.url?.startsWith('/site/index.html')) {
+        res.writeHead(200, { 'content-type': 'text/html', 'content-length': '31' });
+        return res.end('<!doctype html><p>a website</p>');
+      }
       if (target.endsWith('.ListPipelines') || req.url?.startsWith('/?') || req.method === 'GET') {
         res.writeHead(502, { 'content-type': 'text/html' });
         return res.end('<!doctype html><html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>');
@@ -87,6 +91,11 @@ describe('an endpoint that is not quite AWS', () => {
       .send(new ListBucketsCommand({}))
       .catch((e: unknown) => e);
     expect((err as Error).message).toMatch(new RegExp(`^${endpoint} answered S3 ListBuckets with an HTML page \\(HTTP 502`));
+  });
+
+  it("an object's own HTML content is content, not a wrong endpoint", async () => {
+    const r = await clients.s3(profile, 'us-east-1').send(new GetObjectCommand({ Bucket: 'site', Key: 'index.html' }));
+    expect(await r.Body?.transformToString()).toBe('<!doctype html><p>a website</p>');
   });
 
   it('text where JSON belongs is named', async () => {

@@ -91,8 +91,10 @@ export function responseGuard(service: string, json: boolean): { middleware: Des
       if (!res || typeof res.statusCode !== 'number') return result;
       const contentType = headerOf(res, 'content-type');
       const length = Number(headerOf(res, 'content-length') || NaN);
-      // Only answers worth reading: JSON protocols, errors, or anything that says it is HTML.
-      const inspect = (json || res.statusCode >= 300 || /text\/html/i.test(contentType)) && !(length > MAX_INSPECTED);
+      // Only answers worth reading: JSON protocols, errors, or anything that says it is HTML,
+      // except an object's own content (GetObject of an .html file is HTML by right).
+      const objectContent = context.commandName === 'GetObjectCommand' && res.statusCode < 300;
+      const inspect = !objectContent && (json || res.statusCode >= 300 || /text\/html/i.test(contentType)) && !(length > MAX_INSPECTED);
       if (!inspect || !res.body) return result;
       const bytes = await streamCollector(res.body as never);
       res.body = bytes;
