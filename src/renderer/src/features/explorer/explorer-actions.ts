@@ -47,6 +47,15 @@ function queueRows(rows: PipelineRow[]): void {
   else flushTimer ??= setTimeout(flushRows, wait);
 }
 
+/** The listings this window started and that still run. */
+let ownJobs = new Set<string>();
+/**
+ * Listings a full reload replaced (a workspace change, a reseed): they are cancelled, and
+ * rows or errors of theirs that still arrive are dropped, so a region the user just took
+ * out of the workspace never comes back into the grid.
+ */
+const replacedJobs = new Set<string>();
+
 /** Loads everything (replacing what is shown), or just the given targets (a retry). */
 export async function loadPipelines(targets?: Array<{ profile: string; region: string }>): Promise<void> {
   if (!targets) listedFor = scopeKey();
@@ -54,11 +63,19 @@ export async function loadPipelines(targets?: Array<{ profile: string; region: s
     const keep = explorer().errors.filter((e) => !targets.some((t) => t.profile === e.target.profile && t.region === e.target.region));
     patch({ errors: keep });
   } else {
+    for (const jobId of ownJobs) {
+      replacedJobs.add(jobId);
+      void call('jobs.cancel', { jobId });
+    }
+    ownJobs = new Set();
     pendingRows = new Map();
     patch({ rows: {}, errors: [], loadedOnce: true });
   }
   const started = await call('pipelines.list', targets ? { targets } : {});
-  if (started) patch({ jobId: started.jobId });
+  if (started) {
+    ownJobs.add(started.jobId);
+    patch({ jobId: started.jobId });
+  }
 }
 
 export async function cancelLoad(): Promise<void> {
@@ -97,9 +114,14 @@ export function subscribeExplorerEvents(a: ApiClient): Array<() => void> {
     a.on('settings.changed', relistIfScopeChanged),
     a.on('sandbox.changed', relistIfScopeChanged),
     a.on('job.finished', (p) => p.kind === 'sandbox.reseed' && p.status === 'succeeded' && explorer().loadedOnce && void loadPipelines()),
-    a.on('pipelines.batch', (p) => queueRows(p.rows)),
-    // The listing is over: its last rows show now, not at the next flush.
-    a.on('job.finished', (p) => p.kind === 'pipelines.list' && flushRows()),
+    a.on('pipelines.batch', (p) => !replacedJobs.has(p.jobId) && queueRows(p.rows)),
+    // The listing is over: its last rows show now, not at the next flush. (Its events came before this one.)
+    a.on('job.finished', (p) => {
+      if (p.kind !== 'pipelines.list') return;
+      ownJobs.delete(p.jobId);
+      replacedJobs.delete(p.jobId);
+      flushRows();
+    }),
     // Live status from the execution watchers (the workspace is watched in the background).
     a.on('execution.updated', (s) => {
       flushRows();
@@ -122,7 +144,7 @@ export function subscribeExplorerEvents(a: ApiClient): Array<() => void> {
       patch({ rows: { ...explorer().rows, [row.id]: { ...row, latest, stages, latestError: null, stagesError: null } } });
     }),
     a.on('pipelines.targetError', (p) => {
-      if (p.error.kind === 'cancelled') return;
+      if (p.error.kind === 'cancelled' || replacedJobs.has(p.jobId)) return;
       patch({ errors: [...explorer().errors, { target: p.target, error: p.error }] });
     }),
   ];

@@ -4,7 +4,8 @@ import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import { createApiClient } from '../../../../shared/api/client';
 import type { PipelineRow } from '../../../../shared/api/pipelines';
 import { fakeTransport } from '../../test-support/fake-transport';
-import { subscribeExplorerEvents } from './explorer-actions';
+import { setApi } from '../../api/current';
+import { loadPipelines, subscribeExplorerEvents } from './explorer-actions';
 import { gridItems } from './explorer-model';
 import { resetExplorerStore, useExplorerStore } from './explorer-store';
 
@@ -72,4 +73,27 @@ it('sorts by a value computed once per row, ties by id, and groups without losin
     'alpha',
     'gamma',
   ]);
+});
+
+it('a listing replaced by a full reload is cancelled, and its late rows and errors are dropped', async () => {
+  let n = 0;
+  const f = fakeTransport({
+    'pipelines.list': () => ({ ok: true, result: { jobId: `job-${++n}`, targets: 1 } }),
+    'jobs.cancel': () => ({ ok: true, result: { cancelled: true } }),
+  });
+  const api = createApiClient(f.transport);
+  setApi(api);
+  const off = subscribeExplorerEvents(api);
+  const target = { profile: 'p', region: 'eu-west-1', accountId: null, alias: null };
+  await loadPipelines(); // job-1: the old workspace
+  await loadPipelines(); // job-2: the workspace changed
+  expect(f.calls.filter(([m]) => m === 'jobs.cancel').map(([, i]) => i)).toEqual([{ jobId: 'job-1' }]);
+  vi.advanceTimersByTime(1000);
+  f.emit('pipelines.batch', { jobId: 'job-1', target, rows: [row('old-region')] });
+  f.emit('pipelines.targetError', { jobId: 'job-1', target, error: { kind: 'denied', code: 'AccessDenied', message: 'no' } });
+  f.emit('pipelines.batch', { jobId: 'job-2', target, rows: [row('new')] });
+  vi.runOnlyPendingTimers();
+  expect(Object.values(useExplorerStore.getState().rows).map((r) => r.name)).toEqual(['new']);
+  expect(useExplorerStore.getState().errors).toEqual([]);
+  off.forEach((o) => o());
 });
