@@ -48,8 +48,6 @@ export interface CleanOptions {
   concurrency?: number;
   /** Prefixes deleted side by side (each at its own pace). */
   prefixConcurrency?: number;
-  /** Per-prefix pacing (AIMD on S3's SlowDown); one set per run unless given. */
-  pacers?: PrefixPacers;
   batchSize?: number;
   /** Retries for keys a batch reports as failed (the SDK retries whole requests itself). */
   keyRetries?: number;
@@ -152,7 +150,7 @@ export async function executePlan(plan: CleanupPlan, opts: CleanOptions): Promis
   const batchSize = Math.min(1000, opts.batchSize ?? 1000);
   // Each prefix is its own S3 partition with its own write rate: prefixes run side by
   // side, each paced by its own pacer, so one slowed prefix never slows another.
-  const pacers = opts.pacers ?? new PrefixPacers();
+  const pacers = new PrefixPacers();
   const perItemInflight = Math.max(2, (opts.concurrency ?? 8) * 2);
 
   const cleanItem = async (n: number, item: PlanItem): Promise<void> => {
@@ -216,7 +214,6 @@ export async function executePlan(plan: CleanupPlan, opts: CleanOptions): Promis
             itemBytes += r.bytes;
             result.deletedVersions += r.deleted;
             result.deletedBytes += r.bytes;
-            result.slowDowns = pacers.slowDowns;
             passFailures.push(...r.failed);
             await appendLog(log, {
               event: 'batch',
@@ -299,6 +296,7 @@ export async function executePlan(plan: CleanupPlan, opts: CleanOptions): Promis
     if (!opts.signal.aborted) throw err;
   } finally {
     result.cancelled = opts.signal.aborted;
+    result.slowDowns = pacers.slowDowns;
     // A dry run is logged as one, so the log never reads as if something was deleted.
     await appendLog(log, {
       event: `${opts.dryRun ? 'dry-run-' : ''}${result.cancelled ? 'cancelled' : 'finished'}`,
