@@ -124,6 +124,7 @@ export function subscribeExplorerEvents(a: ApiClient): Array<() => void> {
     }),
     // Live status from the execution watchers (the workspace is watched in the background).
     a.on('execution.updated', (s) => {
+      // Gathered listing rows go in first: an older row must not overwrite this newer status.
       flushRows();
       const row = Object.values(explorer().rows).find((r) => r.profile === s.ref.profile && r.region === s.ref.region && r.name === s.ref.name);
       if (!row || s.error) return;
