@@ -1,16 +1,50 @@
 // Lint rules, including the import guards that keep the architecture honest:
 // 'electron' only in the few Electron files, '@aws-sdk/*' and '@smithy/*' only
-// in src/main/aws and src/sandbox (and tests and benchmarks that drive them).
+// in src/main/aws, a main feature's *-calls.ts and src/sandbox (and tests and
+// benchmarks that drive them; type imports anywhere in main), and one main
+// feature reaching another only through its index.ts.
+import path from 'node:path';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
 const ELECTRON_FILES = ['src/main/index.ts', 'src/main/electron/**/*.ts', 'src/preload/**/*.ts', 'src/main/rpc/ipc.ts'];
-const AWS_FILES = ['src/main/aws/**/*.ts', 'src/sandbox/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'e2e/**/*.ts'];
+const AWS_FILES = ['src/main/aws/**/*.ts', 'src/main/*/*-calls.ts', 'src/sandbox/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'e2e/**/*.ts'];
+
+// The main process's features (src/main/<feature>/): handlers, service, calls, ports.
+const MAIN_FEATURES = ['accounts', 'app', 'artifacts', 'designer', 'executions', 'explorer', 'releases'];
+const MAIN_DIR = path.join(import.meta.dirname, 'src', 'main');
+
+/** A main feature (or anything else in src/main) reaches another feature only through its index.ts. */
+const featureBoundaries = {
+  meta: { type: 'problem', schema: [] },
+  create(context) {
+    const file = context.filename;
+    const own = path.relative(MAIN_DIR, file).split(path.sep)[0];
+    const check = (node, source) => {
+      if (typeof source !== 'string' || !source.startsWith('.')) return;
+      const target = path.relative(MAIN_DIR, path.resolve(path.dirname(file), source));
+      const [feature, ...rest] = target.split(path.sep);
+      if (!MAIN_FEATURES.includes(feature) || feature === own || target.startsWith('..')) return;
+      if (rest.length === 0 || (rest.length === 1 && rest[0] === 'index')) return;
+      context.report({ node, message: `Reach the ${feature} feature through src/main/${feature}/index.ts, not its internals (${source}).` });
+    };
+    return {
+      ImportDeclaration: (n) => check(n, n.source.value),
+      ExportNamedDeclaration: (n) => n.source && check(n, n.source.value),
+      ExportAllDeclaration: (n) => check(n, n.source.value),
+      ImportExpression: (n) => n.source.type === 'Literal' && check(n, n.source.value),
+    };
+  },
+};
 
 const electronRule = { name: 'electron', message: "Only the Electron entry, src/main/electron and the preload may import 'electron'." };
-const awsPattern = { group: ['@aws-sdk/*', '@smithy/*'], message: 'AWS SDK imports belong in src/main/aws or src/sandbox.' };
+const awsPattern = {
+  group: ['@aws-sdk/*', '@smithy/*'],
+  allowTypeImports: true,
+  message: "AWS SDK imports belong in src/main/aws, a feature's *-calls.ts or src/sandbox.",
+};
 
 // The layers: shared imports from no other layer; the renderer not from main, the
 // sandbox or Node-only code; the sandbox not from main (they share src/node).
@@ -79,6 +113,12 @@ export default tseslint.config(
   {
     files: ['src/shared/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: [electronRule], patterns: [awsPattern, noMain, noRenderer, noSandbox, noNode] }] },
+  },
+  {
+    files: ['src/main/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    plugins: { pipewright: { rules: { 'feature-boundaries': featureBoundaries } } },
+    rules: { 'pipewright/feature-boundaries': 'error' },
   },
   {
     files: ['src/sandbox/**/*.ts'],

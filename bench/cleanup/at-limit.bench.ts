@@ -19,6 +19,7 @@ import { writeAwsDataPath } from '../../src/main/cli/aws-data-path';
 import { parseSandboxConfig, DEFAULT_ACCOUNTS } from '../../src/sandbox/config';
 import { startSandboxProcess, type SandboxProcess } from '../support/sandbox-process';
 import { benchServices } from '../support/services';
+import { confirmedCleanup } from '../../test/helpers/confirm';
 
 const run = promisify(execFile);
 const KEYS = Number(process.env.BENCH_LIMIT_KEYS ?? 50_000);
@@ -112,7 +113,7 @@ it('cleanup at S3 per-prefix write limit, against aws s3 rm and rclone', async (
   };
   const expected = PREFIXES.length * KEYS * 2;
   const t0 = performance.now();
-  const r = await artifacts.clean(plan, { dryRun: false, signal: new AbortController().signal });
+  const r = await artifacts.clean(plan, { against: 'unchecked', confirmed: confirmedCleanup(plan), dryRun: false, signal: new AbortController().signal });
   const oursMs = performance.now() - t0;
   accounts.close();
   const server = await limitState();

@@ -13,6 +13,7 @@ import { benchServices } from '../support/services';
 import { PLAN_VERSION, type CleanupPlan } from '../../src/shared/artifacts/plan';
 import { awsConfigSnippet } from '../../src/main/cli/sandbox-command';
 import { parseSandboxConfig, DEFAULT_ACCOUNTS } from '../../src/sandbox/config';
+import { confirmedCleanup } from '../../test/helpers/confirm';
 
 const run = promisify(execFile);
 const N = Number(process.env.BENCH_CLEANUP_OBJECTS ?? 50_000);
@@ -81,7 +82,7 @@ it('pipewright clean vs aws s3 rm --recursive', async () => {
     ],
   };
   const t0 = performance.now();
-  const r = await artifacts.clean(plan, { dryRun: false, signal: new AbortController().signal });
+  const r = await artifacts.clean(plan, { against: 'unchecked', confirmed: confirmedCleanup(plan), dryRun: false, signal: new AbortController().signal });
   const oursMs = performance.now() - t0;
   expect(r.failed).toEqual([]);
   expect(r.deletedVersions).toBe(expected);

@@ -23,12 +23,12 @@ import {
 } from '@aws-sdk/client-codepipeline';
 import { EventHub } from '../../src/main/rpc/event-hub';
 import { startSandboxProcess, type SandboxProcess } from '../support/sandbox-process';
-import { composeServices } from '../../src/main/services/compose';
-import { SandboxService } from '../../src/main/services/sandbox-service';
+import { composeServices } from '../../src/main/compose';
+import { SandboxService } from '../../src/main/app/sandbox-service';
 import { Settings } from '../../src/shared/api/settings';
 import { DEFAULT_ACCOUNTS } from '../../src/sandbox/config';
 import type { CallLogEntry } from '../../src/sandbox/sandbox';
-import { DEFAULT_BUDGET } from '../../src/main/services/executions-service';
+import { DEFAULT_BUDGET } from '../../src/main/executions/service';
 import { pipelineKey, type PipelineLiveState, type PipelineRef } from '../../src/shared/api/executions';
 
 const REGIONS = ['us-east-1', 'eu-west-1'];

@@ -1,23 +1,19 @@
 // The main-process core shared by the Electron entry and browser mode: the
-// services, built once, and the feature modules (src/main/features) composed
+// services, built once, and the feature modules (src/main/<feature>/handlers.ts) composed
 // into the one dispatcher. Wiring only: rules and state live in the features
 // and services. Nothing here imports 'electron'.
 import { createDispatcher, type Dispatch, type Handlers } from './rpc/dispatcher';
 import { EventHub } from './rpc/event-hub';
 import { JobManager } from './jobs/job-manager';
-import { SettingsService } from './services/settings-service';
-import { SandboxService } from './services/sandbox-service';
-import type { AccountsService } from './services/accounts-service';
-import type { PipelinesService } from './services/pipelines-service';
-import { composeServices } from './services/compose';
+import { appFeature, SandboxService, SettingsService } from './app';
+import { accountsFeature, type AccountsService } from './accounts';
+import { explorerFeature, type PipelinesService } from './explorer';
+import { composeServices } from './compose';
 import { awsAppError } from './aws/errors';
-import { appFeature } from './features/app';
-import { accountsFeature } from './features/accounts';
-import { explorerFeature } from './features/explorer';
-import { designerFeature, type FileDialogs } from './features/designer';
-import { artifactsFeature } from './features/artifacts';
-import { executionsFeature } from './features/executions';
-import { releasesFeature } from './features/releases';
+import { designerFeature, type FileDialogs } from './designer';
+import { artifactsFeature } from './artifacts';
+import { executionsFeature } from './executions';
+import { releasesFeature } from './releases';
 
 export type { FileDialogs };
 

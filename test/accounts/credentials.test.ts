@@ -9,10 +9,10 @@ import { createHash } from 'node:crypto';
 import { startSandbox } from '../helpers/sandbox';
 import { startSsoStub, type SsoStub } from '../helpers/sso-stub';
 import { EventHub } from '../../src/main/rpc/event-hub';
-import { AccountsService } from '../../src/main/services/accounts-service';
-import { SandboxService } from '../../src/main/services/sandbox-service';
+import { AccountsService } from '../../src/main/accounts/service';
+import { SandboxService } from '../../src/main/app/sandbox-service';
 import { Settings } from '../../src/shared/api/settings';
-import { ssoDeviceLogin } from '../../src/main/aws/sso-login';
+import { ssoDeviceLogin } from '../../src/main/accounts/sso-login-calls';
 import { DEFAULT_ACCOUNTS } from '../../src/sandbox/config';
 
 let env: Awaited<ReturnType<typeof startSandbox>>;

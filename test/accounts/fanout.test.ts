@@ -4,8 +4,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Settings } from '../../src/shared/api/settings';
 import { startServices } from '../helpers/services';
-import type { PipelinesService } from '../../src/main/services/pipelines-service';
-import type { SandboxService } from '../../src/main/services/sandbox-service';
+import type { PipelinesService } from '../../src/main/explorer/service';
+import type { SandboxService } from '../../src/main/app/sandbox-service';
 import type { CallLogEntry } from '../../src/sandbox/sandbox';
 import { generatePipelines } from '../../src/sandbox/seed';
 

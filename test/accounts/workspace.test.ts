@@ -5,8 +5,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventHub } from '../../src/main/rpc/event-hub';
-import { AccountsService } from '../../src/main/services/accounts-service';
-import { SandboxService } from '../../src/main/services/sandbox-service';
+import { AccountsService } from '../../src/main/accounts/service';
+import { SandboxService } from '../../src/main/app/sandbox-service';
 import { Settings } from '../../src/shared/api/settings';
 
 let home: string;

@@ -3,7 +3,7 @@
 // inside live prefixes keeps the latest successful executions.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServices } from '../helpers/services';
-import { auditArtifacts } from '../../src/main/aws/artifact-audit';
+import { auditArtifacts } from '../../src/main/artifacts/audit-calls';
 import { auditedPrefixes, buildPlan, type AuditReport } from '../../src/shared/artifacts/report';
 import { checkPlanAgainstAudit, parsePlan, PlanError } from '../../src/shared/artifacts/plan';
 

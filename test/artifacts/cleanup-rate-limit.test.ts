@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { startServices } from '../helpers/services';
 import { PLAN_VERSION, type CleanupPlan } from '../../src/shared/artifacts/plan';
 import type { Sandbox } from '../../src/sandbox/sandbox';
+import { confirmedCleanup } from '../helpers/confirm';
 
 let services: Awaited<ReturnType<typeof startServices>>;
 let sb: Sandbox;
@@ -62,7 +63,14 @@ it('paces each prefix to the write rate: every key deleted, none failed, SlowDow
   sb.s3WriteLimit.set({ perSecond: 2000, burstSeconds: 0.5, prefixDepth: 1 });
   const artifacts = services.artifacts();
   // No key retries at all: throttling must never use them up.
-  const r = await artifacts.clean(plan(), { dryRun: false, signal: new AbortController().signal, keyRetries: 0, concurrency: 8 });
+  const r = await artifacts.clean(plan(), {
+    against: 'unchecked',
+    confirmed: confirmedCleanup(plan()),
+    dryRun: false,
+    signal: new AbortController().signal,
+    keyRetries: 0,
+    concurrency: 8,
+  });
   expect(r.failed).toEqual([]);
   expect(r.deletedVersions).toBe(PREFIXES.length * 1500 * 2);
   expect([...b.objects.keys()]).toEqual(['alive/BuildArtif/LIVE000']);

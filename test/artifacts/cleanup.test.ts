@@ -5,11 +5,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { rmSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServices } from '../helpers/services';
-import { ArtifactsService } from '../../src/main/services/artifacts-service';
+import { ArtifactsService } from '../../src/main/artifacts/service';
 import { Settings } from '../../src/shared/api/settings';
 import { PLAN_VERSION, type CleanupPlan, type PlanItem } from '../../src/shared/artifacts/plan';
 import { simplePipeline } from '../helpers/pipelines';
 import type { Sandbox } from '../../src/sandbox/sandbox';
+import { confirmedCleanup } from '../helpers/confirm';
 
 let services: Awaited<ReturnType<typeof startServices>>;
 let sb: Sandbox;
@@ -71,7 +72,15 @@ function plan(items: Array<Partial<PlanItem> & Pick<PlanItem, 'prefix' | 'class'
 }
 
 const run = (p: CleanupPlan, signal = new AbortController().signal, dryRun = false, onProgress?: (objects: number) => void) =>
-  artifacts.clean(p, { dryRun, signal, retryBaseMs: 5, concurrency: 4, onProgress: (x) => onProgress?.(x.objects) });
+  artifacts.clean(p, {
+    against: 'unchecked',
+    confirmed: dryRun ? null : confirmedCleanup(p),
+    dryRun,
+    signal,
+    retryBaseMs: 5,
+    concurrency: 4,
+    onProgress: (x) => onProgress?.(x.objects),
+  });
 
 /** Exactly the planned keys are gone; everything else is as it was. */
 function expectOnlyPlannedGone(before: Map<string, string[]>, planned: (key: string) => boolean) {

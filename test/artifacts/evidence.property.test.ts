@@ -18,6 +18,7 @@ import { artifactStoresByRegion, type PipelineDeclaration } from '../../src/shar
 import { current } from '../../src/sandbox/services/codepipeline/records';
 import { FaultRule } from '../../src/sandbox/faults';
 import { startServices } from '../helpers/services';
+import { confirmedCleanup } from '../helpers/confirm';
 
 const A = '111111111111';
 const B = '222222222222';
@@ -233,7 +234,14 @@ describe('the evidence rule over audit → plan → executor (property-based, ag
         if (!sc.faultsDuringRun) sb.faults.clear();
 
         const before = snapshot();
-        const result = await artifacts.clean(plan, { dryRun: false, signal: new AbortController().signal, keyRetries: 0, retryBaseMs: 1 });
+        const result = await artifacts.clean(plan, {
+          against: report,
+          confirmed: confirmedCleanup(plan),
+          dryRun: false,
+          signal: new AbortController().signal,
+          keyRetries: 0,
+          retryBaseMs: 1,
+        });
         const after = snapshot();
         const deleted = [...before.keys()].filter((k) => (after.get(k) ?? 0) < before.get(k)!);
         for (const k of deleted) {

@@ -92,7 +92,7 @@ describe('orphan verdicts need complete evidence', () => {
     expect(await versionsUnder('codepipeline-us-east-1-111111111111', 'legacy-monolith-pipe/')).toBe(0);
   });
 
-  it('reproduction 1, a region that cannot be listed: its would-be orphans are unverified, audit exits 4, plan refuses, and nothing live is deleted', async () => {
+  it('reproduction 1, a region that cannot be listed: its would-be orphans are unverified, audit exits 4, plan leaves them out (exit 4, naming why), and nothing live is deleted', async () => {
     await env.control('PUT', 'faults', [{ service: 'codepipeline', operation: 'ListPipelines', account: DEV, region: 'ap-southeast-2', denyRate: 1 }]);
     const before = await livePrefixes();
     const audit = await cli('audit', '--profile', 'sandbox-dev', '--region', 'us-east-1', '--out', file('r2.json'));
@@ -108,9 +108,13 @@ describe('orphan verdicts need complete evidence', () => {
     // The bucket of the pipeline that could not be seen is not offered for deletion.
     expect(report.buckets.find((b: { name: string }) => b.name === 'codepipeline-ap-southeast-2-111111111111').unused).toBe(false);
 
-    const refused = await cli('plan', '--from', file('r2.json'), '--include', 'orphan', '--out', file('p2.json'));
-    expect(refused.code).not.toBe(0);
-    expect(refused.err).toMatch(/coverage is incomplete: 111111111111 ap-southeast-2 not listed/);
+    // Without --allow-incomplete, the plan carries what has its evidence, names what it left out and why, and exits 4.
+    const partial = await cli('plan', '--from', file('r2.json'), '--include', 'orphan', '--out', file('p2.json'));
+    expect(partial.code).toBe(4);
+    expect(partial.err).toMatch(
+      /Left out \(orphan\): s3:\/\/codepipeline-ap-southeast-2-111111111111\/mobile-backend\/: .*ap-southeast-2: AccessDeniedException/,
+    );
+    expect(json('p2.json').items.filter((i: { accountId: string }) => i.accountId === DEV)).toEqual([]);
     const plan = await cli('plan', '--from', file('r2.json'), '--include', 'orphan,stale', '--allow-incomplete', '--out', file('p2.json'));
     expect(plan.code).toBe(0);
     // Every would-be orphan of the dev account is unverified now: none is planned.
@@ -141,7 +145,7 @@ describe('orphan verdicts need complete evidence', () => {
     expect(checked.code).not.toBe(0);
     expect(checked.err).toMatch(/unverified in the audit/);
     const unchecked = await cli('clean', '--plan', file('forged.json'), '--yes', '--confirm-account', DEV);
-    expect(unchecked.code).toBe(2);
+    expect(unchecked.code).toBe(4);
     expect(unchecked.out).toMatch(
       /skipped s3:\/\/codepipeline-ap-southeast-2-111111111111\/mobile-backend\/: Could not re-check before deleting: .*ap-southeast-2: AccessDeniedException/,
     );
@@ -168,7 +172,16 @@ describe('orphan verdicts need complete evidence', () => {
       .filter((p: { class: string }) => p.class === 'live');
     expect(held.every((p: { held?: string }) => /execution history of .* unavailable/.test(p.held ?? ''))).toBe(true);
 
-    expect((await cli('plan', '--from', file('r3.json'), '--out', file('p3.json'))).code).not.toBe(0);
+    // A history failure holds back stale and retention for that pipeline's prefix only, never an orphan:
+    // without --allow-incomplete the orphans whose evidence is complete are planned, and the held prefixes named.
+    const strict = await cli('plan', '--from', file('r3.json'), '--include', 'orphan,stale,retention', '--out', file('p3.json'));
+    expect(strict.code).toBe(4);
+    expect(strict.err).toMatch(/Left out \(stale and retention\): s3:\/\/\S+\/mobile-backend\/: execution history of mobile-backend .* unavailable/);
+    expect(strict.err).not.toMatch(/Left out \(orphan\)/);
+    expect((json('p3.json').items as Array<{ prefix: string; class: string }>).map((i) => `${i.class} ${i.prefix}`).sort()).toEqual([
+      'orphan legacy-monolith-pipe/',
+      'orphan retired-batch-jobs/',
+    ]);
     const plan = await cli('plan', '--from', file('r3.json'), '--include', 'orphan,stale,retention', '--allow-incomplete', '--out', file('p3.json'));
     expect(plan.code).toBe(0);
     const items = json('p3.json').items as Array<{ prefix: string; class: string }>;
@@ -241,7 +254,7 @@ describe('orphan verdicts need complete evidence', () => {
     // The older plan, run now: the re-check reads the policy live and cannot cover that account.
     expect((await cli('plan', '--from', file('r6.json'), '--include', 'orphan', '--out', file('p6.json'))).code).toBe(0);
     const clean = await cli('clean', '--plan', file('p6.json'), '--yes', '--confirm-account', '222222222222');
-    expect(clean.code).toBe(2);
+    expect(clean.code).toBe(4);
     expect(clean.out).toMatch(/No profile reaches account 444444444444, which the bucket policy/);
     expect(await versionsUnder(bucket, 'deleted-app/')).toBe(1);
   });

@@ -47,7 +47,7 @@ describe('pipewright artifacts', () => {
     expect(keysUnder(devBucket, 'legacy-monolith-pipe/').length).toBe(before);
 
     const unconfirmed = await cli('clean', '--plan', join(dir, 'plan.json'), '--yes');
-    expect(unconfirmed.code).toBe(1);
+    expect(unconfirmed.code).toBe(2);
     expect(unconfirmed.err).toMatch(/--confirm-account 111111111111/);
     expect(keysUnder(devBucket, 'legacy-monolith-pipe/').length).toBe(before);
 
@@ -124,7 +124,7 @@ describe('pipewright artifacts', () => {
     for (const k of latest) expect(keysUnder(item.bucket, k)).toEqual([k]);
   });
 
-  it('a process killed mid-job resumes and finishes; failures exit 2', async () => {
+  it('a process killed mid-job resumes and finishes; failed keys exit 1, prefixes left unverified exit 4', async () => {
     const b = env.sb.s3.createBucket('codepipeline-us-east-1-424242424242', '111111111111', 'us-east-1');
     b.versioning = 'Enabled';
     for (let i = 0; i < 6000; i++) env.sb.s3.putObject(b, `killed-pipeline/BuildArtif/${String(i).padStart(7, '0')}`, Buffer.from('x'));
@@ -167,14 +167,14 @@ describe('pipewright artifacts', () => {
     await env.control('PUT', 'faults', [{ service: 's3', operation: 'DeleteObjects', deleteErrorRate: 1 }]);
     const failing = await cli('clean', '--plan', join(dir, 'kill-plan.json'), '--yes', '--confirm-account', '111111111111');
     await env.control('DELETE', 'faults');
-    expect(failing.code).toBe(2);
+    expect(failing.code).toBe(1);
     expect(failing.out).toMatch(/failed s3:\/\/codepipeline-us-east-1-424242424242\/killed-pipeline\/BuildArtif\/F000000/);
 
     // A prefix that cannot be re-checked (CodePipeline denies) is left alone, and the run is not "done".
     await env.control('PUT', 'faults', [{ service: 'codepipeline', operation: '*', denyRate: 1 }]);
     const unverified = await cli('clean', '--plan', join(dir, 'kill-plan.json'), '--yes', '--confirm-account', '111111111111');
     await env.control('DELETE', 'faults');
-    expect(unverified.code).toBe(2);
+    expect(unverified.code).toBe(4);
     expect(unverified.out).toMatch(/skipped s3:\/\/codepipeline-us-east-1-424242424242\/killed-pipeline\/: Could not re-check/);
     expect(keysUnder(b.name, 'killed-pipeline/').length).toBe(5);
   }, 120_000);

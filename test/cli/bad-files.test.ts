@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cliWithSandbox, runCli } from '../helpers/cli';
 import { Sandbox } from '../../src/sandbox/sandbox';
-import { executePlan, planHash } from '../../src/main/aws/artifact-cleanup';
+import { executePlan, planHash } from '../../src/main/artifacts/cleanup-executor';
 import { PLAN_VERSION, type CleanupPlan } from '../../src/shared/artifacts/plan';
 
 let ctx: Awaited<ReturnType<typeof cliWithSandbox>>;

@@ -3,8 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { GetPipelineCommand, UpdatePipelineCommand } from '@aws-sdk/client-codepipeline';
-import type { AccountsService } from '../../src/main/services/accounts-service';
-import { DesignsService } from '../../src/main/services/designs-service';
+import type { AccountsService } from '../../src/main/accounts/service';
+import { DesignsService } from '../../src/main/designer/service';
 import { startServices } from '../helpers/services';
 import { newDesign } from '../../src/shared/pipeline/design-file';
 import { diffPipelines } from '../../src/shared/pipeline/diff';

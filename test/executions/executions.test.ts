@@ -9,8 +9,13 @@ import { FaultRule } from '../../src/sandbox/faults';
 import { CreatePipelineCommand, CodePipelineClient, ListRuleExecutionsCommand } from '@aws-sdk/client-codepipeline';
 import { simplePipeline } from '../helpers/pipelines';
 import { EventHub } from '../../src/main/rpc/event-hub';
-import { executionsFeature } from '../../src/main/features/executions';
+import { executionsFeature } from '../../src/main/executions/handlers';
 import { DEFAULT_ACCOUNTS } from '../../src/sandbox/config';
+import { confirm } from '../../src/shared/safety/confirmation';
+import type { PipelineRef } from '../../src/shared/api/executions';
+
+/** What a person types to answer: the production word, or nothing outside production. */
+const approvalConfirmed = (ref: PipelineRef, typed: string) => confirm({ kind: 'approval', target: env.executions.target(ref) }, { words: [typed] });
 
 let env: Awaited<ReturnType<typeof startServices>>;
 const staging = { profile: 'sandbox-staging', region: 'us-east-1', name: 'web-frontend' };
@@ -167,24 +172,30 @@ describe('controls', () => {
     const seq = env.sb.logEntries().at(-1)?.seq ?? 0;
     // A stale execution id (another run replaced it) is refused, and nothing is answered.
     await expect(
-      env.executions.answer(staging, {
-        stage: stage.name,
-        action: action.name,
-        executionId: '00000000-0000-0000-0000-000000000000',
-        status: 'Approved',
-        summary: 'ok',
-        confirmation: '',
-      }),
+      env.executions.answer(
+        staging,
+        {
+          stage: stage.name,
+          action: action.name,
+          executionId: '00000000-0000-0000-0000-000000000000',
+          status: 'Approved',
+          summary: 'ok',
+        },
+        approvalConfirmed(staging, ''),
+      ),
     ).rejects.toThrow(/Review it again/);
     expect(cpCalls(seq, 'PutApprovalResult')).toEqual([]);
-    await env.executions.answer(staging, {
-      stage: stage.name,
-      action: action.name,
-      executionId: stage.executionId,
-      status: 'Approved',
-      summary: 'Looks good',
-      confirmation: '',
-    });
+    await env.executions.answer(
+      staging,
+      {
+        stage: stage.name,
+        action: action.name,
+        executionId: stage.executionId,
+        status: 'Approved',
+        summary: 'Looks good',
+      },
+      approvalConfirmed(staging, ''),
+    );
     const put = cpCalls(seq, 'PutApprovalResult');
     // Only the named account and region were touched.
     expect(put.map((e) => [e.account, e.region])).toEqual([['222222222222', 'us-east-1']]);
@@ -200,28 +211,27 @@ describe('controls', () => {
     const stage = live.stages.find((s) => s.actions.some((a) => a.waitingForApproval));
     expect(stage).toBeDefined();
     const action = stage!.actions.find((a) => a.waitingForApproval)!;
-    const word = env.executions.confirmationWord('sandbox-prod');
+    const word = env.executions.productionWord(prod);
     expect(word).toBeTruthy();
     const seq = env.sb.logEntries().at(-1)?.seq ?? 0;
-    await expect(
-      env.executions.answer(prod, {
+    expect(() => approvalConfirmed(prod, '')).toThrow(/production account: type "sandbox-prod"/);
+    const answer = { stage: stage!.name, action: action.name, executionId: stage!.executionId, status: 'Rejected' as const, summary: 'no' };
+    // The service itself refuses what no person confirmed for this pipeline: another pipeline's confirmation, or a forged one.
+    await expect(env.executions.answer(prod, answer, approvalConfirmed(staging, ''))).rejects.toThrow(/production account: type "sandbox-prod"/);
+    const forged = { request: { kind: 'approval', target: env.executions.target(prod) } };
+    await expect(env.executions.answer(prod, answer, forged as never)).rejects.toThrow(/needs a confirmation typed by a person/);
+    expect(cpCalls(seq)).toEqual([]);
+    await env.executions.answer(
+      prod,
+      {
         stage: stage!.name,
         action: action.name,
         executionId: stage!.executionId,
         status: 'Rejected',
-        summary: 'no',
-        confirmation: '',
-      }),
-    ).rejects.toThrow(/production account/);
-    expect(cpCalls(seq)).toEqual([]);
-    await env.executions.answer(prod, {
-      stage: stage!.name,
-      action: action.name,
-      executionId: stage!.executionId,
-      status: 'Rejected',
-      summary: 'Not today',
-      confirmation: word!,
-    });
+        summary: 'Not today',
+      },
+      approvalConfirmed(prod, word!),
+    );
     const failed = await until('the rejection to fail the run', async () => {
       const s = await env.executions.state(prod);
       return s.latest?.status === 'Failed' && s.stages.some((st) => st.status === 'Failed') && s;
@@ -287,7 +297,7 @@ describe('controls', () => {
       return st.waitingExecutionIds.includes(id) && s;
     });
     expect(held.stages.at(-1)!.inbound).toMatchObject({ enabled: false, reason: 'Change freeze' });
-    await env.executions.stop(ref, id, 'Not this one', true);
+    await env.executions.stop(ref, id, 'Not this one', true, confirm({ kind: 'stop', target: env.executions.target(ref) }, { words: [] }));
     const stopped = await until('the run to stop', async () => {
       const s = await env.executions.state(ref);
       return s.latest?.id === id && ['Stopped', 'Cancelled'].includes(s.latest.status) && s;

@@ -4,11 +4,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EventHub } from '../../src/main/rpc/event-hub';
-import { composeServices } from '../../src/main/services/compose';
-import { SandboxService } from '../../src/main/services/sandbox-service';
+import { composeServices } from '../../src/main/compose';
+import { SandboxService } from '../../src/main/app/sandbox-service';
 import { Settings } from '../../src/shared/api/settings';
 import type { SeedName } from '../../src/sandbox/seed';
-import type { ExecutionsOptions } from '../../src/main/services/executions-service';
+import type { ExecutionsOptions } from '../../src/main/executions/service';
 
 export async function startServices(opts: {
   seed: SeedName;

@@ -8,8 +8,9 @@ import { parseReleaseFile, type ReleaseFile } from '../../src/shared/releases/re
 import type { Promotion } from '../../src/shared/api/releases';
 import { EXAMPLE } from '../helpers/releases';
 import { FaultRule } from '../../src/sandbox/faults';
-import { ReleasesService } from '../../src/main/services/releases-service';
+import { ReleasesService } from '../../src/main/releases/service';
 import { ReleaseStore } from '../../src/main/releases/release-store';
+import { confirm, ConfirmationError } from '../../src/shared/safety/confirmation';
 
 let h: Awaited<ReturnType<typeof startServices>>;
 const DEV = '111111111111';
@@ -35,7 +36,10 @@ const cp = (acct: string, target: string, body: unknown) => {
 async function promoteAndFollow(r: ReleaseFile, env: string, o: { confirmed?: boolean; approve?: string; revision?: string } = {}): Promise<Promotion> {
   const out = await h.releases.promote(r, env, { confirmed: o.confirmed ?? false, allowUnpinned: false, revision: o.revision });
   if (out.kind !== 'started') throw new Error(`blocked: ${out.gate.reason}`);
-  return h.releases.follow(out.promotion, o.approve !== undefined ? { approve: { confirmation: o.approve } } : {});
+  return h.releases.follow(
+    out.promotion,
+    o.approve !== undefined ? { approve: { confirmed: confirm(h.releases.approvalRequest(out.promotion), { words: [o.approve] }) } } : {},
+  );
 }
 
 beforeAll(async () => {
@@ -76,9 +80,18 @@ describe('releases', () => {
     expect(blocked).toMatchObject({ kind: 'blocked', gate: { kind: 'confirmation' } });
     const started = await h.releases.promote(r, 'prod', { confirmed: true, allowUnpinned: false });
     if (started.kind !== 'started') throw new Error('blocked');
-    expect(h.releases.confirmationFor(started.promotion)).toBe('prod');
-    await expect(h.releases.approve(started.promotion, 'sandbox-prod')).rejects.toThrow(/type "prod"/);
-    const prod = await h.releases.follow(started.promotion, { approve: { confirmation: 'prod' } });
+    const request = h.releases.approvalRequest(started.promotion);
+    expect(request.productionWord).toBe('prod');
+    expect(() => confirm(request, { words: ['sandbox-prod'] })).toThrow(/type "prod"/);
+    // The service takes no word from anyone but the person: the staging environment's confirmation, or one
+    // prod approval's, does not answer the prod promotion's approvals.
+    const stagingConfirmed = confirm(h.releases.approvalRequest(staging), { words: [''] });
+    await expect(h.releases.approve(started.promotion, stagingConfirmed)).rejects.toThrow(/production environment: type "prod"/);
+    const target = h.releases.approvalRequest(started.promotion).targets[0];
+    await expect(h.releases.approve(started.promotion, confirm({ kind: 'approval', target }, { words: ['sandbox-prod'] }) as never)).rejects.toThrow(
+      ConfirmationError,
+    );
+    const prod = await h.releases.follow(started.promotion, { approve: { confirmed: confirm(request, { words: ['prod'] }) } });
     expect(prod).toMatchObject({ status: 'succeeded', revision: devRevision });
 
     // Through the API: each execution ran the pinned revision.

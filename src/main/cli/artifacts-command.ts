@@ -1,15 +1,19 @@
 // `pipewright artifacts audit | plan | clean`: the artifact audit, the plan, and
 // the cleanup run from a terminal, with the app's own engine. Audit exits 4 when
-// its coverage is incomplete, and plan refuses such a report unless told. Clean
-// is a dry run unless --yes, and --yes needs every account of the plan confirmed.
+// its coverage is incomplete; plan carries only items whose own evidence is complete
+// and names what it left out (exit 4 unless --allow-incomplete). Clean is a dry run
+// unless --yes, and --yes needs every account of the plan confirmed.
 import { readFile, writeFile } from 'node:fs/promises';
-import { auditedPrefixes, buildPlan, incompleteCoverage, type AuditReport, type PlanOptions } from '../../shared/artifacts/report';
+import { buildPlan, type AuditReport, type PlanOptions } from '../../shared/artifacts/report';
+import { leftOutOfPlan } from '../../shared/artifacts/evidence';
 import { AuditReportSchema } from '../../shared/api/artifacts';
-import { regionsToCover } from '../aws/account-coverage';
+import { regionsToCover } from '../artifacts';
 import { MAX_NESTING, nestedDeeperThan } from '../../shared/json-depth';
 import { checkPolicy, DEFAULT_RETENTION } from '../../shared/artifacts/retention';
 import { checkPlanAgainstAudit, parsePlan } from '../../shared/artifacts/plan';
-import { missingConfirmations, planAccounts } from '../../shared/artifacts/confirm';
+import { auditedPrefixes } from '../../shared/artifacts/report';
+import { accountProductionWord, confirm, missingCleanupConfirmations, planAccounts } from '../../shared/safety/confirmation';
+import { EXIT } from './exit-codes';
 import { currentBlocklists, withServices } from './cli-services';
 
 const gb = (bytes: number) => `${(bytes / 2 ** 30).toFixed(bytes < 2 ** 30 ? 3 : 1)} GiB`;
@@ -59,9 +63,9 @@ export async function runArtifactsAudit(
       if (o.out) stdout.write(`Report written to ${o.out}\n`);
     }
     writeCoverage(report, o.json && !o.out ? stderr : stdout);
-    if (report.buckets.length === 0 && report.errors.length > 0 && !report.coverage?.accounts.length) return 1;
+    if (report.buckets.length === 0 && report.errors.length > 0 && !report.coverage?.accounts.length) return EXIT.failed;
     // Incomplete evidence is a distinct outcome: the report is written, but no verdict of absence stands on it.
-    return report.coverage?.complete ? 0 : 4;
+    return report.coverage?.complete ? EXIT.ok : EXIT.unverified;
   }, stderr);
 }
 
@@ -83,7 +87,7 @@ function writeCoverage(report: AuditReport, out: NodeJS.WritableStream): void {
     out.write(`${unverified.length} prefixes are unverified (no pipeline seen, but the evidence is incomplete): never planned, never deleted.\n`);
     for (const u of unverified.slice(0, 20)) out.write(`  s3://${u.bucket}/${u.prefix}/: ${u.reason}\n`);
   }
-  out.write(c.complete ? 'Coverage complete.\n' : 'Coverage INCOMPLETE: exit 4. `artifacts plan` refuses this report unless --allow-incomplete.\n');
+  out.write(c.complete ? 'Coverage complete.\n' : 'Coverage INCOMPLETE: exit 4. `artifacts plan` leaves out what lacks evidence and names it.\n');
 }
 
 /** An audit report file, parsed with the contract's schema: a clear error naming the file and the path. */
@@ -124,12 +128,7 @@ export async function runArtifactsPlan(
   stderr = process.stderr,
 ): Promise<number> {
   const report = await readReport(o.from);
-  const incomplete = incompleteCoverage(report);
-  if (incomplete && (!report.coverage || !o.allowIncomplete))
-    throw new Error(
-      `${o.from} cannot be planned from: ${incomplete}${report.coverage ? ' Fix what failed and audit again, or pass --allow-incomplete (unverified prefixes are never planned).' : ''}`,
-    );
-  if (incomplete) stderr.write(`Planning from an incomplete audit (--allow-incomplete): ${incomplete}\n`);
+  if (!report.coverage) throw new Error(`${o.from} cannot be planned from: it records no coverage (written by an older Pipewright): audit again.`);
   const include = o.include.split(',').map((s) => s.trim());
   for (const i of include)
     if (i !== 'orphan' && i !== 'stale' && i !== 'retention') throw new Error(`--include takes orphan, stale and/or retention, not ${i}.`);
@@ -143,6 +142,12 @@ export async function runArtifactsPlan(
   const plan = buildPlan(report, { include: include as PlanOptions['include'], olderThanDays: o.olderThan ? parseAge(o.olderThan) : undefined, retention });
   checkPlanAgainstAudit(plan, auditedPrefixes(report));
   await writeFile(o.out, JSON.stringify(plan, null, 2) + '\n');
+  // The plan carries only what has its evidence; what it could not carry is named, with why.
+  const leftOut = leftOutOfPlan(report).filter((l) =>
+    l.kind === 'orphan' ? include.includes('orphan') : include.includes('stale') || include.includes('retention'),
+  );
+  for (const l of leftOut.slice(0, 20)) stderr.write(`Left out (${l.kind}): s3://${l.bucket}/${l.prefix}/: ${l.reason}\n`);
+  if (leftOut.length > 20) stderr.write(`… and ${leftOut.length - 20} more left out.\n`);
   const versions = plan.items.reduce((n, i) => n + i.expected.versions + i.expected.deleteMarkers, 0);
   if (include.includes('retention'))
     stdout.write(
@@ -151,7 +156,11 @@ export async function runArtifactsPlan(
   stdout.write(
     `Plan written to ${o.out}: ${plan.items.length} prefixes, ${versions} versions and delete markers, ${gb(plan.items.reduce((n, i) => n + i.expected.bytes, 0))}. Review it, then: pipewright artifacts clean --plan ${o.out} --report ${o.from}\n`,
   );
-  return 0;
+  if (leftOut.length && !o.allowIncomplete) {
+    stderr.write(`${leftOut.length} prefixes were left out for incomplete evidence (exit 4); --allow-incomplete accepts that (they are never planned).\n`);
+    return EXIT.unverified;
+  }
+  return EXIT.ok;
 }
 
 export async function runArtifactsClean(
@@ -160,30 +169,33 @@ export async function runArtifactsClean(
   stderr = process.stderr,
 ): Promise<number> {
   const plan = parsePlan(await readFile(o.plan, 'utf8'));
+  let against: AuditReport | 'unchecked' = 'unchecked';
   if (o.report) {
-    // The plan may only name what this audit found deletable.
-    const report = await readReport(o.report);
-    if (report.generatedAt !== plan.auditedAt)
-      stderr.write(`Note: the plan was made from the audit of ${plan.auditedAt}, and ${o.report} is from ${report.generatedAt}.\n`);
-    checkPlanAgainstAudit(plan, auditedPrefixes(report));
+    // The plan may only name what this audit found deletable (checked again by the service).
+    against = await readReport(o.report);
+    if (against.generatedAt !== plan.auditedAt)
+      stderr.write(`Note: the plan was made from the audit of ${plan.auditedAt}, and ${o.report} is from ${against.generatedAt}.\n`);
+    checkPlanAgainstAudit(plan, auditedPrefixes(against));
   } else
     stderr.write(
       'No --report given: the plan is not checked against an audit (each prefix is still re-checked before deletion: protection, and live pipelines in every region).\n',
     );
   const accounts = planAccounts(plan.items);
+  const typed = { words: o.confirmAccount, production: o.confirmProd };
   if (o.yes) {
-    const { untyped, unconfirmedProd } = missingConfirmations(plan.items, o.confirmAccount, o.confirmProd);
+    const { untyped, unconfirmedProd } = missingCleanupConfirmations(accounts, typed);
     if (untyped.length) {
       stderr.write(`Deleting needs every account of the plan confirmed: add ${untyped.map((a) => `--confirm-account ${a.accountId}`).join(' ')}\n`);
-      return 1;
+      return EXIT.usage;
     }
     if (unconfirmedProd.length) {
       stderr.write(
-        `${unconfirmedProd.map((a) => a.accountAlias).join(', ')} looks like production: confirm it again with ${unconfirmedProd.map((a) => `--confirm-prod ${a.accountAlias}`).join(' ')}\n`,
+        `${unconfirmedProd.map((a) => accountProductionWord(a)).join(', ')} looks like production: confirm it again with ${unconfirmedProd.map((a) => `--confirm-prod ${accountProductionWord(a)}`).join(' ')}\n`,
       );
-      return 1;
+      return EXIT.usage;
     }
   }
+  const confirmed = o.yes ? confirm({ kind: 'cleanup', accounts }, typed) : null;
   return withServices(async ({ artifacts }) => {
     const ac = new AbortController();
     const onSignal = () => ac.abort();
@@ -191,6 +203,8 @@ export async function runArtifactsClean(
     process.once('SIGTERM', onSignal);
     let lastLine = 0;
     const r = await artifacts.clean(plan, {
+      against,
+      confirmed,
       dryRun: !o.yes,
       signal: ac.signal,
       onProgress: (p) => {
@@ -213,7 +227,7 @@ export async function runArtifactsClean(
       stdout.write(
         `Dry run: would delete ${r.deletedVersions} versions and delete markers (${gb(r.deletedBytes)}) in ${plan.items.length - r.skipped.length} prefixes. Nothing was deleted; run again with --yes ${accounts.map((a) => `--confirm-account ${a.accountId}`).join(' ')}\n`,
       );
-      return 0;
+      return EXIT.ok;
     }
     stdout.write(
       `${r.resumed ? 'Resumed; ' : ''}deleted ${r.deletedVersions} versions and delete markers (${gb(r.deletedBytes)}). Audit log: ${artifacts.auditLogPath}\n`,
@@ -221,16 +235,15 @@ export async function runArtifactsClean(
     if (r.slowDowns) stdout.write(`S3 asked to slow down ${r.slowDowns} times; those batches were paced and sent again.\n`);
     if (r.cancelled) {
       stdout.write(`Cancelled. Run the same command again to resume from ${r.checkpoint}.\n`);
-      return 3;
+      return EXIT.stopped;
     }
-    // Items that could not be re-checked are not done either: exit 2, like failed keys.
+    // Items that could not be re-checked are not done either: exit 4 (unverified), or 1 when keys failed.
     if (r.skipped.some((x) => x.unverified))
       stdout.write('Some prefixes could not be re-checked and were left alone: run the same command again once their accounts are reachable.\n');
-    if (r.failed.length || r.skipped.some((x) => x.unverified)) {
-      for (const f of r.failed.slice(0, 50)) stdout.write(`failed s3://${f.bucket}/${f.key} (version ${f.versionId}): ${f.code} ${f.message}\n`);
-      if (r.failed.length > 50) stdout.write(`… and ${r.failed.length - 50} more (see the audit log)\n`);
-      return 2;
-    }
-    return 0;
+    for (const f of r.failed.slice(0, 50)) stdout.write(`failed s3://${f.bucket}/${f.key} (version ${f.versionId}): ${f.code} ${f.message}\n`);
+    if (r.failed.length > 50) stdout.write(`… and ${r.failed.length - 50} more (see the audit log)\n`);
+    if (r.failed.length) return EXIT.failed;
+    if (r.skipped.some((x) => x.unverified)) return EXIT.unverified;
+    return EXIT.ok;
   }, stderr);
 }

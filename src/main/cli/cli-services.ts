@@ -2,9 +2,8 @@
 // (composeServices), with settings from the user-data directory and profiles
 // from ~/.aws, and closed afterwards. Blocklists are read from the settings file
 // again at each re-check, so one saved meanwhile (from the app, say) counts.
-import { SettingsService } from '../services/settings-service';
-import { SandboxService } from '../services/sandbox-service';
-import { composeServices, type Services } from '../services/compose';
+import { SandboxService, SettingsService } from '../app';
+import { composeServices, type Services } from '../compose';
 import { defaultHome } from '../platform/paths';
 
 /** The blocklists (and price) as the settings file holds them now. */

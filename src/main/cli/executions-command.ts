@@ -5,8 +5,9 @@ import { createInterface } from 'node:readline/promises';
 import { withServices } from './cli-services';
 import { table } from './table';
 import { FINAL_STATUSES, REVISION_TYPES, type ExecutionSummary, type PipelineLiveState, type PipelineRef } from '../../shared/api/executions';
-import type { Services } from '../services/compose';
-import { approvalConfirmationWord } from '../../shared/executions/confirm';
+import type { Services } from '../compose';
+import { confirm } from '../../shared/safety/confirmation';
+import { EXIT } from './exit-codes';
 
 type Out = NodeJS.WritableStream;
 interface Where {
@@ -183,9 +184,23 @@ export async function runExecutionsStart(
   });
 }
 
-export async function runExecutionsStop(name: string, id: string, o: Where & { reason: string; abandon: boolean }, out: Out = process.stdout): Promise<number> {
-  return withServices(async ({ executions }) => {
-    await executions.stop(ref(name, o), id, o.reason, o.abandon);
+export async function runExecutionsStop(
+  name: string,
+  id: string,
+  o: Where & { reason: string; abandon: boolean; confirmProd?: string },
+  out: Out = process.stdout,
+  err: Out = process.stderr,
+): Promise<number> {
+  return withServices(async ({ executions, accounts }: Services) => {
+    const r = ref(name, o);
+    // Who the account is decides the production rule: ask once, as the app has.
+    await accounts.check([o.profile], false).catch(() => undefined);
+    const word = executions.productionWord(r);
+    if (word && o.confirmProd !== word) {
+      err.write(`${name} runs in a production account; to ${o.abandon ? 'abandon' : 'stop'} it, add: --confirm-prod ${word}\n`);
+      return EXIT.usage;
+    }
+    await executions.stop(r, id, o.reason, o.abandon, confirm({ kind: 'stop', target: executions.target(r) }, { words: [o.confirmProd ?? ''] }));
     out.write(`${o.abandon ? 'Abandoning' : 'Stopping'} ${name} ${id}.\n`);
     return 0;
   });
@@ -285,7 +300,7 @@ export async function runApprovalsAnswer(
         (action.externalEntityLink ? `  review: ${action.externalEntityLink}\n` : '') +
         `  summary: ${o.summary}\n`,
     );
-    const word = approvalConfirmationWord({ profile: o.profile, accountAlias: accounts.identityOf(o.profile)?.alias ?? null });
+    const word = executions.productionWord(r);
     let confirmation = o.confirmProd ?? '';
     if (!o.yes) {
       const prompt = prompter(io.input, io.out);
@@ -303,7 +318,8 @@ export async function runApprovalsAnswer(
       io.err.write(`This approval is in a production account; to confirm, add: --confirm-prod ${word}\n`);
       return 2;
     }
-    const res = await executions.answer(r, { stage: o.stage, action: o.action, executionId: stage.executionId, status, summary: o.summary, confirmation });
+    const confirmed = confirm({ kind: 'approval', target: executions.target(r) }, { words: [confirmation] });
+    const res = await executions.answer(r, { stage: o.stage, action: o.action, executionId: stage.executionId, status, summary: o.summary }, confirmed);
     io.out.write(`${status} (execution ${res.executionId ?? '?'}).\n`);
     return 0;
   });

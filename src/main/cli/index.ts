@@ -219,6 +219,7 @@ export function buildProgram(): Command {
   where(executions.command('stop <name> <executionId>').description('Stop an execution: let running actions finish, or --abandon them'))
     .requiredOption('--reason <text>', 'why (at most 200 characters)')
     .option('--abandon', 'abandon the actions in progress', false)
+    .option('--confirm-prod <word>', 'in a production account, its alias (or profile) typed again')
     .action(async (name: string, id: string, o: { profile: string; region: string; reason: string; abandon: boolean }) => {
       process.exitCode = await (await commands.executions()).runExecutionsStop(name, id, o);
     });

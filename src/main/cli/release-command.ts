@@ -8,8 +8,9 @@ import { extname } from 'node:path';
 import { withServices } from './cli-services';
 import { table } from './table';
 import { AppError } from '../../shared/api/errors';
+import { confirm } from '../../shared/safety/confirmation';
 import type { Promotion } from '../../shared/api/releases';
-import type { ReleasesService } from '../services/releases-service';
+import type { ReleasesService } from '../releases';
 import { formatDiff } from '../../shared/pipeline/diff';
 import { revisionMessage } from '../../shared/releases/promotion';
 import { parseReleaseFile, releaseErrorsText, stringifyReleaseFile, type ReleaseFile } from '../../shared/releases/release-file';
@@ -176,9 +177,11 @@ export async function runReleasePromote(
     async function promoteAndFollow(releases: ReleasesService): Promise<number> {
       // Asked before anything starts: an approval that would be refused later must not leave pipelines running.
       const env = release.environments.find((e) => e.name === o.to)!;
-      const word = releases.confirmationFor({ environment: o.to, targets: env.targets });
-      if (o.approve && word && o.confirmProd !== word)
-        throw new AppError('INVALID_INPUT', `${o.to} is a production environment: add --confirm-prod ${word} to approve its approvals.`);
+      // The production word is checked before anything starts, so a refused approval never leaves pipelines running.
+      const request = releases.approvalRequest({ environment: o.to, targets: env.targets });
+      if (o.approve && request.productionWord && o.confirmProd !== request.productionWord)
+        throw new AppError('INVALID_INPUT', `${o.to} is a production environment: add --confirm-prod ${request.productionWord} to approve its approvals.`);
+      const approve = o.approve ? { confirmed: confirm(request, { words: [o.confirmProd ?? ''] }) } : undefined;
       const outcome = await releases.promote(release, o.to, { revision: o.revision, confirmed: o.yes, allowUnpinned: o.allowUnpinned });
       if (outcome.kind === 'blocked') {
         say(`Stopped at the gate into ${o.to}: ${outcome.gate.reason}${outcome.gate.kind === 'confirmation' ? ' (add --yes)' : ''}.`);
@@ -197,7 +200,7 @@ export async function runReleasePromote(
       process.once('SIGTERM', interrupt);
       let final: Promotion;
       try {
-        final = await releases.follow(promotion, { signal: stop.signal, approve: o.approve ? { confirmation: word ?? '' } : undefined });
+        final = await releases.follow(promotion, { signal: stop.signal, approve });
       } finally {
         process.off('SIGINT', interrupt);
         process.off('SIGTERM', interrupt);

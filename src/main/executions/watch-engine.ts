@@ -12,7 +12,7 @@ import { FINAL_STATUSES, pipelineKey } from '../../shared/api/executions';
 import type { PipelineDeclaration } from '../../shared/pipeline/model';
 import { classifyAwsError } from '../aws/errors';
 import type { CallBudget } from '../aws/call-budget';
-import { latestExecution, liveStateOf, pipelineDeclaration, pipelineState, type ExecutionReads } from '../aws/pipeline-executions';
+import { latestExecution, liveStateOf, pipelineDeclaration, pipelineState, type ExecutionReads } from './execution-calls';
 
 export interface Intervals {
   /** Someone has the pipeline open and something runs or waits in it. */

@@ -195,7 +195,11 @@ export const methods = {
     Ref.extend({ variables: z.array(VariableOverride).max(50).default([]), sourceRevisions: z.array(SourceRevisionOverride).max(50).default([]) }),
     z.object({ executionId: z.string() }),
   ),
-  'executions.stop': method(Ref.extend({ executionId: ExecutionId, reason: z.string().max(200).default(''), abandon: z.boolean() }), Done),
+  /** Stopping or abandoning in a production account needs its word typed (shared/safety/production.ts). */
+  'executions.stop': method(
+    Ref.extend({ executionId: ExecutionId, reason: z.string().max(200).default(''), abandon: z.boolean(), confirmation: z.string().max(200).default('') }),
+    Done,
+  ),
   'executions.retry': method(Ref.extend({ executionId: ExecutionId, stage: StageName, allActions: z.boolean() }), z.object({ executionId: z.string() })),
   /** V2: roll a stage back to an earlier successful execution. */
   'executions.rollback': method(Ref.extend({ stage: StageName, targetExecutionId: ExecutionId }), z.object({ executionId: z.string() })),

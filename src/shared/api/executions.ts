@@ -171,24 +171,3 @@ export const VariableOverride = z.strictObject({
 export const EXECUTION_STATUSES = ['Cancelled', 'InProgress', 'Stopped', 'Stopping', 'Succeeded', 'Superseded', 'Failed'] as const;
 /** Finished for good: nothing more will change in it. */
 export const FINAL_STATUSES = new Set<string>(['Cancelled', 'Stopped', 'Succeeded', 'Superseded', 'Failed']);
-
-/** The approvals waiting in a pipeline's live state, as the inbox lists them. */
-export function waitingApprovals(
-  state: PipelineLiveState,
-  account: { accountId: string | null; accountAlias: string | null; production: boolean },
-): Approval[] {
-  return state.stages.flatMap((s) =>
-    s.actions
-      .filter((a) => a.waitingForApproval)
-      .map((a) => ({
-        ref: state.ref,
-        ...account,
-        stageName: s.name,
-        actionName: a.name,
-        executionId: s.executionId,
-        waitingSince: a.lastStatusChange,
-        customData: a.customData,
-        externalEntityLink: a.externalEntityLink,
-      })),
-  );
-}

@@ -12,8 +12,10 @@
 // is `unverified`, with the reason. A failed call is never an empty answer.
 
 import { z } from 'zod';
+import { heldReason, prefixVerdict } from './evidence';
+import { ARTIFACT_KEY, claims, folderOf, prefixOf } from './key-layout';
 
-export const ARTIFACT_KEY = /^([^/]{1,20})\/([^/]{1,10})\/([A-Za-z0-9]{7})(\.zip)?$/;
+export { ARTIFACT_KEY } from './key-layout';
 
 // The report's shapes are zod schemas, and their types are inferred from them:
 // one definition for the classifier, the audit, the contract and the files.
@@ -173,7 +175,7 @@ export class BucketTally {
 
 /** The prefixes live pipelines writing to `bucket` claim (names cut to 20 characters). */
 export function claimedPrefixes(bucket: string, live: LivePipelineRef[]): Set<string> {
-  return new Set(live.filter((p) => p.buckets.includes(bucket)).map((p) => p.name.slice(0, 20)));
+  return new Set(live.filter((p) => claims(p, bucket, prefixOf(p.name))).map((p) => prefixOf(p.name)));
 }
 
 /**
@@ -190,26 +192,13 @@ export function classifyBucket(
   artifactBucket: boolean,
   coverageGap: string | null = null,
 ): PrefixReport[] {
-  const byPrefix = new Map<string, LivePipelineRef[]>();
-  for (const p of live) {
-    if (!p.buckets.includes(bucket)) continue;
-    const k = p.name.slice(0, 20);
-    byPrefix.set(k, [...(byPrefix.get(k) ?? []), p]);
-  }
   return [...tally.prefixes.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([prefix, { total, folders }]) => {
-      const claimers = byPrefix.get(prefix) ?? [];
-      const cls: PrefixClass =
-        claimers.length === 1 ? 'live' : claimers.length > 1 ? 'shared' : !artifactBucket ? 'foreign' : coverageGap ? 'unverified' : 'orphan';
-      const produced = new Set(claimers.flatMap((c) => c.produces.map((a) => a.slice(0, 10))));
-      const noHistory = claimers.filter((c) => c.historyError);
-      const held = claimers.length
-        ? (coverageGap ??
-          (noHistory.length
-            ? noHistory.map((c) => `execution history of ${c.name} (${c.accountId}, ${c.region}) unavailable: ${c.historyError}`).join('; ')
-            : null))
-        : null;
+      const claimers = live.filter((p) => claims(p, bucket, prefix));
+      const cls: PrefixClass = prefixVerdict(claimers.length, artifactBucket, coverageGap);
+      const produced = new Set(claimers.flatMap((c) => c.produces.map(folderOf)));
+      const held = heldReason(claimers, coverageGap);
       return {
         prefix,
         class: cls,

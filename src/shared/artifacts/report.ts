@@ -77,19 +77,6 @@ export const AuditReport = z.object({
 });
 export type AuditReport = z.infer<typeof AuditReport>;
 
-/** Why a report cannot be planned from as it is, or null when its coverage is complete. */
-export function incompleteCoverage(report: Pick<AuditReport, 'coverage'>): string | null {
-  const c = report.coverage;
-  if (!c) return 'it records no coverage (written by an older Pipewright): audit again.';
-  if (c.complete) return null;
-  const parts = [
-    ...c.accounts.flatMap((a) => a.failed.map((f) => `${a.accountId} ${f.region} not listed (${f.code})`)),
-    ...c.accounts.flatMap((a) => a.historyFailed.map((h) => `${a.accountId} ${h.region} ${h.pipeline}: history unavailable`)),
-    ...c.unreachableProfiles.map((p) => `profile ${p.profile} unreachable`),
-  ];
-  return `its coverage is incomplete${parts.length ? `: ${parts.slice(0, 5).join('; ')}${parts.length > 5 ? `; and ${parts.length - 5} more` : ''}` : ' (see its errors)'}.`;
-}
-
 export interface PlanOptions {
   include: Array<'orphan' | 'stale' | 'retention'>;
   /** For `retention`: what to keep in live prefixes (default: the last 3 successes and 30 days). */

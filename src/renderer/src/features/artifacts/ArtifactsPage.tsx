@@ -26,7 +26,7 @@ import { retentionKey, rowKey, useArtifactsStore } from './artifacts-store';
 import type { PlanPreview, PlanPreviewItem } from '../../../../shared/artifacts/plan';
 import type { AuditReport as AuditReportView } from '../../../../shared/artifacts/report';
 import { selectRows } from '../../../../shared/artifacts/report';
-import { looksLikeProduction, missingConfirmations, planAccounts } from '../../../../shared/artifacts/confirm';
+import { accountProductionWord, missingCleanupConfirmations, planAccounts } from '../../../../shared/safety/confirmation';
 import { DEFAULT_RETENTION, RETENTION_DEPTH, type RetentionPolicy } from '../../../../shared/artifacts/retention';
 
 const mib = (b: number) =>
@@ -55,16 +55,15 @@ function Bars({ title, data, testId }: { title: string; data: Array<[string, num
 }
 
 function ConfirmDialog({ plan, retention, onClose }: { plan: PlanPreview; retention: RetentionPolicy; onClose: () => void }) {
-  const accounts = planAccounts(plan.items).map((a) => [a.accountId, a.accountAlias] as const);
+  const accounts = planAccounts(plan.items);
   const [typed, setTyped] = useState<Record<string, string>>({});
   const [prod, setProd] = useState<Record<string, boolean>>({});
   // The main process applies the same rule again before it runs anything.
-  const prodConfirmed = accounts.filter(([id]) => prod[id]).map(([, a]) => a ?? '');
-  const missing = missingConfirmations(
-    plan.items,
-    accounts.filter(([id, alias]) => typed[id] === id || (alias && typed[id] === alias)).map(([id]) => id),
-    prodConfirmed,
-  );
+  const prodConfirmed = accounts.filter((a) => prod[a.accountId]).map((a) => accountProductionWord(a) ?? '');
+  const missing = missingCleanupConfirmations(accounts, {
+    words: accounts.filter((a) => typed[a.accountId] === a.accountId || (a.accountAlias && typed[a.accountId] === a.accountAlias)).map((a) => a.accountId),
+    production: prodConfirmed,
+  });
   const ok = !missing.untyped.length && !missing.unconfirmedProd.length;
   return (
     <DangerDialog
@@ -83,7 +82,7 @@ function ConfirmDialog({ plan, retention, onClose }: { plan: PlanPreview; retent
         {plan.items.length} prefixes, {plan.items.reduce((n, i) => n + i.expected.versions + i.expected.deleteMarkers, 0)} versions and delete markers. Type
         each account to confirm.
       </p>
-      {accounts.map(([id, alias]) => (
+      {accounts.map(({ accountId: id, accountAlias: alias, ...a }) => (
         <label key={id} className="prop">
           <span>
             {alias ?? id} <code>{id}</code>
@@ -98,9 +97,10 @@ function ConfirmDialog({ plan, retention, onClose }: { plan: PlanPreview; retent
             onChange={(e) => setTyped({ ...typed, [id]: e.target.value })}
             data-testid={`confirm-${id}`}
           />
-          {looksLikeProduction(alias) && (
+          {accountProductionWord({ accountId: id, accountAlias: alias, ...a }) && (
             <label className="row">
-              <input type="checkbox" checked={!!prod[id]} onChange={(e) => setProd({ ...prod, [id]: e.target.checked })} /> I know {alias} is production
+              <input type="checkbox" checked={!!prod[id]} onChange={(e) => setProd({ ...prod, [id]: e.target.checked })} /> I know{' '}
+              {accountProductionWord({ accountId: id, accountAlias: alias, ...a })} is production
             </label>
           )}
         </label>

@@ -4,7 +4,7 @@
 import { useState } from 'react';
 import type { Approval, ExecutionSummary, LiveStage, PipelineLiveState, PipelineRef } from '../../../../shared/api/executions';
 import { REVISION_TYPES } from '../../../../shared/api/executions';
-import { approvalConfirmationWord } from '../../../../shared/executions/confirm';
+import { productionWord } from '../../../../shared/safety/production';
 import { DangerDialog, Modal } from '../../lib/DangerDialog';
 import { answerApproval, overrideCondition, retryStage, rollbackStage, setTransition, startExecution, stopExecution } from './executions-actions';
 
@@ -269,7 +269,7 @@ export function StageDialog({
 export function ApprovalDialog({ approval, status, onClose }: { approval: Approval; status: 'Approved' | 'Rejected'; onClose: () => void }) {
   const [summary, setSummary] = useState('');
   const [typed, setTyped] = useState('');
-  const word = approvalConfirmationWord({ profile: approval.ref.profile, accountAlias: approval.accountAlias });
+  const word = productionWord({ accountAlias: approval.accountAlias, profiles: [approval.ref.profile] });
   const verb = status === 'Approved' ? 'Approve' : 'Reject';
   const go = async () => (await answerApproval(approval, status, summary, typed)) && onClose();
   return (

@@ -3,7 +3,8 @@
 // or reject), the history (filtered by status and trigger, paged) and the
 // timeline of the chosen execution.
 import { useCallback, useMemo, useState } from 'react';
-import { FINAL_STATUSES, pipelineKey, waitingApprovals, type Approval, type LiveAction, type LiveStage } from '../../../../shared/api/executions';
+import { FINAL_STATUSES, pipelineKey, type Approval, type LiveAction, type LiveStage } from '../../../../shared/api/executions';
+import { waitingApprovals } from '../../../../shared/executions/approvals';
 import { isAllowedExternalUrl } from '../../../../shared/api/external-links';
 import { useAppStore } from '../../store/store';
 import { useAccountsStore } from '../accounts/accounts-store';

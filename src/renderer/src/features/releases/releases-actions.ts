@@ -3,7 +3,8 @@
 // the routing of release and execution events into the open board.
 import type { ApiClient } from '../../../../shared/api/client';
 import type { MethodInput } from '../../../../shared/api/contract';
-import { pipelineKey, waitingApprovals, type PipelineLiveState } from '../../../../shared/api/executions';
+import { pipelineKey, type PipelineLiveState } from '../../../../shared/api/executions';
+import { waitingApprovals } from '../../../../shared/executions/approvals';
 import type { BoardCell, Promotion } from '../../../../shared/api/releases';
 import { call, pushToast } from '../../store/actions';
 import { api } from '../../api/current';

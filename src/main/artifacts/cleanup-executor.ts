@@ -1,0 +1,376 @@
+// Executes a cleanup plan: for each item, re-check that no live pipeline claims
+// it now, list its versions (never a key outside the item, never a kept key),
+// and delete them in DeleteObjects batches of up to 1,000 on a worker pool,
+// retrying the keys a batch reports as failed. A checkpoint file makes a killed
+// job resumable (listing again never re-deletes: deleted versions are gone), and
+// an append-only JSONL audit log records every batch.
+import { createHash } from 'node:crypto';
+import { mkdir, open, readFile, rm, type FileHandle } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import pLimit from 'p-limit';
+import { z } from 'zod';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { ARTIFACT_KEY } from '../../shared/artifacts/classify';
+import type { CleanFailure, CleanResult, CleanupPlan, PlanItem } from '../../shared/artifacts/plan';
+import { writeFileAtomic } from '../../node/atomic-file';
+import { classifyAwsError } from '../aws/errors';
+import { paginateObjectVersions } from '../aws/s3-versions';
+import { PrefixPacers, SlowDownError, type PrefixPacer } from './prefix-pacer';
+import { deleteVersions } from './bucket-calls';
+
+export interface CleanProgress {
+  item: number;
+  items: number;
+  objects: number;
+  bytes: number;
+  expectedObjects: number;
+  expectedBytes: number;
+  ratePerSec: number;
+  etaSec: number | null;
+  message: string;
+}
+
+export type { CleanFailure, CleanResult };
+
+export interface CleanOptions {
+  /** S3 client for an item (its account and the bucket's region). */
+  s3For(item: PlanItem): S3Client;
+  /** Re-check just before deleting: a reason to skip, or null to go ahead. */
+  recheck(item: PlanItem): Promise<string | null>;
+  dryRun: boolean;
+  signal: AbortSignal;
+  /** Directory for checkpoints (one file per plan). */
+  stateDir: string;
+  /** The append-only audit log (JSONL). */
+  auditLog: string;
+  onProgress?(p: CleanProgress): void;
+  /** DeleteObjects requests in flight across the plan. */
+  concurrency?: number;
+  /** Prefixes deleted side by side (each at its own pace). */
+  prefixConcurrency?: number;
+  batchSize?: number;
+  /** Retries for keys a batch reports as failed (the SDK retries whole requests itself). */
+  keyRetries?: number;
+  retryBaseMs?: number;
+}
+
+const Checkpoint = z.strictObject({
+  planHash: z.string().max(64),
+  done: z.record(z.string().max(512), z.strictObject({ deletedVersions: z.number().int().min(0), deletedBytes: z.number().min(0) })),
+});
+type Checkpoint = z.infer<typeof Checkpoint>;
+
+/** The checkpoint of an earlier run of this plan, or null; a file that is not one is named, never trusted. */
+async function readCheckpoint(path: string, planHash: string): Promise<Checkpoint | null> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new Error(
+      `The cleanup checkpoint ${path} is not valid JSON (${(err as Error).message}): remove it to start this plan over (deleted versions stay deleted).`,
+    );
+  }
+  const r = Checkpoint.safeParse(raw);
+  if (!r.success)
+    throw new Error(
+      `The cleanup checkpoint ${path} is not one Pipewright wrote: ${r.error.issues
+        .slice(0, 3)
+        .map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`)
+        .join('; ')}. Remove it to start this plan over.`,
+    );
+  return r.data.planHash === planHash ? r.data : null;
+}
+
+export function planHash(plan: CleanupPlan): string {
+  return createHash('sha256').update(JSON.stringify(plan.items)).digest('hex').slice(0, 16);
+}
+
+const MAX_PASSES = 4;
+
+const itemKey = (i: PlanItem) => `${i.accountId}|${i.bucket}|${i.prefix}`;
+
+export async function executePlan(plan: CleanupPlan, opts: CleanOptions): Promise<CleanResult> {
+  const hash = planHash(plan);
+  const checkpointPath = join(opts.stateDir, `cleanup-${hash}.json`);
+  let checkpoint: Checkpoint = { planHash: hash, done: {} };
+  let resumed = false;
+  if (!opts.dryRun) {
+    const earlier = await readCheckpoint(checkpointPath, hash);
+    if (earlier) {
+      checkpoint = earlier;
+      resumed = Object.keys(checkpoint.done).length > 0;
+    }
+  }
+  await mkdir(dirname(opts.auditLog), { recursive: true });
+  const log = await open(opts.auditLog, 'a', 0o600);
+  const result: CleanResult = {
+    dryRun: opts.dryRun,
+    resumed,
+    deletedVersions: 0,
+    deletedBytes: 0,
+    skipped: [],
+    failed: [],
+    cancelled: false,
+    checkpoint: checkpointPath,
+    items: [],
+    slowDowns: 0,
+  };
+  const expectedObjects = plan.items.reduce((n, i) => n + i.expected.versions + i.expected.deleteMarkers, 0);
+  const expectedBytes = plan.items.reduce((n, i) => n + i.expected.bytes, 0);
+  for (const d of Object.values(checkpoint.done)) {
+    result.deletedVersions += d.deletedVersions;
+    result.deletedBytes += d.deletedBytes;
+  }
+  const started = Date.now();
+  const baseline = result.deletedVersions;
+  const report = (item: number, message: string) => {
+    const secs = (Date.now() - started) / 1000;
+    const rate = secs > 0 ? (result.deletedVersions - baseline) / secs : 0;
+    const left = expectedObjects - result.deletedVersions;
+    opts.onProgress?.({
+      item,
+      items: plan.items.length,
+      objects: result.deletedVersions,
+      bytes: result.deletedBytes,
+      expectedObjects,
+      expectedBytes,
+      ratePerSec: rate,
+      etaSec: rate > 0 && left > 0 ? left / rate : null,
+      message,
+    });
+  };
+  const pool = pLimit(opts.concurrency ?? 8);
+  const batchSize = Math.min(1000, opts.batchSize ?? 1000);
+  // Each prefix is its own S3 partition with its own write rate: prefixes run side by
+  // side, each paced by its own pacer, so one slowed prefix never slows another.
+  const pacers = new PrefixPacers();
+  const perItemInflight = Math.max(2, (opts.concurrency ?? 8) * 2);
+
+  const cleanItem = async (n: number, item: PlanItem): Promise<void> => {
+    if (opts.signal.aborted || checkpoint.done[itemKey(item)]) return;
+    // A target that cannot be re-checked (a locked MFA profile, an outage) skips the
+    // item, failing closed for it alone: the rest of the plan still runs.
+    let unverified = false;
+    const reason = await opts.recheck(item).catch((err: unknown) => {
+      unverified = true;
+      return `Could not re-check before deleting: ${classifyAwsError(err).message}`;
+    });
+    if (reason) {
+      result.skipped.push({ bucket: item.bucket, prefix: item.prefix, reason, unverified });
+      await appendLog(log, { event: 'skip', profile: item.profile, accountId: item.accountId, bucket: item.bucket, prefix: item.prefix, reason });
+      return;
+    }
+    report(n, `${opts.dryRun ? 'Counting' : 'Deleting'} s3://${item.bucket}/${item.prefix}`);
+    const s3 = opts.s3For(item);
+    const pacer = pacers.for(item.bucket, item.prefix);
+    const keep = new Set(item.keep);
+    // A retention item deletes only its listed keys, and only versions older than its cutoff.
+    const only = item.keys ? new Set(item.keys) : null;
+    const cutoff = item.retention ? Date.parse(item.retention.cutoff) : Infinity;
+    let itemVersions = 0;
+    let itemBytes = 0;
+    // Pass after pass until a listing finds nothing left to delete: listing while
+    // deleting can miss a version, and a missed version must never go unreported.
+    let passFailures: CleanFailure[] = [];
+    for (let pass = 1; pass <= MAX_PASSES && !opts.signal.aborted; pass++) {
+      let found = 0;
+      passFailures = [];
+      const inflight = new Set<Promise<void>>();
+      const settled: Array<Promise<void>> = [];
+      let listError: unknown;
+      try {
+        for await (const page of paginateObjectVersions(s3, { Bucket: item.bucket, Prefix: item.prefix, MaxKeys: batchSize }, { signal: opts.signal })) {
+          const batch = [
+            ...(page.Versions ?? []).map((v) => ({ Key: v.Key!, VersionId: v.VersionId ?? 'null', size: v.Size ?? 0, at: v.LastModified?.getTime() ?? 0 })),
+            ...(page.DeleteMarkers ?? []).map((m) => ({ Key: m.Key!, VersionId: m.VersionId ?? 'null', size: 0, at: m.LastModified?.getTime() ?? 0 })),
+            // Never a key outside the item, never a foreign-shaped one, never a kept one.
+          ].filter((o) => o.Key.startsWith(item.prefix) && ARTIFACT_KEY.test(o.Key) && !keep.has(o.Key) && (!only || (only.has(o.Key) && o.at < cutoff)));
+          if (!batch.length) continue;
+          found += batch.length;
+          if (opts.dryRun) {
+            const bytes = batch.reduce((s, o) => s + o.size, 0);
+            itemVersions += batch.length;
+            itemBytes += bytes;
+            result.deletedVersions += batch.length;
+            result.deletedBytes += bytes;
+            report(n, `Would delete ${result.deletedVersions} versions`);
+            continue;
+          }
+          // Listing never runs far ahead of deleting: memory stays bounded on any prefix.
+          while (inflight.size >= perItemInflight) await Promise.race(inflight);
+          // The batch's turn at this prefix's pace comes before it takes a worker.
+          await pacer.acquire(batch.length, opts.signal);
+          const batchDone = pool(async () => {
+            if (opts.signal.aborted) return;
+            const r = await deleteBatch(s3, item, batch, pacer, opts);
+            itemVersions += r.deleted;
+            itemBytes += r.bytes;
+            result.deletedVersions += r.deleted;
+            result.deletedBytes += r.bytes;
+            passFailures.push(...r.failed);
+            await appendLog(log, {
+              event: 'batch',
+              profile: item.profile,
+              accountId: item.accountId,
+              bucket: item.bucket,
+              prefix: item.prefix,
+              keys: batch.length,
+              deleted: r.deleted,
+              result: r.failed.length ? (r.deleted ? 'partial' : 'failed') : 'ok',
+              ...(r.slowDowns ? { slowDowns: r.slowDowns } : {}),
+              errors: r.failed.slice(0, 20).map((f) => ({ key: f.key, versionId: f.versionId, code: f.code })),
+            });
+            report(n, `Deleting s3://${item.bucket}/${item.prefix}${pacers.slowDowns ? ` (S3 asked to slow down ${pacers.slowDowns} times: paced)` : ''}`);
+          });
+          // Settled below with allSettled; until then a batch rejected by a cancel must
+          // not count as an unhandled rejection while the listing awaits its next page.
+          const tracked = batchDone.catch(() => undefined).finally(() => inflight.delete(tracked));
+          inflight.add(tracked);
+          settled.push(batchDone);
+        }
+      } catch (err) {
+        listError = err;
+      }
+      // Every batch in flight settles before the run moves on or stops: none outlives it.
+      const rejected = (await Promise.allSettled(settled)).find((x): x is PromiseRejectedResult => x.status === 'rejected');
+      if (!opts.signal.aborted && (listError || rejected)) throw listError ?? rejected!.reason;
+
+      if (opts.dryRun || found === 0) break;
+      if (pass === MAX_PASSES && !passFailures.length)
+        passFailures.push({
+          bucket: item.bucket,
+          key: item.prefix,
+          versionId: '*',
+          code: 'StillPresent',
+          message: `Versions were still listed under the prefix after ${MAX_PASSES} passes.`,
+        });
+    }
+    // Only the last pass's failures stand: an earlier failure may have succeeded later.
+    result.failed.push(...passFailures);
+    result.items.push({ bucket: item.bucket, prefix: item.prefix, versions: itemVersions, bytes: itemBytes });
+    if (opts.dryRun)
+      await appendLog(log, {
+        event: 'dry-run-item',
+        profile: item.profile,
+        accountId: item.accountId,
+        bucket: item.bucket,
+        prefix: item.prefix,
+        keys: itemVersions,
+        bytes: itemBytes,
+        result: 'would delete',
+      });
+    if (opts.signal.aborted) return;
+    // An item with failed keys is not done: a later run lists it again and retries them.
+    if (!opts.dryRun && !passFailures.length) {
+      checkpoint.done[itemKey(item)] = { deletedVersions: itemVersions, deletedBytes: itemBytes };
+      await saveCheckpoint();
+    }
+  };
+  // Checkpoint writes are chained: items finishing together never interleave their files.
+  let saving: Promise<void> = Promise.resolve();
+  const saveCheckpoint = () => (saving = saving.then(() => writeFileAtomic(checkpointPath, JSON.stringify(checkpoint))));
+
+  try {
+    const items = pLimit(Math.max(1, opts.prefixConcurrency ?? 4));
+    // The first error stops the plan: items not started yet never start.
+    let failure: { error: unknown } | undefined;
+    await Promise.all(
+      plan.items.map((item, n) =>
+        items(async () => {
+          if (failure) return;
+          await cleanItem(n, item).catch((error: unknown) => {
+            failure ??= { error };
+          });
+        }),
+      ),
+    );
+    if (failure) throw failure.error;
+  } catch (err) {
+    if (!opts.signal.aborted) throw err;
+  } finally {
+    result.cancelled = opts.signal.aborted;
+    result.slowDowns = pacers.slowDowns;
+    // A dry run is logged as one, so the log never reads as if something was deleted.
+    await appendLog(log, {
+      event: `${opts.dryRun ? 'dry-run-' : ''}${result.cancelled ? 'cancelled' : 'finished'}`,
+      dryRun: opts.dryRun,
+      deletedVersions: result.deletedVersions,
+      deletedBytes: result.deletedBytes,
+      failed: result.failed.length,
+      skipped: result.skipped.length,
+    });
+    await log.close();
+  }
+  // A finished run leaves no checkpoint; a cancelled or partly failed one keeps it for resume.
+  if (!opts.dryRun && !result.cancelled && !result.failed.length) await rm(checkpointPath, { force: true });
+  report(plan.items.length, result.cancelled ? 'Cancelled' : 'Done');
+  return result;
+}
+
+async function deleteBatch(
+  s3: S3Client,
+  item: PlanItem,
+  batch: Array<{ Key: string; VersionId: string; size: number }>,
+  pacer: PrefixPacer,
+  opts: CleanOptions,
+) {
+  let pending = batch;
+  let deleted = 0;
+  let bytes = 0;
+  let slowDowns = 0;
+  let failed: CleanFailure[] = [];
+  const sizes = new Map(batch.map((o) => [`${o.Key}\u0000${o.VersionId}`, o.size]));
+  // `attempt` counts requests S3 answered (or that failed past the SDK's retries); a
+  // SlowDown is not one of them. The caller took this batch's first turn at the pace.
+  let paced = true;
+  for (let attempt = 0; pending.length && attempt <= (opts.keyRetries ?? 4);) {
+    if (!paced) await pacer.acquire(pending.length, opts.signal);
+    paced = false;
+    try {
+      const r = await deleteVersions(s3, item.bucket, pending, opts.signal);
+      const errs = r.Errors ?? [];
+      const bad = new Set(errs.map((e) => `${e.Key}\u0000${e.VersionId ?? 'null'}`));
+      for (const o of pending)
+        if (!bad.has(`${o.Key}\u0000${o.VersionId}`)) {
+          deleted++;
+          bytes += sizes.get(`${o.Key}\u0000${o.VersionId}`) ?? 0;
+        }
+      failed = errs.map((e) => ({
+        bucket: item.bucket,
+        key: e.Key ?? '',
+        versionId: e.VersionId ?? 'null',
+        code: e.Code ?? 'Error',
+        message: e.Message ?? '',
+      }));
+      pending = pending.filter((o) => bad.has(`${o.Key}\u0000${o.VersionId}`));
+    } catch (err) {
+      if (opts.signal.aborted) throw err;
+      if (err instanceof SlowDownError) {
+        // Throttling is never a key's failure: the pace drops and the batch waits its turn
+        // again, as often as it takes (a cancel stops it).
+        slowDowns++;
+        pacer.slowDown();
+        continue;
+      }
+      // The whole request failed after the SDK's own retries: every key stays pending.
+      const c = classifyAwsError(err);
+      failed = pending.map((o) => ({ bucket: item.bucket, key: o.Key, versionId: o.VersionId, code: c.code, message: c.message }));
+    }
+    attempt++;
+    if (pending.length && attempt <= (opts.keyRetries ?? 4)) await delay((opts.retryBaseMs ?? 100) * 2 ** (attempt - 1), undefined, { signal: opts.signal });
+  }
+  return { deleted, bytes, failed, slowDowns };
+}
+
+async function appendLog(log: FileHandle, entry: Record<string, unknown>): Promise<void> {
+  await log.write(JSON.stringify({ time: new Date().toISOString(), ...entry }) + '\n');
+  await log.datasync();
+}

@@ -1,0 +1,207 @@
+// Artifact buckets: the audit over the workspace, plans, and cleanup runs with
+// re-checks (the DeletionGuard), checkpoints and the audit log in the user-data directory.
+import { join } from 'node:path';
+import { AppError } from '../../shared/api/errors';
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { auditedPrefixes, type AuditReport, type BucketReport } from '../../shared/artifacts/report';
+import { checkPlanAgainstAudit, PlanError, type CleanupPlan, type PlanItem } from '../../shared/artifacts/plan';
+import { assertConfirmed, planAccounts, type Confirmed } from '../../shared/safety/confirmation';
+import { auditArtifacts, type AuditOptions } from './audit-calls';
+import { deleteEmptyBucket, expirePrefixByLifecycle } from './bucket-calls';
+import { executePlan, type CleanOptions, type CleanResult } from './cleanup-executor';
+import { DeletionGuard, UnverifiedError, type Blocklists } from './deletion-guard';
+import { classifyAwsError } from '../aws/errors';
+import { whoAmI } from '../aws/identity';
+import type { ProfileInfo } from '../aws/profiles';
+import type { AwsAccess } from '../aws/access';
+import type { WorkspaceTargets } from './ports';
+
+export interface ArtifactsServiceOptions {
+  /** The blocklists as the settings hold them now: read again at every re-check. */
+  blocklists(): Promise<Blocklists>;
+}
+
+export class ArtifactsService {
+  readonly guard: DeletionGuard;
+
+  constructor(
+    private accounts: AwsAccess,
+    private pipelines: WorkspaceTargets,
+    private home: string,
+    opts: ArtifactsServiceOptions,
+  ) {
+    this.guard = new DeletionGuard({
+      clients: accounts.clients,
+      fanout: accounts.fanout,
+      profilesFor: (accountId, preferred) => this.profilesReaching(accountId, preferred),
+      blocklists: () => opts.blocklists(),
+      scopeRegions: () => [...new Set(this.pipelines.targets().map((t) => t.region))],
+    });
+  }
+
+  get auditLogPath(): string {
+    return join(this.home, 'artifact-cleanup-audit.jsonl');
+  }
+
+  audit(pairs: ReturnType<WorkspaceTargets['targets']>, opts: AuditOptions): Promise<AuditReport> {
+    return auditArtifacts(this.accounts.clients, this.accounts.fanout, pairs, opts);
+  }
+
+  /**
+   * Every profile that reaches the account, the preferred one first: identities not
+   * known yet are asked for once, without prompting (an MFA or SSO profile that
+   * needs the user simply does not count).
+   */
+  async profilesReaching(accountId: string, preferred?: string): Promise<ProfileInfo[]> {
+    const usable = this.accounts.profiles().filter((p) => !p.problems.length);
+    const ordered = [...usable.filter((p) => p.name === preferred), ...usable.filter((p) => p.name !== preferred)];
+    await Promise.all(
+      ordered
+        .filter((p) => this.accounts.identityOf(p.name)?.state !== 'ok')
+        .map(async (p) => {
+          const who = await whoAmI(this.accounts.clients, p, this.accounts.fanout.gate(`identity:${p.name}`)).catch(() => null);
+          if (who) this.accounts.recordIdentity(p, who);
+        }),
+    );
+    return ordered.filter((p) => this.accounts.identityOf(p.name)?.state === 'ok' && this.accounts.identityOf(p.name)?.accountId === accountId);
+  }
+
+  private async requireProfile(accountId: string, preferred: string): Promise<ProfileInfo> {
+    const [p] = await this.profilesReaching(accountId, preferred);
+    if (!p) throw new AppError('UNAVAILABLE', `No profile reaches account ${accountId} (the plan names ${preferred}).`);
+    return p;
+  }
+
+  /**
+   * Runs a cleanup plan (or its dry run). The rules every entry point gets here:
+   * the plan stays within its audit (`against`: the audit report, or 'unchecked'
+   * when the caller has none, said so and logged), and a real run carries the
+   * person's confirmation of every account it touches. Each item is re-checked
+   * live at the moment of deleting (the DeletionGuard).
+   */
+  async clean(
+    plan: CleanupPlan,
+    opts: Omit<CleanOptions, 's3For' | 'recheck' | 'stateDir' | 'auditLog'> & { against: AuditReport | 'unchecked'; confirmed: Confirmed<'cleanup'> | null },
+  ): Promise<CleanResult> {
+    if (opts.against !== 'unchecked') {
+      try {
+        checkPlanAgainstAudit(plan, auditedPrefixes(opts.against));
+      } catch (err) {
+        if (err instanceof PlanError) throw new AppError('INVALID_INPUT', err.message);
+        throw err;
+      }
+    }
+    if (!opts.dryRun) assertConfirmed(opts.confirmed, { kind: 'cleanup', accounts: planAccounts(plan.items) });
+    // One client per item, from a profile that reaches its account (resolved before the run).
+    const profiles = new Map<string, ProfileInfo | null>();
+    for (const i of plan.items) if (!profiles.has(i.accountId)) profiles.set(i.accountId, (await this.profilesReaching(i.accountId, i.profile))[0] ?? null);
+    const s3For = (item: PlanItem) => {
+      const p = profiles.get(item.accountId);
+      if (!p) throw new UnverifiedError(`No profile reaches account ${item.accountId} (the plan names ${item.profile}).`);
+      return this.accounts.clients.s3(p, item.region);
+    };
+    const { against: _against, confirmed: _confirmed, ...run } = opts;
+    return executePlan(plan, {
+      ...run,
+      s3For,
+      recheck: async (item) => this.guard.recheckPlanItem(item, s3For(item)),
+      stateDir: this.home,
+      auditLog: this.auditLogPath,
+    });
+  }
+
+  /**
+   * Deletes an unused artifact bucket that a cleanup emptied. Refused, with the
+   * reason, if it still holds anything, is protected, a live pipeline uses it now,
+   * or that cannot be established with complete coverage.
+   */
+  async deleteBucket(b: BucketReport, confirmed: Confirmed<'bucket-deletion'>): Promise<void> {
+    if (!b.unused || b.protected)
+      throw new AppError('BAD_REQUEST', `s3://${b.name} is ${b.protected ? 'protected' : 'used by a live pipeline'}: it cannot be deleted here.`);
+    assertConfirmed(confirmed, { kind: 'bucket-deletion', bucket: b.name });
+    const profile = await this.requireProfile(b.accountId, b.profile);
+    const s3 = this.accounts.clients.s3(profile, b.region);
+    const entry = { profile: profile.name, accountId: b.accountId, bucket: b.name, region: b.region };
+    const blocker = await this.guard
+      .bucketRemovalBlocker({ accountId: b.accountId, bucket: b.name, profile: profile.name, s3 })
+      .catch((err: unknown) => `Could not re-check before deleting: ${classifyAwsError(err).message}`);
+    if (blocker) {
+      await this.log({ event: 'bucket-skip', ...entry, reason: blocker });
+      throw new AppError('CONFLICT', blocker);
+    }
+    await deleteEmptyBucket(this.accounts.clients, { profile, region: b.region, bucket: b.name });
+    await this.log({ event: 'bucket-deleted', ...entry, result: 'ok' });
+  }
+
+  /**
+   * Lifecycle rules for one prefix of the bucket: whole expiry of an orphan, or with
+   * `retainDays` the age-only retention rule of a live prefix. Previewed, or applied and logged.
+   */
+  async expireByLifecycle(b: BucketReport, prefix: string, apply: false | Confirmed<'lifecycle'>, retainDays?: number, ageOnlyAcknowledged = false) {
+    const p = b.prefixes.find((x) => `${x.prefix}/` === prefix);
+    const live = p?.class === 'live' || p?.class === 'shared';
+    if (b.protected || !(p?.class === 'orphan' || (live && retainDays !== undefined)))
+      throw new AppError(
+        'BAD_REQUEST',
+        `Only an orphan prefix, or a live one with a retention age, of an unprotected bucket can get lifecycle rules: s3://${b.name}/${prefix} is ${b.protected ? 'protected' : (p?.class ?? 'not in the audit')}.`,
+      );
+    if (live && apply && !ageOnlyAcknowledged)
+      throw new AppError('BAD_REQUEST', 'A lifecycle rule expires by age alone and cannot keep the last successful executions: acknowledge that first.');
+    if (apply) assertConfirmed(apply, { kind: 'lifecycle', bucket: b.name });
+    if (!live) retainDays = undefined;
+    const profile = await this.requireProfile(b.accountId, b.profile);
+    const ref = { profile, region: b.region, bucket: b.name };
+    if (apply) {
+      // Re-checked at the moment of applying: protection, and for an orphan prefix, that no pipeline claims it now.
+      const t = { accountId: b.accountId, bucket: b.name, profile: profile.name, s3: this.accounts.clients.s3(profile, b.region) };
+      const blocker = await (retainDays === undefined ? this.guard.orphanLifecycleBlocker(t, prefix) : this.guard.protectedReason(t)).catch(
+        (err: unknown) => `Could not re-check before applying: ${classifyAwsError(err).message}`,
+      );
+      if (blocker) {
+        await this.log({ event: 'lifecycle-skip', profile: profile.name, accountId: b.accountId, bucket: b.name, prefix, reason: blocker });
+        throw new AppError('CONFLICT', blocker);
+      }
+    }
+    const r = await expirePrefixByLifecycle(this.accounts.clients, ref, prefix, !!apply, retainDays);
+    if (apply)
+      await this.log({
+        event: retainDays ? 'lifecycle-retention-applied' : 'lifecycle-applied',
+        profile: b.profile,
+        accountId: b.accountId,
+        bucket: b.name,
+        prefix,
+        rules: r.added,
+        result: 'ok',
+      });
+    return r;
+  }
+
+  private async log(entry: Record<string, unknown>): Promise<void> {
+    await mkdir(this.home, { recursive: true });
+    await appendFile(this.auditLogPath, JSON.stringify({ time: new Date().toISOString(), ...entry }) + '\n');
+  }
+
+  async readAuditLog(limit = 500): Promise<Array<Record<string, unknown>>> {
+    let text = '';
+    try {
+      text = await readFile(this.auditLogPath, 'utf8');
+    } catch {
+      return [];
+    }
+    // A torn or edited line is shown as such, not a reason to show nothing.
+    return text
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .slice(-limit)
+      .map((l, i) => {
+        try {
+          const entry: unknown = JSON.parse(l);
+          if (entry !== null && typeof entry === 'object' && !Array.isArray(entry)) return entry as Record<string, unknown>;
+        } catch {
+          // fall through
+        }
+        return { event: 'unreadable', reason: `line ${i + 1} of the last ${limit} is not a log entry` };
+      });
+  }
+}

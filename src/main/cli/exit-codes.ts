@@ -1,0 +1,20 @@
+// The CLI's exit codes: one table for every command (README, "Exit codes").
+// Scripts branch on them, so a value never changes meaning.
+export const EXIT = {
+  /** It worked. */
+  ok: 0,
+  /** It ran and did not succeed: a promotion or a watched execution failed, keys could not be deleted, an error. */
+  failed: 1,
+  /** Bad input: flags, files, or a confirmation flag missing. Nothing was done. */
+  usage: 2,
+  /** Stopped before the end, on purpose: cancelled (run again to resume), held at a gate, or a deploy conflict. */
+  stopped: 3,
+  /** The evidence is incomplete: something could not be read, so no verdict of absence stands. */
+  unverified: 4,
+  /** Two environments' pipelines differ (release diff). */
+  drift: 5,
+  /** Interrupted (Ctrl-C) while following: run the same command again to resume. */
+  interrupted: 130,
+} as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

@@ -1,0 +1,43 @@
+// The services, composed in one place for the app (app-core.ts), the CLI
+// (cli-services.ts) and the tests (test/helpers/services.ts): each builds the
+// same graph, and differs only in where settings and events come from.
+import type { Settings } from '../shared/api/settings';
+import { EventHub } from './rpc/event-hub';
+import { AccountsService } from './accounts';
+import { ArtifactsService, type Blocklists } from './artifacts';
+import { DesignsService } from './designer';
+import { DEFAULT_BUDGET, ExecutionsService, type ExecutionsOptions } from './executions';
+import { CallBudget } from './aws/call-budget';
+import { PipelinesService } from './explorer';
+import type { SandboxService } from './app';
+import { ReleasesService, ReleaseStore } from './releases';
+
+export interface ServiceSources {
+  /** The user-data directory (audit log, checkpoints). */
+  home: string;
+  /** The settings as they are now. */
+  settings: () => Settings;
+  /** The blocklists as they are at the moment of a deletion (the CLI reads its settings file again). */
+  blocklists?: () => Promise<Blocklists>;
+  sandbox: SandboxService;
+  /** Where events go (the app's hub; the CLI has no listener). */
+  hub?: EventHub;
+  /** The executions' call budget and watch intervals (tests and benchmarks tune them). */
+  executions?: ExecutionsOptions;
+  /** How often a promotion looks at its executions (tests shorten it). */
+  releases?: { pollMs?: number };
+}
+
+export function composeServices(src: ServiceSources) {
+  const accounts = new AccountsService(src.hub ?? new EventHub(), src.settings, src.sandbox);
+  // One call budget per (account, region): the watchers wait on it, the explorer's listing counts against it.
+  const budget = new CallBudget(src.executions?.budget ?? DEFAULT_BUDGET);
+  const pipelines = new PipelinesService(accounts, budget);
+  const designs = new DesignsService(accounts);
+  const artifacts = new ArtifactsService(accounts, pipelines, src.home, { blocklists: src.blocklists ?? (() => Promise.resolve(src.settings().artifacts)) });
+  const executions = new ExecutionsService(accounts, { ...src.executions, sharedBudget: budget });
+  const releases = new ReleasesService(accounts, executions, new ReleaseStore(src.home), src.releases);
+  return { accounts, pipelines, designs, artifacts, executions, releases };
+}
+
+export type Services = ReturnType<typeof composeServices>;

@@ -1,0 +1,110 @@
+// Executions, as a feature: watch pipelines (one watcher per pipeline, shared by
+// every window; a window's subscriptions end when it goes), read history and
+// timelines, drive executions, answer approvals, and say when something needs
+// attention: an approval starts waiting, or a watched execution finishes.
+import type { MethodName } from '../../shared/api/contract';
+import { FINAL_STATUSES, pipelineKey, type Approval, type PipelineLiveState, type PipelineRef } from '../../shared/api/executions';
+import { waitingApprovals } from '../../shared/executions/approvals';
+import { confirm } from '../../shared/safety/confirmation';
+import type { ProfileInfo } from '../aws/profiles';
+import type { ExecutionsService } from './service';
+import type { Events, HandlerSlice, Jobs } from '../rpc/handler-slice';
+
+type ExecutionsMethods = Extract<MethodName, `executions.${string}` | `approvals.${string}` | 'transitions.set'>;
+
+export interface ExecutionsDeps {
+  executions: ExecutionsService;
+  /** The workspace's (profile, region) pairs, read when the workspace is watched or approvals listed. */
+  targets: () => Array<{ profile: ProfileInfo; region: string }>;
+  jobs: Jobs;
+  events: Events;
+  /** Subscribes to window and socket departures. */
+  onDeparture: (listener: (clientId: string) => void) => void;
+}
+
+const refOf = ({ profile, region, name }: PipelineRef): PipelineRef => ({ profile, region, name });
+
+export function executionsFeature({ executions, targets, jobs, events, onDeparture }: ExecutionsDeps): {
+  handlers: HandlerSlice<ExecutionsMethods>;
+} {
+  // What each pipeline looked like last time, to tell when an approval starts waiting or a run ends.
+  const seen = new Map<string, PipelineLiveState>();
+  executions.onUpdate((state) => {
+    events.emit('execution.updated', state);
+    const before = seen.get(pipelineKey(state.ref));
+    seen.set(pipelineKey(state.ref), state);
+    if (!before || state.error) return;
+    const account = { accountId: null, accountAlias: null, production: executions.productionWord(state.ref) !== null };
+    const id = (a: Approval) => `${a.stageName}/${a.actionName}/${a.executionId}`;
+    const waitingBefore = new Set(waitingApprovals(before, account).map(id));
+    for (const a of waitingApprovals(state, account)) if (!waitingBefore.has(id(a))) events.emit('approval.waiting', a);
+    const latest = state.latest;
+    if (latest && FINAL_STATUSES.has(latest.status) && (before.latest?.id !== latest.id || !FINAL_STATUSES.has(before.latest.status)))
+      events.emit('execution.finished', { ref: state.ref, execution: latest });
+  });
+  onDeparture((clientId) => executions.engine.dropSubscriber(clientId));
+
+  return {
+    handlers: {
+      'executions.state': (ref) => executions.state(refOf(ref)),
+      'executions.watch': ({ opened, ...ref }, ctx) => ({ state: executions.engine.watch(refOf(ref), ctx.clientId, { opened }) }),
+      'executions.unwatch': (ref, ctx) => {
+        executions.engine.unwatch(refOf(ref), ctx.clientId);
+        return { ok: true as const };
+      },
+      'executions.watchWorkspace': (_input, ctx) => {
+        const pairs = targets();
+        const jobId = jobs.start('executions.watchWorkspace', ctx.clientId, async (job) => {
+          let done = 0;
+          const failed: string[] = [];
+          job.progress(0, pairs.length, `0 of ${pairs.length} targets`);
+          await Promise.all(
+            pairs.map(async (t) => {
+              try {
+                for (const name of await executions.pipelineNames({ profile: t.profile.name, region: t.region }, job.signal))
+                  executions.engine.watch({ profile: t.profile.name, region: t.region, name }, ctx.clientId, { opened: false });
+              } catch {
+                // The explorer shows why a target cannot be listed; here it is named in the job's message.
+                failed.push(`${t.profile.name} / ${t.region}`);
+              }
+              done++;
+              job.progress(done, pairs.length, `${done} of ${pairs.length} targets${failed.length ? `; not watched: ${failed.join(', ')}` : ''}`);
+            }),
+          );
+        });
+        return { jobId };
+      },
+      'executions.list': ({ maxResults, nextToken, ...ref }) => executions.list(refOf(ref), { maxResults, nextToken }),
+      'executions.get': ({ executionId, ...ref }) => executions.get(refOf(ref), executionId),
+      'executions.start': async ({ variables, sourceRevisions, ...ref }) => ({
+        executionId: await executions.start(refOf(ref), { variables, sourceRevisions }),
+      }),
+      'executions.stop': async ({ executionId, reason, abandon, confirmation, ...ref }) => {
+        const r = refOf(ref);
+        await executions.stop(r, executionId, reason, abandon, confirm({ kind: 'stop', target: executions.target(r) }, { words: [confirmation] }));
+        return { ok: true as const };
+      },
+      'executions.retry': async ({ executionId, stage, allActions, ...ref }) => ({
+        executionId: await executions.retry(refOf(ref), executionId, stage, allActions),
+      }),
+      'executions.rollback': async ({ stage, targetExecutionId, ...ref }) => ({ executionId: await executions.rollback(refOf(ref), stage, targetExecutionId) }),
+      'executions.overrideCondition': async ({ stage, executionId, conditionType, ...ref }) => {
+        await executions.overrideCondition(refOf(ref), stage, executionId, conditionType);
+        return { ok: true as const };
+      },
+      'transitions.set': async ({ stage, type, enabled, reason, ...ref }) => {
+        await executions.setTransition(refOf(ref), stage, type, enabled, reason);
+        return { ok: true as const };
+      },
+      'approvals.list': () => executions.approvals(targets()),
+      'approvals.answer': ({ stage, action, executionId, status, summary, confirmation, ...ref }) => {
+        const r = refOf(ref);
+        return executions.answer(
+          r,
+          { stage, action, executionId, status, summary },
+          confirm({ kind: 'approval', target: executions.target(r) }, { words: [confirmation] }),
+        );
+      },
+    },
+  };
+}

@@ -1,0 +1,298 @@
+// Executions as use-cases, shared by the app and the CLI: read a pipeline's live
+// state and history, drive it (start, stop, retry, roll back, transitions),
+// answer approvals under the production rule, list every approval waiting in
+// the workspace with what could not be read, and watch pipelines through the
+// one watch engine. Every call is gated by the fan-out caps and drawn from the
+// (account, region) call budget.
+import { AppError } from '../../shared/api/errors';
+import type { Approval, ApprovalsView, ExecutionDetails, ExecutionSummary, PipelineLiveState, PipelineRef } from '../../shared/api/executions';
+import { isWaitingApproval } from '../../shared/executions/approvals';
+import { assertConfirmed, type Confirmed, type PipelineTarget } from '../../shared/safety/confirmation';
+import { productionWord } from '../../shared/safety/production';
+import { budgetKeyFor, CallBudget } from '../aws/call-budget';
+import { classifyAwsError } from '../aws/errors';
+import type { CallGate } from '../aws/fanout';
+import {
+  answerApproval,
+  executionDetails,
+  executionSummary,
+  listExecutions,
+  listPipelineNames,
+  overrideCondition,
+  pipelineDeclaration,
+  pipelineState,
+  readLiveState,
+  retryStage,
+  rollbackStage,
+  setTransition,
+  startExecution,
+  stopExecution,
+  type ExecutionReads,
+  type StartRequest,
+} from './execution-calls';
+import type { ProfileInfo } from '../aws/profiles';
+import { WatchEngine, type Intervals } from './watch-engine';
+import type { AwsAccess } from '../aws/access';
+import type { PipelineDeclaration } from '../../shared/pipeline/model';
+
+/** Calls per second per (account, region) that watching and reading may spend (the service's own limits are higher). */
+export const DEFAULT_BUDGET = { ratePerSec: 4, burst: 8 };
+
+export interface ExecutionsOptions {
+  budget?: { ratePerSec: number; burst: number };
+  /** The budget shared with the explorer's listing (composeServices passes one). */
+  sharedBudget?: CallBudget;
+  intervals?: Partial<Intervals>;
+}
+
+export class ExecutionsService {
+  readonly budget: CallBudget;
+  readonly engine: WatchEngine;
+  private listeners = new Set<(state: PipelineLiveState) => void>();
+
+  constructor(
+    private accounts: AwsAccess,
+    opts: ExecutionsOptions = {},
+  ) {
+    this.budget = opts.sharedBudget ?? new CallBudget(opts.budget ?? DEFAULT_BUDGET);
+    this.engine = new WatchEngine({
+      access: (ref) => ({ reads: this.reads(ref), budgetKey: this.budgetKeyOf(ref) }),
+      budget: this.budget,
+      onUpdate: (s) => {
+        // Each listener on its own: one that throws (a window gone mid-send) must not keep the others from hearing.
+        for (const l of this.listeners)
+          try {
+            l(s);
+          } catch (err) {
+            console.error(`executions: a listener failed: ${err instanceof Error ? err.message : String(err)}`);
+          }
+      },
+      intervals: opts.intervals,
+    });
+  }
+
+  /** Hears every watched state change (the app emits it as `execution.updated`). */
+  onUpdate(listener: (state: PipelineLiveState) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** The budget is per account when the profile's account is known, else per profile. */
+  budgetKeyOf(ref: { profile: string; region: string }): string {
+    return budgetKeyFor(this.accounts.identityOf(ref.profile), ref.profile, ref.region);
+  }
+
+  private gate(ref: { profile: string; region: string }, signal?: AbortSignal): CallGate {
+    const caps = this.accounts.fanout.gate(`${ref.profile}|${ref.region}`, signal);
+    const key = this.budgetKeyOf(ref);
+    return (call) =>
+      caps(async () => {
+        await this.budget.take(key);
+        return call();
+      });
+  }
+
+  private client(ref: { profile: string; region: string }) {
+    return this.accounts.clients.codepipeline(this.accounts.profile(ref.profile), ref.region);
+  }
+
+  /** Unbudgeted reads for the watcher (it takes from the budget itself, once per call). */
+  private reads(ref: PipelineRef): ExecutionReads {
+    return { cp: this.client(ref), gate: this.accounts.fanout.gate(`${ref.profile}|${ref.region}`) };
+  }
+
+  private budgeted(ref: PipelineRef, signal?: AbortSignal): ExecutionReads {
+    return { cp: this.client(ref), gate: this.gate(ref, signal), signal };
+  }
+
+  async state(ref: PipelineRef): Promise<PipelineLiveState> {
+    return (await readLiveState(this.budgeted(ref), ref)).state;
+  }
+
+  /** The live state and the declaration it was read with (GetPipeline once). */
+  stateAndDeclaration(ref: PipelineRef): Promise<{ state: PipelineLiveState; declaration: PipelineDeclaration }> {
+    return readLiveState(this.budgeted(ref), ref);
+  }
+
+  /** Every pipeline's name in a (profile, region). */
+  pipelineNames(target: { profile: string; region: string }, signal?: AbortSignal): Promise<string[]> {
+    return listPipelineNames(this.budgeted({ ...target, name: '-' }, signal));
+  }
+
+  /** The newest execution that succeeded, looked for in the last `maxExecutions` (null: none there). */
+  async latestSucceeded(ref: PipelineRef, maxExecutions = 100): Promise<ExecutionSummary | null> {
+    let nextToken: string | undefined;
+    let read = 0;
+    do {
+      const page = await listExecutions(this.budgeted(ref), ref.name, { maxResults: 25, nextToken });
+      const found = page.executions.find((e) => e.status === 'Succeeded');
+      if (found) return found;
+      read += page.executions.length;
+      nextToken = page.nextToken ?? undefined;
+    } while (nextToken && read < maxExecutions);
+    return null;
+  }
+
+  list(ref: PipelineRef, page: { maxResults: number; nextToken?: string }): Promise<{ executions: ExecutionSummary[]; nextToken: string | null }> {
+    return listExecutions(this.budgeted(ref), ref.name, page);
+  }
+
+  summary(ref: PipelineRef, executionId: string): Promise<ExecutionSummary> {
+    return executionSummary(this.budgeted(ref), ref.name, executionId);
+  }
+
+  get(ref: PipelineRef, executionId: string): Promise<ExecutionDetails> {
+    return executionDetails(this.budgeted(ref), ref, executionId);
+  }
+
+  async start(ref: PipelineRef, req: StartRequest): Promise<string> {
+    const id = await startExecution(this.client(ref), ref.name, req);
+    this.engine.refresh(ref);
+    return id;
+  }
+
+  /** Stops (or abandons) an execution; in production only with the person's confirmation (`confirm({ kind: 'stop', … })`). */
+  async stop(ref: PipelineRef, executionId: string, reason: string, abandon: boolean, confirmed: Confirmed<'stop'>): Promise<void> {
+    assertConfirmed(confirmed, { kind: 'stop', target: this.target(ref) });
+    await stopExecution(this.client(ref), ref.name, executionId, reason, abandon);
+    this.engine.refresh(ref);
+  }
+
+  async retry(ref: PipelineRef, executionId: string, stage: string, allActions: boolean): Promise<string> {
+    const id = await retryStage(this.client(ref), ref.name, executionId, stage, allActions);
+    this.engine.refresh(ref);
+    return id;
+  }
+
+  async rollback(ref: PipelineRef, stage: string, targetExecutionId: string): Promise<string> {
+    const id = await rollbackStage(this.client(ref), ref.name, stage, targetExecutionId);
+    this.engine.refresh(ref);
+    return id;
+  }
+
+  async overrideCondition(ref: PipelineRef, stage: string, executionId: string, conditionType: 'BEFORE_ENTRY' | 'ON_SUCCESS'): Promise<void> {
+    await overrideCondition(this.client(ref), ref.name, stage, executionId, conditionType);
+    this.engine.refresh(ref);
+  }
+
+  async setTransition(ref: PipelineRef, stage: string, type: 'inbound' | 'outbound', enabled: boolean, reason: string): Promise<void> {
+    if (!enabled && !reason.trim())
+      throw new AppError('INVALID_INPUT', 'Say why the transition is disabled: the reason is shown to everyone who looks at the pipeline.');
+    await setTransition(this.client(ref), ref.name, stage, type === 'inbound' ? 'Inbound' : 'Outbound', enabled, reason.trim());
+    this.engine.refresh(ref);
+  }
+
+  /**
+   * The pipeline as the production rule sees it: its account's alias and every
+   * profile known to reach that account (shared/safety/production.ts decides).
+   */
+  target(ref: PipelineRef): PipelineTarget {
+    const id = this.accounts.identityOf(ref.profile);
+    const sameAccount = id?.accountId
+      ? this.accounts
+          .profiles()
+          .map((p) => p.name)
+          .filter((n) => this.accounts.identityOf(n)?.accountId === id.accountId)
+      : [];
+    return {
+      profile: ref.profile,
+      region: ref.region,
+      pipeline: ref.name,
+      accountAlias: id?.alias ?? null,
+      profiles: [...new Set([ref.profile, ...sameAccount])],
+    };
+  }
+
+  /** The word a person types to act on this pipeline's account, or null when it is not production. */
+  productionWord(ref: Pick<PipelineRef, 'profile'> & Partial<PipelineRef>): string | null {
+    return productionWord(this.target({ region: '', name: '', ...ref }));
+  }
+
+  /**
+   * Approve or reject with the named profile's credentials in the named region only,
+   * with the person's confirmation for this pipeline (`confirm({ kind: 'approval', … })`,
+   * or a promotion's for its environment). Checked here, so the app and the CLI cannot differ.
+   */
+  async answer(
+    ref: PipelineRef,
+    a: { stage: string; action: string; executionId: string | null; status: 'Approved' | 'Rejected'; summary: string },
+    confirmed: Confirmed<'approval' | 'release-approval'>,
+  ): Promise<{ executionId: string | null }> {
+    assertConfirmed(confirmed, { kind: 'approval', target: this.target(ref) });
+    const r = await answerApproval(this.client(ref), ref, a.stage, a.action, a.status, a.summary, a.executionId);
+    this.engine.refresh(ref);
+    return r;
+  }
+
+  /**
+   * Every approval waiting in these targets: each pipeline's state is read. A
+   * target or pipeline that cannot be read is listed as unverified, never as "none".
+   */
+  async approvals(targets: Array<{ profile: ProfileInfo; region: string }>, signal?: AbortSignal): Promise<ApprovalsView> {
+    const approvals: Approval[] = [];
+    const unverified: ApprovalsView['unverified'] = [];
+    let pipelinesRead = 0;
+    await Promise.all(
+      targets.map(async ({ profile, region }) => {
+        const base = { profile: profile.name, region };
+        const reads = this.budgeted({ ...base, name: '-' }, signal);
+        let names: string[] = [];
+        try {
+          names = await listPipelineNames(reads);
+        } catch (err) {
+          unverified.push({ ...base, pipeline: null, error: classifyAwsError(err, { region }) });
+          names = [];
+        }
+        const identity = this.accounts.identityOf(profile.name);
+        await Promise.all(
+          names.map(async (name) => {
+            const ref = { ...base, name };
+            try {
+              const raw = await pipelineState(reads, name);
+              pipelinesRead++;
+              // Only an action holding a token can be an approval waiting; the declaration says whether it is one.
+              const candidates = (raw.stageStates ?? []).flatMap((s) =>
+                (s.actionStates ?? []).filter((a) => a.latestExecution?.token).map((a) => ({ stage: s, action: a })),
+              );
+              if (!candidates.length) return;
+              const decl = await pipelineDeclaration(reads, name);
+              const declared = (stage: string | undefined, action: string | undefined) =>
+                decl.stages.find((s) => s.name === stage)?.actions.find((x) => x.name === action);
+              const waiting = candidates.filter(({ stage, action }) =>
+                isWaitingApproval({
+                  category: declared(stage.stageName, action.actionName)?.actionTypeId.category,
+                  status: action.latestExecution?.status,
+                  token: action.latestExecution?.token,
+                }),
+              );
+              for (const { stage, action } of waiting) {
+                // Custom data and the review link live in the declaration.
+                const config = (declared(stage.stageName, action.actionName)?.configuration ?? {}) as Record<string, unknown>;
+                approvals.push({
+                  ref,
+                  accountId: identity?.accountId ?? null,
+                  accountAlias: identity?.alias ?? null,
+                  stageName: stage.stageName ?? '',
+                  actionName: action.actionName ?? '',
+                  executionId: stage.latestExecution?.pipelineExecutionId ?? null,
+                  waitingSince: action.latestExecution?.lastStatusChange?.toISOString() ?? null,
+                  customData: typeof config.CustomData === 'string' ? config.CustomData : null,
+                  externalEntityLink: typeof config.ExternalEntityLink === 'string' ? config.ExternalEntityLink : null,
+                  production: this.productionWord(ref) !== null,
+                });
+              }
+            } catch (err) {
+              unverified.push({ ...base, pipeline: name, error: classifyAwsError(err, { region }) });
+            }
+          }),
+        );
+      }),
+    );
+    approvals.sort((a, b) => (a.waitingSince ?? '').localeCompare(b.waitingSince ?? ''));
+    return { approvals, unverified, pipelinesRead, checkedAt: new Date().toISOString() };
+  }
+
+  close(): void {
+    this.engine.close();
+  }
+}

@@ -1,0 +1,20 @@
+// Promotions left running are resumed only once the app can reach its targets: with
+// the embedded sandbox still seeding, a resume would find its profiles missing and
+// could fail a target that was only waiting to be started.
+import { expect, it } from 'vitest';
+import type { ReleasesService } from './service';
+import { releasesFeature } from './handlers';
+
+it('resumes promotions only after start-up is ready', async () => {
+  let resumed = 0;
+  const releases = { onChange: () => {}, resumeAll: () => Promise.resolve(++resumed) } as unknown as ReleasesService;
+  let open!: () => void;
+  const ready = new Promise<void>((r) => (open = r));
+  const slice = releasesFeature({ releases, events: { emit: () => {} } as never, log: () => {}, ready });
+  await new Promise((r) => setTimeout(r, 20));
+  expect(resumed).toBe(0);
+  open();
+  await new Promise((r) => setTimeout(r, 0));
+  expect(resumed).toBe(1);
+  slice.stop();
+});

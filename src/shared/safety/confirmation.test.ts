@@ -1,0 +1,197 @@
+import { describe, expect, it } from 'vitest';
+import {
+  accountProductionWord,
+  assertConfirmed,
+  confirm,
+  confirmationProblem,
+  ConfirmationError,
+  missingCleanupConfirmations,
+  planAccounts,
+  wordFor,
+  type PipelineTarget,
+} from './confirmation';
+import { isProduction, looksLikeProduction, productionWord, releaseProductionWord } from './production';
+
+const items = [
+  { accountId: '111111111111', accountAlias: 'sandbox-dev', profile: 'dev' },
+  { accountId: '111111111111', accountAlias: 'sandbox-dev', profile: 'dev-2' },
+  { accountId: '333333333333', accountAlias: 'acme-Prod-eu', profile: 'ops' },
+  { accountId: '444444444444', accountAlias: null, profile: 'release-prod' },
+  { accountId: '555555555555', accountAlias: null, profile: 'plain' },
+];
+const typedAll = ['sandbox-dev', '333333333333', '444444444444', '555555555555'];
+const target = (over: Partial<PipelineTarget> = {}): PipelineTarget => ({
+  profile: 'ops',
+  region: 'eu-west-1',
+  pipeline: 'web',
+  accountAlias: 'acme-prod',
+  profiles: ['ops'],
+  ...over,
+});
+
+describe('production (one rule for cleanups, approvals, stops and releases)', () => {
+  it('knows production by a name that says prod, in any case', () => {
+    expect([
+      looksLikeProduction('prod'),
+      looksLikeProduction('Production'),
+      looksLikeProduction('dev'),
+      looksLikeProduction(null),
+      looksLikeProduction(''),
+    ]).toEqual([true, true, false, false, false]);
+  });
+
+  it('the word is the alias when it says prod, else the first profile that does', () => {
+    expect(productionWord({ accountAlias: 'acme-prod', profiles: ['x-prod'] })).toBe('acme-prod');
+    expect(productionWord({ accountAlias: 'acme-dev', profiles: ['dev', 'x-prod', 'y-prod'] })).toBe('x-prod');
+    expect(productionWord({ accountAlias: null, profiles: ['dev'] })).toBeNull();
+    expect(isProduction({ accountAlias: null, profiles: ['PROD'] })).toBe(true);
+    expect(isProduction({ accountAlias: 'dev', profiles: [] })).toBe(false);
+  });
+
+  it('a release environment is production when any target is; its word is its name', () => {
+    expect(
+      releaseProductionWord('live', [
+        { accountAlias: 'dev', profiles: [] },
+        { accountAlias: null, profiles: ['p-prod'] },
+      ]),
+    ).toBe('live');
+    expect(releaseProductionWord('staging', [{ accountAlias: 'stage', profiles: ['stage'] }])).toBeNull();
+  });
+});
+
+describe('cleanup confirmations', () => {
+  it('lists each account once, with the first profile the plan names', () => {
+    expect(planAccounts(items).map((a) => [a.accountId, a.profile])).toEqual([
+      ['111111111111', 'dev'],
+      ['333333333333', 'ops'],
+      ['444444444444', 'release-prod'],
+      ['555555555555', 'plain'],
+    ]);
+  });
+
+  it('needs every account typed by id or alias, and each production account confirmed again by its word', () => {
+    const none = missingCleanupConfirmations(items, { words: [] });
+    expect(none.untyped.map((a) => a.accountId)).toEqual(['111111111111', '333333333333', '444444444444', '555555555555']);
+    expect(none.unconfirmedProd.map((a) => accountProductionWord(a))).toEqual(['acme-Prod-eu', 'release-prod']);
+    expect(missingCleanupConfirmations(items, { words: typedAll }).untyped).toEqual([]);
+    expect(missingCleanupConfirmations(items, { words: typedAll, production: ['acme-Prod-eu', ' release-prod '] })).toEqual({
+      untyped: [],
+      unconfirmedProd: [],
+    });
+    // The word, not the id, confirms production a second time.
+    expect(missingCleanupConfirmations(items, { words: typedAll, production: ['333333333333', '444444444444'] }).unconfirmedProd).toHaveLength(2);
+    // The alias typed for an account without one does not count.
+    expect(missingCleanupConfirmations([{ accountId: '555555555555', accountAlias: null }], { words: ['plain'] }).untyped).toHaveLength(1);
+  });
+
+  it('says what is missing, untyped accounts first', () => {
+    expect(confirmationProblem({ kind: 'cleanup', accounts: items }, { words: [] })).toMatch(
+      /^Type the account id or alias to confirm: sandbox-dev, acme-Prod-eu, 444444444444, 555555555555\.$/,
+    );
+    expect(confirmationProblem({ kind: 'cleanup', accounts: items }, { words: typedAll })).toBe(
+      'Confirm production accounts a second time: acme-Prod-eu, release-prod.',
+    );
+    expect(confirmationProblem({ kind: 'cleanup', accounts: items }, { words: typedAll, production: ['acme-Prod-eu', 'release-prod'] })).toBeNull();
+  });
+});
+
+describe('words for the other actions', () => {
+  it('a bucket deletion and a lifecycle rule need the bucket name; approvals and stops the production word only in production', () => {
+    expect(wordFor({ kind: 'bucket-deletion', bucket: 'b1' })).toBe('b1');
+    expect(wordFor({ kind: 'lifecycle', bucket: 'b2' })).toBe('b2');
+    expect(wordFor({ kind: 'approval', target: target() })).toBe('acme-prod');
+    expect(wordFor({ kind: 'stop', target: target({ accountAlias: null, profiles: ['dev'] }) })).toBeNull();
+    expect(wordFor({ kind: 'release-approval', environment: 'prod', productionWord: 'prod', targets: [] })).toBe('prod');
+    expect(confirmationProblem({ kind: 'bucket-deletion', bucket: 'b1' }, { words: ['b2'] })).toBe('Type the bucket name b1 to confirm.');
+    expect(confirmationProblem({ kind: 'lifecycle', bucket: 'b1' }, { words: [' b1 '] })).toBeNull();
+    expect(confirmationProblem({ kind: 'approval', target: target() }, { words: [''] })).toBe(
+      'This approval is in a production account: type "acme-prod" to confirm.',
+    );
+    expect(confirmationProblem({ kind: 'stop', target: target() }, { words: ['nope'] })).toBe('web runs in a production account: type "acme-prod" to confirm.');
+    expect(confirmationProblem({ kind: 'release-approval', environment: 'live', productionWord: 'live', targets: [] }, { words: [] })).toBe(
+      'live is a production environment: type "live" to answer its approvals.',
+    );
+    expect(confirmationProblem({ kind: 'approval', target: target({ accountAlias: 'dev', profiles: ['dev'] }) }, { words: [] })).toBeNull();
+  });
+});
+
+describe('Confirmed is a capability', () => {
+  it('is made only from words that confirm the request', () => {
+    expect(() => confirm({ kind: 'bucket-deletion', bucket: 'b1' }, { words: ['b'] })).toThrow(ConfirmationError);
+    const err = (() => {
+      try {
+        confirm({ kind: 'approval', target: target() }, { words: [] });
+      } catch (e) {
+        return e as ConfirmationError;
+      }
+    })();
+    expect(err?.code).toBe('BAD_REQUEST');
+  });
+
+  it('refuses a value it did not issue: nothing, a plain object, a copy', () => {
+    const real = confirm({ kind: 'bucket-deletion', bucket: 'b1' }, { words: ['b1'] });
+    expect(() => assertConfirmed(undefined, { kind: 'bucket-deletion', bucket: 'b1' })).toThrow(/needs a confirmation typed by a person/);
+    expect(() => assertConfirmed('b1', { kind: 'bucket-deletion', bucket: 'b1' })).toThrow(/needs a confirmation/);
+    expect(() => assertConfirmed({ request: { kind: 'bucket-deletion', bucket: 'b1' } }, { kind: 'bucket-deletion', bucket: 'b1' })).toThrow(
+      /needs a confirmation/,
+    );
+    expect(() => assertConfirmed({ ...real }, { kind: 'bucket-deletion', bucket: 'b1' })).toThrow(/needs a confirmation/);
+    expect(() => assertConfirmed(real, { kind: 'bucket-deletion', bucket: 'b1' })).not.toThrow();
+  });
+
+  it('covers only the action it was issued for', () => {
+    const bucket = confirm({ kind: 'bucket-deletion', bucket: 'b1' }, { words: ['b1'] });
+    expect(() => assertConfirmed(bucket, { kind: 'bucket-deletion', bucket: 'b2' })).toThrow(/Type the bucket name b2/);
+    expect(() => assertConfirmed(bucket, { kind: 'lifecycle', bucket: 'b1' })).toThrow(ConfirmationError);
+    const approval = confirm({ kind: 'approval', target: target() }, { words: ['acme-prod'] });
+    expect(() => assertConfirmed(approval, { kind: 'approval', target: target() })).not.toThrow();
+    for (const other of [target({ profile: 'x' }), target({ region: 'us-east-1' }), target({ pipeline: 'api' })])
+      expect(() => assertConfirmed(approval, { kind: 'approval', target: other })).toThrow(ConfirmationError);
+    expect(() => assertConfirmed(approval, { kind: 'stop', target: target() })).toThrow(ConfirmationError);
+    const stop = confirm({ kind: 'stop', target: target() }, { words: ['acme-prod'] });
+    expect(() => assertConfirmed(stop, { kind: 'stop', target: target() })).not.toThrow();
+    expect(() => assertConfirmed(stop, { kind: 'stop', target: target({ pipeline: 'api' }) })).toThrow(ConfirmationError);
+  });
+
+  it('a production word learnt since the confirmation is not confirmed', () => {
+    const before = confirm({ kind: 'approval', target: target({ accountAlias: null, profiles: ['ops'] }) }, { words: [] });
+    expect(() => assertConfirmed(before, { kind: 'approval', target: target({ accountAlias: 'acme-prod' }) })).toThrow(/production account: type "acme-prod"/);
+    const stop = confirm({ kind: 'stop', target: target({ accountAlias: null, profiles: ['ops'] }) }, { words: [] });
+    expect(() => assertConfirmed(stop, { kind: 'stop', target: target() })).toThrow(ConfirmationError);
+    expect(() => assertConfirmed(stop, { kind: 'stop', target: target({ accountAlias: 'dev', profiles: ['ops'] }) })).not.toThrow();
+  });
+
+  it('a cleanup confirmation covers its accounts only, and production as it was confirmed', () => {
+    const accounts = planAccounts(items);
+    const c = confirm({ kind: 'cleanup', accounts }, { words: typedAll, production: ['acme-Prod-eu', 'release-prod'] });
+    expect(() => assertConfirmed(c, { kind: 'cleanup', accounts: accounts.slice(0, 2) })).not.toThrow();
+    expect(() => assertConfirmed(c, { kind: 'cleanup', accounts: [...accounts, { accountId: '666666666666', accountAlias: null }] })).toThrow(
+      ConfirmationError,
+    );
+    const plain = confirm({ kind: 'cleanup', accounts: [{ accountId: '555555555555', accountAlias: null, profile: 'plain' }] }, { words: ['555555555555'] });
+    expect(() => assertConfirmed(plain, { kind: 'cleanup', accounts: [{ accountId: '555555555555', accountAlias: 'now-prod' }] })).toThrow(ConfirmationError);
+  });
+
+  it("a promotion's confirmation covers its environment's targets, and production only when the environment was production", () => {
+    const prodTarget = target();
+    const devTarget = target({ profile: 'dev', accountAlias: 'acme-dev', profiles: ['dev'] });
+    const live = confirm({ kind: 'release-approval', environment: 'live', productionWord: 'live', targets: [prodTarget, devTarget] }, { words: ['live'] });
+    expect(() => assertConfirmed(live, { kind: 'approval', target: prodTarget })).not.toThrow();
+    expect(() => assertConfirmed(live, { kind: 'approval', target: devTarget })).not.toThrow();
+    expect(() => assertConfirmed(live, { kind: 'approval', target: target({ pipeline: 'other' }) })).toThrow(ConfirmationError);
+    expect(() => assertConfirmed(live, { kind: 'release-approval', environment: 'live', productionWord: 'live', targets: [prodTarget] })).not.toThrow();
+    expect(() => assertConfirmed(live, { kind: 'release-approval', environment: 'staging', productionWord: null, targets: [devTarget] })).toThrow(
+      ConfirmationError,
+    );
+    expect(() =>
+      assertConfirmed(live, { kind: 'release-approval', environment: 'live', productionWord: 'live', targets: [target({ pipeline: 'new' })] }),
+    ).toThrow(ConfirmationError);
+    // An environment confirmed without a word covers no production approval.
+    const staging = confirm({ kind: 'release-approval', environment: 'staging', productionWord: null, targets: [prodTarget, devTarget] }, { words: [] });
+    expect(() => assertConfirmed(staging, { kind: 'approval', target: devTarget })).not.toThrow();
+    expect(() => assertConfirmed(staging, { kind: 'approval', target: prodTarget })).toThrow(ConfirmationError);
+    expect(() => assertConfirmed(staging, { kind: 'release-approval', environment: 'staging', productionWord: 'staging', targets: [devTarget] })).toThrow(
+      ConfirmationError,
+    );
+  });
+});

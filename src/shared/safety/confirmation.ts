@@ -1,0 +1,184 @@
+// Confirmations as capabilities. A dangerous service method (cleaning a plan,
+// deleting a bucket, writing a lifecycle rule, answering an approval, approving a
+// promotion's approvals, stopping or abandoning in production) takes a `Confirmed`
+// value, and only `confirm()` here makes one: from what a person typed (or the
+// CLI's explicit flags), checked against what the action needs. The services call
+// `assertConfirmed()`, which also refuses a value this module did not issue (a cast
+// or a copied object) and one issued for another action.
+import { AppError } from '../api/errors';
+import { productionWord, type AccountNames } from './production';
+
+export interface PlanAccount {
+  accountId: string;
+  accountAlias: string | null;
+  /** The profile the plan names for the account. */
+  profile?: string;
+}
+
+/** Where an approval waits, or an execution runs: one pipeline in one account and region. */
+export interface PipelineTarget extends AccountNames {
+  profile: string;
+  region: string;
+  pipeline: string;
+}
+
+export type ConfirmRequest =
+  /** Every account of the plan typed (id or alias); each production account's word typed again. */
+  | { kind: 'cleanup'; accounts: PlanAccount[] }
+  /** The bucket's name typed. */
+  | { kind: 'bucket-deletion'; bucket: string }
+  /** The bucket's name typed. */
+  | { kind: 'lifecycle'; bucket: string }
+  /** In production, the account's word typed. */
+  | { kind: 'approval'; target: PipelineTarget }
+  /** Stopping or abandoning: in production, the account's word typed. */
+  | { kind: 'stop'; target: PipelineTarget }
+  /** A promotion's approvals: in a production environment, the environment's name typed. */
+  | { kind: 'release-approval'; environment: string; productionWord: string | null; targets: PipelineTarget[] };
+
+export type ConfirmKind = ConfirmRequest['kind'];
+
+/** What the person typed: words (account ids or aliases, a bucket's name, a production word) and production confirmations. */
+export interface Typed {
+  words: readonly string[];
+  /** For cleanups: each production account's word, typed a second time. */
+  production?: readonly string[];
+}
+
+declare const issuedBrand: unique symbol;
+/** Proof that a person confirmed this action. Only `confirm()` makes one. */
+export interface Confirmed<K extends ConfirmKind = ConfirmKind> {
+  readonly [issuedBrand]: K;
+  readonly request: ConfirmRequest;
+}
+
+/** A confirmation missing or not matching: the person can fix it (BAD_REQUEST over the API). */
+export class ConfirmationError extends AppError {
+  constructor(message: string) {
+    super('BAD_REQUEST', message);
+  }
+}
+
+const issued = new WeakSet<object>();
+const typedIn = (typed: readonly string[], word: string) => typed.some((t) => t.trim() === word);
+
+/** Each account of a plan once. */
+export function planAccounts(items: readonly PlanAccount[]): PlanAccount[] {
+  const seen = new Map<string, PlanAccount>();
+  for (const i of items) if (!seen.has(i.accountId)) seen.set(i.accountId, { accountId: i.accountId, accountAlias: i.accountAlias, profile: i.profile });
+  return [...seen.values()];
+}
+
+/** A plan account's production word (its alias or profile says "prod"), else null. */
+export const accountProductionWord = (a: PlanAccount) => productionWord({ accountAlias: a.accountAlias, profiles: a.profile ? [a.profile] : [] });
+
+/** What is still missing for a cleanup: accounts not typed, production accounts not confirmed again. */
+export function missingCleanupConfirmations(accounts: readonly PlanAccount[], typed: Typed): { untyped: PlanAccount[]; unconfirmedProd: PlanAccount[] } {
+  const all = planAccounts(accounts);
+  return {
+    untyped: all.filter((a) => !typedIn(typed.words, a.accountId) && !(a.accountAlias && typedIn(typed.words, a.accountAlias))),
+    unconfirmedProd: all.filter((a) => {
+      const word = accountProductionWord(a);
+      return word !== null && !typedIn(typed.production ?? [], word);
+    }),
+  };
+}
+
+/** The word a request needs typed, or null when none is (cleanups need several: `missingCleanupConfirmations`). */
+export function wordFor(request: Exclude<ConfirmRequest, { kind: 'cleanup' }>): string | null {
+  switch (request.kind) {
+    case 'bucket-deletion':
+    case 'lifecycle':
+      return request.bucket;
+    case 'approval':
+    case 'stop':
+      return productionWord(request.target);
+    case 'release-approval':
+      return request.productionWord;
+  }
+}
+
+/** Why the typed words do not confirm the request, or null when they do. */
+export function confirmationProblem(request: ConfirmRequest, typed: Typed): string | null {
+  if (request.kind === 'cleanup') {
+    const { untyped, unconfirmedProd } = missingCleanupConfirmations(request.accounts, typed);
+    if (untyped.length) return `Type the account id or alias to confirm: ${untyped.map((a) => a.accountAlias ?? a.accountId).join(', ')}.`;
+    if (unconfirmedProd.length) return `Confirm production accounts a second time: ${unconfirmedProd.map((a) => accountProductionWord(a)).join(', ')}.`;
+    return null;
+  }
+  const word = wordFor(request);
+  if (word === null || typedIn(typed.words, word)) return null;
+  switch (request.kind) {
+    case 'bucket-deletion':
+    case 'lifecycle':
+      return `Type the bucket name ${word} to confirm.`;
+    case 'approval':
+      return `This approval is in a production account: type "${word}" to confirm.`;
+    case 'stop':
+      return `${request.target.pipeline} runs in a production account: type "${word}" to confirm.`;
+    case 'release-approval':
+      return `${request.environment} is a production environment: type "${word}" to answer its approvals.`;
+  }
+}
+
+/** The capability for this request, made from what the person typed; throws ConfirmationError when it does not confirm it. */
+export function confirm<R extends ConfirmRequest>(request: R, typed: Typed): Confirmed<R['kind']> {
+  const problem = confirmationProblem(request, typed);
+  if (problem) throw new ConfirmationError(problem);
+  const c = Object.freeze({ request: structuredClone(request) }) as unknown as Confirmed<R['kind']>;
+  issued.add(c);
+  return c;
+}
+
+const samePipeline = (a: PipelineTarget, b: PipelineTarget) => a.profile === b.profile && a.region === b.region && a.pipeline === b.pipeline;
+/** A production word needed now was also the one confirmed then (production learnt since is not confirmed). */
+const wordStillConfirmed = (now: string | null, then: string | null) => now === null || now === then;
+
+/** Whether a confirmation covers the action about to happen, as it is now. */
+function covers(given: ConfirmRequest, action: ConfirmRequest): boolean {
+  switch (action.kind) {
+    case 'cleanup':
+      return (
+        given.kind === 'cleanup' &&
+        action.accounts.every((a) => {
+          const g = given.accounts.find((x) => x.accountId === a.accountId);
+          return !!g && wordStillConfirmed(accountProductionWord(a), accountProductionWord(g));
+        })
+      );
+    case 'bucket-deletion':
+    case 'lifecycle':
+      return given.kind === action.kind && given.bucket === action.bucket;
+    case 'approval':
+      if (given.kind === 'approval')
+        return samePipeline(given.target, action.target) && wordStillConfirmed(productionWord(action.target), productionWord(given.target));
+      // A promotion's confirmation covers the approvals of its environment's own targets.
+      return (
+        given.kind === 'release-approval' &&
+        given.targets.some((t) => samePipeline(t, action.target)) &&
+        (productionWord(action.target) === null || given.productionWord !== null)
+      );
+    case 'stop':
+      return (
+        given.kind === 'stop' && samePipeline(given.target, action.target) && wordStillConfirmed(productionWord(action.target), productionWord(given.target))
+      );
+    case 'release-approval':
+      return (
+        given.kind === 'release-approval' &&
+        given.environment === action.environment &&
+        wordStillConfirmed(action.productionWord, given.productionWord) &&
+        action.targets.every((t) => given.targets.some((g) => samePipeline(g, t)))
+      );
+  }
+}
+
+/**
+ * Throws unless `confirmed` was issued by `confirm()` for this action, as it is
+ * now. The services call it before acting, so every entry point (the app, the
+ * CLI, a future one) gets the same rule.
+ */
+export function assertConfirmed(confirmed: unknown, action: ConfirmRequest): asserts confirmed is Confirmed {
+  if (!confirmed || typeof confirmed !== 'object' || !issued.has(confirmed))
+    throw new ConfirmationError('This action needs a confirmation typed by a person: none was given.');
+  if (!covers((confirmed as Confirmed).request, action))
+    throw new ConfirmationError(confirmationProblem(action, { words: [] }) ?? 'The confirmation given was for another action: confirm this one.');
+}
