@@ -114,7 +114,13 @@ export function artifactsFeature({ artifacts, targets, settings, jobs, events }:
     },
     'artifacts.lifecycle': async ({ bucket, prefix, apply, confirmation, retainDays, ageOnlyAcknowledged }) => {
       const b = bucketOfAudit(bucket);
-      const r = await artifacts.expireByLifecycle(b, prefix, apply && confirm({ kind: 'lifecycle', bucket }, { words: [confirmation] }), retainDays, ageOnlyAcknowledged);
+      const r = await artifacts.expireByLifecycle(
+        b,
+        prefix,
+        apply && confirm({ kind: 'lifecycle', bucket }, { words: [confirmation] }),
+        retainDays,
+        ageOnlyAcknowledged,
+      );
       return { ...r, applied: apply };
     },
     'artifacts.auditLog': async () => ({ entries: await artifacts.readAuditLog() }),
