@@ -169,7 +169,7 @@ describe('browser-mode server', () => {
 
 /** Waits for a condition, polling: tests synchronise on what happened, never on a fixed delay. */
 async function until(what: string, cond: () => boolean, timeoutMs = 10_000): Promise<void> {
-  for (const deadline = Date.now() + timeoutMs; !cond(); ) {
+  for (const deadline = Date.now() + timeoutMs; !cond();) {
     if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 5));
   }
@@ -196,7 +196,7 @@ async function openPage(srv: BrowserServer, session: string, lastSeq?: number) {
 
 const notice = (message: string) => core.hub.emit('app.notice', { level: 'info', message });
 let sessionCount = 0;
-const newSessionId = () => `${String(++sessionCount).padStart(6, "0")}-reconnect-test`; // the log names a session by its first 6 characters
+const newSessionId = () => `${String(++sessionCount).padStart(6, '0')}-reconnect-test`; // the log names a session by its first 6 characters
 
 describe('browser-mode sessions', () => {
   let logged: string[];

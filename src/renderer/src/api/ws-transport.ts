@@ -22,7 +22,8 @@ export interface WsTransport extends ApiTransport {
 }
 
 /** A call sent on a session that then expired: it may or may not have run, and nothing remembers it now. */
-export const LOST_CALL_MESSAGE = 'The connection was lost while this call was under way, and the server no longer knows it: check whether it took effect before trying again.';
+export const LOST_CALL_MESSAGE =
+  'The connection was lost while this call was under way, and the server no longer knows it: check whether it took effect before trying again.';
 
 export function createWsTransport(baseUrl: string): WsTransport {
   // One session per page load; call ids are unique within it.

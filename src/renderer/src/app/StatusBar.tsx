@@ -20,8 +20,7 @@ export function StatusBar() {
     <footer className="status-bar" data-testid="status-bar">
       <span data-testid="status-mode">{info ? (info.mode === 'electron' ? 'Desktop' : 'Browser mode') : '…'}</span>
       <span className={`conn conn-${connection}`} data-testid="status-connection" aria-live="polite">
-        <span className="dot" aria-hidden />{' '}
-        {CONNECTION_TEXT[connection]}
+        <span className="dot" aria-hidden /> {CONNECTION_TEXT[connection]}
       </span>
       <span data-testid="status-sandbox">{sandbox?.running ? `Sandbox: local (${sandbox.accounts.length} accounts)` : 'Sandbox: off'}</span>
       {running > 0 && (
