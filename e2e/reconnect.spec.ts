@@ -1,6 +1,8 @@
 // A dropped connection in the middle of a cleanup: the page reconnects to the
 // same session, the call it sends again is answered from the server's memory
-// (the cleanup runs once), and the progress goes on in the page.
+// (the cleanup runs once), and the progress goes on in the page. And a page away
+// longer than its session lives (a sleeping laptop): it is told, starts over,
+// and shows what happened meanwhile, live again.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, expect } from '@playwright/test';
@@ -8,6 +10,9 @@ import { ListObjectVersionsCommand } from '@aws-sdk/client-s3';
 import { startAppServer, type AppServer } from './support/app-server';
 import { ArtifactsPage } from './support/artifacts-page';
 import { plantArtifacts, sandboxS3 } from './support/sandbox-s3';
+import { PageConnection } from './support/connection';
+import { ExecutionsPage } from './support/executions-page';
+import { startOutsideThePage } from './support/sandbox-codepipeline';
 
 const BUCKET = 'codepipeline-us-east-1-111111111111';
 let app: AppServer | undefined;
@@ -67,4 +72,33 @@ test('the socket drops right after a confirmed cleanup is sent: it runs once, an
   expect(log.filter((e) => e.event === 'cancelled')).toHaveLength(0);
   const left = await s3.send(new ListObjectVersionsCommand({ Bucket: BUCKET, Prefix: 'dropped-pipeline/' }));
   expect(left.Versions ?? []).toHaveLength(0);
+});
+
+test('a page away longer than its session lives starts over: it shows the run started meanwhile, and stays live', async ({ page }) => {
+  test.setTimeout(120_000);
+  app = await startAppServer({ sessionGraceMs: 1500 });
+  const connection = new PageConnection(page);
+  await connection.install();
+  const executions = new ExecutionsPage(page);
+  const pipeline = { profile: 'sandbox-dev', region: 'us-east-1', name: 'web-frontend' };
+  await executions.openLive(app.url, pipeline);
+  await expect(connection.status).toContainText('Connected');
+
+  // The laptop sleeps: the page is cut off, and the server lets its session go.
+  await connection.goOffline();
+  await expect.poll(() => app!.output(), { timeout: 30_000 }).toMatch(/session \S+ expired after 1500 ms away/);
+  const meanwhile = await startOutsideThePage(app, pipeline.region, pipeline.name);
+  await expect(connection.status).toContainText('Disconnected');
+
+  // Back: the page is told its session expired, starts over, and only then says Connected.
+  await connection.goOnline();
+  await expect(connection.restartedNotice).toBeVisible({ timeout: 30_000 });
+  await expect(connection.status).toContainText('Connected');
+  await expect(executions.historyRowFor(meanwhile)).toBeVisible();
+  expect(app.output()).toMatch(/session \S+ expired: the page starts over/);
+
+  // Live again: a run started now shows when it finishes (the watch was made again on the new session).
+  const after = await startOutsideThePage(app, pipeline.region, pipeline.name);
+  await expect(executions.historyRowFor(after)).toHaveAttribute('data-status', 'Succeeded', { timeout: 30_000 });
+  await expect(connection.lostBanner).toBeHidden();
 });

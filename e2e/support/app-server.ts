@@ -25,6 +25,8 @@ export interface AppServerOptions {
   timeScale?: number;
   /** A settings file the app starts with (the workspace, blocklists, …). */
   settings?: Record<string, unknown>;
+  /** How long a page that lost its connection keeps its session (30 s by default). */
+  sessionGraceMs?: number;
 }
 
 export async function startAppServer(opts: AppServerOptions = {}): Promise<AppServer> {
@@ -49,6 +51,7 @@ export async function startAppServer(opts: AppServerOptions = {}): Promise<AppSe
     String(sandboxPort),
     '--sandbox-admin-token',
     adminToken,
+    ...(opts.sessionGraceMs === undefined ? [] : ['--session-grace-ms', String(opts.sessionGraceMs)]),
   ];
   const env: NodeJS.ProcessEnv = { ...process.env, PIPEWRIGHT_HOME: join(home, 'pipewright'), HOME: home };
   for (const k of [

@@ -66,6 +66,11 @@ export class ExecutionsPage {
     await expect(this.page.getByTestId('toast-info').filter({ hasText: status === 'approve' ? /Approved .* \/ / : /Rejected .* \/ / })).toBeVisible();
   }
 
+  /** One execution's row in the open pipeline's history. */
+  historyRowFor(executionId: string) {
+    return this.page.locator(`[data-testid=history-row][data-execution="${executionId}"]`);
+  }
+
   historyRow(status?: string) {
     return this.page.locator(`[data-testid=history-row]${status ? `[data-status="${status}"]` : ''}`);
   }

@@ -1,5 +1,7 @@
 // The browser-mode server over real HTTP and WebSocket: token, Host and Origin
-// checks, loopback-only binding, and malformed payloads.
+// checks, loopback-only binding, malformed payloads, and sessions: numbered
+// events replayed to a page that comes back, and said out loud when the session
+// expired or events were no longer held.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
@@ -156,11 +158,131 @@ describe('browser-mode server', () => {
     await new Promise((r) => setTimeout(r, 20));
     expect(events).toEqual([]);
     const ready = await call(ws, { id: 1, method: 'app.ready', input: {} });
-    expect(ready).toMatchObject({ ok: true, result: { flushed: 1 } });
+    expect(ready).toMatchObject({ ok: true, result: { flushed: 1, dropped: 0 } });
     await new Promise((r) => setTimeout(r, 20));
-    expect(events).toEqual([{ event: 'app.notice', payload: { level: 'info', message: 'hello' } }]);
+    expect(events).toEqual([{ event: 'app.notice', payload: { level: 'info', message: 'hello' }, seq: 1 }]);
     ws.close();
     await new Promise((r) => setTimeout(r, 50));
     expect(core.hub.clientCount).toBe(before - 1);
+  });
+});
+
+/** Waits for a condition, polling: tests synchronise on what happened, never on a fixed delay. */
+async function until(what: string, cond: () => boolean, timeoutMs = 10_000): Promise<void> {
+  for (const deadline = Date.now() + timeoutMs; !cond();) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+type Frame = Record<string, unknown> & { seq?: number; event?: string; payload?: { message?: string }; session?: { state: string; seq: number } };
+
+/** A page's socket on a session: every frame it receives, from the first (the session notice). */
+async function openPage(srv: BrowserServer, session: string, lastSeq?: number) {
+  const frames: Frame[] = [];
+  const query = `?session=${session}${lastSeq === undefined ? '' : `&lastSeq=${lastSeq}`}`;
+  const ws = await new Promise<WebSocket>((resolve, reject) => {
+    const s = new WebSocket(`ws://127.0.0.1:${srv.port}/rpc${query}`, {
+      headers: { cookie: `${tokenCookieName(srv.port)}=${srv.token}`, origin: `http://127.0.0.1:${srv.port}` },
+    });
+    s.on('message', (d) => frames.push(JSON.parse(d.toString()) as Frame));
+    s.once('open', () => resolve(s));
+    s.once('error', reject);
+  });
+  await until('the session notice', () => frames.length > 0);
+  const events = () => frames.filter((f) => 'event' in f).map((f) => [f.seq, f.payload?.message]);
+  return { ws, frames, events, notice: frames[0].session };
+}
+
+const notice = (message: string) => core.hub.emit('app.notice', { level: 'info', message });
+let sessionCount = 0;
+const newSessionId = () => `${String(++sessionCount).padStart(6, '0')}-reconnect-test`; // the log names a session by its first 6 characters
+
+describe('browser-mode sessions', () => {
+  let logged: string[];
+  let srv: BrowserServer;
+  beforeAll(async () => {
+    logged = [];
+    srv = await startBrowserServer({ dispatch: core.dispatch, hub: core.hub, staticDir, sessionGraceMs: 100, replayEvents: 5, log: (l) => logged.push(l) });
+  });
+  afterAll(() => srv.close());
+
+  it('numbers events; a page back within the grace period gets what it missed after its last, once', async () => {
+    const id = newSessionId();
+    const first = await openPage(srv, id);
+    expect(first.notice).toEqual({ state: 'new', seq: 0 });
+    await call(first.ws, { id: 1, method: 'app.ready', input: {} });
+    notice('a');
+    notice('b');
+    await until('two events', () => first.events().length === 2);
+    expect(first.events()).toEqual([
+      [1, 'a'],
+      [2, 'b'],
+    ]);
+    first.ws.terminate();
+    notice('c'); // while away (the page saw only "a": "b" was lost in flight)
+    const back = await openPage(srv, id, 1);
+    expect(back.notice).toEqual({ state: 'resumed', seq: 1 });
+    await until('the replay', () => back.events().length === 2);
+    notice('d');
+    await until('the live event', () => back.events().length === 3);
+    expect(back.events()).toEqual([
+      [2, 'b'],
+      [3, 'c'],
+      [4, 'd'],
+    ]);
+    back.ws.close();
+  });
+
+  it('says a session expired: the page gets a fresh, not-ready session, not a silent one', async () => {
+    const id = newSessionId();
+    const first = await openPage(srv, id);
+    await call(first.ws, { id: 1, method: 'app.ready', input: {} });
+    notice('before');
+    await until('the first event', () => first.events().length === 1);
+    first.ws.terminate();
+    // Past the grace period: the session's client departs (its watches and owned jobs with it).
+    await until('the session to expire', () => logged.some((l) => l.includes(`session ${id.slice(0, 6)}… expired`)));
+    notice('while away');
+    const back = await openPage(srv, id, 1);
+    expect(back.notice).toEqual({ state: 'expired', seq: 0 });
+    // The new session holds its events until the page has started over (app.ready), then numbers them from 1.
+    notice('after');
+    const ready = await call(back.ws, { id: 1, method: 'app.ready', input: {} });
+    expect(ready).toMatchObject({ ok: true, result: { flushed: 1, dropped: 0 } });
+    notice('live');
+    await until('two events', () => back.events().length === 2);
+    expect(back.events()).toEqual([
+      [1, 'after'],
+      [2, 'live'],
+    ]);
+    back.ws.close();
+  });
+
+  it('says events were lost when more came while away than the session keeps, and goes on numbering', async () => {
+    const id = newSessionId();
+    const first = await openPage(srv, id);
+    await call(first.ws, { id: 1, method: 'app.ready', input: {} });
+    first.ws.terminate();
+    for (let i = 1; i <= 8; i++) notice(`away ${i}`); // the session keeps 5
+    const back = await openPage(srv, id, 0);
+    expect(back.notice).toEqual({ state: 'events-lost', seq: 8 });
+    expect(logged.some((l) => l.includes(`session ${id.slice(0, 6)}… events-lost`))).toBe(true);
+    // Same session: a call made before is still answered from memory, and events go on.
+    expect(await call(back.ws, { id: 1, method: 'app.ready', input: {} })).toMatchObject({ id: 1, ok: true });
+    notice('live');
+    await until('the live event', () => back.events().length === 1);
+    expect(back.events()).toEqual([[9, 'live']]);
+    // Within what is kept, the same gap is replayed instead.
+    back.ws.terminate();
+    for (let i = 1; i <= 3; i++) notice(`again ${i}`);
+    const again = await openPage(srv, id, 9);
+    expect(again.notice).toEqual({ state: 'resumed', seq: 9 });
+    await until('the replay', () => again.events().length === 3);
+    again.ws.close();
+  });
+
+  it('refuses a malformed lastSeq', async () => {
+    await expect(openPage(srv, newSessionId(), -1)).rejects.toThrow();
   });
 });

@@ -34,11 +34,11 @@ export function appFeature({ info, sandboxMode, hub, jobs, settings, sandbox }: 
     handlers: {
       'app.info': () => ({ name: 'Pipewright', version: info.version, mode: info.mode, platform: process.platform }),
       'app.ready': (_input, ctx) => {
-        const flushed = hub.markReady(ctx.clientId);
+        const delivered = hub.markReady(ctx.clientId);
         // A corrupt settings file is worth a toast, not just a log line.
         const w = settings.view().warning;
         if (w) hub.emit('app.notice', { level: 'warning', message: w });
-        return { flushed };
+        return delivered;
       },
       'settings.get': () => settings.view(),
       'settings.update': async (patch) => {

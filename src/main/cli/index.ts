@@ -20,6 +20,12 @@ function port(value: string): number {
   return n;
 }
 
+function graceMs(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 3_600_000) throw new InvalidArgumentError('a grace period is a whole number of milliseconds up to an hour');
+  return n;
+}
+
 function untilSignal(close: () => Promise<void>): void {
   let closing = false;
   const stop = () => {
@@ -47,6 +53,7 @@ export function buildProgram(): Command {
     .addOption(new Option('--sandbox-port <n>', 'fixed port for the embedded sandbox (tests)').argParser(port).hideHelp())
     .addOption(new Option('--sandbox-admin-token <token>', 'fixed admin token for the embedded sandbox (tests)').hideHelp())
     .addOption(new Option('--reason <text>', 'a line explaining why browser mode was chosen').hideHelp())
+    .addOption(new Option('--session-grace-ms <ms>', 'how long a page that lost its connection keeps its session (tests)').argParser(graceMs).hideHelp())
     .action(
       async (o: {
         port?: number;
@@ -56,6 +63,7 @@ export function buildProgram(): Command {
         sandboxPort?: number;
         sandboxAdminToken?: string;
         reason?: string;
+        sessionGraceMs?: number;
       }) => {
         const app = await (await commands.web()).runWebCommand({ ...o, version: pkg.version });
         untilSignal(() => app.close());

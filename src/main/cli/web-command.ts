@@ -17,6 +17,8 @@ export interface WebOptions {
   sandboxAdminToken?: string;
   version: string;
   reason?: string;
+  /** How long a page that lost its connection keeps its session (tests shorten it). */
+  sessionGraceMs?: number;
 }
 
 export function rendererDir(): string {
@@ -41,7 +43,14 @@ export async function runWebCommand(opts: WebOptions): Promise<{ close(): Promis
     log: (l) => console.error(l),
     openExternal: (url) => void openInBrowser(url),
   });
-  const server = await startBrowserServer({ dispatch: core.dispatch, hub: core.hub, staticDir, port: opts.port, log: (l) => console.error(l) });
+  const server = await startBrowserServer({
+    dispatch: core.dispatch,
+    hub: core.hub,
+    staticDir,
+    port: opts.port,
+    sessionGraceMs: opts.sessionGraceMs,
+    log: (l) => console.error(l),
+  });
   if (opts.reason) console.log(opts.reason);
   console.log(`Pipewright ${opts.version} is running in browser mode${core.sandboxWanted ? ' with the local sandbox' : ''}.`);
   console.log(`Open: ${server.url}`);

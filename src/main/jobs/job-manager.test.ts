@@ -69,9 +69,20 @@ describe('EventHub', () => {
     hub.emit('app.notice', { level: 'info', message: 'one' });
     hub.emit('app.notice', { level: 'info', message: 'two' });
     expect(got).toEqual([]);
-    expect(hub.markReady('a')).toBe(2);
+    expect(hub.markReady('a')).toEqual({ flushed: 2, dropped: 0 });
     hub.emit('app.notice', { level: 'info', message: 'three' });
     expect(got).toEqual(['one', 'two', 'three']);
+  });
+
+  it('counts what a full queue dropped before the client was ready, and says so once', () => {
+    const hub = new EventHub(3);
+    const got: string[] = [];
+    hub.attach({ clientId: 'a', send: (_e, p) => got.push((p as { message: string }).message) });
+    for (const m of ['1', '2', '3', '4', '5']) hub.emit('app.notice', { level: 'info', message: m });
+    expect(hub.markReady('a')).toEqual({ flushed: 3, dropped: 2 });
+    expect(got).toEqual(['3', '4', '5']);
+    hub.attach({ clientId: 'b', send: () => {} });
+    expect(hub.markReady('b')).toEqual({ flushed: 0, dropped: 0 });
   });
 
   it('refuses payloads that break the contract', () => {

@@ -5,14 +5,20 @@
 // against other sites' pages. Every request path answers or closes: nothing a
 // client sends can throw out of a handler.
 //
-// A page's socket belongs to a session (`/rpc?session=ID`). When it drops, the
-// session waits a while for the page to reconnect: events queue, jobs go on, and
-// a call sent again with the same id is answered from memory, never run twice.
+// A page's socket belongs to a session (`/rpc?session=ID`). Its events are
+// numbered, and the session keeps the latest of them (bounded), sent or not. When
+// the socket drops, the session waits a while (the grace period) for the page:
+// jobs go on, and a call sent again with the same id is answered from memory,
+// never run twice. A page that comes back says the last event it saw
+// (`&lastSeq=N`) and gets what followed. The first message on every socket says
+// which case it is (`SessionNotice`): a session that expired, or events no longer
+// held, are said out loud, so the page can start over instead of waiting on a
+// stream that will never come.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { MAX_CALL_BYTES, type Envelope, type ServerMessage } from '../../shared/api/envelope';
+import { MAX_CALL_BYTES, type Envelope, type ServerMessage, type SessionState } from '../../shared/api/envelope';
 import { SECURITY_HEADERS, readStaticFile } from '../platform/static-files';
 import type { Dispatch } from './dispatcher';
 import type { EventHub } from './event-hub';
@@ -25,6 +31,11 @@ export interface BrowserServerOptions {
   port?: number;
   token?: string;
   log?: (line: string) => void;
+  /** How long a dropped session waits for its page before its client departs (SESSION_GRACE_MS). */
+  sessionGraceMs?: number;
+  /** Events a session keeps for replay (REPLAY_EVENTS), and their total size (REPLAY_BYTES). */
+  replayEvents?: number;
+  replayBytes?: number;
 }
 
 export interface BrowserServer {
@@ -41,15 +52,24 @@ export const tokenCookieName = (port: number) => `pipewright_token_${port}`;
 
 /** How long a dropped session waits for its page to reconnect before its client departs. */
 export const SESSION_GRACE_MS = 30_000;
+/** Events a session keeps for a page that reconnects: at most this many, of at most this many bytes. */
+export const REPLAY_EVENTS = 1000;
+export const REPLAY_BYTES = 8_000_000;
 /** Answers kept per session, so a call re-sent after a reconnect is answered, not run again. */
 const REMEMBERED_CALLS = 500;
 const SESSION_ID = /^[A-Za-z0-9_-]{16,64}$/;
+const LAST_SEQ = /^(0|[1-9][0-9]{0,14})$/;
 
 interface Session {
   clientId: string;
   socket: WebSocket | null;
   calls: Map<number, Promise<Envelope>>;
   grace?: NodeJS.Timeout;
+  /** The number of the session's latest event. */
+  seq: number;
+  /** The latest events as sent (numbered frames), oldest first, for replay. */
+  kept: Array<{ seq: number; frame: string }>;
+  keptBytes: number;
 }
 
 function safeEqual(a: string, b: string): boolean {
@@ -141,39 +161,68 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
       if (!tokenOk(req)) return reject(401, 'Unauthorized');
       const sessionId = url.searchParams.get('session');
       if (sessionId !== null && !SESSION_ID.test(sessionId)) return reject(400, 'Bad Request');
-      wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, sessionId));
+      const lastSeqText = url.searchParams.get('lastSeq');
+      if (lastSeqText !== null && !LAST_SEQ.test(lastSeqText)) return reject(400, 'Bad Request');
+      const lastSeq = lastSeqText === null ? null : Number(lastSeqText);
+      wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, sessionId, lastSeq));
     } catch (err) {
       log(`browser-server: upgrade failed: ${err instanceof Error ? err.message : String(err)}`);
       reject(400, 'Bad Request');
     }
   });
 
-  /** The session a socket resumes (same id: same client, queue and remembered calls), or a new one. */
-  function sessionFor(ws: WebSocket, sessionId: string | null): Session {
+  const grace = opts.sessionGraceMs ?? SESSION_GRACE_MS;
+  const replayEvents = opts.replayEvents ?? REPLAY_EVENTS;
+  const replayBytes = opts.replayBytes ?? REPLAY_BYTES;
+
+  /**
+   * The session a socket resumes (same id: same client, events and remembered calls), or a new
+   * one, with what the page is told first. A page that names a last event is coming back; if its
+   * session is gone it is told so (`expired`), and one whose missed events are no longer all kept
+   * is told `events-lost`: in both cases it starts over rather than wait on a broken stream.
+   */
+  function sessionFor(ws: WebSocket, sessionId: string | null, lastSeq: number | null): { session: Session; state: SessionState; replay: string[] } {
     const known = sessionId ? sessions.get(sessionId) : undefined;
     if (known) {
       clearTimeout(known.grace);
+      known.grace = undefined;
       known.socket?.terminate();
       known.socket = ws;
-      opts.hub.reattach(known.clientId);
-      return known;
+      const after = lastSeq ?? 0;
+      const oldest = known.kept[0]?.seq ?? known.seq + 1;
+      // Whole when every event after the page's last is still kept (or it has seen them all).
+      const whole = after <= known.seq && (after >= known.seq || oldest <= after + 1);
+      if (!whole) return { session: known, state: 'events-lost', replay: [] };
+      return { session: known, state: 'resumed', replay: known.kept.filter((k) => k.seq > after).map((k) => k.frame) };
     }
-    const session: Session = { clientId: `ws-${sessionId ?? randomUUID()}`, socket: ws, calls: new Map() };
+    const session: Session = { clientId: `ws-${randomUUID()}`, socket: ws, calls: new Map(), seq: 0, kept: [], keptBytes: 0 };
     if (sessionId) sessions.set(sessionId, session);
     opts.hub.attach({
       clientId: session.clientId,
       send: (event, payload) => {
-        if (session.socket?.readyState === session.socket?.OPEN) session.socket?.send(JSON.stringify({ event, payload } satisfies ServerMessage));
+        const seq = ++session.seq;
+        const frame = JSON.stringify({ event, payload, seq } satisfies ServerMessage);
+        if (sessionId) {
+          session.kept.push({ seq, frame });
+          session.keptBytes += frame.length;
+          while (session.kept.length > replayEvents || (session.keptBytes > replayBytes && session.kept.length > 0))
+            session.keptBytes -= session.kept.shift()!.frame.length;
+        }
+        if (session.socket?.readyState === session.socket?.OPEN) session.socket?.send(frame);
       },
     });
-    return session;
+    return { session, state: lastSeq === null ? 'new' : 'expired', replay: [] };
   }
 
-  function onConnection(ws: WebSocket, sessionId: string | null): void {
-    const session = sessionFor(ws, sessionId);
+  function onConnection(ws: WebSocket, sessionId: string | null, lastSeq: number | null): void {
+    const { session, state, replay } = sessionFor(ws, sessionId, lastSeq);
     const send = (msg: ServerMessage) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg));
     };
+    if (state === 'expired' || state === 'events-lost') log(`browser-server: session ${sessionId?.slice(0, 6)}… ${state}: the page starts over`);
+    // First, what this socket is; then what the page missed; live events follow (send() is synchronous, so nothing comes between).
+    send({ session: { state, seq: state === 'resumed' ? (lastSeq ?? 0) : session.seq } });
+    for (const frame of replay) if (ws.readyState === ws.OPEN) ws.send(frame);
     ws.on('message', (data, isBinary) => {
       handleMessage(session, data, isBinary, send).catch((err: unknown) => {
         // The last guard: a bug in a handler is logged and answered, and the server keeps serving.
@@ -184,13 +233,13 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
     const gone = () => {
       if (session.socket !== ws) return; // already replaced by a reconnect
       session.socket = null;
-      opts.hub.suspend(session.clientId);
       if (!sessionId) return opts.hub.detach(session.clientId);
-      // The page may come back (a dropped connection, a sleeping laptop): wait for it.
+      // The page may come back (a dropped connection, a sleeping laptop): wait for it, keeping its events.
       session.grace = setTimeout(() => {
         sessions.delete(sessionId);
         opts.hub.detach(session.clientId);
-      }, SESSION_GRACE_MS);
+        log(`browser-server: session ${sessionId.slice(0, 6)}… expired after ${grace} ms away; its watches and jobs are gone`);
+      }, grace);
       session.grace.unref?.();
     };
     ws.on('close', gone);

@@ -9,7 +9,7 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
   // Only the methods these tests call; the rest are never reached.
   const base: Partial<Handlers> = {
     'app.info': () => ({ name: 'Pipewright', version: '1.0.0', mode: 'browser', platform: 'linux' }),
-    'app.ready': () => ({ flushed: 0 }),
+    'app.ready': () => ({ flushed: 0, dropped: 0 }),
     'settings.get': () => settingsView,
     'settings.update': () => settingsView,
     'jobs.list': () => ({ jobs: [] }),

@@ -81,8 +81,11 @@ export type DesignDiffView = z.infer<typeof DesignDiffView>;
 export const methods = {
   /** Name, version and how the app is running. */
   'app.info': method(NoInput, AppInfo),
-  /** The renderer is mounted and subscribed: flush events queued for it. */
-  'app.ready': method(NoInput, z.object({ flushed: z.number().int() })),
+  /**
+   * The renderer is mounted and subscribed: flush events queued for it. `dropped`: events the
+   * queue could not hold (more than it keeps before ready); the renderer then reads its state again.
+   */
+  'app.ready': method(NoInput, z.object({ flushed: z.number().int(), dropped: z.number().int() })),
   'settings.get': method(NoInput, SettingsView),
   'settings.update': method(SettingsPatch, SettingsView),
   'jobs.list': method(NoInput, z.object({ jobs: z.array(JobInfo) })),

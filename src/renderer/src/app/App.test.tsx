@@ -15,7 +15,7 @@ function fakeTransport(overrides: Record<string, (input: unknown) => Envelope> =
   const view = { settings: Settings.parse({}), warning: null };
   return fake({
     'app.info': () => ({ ok: true, result: { name: 'Pipewright', version: '9.9.9', mode: 'browser', platform: 'linux' } }),
-    'app.ready': () => ({ ok: true, result: { flushed: 0 } }),
+    'app.ready': () => ({ ok: true, result: { flushed: 0, dropped: 0 } }),
     'settings.get': () => ({ ok: true, result: view }),
     'settings.update': () => ({ ok: true, result: view }),
     'sandbox.status': () => ({ ok: true, result: { running: false, endpoint: null, seed: null, accounts: [], regions: [], pipelineCount: 0 } }),

@@ -4,6 +4,7 @@ import { lazy, Suspense, useEffect } from 'react';
 import { SECTIONS } from './sections';
 import { Sidebar } from './Sidebar';
 import { StatusBar } from './StatusBar';
+import { SessionLostBanner } from './SessionLostBanner';
 import { Toasts } from './Toasts';
 import { EmptyState } from './EmptyState';
 import { AccountsPage } from '../features/accounts/AccountsPage';
@@ -71,6 +72,7 @@ export function App() {
     <div className="shell" data-testid={ready ? 'app-ready' : 'app-loading'}>
       <Sidebar />
       <main id="main-panel" role="tabpanel" aria-labelledby={`tab-${spec.id}`} className="main" data-testid={`section-${spec.id}`}>
+        <SessionLostBanner />
         <SsoPromptBanner />
         <Suspense
           fallback={

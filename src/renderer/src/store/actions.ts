@@ -55,6 +55,20 @@ export function goTo(section: SectionId, opts: { keepHash?: boolean } = {}): voi
 
 export async function loadInitial(): Promise<void> {
   try {
+    await startShell({ first: true });
+  } catch (err) {
+    reportError(err);
+  }
+}
+
+/**
+ * The shell's start-up: its state, then `app.ready` (the server delivers the events it held,
+ * which apply on top). Read again when events were dropped before ready. At the first start the
+ * section comes from the link or the settings; a restart (a session that expired) stays where
+ * the user is. Throws when it fails.
+ */
+export async function startShell(opts: { first: boolean }): Promise<void> {
+  const read = async (pickSection: boolean) => {
     const [info, settingsView, sandbox, jobs] = await Promise.all([
       api().invoke('app.info', {}),
       api().invoke('settings.get', {}),
@@ -62,12 +76,12 @@ export async function loadInitial(): Promise<void> {
       api().invoke('jobs.list', {}),
     ]);
     const fromHash = location.hash.replace(/^#\//, '').split('/')[0];
-    const section = SECTION_IDS.find((s) => s === fromHash) ?? settingsView.settings.ui.lastSection;
+    const section = pickSection ? (SECTION_IDS.find((s) => s === fromHash) ?? settingsView.settings.ui.lastSection) : useAppStore.getState().section;
     set({ info, settingsView, sandbox, section, jobs: Object.fromEntries(jobs.jobs.map((j) => [j.jobId, j])) });
-    await api().invoke('app.ready', {});
-  } catch (err) {
-    reportError(err);
-  }
+  };
+  await read(opts.first);
+  const ready = await api().invoke('app.ready', {});
+  if (ready.dropped > 0) await read(false);
 }
 
 /** Saves a settings patch; false (with the error shown) when it was refused, so a form can keep its draft. */

@@ -12,6 +12,11 @@ export async function loadAccounts(reload = false): Promise<void> {
   if (accounts) set({ accounts });
 }
 
+/** The server lost this window's session (or events): profile states it missed are read again. */
+export async function resubscribeAccounts(): Promise<void> {
+  if (useAccountsStore.getState().accounts) await loadAccounts();
+}
+
 /** Reloads the files (the user may have edited them), then checks the unchecked profiles in the background: never prompts. */
 export async function refreshAccounts(): Promise<void> {
   await loadAccounts(true);

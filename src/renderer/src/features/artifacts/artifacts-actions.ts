@@ -69,6 +69,20 @@ async function reaudit(): Promise<void> {
   if (r) set({ auditJob: r.jobId });
 }
 
+/**
+ * The server lost this window's session (or events): an audit it was running is started again
+ * (it was cancelled with the session, or its report missed); otherwise the latest report is read again.
+ */
+export async function resubscribeArtifacts(running: ReadonlySet<string>): Promise<void> {
+  const { auditJob, report } = get();
+  if (auditJob && running.has(auditJob)) return reaudit();
+  if (!report) return;
+  const r = await call('artifacts.lastReport', {});
+  // Only a newer audit replaces what is shown (and the user's selection in it).
+  if (r?.report && r.report.generatedAt !== get().report?.generatedAt) showReport(r.report);
+  void loadAuditLog();
+}
+
 /** Adds these rows to the selection. */
 export function selectKeys(keys: string[]): void {
   set((s) => ({ selected: new Set([...s.selected, ...keys]) }));

@@ -210,6 +210,33 @@ function notifies(ref: PipelineRef): boolean {
 
 const desktop = () => useAppStore.getState().settingsView?.settings.executions.desktop ?? true;
 
+/**
+ * The server lost this window's session (or events it missed): watch again what was watched,
+ * and read what the missed events would have changed. Rejects when a watch could not be made.
+ */
+export async function resubscribeExecutions(): Promise<void> {
+  const { opened, workspaceJob, approvals } = get();
+  const work: Array<Promise<unknown>> = [];
+  if (opened)
+    work.push(
+      api()
+        .invoke('executions.watch', { ...refOf(opened), opened: true })
+        .then((r) => {
+          if (r.state && get().opened === opened) set((s) => ({ live: { ...s.live, [pipelineKey(opened)]: r.state! } }));
+          void loadHistory();
+          void loadLatestRuns();
+        }),
+    );
+  if (workspaceJob)
+    work.push(
+      api()
+        .invoke('executions.watchWorkspace', {})
+        .then((r) => set({ workspaceJob: r.jobId })),
+    );
+  if (approvals) void loadApprovals();
+  await Promise.all(work);
+}
+
 export function subscribeExecutionsEvents(a: ApiClient): Array<() => void> {
   return [
     a.on('execution.updated', (state) => {

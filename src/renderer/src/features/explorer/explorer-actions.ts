@@ -78,6 +78,15 @@ export async function loadPipelines(targets?: Array<{ profile: string; region: s
   }
 }
 
+/**
+ * The server lost this window's session (or events): a listing that was running when it went
+ * was cancelled with the session, or lost rows, so it starts again. `running`: the jobs running before.
+ */
+export async function resubscribeExplorer(running: ReadonlySet<string>): Promise<void> {
+  const jobId = explorer().jobId;
+  if (jobId && running.has(jobId)) await loadPipelines();
+}
+
 export async function cancelLoad(): Promise<void> {
   const jobId = explorer().jobId;
   if (!jobId) return;

@@ -68,6 +68,12 @@ export async function loadBoard(): Promise<void> {
       .catch(() => undefined);
 }
 
+/** The server lost this window's session (or events): the open board is read and watched again, and its log read. */
+export async function resubscribeReleases(): Promise<void> {
+  if (!get().opened) return;
+  await Promise.all([loadBoard(), loadHistory()]);
+}
+
 export async function loadHistory(): Promise<void> {
   const application = get().opened;
   if (!application) return;
