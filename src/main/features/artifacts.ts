@@ -6,6 +6,7 @@ import { AppError } from '../../shared/api/errors';
 import type { MethodName } from '../../shared/api/contract';
 import type { Settings } from '../../shared/api/settings';
 import { missingConfirmations } from '../../shared/artifacts/confirm';
+import { claimedNow, deletableBucket, lifecycleEligible } from '../../shared/artifacts/eligibility';
 import { checkPlanAgainstAudit, previewOf, type CleanupPlan } from '../../shared/artifacts/plan';
 import { auditedPrefixes, planForAudit, selectRows, slimReport, type AuditReport } from '../../shared/artifacts/report';
 import type { RetentionPolicy } from '../../shared/artifacts/retention';
@@ -115,7 +116,7 @@ export function artifactsFeature({ artifacts, targets, settings, jobs, events }:
     },
     'artifacts.deleteBucket': async ({ bucket, confirmation }) => {
       const b = bucketOfAudit(bucket);
-      if (!b.unused || b.protected)
+      if (!deletableBucket(b))
         throw new AppError('BAD_REQUEST', `s3://${bucket} is ${b.protected ? 'protected' : 'used by a live pipeline'}: it cannot be deleted here.`);
       if (confirmation !== bucket) throw new AppError('BAD_REQUEST', `Type the bucket name ${bucket} to confirm.`);
       await artifacts.deleteBucket(b);
@@ -125,8 +126,8 @@ export function artifactsFeature({ artifacts, targets, settings, jobs, events }:
     'artifacts.lifecycle': async ({ bucket, prefix, apply, confirmation, retainDays, ageOnlyAcknowledged }) => {
       const b = bucketOfAudit(bucket);
       const p = b.prefixes.find((x) => `${x.prefix}/` === prefix);
-      const live = p?.class === 'live' || p?.class === 'shared';
-      if (b.protected || !(p?.class === 'orphan' || (live && retainDays !== undefined)))
+      const live = claimedNow(p);
+      if (!lifecycleEligible(b, p, retainDays))
         throw new AppError(
           'BAD_REQUEST',
           `Only an orphan prefix, or a live one with a retention age, of an unprotected bucket can get lifecycle rules: s3://${bucket}/${prefix} is ${b.protected ? 'protected' : (p?.class ?? 'not in the audit')}.`,
