@@ -57,7 +57,7 @@ export default tseslint.config(
   {
     // Type-checked twice (the web project, and the Node one through its test) against
     // different globals: a cast one program needs, the other calls unnecessary.
-    files: ['src/renderer/src/features/designer/elk-workers.ts'],
+    files: ['src/renderer/src/lib/elk-workers.ts'],
     rules: { '@typescript-eslint/no-unnecessary-type-assertion': 'off' },
   },
   {
