@@ -1,10 +1,14 @@
 // Lint rules, including the import guards that keep the architecture honest:
 // 'electron' only in the few Electron files, '@aws-sdk/*' and '@smithy/*' only
-// in src/main/aws and src/sandbox (and tests and benchmarks that drive them).
+// in src/main/aws and src/sandbox (and tests and benchmarks that drive them);
+// src/shared free of Node; and the renderer's boundaries (a feature reached only
+// through its index.ts, components never calling the API), in eslint-rules/.
+import { builtinModules } from 'node:module';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
+import { rendererBoundaries } from './eslint-rules/renderer-boundaries.js';
 
 const ELECTRON_FILES = ['src/main/index.ts', 'src/main/electron/**/*.ts', 'src/preload/**/*.ts', 'src/main/rpc/ipc.ts'];
 const AWS_FILES = ['src/main/aws/**/*.ts', 'src/sandbox/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'e2e/**/*.ts'];
@@ -19,6 +23,10 @@ const noMain = layer('main', 'This layer may not import from src/main.');
 const noRenderer = layer('renderer', 'This layer may not import from src/renderer.');
 const noSandbox = layer('sandbox', 'This layer may not import from src/sandbox.');
 const noNode = layer('node', 'Only src/main and src/sandbox may import Node-only code (src/node).');
+// src/shared runs in the renderer too: no Node built-in, with or without the node: prefix.
+const NODE_BUILTIN_MESSAGE = 'src/shared is imported by the renderer: no Node built-ins (node:*) here.';
+const noNodeBuiltins = { group: ['node:*'], message: NODE_BUILTIN_MESSAGE };
+const nodeBuiltinPaths = builtinModules.filter((m) => !m.startsWith('_')).map((name) => ({ name, message: NODE_BUILTIN_MESSAGE }));
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'docs/**'] },
@@ -77,8 +85,30 @@ export default tseslint.config(
     },
   },
   {
+    // A feature is reached from outside its folder only through its index.ts.
+    files: ['src/renderer/src/**/*.{ts,tsx}'],
+    // use-api-events.ts routes every feature's events; it is being reworked with the
+    // transport's reconnection (src/renderer/src/api) and moves to the index.ts exports then.
+    ignores: ['src/renderer/src/store/use-api-events.ts'],
+    plugins: { pipewright: rendererBoundaries },
+    rules: { 'pipewright/feature-through-index': 'error' },
+  },
+  {
+    // Components call actions (a feature's *-actions.ts, or store/actions.ts), never the API;
+    // main.tsx, which connects the transport, and tests, which fake it, are not components.
+    files: ['src/renderer/src/**/*.tsx'],
+    ignores: ['src/renderer/src/main.tsx', 'src/renderer/src/**/*.test.tsx'],
+    plugins: { pipewright: rendererBoundaries },
+    rules: { 'pipewright/component-no-api': 'error' },
+  },
+  {
     files: ['src/shared/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: [electronRule], patterns: [awsPattern, noMain, noRenderer, noSandbox, noNode] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [electronRule, ...nodeBuiltinPaths], patterns: [awsPattern, noMain, noRenderer, noSandbox, noNode, noNodeBuiltins] },
+      ],
+    },
   },
   {
     files: ['src/sandbox/**/*.ts'],

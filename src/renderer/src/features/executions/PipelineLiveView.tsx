@@ -6,7 +6,7 @@ import { useCallback, useMemo, useState } from 'react';
 import { FINAL_STATUSES, pipelineKey, waitingApprovals, type Approval, type LiveAction, type LiveStage } from '../../../../shared/api/executions';
 import { isAllowedExternalUrl } from '../../../../shared/api/external-links';
 import { useAppStore } from '../../store/store';
-import { useAccountsStore } from '../accounts/accounts-store';
+import { useAccountsStore } from '../accounts';
 import { elapsed, formatTime } from '../../lib/format';
 import { useExecutionsStore } from './executions-store';
 import { closePipeline, loadHistory, setHistoryFilter, setPipelineNotifications, showExecution } from './executions-actions';
