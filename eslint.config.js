@@ -1,43 +1,22 @@
 // Lint rules, including the import guards that keep the architecture honest:
 // 'electron' only in the few Electron files, '@aws-sdk/*' and '@smithy/*' only
 // in src/main/aws, a main feature's *-calls.ts and src/sandbox (and tests and
-// benchmarks that drive them; type imports anywhere in main), and one main
-// feature reaching another only through its index.ts.
-import path from 'node:path';
+// benchmarks that drive them; type imports anywhere in main); src/shared free of
+// Node; a main or renderer feature reached from outside only through its index.ts,
+// and renderer components never calling the API (the rules are in eslint-rules/).
+import { builtinModules } from 'node:module';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
+import { mainBoundaries } from './eslint-rules/main-boundaries.js';
+import { rendererBoundaries } from './eslint-rules/renderer-boundaries.js';
+
+// Both boundary rule sets under one plugin name.
+const pipewright = { rules: { ...mainBoundaries.rules, ...rendererBoundaries.rules } };
 
 const ELECTRON_FILES = ['src/main/index.ts', 'src/main/electron/**/*.ts', 'src/preload/**/*.ts', 'src/main/rpc/ipc.ts'];
 const AWS_FILES = ['src/main/aws/**/*.ts', 'src/main/*/*-calls.ts', 'src/sandbox/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'e2e/**/*.ts'];
-
-// The main process's features (src/main/<feature>/): handlers, service, calls, ports.
-const MAIN_FEATURES = ['accounts', 'app', 'artifacts', 'designer', 'executions', 'explorer', 'releases'];
-const MAIN_DIR = path.join(import.meta.dirname, 'src', 'main');
-
-/** A main feature (or anything else in src/main) reaches another feature only through its index.ts. */
-const featureBoundaries = {
-  meta: { type: 'problem', schema: [] },
-  create(context) {
-    const file = context.filename;
-    const own = path.relative(MAIN_DIR, file).split(path.sep)[0];
-    const check = (node, source) => {
-      if (typeof source !== 'string' || !source.startsWith('.')) return;
-      const target = path.relative(MAIN_DIR, path.resolve(path.dirname(file), source));
-      const [feature, ...rest] = target.split(path.sep);
-      if (!MAIN_FEATURES.includes(feature) || feature === own || target.startsWith('..')) return;
-      if (rest.length === 0 || (rest.length === 1 && rest[0] === 'index')) return;
-      context.report({ node, message: `Reach the ${feature} feature through src/main/${feature}/index.ts, not its internals (${source}).` });
-    };
-    return {
-      ImportDeclaration: (n) => check(n, n.source.value),
-      ExportNamedDeclaration: (n) => n.source && check(n, n.source.value),
-      ExportAllDeclaration: (n) => check(n, n.source.value),
-      ImportExpression: (n) => n.source.type === 'Literal' && check(n, n.source.value),
-    };
-  },
-};
 
 const electronRule = { name: 'electron', message: "Only the Electron entry, src/main/electron and the preload may import 'electron'." };
 const awsPattern = {
@@ -53,6 +32,10 @@ const noMain = layer('main', 'This layer may not import from src/main.');
 const noRenderer = layer('renderer', 'This layer may not import from src/renderer.');
 const noSandbox = layer('sandbox', 'This layer may not import from src/sandbox.');
 const noNode = layer('node', 'Only src/main and src/sandbox may import Node-only code (src/node).');
+// src/shared runs in the renderer too: no Node built-in, with or without the node: prefix.
+const NODE_BUILTIN_MESSAGE = 'src/shared is imported by the renderer: no Node built-ins (node:*) here.';
+const noNodeBuiltins = { group: ['node:*'], message: NODE_BUILTIN_MESSAGE };
+const nodeBuiltinPaths = builtinModules.filter((m) => !m.startsWith('_')).map((name) => ({ name, message: NODE_BUILTIN_MESSAGE }));
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'docs/**'] },
@@ -91,7 +74,7 @@ export default tseslint.config(
   {
     // Type-checked twice (the web project, and the Node one through its test) against
     // different globals: a cast one program needs, the other calls unnecessary.
-    files: ['src/renderer/src/features/designer/elk-workers.ts'],
+    files: ['src/renderer/src/lib/elk-workers.ts'],
     rules: { '@typescript-eslint/no-unnecessary-type-assertion': 'off' },
   },
   {
@@ -111,13 +94,32 @@ export default tseslint.config(
     },
   },
   {
+    // A feature is reached from outside its folder only through its index.ts.
+    files: ['src/renderer/src/**/*.{ts,tsx}'],
+    plugins: { pipewright },
+    rules: { 'pipewright/feature-through-index': 'error' },
+  },
+  {
+    // Components call actions (a feature's *-actions.ts, or store/actions.ts), never the API;
+    // main.tsx, which connects the transport, and tests, which fake it, are not components.
+    files: ['src/renderer/src/**/*.tsx'],
+    ignores: ['src/renderer/src/main.tsx', 'src/renderer/src/**/*.test.tsx'],
+    plugins: { pipewright },
+    rules: { 'pipewright/component-no-api': 'error' },
+  },
+  {
     files: ['src/shared/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: [electronRule], patterns: [awsPattern, noMain, noRenderer, noSandbox, noNode] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [electronRule, ...nodeBuiltinPaths], patterns: [awsPattern, noMain, noRenderer, noSandbox, noNode, noNodeBuiltins] },
+      ],
+    },
   },
   {
     files: ['src/main/**/*.ts'],
     ignores: ['**/*.test.ts'],
-    plugins: { pipewright: { rules: { 'feature-boundaries': featureBoundaries } } },
+    plugins: { pipewright },
     rules: { 'pipewright/feature-boundaries': 'error' },
   },
   {

@@ -2,7 +2,7 @@
 // refused, or the constructor throws), the canvas lays out on the main thread
 // instead of waiting for a worker that never answers.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { startElkWorker } from '../../src/renderer/src/features/designer/elk-workers';
+import { startElkWorker } from '../../src/renderer/src/lib/elk-workers';
 
 const g = globalThis as unknown as { Worker?: unknown };
 afterEach(() => {

@@ -3,7 +3,7 @@
 // lays out only the shapes it has not seen.
 import { describe, expect, it } from 'vitest';
 import type { ActionDeclaration, PipelineDeclaration } from '../../src/shared/pipeline/model';
-import { layoutPipeline, layoutStats, MIN_READABLE_ZOOM, openingViewport, runOrderAt } from '../../src/renderer/src/features/designer/layout';
+import { layoutPipeline, layoutStats, MIN_READABLE_ZOOM, openingViewport, runOrderAt } from '../../src/renderer/src/lib/pipeline-layout';
 
 const action = (name: string, runOrder: number): ActionDeclaration => ({
   name,

@@ -6,6 +6,7 @@ import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { auditedPrefixes, type AuditReport, type BucketReport } from '../../shared/artifacts/report';
 import { checkPlanAgainstAudit, PlanError, type CleanupPlan, type PlanItem } from '../../shared/artifacts/plan';
 import { assertConfirmed, planAccounts, type Confirmed } from '../../shared/safety/confirmation';
+import { claimedNow, deletableBucket, lifecycleEligible } from '../../shared/artifacts/eligibility';
 import { auditArtifacts, type AuditOptions } from './audit-calls';
 import { deleteEmptyBucket, expirePrefixByLifecycle } from './bucket-calls';
 import { executePlan, type CleanOptions, type CleanResult } from './cleanup-executor';
@@ -116,7 +117,7 @@ export class ArtifactsService {
    * or that cannot be established with complete coverage.
    */
   async deleteBucket(b: BucketReport, confirmed: Confirmed<'bucket-deletion'>): Promise<void> {
-    if (!b.unused || b.protected)
+    if (!deletableBucket(b))
       throw new AppError('BAD_REQUEST', `s3://${b.name} is ${b.protected ? 'protected' : 'used by a live pipeline'}: it cannot be deleted here.`);
     assertConfirmed(confirmed, { kind: 'bucket-deletion', bucket: b.name });
     const profile = await this.requireProfile(b.accountId, b.profile);
@@ -139,8 +140,8 @@ export class ArtifactsService {
    */
   async expireByLifecycle(b: BucketReport, prefix: string, apply: false | Confirmed<'lifecycle'>, retainDays?: number, ageOnlyAcknowledged = false) {
     const p = b.prefixes.find((x) => `${x.prefix}/` === prefix);
-    const live = p?.class === 'live' || p?.class === 'shared';
-    if (b.protected || !(p?.class === 'orphan' || (live && retainDays !== undefined)))
+    const live = claimedNow(p);
+    if (!lifecycleEligible(b, p, retainDays))
       throw new AppError(
         'BAD_REQUEST',
         `Only an orphan prefix, or a live one with a retention age, of an unprotected bucket can get lifecycle rules: s3://${b.name}/${prefix} is ${b.protected ? 'protected' : (p?.class ?? 'not in the audit')}.`,

@@ -1,27 +1,26 @@
 // The app shell: sidebar, the current section, status bar and toasts.
 // Also applies the theme and the Alt+digit section shortcuts.
-import { lazy, Suspense, useEffect } from 'react';
+import { Suspense, useEffect } from 'react';
 import { SECTIONS } from './sections';
 import { Sidebar } from './Sidebar';
 import { StatusBar } from './StatusBar';
 import { SessionLostBanner } from './SessionLostBanner';
 import { Toasts } from './Toasts';
 import { EmptyState } from './EmptyState';
-import { AccountsPage } from '../features/accounts/AccountsPage';
-import { ExplorerPage } from '../features/explorer/ExplorerPage';
-import { openFromHash } from '../features/executions/executions-actions';
-import { MfaDialog, SsoPromptBanner } from '../features/accounts/MfaDialog';
+import { AccountsPage, MfaDialog, SsoPromptBanner } from '../features/accounts';
+import { ExplorerPage } from '../features/explorer';
+import { ExecutionsPage, openFromHash } from '../features/executions';
+import { DesignerPage } from '../features/designer';
+import { ArtifactsPage } from '../features/artifacts';
+import { ReleasesPage } from '../features/releases';
 import { goTo, loadInitial } from '../store/actions';
 import { useAppStore } from '../store/store';
 import { useApiEvents } from '../store/use-api-events';
 
 // The start sections (Accounts, Explorer) are in the main bundle; the others load when
-// first opened, so the first screen parses a fraction of the code (the designer alone
-// brings React Flow, the layout engine and YAML).
-const DesignerPage = lazy(() => import('../features/designer/DesignerPage').then((m) => ({ default: m.DesignerPage })));
-const ExecutionsPage = lazy(() => import('../features/executions/ExecutionsPage').then((m) => ({ default: m.ExecutionsPage })));
-const ArtifactsPage = lazy(() => import('../features/artifacts/ArtifactsPage').then((m) => ({ default: m.ArtifactsPage })));
-const ReleasesPage = lazy(() => import('../features/releases/ReleasesPage').then((m) => ({ default: m.ReleasesPage })));
+// first opened (each feature's index.ts exports its page through React.lazy), so the
+// first screen parses a fraction of the code (the designer alone brings React Flow,
+// the layout engine and YAML).
 
 function useTheme(): void {
   const theme = useAppStore((s) => s.settingsView?.settings.theme ?? 'system');

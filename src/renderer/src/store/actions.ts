@@ -7,6 +7,7 @@ import { SECTION_IDS, type SectionId, type SettingsPatch } from '../../../shared
 import { api } from '../api/current';
 import { useAppStore, type Toast } from './store';
 import type { ConnectionState } from '../api';
+import type { PipelineRef } from '../../../shared/api/executions';
 
 let toastSeq = 0;
 const set = useAppStore.setState;
@@ -51,6 +52,23 @@ export function goTo(section: SectionId, opts: { keepHash?: boolean } = {}): voi
   set((s) => ({ section, toasts: s.toasts.filter((t) => t.level !== 'error') }));
   if (!opts.keepHash && location.hash !== `#/${section}`) history.replaceState(null, '', `#/${section}`);
   void updateSettings({ ui: { lastSection: section } }, { quiet: true });
+}
+
+/**
+ * Opens a live pipeline in the designer from another section (the explorer's
+ * details). The request goes through the shell, so the explorer needs nothing
+ * of the designer (which loads when first opened, and lists the explorer's rows).
+ */
+export function openInDesigner(ref: PipelineRef): void {
+  set({ designerRequest: ref });
+  goTo('designer');
+}
+
+/** The designer's side: the pipeline it was asked to open, taken once. */
+export function takeDesignerRequest(): PipelineRef | null {
+  const ref = useAppStore.getState().designerRequest;
+  if (ref) set({ designerRequest: null });
+  return ref;
 }
 
 export async function loadInitial(): Promise<void> {

@@ -1,10 +1,10 @@
 // For tests: every store back to where a fresh window starts.
 import { resetStore } from './store';
-import { resetAccountsStore } from '../features/accounts/accounts-store';
-import { resetExplorerStore } from '../features/explorer/explorer-store';
-import { resetArtifactsStore } from '../features/artifacts/artifacts-store';
-import { resetExecutionsStore } from '../features/executions/executions-store';
-import { resetReleasesStore } from '../features/releases/releases-store';
+import { resetAccountsStore } from '../features/accounts';
+import { resetExplorerStore } from '../features/explorer';
+import { resetArtifactsStore } from '../features/artifacts';
+import { resetExecutionsStore } from '../features/executions';
+import { resetReleasesStore } from '../features/releases';
 
 export function resetAllStores(): void {
   resetStore();

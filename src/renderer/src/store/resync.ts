@@ -9,11 +9,11 @@
 import type { ResyncReason } from '../api';
 import { pushToast, startShell } from './actions';
 import { useAppStore } from './store';
-import { resubscribeAccounts } from '../features/accounts/accounts-actions';
-import { resubscribeExplorer } from '../features/explorer/explorer-actions';
-import { resubscribeArtifacts } from '../features/artifacts/artifacts-actions';
-import { resubscribeExecutions } from '../features/executions/executions-actions';
-import { resubscribeReleases } from '../features/releases/releases-actions';
+import { resubscribeAccounts } from '../features/accounts';
+import { resubscribeExplorer } from '../features/explorer';
+import { resubscribeArtifacts } from '../features/artifacts';
+import { resubscribeExecutions } from '../features/executions';
+import { resubscribeReleases } from '../features/releases';
 
 export async function resyncSession(reason: ResyncReason): Promise<void> {
   // Jobs running when the page went: an expired session's owned jobs were cancelled with it.

@@ -5,6 +5,7 @@
 import { create } from 'zustand';
 import type { AppInfo, JobInfo, SandboxStatus } from '../../../shared/api/contract';
 import type { SettingsView, SectionId } from '../../../shared/api/settings';
+import type { PipelineRef } from '../../../shared/api/executions';
 import type { ConnectionState } from '../api';
 
 export interface Toast {
@@ -23,6 +24,8 @@ interface SettingsSlice {
 }
 interface NavSlice {
   section: SectionId;
+  /** A live pipeline another section asked the designer to open (the designer takes it when it shows). */
+  designerRequest: PipelineRef | null;
 }
 interface ToastSlice {
   toasts: Toast[];
@@ -38,6 +41,7 @@ export const initialState: AppState = {
   sandbox: null,
   settingsView: null,
   section: 'explorer',
+  designerRequest: null,
   toasts: [],
   jobs: {},
 };

@@ -3,11 +3,11 @@
 import { useEffect } from 'react';
 import { api } from '../api/current';
 import { subscribeAppEvents } from './actions';
-import { subscribeAccountsEvents } from '../features/accounts/accounts-actions';
-import { subscribeExplorerEvents } from '../features/explorer/explorer-actions';
-import { subscribeArtifactsEvents } from '../features/artifacts/artifacts-actions';
-import { subscribeExecutionsEvents } from '../features/executions/executions-actions';
-import { subscribeReleasesEvents } from '../features/releases/releases-actions';
+import { subscribeAccountsEvents } from '../features/accounts';
+import { subscribeExplorerEvents } from '../features/explorer';
+import { subscribeArtifactsEvents } from '../features/artifacts';
+import { subscribeExecutionsEvents } from '../features/executions';
+import { subscribeReleasesEvents } from '../features/releases';
 
 export function useApiEvents(): void {
   useEffect(() => {

@@ -2,7 +2,7 @@
 // version conflict caught), confirm, and see the result.
 import { useState } from 'react';
 import type { DesignDiffView } from '../../../../shared/api/contract';
-import { useAccountsStore } from '../accounts/accounts-store';
+import { useAccountsStore } from '../accounts';
 import { deployDesign, reviewDeploy } from './designer-actions';
 import { useDesignStore } from './design-store';
 

@@ -12,9 +12,9 @@ import type { ValidationIssue } from '../../../../shared/pipeline/validate';
 import { isOpaqueToken, describeOpaque, conditionalInfo } from '../../../../shared/pipeline/opaque';
 import { pushToast } from '../../store/actions';
 import { editPipeline, select, useDesignStore } from './design-store';
-import { layoutPipeline, MIN_READABLE_ZOOM, openingViewport, runOrderAt, setLayoutEngine, type Layout } from './layout';
+import { layoutPipeline, MIN_READABLE_ZOOM, openingViewport, runOrderAt, setLayoutEngine, type Layout } from '../../lib/pipeline-layout';
 import { useAppStore } from '../../store/store';
-import { startElkWorker } from './elk-workers';
+import { startElkWorker } from '../../lib/elk-workers';
 import { ArtifactEdges, type ArtifactLink } from './ArtifactEdges';
 
 // Lay out in a Web Worker, started by the first layout (when the designer first opens).

@@ -23,12 +23,14 @@ import {
   newDesign,
   openTemplateResource,
   openText,
+  openLivePipeline,
   openWithDialog,
   paste,
   saveDesign,
 } from './designer-actions';
-import { loadAccounts } from '../accounts/accounts-actions';
-import { useAccountsStore } from '../accounts/accounts-store';
+import { loadAccounts, useAccountsStore } from '../accounts';
+import { takeDesignerRequest } from '../../store/actions';
+import { useAppStore } from '../../store/store';
 
 function typingIn(target: EventTarget | null): boolean {
   const el = target as HTMLElement | null;
@@ -250,6 +252,13 @@ function DesignerInner() {
   useEffect(() => {
     if (!accountsLoaded) void loadAccounts();
   }, [accountsLoaded]);
+
+  // "Open in the designer" from another section (the explorer's details panel).
+  const request = useAppStore((s) => s.designerRequest);
+  useEffect(() => {
+    const ref = request && takeDesignerRequest();
+    if (ref) void openLivePipeline(ref.profile, ref.region, ref.name);
+  }, [request]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {

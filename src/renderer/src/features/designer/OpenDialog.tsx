@@ -2,8 +2,7 @@
 // (the explorer's rows, loaded here if the explorer has not been opened yet).
 import { useEffect, useMemo, useState } from 'react';
 import { Modal } from '../../lib/DangerDialog';
-import { useExplorerStore } from '../explorer/explorer-store';
-import { loadPipelines } from '../explorer/explorer-actions';
+import { loadPipelines, useExplorerStore } from '../explorer';
 import { openLivePipeline } from './designer-actions';
 
 export function OpenDialog({ onFile, onClose }: { onFile: () => void; onClose: () => void }) {

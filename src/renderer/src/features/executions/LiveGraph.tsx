@@ -8,8 +8,8 @@ import '@xyflow/react/dist/style.css';
 import type { ExecutionDetails, LiveAction, LiveStage, PipelineLiveState } from '../../../../shared/api/executions';
 import type { PipelineDeclaration } from '../../../../shared/pipeline/model';
 import { isAllowedExternalUrl } from '../../../../shared/api/external-links';
-import { layoutPipeline, setLayoutEngine, type Layout } from '../designer/layout';
-import { startElkWorker } from '../designer/elk-workers';
+import { layoutPipeline, setLayoutEngine, type Layout } from '../../lib/pipeline-layout';
+import { startElkWorker } from '../../lib/elk-workers';
 import { elapsed, formatTime } from '../../lib/format';
 
 setLayoutEngine(startElkWorker);

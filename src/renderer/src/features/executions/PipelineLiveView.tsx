@@ -7,7 +7,7 @@ import { FINAL_STATUSES, pipelineKey, type Approval, type LiveAction, type LiveS
 import { waitingApprovals } from '../../../../shared/executions/approvals';
 import { isAllowedExternalUrl } from '../../../../shared/api/external-links';
 import { useAppStore } from '../../store/store';
-import { useAccountsStore } from '../accounts/accounts-store';
+import { useAccountsStore } from '../accounts';
 import { elapsed, formatTime } from '../../lib/format';
 import { useExecutionsStore } from './executions-store';
 import { closePipeline, loadHistory, setHistoryFilter, setPipelineNotifications, showExecution } from './executions-actions';

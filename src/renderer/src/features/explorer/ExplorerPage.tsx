@@ -7,7 +7,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useExplorerStore, type SortKey } from './explorer-store';
 import { cancelLoad, loadPipelines, selectPipeline, setExplorerView } from './explorer-actions';
 import { gridItems, STATUS_FILTERS } from './explorer-model';
-import { watchWorkspace } from '../executions/executions-actions';
+import { watchWorkspace } from '../executions';
 import { formatDuration, formatTime } from '../../lib/format';
 import { PipelineDetailsPanel } from './PipelineDetailsPanel';
 import { StageBar } from './StageBar';

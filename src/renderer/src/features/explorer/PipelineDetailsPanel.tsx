@@ -2,8 +2,8 @@
 // and a link to the AWS console (opened outside the app).
 import { useExplorerStore } from './explorer-store';
 import { selectPipeline } from './explorer-actions';
-import { openLivePipeline } from '../designer/designer-actions';
-import { openPipeline } from '../executions/executions-actions';
+import { openInDesigner } from '../../store/actions';
+import { openPipeline } from '../executions';
 
 export function PipelineDetailsPanel() {
   const { details, detailsLoading, selectedId, rows } = useExplorerStore();
@@ -33,7 +33,7 @@ export function PipelineDetailsPanel() {
             type="button"
             className="button secondary"
             data-testid="open-in-designer"
-            onClick={() => void openLivePipeline(row.profile, row.region, row.name)}
+            onClick={() => openInDesigner({ profile: row.profile, region: row.region, name: row.name })}
           >
             Open in the designer
           </button>{' '}

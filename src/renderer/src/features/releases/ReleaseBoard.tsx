@@ -8,7 +8,7 @@ import type { BoardCell, Promotion, ReleaseBoard } from '../../../../shared/api/
 import { elapsed, formatTime } from '../../lib/format';
 import { revisionMessage } from '../../../../shared/releases/promotion';
 import { DangerDialog } from '../../lib/DangerDialog';
-import { openPipeline } from '../executions/executions-actions';
+import { openPipeline } from '../executions';
 import { useReleasesStore } from './releases-store';
 import { approvePromotion, loadBoard, promote, stopPromotion } from './releases-actions';
 

@@ -6,7 +6,7 @@
 import ELK from 'elkjs/lib/elk-api.js';
 import type { ElkNode } from 'elkjs/lib/elk-api.js';
 import elkWorkerUrl from 'elkjs/lib/elk-worker.min.js?url';
-import { inThreadEngine, warmUpGraph, type LayoutEngine } from './layout';
+import { inThreadEngine, warmUpGraph, type LayoutEngine } from './pipeline-layout';
 
 const PROOF = {
   id: 'proof',

@@ -1,8 +1,9 @@
-// Auto-layout with elkjs: stages left to right, and inside each stage the
+// A pipeline's graph layout with elkjs, shared by the designer's canvas and the
+// executions' live graph: stages left to right, and inside each stage the
 // actions in runOrder rows (equal runOrder side by side, higher lower down).
 import type { ElkNode } from 'elkjs/lib/elk-api.js';
-import type { PipelineDeclaration, StageDeclaration } from '../../../../shared/pipeline/model';
-import { effectiveRunOrder } from '../../../../shared/pipeline/model';
+import type { PipelineDeclaration, StageDeclaration } from '../../../shared/pipeline/model';
+import { effectiveRunOrder } from '../../../shared/pipeline/model';
 
 export const ACTION_W = 210;
 export const ACTION_H = 64;
