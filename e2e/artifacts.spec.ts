@@ -3,11 +3,11 @@
 // cancel and resume, the audit log, and the bucket listing that confirms it.
 import { readFileSync } from 'node:fs';
 import { test as base, expect, type Page } from '@playwright/test';
-import { GetBucketLifecycleConfigurationCommand, S3Client, ListObjectVersionsCommand } from '@aws-sdk/client-s3';
+import { GetBucketLifecycleConfigurationCommand, S3Client } from '@aws-sdk/client-s3';
 import { CodePipelineClient, ListActionExecutionsCommand, ListPipelineExecutionsCommand } from '@aws-sdk/client-codepipeline';
 import { startAppServer, type AppServer } from './support/app-server';
 import { ArtifactsPage } from './support/artifacts-page';
-import { plantArtifacts, sandboxS3 } from './support/sandbox-s3';
+import { allVersions, plantArtifacts, sandboxS3 } from './support/sandbox-s3';
 import { ShellPage } from './support/shell-page';
 import { DEFAULT_ACCOUNTS } from '../src/sandbox/config';
 
@@ -42,7 +42,7 @@ test('audit, select orphans, dry run, confirm, watch, cancel and resume, then ch
   const s3 = sandboxS3(app);
   // A big orphan prefix, so the cleanup takes several batches.
   await plantArtifacts(s3, BUCKET, 'many-old-pipeline', 2200);
-  const versions = async (prefix: string) => (await s3.send(new ListObjectVersionsCommand({ Bucket: BUCKET, Prefix: prefix }))).Versions?.length ?? 0;
+  const versions = async (prefix: string) => (await allVersions(s3, BUCKET, prefix)).versions.length;
 
   await openArtifacts(app, page);
   await audit(page);
@@ -67,6 +67,8 @@ test('audit, select orphans, dry run, confirm, watch, cancel and resume, then ch
   await expect(row('web-frontend').getByTestId('select-prefix')).toHaveCount(0);
 
   // Dry run: counts per prefix, deletes nothing, and is logged as a dry run.
+  const beforeDryRun = await allVersions(s3, BUCKET, '');
+  expect(beforeDryRun.versions.filter((v) => v.startsWith('many-old-pipeline/'))).toHaveLength(2200);
   await page.getByTestId('dry-run').click();
   await expect(page.getByTestId('clean-result')).toContainText(
     /Dry run: would delete \d+ versions and delete markers \(.+\) in \d+ prefixes\. Nothing was deleted\./,
@@ -75,7 +77,8 @@ test('audit, select orphans, dry run, confirm, watch, cancel and resume, then ch
   await expect(page.getByTestId('clean-item').filter({ hasText: 'legacy-monolith-pipe' })).toHaveCount(1);
   await expect(page.locator('[data-testid=log-row][data-event=dry-run-finished]')).toContainText(/dry run: finished.*would delete \d+ versions/);
   await expect(page.locator('[data-testid=log-row][data-event=finished]')).toHaveCount(0);
-  expect(await versions('many-old-pipeline/')).toBe(1000); // the first page: still all there
+  // Every page of the listing, not only the first 1,000: every version and delete marker is still there.
+  expect(await allVersions(s3, BUCKET, '')).toEqual(beforeDryRun);
 
   // Slow the deletes down so there is time to watch and cancel.
   await app.sandbox('PUT', 'faults', [{ service: 's3', operation: 'DeleteObjects', latencyMs: 1200 }]);
@@ -191,7 +194,7 @@ test('retention inside a live prefix: a policy, what it lets go, the age-only ru
     forcePathStyle: true,
     credentials: { accessKeyId: dev.accessKeyId, secretAccessKey: dev.secretAccessKey },
   });
-  const keys = async () => ((await s3.send(new ListObjectVersionsCommand({ Bucket: EU, Prefix: 'data-ingest/' }))).Versions ?? []).map((v) => v.Key!);
+  const keys = async () => (await allVersions(s3, EU, 'data-ingest/')).versions.map((v) => v.slice(0, v.lastIndexOf('@')));
   await openArtifacts(app, page);
   await audit(page);
 
@@ -230,10 +233,13 @@ test('retention inside a live prefix: a policy, what it lets go, the age-only ru
   expect(
     report.buckets.find((b: { name: string }) => b.name === EU).prefixes.find((x: { prefix: string }) => x.prefix === 'data-ingest').keys.length,
   ).toBeGreaterThan(letGo);
+  const beforeDryRun = await allVersions(s3, EU, '');
   await page.getByTestId('dry-run').click();
   await expect(page.getByTestId('clean-result')).toContainText(/Dry run: would delete (\d+) versions/);
   const wouldDelete = Number(/would delete (\d+)/.exec((await page.getByTestId('clean-result').textContent()) ?? '')![1]);
   expect(wouldDelete).toBeGreaterThan(0);
+  // The dry run deleted nothing, on any page of the listing.
+  expect(await allVersions(s3, EU, '')).toEqual(beforeDryRun);
   const before = await keys();
   await page.getByTestId('clean-start').click();
   await page.getByTestId('confirm-111111111111').fill('111111111111');
