@@ -149,7 +149,10 @@ describe('pipewright artifacts', () => {
     );
     const logPath = join(dir, 'pw', 'artifact-cleanup-audit.jsonl');
     // Kill -9 once a batch has been logged.
-    await vi.waitFor(() => expect(existsSync(logPath) && readFileSync(logPath, 'utf8').includes('killed-pipeline')).toBe(true), { timeout: 30_000, interval: 20 });
+    await vi.waitFor(() => expect(existsSync(logPath) && readFileSync(logPath, 'utf8').includes('killed-pipeline')).toBe(true), {
+      timeout: 30_000,
+      interval: 20,
+    });
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
     const left = keysUnder(b.name, 'killed-pipeline/').length;

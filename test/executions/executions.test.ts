@@ -115,7 +115,13 @@ describe('watch engine', () => {
     const { engine } = env.executions;
     // Enough pipelines that, opened, they would poll far faster than the budget allows (in a region of
     // their own: a watcher's tick under way when it stops still finishes its calls).
-    await generatePipelines(env.sb, { accounts: ['111111111111'], regions: ['ap-southeast-2'], pipelinesPerTarget: 20, executionsPerPipeline: 0, namePrefix: 'budget' });
+    await generatePipelines(env.sb, {
+      accounts: ['111111111111'],
+      regions: ['ap-southeast-2'],
+      pipelinesPerTarget: 20,
+      executionsPerPipeline: 0,
+      namePrefix: 'budget',
+    });
     const names = (await env.executions.pipelineNames({ profile: 'sandbox-dev', region: 'ap-southeast-2' })).slice(0, 20);
     expect(names.length).toBe(20);
     const seq = env.sb.logEntries().at(-1)?.seq ?? 0;
@@ -158,11 +164,17 @@ describe('watch engine', () => {
     const { engine } = env.executions;
     const ref = { profile: 'sandbox-dev', region: 'us-east-1', name: 'infra-network' };
     env.sb.faults.add(
-      FaultRule.parse({ service: 'codepipeline', operation: 'ListPipelineExecutions', account: '111111111111', region: 'us-east-1', throttleRate: 1, remaining: 20 }),
+      FaultRule.parse({
+        service: 'codepipeline',
+        operation: 'ListPipelineExecutions',
+        account: '111111111111',
+        region: 'us-east-1',
+        throttleRate: 1,
+        remaining: 20,
+      }),
     );
     const states: PipelineLiveState[] = [];
     const off = env.executions.onUpdate((s) => s.ref.name === ref.name && states.push(s));
-    const seq = env.sb.logEntries().at(-1)?.seq ?? 0;
     engine.watch(ref, 'throttle', { opened: true });
     const throttled = await until('a throttled state', () => states.find((s) => s.throttled && s.error?.kind === 'throttled'), 20_000);
     expect(throttled.error?.code).toBe('ThrottlingException');
