@@ -19,6 +19,45 @@ export class ReleasesPage {
     await expect(this.page.getByTestId('release-board')).toBeVisible({ timeout: 30_000 });
   }
 
+  /** What the section says before any release file is saved. */
+  get empty() {
+    return this.page.getByTestId('releases-empty');
+  }
+  get board() {
+    return this.page.getByTestId('release-board');
+  }
+
+  // The release file editor.
+  async newRelease(): Promise<void> {
+    await this.page.getByTestId('release-new').click();
+  }
+  get editorText() {
+    return this.page.getByTestId('release-text');
+  }
+  get editorErrors() {
+    return this.page.getByTestId('release-errors');
+  }
+  get save() {
+    return this.page.getByTestId('release-save');
+  }
+
+  /** An environment's gate (what it waits for before a promotion may start). */
+  gate(env: string) {
+    return this.env(env).getByTestId('env-gate');
+  }
+  /** How an environment differs from the one before it. */
+  drift(env: string) {
+    return this.env(env).getByTestId('env-drift');
+  }
+
+  /** The History tab: the release log, one row per event. */
+  async openHistory(): Promise<void> {
+    await this.page.getByTestId('release-tab-history').click();
+  }
+  historyRows(event: string) {
+    return this.page.locator(`[data-testid=release-history-row][data-event="${event}"]`);
+  }
+
   env(name: string) {
     return this.page.locator(`[data-testid=release-env][data-env="${name}"]`);
   }
