@@ -84,9 +84,10 @@ export class ReleasesPage {
    * together whenever they wait (typing `word` for production).
    */
   async approveUntilDone(env: string, word = '', timeoutMs = 120_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
     const approve = this.env(env).getByTestId('promotion-approve');
-    while (Date.now() < deadline) {
+    const dialog = this.page.getByTestId('release-approve-dialog');
+    // Retried (Playwright's toPass) until the promotion has finished, answering its approvals as they come.
+    await expect(async () => {
       if ((await this.finished(env).count()) > 0) return;
       // The button can go between the check and the click (the approval answered, the
       // promotion done): a click that does not land in time is simply tried again.
@@ -97,13 +98,11 @@ export class ReleasesPage {
           () => false,
         ))
       ) {
-        const dialog = this.page.getByTestId('release-approve-dialog');
         if (word) await dialog.getByTestId('release-approve-word').fill(word);
         await dialog.getByTestId('release-approve-confirm').click();
         await expect(dialog).toHaveCount(0, { timeout: 15_000 });
       }
-      await this.page.waitForTimeout(500);
-    }
-    throw new Error(`the promotion of ${env} did not finish in ${timeoutMs} ms`);
+      throw new Error(`the promotion of ${env} has not finished yet`);
+    }, `the promotion of ${env} finishes`).toPass({ timeout: timeoutMs, intervals: [500] });
   }
 }
