@@ -28,9 +28,6 @@ async function openArtifactsAndAudit(page: Page, url: string): Promise<Artifacts
   return artifacts;
 }
 
-const group = (page: Page, bucket: string) => new ArtifactsPage(page).bucket(bucket);
-const row = (page: Page, bucket: string, prefix: string) => new ArtifactsPage(page).prefix(prefix, bucket);
-
 test('a region that cannot be listed: its would-be orphans are unverified with the reason, none selectable, no bucket deletion offered', async ({ page }) => {
   test.setTimeout(120_000);
   app = await startAppServer({ settings: { workspace: { profiles: ['sandbox-dev'], regions: ['us-east-1'] } } });
@@ -41,23 +38,23 @@ test('a region that cannot be listed: its would-be orphans are unverified with t
   await expect(coverage).toHaveAttribute('data-complete', 'false');
   await expect(coverage).toContainText('ap-southeast-2: not listed (AccessDeniedException');
   // The live pipeline in the region that could not be listed: unverified, never orphan.
-  const mobile = row(page, APAC_BUCKET, 'mobile-backend');
-  await expect(mobile).toHaveAttribute('data-class', 'unverified');
-  await expect(mobile.getByTestId('unverified-reason')).toContainText('account 111111111111, ap-southeast-2: AccessDeniedException');
-  await expect(group(page, APAC_BUCKET).getByTestId('bucket-delete-start')).toHaveCount(0);
-  await expect(group(page, APAC_BUCKET).getByTestId('bucket-unverified')).toBeVisible();
+  const mobile = artifacts.prefix('mobile-backend', APAC_BUCKET);
+  await expect(mobile.root).toHaveAttribute('data-class', 'unverified');
+  await expect(mobile.unverifiedReason).toContainText('account 111111111111, ap-southeast-2: AccessDeniedException');
+  await expect(artifacts.bucket(APAC_BUCKET).deleteStart).toHaveCount(0);
+  await expect(artifacts.bucket(APAC_BUCKET).unverified).toBeVisible();
   // The deleted pipeline's leftovers in the same account cannot be proven orphan either.
-  await expect(row(page, US_BUCKET, 'legacy-monolith-pipe')).toHaveAttribute('data-class', 'unverified');
-  await expect(page.getByTestId('select-prefix')).toHaveCount(0);
-  await expect(page.getByTestId('dry-run')).toBeDisabled();
+  await expect(artifacts.prefix('legacy-monolith-pipe', US_BUCKET).root).toHaveAttribute('data-class', 'unverified');
+  await expect(artifacts.orphanCheckboxes).toHaveCount(0);
+  await expect(artifacts.plan.dryRunButton).toBeDisabled();
 
   // Once the region can be listed, the pipeline there claims its prefix and its bucket.
   await app.sandbox('DELETE', 'faults');
   await artifacts.audit();
   await expect(artifacts.coverage).toHaveAttribute('data-complete', 'true', { timeout: 60_000 });
-  await expect(row(page, APAC_BUCKET, 'mobile-backend')).toHaveAttribute('data-class', 'live');
-  await expect(group(page, APAC_BUCKET).getByTestId('bucket-delete-start')).toHaveCount(0);
-  await expect(row(page, US_BUCKET, 'legacy-monolith-pipe').getByTestId('select-prefix')).toBeChecked();
+  await expect(artifacts.prefix('mobile-backend', APAC_BUCKET).root).toHaveAttribute('data-class', 'live');
+  await expect(artifacts.bucket(APAC_BUCKET).deleteStart).toHaveCount(0);
+  await expect(artifacts.prefix('legacy-monolith-pipe', US_BUCKET).select).toBeChecked();
 });
 
 test('a least-privilege profile (ListPipelineExecutions denied): pipelines stay live, retention is held back with the reason, the explorer lists every pipeline', async ({
@@ -76,29 +73,30 @@ test('a least-privilege profile (ListPipelineExecutions denied): pipelines stay 
     ['codepipeline-eu-west-1-111111111111', 'data-ingest'],
     [US_BUCKET, 'web-frontend'],
   ]) {
-    await expect(row(page, bucket, prefix)).toHaveAttribute('data-class', 'live');
-    await expect(row(page, bucket, prefix).getByTestId('held-reason')).toContainText('execution history unavailable');
-    await expect(row(page, bucket, prefix).getByTestId('held-reason')).toHaveAttribute('title', /ListPipelineExecutions/);
+    const live = artifacts.prefix(prefix, bucket);
+    await expect(live.root).toHaveAttribute('data-class', 'live');
+    await expect(live.heldReason).toContainText('execution history unavailable');
+    await expect(live.heldReason).toHaveAttribute('title', /ListPipelineExecutions/);
   }
-  await expect(page.getByTestId('select-retention')).toHaveCount(0);
-  await expect(page.getByTestId('unverified-reason')).toHaveCount(0);
+  await expect(artifacts.retentionCheckboxes).toHaveCount(0);
+  await expect(artifacts.unverifiedReasons).toHaveCount(0);
   // The true orphan is still an orphan: listing and reading pipelines was complete.
-  await expect(row(page, US_BUCKET, 'legacy-monolith-pipe')).toHaveAttribute('data-class', 'orphan');
+  await expect(artifacts.prefix('legacy-monolith-pipe', US_BUCKET).root).toHaveAttribute('data-class', 'orphan');
 
   await shell.clickSection('explorer');
   const explorer = new ExplorerPage(page);
   await explorer.waitLoaded();
   // The dev account's six live pipelines, none lost to the denied history.
   await expect(explorer.rows).toHaveCount(6);
-  await expect(explorer.page.getByTestId('error-chip')).toHaveCount(0);
-  await expect(explorer.row('mobile-backend').getByTestId('status-unavailable')).toHaveAttribute('title', /ListPipelineExecutions/);
+  await expect(explorer.errorChips).toHaveCount(0);
+  await expect(explorer.statusUnavailable(explorer.row('mobile-backend'))).toHaveAttribute('title', /ListPipelineExecutions/);
 });
 
 test('protection added after the plan: the cleanup skips the prefix at the moment of deletion, and says why', async ({ page }) => {
   test.setTimeout(120_000);
   app = await startAppServer();
   const artifacts = await openArtifactsAndAudit(page, app.url);
-  await expect(row(page, US_BUCKET, 'legacy-monolith-pipe').getByTestId('select-prefix')).toBeChecked();
+  await expect(artifacts.prefix('legacy-monolith-pipe', US_BUCKET).select).toBeChecked();
   // Only the dev orphan stays selected.
   await artifacts.selectOnly(/^Select legacy-monolith-pipe$/);
 

@@ -19,34 +19,34 @@ test('build, fix, undo and redo, export, deploy, and see it in the explorer', as
   const warnings: string[] = [];
   page.on('console', (m) => m.type() === 'warning' && warnings.push(m.text()));
   await shell.clickSection('designer');
-  await page.getByTestId('designer-new').click();
+  await d.newDesign();
   await expect(d.stage('Source')).toBeVisible();
 
   // 1. Source; Build with two parallel CodeBuild actions; Deploy with an approval, then CloudFormation.
   await d.drop('Source/CodeCommit', 'Source');
   await d.drop('Build/CodeBuild', 'Build', 80);
   await d.drop('Build/CodeBuild', 'Build', 80); // same row: runOrder 1, side by side
-  await expect(d.action('CodeBuild').locator('.run-order')).toHaveText('1');
-  await expect(d.action('CodeBuild2').locator('.run-order')).toHaveText('1');
-  await page.getByTestId('add-stage').click();
-  await page.getByTestId('prop-stage-name').fill('Deploy');
+  await expect(d.runOrder('CodeBuild')).toHaveText('1');
+  await expect(d.runOrder('CodeBuild2')).toHaveText('1');
+  await d.addStage();
+  await d.props.stageName.fill('Deploy');
   await d.fitView();
   await d.drop('Approval/Manual', 'Deploy', 80);
   const deployBox = (await d.stage('Deploy').boundingBox())!;
   await d.drop('Deploy/CloudFormation', 'Deploy', deployBox.height - 10); // below: runOrder 2
-  await expect(d.action('CloudFormation').locator('.run-order')).toHaveText('2');
+  await expect(d.runOrder('CloudFormation')).toHaveText('2');
   // Dragging an action within its stage changes its runOrder: below the row is a new row.
   await d.moveAction('CodeBuild2', 'Build', 'bottom');
-  await expect(d.action('CodeBuild2').locator('.run-order')).toHaveText('2');
+  await expect(d.runOrder('CodeBuild2')).toHaveText('2');
   await d.moveAction('CodeBuild2', 'Build', { beside: 'CodeBuild' });
-  await expect(d.action('CodeBuild2').locator('.run-order')).toHaveText('1');
+  await expect(d.runOrder('CodeBuild2')).toHaveText('1');
   // Artifact flow: the source's output feeds both builds, as labelled edges from producer to consumer.
-  const flow = page.locator('[data-testid=artifact-edge][data-artifact="SourceOutput"]');
+  const flow = d.artifactEdges('SourceOutput');
   await expect(flow).toHaveCount(2);
-  await expect(flow.first().locator('text')).toHaveText('SourceOutput');
+  await expect(d.edgeLabel(flow.first())).toHaveText('SourceOutput');
   const producer = (await d.action('Source').boundingBox())!;
   const consumers = await Promise.all(['CodeBuild', 'CodeBuild2'].map(async (n) => (await d.action(n).boundingBox())!));
-  const ends = await Promise.all([0, 1].map(async (i) => (await flow.nth(i).locator('path').boundingBox())!));
+  const ends = await Promise.all([0, 1].map(async (i) => (await d.edgePath(flow.nth(i)).boundingBox())!));
   for (const end of ends) expect(Math.abs(end.x - (producer.x + producer.width))).toBeLessThan(4);
   const arrowTips = ends.map((e) => e.x + e.width).sort((a, b) => a - b);
   const consumerLefts = consumers.map((c) => c.x).sort((a, b) => a - b);
@@ -56,7 +56,7 @@ test('build, fix, undo and redo, export, deploy, and see it in the explorer', as
   const missingRepo = d.issues.filter({ hasText: 'CodeCommit needs RepositoryName' });
   await expect(missingRepo).toHaveCount(1);
   await missingRepo.click();
-  await expect(page.getByTestId('config-RepositoryName')).toBeFocused();
+  await expect(d.props.config('RepositoryName')).toBeFocused();
   await page.keyboard.type('web-app');
   await expect(missingRepo).toHaveCount(0);
   // Fill the rest the same way, through the issues.
@@ -69,9 +69,9 @@ test('build, fix, undo and redo, export, deploy, and see it in the explorer', as
     await d.issues.filter({ hasText: text }).first().click();
     await page.keyboard.type(value);
   }
-  await expect(page.getByTestId('issue-counts')).toHaveText(/^0 errors/);
+  await expect(d.issueCounts).toHaveText(/^0 errors/);
   await d.selectAction('CloudFormation');
-  await page.getByTestId('config-ActionMode').selectOption('CREATE_UPDATE');
+  await d.props.config('ActionMode').selectOption('CREATE_UPDATE');
 
   // 3. Undo and redo.
   await d.selectAction('CodeBuild2');
@@ -85,28 +85,29 @@ test('build, fix, undo and redo, export, deploy, and see it in the explorer', as
   await expect(d.action('CodeBuild2')).toBeVisible();
 
   // 4. Export YAML and check it against the official schema.
-  await page.getByTestId('designer-export').selectOption('cfn-yaml');
-  const yaml = await page.getByTestId('export-text').textContent();
+  await d.exportAs('cfn-yaml');
+  const yaml = await d.exportDialog.text.textContent();
   const doc = parseTemplateText(yaml ?? '').doc as Record<string, never>;
   expect(schemaErrors(doc)).toEqual([]);
   expect(yaml).toContain('Provider: CodeBuild');
   const download = page.waitForEvent('download');
-  await page.getByTestId('export-download').click();
+  await d.exportDialog.download.click();
   expect(readFileSync(await (await download).path(), 'utf8')).toBe(yaml);
-  await page.getByRole('button', { name: 'Close' }).click();
+  await d.exportDialog.close();
 
   // 5. Deploy to a sandbox account, then find it in the explorer.
-  await d.page.getByTestId('designer-canvas').click({ position: { x: 5, y: 5 } });
-  await page.getByTestId('prop-pipeline-name').fill('e2e-designed');
-  await page.getByTestId('prop-bucket').fill('codepipeline-us-east-1-111111111111');
-  await page.getByTestId('designer-deploy').click();
-  await page.getByTestId('deploy-profile').selectOption('sandbox-dev');
-  await page.getByTestId('deploy-region').selectOption('us-east-1');
-  await page.getByTestId('deploy-review').click();
-  await expect(page.getByTestId('deploy-diff')).toContainText('Create pipeline e2e-designed');
-  await page.getByTestId('deploy-confirm').click();
-  await expect(page.getByTestId('deploy-result')).toContainText('Created arn:aws:codepipeline:us-east-1:111111111111:e2e-designed');
-  await page.getByRole('button', { name: 'Close' }).click();
+  await d.clearSelection();
+  await d.props.pipelineName.fill('e2e-designed');
+  await d.props.artifactBucket.fill('codepipeline-us-east-1-111111111111');
+  await d.deployButton.click();
+  const deploy = d.deployDialog;
+  await deploy.profile.selectOption('sandbox-dev');
+  await deploy.region.selectOption('us-east-1');
+  await deploy.review();
+  await expect(deploy.diff).toContainText('Create pipeline e2e-designed');
+  await deploy.confirm();
+  await expect(deploy.result).toContainText('Created arn:aws:codepipeline:us-east-1:111111111111:e2e-designed');
+  await deploy.close();
   await shell.clickSection('explorer');
   await explorer.refresh();
   await expect(explorer.row('e2e-designed')).toBeVisible();
@@ -117,13 +118,13 @@ test('the demo cross-region pipeline imports and exports back identically', asyn
   await shell.clickSection('explorer');
   await explorer.waitLoaded();
   await explorer.row('global-api').click();
-  await page.getByTestId('open-in-designer').click();
+  await explorer.details.openInDesigner();
   await shell.expectSection('designer');
   const d = new DesignerPage(page);
   await expect(d.action('DeployEU')).toContainText('eu-west-1');
-  await expect(page.getByTestId('issue-counts')).toHaveText(/^0 errors/);
-  await page.getByTestId('designer-export').selectOption('cli-json');
-  const exported = JSON.parse((await page.getByTestId('export-text').textContent()) ?? '{}');
+  await expect(d.issueCounts).toHaveText(/^0 errors/);
+  await d.exportAs('cli-json');
+  const exported = JSON.parse((await d.exportDialog.text.textContent()) ?? '{}');
   const prod = DEFAULT_ACCOUNTS[2];
   const cp = new CodePipelineClient({
     endpoint: app.sandboxEndpoint,
@@ -138,47 +139,45 @@ test('the demo cross-region pipeline imports and exports back identically', asyn
 test('opening a template with several pipelines asks which; a malformed file loses nothing', async ({ shell, page }) => {
   const d = new DesignerPage(page);
   await shell.clickSection('designer');
-  await page.getByTestId('designer-file').setInputFiles('test/fixtures/cfn/multi-pipeline.yaml');
-  await expect(page.getByTestId('resource-chooser')).toContainText('2 AWS::CodePipeline::Pipeline resources');
-  await page.getByTestId('choose-resource').filter({ hasText: 'AppPipeline' }).click();
+  await d.openFile('test/fixtures/cfn/multi-pipeline.yaml');
+  await expect(d.resourceChooser).toContainText('2 AWS::CodePipeline::Pipeline resources');
+  await d.chooseResource('AppPipeline');
   await expect(d.stage('Deploy')).toBeVisible();
   await d.selectAction('Approve');
   // Intrinsics show read-only, as they are.
-  await expect(page.getByTestId('property-panel')).toContainText('!If');
-  await page.getByTestId('designer-canvas').click({ position: { x: 5, y: 5 } });
-  await expect(page.getByTestId('property-panel')).toContainText('!Sub ${AWS::StackName}-app');
+  await expect(d.props.root).toContainText('!If');
+  await d.clearSelection();
+  await expect(d.props.root).toContainText('!Sub ${AWS::StackName}-app');
   // A variable whose default is an intrinsic shows it read-only, never the internal token.
-  const deployEnv = page.getByTestId('variable-row').first();
-  await expect(deployEnv.getByTestId('variable-name')).toHaveValue('DeployEnv');
+  const deployEnv = d.props.variables.first();
+  await expect(d.props.variableName(deployEnv)).toHaveValue('DeployEnv');
   await expect(deployEnv).toContainText('!Ref Env');
-  await expect(deployEnv.getByTestId('variable-description')).toHaveValue('Target');
-  await expect(page.getByTestId('property-panel')).not.toContainText('\u27E6');
+  await expect(d.props.variableDescription(deployEnv)).toHaveValue('Target');
+  await expect(d.props.root).not.toContainText('\u27E6');
   // V2 stage behaviour as imported: a retry on failure, a deployment window on entry, an alarm on success.
   await d.selectStage('Build');
-  await expect(page.getByTestId('stage-on-failure')).toHaveValue('RETRY');
-  await expect(page.getByTestId('stage-retry-mode')).toHaveValue('FAILED_ACTIONS');
+  await expect(d.props.onFailure).toHaveValue('RETRY');
+  await expect(d.props.retryMode).toHaveValue('FAILED_ACTIONS');
   await d.selectStage('Deploy');
-  await expect(page.getByTestId('conditions-beforeEntry').getByTestId('rule-config-Cron')).toHaveValue('0 9-17 ? * MON-FRI *');
-  await expect(page.getByTestId('conditions-onSuccess').getByTestId('rule-config-AlarmName')).toHaveValue('app-errors');
-  await expect(page.getByTestId('conditions-onSuccess').getByTestId('condition-result')).toHaveValue('ROLLBACK');
-  await page
-    .getByTestId('designer-file')
-    .setInputFiles({ name: 'broken.yaml', mimeType: 'text/yaml', buffer: Buffer.from('Resources:\n  P:\n    Type: [oops\n') });
-  await expect(page.getByTestId('toast-error').last()).toContainText(/line \d+, column \d+/);
+  await expect(d.props.condition('beforeEntry').ruleConfig('Cron')).toHaveValue('0 9-17 ? * MON-FRI *');
+  await expect(d.props.condition('onSuccess').ruleConfig('AlarmName')).toHaveValue('app-errors');
+  await expect(d.props.condition('onSuccess').result).toHaveValue('ROLLBACK');
+  await d.openFile({ name: 'broken.yaml', mimeType: 'text/yaml', buffer: Buffer.from('Resources:\n  P:\n    Type: [oops\n') });
+  await expect(shell.toasts('error').last()).toContainText(/line \d+, column \d+/);
   await expect(d.stage('Deploy')).toBeVisible();
-  await expect(page.getByTestId('designer-file-name')).toContainText('AppPipeline');
+  await expect(d.fileName).toContainText('AppPipeline');
 });
 
 test('a template with conditional elements opens: badges on the canvas, both branches in the panel, both validated', async ({ shell, page }) => {
   const d = new DesignerPage(page);
   await shell.clickSection('designer');
-  await page.getByTestId('designer-file').setInputFiles('test/fixtures/cfn/conditional-elements.yaml');
+  await d.openFile('test/fixtures/cfn/conditional-elements.yaml');
   await expect(d.stage('Approve')).toBeVisible();
-  await expect(d.stage('Approve').getByTestId('condition-badge')).toHaveText('if IsProd');
-  await expect(d.action('SecurityScan').getByTestId('condition-badge')).toHaveText('if IsProd');
+  await expect(d.conditionBadge(d.stage('Approve'))).toHaveText('if IsProd');
+  await expect(d.conditionBadge(d.action('SecurityScan'))).toHaveText('if IsProd');
   await d.selectAction('SecurityScan');
-  await expect(page.getByTestId('conditional-branches')).toContainText('used when IsProd is true');
-  await expect(page.getByTestId('conditional-other')).toContainText('left out');
+  await expect(d.props.conditionalBranches).toContainText('used when IsProd is true');
+  await expect(d.props.conditionalOther).toContainText('left out');
   // The way without the scan is checked too: the report it produces is read later.
   await expect(d.issues.filter({ hasText: 'when IsProd is false (SecurityScan left out)' })).toHaveCount(1);
 });

@@ -25,7 +25,7 @@ test('start a run and watch it on the graph; approve it in the inbox; see it suc
     await ex.openInbox(app!.url);
     const row = ex.inboxRow('sandbox-staging', 'web-frontend');
     await expect(row).toContainText('Check the staging dashboard first.');
-    await row.getByTestId('inbox-approve').click();
+    await ex.answerFromInbox(row, 'approve');
     await ex.answer('approve', summary);
     await expect(row).toHaveCount(0);
   };
@@ -55,12 +55,12 @@ test('an approval in production needs the alias typed in the inbox', async ({ pa
   await ex.openInbox(app.url);
   const row = ex.inboxRow('sandbox-prod', 'web-frontend');
   await expect(row).toContainText('production');
-  await row.getByTestId('inbox-reject').click();
-  await page.getByTestId('approval-summary').fill('Not during the sale');
-  const confirm = page.getByTestId('approval-confirm');
+  await ex.answerFromInbox(row, 'reject');
+  await ex.approvalSummary.fill('Not during the sale');
+  const confirm = ex.approvalConfirm;
   await expect(confirm).toBeDisabled();
-  const word = (await page.getByTestId('approval-prod-confirm').getAttribute('placeholder')) ?? '';
-  await page.getByTestId('approval-prod-confirm').fill('prod?');
+  const word = (await ex.approvalProdConfirm.getAttribute('placeholder')) ?? '';
+  await ex.approvalProdConfirm.fill('prod?');
   await expect(confirm).toBeDisabled();
   await ex.answer('reject', 'Not during the sale', word);
   await expect(row).toHaveCount(0);
@@ -70,15 +70,16 @@ test('an injected failure shows on its action with the error and a toast; retry 
   test.setTimeout(120_000);
   app = await startAppServer({ timeScale: 0.05 });
   await app.sandbox('POST', 'failures', { pipeline: 'web-frontend', stage: 'Build', action: 'Build', mode: 'once', account: '111111111111' });
-  await new ShellPage(page).open(app.url);
+  const shell = new ShellPage(page);
+  await shell.open(app.url);
   const ex = new ExecutionsPage(page);
   await ex.openLive(app.url, dev);
   await ex.releaseChange();
   await expect(ex.action('Build', 'Build')).toHaveAttribute('data-status', 'Failed', { timeout: 30_000 });
-  await expect(ex.action('Build', 'Build').getByTestId('action-error')).toContainText('Injected failure of Build');
-  await expect(page.getByTestId('toast-error').filter({ hasText: 'web-frontend: execution failed' })).toBeVisible({ timeout: 20_000 });
+  await expect(ex.actionError('Build', 'Build')).toContainText('Injected failure of Build');
+  await expect(shell.toasts('error', 'web-frontend: execution failed')).toBeVisible({ timeout: 20_000 });
   const dialog = await ex.stageControls('Build');
-  await dialog.getByTestId('retry-failed').click();
+  await dialog.retryFailed();
   await expect(ex.latestStatus).toHaveText('Succeeded', { timeout: 30_000 });
   await expect(ex.action('Build', 'Build')).toHaveAttribute('data-status', 'Succeeded');
 });
@@ -94,7 +95,7 @@ test('stop with abandon', async ({ page }) => {
   await ex.stop('Wrong branch', true);
   await expect(ex.latestStatus).toHaveText(/Stopped|Stopping/, { timeout: 20_000 });
   await expect(ex.latestStatus).toHaveText('Stopped', { timeout: 20_000 });
-  await expect(page.locator('[data-testid=live-action][data-status=Abandoned]').first()).toBeVisible();
+  await expect(ex.liveActions('Abandoned').first()).toBeVisible();
 });
 
 test('a disabled transition holds the next run before that stage, with its reason', async ({ page }) => {
@@ -104,12 +105,12 @@ test('a disabled transition holds the next run before that stage, with its reaso
   const ex = new ExecutionsPage(page);
   await ex.openLive(app.url, dev);
   const dialog = await ex.stageControls('Deploy');
-  await expect(dialog.getByTestId('transition-disable')).toBeDisabled(); // a reason first
-  await dialog.getByTestId('transition-reason').fill('Change freeze');
-  await dialog.getByTestId('transition-disable').click();
-  await expect(ex.stage('Deploy').getByTestId('transition-disabled')).toContainText('Change freeze');
+  await expect(dialog.transitionDisable).toBeDisabled(); // a reason first
+  await dialog.transitionReason.fill('Change freeze');
+  await dialog.transitionDisable.click();
+  await expect(ex.transitionDisabled('Deploy')).toContainText('Change freeze');
   await ex.releaseChange();
-  await expect(ex.stage('Deploy').getByTestId('transition-disabled')).toContainText('1 waiting', { timeout: 30_000 });
+  await expect(ex.transitionDisabled('Deploy')).toContainText('1 waiting', { timeout: 30_000 });
   await expect(ex.stage('Build')).toHaveAttribute('data-status', 'Succeeded');
   await expect(ex.latestStatus).toHaveText('InProgress');
 });
@@ -120,12 +121,12 @@ test('the timeline shows every action of a finished execution, with artifacts an
   await new ShellPage(page).open(app.url);
   const ex = new ExecutionsPage(page);
   await ex.openLive(app.url, dev);
-  const actions = await page.getByTestId('live-action').count();
+  const actions = await ex.liveActions().count();
   await ex.historyRow('Succeeded').first().click();
-  const rows = page.getByTestId('timeline-row');
+  const rows = ex.timelineRows;
   await expect(rows).toHaveCount(actions);
   await rows.filter({ hasText: 'Build / Build' }).click();
-  const details = page.getByTestId('action-details');
+  const details = ex.actionDetails;
   await expect(details).toContainText('Output artifacts');
   await expect(details).toContainText('s3://codepipeline-us-east-1-111111111111/web-frontend/');
 });

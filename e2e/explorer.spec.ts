@@ -1,12 +1,13 @@
 // The explorer over the sandbox demo: every account and region in one grid,
 // filters and search, and a failing region reported while the rest load.
 import { test, expect } from './support/fixtures';
+import { ExecutionsPage } from './support/executions-page';
 
 test.beforeEach(async ({ app }) => {
   await app.sandbox('DELETE', 'faults');
 });
 
-test('shows the demo pipelines from all accounts and regions', async ({ shell, explorer, app, page }) => {
+test('shows the demo pipelines from all accounts and regions', async ({ shell, explorer, app }) => {
   await shell.clickSection('explorer');
   await explorer.waitLoaded();
   const state = (await app.sandbox('GET', 'state')) as { pipelines: Array<{ name: string; account: string; region: string }> };
@@ -15,10 +16,10 @@ test('shows the demo pipelines from all accounts and regions', async ({ shell, e
   expect(accounts).toEqual(['111111111111', '222222222222', '333333333333']);
   const regions = await explorer.rows.evaluateAll((els) => [...new Set(els.map((e) => e.children[2].textContent))].sort());
   expect(regions).toEqual(['ap-southeast-2', 'eu-west-1', 'us-east-1']);
-  await expect(page.getByTestId('explorer-count')).toHaveText(`${state.pipelines.length} of ${state.pipelines.length} pipelines`);
+  await expect(explorer.count).toHaveText(`${state.pipelines.length} of ${state.pipelines.length} pipelines`);
 });
 
-test('search, status filter, grouping and sorting', async ({ shell, explorer, page }) => {
+test('search, status filter, grouping and sorting', async ({ shell, explorer }) => {
   await shell.clickSection('explorer');
   await explorer.waitLoaded();
   await explorer.search.fill('payments-service');
@@ -28,18 +29,18 @@ test('search, status filter, grouping and sorting', async ({ shell, explorer, pa
   await expect(explorer.rows).toHaveCount(3);
   expect((await explorer.names()).sort()).toEqual(['billing-service', 'global-api', 'web-frontend']);
   await explorer.search.fill('');
-  await page.getByTestId('explorer-status').selectOption('Failed');
+  await explorer.statusFilter.selectOption('Failed');
   await expect(explorer.rows).toHaveCount(2);
   expect((await explorer.names()).sort()).toEqual(['apac-search', 'data-ingest']);
-  await page.getByTestId('explorer-status').selectOption('');
-  await page.getByTestId('explorer-group').selectOption('region');
-  await expect(page.getByTestId('group-header')).toHaveCount(3);
-  await page.getByTestId('explorer-group').selectOption('none');
-  await page.getByTestId('sort-name').click(); // descending
+  await explorer.statusFilter.selectOption('');
+  await explorer.groupBy.selectOption('region');
+  await expect(explorer.groupHeaders).toHaveCount(3);
+  await explorer.groupBy.selectOption('none');
+  await explorer.sortByName(); // descending
   await expect(explorer.rows.first()).toHaveAttribute('data-pipeline', 'web-frontend');
 });
 
-test('a region with injected access denied shows its chip while the rest load, and retry recovers it', async ({ shell, explorer, app, page }) => {
+test('a region with injected access denied shows its chip while the rest load, and retry recovers it', async ({ shell, explorer, app }) => {
   await shell.clickSection('explorer');
   await explorer.waitLoaded();
   const total = await explorer.rows.count();
@@ -52,37 +53,38 @@ test('a region with injected access denied shows its chip while the rest load, a
   await expect(explorer.rows).toHaveCount(total - 1); // reporting-etl lives there
   await expect(explorer.row('reporting-etl')).toHaveCount(0);
   await app.sandbox('DELETE', 'faults');
-  await explorer.errorChips.first().getByRole('button', { name: 'Retry' }).click();
+  await explorer.retry(explorer.errorChips.first());
   await expect(explorer.errorChips).toHaveCount(0);
   await expect(explorer.row('reporting-etl')).toHaveCount(1);
-  await expect(page.getByTestId('explorer-count')).toHaveText(`${total} of ${total} pipelines`);
+  await expect(explorer.count).toHaveText(`${total} of ${total} pipelines`);
 });
 
-test('selecting a pipeline shows its structure and tags, and the keyboard moves the selection', async ({ shell, explorer, page }) => {
+test('selecting a pipeline shows its structure and tags, and the keyboard moves the selection', async ({ shell, explorer }) => {
   await shell.clickSection('explorer');
   await explorer.waitLoaded();
   await explorer.row('global-api').click();
-  const details = page.getByTestId('pipeline-details');
-  await expect(details.getByTestId('details-stages')).toContainText('DeployEU');
-  await expect(details.getByTestId('details-stages')).toContainText('eu-west-1');
-  await expect(details.getByTestId('details-tags')).toContainText('app');
-  await expect(details.getByTestId('console-link')).toHaveCount(0); // sandbox pipelines have no console
-  await page.getByTestId('explorer-grid').press('ArrowDown');
-  await expect(details.locator('h2')).toHaveText('infra-network');
-  await page.getByTestId('explorer-grid').press('Escape');
-  await expect(details).toHaveCount(0);
+  const details = explorer.details;
+  await expect(details.stages).toContainText('DeployEU');
+  await expect(details.stages).toContainText('eu-west-1');
+  await expect(details.tags).toContainText('app');
+  await expect(details.consoleLink).toHaveCount(0); // sandbox pipelines have no console
+  await explorer.grid.press('ArrowDown');
+  await expect(details.title).toHaveText('infra-network');
+  await explorer.grid.press('Escape');
+  await expect(details.root).toHaveCount(0);
 });
 
 test('a failed pipeline shows its failed action and error, and "Watch live" opens it in Executions', async ({ shell, explorer, page }) => {
   await shell.clickSection('explorer');
   await explorer.waitLoaded();
   await explorer.row('apac-search').click();
-  const details = page.getByTestId('pipeline-details');
-  await expect(details.getByTestId('failed-actions')).toContainText('Build / Build');
-  await expect(details.getByTestId('failed-actions')).toContainText('Injected failure of Build');
-  await details.getByTestId('open-live').click();
+  const details = explorer.details;
+  await expect(details.failedActions).toContainText('Build / Build');
+  await expect(details.failedActions).toContainText('Injected failure of Build');
+  await details.watchLive();
   await shell.expectSection('executions');
-  await expect(page.getByTestId('live-view')).toHaveAttribute('data-pipeline', 'apac-search');
-  await expect(page.locator('[data-testid=live-action][data-stage=Build][data-action=Build]')).toHaveAttribute('data-status', 'Failed', { timeout: 20_000 });
+  const live = new ExecutionsPage(page);
+  await expect(live.liveView).toHaveAttribute('data-pipeline', 'apac-search');
+  await expect(live.action('Build', 'Build')).toHaveAttribute('data-status', 'Failed', { timeout: 20_000 });
   expect(page.url()).toMatch(/#\/executions\/sandbox-prod\/ap-southeast-2\/apac-search$/);
 });

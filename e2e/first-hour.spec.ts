@@ -6,6 +6,8 @@ import { test, expect } from '@playwright/test';
 import { startAppServer, type AppServer } from './support/app-server';
 import { ShellPage } from './support/shell-page';
 import { ExplorerPage } from './support/explorer-page';
+import { AccountsPage } from './support/accounts-page';
+import { DesignerPage } from './support/designer-page';
 import { awsConfigSnippet } from '../src/main/cli/sandbox-command';
 import { SandboxConfig } from '../src/sandbox/config';
 
@@ -26,29 +28,30 @@ test('the explorer follows workspace changes and a reset sandbox without a Refre
   await expect(explorer.row('data-ingest')).toHaveCount(1); // eu-west-1
   const all = await explorer.rows.count();
 
+  const accounts = new AccountsPage(page);
   await shell.clickSection('accounts');
-  await expect(page.getByTestId('workspace-summary')).toContainText('3 regions, us-east-1, eu-west-1, ap-southeast-2');
-  await page.getByTestId('region-picker').getByLabel('eu-west-1').uncheck();
-  await page.getByTestId('workspace-save').click();
-  await expect(page.getByTestId('toast-info').filter({ hasText: 'Settings saved.' })).toHaveCount(1);
+  await expect(accounts.workspaceSummary).toContainText('3 regions, us-east-1, eu-west-1, ap-southeast-2');
+  await accounts.region('eu-west-1').uncheck();
+  await accounts.saveWorkspace();
+  await expect(shell.toasts('info', 'Settings saved.')).toHaveCount(1);
   await shell.clickSection('explorer');
   await expect(explorer.row('data-ingest')).toHaveCount(0);
   await expect.poll(() => explorer.rows.count()).toBeLessThan(all);
 
   await shell.clickSection('accounts');
-  await page.getByTestId('workspace-defaults').click();
+  await accounts.workspaceDefaults();
   await shell.clickSection('explorer');
   await expect(explorer.row('data-ingest')).toHaveCount(1);
 
   // Reset to demo data asks first; once confirmed, the grid is listed again.
   await shell.clickSection('accounts');
-  await page.getByTestId('sandbox-reseed').click();
-  await expect(page.getByTestId('reset-dialog')).toContainText('Everything in the sandbox is replaced by the demo data');
-  await page.getByTestId('reset-dialog').getByRole('button', { name: 'Cancel' }).click();
-  await expect(page.getByTestId('reseed-status')).toHaveCount(0);
-  await page.getByTestId('sandbox-reseed').click();
-  await page.getByTestId('reset-confirm').click();
-  await expect(page.getByTestId('reseed-status')).toContainText('Last reset: succeeded', { timeout: 60_000 });
+  await accounts.askReset();
+  await expect(accounts.resetDialog).toContainText('Everything in the sandbox is replaced by the demo data');
+  await accounts.cancelReset();
+  await expect(accounts.reseedStatus).toHaveCount(0);
+  await accounts.askReset();
+  await accounts.confirmReset();
+  await expect(accounts.reseedStatus).toContainText('Last reset: succeeded', { timeout: 60_000 });
   await shell.clickSection('explorer');
   await expect.poll(() => explorer.rows.count(), { timeout: 30_000 }).toBe(all);
 });
@@ -58,14 +61,15 @@ test('accounts: no AWS files is said with how to add a profile; the sandbox stop
   const shell = new ShellPage(page);
   await shell.open(app.url);
   await shell.clickSection('accounts');
-  await expect(page.getByTestId('profiles-source')).toContainText('There is no');
-  await expect(page.getByTestId('profiles-source')).toContainText('aws configure --profile NAME');
-  await expect(page.getByTestId('profiles-source')).not.toContainText('From ');
+  const accounts = new AccountsPage(page);
+  await expect(accounts.profilesSource).toContainText('There is no');
+  await expect(accounts.profilesSource).toContainText('aws configure --profile NAME');
+  await expect(accounts.profilesSource).not.toContainText('From ');
 
-  await page.getByTestId('sandbox-stop').click();
-  await expect(page.getByTestId('sandbox-off')).toBeVisible();
-  await page.getByTestId('sandbox-start').click();
-  await expect(page.getByTestId('sandbox-endpoint')).toContainText('Running at');
+  await accounts.stopSandbox();
+  await expect(accounts.sandboxOff).toBeVisible();
+  await accounts.startSandbox();
+  await expect(accounts.sandboxEndpoint).toContainText('Running at');
 });
 
 test('toasts: one save says so once; an error does not follow you to another section', async ({ page }) => {
@@ -74,14 +78,12 @@ test('toasts: one save says so once; an error does not follow you to another sec
   await shell.open(app.url);
   await shell.clickSection('accounts');
   await shell.themeSelect.selectOption('dark');
-  await expect(page.getByTestId('toast-info').filter({ hasText: 'Settings saved.' })).toHaveCount(1);
+  await expect(shell.toasts('info', 'Settings saved.')).toHaveCount(1);
   await shell.clickSection('designer');
-  await page
-    .getByTestId('designer-file')
-    .setInputFiles({ name: 'broken.yaml', mimeType: 'text/yaml', buffer: Buffer.from('Resources:\n  P:\n    Type: [oops\n') });
-  await expect(page.getByTestId('toast-error')).toHaveCount(1);
+  await new DesignerPage(page).openFile({ name: 'broken.yaml', mimeType: 'text/yaml', buffer: Buffer.from('Resources:\n  P:\n    Type: [oops\n') });
+  await expect(shell.toasts('error')).toHaveCount(1);
   await shell.clickSection('explorer');
-  await expect(page.getByTestId('toast-error')).toHaveCount(0);
+  await expect(shell.toasts('error')).toHaveCount(0);
 });
 
 test('explorer at 1440 px: one row for a pipeline two profiles reach, and Latest and Stages stay in view with the details open', async ({ page }) => {
@@ -94,19 +96,19 @@ test('explorer at 1440 px: one row for a pipeline two profiles reach, and Latest
   const explorer = new ExplorerPage(page);
   await shell.clickSection('explorer');
   await explorer.waitLoaded();
-  const prodWeb = explorer.page.locator('[data-testid=pipeline-row][data-pipeline=web-frontend]').filter({ hasText: '333333333333' });
+  const prodWeb = explorer.row('web-frontend').filter({ hasText: '333333333333' });
   await expect(prodWeb).toHaveCount(1);
-  await expect(prodWeb.getByTestId('row-profiles')).toHaveText('2 profiles');
+  await expect(explorer.rowProfiles(prodWeb)).toHaveText('2 profiles');
 
-  const grid = (await page.getByTestId('explorer-grid').boundingBox())!;
+  const grid = (await explorer.grid.boundingBox())!;
   const inView = async (column: string) => {
-    const cell = (await prodWeb.locator(`[data-column=${column}]`).boundingBox())!;
+    const cell = (await explorer.cell(prodWeb, column).boundingBox())!;
     return cell.x >= grid.x && cell.x + cell.width <= grid.x + grid.width + 1;
   };
   expect(await inView('stages')).toBe(true);
   expect(await inView('revision')).toBe(true);
   await prodWeb.click();
-  await expect(page.getByTestId('pipeline-details')).toBeVisible();
+  await expect(explorer.details.root).toBeVisible();
   await expect.poll(() => inView('stages')).toBe(true);
   await expect.poll(() => inView('status')).toBe(true);
 });

@@ -11,6 +11,7 @@ import { startAppServer, type AppServer } from './support/app-server';
 import { ArtifactsPage } from './support/artifacts-page';
 import { plantArtifacts, sandboxS3 } from './support/sandbox-s3';
 import { PageConnection } from './support/connection';
+import { ShellPage } from './support/shell-page';
 import { ExecutionsPage } from './support/executions-page';
 import { startOutsideThePage } from './support/sandbox-codepipeline';
 
@@ -62,7 +63,7 @@ test('the socket drops right after a confirmed cleanup is sent: it runs once, an
   expect(connections).toBeGreaterThanOrEqual(2);
   await app.sandbox('DELETE', 'faults');
   await expect(artifacts.result).toContainText(/deleted 31\d\d versions/i, { timeout: 60_000 });
-  await expect(page.getByTestId('status-connection')).toContainText('Connected');
+  await expect(new ShellPage(page).connection).toContainText('Connected');
 
   const log = readFileSync(join(app.home, 'pipewright', 'artifact-cleanup-audit.jsonl'), 'utf8')
     .trim()

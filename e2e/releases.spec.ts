@@ -36,14 +36,14 @@ test('define a release, promote dev -> staging -> prod with one revision pinned,
   await new ShellPage(page).open(app.url);
   const rel = new ReleasesPage(page);
   await rel.open(app.url);
-  await expect(page.getByTestId('releases-empty')).toBeVisible();
+  await expect(rel.empty).toBeVisible();
   await rel.define(EXAMPLE.replace('soakMinutes: 30, ', ''));
 
   // The matrix: each environment in its own account; staging's seeded run waits for approval.
   await expect(rel.cell('dev', 'sandbox-dev')).toContainText('111111111111');
   await expect(rel.cell('staging', 'sandbox-staging')).toContainText('approval waiting');
-  await expect(rel.env('prod').getByTestId('env-gate')).toContainText('staging has not succeeded');
-  await expect(rel.env('staging').getByTestId('env-drift')).toContainText('difference(s) from dev');
+  await expect(rel.gate('prod')).toContainText('staging has not succeeded');
+  await expect(rel.drift('staging')).toContainText('difference(s) from dev');
 
   await rel.promote('dev');
   await rel.approveUntilDone('dev');
@@ -57,7 +57,7 @@ test('define a release, promote dev -> staging -> prod with one revision pinned,
   await expect(rel.finished('staging')).toHaveAttribute('data-status', 'succeeded');
 
   // prod: its gate asks a person, and its approval the environment's name.
-  await expect(rel.env('prod').getByTestId('env-gate')).toContainText('needs a person to confirm', { timeout: 30_000 });
+  await expect(rel.gate('prod')).toContainText('needs a person to confirm', { timeout: 30_000 });
   await rel.promote('prod', { confirmGate: true, expectRevision: revision });
   await rel.approveUntilDone('prod', 'prod');
   await expect(rel.finished('prod')).toHaveAttribute('data-status', 'succeeded');
@@ -69,16 +69,16 @@ test('define a release, promote dev -> staging -> prod with one revision pinned,
     ['prod', 'sandbox-prod'],
   ])
     await expect(rel.cell(env, profile)).toHaveAttribute('data-revision', revision, { timeout: 30_000 });
-  await expect(rel.env('prod').getByTestId('env-drift')).toContainText('same revision as staging');
+  await expect(rel.drift('prod')).toContainText('same revision as staging');
 
   // Through the API: staging and prod ran exactly the pinned revision.
   expect(await startedRevision(app, 'sandbox-staging')).toBe(revision);
   expect(await startedRevision(app, 'sandbox-prod')).toBe(revision);
 
   // The history is the release log: the seeded older runs waiting in staging and prod were rejected, one each.
-  await page.getByTestId('release-tab-history').click();
-  await expect(page.locator('[data-testid=release-history-row][data-event=rejected]')).toHaveCount(2);
-  await expect(page.locator('[data-testid=release-history-row][data-event=promotion-finished]')).toHaveCount(3);
+  await rel.openHistory();
+  await expect(rel.historyRows('rejected')).toHaveCount(2);
+  await expect(rel.historyRows('promotion-finished')).toHaveCount(3);
 });
 
 test('the release file editor names bad lines; a failure in staging stops the release and says where', async ({ page }) => {
@@ -87,13 +87,13 @@ test('the release file editor names bad lines; a failure in staging stops the re
   await new ShellPage(page).open(app.url);
   const rel = new ReleasesPage(page);
   await rel.open(app.url);
-  await page.getByTestId('release-new').click();
-  await page.getByTestId('release-text').fill(EXAMPLE.replace('[prod]]', '[qa]]'));
-  await expect(page.getByTestId('release-errors')).toContainText('line 14: waves.2.0: unknown environment "qa" in wave 3');
-  await expect(page.getByTestId('release-save')).toBeDisabled();
-  await page.getByTestId('release-text').fill(EXAMPLE.replace('soakMinutes: 30, ', ''));
-  await page.getByTestId('release-save').click();
-  await expect(page.getByTestId('release-board')).toBeVisible({ timeout: 30_000 });
+  await rel.newRelease();
+  await rel.editorText.fill(EXAMPLE.replace('[prod]]', '[qa]]'));
+  await expect(rel.editorErrors).toContainText('line 14: waves.2.0: unknown environment "qa" in wave 3');
+  await expect(rel.save).toBeDisabled();
+  await rel.editorText.fill(EXAMPLE.replace('soakMinutes: 30, ', ''));
+  await rel.save.click();
+  await expect(rel.board).toBeVisible({ timeout: 30_000 });
 
   await rel.promote('dev');
   await rel.approveUntilDone('dev');
@@ -102,5 +102,5 @@ test('the release file editor names bad lines; a failure in staging stops the re
   await rel.approveUntilDone('staging');
   await expect(rel.finished('staging')).toHaveAttribute('data-status', 'failed');
   await expect(rel.finished('staging')).toContainText('Failed at Build / Build');
-  await expect(rel.env('prod').getByTestId('env-gate')).toContainText('staging has not succeeded', { timeout: 30_000 });
+  await expect(rel.gate('prod')).toContainText('staging has not succeeded', { timeout: 30_000 });
 });

@@ -8,6 +8,7 @@ import { test as base, expect } from '@playwright/test';
 import { startAppServer, type AppServer } from './support/app-server';
 import { ShellPage } from './support/shell-page';
 import { ExplorerPage } from './support/explorer-page';
+import { AccountsPage } from './support/accounts-page';
 import { awsConfigForSandbox, SANDBOX_SECRETS } from './support/aws-fixture-config';
 
 const test = base.extend<{ app: AppServer }>({
@@ -41,17 +42,16 @@ test('no access key, secret or session token crosses to the renderer during a fu
 
   // Accounts: the background check, then MFA through the dialog.
   await shell.clickSection('accounts');
-  const row = (name: string) => page.locator(`[data-testid=profile-row][data-profile="${name}"]`);
-  await expect(row('team-dev').getByTestId('profile-state')).toHaveText('OK');
-  await expect(row('team-prod').getByTestId('profile-state')).toHaveText('OK');
-  await expect(row('team-prod-mfa').getByTestId('profile-state')).toHaveText('Needs MFA');
-  await row('team-prod-mfa').getByTestId('enter-mfa').click();
-  await expect(page.getByTestId('mfa-dialog')).toContainText('arn:aws:iam::111111111111:mfa/sandbox-user');
-  await page.getByTestId('mfa-code').fill('123456');
-  await page.getByTestId('mfa-submit').click();
-  await expect(page.getByTestId('mfa-dialog')).toHaveCount(0);
-  await expect(row('team-prod-mfa').getByTestId('profile-state')).toHaveText('OK');
-  await expect(row('team-prod-mfa')).toContainText('333333333333');
+  const accounts = new AccountsPage(page);
+  await expect(accounts.profile('team-dev').state).toHaveText('OK');
+  await expect(accounts.profile('team-prod').state).toHaveText('OK');
+  await expect(accounts.profile('team-prod-mfa').state).toHaveText('Needs MFA');
+  await accounts.profile('team-prod-mfa').enterMfa.click();
+  await expect(accounts.mfa.root).toContainText('arn:aws:iam::111111111111:mfa/sandbox-user');
+  await accounts.mfa.submit('123456');
+  await expect(accounts.mfa.root).toHaveCount(0);
+  await expect(accounts.profile('team-prod-mfa').state).toHaveText('OK');
+  await expect(accounts.profile('team-prod-mfa').root).toContainText('333333333333');
 
   // Explorer over every profile (file and sandbox), and one pipeline's details.
   await shell.clickSection('explorer');
@@ -59,7 +59,7 @@ test('no access key, secret or session token crosses to the renderer during a fu
   await explorer.waitLoaded();
   await expect(explorer.rows.first()).toBeVisible();
   await explorer.rows.first().click();
-  await expect(page.getByTestId('details-stages')).toBeVisible();
+  await expect(explorer.details.stages).toBeVisible();
 
   // The session really used temporary credentials.
   const log = (await app.sandbox('GET', 'log?operation=AssumeRole')) as { entries: unknown[] };

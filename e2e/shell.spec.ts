@@ -2,16 +2,18 @@
 // a setting changed and still there after a reload.
 import { test, expect } from './support/fixtures';
 import { SECTION_IDS } from './support/shell-page';
+import { AccountsPage } from './support/accounts-page';
+import { ReleasesPage } from './support/releases-page';
 
 test('every section opens by mouse; one with nothing in it yet says what it is for', async ({ shell, page }) => {
   for (const id of SECTION_IDS) {
     await shell.clickSection(id);
     // Releases starts empty (no release file saved yet) and says what a release is.
-    if (id === 'releases') await expect(page.getByTestId('releases-empty')).toContainText("one application's pipelines in each environment");
+    if (id === 'releases') await expect(new ReleasesPage(page).empty).toContainText("one application's pipelines in each environment");
   }
   await expect(shell.statusBar).toContainText('Browser mode');
   await expect(shell.statusBar).toContainText('Sandbox: local');
-  await expect(page.getByTestId('status-version')).toContainText('Pipewright 0.1.0');
+  await expect(shell.version).toContainText('Pipewright 0.1.0');
 });
 
 test('sections are reachable by keyboard: Alt+digit and arrow keys', async ({ shell, page }) => {
@@ -30,24 +32,24 @@ test('sections are reachable by keyboard: Alt+digit and arrow keys', async ({ sh
   await shell.expectSection('designer');
 });
 
-test('a changed setting is kept across a reload, and the theme follows it', async ({ shell, page }) => {
+test('a changed setting is kept across a reload, and the theme follows it', async ({ shell }) => {
   await shell.clickSection('accounts');
   await shell.themeSelect.selectOption('dark');
-  await expect(page.getByTestId('toast-info')).toContainText('Settings saved');
-  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await expect(shell.toasts('info')).toContainText('Settings saved');
+  await expect(shell.documentElement).toHaveAttribute('data-theme', 'dark');
   await shell.reload();
   await shell.expectSection('accounts'); // the last section is remembered too
   await expect(shell.themeSelect).toHaveValue('dark');
-  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await expect(shell.documentElement).toHaveAttribute('data-theme', 'dark');
   await shell.themeSelect.selectOption('system');
-  await expect(page.locator('html')).not.toHaveAttribute('data-theme', /.+/);
+  await expect(shell.documentElement).not.toHaveAttribute('data-theme', /.+/);
 });
 
 test('the sandbox accounts are listed and a reset runs as a job with progress', async ({ shell, page }) => {
   await shell.clickSection('accounts');
-  const accounts = page.getByTestId('sandbox-accounts');
-  for (const name of ['sandbox-dev', 'sandbox-staging', 'sandbox-prod']) await expect(accounts).toContainText(name);
-  await page.getByTestId('sandbox-reseed').click();
-  await page.getByTestId('reset-confirm').click();
-  await expect(page.getByTestId('reseed-status')).toContainText('Last reset: succeeded');
+  const accounts = new AccountsPage(page);
+  for (const name of ['sandbox-dev', 'sandbox-staging', 'sandbox-prod']) await expect(accounts.sandboxAccounts).toContainText(name);
+  await accounts.askReset();
+  await accounts.confirmReset();
+  await expect(accounts.reseedStatus).toContainText('Last reset: succeeded');
 });

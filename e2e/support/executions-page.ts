@@ -1,6 +1,6 @@
 // Page object for the Executions section: the activity list, the approval inbox,
 // and a pipeline's live view (graph, controls, history, timeline).
-import { expect, type Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 
 export interface Ref {
   profile: string;
@@ -42,10 +42,11 @@ export class ExecutionsPage {
     await this.page.getByTestId('stop-confirm').click();
   }
 
-  async stageControls(stage: string) {
+  /** Opens a stage's controls (retry, transitions, rollback…) in their dialog. */
+  async stageControls(stage: string): Promise<StageDialog> {
     await this.stage(stage).getByTestId('stage-controls').click();
-    const dialog = this.page.getByTestId('stage-dialog');
-    await expect(dialog).toBeVisible();
+    const dialog = new StageDialog(this.page.getByTestId('stage-dialog'));
+    await expect(dialog.root).toBeVisible();
     return dialog;
   }
 
@@ -71,7 +72,58 @@ export class ExecutionsPage {
     return this.page.locator(`[data-testid=history-row][data-execution="${executionId}"]`);
   }
 
+  get liveView() {
+    return this.page.getByTestId('live-view');
+  }
+  /** Every action on the live graph, or those with one status. */
+  liveActions(status?: string) {
+    return this.page.locator(`[data-testid=live-action]${status ? `[data-status="${status}"]` : ''}`);
+  }
+  actionError(stage: string, name: string) {
+    return this.action(stage, name).getByTestId('action-error');
+  }
+  /** The note on a stage whose inbound transition is disabled (reason, runs waiting). */
+  transitionDisabled(stage: string) {
+    return this.stage(stage).getByTestId('transition-disabled');
+  }
+
+  /** Opens the approval dialog from an inbox row. */
+  async answerFromInbox(row: Locator, status: 'approve' | 'reject'): Promise<void> {
+    await row.getByTestId(`inbox-${status}`).click();
+  }
+  get approvalSummary() {
+    return this.page.getByTestId('approval-summary');
+  }
+  /** The production confirmation: its placeholder is the word to type. */
+  get approvalProdConfirm() {
+    return this.page.getByTestId('approval-prod-confirm');
+  }
+  get approvalConfirm() {
+    return this.page.getByTestId('approval-confirm');
+  }
+
+  get timelineRows() {
+    return this.page.getByTestId('timeline-row');
+  }
+  get actionDetails() {
+    return this.page.getByTestId('action-details');
+  }
+
   historyRow(status?: string) {
     return this.page.locator(`[data-testid=history-row]${status ? `[data-status="${status}"]` : ''}`);
+  }
+}
+
+/** A stage's controls dialog. */
+export class StageDialog {
+  constructor(readonly root: Locator) {}
+  async retryFailed(): Promise<void> {
+    await this.root.getByTestId('retry-failed').click();
+  }
+  get transitionReason() {
+    return this.root.getByTestId('transition-reason');
+  }
+  get transitionDisable() {
+    return this.root.getByTestId('transition-disable');
   }
 }

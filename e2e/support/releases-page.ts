@@ -19,6 +19,45 @@ export class ReleasesPage {
     await expect(this.page.getByTestId('release-board')).toBeVisible({ timeout: 30_000 });
   }
 
+  /** What the section says before any release file is saved. */
+  get empty() {
+    return this.page.getByTestId('releases-empty');
+  }
+  get board() {
+    return this.page.getByTestId('release-board');
+  }
+
+  // The release file editor.
+  async newRelease(): Promise<void> {
+    await this.page.getByTestId('release-new').click();
+  }
+  get editorText() {
+    return this.page.getByTestId('release-text');
+  }
+  get editorErrors() {
+    return this.page.getByTestId('release-errors');
+  }
+  get save() {
+    return this.page.getByTestId('release-save');
+  }
+
+  /** An environment's gate (what it waits for before a promotion may start). */
+  gate(env: string) {
+    return this.env(env).getByTestId('env-gate');
+  }
+  /** How an environment differs from the one before it. */
+  drift(env: string) {
+    return this.env(env).getByTestId('env-drift');
+  }
+
+  /** The History tab: the release log, one row per event. */
+  async openHistory(): Promise<void> {
+    await this.page.getByTestId('release-tab-history').click();
+  }
+  historyRows(event: string) {
+    return this.page.locator(`[data-testid=release-history-row][data-event="${event}"]`);
+  }
+
   env(name: string) {
     return this.page.locator(`[data-testid=release-env][data-env="${name}"]`);
   }
@@ -45,9 +84,10 @@ export class ReleasesPage {
    * together whenever they wait (typing `word` for production).
    */
   async approveUntilDone(env: string, word = '', timeoutMs = 120_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
     const approve = this.env(env).getByTestId('promotion-approve');
-    while (Date.now() < deadline) {
+    const dialog = this.page.getByTestId('release-approve-dialog');
+    // Retried (Playwright's toPass) until the promotion has finished, answering its approvals as they come.
+    await expect(async () => {
       if ((await this.finished(env).count()) > 0) return;
       // The button can go between the check and the click (the approval answered, the
       // promotion done): a click that does not land in time is simply tried again.
@@ -58,13 +98,11 @@ export class ReleasesPage {
           () => false,
         ))
       ) {
-        const dialog = this.page.getByTestId('release-approve-dialog');
         if (word) await dialog.getByTestId('release-approve-word').fill(word);
         await dialog.getByTestId('release-approve-confirm').click();
         await expect(dialog).toHaveCount(0, { timeout: 15_000 });
       }
-      await this.page.waitForTimeout(500);
-    }
-    throw new Error(`the promotion of ${env} did not finish in ${timeoutMs} ms`);
+      throw new Error(`the promotion of ${env} has not finished yet`);
+    }, `the promotion of ${env} finishes`).toPass({ timeout: timeoutMs, intervals: [500] });
   }
 }

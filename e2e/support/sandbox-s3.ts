@@ -1,6 +1,6 @@
 // The real S3 client against the app's embedded sandbox, as an account, and a
 // way to plant many artifacts under one prefix (so a cleanup takes several batches).
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { ListObjectVersionsCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DEFAULT_ACCOUNTS } from '../../src/sandbox/config';
 import type { AppServer } from './app-server';
 
@@ -22,4 +22,20 @@ export async function plantArtifacts(s3: S3Client, bucket: string, prefix: strin
         s3.send(new PutObjectCommand({ Bucket: bucket, Key: `${prefix}/BuildArtif/${String(i + k).padStart(7, '0')}`, Body: 'x' })),
       ),
     );
+}
+
+/** Every version and delete marker under a prefix, as "key@versionId" (sorted), read page by page: a listing answers at most 1,000 at a time. */
+export async function allVersions(s3: S3Client, bucket: string, prefix: string): Promise<{ versions: string[]; deleteMarkers: string[] }> {
+  const versions: string[] = [];
+  const deleteMarkers: string[] = [];
+  // S3 has no paginator for this call, and the app's own (src/main/aws/s3-versions.ts) is what is under test.
+  let marker: { KeyMarker?: string; VersionIdMarker?: string } = {};
+  for (;;) {
+    const page = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: prefix, ...marker }));
+    for (const v of page.Versions ?? []) versions.push(`${v.Key}@${v.VersionId}`);
+    for (const m of page.DeleteMarkers ?? []) deleteMarkers.push(`${m.Key}@${m.VersionId}`);
+    if (!page.IsTruncated) break;
+    marker = { KeyMarker: page.NextKeyMarker, VersionIdMarker: page.NextVersionIdMarker };
+  }
+  return { versions: versions.sort(), deleteMarkers: deleteMarkers.sort() };
 }

@@ -14,7 +14,7 @@ export class ShellPage {
 
   async waitReady(): Promise<void> {
     await expect(this.page.getByTestId('app-ready')).toBeVisible();
-    await expect(this.page.getByTestId('status-connection')).toContainText('Connected');
+    await expect(this.connection).toContainText('Connected');
   }
 
   navItem(section: Section) {
@@ -37,6 +37,26 @@ export class ShellPage {
 
   get statusBar() {
     return this.page.getByTestId('status-bar');
+  }
+
+  /** The status bar's connection to the main process ("Connected", "Reconnecting…"). */
+  get connection() {
+    return this.page.getByTestId('status-connection');
+  }
+
+  get version() {
+    return this.page.getByTestId('status-version');
+  }
+
+  /** The page's root element: it carries the theme. */
+  get documentElement() {
+    return this.page.locator('html');
+  }
+
+  /** Toasts of one kind (info or error), optionally only those saying `text`. */
+  toasts(kind: 'info' | 'error', text?: string | RegExp) {
+    const all = this.page.getByTestId(`toast-${kind}`);
+    return text === undefined ? all : all.filter({ hasText: text });
   }
 
   async reload(): Promise<void> {

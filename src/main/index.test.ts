@@ -87,7 +87,7 @@ vi.mock('electron', () => fake.module);
 
 afterAll(async () => {
   await fake.appHandlers.get('will-quit')?.({ preventDefault: () => undefined });
-  await new Promise((r) => setTimeout(r, 50));
+  await vi.waitFor(() => expect(fake.module.app.quit).toHaveBeenCalled()); // the core has closed
   process.env = saved;
   rmSync(home, { recursive: true, force: true });
 });

@@ -1,7 +1,7 @@
 // The fan-out engine and the explorer's listing against the demo seed, with
 // throttling, 500s and access denied injected: results complete, errors are
 // classified per target, and the per-(account, region) cap is never exceeded.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Settings } from '../../src/shared/api/settings';
 import { startServices } from '../helpers/services';
 import type { PipelinesService } from '../../src/main/explorer/service';
@@ -178,9 +178,14 @@ describe('explorer listing over the fan-out engine', () => {
       { service: 'codepipeline', operation: '*', latencyMs: 200, jitterMs: 0, throttleRate: 0, denyRate: 0, errorRate: 0, resetRate: 0, deleteErrorRate: 0 },
     ]);
     const ac = new AbortController();
-    setTimeout(() => ac.abort(), 50);
+    const decide = vi.spyOn(sandbox.instance!.faults, 'decide');
     const t0 = Date.now();
-    const { errors } = await listAll(ac.signal);
+    const listing = listAll(ac.signal);
+    // Cancel while the first calls are in flight (each held 200 ms by the injected latency).
+    await vi.waitFor(() => expect(decide.mock.calls.some(([t]) => t.service === 'codepipeline')).toBe(true), { interval: 5 });
+    decide.mockRestore();
+    ac.abort();
+    const { errors } = await listing;
     expect(Date.now() - t0).toBeLessThan(2000);
     expect(errors.length).toBe(9);
     expect(new Set(errors.map((e) => e.kind))).toEqual(new Set(['cancelled']));

@@ -1,7 +1,7 @@
 // `pipewright artifacts audit | plan | clean` against the sandbox demo, as a user
 // would script them: the dry run, confirmations, exit codes, and a process
 // killed mid-job and resumed.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -149,10 +149,10 @@ describe('pipewright artifacts', () => {
     );
     const logPath = join(dir, 'pw', 'artifact-cleanup-audit.jsonl');
     // Kill -9 once a batch has been logged.
-    for (let i = 0; i < 300; i++) {
-      if (existsSync(logPath) && readFileSync(logPath, 'utf8').includes('killed-pipeline')) break;
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await vi.waitFor(() => expect(existsSync(logPath) && readFileSync(logPath, 'utf8').includes('killed-pipeline')).toBe(true), {
+      timeout: 30_000,
+      interval: 20,
+    });
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
     const left = keysUnder(b.name, 'killed-pipeline/').length;

@@ -1,6 +1,7 @@
 // `pipewright executions | approvals | transitions` against the sandbox, run as
 // a user runs them: the built CLI, an AWS config file, the sandbox over HTTP.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { GetPipelineStateCommand } from '@aws-sdk/client-codepipeline';
 import { spawn } from 'node:child_process';
 import { cliWithSandbox, runCli } from '../helpers/cli';
 
@@ -162,7 +163,16 @@ describe('pipewright approvals and transitions', () => {
     expect(refused.err).toMatch(/Say why/);
     expect((await cli('transitions', 'disable', 'web-frontend', ...dev, '--stage', 'Deploy', '--type', 'inbound', '--reason', 'Freeze')).code).toBe(0);
     const id = (await cli('executions', 'start', 'web-frontend', ...dev)).out.trim();
-    await new Promise((r) => setTimeout(r, 1_500));
+    // Held: the run waits at Deploy's inbound transition, and stays there once nothing moves by itself.
+    const cp = h.env.codepipeline('dev', 'us-east-1');
+    await vi.waitFor(
+      async () => {
+        const state = await cp.send(new GetPipelineStateCommand({ name: 'web-frontend' }));
+        expect(state.stageStates?.find((s) => s.stageName === 'Deploy')?.inboundExecution?.pipelineExecutionId).toBe(id);
+      },
+      { timeout: 30_000, interval: 100 },
+    );
+    await h.env.sb.executor.settled();
     const show = await cli('executions', 'show', 'web-frontend', id, ...dev, '--json');
     const details = JSON.parse(show.out) as { execution: { status: string }; actions: Array<{ stageName: string }> };
     expect(details.execution.status).toBe('InProgress');

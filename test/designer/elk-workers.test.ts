@@ -16,6 +16,7 @@ class RefusedWorker {
   terminated = false;
   onmessage: unknown = null;
   postMessage() {
+    // Behaviour, not a wait: as from a real worker, the error event comes later, in a task of its own.
     setTimeout(() => this.listeners.forEach((l) => l({ message: 'Refused to load the script (CSP)' })), 0);
   }
   addEventListener(type: string, l: (e: { message: string }) => void) {

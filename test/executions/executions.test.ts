@@ -2,7 +2,7 @@
 // shared and stopped, the call budget held (read from the sandbox's own call
 // log), throttling backed off and shown, and the controls reaching only the
 // account and region they name.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startServices } from '../helpers/services';
 import type { PipelineLiveState } from '../../src/shared/api/executions';
 import { FaultRule } from '../../src/sandbox/faults';
@@ -16,20 +16,21 @@ import type { PipelineRef } from '../../src/shared/api/executions';
 
 /** What a person types to answer: the production word, or nothing outside production. */
 const approvalConfirmed = (ref: PipelineRef, typed: string) => confirm({ kind: 'approval', target: env.executions.target(ref) }, { words: [typed] });
+import { generatePipelines } from '../../src/sandbox/seed';
 
 let env: Awaited<ReturnType<typeof startServices>>;
 const staging = { profile: 'sandbox-staging', region: 'us-east-1', name: 'web-frontend' };
 const prod = { profile: 'sandbox-prod', region: 'us-east-1', name: 'web-frontend' };
 
-const until = async <T>(what: string, f: () => T | undefined | null | false | Promise<T | undefined | null | false>, ms = 10_000): Promise<T> => {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
+const until = <T>(what: string, f: () => T | undefined | null | false | Promise<T | undefined | null | false>, ms = 10_000): Promise<T> =>
+  vi.waitFor(
+    async () => {
+      const v = await f();
+      if (!v) throw new Error(`timed out waiting for ${what}`);
+      return v;
+    },
+    { timeout: ms, interval: 20 },
+  );
 
 const cpCalls = (since = 0, op?: string) => env.sb.logEntries(since).filter((e) => e.service === 'codepipeline' && (!op || e.operation === op));
 
@@ -67,11 +68,19 @@ describe('watch engine', () => {
     expect(engine.stats()).toMatchObject({ watchers: 1, subscriptions: 1 });
     engine.dropSubscriber('window-2'); // the socket went away
     expect(engine.stats()).toMatchObject({ watchers: 0, subscriptions: 0 });
-    // Stopped means no more calls for it.
-    await new Promise((r) => setTimeout(r, 100));
+    // Stopped means no more calls for it. A watcher of another account is the clock: once it
+    // has polled again and again, the stopped one (same intervals) would have polled too.
+    const stagingCalls = (since: number) => cpCalls(since).filter((e) => e.account === DEFAULT_ACCOUNTS[1].id);
+    const clock = { profile: 'sandbox-prod', region: 'us-east-1', name: 'web-frontend' };
+    const probesOf = (since: number) => cpCalls(since, 'ListPipelineExecutions').filter((e) => e.account === DEFAULT_ACCOUNTS[2].id).length;
+    const stoppedAt = env.sb.logEntries().at(-1)?.seq ?? 0;
+    engine.watch(clock, 'clock', { opened: true });
+    // A tick already under way when it stopped may finish its calls; after two clock ticks it has.
+    await until('two clock ticks', () => probesOf(stoppedAt) >= 2);
     const seq = env.sb.logEntries().at(-1)?.seq ?? 0;
-    await new Promise((r) => setTimeout(r, 800));
-    expect(cpCalls(seq)).toEqual([]);
+    await until('five more clock ticks', () => probesOf(seq) >= 5);
+    engine.unwatch(clock, 'clock');
+    expect(stagingCalls(seq)).toEqual([]);
     off();
     offBroken();
   });
@@ -101,25 +110,39 @@ describe('watch engine', () => {
     const idle = { profile: 'sandbox-dev', region: 'us-east-1', name: 'infra-network' };
     const seq = env.sb.logEntries().at(-1)?.seq ?? 0;
     engine.watch(idle, 'bg', { opened: false });
-    await new Promise((r) => setTimeout(r, 2_000));
+    await until('three probes', () => cpCalls(seq, 'ListPipelineExecutions').length >= 3);
     engine.unwatch(idle, 'bg');
-    const probes = cpCalls(seq, 'ListPipelineExecutions').length;
     const states = cpCalls(seq, 'GetPipelineState').length;
-    expect(probes).toBeGreaterThanOrEqual(2);
     expect(states).toBe(1); // the first read only
   });
 
   it('never exceeds the (account, region) budget, even with many pipelines watched at once', async () => {
     const { engine } = env.executions;
-    const names = (await env.executions.pipelineNames({ profile: 'sandbox-dev', region: 'us-east-1' })).slice(0, 20);
-    expect(names.length).toBeGreaterThan(1);
+    // Enough pipelines that, opened, they would poll far faster than the budget allows (in a region of
+    // their own: a watcher's tick under way when it stops still finishes its calls).
+    await generatePipelines(env.sb, {
+      accounts: ['111111111111'],
+      regions: ['ap-southeast-2'],
+      pipelinesPerTarget: 20,
+      executionsPerPipeline: 0,
+      namePrefix: 'budget',
+    });
+    const names = (await env.executions.pipelineNames({ profile: 'sandbox-dev', region: 'ap-southeast-2' })).slice(0, 20);
+    expect(names.length).toBe(20);
     const seq = env.sb.logEntries().at(-1)?.seq ?? 0;
     const t0 = Date.now();
-    for (const name of names) engine.watch({ profile: 'sandbox-dev', region: 'us-east-1', name }, 'budget', { opened: true });
-    await new Promise((r) => setTimeout(r, 2_000));
-    for (const name of names) engine.unwatch({ profile: 'sandbox-dev', region: 'us-east-1', name }, 'budget');
+    const devCalls = (op?: string) => cpCalls(seq, op).filter((e) => e.account === '111111111111' && e.region === 'ap-southeast-2');
+    for (const name of names) engine.watch({ profile: 'sandbox-dev', region: 'ap-southeast-2', name }, 'budget', { opened: true });
+    // The watchers do poll: every pipeline was read, and probed again (a first round
+    // is one probe each), far beyond what one burst allows, so the budget had to pace them.
+    await until('every watcher read', () => names.every((name) => engine.state({ profile: 'sandbox-dev', region: 'ap-southeast-2', name })), 10_000);
+    await until('repeated probes', () => devCalls('ListPipelineExecutions').length >= 2 * names.length, 15_000);
+    const probes = engine.stats().calls.probe;
+    for (const name of names) engine.unwatch({ profile: 'sandbox-dev', region: 'ap-southeast-2', name }, 'budget');
     const elapsed = (Date.now() - t0) / 1000;
-    const calls = cpCalls(seq).filter((e) => e.account === '111111111111' && e.region === 'us-east-1');
+    expect(probes).toBeGreaterThanOrEqual(2 * names.length);
+    const calls = devCalls();
+    expect(calls.length).toBeGreaterThan(5 + 20);
     // burst 5 + 20/s: what the budget allows, read from the sandbox's own log.
     expect(calls.length).toBeLessThanOrEqual(5 + Math.ceil(20 * elapsed) + 1);
     // Every second window holds the rate too (no bunching beyond the burst).
@@ -146,17 +169,28 @@ describe('watch engine', () => {
     const { engine } = env.executions;
     const ref = { profile: 'sandbox-dev', region: 'us-east-1', name: 'infra-network' };
     env.sb.faults.add(
-      FaultRule.parse({ service: 'codepipeline', operation: 'ListPipelineExecutions', account: '111111111111', throttleRate: 1, remaining: 20 }),
+      FaultRule.parse({
+        service: 'codepipeline',
+        operation: 'ListPipelineExecutions',
+        account: '111111111111',
+        region: 'us-east-1',
+        throttleRate: 1,
+        remaining: 20,
+      }),
     );
     const states: PipelineLiveState[] = [];
     const off = env.executions.onUpdate((s) => s.ref.name === ref.name && states.push(s));
-    const seq = env.sb.logEntries().at(-1)?.seq ?? 0;
     engine.watch(ref, 'throttle', { opened: true });
     const throttled = await until('a throttled state', () => states.find((s) => s.throttled && s.error?.kind === 'throttled'), 20_000);
     expect(throttled.error?.code).toBe('ThrottlingException');
-    // Backing off: far fewer probes than the 100 ms opened interval would make.
-    await new Promise((r) => setTimeout(r, 1_500));
-    const throttledCalls = cpCalls(seq, 'ListPipelineExecutions').filter((e) => e.errorCode === 'ThrottlingException').length;
+    // Backing off: far fewer probes than the 100 ms opened interval would make. The clock is an opened
+    // watcher of another account (not throttled): the time it takes for 15 probes, the throttled one makes fewer.
+    const clock = { profile: 'sandbox-staging', region: 'us-east-1', name: 'web-frontend' };
+    const from = env.sb.logEntries().at(-1)?.seq ?? 0;
+    engine.watch(clock, 'throttle-clock', { opened: true });
+    await until('15 clock probes', () => cpCalls(from, 'ListPipelineExecutions').filter((e) => e.account === DEFAULT_ACCOUNTS[1].id).length >= 15, 20_000);
+    engine.unwatch(clock, 'throttle-clock');
+    const throttledCalls = cpCalls(from, 'ListPipelineExecutions').filter((e) => e.errorCode === 'ThrottlingException').length;
     expect(throttledCalls).toBeLessThan(15);
     engine.unwatch(ref, 'throttle');
     off();

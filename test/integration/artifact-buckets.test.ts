@@ -3,7 +3,7 @@
 // for a bucket a pipeline uses; allowed once a cleanup emptied it, and logged.
 // Lifecycle expiry of a huge orphan prefix: previewed, merged with the bucket's
 // own rules, applied only when confirmed, and logged.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,12 +37,15 @@ afterAll(async () => {
 
 const call = (method: string, input: unknown) => core.dispatch(method, input, { clientId: 't' });
 async function waitFor<T>(event: string): Promise<T> {
-  for (let i = 0; i < 3000; i++) {
-    const hit = events.find((e) => e.event === event);
-    if (hit) return events.splice(events.indexOf(hit), 1)[0].payload as T;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`no ${event}; saw ${JSON.stringify(events.map((e) => [e.event, (e.payload as { error?: string })?.error ?? '']))}`);
+  const hit = await vi.waitFor(
+    () => {
+      const found = events.find((e) => e.event === event);
+      if (!found) throw new Error(`no ${event}; saw ${JSON.stringify(events.map((e) => [e.event, (e.payload as { error?: string })?.error ?? '']))}`);
+      return found;
+    },
+    { timeout: 30_000, interval: 10 },
+  );
+  return events.splice(events.indexOf(hit), 1)[0].payload as T;
 }
 const errorOf = (e: Envelope) => (e.ok ? null : e.error);
 
@@ -227,7 +230,8 @@ describe("the page's view of an audit", () => {
     expect(errorOf(await call('artifacts.preview', { retention: { keepLast: 11, keepDays: 1 } }))?.code).toBe('INVALID_INPUT');
 
     // Plans are cached per audit and policy: a new audit is never answered with the old one's plan.
-    await new Promise((r) => setTimeout(r, 5));
+    // The next audit must carry a different time: wait until the clock has moved past this one's.
+    await vi.waitFor(() => expect(new Date().toISOString()).not.toBe(shown.generatedAt));
     expect((await call('artifacts.audit', {})).ok).toBe(true);
     const { report: again } = await waitFor<{ report: AuditReport }>('artifacts.report');
     expect(again.generatedAt).not.toBe(shown.generatedAt);

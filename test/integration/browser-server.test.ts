@@ -2,7 +2,7 @@
 // checks, loopback-only binding, malformed payloads, and sessions: numbered
 // events replayed to a page that comes back, and said out loud when the session
 // expired or events were no longer held.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { networkInterfaces, tmpdir } from 'node:os';
@@ -146,24 +146,30 @@ describe('browser-mode server', () => {
   });
 
   it('delivers events only after app.ready, and cleans up a departed client', async () => {
+    const attach = vi.spyOn(core.hub, 'attach');
+    const detach = vi.spyOn(core.hub, 'detach');
     const ws = await openSocket({ cookie: cookie(), origin: origin() });
+    const clientId = attach.mock.calls.at(-1)![0].clientId;
     const events: unknown[] = [];
     ws.on('message', (d) => {
       const m = JSON.parse(d.toString());
       if ('event' in m) events.push(m);
     });
-    await new Promise((r) => setTimeout(r, 20));
+    // The server attaches the client before it completes the upgrade, so it is counted once the socket is open.
     const before = core.hub.clientCount;
+    expect(before).toBeGreaterThan(0);
     core.hub.emit('app.notice', { level: 'info', message: 'hello' });
-    await new Promise((r) => setTimeout(r, 20));
+    // One socket delivers in order: had the event been sent, it would arrive before this answer.
+    expect(await call(ws, { id: 0, method: 'app.info', input: {} })).toMatchObject({ ok: true });
     expect(events).toEqual([]);
     const ready = await call(ws, { id: 1, method: 'app.ready', input: {} });
     expect(ready).toMatchObject({ ok: true, result: { flushed: 1, dropped: 0 } });
-    await new Promise((r) => setTimeout(r, 20));
-    expect(events).toEqual([{ event: 'app.notice', payload: { level: 'info', message: 'hello' }, seq: 1 }]);
+    await vi.waitFor(() => expect(events).toEqual([{ event: 'app.notice', payload: { level: 'info', message: 'hello' }, seq: 1 }]));
     ws.close();
-    await new Promise((r) => setTimeout(r, 50));
-    expect(core.hub.clientCount).toBe(before - 1);
+    await vi.waitFor(() => expect(detach).toHaveBeenCalledWith(clientId));
+    expect(core.hub.clientCount).toBeLessThan(before);
+    attach.mockRestore();
+    detach.mockRestore();
   });
 });
 

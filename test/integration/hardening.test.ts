@@ -3,7 +3,7 @@
 // still answer app.info. Two instances side by side keep their own token cookies.
 // A dropped socket resumes its session: a re-sent call is answered, not run again,
 // and events emitted meanwhile arrive.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect as netConnect } from 'node:net';
@@ -75,7 +75,7 @@ function raw(text: string): Promise<string> {
     sock.on('data', (d) => (got += d));
     sock.on('close', () => resolve(got.split('\r\n')[0] ?? ''));
     sock.on('error', () => resolve(got.split('\r\n')[0] ?? ''));
-    setTimeout(() => sock.destroy(), 3000);
+    setTimeout(() => sock.destroy(), 3000); // a deadline, not a wait: a server that holds the connection open yields what came so far
   });
 }
 
@@ -220,10 +220,10 @@ describe('a dropped socket resumes its session', () => {
       expect(await send(first, JSON.stringify({ id: 1, method: 'app.ready', input: {} }), 1)).toMatchObject({ ok: true });
       const clients = core.hub.clientCount;
       first.send(JSON.stringify({ id: 2, method: 'jobs.list', input: {} }));
-      await new Promise((r) => setTimeout(r, 50));
+      await vi.waitFor(() => expect(runs).toBe(1)); // the call is running (held at the gate)
       first.terminate();
-      await new Promise((r) => setTimeout(r, 50));
-      // While away: an event is queued for the session, which is still a client.
+      // While away (whether or not the server has seen the socket go: the session keeps its numbered
+      // events, and a page that says no last one gets all it holds): the session is still a client.
       core.hub.emit('app.notice', { level: 'info', message: 'while you were away' });
       expect(core.hub.clientCount).toBe(clients);
 
@@ -239,8 +239,7 @@ describe('a dropped socket resumes its session', () => {
       release();
       expect(await answer).toMatchObject({ id: 2, ok: true });
       expect(runs).toBe(1);
-      await new Promise((r) => setTimeout(r, 50));
-      expect(events).toContainEqual({ level: 'info', message: 'while you were away' });
+      await vi.waitFor(() => expect(events).toContainEqual({ level: 'info', message: 'while you were away' }));
       again.close();
     } finally {
       await slow.close();

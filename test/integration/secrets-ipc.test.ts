@@ -1,7 +1,7 @@
 // The same secrets check over the Electron IPC transport (Electron faked): a
 // session with real sandbox credentials from ~/.aws, recording every envelope
 // and event that crosses, finds no key, secret or session token.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,10 +46,7 @@ afterAll(async () => {
   rmSync(home, { recursive: true, force: true });
 });
 
-const until = async (pred: () => boolean) => {
-  for (let i = 0; i < 500 && !pred(); i++) await new Promise((r) => setTimeout(r, 10));
-  expect(pred()).toBe(true);
-};
+const until = (pred: () => boolean) => vi.waitFor(() => expect(pred()).toBe(true), { timeout: 5_000, interval: 10 });
 
 describe('IPC transport secrets', () => {
   it('carries no credentials in any envelope or event', async () => {

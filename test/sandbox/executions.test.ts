@@ -217,7 +217,8 @@ describe('transitions, retry and stop', () => {
       return s;
     });
     expect(state.stageStates?.[1].inboundTransitionState).toMatchObject({ enabled: false, disabledReason: 'Freeze' });
-    await new Promise((r) => setTimeout(r, 100));
+    // Once nothing moves by itself, the run must still be held before Build.
+    await env.sb.executor.settled();
     expect((await cp.send(new GetPipelineStateCommand({ name: 'held' }))).stageStates?.[1].latestExecution).toBeUndefined();
     await cp.send(new EnableStageTransitionCommand({ pipelineName: 'held', stageName: 'Build', transitionType: 'Inbound' }));
     await waitForExecution(cp, 'held', id, 'Succeeded');

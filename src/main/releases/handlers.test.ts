@@ -1,7 +1,7 @@
 // Promotions left running are resumed only once the app can reach its targets: with
 // the embedded sandbox still seeding, a resume would find its profiles missing and
 // could fail a target that was only waiting to be started.
-import { expect, it } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import type { ReleasesService } from './service';
 import { releasesFeature } from './handlers';
 
@@ -11,10 +11,10 @@ it('resumes promotions only after start-up is ready', async () => {
   let open!: () => void;
   const ready = new Promise<void>((r) => (open = r));
   const slice = releasesFeature({ releases, events: { emit: () => {} } as never, log: () => {}, ready });
-  await new Promise((r) => setTimeout(r, 20));
+  // Not a sleep: one macrotask turn drains every microtask, so a resume not chained on `ready` would have run.
+  await new Promise((r) => setImmediate(r));
   expect(resumed).toBe(0);
   open();
-  await new Promise((r) => setTimeout(r, 0));
-  expect(resumed).toBe(1);
+  await vi.waitFor(() => expect(resumed).toBe(1));
   slice.stop();
 });

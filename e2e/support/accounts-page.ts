@@ -1,0 +1,95 @@
+// Page object for Accounts & Settings: the profiles read from ~/.aws with their
+// state (and the MFA dialog), the workspace (profiles and regions), and the
+// sandbox card (start, stop, reset to demo data behind its dialog).
+import { expect, type Locator, type Page } from '@playwright/test';
+
+/** One profile's row: its state and what can be done about it. */
+export class ProfileRow {
+  constructor(readonly root: Locator) {}
+  get state() {
+    return this.root.getByTestId('profile-state');
+  }
+  get enterMfa() {
+    return this.root.getByTestId('enter-mfa');
+  }
+}
+
+/** The dialog asking for an MFA code. */
+export class MfaDialog {
+  constructor(readonly page: Page) {}
+  get root() {
+    return this.page.getByTestId('mfa-dialog');
+  }
+  async submit(code: string): Promise<void> {
+    await this.page.getByTestId('mfa-code').fill(code);
+    await this.page.getByTestId('mfa-submit').click();
+  }
+}
+
+export class AccountsPage {
+  readonly mfa: MfaDialog;
+  constructor(readonly page: Page) {
+    this.mfa = new MfaDialog(page);
+  }
+
+  profile(name: string) {
+    return new ProfileRow(this.page.locator(`[data-testid=profile-row][data-profile="${name}"]`));
+  }
+  /** Where the profiles come from (or that there is no ~/.aws, and how to add one). */
+  get profilesSource() {
+    return this.page.getByTestId('profiles-source');
+  }
+
+  // The workspace.
+  get workspaceSummary() {
+    return this.page.getByTestId('workspace-summary');
+  }
+  region(name: string) {
+    return this.page.getByTestId('region-picker').getByLabel(name);
+  }
+  async saveWorkspace(): Promise<void> {
+    await this.page.getByTestId('workspace-save').click();
+  }
+  async workspaceDefaults(): Promise<void> {
+    await this.page.getByTestId('workspace-defaults').click();
+  }
+
+  // The sandbox card.
+  get sandboxAccounts() {
+    return this.page.getByTestId('sandbox-accounts');
+  }
+  get sandboxOff() {
+    return this.page.getByTestId('sandbox-off');
+  }
+  get sandboxEndpoint() {
+    return this.page.getByTestId('sandbox-endpoint');
+  }
+  async stopSandbox(): Promise<void> {
+    await this.page.getByTestId('sandbox-stop').click();
+  }
+  async startSandbox(): Promise<void> {
+    await this.page.getByTestId('sandbox-start').click();
+  }
+  /** "Reset to demo data…": opens its dialog. */
+  async askReset(): Promise<void> {
+    await this.page.getByTestId('sandbox-reseed').click();
+  }
+  get resetDialog() {
+    return this.page.getByTestId('reset-dialog');
+  }
+  async cancelReset(): Promise<void> {
+    await this.resetDialog.getByRole('button', { name: 'Cancel' }).click();
+  }
+  async confirmReset(): Promise<void> {
+    await this.page.getByTestId('reset-confirm').click();
+  }
+  get reseedStatus() {
+    return this.page.getByTestId('reseed-status');
+  }
+  /** Resets the sandbox to demo data, confirming in its dialog, and waits until it says how it went. */
+  async reset(): Promise<void> {
+    await this.askReset();
+    await this.confirmReset();
+    await expect(this.reseedStatus).toBeVisible({ timeout: 60_000 });
+  }
+}
