@@ -59,13 +59,14 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   if (initial.warning) log(initial.warning);
   const sandbox = new SandboxService({ timeScale: opts.sandboxTimeScale, port: opts.sandboxPort, adminToken: opts.sandboxAdminToken, log });
   // Re-checks read the blocklists from the settings as they are at the moment of deletion.
-  const { accounts, pipelines, designs, artifacts, executions, releases } = composeServices({
+  const services = composeServices({
     home: opts.home,
     settings: () => settings.settings,
     sandbox,
     hub,
     releases: opts.releasePollMs ? { pollMs: opts.releasePollMs } : undefined,
   });
+  const { accounts, pipelines, designs, artifacts, executions, releases } = services;
   await accounts.reload();
 
   const wantSandbox = opts.sandbox === 'on' || (opts.sandbox === 'auto' && initial.settings.sandbox.enabled && accounts.profiles().length === 0);
@@ -126,8 +127,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       await sandboxReady;
       await jobs.shutdown();
       releasesSlice.stop();
-      executions.close();
-      accounts.close();
+      services.dispose();
       await sandbox.stop();
     },
   };

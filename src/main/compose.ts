@@ -37,7 +37,25 @@ export function composeServices(src: ServiceSources) {
   const artifacts = new ArtifactsService(accounts, pipelines, src.home, { blocklists: src.blocklists ?? (() => Promise.resolve(src.settings().artifacts)) });
   const executions = new ExecutionsService(accounts, { ...src.executions, sharedBudget: budget });
   const releases = new ReleasesService(accounts, executions, new ReleaseStore(src.home), src.releases);
-  return { accounts, pipelines, designs, artifacts, executions, releases };
+  let disposed = false;
+  return {
+    accounts,
+    pipelines,
+    designs,
+    artifacts,
+    executions,
+    releases,
+    /**
+     * Stops what the services hold open (watchers and their timers, pending MFA
+     * prompts): the app, the CLI and the tests end the same way. Safe to call twice.
+     */
+    dispose(): void {
+      if (disposed) return;
+      disposed = true;
+      executions.close();
+      accounts.close();
+    },
+  };
 }
 
 export type Services = ReturnType<typeof composeServices>;

@@ -25,7 +25,7 @@ export async function startServices(opts: {
   await sandbox.start(opts.seed);
   const settings = opts.settings ?? Settings.parse({});
   // Composed as the app and the CLI compose them; re-checks read `settings.artifacts` at that moment.
-  const { accounts, pipelines, artifacts, executions, releases } = composeServices({
+  const services = composeServices({
     home,
     settings: () => settings,
     sandbox,
@@ -33,6 +33,7 @@ export async function startServices(opts: {
     executions: opts.executions,
     releases: opts.releases,
   });
+  const { accounts, pipelines, artifacts, executions, releases } = services;
   await accounts.reload();
   return {
     home,
@@ -47,8 +48,7 @@ export async function startServices(opts: {
     executions,
     releases,
     async stop() {
-      executions.close();
-      accounts.close();
+      services.dispose();
       await sandbox.stop();
       for (const [k, v] of Object.entries(saved)) {
         if (v === undefined) delete process.env[k];

@@ -21,7 +21,6 @@ export async function withServices<T>(run: (services: Services) => Promise<T>, e
   try {
     return await run(services);
   } finally {
-    services.executions.close();
-    services.accounts.close();
+    services.dispose();
   }
 }

@@ -7,6 +7,7 @@ import { parseDesignFile, serializeDesign, type DesignFile } from '../../shared/
 import { validateDesign } from '../../shared/pipeline/conditional';
 import { formatDiff } from '../../shared/pipeline/diff';
 import { withServices } from './cli-services';
+import { EXIT } from './exit-codes';
 
 async function read(file: string): Promise<string> {
   try {
@@ -46,7 +47,7 @@ export function checkFormat(format: string): ExportFormat {
 export async function runDesignExport(file: string, o: { format: string; out?: string } & ExportOptions, stdout = process.stdout): Promise<number> {
   const design = await loadDesign(file);
   await output(exportDesign(design, checkFormat(o.format), o), o.out, stdout);
-  return 0;
+  return EXIT.ok;
 }
 
 export async function runDesignImport(o: { fromCliJson?: string; fromCfn?: string; resource?: string; out: string }): Promise<number> {
@@ -56,7 +57,7 @@ export async function runDesignImport(o: { fromCliJson?: string; fromCfn?: strin
   process.stderr.write(
     `Wrote ${o.out}: ${design.pipeline.stages.length} stages, ${design.pipeline.stages.reduce((n, s) => n + s.actions.length, 0)} actions.\n`,
   );
-  return 0;
+  return EXIT.ok;
 }
 
 export async function runPipelinesExport(
@@ -68,7 +69,7 @@ export async function runPipelinesExport(
   return withServices(async ({ designs }) => {
     const design = await designs.exportLive(o.profile, o.region, name);
     await output(exportDesign(design, format), o.out, stdout);
-    return 0;
+    return EXIT.ok;
   });
 }
 
@@ -84,18 +85,18 @@ export async function runDesignDeploy(file: string, o: { profile: string; region
       stdout.write(
         `Conflict: the design was made from version ${design.origin?.version}, and the pipeline is now at version ${diff.liveVersion}. Export it again and re-apply your changes.\n`,
       );
-      return 3;
+      return EXIT.stopped;
     }
     if (!o.yes) {
       stdout.write('Dry run: nothing was changed. Run again with --yes to deploy.\n');
-      return 0;
+      return EXIT.ok;
     }
     if (!diff.creates && diff.changes.length === 0) {
       stdout.write('Nothing to deploy.\n');
-      return 0;
+      return EXIT.ok;
     }
     const r = await designs.deploy(design, o.profile, o.region, diff.liveVersion);
     stdout.write(`${r.created ? 'Created' : 'Updated'} ${r.arn}, now at version ${r.version}.\n`);
-    return 0;
+    return EXIT.ok;
   });
 }

@@ -46,7 +46,7 @@ export async function runExecutionsList(
           ...shown.map((e) => [e.id, e.status, time(e.startTime), duration(e.durationSec), e.trigger.type ?? '-', revisionText(e)]),
         ]),
       );
-    return 0;
+    return EXIT.ok;
   });
 }
 
@@ -55,7 +55,7 @@ export async function runExecutionsShow(name: string, id: string, o: Where & { j
     const [details, state] = await Promise.all([executions.get(ref(name, o), id), executions.state(ref(name, o))]);
     if (o.json) {
       out.write(JSON.stringify({ ...details, stages: state.stages.filter((s) => s.executionId === id) }, null, 2) + '\n');
-      return 0;
+      return EXIT.ok;
     }
     const e = details.execution;
     out.write(`${name} ${e.id}: ${e.status}${e.statusSummary ? ` (${e.statusSummary})` : ''}\n`);
@@ -88,7 +88,7 @@ export async function runExecutionsShow(name: string, id: string, o: Where & { j
         }),
       ]),
     );
-    return 0;
+    return EXIT.ok;
   });
 }
 
@@ -121,7 +121,7 @@ export async function runExecutionsWatch(
     const target = o.execution ?? first.latest?.id;
     if (!target) {
       out.write(`${name} has no executions to watch.\n`);
-      return 1;
+      return EXIT.failed;
     }
     out.write(`Watching ${name} execution ${target} (${o.profile}, ${o.region}).\n`);
     // The engine's timers do not hold the process open (the app's server does): this does, until the end.
@@ -136,7 +136,7 @@ export async function runExecutionsWatch(
         out.write(`${name} ${e.id}: ${e.status}${e.statusSummary ? ` (${e.statusSummary})` : ''}\n`);
         off();
         executions.engine.unwatch(r, 'cli');
-        resolve(e.status === 'Succeeded' ? 0 : 1);
+        resolve(e.status === 'Succeeded' ? EXIT.ok : EXIT.failed);
       };
       const onState = async (s: PipelineLiveState) => {
         if (s.error) out.write(`(${s.error.kind}: ${s.error.message}${s.throttled ? '; backing off' : ''})\n`);
@@ -180,7 +180,7 @@ export async function runExecutionsStart(
   return withServices(async ({ executions }) => {
     const id = await executions.start(ref(name, o), { variables, sourceRevisions });
     out.write(o.json ? JSON.stringify({ executionId: id }) + '\n' : `${id}\n`);
-    return 0;
+    return EXIT.ok;
   });
 }
 
@@ -202,7 +202,7 @@ export async function runExecutionsStop(
     }
     await executions.stop(r, id, o.reason, o.abandon, confirm({ kind: 'stop', target: executions.target(r) }, { words: [o.confirmProd ?? ''] }));
     out.write(`${o.abandon ? 'Abandoning' : 'Stopping'} ${name} ${id}.\n`);
-    return 0;
+    return EXIT.ok;
   });
 }
 
@@ -215,7 +215,7 @@ export async function runExecutionsRetry(
   return withServices(async ({ executions }) => {
     const retried = await executions.retry(ref(name, o), id, o.stage, o.allActions);
     out.write(`Retrying ${o.stage} of ${name} ${retried} (${o.allActions ? 'all actions' : 'failed actions'}).\n`);
-    return 0;
+    return EXIT.ok;
   });
 }
 
@@ -250,7 +250,7 @@ export async function runApprovalsList(
         err.write(`unverified: ${u.profile} ${u.region}${u.pipeline ? ` ${u.pipeline}` : ''}: ${u.error.kind}: ${u.error.message}\n`);
     }
     // Incomplete coverage: "none waiting" could not be proven.
-    return view.unverified.length ? 4 : 0;
+    return view.unverified.length ? EXIT.unverified : EXIT.ok;
   });
 }
 
@@ -308,7 +308,7 @@ export async function runApprovalsAnswer(
         const yes = await prompt.ask('Go ahead? [y/N] ');
         if (!/^y(es)?$/i.test(yes)) {
           io.err.write('Nothing was answered.\n');
-          return 1;
+          return EXIT.failed;
         }
         if (word && confirmation !== word) confirmation = await prompt.ask(`This is a production account: type "${word}" to confirm: `);
       } finally {
@@ -316,12 +316,12 @@ export async function runApprovalsAnswer(
       }
     } else if (word && confirmation !== word) {
       io.err.write(`This approval is in a production account; to confirm, add: --confirm-prod ${word}\n`);
-      return 2;
+      return EXIT.usage;
     }
     const confirmed = confirm({ kind: 'approval', target: executions.target(r) }, { words: [confirmation] });
     const res = await executions.answer(r, { stage: o.stage, action: o.action, executionId: stage.executionId, status, summary: o.summary }, confirmed);
     io.out.write(`${status} (execution ${res.executionId ?? '?'}).\n`);
-    return 0;
+    return EXIT.ok;
   });
 }
 
@@ -334,6 +334,6 @@ export async function runTransitions(
   return withServices(async ({ executions }) => {
     await executions.setTransition(ref(name, o), o.stage, o.type, enabled, o.reason ?? '');
     out.write(`${enabled ? 'Enabled' : 'Disabled'} the ${o.type} transition of ${o.stage} in ${name}.\n`);
-    return 0;
+    return EXIT.ok;
   });
 }

@@ -2,6 +2,7 @@
 // Runs in plain Node; never imports 'electron'.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import pkg from '../../../package.json';
+import { EXIT } from './exit-codes';
 // Each command's module is loaded when that command runs: `--version`, `--help`
 // and a small command do not pay for the SDK and every service.
 const commands = {
@@ -31,7 +32,7 @@ function untilSignal(close: () => Promise<void>): void {
   const stop = () => {
     if (closing) return;
     closing = true;
-    void close().finally(() => process.exit(0));
+    void close().finally(() => process.exit(EXIT.ok));
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
@@ -331,5 +332,5 @@ buildProgram()
   .parseAsync(process.argv)
   .catch((err: unknown) => {
     console.error(`pipewright: ${err instanceof Error ? err.message : String(err)}`);
-    process.exit(1);
+    process.exit(EXIT.failed);
   });

@@ -3,6 +3,7 @@
 import { withServices } from './cli-services';
 import { table } from './table';
 import type { PipelineRow } from '../../shared/api/pipelines';
+import { EXIT } from './exit-codes';
 
 export interface PipelinesListOptions {
   profile: string[];
@@ -71,6 +72,6 @@ export async function runPipelinesList(opts: PipelinesListOptions, out = process
         ]),
       );
     } else out.write('No pipelines found.\n');
-    return summary.failedTargets === summary.targets ? 1 : 0;
+    return summary.failedTargets === summary.targets ? EXIT.failed : EXIT.ok;
   }, err);
 }

@@ -14,10 +14,9 @@ import type { ReleasesService } from '../releases';
 import { formatDiff } from '../../shared/pipeline/diff';
 import { revisionMessage } from '../../shared/releases/promotion';
 import { parseReleaseFile, releaseErrorsText, stringifyReleaseFile, type ReleaseFile } from '../../shared/releases/release-file';
+import { EXIT } from './exit-codes';
 
 type Out = NodeJS.WritableStream;
-
-export const RELEASE_EXIT = { ok: 0, failed: 1, invalid: 2, gate: 3, unverified: 4, drift: 5 } as const;
 
 class InvalidFile extends Error {}
 
@@ -40,7 +39,7 @@ async function guarded(err: Out, run: () => Promise<number>): Promise<number> {
   } catch (e) {
     if (e instanceof InvalidFile || (e instanceof AppError && (e.code === 'INVALID_INPUT' || e.code === 'CONFLICT'))) {
       err.write(`${e.message}\n`);
-      return RELEASE_EXIT.invalid;
+      return EXIT.usage;
     }
     throw e;
   }
@@ -79,7 +78,7 @@ export async function runReleaseInit(
     if (!again.ok) throw new InvalidFile(releaseErrorsText(file, again.errors));
     await writeFile(file, text);
     out.write(`Wrote ${file}: ${release.application}, ${release.environments.map((e) => `${e.name} (${e.targets.length})`).join(' -> ')}.\n`);
-    return RELEASE_EXIT.ok;
+    return EXIT.ok;
   });
 }
 
@@ -147,7 +146,7 @@ export async function runReleaseStatus(file: string, o: { json: boolean }, out: 
       }
       for (const t of problems) err.write(`${t.environment}: ${t.problem!.message}\n`);
     }
-    return problems.length ? RELEASE_EXIT.unverified : RELEASE_EXIT.ok;
+    return problems.length ? EXIT.unverified : EXIT.ok;
   });
 }
 
@@ -186,7 +185,7 @@ export async function runReleasePromote(
       if (outcome.kind === 'blocked') {
         say(`Stopped at the gate into ${o.to}: ${outcome.gate.reason}${outcome.gate.kind === 'confirmation' ? ' (add --yes)' : ''}.`);
         if (o.json) out.write(JSON.stringify({ status: 'blocked', gate: outcome.gate }, null, 2) + '\n');
-        return RELEASE_EXIT.gate;
+        return EXIT.stopped;
       }
       const promotion = outcome.promotion;
       say(
@@ -208,10 +207,10 @@ export async function runReleasePromote(
       if (o.json) out.write(JSON.stringify(final, null, 2) + '\n');
       if (final.status === 'running') {
         say(`Stopped following ${final.id}; run the same command again to resume it (nothing will start twice).`);
-        return 130;
+        return EXIT.interrupted;
       }
       if (final.status !== 'succeeded') say(`Release stopped: ${final.reason ?? final.status}.`);
-      return final.status === 'succeeded' ? RELEASE_EXIT.ok : RELEASE_EXIT.failed;
+      return final.status === 'succeeded' ? EXIT.ok : EXIT.failed;
     }
   });
 }
@@ -231,7 +230,7 @@ export async function runReleaseDiff(
         out.write(`${t.from.pipeline} (${t.from.profile}, ${t.from.region}) -> ${t.to.pipeline} (${t.to.profile}, ${t.to.region}):\n`);
         out.write(t.error ? `  unverified: ${t.error}\n` : `${formatDiff({ creates: false, v1ToV2: false, changes: t.changes }).replace(/^/gm, '  ')}\n`);
       }
-    if (view.targets.some((t) => t.error)) return RELEASE_EXIT.unverified;
-    return view.drift ? RELEASE_EXIT.drift : RELEASE_EXIT.ok;
+    if (view.targets.some((t) => t.error)) return EXIT.unverified;
+    return view.drift ? EXIT.drift : EXIT.ok;
   });
 }

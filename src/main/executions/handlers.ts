@@ -34,7 +34,8 @@ export function executionsFeature({ executions, targets, jobs, events, onDepartu
     const before = seen.get(pipelineKey(state.ref));
     seen.set(pipelineKey(state.ref), state);
     if (!before || state.error) return;
-    const account = { accountId: null, accountAlias: null, production: executions.productionWord(state.ref) !== null };
+    const word = executions.productionWord(state.ref);
+    const account = { accountId: null, accountAlias: null, production: word !== null, productionWord: word };
     const id = (a: Approval) => `${a.stageName}/${a.actionName}/${a.executionId}`;
     const waitingBefore = new Set(waitingApprovals(before, account).map(id));
     for (const a of waitingApprovals(state, account)) if (!waitingBefore.has(id(a))) events.emit('approval.waiting', a);
@@ -47,7 +48,9 @@ export function executionsFeature({ executions, targets, jobs, events, onDepartu
   return {
     handlers: {
       'executions.state': (ref) => executions.state(refOf(ref)),
-      'executions.watch': ({ opened, ...ref }, ctx) => ({ state: executions.engine.watch(refOf(ref), ctx.clientId, { opened }) }),
+      'executions.watch': ({ opened, ...ref }, ctx) => ({
+        state: executions.withProductionWord(executions.engine.watch(refOf(ref), ctx.clientId, { opened })),
+      }),
       'executions.unwatch': (ref, ctx) => {
         executions.engine.unwatch(refOf(ref), ctx.clientId);
         return { ok: true as const };

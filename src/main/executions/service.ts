@@ -58,7 +58,8 @@ export class ExecutionsService {
     this.engine = new WatchEngine({
       access: (ref) => ({ reads: this.reads(ref), budgetKey: this.budgetKeyOf(ref) }),
       budget: this.budget,
-      onUpdate: (s) => {
+      onUpdate: (update) => {
+        const s = this.withProductionWord(update);
         // Each listener on its own: one that throws (a window gone mid-send) must not keep the others from hearing.
         for (const l of this.listeners)
           try {
@@ -106,12 +107,18 @@ export class ExecutionsService {
   }
 
   async state(ref: PipelineRef): Promise<PipelineLiveState> {
-    return (await readLiveState(this.budgeted(ref), ref)).state;
+    return this.withProductionWord((await readLiveState(this.budgeted(ref), ref)).state);
   }
 
   /** The live state and the declaration it was read with (GetPipeline once). */
-  stateAndDeclaration(ref: PipelineRef): Promise<{ state: PipelineLiveState; declaration: PipelineDeclaration }> {
-    return readLiveState(this.budgeted(ref), ref);
+  async stateAndDeclaration(ref: PipelineRef): Promise<{ state: PipelineLiveState; declaration: PipelineDeclaration }> {
+    const r = await readLiveState(this.budgeted(ref), ref);
+    return { ...r, state: this.withProductionWord(r.state) };
+  }
+
+  /** The state with its account's production word, so a page asks for it before stopping there. */
+  withProductionWord<S extends PipelineLiveState | null>(state: S): S {
+    return state && { ...state, productionWord: this.productionWord(state.ref) };
   }
 
   /** Every pipeline's name in a (profile, region). */
@@ -279,6 +286,7 @@ export class ExecutionsService {
                   customData: typeof config.CustomData === 'string' ? config.CustomData : null,
                   externalEntityLink: typeof config.ExternalEntityLink === 'string' ? config.ExternalEntityLink : null,
                   production: this.productionWord(ref) !== null,
+                  productionWord: this.productionWord(ref),
                 });
               }
             } catch (err) {

@@ -99,6 +99,8 @@ export const PipelineLiveState = z.object({
   error: TargetError.nullable(),
   /** Calls were throttled and the watcher is backing off. */
   throttled: z.boolean(),
+  /** The word a person types to stop or abandon here, when its account is production (shared/safety/production.ts). */
+  productionWord: z.string().nullable().optional(),
 });
 export type PipelineLiveState = z.infer<typeof PipelineLiveState>;
 
@@ -142,8 +144,10 @@ export const Approval = z.object({
   waitingSince: z.string().nullable(),
   customData: z.string().nullable(),
   externalEntityLink: z.string().nullable(),
-  /** The account looks like production: answering needs the pipeline's name typed. */
+  /** The account looks like production: answering needs its word typed. */
   production: z.boolean(),
+  /** That word (the alias, or the profile name, that says production), decided by the main process. */
+  productionWord: z.string().nullable().optional(),
 });
 export type Approval = z.infer<typeof Approval>;
 

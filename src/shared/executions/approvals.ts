@@ -18,7 +18,7 @@ export const isWaitingApproval = (a: ActionSnapshot): boolean => a.category === 
 /** The approvals waiting in a pipeline's live state, as the inbox lists them. */
 export function waitingApprovals(
   state: PipelineLiveState,
-  account: { accountId: string | null; accountAlias: string | null; production: boolean },
+  account: { accountId: string | null; accountAlias: string | null; production: boolean; productionWord?: string | null },
 ): Approval[] {
   return state.stages.flatMap((s) =>
     s.actions

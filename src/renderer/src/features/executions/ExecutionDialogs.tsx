@@ -101,17 +101,29 @@ export function StartDialog({ state, onClose }: { state: PipelineLiveState; onCl
   );
 }
 
-export function StopDialog({ ref_, execution, onClose }: { ref_: PipelineRef; execution: ExecutionSummary; onClose: () => void }) {
+/** Stop (or abandon) a run; in a production account, its word typed too (the main process checks it again). */
+export function StopDialog({
+  ref_,
+  execution,
+  productionWord: word,
+  onClose,
+}: {
+  ref_: PipelineRef;
+  execution: ExecutionSummary;
+  productionWord: string | null;
+  onClose: () => void;
+}) {
   const [reason, setReason] = useState('');
   const [abandon, setAbandon] = useState(false);
-  const go = async () => (await stopExecution(ref_, { executionId: execution.id, reason, abandon })) && onClose();
+  const [typed, setTyped] = useState('');
+  const go = async () => (await stopExecution(ref_, { executionId: execution.id, reason, abandon, confirmation: typed })) && onClose();
   return (
     <DangerDialog
       title={`Stop ${ref_.name} ${execution.id.slice(0, 8)}`}
       testId="stop-dialog"
       confirmLabel={abandon ? 'Stop and abandon' : 'Stop'}
       confirmTestId="stop-confirm"
-      canConfirm={reason.trim().length > 0}
+      canConfirm={reason.trim().length > 0 && (!word || typed.trim() === word)}
       onConfirm={() => void go()}
       onClose={onClose}
     >
@@ -123,6 +135,12 @@ export function StopDialog({ ref_, execution, onClose }: { ref_: PipelineRef; ex
         <input type="checkbox" checked={abandon} onChange={(e) => setAbandon(e.target.checked)} data-testid="stop-abandon" /> Abandon the actions in progress
         instead of letting them finish
       </label>
+      {word && (
+        <label>
+          This is a production account: type <strong>{word}</strong> to confirm
+          <input className="wide" value={typed} onChange={(e) => setTyped(e.target.value)} placeholder={word} data-testid="stop-prod-confirm" />
+        </label>
+      )}
     </DangerDialog>
   );
 }
@@ -269,7 +287,9 @@ export function StageDialog({
 export function ApprovalDialog({ approval, status, onClose }: { approval: Approval; status: 'Approved' | 'Rejected'; onClose: () => void }) {
   const [summary, setSummary] = useState('');
   const [typed, setTyped] = useState('');
-  const word = productionWord({ accountAlias: approval.accountAlias, profiles: [approval.ref.profile] });
+  // The main process names the word; an approval from an older main process is judged here by the same rule.
+  const word =
+    approval.productionWord !== undefined ? approval.productionWord : productionWord({ accountAlias: approval.accountAlias, profiles: [approval.ref.profile] });
   const verb = status === 'Approved' ? 'Approve' : 'Reject';
   const go = async () => (await answerApproval(approval, status, summary, typed)) && onClose();
   return (

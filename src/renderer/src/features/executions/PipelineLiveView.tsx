@@ -195,7 +195,9 @@ export function PipelineLiveView() {
       {detailsLoading && <p className="muted">Reading the execution…</p>}
       {details && <Timeline details={details} />}
       {dialog?.kind === 'start' && <StartDialog state={state} onClose={() => setDialog(null)} />}
-      {dialog?.kind === 'stop' && latest && <StopDialog ref_={state.ref} execution={latest} onClose={() => setDialog(null)} />}
+      {dialog?.kind === 'stop' && latest && (
+        <StopDialog ref_={state.ref} execution={latest} productionWord={state.productionWord ?? null} onClose={() => setDialog(null)} />
+      )}
       {dialog?.kind === 'stage' && (
         <StageDialog
           state={state}
