@@ -1,6 +1,7 @@
 // Executions as a user drives them, in Chromium against the sandbox: a run
 // followed live on the graph and approved from the inbox; a failure seen on its
-// action, notified, retried; a stop with abandon; a disabled transition holding
+// action, notified, retried; a stop with abandon, and one in production behind its
+// word; a disabled transition holding
 // the next run; and the timeline of a finished execution.
 import { test, expect } from '@playwright/test';
 import { startAppServer, type AppServer } from './support/app-server';
@@ -9,6 +10,7 @@ import { ExecutionsPage } from './support/executions-page';
 
 const staging = { profile: 'sandbox-staging', region: 'us-east-1', name: 'web-frontend' };
 const dev = { profile: 'sandbox-dev', region: 'us-east-1', name: 'web-frontend' };
+const prod = { profile: 'sandbox-prod', region: 'us-east-1', name: 'web-frontend' };
 
 let app: AppServer | undefined;
 test.afterEach(async () => {
@@ -96,6 +98,24 @@ test('stop with abandon', async ({ page }) => {
   await expect(ex.latestStatus).toHaveText(/Stopped|Stopping/, { timeout: 20_000 });
   await expect(ex.latestStatus).toHaveText('Stopped', { timeout: 20_000 });
   await expect(ex.liveActions('Abandoned').first()).toBeVisible();
+});
+
+test("stopping in production asks for the account's word first", async ({ page }) => {
+  test.setTimeout(90_000);
+  app = await startAppServer({ timeScale: 0.5 });
+  await new ShellPage(page).open(app.url);
+  const ex = new ExecutionsPage(page);
+  // The seeded prod run waits at its approval: it is running, so it can be stopped.
+  await ex.openLive(app.url, prod);
+  await expect(ex.latestStatus).toHaveText('InProgress', { timeout: 20_000 });
+  await ex.openStop('Bad release', false);
+  await expect(ex.stopProdConfirm).toHaveAttribute('placeholder', 'sandbox-prod');
+  await expect(ex.stopConfirm).toBeDisabled();
+  await ex.stopProdConfirm.fill('sandbox-pro');
+  await expect(ex.stopConfirm).toBeDisabled();
+  await ex.stopProdConfirm.fill('sandbox-prod');
+  await ex.stopConfirm.click();
+  await expect(ex.latestStatus).toHaveText(/Stopped|Stopping/, { timeout: 20_000 });
 });
 
 test('a disabled transition holds the next run before that stage, with its reason', async ({ page }) => {

@@ -36,10 +36,22 @@ export class ExecutionsPage {
   }
 
   async stop(reason: string, abandon: boolean): Promise<void> {
+    await this.openStop(reason, abandon);
+    await this.stopConfirm.click();
+  }
+
+  /** Opens the stop dialog and fills it, without confirming. */
+  async openStop(reason: string, abandon: boolean): Promise<void> {
     await this.page.getByTestId('live-stop').click();
     await this.page.getByTestId('stop-reason').fill(reason);
     if (abandon) await this.page.getByTestId('stop-abandon').check();
-    await this.page.getByTestId('stop-confirm').click();
+  }
+  get stopConfirm() {
+    return this.page.getByTestId('stop-confirm');
+  }
+  /** In a production account, the word to type before stopping: its placeholder is the word. */
+  get stopProdConfirm() {
+    return this.page.getByTestId('stop-prod-confirm');
   }
 
   /** Opens a stage's controls (retry, transitions, rollback…) in their dialog. */
