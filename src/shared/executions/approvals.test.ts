@@ -20,22 +20,21 @@ describe('an approval waiting (one rule for the live view, the inbox, the answer
 });
 
 describe('waitingApprovals', () => {
-  const action = (name: string, waitingForApproval: boolean): LiveAction =>
-    ({
-      name,
-      category: waitingForApproval ? 'Approval' : 'Build',
-      provider: 'Manual',
-      runOrder: 1,
-      status: 'InProgress',
-      summary: null,
-      lastStatusChange: '2026-12-01T10:00:00.000Z',
-      externalExecutionId: null,
-      externalExecutionUrl: null,
-      errorDetails: null,
-      waitingForApproval,
-      customData: waitingForApproval ? 'Check the dashboard' : null,
-      externalEntityLink: waitingForApproval ? 'https://example.com/review' : null,
-    }) as LiveAction;
+  const action = (name: string, waitingForApproval: boolean): LiveAction => ({
+    name,
+    category: waitingForApproval ? 'Approval' : 'Build',
+    provider: 'Manual',
+    runOrder: 1,
+    status: 'InProgress',
+    summary: null,
+    lastStatusChange: '2026-12-01T10:00:00.000Z',
+    externalExecutionId: null,
+    externalExecutionUrl: null,
+    errorDetails: null,
+    waitingForApproval,
+    customData: waitingForApproval ? 'Check the dashboard' : null,
+    externalEntityLink: waitingForApproval ? 'https://example.com/review' : null,
+  });
   const state = {
     ref: { profile: 'p', region: 'us-east-1', name: 'web' },
     stages: [
