@@ -6,12 +6,11 @@
 // where and why. Every step goes to the release log.
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../shared/api/errors';
-import type { PipelineLiveState, PipelineRef } from '../../shared/api/executions';
+import type { PipelineLiveState } from '../../shared/api/executions';
 import { FINAL_STATUSES } from '../../shared/api/executions';
-import { waitingApprovals } from '../../shared/executions/approvals';
 import { assertConfirmed, type ConfirmRequest, type Confirmed } from '../../shared/safety/confirmation';
 import { releaseProductionWord } from '../../shared/safety/production';
-import type { BoardCell, DriftView, Promotion, PromotionTarget, ReleaseBoard, ReleaseLogEntry, TargetProblem } from '../../shared/api/releases';
+import type { BoardCell, DriftView, Promotion, PromotionTarget, ReleaseBoard, TargetProblem } from '../../shared/api/releases';
 import type { PipelineDeclaration } from '../../shared/pipeline/model';
 import { environmentDrift } from '../../shared/releases/drift';
 import { evaluateGate, planPins, type DeployedRevision, type GateVerdict } from '../../shared/releases/promotion';
@@ -19,12 +18,10 @@ import { previousEnvironment, wavesOf, type ReleaseFile, type ReleaseTarget } fr
 import { classifyAwsError } from '../aws/errors';
 import type { ReleaseStore } from './release-store';
 import type { ReleaseExecutions, ReleaseIdentities } from './ports';
+import { ReleaseJournal, type ReleaseChange } from './release-journal';
+import { refOf, waitingIn, where } from './target-refs';
 
-export interface ReleaseChange {
-  application: string;
-  promotion: Promotion | null;
-  log: ReleaseLogEntry | null;
-}
+export type { ReleaseChange } from './release-journal';
 
 export interface PromoteOptions {
   /** A revision chosen instead of the previous environment's. */
@@ -43,8 +40,6 @@ export interface FollowOptions {
   approve?: { confirmed: Confirmed<'release-approval'> };
 }
 
-const refOf = (t: { profile: string; region: string; pipeline: string }): PipelineRef => ({ profile: t.profile, region: t.region, name: t.pipeline });
-const where = (t: { profile: string; region: string; pipeline: string }) => `${t.pipeline} (${t.profile}, ${t.region})`;
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
     const timer = setTimeout(done, ms);
@@ -56,9 +51,6 @@ const sleep = (ms: number, signal?: AbortSignal) =>
     signal?.addEventListener('abort', done, { once: true });
   });
 
-/** The approvals of a live state that wait for a person (which execution each belongs to is all that matters here). */
-const waitingIn = (state: PipelineLiveState) => waitingApprovals(state, { accountId: null, accountAlias: null, production: false });
-
 /** Where an execution failed, in words: the stage and action, and the action's error. */
 function failureOf(state: PipelineLiveState | null, executionId: string): string | null {
   const stage = state?.stages.find((s) => s.executionId === executionId && s.status === 'Failed');
@@ -68,39 +60,21 @@ function failureOf(state: PipelineLiveState | null, executionId: string): string
 }
 
 export class ReleasesService {
-  private listeners = new Set<(c: ReleaseChange) => void>();
   /** Promotions being followed in this process, by id: one follower each. */
   private following = new Map<string, Promise<Promotion>>();
+  private journal: ReleaseJournal;
 
   constructor(
     private accounts: ReleaseIdentities,
     private executions: ReleaseExecutions,
     readonly store: ReleaseStore,
     private opts: { pollMs?: number } = {},
-  ) {}
+  ) {
+    this.journal = new ReleaseJournal(store);
+  }
 
   onChange(listener: (c: ReleaseChange) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  private emit(c: ReleaseChange): void {
-    for (const l of this.listeners)
-      try {
-        l(c);
-      } catch (err) {
-        console.error(`releases: a listener failed: ${err instanceof Error ? err.message : String(err)}`);
-      }
-  }
-
-  private async log(application: string, entry: Omit<ReleaseLogEntry, 'at'>): Promise<void> {
-    const full = await this.store.log(application, entry);
-    this.emit({ application, promotion: null, log: full });
-  }
-
-  private async save(p: Promotion): Promise<void> {
-    await this.store.savePromotion(p);
-    this.emit({ application: p.application, promotion: structuredClone(p), log: null });
+    return this.journal.onChange(listener);
   }
 
   // ---- Reading -------------------------------------------------------------
@@ -325,7 +299,7 @@ export class ReleasesService {
           'CONFLICT',
           `A promotion of ${environment} with revision ${existing.revision} is still running (${existing.id}): let it finish or stop it first.`,
         );
-      await this.log(release.application, {
+      await this.journal.log(release.application, {
         promotionId: existing.id,
         environment,
         event: 'promotion-resumed',
@@ -344,7 +318,12 @@ export class ReleasesService {
     const gate = release.gates?.[environment];
     const verdict = evaluateGate(environment, gate, before.map(evidenceOf), { now: Date.now(), confirmed: o.confirmed });
     if (!verdict.open) {
-      await this.log(release.application, { promotionId: null, environment, event: 'gate-blocked', message: `Gate into ${environment}: ${verdict.reason}.` });
+      await this.journal.log(release.application, {
+        promotionId: null,
+        environment,
+        event: 'gate-blocked',
+        message: `Gate into ${environment}: ${verdict.reason}.`,
+      });
       return { kind: 'blocked', gate: verdict };
     }
 
@@ -395,8 +374,8 @@ export class ReleasesService {
         message: null,
       })),
     };
-    await this.save(promotion);
-    await this.log(release.application, {
+    await this.journal.save(promotion);
+    await this.journal.log(release.application, {
       promotionId: promotion.id,
       environment,
       event: 'promotion-started',
@@ -409,7 +388,7 @@ export class ReleasesService {
   private async startPending(p: Promotion): Promise<Promotion> {
     for (const t of p.targets) {
       if (t.executionId || t.status === 'Failed') continue;
-      await this.log(p.application, { promotionId: p.id, environment: p.environment, event: 'execution-starting', message: `Starting ${where(t)}.` });
+      await this.journal.log(p.application, { promotionId: p.id, environment: p.environment, event: 'execution-starting', message: `Starting ${where(t)}.` });
       try {
         t.executionId = await this.executions.start(refOf(t), { sourceRevisions: t.pins, clientRequestToken: t.clientRequestToken });
         t.status = 'InProgress';
@@ -419,13 +398,18 @@ export class ReleasesService {
         t.message = `could not start: ${c.message}`;
         // Throttling and dropped connections are retried on the next look (same token); anything else fails the target.
         if (c.kind !== 'throttled' && c.kind !== 'network') t.status = 'Failed';
-        await this.save(p);
-        await this.log(p.application, { promotionId: p.id, environment: p.environment, event: 'execution-start-failed', message: `${where(t)}: ${t.message}` });
+        await this.journal.save(p);
+        await this.journal.log(p.application, {
+          promotionId: p.id,
+          environment: p.environment,
+          event: 'execution-start-failed',
+          message: `${where(t)}: ${t.message}`,
+        });
         continue;
       }
-      await this.save(p);
+      await this.journal.save(p);
       const pinned = t.pins.map((x) => `${x.actionName}=${x.revisionValue}`).join(', ');
-      await this.log(p.application, {
+      await this.journal.log(p.application, {
         promotionId: p.id,
         environment: p.environment,
         event: 'execution-started',
@@ -454,7 +438,7 @@ export class ReleasesService {
       if (saved && saved.status !== 'running') return saved;
       if (p.targets.some((t) => !t.executionId && t.status !== 'Failed')) await this.startPending(p);
       const changed = await this.observe(p, o);
-      if (changed) await this.save(p);
+      if (changed) await this.journal.save(p);
       if (p.status !== 'running') break;
       await sleep(pollMs, o.signal);
     }
@@ -492,14 +476,14 @@ export class ReleasesService {
         Object.assign(t, next);
         changed = true;
         if (statusChanged)
-          await this.log(p.application, {
+          await this.journal.log(p.application, {
             promotionId: p.id,
             environment: p.environment,
             event: 'status',
             message: `${where(t)}: ${status}${t.message ? ` at ${t.message}` : ''}.`,
           });
         if (t.approvalWaiting)
-          await this.log(p.application, {
+          await this.journal.log(p.application, {
             promotionId: p.id,
             environment: p.environment,
             event: 'approval-waiting',
@@ -526,7 +510,7 @@ export class ReleasesService {
     if (p.status !== 'running') {
       p.finishedAt = new Date().toISOString();
       changed = true;
-      await this.log(p.application, {
+      await this.journal.log(p.application, {
         promotionId: p.id,
         environment: p.environment,
         event: 'promotion-finished',
@@ -589,7 +573,7 @@ export class ReleasesService {
       await this.executions.answer(ref, { stage: w.stageName, action: w.actionName, executionId: w.executionId, status, summary }, confirmed);
       if (ours) approved++;
       else rejected++;
-      await this.log(p.application, {
+      await this.journal.log(p.application, {
         promotionId: p.id,
         environment: p.environment,
         event: ours ? 'approved' : 'rejected',
@@ -607,8 +591,8 @@ export class ReleasesService {
     p.status = 'stopped';
     p.reason = reason.trim() || 'Stopped by the user.';
     p.finishedAt = new Date().toISOString();
-    await this.save(p);
-    await this.log(application, {
+    await this.journal.save(p);
+    await this.journal.log(application, {
       promotionId: p.id,
       environment: p.environment,
       event: 'promotion-stopped',
@@ -624,7 +608,7 @@ export class ReleasesService {
       for (const p of await this.store.promotions(r.application).catch(() => [])) {
         if (p.status !== 'running') continue;
         n++;
-        await this.log(p.application, {
+        await this.journal.log(p.application, {
           promotionId: p.id,
           environment: p.environment,
           event: 'promotion-resumed',
