@@ -8,9 +8,8 @@ import { randomUUID } from 'node:crypto';
 import { AppError } from '../../shared/api/errors';
 import type { PipelineLiveState } from '../../shared/api/executions';
 import { FINAL_STATUSES } from '../../shared/api/executions';
-import { assertConfirmed, type ConfirmRequest, type Confirmed } from '../../shared/safety/confirmation';
-import { releaseProductionWord } from '../../shared/safety/production';
-import type { BoardCell, DriftView, Promotion, PromotionTarget, ReleaseBoard, TargetProblem } from '../../shared/api/releases';
+import type { ConfirmRequest, Confirmed } from '../../shared/safety/confirmation';
+import type { BoardCell, DriftView, Promotion, ReleaseBoard, TargetProblem } from '../../shared/api/releases';
 import type { PipelineDeclaration } from '../../shared/pipeline/model';
 import { environmentDrift } from '../../shared/releases/drift';
 import { evaluateGate, planPins, type DeployedRevision, type GateVerdict } from '../../shared/releases/promotion';
@@ -19,6 +18,7 @@ import { classifyAwsError } from '../aws/errors';
 import type { ReleaseStore } from './release-store';
 import type { ReleaseExecutions, ReleaseIdentities } from './ports';
 import { ReleaseJournal, type ReleaseChange } from './release-journal';
+import { PromotionApprovals } from './promotion-approvals';
 import { refOf, waitingIn, where } from './target-refs';
 
 export type { ReleaseChange } from './release-journal';
@@ -63,6 +63,7 @@ export class ReleasesService {
   /** Promotions being followed in this process, by id: one follower each. */
   private following = new Map<string, Promise<Promotion>>();
   private journal: ReleaseJournal;
+  private approvals: PromotionApprovals;
 
   constructor(
     private accounts: ReleaseIdentities,
@@ -71,6 +72,7 @@ export class ReleasesService {
     private opts: { pollMs?: number } = {},
   ) {
     this.journal = new ReleaseJournal(store);
+    this.approvals = new PromotionApprovals(executions, this.journal);
   }
 
   onChange(listener: (c: ReleaseChange) => void): () => void {
@@ -492,7 +494,7 @@ export class ReleasesService {
       }
       if (o.approve && (ours.length || older.length) && status === 'InProgress') {
         try {
-          const n = await this.answerTarget(p, t, o.approve.confirmed);
+          const n = await this.approvals.answerTarget(p, t, o.approve.confirmed);
           if (n) changed = true;
         } catch (err) {
           t.message = err instanceof Error ? err.message : String(err);
@@ -520,67 +522,17 @@ export class ReleasesService {
     return changed;
   }
 
-  /**
-   * What answering an environment's approvals needs confirmed: in production (any
-   * of its accounts is), the environment's name typed. The caller gets a
-   * `Confirmed` for it from `confirm()` with what the person typed.
-   */
+  /** What answering an environment's approvals needs confirmed (see PromotionApprovals). */
   approvalRequest(e: {
     environment: string;
     targets: Array<{ profile: string; region: string; pipeline: string }>;
   }): Extract<ConfirmRequest, { kind: 'release-approval' }> {
-    const targets = e.targets.map((t) => this.executions.target(refOf(t)));
-    return { kind: 'release-approval', environment: e.environment, productionWord: releaseProductionWord(e.environment, targets), targets };
+    return this.approvals.approvalRequest(e);
   }
 
-  /**
-   * Approves every approval of this promotion's executions, each with its own
-   * account's credentials; older runs' approvals that hold a stage it needs are
-   * rejected (they would otherwise ship an older revision first). The person's
-   * confirmation of the environment covers each of its targets' approvals.
-   */
-  async approve(p: Promotion, confirmed: Confirmed<'release-approval'>): Promise<{ approved: number; rejected: number }> {
-    assertConfirmed(confirmed, this.approvalRequest(p));
-    let approved = 0;
-    let rejected = 0;
-    for (const t of p.targets) {
-      const n = await this.answerTarget(p, t, confirmed);
-      approved += n?.approved ?? 0;
-      rejected += n?.rejected ?? 0;
-    }
-    return { approved, rejected };
-  }
-
-  private async answerTarget(
-    p: Promotion,
-    t: PromotionTarget,
-    confirmed: Confirmed<'release-approval'>,
-  ): Promise<{ approved: number; rejected: number } | null> {
-    if (!t.executionId) return null;
-    const ref = refOf(t);
-    const state = await this.executions.state(ref);
-    let approved = 0;
-    let rejected = 0;
-    // In PARALLEL mode older runs hold nothing: they are left alone.
-    const parallel = state.latest?.executionMode === 'PARALLEL';
-    for (const w of waitingIn(state)) {
-      if (!w.executionId || (parallel && w.executionId !== t.executionId)) continue;
-      const ours = w.executionId === t.executionId;
-      const status = ours ? 'Approved' : 'Rejected';
-      const summary = ours
-        ? `Release ${p.application}: ${p.environment} promoted${p.revision ? ` to ${p.revision}` : ''} (${p.id}).`
-        : `Release ${p.application}: superseded by execution ${t.executionId} of promotion ${p.id}.`;
-      await this.executions.answer(ref, { stage: w.stageName, action: w.actionName, executionId: w.executionId, status, summary }, confirmed);
-      if (ours) approved++;
-      else rejected++;
-      await this.journal.log(p.application, {
-        promotionId: p.id,
-        environment: p.environment,
-        event: ours ? 'approved' : 'rejected',
-        message: `${ours ? 'Approved' : 'Rejected the older execution'} ${w.executionId} at ${w.stageName} / ${w.actionName} in ${where(t)}.`,
-      });
-    }
-    return approved || rejected ? { approved, rejected } : null;
+  /** Answers this promotion's approvals, and rejects older runs' that hold a stage it needs (see PromotionApprovals). */
+  approve(p: Promotion, confirmed: Confirmed<'release-approval'>): Promise<{ approved: number; rejected: number }> {
+    return this.approvals.approve(p, confirmed);
   }
 
   /** Stops following a promotion and marks it stopped (its executions run on: stop them in Executions). */
