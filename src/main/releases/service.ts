@@ -1,661 +1,109 @@
-// Releases as use-cases, shared by the app and the CLI: read the board (which
-// revision runs where, across accounts and regions), check a release file's
-// targets against live pipelines, compare environments (drift), and promote an
-// environment: gate, pin, start each pipeline once (an idempotency token saved
-// before the call), follow, answer approvals, and stop on a failure saying
-// where and why. Every step goes to the release log.
-import { randomUUID } from 'node:crypto';
-import { AppError } from '../../shared/api/errors';
-import type { PipelineLiveState, PipelineRef } from '../../shared/api/executions';
-import { FINAL_STATUSES } from '../../shared/api/executions';
-import { waitingApprovals } from '../../shared/executions/approvals';
-import { assertConfirmed, type ConfirmRequest, type Confirmed } from '../../shared/safety/confirmation';
-import { releaseProductionWord } from '../../shared/safety/production';
-import type { BoardCell, DriftView, Promotion, PromotionTarget, ReleaseBoard, ReleaseLogEntry, TargetProblem } from '../../shared/api/releases';
+// Releases as use-cases, shared by the app and the CLI (handlers.ts, cli/release-command.ts): one
+// facade over the board, the promotion runner and its approvals, built here from the feature's ports.
+import type { PipelineLiveState } from '../../shared/api/executions';
+import type { BoardCell, DriftView, Promotion, ReleaseBoard, TargetProblem } from '../../shared/api/releases';
 import type { PipelineDeclaration } from '../../shared/pipeline/model';
-import { environmentDrift } from '../../shared/releases/drift';
-import { evaluateGate, planPins, type DeployedRevision, type GateVerdict } from '../../shared/releases/promotion';
-import { previousEnvironment, wavesOf, type ReleaseFile, type ReleaseTarget } from '../../shared/releases/release-file';
-import { classifyAwsError } from '../aws/errors';
-import type { ReleaseStore } from './release-store';
+import type { ReleaseFile, ReleaseTarget } from '../../shared/releases/release-file';
+import type { ConfirmRequest, Confirmed } from '../../shared/safety/confirmation';
 import type { ReleaseExecutions, ReleaseIdentities } from './ports';
+import { PromotionApprovals } from './promotion-approvals';
+import { PromotionRunner, type FollowOptions, type PromoteOptions, type PromoteOutcome } from './promotion-runner';
+import { ReleaseBoardReader } from './release-board';
+import { ReleaseJournal, type ReleaseChange } from './release-journal';
+import type { ReleaseStore } from './release-store';
 
-export interface ReleaseChange {
-  application: string;
-  promotion: Promotion | null;
-  log: ReleaseLogEntry | null;
-}
-
-export interface PromoteOptions {
-  /** A revision chosen instead of the previous environment's. */
-  revision?: string;
-  /** The gate's manual confirmation was given. */
-  confirmed: boolean;
-  /** Start sources that cannot be pinned on their latest revision. */
-  allowUnpinned: boolean;
-}
-
-export type PromoteOutcome = { kind: 'blocked'; gate: Extract<GateVerdict, { open: false }> } | { kind: 'started'; promotion: Promotion; resumed: boolean };
-
-export interface FollowOptions {
-  signal?: AbortSignal;
-  /** Answer the promotion's approvals (with the person's confirmation for its environment), and reject older runs' approvals that hold a stage it needs. */
-  approve?: { confirmed: Confirmed<'release-approval'> };
-}
-
-const refOf = (t: { profile: string; region: string; pipeline: string }): PipelineRef => ({ profile: t.profile, region: t.region, name: t.pipeline });
-const where = (t: { profile: string; region: string; pipeline: string }) => `${t.pipeline} (${t.profile}, ${t.region})`;
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
-
-/** The approvals of a live state that wait for a person (which execution each belongs to is all that matters here). */
-const waitingIn = (state: PipelineLiveState) => waitingApprovals(state, { accountId: null, accountAlias: null, production: false });
-
-/** Where an execution failed, in words: the stage and action, and the action's error. */
-function failureOf(state: PipelineLiveState | null, executionId: string): string | null {
-  const stage = state?.stages.find((s) => s.executionId === executionId && s.status === 'Failed');
-  if (!stage) return null;
-  const action = stage.actions.find((a) => a.status === 'Failed');
-  return `${stage.name}${action ? ` / ${action.name}` : ''}${action?.errorDetails?.message ? `: ${action.errorDetails.message}` : action?.summary ? `: ${action.summary}` : ''}`;
-}
+export type { ReleaseChange } from './release-journal';
+export type { FollowOptions, PromoteOptions, PromoteOutcome } from './promotion-runner';
 
 export class ReleasesService {
-  private listeners = new Set<(c: ReleaseChange) => void>();
-  /** Promotions being followed in this process, by id: one follower each. */
-  private following = new Map<string, Promise<Promotion>>();
+  private journal: ReleaseJournal;
+  private approvals: PromotionApprovals;
+  private reader: ReleaseBoardReader;
+  private runner: PromotionRunner;
 
   constructor(
-    private accounts: ReleaseIdentities,
-    private executions: ReleaseExecutions,
+    accounts: ReleaseIdentities,
+    executions: ReleaseExecutions,
     readonly store: ReleaseStore,
-    private opts: { pollMs?: number } = {},
-  ) {}
+    opts: { pollMs?: number } = {},
+  ) {
+    this.journal = new ReleaseJournal(store);
+    this.approvals = new PromotionApprovals(executions, this.journal);
+    this.reader = new ReleaseBoardReader(accounts, executions, store, this.approvals);
+    this.runner = new PromotionRunner(executions, store, this.journal, this.reader, this.approvals, opts);
+  }
 
+  /** Every promotion saved and every log entry written, as it happens. */
   onChange(listener: (c: ReleaseChange) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.journal.onChange(listener);
   }
 
-  private emit(c: ReleaseChange): void {
-    for (const l of this.listeners)
-      try {
-        l(c);
-      } catch (err) {
-        console.error(`releases: a listener failed: ${err instanceof Error ? err.message : String(err)}`);
-      }
-  }
-
-  private async log(application: string, entry: Omit<ReleaseLogEntry, 'at'>): Promise<void> {
-    const full = await this.store.log(application, entry);
-    this.emit({ application, promotion: null, log: full });
-  }
-
-  private async save(p: Promotion): Promise<void> {
-    await this.store.savePromotion(p);
-    this.emit({ application: p.application, promotion: structuredClone(p), log: null });
-  }
-
-  // ---- Reading -------------------------------------------------------------
-
-  /** The account a profile reaches, checked now if not known; or why it cannot be reached. */
-  private async accountOf(profile: string): Promise<{ accountId: string | null; problem: TargetProblem | null }> {
-    try {
-      this.accounts.profile(profile);
-    } catch {
-      return { accountId: null, problem: { kind: 'unreachable', message: `There is no profile named ${profile} in the AWS config.` } };
-    }
-    let id = this.accounts.identityOf(profile);
-    if (id?.state !== 'ok') {
-      await this.accounts.check([profile], false);
-      id = this.accounts.identityOf(profile);
-    }
-    if (id?.state !== 'ok' || !id.accountId)
-      return {
-        accountId: null,
-        problem: { kind: 'unreachable', message: `${profile} cannot reach AWS: ${id?.message ?? 'its identity could not be checked'}.` },
-      };
-    return { accountId: id.accountId, problem: null };
-  }
+  // ---- Reading (release-board.ts) --------------------------------------------
 
   /** One target as the board shows it, with its declaration (for pins and drift). */
-  async readTarget(
-    environment: string,
-    t: ReleaseTarget,
-  ): Promise<{ cell: BoardCell; declaration: PipelineDeclaration | null; state: PipelineLiveState | null }> {
-    const cell: BoardCell = {
-      environment,
-      profile: t.profile,
-      region: t.region,
-      pipeline: t.pipeline,
-      account: null,
-      revisionId: null,
-      revisionSummary: null,
-      revisions: [],
-      deployedExecutionId: null,
-      deployedAt: null,
-      executionId: null,
-      status: null,
-      approvalWaiting: false,
-      problem: null,
-    };
-    const { accountId, problem } = await this.accountOf(t.profile);
-    cell.account = accountId;
-    if (problem) return { cell: { ...cell, problem }, declaration: null, state: null };
-    if (t.account && accountId !== t.account)
-      return {
-        cell: {
-          ...cell,
-          problem: {
-            kind: 'wrong-account',
-            message: `${t.profile} reaches account ${accountId}, but the release file puts ${t.pipeline} in account ${t.account}.`,
-          },
-        },
-        declaration: null,
-        state: null,
-      };
-    const ref = refOf(t);
-    try {
-      // GetPipelineState, the latest execution and GetPipeline in one read (the declaration is not fetched twice).
-      const [{ state, declaration }, deployed] = await Promise.all([this.executions.stateAndDeclaration(ref), this.executions.latestSucceeded(ref)]);
-      const first = deployed?.sourceRevisions[0];
-      return {
-        cell: {
-          ...cell,
-          revisionId: first?.revisionId ?? null,
-          revisionSummary: first?.revisionSummary ?? null,
-          revisions: deployed?.sourceRevisions ?? [],
-          deployedExecutionId: deployed?.id ?? null,
-          deployedAt: deployed?.lastUpdateTime ?? null,
-          executionId: state.latest?.id ?? null,
-          status: state.latest?.status ?? null,
-          approvalWaiting: waitingIn(state).length > 0,
-        },
-        declaration,
-        state,
-      };
-    } catch (err) {
-      const c = classifyAwsError(err, { region: t.region });
-      const missing = c.kind === 'not-found';
-      return {
-        cell: {
-          ...cell,
-          problem: {
-            kind: missing ? 'missing' : c.kind === 'network' ? 'unreachable' : 'error',
-            message: missing ? `${t.pipeline} does not exist in ${t.region} of account ${accountId} (profile ${t.profile}).` : `${where(t)}: ${c.message}`,
-          },
-        },
-        declaration: null,
-        state: null,
-      };
-    }
-  }
-
-  private readEnvironment(release: ReleaseFile, env: string) {
-    const e = release.environments.find((x) => x.name === env);
-    if (!e)
-      throw new AppError(
-        'INVALID_INPUT',
-        `${release.application} has no environment named ${env} (it has ${release.environments.map((x) => x.name).join(', ')}).`,
-      );
-    return Promise.all(e.targets.map((t) => this.readTarget(env, t)));
+  readTarget(environment: string, t: ReleaseTarget): Promise<{ cell: BoardCell; declaration: PipelineDeclaration | null; state: PipelineLiveState | null }> {
+    return this.reader.readTarget(environment, t);
   }
 
   /** The board: every environment's targets, what runs there, drift against the environment before, and each gate. */
-  async board(release: ReleaseFile): Promise<ReleaseBoard> {
-    const read = new Map(await Promise.all(release.environments.map(async (e) => [e.name, await this.readEnvironment(release, e.name)] as const)));
-    const waves = wavesOf(release);
-    const now = Date.now();
-    const environments = release.environments.map((e) => {
-      const cells = read.get(e.name) ?? [];
-      const previous = previousEnvironment(release, e.name);
-      const before = previous ? (read.get(previous) ?? []) : [];
-      let driftCount: number | null = null;
-      if (before.length) {
-        const pairs = cells.map((c, i) => [before[i] ?? before[0], c] as const);
-        if (pairs.every(([a, b]) => a.declaration && b.declaration))
-          driftCount = pairs.reduce((n, [a, b]) => n + this.driftBetween(previous!, a, e.name, b).length, 0);
-      }
-      const revisionsBefore = new Set(before.map((c) => c.cell.revisionId));
-      const gate = release.gates?.[e.name];
-      const verdict = gate ? evaluateGate(e.name, gate, before.map(evidenceOf), { now, confirmed: false }) : null;
-      return {
-        name: e.name,
-        wave: waves.findIndex((w) => w.includes(e.name)),
-        targets: cells.map((c) => c.cell),
-        previous,
-        behindPrevious: !!previous && cells.some((c) => !revisionsBefore.has(c.cell.revisionId)),
-        driftCount,
-        confirmationWord: this.approvalRequest({ environment: e.name, targets: e.targets }).productionWord,
-        gate:
-          gate && verdict
-            ? verdict.open
-              ? { after: gate.after, open: true, kind: null, reason: null, openAt: null }
-              : { after: gate.after, open: false, kind: verdict.kind, reason: verdict.reason, openAt: verdict.openAt }
-            : null,
-      };
-    });
-    return {
-      application: release.application,
-      environments,
-      promotions: await this.store.promotions(release.application),
-      checkedAt: new Date().toISOString(),
-    };
-  }
-
-  private driftBetween(
-    fromEnv: string,
-    a: { cell: BoardCell; declaration: PipelineDeclaration | null },
-    toEnv: string,
-    b: { cell: BoardCell; declaration: PipelineDeclaration | null },
-  ) {
-    return environmentDrift(
-      { side: { environment: fromEnv, region: a.cell.region, accountId: a.cell.account }, pipeline: a.declaration! },
-      { side: { environment: toEnv, region: b.cell.region, accountId: b.cell.account }, pipeline: b.declaration! },
-    );
+  board(release: ReleaseFile): Promise<ReleaseBoard> {
+    return this.reader.board(release);
   }
 
   /** The release file's targets against live pipelines: every problem found (empty: all reachable, present, in the right account). */
-  async check(release: ReleaseFile): Promise<Array<{ environment: string; target: ReleaseTarget; problem: TargetProblem }>> {
-    const all = await Promise.all(
-      release.environments.map(async (e) =>
-        (await Promise.all(e.targets.map(async (t) => ({ t, read: await this.readTarget(e.name, t) })))).flatMap(({ t, read }) =>
-          read.cell.problem ? [{ environment: e.name, target: t, problem: read.cell.problem }] : [],
-        ),
-      ),
-    );
-    return all.flat();
+  check(release: ReleaseFile): Promise<Array<{ environment: string; target: ReleaseTarget; problem: TargetProblem }>> {
+    return this.reader.check(release);
   }
 
   /** A release file from live pipelines: each target checked, and its account written down. */
-  async init(application: string, environments: Array<{ name: string; targets: Array<Omit<ReleaseTarget, 'account'>> }>): Promise<ReleaseFile> {
-    const problems: string[] = [];
-    const envs = await Promise.all(
-      environments.map(async (e) => ({
-        name: e.name,
-        targets: await Promise.all(
-          e.targets.map(async (t) => {
-            const { cell } = await this.readTarget(e.name, t);
-            if (cell.problem) problems.push(`${e.name}: ${cell.problem.message}`);
-            return { ...t, ...(cell.account ? { account: cell.account } : {}) };
-          }),
-        ),
-      })),
-    );
-    if (problems.length) throw new AppError('INVALID_INPUT', problems.join('\n'));
-    return { version: 1, application, environments: envs, waves: envs.map((e) => [e.name]) };
+  init(application: string, environments: Array<{ name: string; targets: Array<Omit<ReleaseTarget, 'account'>> }>): Promise<ReleaseFile> {
+    return this.reader.init(application, environments);
   }
 
   /** The structural drift between two environments' pipelines, target by target (matched by position). */
-  async diff(release: ReleaseFile, from: string, to: string): Promise<DriftView> {
-    const [a, b] = await Promise.all([this.readEnvironment(release, from), this.readEnvironment(release, to)]);
-    const targets = b.map((y, i) => {
-      const x = a[i] ?? a[0];
-      const side = (r: typeof x) => ({ profile: r.cell.profile, region: r.cell.region, pipeline: r.cell.pipeline });
-      const error = x.cell.problem?.message ?? y.cell.problem?.message ?? null;
-      return { from: side(x), to: side(y), changes: error ? [] : this.driftBetween(from, x, to, y), error };
-    });
-    return { from, to, targets, drift: targets.some((t) => t.changes.length > 0) };
+  diff(release: ReleaseFile, from: string, to: string): Promise<DriftView> {
+    return this.reader.diff(release, from, to);
   }
 
-  // ---- Promoting -----------------------------------------------------------
+  // ---- Promoting (promotion-runner.ts) ---------------------------------------
 
   /** The promotion of this environment still running, if any (it is resumed rather than started again). */
-  async running(application: string, environment: string): Promise<Promotion | null> {
-    return (await this.store.promotions(application)).find((p) => p.environment === environment && p.status === 'running') ?? null;
+  running(application: string, environment: string): Promise<Promotion | null> {
+    return this.runner.running(application, environment);
   }
 
-  /**
-   * Starts the environment's pipelines pinned to the previous environment's
-   * succeeded revision (or the chosen one), once the gate is open. A promotion of
-   * this environment still running is resumed instead: nothing starts twice.
-   */
-  async promote(release: ReleaseFile, environment: string, o: PromoteOptions): Promise<PromoteOutcome> {
-    const existing = await this.running(release.application, environment);
-    if (existing) {
-      if (o.revision && existing.revision && o.revision !== existing.revision)
-        throw new AppError(
-          'CONFLICT',
-          `A promotion of ${environment} with revision ${existing.revision} is still running (${existing.id}): let it finish or stop it first.`,
-        );
-      await this.log(release.application, {
-        promotionId: existing.id,
-        environment,
-        event: 'promotion-resumed',
-        message: `Resumed promotion to ${environment}.`,
-      });
-      return { kind: 'started', promotion: await this.startPending(existing), resumed: true };
-    }
-    const targets = await this.readEnvironment(release, environment);
-    const problems = targets.flatMap((t) => (t.cell.problem ? [t.cell.problem.message] : []));
-    if (problems.length) throw new AppError('INVALID_INPUT', `${environment} cannot be promoted:\n${problems.join('\n')}`);
-
-    const previous = previousEnvironment(release, environment);
-    const before = previous ? await this.readEnvironment(release, previous) : [];
-    // A chosen revision replaces the previous environment's, not its gate.
-    const from = o.revision ? null : previous;
-    const gate = release.gates?.[environment];
-    const verdict = evaluateGate(environment, gate, before.map(evidenceOf), { now: Date.now(), confirmed: o.confirmed });
-    if (!verdict.open) {
-      await this.log(release.application, { promotionId: null, environment, event: 'gate-blocked', message: `Gate into ${environment}: ${verdict.reason}.` });
-      return { kind: 'blocked', gate: verdict };
-    }
-
-    // The revision to pin rests on reading every target of the environment before: one that could not be read
-    // leaves it unverified, never "the others' revision".
-    const unread = from ? before.filter((b) => b.cell.problem) : [];
-    if (unread.length)
-      throw new AppError(
-        'CONFLICT',
-        `${from} could not be read (${unread.map((b) => b.cell.problem!.message).join(' ')}), so the revision to pin is unverified: promote when it can be read, or choose a revision.`,
-      );
-    const revisions = from ? agreedRevisions(from, before) : null;
-    const planned = targets.map((t) => {
-      const sources = (t.declaration?.stages[0]?.actions ?? [])
-        .filter((a) => a.actionTypeId.category === 'Source')
-        .map((a) => ({ name: a.name, provider: a.actionTypeId.provider, owner: a.actionTypeId.owner }));
-      return { t, plan: planPins(sources, revisions && from ? { environment: from, revisions } : null, o.revision ? { revision: o.revision } : null) };
-    });
-    const unpinned = planned.flatMap(({ t, plan }) => plan.unpinned.map((u) => `${where(t.cell)} ${u.actionName}: ${u.reason}`));
-    if (unpinned.length && !o.allowUnpinned)
-      throw new AppError(
-        'INVALID_INPUT',
-        `These sources cannot be pinned, so they would build their latest revision instead:\n${unpinned.join('\n')}\nAllow unpinned sources to promote anyway.`,
-      );
-
-    const revision = o.revision ?? revisions?.[0]?.revisionId ?? null;
-    const promotion: Promotion = {
-      id: `${environment}-${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}`,
-      application: release.application,
-      environment,
-      from,
-      revision,
-      status: 'running',
-      reason: null,
-      startedAt: new Date().toISOString(),
-      finishedAt: null,
-      targets: planned.map(({ t, plan }) => ({
-        profile: t.cell.profile,
-        region: t.cell.region,
-        pipeline: t.cell.pipeline,
-        clientRequestToken: randomUUID(),
-        executionId: null,
-        status: null,
-        pins: plan.pins,
-        unpinned: plan.unpinned,
-        approvalWaiting: false,
-        blockedBy: null,
-        message: null,
-      })),
-    };
-    await this.save(promotion);
-    await this.log(release.application, {
-      promotionId: promotion.id,
-      environment,
-      event: 'promotion-started',
-      message: `Promoting ${environment}${revision ? ` to revision ${revision}` : ' (latest source revision)'}${from ? ` from ${from}` : ''}: ${promotion.targets.length} pipeline(s).`,
-    });
-    return { kind: 'started', promotion: await this.startPending(promotion), resumed: false };
-  }
-
-  /** Starts every target not started yet. The token is saved before the call, so a repeat after a crash returns the same execution. */
-  private async startPending(p: Promotion): Promise<Promotion> {
-    for (const t of p.targets) {
-      if (t.executionId || t.status === 'Failed') continue;
-      await this.log(p.application, { promotionId: p.id, environment: p.environment, event: 'execution-starting', message: `Starting ${where(t)}.` });
-      try {
-        t.executionId = await this.executions.start(refOf(t), { sourceRevisions: t.pins, clientRequestToken: t.clientRequestToken });
-        t.status = 'InProgress';
-        t.message = null;
-      } catch (err) {
-        const c = classifyAwsError(err, { region: t.region });
-        t.message = `could not start: ${c.message}`;
-        // Throttling and dropped connections are retried on the next look (same token); anything else fails the target.
-        if (c.kind !== 'throttled' && c.kind !== 'network') t.status = 'Failed';
-        await this.save(p);
-        await this.log(p.application, { promotionId: p.id, environment: p.environment, event: 'execution-start-failed', message: `${where(t)}: ${t.message}` });
-        continue;
-      }
-      await this.save(p);
-      const pinned = t.pins.map((x) => `${x.actionName}=${x.revisionValue}`).join(', ');
-      await this.log(p.application, {
-        promotionId: p.id,
-        environment: p.environment,
-        event: 'execution-started',
-        message: `Started ${where(t)}: execution ${t.executionId}${pinned ? `, pinned ${pinned}` : ''}.`,
-      });
-    }
-    return p;
+  /** Starts the environment's pipelines pinned, once the gate is open; a promotion still running is resumed instead. */
+  promote(release: ReleaseFile, environment: string, o: PromoteOptions): Promise<PromoteOutcome> {
+    return this.runner.promote(release, environment, o);
   }
 
   /** Follows a promotion until it succeeds, fails or is stopped (or the signal ends the following: it stays resumable). */
   follow(p: Promotion, o: FollowOptions = {}): Promise<Promotion> {
-    const known = this.following.get(p.id);
-    if (known && !o.approve) return known;
-    const run = this.followLoop(p, o).finally(() => {
-      if (this.following.get(p.id) === run) this.following.delete(p.id);
-    });
-    this.following.set(p.id, run);
-    return run;
+    return this.runner.follow(p, o);
   }
 
-  private async followLoop(p: Promotion, o: FollowOptions): Promise<Promotion> {
-    const pollMs = this.opts.pollMs ?? 3000;
-    while (p.status === 'running' && !o.signal?.aborted) {
-      // Another process (the CLI, the app) may have moved it on: the file is the truth.
-      const saved = (await this.store.promotions(p.application)).find((x) => x.id === p.id);
-      if (saved && saved.status !== 'running') return saved;
-      if (p.targets.some((t) => !t.executionId && t.status !== 'Failed')) await this.startPending(p);
-      const changed = await this.observe(p, o);
-      if (changed) await this.save(p);
-      if (p.status !== 'running') break;
-      await sleep(pollMs, o.signal);
-    }
-    return p;
+  /** Stops following a promotion and marks it stopped (its executions run on: stop them in Executions). */
+  stop(application: string, promotionId: string, reason: string): Promise<Promotion> {
+    return this.runner.stop(application, promotionId, reason);
   }
 
-  /** One look at every target: statuses, approvals, and the verdict when all are final or one failed. */
-  private async observe(p: Promotion, o: FollowOptions): Promise<boolean> {
-    let changed = false;
-    for (const t of p.targets) {
-      if (!t.executionId || (t.status && FINAL_STATUSES.has(t.status))) continue;
-      const ref = refOf(t);
-      let state: PipelineLiveState | null = null;
-      let status: string;
-      let parallel = false;
-      try {
-        const summary = await this.executions.summary(ref, t.executionId);
-        status = summary.status;
-        parallel = summary.executionMode === 'PARALLEL';
-        state = await this.executions.state(ref);
-      } catch (err) {
-        // A failed read is not an answer: the target stays as it was, and says why.
-        const message = `Could not read: ${classifyAwsError(err, { region: t.region }).message}`;
-        if (t.message !== message) [t.message, changed] = [message, true];
-        continue;
-      }
-      const waiting = waitingIn(state);
-      const ours = waiting.filter((w) => w.executionId === t.executionId);
-      // An older run waiting for approval in a stage holds it: this one queues behind it.
-      const older = status === 'InProgress' && !parallel ? waiting.filter((w) => w.executionId && w.executionId !== t.executionId) : [];
-      const blockedBy = older[0] ? `${older[0].executionId} (waiting for approval at ${older[0].stageName} / ${older[0].actionName})` : null;
-      const next = { status, approvalWaiting: ours.length > 0, blockedBy, message: status === 'Failed' ? failureOf(state, t.executionId) : null };
-      if (next.status !== t.status || next.approvalWaiting !== t.approvalWaiting || next.blockedBy !== t.blockedBy || next.message !== t.message) {
-        const statusChanged = next.status !== t.status;
-        Object.assign(t, next);
-        changed = true;
-        if (statusChanged)
-          await this.log(p.application, {
-            promotionId: p.id,
-            environment: p.environment,
-            event: 'status',
-            message: `${where(t)}: ${status}${t.message ? ` at ${t.message}` : ''}.`,
-          });
-        if (t.approvalWaiting)
-          await this.log(p.application, {
-            promotionId: p.id,
-            environment: p.environment,
-            event: 'approval-waiting',
-            message: `${where(t)} waits for approval.`,
-          });
-      }
-      if (o.approve && (ours.length || older.length) && status === 'InProgress') {
-        try {
-          const n = await this.answerTarget(p, t, o.approve.confirmed);
-          if (n) changed = true;
-        } catch (err) {
-          t.message = err instanceof Error ? err.message : String(err);
-          changed = true;
-        }
-      }
-    }
-    const failed = p.targets.filter((t) => t.status && FINAL_STATUSES.has(t.status) && t.status !== 'Succeeded');
-    if (failed.length) {
-      p.status = 'failed';
-      p.reason = failed
-        .map((t) => `${p.environment}: ${where(t)} ${t.executionId ? `${t.status}${t.message ? ` at ${t.message}` : ''}` : (t.message ?? 'could not start')}`)
-        .join('; ');
-    } else if (p.targets.every((t) => t.status === 'Succeeded')) p.status = 'succeeded';
-    if (p.status !== 'running') {
-      p.finishedAt = new Date().toISOString();
-      changed = true;
-      await this.log(p.application, {
-        promotionId: p.id,
-        environment: p.environment,
-        event: 'promotion-finished',
-        message: p.status === 'succeeded' ? `${p.environment} succeeded: every pipeline ran ${p.revision ?? 'its revision'}.` : `Release stopped: ${p.reason}.`,
-      });
-    }
-    return changed;
+  /** Follows every promotion left running (after a restart): it knows what it started and starts nothing twice. */
+  resumeAll(signal?: AbortSignal): Promise<number> {
+    return this.runner.resumeAll(signal);
   }
 
-  /**
-   * What answering an environment's approvals needs confirmed: in production (any
-   * of its accounts is), the environment's name typed. The caller gets a
-   * `Confirmed` for it from `confirm()` with what the person typed.
-   */
+  // ---- Approvals (promotion-approvals.ts) ------------------------------------
+
+  /** What answering an environment's approvals needs confirmed: in production, the environment's name typed. */
   approvalRequest(e: {
     environment: string;
     targets: Array<{ profile: string; region: string; pipeline: string }>;
   }): Extract<ConfirmRequest, { kind: 'release-approval' }> {
-    const targets = e.targets.map((t) => this.executions.target(refOf(t)));
-    return { kind: 'release-approval', environment: e.environment, productionWord: releaseProductionWord(e.environment, targets), targets };
+    return this.approvals.approvalRequest(e);
   }
 
-  /**
-   * Approves every approval of this promotion's executions, each with its own
-   * account's credentials; older runs' approvals that hold a stage it needs are
-   * rejected (they would otherwise ship an older revision first). The person's
-   * confirmation of the environment covers each of its targets' approvals.
-   */
-  async approve(p: Promotion, confirmed: Confirmed<'release-approval'>): Promise<{ approved: number; rejected: number }> {
-    assertConfirmed(confirmed, this.approvalRequest(p));
-    let approved = 0;
-    let rejected = 0;
-    for (const t of p.targets) {
-      const n = await this.answerTarget(p, t, confirmed);
-      approved += n?.approved ?? 0;
-      rejected += n?.rejected ?? 0;
-    }
-    return { approved, rejected };
+  /** Approves this promotion's approvals, and rejects older runs' that hold a stage it needs. */
+  approve(p: Promotion, confirmed: Confirmed<'release-approval'>): Promise<{ approved: number; rejected: number }> {
+    return this.approvals.approve(p, confirmed);
   }
-
-  private async answerTarget(
-    p: Promotion,
-    t: PromotionTarget,
-    confirmed: Confirmed<'release-approval'>,
-  ): Promise<{ approved: number; rejected: number } | null> {
-    if (!t.executionId) return null;
-    const ref = refOf(t);
-    const state = await this.executions.state(ref);
-    let approved = 0;
-    let rejected = 0;
-    // In PARALLEL mode older runs hold nothing: they are left alone.
-    const parallel = state.latest?.executionMode === 'PARALLEL';
-    for (const w of waitingIn(state)) {
-      if (!w.executionId || (parallel && w.executionId !== t.executionId)) continue;
-      const ours = w.executionId === t.executionId;
-      const status = ours ? 'Approved' : 'Rejected';
-      const summary = ours
-        ? `Release ${p.application}: ${p.environment} promoted${p.revision ? ` to ${p.revision}` : ''} (${p.id}).`
-        : `Release ${p.application}: superseded by execution ${t.executionId} of promotion ${p.id}.`;
-      await this.executions.answer(ref, { stage: w.stageName, action: w.actionName, executionId: w.executionId, status, summary }, confirmed);
-      if (ours) approved++;
-      else rejected++;
-      await this.log(p.application, {
-        promotionId: p.id,
-        environment: p.environment,
-        event: ours ? 'approved' : 'rejected',
-        message: `${ours ? 'Approved' : 'Rejected the older execution'} ${w.executionId} at ${w.stageName} / ${w.actionName} in ${where(t)}.`,
-      });
-    }
-    return approved || rejected ? { approved, rejected } : null;
-  }
-
-  /** Stops following a promotion and marks it stopped (its executions run on: stop them in Executions). */
-  async stop(application: string, promotionId: string, reason: string): Promise<Promotion> {
-    const p = (await this.store.promotions(application)).find((x) => x.id === promotionId);
-    if (!p) throw new AppError('NOT_FOUND', `No promotion ${promotionId} in ${application}.`);
-    if (p.status !== 'running') return p;
-    p.status = 'stopped';
-    p.reason = reason.trim() || 'Stopped by the user.';
-    p.finishedAt = new Date().toISOString();
-    await this.save(p);
-    await this.log(application, {
-      promotionId: p.id,
-      environment: p.environment,
-      event: 'promotion-stopped',
-      message: `Promotion to ${p.environment} stopped: ${p.reason}`,
-    });
-    return p;
-  }
-
-  /** Follows every promotion left running (after a restart): it knows what it started and starts nothing twice. */
-  async resumeAll(signal?: AbortSignal): Promise<number> {
-    let n = 0;
-    for (const r of await this.store.list()) {
-      for (const p of await this.store.promotions(r.application).catch(() => [])) {
-        if (p.status !== 'running') continue;
-        n++;
-        await this.log(p.application, {
-          promotionId: p.id,
-          environment: p.environment,
-          event: 'promotion-resumed',
-          message: `Resumed promotion to ${p.environment} after a restart.`,
-        });
-        void this.follow(p, { signal }).catch((err: unknown) => console.error(`releases: following ${p.id} failed: ${String(err)}`));
-      }
-    }
-    return n;
-  }
-}
-
-/** What the gate needs from one target of the environment before. */
-function evidenceOf(r: { cell: BoardCell }) {
-  return {
-    target: where(r.cell),
-    status: r.cell.status,
-    succeededAt: r.cell.deployedAt,
-    error: r.cell.problem?.message ?? null,
-  };
-}
-
-/** The revisions the environment before runs: all its targets must agree, or the user chooses one. */
-function agreedRevisions(from: string, before: Array<{ cell: BoardCell }>): DeployedRevision[] {
-  const ids = new Set(before.map((b) => b.cell.revisions.map((r) => `${r.actionName}=${r.revisionId}`).join(',')));
-  if (ids.size > 1)
-    throw new AppError(
-      'CONFLICT',
-      `${from}'s pipelines ran different revisions (${before.map((b) => `${where(b.cell)}: ${b.cell.revisionId ?? 'none'}`).join('; ')}): choose one with a revision.`,
-    );
-  const revisions = before[0]?.cell.revisions ?? [];
-  if (!revisions.length) throw new AppError('CONFLICT', `${from} has no successful execution to promote from: promote ${from} first, or choose a revision.`);
-  return revisions;
 }

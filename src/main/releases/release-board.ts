@@ -1,0 +1,234 @@
+// The board: what runs where (account, deployed revisions, status, waiting approvals), drift against the
+// environment before, each gate as shown; the same reads check a release file's targets, write one (init) and diff two environments.
+import { AppError } from '../../shared/api/errors';
+import type { PipelineLiveState } from '../../shared/api/executions';
+import type { BoardCell, DriftView, ReleaseBoard, TargetProblem } from '../../shared/api/releases';
+import type { PipelineDeclaration } from '../../shared/pipeline/model';
+import { environmentDrift } from '../../shared/releases/drift';
+import { evaluateGate } from '../../shared/releases/promotion';
+import { previousEnvironment, wavesOf, type ReleaseFile, type ReleaseTarget } from '../../shared/releases/release-file';
+import { classifyAwsError } from '../aws/errors';
+import type { ReleaseExecutions, ReleaseIdentities } from './ports';
+import type { PromotionApprovals } from './promotion-approvals';
+import type { ReleaseStore } from './release-store';
+import { refOf, waitingIn, where } from './target-refs';
+
+export class ReleaseBoardReader {
+  constructor(
+    private accounts: ReleaseIdentities,
+    private executions: ReleaseExecutions,
+    private store: ReleaseStore,
+    private approvals: PromotionApprovals,
+  ) {}
+
+  /** The account a profile reaches, checked now if not known; or why it cannot be reached. */
+  private async accountOf(profile: string): Promise<{ accountId: string | null; problem: TargetProblem | null }> {
+    try {
+      this.accounts.profile(profile);
+    } catch {
+      return { accountId: null, problem: { kind: 'unreachable', message: `There is no profile named ${profile} in the AWS config.` } };
+    }
+    let id = this.accounts.identityOf(profile);
+    if (id?.state !== 'ok') {
+      await this.accounts.check([profile], false);
+      id = this.accounts.identityOf(profile);
+    }
+    if (id?.state !== 'ok' || !id.accountId)
+      return {
+        accountId: null,
+        problem: { kind: 'unreachable', message: `${profile} cannot reach AWS: ${id?.message ?? 'its identity could not be checked'}.` },
+      };
+    return { accountId: id.accountId, problem: null };
+  }
+
+  /** One target as the board shows it, with its declaration (for pins and drift). */
+  async readTarget(
+    environment: string,
+    t: ReleaseTarget,
+  ): Promise<{ cell: BoardCell; declaration: PipelineDeclaration | null; state: PipelineLiveState | null }> {
+    const cell: BoardCell = {
+      environment,
+      profile: t.profile,
+      region: t.region,
+      pipeline: t.pipeline,
+      account: null,
+      revisionId: null,
+      revisionSummary: null,
+      revisions: [],
+      deployedExecutionId: null,
+      deployedAt: null,
+      executionId: null,
+      status: null,
+      approvalWaiting: false,
+      problem: null,
+    };
+    const { accountId, problem } = await this.accountOf(t.profile);
+    cell.account = accountId;
+    if (problem) return { cell: { ...cell, problem }, declaration: null, state: null };
+    if (t.account && accountId !== t.account)
+      return {
+        cell: {
+          ...cell,
+          problem: {
+            kind: 'wrong-account',
+            message: `${t.profile} reaches account ${accountId}, but the release file puts ${t.pipeline} in account ${t.account}.`,
+          },
+        },
+        declaration: null,
+        state: null,
+      };
+    const ref = refOf(t);
+    try {
+      // GetPipelineState, the latest execution and GetPipeline in one read (the declaration is not fetched twice).
+      const [{ state, declaration }, deployed] = await Promise.all([this.executions.stateAndDeclaration(ref), this.executions.latestSucceeded(ref)]);
+      const first = deployed?.sourceRevisions[0];
+      return {
+        cell: {
+          ...cell,
+          revisionId: first?.revisionId ?? null,
+          revisionSummary: first?.revisionSummary ?? null,
+          revisions: deployed?.sourceRevisions ?? [],
+          deployedExecutionId: deployed?.id ?? null,
+          deployedAt: deployed?.lastUpdateTime ?? null,
+          executionId: state.latest?.id ?? null,
+          status: state.latest?.status ?? null,
+          approvalWaiting: waitingIn(state).length > 0,
+        },
+        declaration,
+        state,
+      };
+    } catch (err) {
+      const c = classifyAwsError(err, { region: t.region });
+      const missing = c.kind === 'not-found';
+      return {
+        cell: {
+          ...cell,
+          problem: {
+            kind: missing ? 'missing' : c.kind === 'network' ? 'unreachable' : 'error',
+            message: missing ? `${t.pipeline} does not exist in ${t.region} of account ${accountId} (profile ${t.profile}).` : `${where(t)}: ${c.message}`,
+          },
+        },
+        declaration: null,
+        state: null,
+      };
+    }
+  }
+
+  /** Every target of one environment, read side by side. */
+  readEnvironment(release: ReleaseFile, env: string) {
+    const e = release.environments.find((x) => x.name === env);
+    if (!e)
+      throw new AppError(
+        'INVALID_INPUT',
+        `${release.application} has no environment named ${env} (it has ${release.environments.map((x) => x.name).join(', ')}).`,
+      );
+    return Promise.all(e.targets.map((t) => this.readTarget(env, t)));
+  }
+
+  /** The board: every environment's targets, what runs there, drift against the environment before, and each gate. */
+  async board(release: ReleaseFile): Promise<ReleaseBoard> {
+    const read = new Map(await Promise.all(release.environments.map(async (e) => [e.name, await this.readEnvironment(release, e.name)] as const)));
+    const waves = wavesOf(release);
+    const now = Date.now();
+    const environments = release.environments.map((e) => {
+      const cells = read.get(e.name) ?? [];
+      const previous = previousEnvironment(release, e.name);
+      const before = previous ? (read.get(previous) ?? []) : [];
+      let driftCount: number | null = null;
+      if (before.length) {
+        const pairs = cells.map((c, i) => [before[i] ?? before[0], c] as const);
+        if (pairs.every(([a, b]) => a.declaration && b.declaration))
+          driftCount = pairs.reduce((n, [a, b]) => n + this.driftBetween(previous!, a, e.name, b).length, 0);
+      }
+      const revisionsBefore = new Set(before.map((c) => c.cell.revisionId));
+      const gate = release.gates?.[e.name];
+      const verdict = gate ? evaluateGate(e.name, gate, before.map(evidenceOf), { now, confirmed: false }) : null;
+      return {
+        name: e.name,
+        wave: waves.findIndex((w) => w.includes(e.name)),
+        targets: cells.map((c) => c.cell),
+        previous,
+        behindPrevious: !!previous && cells.some((c) => !revisionsBefore.has(c.cell.revisionId)),
+        driftCount,
+        confirmationWord: this.approvals.approvalRequest({ environment: e.name, targets: e.targets }).productionWord,
+        gate:
+          gate && verdict
+            ? verdict.open
+              ? { after: gate.after, open: true, kind: null, reason: null, openAt: null }
+              : { after: gate.after, open: false, kind: verdict.kind, reason: verdict.reason, openAt: verdict.openAt }
+            : null,
+      };
+    });
+    return {
+      application: release.application,
+      environments,
+      promotions: await this.store.promotions(release.application),
+      checkedAt: new Date().toISOString(),
+    };
+  }
+
+  private driftBetween(
+    fromEnv: string,
+    a: { cell: BoardCell; declaration: PipelineDeclaration | null },
+    toEnv: string,
+    b: { cell: BoardCell; declaration: PipelineDeclaration | null },
+  ) {
+    return environmentDrift(
+      { side: { environment: fromEnv, region: a.cell.region, accountId: a.cell.account }, pipeline: a.declaration! },
+      { side: { environment: toEnv, region: b.cell.region, accountId: b.cell.account }, pipeline: b.declaration! },
+    );
+  }
+
+  /** The release file's targets against live pipelines: every problem found (empty: all reachable, present, in the right account). */
+  async check(release: ReleaseFile): Promise<Array<{ environment: string; target: ReleaseTarget; problem: TargetProblem }>> {
+    const all = await Promise.all(
+      release.environments.map(async (e) =>
+        (await Promise.all(e.targets.map(async (t) => ({ t, read: await this.readTarget(e.name, t) })))).flatMap(({ t, read }) =>
+          read.cell.problem ? [{ environment: e.name, target: t, problem: read.cell.problem }] : [],
+        ),
+      ),
+    );
+    return all.flat();
+  }
+
+  /** A release file from live pipelines: each target checked, and its account written down. */
+  async init(application: string, environments: Array<{ name: string; targets: Array<Omit<ReleaseTarget, 'account'>> }>): Promise<ReleaseFile> {
+    const problems: string[] = [];
+    const envs = await Promise.all(
+      environments.map(async (e) => ({
+        name: e.name,
+        targets: await Promise.all(
+          e.targets.map(async (t) => {
+            const { cell } = await this.readTarget(e.name, t);
+            if (cell.problem) problems.push(`${e.name}: ${cell.problem.message}`);
+            return { ...t, ...(cell.account ? { account: cell.account } : {}) };
+          }),
+        ),
+      })),
+    );
+    if (problems.length) throw new AppError('INVALID_INPUT', problems.join('\n'));
+    return { version: 1, application, environments: envs, waves: envs.map((e) => [e.name]) };
+  }
+
+  /** The structural drift between two environments' pipelines, target by target (matched by position). */
+  async diff(release: ReleaseFile, from: string, to: string): Promise<DriftView> {
+    const [a, b] = await Promise.all([this.readEnvironment(release, from), this.readEnvironment(release, to)]);
+    const targets = b.map((y, i) => {
+      const x = a[i] ?? a[0];
+      const side = (r: typeof x) => ({ profile: r.cell.profile, region: r.cell.region, pipeline: r.cell.pipeline });
+      const error = x.cell.problem?.message ?? y.cell.problem?.message ?? null;
+      return { from: side(x), to: side(y), changes: error ? [] : this.driftBetween(from, x, to, y), error };
+    });
+    return { from, to, targets, drift: targets.some((t) => t.changes.length > 0) };
+  }
+}
+
+/** What the gate needs from one target of the environment before. */
+export function evidenceOf(r: { cell: BoardCell }) {
+  return {
+    target: where(r.cell),
+    status: r.cell.status,
+    succeededAt: r.cell.deployedAt,
+    error: r.cell.problem?.message ?? null,
+  };
+}
