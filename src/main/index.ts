@@ -1,7 +1,8 @@
 // The Electron entry: app lifecycle, the one window, security restrictions,
 // and the contract served over IPC. Everything else is in the shared core.
 import { app, BrowserWindow, dialog, ipcMain, Menu, shell } from 'electron';
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
+import { readTextFile } from '../node/json-file';
 import { isAllowedExternalUrl } from '../shared/api/external-links';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -116,7 +117,7 @@ if (!app.requestSingleInstanceLock()) {
               filters: [{ name: 'Pipelines', extensions: ['json', 'yaml', 'yml', 'template'] }],
             });
             const path = r.filePaths[0];
-            return r.canceled || !path ? null : { path, text: await readFile(path, 'utf8') };
+            return r.canceled || !path ? null : { path, text: await readTextFile(path) };
           },
           async save(suggestedName, text, path) {
             const target =

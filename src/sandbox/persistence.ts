@@ -1,10 +1,10 @@
 // `--data DIR`: the sandbox's state as one JSON snapshot, written atomically
 // shortly after each change and on exit, and read back at start. Executions in
 // flight at snapshot time come back as Stopped: their timers did not survive.
-import { promises as fs } from 'node:fs';
 import { z } from 'zod';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../node/atomic-file';
+import { JsonFileError, MAX_LARGE_JSON_FILE_BYTES, readJsonFile } from '../node/json-file';
 import type { PipelineRecord } from './services/codepipeline/records';
 import type { SandboxCore } from './sandbox-core';
 import type { Bucket, ObjectVersion } from './services/s3/store';
@@ -61,29 +61,17 @@ export class SnapshotStore {
   }
 
   async load(): Promise<boolean> {
-    let text: string;
+    let checked: z.output<typeof SnapshotShape>;
     try {
-      text = await fs.readFile(this.path, 'utf8');
+      checked = await readJsonFile(this.path, SnapshotShape, { maxBytes: MAX_LARGE_JSON_FILE_BYTES });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
-      throw err;
+      if (!(err instanceof JsonFileError)) throw err;
+      if (err.kind === 'syntax') throw new Error(`${this.path} is ${err.detail}: move it away to start the sandbox afresh.`);
+      throw new Error(`${this.path} is not a sandbox snapshot: ${err.detail}. Move it away to start the sandbox afresh.`);
     }
-    let raw: unknown;
-    try {
-      raw = JSON.parse(text);
-    } catch (err) {
-      throw new Error(`${this.path} is not valid JSON (${(err as Error).message}): move it away to start the sandbox afresh.`);
-    }
-    const parsed = SnapshotShape.safeParse(raw);
-    if (!parsed.success)
-      throw new Error(
-        `${this.path} is not a sandbox snapshot: ${parsed.error.issues
-          .slice(0, 3)
-          .map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`)
-          .join('; ')}. Move it away to start the sandbox afresh.`,
-      );
     // Adapter: the shape above was checked; the records' other fields are the sandbox's own, as it wrote them.
-    const snap = parsed.data as unknown as SnapshotV1;
+    const snap = checked as unknown as SnapshotV1;
     this.sb.seedName = snap.seed;
     for (const p of snap.pipelines) {
       for (const e of p.executions) {

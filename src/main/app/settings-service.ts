@@ -6,9 +6,11 @@
 // the file is written: a failed write is reported and the next one still runs.
 import { constants as fsConstants, promises as fs } from 'node:fs';
 import { basename, join } from 'node:path';
+import { z } from 'zod';
 import { AppError } from '../../shared/api/errors';
 import { applySettingsPatch, salvageSettings, Settings, type SettingsPatch, type SettingsView } from '../../shared/api/settings';
 import { writeFileAtomic } from '../../node/atomic-file';
+import { JsonFileError, readJsonFile } from '../../node/json-file';
 
 export class SettingsService {
   private current: Settings = Settings.parse({});
@@ -23,23 +25,20 @@ export class SettingsService {
   }
 
   async load(): Promise<SettingsView> {
-    let text: string;
+    // Any JSON is read here; salvageSettings checks it against the schema value by value.
+    let raw: unknown;
     try {
-      text = await fs.readFile(this.path, 'utf8');
+      raw = await readJsonFile(this.path, z.unknown());
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
         this.current = Settings.parse({});
         return this.view();
       }
-      throw err;
-    }
-    let raw: unknown;
-    try {
-      raw = JSON.parse(text);
-    } catch (err) {
+      // Not JSON, or nested too deep to be settings: nothing in it can be salvaged.
+      if (!(err instanceof JsonFileError) || (err.kind !== 'syntax' && err.kind !== 'depth')) throw err;
       const kept = await this.keepAside();
       this.current = Settings.parse({});
-      this.warning = `Settings file ${this.path} was not valid JSON (${(err as Error).message}); it was kept as ${kept} and defaults are in use.`;
+      this.warning = `Settings file ${this.path} was ${err.kind === 'syntax' ? err.detail : `not usable (${err.detail})`}; it was kept as ${kept} and defaults are in use.`;
       await this.persist(this.current).catch(() => undefined);
       return this.view();
     }

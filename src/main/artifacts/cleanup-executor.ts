@@ -5,7 +5,7 @@
 // job resumable (listing again never re-deletes: deleted versions are gone), and
 // an append-only JSONL audit log records every batch.
 import { createHash } from 'node:crypto';
-import { mkdir, open, readFile, rm, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, rm, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import pLimit from 'p-limit';
@@ -14,6 +14,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { ARTIFACT_KEY } from '../../shared/artifacts/classify';
 import type { CleanFailure, CleanResult, CleanupPlan, PlanItem } from '../../shared/artifacts/plan';
 import { writeFileAtomic } from '../../node/atomic-file';
+import { JsonFileError, readJsonFile } from '../../node/json-file';
 import { classifyAwsError } from '../aws/errors';
 import { paginateObjectVersions } from '../aws/s3-versions';
 import { PrefixPacers, SlowDownError, type PrefixPacer } from './prefix-pacer';
@@ -63,30 +64,17 @@ type Checkpoint = z.infer<typeof Checkpoint>;
 
 /** The checkpoint of an earlier run of this plan, or null; a file that is not one is named, never trusted. */
 async function readCheckpoint(path: string, planHash: string): Promise<Checkpoint | null> {
-  let text: string;
+  let checkpoint: Checkpoint;
   try {
-    text = await readFile(path, 'utf8');
+    checkpoint = await readJsonFile(path, Checkpoint);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
+    if (!(err instanceof JsonFileError)) throw err;
+    if (err.kind === 'syntax')
+      throw new Error(`The cleanup checkpoint ${path} is ${err.detail}: remove it to start this plan over (deleted versions stay deleted).`);
+    throw new Error(`The cleanup checkpoint ${path} is not one Pipewright wrote: ${err.detail}. Remove it to start this plan over.`);
   }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    throw new Error(
-      `The cleanup checkpoint ${path} is not valid JSON (${(err as Error).message}): remove it to start this plan over (deleted versions stay deleted).`,
-    );
-  }
-  const r = Checkpoint.safeParse(raw);
-  if (!r.success)
-    throw new Error(
-      `The cleanup checkpoint ${path} is not one Pipewright wrote: ${r.error.issues
-        .slice(0, 3)
-        .map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`)
-        .join('; ')}. Remove it to start this plan over.`,
-    );
-  return r.data.planHash === planHash ? r.data : null;
+  return checkpoint.planHash === planHash ? checkpoint : null;
 }
 
 export function planHash(plan: CleanupPlan): string {

@@ -3,12 +3,12 @@
 // its coverage is incomplete; plan carries only items whose own evidence is complete
 // and names what it left out (exit 4 unless --allow-incomplete). Clean is a dry run
 // unless --yes, and --yes needs every account of the plan confirmed.
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { buildPlan, type AuditReport, type PlanOptions } from '../../shared/artifacts/report';
 import { leftOutOfPlan } from '../../shared/artifacts/evidence';
 import { AuditReportSchema } from '../../shared/api/artifacts';
 import { regionsToCover } from '../artifacts';
-import { MAX_NESTING, nestedDeeperThan } from '../../shared/json-depth';
+import { JsonFileError, MAX_LARGE_JSON_FILE_BYTES, readJsonFile, readTextFile } from '../../node/json-file';
 import { checkPolicy, DEFAULT_RETENTION } from '../../shared/artifacts/retention';
 import { checkPlanAgainstAudit, parsePlan } from '../../shared/artifacts/plan';
 import { auditedPrefixes } from '../../shared/artifacts/report';
@@ -92,22 +92,11 @@ function writeCoverage(report: AuditReport, out: NodeJS.WritableStream): void {
 
 /** An audit report file, parsed with the contract's schema: a clear error naming the file and the path. */
 async function readReport(file: string): Promise<AuditReport> {
-  let raw: unknown;
   try {
-    raw = JSON.parse(await readFile(file, 'utf8'));
+    return await readJsonFile(file, AuditReportSchema, { maxBytes: MAX_LARGE_JSON_FILE_BYTES });
   } catch (err) {
-    throw new Error(`${file} is not a Pipewright audit report: ${(err as Error).message.split('\n')[0]}`);
+    throw new Error(`${file} is not a Pipewright audit report: ${err instanceof JsonFileError ? err.detail : (err as Error).message.split('\n')[0]}`);
   }
-  if (nestedDeeperThan(raw)) throw new Error(`${file} is not a Pipewright audit report: it nests deeper than ${MAX_NESTING} levels.`);
-  const r = AuditReportSchema.safeParse(raw);
-  if (!r.success)
-    throw new Error(
-      `${file} is not a Pipewright audit report: ${r.error.issues
-        .slice(0, 3)
-        .map((i) => `${i.path.join('.') || '(report)'}: ${i.message}`)
-        .join('; ')}`,
-    );
-  return r.data;
 }
 
 export function parseAge(s: string): number {
@@ -168,7 +157,7 @@ export async function runArtifactsClean(
   stdout = process.stdout,
   stderr = process.stderr,
 ): Promise<number> {
-  const plan = parsePlan(await readFile(o.plan, 'utf8'));
+  const plan = parsePlan(await readTextFile(o.plan, { maxBytes: MAX_LARGE_JSON_FILE_BYTES }));
   let against: AuditReport | 'unchecked' = 'unchecked';
   if (o.report) {
     // The plan may only name what this audit found deletable (checked again by the service).

@@ -1,6 +1,7 @@
 // `pipewright design …` and `pipewright pipelines export`: validate, export,
 // import and deploy designs from a terminal, with the app's own modules.
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
+import { JsonFileError, readTextFile } from '../../node/json-file';
 import { EXPORT_FORMATS, exportDesign, type ExportFormat, type ExportOptions } from '../../shared/pipeline/export';
 import { importCfnTemplate, importCliJson } from '../../shared/pipeline/import';
 import { parseDesignFile, serializeDesign, type DesignFile } from '../../shared/pipeline/design-file';
@@ -11,8 +12,9 @@ import { EXIT } from './exit-codes';
 
 async function read(file: string): Promise<string> {
   try {
-    return await readFile(file, 'utf8');
+    return await readTextFile(file);
   } catch (err) {
+    if (err instanceof JsonFileError) throw new Error(`Cannot read ${file}: ${err.detail}`);
     throw new Error(`Cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
   }
 }

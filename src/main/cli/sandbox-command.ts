@@ -7,7 +7,7 @@ import { writeFileAtomic } from '../../node/atomic-file';
 import { Sandbox } from '../../sandbox/sandbox';
 import { writeAwsDataPath } from './aws-data-path';
 import type { SeedName } from '../../sandbox/seed';
-import { readFile } from 'node:fs/promises';
+import { JsonFileError, readJsonFile } from '../../node/json-file';
 import { SandboxConfig } from '../../sandbox/config';
 
 /** A path as one shell word (the export lines are pasted or eval'd). */
@@ -43,21 +43,12 @@ export function awsConfigSnippet(endpoint: string, config: SandboxConfig): strin
 }
 
 async function readConfigFile(file: string): Promise<Record<string, unknown>> {
-  let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    return await readJsonFile(file, SandboxConfig, { maxIssues: Infinity });
   } catch (err) {
+    if (err instanceof JsonFileError) throw err.kind === 'syntax' ? new Error(`${file} is ${err.detail}`) : err;
     throw new Error(`Cannot read the sandbox configuration ${file}: ${(err as Error).message}`);
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new Error(`${file} is not valid JSON: ${(err as Error).message}`);
-  }
-  const parsed = SandboxConfig.safeParse(json);
-  if (!parsed.success) throw new Error(`${file}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
-  return json as Record<string, unknown>;
 }
 
 export async function runSandboxCommand(opts: {

@@ -1,8 +1,8 @@
 // Remembers the window's bounds between launches (plain JSON in the user-data dir).
-import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../../node/atomic-file';
+import { readJsonFile } from '../../node/json-file';
 
 export const WindowBounds = z.object({
   x: z.number().int().optional(),
@@ -17,7 +17,7 @@ export const DEFAULT_BOUNDS: WindowBounds = { width: 1400, height: 900, maximize
 
 export async function loadWindowState(home: string): Promise<WindowBounds> {
   try {
-    return WindowBounds.parse(JSON.parse(await fs.readFile(join(home, 'window-state.json'), 'utf8')));
+    return await readJsonFile(join(home, 'window-state.json'), WindowBounds, { maxBytes: 64 * 1024 });
   } catch {
     return DEFAULT_BOUNDS;
   }

@@ -9,9 +9,11 @@ import { appendFile, mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../../node/atomic-file';
+import { JsonFileError, readJsonFile } from '../../node/json-file';
 import { Promotion, ReleaseLogEntry, type ReleaseSummary } from '../../shared/api/releases';
 import { parseReleaseFile, releaseErrorsText, stringifyReleaseFile, type ReleaseFile } from '../../shared/releases/release-file';
 import { AppError } from '../../shared/api/errors';
+import { parseJsonWith } from '../../shared/json-file';
 
 const PromotionsFile = z.object({ version: z.literal(1), promotions: z.array(Promotion) });
 /** Finished promotions kept per application (the log keeps everything). */
@@ -65,17 +67,14 @@ export class ReleaseStore {
 
   async promotions(application: string): Promise<Promotion[]> {
     const path = join(this.dir(application), 'promotions.json');
-    let text: string;
     try {
-      text = await readFile(path, 'utf8');
+      return (await readJsonFile(path, PromotionsFile)).promotions;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      // A promotions file we cannot read must stop a promotion rather than let it start again from nothing.
+      if (err instanceof JsonFileError) throw new AppError('INTERNAL', `${path} is damaged (${err.detail}): move it aside to start afresh.`);
       throw err;
     }
-    const parsed = PromotionsFile.safeParse(JSON.parse(text));
-    // A promotions file we cannot read must stop a promotion rather than let it start again from nothing.
-    if (!parsed.success) throw new AppError('INTERNAL', `${path} is damaged (${parsed.error.issues[0]?.message}): move it aside to start afresh.`);
-    return parsed.data.promotions;
   }
 
   /** Saves one promotion (replacing the one with its id), keeping the newest finished ones. */
@@ -102,10 +101,9 @@ export class ReleaseStore {
     for (const line of text.split('\n')) {
       if (!line.trim()) continue;
       try {
-        const e = ReleaseLogEntry.safeParse(JSON.parse(line));
-        if (e.success) entries.push(e.data);
+        entries.push(parseJsonWith(ReleaseLogEntry, line, { source: 'log.jsonl' }));
       } catch {
-        // A line cut short by a crash.
+        // A line cut short by a crash, or not an entry.
       }
     }
     return entries.slice(-limit);

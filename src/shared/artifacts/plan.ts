@@ -5,7 +5,7 @@
 // reaches outside audited orphan/stale prefixes, or names a kept key, is refused.
 import { z } from 'zod';
 import { ARTIFACT_KEY, type PrefixClass } from './classify';
-import { MAX_NESTING, nestedDeeperThan } from '../json-depth';
+import { JsonFileError, parseJsonWith } from '../json-file';
 
 export const PLAN_VERSION = 1;
 
@@ -88,22 +88,12 @@ export class PlanError extends Error {
 }
 
 export function parsePlan(text: string): CleanupPlan {
-  let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    return parseJsonWith(CleanupPlan, text, { source: 'the plan', maxIssues: 5 });
   } catch (err) {
-    throw new PlanError(`The plan is not valid JSON: ${(err as Error).message.split('\n')[0]}`);
+    if (!(err instanceof JsonFileError)) throw err;
+    throw new PlanError(err.kind === 'syntax' ? `The plan is ${err.detail}` : `Not a cleanup plan: ${err.detail}`);
   }
-  if (nestedDeeperThan(raw)) throw new PlanError(`Not a cleanup plan: it nests deeper than ${MAX_NESTING} levels.`);
-  const r = CleanupPlan.safeParse(raw);
-  if (!r.success)
-    throw new PlanError(
-      `Not a cleanup plan: ${r.error.issues
-        .slice(0, 5)
-        .map((i) => `${i.path.join('.') || '(plan)'}: ${i.message}`)
-        .join('; ')}`,
-    );
-  return r.data;
 }
 
 /**

@@ -4,8 +4,7 @@
 import { z } from 'zod';
 import { PipelineDeclaration } from './model';
 import type { CfnProperties, Json, PipelineExtras } from './cloudformation';
-import { jsonErrorPosition } from './template';
-import { MAX_NESTING, nestedDeeperThan } from '../json-depth';
+import { checkJsonWith, JsonFileError, parseJsonValue } from '../json-file';
 
 export const DESIGN_FORMAT_VERSION = 1;
 
@@ -52,28 +51,20 @@ export function newDesign(pipeline: PipelineDeclaration, extras?: PipelineExtras
 }
 
 export function parseDesignFile(text: string): DesignFile {
-  let raw: unknown;
+  const opts = { source: 'the design file', maxIssues: 5 };
   try {
-    raw = JSON.parse(text);
+    const raw = parseJsonValue(text, opts);
+    // A newer format is named as such before the schema would call it malformed.
+    const version = (raw as { formatVersion?: unknown } | null)?.formatVersion;
+    if (typeof version === 'number' && version > DESIGN_FORMAT_VERSION)
+      throw new DesignFileError(
+        `This design file is format ${version}, made by a newer Pipewright; this one reads format ${DESIGN_FORMAT_VERSION}. Update Pipewright to open it.`,
+      );
+    return checkJsonWith(DesignFile, raw, opts);
   } catch (err) {
-    const msg = (err as Error).message.split('\n')[0];
-    const { line, column } = jsonErrorPosition(text, msg);
-    throw new DesignFileError(
-      `The design file is not valid JSON (line ${line}, column ${column}): ${msg.replace(/ in JSON at position.*$/, '').replace(/, \.\.\.".*$/, '')}`,
-    );
+    if (!(err instanceof JsonFileError)) throw err;
+    throw new DesignFileError(err.kind === 'syntax' ? `The design file is ${err.detail}` : `Not a Pipewright design file: ${err.detail}`);
   }
-  if (nestedDeeperThan(raw)) throw new DesignFileError(`Not a Pipewright design file: it nests deeper than ${MAX_NESTING} levels.`);
-  const version = (raw as { formatVersion?: unknown })?.formatVersion;
-  if (typeof version === 'number' && version > DESIGN_FORMAT_VERSION)
-    throw new DesignFileError(
-      `This design file is format ${version}, made by a newer Pipewright; this one reads format ${DESIGN_FORMAT_VERSION}. Update Pipewright to open it.`,
-    );
-  const parsed = DesignFile.safeParse(raw);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`);
-    throw new DesignFileError(`Not a Pipewright design file: ${issues.join('; ')}`);
-  }
-  return parsed.data;
 }
 
 export function serializeDesign(d: DesignFile): string {
