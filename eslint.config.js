@@ -21,7 +21,7 @@ const noSandbox = layer('sandbox', 'This layer may not import from src/sandbox.'
 const noNode = layer('node', 'Only src/main and src/sandbox may import Node-only code (src/node).');
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'docs/**'] },
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'docs/**', 'reports/**', '.stryker-tmp*/**'] },
   js.configs.recommended,
   // The type-checked rules read both TypeScript projects (Node side first, so
   // shared code is checked as the main process sees it).
