@@ -228,6 +228,19 @@ describe('executePlan', () => {
     expect(ledger(OTHER)).toEqual({});
   });
 
+  it('sends nothing and logs no batch for a prefix where everything listed is kept or foreign; runs without a progress listener', async () => {
+    const b = bucket();
+    put(b, 'app/Build/KEPT001', 1);
+    put(b, 'app/notes.txt', 1);
+    const before = ledger();
+    const since = lastSeq();
+    const r = await run(planOf(item({ prefix: 'app/', class: 'stale', keep: ['app/Build/KEPT001'] })), { onProgress: undefined }).result;
+    expect(r).toMatchObject({ deletedVersions: 0, failed: [], items: [{ bucket: BUCKET, prefix: 'app/', versions: 0, bytes: 0 }] });
+    expect(ledger()).toEqual(before);
+    expect(deleteCalls(since)).toEqual([]);
+    expect(logLines().map((l) => l.event)).toEqual(['finished']);
+  });
+
   it('skips an item the re-check refuses, with its reason, logs the skip, and still runs the rest', async () => {
     plantTwoPrefixes();
     const { result, progress } = run(twoPrefixPlan(), { recheck: async (i) => (i.prefix === 'gone/' ? 'Live pipeline gone now writes here.' : null) });
