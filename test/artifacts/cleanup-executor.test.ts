@@ -6,7 +6,7 @@
 // Written for the mutation run of issue #22 (docs/testing.md, "Mutation testing"):
 // each case pins a promise a weakened executor would break.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { executePlan, planHash, type CleanOptions, type CleanProgress } from '../../src/main/aws/artifact-cleanup';
@@ -226,6 +226,85 @@ describe('executePlan', () => {
     expect(r.deletedVersions).toBe(2);
     expect(r.deletedBytes).toBe(10);
     expect(ledger(OTHER)).toEqual({});
+  });
+
+  it('reports progress from the start: nothing deleted and no ETA yet, then a rate and an ETA from what this run deleted', async () => {
+    const b = bucket();
+    for (let i = 0; i < 6; i++) put(b, `gone/Build/K${String(i).padStart(6, '0')}`, 1);
+    env.sb.faults.set([
+      { service: 's3', operation: 'DeleteObjects', latencyMs: 30, throttleRate: 0, errorRate: 0, resetRate: 0, denyRate: 0, jitterMs: 0, deleteErrorRate: 0 },
+    ]);
+    const seen: Array<CleanProgress & { at: number }> = [];
+    const t0 = Date.now();
+    const r = await run(planOf(item({ prefix: 'gone/', expected: { objects: 6, versions: 6, deleteMarkers: 0, bytes: 6 } })), {
+      batchSize: 2,
+      concurrency: 1,
+      onProgress: (p) => seen.push({ ...p, at: Date.now() }),
+    }).result;
+    expect(r.deletedVersions).toBe(6);
+    expect(seen[0]).toMatchObject({ item: 0, objects: 0, ratePerSec: 0, etaSec: null, message: 'Deleting s3://executor-artifacts/gone/' });
+    expect(seen.map((p) => p.message).every((m) => m === 'Deleting s3://executor-artifacts/gone/' || m === 'Done')).toBe(true);
+    const midway = seen.filter((p) => p.objects > 0 && p.objects < 6);
+    expect(midway.map((p) => p.objects)).toEqual([2, 4]);
+    for (const p of midway) {
+      // At least 30 ms per batch went by since the run started, and no more than the test saw.
+      const elapsed = (p.at - t0) / 1000;
+      expect(p.ratePerSec).toBeGreaterThanOrEqual(p.objects / elapsed);
+      expect(p.ratePerSec).toBeLessThanOrEqual(p.objects / ((30 * p.objects) / 2 / 1000));
+      expect(p.etaSec).toBeCloseTo((6 - p.objects) / p.ratePerSec, 5);
+    }
+  });
+
+  it('counts the rate from this run only when it resumes', async () => {
+    const b = bucket();
+    for (let i = 0; i < 4; i++) put(b, `gone/Build/K${String(i).padStart(6, '0')}`, 1);
+    const plan = planOf(item({ prefix: 'old/' }), item({ prefix: 'gone/', expected: { objects: 4, versions: 4, deleteMarkers: 0, bytes: 4 } }));
+    writeFileSync(
+      checkpointOf(plan),
+      JSON.stringify({ planHash: planHash(plan), done: { [`${DEV}|${BUCKET}|old/`]: { deletedVersions: 1000, deletedBytes: 1 } } }),
+    );
+    env.sb.faults.set([
+      { service: 's3', operation: 'DeleteObjects', latencyMs: 30, throttleRate: 0, errorRate: 0, resetRate: 0, denyRate: 0, jitterMs: 0, deleteErrorRate: 0 },
+    ]);
+    const seen: CleanProgress[] = [];
+    const r = await run(plan, { batchSize: 2, concurrency: 1, onProgress: (p) => seen.push(p) }).result;
+    expect(r.resumed).toBe(true);
+    expect(r.deletedVersions).toBe(1004);
+    const mid = seen.find((p) => p.objects === 1002)!;
+    // 2 deleted in at least 30 ms: at most ~67 a second, never the 1,000 carried over.
+    expect(mid.ratePerSec).toBeGreaterThan(0);
+    expect(mid.ratePerSec).toBeLessThanOrEqual(2 / 0.03);
+  });
+
+  it('a cancel while a request is in flight is a cancel, never a key failure', async () => {
+    const b = bucket();
+    for (let i = 0; i < 4; i++) put(b, `gone/Build/K${String(i).padStart(6, '0')}`, 1);
+    env.sb.faults.set([
+      { service: 's3', operation: 'DeleteObjects', latencyMs: 400, throttleRate: 0, errorRate: 0, resetRate: 0, denyRate: 0, jitterMs: 0, deleteErrorRate: 0 },
+    ]);
+    const ac = new AbortController();
+    const pending = run(planOf(item({ prefix: 'gone/' })), { signal: ac.signal, keyRetries: 0 }).result;
+    setTimeout(() => ac.abort(), 150);
+    const r = await pending;
+    expect(r.cancelled).toBe(true);
+    expect(r.failed).toEqual([]);
+  });
+
+  it('a checkpoint path it cannot read is an error, not a fresh start; a bad checkpoint names at most three problems', async () => {
+    plantTwoPrefixes();
+    const before = ledger();
+    const plan = twoPrefixPlan();
+    const path = checkpointOf(plan);
+    mkdirSync(path);
+    await expect(run(plan).result).rejects.toMatchObject({ code: 'EISDIR' });
+    rmSync(path, { recursive: true });
+    const bad = { planHash: 5, done: { a: { deletedVersions: -1, deletedBytes: -1, x: 1 }, b: 'no' } };
+    writeFileSync(path, JSON.stringify(bad));
+    const err = await run(plan).result.catch((e: Error) => e);
+    const problems = (err as Error).message.replace(/^.*is not one Pipewright wrote: /, '').replace(/\. Remove it to start this plan over\.$/, '');
+    expect(problems.split('; ')).toHaveLength(3);
+    expect(ledger()).toEqual(before);
+    rmSync(path);
   });
 
   it('sends nothing and logs no batch for a prefix where everything listed is kept or foreign; runs without a progress listener', async () => {
