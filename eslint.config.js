@@ -38,7 +38,7 @@ const noNodeBuiltins = { group: ['node:*'], message: NODE_BUILTIN_MESSAGE };
 const nodeBuiltinPaths = builtinModules.filter((m) => !m.startsWith('_')).map((name) => ({ name, message: NODE_BUILTIN_MESSAGE }));
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'docs/**'] },
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'docs/**', 'reports/**', '.stryker-tmp*/**'] },
   js.configs.recommended,
   // The type-checked rules read both TypeScript projects (Node side first, so
   // shared code is checked as the main process sees it).
