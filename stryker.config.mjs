@@ -11,16 +11,23 @@
  * lines only, for files where the rule is one function among unrelated code.
  */
 const SAFETY_CORE = [
-  'src/shared/artifacts/**/*.ts', // classify, report, plan, retention, lifecycle, confirm
-  'src/shared/executions/confirm.ts', // the approval confirmation word
-  'src/main/aws/deletion-guard.ts', // re-checks at the moment of deletion
-  'src/main/aws/artifact-cleanup.ts', // the cleanup executor
-  // Approvals: `waitingApprovals` (the inbox's list) and `waitingForApproval` (an
-  // approval action in progress with a token). Line ranges: update with the code.
-  'src/shared/api/executions.ts:175-194',
-  'src/main/aws/pipeline-executions.ts:106-106',
-  // `answerApproval`: the token read at that moment, for the execution reviewed.
-  'src/main/aws/pipeline-executions.ts:334-357',
+  'src/shared/artifacts/**/*.ts', // key layout and claims, evidence, classify, report, plan, retention, lifecycle, eligibility
+  'src/shared/safety/**/*.ts', // production and its word; confirmations as capabilities
+  'src/shared/executions/approvals.ts', // "an approval is waiting"
+  'src/main/artifacts/deletion-guard.ts', // re-checks at the moment of deletion
+  'src/main/artifacts/cleanup-executor.ts', // the cleanup executor
+  // Where the services enforce them: the plan against its audit and the confirmation
+  // (ArtifactsService.clean, deleteBucket, expireByLifecycle). Line ranges: update with the code.
+  'src/main/artifacts/service.ts:83-104',
+  'src/main/artifacts/service.ts:119-165',
+  // Approvals: the live view's `waitingForApproval`, and `answerApproval` (the token read at
+  // that moment, for the execution reviewed, only from an approval action).
+  'src/main/executions/execution-calls.ts:107-107',
+  'src/main/executions/execution-calls.ts:335-359',
+  // The inbox's list (ExecutionsService.approvals) and the production target of an answer or a stop.
+  'src/main/executions/service.ts:162-166',
+  'src/main/executions/service.ts:196-232',
+  'src/main/executions/service.ts:261-274',
   '!**/*.test.ts',
 ];
 

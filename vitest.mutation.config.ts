@@ -44,7 +44,8 @@ export default defineConfig({
     include: [
       'src/shared/artifacts/**/*.test.ts',
       'src/shared/executions/**/*.test.ts',
-      'src/main/aws/**/*.test.ts',
+      'src/shared/safety/**/*.test.ts',
+      'src/main/artifacts/**/*.test.ts',
       'test/artifacts/**/*.test.ts',
       'test/integration/artifact-buckets.test.ts',
       'test/executions/**/*.test.ts',
