@@ -39,6 +39,8 @@ export interface ParseJsonOptions {
   source: string;
   /** Schema issues named in the message (the first few say enough). */
   maxIssues?: number;
+  /** How an issue about the whole document is named (default "(file)"). */
+  rootLabel?: string;
 }
 
 /** JSON.parse and the nesting bound: the value, not yet trusted. */
@@ -62,7 +64,7 @@ export function checkJsonWith<S extends z.ZodType>(schema: S, raw: unknown, opts
   const r = schema.safeParse(raw);
   if (r.success) return r.data;
   const issues = r.error.issues.slice(0, opts.maxIssues ?? 3);
-  const detail = issues.map((i) => `${i.path.map(String).join('.') || '(file)'}: ${i.message}`).join('; ');
+  const detail = issues.map((i) => `${i.path.map(String).join('.') || (opts.rootLabel ?? '(file)')}: ${i.message}`).join('; ');
   throw new JsonFileError({ file: opts.source, kind: 'schema', detail, path: issues[0]?.path.map(String).join('.') ?? '' });
 }
 

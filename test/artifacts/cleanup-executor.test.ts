@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
 import { DeleteObjectsCommand } from '@aws-sdk/client-s3';
 import { join } from 'node:path';
-import { executePlan, planHash, type CleanOptions, type CleanProgress } from '../../src/main/aws/artifact-cleanup';
+import { executePlan, planHash, type CleanOptions, type CleanProgress } from '../../src/main/artifacts/cleanup-executor';
 import { PLAN_VERSION, type CleanupPlan, type PlanItem } from '../../src/shared/artifacts/plan';
 import { startSandbox } from '../helpers/sandbox';
 

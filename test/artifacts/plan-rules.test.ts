@@ -168,7 +168,7 @@ describe('parsePlan', () => {
 
   it('names a file that is not JSON, by its parser error, first line only', () => {
     expect(() => parsePlan('{ nope')).toThrow(PlanError);
-    expect(() => parsePlan('{ nope')).toThrow(/^The plan is not valid JSON: \S/);
+    expect(() => parsePlan('{ nope')).toThrow(/^The plan is not valid JSON \(line 1, column \d+\): \S/);
     let message = '';
     try {
       parsePlan('{ nope');

@@ -89,10 +89,10 @@ export class PlanError extends Error {
 
 export function parsePlan(text: string): CleanupPlan {
   try {
-    return parseJsonWith(CleanupPlan, text, { source: 'the plan', maxIssues: 5 });
+    return parseJsonWith(CleanupPlan, text, { source: 'the plan', maxIssues: 5, rootLabel: '(plan)' });
   } catch (err) {
     if (!(err instanceof JsonFileError)) throw err;
-    throw new PlanError(err.kind === 'syntax' ? `The plan is ${err.detail}` : `Not a cleanup plan: ${err.detail}`);
+    throw new PlanError(err.kind === 'syntax' ? `The plan is ${err.detail}` : `Not a cleanup plan: ${err.detail}${err.kind === 'depth' ? '.' : ''}`);
   }
 }
 
