@@ -1,6 +1,6 @@
 // Mutation testing of the safety core (issue #22): `npm run test:mutation`.
 // Not part of `npm test`: it reruns the artifact and executions tests once per
-// mutant and takes the better part of an hour on two cores. See docs/testing.md.
+// mutant and takes about an hour on two shared cores. See docs/testing.md.
 // @ts-check
 
 /**
