@@ -205,6 +205,14 @@ describe('parsePlan', () => {
     expect(() => parsePlan(JSON.stringify(planOf(item({ prefix: 'gone/', class: 'orphan', keys: ['gone/Src/AAAAAAA'], retention: policy }))))).toThrow(
       /only a retention item does/,
     );
+    // Either half alone is refused too: keys narrowing an orphan, a policy on a stale folder, a retention item missing one.
+    expect(() => parsePlan(JSON.stringify(planOf(item({ prefix: 'gone/', class: 'orphan', keys: ['gone/Src/AAAAAAA'] }))))).toThrow(
+      /only a retention item does/,
+    );
+    expect(() => parsePlan(JSON.stringify(planOf(item({ prefix: 'app/Old/', class: 'stale', retention: policy }))))).toThrow(/only a retention item does/);
+    expect(() => parsePlan(JSON.stringify(planOf(item({ prefix: 'app/', class: 'retention', keys: ['app/Src/AAAAAAA'] }))))).toThrow(
+      /names its keys and policy/,
+    );
   });
 });
 

@@ -33,9 +33,12 @@ const PlanItemFields = z.strictObject({
   retention: z.strictObject({ keepLast: z.number().int().min(1), keepDays: z.number().min(1), cutoff: z.string() }).optional(),
 });
 
-export const PlanItem = PlanItemFields.refine((i) => (i.class === 'retention') === (i.keys !== undefined && i.retention !== undefined), {
-  message: 'a retention item names its keys and policy, and only a retention item does',
-});
+// Both ways: a retention item without its keys or policy, and an orphan or stale item
+// with either (which would narrow or blur what it deletes), are refused alike.
+export const PlanItem = PlanItemFields.refine(
+  (i) => (i.class === 'retention') === (i.keys !== undefined) && (i.class === 'retention') === (i.retention !== undefined),
+  { message: 'a retention item names its keys and policy, and only a retention item does' },
+);
 export type PlanItem = z.infer<typeof PlanItem>;
 
 export const CleanupPlan = z.strictObject({
