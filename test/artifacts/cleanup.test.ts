@@ -11,6 +11,7 @@ import { PLAN_VERSION, type CleanupPlan, type PlanItem } from '../../src/shared/
 import { simplePipeline } from '../helpers/pipelines';
 import type { Sandbox } from '../../src/sandbox/sandbox';
 import { confirmedCleanup } from '../helpers/confirm';
+import { confirm, planAccounts } from '../../src/shared/safety/confirmation';
 
 let services: Awaited<ReturnType<typeof startServices>>;
 let sb: Sandbox;
@@ -97,6 +98,21 @@ const orphanKey = (k: string) => /^gone-pipeline\/BuildArtif\//.test(k);
 beforeEach(() => rmSync(join(home, 'artifact-cleanup-audit.jsonl'), { force: true }));
 
 describe('cleanup', () => {
+  it('a production account is confirmed as production even when the plan does not say so (live profiles read at the moment of running)', async () => {
+    const seq = sb.logEntries().at(-1)?.seq ?? 0;
+    // A hand-edited plan: the prod account with no alias and a profile whose name says nothing.
+    const edited = plan([{ prefix: 'gone-pipeline/', class: 'orphan', accountId: '333333333333', accountAlias: null, profile: 'ops' }]);
+    const fromPlanAlone = confirm({ kind: 'cleanup', accounts: planAccounts(edited.items) }, { words: ['333333333333'] });
+    await expect(
+      artifacts.clean(edited, { against: 'unchecked', confirmed: fromPlanAlone, dryRun: false, signal: new AbortController().signal }),
+    ).rejects.toThrow(/Confirm production accounts a second time: sandbox-prod/);
+    // What the service asks for names the word the person must type.
+    const request = await artifacts.cleanupRequest(edited);
+    expect(request.accounts[0]).toMatchObject({ accountId: '333333333333', accountAlias: 'sandbox-prod' });
+    // Nothing was asked of S3.
+    expect(sb.logEntries().filter((e) => e.seq > seq && e.service === 's3')).toEqual([]);
+  });
+
   it('dry run counts and deletes nothing', async () => {
     plant(1200);
     const before = ledger();

@@ -193,6 +193,18 @@ describe('orphan verdicts need complete evidence', () => {
     await env.control('DELETE', 'faults');
   });
 
+  it('a bucket the audit could not read at all is said by plan, which exits 4 unless --allow-incomplete', async () => {
+    await env.control('PUT', 'faults', [{ service: 's3', operation: 'ListObjectVersions', account: DEV, denyRate: 1 }]);
+    const audit = await cli('audit', '--profile', 'sandbox-dev', '--region', 'us-east-1', '--out', file('r8.json'));
+    await env.control('DELETE', 'faults');
+    expect(audit.code).toBe(4);
+    const plan = await cli('plan', '--from', file('r8.json'), '--include', 'orphan', '--out', file('p8.json'));
+    expect(plan.code).toBe(4);
+    expect(plan.err).toMatch(/Not in this plan, since the audit could not read it: sandbox-dev s3:\/\/\S+: /);
+    expect(json('p8.json').items).toEqual([]);
+    expect((await cli('plan', '--from', file('r8.json'), '--include', 'orphan', '--allow-incomplete', '--out', file('p8.json'))).code).toBe(0);
+  });
+
   it('the sandbox-auditor profile (a least-privilege role) meets reproduction 2 on purpose', async () => {
     const before = await livePrefixes();
     const audit = await cli('audit', '--profile', 'sandbox-auditor', '--out', file('r4.json'));

@@ -5,7 +5,7 @@
 import { AppError } from '../../shared/api/errors';
 import type { MethodName } from '../../shared/api/contract';
 import type { Settings } from '../../shared/api/settings';
-import { confirm, planAccounts } from '../../shared/safety/confirmation';
+import { confirm } from '../../shared/safety/confirmation';
 import { previewOf, type CleanupPlan } from '../../shared/artifacts/plan';
 import { planForAudit, selectRows, slimReport, type AuditReport } from '../../shared/artifacts/report';
 import type { RetentionPolicy } from '../../shared/artifacts/retention';
@@ -81,13 +81,11 @@ export function artifactsFeature({ artifacts, targets, settings, jobs, events }:
     'artifacts.lastReport': ({ full }) => ({ report: lastAudit && (full ? lastAudit : slimReport(lastAudit)) }),
     'artifacts.preview': ({ retention }) => previewOf(planFor(retention)),
     'artifacts.planFile': ({ rows, retention }) => ({ plan: selectRows(planFor(retention), rows) }),
-    'artifacts.clean': ({ plan: given, selection, dryRun, confirmations, prodConfirmations }, ctx) => {
+    'artifacts.clean': async ({ plan: given, selection, dryRun, confirmations, prodConfirmations }, ctx) => {
       const audited = auditFirst();
       const plan = given ?? selectRows(planFor(selection!.retention), selection!.rows);
       if (!plan.items.length) throw new AppError('BAD_REQUEST', 'Nothing selected is in the latest audit: select again.');
-      const confirmed = dryRun
-        ? null
-        : confirm({ kind: 'cleanup', accounts: planAccounts(plan.items) }, { words: confirmations, production: prodConfirmations });
+      const confirmed = dryRun ? null : confirm(await artifacts.cleanupRequest(plan), { words: confirmations, production: prodConfirmations });
       // A confirmed cleanup is detached: a closed window does not stop it half-way.
       const jobId = jobs.start(dryRun ? 'artifacts.dryRun' : 'artifacts.clean', dryRun ? ctx.clientId : null, async (job) => {
         const result = await artifacts.clean(plan, {

@@ -5,7 +5,7 @@ import { AppError } from '../../shared/api/errors';
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { auditedPrefixes, type AuditReport, type BucketReport } from '../../shared/artifacts/report';
 import { checkPlanAgainstAudit, PlanError, type CleanupPlan, type PlanItem } from '../../shared/artifacts/plan';
-import { assertConfirmed, planAccounts, type Confirmed } from '../../shared/safety/confirmation';
+import { assertConfirmed, planAccounts, type ConfirmRequest, type Confirmed } from '../../shared/safety/confirmation';
 import { claimedNow, deletableBucket, lifecycleEligible } from '../../shared/artifacts/eligibility';
 import { auditArtifacts, type AuditOptions } from './audit-calls';
 import { deleteEmptyBucket, expirePrefixByLifecycle } from './bucket-calls';
@@ -74,6 +74,22 @@ export class ArtifactsService {
   }
 
   /**
+   * What a person confirms before a plan runs: each of its accounts, with the alias
+   * and every profile that reaches it as known now (not only what the plan says), so
+   * an account is production here whenever it would be for an approval or a stop.
+   */
+  async cleanupRequest(plan: Pick<CleanupPlan, 'items'>): Promise<Extract<ConfirmRequest, { kind: 'cleanup' }>> {
+    const accounts = await Promise.all(
+      planAccounts(plan.items).map(async (a) => {
+        const reaching = await this.profilesReaching(a.accountId, a.profile).catch(() => []);
+        const alias = a.accountAlias ?? reaching.map((p) => this.accounts.identityOf(p.name)?.alias).find((x) => !!x) ?? null;
+        return { ...a, accountAlias: alias, profiles: reaching.map((p) => p.name) };
+      }),
+    );
+    return { kind: 'cleanup', accounts };
+  }
+
+  /**
    * Runs a cleanup plan (or its dry run). The rules every entry point gets here:
    * the plan stays within its audit (`against`: the audit report, or 'unchecked'
    * when the caller has none, said so and logged), and a real run carries the
@@ -92,7 +108,7 @@ export class ArtifactsService {
         throw err;
       }
     }
-    if (!opts.dryRun) assertConfirmed(opts.confirmed, { kind: 'cleanup', accounts: planAccounts(plan.items) });
+    if (!opts.dryRun) assertConfirmed(opts.confirmed, await this.cleanupRequest(plan));
     // One client per item, from a profile that reaches its account (resolved before the run).
     const profiles = new Map<string, ProfileInfo | null>();
     for (const i of plan.items) if (!profiles.has(i.accountId)) profiles.set(i.accountId, (await this.profilesReaching(i.accountId, i.profile))[0] ?? null);

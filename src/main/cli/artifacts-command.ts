@@ -149,6 +149,18 @@ export async function runArtifactsPlan(
     stderr.write(`${leftOut.length} prefixes were left out for incomplete evidence (exit 4); --allow-incomplete accepts that (they are never planned).\n`);
     return EXIT.unverified;
   }
+  // A bucket or account that could not be read at all has no prefixes to leave out: it is said all the same.
+  // (A pipeline's unread history holds back only its own prefixes, named above when they matter.)
+  const unread = [
+    ...report.errors.map((e) => `${e.profile}${e.bucket ? ` s3://${e.bucket}` : ''}: ${e.message}`),
+    ...report.coverage.unreachableProfiles.map((p) => `profile ${p.profile} unreachable: ${p.message}`),
+  ];
+  if (unread.length && !o.allowIncomplete) {
+    stderr.write(
+      `Not in this plan, since the audit could not read it: ${unread.slice(0, 5).join('; ')}${unread.length > 5 ? `; and ${unread.length - 5} more` : ''} (exit 4; --allow-incomplete accepts that).\n`,
+    );
+    return EXIT.unverified;
+  }
   return EXIT.ok;
 }
 
@@ -172,20 +184,26 @@ export async function runArtifactsClean(
   const accounts = planAccounts(plan.items);
   const typed = { words: o.confirmAccount, production: o.confirmProd };
   if (o.yes) {
-    const { untyped, unconfirmedProd } = missingCleanupConfirmations(accounts, typed);
+    const { untyped } = missingCleanupConfirmations(accounts, typed);
     if (untyped.length) {
       stderr.write(`Deleting needs every account of the plan confirmed: add ${untyped.map((a) => `--confirm-account ${a.accountId}`).join(' ')}\n`);
       return EXIT.usage;
     }
-    if (unconfirmedProd.length) {
-      stderr.write(
-        `${unconfirmedProd.map((a) => accountProductionWord(a)).join(', ')} looks like production: confirm it again with ${unconfirmedProd.map((a) => `--confirm-prod ${accountProductionWord(a)}`).join(' ')}\n`,
-      );
-      return EXIT.usage;
-    }
   }
-  const confirmed = o.yes ? confirm({ kind: 'cleanup', accounts }, typed) : null;
   return withServices(async ({ artifacts }) => {
+    let confirmed = null;
+    if (o.yes) {
+      // Production as it is known now (every profile reaching each account), not only as the plan says.
+      const request = await artifacts.cleanupRequest(plan);
+      const { unconfirmedProd } = missingCleanupConfirmations(request.accounts, typed);
+      if (unconfirmedProd.length) {
+        stderr.write(
+          `${unconfirmedProd.map((a) => accountProductionWord(a)).join(', ')} looks like production: confirm it again with ${unconfirmedProd.map((a) => `--confirm-prod ${accountProductionWord(a)}`).join(' ')}\n`,
+        );
+        return EXIT.usage;
+      }
+      confirmed = confirm(request, typed);
+    }
     const ac = new AbortController();
     const onSignal = () => ac.abort();
     process.once('SIGINT', onSignal);

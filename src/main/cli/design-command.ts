@@ -38,7 +38,7 @@ export async function runDesignValidate(file: string, stdout = process.stdout): 
   for (const i of issues) stdout.write(`${i.severity === 'error' ? 'error' : 'warning'} ${i.code} at ${i.path.join('.') || '(pipeline)'}: ${i.message}\n`);
   const errors = issues.filter((i) => i.severity === 'error').length;
   stdout.write(`${file}: ${errors} error${errors === 1 ? '' : 's'}, ${issues.length - errors} warning${issues.length - errors === 1 ? '' : 's'}\n`);
-  return errors ? 1 : 0;
+  return errors ? EXIT.failed : EXIT.ok;
 }
 
 export function checkFormat(format: string): ExportFormat {

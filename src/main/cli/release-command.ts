@@ -161,7 +161,10 @@ export async function runReleasePromote(
     if (!release.environments.some((e) => e.name === o.to))
       throw new InvalidFile(`${file}: no environment named ${o.to} (it has ${release.environments.map((e) => e.name).join(', ')})`);
     const say = (line: string) => (o.json ? err : out).write(line + '\n');
-    return withServices(async ({ releases }) => {
+    return withServices(async ({ releases, accounts }) => {
+      // Who each target's account is decides the production rule: asked once, before the word is checked.
+      const env = release.environments.find((e) => e.name === o.to)!;
+      if (o.approve) await accounts.check([...new Set(env.targets.map((t) => t.profile))], false).catch(() => undefined);
       // Every step of this environment's promotion, as the release log records it.
       const off = releases.onChange((c) => {
         if (c.log?.environment === o.to && c.log.event !== 'execution-starting' && c.log.event !== 'gate-blocked') say(c.log.message);

@@ -195,18 +195,16 @@ export class ExecutionsService {
    */
   target(ref: PipelineRef): PipelineTarget {
     const id = this.accounts.identityOf(ref.profile);
-    const sameAccount = id?.accountId
-      ? this.accounts
-          .profiles()
-          .map((p) => p.name)
-          .filter((n) => this.accounts.identityOf(n)?.accountId === id.accountId)
-      : [];
+    // Every profile known to reach the same account, and the alias any of them could read
+    // (a least-privilege role is often denied iam:ListAccountAliases).
+    const sameAccount = id?.accountId ? this.accounts.profiles().filter((p) => this.accounts.identityOf(p.name)?.accountId === id.accountId) : [];
+    const alias = id?.alias ?? sameAccount.map((p) => this.accounts.identityOf(p.name)?.alias).find((a) => !!a) ?? null;
     return {
       profile: ref.profile,
       region: ref.region,
       pipeline: ref.name,
-      accountAlias: id?.alias ?? null,
-      profiles: [...new Set([ref.profile, ...sameAccount])],
+      accountAlias: alias,
+      profiles: [...new Set([ref.profile, ...sameAccount.map((p) => p.name)])],
     };
   }
 
@@ -256,15 +254,21 @@ export class ExecutionsService {
             const ref = { ...base, name };
             try {
               const raw = await pipelineState(reads, name);
-              pipelinesRead++;
               // Only an action holding a token can be an approval waiting; the declaration says whether it is one.
               const candidates = (raw.stageStates ?? []).flatMap((s) =>
                 (s.actionStates ?? []).filter((a) => a.latestExecution?.token).map((a) => ({ stage: s, action: a })),
               );
-              if (!candidates.length) return;
+              if (!candidates.length) {
+                pipelinesRead++;
+                return;
+              }
               const decl = await pipelineDeclaration(reads, name);
               const declared = (stage: string | undefined, action: string | undefined) =>
                 decl.stages.find((s) => s.name === stage)?.actions.find((x) => x.name === action);
+              // Updated between the two reads: what waits cannot be judged, so it is not called "none".
+              if (candidates.some(({ stage, action }) => !declared(stage.stageName, action.actionName)))
+                throw new AppError('CONFLICT', `${name} changed while its approvals were read: read them again.`);
+              pipelinesRead++;
               const waiting = candidates.filter(({ stage, action }) =>
                 isWaitingApproval({
                   category: declared(stage.stageName, action.actionName)?.actionTypeId.category,

@@ -139,6 +139,23 @@ describe('Confirmed is a capability', () => {
     expect(() => assertConfirmed(real, { kind: 'bucket-deletion', bucket: 'b1' })).not.toThrow();
   });
 
+  it('carries nothing that could be edited to point it at another action', () => {
+    const real = confirm({ kind: 'bucket-deletion', bucket: 'scratch' }, { words: ['scratch'] });
+    expect(Object.keys(real)).toEqual([]);
+    expect(Object.isFrozen(real)).toBe(true);
+    // Whatever is written onto it (or fails to be), it still confirms only what it was issued for.
+    try {
+      (real as unknown as { request: unknown }).request = { kind: 'bucket-deletion', bucket: 'prod-artifacts' };
+    } catch {
+      // frozen: strict mode throws
+    }
+    expect(() => assertConfirmed(real, { kind: 'bucket-deletion', bucket: 'prod-artifacts' })).toThrow(ConfirmationError);
+    const request = { kind: 'stop' as const, target: target({ accountAlias: 'dev', profiles: ['dev'] }) };
+    const stop = confirm(request, { words: [] });
+    request.target.accountAlias = 'acme-prod';
+    expect(() => assertConfirmed(stop, { kind: 'stop', target: target() })).toThrow(ConfirmationError);
+  });
+
   it('covers only the action it was issued for', () => {
     const bucket = confirm({ kind: 'bucket-deletion', bucket: 'b1' }, { words: ['b1'] });
     expect(() => assertConfirmed(bucket, { kind: 'bucket-deletion', bucket: 'b2' })).toThrow(/Type the bucket name b2/);

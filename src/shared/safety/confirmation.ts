@@ -13,6 +13,8 @@ export interface PlanAccount {
   accountAlias: string | null;
   /** The profile the plan names for the account. */
   profile?: string;
+  /** Every other profile known to reach the account (the production rule reads them all). */
+  profiles?: readonly string[];
 }
 
 /** Where an approval waits, or an execution runs: one pipeline in one account and region. */
@@ -46,10 +48,12 @@ export interface Typed {
 }
 
 declare const issuedBrand: unique symbol;
-/** Proof that a person confirmed this action. Only `confirm()` makes one. */
+/**
+ * Proof that a person confirmed this action. Only `confirm()` makes one, and what it
+ * confirms is held here, out of reach: the value itself carries nothing to edit.
+ */
 export interface Confirmed<K extends ConfirmKind = ConfirmKind> {
   readonly [issuedBrand]: K;
-  readonly request: ConfirmRequest;
 }
 
 /** A confirmation missing or not matching: the person can fix it (BAD_REQUEST over the API). */
@@ -59,7 +63,8 @@ export class ConfirmationError extends AppError {
   }
 }
 
-const issued = new WeakSet<object>();
+/** What each Confirmed was issued for: a copy only this module can read. */
+const issued = new WeakMap<object, ConfirmRequest>();
 const typedIn = (typed: readonly string[], word: string) => typed.some((t) => t.trim() === word);
 
 /** Each account of a plan once. */
@@ -70,7 +75,8 @@ export function planAccounts(items: readonly PlanAccount[]): PlanAccount[] {
 }
 
 /** A plan account's production word (its alias or profile says "prod"), else null. */
-export const accountProductionWord = (a: PlanAccount) => productionWord({ accountAlias: a.accountAlias, profiles: a.profile ? [a.profile] : [] });
+export const accountProductionWord = (a: PlanAccount) =>
+  productionWord({ accountAlias: a.accountAlias, profiles: [...(a.profile ? [a.profile] : []), ...(a.profiles ?? [])] });
 
 /** What is still missing for a cleanup: accounts not typed, production accounts not confirmed again. */
 export function missingCleanupConfirmations(accounts: readonly PlanAccount[], typed: Typed): { untyped: PlanAccount[]; unconfirmedProd: PlanAccount[] } {
@@ -125,8 +131,8 @@ export function confirmationProblem(request: ConfirmRequest, typed: Typed): stri
 export function confirm<R extends ConfirmRequest>(request: R, typed: Typed): Confirmed<R['kind']> {
   const problem = confirmationProblem(request, typed);
   if (problem) throw new ConfirmationError(problem);
-  const c = Object.freeze({ request: structuredClone(request) }) as unknown as Confirmed<R['kind']>;
-  issued.add(c);
+  const c = Object.freeze({}) as Confirmed<R['kind']>;
+  issued.set(c, structuredClone(request));
   return c;
 }
 
@@ -177,8 +183,15 @@ function covers(given: ConfirmRequest, action: ConfirmRequest): boolean {
  * CLI, a future one) gets the same rule.
  */
 export function assertConfirmed(confirmed: unknown, action: ConfirmRequest): asserts confirmed is Confirmed {
-  if (!confirmed || typeof confirmed !== 'object' || !issued.has(confirmed))
-    throw new ConfirmationError('This action needs a confirmation typed by a person: none was given.');
-  if (!covers((confirmed as Confirmed).request, action))
-    throw new ConfirmationError(confirmationProblem(action, { words: [] }) ?? 'The confirmation given was for another action: confirm this one.');
+  const given = confirmed && typeof confirmed === 'object' ? issued.get(confirmed) : undefined;
+  if (!given) throw new ConfirmationError('This action needs a confirmation typed by a person: none was given.');
+  if (!covers(given, action))
+    throw new ConfirmationError(confirmationProblem(action, typedFor(given)) ?? 'The confirmation given was for another action: confirm this one.');
+}
+
+/** What was necessarily typed for a confirmation: so a refusal says what is missing now, not everything. */
+function typedFor(given: ConfirmRequest): Typed {
+  if (given.kind === 'cleanup') return { words: given.accounts.map((a) => a.accountId), production: given.accounts.map((a) => accountProductionWord(a) ?? '') };
+  const word = wordFor(given);
+  return { words: word ? [word] : [] };
 }
