@@ -28,7 +28,22 @@ export class ReleaseStore {
     return join(this.home, 'releases', application);
   }
 
+  /**
+   * Refuses a name differing only in case from a saved release's: on Windows and macOS the
+   * two would be one folder, so one release would overwrite the other's file and log.
+   */
+  async assertNameFree(application: string): Promise<void> {
+    const names = await readdir(join(this.home, 'releases')).catch(() => [] as string[]);
+    const other = names.find((n) => n !== application && n.toLowerCase() === application.toLowerCase());
+    if (other)
+      throw new AppError(
+        'CONFLICT',
+        `"${application}" differs only in case from the saved release "${other}": on Windows and macOS they would share one folder. Use "${other}" or another name.`,
+      );
+  }
+
   async saveDefinition(release: ReleaseFile): Promise<void> {
+    await this.assertNameFree(release.application);
     await writeFileAtomic(join(this.dir(release.application), 'release.yaml'), stringifyReleaseFile(release));
   }
 
