@@ -3,11 +3,10 @@
 // "Go ahead? [y/N]" and left a fake "All checks passed"; `javascript:` links were
 // printed. Run as a user runs it: the built CLI against the sandbox over HTTP.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetPipelineCommand, UpdatePipelineCommand, type ActionDeclaration } from '@aws-sdk/client-codepipeline';
-import { cliWithSandbox, runCli } from '../helpers/cli';
+import { cliWithSandbox, runCli, runCliWithInput } from '../helpers/cli';
 
 let h: Awaited<ReturnType<typeof cliWithSandbox>>;
 const cli = (...args: string[]) => runCli(args, h.cliEnv, 60_000);
@@ -23,17 +22,7 @@ const HOSTILE = `${CLEAR}All checks passed ${OSC8} ${RLO}devorppa${'\u202c'}\nGo
 // eslint-disable-next-line no-control-regex -- the characters a terminal would obey
 const OBEYED = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/;
 
-function cliWithInput(args: string[], input: string): Promise<{ code: number; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/pipewright.js', ...args], { env: h.cliEnv, stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('exit', (code) => resolve({ code: code ?? -1, out, err }));
-    child.stdin.end(input);
-  });
-}
+const cliWithInput = (args: string[], input: string) => runCliWithInput(args, h.cliEnv, input);
 
 beforeAll(async () => {
   h = await cliWithSandbox('item04', { seed: 'demo', config: { timeScale: 0.002 } });
@@ -71,16 +60,8 @@ describe('hardening item 4: AWS text reaches the terminal only as visible charac
   });
 
   it('executions list and show, and release status, show a hostile revision id and commit message as text', async () => {
-    const started = await cli(
-      'executions',
-      'start',
-      'web-frontend',
-      ...dev,
-      '--source-revision',
-      `Source=COMMIT_ID:${CLEAR}${RLO}abc\x9b31m`,
-      '--variable',
-      `DeployEnv=${CLEAR}${RLO}qa`,
-    );
+    const hostileRun = ['--source-revision', `Source=COMMIT_ID:${CLEAR}${RLO}abc\x9b31m`, '--variable', `DeployEnv=${CLEAR}${RLO}qa`];
+    const started = await cli('executions', 'start', 'web-frontend', ...dev, ...hostileRun);
     expect(started.code).toBe(0);
     const id = started.out.trim();
     expect((await cli('executions', 'watch', 'web-frontend', ...dev, '--execution', id)).code).toBe(0);
