@@ -2,25 +2,13 @@
 // a user runs them: the built CLI, an AWS config file, the sandbox over HTTP.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { GetPipelineStateCommand } from '@aws-sdk/client-codepipeline';
-import { spawn } from 'node:child_process';
-import { cliWithSandbox, runCli } from '../helpers/cli';
+import { cliWithSandbox, runCli, runCliWithInput } from '../helpers/cli';
 
 let h: Awaited<ReturnType<typeof cliWithSandbox>>;
 const dev = ['--profile', 'sandbox-dev', '--region', 'us-east-1'];
 const cli = (...args: string[]) => runCli(args, h.cliEnv, 60_000);
 
-/** Runs the CLI with these lines on standard input (the prompts' answers). */
-function cliWithInput(args: string[], input: string): Promise<{ code: number; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/pipewright.js', ...args], { env: h.cliEnv, stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('exit', (code) => resolve({ code: code ?? -1, out, err }));
-    child.stdin.end(input);
-  });
-}
+const cliWithInput = (args: string[], input: string) => runCliWithInput(args, h.cliEnv, input);
 
 /** `approvals approve|reject web-frontend` at its release approval, in us-east-1. */
 const answerArgs = (verb: 'approve' | 'reject', profile: string) => [

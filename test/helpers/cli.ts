@@ -25,6 +25,19 @@ export async function runCli(args: string[], env: NodeJS.ProcessEnv, timeoutMs =
   }
 }
 
+/** Runs `pipewright ARGS` with these lines on standard input (a prompt's answers), to the end. */
+export function runCliWithInput(args: string[], env: NodeJS.ProcessEnv, input: string): Promise<{ code: number; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['bin/pipewright.js', ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('exit', (code) => resolve({ code: code ?? -1, out, err }));
+    child.stdin.end(input);
+  });
+}
+
 export interface RunningCli {
   child: ChildProcess;
   output: () => string;

@@ -15,6 +15,7 @@ import { ARTIFACT_KEY } from '../../shared/artifacts/classify';
 import type { CleanFailure, CleanResult, CleanupPlan, PlanItem } from '../../shared/artifacts/plan';
 import { writeFileAtomic } from '../../node/atomic-file';
 import { JsonFileError, readJsonFile } from '../../node/json-file';
+import { appendLine } from '../../node/jsonl-file';
 import { classifyAwsError } from '../aws/errors';
 import { paginateObjectVersions } from '../aws/s3-versions';
 import { PrefixPacers, SlowDownError, type PrefixPacer } from './prefix-pacer';
@@ -98,7 +99,8 @@ export async function executePlan(plan: CleanupPlan, opts: CleanOptions): Promis
     }
   }
   await mkdir(dirname(opts.auditLog), { recursive: true });
-  const log = await open(opts.auditLog, 'a', 0o600);
+  // Readable too ('a+'): each append checks the last byte, so an entry never joins a line torn by a crash.
+  const log = await open(opts.auditLog, 'a+', 0o600);
   const result: CleanResult = {
     dryRun: opts.dryRun,
     resumed,
@@ -359,6 +361,6 @@ async function deleteBatch(
 }
 
 async function appendLog(log: FileHandle, entry: Record<string, unknown>): Promise<void> {
-  await log.write(JSON.stringify({ time: new Date().toISOString(), ...entry }) + '\n');
+  await appendLine(log, JSON.stringify({ time: new Date().toISOString(), ...entry }));
   await log.datasync();
 }

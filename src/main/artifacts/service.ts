@@ -2,7 +2,8 @@
 // re-checks (the DeletionGuard), checkpoints and the audit log in the user-data directory.
 import { join } from 'node:path';
 import { AppError } from '../../shared/api/errors';
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { appendJsonLine, readJsonLines } from '../../node/jsonl-file';
 import { auditedPrefixes, type AuditReport, type BucketReport } from '../../shared/artifacts/report';
 import { checkPlanAgainstAudit, PlanError, type CleanupPlan, type PlanItem } from '../../shared/artifacts/plan';
 import { assertConfirmed, planAccounts, type ConfirmRequest, type Confirmed } from '../../shared/safety/confirmation';
@@ -194,8 +195,8 @@ export class ArtifactsService {
   }
 
   private async log(entry: Record<string, unknown>): Promise<void> {
-    await mkdir(this.home, { recursive: true });
-    await appendFile(this.auditLogPath, JSON.stringify({ time: new Date().toISOString(), ...entry }) + '\n');
+    // On a fresh line even after a torn one (a crash mid-write), so this entry is never joined to it.
+    await appendJsonLine(this.auditLogPath, { time: new Date().toISOString(), ...entry }, 0o600);
   }
 
   async readAuditLog(limit = 500): Promise<Array<Record<string, unknown>>> {
@@ -205,20 +206,12 @@ export class ArtifactsService {
     } catch {
       return [];
     }
-    // A torn or edited line is shown as such, not a reason to show nothing.
-    return text
-      .trim()
-      .split('\n')
-      .filter(Boolean)
+    // A torn or edited line is shown as such, where it stands, not a reason to show nothing.
+    return readJsonLines(text)
       .slice(-limit)
-      .map((l, i) => {
-        try {
-          const entry: unknown = JSON.parse(l);
-          if (entry !== null && typeof entry === 'object' && !Array.isArray(entry)) return entry as Record<string, unknown>;
-        } catch {
-          // fall through
-        }
-        return { event: 'unreadable', reason: `line ${i + 1} of the last ${limit} is not a log entry` };
+      .map((l) => {
+        if (l.ok && l.value !== null && typeof l.value === 'object' && !Array.isArray(l.value)) return l.value as Record<string, unknown>;
+        return { event: 'unreadable', reason: `line ${l.line} of the audit log is not a log entry`, line: l.line };
       });
   }
 }

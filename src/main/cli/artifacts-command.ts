@@ -14,8 +14,11 @@ import { checkPlanAgainstAudit, parsePlan } from '../../shared/artifacts/plan';
 import { auditedPrefixes } from '../../shared/artifacts/report';
 import { accountProductionWord, confirm, missingCleanupConfirmations, planAccounts } from '../../shared/safety/confirmation';
 import { EXIT } from './exit-codes';
+import { terminalLine } from '../../shared/terminal-text';
 import { currentBlocklists, withServices } from './cli-services';
 
+/** A line quoting AWS's text (bucket names, keys, error messages): through the output filter, then ended. */
+const line = (text: string) => terminalLine(text) + '\n';
 const gb = (bytes: number) => `${(bytes / 2 ** 30).toFixed(bytes < 2 ** 30 ? 3 : 1)} GiB`;
 
 export async function runArtifactsAudit(
@@ -38,27 +41,31 @@ export async function runArtifactsAudit(
       onProgress: (p) => stderr.isTTY && stderr.write(`\r${p.phase}: ${p.done}/${p.total}, ${p.objects} object versions scanned   `),
     });
     if (stderr.isTTY) stderr.write('\n');
-    for (const e of report.errors) stderr.write(`${e.profile} ${e.region ?? ''} ${e.bucket ?? ''}: ${e.kind}: ${e.message}\n`);
+    for (const e of report.errors) stderr.write(line(`${e.profile} ${e.region ?? ''} ${e.bucket ?? ''}: ${e.kind}: ${e.message}`));
     const text = JSON.stringify(report, null, 2) + '\n';
     if (o.out) await writeFile(o.out, text);
     if (o.json && !o.out) stdout.write(text);
     else {
       for (const b of report.buckets) {
         stdout.write(
-          `${b.accountAlias ?? b.accountId} ${b.region} s3://${b.name}  ${b.totals.versions} versions, ${b.totals.deleteMarkers} delete markers, ${gb(b.totals.bytes)}, $${b.totals.monthlyCost}/month${b.unused ? '  [no pipeline uses it]' : ''}${b.protected ? '  [protected]' : ''}\n`,
+          line(
+            `${b.accountAlias ?? b.accountId} ${b.region} s3://${b.name}  ${b.totals.versions} versions, ${b.totals.deleteMarkers} delete markers, ${gb(b.totals.bytes)}, $${b.totals.monthlyCost}/month${b.unused ? '  [no pipeline uses it]' : ''}${b.protected ? '  [protected]' : ''}`,
+          ),
         );
         for (const p of b.prefixes)
           stdout.write(
-            `  ${p.class.padEnd(10)} ${p.prefix.padEnd(21)} ${String(p.versions).padStart(7)} versions ${gb(p.bytes).padStart(10)} $${p.monthlyCost}${p.claimedBy.length ? `  ← ${p.claimedBy.map((c) => c.name).join(', ')}` : ''}${
-              p.folders.some((f) => f.stale)
-                ? `  stale: ${p.folders
-                    .filter((f) => f.stale)
-                    .map((f) => f.folder)
-                    .join(', ')}`
-                : ''
-            }\n`,
+            line(
+              `  ${p.class.padEnd(10)} ${p.prefix.padEnd(21)} ${String(p.versions).padStart(7)} versions ${gb(p.bytes).padStart(10)} $${p.monthlyCost}${p.claimedBy.length ? `  ← ${p.claimedBy.map((c) => c.name).join(', ')}` : ''}${
+                p.folders.some((f) => f.stale)
+                  ? `  stale: ${p.folders
+                      .filter((f) => f.stale)
+                      .map((f) => f.folder)
+                      .join(', ')}`
+                  : ''
+              }`,
+            ),
           );
-        if (b.foreign.versions) stdout.write(`  foreign ${b.foreign.versions} versions not in the artifact layout (e.g. ${b.foreign.sample.join(', ')})\n`);
+        if (b.foreign.versions) stdout.write(line(`  foreign ${b.foreign.versions} versions not in the artifact layout (e.g. ${b.foreign.sample.join(', ')})`));
       }
       if (o.out) stdout.write(`Report written to ${o.out}\n`);
     }
@@ -77,15 +84,15 @@ function writeCoverage(report: AuditReport, out: NodeJS.WritableStream): void {
     out.write(
       `  ${a.alias ?? a.accountId} (${a.accountId}, via ${a.profile}${a.profiles.length > 1 ? `; also reached by ${a.profiles.slice(1).join(', ')}` : ''}): ${a.listed.length} regions listed, ${a.notEnabled.length} not enabled, ${a.failed.length} failed\n`,
     );
-    for (const f of a.failed) out.write(`    failed  ${f.region}: ${f.code}: ${f.message}\n`);
-    if (a.regionStatusError) out.write(`    account:ListRegions failed (${a.regionStatusError}): opt-in regions that fail cannot be proven disabled\n`);
-    for (const h of a.historyFailed) out.write(`    no history ${h.region} ${h.pipeline}: ${h.message} (no retention for it)\n`);
+    for (const f of a.failed) out.write(line(`    failed  ${f.region}: ${f.code}: ${f.message}`));
+    if (a.regionStatusError) out.write(line(`    account:ListRegions failed (${a.regionStatusError}): opt-in regions that fail cannot be proven disabled`));
+    for (const h of a.historyFailed) out.write(line(`    no history ${h.region} ${h.pipeline}: ${h.message} (no retention for it)`));
   }
-  for (const p of c.unreachableProfiles) out.write(`  profile ${p.profile}: not reached (${p.message})\n`);
+  for (const p of c.unreachableProfiles) out.write(line(`  profile ${p.profile}: not reached (${p.message})`));
   const unverified = report.unverified ?? [];
   if (unverified.length) {
     out.write(`${unverified.length} prefixes are unverified (no pipeline seen, but the evidence is incomplete): never planned, never deleted.\n`);
-    for (const u of unverified.slice(0, 20)) out.write(`  s3://${u.bucket}/${u.prefix}/: ${u.reason}\n`);
+    for (const u of unverified.slice(0, 20)) out.write(line(`  s3://${u.bucket}/${u.prefix}/: ${u.reason}`));
   }
   out.write(c.complete ? 'Coverage complete.\n' : 'Coverage INCOMPLETE: exit 4. `artifacts plan` leaves out what lacks evidence and names it.\n');
 }
@@ -135,7 +142,7 @@ export async function runArtifactsPlan(
   const leftOut = leftOutOfPlan(report).filter((l) =>
     l.kind === 'orphan' ? include.includes('orphan') : include.includes('stale') || include.includes('retention'),
   );
-  for (const l of leftOut.slice(0, 20)) stderr.write(`Left out (${l.kind}): s3://${l.bucket}/${l.prefix}/: ${l.reason}\n`);
+  for (const l of leftOut.slice(0, 20)) stderr.write(line(`Left out (${l.kind}): s3://${l.bucket}/${l.prefix}/: ${l.reason}`));
   if (leftOut.length > 20) stderr.write(`… and ${leftOut.length - 20} more left out.\n`);
   const versions = plan.items.reduce((n, i) => n + i.expected.versions + i.expected.deleteMarkers, 0);
   if (include.includes('retention'))
@@ -229,7 +236,7 @@ export async function runArtifactsClean(
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     if (stderr.isTTY) stderr.write('\n');
-    for (const s of r.skipped) stdout.write(`skipped s3://${s.bucket}/${s.prefix}: ${s.reason}\n`);
+    for (const s of r.skipped) stdout.write(line(`skipped s3://${s.bucket}/${s.prefix}: ${s.reason}`));
     if (r.dryRun) {
       stdout.write(
         `Dry run: would delete ${r.deletedVersions} versions and delete markers (${gb(r.deletedBytes)}) in ${plan.items.length - r.skipped.length} prefixes. Nothing was deleted; run again with --yes ${accounts.map((a) => `--confirm-account ${a.accountId}`).join(' ')}\n`,
@@ -247,7 +254,7 @@ export async function runArtifactsClean(
     // Items that could not be re-checked are not done either: exit 4 (unverified), or 1 when keys failed.
     if (r.skipped.some((x) => x.unverified))
       stdout.write('Some prefixes could not be re-checked and were left alone: run the same command again once their accounts are reachable.\n');
-    for (const f of r.failed.slice(0, 50)) stdout.write(`failed s3://${f.bucket}/${f.key} (version ${f.versionId}): ${f.code} ${f.message}\n`);
+    for (const f of r.failed.slice(0, 50)) stdout.write(line(`failed s3://${f.bucket}/${f.key} (version ${f.versionId}): ${f.code} ${f.message}`));
     if (r.failed.length > 50) stdout.write(`… and ${r.failed.length - 50} more (see the audit log)\n`);
     if (r.failed.length) return EXIT.failed;
     if (r.skipped.some((x) => x.unverified)) return EXIT.unverified;

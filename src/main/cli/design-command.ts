@@ -9,6 +9,7 @@ import { validateDesign } from '../../shared/pipeline/conditional';
 import { formatDiff } from '../../shared/pipeline/diff';
 import { withServices } from './cli-services';
 import { EXIT } from './exit-codes';
+import { terminalText } from '../../shared/terminal-text';
 
 async function read(file: string): Promise<string> {
   try {
@@ -80,7 +81,8 @@ export async function runDesignDeploy(file: string, o: { profile: string; region
   return withServices(async ({ designs }) => {
     const diff = await designs.diff(design, o.profile, o.region);
     stdout.write(
-      `${design.pipeline.name} in ${o.region} (${o.profile}), ${diff.creates ? 'new pipeline' : `live version ${diff.liveVersion}`}:\n${formatDiff(diff)}\n`,
+      // The diff quotes the live pipeline as AWS returned it: shown, never obeyed.
+      `${design.pipeline.name} in ${o.region} (${o.profile}), ${diff.creates ? 'new pipeline' : `live version ${diff.liveVersion}`}:\n${terminalText(formatDiff(diff))}\n`,
     );
     if (diff.v1ToV2) stdout.write('Note: this switches the pipeline from V1 to V2, which is priced per action-minute.\n');
     if (diff.conflict) {

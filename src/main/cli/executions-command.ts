@@ -8,6 +8,7 @@ import { FINAL_STATUSES, REVISION_TYPES, type ExecutionSummary, type PipelineLiv
 import type { Services } from '../compose';
 import { confirm } from '../../shared/safety/confirmation';
 import { EXIT } from './exit-codes';
+import { terminalLine, terminalLink } from '../../shared/terminal-text';
 
 type Out = NodeJS.WritableStream;
 interface Where {
@@ -58,10 +59,11 @@ export async function runExecutionsShow(name: string, id: string, o: Where & { j
       return EXIT.ok;
     }
     const e = details.execution;
-    out.write(`${name} ${e.id}: ${e.status}${e.statusSummary ? ` (${e.statusSummary})` : ''}\n`);
-    out.write(`started ${time(e.startTime)}, took ${duration(e.durationSec)}, trigger ${e.trigger.type ?? '-'}\n`);
-    for (const r of e.sourceRevisions) out.write(`revision ${r.actionName}: ${r.revisionId ?? '-'} ${r.revisionSummary ?? ''}\n`);
-    if (details.variables.length) out.write(`variables: ${details.variables.map((v) => `${v.name}=${v.value}`).join(', ')}\n`);
+    // Ids, statuses, summaries, revisions and variables come from AWS: each line through the output filter.
+    out.write(terminalLine(`${name} ${e.id}: ${e.status}${e.statusSummary ? ` (${e.statusSummary})` : ''}`) + '\n');
+    out.write(terminalLine(`started ${time(e.startTime)}, took ${duration(e.durationSec)}, trigger ${e.trigger.type ?? '-'}`) + '\n');
+    for (const r of e.sourceRevisions) out.write(terminalLine(`revision ${r.actionName}: ${r.revisionId ?? '-'} ${r.revisionSummary ?? ''}`) + '\n');
+    if (details.variables.length) out.write(terminalLine(`variables: ${details.variables.map((v) => `${v.name}=${v.value}`).join(', ')}`) + '\n');
     // The timeline: each action run, by start time, with a bar scaled to the execution.
     const t0 = Math.min(...details.actions.map((a) => Date.parse(a.startTime ?? '') || Infinity));
     const t1 = Math.max(...details.actions.map((a) => Date.parse(a.lastUpdateTime ?? '') || 0));
@@ -99,7 +101,9 @@ function actionLines(s: PipelineLiveState): Map<string, string> {
     for (const a of st.actions)
       lines.set(
         `${st.name}/${a.name}`,
-        `${st.name} / ${a.name}: ${a.waitingForApproval ? 'waiting for approval' : (a.status ?? 'not run')}${a.errorDetails?.message ? ` (${a.errorDetails.message})` : ''}`,
+        terminalLine(
+          `${st.name} / ${a.name}: ${a.waitingForApproval ? 'waiting for approval' : (a.status ?? 'not run')}${a.errorDetails?.message ? ` (${a.errorDetails.message})` : ''}`,
+        ),
       );
   return lines;
 }
@@ -133,16 +137,22 @@ export async function runExecutionsWatch(
         if (finished) return;
         finished = true;
         clearInterval(keepAlive);
-        out.write(`${name} ${e.id}: ${e.status}${e.statusSummary ? ` (${e.statusSummary})` : ''}\n`);
+        out.write(terminalLine(`${name} ${e.id}: ${e.status}${e.statusSummary ? ` (${e.statusSummary})` : ''}`) + '\n');
         off();
         executions.engine.unwatch(r, 'cli');
         resolve(e.status === 'Succeeded' ? EXIT.ok : EXIT.failed);
       };
       const onState = async (s: PipelineLiveState) => {
-        if (s.error) out.write(`(${s.error.kind}: ${s.error.message}${s.throttled ? '; backing off' : ''})\n`);
+        if (s.error) out.write(terminalLine(`(${s.error.kind}: ${s.error.message}${s.throttled ? '; backing off' : ''})`) + '\n');
         const lines = actionLines(s);
         if (tty) {
-          out.write('\x1b[H\x1b[2J' + `${name} ${target}  ${s.latest?.id === target ? s.latest.status : ''}\n` + [...lines.values()].join('\n') + '\n');
+          out.write(
+            '\x1b[H\x1b[2J' +
+              terminalLine(`${name} ${target}  ${s.latest?.id === target ? s.latest.status : ''}`) +
+              '\n' +
+              [...lines.values()].join('\n') +
+              '\n',
+          );
         } else for (const [k, line] of lines) if (shown.get(k) !== line) out.write(line + '\n');
         shown = lines;
         const e = s.latest?.id === target ? s.latest : await executions.summary(r, target).catch(() => null);
@@ -247,7 +257,7 @@ export async function runApprovalsList(
         );
       else if (!view.unverified.length) out.write(`No approvals waiting in ${view.pipelinesRead} pipelines.\n`);
       for (const u of view.unverified)
-        err.write(`unverified: ${u.profile} ${u.region}${u.pipeline ? ` ${u.pipeline}` : ''}: ${u.error.kind}: ${u.error.message}\n`);
+        err.write(terminalLine(`unverified: ${u.profile} ${u.region}${u.pipeline ? ` ${u.pipeline}` : ''}: ${u.error.kind}: ${u.error.message}`) + '\n');
     }
     // Incomplete coverage: "none waiting" could not be proven.
     return view.unverified.length ? EXIT.unverified : EXIT.ok;
@@ -294,11 +304,16 @@ export async function runApprovalsAnswer(
     const action = stage?.actions.find((a) => a.name === o.action);
     if (!stage || !action) throw new Error(`${name} has no action ${o.stage} / ${o.action} in ${o.profile} ${o.region}.`);
     if (!action.waitingForApproval) throw new Error(`${o.stage} / ${o.action} of ${name} is not waiting for approval.`);
+    // What is being answered, before the question: custom data on one line with nothing in it obeyed (a planted
+    // clear-screen could otherwise erase this and forge a line), and the review link only when the app would open it.
     io.out.write(
-      `${status === 'Approved' ? 'Approve' : 'Reject'} ${name} / ${o.stage} / ${o.action} (execution ${stage.executionId ?? '?'}) in ${o.profile} ${o.region}\n` +
-        (action.customData ? `  ${action.customData}\n` : '') +
-        (action.externalEntityLink ? `  review: ${action.externalEntityLink}\n` : '') +
-        `  summary: ${o.summary}\n`,
+      terminalLine(
+        `${status === 'Approved' ? 'Approve' : 'Reject'} ${name} / ${o.stage} / ${o.action} (execution ${stage.executionId ?? '?'}) in ${o.profile} ${o.region}`,
+      ) +
+        '\n' +
+        (action.customData ? `  ${terminalLine(action.customData)}\n` : '') +
+        (action.externalEntityLink ? `  review: ${terminalLink(action.externalEntityLink)}\n` : '') +
+        `  summary: ${terminalLine(o.summary)}\n`,
     );
     const word = executions.productionWord(r);
     let confirmation = o.confirmProd ?? '';
@@ -320,7 +335,7 @@ export async function runApprovalsAnswer(
     }
     const confirmed = confirm({ kind: 'approval', target: executions.target(r) }, { words: [confirmation] });
     const res = await executions.answer(r, { stage: o.stage, action: o.action, executionId: stage.executionId, status, summary: o.summary }, confirmed);
-    io.out.write(`${status} (execution ${res.executionId ?? '?'}).\n`);
+    io.out.write(terminalLine(`${status} (execution ${res.executionId ?? '?'}).`) + '\n');
     return EXIT.ok;
   });
 }

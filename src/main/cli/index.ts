@@ -3,6 +3,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import pkg from '../../../package.json';
 import { EXIT } from './exit-codes';
+import { terminalText } from '../../shared/terminal-text';
 // Each command's module is loaded when that command runs: `--version`, `--help`
 // and a small command do not pay for the SDK and every service.
 const commands = {
@@ -331,6 +332,7 @@ export function buildProgram(): Command {
 buildProgram()
   .parseAsync(process.argv)
   .catch((err: unknown) => {
-    console.error(`pipewright: ${err instanceof Error ? err.message : String(err)}`);
+    // An error's message may be AWS's own text: shown, never obeyed.
+    console.error(`pipewright: ${terminalText(err instanceof Error ? err.message : String(err))}`);
     process.exit(EXIT.failed);
   });

@@ -4,6 +4,7 @@ import { withServices } from './cli-services';
 import { table } from './table';
 import type { PipelineRow } from '../../shared/api/pipelines';
 import { EXIT } from './exit-codes';
+import { terminalLine } from '../../shared/terminal-text';
 
 export interface PipelinesListOptions {
   profile: string[];
@@ -46,7 +47,7 @@ export async function runPipelinesList(opts: PipelinesListOptions, out = process
         onRows: () => {},
         onError: (t, e) => {
           errors.push({ profile: t.profile, region: t.region, kind: e.kind, code: e.code, message: e.message });
-          err.write(`${t.profile} ${t.region}: ${e.kind}: ${e.message}\n`);
+          err.write(terminalLine(`${t.profile} ${t.region}: ${e.kind}: ${e.message}`) + '\n');
         },
         onTargetDone: () => {},
       },

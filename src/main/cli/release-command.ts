@@ -15,6 +15,7 @@ import { formatDiff } from '../../shared/pipeline/diff';
 import { revisionMessage } from '../../shared/releases/promotion';
 import { parseReleaseFile, releaseErrorsText, stringifyReleaseFile, type ReleaseFile } from '../../shared/releases/release-file';
 import { EXIT } from './exit-codes';
+import { terminalLine, terminalText } from '../../shared/terminal-text';
 
 type Out = NodeJS.WritableStream;
 
@@ -38,7 +39,7 @@ async function guarded(err: Out, run: () => Promise<number>): Promise<number> {
     return await run();
   } catch (e) {
     if (e instanceof InvalidFile || (e instanceof AppError && (e.code === 'INVALID_INPUT' || e.code === 'CONFLICT'))) {
-      err.write(`${e.message}\n`);
+      err.write(`${terminalText(e.message)}\n`);
       return EXIT.usage;
     }
     throw e;
@@ -139,12 +140,13 @@ export async function runReleaseStatus(file: string, o: { json: boolean }, out: 
           ),
         ]),
       );
+      // Reasons and problems quote AWS's text: each line through the output filter (the table filters its cells).
       for (const e of board.environments) {
         if (e.behindPrevious) out.write(`${e.name} runs a different revision from ${e.previous}.\n`);
         if (e.driftCount) out.write(`${e.name}: ${e.driftCount} structural difference(s) from ${e.previous} (pipewright release diff).\n`);
-        if (e.gate && !e.gate.open) out.write(`gate into ${e.name}: ${e.gate.reason}.\n`);
+        if (e.gate && !e.gate.open) out.write(terminalLine(`gate into ${e.name}: ${e.gate.reason}.`) + '\n');
       }
-      for (const t of problems) err.write(`${t.environment}: ${t.problem!.message}\n`);
+      for (const t of problems) err.write(terminalLine(`${t.environment}: ${t.problem!.message}`) + '\n');
     }
     return problems.length ? EXIT.unverified : EXIT.ok;
   });
@@ -160,7 +162,8 @@ export async function runReleasePromote(
     const release = await readRelease(file);
     if (!release.environments.some((e) => e.name === o.to))
       throw new InvalidFile(`${file}: no environment named ${o.to} (it has ${release.environments.map((e) => e.name).join(', ')})`);
-    const say = (line: string) => (o.json ? err : out).write(line + '\n');
+    // Every progress line (the release log's messages quote AWS's statuses, ids and errors) through the output filter.
+    const say = (line: string) => (o.json ? err : out).write(terminalLine(line) + '\n');
     return withServices(async ({ releases, accounts }) => {
       // Who each target's account is decides the production rule: asked once, before the word is checked.
       const env = release.environments.find((e) => e.name === o.to)!;
@@ -231,7 +234,12 @@ export async function runReleaseDiff(
     else
       for (const t of view.targets) {
         out.write(`${t.from.pipeline} (${t.from.profile}, ${t.from.region}) -> ${t.to.pipeline} (${t.to.profile}, ${t.to.region}):\n`);
-        out.write(t.error ? `  unverified: ${t.error}\n` : `${formatDiff({ creates: false, v1ToV2: false, changes: t.changes }).replace(/^/gm, '  ')}\n`);
+        // The changes quote the pipelines' declarations as AWS returned them.
+        out.write(
+          t.error
+            ? `  unverified: ${terminalLine(t.error)}\n`
+            : `${terminalText(formatDiff({ creates: false, v1ToV2: false, changes: t.changes })).replace(/^/gm, '  ')}\n`,
+        );
       }
     if (view.targets.some((t) => t.error)) return EXIT.unverified;
     return view.drift ? EXIT.drift : EXIT.ok;

@@ -6,7 +6,7 @@ import type { BoardCell, DriftView, ReleaseBoard, TargetProblem } from '../../sh
 import type { PipelineDeclaration } from '../../shared/pipeline/model';
 import { environmentDrift } from '../../shared/releases/drift';
 import { evaluateGate } from '../../shared/releases/promotion';
-import { previousEnvironment, wavesOf, type ReleaseFile, type ReleaseTarget } from '../../shared/releases/release-file';
+import { applicationNameProblem, previousEnvironment, wavesOf, type ReleaseFile, type ReleaseTarget } from '../../shared/releases/release-file';
 import { classifyAwsError } from '../aws/errors';
 import type { ReleaseExecutions, ReleaseIdentities } from './ports';
 import type { PromotionApprovals } from './promotion-approvals';
@@ -193,6 +193,10 @@ export class ReleaseBoardReader {
 
   /** A release file from live pipelines: each target checked, and its account written down. */
   async init(application: string, environments: Array<{ name: string; targets: Array<Omit<ReleaseTarget, 'account'>> }>): Promise<ReleaseFile> {
+    // A name that would not make a portable folder is refused before any pipeline is read.
+    const nameProblem = applicationNameProblem(application);
+    if (nameProblem) throw new AppError('INVALID_INPUT', nameProblem);
+    await this.store.assertNameFree(application);
     const problems: string[] = [];
     const envs = await Promise.all(
       environments.map(async (e) => ({

@@ -5,15 +5,15 @@
 //   releases/<application>/log.jsonl        the release log, append-only
 // A promotion is saved before each start call (with its idempotency token), so
 // a process killed at any point resumes without starting anything twice.
-import { appendFile, mkdir, readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../../node/atomic-file';
 import { JsonFileError, readJsonFile } from '../../node/json-file';
+import { appendJsonLine, readJsonLines } from '../../node/jsonl-file';
 import { Promotion, ReleaseLogEntry, type ReleaseSummary } from '../../shared/api/releases';
 import { parseReleaseFile, releaseErrorsText, stringifyReleaseFile, type ReleaseFile } from '../../shared/releases/release-file';
 import { AppError } from '../../shared/api/errors';
-import { parseJsonWith } from '../../shared/json-file';
 
 const PromotionsFile = z.object({ version: z.literal(1), promotions: z.array(Promotion) });
 /** Finished promotions kept per application (the log keeps everything). */
@@ -28,7 +28,22 @@ export class ReleaseStore {
     return join(this.home, 'releases', application);
   }
 
+  /**
+   * Refuses a name differing only in case from a saved release's: on Windows and macOS the
+   * two would be one folder, so one release would overwrite the other's file and log.
+   */
+  async assertNameFree(application: string): Promise<void> {
+    const names = await readdir(join(this.home, 'releases')).catch(() => [] as string[]);
+    const other = names.find((n) => n !== application && n.toLowerCase() === application.toLowerCase());
+    if (other)
+      throw new AppError(
+        'CONFLICT',
+        `"${application}" differs only in case from the saved release "${other}": on Windows and macOS they would share one folder. Use "${other}" or another name.`,
+      );
+  }
+
   async saveDefinition(release: ReleaseFile): Promise<void> {
+    await this.assertNameFree(release.application);
     await writeFileAtomic(join(this.dir(release.application), 'release.yaml'), stringifyReleaseFile(release));
   }
 
@@ -89,22 +104,29 @@ export class ReleaseStore {
 
   async log(application: string, entry: Omit<ReleaseLogEntry, 'at'>): Promise<ReleaseLogEntry> {
     const full = { at: new Date().toISOString(), ...entry };
-    await mkdir(this.dir(application), { recursive: true });
-    await appendFile(join(this.dir(application), 'log.jsonl'), JSON.stringify(full) + '\n');
+    // On a fresh line even after a torn one (a crash mid-write), so this entry is never joined to it.
+    await appendJsonLine(join(this.dir(application), 'log.jsonl'), full, 0o644);
     return full;
   }
 
-  /** The release log, newest last; a line that does not parse (a torn write) is skipped, not fatal. */
+  /**
+   * The release log, newest last. A line that is not an entry (torn by a crash, or edited) is
+   * kept aside and reported where it stands, as an `unreadable` entry naming its line.
+   */
   async history(application: string, limit = 500): Promise<ReleaseLogEntry[]> {
     const text = await readFile(join(this.dir(application), 'log.jsonl'), 'utf8').catch(() => '');
     const entries: ReleaseLogEntry[] = [];
-    for (const line of text.split('\n')) {
-      if (!line.trim()) continue;
-      try {
-        entries.push(parseJsonWith(ReleaseLogEntry, line, { source: 'log.jsonl' }));
-      } catch {
-        // A line cut short by a crash, or not an entry.
-      }
+    for (const l of readJsonLines(text)) {
+      const parsed = l.ok ? ReleaseLogEntry.safeParse(l.value) : null;
+      if (parsed?.success) entries.push(parsed.data);
+      else
+        entries.push({
+          at: entries.at(-1)?.at ?? '',
+          promotionId: null,
+          environment: null,
+          event: 'unreadable',
+          message: `log.jsonl line ${l.line} is not a log entry (${l.ok ? 'not the shape of one' : 'cut short or not JSON'}); it is kept as it is.`,
+        });
     }
     return entries.slice(-limit);
   }

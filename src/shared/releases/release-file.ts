@@ -10,6 +10,27 @@ export const RELEASE_FILE_VERSION = 1;
 
 const EnvName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'an environment name is letters, digits, ".", "_" or "-" (up to 64)');
 
+/**
+ * Why an application name would not make a portable folder (releases/<application>/), or null.
+ * Windows reserves its device names whatever the case and extension (`CON`, `aux.tar.gz`) and
+ * drops a trailing "." or space, so such a name fails or lands in another release's folder.
+ */
+export function applicationNameProblem(name: string): string | null {
+  const base = name.split('.')[0];
+  if (/^(CON|PRN|AUX|NUL|COM[0-9]|LPT[0-9])$/i.test(base))
+    return `"${name}" is a reserved device name on Windows (CON, PRN, AUX, NUL, COM0-COM9, LPT0-LPT9, in any case, with or without an extension): choose another application name`;
+  if (/[. ]$/.test(name)) return `an application name may not end in "." or a space (Windows drops it, so "${name}" would share another name's folder)`;
+  return null;
+}
+
+const ApplicationName = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'an application name is letters, digits, ".", "_" or "-" (up to 100)')
+  .superRefine((name, ctx) => {
+    const problem = applicationNameProblem(name);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
 export const ReleaseTarget = z.strictObject({
   profile: z.string().min(1).max(128),
   region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'not a region code'),
@@ -42,7 +63,7 @@ export type ReleaseGate = z.infer<typeof ReleaseGate>;
 
 export const ReleaseFile = z.strictObject({
   version: z.literal(RELEASE_FILE_VERSION, { error: `version must be ${RELEASE_FILE_VERSION}` }),
-  application: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'an application name is letters, digits, ".", "_" or "-" (up to 100)'),
+  application: ApplicationName,
   environments: z.array(ReleaseEnvironment).min(1, 'a release needs at least one environment').max(20),
   /** Ordered; environments within a wave go side by side. Default: one wave per environment, in order. */
   waves: z.array(z.array(EnvName).min(1, 'a wave names at least one environment')).optional(),
