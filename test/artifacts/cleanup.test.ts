@@ -113,6 +113,22 @@ describe('cleanup', () => {
     expect(sb.logEntries().filter((e) => e.seq > seq && e.service === 's3')).toEqual([]);
   });
 
+  it('runs a plan only within its audit, and for real only with a confirmation a person gave', async () => {
+    const seq = sb.logEntries().at(-1)?.seq ?? 0;
+    const p = plan([{ prefix: 'gone-pipeline/', class: 'orphan' }]);
+    const audit = { version: 1 as const, generatedAt: p.auditedAt, pricePerGbMonth: 0.023, buckets: [], errors: [] };
+    const signal = new AbortController().signal;
+    for (const dryRun of [true, false])
+      await expect(artifacts.clean(p, { against: audit, confirmed: confirmedCleanup(p), dryRun, signal })).rejects.toMatchObject({
+        code: 'INVALID_INPUT',
+        message: expect.stringMatching(/was not in the audit: a plan may only name audited prefixes/),
+      });
+    await expect(artifacts.clean(p, { against: 'unchecked', confirmed: null, dryRun: false, signal })).rejects.toThrow(
+      /needs a confirmation typed by a person/,
+    );
+    expect(sb.logEntries().filter((e) => e.seq > seq && e.service === 's3')).toEqual([]);
+  });
+
   it('dry run counts and deletes nothing', async () => {
     plant(1200);
     const before = ledger();

@@ -240,6 +240,35 @@ describe('controls', () => {
     expect(done.stages.at(-1)!.actions.every((a) => a.status === 'Succeeded')).toBe(true);
   });
 
+  it('the production rule sees every profile of the account, and an answer goes only to an approval that waits', async () => {
+    await env.accounts.check(undefined, false);
+    const t = env.executions.target(prod);
+    expect(t).toMatchObject({ profile: 'sandbox-prod', region: 'us-east-1', pipeline: 'web-frontend', accountAlias: 'sandbox-prod' });
+    // Every profile known to reach the prod account, and none of the others.
+    expect([...t.profiles].sort()).toEqual(
+      env.accounts
+        .profiles()
+        .map((p) => p.name)
+        .filter((n) => env.accounts.identityOf(n)?.accountId === '333333333333')
+        .sort(),
+    );
+    expect(t.profiles).not.toContain('sandbox-dev');
+    const live = await env.executions.state(staging);
+    const [first] = live.stages;
+    const seq = env.sb.logEntries().at(-1)?.seq ?? 0;
+    const answer = (stage: string, action: string) =>
+      env.executions.answer(staging, { stage, action, executionId: null, status: 'Approved', summary: 'x' }, approvalConfirmed(staging, ''));
+    await expect(answer('NoSuchStage', 'NoSuchAction')).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: expect.stringMatching(/has no action NoSuchStage \/ NoSuchAction/),
+    });
+    await expect(answer(first.name, first.actions[0].name)).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringMatching(/is not waiting for approval/),
+    });
+    expect(cpCalls(seq, 'PutApprovalResult')).toEqual([]);
+  });
+
   it('an approval in production needs the typed confirmation, in the use-case the app and the CLI share', async () => {
     const live = await env.executions.state(prod);
     const stage = live.stages.find((s) => s.actions.some((a) => a.waitingForApproval));

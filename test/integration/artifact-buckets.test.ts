@@ -141,6 +141,15 @@ describe('re-checks at the moment of acting', () => {
     );
     sb.invoke('codepipeline', STAGING, 'us-west-2', { target: 'DeletePipeline', body: { name: 'late-app' } });
 
+    // A re-check that cannot complete (its bucket policy unreadable) refuses: never deletes on a failed call.
+    sb.faults.set([{ service: 's3', operation: 'GetBucketPolicy', denyRate: 1 }]);
+    expect(errorOf(await call('artifacts.deleteBucket', { bucket, confirmation: bucket }))).toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringMatching(/^Could not re-check before deleting: /),
+    });
+    sb.faults.clear();
+    expect(sb.s3.buckets.has(bucket)).toBe(true);
+
     // Blocklisted after the audit: read from settings at that moment.
     expect((await call('settings.update', { artifacts: { blockedBuckets: [bucket] } })).ok).toBe(true);
     expect(errorOf(await call('artifacts.deleteBucket', { bucket, confirmation: bucket }))?.message).toMatch(/is on the blocklist/);

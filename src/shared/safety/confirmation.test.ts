@@ -211,4 +211,35 @@ describe('Confirmed is a capability', () => {
       ConfirmationError,
     );
   });
+
+  it('a confirmation of one kind never covers another kind', () => {
+    const approval = confirm({ kind: 'approval', target: target() }, { words: ['acme-prod'] });
+    const bucket = confirm({ kind: 'bucket-deletion', bucket: 'b1' }, { words: ['b1'] });
+    const cleanup = confirm({ kind: 'cleanup', accounts: [{ accountId: '555555555555', accountAlias: null }] }, { words: ['555555555555'] });
+    expect(() => assertConfirmed(approval, { kind: 'cleanup', accounts: [{ accountId: '555555555555', accountAlias: null }] })).toThrow(ConfirmationError);
+    expect(() => assertConfirmed(bucket, { kind: 'release-approval', environment: 'e', productionWord: null, targets: [] })).toThrow(ConfirmationError);
+    expect(() => assertConfirmed(cleanup, { kind: 'approval', target: target({ accountAlias: 'dev', profiles: ['dev'] }) })).toThrow(ConfirmationError);
+    expect(() => assertConfirmed(cleanup, { kind: 'stop', target: target({ accountAlias: 'dev', profiles: ['dev'] }) })).toThrow(ConfirmationError);
+    expect(() => assertConfirmed(bucket, { kind: 'approval', target: target({ accountAlias: 'dev', profiles: ['dev'] }) })).toThrow(ConfirmationError);
+  });
+
+  it('a confirmation given in production still covers the same pipeline once it no longer looks like production', () => {
+    const approval = confirm({ kind: 'approval', target: target() }, { words: ['acme-prod'] });
+    expect(() => assertConfirmed(approval, { kind: 'approval', target: target({ accountAlias: 'acme-dev', profiles: ['ops'] }) })).not.toThrow();
+  });
+
+  it("a promotion's confirmation covers an environment only when it covers every one of its targets", () => {
+    const a = target({ pipeline: 'a', accountAlias: 'dev', profiles: ['dev'] });
+    const b = target({ pipeline: 'b', accountAlias: 'dev', profiles: ['dev'] });
+    const onlyA = confirm({ kind: 'release-approval', environment: 'qa', productionWord: null, targets: [a] }, { words: [] });
+    expect(() => assertConfirmed(onlyA, { kind: 'release-approval', environment: 'qa', productionWord: null, targets: [a, b] })).toThrow(ConfirmationError);
+    expect(() => assertConfirmed(onlyA, { kind: 'release-approval', environment: 'qa', productionWord: null, targets: [a] })).not.toThrow();
+  });
+
+  it('a refusal says what is missing now: the production word, not the accounts already typed', () => {
+    const plain = confirm({ kind: 'cleanup', accounts: [{ accountId: '555555555555', accountAlias: null, profile: 'ops' }] }, { words: ['555555555555'] });
+    expect(() => assertConfirmed(plain, { kind: 'cleanup', accounts: [{ accountId: '555555555555', accountAlias: 'acme-prod', profile: 'ops' }] })).toThrow(
+      'Confirm production accounts a second time: acme-prod.',
+    );
+  });
 });
