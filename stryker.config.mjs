@@ -18,16 +18,16 @@ const SAFETY_CORE = [
   'src/main/artifacts/cleanup-executor.ts', // the cleanup executor
   // Where the services enforce them: the plan against its audit and the confirmation
   // (ArtifactsService.clean, deleteBucket, expireByLifecycle). Line ranges: update with the code.
-  'src/main/artifacts/service.ts:83-104',
-  'src/main/artifacts/service.ts:119-165',
+  'src/main/artifacts/service.ts:81-121',
+  'src/main/artifacts/service.ts:136-182',
   // Approvals: the live view's `waitingForApproval`, and `answerApproval` (the token read at
   // that moment, for the execution reviewed, only from an approval action).
   'src/main/executions/execution-calls.ts:107-107',
   'src/main/executions/execution-calls.ts:335-359',
   // The inbox's list (ExecutionsService.approvals) and the production target of an answer or a stop.
   'src/main/executions/service.ts:162-166',
-  'src/main/executions/service.ts:196-232',
-  'src/main/executions/service.ts:261-274',
+  'src/main/executions/service.ts:196-230',
+  'src/main/executions/service.ts:258-278',
   '!**/*.test.ts',
 ];
 
