@@ -12,6 +12,7 @@ import { createCore, type Core } from '../../src/main/app-core';
 import type { Envelope } from '../../src/shared/api/envelope';
 import { buildPlan, type AuditReport } from '../../src/shared/artifacts/report';
 import { simplePipeline } from '../helpers/pipelines';
+import { FaultRule } from '../../src/sandbox/faults';
 
 const UNUSED = 'codepipeline-eu-west-1-5f3c9a12b7';
 let core: Core;
@@ -142,7 +143,7 @@ describe('re-checks at the moment of acting', () => {
     sb.invoke('codepipeline', STAGING, 'us-west-2', { target: 'DeletePipeline', body: { name: 'late-app' } });
 
     // A re-check that cannot complete (its bucket policy unreadable) refuses: never deletes on a failed call.
-    sb.faults.set([{ service: 's3', operation: 'GetBucketPolicy', denyRate: 1 }]);
+    sb.faults.set([FaultRule.parse({ service: 's3', operation: 'GetBucketPolicy', denyRate: 1 })]);
     expect(errorOf(await call('artifacts.deleteBucket', { bucket, confirmation: bucket }))).toMatchObject({
       code: 'CONFLICT',
       message: expect.stringMatching(/^Could not re-check before deleting: /),
