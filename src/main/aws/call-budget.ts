@@ -2,6 +2,11 @@
 // explorer's reads through the fan-out gate) draws from, so watching many
 // pipelines never exceeds a steady rate of calls to one account and region.
 // Throttling halves the rate for a while; it is shown, never hidden.
+//
+// A waiting call's priority is asked when its turn comes, not when it queued: a
+// pipeline someone opens while its background call waits goes first at once. A
+// waiting call can be withdrawn (its AbortSignal), so a watcher that stops takes
+// its place in the queue with it instead of spending a token nobody needs.
 
 export interface BudgetOptions {
   /** Sustained calls per second per (account, region). */
@@ -13,12 +18,17 @@ export interface BudgetOptions {
 
 const THROTTLE_COOL_DOWN_MS = 60_000;
 
+export type Priority = 'high' | 'low';
+
+/** A withdrawn call: it never ran, and spent nothing. */
+const withdrawn = () => Object.assign(new Error('Cancelled.'), { name: 'AbortError' });
+
 class Bucket {
   tokens: number;
   last: number;
   throttledUntil = 0;
-  /** Waiting calls: those someone is looking at (high) are served first. */
-  waiters: Array<{ go: () => void; high: boolean }> = [];
+  /** Waiting calls, oldest first: those someone is looking at (high) are served first. */
+  waiters: Array<{ go: () => void; priority: () => Priority }> = [];
   timer: ReturnType<typeof setTimeout> | null = null;
   /** Calls granted, for the benchmark and tests. */
   granted = 0;
@@ -49,21 +59,41 @@ class Bucket {
     this.granted++;
   }
 
-  take(priority: 'high' | 'low'): Promise<void> {
+  take(priority: () => Priority, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return Promise.reject(withdrawn());
     this.refill();
     if (this.tokens >= 1 && this.waiters.length === 0) {
       this.tokens -= 1;
       this.granted++;
       return Promise.resolve();
     }
-    return new Promise((resolve) => {
-      const w = { go: resolve, high: priority === 'high' };
-      // After the other high ones, before every low one.
-      const at = w.high ? this.waiters.findIndex((x) => !x.high) : -1;
-      if (at < 0) this.waiters.push(w);
-      else this.waiters.splice(at, 0, w);
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        const at = this.waiters.indexOf(w);
+        if (at >= 0) this.waiters.splice(at, 1);
+        if (!this.waiters.length && this.timer) {
+          clearTimeout(this.timer);
+          this.timer = null;
+        }
+        reject(withdrawn());
+      };
+      const w = {
+        go: () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        },
+        priority,
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.waiters.push(w);
       this.schedule();
     });
+  }
+
+  /** The next call to serve: the oldest high one, else the oldest. */
+  private next(): { go: () => void } {
+    const at = this.waiters.findIndex((w) => w.priority() === 'high');
+    return this.waiters.splice(Math.max(at, 0), 1)[0];
   }
 
   private schedule(): void {
@@ -76,7 +106,7 @@ class Bucket {
       while (this.waiters.length && this.tokens >= 1) {
         this.tokens -= 1;
         this.granted++;
-        this.waiters.shift()!.go();
+        this.next().go();
       }
       if (this.waiters.length) this.schedule();
     }, wait);
@@ -102,9 +132,18 @@ export class CallBudget {
     return b;
   }
 
-  /** Waits for a call's turn in this (account, region); `high` goes before `low`. */
-  take(key: string, priority: 'high' | 'low' = 'high'): Promise<void> {
-    return this.bucket(key).take(priority);
+  /**
+   * Waits for a call's turn in this (account, region); `high` goes before `low`. A function is
+   * asked again each time a turn is given (what is open changes while calls wait). When `signal`
+   * aborts, the call leaves the queue at once and this rejects with an AbortError.
+   */
+  take(key: string, priority: Priority | (() => Priority) = 'high', signal?: AbortSignal): Promise<void> {
+    return this.bucket(key).take(typeof priority === 'function' ? priority : () => priority, signal);
+  }
+
+  /** Calls waiting for their turn in this (account, region): for tests and the status bar. */
+  queued(key: string): number {
+    return this.buckets.get(key)?.waiters.length ?? 0;
   }
 
   /** Counts a call made elsewhere (the explorer's listing) against this (account, region). */
