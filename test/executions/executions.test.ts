@@ -132,13 +132,14 @@ describe('watch engine', () => {
     const seq = env.sb.logEntries().at(-1)?.seq ?? 0;
     const t0 = Date.now();
     const devCalls = (op?: string) => cpCalls(seq, op).filter((e) => e.account === '111111111111' && e.region === 'ap-southeast-2');
-    for (const name of names) engine.watch({ profile: 'sandbox-dev', region: 'ap-southeast-2', name }, 'budget', { opened: true });
+    // Each opened in a window of its own (a window has one pipeline open at a time).
+    for (const name of names) engine.watch({ profile: 'sandbox-dev', region: 'ap-southeast-2', name }, `budget-${name}`, { opened: true });
     // The watchers do poll: every pipeline was read, and probed again (a first round
     // is one probe each), far beyond what one burst allows, so the budget had to pace them.
     await until('every watcher read', () => names.every((name) => engine.state({ profile: 'sandbox-dev', region: 'ap-southeast-2', name })), 10_000);
     await until('repeated probes', () => devCalls('ListPipelineExecutions').length >= 2 * names.length, 15_000);
     const probes = engine.stats().calls.probe;
-    for (const name of names) engine.unwatch({ profile: 'sandbox-dev', region: 'ap-southeast-2', name }, 'budget');
+    for (const name of names) engine.unwatch({ profile: 'sandbox-dev', region: 'ap-southeast-2', name }, `budget-${name}`);
     const elapsed = (Date.now() - t0) / 1000;
     expect(probes).toBeGreaterThanOrEqual(2 * names.length);
     const calls = devCalls();

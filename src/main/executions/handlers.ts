@@ -64,8 +64,11 @@ export function executionsFeature({ executions, targets, jobs, events, onDepartu
           await Promise.all(
             pairs.map(async (t) => {
               try {
-                for (const name of await executions.pipelineNames({ profile: t.profile.name, region: t.region }, job.signal))
-                  executions.engine.watch({ profile: t.profile.name, region: t.region, name }, ctx.clientId, { opened: false });
+                const names = await executions.pipelineNames({ profile: t.profile.name, region: t.region }, job.signal);
+                // The client departed meanwhile (its job was cancelled): watches made now would outlive it.
+                if (job.signal.aborted) return;
+                for (const name of names)
+                  executions.engine.watch({ profile: t.profile.name, region: t.region, name }, ctx.clientId, { opened: false, workspace: true });
               } catch {
                 // The explorer shows why a target cannot be listed; here it is named in the job's message.
                 failed.push(`${t.profile.name} / ${t.region}`);

@@ -56,7 +56,7 @@ export class ExecutionsService {
   ) {
     this.budget = opts.sharedBudget ?? new CallBudget(opts.budget ?? DEFAULT_BUDGET);
     this.engine = new WatchEngine({
-      access: (ref) => ({ reads: this.reads(ref), budgetKey: this.budgetKeyOf(ref) }),
+      access: (ref, signal) => ({ reads: this.reads(ref, signal), budgetKey: this.budgetKeyOf(ref) }),
       budget: this.budget,
       onUpdate: (update) => {
         const s = this.withProductionWord(update);
@@ -97,9 +97,9 @@ export class ExecutionsService {
     return this.accounts.clients.codepipeline(this.accounts.profile(ref.profile), ref.region);
   }
 
-  /** Unbudgeted reads for the watcher (it takes from the budget itself, once per call). */
-  private reads(ref: PipelineRef): ExecutionReads {
-    return { cp: this.client(ref), gate: this.accounts.fanout.gate(`${ref.profile}|${ref.region}`) };
+  /** Unbudgeted reads for the watcher (it takes from the budget itself, once per call), cancelled when it stops. */
+  private reads(ref: PipelineRef, signal?: AbortSignal): ExecutionReads {
+    return { cp: this.client(ref), gate: this.accounts.fanout.gate(`${ref.profile}|${ref.region}`, signal), signal };
   }
 
   private budgeted(ref: PipelineRef, signal?: AbortSignal): ExecutionReads {

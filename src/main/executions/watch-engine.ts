@@ -7,10 +7,16 @@
 // state (GetPipelineState, GetPipeline on a new version) only when that changed.
 // Every call waits for its turn in the (account, region) budget; throttling
 // backs the watcher off and says so in the state it publishes.
+//
+// One client cannot starve the others: it may name at most MAX_WATCHES_PER_CLIENT
+// pipelines; it has one pipeline open at a time (its live view), so what it opens
+// goes first by design and cannot be claimed for a flood; and when it departs, its
+// watchers stop and their calls leave the budget's queue at once.
+import { AppError } from '../../shared/api/errors';
 import type { PipelineLiveState, PipelineRef, ExecutionSummary } from '../../shared/api/executions';
 import { FINAL_STATUSES, pipelineKey } from '../../shared/api/executions';
 import type { PipelineDeclaration } from '../../shared/pipeline/model';
-import { classifyAwsError } from '../aws/errors';
+import { classifyAwsError, type ClassifiedError } from '../aws/errors';
 import type { CallBudget } from '../aws/call-budget';
 import { latestExecution, liveStateOf, pipelineDeclaration, pipelineState, type ExecutionReads } from './execution-calls';
 
@@ -36,17 +42,59 @@ export const DEFAULT_INTERVALS: Intervals = { openedActive: 3_000, openedIdle: 4
 /** An open, running pipeline is read whole at least this often (in ticks), changed summary or not. */
 const FULL_READ_EVERY = 5;
 
+/**
+ * Pipelines one client (a window, a browser session) may name with `executions.watch`.
+ * A window watches one pipeline in its live view and the targets of the release board
+ * it shows (a few environments of a few targets each). At the default budget (4 calls/s
+ * per account and region) a background watch costs a probe per 50 s, so 100 watches of
+ * one client take half of what one account and region can serve, and leave the other
+ * half to everyone else. The workspace watch (`executions.watchWorkspace`) is not
+ * counted: its pipelines are the workspace the user set up, not names a client sends.
+ */
+export const MAX_WATCHES_PER_CLIENT = 100;
+
 export interface WatchDeps {
-  /** The client for a pipeline, and the budget key of its (account, region). */
-  access(ref: PipelineRef): { reads: ExecutionReads; budgetKey: string };
+  /** The client for a pipeline (its calls cancelled by `signal`), and the budget key of its (account, region). Throws NOT_FOUND for an unknown profile. */
+  access(ref: PipelineRef, signal?: AbortSignal): { reads: ExecutionReads; budgetKey: string };
   budget: CallBudget;
   /** Hears every state that differs from the one before. */
   onUpdate(state: PipelineLiveState): void;
   intervals?: Partial<Intervals>;
 }
 
+export interface WatchOptions {
+  /** The subscriber shows this pipeline now, in its live view: fast intervals, and its calls go first. */
+  opened: boolean;
+  /** One of the workspace's pipelines (`executions.watchWorkspace`): not counted against MAX_WATCHES_PER_CLIENT. */
+  workspace?: boolean;
+}
+
 interface Subscriber {
   opened: boolean;
+  /** Named by the client itself (counted against the cap), not only watched as part of the workspace. */
+  named: boolean;
+}
+
+/** The watcher could not get a client for its pipeline: its profile is unknown, or was removed from the config. */
+class Unreachable extends Error {
+  constructor(readonly error: ClassifiedError) {
+    super(error.message);
+  }
+}
+
+function unreachable(err: unknown, profile: string, seenBefore: boolean): Unreachable {
+  const why = err instanceof Error ? err.message : String(err);
+  if (!(err instanceof AppError && err.code === 'NOT_FOUND'))
+    return new Unreachable({ kind: 'other', code: err instanceof AppError ? err.code : 'Error', message: why });
+  return new Unreachable(
+    seenBefore
+      ? {
+          kind: 'not-found',
+          code: 'ProfileRemoved',
+          message: `The profile ${profile} was removed while this pipeline was watched (${why}) What is shown was read before; watching resumes if the profile comes back.`,
+        }
+      : { kind: 'not-found', code: 'ProfileNotFound', message: `${why} This pipeline cannot be watched until a profile of that name exists.` },
+  );
 }
 
 class Watcher {
@@ -60,6 +108,10 @@ class Watcher {
   private running = false;
   private refreshRequested = false;
   private ticksSinceFull = 0;
+  /** The profile resolved once: losing it later is "removed", not "unknown". */
+  private profileSeen = false;
+  /** Aborted when the watcher stops: its queued calls leave the budget and an in-flight call is cancelled. */
+  private readonly stopping = new AbortController();
   readonly calls = { probe: 0, state: 0, declaration: 0 };
 
   constructor(
@@ -80,6 +132,7 @@ class Watcher {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    this.stopping.abort();
   }
 
   /** Read everything now (after a control the user just used, or a new subscriber). */
@@ -96,7 +149,10 @@ class Watcher {
   private schedule(ms: number): void {
     if (this.stopped) return;
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.tick(), ms);
+    this.timer = setTimeout(() => {
+      // tick() reports its failures as state; this is the last guard, so nothing escapes a timer as an unhandled rejection.
+      this.tick().catch((err: unknown) => console.error(`execution watcher ${this.ref.name}: ${err instanceof Error ? err.message : String(err)}`));
+    }, ms);
     this.timer.unref?.();
   }
 
@@ -113,10 +169,21 @@ class Watcher {
     return this.failures ? Math.min(i.maxBackoff, base * 2 ** Math.min(this.failures, 8)) : base;
   }
 
+  /** The pipeline's client and budget key; an unknown or removed profile is an Unreachable, reported as this watcher's state. */
+  private access(): { reads: ExecutionReads; budgetKey: string } {
+    try {
+      const a = this.deps.access(this.ref, this.stopping.signal);
+      this.profileSeen = true;
+      return a;
+    } catch (err) {
+      throw unreachable(err, this.ref.profile, this.profileSeen);
+    }
+  }
+
   private async call<T>(kind: keyof Watcher['calls'], fn: (reads: ExecutionReads) => Promise<T>): Promise<T> {
-    const { reads, budgetKey } = this.deps.access(this.ref);
-    // What someone is looking at goes before background watching.
-    await this.deps.budget.take(budgetKey, this.opened ? 'high' : 'low');
+    const { reads, budgetKey } = this.access();
+    // What someone is looking at goes before background watching, asked when the turn comes (it may have been opened meanwhile).
+    await this.deps.budget.take(budgetKey, () => (this.opened ? 'high' : 'low'), this.stopping.signal);
     this.calls[kind]++;
     return fn(reads);
   }
@@ -125,11 +192,14 @@ class Watcher {
     this.timer = null;
     if (this.stopped) return;
     this.running = true;
-    const { budgetKey } = this.deps.access(this.ref);
+    let budgetKey: string | null = null;
     try {
+      // The profile may be unknown, or removed from the config since the watch began: that is this watcher's state, not a crash.
+      budgetKey = this.access().budgetKey;
       // A cheap probe first; the whole state when it changed (and, for an open running
       // pipeline, every few ticks anyway, in case a change left the summary as it was).
-      const whole = !this.state || (this.opened && this.active() && this.ticksSinceFull >= FULL_READ_EVERY - 1);
+      // After a failure, whole too: the error shown is cleared only by a state read again.
+      const whole = !this.state || this.state.error !== null || (this.opened && this.active() && this.ticksSinceFull >= FULL_READ_EVERY - 1);
       const latest: ExecutionSummary | null = await this.call('probe', (r) => latestExecution(r, this.ref.name));
       const signature = latest ? `${latest.id}|${latest.status}|${latest.lastUpdateTime}` : 'none';
       if (whole || signature !== this.probeSignature) {
@@ -143,20 +213,12 @@ class Watcher {
       this.probeSignature = signature;
       this.failures = 0;
     } catch (err) {
-      const error = classifyAwsError(err, { region: this.ref.region });
-      if (error.kind === 'throttled' || /Throttl|Rate exceeded/i.test(error.code + error.message)) this.deps.budget.throttled(budgetKey);
+      // Stopped while a call waited or ran: nobody is listening, and nothing is scheduled again.
+      if (this.stopped) return;
+      const error = err instanceof Unreachable ? err.error : classifyAwsError(err, { region: this.ref.region });
+      if (budgetKey && (error.kind === 'throttled' || /Throttl|Rate exceeded/i.test(error.code + error.message))) this.deps.budget.throttled(budgetKey);
       this.failures++;
-      const base: PipelineLiveState = this.state ?? {
-        ref: this.ref,
-        pipelineVersion: null,
-        pipelineType: null,
-        stages: [],
-        latest: null,
-        observedAt: new Date().toISOString(),
-        error: null,
-        throttled: false,
-      };
-      this.publish({ ...base, error, throttled: this.deps.budget.isThrottled(budgetKey), observedAt: new Date().toISOString() });
+      this.publishError(error, budgetKey ? this.deps.budget.isThrottled(budgetKey) : false);
     } finally {
       this.running = false;
     }
@@ -165,6 +227,21 @@ class Watcher {
       this.probeSignature = '';
       this.schedule(0);
     } else this.schedule(this.interval());
+  }
+
+  /** The failure with the state read before it, if any (shown as possibly stale). */
+  private publishError(error: ClassifiedError, throttled: boolean): void {
+    const base: PipelineLiveState = this.state ?? {
+      ref: this.ref,
+      pipelineVersion: null,
+      pipelineType: null,
+      stages: [],
+      latest: null,
+      observedAt: new Date().toISOString(),
+      error: null,
+      throttled: false,
+    };
+    this.publish({ ...base, error, throttled, observedAt: new Date().toISOString() });
   }
 
   private publish(next: PipelineLiveState): void {
@@ -191,21 +268,40 @@ export class WatchEngine {
 
   /**
    * Starts (or joins) the watcher of a pipeline. `opened`: the subscriber shows
-   * this pipeline now (fast intervals); otherwise it is a background watch.
+   * this pipeline now (fast intervals, its calls first); otherwise it is a background
+   * watch. A subscriber has one pipeline open at a time: opening another moves the one
+   * before to the background. Throws CONFLICT beyond MAX_WATCHES_PER_CLIENT named watches.
    * Returns the state already known, if any.
    */
-  watch(ref: PipelineRef, subscriberId: string, opts: { opened: boolean }): PipelineLiveState | null {
+  watch(ref: PipelineRef, subscriberId: string, opts: WatchOptions): PipelineLiveState | null {
     const key = pipelineKey(ref);
+    const named = !opts.workspace;
+    if (named && !this.watchers.get(key)?.subs.get(subscriberId)?.named) {
+      const count = [...this.watchers.values()].filter((x) => x.subs.get(subscriberId)?.named).length;
+      if (count >= MAX_WATCHES_PER_CLIENT)
+        throw new AppError(
+          'CONFLICT',
+          `This window already watches ${count} pipelines, the most one window may (MAX_WATCHES_PER_CLIENT), so ${ref.name} is not watched. Stop watching one first.`,
+          { limit: MAX_WATCHES_PER_CLIENT },
+        );
+    }
+    // A live view shows one pipeline: the one opened before is now in the background, so a client cannot claim a flood as "open".
+    if (opts.opened)
+      for (const other of this.watchers.values()) {
+        const sub = other.subs.get(subscriberId);
+        if (other !== this.watchers.get(key) && sub?.opened) sub.opened = false;
+      }
     let w = this.watchers.get(key);
     if (!w) {
       w = new Watcher(ref, this.deps, this.intervals);
       this.watchers.set(key, w);
-      w.subs.set(subscriberId, opts);
+      w.subs.set(subscriberId, { opened: opts.opened, named });
       w.start();
       return null;
     }
     const wasOpened = w.opened;
-    w.subs.set(subscriberId, { opened: opts.opened || (w.subs.get(subscriberId)?.opened ?? false) });
+    const had = w.subs.get(subscriberId);
+    w.subs.set(subscriberId, { opened: opts.opened || (had?.opened ?? false), named: named || (had?.named ?? false) });
     if (!wasOpened && w.opened) w.refreshNow();
     return w.state;
   }
@@ -222,7 +318,7 @@ export class WatchEngine {
     }
   }
 
-  /** A window closed or a socket went away: all its subscriptions end. */
+  /** A window closed or a socket went away for good: all its subscriptions end, and the calls they queued leave the budget now. */
   dropSubscriber(subscriberId: string): void {
     for (const w of [...this.watchers.values()]) if (w.subs.has(subscriberId)) this.unwatch(w.ref, subscriberId);
   }
