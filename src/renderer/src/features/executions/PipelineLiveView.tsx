@@ -91,6 +91,13 @@ export function PipelineLiveView() {
           Stop
         </button>
       </div>
+      {/* The chip is a glance; a watcher that cannot reach the pipeline (its profile unknown or removed, or nothing read yet) says why in full. */}
+      {state.error && (state.error.kind === 'not-found' || state.stages.length === 0) && (
+        <p className="error-text" role="alert" data-testid="live-error-detail">
+          {state.stages.length ? 'Not updated; what is shown was read before. ' : 'Cannot be read. '}
+          {state.error.message}
+        </p>
+      )}
       {latest && latest.sourceRevisions.length > 0 && (
         <div className="revisions" data-testid="live-revisions">
           {latest.sourceRevisions.map((r) => (
