@@ -215,7 +215,9 @@ it('watchers vs polling GetPipelineState every 5 s', async () => {
     const services = composeServices({ home, settings: () => settings, sandbox: new SandboxService(), hub });
     await services.accounts.reload();
     services.executions.onUpdate((s) => hub.emit('execution.updated', s));
-    for (const r of refs) services.executions.engine.watch(r, 'bench', { opened: opened.has(pipelineKey(r)) });
+    // Every pipeline in the background, as the workspace watch does; each opened one in a window of its own (a window has one open at a time).
+    for (const r of refs) services.executions.engine.watch(r, 'bench', { opened: false, workspace: true });
+    for (const r of openedRefs) services.executions.engine.watch(r, `window-${pipelineKey(r)}`, { opened: true });
     return {
       warm: () => refs.every((r) => services.executions.engine.state(r) !== null),
       stop: () => {
