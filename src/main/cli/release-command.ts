@@ -3,7 +3,7 @@
 // Exit codes: 0 done (no drift), 1 a promotion failed, 2 bad input,
 // 3 stopped at a gate, 4 some target could not be read, 5 drift found.
 import { existsSync } from 'node:fs';
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { stat, writeFile } from 'node:fs/promises';
 import { dirname, extname, resolve } from 'node:path';
 import { withServices } from './cli-services';
 import { table } from './table';
@@ -13,7 +13,8 @@ import type { Promotion } from '../../shared/api/releases';
 import type { ReleasesService } from '../releases';
 import { formatDiff } from '../../shared/pipeline/diff';
 import { revisionMessage } from '../../shared/releases/promotion';
-import { parseReleaseFile, releaseErrorsText, stringifyReleaseFile, type ReleaseFile } from '../../shared/releases/release-file';
+import { JsonFileError, readTextFile } from '../../node/json-file';
+import { MAX_RELEASE_FILE_BYTES, parseReleaseFile, releaseErrorsText, stringifyReleaseFile, type ReleaseFile } from '../../shared/releases/release-file';
 import { EXIT, UsageError } from './exit-codes';
 import { checkRegions } from './input-checks';
 import { terminalLine, terminalText } from '../../shared/terminal-text';
@@ -25,8 +26,10 @@ class InvalidFile extends UsageError {}
 async function readRelease(file: string): Promise<ReleaseFile> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    // Looked at before it is read, and read only up to the limit: /dev/zero, a FIFO or a huge file is refused at once.
+    text = await readTextFile(file, { maxBytes: MAX_RELEASE_FILE_BYTES });
   } catch (err) {
+    if (err instanceof JsonFileError) throw new InvalidFile(`${file}: ${err.detail}`);
     throw new InvalidFile(`${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
   }
   const parsed = parseReleaseFile(text);

@@ -9,10 +9,10 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../../node/atomic-file';
-import { JsonFileError, readJsonFile } from '../../node/json-file';
+import { JsonFileError, readJsonFile, readTextFile } from '../../node/json-file';
 import { appendJsonLine, readJsonLines } from '../../node/jsonl-file';
 import { Promotion, ReleaseLogEntry, type ReleaseSummary } from '../../shared/api/releases';
-import { parseReleaseFile, releaseErrorsText, stringifyReleaseFile, type ReleaseFile } from '../../shared/releases/release-file';
+import { MAX_RELEASE_FILE_BYTES, parseReleaseFile, releaseErrorsText, stringifyReleaseFile, type ReleaseFile } from '../../shared/releases/release-file';
 import { AppError } from '../../shared/api/errors';
 
 const PromotionsFile = z.object({ version: z.literal(1), promotions: z.array(Promotion) });
@@ -49,8 +49,9 @@ export class ReleaseStore {
 
   async definition(application: string): Promise<{ release: ReleaseFile; text: string }> {
     const path = join(this.dir(application), 'release.yaml');
-    const text = await readFile(path, 'utf8').catch((err: NodeJS.ErrnoException) => {
+    const text = await readTextFile(path, { maxBytes: MAX_RELEASE_FILE_BYTES }).catch((err: NodeJS.ErrnoException) => {
       if (err.code === 'ENOENT') throw new AppError('NOT_FOUND', `No release named ${application} is saved.`);
+      if (err instanceof JsonFileError) throw new AppError('INVALID_INPUT', `${path}: ${err.detail}`);
       throw err;
     });
     const parsed = parseReleaseFile(text);
