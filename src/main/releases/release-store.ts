@@ -87,8 +87,15 @@ export class ReleaseStore {
       return (await readJsonFile(path, PromotionsFile)).promotions;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      // A promotions file we cannot read must stop a promotion rather than let it start again from nothing.
-      if (err instanceof JsonFileError) throw new AppError('INTERNAL', `${path} is damaged (${err.detail}): move it aside to start afresh.`);
+      // A promotions file we cannot read must stop a promotion rather than let it start again from nothing. It is
+      // a file to repair, not a fault of the app: bad input (the CLI's exit 2), naming the file and where it breaks;
+      // nothing is written over it.
+      if (err instanceof JsonFileError)
+        throw new AppError('INVALID_INPUT', `${path} is damaged (${err.detail}); it was left as it is: repair it, or move it aside to start afresh.`, {
+          file: path,
+          ...(err.line === undefined ? {} : { line: err.line, column: err.column }),
+          ...(err.path ? { path: err.path } : {}),
+        });
       throw err;
     }
   }
