@@ -221,7 +221,7 @@ export function buildProgram(): Command {
       process.exitCode = await (await commands.executions()).runExecutionsShow(name, id, o);
     });
   where(executions.command('watch <name>').description('Watch an execution live; exits 0 when it succeeds, 1 when it fails, is stopped or superseded'))
-    .option('--execution <id>', 'the execution to follow (default: the latest)')
+    .option('--execution <id>', "the execution to follow (default: the latest); exit 2 when it is not one of the pipeline's")
     .action(async (name: string, o: { profile: string; region: string; execution?: string }) => {
       process.exitCode = await (await commands.executions()).runExecutionsWatch(name, o);
     });
