@@ -4,6 +4,7 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, shell } from 'electron';
 import { writeFile } from 'node:fs/promises';
 import { readTextFile } from '../node/json-file';
 import { isAllowedExternalUrl } from '../shared/api/external-links';
+import { MAX_TEMPLATE_BYTES } from '../shared/pipeline/template';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCore, type Core } from './app-core';
@@ -117,7 +118,7 @@ if (!app.requestSingleInstanceLock()) {
               filters: [{ name: 'Pipelines', extensions: ['json', 'yaml', 'yml', 'template'] }],
             });
             const path = r.filePaths[0];
-            return r.canceled || !path ? null : { path, text: await readTextFile(path) };
+            return r.canceled || !path ? null : { path, text: await readTextFile(path, { maxBytes: MAX_TEMPLATE_BYTES }) };
           },
           async save(suggestedName, text, path) {
             const target =

@@ -24,7 +24,8 @@ export interface ReadJsonFileOptions {
   maxIssues?: number;
 }
 
-const mib = (bytes: number) => (bytes < 2 ** 20 ? `${bytes} bytes` : `${Math.round(bytes / 2 ** 20)} MiB`);
+// Exact below 10 MiB, where rounding to MiB could make a file just over a limit read as equal to it ("1 MiB, over 1000000 bytes").
+const mib = (bytes: number) => (bytes < 10 * 2 ** 20 ? `${bytes} bytes` : `${Math.round(bytes / 2 ** 20)} MiB`);
 
 function whatItIs(st: Stats): string {
   if (st.isDirectory()) return 'a directory';

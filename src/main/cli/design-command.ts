@@ -4,19 +4,22 @@ import { writeFile } from 'node:fs/promises';
 import { JsonFileError, readTextFile } from '../../node/json-file';
 import { EXPORT_FORMATS, exportDesign, type ExportFormat, type ExportOptions } from '../../shared/pipeline/export';
 import { importCfnTemplate, importCliJson } from '../../shared/pipeline/import';
+import { MAX_TEMPLATE_BYTES } from '../../shared/pipeline/template';
 import { parseDesignFile, serializeDesign, type DesignFile } from '../../shared/pipeline/design-file';
 import { validateDesign } from '../../shared/pipeline/conditional';
 import { formatDiff } from '../../shared/pipeline/diff';
 import { withServices } from './cli-services';
-import { EXIT } from './exit-codes';
+import { EXIT, UsageError } from './exit-codes';
 import { terminalText } from '../../shared/terminal-text';
 
+/** A design, template or get-pipeline file: refused by its type and size before it is read (bad input, exit 2). */
 async function read(file: string): Promise<string> {
   try {
-    return await readTextFile(file);
+    // The parser's own limit (a template), so nothing larger is ever held in memory to be refused later.
+    return await readTextFile(file, { maxBytes: MAX_TEMPLATE_BYTES });
   } catch (err) {
-    if (err instanceof JsonFileError) throw new Error(`Cannot read ${file}: ${err.detail}`);
-    throw new Error(`Cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+    if (err instanceof JsonFileError) throw new UsageError(`Cannot read ${file}: ${err.detail}`);
+    throw new UsageError(`Cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
   }
 }
 

@@ -4,7 +4,15 @@
 import { createInterface } from 'node:readline/promises';
 import { withServices } from './cli-services';
 import { table } from './table';
-import { FINAL_STATUSES, REVISION_TYPES, type ExecutionSummary, type PipelineLiveState, type PipelineRef } from '../../shared/api/executions';
+import {
+  FINAL_STATUSES,
+  REVISION_TYPES,
+  type ExecutionDetails,
+  type ExecutionSummary,
+  type PipelineLiveState,
+  type PipelineRef,
+} from '../../shared/api/executions';
+import { AppError } from '../../shared/api/errors';
 import type { Services } from '../compose';
 import { confirm } from '../../shared/safety/confirmation';
 import { EXIT } from './exit-codes';
@@ -94,34 +102,70 @@ export async function runExecutionsShow(name: string, id: string, o: Where & { j
   });
 }
 
-/** A line per action change (the plain form); what the live view redraws on a TTY. */
-function actionLines(s: PipelineLiveState): Map<string, string> {
+/**
+ * A line per action this execution ran (its latest run of each: a retry replaces the failed one), in the
+ * pipeline's order: the plain form prints the lines that changed, a TTY redraws them all. Read from the
+ * execution's own action runs, never from the live state's, which show whichever run holds each stage (a
+ * newer one behind it, an older one ahead). The state only says an approval waits, and only when this
+ * execution holds that stage.
+ */
+function actionLines(d: ExecutionDetails, s: PipelineLiveState): Map<string, string> {
+  const latest = new Map(d.actions.map((a) => [`${a.stageName}/${a.actionName}`, a] as const));
+  const order = s.stages.flatMap((st) => st.actions.map((a) => `${st.name}/${a.name}`));
+  const rank = (key: string) => (order.includes(key) ? order.indexOf(key) : order.length);
   const lines = new Map<string, string>();
-  for (const st of s.stages)
-    for (const a of st.actions)
-      lines.set(
-        `${st.name}/${a.name}`,
-        terminalLine(
-          `${st.name} / ${a.name}: ${a.waitingForApproval ? 'waiting for approval' : (a.status ?? 'not run')}${a.errorDetails?.message ? ` (${a.errorDetails.message})` : ''}`,
-        ),
-      );
+  for (const [key, a] of [...latest].sort(([x], [y]) => rank(x) - rank(y))) {
+    const stage = s.stages.find((st) => st.name === a.stageName);
+    const waiting = stage?.executionId === d.execution.id && stage.actions.some((x) => x.name === a.actionName && x.waitingForApproval);
+    lines.set(
+      key,
+      terminalLine(
+        `${a.stageName} / ${a.actionName}: ${waiting ? 'waiting for approval' : a.status}${a.errorDetails?.message ? ` (${a.errorDetails.message})` : ''}`,
+      ),
+    );
+  }
   return lines;
 }
+
+/** CodePipeline's answers for an execution id that is not one of this pipeline's (malformed, or another pipeline's). */
+const noSuchExecution = (err: unknown) =>
+  (err instanceof AppError && err.code === 'NOT_FOUND') ||
+  ['PipelineExecutionNotFoundException', 'ValidationException'].includes((err as Error | null)?.name ?? '');
 
 /**
  * Watches a pipeline until the execution ends: 0 when it succeeds, 1 when it
  * fails, is stopped, cancelled or superseded. Follows `--execution`, else the
- * latest execution at the start.
+ * latest execution at the start; an id that is not this pipeline's is bad input (2).
  */
 export async function runExecutionsWatch(
   name: string,
   o: Where & { execution?: string },
   out: Out = process.stdout,
   tty = process.stdout.isTTY,
+  err: Out = process.stderr,
 ): Promise<number> {
   return withServices(async ({ executions }) => {
     const r = ref(name, o);
     const first = await executions.state(r);
+    if (o.execution) {
+      // Looked up before anything is watched: an id that is not this pipeline's would otherwise be followed
+      // forever, printing whichever run holds each stage.
+      const known = await executions.summary(r, o.execution).then(
+        () => true,
+        (e: unknown) => {
+          if (noSuchExecution(e)) return false;
+          throw e;
+        },
+      );
+      if (!known) {
+        err.write(
+          terminalLine(
+            `${name} has no such execution: ${o.execution} (in ${o.profile}, ${o.region}); its executions: pipewright executions list ${name} --profile ${o.profile} --region ${o.region}`,
+          ) + '\n',
+        );
+        return EXIT.usage;
+      }
+    }
     const target = o.execution ?? first.latest?.id;
     if (!target) {
       out.write(`${name} has no executions to watch.\n`);
@@ -133,6 +177,8 @@ export async function runExecutionsWatch(
     return new Promise<number>((resolve) => {
       let shown = new Map<string, string>();
       let finished = false;
+      // One update at a time, in the order they came: each reads the execution, and lines must not interleave.
+      let queue = Promise.resolve();
       const finish = (e: ExecutionSummary) => {
         if (finished) return;
         finished = true;
@@ -143,23 +189,20 @@ export async function runExecutionsWatch(
         resolve(e.status === 'Succeeded' ? EXIT.ok : EXIT.failed);
       };
       const onState = async (s: PipelineLiveState) => {
+        if (finished) return;
         if (s.error) out.write(terminalLine(`(${s.error.kind}: ${s.error.message}${s.throttled ? '; backing off' : ''})`) + '\n');
-        const lines = actionLines(s);
+        // This execution's own runs; a failed read is tried again at the next change.
+        const d = await executions.get(r, target).catch(() => null);
+        if (!d || finished) return;
+        const lines = actionLines(d, s);
         if (tty) {
-          out.write(
-            '\x1b[H\x1b[2J' +
-              terminalLine(`${name} ${target}  ${s.latest?.id === target ? s.latest.status : ''}`) +
-              '\n' +
-              [...lines.values()].join('\n') +
-              '\n',
-          );
+          out.write('\x1b[H\x1b[2J' + terminalLine(`${name} ${target}  ${d.execution.status}`) + '\n' + [...lines.values()].join('\n') + '\n');
         } else for (const [k, line] of lines) if (shown.get(k) !== line) out.write(line + '\n');
         shown = lines;
-        const e = s.latest?.id === target ? s.latest : await executions.summary(r, target).catch(() => null);
-        if (e && FINAL_STATUSES.has(e.status)) finish(e);
+        if (FINAL_STATUSES.has(d.execution.status)) finish(d.execution);
       };
       const off = executions.onUpdate((s) => {
-        if (s.ref.name === name && s.ref.profile === o.profile && s.ref.region === o.region) void onState(s);
+        if (s.ref.name === name && s.ref.profile === o.profile && s.ref.region === o.region) queue = queue.then(() => onState(s));
       });
       executions.engine.watch(r, 'cli', { opened: true });
     });

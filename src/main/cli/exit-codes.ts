@@ -18,3 +18,11 @@ export const EXIT = {
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/**
+ * Bad input found by a command itself (a value it checked, a file it refused): the
+ * CLI prints the message and exits EXIT.usage, where any other error is EXIT.failed.
+ */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}

@@ -2,7 +2,7 @@
 // Runs in plain Node; never imports 'electron'.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import pkg from '../../../package.json';
-import { EXIT } from './exit-codes';
+import { EXIT, UsageError } from './exit-codes';
 import { terminalText } from '../../shared/terminal-text';
 // Each command's module is loaded when that command runs: `--version`, `--help`
 // and a small command do not pay for the SDK and every service.
@@ -43,7 +43,18 @@ export function buildProgram(): Command {
   const program = new Command('pipewright')
     .description('Release manager for AWS CodePipeline: design, watch, audit and clean, across accounts and regions.')
     .version(pkg.version, '-v, --version')
-    .showHelpAfterError();
+    .showHelpAfterError()
+    // A flag commander refuses (unknown, missing, a value its parser rejects) is bad input: exit 2, as the
+    // README's table says, not commander's 1, which scripts read as "it ran and failed". Inherited by every
+    // command added below; help and --version keep their 0.
+    .exitOverride((err) => process.exit(err.exitCode === EXIT.ok ? EXIT.ok : EXIT.usage));
+  // Every command that takes --region, --status or --revision has them checked here, before any call:
+  // a value nobody could mean is refused (exit 2) rather than read as "nothing found there" or ignored.
+  // (Loaded only for a command with one of them: a small command reads no AWS config.)
+  program.hook('preAction', async (_program, command) => {
+    const o = command.opts();
+    if (o.region !== undefined || o.status !== undefined || o.revision !== undefined) await (await import('./input-checks')).checkFlags(command);
+  });
 
   program
     .command('web')
@@ -210,7 +221,7 @@ export function buildProgram(): Command {
       process.exitCode = await (await commands.executions()).runExecutionsShow(name, id, o);
     });
   where(executions.command('watch <name>').description('Watch an execution live; exits 0 when it succeeds, 1 when it fails, is stopped or superseded'))
-    .option('--execution <id>', 'the execution to follow (default: the latest)')
+    .option('--execution <id>', "the execution to follow (default: the latest); exit 2 when it is not one of the pipeline's")
     .action(async (name: string, o: { profile: string; region: string; execution?: string }) => {
       process.exitCode = await (await commands.executions()).runExecutionsWatch(name, o);
     });
@@ -334,5 +345,5 @@ buildProgram()
   .catch((err: unknown) => {
     // An error's message may be AWS's own text: shown, never obeyed.
     console.error(`pipewright: ${terminalText(err instanceof Error ? err.message : String(err))}`);
-    process.exit(EXIT.failed);
+    process.exit(err instanceof UsageError ? EXIT.usage : EXIT.failed);
   });

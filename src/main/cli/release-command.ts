@@ -3,8 +3,8 @@
 // Exit codes: 0 done (no drift), 1 a promotion failed, 2 bad input,
 // 3 stopped at a gate, 4 some target could not be read, 5 drift found.
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
-import { extname } from 'node:path';
+import { stat, writeFile } from 'node:fs/promises';
+import { dirname, extname, resolve } from 'node:path';
 import { withServices } from './cli-services';
 import { table } from './table';
 import { AppError } from '../../shared/api/errors';
@@ -13,19 +13,23 @@ import type { Promotion } from '../../shared/api/releases';
 import type { ReleasesService } from '../releases';
 import { formatDiff } from '../../shared/pipeline/diff';
 import { revisionMessage } from '../../shared/releases/promotion';
-import { parseReleaseFile, releaseErrorsText, stringifyReleaseFile, type ReleaseFile } from '../../shared/releases/release-file';
-import { EXIT } from './exit-codes';
+import { JsonFileError, readTextFile } from '../../node/json-file';
+import { MAX_RELEASE_FILE_BYTES, parseReleaseFile, releaseErrorsText, stringifyReleaseFile, type ReleaseFile } from '../../shared/releases/release-file';
+import { EXIT, UsageError } from './exit-codes';
+import { checkRegions } from './input-checks';
 import { terminalLine, terminalText } from '../../shared/terminal-text';
 
 type Out = NodeJS.WritableStream;
 
-class InvalidFile extends Error {}
+class InvalidFile extends UsageError {}
 
 async function readRelease(file: string): Promise<ReleaseFile> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    // Looked at before it is read, and read only up to the limit: /dev/zero, a FIFO or a huge file is refused at once.
+    text = await readTextFile(file, { maxBytes: MAX_RELEASE_FILE_BYTES });
   } catch (err) {
+    if (err instanceof JsonFileError) throw new InvalidFile(`${file}: ${err.detail}`);
     throw new InvalidFile(`${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
   }
   const parsed = parseReleaseFile(text);
@@ -38,7 +42,7 @@ async function guarded(err: Out, run: () => Promise<number>): Promise<number> {
   try {
     return await run();
   } catch (e) {
-    if (e instanceof InvalidFile || (e instanceof AppError && (e.code === 'INVALID_INPUT' || e.code === 'CONFLICT'))) {
+    if (e instanceof UsageError || (e instanceof AppError && (e.code === 'INVALID_INPUT' || e.code === 'CONFLICT'))) {
       err.write(`${terminalText(e.message)}\n`);
       return EXIT.usage;
     }
@@ -72,6 +76,15 @@ export async function runReleaseInit(
     if (!o.env.length) throw new InvalidFile('name at least one environment with --env NAME=PROFILE:REGION:PIPELINE');
     if (existsSync(file) && !o.force) throw new InvalidFile(`${file} exists: add --force to replace it`);
     const envs = o.env.map(parseEnvOption);
+    const regions = envs.flatMap((e) => e.targets.map((t) => t.region));
+    await checkRegions(regions, '--env');
+    // Where the file goes is checked before any pipeline is read: a missing folder is a mistyped path more
+    // often than one to make, so it is named rather than created (or met with a raw ENOENT after the checks).
+    const folder = dirname(resolve(file));
+    const place = await stat(folder).catch(() => null);
+    if (!place) throw new InvalidFile(`${file}: the folder ${folder} does not exist; create it first (mkdir -p ${folder}), or write the file elsewhere.`);
+    if (!place.isDirectory()) throw new InvalidFile(`${file}: ${folder} is not a folder.`);
+    if ((await stat(file).catch(() => null))?.isFile() === false) throw new InvalidFile(`${file} is not a regular file: write the release file elsewhere.`);
     const release = await withServices(({ releases }) => releases.init(o.application, envs));
     // Checked as any file read back would be (names, waves, one environment per pipeline).
     const text = stringifyReleaseFile(release, extname(file).toLowerCase() === '.json' ? 'json' : 'yaml');

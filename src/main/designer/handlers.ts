@@ -2,6 +2,7 @@
 // and the OS file dialogs (desktop only), remembering each window's last file.
 import { basename } from 'node:path';
 import { AppError } from '../../shared/api/errors';
+import { JsonFileError } from '../../node/json-file';
 import type { EventHub } from '../rpc/event-hub';
 import type { DesignsService } from './service';
 import type { HandlerSlice } from '../rpc/handler-slice';
@@ -37,7 +38,13 @@ export function designerFeature({
       'designs.diff': ({ design, profile, region }) => designs.diff(design, profile, region),
       'designs.deploy': ({ design, profile, region, expectedVersion }) => designs.deploy(design, profile, region, expectedVersion),
       'designs.openFile': async (_input, ctx) => {
-        const r = await dialogs().open();
+        const r = await dialogs()
+          .open()
+          .catch((err: unknown) => {
+            // A file refused by its type or size (a FIFO, a device, over the limit) is the person's to correct, not a fault.
+            if (err instanceof JsonFileError) throw new AppError('INVALID_INPUT', err.message);
+            throw err;
+          });
         if (!r) return null;
         lastPath.set(ctx.clientId, r.path);
         return { fileName: basename(r.path), text: r.text };

@@ -9,10 +9,10 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../../node/atomic-file';
-import { JsonFileError, readJsonFile } from '../../node/json-file';
+import { JsonFileError, readJsonFile, readTextFile } from '../../node/json-file';
 import { appendJsonLine, readJsonLines } from '../../node/jsonl-file';
 import { Promotion, ReleaseLogEntry, type ReleaseSummary } from '../../shared/api/releases';
-import { parseReleaseFile, releaseErrorsText, stringifyReleaseFile, type ReleaseFile } from '../../shared/releases/release-file';
+import { MAX_RELEASE_FILE_BYTES, parseReleaseFile, releaseErrorsText, stringifyReleaseFile, type ReleaseFile } from '../../shared/releases/release-file';
 import { AppError } from '../../shared/api/errors';
 
 const PromotionsFile = z.object({ version: z.literal(1), promotions: z.array(Promotion) });
@@ -49,8 +49,9 @@ export class ReleaseStore {
 
   async definition(application: string): Promise<{ release: ReleaseFile; text: string }> {
     const path = join(this.dir(application), 'release.yaml');
-    const text = await readFile(path, 'utf8').catch((err: NodeJS.ErrnoException) => {
+    const text = await readTextFile(path, { maxBytes: MAX_RELEASE_FILE_BYTES }).catch((err: NodeJS.ErrnoException) => {
       if (err.code === 'ENOENT') throw new AppError('NOT_FOUND', `No release named ${application} is saved.`);
+      if (err instanceof JsonFileError) throw new AppError('INVALID_INPUT', `${path}: ${err.detail}`);
       throw err;
     });
     const parsed = parseReleaseFile(text);
@@ -86,8 +87,15 @@ export class ReleaseStore {
       return (await readJsonFile(path, PromotionsFile)).promotions;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      // A promotions file we cannot read must stop a promotion rather than let it start again from nothing.
-      if (err instanceof JsonFileError) throw new AppError('INTERNAL', `${path} is damaged (${err.detail}): move it aside to start afresh.`);
+      // A promotions file we cannot read must stop a promotion rather than let it start again from nothing. It is
+      // a file to repair, not a fault of the app: bad input (the CLI's exit 2), naming the file and where it breaks;
+      // nothing is written over it.
+      if (err instanceof JsonFileError)
+        throw new AppError('INVALID_INPUT', `${path} is damaged (${err.detail}); it was left as it is: repair it, or move it aside to start afresh.`, {
+          file: path,
+          ...(err.line === undefined ? {} : { line: err.line, column: err.column }),
+          ...(err.path ? { path: err.path } : {}),
+        });
       throw err;
     }
   }

@@ -166,9 +166,12 @@ export function releaseProblems(r: ReleaseFile): Array<{ path: Array<string | nu
 
 const pathText = (path: ReadonlyArray<PropertyKey>) => path.map(String).join('.');
 
+/** The largest release file read (a file on disk is refused by its size before it is read). */
+export const MAX_RELEASE_FILE_BYTES = 1_000_000;
+
 /** Parses a release file (YAML or JSON) and checks it whole; every error names its line. */
 export function parseReleaseFile(text: string): ParsedRelease {
-  if (text.length > 1_000_000) return { ok: false, errors: [{ line: null, path: '', message: 'a release file is at most 1 MB' }] };
+  if (text.length > MAX_RELEASE_FILE_BYTES) return { ok: false, errors: [{ line: null, path: '', message: 'a release file is at most 1 MB' }] };
   const lineCounter = new LineCounter();
   const doc = YAML.parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const tooDeep = { ok: false as const, errors: [{ line: 1, path: '', message: 'the file nests too deeply to be a release file' }] };
