@@ -16,6 +16,7 @@ import type { CleanFailure, CleanResult, CleanupPlan, PlanItem } from '../../sha
 import { writeFileAtomic } from '../../node/atomic-file';
 import { JsonFileError, readJsonFile } from '../../node/json-file';
 import { appendLine } from '../../node/jsonl-file';
+import { RetentionError, retentionCutoffAt } from '../../shared/artifacts/retention';
 import { classifyAwsError } from '../aws/errors';
 import { paginateObjectVersions } from '../aws/s3-versions';
 import { PrefixPacers, SlowDownError, type PrefixPacer } from './prefix-pacer';
@@ -146,6 +147,21 @@ export async function executePlan(plan: CleanupPlan, opts: CleanOptions): Promis
 
   const cleanItem = async (n: number, item: PlanItem): Promise<void> => {
     if (opts.signal.aborted || checkpoint.done[itemKey(item)]) return;
+    const skip = async (reason: string, unverified: boolean) => {
+      result.skipped.push({ bucket: item.bucket, prefix: item.prefix, reason, unverified });
+      await appendLog(log, { event: 'skip', profile: item.profile, accountId: item.accountId, bucket: item.bucket, prefix: item.prefix, reason });
+    };
+    // A retention item deletes only versions older than its cutoff, judged again here from
+    // its own policy and now: a hand-edited cutoff (in the future, inside keepDays) is refused.
+    let cutoff = Infinity;
+    if (item.retention) {
+      try {
+        cutoff = retentionCutoffAt(item.retention, Date.now());
+      } catch (err) {
+        if (!(err instanceof RetentionError)) throw err;
+        return skip(`Refused, nothing in it deleted: ${err.message} Make the plan again rather than editing it.`, false);
+      }
+    }
     // A target that cannot be re-checked (a locked MFA profile, an outage) skips the
     // item, failing closed for it alone: the rest of the plan still runs.
     let unverified = false;
@@ -153,18 +169,13 @@ export async function executePlan(plan: CleanupPlan, opts: CleanOptions): Promis
       unverified = true;
       return `Could not re-check before deleting: ${classifyAwsError(err).message}`;
     });
-    if (reason) {
-      result.skipped.push({ bucket: item.bucket, prefix: item.prefix, reason, unverified });
-      await appendLog(log, { event: 'skip', profile: item.profile, accountId: item.accountId, bucket: item.bucket, prefix: item.prefix, reason });
-      return;
-    }
+    if (reason) return skip(reason, unverified);
     report(n, `${opts.dryRun ? 'Counting' : 'Deleting'} s3://${item.bucket}/${item.prefix}`);
     const s3 = opts.s3For(item);
     const pacer = pacers.for(item.bucket, item.prefix);
     const keep = new Set(item.keep);
-    // A retention item deletes only its listed keys, and only versions older than its cutoff.
+    // A retention item deletes only its listed keys (and only versions older than its cutoff).
     const only = item.keys ? new Set(item.keys) : null;
-    const cutoff = item.retention ? Date.parse(item.retention.cutoff) : Infinity;
     let itemVersions = 0;
     let itemBytes = 0;
     // Pass after pass until a listing finds nothing left to delete: listing while
