@@ -145,6 +145,14 @@ describe('acquireLock', () => {
     }
   });
 
+  it('waits for a holder caught between its create and its write, then names it', async () => {
+    const path = fresh();
+    plant(path, '');
+    const live = holder({ pid: process.ppid });
+    setTimeout(() => writeFileSync(path, JSON.stringify(live)), 100);
+    expect((await refused(acquireLock(path, { program: 'cli' }, { ttlMs: TTL }))).holder).toEqual(live);
+  });
+
   it('of many takers of one stale lock at once, exactly one gets it; the rest are told who', async () => {
     const path = fresh();
     plant(path, holder({ pid: await deadPid() }));

@@ -14,6 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { z } from 'zod';
 import { writeFileAtomic } from './atomic-file';
 
@@ -69,7 +70,9 @@ export interface HeldLock {
 
 /** A takeover left by a runner that crashed mid-takeover is removed after this long. */
 const TAKEOVER_GRACE_MS = 10_000;
-const ATTEMPTS = 5;
+const ATTEMPTS = 20;
+/** How long to wait for a holder caught between its create and its write before looking again. */
+const MID_WRITE_MS = 25;
 
 function alive(pid: number): boolean {
   try {
@@ -171,8 +174,10 @@ export async function acquireLock(path: string, holder: { program: string } & Re
     last = await readLock(path);
     // Gone since the create failed: try again.
     if (!last) continue;
-    if (!stale(last, Date.now(), opts.ttlMs)) throw new LockHeldError(path, last.holder);
-    await takeOver(path, last);
+    if (stale(last, Date.now(), opts.ttlMs)) await takeOver(path, last);
+    else if (last.holder) throw new LockHeldError(path, last.holder);
+    // Unreadable and young: most likely its holder is writing it right now.
+    else await delay(MID_WRITE_MS);
   }
   throw new LockHeldError(path, last?.holder ?? null);
 }
