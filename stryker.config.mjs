@@ -16,10 +16,11 @@ const SAFETY_CORE = [
   'src/shared/executions/approvals.ts', // "an approval is waiting"
   'src/main/artifacts/deletion-guard.ts', // re-checks at the moment of deletion
   'src/main/artifacts/cleanup-executor.ts', // the cleanup executor
+  'src/node/lock-file.ts', // one runner per cleanup plan
   // Where the services enforce them: the plan against its audit and the confirmation
   // (ArtifactsService.clean, deleteBucket, expireByLifecycle). Line ranges: update with the code.
-  'src/main/artifacts/service.ts:81-121',
-  'src/main/artifacts/service.ts:136-182',
+  'src/main/artifacts/service.ts:82-122',
+  'src/main/artifacts/service.ts:150-196',
   // Approvals: the live view's `waitingForApproval`, and `answerApproval` (the token read at
   // that moment, for the execution reviewed, only from an approval action).
   'src/main/executions/execution-calls.ts:107-107',

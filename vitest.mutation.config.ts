@@ -46,6 +46,7 @@ export default defineConfig({
       'src/shared/executions/**/*.test.ts',
       'src/shared/safety/**/*.test.ts',
       'src/main/artifacts/**/*.test.ts',
+      'src/node/lock-file.test.ts',
       'src/main/executions/**/*.test.ts',
       'test/artifacts/**/*.test.ts',
       'test/integration/artifact-buckets.test.ts',

@@ -284,9 +284,11 @@ describe('cleanup', () => {
   });
 
   it('retention deletes exactly its listed keys, and only versions older than its cutoff', async () => {
+    const DAY = 86_400_000;
     const b = plant(5);
-    sb.s3.putObject(b, 'alive-pipeline/BuildOutpu/DDDDDDD', Buffer.from('old build'));
-    sb.s3.putObject(b, 'alive-pipeline/BuildOutpu/DDDDDDD', Buffer.from('older build, second version'));
+    // DDDDDDD's two versions are ten days old; the planted BBBBBBB is new.
+    sb.s3.putObject(b, 'alive-pipeline/BuildOutpu/DDDDDDD', Buffer.from('old build'), undefined, Date.now() - 10 * DAY);
+    sb.s3.putObject(b, 'alive-pipeline/BuildOutpu/DDDDDDD', Buffer.from('older build, second version'), undefined, Date.now() - 10 * DAY + 1000);
     const before = ledger();
     const item = (cutoff: number) => ({
       prefix: 'alive-pipeline/',
@@ -295,14 +297,14 @@ describe('cleanup', () => {
       keep: ['alive-pipeline/SourceArti/AAAAAAA.zip'],
       retention: { keepLast: 1, keepDays: 1, cutoff: new Date(cutoff).toISOString() },
     });
-    // Every version is younger than a cutoff in the past: nothing goes.
-    const early = await run(plan([item(Date.now() - 3_600_000)]));
+    // Every version is younger than a cutoff further back: nothing goes.
+    const early = await run(plan([item(Date.now() - 20 * DAY)]));
     expect(early.deletedVersions).toBe(0);
     expect(ledger()).toEqual(before);
-    const r = await run(plan([item(Date.now() + 60_000)]));
+    const r = await run(plan([item(Date.now() - 2 * DAY)]));
     expect(r.failed).toEqual([]);
-    expect(r.deletedVersions).toBe(3);
-    expectOnlyPlannedGone(before, (k) => k === 'alive-pipeline/OldOutput/BBBBBBB' || k === 'alive-pipeline/BuildOutpu/DDDDDDD');
+    expect(r.deletedVersions).toBe(2);
+    expectOnlyPlannedGone(before, (k) => k === 'alive-pipeline/BuildOutpu/DDDDDDD');
   });
 
   it('re-checks retention: a planned key that belongs to the latest successful execution now is skipped', async () => {
@@ -320,7 +322,7 @@ describe('cleanup', () => {
           prefix: 'alive-pipeline/',
           class: 'retention',
           keys: [written[0], 'alive-pipeline/OldOutput/BBBBBBB'],
-          retention: { keepLast: 1, keepDays: 1, cutoff: new Date(Date.now() + 60_000).toISOString() },
+          retention: { keepLast: 1, keepDays: 1, cutoff: new Date(Date.now() - 2 * 86_400_000).toISOString() },
         },
       ]),
     );

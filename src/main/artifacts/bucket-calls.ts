@@ -24,7 +24,8 @@ export interface BucketRef {
 
 /**
  * One DeleteObjects request for these versions. A 503 SlowDown is thrown as the
- * pacer's SlowDownError at once (instead of the SDK's retry at its own pace).
+ * pacer's SlowDownError at once (instead of the SDK's retry at its own pace). Not
+ * quiet: the answer lists each version S3 deleted, and only those count as deleted.
  */
 export async function deleteVersions(
   s3: S3Client,
@@ -32,7 +33,7 @@ export async function deleteVersions(
   versions: Array<{ Key: string; VersionId: string }>,
   signal: AbortSignal,
 ): Promise<DeleteObjectsCommandOutput> {
-  const command = new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: versions.map(({ Key, VersionId }) => ({ Key, VersionId })), Quiet: true } });
+  const command = new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: versions.map(({ Key, VersionId }) => ({ Key, VersionId })), Quiet: false } });
   const slowDown = slowDownSignal();
   command.middlewareStack.add(slowDown.middleware as never, { step: 'deserialize', priority: 'low', name: slowDown.name });
   return s3.send(command, { abortSignal: signal });

@@ -4,6 +4,10 @@
 // retrying the keys a batch reports as failed. A checkpoint file makes a killed
 // job resumable (listing again never re-deletes: deleted versions are gone), and
 // an append-only JSONL audit log records every batch.
+// A plan has one runner at a time (the app, the CLI, a second resume): a lock file
+// beside its checkpoint names the holder, and a second runner is refused. S3
+// answers a delete of a version already gone as deleted, so two runners would each
+// count every version; and only what S3 confirmed deleted is counted at all.
 import { createHash } from 'node:crypto';
 import { mkdir, open, rm, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -15,7 +19,9 @@ import { ARTIFACT_KEY } from '../../shared/artifacts/classify';
 import type { CleanFailure, CleanResult, CleanupPlan, PlanItem } from '../../shared/artifacts/plan';
 import { writeFileAtomic } from '../../node/atomic-file';
 import { JsonFileError, readJsonFile } from '../../node/json-file';
-import { appendLine } from '../../node/jsonl-file';
+import { appendJsonLine, appendLine } from '../../node/jsonl-file';
+import { acquireLock, LockHeldError, LockLostError } from '../../node/lock-file';
+import { RetentionError, retentionCutoffAt } from '../../shared/artifacts/retention';
 import { classifyAwsError } from '../aws/errors';
 import { paginateObjectVersions } from '../aws/s3-versions';
 import { PrefixPacers, SlowDownError, type PrefixPacer } from './prefix-pacer';
@@ -55,7 +61,17 @@ export interface CleanOptions {
   /** Retries for keys a batch reports as failed (the SDK retries whole requests itself). */
   keyRetries?: number;
   retryBaseMs?: number;
+  /** Who runs it ('app', 'cli'): named in the plan's lock, for a second runner to be told. */
+  program?: string;
+  /** How long the plan's lock stands past its last heartbeat (PLAN_LOCK_TTL_MS). */
+  lockTtlMs?: number;
 }
+
+/** A plan's lock stands this long past its last heartbeat (which comes every third of it) for a holder on another host. */
+export const PLAN_LOCK_TTL_MS = 60_000;
+
+/** The lock that gives a plan one runner at a time, beside its checkpoint. */
+export const planLockPath = (stateDir: string, plan: CleanupPlan) => join(stateDir, `cleanup-${planHash(plan)}.lock`);
 
 const Checkpoint = z.strictObject({
   planHash: z.string().max(64),
@@ -86,7 +102,48 @@ const MAX_PASSES = 4;
 
 const itemKey = (i: PlanItem) => `${i.accountId}|${i.bucket}|${i.prefix}`;
 
+/**
+ * Runs a plan, holding its lock for a real run: a second runner of the same plan is
+ * refused with LockHeldError (logged), naming the holder. A dry run deletes nothing
+ * and takes no lock.
+ */
 export async function executePlan(plan: CleanupPlan, opts: CleanOptions): Promise<CleanResult> {
+  if (opts.dryRun) return runPlan(plan, opts);
+  const path = planLockPath(opts.stateDir, plan);
+  const ttlMs = opts.lockTtlMs ?? PLAN_LOCK_TTL_MS;
+  const lock = await acquireLock(path, { program: opts.program ?? 'pipewright', plan: planHash(plan) }, { ttlMs }).catch(async (err: unknown) => {
+    if (err instanceof LockHeldError)
+      await appendJsonLine(
+        opts.auditLog,
+        { time: new Date().toISOString(), event: 'refused-busy', reason: err.message, lock: path, holder: err.holder },
+        0o600,
+      );
+    throw err;
+  });
+  // The heartbeat: a lock taken over (from another host, past its expiry) stops this run.
+  const lost = new AbortController();
+  let lostTo: LockLostError | undefined;
+  const heartbeat = setInterval(() => {
+    lock.refresh().catch((err: unknown) => {
+      // A refresh that could not write is tried again at the next beat.
+      if (!(err instanceof LockLostError)) return;
+      lostTo = err;
+      lost.abort();
+    });
+  }, ttlMs / 3);
+  heartbeat.unref();
+  try {
+    const result = await runPlan(plan, { ...opts, signal: AbortSignal.any([opts.signal, lost.signal]) });
+    if (lostTo) throw lostTo;
+    return result;
+  } finally {
+    clearInterval(heartbeat);
+    // A lock left behind (a release that failed) names this pid: taken over once it exits.
+    await lock.release().catch(() => undefined);
+  }
+}
+
+async function runPlan(plan: CleanupPlan, opts: CleanOptions): Promise<CleanResult> {
   const hash = planHash(plan);
   const checkpointPath = join(opts.stateDir, `cleanup-${hash}.json`);
   let checkpoint: Checkpoint = { planHash: hash, done: {} };
@@ -146,6 +203,21 @@ export async function executePlan(plan: CleanupPlan, opts: CleanOptions): Promis
 
   const cleanItem = async (n: number, item: PlanItem): Promise<void> => {
     if (opts.signal.aborted || checkpoint.done[itemKey(item)]) return;
+    const skip = async (reason: string, unverified: boolean) => {
+      result.skipped.push({ bucket: item.bucket, prefix: item.prefix, reason, unverified });
+      await appendLog(log, { event: 'skip', profile: item.profile, accountId: item.accountId, bucket: item.bucket, prefix: item.prefix, reason });
+    };
+    // A retention item deletes only versions older than its cutoff, judged again here from
+    // its own policy and now: a hand-edited cutoff (in the future, inside keepDays) is refused.
+    let cutoff = Infinity;
+    if (item.retention) {
+      try {
+        cutoff = retentionCutoffAt(item.retention, Date.now());
+      } catch (err) {
+        if (!(err instanceof RetentionError)) throw err;
+        return skip(`Refused, nothing in it deleted: ${err.message} Make the plan again rather than editing it.`, false);
+      }
+    }
     // A target that cannot be re-checked (a locked MFA profile, an outage) skips the
     // item, failing closed for it alone: the rest of the plan still runs.
     let unverified = false;
@@ -153,18 +225,13 @@ export async function executePlan(plan: CleanupPlan, opts: CleanOptions): Promis
       unverified = true;
       return `Could not re-check before deleting: ${classifyAwsError(err).message}`;
     });
-    if (reason) {
-      result.skipped.push({ bucket: item.bucket, prefix: item.prefix, reason, unverified });
-      await appendLog(log, { event: 'skip', profile: item.profile, accountId: item.accountId, bucket: item.bucket, prefix: item.prefix, reason });
-      return;
-    }
+    if (reason) return skip(reason, unverified);
     report(n, `${opts.dryRun ? 'Counting' : 'Deleting'} s3://${item.bucket}/${item.prefix}`);
     const s3 = opts.s3For(item);
     const pacer = pacers.for(item.bucket, item.prefix);
     const keep = new Set(item.keep);
-    // A retention item deletes only its listed keys, and only versions older than its cutoff.
+    // A retention item deletes only its listed keys (and only versions older than its cutoff).
     const only = item.keys ? new Set(item.keys) : null;
-    const cutoff = item.retention ? Date.parse(item.retention.cutoff) : Infinity;
     let itemVersions = 0;
     let itemBytes = 0;
     // Pass after pass until a listing finds nothing left to delete: listing while
@@ -317,7 +384,7 @@ async function deleteBatch(
   let bytes = 0;
   let slowDowns = 0;
   let failed: CleanFailure[] = [];
-  const sizes = new Map(batch.map((o) => [`${o.Key}\u0000${o.VersionId}`, o.size]));
+  const id = (key: string | undefined, versionId: string | undefined) => `${key}\u0000${versionId ?? 'null'}`;
   // `attempt` counts requests S3 answered (or that failed past the SDK's retries); a
   // SlowDown is not one of them. The caller took this batch's first turn at the pace.
   let paced = true;
@@ -326,21 +393,29 @@ async function deleteBatch(
     paced = false;
     try {
       const r = await deleteVersions(s3, item.bucket, pending, opts.signal);
-      const errs = r.Errors ?? [];
-      const bad = new Set(errs.map((e) => `${e.Key}\u0000${e.VersionId ?? 'null'}`));
-      for (const o of pending)
-        if (!bad.has(`${o.Key}\u0000${o.VersionId}`)) {
+      // Deleted is what S3 confirmed: only that counts. A key it refused (Errors) or
+      // did not answer for is not deleted, and is sent again.
+      const confirmed = new Set((r.Deleted ?? []).map((d) => id(d.Key, d.VersionId)));
+      const errors = new Map((r.Errors ?? []).map((e) => [id(e.Key, e.VersionId), e]));
+      const left: typeof pending = [];
+      failed = [];
+      for (const o of pending) {
+        if (confirmed.has(id(o.Key, o.VersionId))) {
           deleted++;
-          bytes += sizes.get(`${o.Key}\u0000${o.VersionId}`) ?? 0;
+          bytes += o.size;
+          continue;
         }
-      failed = errs.map((e) => ({
-        bucket: item.bucket,
-        key: e.Key ?? '',
-        versionId: e.VersionId ?? 'null',
-        code: e.Code ?? 'Error',
-        message: e.Message ?? '',
-      }));
-      pending = pending.filter((o) => bad.has(`${o.Key}\u0000${o.VersionId}`));
+        left.push(o);
+        const e = errors.get(id(o.Key, o.VersionId));
+        failed.push({
+          bucket: item.bucket,
+          key: o.Key,
+          versionId: o.VersionId,
+          code: e ? (e.Code ?? 'Error') : 'NotConfirmed',
+          message: e ? (e.Message ?? '') : 'S3 answered without confirming or refusing this delete.',
+        });
+      }
+      pending = left;
     } catch (err) {
       if (opts.signal.aborted) throw err;
       if (err instanceof SlowDownError) {

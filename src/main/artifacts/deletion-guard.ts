@@ -17,6 +17,7 @@ import { claims, folderOf, prefixOf } from '../../shared/artifacts/key-layout';
 import type { AwsClients } from '../aws/clients';
 import type { FanOut } from '../aws/fanout';
 import { recentSuccesses } from '../aws/pipeline-queries';
+import { retainedKeys } from '../../shared/artifacts/retention';
 import type { ProfileInfo } from '../aws/profiles';
 
 export interface Blocklists {
@@ -91,7 +92,7 @@ export class DeletionGuard {
   /**
    * Re-check before deleting a plan item: a reason to skip if its bucket is protected
    * now, or a live pipeline writes to its prefix now (for a stale folder, produces
-   * that artifact again; for retention, its latest success now names a planned key).
+   * that artifact again; for retention, one of the last K successes its policy keeps now names a planned key).
    */
   async recheckPlanItem(item: PlanItem, s3: S3Client): Promise<string | null> {
     const t: BucketTarget = { accountId: item.accountId, bucket: item.bucket, profile: item.profile, s3 };
@@ -102,14 +103,21 @@ export class DeletionGuard {
       const where = `${claim.name} (account ${claim.accountId}, ${claim.region})`;
       if (item.class === 'orphan') return `Live pipeline ${where} now writes to this prefix.`;
       if (item.class === 'retention') {
-        // The latest success is always kept: if a newer one, or a retry, now names a planned key, skip.
-        const [latest] = await withEachProfile(claim.profiles, undefined, (p) =>
-          recentSuccesses(this.ctx.clients.codepipeline(p, claim.region), claim.name, { depth: 1 }),
+        // The policy's last K successes (the latest always) are read now, all K: if one of them,
+        // newer than the audit or named by a hand-edited plan, holds a planned key, skip.
+        const policy = item.retention!;
+        const recent = await withEachProfile(claim.profiles, undefined, (p) =>
+          recentSuccesses(this.ctx.clients.codepipeline(p, claim.region), claim.name, { depth: policy.keepLast }),
         );
-        const planned = new Set(item.keys);
-        const hit = latest?.keys.find((k) => planned.has(k));
-        if (hit) return `${hit} now belongs to ${claim.name}'s latest successful execution, which is always kept.`;
-        continue;
+        const kept = retainedKeys(
+          { keep: [], successes: recent.map((e) => ({ ...e, pipeline: claim.name, accountId: claim.accountId, region: claim.region })) },
+          policy,
+        );
+        const hit = item.keys?.find((k) => kept.has(k));
+        if (!hit) continue;
+        const rank = recent.findIndex((e) => e.keys.includes(hit));
+        if (rank === 0) return `${hit} now belongs to ${claim.name}'s latest successful execution, which is always kept.`;
+        return `${hit} belongs to ${claim.name}'s successful execution ${recent[rank].id} (newest but ${rank}), one of the last ${policy.keepLast} its policy keeps.`;
       }
       const produces = claim.decl.stages.flatMap((st) => st.actions.flatMap((a) => (a.outputArtifacts ?? []).map((o) => folderOf(o.name))));
       if (folder && produces.includes(folder)) return `Live pipeline ${where} produces ${folder}… again.`;

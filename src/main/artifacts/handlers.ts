@@ -93,6 +93,7 @@ export function artifactsFeature({ artifacts, targets, settings, jobs, events }:
           confirmed,
           dryRun,
           signal: job.signal,
+          program: 'app',
           onProgress: (p) =>
             job.progress(
               p.objects,

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { AppError } from '../../shared/api/errors';
 import { readFile } from 'node:fs/promises';
 import { appendJsonLine, readJsonLines } from '../../node/jsonl-file';
+import { describeHolder, LockHeldError } from '../../node/lock-file';
 import { auditedPrefixes, type AuditReport, type BucketReport } from '../../shared/artifacts/report';
 import { checkPlanAgainstAudit, PlanError, type CleanupPlan, type PlanItem } from '../../shared/artifacts/plan';
 import { assertConfirmed, planAccounts, type ConfirmRequest, type Confirmed } from '../../shared/safety/confirmation';
@@ -119,13 +120,26 @@ export class ArtifactsService {
       return this.accounts.clients.s3(p, item.region);
     };
     const { against: _against, confirmed: _confirmed, ...run } = opts;
-    return executePlan(plan, {
-      ...run,
-      s3For,
-      recheck: async (item) => this.guard.recheckPlanItem(item, s3For(item)),
-      stateDir: this.home,
-      auditLog: this.auditLogPath,
-    });
+    try {
+      return await executePlan(plan, {
+        ...run,
+        s3For,
+        recheck: async (item) => this.guard.recheckPlanItem(item, s3For(item)),
+        stateDir: this.home,
+        auditLog: this.auditLogPath,
+      });
+    } catch (err) {
+      // One runner per plan: the second is told who runs it, and that nothing was done.
+      if (err instanceof LockHeldError)
+        throw new AppError(
+          'CONFLICT',
+          err.holder
+            ? `This plan is already being run by ${describeHolder(err.holder)}: one run of a plan at a time, and this one did nothing. Run it again once that one has finished, to resume anything left (lock: ${err.path}).`
+            : err.message,
+          { holder: err.holder, lock: err.path },
+        );
+      throw err;
+    }
   }
 
   /**

@@ -14,6 +14,7 @@ import { checkPlanAgainstAudit, parsePlan } from '../../shared/artifacts/plan';
 import { auditedPrefixes } from '../../shared/artifacts/report';
 import { accountProductionWord, confirm, missingCleanupConfirmations, planAccounts } from '../../shared/safety/confirmation';
 import { EXIT } from './exit-codes';
+import { AppError } from '../../shared/api/errors';
 import { terminalLine } from '../../shared/terminal-text';
 import { currentBlocklists, withServices } from './cli-services';
 
@@ -171,6 +172,16 @@ export async function runArtifactsPlan(
   return EXIT.ok;
 }
 
+/**
+ * Another run holds the plan (the app, another terminal): its refusal, naming it.
+ * Exit 3, not 1 or 2: nothing failed and the input was fine; as with a deploy
+ * conflict, another actor got there first, and running it again later resumes.
+ */
+function busyRefusal(err: unknown): AppError {
+  if (err instanceof AppError && err.code === 'CONFLICT') return err;
+  throw err;
+}
+
 export async function runArtifactsClean(
   o: { plan: string; report?: string; yes: boolean; confirmAccount: string[]; confirmProd: string[] },
   stdout = process.stdout,
@@ -216,11 +227,12 @@ export async function runArtifactsClean(
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
     let lastLine = 0;
-    const r = await artifacts.clean(plan, {
+    const running = artifacts.clean(plan, {
       against,
       confirmed,
       dryRun: !o.yes,
       signal: ac.signal,
+      program: 'cli',
       onProgress: (p) => {
         const pct = p.expectedObjects ? Math.min(100, Math.round((100 * p.objects) / p.expectedObjects)) : 100;
         const line = `${p.objects}/${p.expectedObjects} versions (${pct}%), ${gb(p.bytes)}, ${p.ratePerSec.toFixed(0)}/s${p.etaSec !== null ? `, ETA ${Math.ceil(p.etaSec)}s` : ''}`;
@@ -233,8 +245,13 @@ export async function runArtifactsClean(
         }
       },
     });
+    const r = await running.catch(busyRefusal);
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    if (r instanceof AppError) {
+      stderr.write(line(r.message));
+      return EXIT.stopped;
+    }
     if (stderr.isTTY) stderr.write('\n');
     for (const s of r.skipped) stdout.write(line(`skipped s3://${s.bucket}/${s.prefix}: ${s.reason}`));
     if (r.dryRun) {

@@ -30,6 +30,8 @@ export type RetentionPolicy = z.infer<typeof RetentionPolicy>;
 
 export const DEFAULT_RETENTION: RetentionPolicy = { keepLast: 3, keepDays: 30 };
 
+const DAY_MS = 86_400_000;
+
 export class RetentionError extends Error {
   override name = 'RetentionError';
 }
@@ -67,11 +69,33 @@ export function retentionDeletions(
   exclude: (key: string) => boolean = () => false,
 ): { cutoff: number; keep: string[]; delete: KeyStat[] } {
   checkPolicy(policy);
-  const cutoff = now - policy.keepDays * 86_400_000;
+  const cutoff = now - policy.keepDays * DAY_MS;
   const keep = retainedKeys(prefix, policy);
   return {
     cutoff,
     keep: [...keep].sort(),
     delete: (prefix.keys ?? []).filter((k) => !keep.has(k.key) && k.newest < cutoff && !exclude(k.key)),
   };
+}
+
+/**
+ * The cutoff a retention item may delete before, judged again at the moment of
+ * deleting from the item's own policy and `now`, never taken on trust: a plan's
+ * cutoff is its audit time less keepDays, so it can never be later than now less
+ * keepDays. One that is (in the future, or inside the keepDays window: a
+ * hand-edited plan) is refused, as is a policy outside the rules or a cutoff that
+ * is not a date. The plan's cutoff is returned: the earlier of the two.
+ */
+export function retentionCutoffAt(retention: { keepLast: number; keepDays: number; cutoff: string }, now: number): number {
+  checkPolicy({ keepLast: retention.keepLast, keepDays: retention.keepDays });
+  const cutoff = Date.parse(retention.cutoff);
+  if (Number.isNaN(cutoff)) throw new RetentionError(`The cutoff "${retention.cutoff}" is not a date.`);
+  if (cutoff > now) throw new RetentionError(`The cutoff ${retention.cutoff} is in the future: it would delete artifacts of any age.`);
+  const latest = now - retention.keepDays * DAY_MS;
+  const days = `${retention.keepDays} day${retention.keepDays === 1 ? '' : 's'}`;
+  if (cutoff > latest)
+    throw new RetentionError(
+      `The cutoff ${retention.cutoff} is later than keepDays (${days}) allows, ${new Date(latest).toISOString()} now: it would delete artifacts younger than ${days}.`,
+    );
+  return cutoff;
 }
