@@ -34,8 +34,11 @@ export function composeServices(src: ServiceSources) {
   const budget = new CallBudget(src.executions?.budget ?? DEFAULT_BUDGET);
   const pipelines = new PipelinesService(accounts, budget);
   const designs = new DesignsService(accounts);
-  const artifacts = new ArtifactsService(accounts, pipelines, src.home, { blocklists: src.blocklists ?? (() => Promise.resolve(src.settings().artifacts)) });
-  const executions = new ExecutionsService(accounts, { ...src.executions, sharedBudget: budget });
+  const artifacts = new ArtifactsService(accounts, pipelines, src.home, {
+    blocklists: src.blocklists ?? (() => Promise.resolve(src.settings().artifacts)),
+    productionMarks: () => src.settings().accounts,
+  });
+  const executions = new ExecutionsService(accounts, { ...src.executions, sharedBudget: budget, productionMarks: () => src.settings().accounts });
   const releases = new ReleasesService(accounts, executions, new ReleaseStore(src.home), src.releases);
   let disposed = false;
   return {

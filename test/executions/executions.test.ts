@@ -14,8 +14,9 @@ import { DEFAULT_ACCOUNTS } from '../../src/sandbox/config';
 import { confirm } from '../../src/shared/safety/confirmation';
 import type { PipelineRef } from '../../src/shared/api/executions';
 
-/** What a person types to answer: the production word, or nothing outside production. */
-const approvalConfirmed = (ref: PipelineRef, typed: string) => confirm({ kind: 'approval', target: env.executions.target(ref) }, { words: [typed] });
+/** What a person types to answer: the production word, or nothing outside production (decided with the account identified now). */
+const approvalConfirmed = async (ref: PipelineRef, typed: string) =>
+  confirm({ kind: 'approval', target: await env.executions.resolveTarget(ref) }, { words: [typed] });
 import { generatePipelines } from '../../src/sandbox/seed';
 
 let env: Awaited<ReturnType<typeof startServices>>;
@@ -216,7 +217,7 @@ describe('controls', () => {
           status: 'Approved',
           summary: 'ok',
         },
-        approvalConfirmed(staging, ''),
+        await approvalConfirmed(staging, ''),
       ),
     ).rejects.toThrow(/Review it again/);
     expect(cpCalls(seq, 'PutApprovalResult')).toEqual([]);
@@ -229,7 +230,7 @@ describe('controls', () => {
         status: 'Approved',
         summary: 'Looks good',
       },
-      approvalConfirmed(staging, ''),
+      await approvalConfirmed(staging, ''),
     );
     const put = cpCalls(seq, 'PutApprovalResult');
     // Only the named account and region were touched.
@@ -257,8 +258,8 @@ describe('controls', () => {
     const live = await env.executions.state(staging);
     const [first] = live.stages;
     const seq = env.sb.logEntries().at(-1)?.seq ?? 0;
-    const answer = (stage: string, action: string) =>
-      env.executions.answer(staging, { stage, action, executionId: null, status: 'Approved', summary: 'x' }, approvalConfirmed(staging, ''));
+    const answer = async (stage: string, action: string) =>
+      env.executions.answer(staging, { stage, action, executionId: null, status: 'Approved', summary: 'x' }, await approvalConfirmed(staging, ''));
     await expect(answer('NoSuchStage', 'NoSuchAction')).rejects.toMatchObject({
       code: 'NOT_FOUND',
       message: expect.stringMatching(/has no action NoSuchStage \/ NoSuchAction/),
@@ -275,13 +276,13 @@ describe('controls', () => {
     const stage = live.stages.find((s) => s.actions.some((a) => a.waitingForApproval));
     expect(stage).toBeDefined();
     const action = stage!.actions.find((a) => a.waitingForApproval)!;
-    const word = env.executions.productionWord(prod);
+    const word = (await env.executions.resolveTarget(prod)) && env.executions.accountView(prod).productionWord;
     expect(word).toBeTruthy();
     const seq = env.sb.logEntries().at(-1)?.seq ?? 0;
-    expect(() => approvalConfirmed(prod, '')).toThrow(/production account: type "sandbox-prod"/);
+    await expect(approvalConfirmed(prod, '')).rejects.toThrow(/production account: type "sandbox-prod"/);
     const answer = { stage: stage!.name, action: action.name, executionId: stage!.executionId, status: 'Rejected' as const, summary: 'no' };
     // The service itself refuses what no person confirmed for this pipeline: another pipeline's confirmation, or a forged one.
-    await expect(env.executions.answer(prod, answer, approvalConfirmed(staging, ''))).rejects.toThrow(/production account: type "sandbox-prod"/);
+    await expect(env.executions.answer(prod, answer, await approvalConfirmed(staging, ''))).rejects.toThrow(/production account: type "sandbox-prod"/);
     const forged = { request: { kind: 'approval', target: env.executions.target(prod) } };
     await expect(env.executions.answer(prod, answer, forged as never)).rejects.toThrow(/needs a confirmation typed by a person/);
     expect(cpCalls(seq)).toEqual([]);
@@ -294,7 +295,7 @@ describe('controls', () => {
         status: 'Rejected',
         summary: 'Not today',
       },
-      approvalConfirmed(prod, word!),
+      await approvalConfirmed(prod, word!),
     );
     const failed = await until('the rejection to fail the run', async () => {
       const s = await env.executions.state(prod);
@@ -361,7 +362,7 @@ describe('controls', () => {
       return st.waitingExecutionIds.includes(id) && s;
     });
     expect(held.stages.at(-1)!.inbound).toMatchObject({ enabled: false, reason: 'Change freeze' });
-    await env.executions.stop(ref, id, 'Not this one', true, confirm({ kind: 'stop', target: env.executions.target(ref) }, { words: [] }));
+    await env.executions.stop(ref, id, 'Not this one', true, confirm({ kind: 'stop', target: await env.executions.resolveTarget(ref) }, { words: [] }));
     const stopped = await until('the run to stop', async () => {
       const s = await env.executions.state(ref);
       return s.latest?.id === id && ['Stopped', 'Cancelled'].includes(s.latest.status) && s;

@@ -8,6 +8,7 @@ import { describeHolder, LockHeldError } from '../../node/lock-file';
 import { auditedPrefixes, type AuditReport, type BucketReport } from '../../shared/artifacts/report';
 import { checkPlanAgainstAudit, PlanError, type CleanupPlan, type PlanItem } from '../../shared/artifacts/plan';
 import { assertConfirmed, planAccounts, type ConfirmRequest, type Confirmed } from '../../shared/safety/confirmation';
+import { markOf, type ProductionMarks } from '../../shared/safety/production';
 import { claimedNow, deletableBucket, lifecycleEligible } from '../../shared/artifacts/eligibility';
 import { auditArtifacts, type AuditOptions } from './audit-calls';
 import { deleteEmptyBucket, expirePrefixByLifecycle } from './bucket-calls';
@@ -22,10 +23,13 @@ import type { WorkspaceTargets } from './ports';
 export interface ArtifactsServiceOptions {
   /** The blocklists as the settings hold them now: read again at every re-check. */
   blocklists(): Promise<Blocklists>;
+  /** The accounts the settings mark production or not (the production rule reads them as for approvals). */
+  productionMarks?: () => ProductionMarks;
 }
 
 export class ArtifactsService {
   readonly guard: DeletionGuard;
+  private marks: () => ProductionMarks | undefined;
 
   constructor(
     private accounts: AwsAccess,
@@ -33,6 +37,7 @@ export class ArtifactsService {
     private home: string,
     opts: ArtifactsServiceOptions,
   ) {
+    this.marks = opts.productionMarks ?? (() => undefined);
     this.guard = new DeletionGuard({
       clients: accounts.clients,
       fanout: accounts.fanout,
@@ -85,7 +90,7 @@ export class ArtifactsService {
       planAccounts(plan.items).map(async (a) => {
         const reaching = await this.profilesReaching(a.accountId, a.profile).catch(() => []);
         const alias = a.accountAlias ?? reaching.map((p) => this.accounts.identityOf(p.name)?.alias).find((x) => !!x) ?? null;
-        return { ...a, accountAlias: alias, profiles: reaching.map((p) => p.name) };
+        return { ...a, accountAlias: alias, profiles: reaching.map((p) => p.name), marked: markOf(a.accountId, this.marks()) };
       }),
     );
     return { kind: 'cleanup', accounts };

@@ -24,5 +24,7 @@ export interface AwsAccess {
   profiles(): ProfileInfo[];
   workspace(): { profiles: ProfileInfo[]; regions: string[]; isDefault: boolean };
   identityOf(name: string): IdentityState | undefined;
+  /** Checks these profiles' identities now (all when undefined), never prompting when `interactive` is false; each outcome lands in `identityOf`. */
+  check(names: string[] | undefined, interactive: boolean): Promise<unknown>;
   recordIdentity(profile: ProfileInfo, id: { accountId: string; arn: string; alias: string | null }): void;
 }

@@ -14,7 +14,8 @@ import {
 } from '../../shared/api/executions';
 import { AppError } from '../../shared/api/errors';
 import type { Services } from '../compose';
-import { confirm } from '../../shared/safety/confirmation';
+import { confirm, confirmationProblem, type PipelineTarget } from '../../shared/safety/confirmation';
+import { productionVerdict } from '../../shared/safety/production';
 import { EXIT } from './exit-codes';
 import { terminalLine, terminalLink } from '../../shared/terminal-text';
 
@@ -27,6 +28,36 @@ interface Where {
 const ref = (name: string, o: Where): PipelineRef => ({ profile: o.profile, region: o.region, name });
 const time = (iso: string | null) => (iso ? iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '-');
 const duration = (sec: number | null) => (sec === null ? '-' : sec < 60 ? `${sec}s` : `${Math.floor(sec / 60)}m ${sec % 60}s`);
+
+/**
+ * What the production rule asks of this command line (null: nothing): the word for
+ * --confirm-prod and how to say so. No word when the account is not identified:
+ * nothing confirms that (shared/safety/production.ts).
+ */
+function productionNeed(
+  target: PipelineTarget,
+  action: { kind: 'approval' | 'stop'; where: string; purpose: string },
+): { word: string | null; message: string; question: string } | null {
+  const v = productionVerdict(target);
+  switch (v.kind) {
+    case 'not-production':
+      return null;
+    case 'production':
+      return {
+        word: v.word,
+        message: `${action.where} a production account; ${action.purpose}, add: --confirm-prod ${v.word}`,
+        question: `This is a production account: type "${v.word}" to confirm`,
+      };
+    case 'unknown':
+      return {
+        word: v.word,
+        message: `${action.where} account ${v.word}, which may be production (no alias could be read, and no setting says); ${action.purpose}, add: --confirm-prod ${v.word}`,
+        question: `Whether account ${v.word} is production is not known: type its id "${v.word}" to confirm`,
+      };
+    case 'unidentified':
+      return { word: null, message: confirmationProblem({ kind: action.kind, target }, { words: [] }) ?? '', question: '' };
+  }
+}
 
 const revisionText = (e: ExecutionSummary) => e.sourceRevisions.map((r) => `${r.actionName}:${(r.revisionId ?? '').slice(0, 12)}`).join(' ');
 
@@ -244,16 +275,16 @@ export async function runExecutionsStop(
   out: Out = process.stdout,
   err: Out = process.stderr,
 ): Promise<number> {
-  return withServices(async ({ executions, accounts }: Services) => {
+  return withServices(async ({ executions }: Services) => {
     const r = ref(name, o);
-    // Who the account is decides the production rule: ask once, as the app has.
-    await accounts.check([o.profile], false).catch(() => undefined);
-    const word = executions.productionWord(r);
-    if (word && o.confirmProd !== word) {
-      err.write(`${name} runs in a production account; to ${o.abandon ? 'abandon' : 'stop'} it, add: --confirm-prod ${word}\n`);
-      return EXIT.usage;
+    // Who the account is decides the production rule: its identity checked now.
+    const target = await executions.resolveTarget(r);
+    const needed = productionNeed(target, { kind: 'stop', where: `${name} runs in`, purpose: `to ${o.abandon ? 'abandon' : 'stop'} it` });
+    if (needed && o.confirmProd !== needed.word) {
+      err.write(terminalLine(needed.message) + '\n');
+      return needed.word ? EXIT.usage : EXIT.unverified;
     }
-    await executions.stop(r, id, o.reason, o.abandon, confirm({ kind: 'stop', target: executions.target(r) }, { words: [o.confirmProd ?? ''] }));
+    await executions.stop(r, id, o.reason, o.abandon, confirm({ kind: 'stop', target }, { words: [o.confirmProd ?? ''] }));
     out.write(`${o.abandon ? 'Abandoning' : 'Stopping'} ${name} ${id}.\n`);
     return EXIT.ok;
   });
@@ -338,10 +369,10 @@ export async function runApprovalsAnswer(
   o: Where & { stage: string; action: string; summary: string; yes: boolean; confirmProd?: string },
   io: { out: Out; err: Out; input: NodeJS.ReadableStream } = { out: process.stdout, err: process.stderr, input: process.stdin },
 ): Promise<number> {
-  return withServices(async ({ executions, accounts }: Services) => {
+  return withServices(async ({ executions }: Services) => {
     const r = ref(name, o);
-    // Who the account is decides the production rule: ask once, as the app has.
-    await accounts.check([o.profile], false).catch(() => undefined);
+    // Who the account is decides the production rule: its identity checked now, before anything is asked.
+    const target = await executions.resolveTarget(r);
     const state = await executions.state(r);
     const stage = state.stages.find((s) => s.name === o.stage);
     const action = stage?.actions.find((a) => a.name === o.action);
@@ -358,7 +389,11 @@ export async function runApprovalsAnswer(
         (action.externalEntityLink ? `  review: ${terminalLink(action.externalEntityLink)}\n` : '') +
         `  summary: ${terminalLine(o.summary)}\n`,
     );
-    const word = executions.productionWord(r);
+    const needed = productionNeed(target, { kind: 'approval', where: 'This approval is in', purpose: 'to confirm' });
+    if (needed && !needed.word) {
+      io.err.write(terminalLine(needed.message) + '\n');
+      return EXIT.unverified;
+    }
     let confirmation = o.confirmProd ?? '';
     if (!o.yes) {
       const prompt = prompter(io.input, io.out);
@@ -368,15 +403,15 @@ export async function runApprovalsAnswer(
           io.err.write('Nothing was answered.\n');
           return EXIT.failed;
         }
-        if (word && confirmation !== word) confirmation = await prompt.ask(`This is a production account: type "${word}" to confirm: `);
+        if (needed?.word && confirmation !== needed.word) confirmation = await prompt.ask(`${needed.question}: `);
       } finally {
         prompt.close();
       }
-    } else if (word && confirmation !== word) {
-      io.err.write(`This approval is in a production account; to confirm, add: --confirm-prod ${word}\n`);
+    } else if (needed && confirmation !== needed.word) {
+      io.err.write(terminalLine(needed.message) + '\n');
       return EXIT.usage;
     }
-    const confirmed = confirm({ kind: 'approval', target: executions.target(r) }, { words: [confirmation] });
+    const confirmed = confirm({ kind: 'approval', target }, { words: [confirmation] });
     const res = await executions.answer(r, { stage: o.stage, action: o.action, executionId: stage.executionId, status, summary: o.summary }, confirmed);
     io.out.write(terminalLine(`${status} (execution ${res.executionId ?? '?'}).`) + '\n');
     return EXIT.ok;

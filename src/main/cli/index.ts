@@ -240,7 +240,7 @@ export function buildProgram(): Command {
   where(executions.command('stop <name> <executionId>').description('Stop an execution: let running actions finish, or --abandon them'))
     .requiredOption('--reason <text>', 'why (at most 200 characters)')
     .option('--abandon', 'abandon the actions in progress', false)
-    .option('--confirm-prod <word>', 'in a production account, its alias (or profile) typed again')
+    .option('--confirm-prod <word>', 'in a production account, its word typed again (the alias or profile; the account id where production is unknown)')
     .action(async (name: string, id: string, o: { profile: string; region: string; reason: string; abandon: boolean }) => {
       process.exitCode = await (await commands.executions()).runExecutionsStop(name, id, o);
     });
@@ -273,7 +273,7 @@ export function buildProgram(): Command {
       .requiredOption('--action <name>', 'the approval action')
       .requiredOption('--summary <text>', 'what you checked (at most 512 characters)')
       .option('--yes', 'answer without asking', false)
-      .option('--confirm-prod <alias>', 'in a production account, its alias (or profile) typed again')
+      .option('--confirm-prod <word>', 'in a production account, its word typed again (the alias or profile; the account id where production is unknown)')
       .action(
         async (name: string, o: { profile: string; region: string; stage: string; action: string; summary: string; yes: boolean; confirmProd?: string }) => {
           process.exitCode = await (await commands.executions()).runApprovalsAnswer(status, name, o);

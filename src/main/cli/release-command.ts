@@ -177,10 +177,7 @@ export async function runReleasePromote(
       throw new InvalidFile(`${file}: no environment named ${o.to} (it has ${release.environments.map((e) => e.name).join(', ')})`);
     // Every progress line (the release log's messages quote AWS's statuses, ids and errors) through the output filter.
     const say = (line: string) => (o.json ? err : out).write(terminalLine(line) + '\n');
-    return withServices(async ({ releases, accounts }) => {
-      // Who each target's account is decides the production rule: asked once, before the word is checked.
-      const env = release.environments.find((e) => e.name === o.to)!;
-      if (o.approve) await accounts.check([...new Set(env.targets.map((t) => t.profile))], false).catch(() => undefined);
+    return withServices(async ({ releases }) => {
       // Every step of this environment's promotion, as the release log records it.
       const off = releases.onChange((c) => {
         if (c.log?.environment === o.to && c.log.event !== 'execution-starting' && c.log.event !== 'gate-blocked') say(c.log.message);
@@ -195,11 +192,12 @@ export async function runReleasePromote(
     async function promoteAndFollow(releases: ReleasesService): Promise<number> {
       // Asked before anything starts: an approval that would be refused later must not leave pipelines running.
       const env = release.environments.find((e) => e.name === o.to)!;
-      // The production word is checked before anything starts, so a refused approval never leaves pipelines running.
-      const request = releases.approvalRequest({ environment: o.to, targets: env.targets });
-      if (o.approve && request.productionWord && o.confirmProd !== request.productionWord)
+      // The production word is checked before anything starts, so a refused approval never leaves pipelines running;
+      // and with each target's account identified now, so a profile whose name and alias say nothing does not pass for safe.
+      const request = o.approve ? await releases.resolveApprovalRequest({ environment: o.to, targets: env.targets }) : null;
+      if (request?.productionWord && o.confirmProd !== request.productionWord)
         throw new AppError('INVALID_INPUT', `${o.to} is a production environment: add --confirm-prod ${request.productionWord} to approve its approvals.`);
-      const approve = o.approve ? { confirmed: confirm(request, { words: [o.confirmProd ?? ''] }) } : undefined;
+      const approve = request ? { confirmed: confirm(request, { words: [o.confirmProd ?? ''] }) } : undefined;
       const outcome = await releases.promote(release, o.to, { revision: o.revision, confirmed: o.yes, allowUnpinned: o.allowUnpinned });
       if (outcome.kind === 'blocked') {
         say(`Stopped at the gate into ${o.to}: ${outcome.gate.reason}${outcome.gate.kind === 'confirmation' ? ' (add --yes)' : ''}.`);

@@ -34,8 +34,7 @@ export function executionsFeature({ executions, targets, jobs, events, onDepartu
     const before = seen.get(pipelineKey(state.ref));
     seen.set(pipelineKey(state.ref), state);
     if (!before || state.error) return;
-    const word = executions.productionWord(state.ref);
-    const account = { accountId: null, accountAlias: null, production: word !== null, productionWord: word };
+    const account = executions.accountView(state.ref);
     const id = (a: Approval) => `${a.stageName}/${a.actionName}/${a.executionId}`;
     const waitingBefore = new Set(waitingApprovals(before, account).map(id));
     for (const a of waitingApprovals(state, account)) if (!waitingBefore.has(id(a))) events.emit('approval.waiting', a);
@@ -47,10 +46,15 @@ export function executionsFeature({ executions, targets, jobs, events, onDepartu
 
   return {
     handlers: {
-      'executions.state': (ref) => executions.state(refOf(ref)),
-      'executions.watch': ({ opened, ...ref }, ctx) => ({
-        state: executions.withProductionWord(executions.engine.watch(refOf(ref), ctx.clientId, { opened })),
-      }),
+      // The account is known before the state is shown, so the word a page asks for is decided by account from the first update.
+      'executions.state': async (ref) => {
+        await executions.knowAccounts();
+        return executions.state(refOf(ref));
+      },
+      'executions.watch': async ({ opened, ...ref }, ctx) => {
+        await executions.knowAccounts();
+        return { state: executions.withProductionWord(executions.engine.watch(refOf(ref), ctx.clientId, { opened })) };
+      },
       'executions.unwatch': (ref, ctx) => {
         executions.engine.unwatch(refOf(ref), ctx.clientId);
         return { ok: true as const };
@@ -87,7 +91,8 @@ export function executionsFeature({ executions, targets, jobs, events, onDepartu
       }),
       'executions.stop': async ({ executionId, reason, abandon, confirmation, ...ref }) => {
         const r = refOf(ref);
-        await executions.stop(r, executionId, reason, abandon, confirm({ kind: 'stop', target: executions.target(r) }, { words: [confirmation] }));
+        // Production is decided with the account's identity checked now, not with what this window was shown.
+        await executions.stop(r, executionId, reason, abandon, confirm({ kind: 'stop', target: await executions.resolveTarget(r) }, { words: [confirmation] }));
         return { ok: true as const };
       },
       'executions.retry': async ({ executionId, stage, allActions, ...ref }) => ({
@@ -103,12 +108,12 @@ export function executionsFeature({ executions, targets, jobs, events, onDepartu
         return { ok: true as const };
       },
       'approvals.list': () => executions.approvals(targets()),
-      'approvals.answer': ({ stage, action, executionId, status, summary, confirmation, ...ref }) => {
+      'approvals.answer': async ({ stage, action, executionId, status, summary, confirmation, ...ref }) => {
         const r = refOf(ref);
         return executions.answer(
           r,
           { stage, action, executionId, status, summary },
-          confirm({ kind: 'approval', target: executions.target(r) }, { words: [confirmation] }),
+          confirm({ kind: 'approval', target: await executions.resolveTarget(r) }, { words: [confirmation] }),
         );
       },
     },

@@ -1,14 +1,15 @@
 // Executions as use-cases, shared by the app and the CLI: read a pipeline's live
 // state and history, drive it (start, stop, retry, roll back, transitions),
-// answer approvals under the production rule, list every approval waiting in
-// the workspace with what could not be read, and watch pipelines through the
-// one watch engine. Every call is gated by the fan-out caps and drawn from the
-// (account, region) call budget.
+// answer approvals under the production rule (decided per account, with
+// identities checked at the moment of acting), list every approval waiting in
+// the workspace (once, whichever profiles reach it) with what could not be
+// read, and watch pipelines through the one watch engine. Every call is gated
+// by the fan-out caps and drawn from the (account, region) call budget.
 import { AppError } from '../../shared/api/errors';
 import type { Approval, ApprovalsView, ExecutionDetails, ExecutionSummary, PipelineLiveState, PipelineRef } from '../../shared/api/executions';
-import { isWaitingApproval } from '../../shared/executions/approvals';
+import { isWaitingApproval, oneRowPerApproval } from '../../shared/executions/approvals';
 import { assertConfirmed, type Confirmed, type PipelineTarget } from '../../shared/safety/confirmation';
-import { productionWord } from '../../shared/safety/production';
+import { markOf, productionVerdict, type ProductionMarks } from '../../shared/safety/production';
 import { budgetKeyFor, CallBudget } from '../aws/call-budget';
 import { classifyAwsError } from '../aws/errors';
 import type { CallGate } from '../aws/fanout';
@@ -43,17 +44,21 @@ export interface ExecutionsOptions {
   /** The budget shared with the explorer's listing (composeServices passes one). */
   sharedBudget?: CallBudget;
   intervals?: Partial<Intervals>;
+  /** The accounts the settings mark production or not production, as they are now (composeServices passes the settings'). */
+  productionMarks?: () => ProductionMarks;
 }
 
 export class ExecutionsService {
   readonly budget: CallBudget;
   readonly engine: WatchEngine;
   private listeners = new Set<(state: PipelineLiveState) => void>();
+  private marks: () => ProductionMarks | undefined;
 
   constructor(
     private accounts: AwsAccess,
     opts: ExecutionsOptions = {},
   ) {
+    this.marks = opts.productionMarks ?? (() => undefined);
     this.budget = opts.sharedBudget ?? new CallBudget(opts.budget ?? DEFAULT_BUDGET);
     this.engine = new WatchEngine({
       access: (ref, signal) => ({ reads: this.reads(ref, signal), budgetKey: this.budgetKeyOf(ref) }),
@@ -116,9 +121,11 @@ export class ExecutionsService {
     return { ...r, state: this.withProductionWord(r.state) };
   }
 
-  /** The state with its account's production word, so a page asks for it before stopping there. */
+  /** The state with its account's production word, so a page asks for it before stopping or answering there. */
   withProductionWord<S extends PipelineLiveState | null>(state: S): S {
-    return state && { ...state, productionWord: this.productionWord(state.ref) };
+    if (!state) return state;
+    const { production, productionWord, productionVerdict } = this.accountView(state.ref);
+    return { ...state, production, productionWord, productionVerdict };
   }
 
   /** Every pipeline's name in a (profile, region). */
@@ -160,7 +167,7 @@ export class ExecutionsService {
 
   /** Stops (or abandons) an execution; in production only with the person's confirmation (`confirm({ kind: 'stop', … })`). */
   async stop(ref: PipelineRef, executionId: string, reason: string, abandon: boolean, confirmed: Confirmed<'stop'>): Promise<void> {
-    assertConfirmed(confirmed, { kind: 'stop', target: this.target(ref) });
+    assertConfirmed(confirmed, { kind: 'stop', target: await this.resolveTarget(ref) });
     await stopExecution(this.client(ref), ref.name, executionId, reason, abandon);
     this.engine.refresh(ref);
   }
@@ -190,27 +197,88 @@ export class ExecutionsService {
   }
 
   /**
-   * The pipeline as the production rule sees it: its account's alias and every
-   * profile known to reach that account (shared/safety/production.ts decides).
+   * The pipeline as the production rule sees it, from the identities known now: its
+   * account id, the alias any profile of that account could read, every profile known
+   * to reach it, and what the settings say of it (shared/safety/production.ts decides).
+   * For showing (the badge, the word asked for); acting goes through `resolveTargets`.
    */
   target(ref: PipelineRef): PipelineTarget {
-    const id = this.accounts.identityOf(ref.profile);
+    return this.targetIn(ref, this.accounts.identityOf(ref.profile)?.accountId ?? null);
+  }
+
+  private targetIn(ref: PipelineRef, accountId: string | null): PipelineTarget {
     // Every profile known to reach the same account, and the alias any of them could read
     // (a least-privilege role is often denied iam:ListAccountAliases).
-    const sameAccount = id?.accountId ? this.accounts.profiles().filter((p) => this.accounts.identityOf(p.name)?.accountId === id.accountId) : [];
-    const alias = id?.alias ?? sameAccount.map((p) => this.accounts.identityOf(p.name)?.alias).find((a) => !!a) ?? null;
+    const sameAccount = accountId ? this.accounts.profiles().filter((p) => this.accounts.identityOf(p.name)?.accountId === accountId) : [];
+    const own = this.accounts.identityOf(ref.profile);
+    const alias =
+      (own?.accountId === accountId ? own?.alias : null) ?? sameAccount.map((p) => this.accounts.identityOf(p.name)?.alias).find((a) => !!a) ?? null;
     return {
       profile: ref.profile,
       region: ref.region,
       pipeline: ref.name,
+      accountId,
       accountAlias: alias,
       profiles: [...new Set([ref.profile, ...sameAccount.map((p) => p.name)])],
+      marked: markOf(accountId, this.marks()),
     };
   }
 
-  /** The word a person types to act on this pipeline's account, or null when it is not production. */
-  productionWord(ref: Pick<PipelineRef, 'profile'> & Partial<PipelineRef>): string | null {
-    return productionWord(this.target({ region: '', name: '', ...ref }));
+  /**
+   * The pipelines as the production rule sees them at the moment of acting. A cached
+   * identity (or none, on a fresh start) cannot be trusted there: each acting profile's
+   * identity is checked now, and so is every other profile not known yet (without
+   * prompting), since any profile that reaches the account may be the one that says
+   * production. An acting profile that cannot be checked leaves its account unidentified,
+   * which nothing confirms.
+   */
+  async resolveTargets(refs: readonly PipelineRef[]): Promise<PipelineTarget[]> {
+    const acting = [...new Set(refs.map((r) => r.profile))];
+    // A profile that does not exist is refused (NOT_FOUND) before anything is checked.
+    for (const name of acting) this.accounts.profile(name);
+    const others = this.accounts
+      .profiles()
+      .filter((p) => !acting.includes(p.name) && !p.problems.length && this.accounts.identityOf(p.name)?.state !== 'ok')
+      .map((p) => p.name);
+    await this.accounts.check([...acting, ...others], false);
+    return refs.map((ref) => {
+      const id = this.accounts.identityOf(ref.profile);
+      return this.targetIn(ref, id?.state === 'ok' ? id.accountId : null);
+    });
+  }
+
+  async resolveTarget(ref: PipelineRef): Promise<PipelineTarget> {
+    return (await this.resolveTargets([ref]))[0];
+  }
+
+  /**
+   * Checks, once and without prompting, every profile's identity never checked yet: what
+   * a page is shown (the inbox's rows, a live view's word) is then decided by account,
+   * as acting will decide it, rather than by the one profile's name.
+   */
+  async knowAccounts(): Promise<void> {
+    const unchecked = this.accounts
+      .profiles()
+      .filter((p) => !p.problems.length && !this.accounts.identityOf(p.name))
+      .map((p) => p.name);
+    if (unchecked.length) await this.accounts.check(unchecked, false);
+  }
+
+  /**
+   * A pipeline's account as pages show it: whether acting there needs a typed word
+   * (production, or unknown, or not identified), and that word (null when none is,
+   * or when the account is not identified and nothing can confirm it yet).
+   */
+  accountView(ref: PipelineRef): Pick<Approval, 'accountId' | 'accountAlias' | 'production' | 'productionWord' | 'productionVerdict'> {
+    const t = this.target(ref);
+    const verdict = productionVerdict(t);
+    return {
+      accountId: t.accountId,
+      accountAlias: t.accountAlias,
+      production: verdict.kind !== 'not-production',
+      productionWord: verdict.word,
+      productionVerdict: verdict.kind,
+    };
   }
 
   /**
@@ -223,7 +291,7 @@ export class ExecutionsService {
     a: { stage: string; action: string; executionId: string | null; status: 'Approved' | 'Rejected'; summary: string },
     confirmed: Confirmed<'approval' | 'release-approval'>,
   ): Promise<{ executionId: string | null }> {
-    assertConfirmed(confirmed, { kind: 'approval', target: this.target(ref) });
+    assertConfirmed(confirmed, { kind: 'approval', target: await this.resolveTarget(ref) });
     const r = await answerApproval(this.client(ref), ref, a.stage, a.action, a.status, a.summary, a.executionId);
     this.engine.refresh(ref);
     return r;
@@ -232,13 +300,17 @@ export class ExecutionsService {
   /**
    * Every approval waiting in these targets: each pipeline's state is read. A
    * target or pipeline that cannot be read is listed as unverified, never as "none".
+   * An approval reached through several profiles of one account is one row (the
+   * first target's), with production decided for the account.
    */
   async approvals(targets: Array<{ profile: ProfileInfo; region: string }>, signal?: AbortSignal): Promise<ApprovalsView> {
-    const approvals: Approval[] = [];
+    const found: Array<{ order: number; approval: Approval }> = [];
     const unverified: ApprovalsView['unverified'] = [];
     let pipelinesRead = 0;
+    // Which account each profile reaches (rows are merged by account) and who says production there.
+    await this.knowAccounts();
     await Promise.all(
-      targets.map(async ({ profile, region }) => {
+      targets.map(async ({ profile, region }, order) => {
         const base = { profile: profile.name, region };
         const reads = this.budgeted({ ...base, name: '-' }, signal);
         let names: string[] = [];
@@ -248,7 +320,6 @@ export class ExecutionsService {
           unverified.push({ ...base, pipeline: null, error: classifyAwsError(err, { region }) });
           names = [];
         }
-        const identity = this.accounts.identityOf(profile.name);
         await Promise.all(
           names.map(async (name) => {
             const ref = { ...base, name };
@@ -279,18 +350,18 @@ export class ExecutionsService {
               for (const { stage, action } of waiting) {
                 // Custom data and the review link live in the declaration.
                 const config = (declared(stage.stageName, action.actionName)?.configuration ?? {}) as Record<string, unknown>;
-                approvals.push({
-                  ref,
-                  accountId: identity?.accountId ?? null,
-                  accountAlias: identity?.alias ?? null,
-                  stageName: stage.stageName ?? '',
-                  actionName: action.actionName ?? '',
-                  executionId: stage.latestExecution?.pipelineExecutionId ?? null,
-                  waitingSince: action.latestExecution?.lastStatusChange?.toISOString() ?? null,
-                  customData: typeof config.CustomData === 'string' ? config.CustomData : null,
-                  externalEntityLink: typeof config.ExternalEntityLink === 'string' ? config.ExternalEntityLink : null,
-                  production: this.productionWord(ref) !== null,
-                  productionWord: this.productionWord(ref),
+                found.push({
+                  order,
+                  approval: {
+                    ref,
+                    ...this.accountView(ref),
+                    stageName: stage.stageName ?? '',
+                    actionName: action.actionName ?? '',
+                    executionId: stage.latestExecution?.pipelineExecutionId ?? null,
+                    waitingSince: action.latestExecution?.lastStatusChange?.toISOString() ?? null,
+                    customData: typeof config.CustomData === 'string' ? config.CustomData : null,
+                    externalEntityLink: typeof config.ExternalEntityLink === 'string' ? config.ExternalEntityLink : null,
+                  },
                 });
               }
             } catch (err) {
@@ -300,6 +371,7 @@ export class ExecutionsService {
         );
       }),
     );
+    const approvals = oneRowPerApproval(found.sort((a, b) => a.order - b.order).map((f) => f.approval));
     approvals.sort((a, b) => (a.waitingSince ?? '').localeCompare(b.waitingSince ?? ''));
     return { approvals, unverified, pipelinesRead, checkedAt: new Date().toISOString() };
   }

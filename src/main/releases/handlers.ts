@@ -82,7 +82,7 @@ export function releasesFeature({ releases, events, log, ready = Promise.resolve
       },
       'releases.approve': async ({ application, promotionId, confirmation }) => {
         const p = await promotion(application, promotionId);
-        return releases.approve(p, confirm(releases.approvalRequest(p), { words: [confirmation] }));
+        return releases.approve(p, confirm(await releases.resolveApprovalRequest(p), { words: [confirmation] }));
       },
       'releases.stop': ({ application, promotionId, reason }) => releases.stop(application, promotionId, reason),
       'releases.history': async ({ application }) => ({ entries: await releases.store.history(application) }),

@@ -27,8 +27,10 @@ export interface ReleaseExecutions {
       clientRequestToken?: string;
     },
   ): Promise<string>;
-  /** The pipeline as the production rule sees it. */
+  /** The pipeline as the production rule sees it, from the identities known now (for showing). */
   target(ref: PipelineRef): PipelineTarget;
+  /** The pipelines as the production rule sees them at the moment of acting: identities checked now. */
+  resolveTargets(refs: readonly PipelineRef[]): Promise<PipelineTarget[]>;
   answer(
     ref: PipelineRef,
     a: { stage: string; action: string; executionId: string | null; status: 'Approved' | 'Rejected'; summary: string },

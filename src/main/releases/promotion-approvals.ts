@@ -1,7 +1,7 @@
 // A promotion's approvals: what answering them needs confirmed (the production word),
 // and the answers, each with its own account's credentials, that let the promotion through.
 import type { Promotion, PromotionTarget } from '../../shared/api/releases';
-import { assertConfirmed, type ConfirmRequest, type Confirmed } from '../../shared/safety/confirmation';
+import { assertConfirmed, type ConfirmRequest, type Confirmed, type PipelineTarget } from '../../shared/safety/confirmation';
 import { releaseProductionWord } from '../../shared/safety/production';
 import type { ReleaseExecutions } from './ports';
 import type { ReleaseJournal } from './release-journal';
@@ -15,15 +15,33 @@ export class PromotionApprovals {
 
   /**
    * What answering an environment's approvals needs confirmed: in production (any
-   * of its accounts is), the environment's name typed. The caller gets a
-   * `Confirmed` for it from `confirm()` with what the person typed.
+   * of its accounts is, or may be), the environment's name typed. From the
+   * identities known now: for showing (the board); acting uses `resolveApprovalRequest`.
    */
   approvalRequest(e: {
     environment: string;
     targets: Array<{ profile: string; region: string; pipeline: string }>;
   }): Extract<ConfirmRequest, { kind: 'release-approval' }> {
-    const targets = e.targets.map((t) => this.executions.target(refOf(t)));
-    return { kind: 'release-approval', environment: e.environment, productionWord: releaseProductionWord(e.environment, targets), targets };
+    return this.requestFor(
+      e.environment,
+      e.targets.map((t) => this.executions.target(refOf(t))),
+    );
+  }
+
+  /**
+   * The same, with each target's account identified now (a fresh app, or a role that
+   * cannot read its alias, must not make a production environment look otherwise).
+   * The caller gets a `Confirmed` for it from `confirm()` with what the person typed.
+   */
+  async resolveApprovalRequest(e: {
+    environment: string;
+    targets: Array<{ profile: string; region: string; pipeline: string }>;
+  }): Promise<Extract<ConfirmRequest, { kind: 'release-approval' }>> {
+    return this.requestFor(e.environment, await this.executions.resolveTargets(e.targets.map(refOf)));
+  }
+
+  private requestFor(environment: string, targets: PipelineTarget[]): Extract<ConfirmRequest, { kind: 'release-approval' }> {
+    return { kind: 'release-approval', environment, productionWord: releaseProductionWord(environment, targets), targets };
   }
 
   /**
@@ -33,7 +51,7 @@ export class PromotionApprovals {
    * confirmation of the environment covers each of its targets' approvals.
    */
   async approve(p: Promotion, confirmed: Confirmed<'release-approval'>): Promise<{ approved: number; rejected: number }> {
-    assertConfirmed(confirmed, this.approvalRequest(p));
+    assertConfirmed(confirmed, await this.resolveApprovalRequest(p));
     let approved = 0;
     let rejected = 0;
     for (const t of p.targets) {

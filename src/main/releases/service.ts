@@ -102,6 +102,14 @@ export class ReleasesService {
     return this.approvals.approvalRequest(e);
   }
 
+  /** The same, with each target's account identified now: what acting confirms against. */
+  resolveApprovalRequest(e: {
+    environment: string;
+    targets: Array<{ profile: string; region: string; pipeline: string }>;
+  }): Promise<Extract<ConfirmRequest, { kind: 'release-approval' }>> {
+    return this.approvals.resolveApprovalRequest(e);
+  }
+
   /** Approves this promotion's approvals, and rejects older runs' that hold a stage it needs. */
   approve(p: Promotion, confirmed: Confirmed<'release-approval'>): Promise<{ approved: number; rejected: number }> {
     return this.approvals.approve(p, confirmed);

@@ -219,7 +219,8 @@ export const methods = {
   'approvals.list': method(NoInput, ApprovalsView),
   /**
    * Approve or reject. The token is read at that moment for `executionId` (the one
-   * reviewed). In an account that looks like production, `confirmation` is the alias typed.
+   * reviewed). In an account that is production, or may be, `confirmation` is the word the main
+   * process named (the alias or profile that says production, else the account id).
    */
   'approvals.answer': method(
     Ref.extend({

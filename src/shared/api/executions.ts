@@ -87,6 +87,10 @@ export const ExecutionSummary = z.object({
 });
 export type ExecutionSummary = z.infer<typeof ExecutionSummary>;
 
+/** Why a word is (or is not) asked for: the production rule's verdict for the account (shared/safety/production.ts). */
+export const ProductionVerdictKind = z.enum(['production', 'unknown', 'unidentified', 'not-production']);
+export type ProductionVerdictKind = z.infer<typeof ProductionVerdictKind>;
+
 export const PipelineLiveState = z.object({
   ref: PipelineRef,
   pipelineVersion: z.number().int().nullable(),
@@ -99,8 +103,11 @@ export const PipelineLiveState = z.object({
   error: TargetError.nullable(),
   /** Calls were throttled and the watcher is backing off. */
   throttled: z.boolean(),
-  /** The word a person types to stop or abandon here, when its account is production (shared/safety/production.ts). */
+  /** Stopping, abandoning or answering here needs a typed word: its account is production, or may be (shared/safety/production.ts). */
+  production: z.boolean().optional(),
+  /** That word, decided by the main process (null with `production`: the account is not identified, so nothing confirms it yet). */
   productionWord: z.string().nullable().optional(),
+  productionVerdict: ProductionVerdictKind.optional(),
 });
 export type PipelineLiveState = z.infer<typeof PipelineLiveState>;
 
@@ -144,10 +151,15 @@ export const Approval = z.object({
   waitingSince: z.string().nullable(),
   customData: z.string().nullable(),
   externalEntityLink: z.string().nullable(),
-  /** The account looks like production: answering needs its word typed. */
+  /** The account is production, or may be: answering needs a word typed. */
   production: z.boolean(),
-  /** That word (the alias, or the profile name, that says production), decided by the main process. */
+  /**
+   * That word, decided by the main process for the account (shared/safety/production.ts): the alias or
+   * profile name that says production, else the account id. Null with `production`: the account is not
+   * identified, and nothing confirms an answer there until it is.
+   */
   productionWord: z.string().nullable().optional(),
+  productionVerdict: ProductionVerdictKind.optional(),
 });
 export type Approval = z.infer<typeof Approval>;
 

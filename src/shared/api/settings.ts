@@ -10,6 +10,7 @@ export type SectionId = z.infer<typeof SectionId>;
 export const ThemePreference = z.enum(['system', 'light', 'dark']);
 
 const ProfileName = z.string().min(1).max(128);
+const AccountId = z.string().regex(/^\d{12}$/, 'an account id is 12 digits');
 const RegionName = z
   .string()
   .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'not a region name')
@@ -65,6 +66,18 @@ export const Settings = z.object({
       desktop: z.boolean().default(true),
     })
     .prefault({}),
+  /**
+   * Production, by account id, for the production rule (shared/safety/production.ts):
+   * an account whose alias and profile names do not tell is production when listed
+   * here, and known not to be when listed as not production (an alias or profile
+   * name that says production still wins). Unlisted, such an account asks for its id.
+   */
+  accounts: z
+    .object({
+      production: z.array(AccountId).max(1000).default([]),
+      notProduction: z.array(AccountId).max(1000).default([]),
+    })
+    .prefault({}),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -99,6 +112,11 @@ export const SettingsPatch = z.strictObject({
     .strictObject({ notify: z.array(z.string().max(400)).max(2000), desktop: z.boolean() })
     .partial()
     .optional(),
+  accounts: z
+    .strictObject({ production: z.array(AccountId).max(1000), notProduction: z.array(AccountId).max(1000) })
+    .partial()
+    .refine((a) => !a.production?.some((id) => a.notProduction?.includes(id)), 'an account cannot be both production and not production')
+    .optional(),
 });
 export type SettingsPatch = z.infer<typeof SettingsPatch>;
 
@@ -119,6 +137,7 @@ export function applySettingsPatch(current: Settings, patch: SettingsPatch): Set
     ui: { ...current.ui, ...patch.ui },
     artifacts: { ...current.artifacts, ...patch.artifacts },
     executions: { ...current.executions, ...patch.executions },
+    accounts: { ...current.accounts, ...patch.accounts },
   });
 }
 

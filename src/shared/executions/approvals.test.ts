@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { LiveAction, PipelineLiveState } from '../api/executions';
-import { isWaitingApproval, waitingApprovals } from './approvals';
+import type { Approval, LiveAction, PipelineLiveState } from '../api/executions';
+import { isWaitingApproval, oneRowPerApproval, waitingApprovals } from './approvals';
 
 describe('an approval waiting (one rule for the live view, the inbox, the answer and releases)', () => {
   it('is an Approval action in progress that holds a token', () => {
@@ -57,5 +57,42 @@ describe('waitingApprovals', () => {
         externalEntityLink: 'https://example.com/review',
       },
     ]);
+  });
+});
+
+describe('oneRowPerApproval', () => {
+  const row = (profile: string, accountId: string | null, over: Partial<Approval> = {}): Approval => ({
+    ref: { profile, region: 'us-east-1', name: 'web' },
+    accountId,
+    accountAlias: null,
+    stageName: 'Deploy',
+    actionName: 'ReleaseApproval',
+    executionId: 'e-1',
+    waitingSince: null,
+    customData: null,
+    externalEntityLink: null,
+    production: true,
+    productionWord: 'sandbox-prod',
+    ...over,
+  });
+
+  it('keeps one row per approval of an account, the first profile that saw it', () => {
+    const seen = [row('sandbox-prod', '333333333333'), row('prod-admin', '333333333333'), row('release-bot', '333333333333')];
+    expect(oneRowPerApproval(seen).map((a) => a.ref.profile)).toEqual(['sandbox-prod']);
+  });
+
+  it('keeps apart what differs: another account, region, pipeline, stage, action or execution, or profiles not identified', () => {
+    const base = row('a', '333333333333');
+    const others = [
+      row('b', '222222222222'),
+      { ...base, ref: { ...base.ref, region: 'eu-west-1' } },
+      { ...base, ref: { ...base.ref, name: 'api' } },
+      row('a', '333333333333', { stageName: 'Prod' }),
+      row('a', '333333333333', { actionName: 'SecondLook' }),
+      row('a', '333333333333', { executionId: 'e-2' }),
+      row('x', null),
+      row('y', null),
+    ];
+    expect(oneRowPerApproval([base, ...others])).toHaveLength(1 + others.length);
   });
 });

@@ -2,7 +2,8 @@
 // call and releases share. A manual approval action waits for a person when its
 // latest execution is in progress and holds a token (GetPipelineState hands one
 // out only while the approval is open). Only the declaration says an action is an
-// approval: a running build is never listed as one.
+// approval: a running build is never listed as one. An approval is one row
+// however many profiles reach its account.
 import type { Approval, PipelineLiveState } from '../api/executions';
 
 export interface ActionSnapshot {
@@ -18,7 +19,7 @@ export const isWaitingApproval = (a: ActionSnapshot): boolean => a.category === 
 /** The approvals waiting in a pipeline's live state, as the inbox lists them. */
 export function waitingApprovals(
   state: PipelineLiveState,
-  account: { accountId: string | null; accountAlias: string | null; production: boolean; productionWord?: string | null },
+  account: Pick<Approval, 'accountId' | 'accountAlias' | 'production' | 'productionWord' | 'productionVerdict'>,
 ): Approval[] {
   return state.stages.flatMap((s) =>
     s.actions
@@ -34,4 +35,18 @@ export function waitingApprovals(
         externalEntityLink: a.externalEntityLink,
       })),
   );
+}
+
+/**
+ * Which approval this is, whichever profile saw it: an account, region, pipeline,
+ * stage, action and execution (an account not identified is keyed by its profile).
+ */
+export const approvalKey = (a: Approval): string =>
+  JSON.stringify([a.accountId ?? `profile:${a.ref.profile}`, a.ref.region, a.ref.name, a.stageName, a.actionName, a.executionId]);
+
+/** One row per approval: the same one seen through several profiles of its account is kept once, the first seen. */
+export function oneRowPerApproval(approvals: readonly Approval[]): Approval[] {
+  const rows = new Map<string, Approval>();
+  for (const a of approvals) if (!rows.has(approvalKey(a))) rows.set(approvalKey(a), a);
+  return [...rows.values()];
 }

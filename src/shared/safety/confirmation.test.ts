@@ -24,6 +24,7 @@ const target = (over: Partial<PipelineTarget> = {}): PipelineTarget => ({
   profile: 'ops',
   region: 'eu-west-1',
   pipeline: 'web',
+  accountId: '333333333333',
   accountAlias: 'acme-prod',
   profiles: ['ops'],
   ...over,
@@ -41,21 +42,22 @@ describe('production (one rule for cleanups, approvals, stops and releases)', ()
   });
 
   it('the word is the alias when it says prod, else the first profile that does', () => {
-    expect(productionWord({ accountAlias: 'acme-prod', profiles: ['x-prod'] })).toBe('acme-prod');
-    expect(productionWord({ accountAlias: 'acme-dev', profiles: ['dev', 'x-prod', 'y-prod'] })).toBe('x-prod');
-    expect(productionWord({ accountAlias: null, profiles: ['dev'] })).toBeNull();
-    expect(isProduction({ accountAlias: null, profiles: ['PROD'] })).toBe(true);
-    expect(isProduction({ accountAlias: 'dev', profiles: [] })).toBe(false);
+    const id = '444444444444';
+    expect(productionWord({ accountId: id, accountAlias: 'acme-prod', profiles: ['x-prod'] })).toBe('acme-prod');
+    expect(productionWord({ accountId: id, accountAlias: 'acme-dev', profiles: ['dev', 'x-prod', 'y-prod'] })).toBe('x-prod');
+    expect(productionWord({ accountId: id, accountAlias: 'acme-dev', profiles: ['dev'] })).toBeNull();
+    expect(isProduction({ accountId: null, accountAlias: null, profiles: ['PROD'] })).toBe(true);
+    expect(isProduction({ accountId: id, accountAlias: 'dev', profiles: [] })).toBe(false);
   });
 
   it('a release environment is production when any target is; its word is its name', () => {
     expect(
       releaseProductionWord('live', [
-        { accountAlias: 'dev', profiles: [] },
-        { accountAlias: null, profiles: ['p-prod'] },
+        { accountId: '111111111111', accountAlias: 'dev', profiles: [] },
+        { accountId: '333333333333', accountAlias: null, profiles: ['p-prod'] },
       ]),
     ).toBe('live');
-    expect(releaseProductionWord('staging', [{ accountAlias: 'stage', profiles: ['stage'] }])).toBeNull();
+    expect(releaseProductionWord('staging', [{ accountId: '222222222222', accountAlias: 'stage', profiles: ['stage'] }])).toBeNull();
   });
 });
 
@@ -100,7 +102,9 @@ describe('words for the other actions', () => {
     expect(wordFor({ kind: 'bucket-deletion', bucket: 'b1' })).toBe('b1');
     expect(wordFor({ kind: 'lifecycle', bucket: 'b2' })).toBe('b2');
     expect(wordFor({ kind: 'approval', target: target() })).toBe('acme-prod');
-    expect(wordFor({ kind: 'stop', target: target({ accountAlias: null, profiles: ['dev'] }) })).toBeNull();
+    expect(wordFor({ kind: 'stop', target: target({ accountAlias: 'acme-dev', profiles: ['dev'] }) })).toBeNull();
+    // Where nothing tells (no alias, no setting), the account id is the word.
+    expect(wordFor({ kind: 'stop', target: target({ accountAlias: null, profiles: ['dev'] }) })).toBe('333333333333');
     expect(wordFor({ kind: 'release-approval', environment: 'prod', productionWord: 'prod', targets: [] })).toBe('prod');
     expect(confirmationProblem({ kind: 'bucket-deletion', bucket: 'b1' }, { words: ['b2'] })).toBe('Type the bucket name b1 to confirm.');
     expect(confirmationProblem({ kind: 'lifecycle', bucket: 'b1' }, { words: [' b1 '] })).toBeNull();
@@ -171,11 +175,48 @@ describe('Confirmed is a capability', () => {
   });
 
   it('a production word learnt since the confirmation is not confirmed', () => {
-    const before = confirm({ kind: 'approval', target: target({ accountAlias: null, profiles: ['ops'] }) }, { words: [] });
+    const before = confirm({ kind: 'approval', target: target({ accountAlias: 'acme-main', profiles: ['ops'] }) }, { words: [] });
     expect(() => assertConfirmed(before, { kind: 'approval', target: target({ accountAlias: 'acme-prod' }) })).toThrow(/production account: type "acme-prod"/);
-    const stop = confirm({ kind: 'stop', target: target({ accountAlias: null, profiles: ['ops'] }) }, { words: [] });
+    // The account id typed where production was unknown does not confirm it once an alias says production.
+    const unknown = confirm({ kind: 'approval', target: target({ accountAlias: null, profiles: ['ops'] }) }, { words: ['333333333333'] });
+    expect(() => assertConfirmed(unknown, { kind: 'approval', target: target({ accountAlias: 'acme-prod' }) })).toThrow(/production account: type "acme-prod"/);
+    const stop = confirm({ kind: 'stop', target: target({ accountAlias: 'acme-main', profiles: ['ops'] }) }, { words: [] });
     expect(() => assertConfirmed(stop, { kind: 'stop', target: target() })).toThrow(ConfirmationError);
     expect(() => assertConfirmed(stop, { kind: 'stop', target: target({ accountAlias: 'dev', profiles: ['ops'] }) })).not.toThrow();
+  });
+
+  it('where production is unknown the account id is asked for; where the account is not identified nothing confirms', () => {
+    const unknown = target({ accountAlias: null, profiles: ['release-bot'] });
+    expect(confirmationProblem({ kind: 'approval', target: unknown }, { words: [''] })).toMatch(
+      /^This approval is in account 333333333333, which may be production: .*Type the account id "333333333333" to confirm\.$/,
+    );
+    expect(() =>
+      assertConfirmed(confirm({ kind: 'approval', target: unknown }, { words: ['333333333333'] }), { kind: 'approval', target: unknown }),
+    ).not.toThrow();
+    const unidentified = target({ accountId: null, accountAlias: null, profiles: ['release-bot'] });
+    for (const words of [[], [''], ['release-bot'], ['333333333333']]) {
+      expect(() => confirm({ kind: 'approval', target: unidentified }, { words })).toThrow(/could not be identified/);
+      expect(() => confirm({ kind: 'stop', target: unidentified }, { words })).toThrow(/could not be identified/);
+    }
+    // A confirmation given while the account was known covers nothing once it is not, nor does a promotion's.
+    const given = confirm({ kind: 'approval', target: target() }, { words: ['acme-prod'] });
+    expect(() => assertConfirmed(given, { kind: 'approval', target: target({ accountId: null, accountAlias: null, profiles: ['ops'] }) })).toThrow(
+      /could not be identified/,
+    );
+    const live = confirm({ kind: 'release-approval', environment: 'live', productionWord: 'live', targets: [unidentified] }, { words: ['live'] });
+    expect(() => assertConfirmed(live, { kind: 'approval', target: unidentified })).toThrow(/could not be identified/);
+  });
+
+  it('a cleanup asks again only for accounts production for certain (an account of unknown production already has its id typed)', () => {
+    const accounts = [
+      { accountId: '555555555555', accountAlias: null, profile: 'plain' },
+      { accountId: '666666666666', accountAlias: null, profile: 'plain-2', marked: 'production' as const },
+    ];
+    expect(accountProductionWord(accounts[0])).toBeNull();
+    expect(accountProductionWord(accounts[1])).toBe('666666666666');
+    expect(missingCleanupConfirmations(accounts, { words: ['555555555555', '666666666666'] }).unconfirmedProd.map((a) => a.accountId)).toEqual([
+      '666666666666',
+    ]);
   });
 
   it('a cleanup confirmation covers its accounts only, and production as it was confirmed', () => {

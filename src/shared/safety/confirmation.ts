@@ -6,7 +6,7 @@
 // `assertConfirmed()`, which also refuses a value this module did not issue (a cast
 // or a copied object) and one issued for another action.
 import { AppError } from '../api/errors';
-import { productionWord, type AccountNames } from './production';
+import { productionVerdict, productionWord, type AccountMark, type AccountNames } from './production';
 
 export interface PlanAccount {
   accountId: string;
@@ -15,6 +15,8 @@ export interface PlanAccount {
   profile?: string;
   /** Every other profile known to reach the account (the production rule reads them all). */
   profiles?: readonly string[];
+  /** What the user's settings say of the account id. */
+  marked?: AccountMark | null;
 }
 
 /** Where an approval waits, or an execution runs: one pipeline in one account and region. */
@@ -31,9 +33,9 @@ export type ConfirmRequest =
   | { kind: 'bucket-deletion'; bucket: string }
   /** The bucket's name typed. */
   | { kind: 'lifecycle'; bucket: string }
-  /** In production, the account's word typed. */
+  /** In production, the account's word typed; where production is unknown, the account id (shared/safety/production.ts). */
   | { kind: 'approval'; target: PipelineTarget }
-  /** Stopping or abandoning: in production, the account's word typed. */
+  /** Stopping or abandoning: as an approval. */
   | { kind: 'stop'; target: PipelineTarget }
   /** A promotion's approvals: in a production environment, the environment's name typed. */
   | { kind: 'release-approval'; environment: string; productionWord: string | null; targets: PipelineTarget[] };
@@ -70,13 +72,25 @@ const typedIn = (typed: readonly string[], word: string) => typed.some((t) => t.
 /** Each account of a plan once. */
 export function planAccounts(items: readonly PlanAccount[]): PlanAccount[] {
   const seen = new Map<string, PlanAccount>();
-  for (const i of items) if (!seen.has(i.accountId)) seen.set(i.accountId, { accountId: i.accountId, accountAlias: i.accountAlias, profile: i.profile });
+  for (const i of items)
+    if (!seen.has(i.accountId)) seen.set(i.accountId, { accountId: i.accountId, accountAlias: i.accountAlias, profile: i.profile, marked: i.marked });
   return [...seen.values()];
 }
 
-/** A plan account's production word (its alias or profile says "prod"), else null. */
-export const accountProductionWord = (a: PlanAccount) =>
-  productionWord({ accountAlias: a.accountAlias, profiles: [...(a.profile ? [a.profile] : []), ...(a.profiles ?? [])] });
+/**
+ * A plan account's production word (its alias, a profile or a setting says production), else null.
+ * Only production for certain asks for a second word here: a cleanup already has every
+ * account's id (or alias) typed, which is what an account of unknown production would need.
+ */
+export function accountProductionWord(a: PlanAccount): string | null {
+  const verdict = productionVerdict({
+    accountId: a.accountId,
+    accountAlias: a.accountAlias,
+    profiles: [...(a.profile ? [a.profile] : []), ...(a.profiles ?? [])],
+    marked: a.marked,
+  });
+  return verdict.kind === 'production' ? verdict.word : null;
+}
 
 /** What is still missing for a cleanup: accounts not typed, production accounts not confirmed again. */
 export function missingCleanupConfirmations(accounts: readonly PlanAccount[], typed: Typed): { untyped: PlanAccount[]; unconfirmedProd: PlanAccount[] } {
@@ -112,6 +126,8 @@ export function confirmationProblem(request: ConfirmRequest, typed: Typed): stri
     if (unconfirmedProd.length) return `Confirm production accounts a second time: ${unconfirmedProd.map((a) => accountProductionWord(a)).join(', ')}.`;
     return null;
   }
+  if ((request.kind === 'approval' || request.kind === 'stop') && productionVerdict(request.target).kind === 'unidentified')
+    return unidentifiedProblem(request.target);
   const word = wordFor(request);
   if (word === null || typedIn(typed.words, word)) return null;
   switch (request.kind) {
@@ -119,13 +135,23 @@ export function confirmationProblem(request: ConfirmRequest, typed: Typed): stri
     case 'lifecycle':
       return `Type the bucket name ${word} to confirm.`;
     case 'approval':
-      return `This approval is in a production account: type "${word}" to confirm.`;
+      return productionVerdict(request.target).kind === 'unknown'
+        ? `This approval is in account ${word}, which may be production: ${unknownBecause}. Type the account id "${word}" to confirm.`
+        : `This approval is in a production account: type "${word}" to confirm.`;
     case 'stop':
-      return `${request.target.pipeline} runs in a production account: type "${word}" to confirm.`;
+      return productionVerdict(request.target).kind === 'unknown'
+        ? `${request.target.pipeline} runs in account ${word}, which may be production: ${unknownBecause}. Type the account id "${word}" to confirm.`
+        : `${request.target.pipeline} runs in a production account: type "${word}" to confirm.`;
     case 'release-approval':
       return `${request.environment} is a production environment: type "${word}" to answer its approvals.`;
   }
 }
+
+const unknownBecause = 'its alias could not be read (or it has none) and no setting says whether it is';
+
+/** No word confirms an action in an account nobody could identify. */
+const unidentifiedProblem = (t: PipelineTarget) =>
+  `The account that profile ${t.profile} reaches could not be identified, so whether ${t.pipeline} is in production cannot be told: check the profile's identity (Accounts), then try again.`;
 
 /** The capability for this request, made from what the person typed; throws ConfirmationError when it does not confirm it. */
 export function confirm<R extends ConfirmRequest>(request: R, typed: Typed): Confirmed<R['kind']> {
@@ -139,6 +165,8 @@ export function confirm<R extends ConfirmRequest>(request: R, typed: Typed): Con
 const samePipeline = (a: PipelineTarget, b: PipelineTarget) => a.profile === b.profile && a.region === b.region && a.pipeline === b.pipeline;
 /** A production word needed now was also the one confirmed then (production learnt since is not confirmed). */
 const wordStillConfirmed = (now: string | null, then: string | null) => now === null || now === then;
+/** An account identified now: nothing confirms an action in one that is not. */
+const identified = (t: PipelineTarget) => productionVerdict(t).kind !== 'unidentified';
 
 /** Whether a confirmation covers the action about to happen, as it is now. */
 function covers(given: ConfirmRequest, action: ConfirmRequest): boolean {
@@ -155,6 +183,7 @@ function covers(given: ConfirmRequest, action: ConfirmRequest): boolean {
     case 'lifecycle':
       return given.kind === action.kind && given.bucket === action.bucket;
     case 'approval':
+      if (!identified(action.target)) return false;
       if (given.kind === 'approval')
         return samePipeline(given.target, action.target) && wordStillConfirmed(productionWord(action.target), productionWord(given.target));
       // A promotion's confirmation covers the approvals of its environment's own targets.
@@ -165,7 +194,10 @@ function covers(given: ConfirmRequest, action: ConfirmRequest): boolean {
       );
     case 'stop':
       return (
-        given.kind === 'stop' && samePipeline(given.target, action.target) && wordStillConfirmed(productionWord(action.target), productionWord(given.target))
+        given.kind === 'stop' &&
+        identified(action.target) &&
+        samePipeline(given.target, action.target) &&
+        wordStillConfirmed(productionWord(action.target), productionWord(given.target))
       );
     case 'release-approval':
       return (

@@ -1,10 +1,11 @@
-// Accounts & Settings: profiles and their states, the workspace, the sandbox
-// (its accounts, on/off, reseed) and preferences.
+// Accounts & Settings: profiles and their states, the workspace, which accounts
+// are production, the sandbox (its accounts, on/off, reseed) and preferences.
 import { useEffect, useState } from 'react';
 import { reseedSandbox, cancelJob, startSandbox, stopSandbox, updateSettings } from '../../store/actions';
 import { DangerDialog } from '../../lib/DangerDialog';
 import { useAppStore } from '../../store/store';
 import { refreshAccounts } from './accounts-actions';
+import { ProductionAccountsCard } from './ProductionAccountsCard';
 import { ProfilesCard } from './ProfilesCard';
 import { WorkspaceCard } from './WorkspaceCard';
 
@@ -33,6 +34,7 @@ export function AccountsPage() {
 
       <ProfilesCard />
       <WorkspaceCard />
+      <ProductionAccountsCard />
 
       <section className="card" aria-labelledby="sandbox-h">
         <h2 id="sandbox-h">

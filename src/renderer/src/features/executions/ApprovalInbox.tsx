@@ -3,6 +3,7 @@
 // be read are named: "nothing waiting" is never claimed for them.
 import { useEffect, useState } from 'react';
 import type { Approval } from '../../../../shared/api/executions';
+import { approvalKey } from '../../../../shared/executions/approvals';
 import { isAllowedExternalUrl } from '../../../../shared/api/external-links';
 import { elapsed } from '../../lib/format';
 import { useExecutionsStore } from './executions-store';
@@ -50,12 +51,7 @@ export function ApprovalInbox() {
       <table className="table">
         <tbody>
           {view?.approvals.map((a) => (
-            <tr
-              key={`${a.ref.profile}|${a.ref.region}|${a.ref.name}|${a.stageName}|${a.actionName}`}
-              data-testid="inbox-row"
-              data-pipeline={a.ref.name}
-              data-profile={a.ref.profile}
-            >
+            <tr key={approvalKey(a)} data-testid="inbox-row" data-pipeline={a.ref.name} data-profile={a.ref.profile}>
               <td>
                 <button type="button" className="link" onClick={() => void openPipeline(a.ref)}>
                   <strong>{a.ref.name}</strong>
@@ -63,7 +59,12 @@ export function ApprovalInbox() {
                 <div className="muted">
                   {a.ref.profile} · {a.ref.region}
                   {a.accountAlias ? ` · ${a.accountAlias}` : ''}
-                  {a.production && <span className="badge badge-warning"> production</span>}
+                  {a.production && (
+                    // Production for certain names its word; "production?" is an account nobody could tell (its id is typed).
+                    <span className="badge badge-warning" data-testid="inbox-production">
+                      {a.productionVerdict === 'production' || !a.productionVerdict ? ' production' : ' production?'}
+                    </span>
+                  )}
                 </div>
               </td>
               <td>

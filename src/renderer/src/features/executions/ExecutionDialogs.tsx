@@ -4,7 +4,6 @@
 import { useState } from 'react';
 import type { Approval, ExecutionSummary, LiveStage, PipelineLiveState, PipelineRef } from '../../../../shared/api/executions';
 import { REVISION_TYPES } from '../../../../shared/api/executions';
-import { productionWord } from '../../../../shared/safety/production';
 import { DangerDialog, Modal } from '../../lib/DangerDialog';
 import { answerApproval, overrideCondition, retryStage, rollbackStage, setTransition, startExecution, stopExecution } from './executions-actions';
 
@@ -101,16 +100,61 @@ export function StartDialog({ state, onClose }: { state: PipelineLiveState; onCl
   );
 }
 
-/** Stop (or abandon) a run; in a production account, its word typed too (the main process checks it again). */
+/**
+ * What a person types where the account is production, or may be: the word the main
+ * process named (it decides, and checks it again with the account's identity as it is
+ * then). With no word, the account is not identified and nothing can confirm it yet.
+ */
+function ProductionWord({
+  word,
+  unknown,
+  typed,
+  onType,
+  testId,
+}: {
+  word: string | null;
+  unknown: boolean;
+  typed: string;
+  onType: (t: string) => void;
+  testId: string;
+}) {
+  if (!word)
+    return (
+      <p className="banner banner-warning" role="alert" data-testid={`${testId}-unidentified`}>
+        The account this profile reaches could not be identified, so whether it is production cannot be told: check the profile in Accounts first.
+      </p>
+    );
+  return (
+    <label>
+      {unknown ? (
+        <>
+          Whether account {word} is production is not known (no alias could be read, and no setting says): type its id <strong>{word}</strong> to confirm
+        </>
+      ) : (
+        <>
+          This is a production account: type <strong>{word}</strong> to confirm
+        </>
+      )}
+      <input className="wide" value={typed} onChange={(e) => onType(e.target.value)} placeholder={word} data-testid={testId} />
+    </label>
+  );
+}
+
+/** Stop (or abandon) a run; where the account is production (or may be), its word typed too (the main process checks it again). */
 export function StopDialog({
   ref_,
   execution,
+  production,
   productionWord: word,
+  unknown,
   onClose,
 }: {
   ref_: PipelineRef;
   execution: ExecutionSummary;
+  production: boolean;
   productionWord: string | null;
+  /** Production is not known: the word is the account id. */
+  unknown: boolean;
   onClose: () => void;
 }) {
   const [reason, setReason] = useState('');
@@ -123,7 +167,7 @@ export function StopDialog({
       testId="stop-dialog"
       confirmLabel={abandon ? 'Stop and abandon' : 'Stop'}
       confirmTestId="stop-confirm"
-      canConfirm={reason.trim().length > 0 && (!word || typed.trim() === word)}
+      canConfirm={reason.trim().length > 0 && (!production || (!!word && typed.trim() === word))}
       onConfirm={() => void go()}
       onClose={onClose}
     >
@@ -135,12 +179,7 @@ export function StopDialog({
         <input type="checkbox" checked={abandon} onChange={(e) => setAbandon(e.target.checked)} data-testid="stop-abandon" /> Abandon the actions in progress
         instead of letting them finish
       </label>
-      {word && (
-        <label>
-          This is a production account: type <strong>{word}</strong> to confirm
-          <input className="wide" value={typed} onChange={(e) => setTyped(e.target.value)} placeholder={word} data-testid="stop-prod-confirm" />
-        </label>
-      )}
+      {production && <ProductionWord word={word} unknown={unknown} typed={typed} onType={setTyped} testId="stop-prod-confirm" />}
     </DangerDialog>
   );
 }
@@ -283,13 +322,12 @@ export function StageDialog({
   );
 }
 
-/** Approve or reject, with a summary; in a production account, the alias typed too. */
+/** Approve or reject, with a summary; where the account is production (or may be), its word typed too. */
 export function ApprovalDialog({ approval, status, onClose }: { approval: Approval; status: 'Approved' | 'Rejected'; onClose: () => void }) {
   const [summary, setSummary] = useState('');
   const [typed, setTyped] = useState('');
-  // The main process names the word; an approval from an older main process is judged here by the same rule.
-  const word =
-    approval.productionWord !== undefined ? approval.productionWord : productionWord({ accountAlias: approval.accountAlias, profiles: [approval.ref.profile] });
+  // The main process names the word, for the account: a page never works it out from one profile's name.
+  const word = approval.productionWord ?? null;
   const verb = status === 'Approved' ? 'Approve' : 'Reject';
   const go = async () => (await answerApproval(approval, status, summary, typed)) && onClose();
   return (
@@ -298,7 +336,7 @@ export function ApprovalDialog({ approval, status, onClose }: { approval: Approv
       testId="approval-dialog"
       confirmLabel={verb}
       confirmTestId="approval-confirm"
-      canConfirm={summary.trim().length > 0 && (!word || typed.trim() === word)}
+      canConfirm={summary.trim().length > 0 && (!approval.production || (!!word && typed.trim() === word))}
       onConfirm={() => void go()}
       onClose={onClose}
     >
@@ -311,11 +349,8 @@ export function ApprovalDialog({ approval, status, onClose }: { approval: Approv
         Summary (at most 512 characters)
         <textarea rows={3} maxLength={512} value={summary} onChange={(e) => setSummary(e.target.value)} data-testid="approval-summary" autoFocus />
       </label>
-      {word && (
-        <label>
-          This is a production account: type <strong>{word}</strong> to confirm
-          <input className="wide" value={typed} onChange={(e) => setTyped(e.target.value)} placeholder={word} data-testid="approval-prod-confirm" />
-        </label>
+      {approval.production && (
+        <ProductionWord word={word} unknown={approval.productionVerdict === 'unknown'} typed={typed} onType={setTyped} testId="approval-prod-confirm" />
       )}
     </DangerDialog>
   );

@@ -47,7 +47,14 @@ export function PipelineLiveView() {
     );
   const latest = state.latest;
   const running = latest && !FINAL_STATUSES.has(latest.status);
-  const approvals = waitingApprovals(state, { accountId: profile?.accountId ?? null, accountAlias: profile?.alias ?? null, production: false });
+  // Production as the main process decided it for the account (shared/safety/production.ts).
+  const approvals = waitingApprovals(state, {
+    accountId: profile?.accountId ?? null,
+    accountAlias: profile?.alias ?? null,
+    production: state.production ?? state.productionWord != null,
+    productionWord: state.productionWord ?? null,
+    productionVerdict: state.productionVerdict,
+  });
   // Clicking an approval that waits on the graph opens its dialog.
   const onAction = (stage: string, action: LiveAction) => {
     const a = approvals.find((x) => x.stageName === stage && x.actionName === action.name);
@@ -203,7 +210,14 @@ export function PipelineLiveView() {
       {details && <Timeline details={details} />}
       {dialog?.kind === 'start' && <StartDialog state={state} onClose={() => setDialog(null)} />}
       {dialog?.kind === 'stop' && latest && (
-        <StopDialog ref_={state.ref} execution={latest} productionWord={state.productionWord ?? null} onClose={() => setDialog(null)} />
+        <StopDialog
+          ref_={state.ref}
+          execution={latest}
+          production={state.production ?? state.productionWord != null}
+          productionWord={state.productionWord ?? null}
+          unknown={state.productionVerdict === 'unknown'}
+          onClose={() => setDialog(null)}
+        />
       )}
       {dialog?.kind === 'stage' && (
         <StageDialog
