@@ -19,6 +19,7 @@ const shortRev = (r: string | null) => (r ? r.slice(0, 10) : '—');
 export function ReleaseBoardView() {
   const board = useReleasesStore((s) => s.board);
   const loading = useReleasesStore((s) => s.boardLoading);
+  const unwatched = useReleasesStore((s) => s.unwatched);
   const [promoting, setPromoting] = useState<BoardEnvironment[] | null>(null);
   const [approving, setApproving] = useState<Promotion | null>(null);
   if (!board) return <p className="muted">{loading ? 'Reading every target of the release…' : 'The board could not be read.'}</p>;
@@ -27,8 +28,14 @@ export function ReleaseBoardView() {
     <div className="release-board" data-testid="release-board">
       <div className="toolbar">
         <span className="muted">
-          {board.application} · read {formatTime(board.checkedAt)} · live while open
+          {board.application} · read {formatTime(board.checkedAt)} ·{' '}
+          {unwatched ? `live for ${unwatched.of - unwatched.count} of ${unwatched.of} targets` : 'live while open'}
         </span>
+        {unwatched && (
+          <span className="badge badge-warning" role="status" title={unwatched.reason} data-testid="release-unwatched">
+            {unwatched.count} target(s) not watched, Refresh reads them: {unwatched.reason}
+          </span>
+        )}
         <button type="button" className="button secondary" onClick={() => void loadBoard()} disabled={loading} data-testid="release-refresh">
           Refresh
         </button>

@@ -49,7 +49,7 @@ const BOARD: ReleaseBoard = {
   checkedAt: new Date().toISOString(),
 };
 
-function fake() {
+function fake(watch: (input: unknown) => Envelope = () => ({ ok: true, result: { state: null } })) {
   const promotion = (environment: string): Promotion => ({
     id: `${environment}-1`,
     application: 'web',
@@ -69,7 +69,7 @@ function fake() {
     }),
     'releases.board': () => ({ ok: true, result: BOARD }),
     'releases.history': () => ({ ok: true, result: { entries: [] } }),
-    'executions.watch': () => ({ ok: true, result: { state: null } }),
+    'executions.watch': watch,
     'releases.promote': (input) => ({
       ok: true,
       result: { promotion: promotion((input as { environment: string }).environment), resumed: false, blocked: null },
@@ -142,6 +142,21 @@ describe('Releases section', () => {
     act(() => f.emit('release.updated', { application: 'web', promotion: promotionDone('prod-us'), log: null }));
     await waitFor(() => expect(screen.getAllByTestId('promotion-running')).toHaveLength(1));
     offs.forEach((off) => off());
+  });
+
+  it('says which targets are not watched when the main process refuses some, instead of looking live', async () => {
+    // The window's watch cap (issue 23, item 5) refuses prod's two targets: their cells would go stale in silence.
+    const f = fake((input) =>
+      (input as { profile: string }).profile === 'prod'
+        ? { ok: false, error: { code: 'CONFLICT', message: 'This window already watches 100 pipelines, the most one window may.' } }
+        : { ok: true, result: { state: null } },
+    );
+    setApi(createApiClient(f.transport));
+    render(<ReleasesPage />);
+    const badge = await screen.findByTestId('release-unwatched');
+    expect(badge.textContent).toContain('2 target(s) not watched');
+    expect(badge.textContent).toContain('the most one window may');
+    expect(screen.getByTestId('release-board').textContent).toContain('live for 1 of 3 targets');
   });
 });
 

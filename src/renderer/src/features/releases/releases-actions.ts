@@ -61,11 +61,16 @@ export async function loadBoard(): Promise<void> {
   if (!board) return;
   // Live from here on: each target's watcher says when it runs, waits or finishes.
   unwatchAll();
-  watched = board.environments.flatMap((e) => e.targets.filter((t) => !t.problem));
-  for (const c of watched)
-    void api()
-      .invoke('executions.watch', { profile: c.profile, region: c.region, name: c.pipeline, opened: false })
-      .catch(() => undefined);
+  const cells = board.environments.flatMap((e) => e.targets.filter((t) => !t.problem));
+  watched = cells;
+  set({ unwatched: null });
+  const results = await Promise.allSettled(
+    cells.map((c) => api().invoke('executions.watch', { profile: c.profile, region: c.region, name: c.pipeline, opened: false })),
+  );
+  // A refused watch (past the window's cap, say) leaves that cell unrefreshed: say so rather than look live.
+  const refused = results.flatMap((r): unknown[] => (r.status === 'rejected' ? [r.reason] : []));
+  if (refused.length && get().opened === application)
+    set({ unwatched: { count: refused.length, of: cells.length, reason: refused[0] instanceof Error ? refused[0].message : String(refused[0]) } });
 }
 
 /** The server lost this window's session (or events): the open board is read and watched again, and its log read. */

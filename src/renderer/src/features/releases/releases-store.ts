@@ -13,6 +13,8 @@ export interface ReleasesState {
   opened: string | null;
   board: ReleaseBoard | null;
   boardLoading: boolean;
+  /** Targets the main process refused to watch (a window's watch cap, an unknown profile): the board says so, not silently stale. */
+  unwatched: { count: number; of: number; reason: string } | null;
   tab: ReleaseTab;
   history: ReleaseLogEntry[];
   drift: DriftView | null;
@@ -26,6 +28,7 @@ const initial = (): ReleasesState => ({
   opened: null,
   board: null,
   boardLoading: false,
+  unwatched: null,
   tab: 'board',
   history: [],
   drift: null,
