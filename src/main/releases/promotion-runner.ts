@@ -14,6 +14,7 @@ import type { PromotionApprovals } from './promotion-approvals';
 import { evidenceOf, type ReleaseBoardReader } from './release-board';
 import type { ReleaseJournal } from './release-journal';
 import type { ReleaseStore } from './release-store';
+import type { PromotionLocks } from './promotion-lock';
 import { refOf, waitingIn, where } from './target-refs';
 
 export interface PromoteOptions {
@@ -62,6 +63,7 @@ export class PromotionRunner {
     private journal: ReleaseJournal,
     private board: ReleaseBoardReader,
     private approvals: PromotionApprovals,
+    private locks: PromotionLocks,
     private opts: { pollMs?: number } = {},
   ) {}
 
@@ -74,8 +76,13 @@ export class PromotionRunner {
    * Starts the environment's pipelines pinned to the previous environment's
    * succeeded revision (or the chosen one), once the gate is open. A promotion of
    * this environment still running is resumed instead: nothing starts twice.
+   * One promote of an application at a time (this process or another): a second is refused, told who holds it.
    */
-  async promote(release: ReleaseFile, environment: string, o: PromoteOptions): Promise<PromoteOutcome> {
+  promote(release: ReleaseFile, environment: string, o: PromoteOptions): Promise<PromoteOutcome> {
+    return this.locks.hold(release.application, () => this.promoteHeld(release, environment, o));
+  }
+
+  private async promoteHeld(release: ReleaseFile, environment: string, o: PromoteOptions): Promise<PromoteOutcome> {
     const existing = await this.running(release.application, environment);
     if (existing) {
       if (o.revision && existing.revision && o.revision !== existing.revision)
