@@ -18,6 +18,8 @@ export interface ReleaseExecutions {
   state(ref: PipelineRef): Promise<PipelineLiveState>;
   stateAndDeclaration(ref: PipelineRef): Promise<{ state: PipelineLiveState; declaration: PipelineDeclaration }>;
   latestSucceeded(ref: PipelineRef, maxExecutions?: number): Promise<ExecutionSummary | null>;
+  /** The live state, its declaration and the newest succeeded execution, in as few calls as the three need. */
+  stateAndDeployed(ref: PipelineRef): Promise<{ state: PipelineLiveState; declaration: PipelineDeclaration; deployed: ExecutionSummary | null }>;
   summary(ref: PipelineRef, executionId: string): Promise<ExecutionSummary>;
   start(
     ref: PipelineRef,

@@ -98,12 +98,14 @@ export class PromotionRunner {
       });
       return { kind: 'started', promotion: await this.startPending(existing), resumed: true };
     }
-    const targets = await this.board.readEnvironment(release, environment);
+    // One run for both environments: each profile's account is asked once.
+    const run = this.board.newRun();
+    const targets = await this.board.readEnvironment(release, environment, run);
     const problems = targets.flatMap((t) => (t.cell.problem ? [t.cell.problem.message] : []));
     if (problems.length) throw new AppError('INVALID_INPUT', `${environment} cannot be promoted:\n${problems.join('\n')}`);
 
     const previous = previousEnvironment(release, environment);
-    const before = previous ? await this.board.readEnvironment(release, previous) : [];
+    const before = previous ? await this.board.readEnvironment(release, previous, run) : [];
     // A chosen revision replaces the previous environment's, not its gate.
     const from = o.revision ? null : previous;
     const gate = release.gates?.[environment];

@@ -48,9 +48,9 @@ export class ReleasesService {
     return this.reader.readTarget(environment, t);
   }
 
-  /** The board: every environment's targets, what runs there, drift against the environment before, and each gate. */
-  board(release: ReleaseFile): Promise<ReleaseBoard> {
-    return this.reader.board(release);
+  /** The board: every environment's targets, what runs there, drift against the environment before, and each gate; `onProgress` hears each target read. */
+  board(release: ReleaseFile, o: { onProgress?: (done: number, total: number) => void } = {}): Promise<ReleaseBoard> {
+    return this.reader.board(release, o);
   }
 
   /** The release file's targets against live pipelines: every problem found (empty: all reachable, present, in the right account). */
