@@ -16,6 +16,8 @@ import { refOf, waitingIn, where } from './target-refs';
 type AccountOf = { accountId: string | null; problem: TargetProblem | null };
 type TargetRead = { cell: BoardCell; declaration: PipelineDeclaration | null; state: PipelineLiveState | null };
 
+const entryKey = (environment: string, index: number) => `${environment}#${index}`;
+
 /**
  * What one read of a release file (a board, a check, a promote) learns as it goes. Each profile's account is
  * asked once, however many targets name it: a 20 x 50 file once made an identity check per target (1,000
@@ -23,6 +25,7 @@ type TargetRead = { cell: BoardCell; declaration: PipelineDeclaration | null; st
  */
 export class ReadRun {
   private accounts = new Map<string, Promise<AccountOf>>();
+  private duplicateEntries: Promise<Map<string, TargetProblem>> | null = null;
   private done = 0;
 
   constructor(
@@ -43,6 +46,42 @@ export class ReadRun {
   targetRead(): void {
     this.done++;
     this.onProgress?.(this.done, this.total);
+  }
+
+  /**
+   * Entries of the file that are one pipeline (account, region, name) reached through two profiles of one
+   * account: promoting would start it twice. Each such entry gets a problem naming every entry. Only entries
+   * sharing a region and a name can be one pipeline, so only their profiles' accounts are asked.
+   */
+  duplicates(release: ReleaseFile): Promise<Map<string, TargetProblem>> {
+    this.duplicateEntries ??= this.findDuplicates(release);
+    return this.duplicateEntries;
+  }
+
+  private async findDuplicates(release: ReleaseFile): Promise<Map<string, TargetProblem>> {
+    const byName = new Map<string, Array<{ environment: string; index: number; t: ReleaseTarget }>>();
+    for (const e of release.environments)
+      e.targets.forEach((t, index) => {
+        const key = `${t.region}|${t.pipeline}`;
+        byName.set(key, [...(byName.get(key) ?? []), { environment: e.name, index, t }]);
+      });
+    const out = new Map<string, TargetProblem>();
+    for (const same of byName.values()) {
+      if (same.length < 2) continue;
+      const byAccount = new Map<string, typeof same>();
+      for (const x of same) {
+        const { accountId } = await this.accountOf(x.t.profile);
+        if (accountId) byAccount.set(accountId, [...(byAccount.get(accountId) ?? []), x]);
+      }
+      for (const [accountId, entries] of byAccount) {
+        if (entries.length < 2) continue;
+        const { pipeline, region } = entries[0].t;
+        const where = entries.map((x) => `in ${x.environment} through ${x.t.profile}`);
+        const message = `${pipeline} in ${region} of account ${accountId} is listed ${entries.length === 2 ? 'twice' : `${entries.length} times`}: ${where.slice(0, -1).join(', ')} and ${where.at(-1)}. Each pipeline is one target of one environment: list it once.`;
+        for (const x of entries) out.set(entryKey(x.environment, x.index), { kind: 'duplicate', message });
+      }
+    }
+    return out;
   }
 }
 
@@ -157,15 +196,19 @@ export class ReleaseBoardReader {
     }
   }
 
-  /** Every target of one environment, read side by side. */
-  readEnvironment(release: ReleaseFile, env: string, run: ReadRun = this.newRun()): Promise<TargetRead[]> {
+  /** Every target of one environment, read side by side; a pipeline listed twice in the file is a problem of each entry. */
+  async readEnvironment(release: ReleaseFile, env: string, run: ReadRun = this.newRun()): Promise<TargetRead[]> {
     const e = release.environments.find((x) => x.name === env);
     if (!e)
       throw new AppError(
         'INVALID_INPUT',
         `${release.application} has no environment named ${env} (it has ${release.environments.map((x) => x.name).join(', ')}).`,
       );
-    return Promise.all(e.targets.map((t) => this.readTarget(env, t, run)));
+    const [reads, duplicates] = await Promise.all([Promise.all(e.targets.map((t) => this.readTarget(env, t, run))), run.duplicates(release)]);
+    return reads.map((r, i) => {
+      const duplicate = duplicates.get(entryKey(env, i));
+      return duplicate && !r.cell.problem ? { ...r, cell: { ...r.cell, problem: duplicate } } : r;
+    });
   }
 
   /** The board: every environment's targets, what runs there, drift against the environment before, and each gate. */
