@@ -260,8 +260,13 @@ export class PromotionRunner {
       }
       const waiting = waitingIn(state);
       const ours = waiting.filter((w) => w.executionId === t.executionId);
-      // An older run waiting for approval in a stage holds it: this one queues behind it.
-      const older = status === 'InProgress' && !parallel ? waiting.filter((w) => w.executionId && w.executionId !== t.executionId) : [];
+      // An older run waiting for approval in a stage this one still needs holds it: this one queues behind it.
+      // A newer run, or one at a stage already passed, holds nothing of this promotion's (promotion-approvals.ts).
+      const others = waiting.some((w) => w.executionId && w.executionId !== t.executionId);
+      const older =
+        status === 'InProgress' && !parallel && others
+          ? (await this.approvals.answersIn({ ...t, executionId: t.executionId }, state)).flatMap((a) => (a.answer === 'reject' ? [a.run] : []))
+          : [];
       const blockedBy = older[0] ? `${older[0].executionId} (waiting for approval at ${older[0].stageName} / ${older[0].actionName})` : null;
       const next = { status, approvalWaiting: ours.length > 0, blockedBy, message: status === 'Failed' ? failureOf(state, t.executionId) : null };
       if (next.status !== t.status || next.approvalWaiting !== t.approvalWaiting || next.blockedBy !== t.blockedBy || next.message !== t.message) {
