@@ -64,7 +64,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     settings: () => settings.settings,
     sandbox,
     hub,
-    releases: opts.releasePollMs ? { pollMs: opts.releasePollMs } : undefined,
+    releases: { pollMs: opts.releasePollMs || undefined, holder: 'the Pipewright app' },
   });
   const { accounts, pipelines, designs, artifacts, executions, releases } = services;
   await accounts.reload();

@@ -24,8 +24,8 @@ export interface ServiceSources {
   hub?: EventHub;
   /** The executions' call budget and watch intervals (tests and benchmarks tune them). */
   executions?: ExecutionsOptions;
-  /** How often a promotion looks at its executions (tests shorten it). */
-  releases?: { pollMs?: number };
+  /** How often a promotion looks at its executions (tests shorten it), and who holds a promotion as others are told. */
+  releases?: { pollMs?: number; holder?: string };
 }
 
 export function composeServices(src: ServiceSources) {

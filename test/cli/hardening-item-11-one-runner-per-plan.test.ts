@@ -127,7 +127,7 @@ describe('hardening item 11: two cleanups of one plan side by side', () => {
     expect(second.code).toBe(3);
     expect(second.err).toMatch(
       new RegExp(
-        `This plan is already being run by cli \\(pid ${first.pid} on ${hostname()}, since \\S+\\): one run of a plan at a time, and this one did nothing\\. Run it again once that one has finished, to resume anything left \\(lock: ${planLockPath(h.cliEnv.PIPEWRIGHT_HOME!, plan).replaceAll('/', '\\/')}\\)\\.`,
+        `This plan is already being run by pipewright cli \\(pid ${first.pid} on ${hostname()}, since \\S+\\): one run of a plan at a time, and this one did nothing\\. Run it again once that one has finished, to resume anything left \\(lock: ${planLockPath(h.cliEnv.PIPEWRIGHT_HOME!, plan).replaceAll('/', '\\/')}\\)\\.`,
       ),
     );
     expect(second.out).toBe('');
@@ -162,7 +162,7 @@ describe('hardening item 11: two cleanups of one plan side by side', () => {
       expect(reportedDeleted(done.out) + (refused instanceof Error ? 0 : refused.deletedVersions)).toBe(before - versions());
       expect(refused).toMatchObject({
         code: 'CONFLICT',
-        message: expect.stringContaining(`This plan is already being run by cli (pid ${first.pid} on ${hostname()}, since `),
+        message: expect.stringContaining(`This plan is already being run by pipewright cli (pid ${first.pid} on ${hostname()}, since `),
       });
     } finally {
       theApp.stop();

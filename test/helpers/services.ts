@@ -16,7 +16,7 @@ export async function startServices(opts: {
   timeScale?: number;
   hub?: EventHub;
   executions?: ExecutionsOptions;
-  releases?: { pollMs?: number };
+  releases?: { pollMs?: number; holder?: string };
 }) {
   const home = mkdtempSync(join(tmpdir(), 'pw-services-'));
   const saved = { AWS_CONFIG_FILE: process.env.AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE: process.env.AWS_SHARED_CREDENTIALS_FILE };

@@ -93,7 +93,7 @@ export function artifactsFeature({ artifacts, targets, settings, jobs, events }:
           confirmed,
           dryRun,
           signal: job.signal,
-          program: 'app',
+          program: 'the Pipewright app', // named as the releases' lock names it (app-core.ts)
           onProgress: (p) =>
             job.progress(
               p.objects,

@@ -232,7 +232,7 @@ export async function runArtifactsClean(
       confirmed,
       dryRun: !o.yes,
       signal: ac.signal,
-      program: 'cli',
+      program: 'pipewright cli', // named as the releases' lock names it (cli-services.ts)
       onProgress: (p) => {
         const pct = p.expectedObjects ? Math.min(100, Math.round((100 * p.objects) / p.expectedObjects)) : 100;
         const line = `${p.objects}/${p.expectedObjects} versions (${pct}%), ${gb(p.bytes)}, ${p.ratePerSec.toFixed(0)}/s${p.etaSec !== null ? `, ETA ${Math.ceil(p.etaSec)}s` : ''}`;

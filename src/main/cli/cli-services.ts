@@ -15,7 +15,13 @@ export async function currentBlocklists() {
 export async function withServices<T>(run: (services: Services) => Promise<T>, err: NodeJS.WritableStream = process.stderr): Promise<T> {
   const settings = new SettingsService(defaultHome());
   await settings.load();
-  const services = composeServices({ home: defaultHome(), settings: () => settings.settings, blocklists: currentBlocklists, sandbox: new SandboxService() });
+  const services = composeServices({
+    home: defaultHome(),
+    settings: () => settings.settings,
+    blocklists: currentBlocklists,
+    sandbox: new SandboxService(),
+    releases: { holder: 'pipewright cli' },
+  });
   await services.accounts.reload();
   for (const p of services.accounts.view().configProblems) err.write(`${p.file}:${p.line}: ${p.message}\n`);
   try {

@@ -10,7 +10,7 @@ import { table } from './table';
 import { AppError } from '../../shared/api/errors';
 import { confirm } from '../../shared/safety/confirmation';
 import type { Promotion } from '../../shared/api/releases';
-import type { ReleasesService } from '../releases';
+import { promotionHeld, type ReleasesService } from '../releases';
 import { formatDiff } from '../../shared/pipeline/diff';
 import { revisionMessage } from '../../shared/releases/promotion';
 import { JsonFileError, readTextFile } from '../../node/json-file';
@@ -44,7 +44,8 @@ async function guarded(err: Out, run: () => Promise<number>): Promise<number> {
   } catch (e) {
     if (e instanceof UsageError || (e instanceof AppError && (e.code === 'INVALID_INPUT' || e.code === 'CONFLICT'))) {
       err.write(`${terminalText(e.message)}\n`);
-      return EXIT.usage;
+      // Another process holding the promotion is no bad input: it got there first (exit 3, as a held cleanup plan).
+      return e instanceof AppError && promotionHeld(e) ? EXIT.stopped : EXIT.usage;
     }
     throw e;
   }
@@ -98,10 +99,40 @@ export async function runReleaseInit(
 
 const short = (id: string | null) => (id ? id.slice(0, 12) : '-');
 
+/**
+ * "checked 120/1000 targets" on standard error while a board is read (a large file takes minutes under the
+ * call budget), never on standard output, which scripts read. On a terminal one line is rewritten in place and
+ * cleared at the end; elsewhere (a log) a line every 5 s and the last count, so a quick run prints nothing.
+ */
+export function targetProgress(err: Out & { isTTY?: boolean }, now: () => number = Date.now) {
+  let last = now();
+  let shown = false;
+  return {
+    onProgress(done: number, total: number) {
+      const line = `checked ${done}/${total} targets`;
+      const finished = done === total;
+      if (err.isTTY) {
+        if (now() - last < 100 && !finished) return;
+        last = now();
+        shown = true;
+        err.write(`\r${line}`);
+      } else if (now() - last >= 5000 || (shown && finished)) {
+        last = now();
+        shown = true;
+        err.write(`${line}\n`);
+      }
+    },
+    end() {
+      if (err.isTTY && shown) err.write('\r\x1b[K');
+    },
+  };
+}
+
 export async function runReleaseStatus(file: string, o: { json: boolean }, out: Out = process.stdout, err: Out = process.stderr): Promise<number> {
   return guarded(err, async () => {
     const release = await readRelease(file);
-    const board = await withServices(({ releases }) => releases.board(release));
+    const progress = targetProgress(err);
+    const board = await withServices(({ releases }) => releases.board(release, progress)).finally(() => progress.end());
     const problems = board.environments.flatMap((e) => e.targets.filter((t) => t.problem));
     if (o.json)
       out.write(

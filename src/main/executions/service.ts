@@ -21,6 +21,7 @@ import {
   listPipelineNames,
   overrideCondition,
   pipelineDeclaration,
+  liveStateOf,
   pipelineState,
   readLiveState,
   retryStage,
@@ -133,9 +134,9 @@ export class ExecutionsService {
     return listPipelineNames(this.budgeted({ ...target, name: '-' }, signal));
   }
 
-  /** The newest execution that succeeded, looked for in the last `maxExecutions` (null: none there). */
-  async latestSucceeded(ref: PipelineRef, maxExecutions = 100): Promise<ExecutionSummary | null> {
-    let nextToken: string | undefined;
+  /** The newest execution that succeeded, looked for in the last `maxExecutions` (null: none there), from the page `from` if given. */
+  async latestSucceeded(ref: PipelineRef, maxExecutions = 100, from?: string): Promise<ExecutionSummary | null> {
+    let nextToken: string | undefined = from;
     let read = 0;
     do {
       const page = await listExecutions(this.budgeted(ref), ref.name, { maxResults: 25, nextToken });
@@ -145,6 +146,28 @@ export class ExecutionsService {
       nextToken = page.nextToken ?? undefined;
     } while (nextToken && read < maxExecutions);
     return null;
+  }
+
+  /**
+   * The live state, its declaration and the newest succeeded execution in three calls side by side (a release
+   * board reads hundreds of targets under the budget): the history page that finds the succeeded run also
+   * gives the latest, so the latest is not listed separately.
+   */
+  async stateAndDeployed(
+    ref: PipelineRef,
+    maxExecutions = 100,
+  ): Promise<{ state: PipelineLiveState; declaration: PipelineDeclaration; deployed: ExecutionSummary | null }> {
+    const reads = this.budgeted(ref);
+    const [raw, declaration, first] = await Promise.all([
+      pipelineState(reads, ref.name),
+      pipelineDeclaration(reads, ref.name),
+      listExecutions(reads, ref.name, { maxResults: 25 }),
+    ]);
+    const state = this.withProductionWord(liveStateOf(ref, declaration, raw, first.executions[0] ?? null));
+    let deployed = first.executions.find((e) => e.status === 'Succeeded') ?? null;
+    if (!deployed && first.nextToken && first.executions.length < maxExecutions)
+      deployed = await this.latestSucceeded(ref, maxExecutions - first.executions.length, first.nextToken);
+    return { state, declaration, deployed };
   }
 
   list(ref: PipelineRef, page: { maxResults: number; nextToken?: string }): Promise<{ executions: ExecutionSummary[]; nextToken: string | null }> {

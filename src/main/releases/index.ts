@@ -3,4 +3,5 @@
 export { releasesFeature, type ReleasesDeps } from './handlers';
 export { ReleasesService } from './service';
 export { ReleaseStore } from './release-store';
+export { promotionHeld } from './promotion-lock';
 export type { ReleaseExecutions, ReleaseIdentities } from './ports';

@@ -18,7 +18,11 @@ export interface ReleaseExecutions {
   state(ref: PipelineRef): Promise<PipelineLiveState>;
   stateAndDeclaration(ref: PipelineRef): Promise<{ state: PipelineLiveState; declaration: PipelineDeclaration }>;
   latestSucceeded(ref: PipelineRef, maxExecutions?: number): Promise<ExecutionSummary | null>;
+  /** The live state, its declaration and the newest succeeded execution, in as few calls as the three need. */
+  stateAndDeployed(ref: PipelineRef): Promise<{ state: PipelineLiveState; declaration: PipelineDeclaration; deployed: ExecutionSummary | null }>;
   summary(ref: PipelineRef, executionId: string): Promise<ExecutionSummary>;
+  /** One page of the pipeline's history, newest first. */
+  list(ref: PipelineRef, page: { maxResults: number; nextToken?: string }): Promise<{ executions: ExecutionSummary[]; nextToken: string | null }>;
   start(
     ref: PipelineRef,
     req: {

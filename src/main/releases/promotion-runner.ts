@@ -14,6 +14,7 @@ import type { PromotionApprovals } from './promotion-approvals';
 import { evidenceOf, type ReleaseBoardReader } from './release-board';
 import type { ReleaseJournal } from './release-journal';
 import type { ReleaseStore } from './release-store';
+import type { PromotionLocks } from './promotion-lock';
 import { refOf, waitingIn, where } from './target-refs';
 
 export interface PromoteOptions {
@@ -62,6 +63,7 @@ export class PromotionRunner {
     private journal: ReleaseJournal,
     private board: ReleaseBoardReader,
     private approvals: PromotionApprovals,
+    private locks: PromotionLocks,
     private opts: { pollMs?: number } = {},
   ) {}
 
@@ -74,8 +76,13 @@ export class PromotionRunner {
    * Starts the environment's pipelines pinned to the previous environment's
    * succeeded revision (or the chosen one), once the gate is open. A promotion of
    * this environment still running is resumed instead: nothing starts twice.
+   * One promote of an application at a time (this process or another): a second is refused, told who holds it.
    */
-  async promote(release: ReleaseFile, environment: string, o: PromoteOptions): Promise<PromoteOutcome> {
+  promote(release: ReleaseFile, environment: string, o: PromoteOptions): Promise<PromoteOutcome> {
+    return this.locks.hold(release.application, () => this.promoteHeld(release, environment, o));
+  }
+
+  private async promoteHeld(release: ReleaseFile, environment: string, o: PromoteOptions): Promise<PromoteOutcome> {
     const existing = await this.running(release.application, environment);
     if (existing) {
       if (o.revision && existing.revision && o.revision !== existing.revision)
@@ -91,12 +98,14 @@ export class PromotionRunner {
       });
       return { kind: 'started', promotion: await this.startPending(existing), resumed: true };
     }
-    const targets = await this.board.readEnvironment(release, environment);
+    // One run for both environments: each profile's account is asked once.
+    const run = this.board.newRun();
+    const targets = await this.board.readEnvironment(release, environment, run);
     const problems = targets.flatMap((t) => (t.cell.problem ? [t.cell.problem.message] : []));
     if (problems.length) throw new AppError('INVALID_INPUT', `${environment} cannot be promoted:\n${problems.join('\n')}`);
 
     const previous = previousEnvironment(release, environment);
-    const before = previous ? await this.board.readEnvironment(release, previous) : [];
+    const before = previous ? await this.board.readEnvironment(release, previous, run) : [];
     // A chosen revision replaces the previous environment's, not its gate.
     const from = o.revision ? null : previous;
     const gate = release.gates?.[environment];
@@ -251,8 +260,13 @@ export class PromotionRunner {
       }
       const waiting = waitingIn(state);
       const ours = waiting.filter((w) => w.executionId === t.executionId);
-      // An older run waiting for approval in a stage holds it: this one queues behind it.
-      const older = status === 'InProgress' && !parallel ? waiting.filter((w) => w.executionId && w.executionId !== t.executionId) : [];
+      // An older run waiting for approval in a stage this one still needs holds it: this one queues behind it.
+      // A newer run, or one at a stage already passed, holds nothing of this promotion's (promotion-approvals.ts).
+      const others = waiting.some((w) => w.executionId && w.executionId !== t.executionId);
+      const older =
+        status === 'InProgress' && !parallel && others
+          ? (await this.approvals.answersIn({ ...t, executionId: t.executionId }, state)).flatMap((a) => (a.answer === 'reject' ? [a.run] : []))
+          : [];
       const blockedBy = older[0] ? `${older[0].executionId} (waiting for approval at ${older[0].stageName} / ${older[0].actionName})` : null;
       const next = { status, approvalWaiting: ours.length > 0, blockedBy, message: status === 'Failed' ? failureOf(state, t.executionId) : null };
       if (next.status !== t.status || next.approvalWaiting !== t.approvalWaiting || next.blockedBy !== t.blockedBy || next.message !== t.message) {

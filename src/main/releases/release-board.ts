@@ -13,6 +13,78 @@ import type { PromotionApprovals } from './promotion-approvals';
 import type { ReleaseStore } from './release-store';
 import { refOf, waitingIn, where } from './target-refs';
 
+type AccountOf = { accountId: string | null; problem: TargetProblem | null };
+type TargetRead = { cell: BoardCell; declaration: PipelineDeclaration | null; state: PipelineLiveState | null };
+
+const entryKey = (environment: string, index: number) => `${environment}#${index}`;
+
+/**
+ * What one read of a release file (a board, a check, a promote) learns as it goes. Each profile's account is
+ * asked once, however many targets name it: a 20 x 50 file once made an identity check per target (1,000
+ * GetCallerIdentity and ListAccountAliases calls), queued with the reads themselves.
+ */
+export class ReadRun {
+  private accounts = new Map<string, Promise<AccountOf>>();
+  private duplicateEntries: Promise<Map<string, TargetProblem>> | null = null;
+  private done = 0;
+
+  constructor(
+    private resolve: (profile: string) => Promise<AccountOf>,
+    private onProgress?: (done: number, total: number) => void,
+    private total = 0,
+  ) {}
+
+  accountOf(profile: string): Promise<AccountOf> {
+    let known = this.accounts.get(profile);
+    if (!known) {
+      known = this.resolve(profile);
+      this.accounts.set(profile, known);
+    }
+    return known;
+  }
+
+  targetRead(): void {
+    this.done++;
+    this.onProgress?.(this.done, this.total);
+  }
+
+  /**
+   * Entries of the file that are one pipeline (account, region, name) reached through two profiles of one
+   * account: promoting would start it twice. Each such entry gets a problem naming every entry. Only entries
+   * sharing a region and a name can be one pipeline, so only their profiles' accounts are asked.
+   */
+  duplicates(release: ReleaseFile): Promise<Map<string, TargetProblem>> {
+    this.duplicateEntries ??= this.findDuplicates(release);
+    return this.duplicateEntries;
+  }
+
+  private async findDuplicates(release: ReleaseFile): Promise<Map<string, TargetProblem>> {
+    const byName = new Map<string, Array<{ environment: string; index: number; t: ReleaseTarget }>>();
+    for (const e of release.environments)
+      e.targets.forEach((t, index) => {
+        const key = `${t.region}|${t.pipeline}`;
+        byName.set(key, [...(byName.get(key) ?? []), { environment: e.name, index, t }]);
+      });
+    const out = new Map<string, TargetProblem>();
+    for (const same of byName.values()) {
+      if (same.length < 2) continue;
+      const byAccount = new Map<string, typeof same>();
+      for (const x of same) {
+        const { accountId } = await this.accountOf(x.t.profile);
+        if (accountId) byAccount.set(accountId, [...(byAccount.get(accountId) ?? []), x]);
+      }
+      for (const [accountId, entries] of byAccount) {
+        if (entries.length < 2) continue;
+        const { pipeline, region } = entries[0].t;
+        const where = entries.map((x) => `in ${x.environment} through ${x.t.profile}`);
+        const message = `${pipeline} in ${region} of account ${accountId} is listed ${entries.length === 2 ? 'twice' : `${entries.length} times`}: ${where.slice(0, -1).join(', ')} and ${where.at(-1)}. Each pipeline is one target of one environment: list it once.`;
+        for (const x of entries) out.set(entryKey(x.environment, x.index), { kind: 'duplicate', message });
+      }
+    }
+    return out;
+  }
+}
+
 export class ReleaseBoardReader {
   constructor(
     private accounts: ReleaseIdentities,
@@ -21,8 +93,8 @@ export class ReleaseBoardReader {
     private approvals: PromotionApprovals,
   ) {}
 
-  /** The account a profile reaches, checked now if not known; or why it cannot be reached. */
-  private async accountOf(profile: string): Promise<{ accountId: string | null; problem: TargetProblem | null }> {
+  /** The account a profile reaches, checked now if not known; or why it cannot be reached. Once per profile per run (ReadRun). */
+  private async accountOf(profile: string): Promise<AccountOf> {
     try {
       this.accounts.profile(profile);
     } catch {
@@ -41,11 +113,21 @@ export class ReleaseBoardReader {
     return { accountId: id.accountId, problem: null };
   }
 
+  /** A new run: what one board, check, init, diff or promote reads, sharing each profile's account. */
+  newRun(onProgress?: (done: number, total: number) => void, total = 0): ReadRun {
+    return new ReadRun((profile) => this.accountOf(profile), onProgress, total);
+  }
+
   /** One target as the board shows it, with its declaration (for pins and drift). */
-  async readTarget(
-    environment: string,
-    t: ReleaseTarget,
-  ): Promise<{ cell: BoardCell; declaration: PipelineDeclaration | null; state: PipelineLiveState | null }> {
+  async readTarget(environment: string, t: ReleaseTarget, run: ReadRun = this.newRun()): Promise<TargetRead> {
+    try {
+      return await this.readTargetOnce(environment, t, run);
+    } finally {
+      run.targetRead();
+    }
+  }
+
+  private async readTargetOnce(environment: string, t: ReleaseTarget, run: ReadRun): Promise<TargetRead> {
     const cell: BoardCell = {
       environment,
       profile: t.profile,
@@ -62,7 +144,7 @@ export class ReleaseBoardReader {
       approvalWaiting: false,
       problem: null,
     };
-    const { accountId, problem } = await this.accountOf(t.profile);
+    const { accountId, problem } = await run.accountOf(t.profile);
     cell.account = accountId;
     if (problem) return { cell: { ...cell, problem }, declaration: null, state: null };
     if (t.account && accountId !== t.account)
@@ -79,8 +161,8 @@ export class ReleaseBoardReader {
       };
     const ref = refOf(t);
     try {
-      // GetPipelineState, the latest execution and GetPipeline in one read (the declaration is not fetched twice).
-      const [{ state, declaration }, deployed] = await Promise.all([this.executions.stateAndDeclaration(ref), this.executions.latestSucceeded(ref)]);
+      // GetPipelineState, GetPipeline and one page of history (the latest and the deployed run) side by side.
+      const { state, declaration, deployed } = await this.executions.stateAndDeployed(ref);
       const first = deployed?.sourceRevisions[0];
       return {
         cell: {
@@ -114,20 +196,28 @@ export class ReleaseBoardReader {
     }
   }
 
-  /** Every target of one environment, read side by side. */
-  readEnvironment(release: ReleaseFile, env: string) {
+  /** Every target of one environment, read side by side; a pipeline listed twice in the file is a problem of each entry. */
+  async readEnvironment(release: ReleaseFile, env: string, run: ReadRun = this.newRun()): Promise<TargetRead[]> {
     const e = release.environments.find((x) => x.name === env);
     if (!e)
       throw new AppError(
         'INVALID_INPUT',
         `${release.application} has no environment named ${env} (it has ${release.environments.map((x) => x.name).join(', ')}).`,
       );
-    return Promise.all(e.targets.map((t) => this.readTarget(env, t)));
+    const [reads, duplicates] = await Promise.all([Promise.all(e.targets.map((t) => this.readTarget(env, t, run))), run.duplicates(release)]);
+    return reads.map((r, i) => {
+      const duplicate = duplicates.get(entryKey(env, i));
+      return duplicate && !r.cell.problem ? { ...r, cell: { ...r.cell, problem: duplicate } } : r;
+    });
   }
 
   /** The board: every environment's targets, what runs there, drift against the environment before, and each gate. */
-  async board(release: ReleaseFile): Promise<ReleaseBoard> {
-    const read = new Map(await Promise.all(release.environments.map(async (e) => [e.name, await this.readEnvironment(release, e.name)] as const)));
+  async board(release: ReleaseFile, o: { onProgress?: (done: number, total: number) => void } = {}): Promise<ReleaseBoard> {
+    const run = this.newRun(
+      o.onProgress,
+      release.environments.reduce((n, e) => n + e.targets.length, 0),
+    );
+    const read = new Map(await Promise.all(release.environments.map(async (e) => [e.name, await this.readEnvironment(release, e.name, run)] as const)));
     const waves = wavesOf(release);
     const now = Date.now();
     const environments = release.environments.map((e) => {
@@ -181,10 +271,11 @@ export class ReleaseBoardReader {
 
   /** The release file's targets against live pipelines: every problem found (empty: all reachable, present, in the right account). */
   async check(release: ReleaseFile): Promise<Array<{ environment: string; target: ReleaseTarget; problem: TargetProblem }>> {
+    const run = this.newRun();
     const all = await Promise.all(
       release.environments.map(async (e) =>
-        (await Promise.all(e.targets.map(async (t) => ({ t, read: await this.readTarget(e.name, t) })))).flatMap(({ t, read }) =>
-          read.cell.problem ? [{ environment: e.name, target: t, problem: read.cell.problem }] : [],
+        (await this.readEnvironment(release, e.name, run)).flatMap((read, i) =>
+          read.cell.problem ? [{ environment: e.name, target: e.targets[i], problem: read.cell.problem }] : [],
         ),
       ),
     );
@@ -198,16 +289,15 @@ export class ReleaseBoardReader {
     if (nameProblem) throw new AppError('INVALID_INPUT', nameProblem);
     await this.store.assertNameFree(application);
     const problems: string[] = [];
+    const asGiven: ReleaseFile = { version: 1, application, environments };
+    const run = this.newRun();
     const envs = await Promise.all(
       environments.map(async (e) => ({
         name: e.name,
-        targets: await Promise.all(
-          e.targets.map(async (t) => {
-            const { cell } = await this.readTarget(e.name, t);
-            if (cell.problem) problems.push(`${e.name}: ${cell.problem.message}`);
-            return { ...t, ...(cell.account ? { account: cell.account } : {}) };
-          }),
-        ),
+        targets: (await this.readEnvironment(asGiven, e.name, run)).map(({ cell }, i) => {
+          if (cell.problem) problems.push(`${e.name}: ${cell.problem.message}`);
+          return { ...e.targets[i], ...(cell.account ? { account: cell.account } : {}) };
+        }),
       })),
     );
     if (problems.length) throw new AppError('INVALID_INPUT', problems.join('\n'));
@@ -216,7 +306,8 @@ export class ReleaseBoardReader {
 
   /** The structural drift between two environments' pipelines, target by target (matched by position). */
   async diff(release: ReleaseFile, from: string, to: string): Promise<DriftView> {
-    const [a, b] = await Promise.all([this.readEnvironment(release, from), this.readEnvironment(release, to)]);
+    const run = this.newRun();
+    const [a, b] = await Promise.all([this.readEnvironment(release, from, run), this.readEnvironment(release, to, run)]);
     const targets = b.map((y, i) => {
       const x = a[i] ?? a[0];
       const side = (r: typeof x) => ({ profile: r.cell.profile, region: r.cell.region, pipeline: r.cell.pipeline });

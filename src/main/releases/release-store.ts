@@ -3,6 +3,7 @@
 //   releases/<application>/release.yaml     the release file the app saved
 //   releases/<application>/promotions.json  promotions, written atomically after every step
 //   releases/<application>/log.jsonl        the release log, append-only
+//   releases/<application>/promote.lock     held while a promotion is checked, saved and started
 // A promotion is saved before each start call (with its idempotency token), so
 // a process killed at any point resumes without starting anything twice.
 import { readdir, readFile } from 'node:fs/promises';
@@ -40,6 +41,11 @@ export class ReleaseStore {
         'CONFLICT',
         `"${application}" differs only in case from the saved release "${other}": on Windows and macOS they would share one folder. Use "${other}" or another name.`,
       );
+  }
+
+  /** The lock file that gives one process at a time the check, save and starts of a promotion (promotion-lock.ts). */
+  promotionLockPath(application: string): string {
+    return join(this.dir(application), 'promote.lock');
   }
 
   async saveDefinition(release: ReleaseFile): Promise<void> {

@@ -7,6 +7,7 @@ import type { ReleaseFile, ReleaseTarget } from '../../shared/releases/release-f
 import type { ConfirmRequest, Confirmed } from '../../shared/safety/confirmation';
 import type { ReleaseExecutions, ReleaseIdentities } from './ports';
 import { PromotionApprovals } from './promotion-approvals';
+import { PromotionLocks } from './promotion-lock';
 import { PromotionRunner, type FollowOptions, type PromoteOptions, type PromoteOutcome } from './promotion-runner';
 import { ReleaseBoardReader } from './release-board';
 import { ReleaseJournal, type ReleaseChange } from './release-journal';
@@ -25,12 +26,14 @@ export class ReleasesService {
     accounts: ReleaseIdentities,
     executions: ReleaseExecutions,
     readonly store: ReleaseStore,
-    opts: { pollMs?: number } = {},
+    opts: { pollMs?: number; holder?: string } = {},
   ) {
     this.journal = new ReleaseJournal(store);
     this.approvals = new PromotionApprovals(executions, this.journal);
     this.reader = new ReleaseBoardReader(accounts, executions, store, this.approvals);
-    this.runner = new PromotionRunner(executions, store, this.journal, this.reader, this.approvals, opts);
+    // The holder's name is what a refused promote in another process reads: "pipewright cli", "the Pipewright app".
+    const locks = new PromotionLocks((application) => store.promotionLockPath(application), opts.holder ?? 'Pipewright');
+    this.runner = new PromotionRunner(executions, store, this.journal, this.reader, this.approvals, locks, opts);
   }
 
   /** Every promotion saved and every log entry written, as it happens. */
@@ -45,9 +48,9 @@ export class ReleasesService {
     return this.reader.readTarget(environment, t);
   }
 
-  /** The board: every environment's targets, what runs there, drift against the environment before, and each gate. */
-  board(release: ReleaseFile): Promise<ReleaseBoard> {
-    return this.reader.board(release);
+  /** The board: every environment's targets, what runs there, drift against the environment before, and each gate; `onProgress` hears each target read. */
+  board(release: ReleaseFile, o: { onProgress?: (done: number, total: number) => void } = {}): Promise<ReleaseBoard> {
+    return this.reader.board(release, o);
   }
 
   /** The release file's targets against live pipelines: every problem found (empty: all reachable, present, in the right account). */
@@ -72,7 +75,7 @@ export class ReleasesService {
     return this.runner.running(application, environment);
   }
 
-  /** Starts the environment's pipelines pinned, once the gate is open; a promotion still running is resumed instead. */
+  /** Starts the environment's pipelines pinned, once the gate is open; a promotion still running is resumed instead. One at a time per application. */
   promote(release: ReleaseFile, environment: string, o: PromoteOptions): Promise<PromoteOutcome> {
     return this.runner.promote(release, environment, o);
   }

@@ -5,9 +5,12 @@ import { z } from 'zod';
 import { PipelineChange } from '../pipeline/diff';
 import { SourceRevision, SourceRevisionOverride } from './executions';
 
-/** Why a target cannot be used: its pipeline does not exist, its profile cannot reach AWS, or it reaches another account. */
+/**
+ * Why a target cannot be used: its pipeline does not exist, its profile cannot reach AWS, it reaches another
+ * account, or the file lists its pipeline again through another profile of the same account.
+ */
 export const TargetProblem = z.object({
-  kind: z.enum(['missing', 'unreachable', 'wrong-account', 'error']),
+  kind: z.enum(['missing', 'unreachable', 'wrong-account', 'duplicate', 'error']),
   message: z.string(),
 });
 export type TargetProblem = z.infer<typeof TargetProblem>;

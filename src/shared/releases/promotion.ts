@@ -152,3 +152,43 @@ export function revisionMessage(summary: string | null): string | null {
     return summary;
   }
 }
+
+/** An approval waiting in a promotion's pipeline, with when its execution started (null: unknown). */
+export interface WaitingRun {
+  executionId: string;
+  stageName: string;
+  actionName: string;
+  startTime: string | null;
+}
+
+export type ApprovalAnswer =
+  { run: WaitingRun; answer: 'approve' } | { run: WaitingRun; answer: 'reject' } | { run: WaitingRun; answer: 'leave'; reason: string };
+
+/**
+ * What a promotion does with each approval waiting in its pipeline. Its own execution's are approved. Another
+ * execution's is rejected only as CodePipeline's docs describe superseding: when that execution is OLDER (it
+ * started before the promotion's) and holds a stage the promotion still needs (at or after the furthest stage
+ * the promotion's execution has reached), so the promotion would otherwise wait behind an older revision. Any
+ * other is left alone with the reason: a newer run is someone else's, a stage already passed is not in the way,
+ * and an execution whose start is unknown cannot be shown to be older. In PARALLEL mode no run holds a stage.
+ */
+export function answersFor(
+  stageNames: readonly string[],
+  ours: { executionId: string; startTime: string | null; furthestStage: string | null; parallel: boolean },
+  waiting: readonly WaitingRun[],
+): ApprovalAnswer[] {
+  const reached = ours.furthestStage === null ? -1 : stageNames.indexOf(ours.furthestStage);
+  const started = (t: string | null) => (t === null ? NaN : Date.parse(t));
+  return waiting.map((run): ApprovalAnswer => {
+    if (run.executionId === ours.executionId) return { run, answer: 'approve' };
+    const at = `waiting at ${run.stageName} / ${run.actionName}`;
+    if (ours.parallel) return { run, answer: 'leave', reason: `${at} (the pipeline runs executions in parallel: it holds nothing)` };
+    const mine = started(ours.startTime);
+    const theirs = started(run.startTime);
+    if (Number.isNaN(mine) || Number.isNaN(theirs))
+      return { run, answer: 'leave', reason: `${at} (when it started is unknown, so it is not shown to be older)` };
+    if (theirs >= mine) return { run, answer: 'leave', reason: `newer, ${at}` };
+    if (stageNames.indexOf(run.stageName) < reached) return { run, answer: 'leave', reason: `older, but ${at}, which this promotion has passed` };
+    return { run, answer: 'reject' };
+  });
+}
