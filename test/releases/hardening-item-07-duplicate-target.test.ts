@@ -4,7 +4,12 @@
 // compared by account id, region and name, each profile's account asked once, and a
 // duplicate is refused with a message naming both entries.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startServices } from '../helpers/services';
+import { assertBuilt, runCli } from '../helpers/cli';
+import { awsConfigSnippet } from '../../src/main/cli/sandbox-command';
 import { parseReleaseFile, type ReleaseFile } from '../../src/shared/releases/release-file';
 
 let h: Awaited<ReturnType<typeof startServices>>;
@@ -46,6 +51,41 @@ const TWICE =
   /^web-frontend in us-east-1 of account 111111111111 is listed twice: in dev through sandbox-dev and in dev through release-bot\. Each pipeline is one target of one environment: list it once\.$/;
 
 describe('hardening item 7: one pipeline listed twice through two profiles of one account', () => {
+  it('release status names both entries and exits 2: the file is at fault, not a target that could not be read', async () => {
+    assertBuilt();
+    const dir = mkdtempSync(join(tmpdir(), 'pw-item07-'));
+    try {
+      writeFileSync(join(dir, 'config'), awsConfigSnippet(h.sb.endpoint, h.sb.config));
+      const file = join(dir, 'web.release.json');
+      writeFileSync(
+        file,
+        JSON.stringify(
+          release({
+            dev: [
+              ['sandbox-dev', 'web-frontend'],
+              ['release-bot', 'web-frontend'],
+            ],
+          }),
+        ),
+      );
+      const since = lastSeq();
+      const r = await runCli(['release', 'status', file], {
+        ...process.env,
+        HOME: dir,
+        PIPEWRIGHT_HOME: join(dir, 'home'),
+        AWS_CONFIG_FILE: join(dir, 'config'),
+        AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none'),
+        AWS_PROFILE: '',
+        AWS_REGION: '',
+      });
+      expect(r.code, r.out + r.err).toBe(2);
+      expect(r.err).toContain('web-frontend in us-east-1 of account 111111111111 is listed twice: in dev through sandbox-dev and in dev through release-bot.');
+      expect(calls(since, 'StartPipelineExecution')).toHaveLength(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it('the check names both entries, by account id, region and name', async () => {
     const since = lastSeq();
     const problems = await h.releases.check(

@@ -192,6 +192,8 @@ export async function runReleaseStatus(file: string, o: { json: boolean }, out: 
       }
       for (const t of problems) err.write(terminalLine(`${t.environment}: ${t.problem!.message}`) + '\n');
     }
+    // A pipeline listed twice is the file's fault (bad input), not a target that could not be read.
+    if (problems.some((t) => t.problem?.kind === 'duplicate')) return EXIT.usage;
     return problems.length ? EXIT.unverified : EXIT.ok;
   });
 }
