@@ -26,9 +26,9 @@ const SAFETY_CORE = [
   'src/main/executions/execution-calls.ts:107-107',
   'src/main/executions/execution-calls.ts:335-359',
   // The inbox's list (ExecutionsService.approvals) and the production target of an answer or a stop.
-  'src/main/executions/service.ts:162-166',
-  'src/main/executions/service.ts:196-230',
-  'src/main/executions/service.ts:258-278',
+  'src/main/executions/service.ts:192-196',
+  'src/main/executions/service.ts:228-328',
+  'src/main/executions/service.ts:329-401',
   '!**/*.test.ts',
 ];
 
