@@ -65,7 +65,7 @@ function fake() {
   const handlers: Record<string, (input: unknown) => Envelope> = {
     'releases.list': () => ({
       ok: true,
-      result: { releases: [{ application: 'web', environments: ['staging', 'prod-us', 'prod-eu'], running: 0, updatedAt: null }] },
+      result: { releases: [{ application: 'web', environments: ['staging', 'prod-us', 'prod-eu'], running: 0, updatedAt: null, damaged: [] }] },
     }),
     'releases.board': () => ({ ok: true, result: BOARD }),
     'releases.history': () => ({ ok: true, result: { entries: [] } }),
@@ -142,6 +142,21 @@ describe('Releases section', () => {
     act(() => f.emit('release.updated', { application: 'web', promotion: promotionDone('prod-us'), log: null }));
     await waitFor(() => expect(screen.getAllByTestId('promotion-running')).toHaveLength(1));
     offs.forEach((off) => off());
+  });
+
+  it('names a file that could not be read, with its line, rather than showing the release with nothing running', async () => {
+    const file = '/home/u/.pipewright/releases/web/promotions.json';
+    const message = `${file} is damaged (not valid JSON (line 3, column 25): Unexpected token 'x'); it was left as it is: repair it, or move it aside to start afresh.`;
+    const f = fakeTransport({
+      'releases.list': () => ({
+        ok: true,
+        result: { releases: [{ application: 'web', environments: ['staging'], running: null, updatedAt: null, damaged: [{ file, line: 3, message }] }] },
+      }),
+    });
+    setApi(createApiClient(f.transport));
+    render(<ReleasesPage />);
+    expect((await screen.findByTestId('releases-damaged')).textContent).toBe(message);
+    expect(screen.getByRole('option', { name: 'web (damaged)' })).toBeTruthy();
   });
 });
 
