@@ -54,7 +54,10 @@ describe('pipewright design', () => {
     expect(schemaErrors(parseTemplateText(yaml.out).doc as never)).toEqual([]);
     await cli('design', 'export', join(dir, 'good.pipewright.json'), '--format', 'cli-json', '--out', join(dir, 'out.json'));
     expect(JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')).pipeline.name).toBe('from-cli');
-    expect((await cli('design', 'export', join(dir, 'good.pipewright.json'), '--format', 'xml')).err).toMatch(/--format must be one of/);
+    // A format nobody could mean is bad input (exit 2, not 1), naming the value (issue 23, items 12/15 follow-up).
+    const xml = await cli('design', 'export', join(dir, 'good.pipewright.json'), '--format', 'xml');
+    expect(xml.err).toMatch(/--format "xml": a format is one of cfn-yaml, cfn-json, cli-json/);
+    expect(xml.code).toBe(2);
   });
 
   it('deploy prints the diff without --yes, deploys with it, and pipelines export reads it back', async () => {

@@ -94,11 +94,13 @@ describe('pipewright executions', () => {
   });
 
   it('refuses a malformed --source-revision or --variable before calling AWS', async () => {
+    // Bad input: exit 2 (it was 1, which says "the operation failed"; issue 23, items 12/15 follow-up).
     const bad = await cli('executions', 'start', 'web-frontend', ...dev, '--source-revision', 'Source=GIT_SHA:abc');
-    expect(bad.code).toBe(1);
+    expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/ACTION=TYPE:VALUE/);
     const badVar = await cli('executions', 'start', 'web-frontend', ...dev, '--variable', 'novalue');
     expect(badVar.err).toMatch(/NAME=VALUE/);
+    expect(badVar.code).toBe(2);
   });
 });
 
@@ -147,7 +149,8 @@ describe('pipewright approvals and transitions', () => {
 
   it('disable needs a reason; the next run waits before the stage; enable lets it through', async () => {
     const refused = await cli('transitions', 'disable', 'web-frontend', ...dev, '--stage', 'Deploy', '--type', 'inbound');
-    expect(refused.code).toBe(1);
+    // Bad input (a reason missing): exit 2, not 1 (issue 23, items 12/15 follow-up).
+    expect(refused.code).toBe(2);
     expect(refused.err).toMatch(/Say why/);
     expect((await cli('transitions', 'disable', 'web-frontend', ...dev, '--stage', 'Deploy', '--type', 'inbound', '--reason', 'Freeze')).code).toBe(0);
     const id = (await cli('executions', 'start', 'web-frontend', ...dev)).out.trim();

@@ -105,8 +105,9 @@ describe('pipewright pipelines list', () => {
     const r = await cli('--profile', 'nowhere', '--json');
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout).errors[0]).toMatchObject({ profile: 'nowhere', kind: 'network' });
+    // A profile that does not exist is bad input: exit 2, not 1 (issue 23, items 12/15 follow-up).
     const unknown = await cli('--profile', 'ghost');
-    expect(unknown.code).toBe(1);
+    expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/No profile named ghost/);
   });
 });

@@ -201,7 +201,7 @@ describe('releases', () => {
     const finished = new Promise<Promotion>((resolve) =>
       restarted.onChange((c) => c.promotion?.id === started.id && c.promotion.status !== 'running' && resolve(c.promotion)),
     );
-    expect(await restarted.resumeAll()).toBe(1);
+    expect(await restarted.resumeAll()).toEqual({ resumed: 1, notResumed: [] });
     const p = await finished;
     expect(p).toMatchObject({ status: 'succeeded' });
     expect(p.targets[0].executionId).toBe(started.targets[0].executionId);

@@ -9,11 +9,11 @@ import { leftOutOfPlan } from '../../shared/artifacts/evidence';
 import { AuditReportSchema } from '../../shared/api/artifacts';
 import { regionsToCover } from '../artifacts';
 import { JsonFileError, MAX_LARGE_JSON_FILE_BYTES, readJsonFile, readTextFile } from '../../node/json-file';
-import { checkPolicy, DEFAULT_RETENTION } from '../../shared/artifacts/retention';
-import { checkPlanAgainstAudit, parsePlan } from '../../shared/artifacts/plan';
+import { checkPolicy, DEFAULT_RETENTION, RetentionError } from '../../shared/artifacts/retention';
+import { checkPlanAgainstAudit, parsePlan, PlanError, type CleanupPlan } from '../../shared/artifacts/plan';
 import { auditedPrefixes } from '../../shared/artifacts/report';
 import { accountProductionWord, confirm, missingCleanupConfirmations, planAccounts } from '../../shared/safety/confirmation';
-import { EXIT } from './exit-codes';
+import { EXIT, UsageError } from './exit-codes';
 import { AppError } from '../../shared/api/errors';
 import { terminalLine } from '../../shared/terminal-text';
 import { currentBlocklists, withServices } from './cli-services';
@@ -29,7 +29,7 @@ export async function runArtifactsAudit(
 ): Promise<number> {
   return withServices(async ({ accounts, artifacts }) => {
     const { pairs } = accounts.scope({ profiles: o.profile, regions: o.region, allRegions: o.allRegions });
-    if (!pairs.length) throw new Error('Nothing to audit: give --profile and --region (or set them in your AWS config).');
+    if (!pairs.length) throw new UsageError('Nothing to audit: give --profile and --region (or set them in your AWS config).');
     const blocks = await currentBlocklists();
     stderr.write(
       `Pipelines are read in every region of each account (${regionsToCover(pairs.map((p) => p.region)).length} regions), not only the ${[...new Set(pairs.map((p) => p.region))].join(', ')} chosen: a pipeline anywhere may write to these buckets.\n`,
@@ -103,19 +103,41 @@ async function readReport(file: string): Promise<AuditReport> {
   try {
     return await readJsonFile(file, AuditReportSchema, { maxBytes: MAX_LARGE_JSON_FILE_BYTES });
   } catch (err) {
-    throw new Error(`${file} is not a Pipewright audit report: ${err instanceof JsonFileError ? err.detail : (err as Error).message.split('\n')[0]}`);
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError(`${file}: no such file`);
+    throw new UsageError(`${file} is not a Pipewright audit report: ${err instanceof JsonFileError ? err.detail : (err as Error).message.split('\n')[0]}`);
+  }
+}
+
+/** A cleanup plan file: one that cannot be read or is not a plan is bad input naming it (the app's INVALID_INPUT). */
+async function readPlan(file: string): Promise<CleanupPlan> {
+  try {
+    return parsePlan(await readTextFile(file, { maxBytes: MAX_LARGE_JSON_FILE_BYTES }));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError(`${file}: no such file`);
+    if (err instanceof PlanError || err instanceof JsonFileError) throw new UsageError(`${file}: ${err instanceof JsonFileError ? err.detail : err.message}`);
+    throw err;
+  }
+}
+
+/** The plan against the audit it came from: a plan reaching outside it is refused, as bad input (nothing is deleted). */
+function checkAgainstAudit(plan: CleanupPlan, report: AuditReport, planFile: string): void {
+  try {
+    checkPlanAgainstAudit(plan, auditedPrefixes(report));
+  } catch (err) {
+    if (err instanceof PlanError) throw new UsageError(`${planFile}: ${err.message}`);
+    throw err;
   }
 }
 
 export function parseAge(s: string): number {
   const m = /^(\d+)d$/.exec(s);
-  if (!m) throw new Error('--older-than takes days, like 30d');
+  if (!m) throw new UsageError(`--older-than ${s}: takes days, like 30d`);
   return Number(m[1]);
 }
 
 function parseCount(flag: string, s: string | undefined, fallback: number): number {
   if (s === undefined) return fallback;
-  if (!/^\d+$/.test(s)) throw new Error(`${flag} takes a whole number, not ${s}.`);
+  if (!/^\d+$/.test(s)) throw new UsageError(`${flag} takes a whole number, not ${s}.`);
   return Number(s);
 }
 
@@ -125,17 +147,22 @@ export async function runArtifactsPlan(
   stderr = process.stderr,
 ): Promise<number> {
   const report = await readReport(o.from);
-  if (!report.coverage) throw new Error(`${o.from} cannot be planned from: it records no coverage (written by an older Pipewright): audit again.`);
+  if (!report.coverage) throw new UsageError(`${o.from} cannot be planned from: it records no coverage (written by an older Pipewright): audit again.`);
   const include = o.include.split(',').map((s) => s.trim());
   for (const i of include)
-    if (i !== 'orphan' && i !== 'stale' && i !== 'retention') throw new Error(`--include takes orphan, stale and/or retention, not ${i}.`);
+    if (i !== 'orphan' && i !== 'stale' && i !== 'retention') throw new UsageError(`--include takes orphan, stale and/or retention, not ${i}.`);
   if ((o.keepLast !== undefined || o.keepDays !== undefined) && !include.includes('retention'))
-    throw new Error('--keep-last and --keep-days apply to --include retention.');
+    throw new UsageError('--keep-last and --keep-days apply to --include retention.');
   const retention = {
     keepLast: parseCount('--keep-last', o.keepLast, DEFAULT_RETENTION.keepLast),
     keepDays: parseCount('--keep-days', o.keepDays, DEFAULT_RETENTION.keepDays),
   };
-  checkPolicy(retention);
+  try {
+    checkPolicy(retention);
+  } catch (err) {
+    if (err instanceof RetentionError) throw new UsageError(`--keep-last ${retention.keepLast} --keep-days ${retention.keepDays}: ${err.message}`);
+    throw err;
+  }
   const plan = buildPlan(report, { include: include as PlanOptions['include'], olderThanDays: o.olderThan ? parseAge(o.olderThan) : undefined, retention });
   checkPlanAgainstAudit(plan, auditedPrefixes(report));
   await writeFile(o.out, JSON.stringify(plan, null, 2) + '\n');
@@ -187,14 +214,14 @@ export async function runArtifactsClean(
   stdout = process.stdout,
   stderr = process.stderr,
 ): Promise<number> {
-  const plan = parsePlan(await readTextFile(o.plan, { maxBytes: MAX_LARGE_JSON_FILE_BYTES }));
+  const plan = await readPlan(o.plan);
   let against: AuditReport | 'unchecked' = 'unchecked';
   if (o.report) {
     // The plan may only name what this audit found deletable (checked again by the service).
     against = await readReport(o.report);
     if (against.generatedAt !== plan.auditedAt)
       stderr.write(`Note: the plan was made from the audit of ${plan.auditedAt}, and ${o.report} is from ${against.generatedAt}.\n`);
-    checkPlanAgainstAudit(plan, auditedPrefixes(against));
+    checkAgainstAudit(plan, against, o.plan);
   } else
     stderr.write(
       'No --report given: the plan is not checked against an audit (each prefix is still re-checked before deletion: protection, and live pipelines in every region).\n',

@@ -3,9 +3,9 @@
 import { writeFile } from 'node:fs/promises';
 import { JsonFileError, readTextFile } from '../../node/json-file';
 import { EXPORT_FORMATS, exportDesign, type ExportFormat, type ExportOptions } from '../../shared/pipeline/export';
-import { importCfnTemplate, importCliJson } from '../../shared/pipeline/import';
-import { MAX_TEMPLATE_BYTES } from '../../shared/pipeline/template';
-import { parseDesignFile, serializeDesign, type DesignFile } from '../../shared/pipeline/design-file';
+import { importCfnTemplate, importCliJson, ImportError } from '../../shared/pipeline/import';
+import { MAX_TEMPLATE_BYTES, TemplateParseError } from '../../shared/pipeline/template';
+import { DesignFileError, parseDesignFile, serializeDesign, type DesignFile } from '../../shared/pipeline/design-file';
 import { validateDesign } from '../../shared/pipeline/conditional';
 import { formatDiff } from '../../shared/pipeline/diff';
 import { withServices } from './cli-services';
@@ -23,12 +23,24 @@ async function read(file: string): Promise<string> {
   }
 }
 
+/** A file that is not what the command takes (no design, no pipeline, broken YAML) is bad input naming it, not a failure. */
+function parsed<T>(file: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    if (err instanceof DesignFileError || err instanceof ImportError || err instanceof TemplateParseError) throw new UsageError(`${file}: ${err.message}`);
+    throw err;
+  }
+}
+
 /** A design file, or (for convenience) get-pipeline JSON or a template with one pipeline. */
 export async function loadDesign(file: string): Promise<DesignFile> {
   const text = await read(file);
-  if (/"formatVersion"/.test(text.slice(0, 2000))) return parseDesignFile(text);
-  if (/\.(ya?ml|template)$/i.test(file) || /AWSTemplateFormatVersion|"Resources"|^Resources:/m.test(text)) return importCfnTemplate(text);
-  return importCliJson(text);
+  return parsed(file, () => {
+    if (/"formatVersion"/.test(text.slice(0, 2000))) return parseDesignFile(text);
+    if (/\.(ya?ml|template)$/i.test(file) || /AWSTemplateFormatVersion|"Resources"|^Resources:/m.test(text)) return importCfnTemplate(text);
+    return importCliJson(text);
+  });
 }
 
 async function output(text: string, out: string | undefined, stdout: NodeJS.WritableStream): Promise<void> {
@@ -46,19 +58,24 @@ export async function runDesignValidate(file: string, stdout = process.stdout): 
 }
 
 export function checkFormat(format: string): ExportFormat {
-  if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new Error(`--format must be one of ${EXPORT_FORMATS.join(', ')}`);
+  if (!(EXPORT_FORMATS as readonly string[]).includes(format))
+    throw new UsageError(`--format ${JSON.stringify(format)}: a format is one of ${EXPORT_FORMATS.join(', ')}.`);
   return format as ExportFormat;
 }
 
 export async function runDesignExport(file: string, o: { format: string; out?: string } & ExportOptions, stdout = process.stdout): Promise<number> {
+  // The flag before the file: a format nobody could mean is named as such, whatever the file holds.
+  const format = checkFormat(o.format);
   const design = await loadDesign(file);
-  await output(exportDesign(design, checkFormat(o.format), o), o.out, stdout);
+  await output(exportDesign(design, format, o), o.out, stdout);
   return EXIT.ok;
 }
 
 export async function runDesignImport(o: { fromCliJson?: string; fromCfn?: string; resource?: string; out: string }): Promise<number> {
-  if (!!o.fromCliJson === !!o.fromCfn) throw new Error('Give exactly one of --from-cli-json FILE or --from-cfn FILE.');
-  const design = o.fromCliJson ? importCliJson(await read(o.fromCliJson)) : importCfnTemplate(await read(o.fromCfn!), o.resource);
+  if (!!o.fromCliJson === !!o.fromCfn) throw new UsageError('Give exactly one of --from-cli-json FILE or --from-cfn FILE.');
+  const from = (o.fromCliJson ?? o.fromCfn)!;
+  const text = await read(from);
+  const design = parsed(from, () => (o.fromCliJson ? importCliJson(text) : importCfnTemplate(text, o.resource)));
   await writeFile(o.out, serializeDesign(design));
   process.stderr.write(
     `Wrote ${o.out}: ${design.pipeline.stages.length} stages, ${design.pipeline.stages.reduce((n, s) => n + s.actions.length, 0)} actions.\n`,

@@ -4,9 +4,12 @@
 import { createInterface } from 'node:readline/promises';
 import { withServices } from './cli-services';
 import { table } from './table';
+import type { z } from 'zod';
 import {
   FINAL_STATUSES,
   REVISION_TYPES,
+  SourceRevisionOverride,
+  VariableOverride,
   type ExecutionDetails,
   type ExecutionSummary,
   type PipelineLiveState,
@@ -16,7 +19,7 @@ import { AppError } from '../../shared/api/errors';
 import type { Services } from '../compose';
 import { confirm, confirmationProblem, type PipelineTarget } from '../../shared/safety/confirmation';
 import { productionVerdict } from '../../shared/safety/production';
-import { EXIT } from './exit-codes';
+import { EXIT, UsageError } from './exit-codes';
 import { terminalLine, terminalLink } from '../../shared/terminal-text';
 
 type Out = NodeJS.WritableStream;
@@ -240,18 +243,25 @@ export async function runExecutionsWatch(
   });
 }
 
+/** Checked by the app's own contract for the same call, so the CLI takes no value the app would refuse (nor sends it to AWS). */
+function asContractSays<T>(schema: z.ZodType<T>, flag: string, text: string, value: unknown): T {
+  const r = schema.safeParse(value);
+  if (!r.success) throw new UsageError(`${flag} ${text}: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return r.data;
+}
+
 export function parseVariable(text: string): { name: string; value: string } {
   const i = text.indexOf('=');
-  if (i < 1) throw new Error(`--variable ${text}: expected NAME=VALUE`);
-  return { name: text.slice(0, i), value: text.slice(i + 1) };
+  if (i < 1) throw new UsageError(`--variable ${text}: expected NAME=VALUE`);
+  return asContractSays(VariableOverride, '--variable', text, { name: text.slice(0, i), value: text.slice(i + 1) });
 }
 
 export function parseSourceRevision(text: string): { actionName: string; revisionType: (typeof REVISION_TYPES)[number]; revisionValue: string } {
   const m = /^([^=]+)=([A-Z_]+):(.+)$/.exec(text);
   const type = m?.[2] as (typeof REVISION_TYPES)[number] | undefined;
   if (!m || !type || !REVISION_TYPES.includes(type))
-    throw new Error(`--source-revision ${text}: expected ACTION=TYPE:VALUE with TYPE one of ${REVISION_TYPES.join(', ')}`);
-  return { actionName: m[1], revisionType: type, revisionValue: m[3] };
+    throw new UsageError(`--source-revision ${text}: expected ACTION=TYPE:VALUE with TYPE one of ${REVISION_TYPES.join(', ')}`);
+  return asContractSays(SourceRevisionOverride, '--source-revision', text, { actionName: m[1], revisionType: type, revisionValue: m[3] });
 }
 
 export async function runExecutionsStart(
@@ -376,7 +386,8 @@ export async function runApprovalsAnswer(
     const state = await executions.state(r);
     const stage = state.stages.find((s) => s.name === o.stage);
     const action = stage?.actions.find((a) => a.name === o.action);
-    if (!stage || !action) throw new Error(`${name} has no action ${o.stage} / ${o.action} in ${o.profile} ${o.region}.`);
+    if (!stage || !action) throw new UsageError(`${name} has no action ${o.stage} / ${o.action} in ${o.profile} ${o.region}.`);
+    // There, but not waiting (answered meanwhile, or not reached yet): the state of the pipeline, not a typo (exit 1).
     if (!action.waitingForApproval) throw new Error(`${o.stage} / ${o.action} of ${name} is not waiting for approval.`);
     // What is being answered, before the question: custom data on one line with nothing in it obeyed (a planted
     // clear-screen could otherwise erase this and forge a line), and the review link only when the app would open it.

@@ -21,7 +21,8 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 /**
  * Bad input found by a command itself (a value it checked, a file it refused): the
- * CLI prints the message and exits EXIT.usage, where any other error is EXIT.failed.
+ * CLI prints the message and exits EXIT.usage. Any other error is judged by
+ * error-exit.ts (the services' INVALID_INPUT and NOT_FOUND, and AWS's, are bad input too).
  */
 export class UsageError extends Error {
   override name = 'UsageError';

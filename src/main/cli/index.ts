@@ -2,7 +2,7 @@
 // Runs in plain Node; never imports 'electron'.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import pkg from '../../../package.json';
-import { EXIT, UsageError } from './exit-codes';
+import { EXIT } from './exit-codes';
 import { terminalText } from '../../shared/terminal-text';
 // Each command's module is loaded when that command runs: `--version`, `--help`
 // and a small command do not pay for the SDK and every service.
@@ -342,8 +342,14 @@ export function buildProgram(): Command {
 
 buildProgram()
   .parseAsync(process.argv)
-  .catch((err: unknown) => {
+  .catch(async (err: unknown) => {
     // An error's message may be AWS's own text: shown, never obeyed.
     console.error(`pipewright: ${terminalText(err instanceof Error ? err.message : String(err))}`);
-    process.exit(err instanceof UsageError ? EXIT.usage : EXIT.failed);
+    // Bad input (2) or a failure (1), by one rule for every command (loaded here: --help never needs it).
+    process.exit(
+      await import('./error-exit').then(
+        (m) => m.exitCodeFor(err),
+        () => EXIT.failed,
+      ),
+    );
   });

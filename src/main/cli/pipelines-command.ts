@@ -3,7 +3,7 @@
 import { withServices } from './cli-services';
 import { table } from './table';
 import type { PipelineRow } from '../../shared/api/pipelines';
-import { EXIT } from './exit-codes';
+import { EXIT, UsageError } from './exit-codes';
 import { terminalLine } from '../../shared/terminal-text';
 
 export interface PipelinesListOptions {
@@ -38,7 +38,7 @@ export async function runPipelinesList(opts: PipelinesListOptions, out = process
     if (!accounts.profiles().length) throw new Error('No AWS profiles found. Configure ~/.aws/config, or run `pipewright sandbox` and use its profiles.');
     const { pairs, unplaced } = accounts.scope({ profiles: opts.profile, regions: opts.region, allRegions: opts.allRegions });
     for (const name of unplaced) err.write(`${name}: no region (set one in the profile, AWS_REGION, or --region)\n`);
-    if (!pairs.length) throw new Error('Nothing to list: no (profile, region) pair.');
+    if (!pairs.length) throw new UsageError('Nothing to list: no (profile, region) pair; give --region, or set a region in the profile or AWS_REGION.');
 
     const errors: Array<{ profile: string; region: string | null; kind: string; code: string; message: string }> = [];
     const summary = await pipelines.list(

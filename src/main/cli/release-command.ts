@@ -17,6 +17,7 @@ import { JsonFileError, readTextFile } from '../../node/json-file';
 import { MAX_RELEASE_FILE_BYTES, parseReleaseFile, releaseErrorsText, stringifyReleaseFile, type ReleaseFile } from '../../shared/releases/release-file';
 import { EXIT, UsageError } from './exit-codes';
 import { checkRegions } from './input-checks';
+import { isBadInput } from './error-exit';
 import { terminalLine, terminalText } from '../../shared/terminal-text';
 
 type Out = NodeJS.WritableStream;
@@ -37,13 +38,13 @@ async function readRelease(file: string): Promise<ReleaseFile> {
   return parsed.release;
 }
 
-/** Runs a release command: a bad file or bad input is exit 2 with its message, never a stack. */
+/** Runs a release command: a bad file or bad input (the CLI's one rule), or a conflict to resolve first, is exit 2 with its message, never a stack. */
 async function guarded(err: Out, run: () => Promise<number>): Promise<number> {
   try {
     return await run();
   } catch (e) {
-    if (e instanceof UsageError || (e instanceof AppError && (e.code === 'INVALID_INPUT' || e.code === 'CONFLICT'))) {
-      err.write(`${terminalText(e.message)}\n`);
+    if (isBadInput(e) || (e instanceof AppError && e.code === 'CONFLICT')) {
+      err.write(`${terminalText((e as Error).message)}\n`);
       // Another process holding the promotion is no bad input: it got there first (exit 3, as a held cleanup plan).
       return e instanceof AppError && promotionHeld(e) ? EXIT.stopped : EXIT.usage;
     }

@@ -7,7 +7,7 @@ import { releasesFeature } from './handlers';
 
 it('resumes promotions only after start-up is ready', async () => {
   let resumed = 0;
-  const releases = { onChange: () => {}, resumeAll: () => Promise.resolve(++resumed) } as unknown as ReleasesService;
+  const releases = { onChange: () => {}, resumeAll: () => Promise.resolve({ resumed: ++resumed, notResumed: [] }) } as unknown as ReleasesService;
   let open!: () => void;
   const ready = new Promise<void>((r) => (open = r));
   const slice = releasesFeature({ releases, events: { emit: () => {} } as never, log: () => {}, ready });

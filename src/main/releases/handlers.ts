@@ -28,7 +28,11 @@ export function releasesFeature({ releases, events, log, ready = Promise.resolve
   // once the targets can be reached: a resume before the sandbox is up would find its profiles missing.
   void ready
     .then(() => releases.resumeAll(following.signal))
-    .then((n) => n && log(`Resumed ${n} release promotion(s).`))
+    .then(({ resumed, notResumed }) => {
+      if (resumed) log(`Resumed ${resumed} release promotion(s).`);
+      // Said, never skipped in silence: a promotion left running there is not followed until its file is repaired.
+      for (const n of notResumed) log(`Could not resume the promotions of ${n.application}: ${n.reason}`);
+    })
     .catch((err: unknown) => log(`Could not resume release promotions: ${err instanceof Error ? err.message : String(err)}`));
 
   const definition = async (application: string) => (await releases.store.definition(application)).release;

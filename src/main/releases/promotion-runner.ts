@@ -336,11 +336,23 @@ export class PromotionRunner {
     return p;
   }
 
-  /** Follows every promotion left running (after a restart): it knows what it started and starts nothing twice. */
-  async resumeAll(signal?: AbortSignal): Promise<number> {
+  /**
+   * Follows every promotion left running (after a restart): it knows what it started and starts nothing twice.
+   * An application whose promotions cannot be read is named with why, never taken for one with nothing running
+   * (its file is left as it is; once it is repaired, the next start or a promote of that environment resumes them).
+   */
+  async resumeAll(signal?: AbortSignal): Promise<{ resumed: number; notResumed: Array<{ application: string; reason: string }> }> {
     let n = 0;
+    const notResumed: Array<{ application: string; reason: string }> = [];
     for (const r of await this.store.list()) {
-      for (const p of await this.store.promotions(r.application).catch(() => [])) {
+      let promotions: Promotion[];
+      try {
+        promotions = await this.store.promotions(r.application);
+      } catch (err) {
+        notResumed.push({ application: r.application, reason: err instanceof Error ? err.message : String(err) });
+        continue;
+      }
+      for (const p of promotions) {
         if (p.status !== 'running') continue;
         n++;
         await this.journal.log(p.application, {
@@ -352,7 +364,7 @@ export class PromotionRunner {
         void this.follow(p, { signal }).catch((err: unknown) => console.error(`releases: following ${p.id} failed: ${String(err)}`));
       }
     }
-    return n;
+    return { resumed: n, notResumed };
   }
 }
 

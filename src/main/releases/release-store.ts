@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { writeFileAtomic } from '../../node/atomic-file';
 import { JsonFileError, readJsonFile, readTextFile } from '../../node/json-file';
 import { appendJsonLine, readJsonLines } from '../../node/jsonl-file';
-import { Promotion, ReleaseLogEntry, type ReleaseSummary } from '../../shared/api/releases';
+import { Promotion, ReleaseLogEntry, type DamagedFile, type ReleaseSummary } from '../../shared/api/releases';
 import { MAX_RELEASE_FILE_BYTES, parseReleaseFile, releaseErrorsText, stringifyReleaseFile, type ReleaseFile } from '../../shared/releases/release-file';
 import { AppError } from '../../shared/api/errors';
 
@@ -20,12 +20,21 @@ const PromotionsFile = z.object({ version: z.literal(1), promotions: z.array(Pro
 /** Finished promotions kept per application (the log keeps everything). */
 const KEEP_FINISHED = 50;
 
+/** What a failed read says about its file, for the list: the line when the error knows it, and its message. */
+function damageOf(file: string, err: unknown): DamagedFile {
+  const line = err instanceof AppError ? (err.details as { line?: unknown } | undefined)?.line : undefined;
+  return { file, line: typeof line === 'number' ? line : null, message: err instanceof Error ? err.message : String(err) };
+}
+
 export class ReleaseStore {
   constructor(private home: string) {}
 
+  private isApplicationName(application: string): boolean {
+    return /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(application) && !application.includes('..');
+  }
+
   private dir(application: string): string {
-    if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(application) || application.includes('..'))
-      throw new AppError('INVALID_INPUT', `"${application}" is not an application name.`);
+    if (!this.isApplicationName(application)) throw new AppError('INVALID_INPUT', `"${application}" is not an application name.`);
     return join(this.home, 'releases', application);
   }
 
@@ -57,31 +66,48 @@ export class ReleaseStore {
     const path = join(this.dir(application), 'release.yaml');
     const text = await readTextFile(path, { maxBytes: MAX_RELEASE_FILE_BYTES }).catch((err: NodeJS.ErrnoException) => {
       if (err.code === 'ENOENT') throw new AppError('NOT_FOUND', `No release named ${application} is saved.`);
-      if (err instanceof JsonFileError) throw new AppError('INVALID_INPUT', `${path}: ${err.detail}`);
+      if (err instanceof JsonFileError) throw new AppError('INVALID_INPUT', `${path}: ${err.detail}`, { file: path, line: err.line ?? null });
       throw err;
     });
     const parsed = parseReleaseFile(text);
-    if (!parsed.ok) throw new AppError('INVALID_INPUT', releaseErrorsText(path, parsed.errors));
+    if (!parsed.ok) throw new AppError('INVALID_INPUT', releaseErrorsText(path, parsed.errors), { file: path, line: parsed.errors[0]?.line ?? null });
     return { release: parsed.release, text };
   }
 
-  /** Every application with a saved release file or promotions, with what is running. */
+  /**
+   * Every application with a saved release file or promotions, with what is running. A file that
+   * cannot be read is listed as damaged (named, with its line), never read as empty: a damaged
+   * promotions.json once showed "0 running" and hid a promotion nobody was following any more.
+   */
   async list(): Promise<ReleaseSummary[]> {
-    const names = await readdir(join(this.home, 'releases')).catch(() => [] as string[]);
+    const entries = await readdir(join(this.home, 'releases'), { withFileTypes: true }).catch(() => []);
     const out: ReleaseSummary[] = [];
-    for (const application of names.sort()) {
-      const def = await this.definition(application).catch(() => null);
-      const promotions = await this.promotions(application).catch(() => []);
-      if (!def && !promotions.length) continue;
+    for (const application of entries
+      .filter((e) => e.isDirectory() || e.isSymbolicLink())
+      .map((e) => e.name)
+      .sort()) {
+      // A folder no release could have made (its name is not an application's) is not a release.
+      if (!this.isApplicationName(application)) continue;
+      const damaged: DamagedFile[] = [];
+      const def = await this.definition(application).catch((err: unknown) => {
+        if (!(err instanceof AppError && err.code === 'NOT_FOUND')) damaged.push(damageOf(join(this.dir(application), 'release.yaml'), err));
+        return null;
+      });
+      const promotions = await this.promotions(application).catch((err: unknown) => {
+        damaged.push(damageOf(join(this.dir(application), 'promotions.json'), err));
+        return null;
+      });
+      if (!def && !promotions?.length && !damaged.length) continue;
       out.push({
         application,
         environments: def?.release.environments.map((e) => e.name) ?? [],
-        running: promotions.filter((p) => p.status === 'running').length,
+        running: promotions ? promotions.filter((p) => p.status === 'running').length : null,
         updatedAt:
           promotions
-            .map((p) => p.finishedAt ?? p.startedAt)
+            ?.map((p) => p.finishedAt ?? p.startedAt)
             .sort()
             .at(-1) ?? null,
+        damaged,
       });
     }
     return out;

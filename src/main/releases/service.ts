@@ -91,7 +91,7 @@ export class ReleasesService {
   }
 
   /** Follows every promotion left running (after a restart): it knows what it started and starts nothing twice. */
-  resumeAll(signal?: AbortSignal): Promise<number> {
+  resumeAll(signal?: AbortSignal): ReturnType<PromotionRunner['resumeAll']> {
     return this.runner.resumeAll(signal);
   }
 

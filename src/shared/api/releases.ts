@@ -118,10 +118,17 @@ export const DriftTarget = z.object({
 export const DriftView = z.object({ from: z.string(), to: z.string(), targets: z.array(DriftTarget), drift: z.boolean() });
 export type DriftView = z.infer<typeof DriftView>;
 
+/** A file of a release that could not be read: named with its line when known, and left as it is. */
+export const DamagedFile = z.object({ file: z.string(), line: z.number().int().nullable(), message: z.string() });
+export type DamagedFile = z.infer<typeof DamagedFile>;
+
 export const ReleaseSummary = z.object({
   application: z.string(),
   environments: z.array(z.string()),
-  running: z.number().int(),
+  /** Promotions running; null when promotions.json could not be read (then it is in `damaged`): unknown, not none. */
+  running: z.number().int().nullable(),
   updatedAt: z.string().nullable(),
+  /** Its release file or promotions file, when one could not be read: a failed read is never shown as "nothing there". */
+  damaged: z.array(DamagedFile),
 });
 export type ReleaseSummary = z.infer<typeof ReleaseSummary>;

@@ -65,7 +65,7 @@ function fake(watch: (input: unknown) => Envelope = () => ({ ok: true, result: {
   const handlers: Record<string, (input: unknown) => Envelope> = {
     'releases.list': () => ({
       ok: true,
-      result: { releases: [{ application: 'web', environments: ['staging', 'prod-us', 'prod-eu'], running: 0, updatedAt: null }] },
+      result: { releases: [{ application: 'web', environments: ['staging', 'prod-us', 'prod-eu'], running: 0, updatedAt: null, damaged: [] }] },
     }),
     'releases.board': () => ({ ok: true, result: BOARD }),
     'releases.history': () => ({ ok: true, result: { entries: [] } }),
@@ -157,6 +157,21 @@ describe('Releases section', () => {
     expect(badge.textContent).toContain('2 target(s) not watched');
     expect(badge.textContent).toContain('the most one window may');
     expect(screen.getByTestId('release-board').textContent).toContain('live for 1 of 3 targets');
+  });
+
+  it('names a file that could not be read, with its line, rather than showing the release with nothing running', async () => {
+    const file = '/home/u/.pipewright/releases/web/promotions.json';
+    const message = `${file} is damaged (not valid JSON (line 3, column 25): Unexpected token 'x'); it was left as it is: repair it, or move it aside to start afresh.`;
+    const f = fakeTransport({
+      'releases.list': () => ({
+        ok: true,
+        result: { releases: [{ application: 'web', environments: ['staging'], running: null, updatedAt: null, damaged: [{ file, line: 3, message }] }] },
+      }),
+    });
+    setApi(createApiClient(f.transport));
+    render(<ReleasesPage />);
+    expect((await screen.findByTestId('releases-damaged')).textContent).toBe(message);
+    expect(screen.getByRole('option', { name: 'web (damaged)' })).toBeTruthy();
   });
 });
 

@@ -43,6 +43,7 @@ export function ReleasesPage() {
               <option key={r.application} value={r.application}>
                 {r.application}
                 {r.running ? ` (${r.running} promoting)` : ''}
+                {r.damaged.length ? ' (damaged)' : ''}
               </option>
             ))}
           </select>
@@ -51,6 +52,12 @@ export function ReleasesPage() {
           New release…
         </button>
       </div>
+      {/* A file that could not be read is named with its line, never shown as "nothing running": it is left for the user to repair. */}
+      {list?.some((r) => r.damaged.length) && (
+        <ul className="error" role="alert" data-testid="releases-damaged">
+          {list.flatMap((r) => r.damaged.map((d) => <li key={d.file}>{d.message}</li>))}
+        </ul>
+      )}
       {list && !list.length && !editing && (
         <div className="empty" data-testid="releases-empty">
           <p>
