@@ -1,5 +1,6 @@
 // The sandbox's control API under /_sandbox/, guarded by the admin token:
-// reset and seed, faults, action failures, time scale, state and the call log.
+// reset and seed, faults, action failures, time scale, state, the call log and
+// the events CodePipeline emitted.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
@@ -142,6 +143,13 @@ export async function handleControl(sb: SandboxCore, req: IncomingMessage, res: 
     }
     case 'DELETE /_sandbox/log':
       sb.clearLog();
+      return send(200, { ok: true });
+    case 'GET /_sandbox/codepipeline-events': {
+      const since = Number(url.searchParams.get('since') ?? 0) || 0;
+      return send(200, { events: sb.codepipelineEvents(since), last: sb.codepipelineEventLog.last });
+    }
+    case 'DELETE /_sandbox/codepipeline-events':
+      sb.codepipelineEventLog.clear();
       return send(200, { ok: true });
     case 'POST /_sandbox/generate': {
       const b = parse(Generate, body);

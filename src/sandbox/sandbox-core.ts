@@ -8,6 +8,7 @@ import type { Faults } from './faults';
 import type { ServiceResponse } from './http-types';
 import type { S3Store } from './services/s3/store';
 import type { S3WriteLimiter } from './services/s3/write-limit';
+import type { CodePipelineEventLog, RecordedEvent } from './services/codepipeline/event-log';
 
 export type SeedName = 'demo' | 'empty';
 
@@ -29,6 +30,7 @@ export interface SandboxCore {
   readonly executor: Executor;
   readonly faults: Faults;
   readonly s3WriteLimit: S3WriteLimiter;
+  readonly codepipelineEventLog: CodePipelineEventLog;
   readonly adminToken: string;
   readonly endpoint: string;
   config: SandboxConfig;
@@ -45,6 +47,8 @@ export interface SandboxCore {
   reset(seed: SeedName): Promise<void>;
   setTimeScale(scale: number): void;
   logEntries(since?: number): CallLogEntry[];
+  /** The events CodePipeline emitted after `since` (a seq), oldest first. */
+  codepipelineEvents(since?: number): RecordedEvent[];
   clearLog(): void;
   /** A summary of everything in the sandbox, for the control API and the app's status. */
   snapshot(): object;

@@ -26,6 +26,8 @@ import { iamService } from './services/iam';
 import { accountService } from './services/account';
 import type { ServiceName, ServiceSpec } from './service-spec';
 import { SnapshotStore } from './persistence';
+import { CodePipelineEventLog, type RecordedEvent } from './services/codepipeline/event-log';
+import type { AwsEventEnvelope } from './services/codepipeline/events';
 import { seedSandbox } from './seed';
 import type { CallLogEntry, SandboxCore, SeedName } from './sandbox-core';
 
@@ -52,6 +54,8 @@ export class Sandbox implements SandboxCore {
   readonly faults: Faults;
   readonly s3WriteLimit = new S3WriteLimiter();
   readonly executor: Executor;
+  /** Every event the sandbox's CodePipeline emitted, for tests and the control API. */
+  readonly codepipelineEventLog = new CodePipelineEventLog();
   readonly adminToken: string;
   /** Every service the sandbox answers as, behind one interface. */
   private readonly services: Record<ServiceName, ServiceSpec>;
@@ -71,7 +75,14 @@ export class Sandbox implements SandboxCore {
     this.s3 = new S3Store(this.rng);
     this.principals = new Principals(this.config, this.rng);
     this.faults = new Faults(this.config.randomSeed ^ 0x5eed);
-    this.executor = new Executor({ config: () => this.config, rng: this.rng, s3: this.s3, changed: () => this.changed() });
+    this.executor = new Executor({
+      config: () => this.config,
+      rng: this.rng,
+      s3: this.s3,
+      changed: () => this.changed(),
+      events: { emit: (account, region, event) => this.emitCodePipelineEvent(account, region, event) },
+      log: (line) => this.log(line),
+    });
     this.services = {
       codepipeline: codePipelineService({
         tables: this.tables,
@@ -124,6 +135,16 @@ export class Sandbox implements SandboxCore {
     for (const l of this.changeListeners) l();
   }
 
+  /** CodePipeline's events as they leave the service, to the default bus of the pipeline's account and region. */
+  private emitCodePipelineEvent(account: string, region: string, event: AwsEventEnvelope): void {
+    this.codepipelineEventLog.record(account, region, event);
+    // EventBridge's default bus takes them here: this.events.putServiceEvent(account, region, event)
+  }
+
+  codepipelineEvents(since = 0): RecordedEvent[] {
+    return this.codepipelineEventLog.since(since);
+  }
+
   private listen(port: number): Promise<void> {
     this.server = createServer((req, res) => {
       // Every request is answered, whatever escapes the handler.
@@ -163,6 +184,7 @@ export class Sandbox implements SandboxCore {
     this.principals.clearTemporary();
     this.faults.clear();
     this.callLog = [];
+    this.codepipelineEventLog.clear();
     this.config = parseSandboxConfig(this.opts.config);
     this.principals.setConfig(this.config);
     this.seedName = seed;

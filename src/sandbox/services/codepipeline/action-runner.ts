@@ -97,6 +97,7 @@ export class ActionRunner {
     };
     e.actions.push(rec);
     e.lastUpdateTime = now;
+    ctx.events.action(p, e, rec, 'STARTED');
     ctx.notify(p);
     const fail = (message: string, code = 'JobFailed') => {
       rec.status = 'Failed';
@@ -104,6 +105,7 @@ export class ActionRunner {
       rec.summary = message;
       rec.lastUpdateTime = Date.now();
       e.lastUpdateTime = rec.lastUpdateTime; // the execution changed with its action
+      ctx.events.action(p, e, rec, 'FAILED');
       ctx.notify(p);
       return false;
     };
@@ -134,6 +136,7 @@ export class ActionRunner {
     rec.summary = rec.output.executionResult.externalExecutionSummary;
     rec.lastUpdateTime = Date.now();
     e.lastUpdateTime = rec.lastUpdateTime; // the execution changed with its action
+    ctx.events.action(p, e, rec, 'SUCCEEDED');
     ctx.notify(p);
     return true;
   }
@@ -184,6 +187,7 @@ export class ActionRunner {
     rec.status = 'Succeeded';
     rec.lastUpdateTime = Date.now();
     e.lastUpdateTime = rec.lastUpdateTime; // the execution changed with its action
+    ctx.events.action(p, e, rec, 'SUCCEEDED');
     ctx.notify(p);
     return true;
   }

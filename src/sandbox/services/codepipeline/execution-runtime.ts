@@ -7,6 +7,8 @@ import type { SandboxConfig } from '../../config';
 import type { Rng } from '../../random';
 import type { S3Store } from '../s3/store';
 import type { PipelineRecord } from './records';
+import type { CodePipelineEventSink } from './events';
+import type { ExecutionEventEmitter } from './event-emitter';
 
 export type StopReason = 'abandon' | 'superseded' | 'deleted' | 'shutdown';
 
@@ -23,6 +25,9 @@ export interface ExecutorDeps {
   rng: Rng;
   s3: S3Store;
   changed: () => void;
+  /** Where the executions' EventBridge events go (none when absent). */
+  events?: CodePipelineEventSink;
+  log?: (line: string) => void;
 }
 
 /** An aborted execution unwinds with this; the reason becomes its final status. */
@@ -50,6 +55,8 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
 /** What the Executor lends its parts. */
 export interface ExecutionContext {
   deps: ExecutorDeps;
+  /** Emits the pipeline, stage and action state changes as CodePipeline's events. */
+  events: ExecutionEventEmitter;
   rt(p: PipelineRecord): Runtime;
   /** Wakes every waiter of a pipeline so it re-checks its condition. */
   notify(p: PipelineRecord): void;

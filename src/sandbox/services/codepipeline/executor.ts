@@ -12,6 +12,8 @@ import { Halt, type ExecutionContext, type ExecutorDeps, type Runtime, type Stop
 import { dequeue, enterStage, holdsStage, leaveStage } from './execution-modes';
 import { beforeEntry, overrideCondition } from './stage-conditions';
 import { ActionRunner, type ApprovalResult, type RetryMode } from './action-runner';
+import { ExecutionEventEmitter } from './event-emitter';
+import type { PipelineEventState } from './events';
 
 export type { ExecutorDeps } from './execution-runtime';
 
@@ -41,10 +43,13 @@ export class Executor {
   /** What the modes, conditions and action runner see of this executor. */
   private readonly ctx: ExecutionContext;
   private readonly actions: ActionRunner;
+  private readonly events: ExecutionEventEmitter;
 
   constructor(private deps: ExecutorDeps) {
+    this.events = new ExecutionEventEmitter(deps);
     this.ctx = {
       deps,
+      events: this.events,
       rt: (p) => this.rt(p),
       notify: (p) => this.notify(p),
       changedOnce: (p, signal) => this.changedOnce(p, signal),
@@ -131,6 +136,7 @@ export class Executor {
       e.onlyStage = opts.rollback.stageIndex;
     }
     p.executions.unshift(e);
+    this.events.pipeline(p, e, 'STARTED');
     this.launch(p, e, e.stageIndex, undefined);
     return e;
   }
@@ -140,6 +146,9 @@ export class Executor {
     delete e.statusSummary;
     delete e.stopTrigger;
     e.lastUpdateTime = Date.now();
+    e.attempt = (e.attempt ?? 1) + 1;
+    e.lastRetryTime = e.lastUpdateTime;
+    this.events.pipeline(p, e, 'RESUMED');
     this.launch(p, e, stageIndex, mode);
   }
 
@@ -160,11 +169,14 @@ export class Executor {
     e.stopTrigger = { reason };
     e.lastUpdateTime = Date.now();
     const c = this.rt(p).controllers.get(e.pipelineExecutionId);
+    // Both stop modes announce STOPPING first, as the service does; the stage only when one runs.
+    this.events.pipeline(p, e, 'STOPPING', reason);
+    const stage = (p.versions[e.pipelineVersion - 1] ?? current(p)).stages[e.stageIndex]?.name;
+    if (!e.waiting && stage && e.stages[stage]?.status === 'InProgress') this.events.stage(p, e, stage, 'STOPPING');
     if (abandon || e.waiting) {
       c?.abort('abandon');
     } else {
       e.status = 'Stopping';
-      const stage = current(p).stages[e.stageIndex]?.name;
       if (stage && e.stages[stage]) e.stages[stage].status = 'Stopping';
     }
     this.notify(p);
@@ -219,6 +231,7 @@ export class Executor {
     const decl = p.versions[e.pipelineVersion - 1] ?? current(p);
     const last = e.onlyStage ?? decl.stages.length - 1;
     let held: number | undefined;
+    let silent = false;
     const release = () => {
       if (held === undefined) return;
       leaveStage(this.ctx, p, e, held);
@@ -234,28 +247,34 @@ export class Executor {
           e.stages[stage.name] = { status: 'Failed' };
           e.status = 'Failed';
           e.statusSummary = `The before-entry condition of stage ${stage.name} failed.`;
+          this.events.stage(p, e, stage.name, 'FAILED');
           break;
         }
         e.waiting = false;
         e.stages[stage.name] = { status: 'InProgress' };
         p.stageLatest[stage.name] = e.pipelineExecutionId;
         e.lastUpdateTime = Date.now();
+        this.events.stage(p, e, stage.name, si === from && retryMode ? 'RESUMED' : 'STARTED');
         this.notify(p);
         const ok = await this.actions.runStage(p, decl, e, si, si === from ? retryMode : undefined, signal);
         if (!ok) {
           e.stages[stage.name].status = 'Failed';
           e.status = 'Failed';
           e.statusSummary = `Stage ${stage.name} failed.`;
+          this.events.stage(p, e, stage.name, 'FAILED');
           break;
         }
         // Stop without abandon: the group in flight finished; halt here.
         if (e.status === 'Stopping') throw new Halt('stopping');
         e.stages[stage.name].status = 'Succeeded';
+        this.events.stage(p, e, stage.name, 'SUCCEEDED');
         release();
       }
       if (e.status === 'InProgress') e.status = 'Succeeded';
     } catch (err) {
       const reason = err instanceof Halt ? err.reason : 'abandon';
+      // The sandbox shutting down (or resetting) is no state change anyone watches.
+      silent = reason === 'shutdown';
       const stage = decl.stages[e.stageIndex]?.name;
       if (reason === 'superseded') {
         e.status = 'Superseded';
@@ -266,6 +285,7 @@ export class Executor {
       } else {
         e.status = 'Stopped';
       }
+      const stageRan = stage !== undefined && (e.stages[stage]?.status === 'InProgress' || e.stages[stage]?.status === 'Stopping');
       if (stage && e.stages[stage] && e.stages[stage].status !== 'Succeeded') e.stages[stage].status = reason === 'superseded' ? 'Cancelled' : 'Stopped';
       for (const c of e.conditions ?? [])
         if (c.status === 'InProgress') {
@@ -277,14 +297,27 @@ export class Executor {
           a.status = 'Abandoned';
           a.lastUpdateTime = Date.now();
           this.actions.forgetApproval(a.actionExecutionId);
+          if (!silent) this.events.action(p, e, a, 'ABANDONED');
         }
+      if (stageRan && !silent) this.events.stage(p, e, stage, reason === 'superseded' ? 'CANCELED' : 'STOPPED');
     } finally {
       e.waiting = false;
       e.lastUpdateTime = Date.now();
       release();
       dequeue(this.ctx, p, e);
       if (e.status !== 'InProgress' && e.status !== 'Stopping') e.stageIndex = e.status === 'Succeeded' ? -1 : e.stageIndex;
+      const ended = PIPELINE_EVENT_OF[e.status];
+      if (ended && !silent) this.events.pipeline(p, e, ended);
       this.notify(p);
     }
   }
 }
+
+/** The pipeline event an execution's final status announces. */
+const PIPELINE_EVENT_OF: Partial<Record<ExecutionRecord['status'], PipelineEventState>> = {
+  Succeeded: 'SUCCEEDED',
+  Failed: 'FAILED',
+  Stopped: 'STOPPED',
+  Superseded: 'SUPERSEDED',
+  Cancelled: 'CANCELED',
+};

@@ -102,6 +102,10 @@ export interface ExecutionRecord {
   waiting: boolean;
   /** For ROLLBACK executions: run this stage only. */
   onlyStage?: number;
+  /** Runs of this execution: 1, and one more per RetryStageExecution (its events' pipeline-execution-attempt). */
+  attempt?: number;
+  /** When it was last retried: its stage events carry this from then on. */
+  lastRetryTime?: number;
 }
 
 export interface TransitionState {
