@@ -64,6 +64,8 @@ export class Sandbox implements SandboxCore {
   private readonly log: (line: string) => void;
   private changeListeners: Array<() => void> = [];
   private stopListeners: Array<() => void> = [];
+  /** Requests being answered: stopping the sandbox ends their waits (long polls). */
+  private inflight = new Set<AbortController>();
 
   private constructor(private opts: SandboxOptions) {
     this.config = parseSandboxConfig(opts.config);
@@ -145,6 +147,7 @@ export class Sandbox implements SandboxCore {
   }
 
   async stop(): Promise<void> {
+    for (const ac of this.inflight) ac.abort();
     for (const l of this.stopListeners.splice(0)) l();
     await this.executor.shutdown();
     await this.snapshots?.flush();
@@ -206,11 +209,10 @@ export class Sandbox implements SandboxCore {
       requestId: randomUUID(),
       operation: init.target ?? '',
     };
-    return this.route(service, req);
-  }
-
-  private route(service: ServiceName, req: ServiceRequest): ServiceResponse {
-    return this.services[service].handle(req);
+    const response = this.services[service].handle(req);
+    // CodePipeline and S3 answer at once; only a service that waits answers later.
+    if (response instanceof Promise) throw new Error(`${service} answered asynchronously: invoke only calls services that answer at once.`);
+    return response;
   }
 
   private async readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
@@ -258,6 +260,31 @@ export class Sandbox implements SandboxCore {
     const scope = peekScope(req);
     const service: ServiceName = isServiceName(scope?.service) ? scope.service : url.pathname === '/' && req.headers['x-amz-target'] ? 'codepipeline' : 's3';
     const spec = this.services[service];
+    const abort = new AbortController();
+    // 'close' also fires once the answer is sent, when nothing waits any more.
+    res.once('close', () => abort.abort());
+    this.inflight.add(abort);
+    try {
+      await this.answer(req, res, { started, requestId, url, scope, service, spec, signal: abort.signal });
+    } finally {
+      this.inflight.delete(abort);
+    }
+  }
+
+  private async answer(
+    req: IncomingMessage,
+    res: ServerResponse,
+    ctx: {
+      started: number;
+      requestId: string;
+      url: URL;
+      scope: ReturnType<typeof peekScope>;
+      service: ServiceName;
+      spec: ServiceSpec;
+      signal: AbortSignal;
+    },
+  ): Promise<void> {
+    const { started, requestId, url, scope, service, spec } = ctx;
     let entry: CallLogEntry = { seq: 0, time: started, service, operation: 'Unknown', account: '', region: scope?.region ?? '', status: 0, ms: 0 };
     let response: ServiceResponse;
     try {
@@ -285,6 +312,7 @@ export class Sandbox implements SandboxCore {
         region: signed.region,
         requestId,
         operation: entry.operation,
+        signal: ctx.signal,
       };
       const fingerprint = () => `${sreq.method} ${url.pathname}${url.search} ${createHash('sha256').update(body).digest('hex')}`;
       const fault = this.faults.decide({ service, operation: entry.operation, account: entry.account, region: entry.region }, fingerprint);
@@ -298,12 +326,12 @@ export class Sandbox implements SandboxCore {
       }
       this.applyFault(spec, fault);
       sreq.deleteErrorRate = fault.deleteErrorRate;
-      response = this.route(service, sreq);
+      response = await spec.handle(sreq);
       entry.operation = sreq.operation;
     } catch (err) {
       const e = err instanceof SandboxError ? err : spec.errors.internal();
       if (!(err instanceof SandboxError)) this.log(`sandbox: ${entry.operation} failed: ${err instanceof Error ? err.stack : String(err)}`);
-      response = spec.errorResponse(e, requestId, req.method === 'HEAD');
+      response = spec.errorResponse(e, requestId, req.method === 'HEAD', req);
       entry.errorCode = e.code;
     }
     entry.status = response.status;
