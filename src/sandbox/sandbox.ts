@@ -1,5 +1,5 @@
 // The sandbox: one HTTP server on 127.0.0.1 that answers as CodePipeline, S3,
-// STS and IAM, routed by the SigV4 credential scope's service name, plus a
+// STS, IAM and SQS, routed by the SigV4 credential scope's service name, plus a
 // control API under /_sandbox/ for tests (reset, seed, faults, time scale,
 // state and the call log). Real SDK clients and the AWS CLI talk to it as-is.
 import { Readable } from 'node:stream';
@@ -24,6 +24,9 @@ import { s3Service } from './services/s3';
 import { stsService } from './services/sts';
 import { iamService } from './services/iam';
 import { accountService } from './services/account';
+import { sqsService } from './services/sqs';
+import { SQS_TARGET_PREFIX } from './services/sqs/protocol';
+import { SqsStore } from './services/sqs/store';
 import type { ServiceName, ServiceSpec } from './service-spec';
 import { SnapshotStore } from './persistence';
 import { seedSandbox } from './seed';
@@ -42,12 +45,14 @@ export interface SandboxOptions {
 }
 
 const MAX_LOG = 200_000;
-const isServiceName = (name: string | undefined): name is ServiceName => ['codepipeline', 's3', 'sts', 'iam', 'account'].includes(name ?? '');
+const isServiceName = (name: string | undefined): name is ServiceName => ['codepipeline', 's3', 'sts', 'iam', 'account', 'sqs'].includes(name ?? '');
 
 export class Sandbox implements SandboxCore {
   readonly tables = new PipelineTables();
   readonly rng: Rng;
   readonly s3: S3Store;
+  /** SQS's queues; other services (EventBridge) deliver through sqs.sendAsService. */
+  readonly sqs: SqsStore;
   readonly principals: Principals;
   readonly faults: Faults;
   readonly s3WriteLimit = new S3WriteLimiter();
@@ -64,13 +69,14 @@ export class Sandbox implements SandboxCore {
   private readonly log: (line: string) => void;
   private changeListeners: Array<() => void> = [];
   private stopListeners: Array<() => void> = [];
-  /** Requests being answered: stopping the sandbox ends their waits (long polls). */
+  /** Requests being answered: stopping the sandbox ends their waits (SQS long polls). */
   private inflight = new Set<AbortController>();
 
   private constructor(private opts: SandboxOptions) {
     this.config = parseSandboxConfig(opts.config);
     this.rng = new Rng(this.config.randomSeed);
     this.s3 = new S3Store(this.rng);
+    this.sqs = new SqsStore({ changed: () => this.changed(), timeScale: () => this.config.timeScale });
     this.principals = new Principals(this.config, this.rng);
     this.faults = new Faults(this.config.randomSeed ^ 0x5eed);
     this.executor = new Executor({ config: () => this.config, rng: this.rng, s3: this.s3, changed: () => this.changed() });
@@ -89,6 +95,7 @@ export class Sandbox implements SandboxCore {
       sts: stsService(() => this.config, this.principals),
       iam: iamService(this.principals),
       account: accountService(() => this.config),
+      sqs: sqsService({ store: this.sqs, endpoint: () => this.endpoint }),
     };
     this.s3WriteLimit.set(this.config.s3WriteLimit ?? null);
     this.adminToken = opts.adminToken ?? randomBytes(24).toString('hex');
@@ -163,6 +170,7 @@ export class Sandbox implements SandboxCore {
     await this.executor.shutdown();
     this.tables.clear();
     this.s3.buckets.clear();
+    this.sqs.clear();
     this.principals.clearTemporary();
     this.faults.clear();
     this.callLog = [];
@@ -210,7 +218,7 @@ export class Sandbox implements SandboxCore {
       operation: init.target ?? '',
     };
     const response = this.services[service].handle(req);
-    // CodePipeline and S3 answer at once; only a service that waits answers later.
+    // CodePipeline and S3 answer at once; only a waiting service (SQS) answers later.
     if (response instanceof Promise) throw new Error(`${service} answered asynchronously: invoke only calls services that answer at once.`);
     return response;
   }
@@ -258,7 +266,14 @@ export class Sandbox implements SandboxCore {
       return;
     }
     const scope = peekScope(req);
-    const service: ServiceName = isServiceName(scope?.service) ? scope.service : url.pathname === '/' && req.headers['x-amz-target'] ? 'codepipeline' : 's3';
+    const target = req.headers['x-amz-target'];
+    const service: ServiceName = isServiceName(scope?.service)
+      ? scope.service
+      : url.pathname === '/' && target
+        ? String(target).startsWith(SQS_TARGET_PREFIX)
+          ? 'sqs'
+          : 'codepipeline'
+        : 's3';
     const spec = this.services[service];
     const abort = new AbortController();
     // 'close' also fires once the answer is sent, when nothing waits any more.
@@ -387,6 +402,13 @@ export class Sandbox implements SandboxCore {
         versioning: b.versioning ?? 'Disabled',
         tags: b.tags ?? {},
         ...this.s3.stats(b),
+      })),
+      queues: [...this.sqs.queues.values()].map((q) => ({
+        name: q.name,
+        account: q.accountId,
+        region: q.region,
+        arn: q.arn,
+        ...this.sqs.counts(q),
       })),
     };
   }
