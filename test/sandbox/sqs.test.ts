@@ -3,7 +3,10 @@
 // the dead-letter redrive, purges, errors as SQS names them, the policy check
 // EventBridge deliveries go through (sendAsService), and waits that end when
 // the client leaves or the sandbox stops.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   ChangeMessageVisibilityCommand,
   CreateQueueCommand,
@@ -364,6 +367,9 @@ describe('SQS delivery from AWS services (sendAsService)', () => {
 });
 
 describe('SQS waits end with their client or the sandbox', () => {
+  const dirs: string[] = [];
+  afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+
   it('a client that gives up a long poll takes no message with it', async () => {
     const { url } = await newQueue();
     const ac = new AbortController();
@@ -394,5 +400,24 @@ describe('SQS waits end with their client or the sandbox', () => {
     expect(other.sb.sqs.waitingReceives).toBe(0);
     await polling;
     expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('keeps queues and their messages across a restart (--data)', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'pw-sqsdata-'));
+    dirs.push(dataDir);
+    const first = await startSandbox({ dataDir });
+    const { QueueUrl } = await first.sqs().send(new CreateQueueCommand({ QueueName: 'kept', Attributes: { VisibilityTimeout: '3' }, tags: { app: 'pw' } }));
+    await first.sqs().send(new SendMessageCommand({ QueueUrl, MessageBody: 'survives' }));
+    await first.sb.stop();
+    const second = await startSandbox({ dataDir });
+    try {
+      const url = (await second.sqs().send(new GetQueueUrlCommand({ QueueName: 'kept' }))).QueueUrl!;
+      const got = await second.sqs().send(new ReceiveMessageCommand({ QueueUrl: url }));
+      expect(got.Messages?.map((m) => m.Body)).toEqual(['survives']);
+      const attrs = (await second.sqs().send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['VisibilityTimeout'] }))).Attributes;
+      expect(attrs).toEqual({ VisibilityTimeout: '3' });
+    } finally {
+      await second.sb.stop();
+    }
   });
 });
