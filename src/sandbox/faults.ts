@@ -10,7 +10,7 @@
 import { z } from 'zod';
 
 export const FaultRule = z.strictObject({
-  service: z.enum(['codepipeline', 's3', 'sts', 'iam', 'account', '*']).default('*'),
+  service: z.enum(['codepipeline', 's3', 'sts', 'iam', 'account', 'sqs', '*']).default('*'),
   operation: z.string().default('*'),
   account: z.string().optional(),
   region: z.string().optional(),

@@ -18,6 +18,8 @@ export interface ServiceRequest {
   operation: string;
   /** Injected fault: the fraction of DeleteObjects keys that fail. */
   deleteErrorRate?: number;
+  /** Aborted when the client goes away or the sandbox stops: a handler that waits stops waiting. */
+  signal?: AbortSignal;
 }
 
 export interface ServiceResponse {

@@ -8,6 +8,7 @@ import { JsonFileError, MAX_LARGE_JSON_FILE_BYTES, readJsonFile } from '../node/
 import type { PipelineRecord } from './services/codepipeline/records';
 import type { SandboxCore } from './sandbox-core';
 import type { Bucket, ObjectVersion } from './services/s3/store';
+import type { SqsQueue } from './services/sqs/store';
 import type { SeedName } from './sandbox-core';
 
 interface SnapshotV1 {
@@ -15,6 +16,8 @@ interface SnapshotV1 {
   seed: SeedName;
   pipelines: PipelineRecord[];
   buckets: Array<Omit<Bucket, 'objects' | 'sortedKeys'> & { objects: Array<[string, Array<Omit<ObjectVersion, 'body'> & { body: string }>]> }>;
+  /** SQS queues with their messages (absent from snapshots written before the sandbox had SQS). */
+  queues?: SqsQueue[];
 }
 
 /**
@@ -43,6 +46,21 @@ const SnapshotShape = z.object({
       ),
     }),
   ),
+  queues: z
+    .array(
+      z.looseObject({
+        arn: z.string().regex(/^arn:aws:sqs:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,80}$/),
+        accountId: z.string().regex(/^\d{12}$/),
+        region: z.string().min(1),
+        name: z.string().min(1).max(80),
+        attributes: z.record(z.string(), z.string()),
+        tags: z.record(z.string(), z.string()),
+        messages: z.array(
+          z.looseObject({ messageId: z.string(), body: z.string(), sentAt: z.number(), visibleAt: z.number(), receiveCount: z.number().int().min(0) }),
+        ),
+      }),
+    )
+    .optional(),
 });
 
 const DEBOUNCE_MS = 250;
@@ -97,6 +115,8 @@ export class SnapshotStore {
       );
       this.sb.s3.buckets.set(b.name, { ...b, objects, sortedKeys: [...objects.keys()].sort() });
     }
+    // Messages keep their times: one in flight at the snapshot becomes visible when its timeout ends, as in SQS.
+    this.sb.sqs.restore(snap.queues ?? []);
     return true;
   }
 
@@ -122,6 +142,7 @@ export class SnapshotStore {
         ...rest,
         objects: [...objects].map(([k, versions]) => [k, versions.map((v) => ({ ...v, body: v.body.toString('base64') }))]),
       })),
+      queues: this.sb.sqs.toSnapshot(),
     };
     const text = JSON.stringify(snap);
     this.writing = this.writing.then(() => writeFileAtomic(this.path, text));

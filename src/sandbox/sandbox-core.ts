@@ -9,6 +9,7 @@ import type { ServiceResponse } from './http-types';
 import type { S3Store } from './services/s3/store';
 import type { S3WriteLimiter } from './services/s3/write-limit';
 import type { CodePipelineEventLog, RecordedEvent } from './services/codepipeline/event-log';
+import type { SqsStore } from './services/sqs/store';
 
 export type SeedName = 'demo' | 'empty';
 
@@ -27,6 +28,7 @@ export interface CallLogEntry {
 export interface SandboxCore {
   readonly tables: PipelineTables;
   readonly s3: S3Store;
+  readonly sqs: SqsStore;
   readonly executor: Executor;
   readonly faults: Faults;
   readonly s3WriteLimit: S3WriteLimiter;

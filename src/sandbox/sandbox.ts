@@ -1,5 +1,5 @@
 // The sandbox: one HTTP server on 127.0.0.1 that answers as CodePipeline, S3,
-// STS and IAM, routed by the SigV4 credential scope's service name, plus a
+// STS, IAM and SQS, routed by the SigV4 credential scope's service name, plus a
 // control API under /_sandbox/ for tests (reset, seed, faults, time scale,
 // state and the call log). Real SDK clients and the AWS CLI talk to it as-is.
 import { Readable } from 'node:stream';
@@ -24,6 +24,9 @@ import { s3Service } from './services/s3';
 import { stsService } from './services/sts';
 import { iamService } from './services/iam';
 import { accountService } from './services/account';
+import { sqsService } from './services/sqs';
+import { SQS_TARGET_PREFIX } from './services/sqs/protocol';
+import { SqsStore } from './services/sqs/store';
 import type { ServiceName, ServiceSpec } from './service-spec';
 import { SnapshotStore } from './persistence';
 import { CodePipelineEventLog, type RecordedEvent } from './services/codepipeline/event-log';
@@ -44,12 +47,14 @@ export interface SandboxOptions {
 }
 
 const MAX_LOG = 200_000;
-const isServiceName = (name: string | undefined): name is ServiceName => ['codepipeline', 's3', 'sts', 'iam', 'account'].includes(name ?? '');
+const isServiceName = (name: string | undefined): name is ServiceName => ['codepipeline', 's3', 'sts', 'iam', 'account', 'sqs'].includes(name ?? '');
 
 export class Sandbox implements SandboxCore {
   readonly tables = new PipelineTables();
   readonly rng: Rng;
   readonly s3: S3Store;
+  /** SQS's queues; other services (EventBridge) deliver through sqs.sendAsService. */
+  readonly sqs: SqsStore;
   readonly principals: Principals;
   readonly faults: Faults;
   readonly s3WriteLimit = new S3WriteLimiter();
@@ -68,11 +73,14 @@ export class Sandbox implements SandboxCore {
   private readonly log: (line: string) => void;
   private changeListeners: Array<() => void> = [];
   private stopListeners: Array<() => void> = [];
+  /** Requests being answered: stopping the sandbox ends their waits (SQS long polls). */
+  private inflight = new Set<AbortController>();
 
   private constructor(private opts: SandboxOptions) {
     this.config = parseSandboxConfig(opts.config);
     this.rng = new Rng(this.config.randomSeed);
     this.s3 = new S3Store(this.rng);
+    this.sqs = new SqsStore({ changed: () => this.changed(), timeScale: () => this.config.timeScale });
     this.principals = new Principals(this.config, this.rng);
     this.faults = new Faults(this.config.randomSeed ^ 0x5eed);
     this.executor = new Executor({
@@ -98,6 +106,7 @@ export class Sandbox implements SandboxCore {
       sts: stsService(() => this.config, this.principals),
       iam: iamService(this.principals),
       account: accountService(() => this.config),
+      sqs: sqsService({ store: this.sqs, endpoint: () => this.endpoint }),
     };
     this.s3WriteLimit.set(this.config.s3WriteLimit ?? null);
     this.adminToken = opts.adminToken ?? randomBytes(24).toString('hex');
@@ -166,6 +175,7 @@ export class Sandbox implements SandboxCore {
   }
 
   async stop(): Promise<void> {
+    for (const ac of this.inflight) ac.abort();
     for (const l of this.stopListeners.splice(0)) l();
     await this.executor.shutdown();
     await this.snapshots?.flush();
@@ -181,6 +191,7 @@ export class Sandbox implements SandboxCore {
     await this.executor.shutdown();
     this.tables.clear();
     this.s3.buckets.clear();
+    this.sqs.clear();
     this.principals.clearTemporary();
     this.faults.clear();
     this.callLog = [];
@@ -228,11 +239,10 @@ export class Sandbox implements SandboxCore {
       requestId: randomUUID(),
       operation: init.target ?? '',
     };
-    return this.route(service, req);
-  }
-
-  private route(service: ServiceName, req: ServiceRequest): ServiceResponse {
-    return this.services[service].handle(req);
+    const response = this.services[service].handle(req);
+    // CodePipeline and S3 answer at once; only a waiting service (SQS) answers later.
+    if (response instanceof Promise) throw new Error(`${service} answered asynchronously: invoke only calls services that answer at once.`);
+    return response;
   }
 
   private async readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
@@ -278,8 +288,40 @@ export class Sandbox implements SandboxCore {
       return;
     }
     const scope = peekScope(req);
-    const service: ServiceName = isServiceName(scope?.service) ? scope.service : url.pathname === '/' && req.headers['x-amz-target'] ? 'codepipeline' : 's3';
+    const target = req.headers['x-amz-target'];
+    const service: ServiceName = isServiceName(scope?.service)
+      ? scope.service
+      : url.pathname === '/' && target
+        ? String(target).startsWith(SQS_TARGET_PREFIX)
+          ? 'sqs'
+          : 'codepipeline'
+        : 's3';
     const spec = this.services[service];
+    const abort = new AbortController();
+    // 'close' also fires once the answer is sent, when nothing waits any more.
+    res.once('close', () => abort.abort());
+    this.inflight.add(abort);
+    try {
+      await this.answer(req, res, { started, requestId, url, scope, service, spec, signal: abort.signal });
+    } finally {
+      this.inflight.delete(abort);
+    }
+  }
+
+  private async answer(
+    req: IncomingMessage,
+    res: ServerResponse,
+    ctx: {
+      started: number;
+      requestId: string;
+      url: URL;
+      scope: ReturnType<typeof peekScope>;
+      service: ServiceName;
+      spec: ServiceSpec;
+      signal: AbortSignal;
+    },
+  ): Promise<void> {
+    const { started, requestId, url, scope, service, spec } = ctx;
     let entry: CallLogEntry = { seq: 0, time: started, service, operation: 'Unknown', account: '', region: scope?.region ?? '', status: 0, ms: 0 };
     let response: ServiceResponse;
     try {
@@ -307,6 +349,7 @@ export class Sandbox implements SandboxCore {
         region: signed.region,
         requestId,
         operation: entry.operation,
+        signal: ctx.signal,
       };
       const fingerprint = () => `${sreq.method} ${url.pathname}${url.search} ${createHash('sha256').update(body).digest('hex')}`;
       const fault = this.faults.decide({ service, operation: entry.operation, account: entry.account, region: entry.region }, fingerprint);
@@ -320,12 +363,12 @@ export class Sandbox implements SandboxCore {
       }
       this.applyFault(spec, fault);
       sreq.deleteErrorRate = fault.deleteErrorRate;
-      response = this.route(service, sreq);
+      response = await spec.handle(sreq);
       entry.operation = sreq.operation;
     } catch (err) {
       const e = err instanceof SandboxError ? err : spec.errors.internal();
       if (!(err instanceof SandboxError)) this.log(`sandbox: ${entry.operation} failed: ${err instanceof Error ? err.stack : String(err)}`);
-      response = spec.errorResponse(e, requestId, req.method === 'HEAD');
+      response = spec.errorResponse(e, requestId, req.method === 'HEAD', req);
       entry.errorCode = e.code;
     }
     entry.status = response.status;
@@ -381,6 +424,13 @@ export class Sandbox implements SandboxCore {
         versioning: b.versioning ?? 'Disabled',
         tags: b.tags ?? {},
         ...this.s3.stats(b),
+      })),
+      queues: [...this.sqs.queues.values()].map((q) => ({
+        name: q.name,
+        account: q.accountId,
+        region: q.region,
+        arn: q.arn,
+        ...this.sqs.counts(q),
       })),
     };
   }

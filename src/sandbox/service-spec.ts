@@ -6,7 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import type { SandboxError } from './errors';
 import type { ServiceRequest, ServiceResponse } from './http-types';
 
-export type ServiceName = 'codepipeline' | 's3' | 'sts' | 'iam' | 'account';
+export type ServiceName = 'codepipeline' | 's3' | 'sts' | 'iam' | 'account' | 'sqs';
 
 export interface ServiceSpec {
   readonly name: ServiceName;
@@ -14,9 +14,10 @@ export interface ServiceSpec {
   readonly maxBody: number;
   /** The operation a request names, before it is handled (for the log, faults and policies). */
   operation(req: IncomingMessage, url: URL, body: Buffer): string;
-  handle(req: ServiceRequest): ServiceResponse;
-  /** An error in this service's wire shape. */
-  errorResponse(e: SandboxError, requestId: string, head: boolean): ServiceResponse;
+  /** A promise when the answer waits on something (SQS's long polling); req.signal ends the wait. */
+  handle(req: ServiceRequest): ServiceResponse | Promise<ServiceResponse>;
+  /** An error in this service's wire shape (a service that speaks two protocols reads which from the request). */
+  errorResponse(e: SandboxError, requestId: string, head: boolean, req?: IncomingMessage): ServiceResponse;
   /** The headers that carry the request id. */
   requestIdHeaders(requestId: string): Record<string, string>;
   /** What this service answers for throttling, a server fault, and a denied action. */

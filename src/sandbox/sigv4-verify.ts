@@ -58,7 +58,7 @@ function authError(service: string, code: 'missing' | 'bad' | 'unknown-key' | 'e
       return s3
         ? new SandboxError('SignatureDoesNotMatch', `The request signature we calculated does not match the signature you provided. ${detail}`.trim(), 403)
         : new SandboxError(
-            service === 'sts' || service === 'iam' ? 'SignatureDoesNotMatch' : 'InvalidSignatureException',
+            service === 'sts' || service === 'iam' || service === 'sqs' ? 'SignatureDoesNotMatch' : 'InvalidSignatureException',
             `The request signature we calculated does not match the signature you provided. ${detail}`.trim(),
             403,
           );

@@ -10,6 +10,7 @@ const SERVICES: Record<string, string> = {
   s3: '2006-03-01',
   codepipeline: '2015-07-09',
   iam: '2010-05-08',
+  sqs: '2012-11-05',
 };
 
 export function endpointRuleSet(endpoint: string): object {
