@@ -8,6 +8,7 @@ import type { Faults } from './faults';
 import type { ServiceResponse } from './http-types';
 import type { S3Store } from './services/s3/store';
 import type { S3WriteLimiter } from './services/s3/write-limit';
+import type { EventsStore } from './services/events/store';
 
 export type SeedName = 'demo' | 'empty';
 
@@ -27,6 +28,7 @@ export interface SandboxCore {
   readonly tables: PipelineTables;
   readonly s3: S3Store;
   readonly executor: Executor;
+  readonly events: EventsStore;
   readonly faults: Faults;
   readonly s3WriteLimit: S3WriteLimiter;
   readonly adminToken: string;

@@ -1,5 +1,5 @@
 // The sandbox: one HTTP server on 127.0.0.1 that answers as CodePipeline, S3,
-// STS and IAM, routed by the SigV4 credential scope's service name, plus a
+// STS, IAM and EventBridge, routed by the SigV4 credential scope's service name, plus a
 // control API under /_sandbox/ for tests (reset, seed, faults, time scale,
 // state and the call log). Real SDK clients and the AWS CLI talk to it as-is.
 import { Readable } from 'node:stream';
@@ -24,6 +24,8 @@ import { s3Service } from './services/s3';
 import { stsService } from './services/sts';
 import { iamService } from './services/iam';
 import { accountService } from './services/account';
+import { eventsService } from './services/events';
+import { EventsStore } from './services/events/store';
 import type { ServiceName, ServiceSpec } from './service-spec';
 import { SnapshotStore } from './persistence';
 import { seedSandbox } from './seed';
@@ -42,7 +44,7 @@ export interface SandboxOptions {
 }
 
 const MAX_LOG = 200_000;
-const isServiceName = (name: string | undefined): name is ServiceName => ['codepipeline', 's3', 'sts', 'iam', 'account'].includes(name ?? '');
+const isServiceName = (name: string | undefined): name is ServiceName => ['codepipeline', 's3', 'sts', 'iam', 'account', 'events'].includes(name ?? '');
 
 export class Sandbox implements SandboxCore {
   readonly tables = new PipelineTables();
@@ -52,6 +54,7 @@ export class Sandbox implements SandboxCore {
   readonly faults: Faults;
   readonly s3WriteLimit = new S3WriteLimiter();
   readonly executor: Executor;
+  readonly events: EventsStore;
   readonly adminToken: string;
   /** Every service the sandbox answers as, behind one interface. */
   private readonly services: Record<ServiceName, ServiceSpec>;
@@ -72,6 +75,14 @@ export class Sandbox implements SandboxCore {
     this.principals = new Principals(this.config, this.rng);
     this.faults = new Faults(this.config.randomSeed ^ 0x5eed);
     this.executor = new Executor({ config: () => this.config, rng: this.rng, s3: this.s3, changed: () => this.changed() });
+    this.events = new EventsStore({
+      faults: this.faults,
+      timeScale: () => this.config.timeScale,
+      seed: this.config.randomSeed ^ 0xe7e7,
+      log: (l) => this.log(l),
+    });
+    // EventBridge's SQS targets: wire the SQS store here (this.events.useQueues(this.sqs)); until then they fail as unreachable.
+    this.events.useQueues(undefined);
     this.services = {
       codepipeline: codePipelineService({
         tables: this.tables,
@@ -87,6 +98,7 @@ export class Sandbox implements SandboxCore {
       sts: stsService(() => this.config, this.principals),
       iam: iamService(this.principals),
       account: accountService(() => this.config),
+      events: eventsService(this.events),
     };
     this.s3WriteLimit.set(this.config.s3WriteLimit ?? null);
     this.adminToken = opts.adminToken ?? randomBytes(24).toString('hex');
@@ -147,6 +159,7 @@ export class Sandbox implements SandboxCore {
   async stop(): Promise<void> {
     for (const l of this.stopListeners.splice(0)) l();
     await this.executor.shutdown();
+    this.events.shutdown();
     await this.snapshots?.flush();
     await new Promise<void>((resolve) => {
       if (!this.server) return resolve();
@@ -160,6 +173,7 @@ export class Sandbox implements SandboxCore {
     await this.executor.shutdown();
     this.tables.clear();
     this.s3.buckets.clear();
+    this.events.clear();
     this.principals.clearTemporary();
     this.faults.clear();
     this.callLog = [];

@@ -173,8 +173,8 @@ function numericTest(arg: Json, at: string): (n: number) => boolean {
   for (let i = 0; i < arg.length; i += 2) {
     const op = arg[i];
     const bound = arg[i + 1];
-    if (typeof bound !== 'number') return fail(`Value of ${String(op)} must be a number (at "${at}")`);
-    if (bound < -NUMERIC_LIMIT || bound > NUMERIC_LIMIT) return fail(`Value of ${String(op)} must be between -5.0E9 and 5.0E9 inclusive (at "${at}")`);
+    if (typeof bound !== 'number') return fail(`Value of ${JSON.stringify(op)} must be a number (at "${at}")`);
+    if (bound < -NUMERIC_LIMIT || bound > NUMERIC_LIMIT) return fail(`Value of ${JSON.stringify(op)} must be between -5.0E9 and 5.0E9 inclusive (at "${at}")`);
     switch (op) {
       case '=':
         if (arg.length !== 2) fail(`"=" must be the only operator of a numeric match (at "${at}")`);
@@ -226,7 +226,7 @@ function anythingBut(arg: Json, at: string): (v: Leaf) => boolean {
     if (keys.length !== 1) return fail(`anything-but holds exactly one operator (at "${at}")`);
     const [op] = keys;
     const inner = arg[op];
-    const strings = typeof inner === 'string' ? [inner] : Array.isArray(inner) && inner.length && inner.every((x) => typeof x === 'string') ? (inner as string[]) : null;
+    const strings = typeof inner === 'string' ? [inner] : Array.isArray(inner) && inner.length && inner.every((x) => typeof x === 'string') ? inner : null;
     const str = (v: Leaf): v is string => typeof v === 'string';
     switch (op) {
       case 'prefix':
