@@ -46,7 +46,7 @@ describe('event patterns: exact values, nesting, AND and OR', () => {
     expect(match({ source: ['aws.ec2'], 'detail-type': ['EC2 Instance State-change Notification'], detail: { state: ['terminated'] } }, ec2)).toBe(true);
   });
 
-  it('every field must match (AND); any value in a field\'s array may (OR)', () => {
+  it("every field must match (AND); any value in a field's array may (OR)", () => {
     expect(match({ source: ['aws.ec2', 'aws.fargate'] }, ec2)).toBe(true);
     expect(match({ source: ['aws.fargate'] }, ec2)).toBe(false);
     expect(match({ source: ['aws.ec2'], detail: { state: ['running'] } }, ec2)).toBe(false);
@@ -93,10 +93,10 @@ describe('null values and empty strings', () => {
     expect(match({ detail: { responseElements: [''] } }, autoscaling)).toBe(false);
   });
 
-  it('the guide\'s field-matching example: responseElements null', () => {
-    expect(
-      match({ source: ['aws.autoscaling'], 'detail-type': ['EC2 Instance Launch Successful'], detail: { responseElements: [null] } }, autoscaling),
-    ).toBe(true);
+  it("the guide's field-matching example: responseElements null", () => {
+    expect(match({ source: ['aws.autoscaling'], 'detail-type': ['EC2 Instance Launch Successful'], detail: { responseElements: [null] } }, autoscaling)).toBe(
+      true,
+    );
   });
 
   it('[null] does not match a missing field', () => {
@@ -110,7 +110,7 @@ describe('arrays in events', () => {
     'arn:aws:ec2:us-east-1:123456789012:instance/i-b188560f',
   ];
 
-  it('match when the pattern\'s values and the event\'s array intersect (the guide\'s resources example)', () => {
+  it("match when the pattern's values and the event's array intersect (the guide's resources example)", () => {
     const pattern = {
       resources: [
         'arn:aws:ec2:us-east-1:123456789012:instance/i-b188560f',
@@ -123,7 +123,7 @@ describe('arrays in events', () => {
     expect(match({ resources: [{ prefix: 'arn:aws:ec2:' }] }, { resources })).toBe(true);
   });
 
-  it('objects in an array are matched element by element (Ruler\'s employees example)', () => {
+  it("objects in an array are matched element by element (Ruler's employees example)", () => {
     const employees = {
       employees: [
         { firstName: 'John', lastName: 'Doe' },
@@ -146,19 +146,19 @@ describe('arrays in events', () => {
 });
 
 describe('prefix, suffix, equals-ignore-case, wildcard', () => {
-  it('prefix on strings (the guide\'s time example), and only on strings', () => {
+  it("prefix on strings (the guide's time example), and only on strings", () => {
     expect(match({ time: [{ prefix: '2017-10-02' }] }, { time: '2017-10-02T18:43:48Z' })).toBe(true);
     expect(match({ time: [{ prefix: '2017-10-03' }] }, { time: '2017-10-02T18:43:48Z' })).toBe(false);
     expect(match({ n: [{ prefix: '1' }] }, { n: 12 })).toBe(false);
   });
 
-  it('prefix with equals-ignore-case (the guide\'s EventB example)', () => {
+  it("prefix with equals-ignore-case (the guide's EventB example)", () => {
     const p = { detail: { service: [{ prefix: { 'equals-ignore-case': 'EventB' } }] } };
     for (const s of ['EventBridge', 'EVENTBRIDGE', 'eventbus']) expect(match(p, { detail: { service: s } })).toBe(true);
     expect(match(p, { detail: { service: 'Event Bridge' } })).toBe(false);
   });
 
-  it('suffix, and suffix with equals-ignore-case (the guide\'s .png examples)', () => {
+  it("suffix, and suffix with equals-ignore-case (the guide's .png examples)", () => {
     expect(match({ FileName: [{ suffix: '.png' }] }, { FileName: 'image.png' })).toBe(true);
     expect(match({ FileName: [{ suffix: '.png' }] }, { FileName: 'image.PNG' })).toBe(false);
     expect(match({ detail: { FileName: [{ suffix: { 'equals-ignore-case': '.png' } }] } }, { detail: { FileName: 'image.PNG' } })).toBe(true);
@@ -185,7 +185,7 @@ describe('prefix, suffix, equals-ignore-case, wildcard', () => {
 });
 
 describe('anything-but', () => {
-  it('a string, a number, a list of strings or of numbers (the guide\'s examples)', () => {
+  it("a string, a number, a list of strings or of numbers (the guide's examples)", () => {
     const state = (s: unknown) => ({ detail: { state: s } });
     expect(match({ detail: { state: [{ 'anything-but': 'initializing' }] } }, state('running'))).toBe(true);
     expect(match({ detail: { state: [{ 'anything-but': 'initializing' }] } }, state('initializing'))).toBe(false);
@@ -225,7 +225,7 @@ describe('anything-but', () => {
 describe('numeric', () => {
   const p = { detail: { 'c-count': [{ numeric: ['>', 0, '<=', 5] }], 'd-count': [{ numeric: ['<', 10] }], 'x-limit': [{ numeric: ['=', 3.018e2] }] } };
 
-  it('the guide\'s example matches Ruler\'s event (c-count 5, d-count 3, x-limit 301.8)', () => {
+  it("the guide's example matches Ruler's event (c-count 5, d-count 3, x-limit 301.8)", () => {
     expect(match(p, ruler)).toBe(true);
   });
 
@@ -236,7 +236,7 @@ describe('numeric', () => {
     expect([d(9.99), d(10), d(19.99), d(20)]).toEqual([false, true, true, false]);
   });
 
-  it('only JSON numbers match: a number\'s text does not', () => {
+  it("only JSON numbers match: a number's text does not", () => {
     expect(match({ c: [{ numeric: ['>', 0] }] }, { c: '5' })).toBe(false);
   });
 
@@ -246,7 +246,7 @@ describe('numeric', () => {
 });
 
 describe('exists', () => {
-  it('true matches a present leaf, false an absent field (the guide\'s c-count example)', () => {
+  it("true matches a present leaf, false an absent field (the guide's c-count example)", () => {
     expect(match({ detail: { 'c-count': [{ exists: true }] } }, ruler)).toBe(true);
     expect(match({ detail: { 'c-count': [{ exists: false }] } }, ruler)).toBe(false);
     const noCount = { 'detail-type': 'EC2 Instance State-change Notification', detail: { state: ['initializing', 'running'] } };
@@ -313,7 +313,7 @@ describe('$or', () => {
 });
 
 describe('the complex example (prefix, anything-but, numeric and cidr together)', () => {
-  it('matches Ruler\'s event, and fails when any one field fails', () => {
+  it("matches Ruler's event, and fails when any one field fails", () => {
     const p = {
       time: [{ prefix: '2017-10-02' }],
       detail: {
@@ -330,7 +330,7 @@ describe('the complex example (prefix, anything-but, numeric and cidr together)'
   });
 });
 
-describe('CodePipeline events, as Pipewright\'s rules select them', () => {
+describe("CodePipeline events, as Pipewright's rules select them", () => {
   const event = {
     version: '0',
     id: '01234567-0123-0123-0123-012345678901',
