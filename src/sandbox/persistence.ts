@@ -9,12 +9,15 @@ import type { PipelineRecord } from './services/codepipeline/records';
 import type { SandboxCore } from './sandbox-core';
 import type { Bucket, ObjectVersion } from './services/s3/store';
 import type { SeedName } from './sandbox-core';
+import type { EventsSnapshot } from './services/events/store';
 
 interface SnapshotV1 {
   formatVersion: 1;
   seed: SeedName;
   pipelines: PipelineRecord[];
   buckets: Array<Omit<Bucket, 'objects' | 'sortedKeys'> & { objects: Array<[string, Array<Omit<ObjectVersion, 'body'> & { body: string }>]> }>;
+  /** EventBridge's buses and rules (absent from snapshots written before it). */
+  events?: EventsSnapshot;
 }
 
 /**
@@ -43,6 +46,22 @@ const SnapshotShape = z.object({
       ),
     }),
   ),
+  events: z
+    .object({
+      buses: z.array(
+        z.looseObject({ name: z.string().min(1), account: z.string().regex(/^\d{12}$/), region: z.string().min(1), tags: z.array(z.looseObject({})) }),
+      ),
+      rules: z.array(
+        z.looseObject({
+          name: z.string().min(1),
+          busName: z.string().min(1),
+          account: z.string().regex(/^\d{12}$/),
+          region: z.string().min(1),
+          targets: z.array(z.looseObject({ Id: z.string(), Arn: z.string() })),
+        }),
+      ),
+    })
+    .optional(),
 });
 
 const DEBOUNCE_MS = 250;
@@ -97,6 +116,7 @@ export class SnapshotStore {
       );
       this.sb.s3.buckets.set(b.name, { ...b, objects, sortedKeys: [...objects.keys()].sort() });
     }
+    if (snap.events) this.sb.events.loadSnapshot(snap.events);
     return true;
   }
 
@@ -122,6 +142,7 @@ export class SnapshotStore {
         ...rest,
         objects: [...objects].map(([k, versions]) => [k, versions.map((v) => ({ ...v, body: v.body.toString('base64') }))]),
       })),
+      events: this.sb.events.toSnapshot(),
     };
     const text = JSON.stringify(snap);
     this.writing = this.writing.then(() => writeFileAtomic(this.path, text));

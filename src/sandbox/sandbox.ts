@@ -98,7 +98,7 @@ export class Sandbox implements SandboxCore {
       sts: stsService(() => this.config, this.principals),
       iam: iamService(this.principals),
       account: accountService(() => this.config),
-      events: eventsService(this.events),
+      events: eventsService(this.events, () => this.changed()),
     };
     this.s3WriteLimit.set(this.config.s3WriteLimit ?? null);
     this.adminToken = opts.adminToken ?? randomBytes(24).toString('hex');

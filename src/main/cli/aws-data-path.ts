@@ -10,6 +10,7 @@ const SERVICES: Record<string, string> = {
   s3: '2006-03-01',
   codepipeline: '2015-07-09',
   iam: '2010-05-08',
+  events: '2015-10-07',
 };
 
 export function endpointRuleSet(endpoint: string): object {

@@ -329,7 +329,23 @@ const ops: Record<string, Op> = {
 
 export const EVENTS_OPERATIONS = Object.keys(ops);
 
-export function handleEvents(req: ServiceRequest, store: EventsStore): ServiceResponse {
+/** The operations that change what a snapshot keeps (PutEvents changes nothing kept: events are not stored). */
+const KEPT_STATE_CHANGES = new Set([
+  'PutRule',
+  'EnableRule',
+  'DisableRule',
+  'DeleteRule',
+  'PutTargets',
+  'RemoveTargets',
+  'PutPermission',
+  'RemovePermission',
+  'CreateEventBus',
+  'DeleteEventBus',
+  'TagResource',
+  'UntagResource',
+]);
+
+export function handleEvents(req: ServiceRequest, store: EventsStore, changed: () => void): ServiceResponse {
   const target = String(req.headers['x-amz-target'] ?? '');
   const m = /^AWSEvents\.(\w+)$/.exec(target);
   req.operation = m?.[1] ?? 'Unknown';
@@ -345,5 +361,6 @@ export function handleEvents(req: ServiceRequest, store: EventsStore): ServiceRe
   if (typeof body !== 'object' || body === null || Array.isArray(body))
     throw new SandboxError('SerializationException', 'The request body must be a JSON object.');
   const result = op(store, req, body as Json);
+  if (KEPT_STATE_CHANGES.has(req.operation)) changed();
   return { status: 200, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: JSON.stringify(result) };
 }

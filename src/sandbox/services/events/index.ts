@@ -6,13 +6,13 @@ import { jsonErrorBody } from '../codepipeline/api';
 import { handleEvents } from './api';
 import type { EventsStore } from './store';
 
-export function eventsService(store: EventsStore): ServiceSpec {
+export function eventsService(store: EventsStore, changed: () => void): ServiceSpec {
   return {
     name: 'events',
     // PutEvents takes up to 256 KB of entries; JSON escaping can double that.
     maxBody: 2 * 1024 * 1024,
     operation: (req) => String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? 'Unknown',
-    handle: (req) => handleEvents(req, store),
+    handle: (req) => handleEvents(req, store, changed),
     errorResponse: (e) => ({ status: e.status, headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': e.code }, body: jsonErrorBody(e) }),
     requestIdHeaders: jsonRequestId,
     errors: {
