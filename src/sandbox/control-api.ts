@@ -1,6 +1,7 @@
 // The sandbox's control API under /_sandbox/, guarded by the admin token:
-// reset and seed, faults, action failures, time scale, state, the call log and
-// the events CodePipeline emitted.
+// reset and seed, faults, action failures, time scale, state, the call log, the
+// events CodePipeline emitted, and EventBridge's deliveries (per-rule counters, the
+// delivery log, AWS events).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
@@ -9,6 +10,7 @@ import { S3WriteLimit } from './services/s3/write-limit';
 import { FaultRule } from './faults';
 import type { SandboxCore } from './sandbox-core';
 import { generatePipelines } from './seed';
+import { eventTime } from './services/events/model';
 
 const Seed = z.strictObject({ seed: z.enum(['demo', 'empty']).default('empty') });
 const TimeScale = z.strictObject({ timeScale: z.number().min(0).max(100) });
@@ -24,6 +26,19 @@ const BulkObjects = z.strictObject({
   /** Every Nth key gets a delete marker on top (0: none). */
   deleteMarkerEvery: z.number().int().min(0).default(0),
   size: z.number().int().min(0).max(1_000_000).default(16),
+});
+/** An AWS service's event for an account's default bus, as CodePipeline would put it. */
+const ServiceEvent = z.strictObject({
+  account: z.string().regex(/^\d{12}$/),
+  region: z.string().min(1),
+  event: z.strictObject({
+    id: z.string().min(1).optional(),
+    'detail-type': z.string().min(1),
+    source: z.string().regex(/^aws\./, 'an AWS service event has a source starting "aws."'),
+    time: z.string().optional(),
+    resources: z.array(z.string()).default([]),
+    detail: z.record(z.string(), z.json()),
+  }),
 });
 const Generate = z.strictObject({
   accounts: z.array(z.string()).optional(),
@@ -174,7 +189,32 @@ export async function handleControl(sb: SandboxCore, req: IncomingMessage, res: 
     }
     case 'POST /_sandbox/settle':
       await sb.executor.settled();
+      await sb.events.idle();
       return send(200, { ok: true });
+    case 'GET /_sandbox/events': {
+      const since = Number(url.searchParams.get('since') ?? 0) || 0;
+      const rule = url.searchParams.get('rule') ?? undefined;
+      const outcome = url.searchParams.get('outcome');
+      const deliveries = sb.events.deliveries(since).filter((d) => (!rule || d.ruleArn === rule) && (!outcome || d.outcome === outcome));
+      return send(200, { metrics: sb.events.ruleMetrics(rule), deliveries });
+    }
+    case 'POST /_sandbox/events/service-event': {
+      const b = parse(ServiceEvent, body);
+      if (!b) return;
+      const id = b.event.id ?? sb.events.newEventId();
+      sb.events.putServiceEvent(b.account, b.region, {
+        version: '0',
+        id,
+        'detail-type': b.event['detail-type'],
+        source: b.event.source,
+        account: b.account,
+        time: b.event.time ?? eventTime(Date.now()),
+        region: b.region,
+        resources: b.event.resources,
+        detail: b.event.detail,
+      });
+      return send(200, { id });
+    }
   }
   send(404, { error: `No control route ${route}` });
 }

@@ -1,6 +1,8 @@
 // Injected faults, set per service and operation (and optionally account and
 // region) through the control API: latency, throttling, 500s, connection resets,
-// access denied, and partial DeleteObjects failures.
+// access denied, and partial DeleteObjects failures; and, for EventBridge's
+// deliveries to targets (operation "Deliver"), lost, duplicated, delayed and
+// reordered events.
 //
 // Each decision is a function of the seed, what was asked (a fingerprint of the
 // request, or of one key) and how many times it has been asked: not of one
@@ -9,8 +11,10 @@
 // how its requests interleave.
 import { z } from 'zod';
 
-export const FaultRule = z.strictObject({
-  service: z.enum(['codepipeline', 's3', 'sts', 'iam', 'account', 'sqs', '*']).default('*'),
+const DELIVERY_RATES = ['dropRate', 'duplicateRate', 'reorderRate'] as const;
+
+const FaultRuleFields = z.strictObject({
+  service: z.enum(['codepipeline', 's3', 'sts', 'iam', 'account', 'sqs', 'events', '*']).default('*'),
   operation: z.string().default('*'),
   account: z.string().optional(),
   region: z.string().optional(),
@@ -26,8 +30,35 @@ export const FaultRule = z.strictObject({
   denyRate: z.number().min(0).max(1).default(0),
   /** Fraction of keys in each DeleteObjects batch that fail with InternalError. */
   deleteErrorRate: z.number().min(0).max(1).default(0),
+  // The delivery rates are optional (absent: 0) so rules written out in full before them still type-check.
+  /** EventBridge deliveries (operation "Deliver"): fraction of events lost on the way to a target. */
+  dropRate: z.number().min(0).max(1).optional(),
+  /** Fraction of events a target receives twice (the same event, the same id). */
+  duplicateRate: z.number().min(0).max(1).optional(),
+  /** Fraction of events held back and delivered after the next event to the same target (or after 1 s without one). */
+  reorderRate: z.number().min(0).max(1).optional(),
   /** Stop applying after this many matching calls (undefined: forever). */
   remaining: z.number().int().min(0).optional(),
+});
+
+export const FaultRule = FaultRuleFields.superRefine((r, ctx) => {
+  // Deliveries are not calls: their faults live in rules of their own, so a rule meant
+  // for EventBridge's API never touches its deliveries, and the other way round.
+  const deliver = r.operation === 'Deliver';
+  if (deliver && r.service !== 'events' && r.service !== '*')
+    ctx.addIssue({ code: 'custom', path: ['service'], message: 'operation "Deliver" is EventBridge\'s delivery to targets: service must be "events".' });
+  if (!deliver)
+    for (const k of DELIVERY_RATES)
+      if ((r[k] ?? 0) > 0)
+        ctx.addIssue({ code: 'custom', path: [k], message: `${k} applies to EventBridge deliveries only: {"service": "events", "operation": "Deliver"}.` });
+  if (deliver)
+    for (const k of ['throttleRate', 'errorRate', 'resetRate', 'denyRate', 'deleteErrorRate'] as const)
+      if (r[k] > 0)
+        ctx.addIssue({
+          code: 'custom',
+          path: [k],
+          message: `${k} applies to API calls; a delivery takes dropRate, duplicateRate, reorderRate and latencyMs/jitterMs.`,
+        });
 });
 export type FaultRule = z.infer<typeof FaultRule>;
 
@@ -36,6 +67,14 @@ export interface CallTarget {
   operation: string;
   account: string;
   region: string;
+}
+
+/** What happens to one event on its way to one target. */
+export interface DeliveryFault {
+  dropped: boolean;
+  duplicated: boolean;
+  reordered: boolean;
+  delayMs: number;
 }
 
 export type FaultDecision = { latencyMs: number; outcome: 'ok' | 'throttle' | 'error' | 'reset' | 'deny'; deleteErrorRate: number };
@@ -121,6 +160,28 @@ export class Faults {
           break;
         }
       }
+    }
+    return d;
+  }
+
+  /**
+   * The faults for one delivery of an event to a target, from the rules naming
+   * {service: "events", operation: "Deliver"} (and the target rule's account and region).
+   * `fingerprint`: the event's content and the target, never its random id, so the
+   * same events sent in the same order meet the same faults, run after run.
+   */
+  decideDelivery(t: { account: string; region: string }, fingerprint: string): DeliveryFault {
+    const d: DeliveryFault = { dropped: false, duplicated: false, reordered: false, delayMs: 0 };
+    const target: CallTarget = { service: 'events', operation: 'Deliver', ...t };
+    const rules = this.rules.filter((r) => r.operation === 'Deliver' && this.matches(r, target));
+    if (!rules.length) return d;
+    const call = this.nth(`deliver|${t.account}|${t.region}|${fingerprint}`);
+    for (const [i, r] of rules.entries()) {
+      if (r.remaining !== undefined) r.remaining--;
+      d.delayMs += r.latencyMs + (r.jitterMs ? this.roll(call, `jitter${i}`) * r.jitterMs : 0);
+      d.dropped ||= this.roll(call, `drop${i}`) < (r.dropRate ?? 0);
+      d.duplicated ||= this.roll(call, `duplicate${i}`) < (r.duplicateRate ?? 0);
+      d.reordered ||= this.roll(call, `reorder${i}`) < (r.reorderRate ?? 0);
     }
     return d;
   }

@@ -10,6 +10,7 @@ import type { SandboxCore } from './sandbox-core';
 import type { Bucket, ObjectVersion } from './services/s3/store';
 import type { SqsQueue } from './services/sqs/store';
 import type { SeedName } from './sandbox-core';
+import type { EventsSnapshot } from './services/events/store';
 
 interface SnapshotV1 {
   formatVersion: 1;
@@ -18,6 +19,8 @@ interface SnapshotV1 {
   buckets: Array<Omit<Bucket, 'objects' | 'sortedKeys'> & { objects: Array<[string, Array<Omit<ObjectVersion, 'body'> & { body: string }>]> }>;
   /** SQS queues with their messages (absent from snapshots written before the sandbox had SQS). */
   queues?: SqsQueue[];
+  /** EventBridge's buses and rules (absent from snapshots written before it). */
+  events?: EventsSnapshot;
 }
 
 /**
@@ -46,20 +49,34 @@ const SnapshotShape = z.object({
       ),
     }),
   ),
-  queues: z
-    .array(
-      z.looseObject({
-        arn: z.string().regex(/^arn:aws:sqs:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,80}$/),
-        accountId: z.string().regex(/^\d{12}$/),
-        region: z.string().min(1),
-        name: z.string().min(1).max(80),
-        attributes: z.record(z.string(), z.string()),
-        tags: z.record(z.string(), z.string()),
-        messages: z.array(
-          z.looseObject({ messageId: z.string(), body: z.string(), sentAt: z.number(), visibleAt: z.number(), receiveCount: z.number().int().min(0) }),
-        ),
-      }),
-    )
+  queues: z.array(
+    z.looseObject({
+      arn: z.string().regex(/^arn:aws:sqs:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,80}$/),
+      accountId: z.string().regex(/^\d{12}$/),
+      region: z.string().min(1),
+      name: z.string().min(1).max(80),
+      attributes: z.record(z.string(), z.string()),
+      tags: z.record(z.string(), z.string()),
+      messages: z.array(
+        z.looseObject({ messageId: z.string(), body: z.string(), sentAt: z.number(), visibleAt: z.number(), receiveCount: z.number().int().min(0) }),
+      ),
+    }),
+  ),
+  events: z
+    .object({
+      buses: z.array(
+        z.looseObject({ name: z.string().min(1), account: z.string().regex(/^\d{12}$/), region: z.string().min(1), tags: z.array(z.looseObject({})) }),
+      ),
+      rules: z.array(
+        z.looseObject({
+          name: z.string().min(1),
+          busName: z.string().min(1),
+          account: z.string().regex(/^\d{12}$/),
+          region: z.string().min(1),
+          targets: z.array(z.looseObject({ Id: z.string(), Arn: z.string() })),
+        }),
+      ),
+    })
     .optional(),
 });
 
@@ -117,6 +134,7 @@ export class SnapshotStore {
     }
     // Messages keep their times: one in flight at the snapshot becomes visible when its timeout ends, as in SQS.
     this.sb.sqs.restore(snap.queues ?? []);
+    if (snap.events) this.sb.events.loadSnapshot(snap.events);
     return true;
   }
 
@@ -143,6 +161,7 @@ export class SnapshotStore {
         objects: [...objects].map(([k, versions]) => [k, versions.map((v) => ({ ...v, body: v.body.toString('base64') }))]),
       })),
       queues: this.sb.sqs.toSnapshot(),
+      events: this.sb.events.toSnapshot(),
     };
     const text = JSON.stringify(snap);
     this.writing = this.writing.then(() => writeFileAtomic(this.path, text));

@@ -10,6 +10,7 @@ import type { S3Store } from './services/s3/store';
 import type { S3WriteLimiter } from './services/s3/write-limit';
 import type { CodePipelineEventLog, RecordedEvent } from './services/codepipeline/event-log';
 import type { SqsStore } from './services/sqs/store';
+import type { EventsStore } from './services/events/store';
 
 export type SeedName = 'demo' | 'empty';
 
@@ -30,6 +31,7 @@ export interface SandboxCore {
   readonly s3: S3Store;
   readonly sqs: SqsStore;
   readonly executor: Executor;
+  readonly events: EventsStore;
   readonly faults: Faults;
   readonly s3WriteLimit: S3WriteLimiter;
   readonly codepipelineEventLog: CodePipelineEventLog;

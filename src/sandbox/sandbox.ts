@@ -1,5 +1,5 @@
 // The sandbox: one HTTP server on 127.0.0.1 that answers as CodePipeline, S3,
-// STS, IAM and SQS, routed by the SigV4 credential scope's service name, plus a
+// STS, IAM, SQS and EventBridge, routed by the SigV4 credential scope's service name, plus a
 // control API under /_sandbox/ for tests (reset, seed, faults, time scale,
 // state and the call log). Real SDK clients and the AWS CLI talk to it as-is.
 import { Readable } from 'node:stream';
@@ -27,6 +27,9 @@ import { accountService } from './services/account';
 import { sqsService } from './services/sqs';
 import { SQS_TARGET_PREFIX } from './services/sqs/protocol';
 import { SqsStore } from './services/sqs/store';
+import { eventsService } from './services/events';
+import { EventsStore } from './services/events/store';
+import type { AwsEventEnvelope as BusEvent } from './services/events/model';
 import type { ServiceName, ServiceSpec } from './service-spec';
 import { SnapshotStore } from './persistence';
 import { CodePipelineEventLog, type RecordedEvent } from './services/codepipeline/event-log';
@@ -47,7 +50,7 @@ export interface SandboxOptions {
 }
 
 const MAX_LOG = 200_000;
-const isServiceName = (name: string | undefined): name is ServiceName => ['codepipeline', 's3', 'sts', 'iam', 'account', 'sqs'].includes(name ?? '');
+const isServiceName = (name: string | undefined): name is ServiceName => ['codepipeline', 's3', 'sts', 'iam', 'account', 'sqs', 'events'].includes(name ?? '');
 
 export class Sandbox implements SandboxCore {
   readonly tables = new PipelineTables();
@@ -61,6 +64,7 @@ export class Sandbox implements SandboxCore {
   readonly executor: Executor;
   /** Every event the sandbox's CodePipeline emitted, for tests and the control API. */
   readonly codepipelineEventLog = new CodePipelineEventLog();
+  readonly events: EventsStore;
   readonly adminToken: string;
   /** Every service the sandbox answers as, behind one interface. */
   private readonly services: Record<ServiceName, ServiceSpec>;
@@ -91,6 +95,14 @@ export class Sandbox implements SandboxCore {
       events: { emit: (account, region, event) => this.emitCodePipelineEvent(account, region, event) },
       log: (line) => this.log(line),
     });
+    this.events = new EventsStore({
+      faults: this.faults,
+      timeScale: () => this.config.timeScale,
+      seed: this.config.randomSeed ^ 0xe7e7,
+      log: (l) => this.log(l),
+    });
+    // EventBridge's SQS targets are the sandbox's own queues (each checks its policy's aws:SourceArn).
+    this.events.useQueues(this.sqs);
     this.services = {
       codepipeline: codePipelineService({
         tables: this.tables,
@@ -107,6 +119,7 @@ export class Sandbox implements SandboxCore {
       iam: iamService(this.principals),
       account: accountService(() => this.config),
       sqs: sqsService({ store: this.sqs, endpoint: () => this.endpoint }),
+      events: eventsService(this.events, () => this.changed()),
     };
     this.s3WriteLimit.set(this.config.s3WriteLimit ?? null);
     this.adminToken = opts.adminToken ?? randomBytes(24).toString('hex');
@@ -147,7 +160,9 @@ export class Sandbox implements SandboxCore {
   /** CodePipeline's events as they leave the service, to the default bus of the pipeline's account and region. */
   private emitCodePipelineEvent(account: string, region: string, event: AwsEventEnvelope): void {
     this.codepipelineEventLog.record(account, region, event);
-    // EventBridge's default bus takes them here: this.events.putServiceEvent(account, region, event)
+    // As on AWS: CodePipeline's events go to the default bus of the pipeline's own account and region,
+    // as JSON (what crosses between the services; it also drops fields left undefined).
+    this.events.putServiceEvent(account, region, JSON.parse(JSON.stringify(event)) as BusEvent);
   }
 
   codepipelineEvents(since = 0): RecordedEvent[] {
@@ -178,6 +193,7 @@ export class Sandbox implements SandboxCore {
     for (const ac of this.inflight) ac.abort();
     for (const l of this.stopListeners.splice(0)) l();
     await this.executor.shutdown();
+    this.events.shutdown();
     await this.snapshots?.flush();
     await new Promise<void>((resolve) => {
       if (!this.server) return resolve();
@@ -192,6 +208,7 @@ export class Sandbox implements SandboxCore {
     this.tables.clear();
     this.s3.buckets.clear();
     this.sqs.clear();
+    this.events.clear();
     this.principals.clearTemporary();
     this.faults.clear();
     this.callLog = [];

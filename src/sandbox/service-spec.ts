@@ -6,7 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import type { SandboxError } from './errors';
 import type { ServiceRequest, ServiceResponse } from './http-types';
 
-export type ServiceName = 'codepipeline' | 's3' | 'sts' | 'iam' | 'account' | 'sqs';
+export type ServiceName = 'codepipeline' | 's3' | 'sts' | 'iam' | 'account' | 'sqs' | 'events';
 
 export interface ServiceSpec {
   readonly name: ServiceName;

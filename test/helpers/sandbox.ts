@@ -1,5 +1,6 @@
 // Starts a real sandbox on loopback and builds real SDK clients against it.
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { STSClient } from '@aws-sdk/client-sts';
@@ -31,6 +32,7 @@ export async function startSandbox(opts: SandboxOptions = {}) {
       }),
     sts: (a: AccountName = 'dev', region = 'us-east-1', extra: object = {}) => new STSClient({ ...common(a, region), ...extra }),
     sqs: (a: AccountName = 'dev', region = 'us-east-1', extra: object = {}) => new SQSClient({ ...common(a, region), ...extra }),
+    events: (a: AccountName = 'dev', region = 'us-east-1', extra: object = {}) => new EventBridgeClient({ ...common(a, region), ...extra }),
     control: async (method: string, path: string, body?: unknown) => {
       const res = await fetch(`${sb.endpoint}/_sandbox/${path}`, {
         method,

@@ -11,6 +11,7 @@ const SERVICES: Record<string, string> = {
   codepipeline: '2015-07-09',
   iam: '2010-05-08',
   sqs: '2012-11-05',
+  events: '2015-10-07',
 };
 
 export function endpointRuleSet(endpoint: string): object {
