@@ -29,11 +29,10 @@ import { SQS_TARGET_PREFIX } from './services/sqs/protocol';
 import { SqsStore } from './services/sqs/store';
 import { eventsService } from './services/events';
 import { EventsStore } from './services/events/store';
-import type { AwsEventEnvelope as BusEvent } from './services/events/model';
 import type { ServiceName, ServiceSpec } from './service-spec';
 import { SnapshotStore } from './persistence';
 import { CodePipelineEventLog, type RecordedEvent } from './services/codepipeline/event-log';
-import type { AwsEventEnvelope } from './services/codepipeline/events';
+import type { AwsEventEnvelope } from './services/events/model';
 import { seedSandbox } from './seed';
 import type { CallLogEntry, SandboxCore, SeedName } from './sandbox-core';
 
@@ -158,11 +157,12 @@ export class Sandbox implements SandboxCore {
   }
 
   /** CodePipeline's events as they leave the service, to the default bus of the pipeline's account and region. */
-  private emitCodePipelineEvent(account: string, region: string, event: AwsEventEnvelope): void {
+  private emitCodePipelineEvent(account: string, region: string, built: AwsEventEnvelope<object>): void {
+    // As JSON, which is what crosses between AWS's services (it also drops fields left undefined).
+    const event = JSON.parse(JSON.stringify(built)) as AwsEventEnvelope;
     this.codepipelineEventLog.record(account, region, event);
-    // As on AWS: CodePipeline's events go to the default bus of the pipeline's own account and region,
-    // as JSON (what crosses between the services; it also drops fields left undefined).
-    this.events.putServiceEvent(account, region, JSON.parse(JSON.stringify(event)) as BusEvent);
+    // As on AWS: CodePipeline's events go to the default bus of the pipeline's own account and region.
+    this.events.putServiceEvent(account, region, event);
   }
 
   codepipelineEvents(since = 0): RecordedEvent[] {

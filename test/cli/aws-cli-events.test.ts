@@ -2,65 +2,18 @@
 // (/usr/bin/aws, v2.9, JSON 1.1 with "AWSEvents." targets) against `pipewright
 // sandbox`, configured only by what the command prints.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { startCli, type RunningCli } from '../helpers/cli';
+import { awsCliSandbox, type AwsCliSandbox } from '../helpers/aws-cli';
 
-const run = promisify(execFile);
-const AWS = '/usr/bin/aws';
 const DEV = '111111111111';
 const PROD = '333333333333';
-let cli: RunningCli;
-let dir: string;
-let env: Record<string, string>;
-let control: (method: string, path: string) => Promise<Record<string, unknown>>;
-
+let h: AwsCliSandbox;
 beforeAll(async () => {
-  if (!existsSync(AWS)) throw new Error("Debian's AWS CLI is missing: apt-get install awscli (.ci/run installs it).");
-  dir = mkdtempSync(join(tmpdir(), 'pw-awscli-events-'));
-  cli = startCli(['sandbox', '--seed', 'empty', '--time-scale', '0.005', '--aws-config', join(dir, 'config')]);
-  await cli.waitFor(/Try: aws/);
-  const out = cli.output();
-  env = {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: dir,
-    AWS_CONFIG_FILE: join(dir, 'config'),
-    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'),
-    AWS_PAGER: '',
-    AWS_RETRY_MODE: 'standard',
-    AWS_DATA_PATH: /export AWS_DATA_PATH=(\S+)/.exec(out)![1],
-  };
-  const [, endpoint, token] = /Control API: (\S+)\/_sandbox\/\s+\(header "Authorization: Bearer (\w+)"\)/.exec(out)!;
-  control = async (method, path) => {
-    const res = await fetch(`${endpoint}/_sandbox/${path}`, { method, headers: { authorization: `Bearer ${token}` } });
-    return (await res.json()) as Record<string, unknown>;
-  };
-});
-afterAll(async () => {
-  await cli?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- CLI JSON output, asserted field by field
-async function aws(profile: string, ...args: string[]): Promise<any> {
-  const { stdout } = await run(AWS, ['--profile', profile, '--output', 'json', ...args], { env, timeout: 60_000 });
-  const text = stdout.trim();
-  return text.startsWith('{') || text.startsWith('[') ? JSON.parse(text) : text;
-}
-
-/** A failing command's exit code and message. */
-async function awsFails(profile: string, ...args: string[]): Promise<{ code: number; stderr: string }> {
-  try {
-    await run(AWS, ['--profile', profile, '--output', 'json', ...args], { env, timeout: 60_000 });
-  } catch (e) {
-    const x = e as { code: number; stderr: string };
-    return { code: x.code, stderr: x.stderr };
-  }
-  throw new Error(`aws ${args.join(' ')} succeeded`);
-}
+  h = await awsCliSandbox('events');
+}, 60_000);
+afterAll(() => h?.stop());
+const aws = (profile: string, ...args: string[]) => h.aws(profile, ...args);
+const awsFails = (profile: string, ...args: string[]) => h.awsFails(profile, ...args);
+const control = (method: string, path: string) => h.control(method, path);
 
 describe("AWS CLI v2 against the sandbox's EventBridge", () => {
   it('put-rule --event-pattern, describe-rule, put-targets, list-targets-by-rule; delete-rule refused while targets remain', async () => {

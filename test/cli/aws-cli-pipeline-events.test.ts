@@ -3,48 +3,14 @@
 // reads that execution's events from the queue. Every hop is the sandbox's:
 // CodePipeline emits, the default bus matches, the queue's policy admits the rule.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { startCli, type RunningCli } from '../helpers/cli';
+import { awsCliSandbox, type AwsCliSandbox } from '../helpers/aws-cli';
 
-const run = promisify(execFile);
-const AWS = '/usr/bin/aws';
-let cli: RunningCli;
-let dir: string;
-let env: Record<string, string>;
-
+let h: AwsCliSandbox;
 beforeAll(async () => {
-  if (!existsSync(AWS)) throw new Error("Debian's AWS CLI is missing: apt-get install awscli (.ci/run installs it).");
-  dir = mkdtempSync(join(tmpdir(), 'pw-awscli-cpevents-'));
-  cli = startCli(['sandbox', '--seed', 'demo', '--time-scale', '0.005']);
-  await cli.waitFor(/Try: aws/);
-  const snippet = cli.output().slice(cli.output().indexOf('[profile'), cli.output().indexOf('# Try:'));
-  writeFileSync(join(dir, 'config'), snippet);
-  env = {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: dir,
-    AWS_CONFIG_FILE: join(dir, 'config'),
-    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'),
-    AWS_PAGER: '',
-    AWS_RETRY_MODE: 'standard',
-    AWS_MAX_ATTEMPTS: '1',
-    AWS_DATA_PATH: /export AWS_DATA_PATH=(\S+)/.exec(cli.output())![1],
-  };
+  h = await awsCliSandbox('cpevents', ['--seed', 'demo', '--time-scale', '0.005'], { AWS_MAX_ATTEMPTS: '1' });
 }, 60_000);
-afterAll(async () => {
-  await cli?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- CLI JSON output, asserted field by field
-async function aws(...args: string[]): Promise<any> {
-  const { stdout } = await run(AWS, ['--profile', 'sandbox-dev', '--region', 'us-east-1', '--output', 'json', ...args], { env, timeout: 60_000 });
-  const text = stdout.trim();
-  return text.startsWith('{') || text.startsWith('[') ? JSON.parse(text) : text;
-}
+afterAll(() => h?.stop());
+const aws = (...args: string[]) => h.aws('sandbox-dev', '--region', 'us-east-1', ...args);
 
 describe('AWS CLI: CodePipeline events through EventBridge to SQS, in the sandbox', () => {
   it('a pipeline the CLI started itself: its execution events arrive in the queue, from STARTED to the end', { timeout: 120_000 }, async () => {

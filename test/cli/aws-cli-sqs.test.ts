@@ -2,58 +2,19 @@
 // botocore speaks SQS's query protocol (form-encoded Action=…, XML answers),
 // against `pipewright sandbox`, configured only by what the command prints.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
-import { promisify } from 'node:util';
-import { startCli, type RunningCli } from '../helpers/cli';
+import { awsCliSandbox, type AwsCliSandbox } from '../helpers/aws-cli';
 
-const run = promisify(execFile);
-const AWS = '/usr/bin/aws';
-let cli: RunningCli;
-let dir: string;
-let env: Record<string, string>;
-
+let h: AwsCliSandbox;
 beforeAll(async () => {
-  if (!existsSync(AWS)) throw new Error("Debian's AWS CLI is missing: apt-get install awscli (.ci/run installs it).");
-  dir = mkdtempSync(join(tmpdir(), 'pw-awscli-sqs-'));
-  cli = startCli(['sandbox', '--seed', 'empty', '--time-scale', '0.005']);
-  await cli.waitFor(/Try: aws/);
-  const snippet = cli.output().slice(cli.output().indexOf('[profile'), cli.output().indexOf('# Try:'));
-  writeFileSync(join(dir, 'config'), snippet);
-  env = {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: dir,
-    AWS_CONFIG_FILE: join(dir, 'config'),
-    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'),
-    AWS_PAGER: '',
-    AWS_RETRY_MODE: 'standard',
-    AWS_MAX_ATTEMPTS: '1',
-    // Debian's CLI is 2.9, which predates endpoint_url in config files: use the printed data path.
-    AWS_DATA_PATH: /export AWS_DATA_PATH=(\S+)/.exec(cli.output())![1],
-  };
-});
-afterAll(async () => {
-  await cli?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- CLI JSON output, asserted field by field
-async function aws(...args: string[]): Promise<any> {
-  const { stdout } = await run(AWS, ['--profile', 'sandbox-dev', '--output', 'json', ...args], { env, timeout: 60_000 });
-  const text = stdout.trim();
-  return text.startsWith('{') || text.startsWith('[') ? JSON.parse(text) : text;
-}
-
+  h = await awsCliSandbox('sqs', undefined, { AWS_MAX_ATTEMPTS: '1' });
+}, 60_000);
+afterAll(() => h?.stop());
+const aws = (...args: string[]) => h.aws('sandbox-dev', ...args);
 /** A command expected to fail: what the CLI printed on stderr. */
-async function awsFails(...args: string[]): Promise<string> {
-  return run(AWS, ['--profile', 'sandbox-dev', '--output', 'json', ...args], { env, timeout: 60_000 }).then(
-    () => expect.unreachable('the command succeeded'),
-    (e: { stderr: string }) => e.stderr,
-  );
-}
+const awsFails = async (...args: string[]) => (await h.awsFails('sandbox-dev', ...args)).stderr;
 
 describe('AWS CLI 2.9 (query protocol) against the sandbox SQS', () => {
   it('create-queue, send-message, receive-message with a wait, delete-message, get-queue-attributes', { timeout: 60_000 }, async () => {
@@ -117,8 +78,8 @@ describe('AWS CLI 2.9 (query protocol) against the sandbox SQS', () => {
     const dlqArn = (await aws('sqs', 'get-queue-attributes', '--queue-url', dlq.QueueUrl, '--attribute-names', 'QueueArn')).Attributes.QueueArn;
     const { QueueUrl } = await aws('sqs', 'create-queue', '--queue-name', 'cli-work');
     const redrive = JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 3 });
-    writeFileSync(join(dir, 'attrs.json'), JSON.stringify({ RedrivePolicy: redrive }));
-    await aws('sqs', 'set-queue-attributes', '--queue-url', QueueUrl, '--attributes', `file://${join(dir, 'attrs.json')}`);
+    writeFileSync(join(h.dir, 'attrs.json'), JSON.stringify({ RedrivePolicy: redrive }));
+    await aws('sqs', 'set-queue-attributes', '--queue-url', QueueUrl, '--attributes', `file://${join(h.dir, 'attrs.json')}`);
     const attrs = (await aws('sqs', 'get-queue-attributes', '--queue-url', QueueUrl, '--attribute-names', 'RedrivePolicy')).Attributes;
     expect(JSON.parse(attrs.RedrivePolicy)).toEqual({ deadLetterTargetArn: dlqArn, maxReceiveCount: 3 });
 

@@ -1,52 +1,20 @@
 // An independent client: Debian's AWS CLI (/usr/bin/aws) against `pipewright
 // sandbox`, configured only by the config snippet the command prints.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { startCli, type RunningCli } from '../helpers/cli';
+import { awsCliSandbox, type AwsCliSandbox } from '../helpers/aws-cli';
 
-const run = promisify(execFile);
-const AWS = '/usr/bin/aws';
-let cli: RunningCli;
-let dir: string;
-let env: Record<string, string>;
-
+let h: AwsCliSandbox;
 beforeAll(async () => {
-  if (!existsSync(AWS)) throw new Error("Debian's AWS CLI is missing: apt-get install awscli (.ci/run installs it).");
-  dir = mkdtempSync(join(tmpdir(), 'pw-awscli-'));
-  cli = startCli(['sandbox', '--seed', 'empty', '--time-scale', '0.005']);
-  await cli.waitFor(/Try: aws/);
-  const snippet = cli.output().slice(cli.output().indexOf('[profile'), cli.output().indexOf('# Try:'));
-  writeFileSync(join(dir, 'config'), snippet);
-  env = {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: dir,
-    AWS_CONFIG_FILE: join(dir, 'config'),
-    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'),
-    AWS_PAGER: '',
-    AWS_RETRY_MODE: 'standard',
-    // Debian's CLI is 2.9, which predates endpoint_url in config files: use the printed data path.
-    AWS_DATA_PATH: /export AWS_DATA_PATH=(\S+)/.exec(cli.output())![1],
-  };
-});
-afterAll(async () => {
-  await cli?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- CLI JSON output, asserted field by field
-async function aws(profile: string, ...args: string[]): Promise<any> {
-  const { stdout } = await run(AWS, ['--profile', profile, '--output', 'json', ...args], { env, timeout: 60_000 });
-  const text = stdout.trim();
-  return text.startsWith('{') || text.startsWith('[') ? JSON.parse(text) : text;
-}
+  h = await awsCliSandbox('core');
+}, 60_000);
+afterAll(() => h?.stop());
+const aws = (profile: string, ...args: string[]) => h.aws(profile, ...args);
 
 describe('AWS CLI v2 against the sandbox', () => {
   it('prints a config snippet with the three accounts and a role-chained profile', () => {
-    const out = cli.output();
+    const out = h.cli.output();
     for (const p of ['[profile sandbox-dev]', '[profile sandbox-staging]', '[profile sandbox-prod]', '[profile sandbox-prod-admin]']) expect(out).toContain(p);
     expect(out).toMatch(/endpoint_url = http:\/\/127\.0\.0\.1:\d+/);
     expect(out).toContain('source_profile = sandbox-dev');
@@ -103,8 +71,8 @@ describe('AWS CLI v2 against the sandbox', () => {
         ],
       },
     };
-    writeFileSync(join(dir, 'pipeline.json'), JSON.stringify(input));
-    const created = await aws('sandbox-dev', 'codepipeline', 'create-pipeline', '--cli-input-json', `file://${join(dir, 'pipeline.json')}`);
+    writeFileSync(join(h.dir, 'pipeline.json'), JSON.stringify(input));
+    const created = await aws('sandbox-dev', 'codepipeline', 'create-pipeline', '--cli-input-json', `file://${join(h.dir, 'pipeline.json')}`);
     expect(created.pipeline.version).toBe(1);
     expect((await aws('sandbox-dev', 'codepipeline', 'list-pipelines')).pipelines.map((p: { name: string }) => p.name)).toContain('cli-pipeline');
     const { pipelineExecutionId } = await aws('sandbox-dev', 'codepipeline', 'start-pipeline-execution', '--name', 'cli-pipeline');
@@ -145,9 +113,9 @@ describe('AWS CLI v2 against the sandbox', () => {
 
   it('s3: list-object-versions, ls, and rm --recursive', { timeout: 60_000 }, async () => {
     await aws('sandbox-dev', 's3api', 'put-bucket-versioning', '--bucket', 'cli-artifacts', '--versioning-configuration', 'Status=Enabled');
-    writeFileSync(join(dir, 'f.txt'), 'hello');
+    writeFileSync(join(h.dir, 'f.txt'), 'hello');
     for (const key of ['extra/a.txt', 'extra/b.txt', 'extra/a.txt'])
-      await aws('sandbox-dev', 's3api', 'put-object', '--bucket', 'cli-artifacts', '--key', key, '--body', join(dir, 'f.txt'));
+      await aws('sandbox-dev', 's3api', 'put-object', '--bucket', 'cli-artifacts', '--key', key, '--body', join(h.dir, 'f.txt'));
     const versions = await aws('sandbox-dev', 's3api', 'list-object-versions', '--bucket', 'cli-artifacts', '--prefix', 'extra/');
     expect(versions.Versions).toHaveLength(3);
     const ls = await aws('sandbox-dev', 's3', 'ls', 's3://cli-artifacts/', '--recursive');

@@ -27,23 +27,13 @@ export type StageEventState = 'STARTED' | 'STOPPING' | 'STOPPED' | 'SUCCEEDED' |
 export type ActionEventState = 'STARTED' | 'SUCCEEDED' | 'FAILED' | 'ABANDONED' | 'CANCELED';
 
 // The details are type aliases, not interfaces, so they fit AwsEventEnvelope's default Record detail.
+import type { AwsEventEnvelope } from '../events/model';
 
-/** An event as EventBridge carries it (the PutEvents entry's fields, with EventBridge's own). */
-export interface AwsEventEnvelope<Detail extends object = Record<string, unknown>> {
-  version: '0';
-  id: string;
-  'detail-type': string;
-  source: string;
-  account: string;
-  time: string;
-  region: string;
-  resources: string[];
-  detail: Detail;
-}
+export type { AwsEventEnvelope };
 
 /** Where the sandbox's CodePipeline sends its events: the default bus of the pipeline's account and region. */
 export interface CodePipelineEventSink {
-  emit(account: string, region: string, event: AwsEventEnvelope): void;
+  emit(account: string, region: string, event: AwsEventEnvelope<object>): void;
 }
 
 export const NO_EVENT_SINK: CodePipelineEventSink = { emit: () => {} };

@@ -4,8 +4,8 @@
 import type { CompiledPattern, Json } from './pattern';
 import type { PolicyDocument } from './policy';
 
-/** An event as EventBridge carries it and delivers it (the JSON a target receives). */
-export interface AwsEventEnvelope {
+/** An event as EventBridge carries it and delivers it (the JSON a target receives); services build theirs with a typed detail. */
+export interface AwsEventEnvelope<Detail extends object = { [key: string]: Json }> {
   version: '0';
   id: string;
   'detail-type': string;
@@ -15,7 +15,7 @@ export interface AwsEventEnvelope {
   time: string;
   region: string;
   resources: string[];
-  detail: { [key: string]: Json };
+  detail: Detail;
 }
 
 /**
