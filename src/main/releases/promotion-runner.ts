@@ -177,7 +177,10 @@ export class PromotionRunner {
     return { kind: 'started', promotion: await this.startPending(promotion), resumed: false };
   }
 
-  /** Starts every target not started yet. The token is saved before the call, so a repeat after a crash returns the same execution. */
+  /**
+   * Starts every target not started yet. The token is saved before the call, so a repeat after a crash returns the same execution.
+   * A promotion another process finished meanwhile starts nothing more: its saved record is returned instead.
+   */
   private async startPending(p: Promotion): Promise<Promotion> {
     for (const t of p.targets) {
       if (t.executionId || t.status === 'Failed') continue;
@@ -191,16 +194,18 @@ export class PromotionRunner {
         t.message = `could not start: ${c.message}`;
         // Throttling and dropped connections are retried on the next look (same token); anything else fails the target.
         if (c.kind !== 'throttled' && c.kind !== 'network') t.status = 'Failed';
-        await this.journal.save(p);
+        const saved = await this.journal.save(p);
         await this.journal.log(p.application, {
           promotionId: p.id,
           environment: p.environment,
           event: 'execution-start-failed',
           message: `${where(t)}: ${t.message}`,
         });
+        // Finished meanwhile by another process (stopped, say): nothing more of it starts.
+        if (!saved.written) return saved.promotion;
         continue;
       }
-      await this.journal.save(p);
+      const saved = await this.journal.save(p);
       const pinned = t.pins.map((x) => `${x.actionName}=${x.revisionValue}`).join(', ');
       await this.journal.log(p.application, {
         promotionId: p.id,
@@ -208,6 +213,7 @@ export class PromotionRunner {
         event: 'execution-started',
         message: `Started ${where(t)}: execution ${t.executionId}${pinned ? `, pinned ${pinned}` : ''}.`,
       });
+      if (!saved.written) return saved.promotion;
     }
     return p;
   }
@@ -229,9 +235,19 @@ export class PromotionRunner {
       // Another process (the CLI, the app) may have moved it on: the file is the truth.
       const saved = (await this.store.promotions(p.application)).find((x) => x.id === p.id);
       if (saved && saved.status !== 'running') return saved;
-      if (p.targets.some((t) => !t.executionId && t.status !== 'Failed')) await this.startPending(p);
+      if (p.targets.some((t) => !t.executionId && t.status !== 'Failed')) {
+        const started = await this.startPending(p);
+        // Another object: the saved record of a promotion finished elsewhere.
+        if (started !== p) return started;
+      }
       const changed = await this.observe(p, o);
-      if (changed) await this.journal.save(p);
+      if (changed) {
+        const kept = await this.journal.save(p);
+        // Finished by another process since the read above (stopped from the app while the CLI follows, say):
+        // its word stands, and this follower ends with it rather than writing its older copy over it.
+        if (!kept.written) return kept.promotion;
+        if (p.status !== 'running') await this.logFinished(p);
+      }
       if (p.status !== 'running') break;
       await sleep(pollMs, o.signal);
     }
@@ -308,25 +324,33 @@ export class PromotionRunner {
     if (p.status !== 'running') {
       p.finishedAt = new Date().toISOString();
       changed = true;
-      await this.journal.log(p.application, {
-        promotionId: p.id,
-        environment: p.environment,
-        event: 'promotion-finished',
-        message: p.status === 'succeeded' ? `${p.environment} succeeded: every pipeline ran ${p.revision ?? 'its revision'}.` : `Release stopped: ${p.reason}.`,
-      });
     }
     return changed;
   }
 
+  /** Logged once the finish is saved: a finish refused (another process stopped it first) is not the promotion's end. */
+  private async logFinished(p: Promotion): Promise<void> {
+    await this.journal.log(p.application, {
+      promotionId: p.id,
+      environment: p.environment,
+      event: 'promotion-finished',
+      message: p.status === 'succeeded' ? `${p.environment} succeeded: every pipeline ran ${p.revision ?? 'its revision'}.` : `Release stopped: ${p.reason}.`,
+    });
+  }
+
   /** Stops following a promotion and marks it stopped (its executions run on: stop them in Executions). */
   async stop(application: string, promotionId: string, reason: string): Promise<Promotion> {
-    const p = (await this.store.promotions(application)).find((x) => x.id === promotionId);
-    if (!p) throw new AppError('NOT_FOUND', `No promotion ${promotionId} in ${application}.`);
-    if (p.status !== 'running') return p;
-    p.status = 'stopped';
-    p.reason = reason.trim() || 'Stopped by the user.';
-    p.finishedAt = new Date().toISOString();
-    await this.journal.save(p);
+    const found = (await this.store.promotions(application)).find((x) => x.id === promotionId);
+    if (!found) throw new AppError('NOT_FOUND', `No promotion ${promotionId} in ${application}.`);
+    if (found.status !== 'running') return found;
+    // Stopped as the file holds it at that moment, so a follower's save just before is neither lost nor undone.
+    const r = await this.journal.change(application, promotionId, (saved) =>
+      saved?.status === 'running'
+        ? { ...saved, status: 'stopped', reason: reason.trim() || 'Stopped by the user.', finishedAt: new Date().toISOString() }
+        : null,
+    );
+    const p = r.promotion ?? found;
+    if (!r.written) return p;
     await this.journal.log(application, {
       promotionId: p.id,
       environment: p.environment,

@@ -1,7 +1,7 @@
 // Every change to a release goes to disk first (the release store: promotions and
 // the log), then to the listeners (the app's release.updated events, the CLI's output).
 import type { Promotion, ReleaseLogEntry } from '../../shared/api/releases';
-import type { ReleaseStore } from './release-store';
+import type { PromotionSaved, ReleaseStore } from './release-store';
 
 export interface ReleaseChange {
   application: string;
@@ -33,8 +33,17 @@ export class ReleaseJournal {
     this.emit({ application, promotion: null, log: full });
   }
 
-  async save(p: Promotion): Promise<void> {
-    await this.store.savePromotion(p);
-    this.emit({ application: p.application, promotion: structuredClone(p), log: null });
+  /** Saves a promotion over the record as it stands (release-store.ts); a finished one stands and is what listeners hear. */
+  async save(p: Promotion): Promise<PromotionSaved<Promotion>> {
+    const r = await this.store.savePromotion(p);
+    this.emit({ application: p.application, promotion: structuredClone(r.promotion), log: null });
+    return r;
+  }
+
+  /** Changes one promotion as the file holds it now (release-store.ts changePromotion). */
+  async change(application: string, id: string, change: (saved: Promotion | undefined) => Promotion | null): Promise<PromotionSaved> {
+    const r = await this.store.changePromotion(application, id, change);
+    if (r.written && r.promotion) this.emit({ application, promotion: structuredClone(r.promotion), log: null });
+    return r;
   }
 }

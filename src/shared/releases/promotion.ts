@@ -3,6 +3,7 @@
 // environment is open. Pure, so the app, the CLI and the tests share one rule.
 import type { ReleaseGate } from './release-file';
 import type { REVISION_TYPES } from '../api/executions';
+import type { Promotion } from '../api/releases';
 
 export type RevisionType = (typeof REVISION_TYPES)[number];
 
@@ -191,4 +192,24 @@ export function answersFor(
     if (stageNames.indexOf(run.stageName) < reached) return { run, answer: 'leave', reason: `older, but ${at}, which this promotion has passed` };
     return { run, answer: 'reject' };
   });
+}
+
+type PromotionStatus = Promotion['status'];
+
+/**
+ * The statuses a saved promotion may be saved with next. A running promotion goes on running or finishes; a
+ * finished one is final: whoever finished it first (a stop from the app, a follower in the CLI) has the last word,
+ * so a follower holding an older copy can neither set it running again (and the next promote resume it) nor turn a
+ * stop into a success.
+ */
+const NEXT_STATUSES: Record<PromotionStatus, readonly PromotionStatus[]> = {
+  running: ['running', 'succeeded', 'failed', 'stopped'],
+  succeeded: [],
+  failed: [],
+  stopped: [],
+};
+
+/** Whether a promotion saved as `from` may be saved as `to` (see NEXT_STATUSES). */
+export function promotionStatusMayChange(from: PromotionStatus, to: PromotionStatus): boolean {
+  return NEXT_STATUSES[from].includes(to);
 }
