@@ -4,12 +4,28 @@
 // test event end to end; a real pipeline run's events in the hub queue; idempotency;
 // remove deleting exactly what setup created; and a target without permission.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DescribeEventBusCommand, DescribeRuleCommand, EventBridgeClient, ListRulesCommand, ListTargetsByRuleCommand, PutRuleCommand } from '@aws-sdk/client-eventbridge';
-import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, GetQueueUrlCommand, ListQueuesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  DescribeEventBusCommand,
+  DescribeRuleCommand,
+  EventBridgeClient,
+  ListRulesCommand,
+  ListTargetsByRuleCommand,
+  PutRuleCommand,
+} from '@aws-sdk/client-eventbridge';
+import {
+  CreateQueueCommand,
+  DeleteMessageCommand,
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  ListQueuesCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { GetRoleCommand, GetRolePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
 import { CodePipelineClient, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
 import { startServices } from '../helpers/services';
 import { EventsService } from '../../src/main/events';
+import { FaultRule } from '../../src/sandbox/faults';
 
 let env: Awaited<ReturnType<typeof startServices>>;
 let svc: EventsService;
@@ -36,7 +52,15 @@ describe('events setup, same-account hub', () => {
   it('plans, applies, reads back, is idempotent, tests end to end', { timeout: 60_000 }, async () => {
     const input = { targets: [{ profile: 'sandbox-dev', regions: ['us-east-1'] }] };
     const plan = await svc.plan(input);
-    expect(plan.resources.map((r) => r.id)).toEqual(['hub-bus:us-east-1', 'dlq:us-east-1', 'queue:us-east-1', 'queue-policy:us-east-1', 'hub-rule:us-east-1', `role:${DEV}`, `member-rule:${DEV}:us-east-1`]);
+    expect(plan.resources.map((r) => r.id)).toEqual([
+      'hub-bus:us-east-1',
+      'dlq:us-east-1',
+      'queue:us-east-1',
+      'queue-policy:us-east-1',
+      'hub-rule:us-east-1',
+      `role:${DEV}`,
+      `member-rule:${DEV}:us-east-1`,
+    ]);
     const r1 = await svc.apply(input);
     expect(r1.outcomes.map((o) => [o.id, o.outcome, o.message])).toEqual(plan.resources.map((r) => [r.id, 'created', null]));
     const r2 = await svc.apply(input);
@@ -45,15 +69,26 @@ describe('events setup, same-account hub', () => {
     const rule = await events(DEV).send(new DescribeRuleCommand({ Name: 'pipewright-events-forward' }));
     expect(JSON.parse(rule.EventPattern!)).toEqual({ source: ['aws.codepipeline', 'pipewright.events.test'] });
     const targets = await events(DEV).send(new ListTargetsByRuleCommand({ Rule: 'pipewright-events-forward' }));
-    expect(targets.Targets).toEqual([{ Id: 'pipewright-events-hub', Arn: `arn:aws:events:us-east-1:${DEV}:event-bus/pipewright-events`, RoleArn: `arn:aws:iam::${DEV}:role/pipewright-events-forwarder` }]);
+    expect(targets.Targets).toEqual([
+      {
+        Id: 'pipewright-events-hub',
+        Arn: `arn:aws:events:us-east-1:${DEV}:event-bus/pipewright-events`,
+        RoleArn: `arn:aws:iam::${DEV}:role/pipewright-events-forwarder`,
+      },
+    ]);
     const role = await iam(DEV).send(new GetRoleCommand({ RoleName: 'pipewright-events-forwarder' }));
     expect(role.Role?.Tags).toEqual([{ Key: 'pipewright:events', Value: '1' }]);
     const rp = await iam(DEV).send(new GetRolePolicyCommand({ RoleName: 'pipewright-events-forwarder', PolicyName: 'pipewright-events-put-events' }));
-    expect(JSON.parse(decodeURIComponent(rp.PolicyDocument!)).Statement[0]).toMatchObject({ Action: 'events:PutEvents', Resource: [`arn:aws:events:us-east-1:${DEV}:event-bus/pipewright-events`] });
+    expect(JSON.parse(decodeURIComponent(rp.PolicyDocument!)).Statement[0]).toMatchObject({
+      Action: 'events:PutEvents',
+      Resource: [`arn:aws:events:us-east-1:${DEV}:event-bus/pipewright-events`],
+    });
     const { QueueUrl } = await sqs(DEV).send(new GetQueueUrlCommand({ QueueName: 'pipewright-events' }));
     const attrs = (await sqs(DEV).send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['All'] }))).Attributes!;
     expect(JSON.parse(attrs.RedrivePolicy!)).toEqual({ deadLetterTargetArn: `arn:aws:sqs:us-east-1:${DEV}:pipewright-events-dlq`, maxReceiveCount: 5 });
-    expect(JSON.parse(attrs.Policy!).Statement[0].Condition).toEqual({ ArnEquals: { 'aws:SourceArn': `arn:aws:events:us-east-1:${DEV}:rule/pipewright-events/pipewright-events-to-queue` } });
+    expect(JSON.parse(attrs.Policy!).Statement[0].Condition).toEqual({
+      ArnEquals: { 'aws:SourceArn': `arn:aws:events:us-east-1:${DEV}:rule/pipewright-events/pipewright-events-to-queue` },
+    });
     const hubTargets = await events(DEV).send(new ListTargetsByRuleCommand({ Rule: 'pipewright-events-to-queue', EventBusName: 'pipewright-events' }));
     expect(hubTargets.Targets?.[0].Arn).toBe(`arn:aws:sqs:us-east-1:${DEV}:pipewright-events`);
 
@@ -89,7 +124,9 @@ describe('events setup, cross-account hub (staging → prod)', () => {
         const e = JSON.parse(m.Body!);
         expect(e).toMatchObject({ source: 'aws.codepipeline', account: '222222222222', region: 'us-east-1' });
         if (e.detail['execution-id'] === pipelineExecutionId)
-          seen.push(`${e['detail-type'].includes('Pipeline Execution') ? 'pipeline' : e['detail-type'].includes('Stage') ? 'stage' : 'action'} ${e.detail.state}`);
+          seen.push(
+            `${e['detail-type'].includes('Pipeline Execution') ? 'pipeline' : e['detail-type'].includes('Stage') ? 'stage' : 'action'} ${e.detail.state}`,
+          );
         await sqs(PROD).send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: m.ReceiptHandle! }));
       }
     }
@@ -100,7 +137,7 @@ describe('events setup, cross-account hub (staging → prod)', () => {
 
 describe('a target without permission to create the rule', () => {
   it('stays polled, and status says why with the AWS error', { timeout: 30_000 }, async () => {
-    await env.sb.faults.set([{ service: 'events', operation: 'PutRule', account: DEV, region: 'eu-west-1', denyRate: 1 }]);
+    env.sb.faults.set([FaultRule.parse({ service: 'events', operation: 'PutRule', account: DEV, region: 'eu-west-1', denyRate: 1 })]);
     try {
       // The hub (prod) may create its side; dev may not create its rule.
       const r = await svc.apply({ targets: [{ profile: 'sandbox-dev', regions: ['eu-west-1'] }], hubProfile: 'sandbox-prod' });
@@ -109,7 +146,7 @@ describe('a target without permission to create the rule', () => {
       expect(failed.map((o) => [o.id, o.awsCode])).toEqual([[`member-rule:${DEV}:eu-west-1`, 'AccessDeniedException']]);
       expect(failed[0].message).toMatch(/^not permitted: /);
     } finally {
-      await env.sb.faults.set([]);
+      env.sb.faults.set([]);
     }
     const [status] = await svc.status([{ profile: 'sandbox-dev', region: 'eu-west-1' }]);
     expect(status).toMatchObject({ mode: 'polled', awsCode: 'AccessDeniedException' });
@@ -124,7 +161,14 @@ describe('events remove', () => {
     await sqs(DEV).send(new CreateQueueCommand({ QueueName: 'pipewright-events-not-ours' }));
 
     const plan = await svc.removePlan({ targets: [{ profile: 'sandbox-dev', regions: ['us-east-1'] }] });
-    expect(plan.view.remove.map((r) => r.id)).toEqual([`member-rule:${DEV}:us-east-1`, `role:${DEV}`, 'hub-rule:us-east-1', 'queue:us-east-1', 'dlq:us-east-1', 'hub-bus:us-east-1']);
+    expect(plan.view.remove.map((r) => r.id)).toEqual([
+      `member-rule:${DEV}:us-east-1`,
+      `role:${DEV}`,
+      'hub-rule:us-east-1',
+      'queue:us-east-1',
+      'dlq:us-east-1',
+      'hub-bus:us-east-1',
+    ]);
     const r = await svc.remove({ targets: [{ profile: 'sandbox-dev', regions: ['us-east-1'] }] });
     expect(r.ok).toBe(true);
     const rules = (await events(DEV).send(new ListRulesCommand({}))).Rules!.map((x) => x.Name);

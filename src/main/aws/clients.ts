@@ -23,7 +23,15 @@ type Ctor<T> = new (config: Record<string, unknown>) => T;
 
 /** Services whose protocol is JSON: an answer that is not JSON is never theirs. */
 const JSON_PROTOCOL = new Set<ServiceId>(['codepipeline', 'account', 'events', 'sqs']);
-const LABEL: Partial<Record<ServiceId, string>> = { codepipeline: 'CodePipeline', s3: 'S3', sts: 'STS', iam: 'IAM', account: 'Account', events: 'EventBridge', sqs: 'SQS' };
+const LABEL: Partial<Record<ServiceId, string>> = {
+  codepipeline: 'CodePipeline',
+  s3: 'S3',
+  sts: 'STS',
+  iam: 'IAM',
+  account: 'Account',
+  events: 'EventBridge',
+  sqs: 'SQS',
+};
 
 export class AwsClients {
   private cache = new Map<string, unknown>();

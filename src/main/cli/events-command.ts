@@ -60,7 +60,9 @@ export async function runEventsSetup(
   });
   return withServices(async ({ liveUpdates }) => {
     const plan = await liveUpdates.plan(input);
-    io.out.write(`Live updates for ${o.profile} in ${o.region.join(', ')}, hub ${plan.hub.accountId} (${plan.hub.profile}): ${plan.resources.length} resources\n`);
+    io.out.write(
+      `Live updates for ${o.profile} in ${o.region.join(', ')}, hub ${plan.hub.accountId} (${plan.hub.profile}): ${plan.resources.length} resources\n`,
+    );
     for (const line of describePlan(plan)) io.out.write(terminalLine(line) + '\n');
     if (o.templateOut) {
       const templates = await liveUpdates.templates(input);

@@ -100,7 +100,8 @@ async function ensureQueue(clients: AwsClients, p: ProfileInfo, region: string, 
   if (!isOurs((await sqs.send(new ListQueueTagsCommand({ QueueUrl: url }))).Tags)) return notOurs(`Queue ${name}`);
   const keys = Object.keys(attributes);
   if (keys.length === 0) return { outcome: 'unchanged', message: null };
-  const now: Record<string, string | undefined> = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: keys as never }))).Attributes ?? {};
+  const now: Record<string, string | undefined> =
+    (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: keys as never }))).Attributes ?? {};
   if (keys.every((k) => now[k] === attributes[k] || samePolicy(now[k], attributes[k]))) return { outcome: 'unchanged', message: null };
   await sqs.send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: attributes }));
   return { outcome: 'updated', message: null };
@@ -299,7 +300,8 @@ export async function readHub(clients: AwsClients, p: ProfileInfo, region: strin
   if (!rule) return { missing: `the hub rule ${HUB_RULE_NAME} on bus ${HUB_BUS_NAME} does not exist` };
   const url = await queueUrl(clients, p, region, QUEUE_NAME);
   if (!url) return { missing: `the hub queue ${QUEUE_NAME} does not exist` };
-  const attrs = (await clients.sqs(p, region).send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages'] }))).Attributes;
+  const attrs = (await clients.sqs(p, region).send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages'] })))
+    .Attributes;
   return { queueUrl: url, ruleEnabled: rule.State === 'ENABLED', visible: Number(attrs?.ApproximateNumberOfMessages ?? 0) };
 }
 

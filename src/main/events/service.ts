@@ -10,13 +10,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../../shared/api/errors';
 import type { EventsApplyResult, EventsRemovePlan, EventsSetupInput, EventsTargetStatus, EventsTestResult, ResourceOutcome } from '../../shared/api/events';
-import {
-  PlanInputError,
-  planEventsSetup,
-  type EventsSetupPlan,
-  type PlannedResource,
-  type WatchedTarget,
-} from '../../shared/events/setup-plan';
+import { PlanInputError, planEventsSetup, type EventsSetupPlan, type PlannedResource, type WatchedTarget } from '../../shared/events/setup-plan';
 import { eventsTemplates } from '../../shared/events/setup-template';
 import { writeFileAtomic } from '../../node/atomic-file';
 import { readJsonFile } from '../../node/json-file';
@@ -189,8 +183,9 @@ export class EventsService {
     const p = this.accounts.profile(profileName);
     try {
       const rule = await readMemberRule(this.accounts.clients, p, region);
-      if (rule.state === 'absent') return { ...base, ok: false, message: `Not set up: no rule ${'pipewright-events-forward'} in ${region}. Run pipewright events setup.` };
-      if (!rule.ours || !rule.hubBusArn) return { ...base, ok: false, message: 'The forwarding rule is not the setup\'s, or has no hub bus target.' };
+      if (rule.state === 'absent')
+        return { ...base, ok: false, message: `Not set up: no rule ${'pipewright-events-forward'} in ${region}. Run pipewright events setup.` };
+      if (!rule.ours || !rule.hubBusArn) return { ...base, ok: false, message: "The forwarding rule is not the setup's, or has no hub bus target." };
       if (!rule.enabled) return { ...base, ok: false, message: 'The forwarding rule is disabled.' };
       const [, hubRegion, hubAccount] = /^arn:aws[\w-]*:events:([^:]+):(\d{12}):/.exec(rule.hubBusArn) ?? [];
       const hubProfile = await this.profileForAccount(hubAccount, [profileName]);
@@ -200,10 +195,24 @@ export class EventsService {
       const nonce = randomUUID();
       const started = Date.now();
       const eventId = await putTestEvent(this.accounts.clients, p, region, nonce);
-      const got = await receiveTestEvent(this.accounts.clients, hubProfile, hubRegion, hub.queueUrl, nonce, started + (this.opts.testTimeoutMs ?? DEFAULT_TEST_TIMEOUT_MS));
+      const got = await receiveTestEvent(
+        this.accounts.clients,
+        hubProfile,
+        hubRegion,
+        hub.queueUrl,
+        nonce,
+        started + (this.opts.testTimeoutMs ?? DEFAULT_TEST_TIMEOUT_MS),
+      );
       const elapsedMs = Date.now() - started;
       return got
-        ? { ...base, ok: true, eventId, queueUrl: hub.queueUrl, elapsedMs, message: `The test event reached ${hubAccount}'s queue in ${hubRegion} in ${elapsedMs} ms, and was deleted.` }
+        ? {
+            ...base,
+            ok: true,
+            eventId,
+            queueUrl: hub.queueUrl,
+            elapsedMs,
+            message: `The test event reached ${hubAccount}'s queue in ${hubRegion} in ${elapsedMs} ms, and was deleted.`,
+          }
         : {
             ...base,
             ok: false,
@@ -219,7 +228,8 @@ export class EventsService {
 
   async status(targets?: Array<{ profile: string; region: string }>): Promise<EventsTargetStatus[]> {
     const ws = this.accounts.workspace();
-    const list = targets ?? ws.profiles.flatMap((p) => (ws.regions.length ? ws.regions : [p.region ?? 'us-east-1']).map((region) => ({ profile: p.name, region })));
+    const list =
+      targets ?? ws.profiles.flatMap((p) => (ws.regions.length ? ws.regions : [p.region ?? 'us-east-1']).map((region) => ({ profile: p.name, region })));
     const state = await this.readState();
     const out: EventsTargetStatus[] = [];
     for (const t of list) out.push(await this.statusOf(t.profile, t.region, state));
@@ -247,10 +257,24 @@ export class EventsService {
     if (!rule.ours) return polled("a rule named pipewright-events-forward exists and is not Pipewright's");
     if (!rule.hubBusArn) return { ...base, mode: 'degraded', reason: 'the forwarding rule has no hub bus target', awsCode: null };
     const [, hubRegion, hubAccount] = /^arn:aws[\w-]*:events:([^:]+):(\d{12}):/.exec(rule.hubBusArn) ?? [];
-    if (!rule.enabled) return { ...base, mode: 'degraded', reason: 'the forwarding rule is disabled', hub: { accountId: hubAccount, region: hubRegion, queueUrl: null }, awsCode: null };
+    if (!rule.enabled)
+      return {
+        ...base,
+        mode: 'degraded',
+        reason: 'the forwarding rule is disabled',
+        hub: { accountId: hubAccount, region: hubRegion, queueUrl: null },
+        awsCode: null,
+      };
     const hubProfile = await this.profileForAccount(hubAccount, [profileName]);
     const hubRef = { accountId: hubAccount, region: hubRegion, queueUrl: null as string | null };
-    if (!hubProfile) return { ...base, mode: 'degraded', hub: hubRef, reason: `no profile signs in to the hub account ${hubAccount}: its queue cannot be read`, awsCode: null };
+    if (!hubProfile)
+      return {
+        ...base,
+        mode: 'degraded',
+        hub: hubRef,
+        reason: `no profile signs in to the hub account ${hubAccount}: its queue cannot be read`,
+        awsCode: null,
+      };
     try {
       const hub = await readHub(this.accounts.clients, hubProfile, hubRegion);
       if ('missing' in hub) return { ...base, mode: 'degraded', hub: hubRef, reason: `queue unreachable: ${hub.missing}`, awsCode: null };
@@ -286,7 +310,16 @@ export class EventsService {
           const rule = await readMemberRule(this.accounts.clients, p, region);
           if (rule.state === 'found' && rule.hubBusArn) [, hubRegion, hubAccount] = /^arn:aws[\w-]*:events:([^:]+):(\d{12}):/.exec(rule.hubBusArn) ?? [];
         } catch (err) {
-          unreadable.push({ id: `member-rule:${account}:${region}`, kind: 'member-rule', profile: t.profile, account, region, name: 'pipewright-events-forward', outcome: 'failed', ...failure(err) });
+          unreadable.push({
+            id: `member-rule:${account}:${region}`,
+            kind: 'member-rule',
+            profile: t.profile,
+            account,
+            region,
+            name: 'pipewright-events-forward',
+            outcome: 'failed',
+            ...failure(err),
+          });
           continue;
         }
         const hubProfile = await this.profileForAccount(hubAccount, [t.profile]);
@@ -309,7 +342,9 @@ export class EventsService {
       let why: string | null = null;
       try {
         const sids = (await hubBusStatements(this.accounts.clients, hub.profile, hub.region)) ?? [];
-        const others = sids.filter((s) => s.startsWith('pipewright-events-') && !removingAccountRegion.has(`${s.slice('pipewright-events-'.length)}/${hub.region}`));
+        const others = sids.filter(
+          (s) => s.startsWith('pipewright-events-') && !removingAccountRegion.has(`${s.slice('pipewright-events-'.length)}/${hub.region}`),
+        );
         if (others.length) why = `still used by ${others.map((s) => s.slice('pipewright-events-'.length)).join(', ')}`;
         else if (!removingAccountRegion.has(`${hub.account}/${hub.region}`)) {
           const own = await readMemberRule(this.accounts.clients, hub.profile, hub.region);
@@ -371,4 +406,3 @@ export class EventsService {
     return { outcomes, ok: outcomes.every((o) => o.outcome !== 'failed' && o.outcome !== 'refused') };
   }
 }
-

@@ -323,7 +323,12 @@ export const methods = {
   'events.test': method(z.strictObject({ profile: ProfileName, region: RegionCode }), EventsTestResult),
   /** Per target (the workspace's, or these): event-driven, polled (with why) or degraded. */
   'events.status': method(
-    z.strictObject({ targets: z.array(z.strictObject({ profile: ProfileName, region: RegionCode })).max(2000).optional() }),
+    z.strictObject({
+      targets: z
+        .array(z.strictObject({ profile: ProfileName, region: RegionCode }))
+        .max(2000)
+        .optional(),
+    }),
     z.object({ targets: z.array(EventsTargetStatus) }),
   ),
   /** What remove would delete for these targets (found by name and tag), and what it keeps. */

@@ -41,7 +41,10 @@ describe('planEventsSetup', () => {
     ]);
     for (const r of plan.resources) expect(r.name).toMatch(/^pipewright-events/);
     const rule = plan.resources.find((r) => r.id === `member-rule:${DEV}:eu-west-1`)!;
-    expect(rule).toMatchObject({ targetArn: `arn:aws:events:eu-west-1:${PROD}:event-bus/pipewright-events`, roleArn: `arn:aws:iam::${DEV}:role/pipewright-events-forwarder` });
+    expect(rule).toMatchObject({
+      targetArn: `arn:aws:events:eu-west-1:${PROD}:event-bus/pipewright-events`,
+      roleArn: `arn:aws:iam::${DEV}:role/pipewright-events-forwarder`,
+    });
     const role = plan.resources.find((r) => r.id === `role:${DEV}`)!;
     expect(role.kind === 'forwarding-role' && JSON.parse(role.policy).Statement[0].Resource).toEqual([
       `arn:aws:events:eu-west-1:${PROD}:event-bus/pipewright-events`,
@@ -84,7 +87,9 @@ describe('eventsTemplates', () => {
     expect(member.Resources.ForwardRule.Properties.Name).toBe('pipewright-events-forward');
     expect(member.Resources.ForwardingRole.Properties.RoleName).toBe('pipewright-events-forwarder');
     expect(hub.Parameters.MemberAccountIds.Default).toBe(DEV);
-    const names = Object.values(hub.Resources as Record<string, { Properties: { Name?: string; QueueName?: string } }>).map((r) => r.Properties.Name ?? r.Properties.QueueName);
+    const names = Object.values(hub.Resources as Record<string, { Properties: { Name?: string; QueueName?: string } }>).map(
+      (r) => r.Properties.Name ?? r.Properties.QueueName,
+    );
     for (const r of plan.resources.filter((x) => x.side === 'hub' && x.kind !== 'bus-permission' && x.kind !== 'queue-policy')) expect(names).toContain(r.name);
   });
 });

@@ -108,7 +108,8 @@ export const EVENTS_TAGS = [{ Key: EVENTS_TAG_KEY, Value: EVENTS_TAG_VALUE }];
 
 export function isOurs(tags: ReadonlyArray<{ Key?: string; Value?: string }> | Record<string, string> | undefined): boolean {
   if (!tags) return false;
-  if (Array.isArray(tags)) return tags.some((t) => t.Key === EVENTS_TAG_KEY && t.Value === EVENTS_TAG_VALUE);
+  if (Array.isArray(tags))
+    return (tags as ReadonlyArray<{ Key?: string; Value?: string }>).some((t) => t.Key === EVENTS_TAG_KEY && t.Value === EVENTS_TAG_VALUE);
   return (tags as Record<string, string>)[EVENTS_TAG_KEY] === EVENTS_TAG_VALUE;
 }
 
@@ -242,7 +243,10 @@ export function planEventsSetup(watched: WatchedTarget[], hub: HubChoice): Event
       arn: roleArn(a.accountId),
       trustPolicy: eventsTrustPolicy(),
       policyName: ROLE_POLICY_NAME,
-      policy: forwardingPolicy(hub.accountId, mine.map((r) => r.hubRegion)),
+      policy: forwardingPolicy(
+        hub.accountId,
+        mine.map((r) => r.hubRegion),
+      ),
       summary: `IAM role ${ROLE_NAME}: EventBridge may put events on the hub's bus ${HUB_BUS_NAME} (account ${hub.accountId})`,
     });
     for (const r of mine) {

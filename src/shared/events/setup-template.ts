@@ -68,7 +68,9 @@ export function memberTemplate(defaults: { hubAccountId?: string; hubRegion?: st
               PolicyName: ROLE_POLICY_NAME,
               PolicyDocument: {
                 Version: '2012-10-17',
-                Statement: [{ Effect: 'Allow', Action: 'events:PutEvents', Resource: sub(`arn:\${AWS::Partition}:events:*:\${HubAccountId}:event-bus/${HUB_BUS_NAME}`) }],
+                Statement: [
+                  { Effect: 'Allow', Action: 'events:PutEvents', Resource: sub(`arn:\${AWS::Partition}:events:*:\${HubAccountId}:event-bus/${HUB_BUS_NAME}`) },
+                ],
               },
             },
           ],
@@ -104,7 +106,7 @@ export function memberTemplate(defaults: { hubAccountId?: string; hubRegion?: st
 export function hubTemplate(defaults: { memberAccountIds?: string[] } = {}): Record<string, unknown> {
   return {
     AWSTemplateFormatVersion: '2010-09-09',
-    Description: "Pipewright live updates, hub account: the event bus the member accounts forward to, and the queue Pipewright reads.",
+    Description: 'Pipewright live updates, hub account: the event bus the member accounts forward to, and the queue Pipewright reads.',
     Parameters: {
       MemberAccountIds: {
         Type: 'CommaDelimitedList',

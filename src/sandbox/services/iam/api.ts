@@ -27,7 +27,7 @@ export class IamRoles {
 
   of(account: string): Map<string, RoleRecord> {
     let m = this.byAccount.get(account);
-    if (!m) this.byAccount.set(account, (m = new Map()));
+    if (!m) this.byAccount.set(account, (m = new Map<string, RoleRecord>()));
     return m;
   }
 
@@ -42,9 +42,13 @@ const noSuchRole = (name: string) => new SandboxError('NoSuchEntity', `The role 
 
 function required(params: URLSearchParams, key: string, pattern?: RegExp): string {
   const v = params.get(key);
-  if (v === null || v === '') throw new SandboxError('ValidationError', `1 validation error detected: Value null at '${key}' failed to satisfy constraint: Member must not be null`);
+  if (v === null || v === '')
+    throw new SandboxError('ValidationError', `1 validation error detected: Value null at '${key}' failed to satisfy constraint: Member must not be null`);
   if (pattern && !pattern.test(v))
-    throw new SandboxError('ValidationError', `1 validation error detected: Value '${v.slice(0, 80)}' at '${key}' failed to satisfy constraint: Member must satisfy regular expression pattern: ${pattern.source}`);
+    throw new SandboxError(
+      'ValidationError',
+      `1 validation error detected: Value '${v.slice(0, 80)}' at '${key}' failed to satisfy constraint: Member must satisfy regular expression pattern: ${pattern.source}`,
+    );
   return v;
 }
 
@@ -62,7 +66,8 @@ function policyDocument(params: URLSearchParams, key: string): string {
 /** Tags.member.N.Key / .Value, as the query protocol flattens them. */
 function tagList(params: URLSearchParams): Array<{ Key: string; Value: string }> {
   const tags: Array<{ Key: string; Value: string }> = [];
-  for (let i = 1; params.has(`Tags.member.${i}.Key`); i++) tags.push({ Key: params.get(`Tags.member.${i}.Key`)!, Value: params.get(`Tags.member.${i}.Value`) ?? '' });
+  for (let i = 1; params.has(`Tags.member.${i}.Key`); i++)
+    tags.push({ Key: params.get(`Tags.member.${i}.Key`)!, Value: params.get(`Tags.member.${i}.Value`) ?? '' });
   if (tags.length > 50) throw new SandboxError('LimitExceeded', 'A role can have at most 50 tags.', 409);
   return tags;
 }
