@@ -14,6 +14,7 @@ import { designerFeature, type FileDialogs } from './designer';
 import { artifactsFeature } from './artifacts';
 import { executionsFeature } from './executions';
 import { releasesFeature } from './releases';
+import { eventsFeature } from './events';
 
 export type { FileDialogs };
 
@@ -66,7 +67,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     hub,
     releases: { pollMs: opts.releasePollMs || undefined, holder: 'the Pipewright app' },
   });
-  const { accounts, pipelines, designs, artifacts, executions, releases } = services;
+  const { accounts, pipelines, designs, artifacts, executions, releases, liveUpdates } = services;
   await accounts.reload();
 
   const wantSandbox = opts.sandbox === 'on' || (opts.sandbox === 'auto' && initial.settings.sandbox.enabled && accounts.profiles().length === 0);
@@ -107,6 +108,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       onDeparture: (l) => hub.onDeparture(l),
     }).handlers,
     ...releasesSlice.handlers,
+    ...eventsFeature({ service: liveUpdates, events: hub }).handlers,
   };
 
   const dispatchNow = createDispatcher(handlers, log, awsAppError);

@@ -6,6 +6,7 @@ import { EventHub } from './rpc/event-hub';
 import { AccountsService } from './accounts';
 import { ArtifactsService, type Blocklists } from './artifacts';
 import { DesignsService } from './designer';
+import { EventsService } from './events';
 import { DEFAULT_BUDGET, ExecutionsService, type ExecutionsOptions } from './executions';
 import { CallBudget } from './aws/call-budget';
 import { PipelinesService } from './explorer';
@@ -40,6 +41,7 @@ export function composeServices(src: ServiceSources) {
   });
   const executions = new ExecutionsService(accounts, { ...src.executions, sharedBudget: budget, productionMarks: () => src.settings().accounts });
   const releases = new ReleasesService(accounts, executions, new ReleaseStore(src.home), src.releases);
+  const liveUpdates = new EventsService(accounts, src.home);
   let disposed = false;
   return {
     accounts,
@@ -48,6 +50,7 @@ export function composeServices(src: ServiceSources) {
     artifacts,
     executions,
     releases,
+    liveUpdates,
     /**
      * Stops what the services hold open (watchers and their timers, pending MFA
      * prompts): the app, the CLI and the tests end the same way. Safe to call twice.

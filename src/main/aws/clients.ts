@@ -8,6 +8,8 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { AccountClient } from '@aws-sdk/client-account';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { CredentialBroker } from './credentials';
 import { responseGuard } from './response-guard';
@@ -20,8 +22,16 @@ export interface ClientOptions {
 type Ctor<T> = new (config: Record<string, unknown>) => T;
 
 /** Services whose protocol is JSON: an answer that is not JSON is never theirs. */
-const JSON_PROTOCOL = new Set<ServiceId>(['codepipeline', 'account']);
-const LABEL: Partial<Record<ServiceId, string>> = { codepipeline: 'CodePipeline', s3: 'S3', sts: 'STS', iam: 'IAM', account: 'Account' };
+const JSON_PROTOCOL = new Set<ServiceId>(['codepipeline', 'account', 'events', 'sqs']);
+const LABEL: Partial<Record<ServiceId, string>> = {
+  codepipeline: 'CodePipeline',
+  s3: 'S3',
+  sts: 'STS',
+  iam: 'IAM',
+  account: 'Account',
+  events: 'EventBridge',
+  sqs: 'SQS',
+};
 
 export class AwsClients {
   private cache = new Map<string, unknown>();
@@ -86,6 +96,14 @@ export class AwsClients {
 
   iam(profile: ProfileInfo): IAMClient {
     return this.get('iam', IAMClient, profile, 'us-east-1');
+  }
+
+  events(profile: ProfileInfo, region: string): EventBridgeClient {
+    return this.get('events', EventBridgeClient, profile, region);
+  }
+
+  sqs(profile: ProfileInfo, region: string): SQSClient {
+    return this.get('sqs', SQSClient, profile, region);
   }
 
   /** AWS Account Management (global: its endpoint is in us-east-1). */

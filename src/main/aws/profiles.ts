@@ -10,7 +10,7 @@ import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
 import { lintIni, type ConfigFileProblem } from './ini-lint';
 
 export type ProfileKind = 'static' | 'session' | 'assume-role' | 'sso' | 'process' | 'web-identity' | 'sandbox' | 'incomplete';
-export type ServiceId = 'codepipeline' | 's3' | 'sts' | 'iam' | 'account' | 'sso' | 'sso-oidc';
+export type ServiceId = 'codepipeline' | 's3' | 'sts' | 'iam' | 'account' | 'events' | 'sqs' | 'sso' | 'sso-oidc';
 
 export interface ProfileInfo {
   name: string;
@@ -74,6 +74,9 @@ const SERVICE_KEYS: Record<ServiceId, string> = {
   sts: 'sts',
   iam: 'iam',
   account: 'account',
+  // The [services] keys are the SDK's service ids in snake case: EventBridge's is eventbridge.
+  events: 'eventbridge',
+  sqs: 'sqs',
   sso: 'sso',
   'sso-oidc': 'sso_oidc',
 };

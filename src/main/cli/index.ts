@@ -14,6 +14,7 @@ const commands = {
   executions: () => import('./executions-command'),
   release: () => import('./release-command'),
   design: () => import('./design-command'),
+  events: () => import('./events-command'),
 };
 
 function port(value: string): number {
@@ -335,6 +336,44 @@ export function buildProgram(): Command {
     .option('--json', 'JSON', false)
     .action(async (file: string, o: { from: string; to: string; json: boolean }) => {
       process.exitCode = await (await commands.release()).runReleaseDiff(file, o);
+    });
+
+  const events = program.command('events').description("Live updates: CodePipeline's events through EventBridge to an SQS queue, instead of polling");
+  events
+    .command('setup')
+    .description('Print what the setup creates in each account and region, then create it (--yes or a typed yes), or write it as CloudFormation')
+    .requiredOption('--profile <name>', 'the watched account, by its profile')
+    .requiredOption('--region <code>', 'a watched region (repeatable)', collect, [])
+    .option('--hub-profile <name>', "the hub account's profile (default: --profile)")
+    .option('--hub-region <code>', 'one hub region for all (default: each watched region is its own)')
+    .option('--yes', 'create without asking', false)
+    .option('--template-out <file>', 'write the member template here and the hub template beside it (FILE-hub.yaml); create nothing')
+    .action(async (o: { profile: string; region: string[]; hubProfile?: string; hubRegion?: string; yes: boolean; templateOut?: string }) => {
+      process.exitCode = await (await commands.events()).runEventsSetup(o);
+    });
+  events
+    .command('status')
+    .description('Per target: event-driven, polled (not set up, or not permitted) or degraded, and why; exit 4 when a target could not be read')
+    .option('--json', 'JSON', false)
+    .action(async (o: { json: boolean }) => {
+      process.exitCode = await (await commands.events()).runEventsStatus(o);
+    });
+  events
+    .command('test')
+    .description("Put a test event on the target's default bus and receive it from the hub's queue; exit 0 when it arrived, 1 when not")
+    .requiredOption('--profile <name>', 'profile')
+    .requiredOption('--region <code>', 'region')
+    .action(async (o: { profile: string; region: string }) => {
+      process.exitCode = await (await commands.events()).runEventsTest(o);
+    });
+  events
+    .command('remove')
+    .description('Print what the setup created for these targets (by name and tag), then delete it (--yes or a typed yes)')
+    .requiredOption('--profile <name>', 'profile')
+    .requiredOption('--region <code>', 'a region (repeatable)', collect, [])
+    .option('--yes', 'delete without asking', false)
+    .action(async (o: { profile: string; region: string[]; yes: boolean }) => {
+      process.exitCode = await (await commands.events()).runEventsRemove(o);
     });
 
   return program;

@@ -14,6 +14,17 @@ import { CleanupPlan } from '../artifacts/plan';
 import { RetentionPolicy } from '../artifacts/retention';
 import { DriftView, Promotion, ReleaseBoard, ReleaseLogEntry, ReleaseSummary, TargetProblem } from './releases';
 import { ReleaseFile } from '../releases/release-file';
+import {
+  EventsApplyResult,
+  EventsPlanView,
+  EventsRemovePlan,
+  EventsSetupInput,
+  EventsTargetStatus,
+  EventsTargetsInput,
+  EventsTemplates,
+  EventsTestResult,
+  ResourceOutcome,
+} from './events';
 import { Approval, ApprovalsView, ExecutionDetails, ExecutionSummary, PipelineLiveState, SourceRevisionOverride, VariableOverride } from './executions';
 
 const method = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output });
@@ -302,6 +313,28 @@ export const methods = {
     z.strictObject({ design: DesignFile, profile: ProfileName, region: RegionCode, expectedVersion: z.number().int().nullable() }),
     z.object({ created: z.boolean(), version: z.number().int(), arn: z.string() }),
   ),
+  /** Live updates: what the setup would create, per account and region; nothing is created. */
+  'events.plan': method(EventsSetupInput, EventsPlanView),
+  /** Create (or bring up to date) what the plan names, with each account's own credentials; per-resource outcomes, resumable. */
+  'events.apply': method(EventsSetupInput, EventsApplyResult),
+  /** The same resources as CloudFormation (member template for a StackSet, hub template); nothing is created. */
+  'events.template': method(EventsSetupInput, EventsTemplates),
+  /** A test event put in a target's default bus, received from the hub's queue and deleted. */
+  'events.test': method(z.strictObject({ profile: ProfileName, region: RegionCode }), EventsTestResult),
+  /** Per target (the workspace's, or these): event-driven, polled (with why) or degraded. */
+  'events.status': method(
+    z.strictObject({
+      targets: z
+        .array(z.strictObject({ profile: ProfileName, region: RegionCode }))
+        .max(2000)
+        .optional(),
+    }),
+    z.object({ targets: z.array(EventsTargetStatus) }),
+  ),
+  /** What remove would delete for these targets (found by name and tag), and what it keeps. */
+  'events.removePlan': method(EventsTargetsInput, EventsRemovePlan),
+  /** Delete what `events.removePlan` lists; `confirmed` is required. */
+  'events.remove': method(EventsTargetsInput.extend({ confirmed: z.literal(true) }), z.object({ outcomes: z.array(ResourceOutcome), ok: z.boolean() })),
 } as const;
 
 export const events = {
@@ -337,6 +370,8 @@ export const events = {
   'execution.finished': z.object({ ref: PipelineLiveState.shape.ref, execution: ExecutionSummary }),
   /** A promotion moved on, or the release log grew. */
   'release.updated': z.object({ application: z.string(), promotion: Promotion.nullable(), log: ReleaseLogEntry.nullable() }),
+  /** A resource of the live-updates setup was created, updated, deleted, refused or failed (during events.apply / events.remove). */
+  'events.resource': ResourceOutcome,
   /** Something the user should see as a toast. */
   'app.notice': z.object({ level: z.enum(['info', 'warning', 'error']), message: z.string() }),
 } as const;

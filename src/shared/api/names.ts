@@ -59,6 +59,13 @@ export const METHOD_NAMES = [
   'releases.history',
   'releases.diff',
   'artifacts.auditLog',
+  'events.plan',
+  'events.apply',
+  'events.template',
+  'events.test',
+  'events.status',
+  'events.removePlan',
+  'events.remove',
 ] as const;
 
 export const EVENT_NAMES = [
@@ -77,6 +84,7 @@ export const EVENT_NAMES = [
   'approval.waiting',
   'execution.finished',
   'release.updated',
+  'events.resource',
   'app.notice',
 ] as const;
 

@@ -1,7 +1,7 @@
-// IAM as a sandbox service (query protocol): ListAccountAliases.
+// IAM as a sandbox service (query protocol): ListAccountAliases and inline-policy roles.
 import type { Principals } from '../../principals';
 import type { ServiceSpec } from '../../service-spec';
 import { queryService } from '../query-service';
-import { handleIam } from './api';
+import { handleIam, IamRoles } from './api';
 
-export const iamService = (principals: Principals): ServiceSpec => queryService('iam', (req) => handleIam(req, principals));
+export const iamService = (principals: Principals, roles = new IamRoles()): ServiceSpec => queryService('iam', (req) => handleIam(req, principals, roles));

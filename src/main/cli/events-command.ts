@@ -1,0 +1,139 @@
+// `pipewright events …`: live updates (issue 24) from a terminal. setup prints the
+// plan, then creates it on --yes or a typed "yes" (or writes the CloudFormation
+// templates and creates nothing); status says per target whether it is
+// event-driven, polled or degraded, and why; test sends an event end to end;
+// remove prints what it would delete, then deletes it on confirmation.
+import { createInterface } from 'node:readline/promises';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import type { z } from 'zod';
+import { writeFileAtomic } from '../../node/atomic-file';
+import { EventsSetupInput, EventsTargetsInput, type ResourceOutcome } from '../../shared/api/events';
+import { describePlan } from '../../shared/events/setup-plan';
+import { terminalLine } from '../../shared/terminal-text';
+import { withServices } from './cli-services';
+import { EXIT, UsageError, type ExitCode } from './exit-codes';
+import { table } from './table';
+
+type Out = NodeJS.WritableStream;
+interface Io {
+  out: Out;
+  err: Out;
+  input: NodeJS.ReadableStream;
+}
+const stdio: Io = { out: process.stdout, err: process.stderr, input: process.stdin };
+
+function checked<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const r = schema.safeParse(value);
+  if (!r.success) throw new UsageError(r.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; '));
+  return r.data;
+}
+
+/** One question; the end of input answers "" (no), so a script without --yes never hangs. */
+async function ask(io: Io, question: string): Promise<boolean> {
+  io.out.write(question);
+  const rl = createInterface({ input: io.input, terminal: false });
+  const answer = await new Promise<string>((done) => {
+    rl.once('line', (l) => done(l.trim()));
+    rl.once('close', () => done(''));
+  });
+  rl.close();
+  return /^(y|yes)$/i.test(answer);
+}
+
+const outcomeLine = (o: ResourceOutcome) =>
+  terminalLine(`${o.outcome.padEnd(9)} ${o.id} (${o.name}, ${o.account} ${o.region})${o.message ? `: ${o.message}` : ''}${o.awsCode ? ` [${o.awsCode}]` : ''}`);
+
+/** The hub template goes beside the member one: events.yaml → events-hub.yaml. */
+export function hubTemplatePath(file: string): string {
+  const ext = extname(file);
+  return join(dirname(file), `${basename(file, ext)}-hub${ext || '.yaml'}`);
+}
+
+export async function runEventsSetup(
+  o: { profile: string; region: string[]; hubProfile?: string; hubRegion?: string; yes: boolean; templateOut?: string },
+  io: Io = stdio,
+): Promise<ExitCode> {
+  const input = checked(EventsSetupInput, {
+    targets: [{ profile: o.profile, regions: o.region }],
+    ...(o.hubProfile ? { hubProfile: o.hubProfile } : {}),
+    ...(o.hubRegion ? { hubRegion: o.hubRegion } : {}),
+  });
+  return withServices(async ({ liveUpdates }) => {
+    const plan = await liveUpdates.plan(input);
+    io.out.write(
+      `Live updates for ${o.profile} in ${o.region.join(', ')}, hub ${plan.hub.accountId} (${plan.hub.profile}): ${plan.resources.length} resources\n`,
+    );
+    for (const line of describePlan(plan)) io.out.write(terminalLine(line) + '\n');
+    if (o.templateOut) {
+      const templates = await liveUpdates.templates(input);
+      const member = resolve(o.templateOut);
+      const hub = hubTemplatePath(member);
+      await writeFileAtomic(member, templates.member);
+      await writeFileAtomic(hub, templates.hub);
+      io.out.write(`Wrote the member template (a StackSet over the watched accounts and regions) to ${member}\n`);
+      io.out.write(`Wrote the hub template (the hub account, each hub region) to ${hub}\nNothing was created.\n`);
+      return EXIT.ok;
+    }
+    if (!o.yes && !(await ask(io, `Create these ${plan.resources.length} resources? Type yes: `))) {
+      io.out.write('Nothing was created.\n');
+      return EXIT.stopped;
+    }
+    const result = await liveUpdates.apply(input, (x) => io.out.write(outcomeLine(x) + '\n'));
+    if (!result.ok) io.err.write('Some resources were not created (above): fix what they say, then run the same command again to resume.\n');
+    else io.out.write(`Done. Check it end to end: pipewright events test --profile ${o.profile} --region ${o.region[0]}\n`);
+    return result.ok ? EXIT.ok : EXIT.failed;
+  }, io.err);
+}
+
+export async function runEventsStatus(o: { json: boolean }, io: Io = stdio): Promise<ExitCode> {
+  return withServices(async ({ liveUpdates }) => {
+    const targets = await liveUpdates.status();
+    if (o.json) io.out.write(JSON.stringify({ targets }, null, 2) + '\n');
+    else if (!targets.length) io.out.write('No targets in the workspace.\n');
+    else
+      io.out.write(
+        table([
+          ['PROFILE', 'REGION', 'ACCOUNT', 'MODE', 'HUB', 'LAST EVENT', 'WHY'],
+          ...targets.map((t) => [
+            t.profile,
+            t.region,
+            t.accountId ?? '?',
+            t.mode,
+            t.hub ? `${t.hub.accountId} ${t.hub.region}` : '-',
+            t.lastEventAt ?? '-',
+            terminalLine(`${t.reason ?? ''}${t.awsCode ? ` [${t.awsCode}]` : ''}`),
+          ]),
+        ]),
+      );
+    // A target whose rule could not be read has no verdict: the evidence is incomplete.
+    return targets.some((t) => t.reason?.startsWith('the forwarding rule cannot be read')) ? EXIT.unverified : EXIT.ok;
+  }, io.err);
+}
+
+export async function runEventsTest(o: { profile: string; region: string }, io: Io = stdio): Promise<ExitCode> {
+  return withServices(async ({ liveUpdates }) => {
+    const r = await liveUpdates.test(o.profile, o.region);
+    (r.ok ? io.out : io.err).write(terminalLine(`${r.ok ? 'ok' : 'failed'}: ${r.message}${r.awsCode ? ` [${r.awsCode}]` : ''}`) + '\n');
+    return r.ok ? EXIT.ok : EXIT.failed;
+  }, io.err);
+}
+
+export async function runEventsRemove(o: { profile: string; region: string[]; yes: boolean }, io: Io = stdio): Promise<ExitCode> {
+  const input = checked(EventsTargetsInput, { targets: [{ profile: o.profile, regions: o.region }] });
+  return withServices(async ({ liveUpdates }) => {
+    const { view } = await liveUpdates.removePlan(input);
+    for (const u of view.unreadable) io.err.write(outcomeLine(u) + '\n');
+    for (const k of view.keep) io.out.write(terminalLine(`keep      ${k.id} (${k.name}, ${k.account} ${k.region}): ${k.why}`) + '\n');
+    if (!view.remove.length) {
+      io.out.write('Nothing of the setup to remove.\n');
+      return view.unreadable.length ? EXIT.unverified : EXIT.ok;
+    }
+    for (const r of view.remove) io.out.write(terminalLine(`- ${r.summary} (${r.account} ${r.region})`) + '\n');
+    if (!o.yes && !(await ask(io, `Delete these ${view.remove.length} resources? Type yes: `))) {
+      io.out.write('Nothing was deleted.\n');
+      return EXIT.stopped;
+    }
+    const result = await liveUpdates.remove(input, (x) => io.out.write(outcomeLine(x) + '\n'));
+    return result.ok ? (view.unreadable.length ? EXIT.unverified : EXIT.ok) : EXIT.failed;
+  }, io.err);
+}

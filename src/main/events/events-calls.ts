@@ -1,0 +1,349 @@
+// The live-updates setup's AWS calls: make each planned resource exist as planned
+// (creating it, or bringing ours up to date; never touching one that is not ours),
+// delete ours, and read back what a target has (its rule, the hub's queue) for
+// status and the end-to-end test. Nothing here decides what to create: the plan
+// (shared/events/setup-plan.ts) does; the service orders and reports.
+import {
+  CreateEventBusCommand,
+  DeleteEventBusCommand,
+  DeleteRuleCommand,
+  DescribeEventBusCommand,
+  DescribeRuleCommand,
+  ListTagsForResourceCommand,
+  ListTargetsByRuleCommand,
+  PutEventsCommand,
+  PutPermissionCommand,
+  PutRuleCommand,
+  PutTargetsCommand,
+  RemovePermissionCommand,
+  RemoveTargetsCommand,
+  type PutTargetsCommandOutput,
+  type Target,
+} from '@aws-sdk/client-eventbridge';
+import {
+  ChangeMessageVisibilityCommand,
+  CreateQueueCommand,
+  DeleteMessageCommand,
+  DeleteQueueCommand,
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  ListQueueTagsCommand,
+  ReceiveMessageCommand,
+  SetQueueAttributesCommand,
+} from '@aws-sdk/client-sqs';
+import { CreateRoleCommand, DeleteRoleCommand, DeleteRolePolicyCommand, GetRoleCommand, GetRolePolicyCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import type { AwsClients } from '../aws/clients';
+import type { ProfileInfo } from '../aws/profiles';
+import {
+  EVENTS_TAGS,
+  HUB_BUS_NAME,
+  HUB_RULE_NAME,
+  MEMBER_RULE_NAME,
+  QUEUE_NAME,
+  ROLE_POLICY_NAME,
+  TEST_DETAIL_TYPE,
+  TEST_SOURCE,
+  isOurs,
+  type PlannedResource,
+} from '../../shared/events/setup-plan';
+
+export type EnsureOutcome = { outcome: 'created' | 'updated' | 'unchanged' | 'refused'; message: string | null };
+export type RemoveOutcome = { outcome: 'deleted' | 'absent' | 'refused'; message: string | null };
+
+const NOT_FOUND = /NoSuchEntity|ResourceNotFound|QueueDoesNotExist|NonExistentQueue/;
+const isNotFound = (err: unknown) => NOT_FOUND.test((err as { name?: string })?.name ?? '') || NOT_FOUND.test((err as { Code?: string })?.Code ?? '');
+/** The call's answer, or undefined when AWS says the thing does not exist; any other failure is thrown. */
+async function orAbsent<T>(call: Promise<T>): Promise<T | undefined> {
+  try {
+    return await call;
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
+}
+
+const notOurs = (what: string): { outcome: 'refused'; message: string } => ({
+  outcome: 'refused',
+  message: `${what} exists and is not Pipewright's (no pipewright:events tag): left alone. Rename or remove it, then run the setup again.`,
+});
+
+/** PutTargets answers 200 with failed entries: those are failures too. */
+function checkTargets(out: PutTargetsCommandOutput): void {
+  const failed = out.FailedEntries?.[0];
+  if ((out.FailedEntryCount ?? 0) > 0 && failed) {
+    const err = new Error(failed.ErrorMessage ?? 'PutTargets failed.');
+    err.name = failed.ErrorCode ?? 'PutTargetsFailed';
+    throw err;
+  }
+}
+
+const samePolicy = (a: string | undefined, b: string) => {
+  if (a === undefined) return false;
+  try {
+    return JSON.stringify(JSON.parse(decodeURIComponent(a))) === JSON.stringify(JSON.parse(b));
+  } catch {
+    return false;
+  }
+};
+
+export async function queueUrl(clients: AwsClients, p: ProfileInfo, region: string, name: string): Promise<string | undefined> {
+  return (await orAbsent(clients.sqs(p, region).send(new GetQueueUrlCommand({ QueueName: name }))))?.QueueUrl;
+}
+
+async function ensureQueue(clients: AwsClients, p: ProfileInfo, region: string, name: string, attributes: Record<string, string>): Promise<EnsureOutcome> {
+  const sqs = clients.sqs(p, region);
+  const url = await queueUrl(clients, p, region, name);
+  if (!url) {
+    await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes, tags: Object.fromEntries(EVENTS_TAGS.map((t) => [t.Key, t.Value])) }));
+    return { outcome: 'created', message: null };
+  }
+  if (!isOurs((await sqs.send(new ListQueueTagsCommand({ QueueUrl: url }))).Tags)) return notOurs(`Queue ${name}`);
+  const keys = Object.keys(attributes);
+  if (keys.length === 0) return { outcome: 'unchanged', message: null };
+  const now: Record<string, string | undefined> =
+    (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: keys as never }))).Attributes ?? {};
+  if (keys.every((k) => now[k] === attributes[k] || samePolicy(now[k], attributes[k]))) return { outcome: 'unchanged', message: null };
+  await sqs.send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: attributes }));
+  return { outcome: 'updated', message: null };
+}
+
+async function ensureRule(
+  clients: AwsClients,
+  p: ProfileInfo,
+  r: { region: string; name: string; arn: string; eventPattern: string; busName: string; target: Target },
+): Promise<EnsureOutcome> {
+  const events = clients.events(p, r.region);
+  const bus = r.busName === 'default' ? undefined : r.busName;
+  const found = await orAbsent(events.send(new DescribeRuleCommand({ Name: r.name, EventBusName: bus })));
+  let outcome: EnsureOutcome['outcome'] = 'created';
+  if (found) {
+    const tags = (await events.send(new ListTagsForResourceCommand({ ResourceARN: found.Arn ?? r.arn }))).Tags;
+    if (!isOurs(tags)) return notOurs(`Rule ${r.name}`);
+    outcome = found.State === 'ENABLED' && samePolicy(found.EventPattern, r.eventPattern) ? 'unchanged' : 'updated';
+  }
+  if (outcome !== 'unchanged')
+    await events.send(
+      new PutRuleCommand({
+        Name: r.name,
+        EventBusName: bus,
+        EventPattern: r.eventPattern,
+        State: 'ENABLED',
+        Description: 'Pipewright live updates: CodePipeline events (pipewright-events setup).',
+        ...(found ? {} : { Tags: EVENTS_TAGS }),
+      }),
+    );
+  const targets = found ? ((await events.send(new ListTargetsByRuleCommand({ Rule: r.name, EventBusName: bus }))).Targets ?? []) : [];
+  const current = targets.find((t) => t.Id === r.target.Id);
+  if (!current || current.Arn !== r.target.Arn || current.RoleArn !== r.target.RoleArn) {
+    checkTargets(await events.send(new PutTargetsCommand({ Rule: r.name, EventBusName: bus, Targets: [r.target] })));
+    if (outcome === 'unchanged') outcome = 'updated';
+  }
+  return { outcome, message: null };
+}
+
+/** Makes one planned resource exist as planned. Throws the AWS error of a failed call. */
+export async function ensureResource(clients: AwsClients, p: ProfileInfo, r: PlannedResource): Promise<EnsureOutcome> {
+  switch (r.kind) {
+    case 'forwarding-role': {
+      const iam = clients.iam(p);
+      const found = await orAbsent(iam.send(new GetRoleCommand({ RoleName: r.name })));
+      let outcome: EnsureOutcome['outcome'] = 'created';
+      if (found) {
+        if (!isOurs(found.Role?.Tags)) return notOurs(`IAM role ${r.name}`);
+        const policy = await orAbsent(iam.send(new GetRolePolicyCommand({ RoleName: r.name, PolicyName: r.policyName })));
+        if (samePolicy(policy?.PolicyDocument, r.policy)) return { outcome: 'unchanged', message: null };
+        outcome = 'updated';
+      } else {
+        await iam.send(
+          new CreateRoleCommand({
+            RoleName: r.name,
+            AssumeRolePolicyDocument: r.trustPolicy,
+            Description: "Lets EventBridge forward CodePipeline's events to Pipewright's hub event bus.",
+            Tags: EVENTS_TAGS,
+          }),
+        );
+      }
+      await iam.send(new PutRolePolicyCommand({ RoleName: r.name, PolicyName: r.policyName, PolicyDocument: r.policy }));
+      return { outcome, message: null };
+    }
+    case 'hub-bus': {
+      const events = clients.events(p, r.region);
+      const found = await orAbsent(events.send(new DescribeEventBusCommand({ Name: r.name })));
+      if (!found) {
+        await events.send(new CreateEventBusCommand({ Name: r.name, Tags: EVENTS_TAGS }));
+        return { outcome: 'created', message: null };
+      }
+      const tags = (await events.send(new ListTagsForResourceCommand({ ResourceARN: found.Arn ?? r.arn }))).Tags;
+      return isOurs(tags) ? { outcome: 'unchanged', message: null } : notOurs(`Event bus ${r.name}`);
+    }
+    case 'bus-permission': {
+      const events = clients.events(p, r.region);
+      const bus = await events.send(new DescribeEventBusCommand({ Name: r.busName }));
+      const had = statementIds(bus.Policy).includes(r.statementId);
+      // The same StatementId replaces its statement: running the setup again changes nothing.
+      await events.send(new PutPermissionCommand({ EventBusName: r.busName, Action: 'events:PutEvents', Principal: r.principal, StatementId: r.statementId }));
+      return { outcome: had ? 'unchanged' : 'created', message: null };
+    }
+    case 'dead-letter-queue':
+      return ensureQueue(clients, p, r.region, r.name, {});
+    case 'queue':
+      return ensureQueue(clients, p, r.region, r.name, { RedrivePolicy: r.redrivePolicy });
+    case 'queue-policy': {
+      // The queue was checked to be ours a step earlier; its policy is part of it.
+      const sqs = clients.sqs(p, r.region);
+      const url = await queueUrl(clients, p, r.region, r.queueName);
+      if (!url) throw Object.assign(new Error(`Queue ${r.queueName} does not exist.`), { name: 'QueueDoesNotExist' });
+      const now = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['Policy'] }))).Attributes?.Policy;
+      if (samePolicy(now, r.policy)) return { outcome: 'unchanged', message: null };
+      await sqs.send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: { Policy: r.policy } }));
+      return { outcome: now ? 'updated' : 'created', message: null };
+    }
+    case 'hub-rule':
+      return ensureRule(clients, p, { ...r, target: { Id: r.targetId, Arn: r.targetArn } });
+    case 'member-rule':
+      return ensureRule(clients, p, { ...r, busName: 'default', target: { Id: r.targetId, Arn: r.targetArn, RoleArn: r.roleArn } });
+  }
+}
+
+function statementIds(policy: string | undefined): string[] {
+  if (!policy) return [];
+  try {
+    const doc = JSON.parse(policy) as { Statement?: Array<{ Sid?: string }> };
+    return (doc.Statement ?? []).map((s) => s.Sid ?? '').filter(Boolean);
+  } catch {
+    return [];
+  }
+}
+
+/** The statement ids of the hub bus's policy; undefined when there is no hub bus. */
+export async function hubBusStatements(clients: AwsClients, p: ProfileInfo, region: string): Promise<string[] | undefined> {
+  const bus = await orAbsent(clients.events(p, region).send(new DescribeEventBusCommand({ Name: HUB_BUS_NAME })));
+  return bus ? statementIds(bus.Policy) : undefined;
+}
+
+async function deleteRule(clients: AwsClients, p: ProfileInfo, region: string, name: string, busName: string | undefined): Promise<RemoveOutcome> {
+  const events = clients.events(p, region);
+  const found = await orAbsent(events.send(new DescribeRuleCommand({ Name: name, EventBusName: busName })));
+  if (!found) return { outcome: 'absent', message: null };
+  if (!isOurs((await events.send(new ListTagsForResourceCommand({ ResourceARN: found.Arn! }))).Tags)) return notOurs(`Rule ${name}`);
+  const ids = ((await events.send(new ListTargetsByRuleCommand({ Rule: name, EventBusName: busName }))).Targets ?? []).map((t) => t.Id!);
+  if (ids.length) await events.send(new RemoveTargetsCommand({ Rule: name, EventBusName: busName, Ids: ids }));
+  await events.send(new DeleteRuleCommand({ Name: name, EventBusName: busName }));
+  return { outcome: 'deleted', message: null };
+}
+
+async function deleteQueue(clients: AwsClients, p: ProfileInfo, region: string, name: string): Promise<RemoveOutcome> {
+  const sqs = clients.sqs(p, region);
+  const url = await queueUrl(clients, p, region, name);
+  if (!url) return { outcome: 'absent', message: null };
+  if (!isOurs((await sqs.send(new ListQueueTagsCommand({ QueueUrl: url }))).Tags)) return notOurs(`Queue ${name}`);
+  await sqs.send(new DeleteQueueCommand({ QueueUrl: url }));
+  return { outcome: 'deleted', message: null };
+}
+
+/** Deletes one resource of the setup, if it is there and ours. Throws the AWS error of a failed call. */
+export async function removeResource(clients: AwsClients, p: ProfileInfo, r: PlannedResource): Promise<RemoveOutcome> {
+  switch (r.kind) {
+    case 'member-rule':
+      return deleteRule(clients, p, r.region, r.name, undefined);
+    case 'hub-rule':
+      return deleteRule(clients, p, r.region, r.name, r.busName);
+    case 'forwarding-role': {
+      const iam = clients.iam(p);
+      const found = await orAbsent(iam.send(new GetRoleCommand({ RoleName: r.name })));
+      if (!found) return { outcome: 'absent', message: null };
+      if (!isOurs(found.Role?.Tags)) return notOurs(`IAM role ${r.name}`);
+      await orAbsent(iam.send(new DeleteRolePolicyCommand({ RoleName: r.name, PolicyName: ROLE_POLICY_NAME })));
+      await iam.send(new DeleteRoleCommand({ RoleName: r.name }));
+      return { outcome: 'deleted', message: null };
+    }
+    case 'bus-permission': {
+      const sids = await hubBusStatements(clients, p, r.region);
+      if (!sids?.includes(r.statementId)) return { outcome: 'absent', message: null };
+      await clients.events(p, r.region).send(new RemovePermissionCommand({ EventBusName: r.busName, StatementId: r.statementId }));
+      return { outcome: 'deleted', message: null };
+    }
+    case 'queue-policy':
+      return { outcome: 'absent', message: 'Goes with its queue.' };
+    case 'queue':
+    case 'dead-letter-queue':
+      return deleteQueue(clients, p, r.region, r.name);
+    case 'hub-bus': {
+      const events = clients.events(p, r.region);
+      const found = await orAbsent(events.send(new DescribeEventBusCommand({ Name: r.name })));
+      if (!found) return { outcome: 'absent', message: null };
+      if (!isOurs((await events.send(new ListTagsForResourceCommand({ ResourceARN: found.Arn! }))).Tags)) return notOurs(`Event bus ${r.name}`);
+      await events.send(new DeleteEventBusCommand({ Name: r.name }));
+      return { outcome: 'deleted', message: null };
+    }
+  }
+}
+
+export type MemberRuleState = { state: 'absent' } | { state: 'found'; ours: boolean; enabled: boolean; hubBusArn: string | null; roleArn: string | null };
+
+/** The target's forwarding rule on its default bus, as it is now. */
+export async function readMemberRule(clients: AwsClients, p: ProfileInfo, region: string): Promise<MemberRuleState> {
+  const events = clients.events(p, region);
+  const found = await orAbsent(events.send(new DescribeRuleCommand({ Name: MEMBER_RULE_NAME })));
+  if (!found) return { state: 'absent' };
+  const ours = isOurs((await events.send(new ListTagsForResourceCommand({ ResourceARN: found.Arn! }))).Tags);
+  const targets = (await events.send(new ListTargetsByRuleCommand({ Rule: MEMBER_RULE_NAME }))).Targets ?? [];
+  const hub = targets.find((t) => /:event-bus\//.test(t.Arn ?? ''));
+  return { state: 'found', ours, enabled: found.State === 'ENABLED', hubBusArn: hub?.Arn ?? null, roleArn: hub?.RoleArn ?? null };
+}
+
+export type HubState = { queueUrl: string; ruleEnabled: boolean; visible: number } | { missing: string };
+
+/** The hub's side in one region: its rule, and its queue (reachable, how many messages wait). */
+export async function readHub(clients: AwsClients, p: ProfileInfo, region: string): Promise<HubState> {
+  const rule = await orAbsent(clients.events(p, region).send(new DescribeRuleCommand({ Name: HUB_RULE_NAME, EventBusName: HUB_BUS_NAME })));
+  if (!rule) return { missing: `the hub rule ${HUB_RULE_NAME} on bus ${HUB_BUS_NAME} does not exist` };
+  const url = await queueUrl(clients, p, region, QUEUE_NAME);
+  if (!url) return { missing: `the hub queue ${QUEUE_NAME} does not exist` };
+  const attrs = (await clients.sqs(p, region).send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages'] })))
+    .Attributes;
+  return { queueUrl: url, ruleEnabled: rule.State === 'ENABLED', visible: Number(attrs?.ApproximateNumberOfMessages ?? 0) };
+}
+
+/** Puts the test event on the target's default bus; the id EventBridge gave it. */
+export async function putTestEvent(clients: AwsClients, p: ProfileInfo, region: string, nonce: string): Promise<string> {
+  const out = await clients.events(p, region).send(
+    new PutEventsCommand({
+      Entries: [{ Source: TEST_SOURCE, DetailType: TEST_DETAIL_TYPE, Detail: JSON.stringify({ nonce, sentAt: new Date().toISOString() }) }],
+    }),
+  );
+  const entry = out.Entries?.[0];
+  if (!entry?.EventId)
+    throw Object.assign(new Error(entry?.ErrorMessage ?? 'PutEvents did not accept the test event.'), { name: entry?.ErrorCode ?? 'PutEventsFailed' });
+  return entry.EventId;
+}
+
+/**
+ * Long-polls the hub queue until the test event with this nonce arrives (deleted
+ * then) or the deadline passes. Other messages are made visible again at once: they
+ * are the watch engine's, not the test's; a stale test event is deleted.
+ */
+export async function receiveTestEvent(clients: AwsClients, p: ProfileInfo, region: string, url: string, nonce: string, deadline: number): Promise<boolean> {
+  const sqs = clients.sqs(p, region);
+  while (Date.now() < deadline) {
+    const wait = Math.max(1, Math.min(20, Math.floor((deadline - Date.now()) / 1000)));
+    const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, WaitTimeSeconds: wait, MaxNumberOfMessages: 10 }));
+    let found = false;
+    for (const m of got.Messages ?? []) {
+      let event: { source?: string; detail?: { nonce?: string } } = {};
+      try {
+        event = JSON.parse(m.Body ?? '{}') as typeof event;
+      } catch {
+        /* not an event: leave it */
+      }
+      if (event.source === TEST_SOURCE) {
+        await sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: m.ReceiptHandle! }));
+        if (event.detail?.nonce === nonce) found = true;
+      } else {
+        await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: url, ReceiptHandle: m.ReceiptHandle!, VisibilityTimeout: 0 }));
+      }
+    }
+    if (found) return true;
+  }
+  return false;
+}

@@ -1,0 +1,408 @@
+// Live updates (issue 24), the setup side: plan what EventBridge and SQS resources a
+// set of watched targets needs, create them with each account's own credentials
+// (idempotent, resumable, per-resource outcomes), test the path end to end, say per
+// target whether it is event-driven, polled or degraded (and why), and remove
+// exactly what the setup created. The last apply's failures per target are kept in
+// `events/setup-state.json`, so that status can say "not permitted" with AWS's own
+// error rather than a bare "not set up".
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { AppError } from '../../shared/api/errors';
+import type { EventsApplyResult, EventsRemovePlan, EventsSetupInput, EventsTargetStatus, EventsTestResult, ResourceOutcome } from '../../shared/api/events';
+import { PlanInputError, planEventsSetup, type EventsSetupPlan, type PlannedResource, type WatchedTarget } from '../../shared/events/setup-plan';
+import { eventsTemplates } from '../../shared/events/setup-template';
+import { writeFileAtomic } from '../../node/atomic-file';
+import { readJsonFile } from '../../node/json-file';
+import { classifyAwsError } from '../aws/errors';
+import type { AwsAccess } from '../aws/access';
+import type { ProfileInfo } from '../aws/profiles';
+import { ensureResource, hubBusStatements, putTestEvent, readHub, readMemberRule, receiveTestEvent, removeResource } from './events-calls';
+
+export type OutcomeListener = (o: ResourceOutcome) => void;
+type TargetsInput = { targets: Array<{ profile: string; regions: string[] }> };
+
+const SetupState = z.object({
+  version: z.literal(1),
+  /** Per "profile/region": the last apply's failure for that target's own resources, if any. */
+  targets: z.record(z.string(), z.object({ at: z.string(), failure: z.object({ message: z.string(), awsCode: z.string().nullable() }).nullable() })),
+});
+type SetupState = z.infer<typeof SetupState>;
+
+const FAILED = new Set(['failed', 'refused', 'skipped']);
+const DEFAULT_TEST_TIMEOUT_MS = 30_000;
+
+/** What a resource needs in place before it can be made (by plan id). */
+function dependsOn(r: PlannedResource, plan: EventsSetupPlan): string[] {
+  switch (r.kind) {
+    case 'bus-permission':
+    case 'dead-letter-queue':
+      return [`hub-bus:${r.region}`];
+    case 'queue':
+      return [`dlq:${r.region}`];
+    case 'queue-policy':
+      return [`queue:${r.region}`];
+    case 'hub-rule':
+      return [`hub-bus:${r.region}`, `queue-policy:${r.region}`];
+    case 'member-rule': {
+      const hubRegion = plan.routes.find((x) => x.accountId === r.account && x.region === r.region)?.hubRegion ?? r.region;
+      return [`role:${r.account}`, `hub-rule:${hubRegion}`, `bus-permission:${hubRegion}:${r.account}`].filter((id) => plan.resources.some((x) => x.id === id));
+    }
+    default:
+      return [];
+  }
+}
+
+const outcomeOf = (r: PlannedResource, o: Pick<ResourceOutcome, 'outcome' | 'message' | 'awsCode'>): ResourceOutcome => ({
+  id: r.id,
+  kind: r.kind,
+  profile: r.profile,
+  account: r.account,
+  region: r.region,
+  name: r.name,
+  ...o,
+});
+
+function failure(err: unknown): { message: string; awsCode: string | null } {
+  const c = classifyAwsError(err);
+  const prefix = c.kind === 'access-denied' ? 'not permitted: ' : '';
+  return { message: `${prefix}${c.message}`, awsCode: c.code && c.code !== 'Error' ? c.code : null };
+}
+
+export const viewOf = ({ id, kind, side, profile, account, region, name, arn, summary }: PlannedResource) => ({
+  id,
+  kind,
+  side,
+  profile,
+  account,
+  region,
+  name,
+  arn,
+  summary,
+});
+
+export class EventsService {
+  constructor(
+    private accounts: AwsAccess,
+    private home: string,
+    private opts: { testTimeoutMs?: number } = {},
+  ) {}
+
+  private get stateFile() {
+    return join(this.home, 'events', 'setup-state.json');
+  }
+
+  private async readState(): Promise<SetupState> {
+    try {
+      return await readJsonFile(this.stateFile, SetupState);
+    } catch {
+      // No file yet, or one we cannot read: status then says only what AWS says.
+      return { version: 1, targets: {} };
+    }
+  }
+
+  /** The account a profile signs in to, from an identity check (no prompt). */
+  private async accountOf(name: string): Promise<string> {
+    this.accounts.profile(name);
+    if (!this.accounts.identityOf(name)?.accountId) await this.accounts.check([name], false);
+    const id = this.accounts.identityOf(name);
+    if (!id?.accountId) throw new AppError('AWS_ERROR', `Cannot tell which account ${name} signs in to: ${id?.message ?? 'its identity check failed'}.`);
+    return id.accountId;
+  }
+
+  /** A profile that signs in to this account: one of `prefer` first, then any. */
+  private async profileForAccount(account: string, prefer: string[]): Promise<ProfileInfo | undefined> {
+    const names = [...new Set([...prefer, ...this.accounts.profiles().map((p) => p.name)])];
+    for (const n of names) {
+      if (this.accounts.identityOf(n)?.accountId === account) return this.accounts.profile(n);
+    }
+    for (const n of names) {
+      if (this.accounts.identityOf(n)?.accountId) continue;
+      await this.accounts.check([n], false).catch(() => undefined);
+      if (this.accounts.identityOf(n)?.accountId === account) return this.accounts.profile(n);
+    }
+    return undefined;
+  }
+
+  async plan(input: EventsSetupInput): Promise<EventsSetupPlan> {
+    const watched: WatchedTarget[] = [];
+    for (const t of input.targets) watched.push({ profile: t.profile, accountId: await this.accountOf(t.profile), regions: t.regions });
+    const hubProfile = input.hubProfile ?? input.targets[0].profile;
+    try {
+      return planEventsSetup(watched, { profile: hubProfile, accountId: await this.accountOf(hubProfile), region: input.hubRegion });
+    } catch (err) {
+      if (err instanceof PlanInputError) throw new AppError('INVALID_INPUT', err.message);
+      throw err;
+    }
+  }
+
+  async templates(input: EventsSetupInput): Promise<{ member: string; hub: string }> {
+    return eventsTemplates(await this.plan(input));
+  }
+
+  /** Creates what the plan names, hub first; a resource whose prerequisite failed is skipped. Run again to resume. */
+  async apply(input: EventsSetupInput, onOutcome: OutcomeListener = () => {}): Promise<EventsApplyResult> {
+    const plan = await this.plan(input);
+    const outcomes = new Map<string, ResourceOutcome>();
+    for (const r of plan.resources) {
+      const blocker = dependsOn(r, plan).find((id) => FAILED.has(outcomes.get(id)?.outcome ?? ''));
+      let o: ResourceOutcome;
+      if (blocker) o = outcomeOf(r, { outcome: 'skipped', message: `Needs ${blocker}, which was ${outcomes.get(blocker)!.outcome}.`, awsCode: null });
+      else
+        try {
+          o = outcomeOf(r, { ...(await ensureResource(this.accounts.clients, this.accounts.profile(r.profile), r)), awsCode: null });
+        } catch (err) {
+          o = outcomeOf(r, { outcome: 'failed', ...failure(err) });
+        }
+      outcomes.set(r.id, o);
+      onOutcome(o);
+    }
+    const list = [...outcomes.values()];
+    await this.recordApply(plan, outcomes);
+    return { plan: { ...plan, resources: plan.resources.map(viewOf) }, outcomes: list, ok: list.every((o) => !FAILED.has(o.outcome)) };
+  }
+
+  /** Keeps, per target, the first failure among what its events need (its rule and what that rule depends on). */
+  private async recordApply(plan: EventsSetupPlan, outcomes: Map<string, ResourceOutcome>): Promise<void> {
+    const state = await this.readState();
+    const at = new Date().toISOString();
+    for (const route of plan.routes) {
+      const rule = plan.resources.find((r) => r.kind === 'member-rule' && r.account === route.accountId && r.region === route.region)!;
+      const chain = [...dependsOn(rule, plan), rule.id].map((id) => outcomes.get(id)).filter((o) => o && (o.outcome === 'failed' || o.outcome === 'refused'));
+      const first = chain[0];
+      state.targets[`${route.profile}/${route.region}`] = {
+        at,
+        failure: first ? { message: `${first.id} ${first.outcome}: ${first.message ?? ''}`.trim(), awsCode: first.awsCode } : null,
+      };
+    }
+    await writeFileAtomic(this.stateFile, JSON.stringify(state, null, 2)).catch(() => undefined);
+  }
+
+  async test(profileName: string, region: string): Promise<EventsTestResult> {
+    const base = { profile: profileName, region, eventId: null, queueUrl: null, elapsedMs: null, awsCode: null };
+    const p = this.accounts.profile(profileName);
+    try {
+      const rule = await readMemberRule(this.accounts.clients, p, region);
+      if (rule.state === 'absent')
+        return { ...base, ok: false, message: `Not set up: no rule ${'pipewright-events-forward'} in ${region}. Run pipewright events setup.` };
+      if (!rule.ours || !rule.hubBusArn) return { ...base, ok: false, message: "The forwarding rule is not the setup's, or has no hub bus target." };
+      if (!rule.enabled) return { ...base, ok: false, message: 'The forwarding rule is disabled.' };
+      const [, hubRegion, hubAccount] = /^arn:aws[\w-]*:events:([^:]+):(\d{12}):/.exec(rule.hubBusArn) ?? [];
+      const hubProfile = await this.profileForAccount(hubAccount, [profileName]);
+      if (!hubProfile) return { ...base, ok: false, message: `No profile signs in to the hub account ${hubAccount}: its queue cannot be read.` };
+      const hub = await readHub(this.accounts.clients, hubProfile, hubRegion);
+      if ('missing' in hub) return { ...base, ok: false, message: `The hub is incomplete: ${hub.missing}.` };
+      const nonce = randomUUID();
+      const started = Date.now();
+      const eventId = await putTestEvent(this.accounts.clients, p, region, nonce);
+      const got = await receiveTestEvent(
+        this.accounts.clients,
+        hubProfile,
+        hubRegion,
+        hub.queueUrl,
+        nonce,
+        started + (this.opts.testTimeoutMs ?? DEFAULT_TEST_TIMEOUT_MS),
+      );
+      const elapsedMs = Date.now() - started;
+      return got
+        ? {
+            ...base,
+            ok: true,
+            eventId,
+            queueUrl: hub.queueUrl,
+            elapsedMs,
+            message: `The test event reached ${hubAccount}'s queue in ${hubRegion} in ${elapsedMs} ms, and was deleted.`,
+          }
+        : {
+            ...base,
+            ok: false,
+            eventId,
+            queueUrl: hub.queueUrl,
+            message: `The test event (${eventId}) did not reach the hub queue within ${Math.round(elapsedMs / 1000)} s: check the bus policy, the forwarding role and the queue policy.`,
+          };
+    } catch (err) {
+      const f = failure(err);
+      return { ...base, ok: false, message: f.message, awsCode: f.awsCode };
+    }
+  }
+
+  async status(targets?: Array<{ profile: string; region: string }>): Promise<EventsTargetStatus[]> {
+    const ws = this.accounts.workspace();
+    const list =
+      targets ?? ws.profiles.flatMap((p) => (ws.regions.length ? ws.regions : [p.region ?? 'us-east-1']).map((region) => ({ profile: p.name, region })));
+    const state = await this.readState();
+    const out: EventsTargetStatus[] = [];
+    for (const t of list) out.push(await this.statusOf(t.profile, t.region, state));
+    return out;
+  }
+
+  private async statusOf(profileName: string, region: string, state: SetupState): Promise<EventsTargetStatus> {
+    const base = { profile: profileName, region, accountId: null as string | null, hub: null, lastEventAt: null, awsCode: null as string | null };
+    const polled = (reason: string, awsCode: string | null = null): EventsTargetStatus => ({ ...base, mode: 'polled', reason, awsCode });
+    try {
+      base.accountId = await this.accountOf(profileName);
+    } catch (err) {
+      return polled(err instanceof Error ? err.message : String(err));
+    }
+    const p = this.accounts.profile(profileName);
+    let rule;
+    try {
+      rule = await readMemberRule(this.accounts.clients, p, region);
+    } catch (err) {
+      const f = failure(err);
+      return polled(`the forwarding rule cannot be read: ${f.message}`, f.awsCode);
+    }
+    const last = state.targets[`${profileName}/${region}`]?.failure;
+    if (rule.state === 'absent') return last ? polled(`not set up: the last setup failed: ${last.message}`, last.awsCode) : polled('not set up');
+    if (!rule.ours) return polled("a rule named pipewright-events-forward exists and is not Pipewright's");
+    if (!rule.hubBusArn) return { ...base, mode: 'degraded', reason: 'the forwarding rule has no hub bus target', awsCode: null };
+    const [, hubRegion, hubAccount] = /^arn:aws[\w-]*:events:([^:]+):(\d{12}):/.exec(rule.hubBusArn) ?? [];
+    if (!rule.enabled)
+      return {
+        ...base,
+        mode: 'degraded',
+        reason: 'the forwarding rule is disabled',
+        hub: { accountId: hubAccount, region: hubRegion, queueUrl: null },
+        awsCode: null,
+      };
+    const hubProfile = await this.profileForAccount(hubAccount, [profileName]);
+    const hubRef = { accountId: hubAccount, region: hubRegion, queueUrl: null as string | null };
+    if (!hubProfile)
+      return {
+        ...base,
+        mode: 'degraded',
+        hub: hubRef,
+        reason: `no profile signs in to the hub account ${hubAccount}: its queue cannot be read`,
+        awsCode: null,
+      };
+    try {
+      const hub = await readHub(this.accounts.clients, hubProfile, hubRegion);
+      if ('missing' in hub) return { ...base, mode: 'degraded', hub: hubRef, reason: `queue unreachable: ${hub.missing}`, awsCode: null };
+      hubRef.queueUrl = hub.queueUrl;
+      if (!hub.ruleEnabled) return { ...base, mode: 'degraded', hub: hubRef, reason: 'the hub rule is disabled', awsCode: null };
+      return { ...base, mode: 'event-driven', hub: hubRef, reason: null, awsCode: null };
+    } catch (err) {
+      const f = failure(err);
+      return { ...base, mode: 'degraded', hub: hubRef, reason: `queue unreachable: ${f.message}`, awsCode: f.awsCode };
+    }
+  }
+
+  /**
+   * What remove would delete: each target's forwarding rule (found by name and tag),
+   * its account's role once no rule of the setup is left in the account's workspace
+   * regions, its statement in the hub bus's policy, and a hub region's bus, rule and
+   * queues once no other account's statement and no hub-account rule still feed it.
+   */
+  async removePlan(input: TargetsInput): Promise<{ view: EventsRemovePlan; resources: PlannedResource[] }> {
+    const remove = new Map<string, PlannedResource>();
+    const keep: EventsRemovePlan['keep'] = [];
+    const unreadable: ResourceOutcome[] = [];
+    const removingAccountRegion = new Set<string>();
+    const hubs = new Map<string, { profile: ProfileInfo; account: string; region: string }>();
+    for (const t of input.targets) {
+      const account = await this.accountOf(t.profile);
+      const p = this.accounts.profile(t.profile);
+      for (const region of t.regions) {
+        removingAccountRegion.add(`${account}/${region}`);
+        let hubAccount = account;
+        let hubRegion = region;
+        try {
+          const rule = await readMemberRule(this.accounts.clients, p, region);
+          if (rule.state === 'found' && rule.hubBusArn) [, hubRegion, hubAccount] = /^arn:aws[\w-]*:events:([^:]+):(\d{12}):/.exec(rule.hubBusArn) ?? [];
+        } catch (err) {
+          unreadable.push({
+            id: `member-rule:${account}:${region}`,
+            kind: 'member-rule',
+            profile: t.profile,
+            account,
+            region,
+            name: 'pipewright-events-forward',
+            outcome: 'failed',
+            ...failure(err),
+          });
+          continue;
+        }
+        const hubProfile = await this.profileForAccount(hubAccount, [t.profile]);
+        const plan = planEventsSetup([{ profile: t.profile, accountId: account, regions: [region] }], {
+          profile: hubProfile?.name ?? t.profile,
+          accountId: hubAccount,
+          region: hubRegion,
+        });
+        for (const r of plan.resources) {
+          if (r.side === 'member' || r.kind === 'bus-permission') remove.set(r.id, r);
+        }
+        if (hubProfile) hubs.set(`${hubAccount}/${hubRegion}`, { profile: hubProfile, account: hubAccount, region: hubRegion });
+        else keep.push({ ...viewOf(plan.resources.find((r) => r.kind === 'hub-bus')!), why: `no profile signs in to the hub account ${hubAccount}` });
+        const hubPlan = plan.resources.filter((r) => r.side === 'hub' && r.kind !== 'bus-permission');
+        for (const r of hubPlan) remove.set(r.id, { ...r, profile: hubProfile?.name ?? t.profile });
+      }
+    }
+    // A hub region still fed by another account, or by the hub account's own rule, stays.
+    for (const [key, hub] of hubs) {
+      let why: string | null = null;
+      try {
+        const sids = (await hubBusStatements(this.accounts.clients, hub.profile, hub.region)) ?? [];
+        const others = sids.filter(
+          (s) => s.startsWith('pipewright-events-') && !removingAccountRegion.has(`${s.slice('pipewright-events-'.length)}/${hub.region}`),
+        );
+        if (others.length) why = `still used by ${others.map((s) => s.slice('pipewright-events-'.length)).join(', ')}`;
+        else if (!removingAccountRegion.has(`${hub.account}/${hub.region}`)) {
+          const own = await readMemberRule(this.accounts.clients, hub.profile, hub.region);
+          if (own.state === 'found' && own.ours) why = `still used by the hub account's own rule in ${hub.region}`;
+        }
+      } catch (err) {
+        const f = failure(err);
+        why = `its use could not be read (${f.message}): kept`;
+      }
+      if (why)
+        for (const [id, r] of remove)
+          if (r.side === 'hub' && r.kind !== 'bus-permission' && `${r.account}/${r.region}` === key) {
+            remove.delete(id);
+            if (r.kind === 'hub-bus') keep.push({ ...viewOf(r), why });
+          }
+    }
+    // A role serves every region of its account: kept while a rule of the setup remains in another.
+    for (const [id, r] of remove) {
+      if (r.kind !== 'forwarding-role') continue;
+      const regions = this.accounts.workspace().regions.filter((reg) => !removingAccountRegion.has(`${r.account}/${reg}`));
+      for (const reg of regions) {
+        try {
+          const other = await readMemberRule(this.accounts.clients, this.accounts.profile(r.profile), reg);
+          if (other.state === 'found' && other.ours) {
+            remove.delete(id);
+            keep.push({ ...viewOf(r), why: `the rule in ${reg} still uses it` });
+            break;
+          }
+        } catch {
+          // A region we cannot read may hold a rule that uses the role: keep it.
+          remove.delete(id);
+          keep.push({ ...viewOf(r), why: `${reg} could not be read, and a rule there may use it` });
+          break;
+        }
+      }
+    }
+    // Remove in the reverse order of creation: rules before what they target.
+    const order = ['member-rule', 'forwarding-role', 'bus-permission', 'hub-rule', 'queue-policy', 'queue', 'dead-letter-queue', 'hub-bus'];
+    const resources = [...remove.values()].filter((r) => r.kind !== 'queue-policy').sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind));
+    return { view: { remove: resources.map(viewOf), keep, unreadable }, resources };
+  }
+
+  async remove(input: TargetsInput, onOutcome: OutcomeListener = () => {}): Promise<{ outcomes: ResourceOutcome[]; ok: boolean }> {
+    const { resources } = await this.removePlan(input);
+    const outcomes: ResourceOutcome[] = [];
+    for (const r of resources) {
+      let o: ResourceOutcome;
+      try {
+        o = outcomeOf(r, { ...(await removeResource(this.accounts.clients, this.accounts.profile(r.profile), r)), awsCode: null });
+      } catch (err) {
+        o = outcomeOf(r, { outcome: 'failed', ...failure(err) });
+      }
+      outcomes.push(o);
+      onOutcome(o);
+    }
+    const state = await this.readState();
+    for (const t of input.targets) for (const region of t.regions) delete state.targets[`${t.profile}/${region}`];
+    await writeFileAtomic(this.stateFile, JSON.stringify(state, null, 2)).catch(() => undefined);
+    return { outcomes, ok: outcomes.every((o) => o.outcome !== 'failed' && o.outcome !== 'refused') };
+  }
+}
