@@ -111,6 +111,35 @@ describe('AWS CLI v2 against the sandbox', () => {
     expect(state.stageStates.map((s: { latestExecution?: { status: string } }) => s.latestExecution?.status)).toEqual(['Succeeded', 'Succeeded', 'Succeeded']);
   }, 120_000);
 
+  it('iam: create-role, put-role-policy, get-role, get-role-policy, list-role-policies, delete (the roles events setup makes)', async () => {
+    const trust = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+    });
+    const created = await aws(
+      'sandbox-dev',
+      'iam',
+      'create-role',
+      '--role-name',
+      'cli-forwarder',
+      '--assume-role-policy-document',
+      trust,
+      '--tags',
+      'Key=pipewright:events,Value=1',
+    );
+    expect(created.Role).toMatchObject({ RoleName: 'cli-forwarder', Arn: 'arn:aws:iam::111111111111:role/cli-forwarder' });
+    const policy = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'events:PutEvents', Resource: '*' }] });
+    await aws('sandbox-dev', 'iam', 'put-role-policy', '--role-name', 'cli-forwarder', '--policy-name', 'put-events', '--policy-document', policy);
+    expect((await aws('sandbox-dev', 'iam', 'get-role', '--role-name', 'cli-forwarder')).Role.RoleName).toBe('cli-forwarder');
+    expect((await aws('sandbox-dev', 'iam', 'list-role-policies', '--role-name', 'cli-forwarder')).PolicyNames).toEqual(['put-events']);
+    const got = await aws('sandbox-dev', 'iam', 'get-role-policy', '--role-name', 'cli-forwarder', '--policy-name', 'put-events');
+    expect(got.PolicyName).toBe('put-events');
+    await aws('sandbox-dev', 'iam', 'delete-role-policy', '--role-name', 'cli-forwarder', '--policy-name', 'put-events');
+    await aws('sandbox-dev', 'iam', 'delete-role', '--role-name', 'cli-forwarder');
+    const gone = await h.awsFails('sandbox-dev', 'iam', 'get-role', '--role-name', 'cli-forwarder');
+    expect(gone.stderr).toContain('(NoSuchEntity)');
+  });
+
   it('s3: list-object-versions, ls, and rm --recursive', { timeout: 60_000 }, async () => {
     await aws('sandbox-dev', 's3api', 'put-bucket-versioning', '--bucket', 'cli-artifacts', '--versioning-configuration', 'Status=Enabled');
     writeFileSync(join(h.dir, 'f.txt'), 'hello');
