@@ -102,7 +102,8 @@ describe('cleanup', () => {
     const seq = sb.logEntries().at(-1)?.seq ?? 0;
     // A hand-edited plan: the prod account with no alias and a profile whose name says nothing.
     const edited = plan([{ prefix: 'gone-pipeline/', class: 'orphan', accountId: '333333333333', accountAlias: null, profile: 'ops' }]);
-    const fromPlanAlone = confirm({ kind: 'cleanup', accounts: planAccounts(edited.items) }, { words: ['333333333333'] });
+    // From the plan alone the account is of unknown production: its id is typed twice.
+    const fromPlanAlone = confirm({ kind: 'cleanup', accounts: planAccounts(edited.items) }, { words: ['333333333333'], production: ['333333333333'] });
     await expect(
       artifacts.clean(edited, { against: 'unchecked', confirmed: fromPlanAlone, dryRun: false, signal: new AbortController().signal }),
     ).rejects.toThrow(/Confirm production accounts a second time: sandbox-prod/);

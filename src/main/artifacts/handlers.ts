@@ -105,18 +105,20 @@ export function artifactsFeature({ artifacts, targets, settings, jobs, events }:
       });
       return { jobId };
     },
-    'artifacts.deleteBucket': async ({ bucket, confirmation }) => {
+    'artifacts.accounts': async ({ accountIds }) => ({ accounts: await artifacts.accountViews(accountIds) }),
+    'artifacts.deleteBucket': async ({ bucket, confirmation, prodConfirmation }) => {
       const b = bucketOfAudit(bucket);
-      await artifacts.deleteBucket(b, confirm({ kind: 'bucket-deletion', bucket }, { words: [confirmation] }));
+      const request = await artifacts.bucketRequest('bucket-deletion', b);
+      await artifacts.deleteBucket(b, confirm(request, { words: [confirmation], production: [prodConfirmation] }));
       lastAudit = { ...lastAudit!, buckets: lastAudit!.buckets.filter((x) => x !== b) };
       return { deleted: true as const };
     },
-    'artifacts.lifecycle': async ({ bucket, prefix, apply, confirmation, retainDays, ageOnlyAcknowledged }) => {
+    'artifacts.lifecycle': async ({ bucket, prefix, apply, confirmation, prodConfirmation, retainDays, ageOnlyAcknowledged }) => {
       const b = bucketOfAudit(bucket);
       const r = await artifacts.expireByLifecycle(
         b,
         prefix,
-        apply && confirm({ kind: 'lifecycle', bucket }, { words: [confirmation] }),
+        apply && confirm(await artifacts.bucketRequest('lifecycle', b), { words: [confirmation], production: [prodConfirmation] }),
         retainDays,
         ageOnlyAcknowledged,
       );

@@ -7,7 +7,7 @@ import { appendJsonLine, readJsonLines } from '../../node/jsonl-file';
 import { describeHolder, LockHeldError } from '../../node/lock-file';
 import { auditedPrefixes, type AuditReport, type BucketReport } from '../../shared/artifacts/report';
 import { checkPlanAgainstAudit, PlanError, type CleanupPlan, type PlanItem } from '../../shared/artifacts/plan';
-import { assertConfirmed, planAccounts, type ConfirmRequest, type Confirmed } from '../../shared/safety/confirmation';
+import { accountVerdict, assertConfirmed, planAccounts, type ConfirmRequest, type Confirmed, type PlanAccount } from '../../shared/safety/confirmation';
 import { markOf, type ProductionMarks } from '../../shared/safety/production';
 import { claimedNow, deletableBucket, lifecycleEligible } from '../../shared/artifacts/eligibility';
 import { auditArtifacts, type AuditOptions } from './audit-calls';
@@ -19,6 +19,13 @@ import { whoAmI } from '../aws/identity';
 import type { ProfileInfo } from '../aws/profiles';
 import type { AwsAccess } from '../aws/access';
 import type { WorkspaceTargets } from './ports';
+import type { AccountConfirmationView } from '../../shared/api/artifacts';
+
+/** An account as the page shows it before a person types: the word asked for, or none. */
+const accountView = (a: PlanAccount): AccountConfirmationView => {
+  const verdict = accountVerdict(a);
+  return { accountId: a.accountId, accountAlias: a.accountAlias, productionVerdict: verdict.kind, productionWord: verdict.word };
+};
 
 export interface ArtifactsServiceOptions {
   /** The blocklists as the settings hold them now: read again at every re-check. */
@@ -81,19 +88,67 @@ export class ArtifactsService {
   }
 
   /**
-   * What a person confirms before a plan runs: each of its accounts, with the alias
-   * and every profile that reaches it as known now (not only what the plan says), so
-   * an account is production here whenever it would be for an approval or a stop.
+   * Accounts as the production rule sees them at the moment of confirming or acting, as
+   * an approval sees its pipeline's (executions/service.ts resolveTargets): the identities
+   * that decide (the profiles named here, those known to reach these accounts, and any
+   * never checked) are checked now, without prompting; then each account gets every
+   * profile that reaches it, the alias as read now and the settings' mark. What the plan
+   * or the audit said of the alias is kept only to be named when it is not the live one:
+   * a file's word never makes an account less production, nor confirms one.
+   */
+  async accountsNow(wanted: ReadonlyArray<Pick<PlanAccount, 'accountId' | 'accountAlias' | 'profile'>>): Promise<PlanAccount[]> {
+    const ids = new Set(wanted.map((w) => w.accountId));
+    const named = new Set(wanted.map((w) => w.profile));
+    const toCheck = this.accounts
+      .profiles()
+      .filter((p) => !p.problems.length)
+      .filter((p) => {
+        const id = this.accounts.identityOf(p.name);
+        return named.has(p.name) || id?.state !== 'ok' || ids.has(id.accountId ?? '');
+      })
+      .map((p) => p.name);
+    if (toCheck.length) await this.accounts.check(toCheck, false);
+    return planAccounts(wanted).map((a) => {
+      const reaching = this.reachingNow(a.accountId, a.profile);
+      const alias = reaching.map((p) => this.accounts.identityOf(p.name)?.alias).find((x) => !!x) ?? null;
+      return {
+        accountId: a.accountId,
+        accountAlias: alias,
+        ...(a.accountAlias && a.accountAlias !== alias ? { planAlias: a.accountAlias } : {}),
+        profile: a.profile,
+        profiles: reaching.map((p) => p.name).filter((p) => p !== a.profile),
+        marked: markOf(a.accountId, this.marks()),
+      };
+    });
+  }
+
+  /** The profiles an identity check found reaching the account, the preferred one first (no call made). */
+  private reachingNow(accountId: string, preferred?: string): ProfileInfo[] {
+    const reaching = this.accounts.profiles().filter((p) => {
+      const id = this.accounts.identityOf(p.name);
+      return !p.problems.length && id?.state === 'ok' && id.accountId === accountId;
+    });
+    return [...reaching.filter((p) => p.name === preferred), ...reaching.filter((p) => p.name !== preferred)];
+  }
+
+  /** Accounts as a page shows them before a person types: the word the main process will ask for, and why. */
+  async accountViews(accountIds: readonly string[]): Promise<AccountConfirmationView[]> {
+    return (await this.accountsNow(accountIds.map((accountId) => ({ accountId, accountAlias: null })))).map(accountView);
+  }
+
+  /**
+   * What a person confirms before a plan runs: each of its accounts as known now
+   * (`accountsNow`), not as the plan says, so an account is production here whenever
+   * it would be for an approval or a stop.
    */
   async cleanupRequest(plan: Pick<CleanupPlan, 'items'>): Promise<Extract<ConfirmRequest, { kind: 'cleanup' }>> {
-    const accounts = await Promise.all(
-      planAccounts(plan.items).map(async (a) => {
-        const reaching = await this.profilesReaching(a.accountId, a.profile).catch(() => []);
-        const alias = a.accountAlias ?? reaching.map((p) => this.accounts.identityOf(p.name)?.alias).find((x) => !!x) ?? null;
-        return { ...a, accountAlias: alias, profiles: reaching.map((p) => p.name), marked: markOf(a.accountId, this.marks()) };
-      }),
-    );
-    return { kind: 'cleanup', accounts };
+    return { kind: 'cleanup', accounts: await this.accountsNow(plan.items) };
+  }
+
+  /** What a person confirms before a bucket is deleted or gets lifecycle rules: its name, and its account's production word as known now. */
+  async bucketRequest<K extends 'bucket-deletion' | 'lifecycle'>(kind: K, b: Pick<BucketReport, 'name' | 'accountId' | 'accountAlias' | 'profile'>) {
+    const [account] = await this.accountsNow([{ accountId: b.accountId, accountAlias: b.accountAlias, profile: b.profile }]);
+    return { kind, bucket: b.name, account } as Extract<ConfirmRequest, { kind: K }>;
   }
 
   /**
@@ -155,7 +210,7 @@ export class ArtifactsService {
   async deleteBucket(b: BucketReport, confirmed: Confirmed<'bucket-deletion'>): Promise<void> {
     if (!deletableBucket(b))
       throw new AppError('BAD_REQUEST', `s3://${b.name} is ${b.protected ? 'protected' : 'used by a live pipeline'}: it cannot be deleted here.`);
-    assertConfirmed(confirmed, { kind: 'bucket-deletion', bucket: b.name });
+    assertConfirmed(confirmed, await this.bucketRequest('bucket-deletion', b));
     const profile = await this.requireProfile(b.accountId, b.profile);
     const s3 = this.accounts.clients.s3(profile, b.region);
     const entry = { profile: profile.name, accountId: b.accountId, bucket: b.name, region: b.region };
@@ -184,7 +239,9 @@ export class ArtifactsService {
       );
     if (live && apply && !ageOnlyAcknowledged)
       throw new AppError('BAD_REQUEST', 'A lifecycle rule expires by age alone and cannot keep the last successful executions: acknowledge that first.');
-    if (apply) assertConfirmed(apply, { kind: 'lifecycle', bucket: b.name });
+    // The account as known now: applied, it must be confirmed; previewed, the page is told what to ask for.
+    const request = await this.bucketRequest('lifecycle', b);
+    if (apply) assertConfirmed(apply, request);
     if (!live) retainDays = undefined;
     const profile = await this.requireProfile(b.accountId, b.profile);
     const ref = { profile, region: b.region, bucket: b.name };
@@ -210,7 +267,7 @@ export class ArtifactsService {
         rules: r.added,
         result: 'ok',
       });
-    return r;
+    return { ...r, account: accountView(request.account) };
   }
 
   private async log(entry: Record<string, unknown>): Promise<void> {

@@ -12,7 +12,7 @@ import { JsonFileError, MAX_LARGE_JSON_FILE_BYTES, readJsonFile, readTextFile } 
 import { checkPolicy, DEFAULT_RETENTION, RetentionError } from '../../shared/artifacts/retention';
 import { checkPlanAgainstAudit, parsePlan, PlanError, type CleanupPlan } from '../../shared/artifacts/plan';
 import { auditedPrefixes } from '../../shared/artifacts/report';
-import { accountProductionWord, confirm, missingCleanupConfirmations, planAccounts } from '../../shared/safety/confirmation';
+import { accountProductionWord, confirm, missingCleanupConfirmations, planAccounts, planAliasNote, productionReason } from '../../shared/safety/confirmation';
 import { EXIT, UsageError } from './exit-codes';
 import { AppError } from '../../shared/api/errors';
 import { terminalLine } from '../../shared/terminal-text';
@@ -20,6 +20,7 @@ import { currentBlocklists, withServices } from './cli-services';
 
 /** A line quoting AWS's text (bucket names, keys, error messages): through the output filter, then ended. */
 const line = (text: string) => terminalLine(text) + '\n';
+const upperFirst = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 const gb = (bytes: number) => `${(bytes / 2 ** 30).toFixed(bytes < 2 ** 30 ? 3 : 1)} GiB`;
 
 export async function runArtifactsAudit(
@@ -228,25 +229,27 @@ export async function runArtifactsClean(
     );
   const accounts = planAccounts(plan.items);
   const typed = { words: o.confirmAccount, production: o.confirmProd };
-  if (o.yes) {
-    const { untyped } = missingCleanupConfirmations(accounts, typed);
-    if (untyped.length) {
-      stderr.write(`Deleting needs every account of the plan confirmed: add ${untyped.map((a) => `--confirm-account ${a.accountId}`).join(' ')}\n`);
-      return EXIT.usage;
-    }
-  }
   return withServices(async ({ artifacts }) => {
     let confirmed = null;
     if (o.yes) {
-      // Production as it is known now (every profile reaching each account), not only as the plan says.
+      // Every account as it is known now (its live alias, every profile reaching it, the
+      // settings), never as the plan says: a plan's alias neither confirms an account nor
+      // makes it less production. Everything missing is said at once.
       const request = await artifacts.cleanupRequest(plan);
-      const { unconfirmedProd } = missingCleanupConfirmations(request.accounts, typed);
-      if (unconfirmedProd.length) {
-        stderr.write(
-          `${unconfirmedProd.map((a) => accountProductionWord(a)).join(', ')} looks like production: confirm it again with ${unconfirmedProd.map((a) => `--confirm-prod ${accountProductionWord(a)}`).join(' ')}\n`,
-        );
-        return EXIT.usage;
+      for (const a of request.accounts) {
+        const note = planAliasNote(a);
+        if (note) stderr.write(line(`Note: ${note}.`));
       }
+      const { untyped, unconfirmedProd } = missingCleanupConfirmations(request.accounts, typed);
+      if (untyped.length)
+        stderr.write(
+          line(
+            `Deleting needs every account of the plan confirmed, by its id or its alias as read now: add ${untyped.map((a) => `--confirm-account ${a.accountId}`).join(' ')}`,
+          ),
+        );
+      for (const a of unconfirmedProd)
+        stderr.write(line(`${upperFirst(productionReason(a))}. Confirm it again: add --confirm-prod ${accountProductionWord(a)}`));
+      if (untyped.length || unconfirmedProd.length) return EXIT.usage;
       confirmed = confirm(request, typed);
     }
     const ac = new AbortController();

@@ -158,8 +158,13 @@ export function buildProgram(): Command {
     .requiredOption('--plan <plan.json>', 'the plan')
     .option('--report <report.json>', 'the audit the plan came from: the plan is refused if it reaches outside it')
     .option('--yes', 'delete for real', false)
-    .option('--confirm-account <id>', 'confirm an account of the plan, by id or alias (repeatable; required with --yes)', collect, [])
-    .option('--confirm-prod <alias>', 'confirm again an account whose alias contains "prod"', collect, [])
+    .option('--confirm-account <id>', 'confirm an account of the plan, by id or its alias as read now (repeatable; required with --yes)', collect, [])
+    .option(
+      '--confirm-prod <word>',
+      'confirm again an account that is production (its alias, or the profile whose name says so) or may be (its account id, where nothing can tell)',
+      collect,
+      [],
+    )
     .action(async (o: { plan: string; report?: string; yes: boolean; confirmAccount: string[]; confirmProd: string[] }) => {
       process.exitCode = await (await commands.artifacts()).runArtifactsClean(o);
     });

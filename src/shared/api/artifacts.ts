@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { CleanResult, CleanupPlan, PlanPreview } from '../artifacts/plan';
 import { RetentionPolicy } from '../artifacts/retention';
 import { AuditReport } from '../artifacts/report';
+import { ProductionVerdictKind } from './executions';
 
 /** The audit report's schema, defined with the report (`shared/artifacts/report.ts`). */
 export const AuditReportSchema = AuditReport;
@@ -14,6 +15,20 @@ export const Selection = z.strictObject({ rows: z.array(z.string().max(400)).max
 
 export { PlanPreview };
 
+/**
+ * An account as the main process will judge it when a person confirms a cleanup, a bucket
+ * deletion or a lifecycle rule there (identities checked now; shared/safety/production.ts):
+ * the word to type as well, or null when it is known not to be production.
+ */
+export const AccountConfirmationView = z.object({
+  accountId: z.string(),
+  /** The alias as read now (null: none, or denied). */
+  accountAlias: z.string().nullable(),
+  productionVerdict: ProductionVerdictKind,
+  productionWord: z.string().nullable(),
+});
+export type AccountConfirmationView = z.infer<typeof AccountConfirmationView>;
+
 export const CleanRequest = z
   .strictObject({
     /** A plan file's plan (checked against the latest audit), or `selection`. */
@@ -22,7 +37,7 @@ export const CleanRequest = z
     dryRun: z.boolean(),
     /** Typed confirmations: each account of the plan by id or alias (needed unless dry run). */
     confirmations: z.array(z.string().max(128)).max(200),
-    /** Accounts whose alias contains "prod" are confirmed a second time. */
+    /** Each account's production word (`artifacts.accounts` names it: production, or unknown), typed a second time. */
     prodConfirmations: z.array(z.string().max(128)).max(200),
   })
   .refine((r) => (r.plan === undefined) !== (r.selection === undefined), { message: 'send a plan or a selection, not both' });

@@ -9,7 +9,7 @@ import { PipelineChange } from '../pipeline/diff';
 import { PipelineDetails, PipelineRow, TargetError, TargetRef } from './pipelines';
 import type { EVENT_NAMES as EVENT_NAMES_LIST, METHOD_NAMES as METHOD_NAMES_LIST } from './names';
 import { DesignFile } from '../pipeline/design-file';
-import { AuditReportSchema, CleanRequest, CleanResultSchema, PlanPreview, Selection } from './artifacts';
+import { AccountConfirmationView, AuditReportSchema, CleanRequest, CleanResultSchema, PlanPreview, Selection } from './artifacts';
 import { CleanupPlan } from '../artifacts/plan';
 import { RetentionPolicy } from '../artifacts/retention';
 import { DriftView, Promotion, ReleaseBoard, ReleaseLogEntry, ReleaseSummary, TargetProblem } from './releases';
@@ -161,14 +161,35 @@ export const methods = {
   'artifacts.planFile': method(Selection, z.object({ plan: CleanupPlan })),
   /** Runs (or dry-runs) a plan made from the last audit. Long work: the result arrives as `artifacts.cleanResult`. */
   'artifacts.clean': method(CleanRequest, z.object({ jobId: JobId })),
-  /** Deletes an unused bucket of the latest audit, once empty. The confirmation is the bucket's name, typed. */
-  'artifacts.deleteBucket': method(z.object({ bucket: z.string().min(3).max(63), confirmation: z.string() }), z.object({ deleted: z.literal(true) })),
+  /**
+   * Accounts as a cleanup, a bucket deletion or a lifecycle rule will be confirmed there,
+   * their identities checked now: what a dialog asks a person to type.
+   */
+  'artifacts.accounts': method(
+    z.strictObject({
+      accountIds: z
+        .array(z.string().regex(/^\d{12}$/, 'an account id is 12 digits'))
+        .min(1)
+        .max(200),
+    }),
+    z.object({ accounts: z.array(AccountConfirmationView) }),
+  ),
+  /**
+   * Deletes an unused bucket of the latest audit, once empty. The confirmation is the bucket's
+   * name, typed; in a production account (or one of unknown production), `prodConfirmation`
+   * is its word as well (`artifacts.accounts`).
+   */
+  'artifacts.deleteBucket': method(
+    z.object({ bucket: z.string().min(3).max(63), confirmation: z.string(), prodConfirmation: z.string().max(128).default('') }),
+    z.object({ deleted: z.literal(true) }),
+  ),
   /**
    * S3 lifecycle rules for one prefix of the latest audit, applied server-side by S3:
    * an orphan prefix expires whole (after a day); a live prefix gets retention's
    * age-only form (`retainDays`), which needs `ageOnlyAcknowledged`: it cannot keep
-   * the last successful executions. Previewed (`apply: false`), or applied with the
-   * bucket's name typed as confirmation.
+   * the last successful executions. Previewed (`apply: false`: the preview names the
+   * bucket's account and the production word it needs), or applied with the bucket's
+   * name typed as confirmation, and that word in `prodConfirmation` when there is one.
    */
   'artifacts.lifecycle': method(
     z.object({
@@ -176,6 +197,7 @@ export const methods = {
       prefix: z.string().min(2).max(64),
       apply: z.boolean(),
       confirmation: z.string().default(''),
+      prodConfirmation: z.string().max(128).default(''),
       retainDays: z.number().int().min(1).max(3650).optional(),
       ageOnlyAcknowledged: z.boolean().default(false),
     }),
@@ -184,6 +206,7 @@ export const methods = {
       after: z.array(z.record(z.string(), z.unknown())),
       added: z.array(z.record(z.string(), z.unknown())),
       applied: z.boolean(),
+      account: AccountConfirmationView,
     }),
   ),
   /** The live state of a pipeline, read now (stages, actions, transitions, the latest execution). */

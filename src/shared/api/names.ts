@@ -31,6 +31,7 @@ export const METHOD_NAMES = [
   'artifacts.preview',
   'artifacts.planFile',
   'artifacts.clean',
+  'artifacts.accounts',
   'artifacts.deleteBucket',
   'artifacts.lifecycle',
   'executions.state',

@@ -19,6 +19,8 @@ const items = [
   { accountId: '444444444444', accountAlias: null, profile: 'release-prod' },
   { accountId: '555555555555', accountAlias: null, profile: 'plain' },
 ];
+/** A bucket's account known not to be production: its alias says so. */
+const devAccount = { accountId: '111111111111', accountAlias: 'sandbox-dev', profile: 'dev' };
 const typedAll = ['sandbox-dev', '333333333333', '444444444444', '555555555555'];
 const target = (over: Partial<PipelineTarget> = {}): PipelineTarget => ({
   profile: 'ops',
@@ -74,14 +76,19 @@ describe('cleanup confirmations', () => {
   it('needs every account typed by id or alias, and each production account confirmed again by its word', () => {
     const none = missingCleanupConfirmations(items, { words: [] });
     expect(none.untyped.map((a) => a.accountId)).toEqual(['111111111111', '333333333333', '444444444444', '555555555555']);
-    expect(none.unconfirmedProd.map((a) => accountProductionWord(a))).toEqual(['acme-Prod-eu', 'release-prod']);
+    // 555555555555: no alias, no setting, no profile saying prod: unknown, and its id is the word (production.ts).
+    expect(none.unconfirmedProd.map((a) => accountProductionWord(a))).toEqual(['acme-Prod-eu', 'release-prod', '555555555555']);
     expect(missingCleanupConfirmations(items, { words: typedAll }).untyped).toEqual([]);
-    expect(missingCleanupConfirmations(items, { words: typedAll, production: ['acme-Prod-eu', ' release-prod '] })).toEqual({
+    expect(missingCleanupConfirmations(items, { words: typedAll, production: ['acme-Prod-eu', ' release-prod ', '555555555555'] })).toEqual({
       untyped: [],
       unconfirmedProd: [],
     });
     // The word, not the id, confirms production a second time.
-    expect(missingCleanupConfirmations(items, { words: typedAll, production: ['333333333333', '444444444444'] }).unconfirmedProd).toHaveLength(2);
+    expect(
+      missingCleanupConfirmations(items, { words: typedAll, production: ['333333333333', '444444444444', '555555555555'] }).unconfirmedProd.map(
+        (a) => a.accountId,
+      ),
+    ).toEqual(['333333333333', '444444444444']);
     // The alias typed for an account without one does not count.
     expect(missingCleanupConfirmations([{ accountId: '555555555555', accountAlias: null }], { words: ['plain'] }).untyped).toHaveLength(1);
   });
@@ -90,24 +97,26 @@ describe('cleanup confirmations', () => {
     expect(confirmationProblem({ kind: 'cleanup', accounts: items }, { words: [] })).toMatch(
       /^Type the account id or alias to confirm: sandbox-dev, acme-Prod-eu, 444444444444, 555555555555\.$/,
     );
-    expect(confirmationProblem({ kind: 'cleanup', accounts: items }, { words: typedAll })).toBe(
-      'Confirm production accounts a second time: acme-Prod-eu, release-prod.',
+    expect(confirmationProblem({ kind: 'cleanup', accounts: items }, { words: typedAll })).toMatch(
+      /^Confirm production accounts a second time: acme-Prod-eu, release-prod, 555555555555\. \(account 555555555555 may be production: .*; its id is the word\.\)$/,
     );
-    expect(confirmationProblem({ kind: 'cleanup', accounts: items }, { words: typedAll, production: ['acme-Prod-eu', 'release-prod'] })).toBeNull();
+    expect(
+      confirmationProblem({ kind: 'cleanup', accounts: items }, { words: typedAll, production: ['acme-Prod-eu', 'release-prod', '555555555555'] }),
+    ).toBeNull();
   });
 });
 
 describe('words for the other actions', () => {
   it('a bucket deletion and a lifecycle rule need the bucket name; approvals and stops the production word only in production', () => {
-    expect(wordFor({ kind: 'bucket-deletion', bucket: 'b1' })).toBe('b1');
-    expect(wordFor({ kind: 'lifecycle', bucket: 'b2' })).toBe('b2');
+    expect(wordFor({ kind: 'bucket-deletion', bucket: 'b1', account: devAccount })).toBe('b1');
+    expect(wordFor({ kind: 'lifecycle', bucket: 'b2', account: devAccount })).toBe('b2');
     expect(wordFor({ kind: 'approval', target: target() })).toBe('acme-prod');
     expect(wordFor({ kind: 'stop', target: target({ accountAlias: 'acme-dev', profiles: ['dev'] }) })).toBeNull();
     // Where nothing tells (no alias, no setting), the account id is the word.
     expect(wordFor({ kind: 'stop', target: target({ accountAlias: null, profiles: ['dev'] }) })).toBe('333333333333');
     expect(wordFor({ kind: 'release-approval', environment: 'prod', productionWord: 'prod', targets: [] })).toBe('prod');
-    expect(confirmationProblem({ kind: 'bucket-deletion', bucket: 'b1' }, { words: ['b2'] })).toBe('Type the bucket name b1 to confirm.');
-    expect(confirmationProblem({ kind: 'lifecycle', bucket: 'b1' }, { words: [' b1 '] })).toBeNull();
+    expect(confirmationProblem({ kind: 'bucket-deletion', bucket: 'b1', account: devAccount }, { words: ['b2'] })).toBe('Type the bucket name b1 to confirm.');
+    expect(confirmationProblem({ kind: 'lifecycle', bucket: 'b1', account: devAccount }, { words: [' b1 '] })).toBeNull();
     expect(confirmationProblem({ kind: 'approval', target: target() }, { words: [''] })).toBe(
       'This approval is in a production account: type "acme-prod" to confirm.',
     );
@@ -121,7 +130,7 @@ describe('words for the other actions', () => {
 
 describe('Confirmed is a capability', () => {
   it('is made only from words that confirm the request', () => {
-    expect(() => confirm({ kind: 'bucket-deletion', bucket: 'b1' }, { words: ['b'] })).toThrow(ConfirmationError);
+    expect(() => confirm({ kind: 'bucket-deletion', bucket: 'b1', account: devAccount }, { words: ['b'] })).toThrow(ConfirmationError);
     const err = (() => {
       try {
         confirm({ kind: 'approval', target: target() }, { words: [] });
@@ -133,27 +142,30 @@ describe('Confirmed is a capability', () => {
   });
 
   it('refuses a value it did not issue: nothing, a plain object, a copy', () => {
-    const real = confirm({ kind: 'bucket-deletion', bucket: 'b1' }, { words: ['b1'] });
-    expect(() => assertConfirmed(undefined, { kind: 'bucket-deletion', bucket: 'b1' })).toThrow(/needs a confirmation typed by a person/);
-    expect(() => assertConfirmed('b1', { kind: 'bucket-deletion', bucket: 'b1' })).toThrow(/needs a confirmation/);
-    expect(() => assertConfirmed({ request: { kind: 'bucket-deletion', bucket: 'b1' } }, { kind: 'bucket-deletion', bucket: 'b1' })).toThrow(
-      /needs a confirmation/,
-    );
-    expect(() => assertConfirmed({ ...real }, { kind: 'bucket-deletion', bucket: 'b1' })).toThrow(/needs a confirmation/);
-    expect(() => assertConfirmed(real, { kind: 'bucket-deletion', bucket: 'b1' })).not.toThrow();
+    const real = confirm({ kind: 'bucket-deletion', bucket: 'b1', account: devAccount }, { words: ['b1'] });
+    expect(() => assertConfirmed(undefined, { kind: 'bucket-deletion', bucket: 'b1', account: devAccount })).toThrow(/needs a confirmation typed by a person/);
+    expect(() => assertConfirmed('b1', { kind: 'bucket-deletion', bucket: 'b1', account: devAccount })).toThrow(/needs a confirmation/);
+    expect(() =>
+      assertConfirmed(
+        { request: { kind: 'bucket-deletion', bucket: 'b1', account: devAccount } },
+        { kind: 'bucket-deletion', bucket: 'b1', account: devAccount },
+      ),
+    ).toThrow(/needs a confirmation/);
+    expect(() => assertConfirmed({ ...real }, { kind: 'bucket-deletion', bucket: 'b1', account: devAccount })).toThrow(/needs a confirmation/);
+    expect(() => assertConfirmed(real, { kind: 'bucket-deletion', bucket: 'b1', account: devAccount })).not.toThrow();
   });
 
   it('carries nothing that could be edited to point it at another action', () => {
-    const real = confirm({ kind: 'bucket-deletion', bucket: 'scratch' }, { words: ['scratch'] });
+    const real = confirm({ kind: 'bucket-deletion', bucket: 'scratch', account: devAccount }, { words: ['scratch'] });
     expect(Object.keys(real)).toEqual([]);
     expect(Object.isFrozen(real)).toBe(true);
     // Whatever is written onto it (or fails to be), it still confirms only what it was issued for.
     try {
-      (real as unknown as { request: unknown }).request = { kind: 'bucket-deletion', bucket: 'prod-artifacts' };
+      (real as unknown as { request: unknown }).request = { kind: 'bucket-deletion', bucket: 'prod-artifacts', account: devAccount };
     } catch {
       // frozen: strict mode throws
     }
-    expect(() => assertConfirmed(real, { kind: 'bucket-deletion', bucket: 'prod-artifacts' })).toThrow(ConfirmationError);
+    expect(() => assertConfirmed(real, { kind: 'bucket-deletion', bucket: 'prod-artifacts', account: devAccount })).toThrow(ConfirmationError);
     const request = { kind: 'stop' as const, target: target({ accountAlias: 'dev', profiles: ['dev'] }) };
     const stop = confirm(request, { words: [] });
     request.target.accountAlias = 'acme-prod';
@@ -161,9 +173,9 @@ describe('Confirmed is a capability', () => {
   });
 
   it('covers only the action it was issued for', () => {
-    const bucket = confirm({ kind: 'bucket-deletion', bucket: 'b1' }, { words: ['b1'] });
-    expect(() => assertConfirmed(bucket, { kind: 'bucket-deletion', bucket: 'b2' })).toThrow(/Type the bucket name b2/);
-    expect(() => assertConfirmed(bucket, { kind: 'lifecycle', bucket: 'b1' })).toThrow(ConfirmationError);
+    const bucket = confirm({ kind: 'bucket-deletion', bucket: 'b1', account: devAccount }, { words: ['b1'] });
+    expect(() => assertConfirmed(bucket, { kind: 'bucket-deletion', bucket: 'b2', account: devAccount })).toThrow(/Type the bucket name b2/);
+    expect(() => assertConfirmed(bucket, { kind: 'lifecycle', bucket: 'b1', account: devAccount })).toThrow(ConfirmationError);
     const approval = confirm({ kind: 'approval', target: target() }, { words: ['acme-prod'] });
     expect(() => assertConfirmed(approval, { kind: 'approval', target: target() })).not.toThrow();
     for (const other of [target({ profile: 'x' }), target({ region: 'us-east-1' }), target({ pipeline: 'api' })])
@@ -207,26 +219,29 @@ describe('Confirmed is a capability', () => {
     expect(() => assertConfirmed(live, { kind: 'approval', target: unidentified })).toThrow(/could not be identified/);
   });
 
-  it('a cleanup asks again only for accounts production for certain (an account of unknown production already has its id typed)', () => {
+  it('a cleanup asks again for an account of unknown production as for a production one: its id is the word (as for an approval)', () => {
     const accounts = [
       { accountId: '555555555555', accountAlias: null, profile: 'plain' },
       { accountId: '666666666666', accountAlias: null, profile: 'plain-2', marked: 'production' as const },
+      { accountId: '777777777777', accountAlias: null, profile: 'plain-3', marked: 'not-production' as const },
     ];
-    expect(accountProductionWord(accounts[0])).toBeNull();
-    expect(accountProductionWord(accounts[1])).toBe('666666666666');
-    expect(missingCleanupConfirmations(accounts, { words: ['555555555555', '666666666666'] }).unconfirmedProd.map((a) => a.accountId)).toEqual([
-      '666666666666',
-    ]);
+    expect(accounts.map(accountProductionWord)).toEqual(['555555555555', '666666666666', null]);
+    const typedIds = ['555555555555', '666666666666', '777777777777'];
+    expect(missingCleanupConfirmations(accounts, { words: typedIds }).unconfirmedProd.map((a) => a.accountId)).toEqual(['555555555555', '666666666666']);
+    expect(missingCleanupConfirmations(accounts, { words: typedIds, production: ['555555555555', '666666666666'] }).unconfirmedProd).toEqual([]);
   });
 
   it('a cleanup confirmation covers its accounts only, and production as it was confirmed', () => {
     const accounts = planAccounts(items);
-    const c = confirm({ kind: 'cleanup', accounts }, { words: typedAll, production: ['acme-Prod-eu', 'release-prod'] });
+    const c = confirm({ kind: 'cleanup', accounts }, { words: typedAll, production: ['acme-Prod-eu', 'release-prod', '555555555555'] });
     expect(() => assertConfirmed(c, { kind: 'cleanup', accounts: accounts.slice(0, 2) })).not.toThrow();
     expect(() => assertConfirmed(c, { kind: 'cleanup', accounts: [...accounts, { accountId: '666666666666', accountAlias: null }] })).toThrow(
       ConfirmationError,
     );
-    const plain = confirm({ kind: 'cleanup', accounts: [{ accountId: '555555555555', accountAlias: null, profile: 'plain' }] }, { words: ['555555555555'] });
+    const plain = confirm(
+      { kind: 'cleanup', accounts: [{ accountId: '555555555555', accountAlias: null, profile: 'plain' }] },
+      { words: ['555555555555'], production: ['555555555555'] },
+    );
     expect(() => assertConfirmed(plain, { kind: 'cleanup', accounts: [{ accountId: '555555555555', accountAlias: 'now-prod' }] })).toThrow(ConfirmationError);
   });
 
@@ -255,8 +270,11 @@ describe('Confirmed is a capability', () => {
 
   it('a confirmation of one kind never covers another kind', () => {
     const approval = confirm({ kind: 'approval', target: target() }, { words: ['acme-prod'] });
-    const bucket = confirm({ kind: 'bucket-deletion', bucket: 'b1' }, { words: ['b1'] });
-    const cleanup = confirm({ kind: 'cleanup', accounts: [{ accountId: '555555555555', accountAlias: null }] }, { words: ['555555555555'] });
+    const bucket = confirm({ kind: 'bucket-deletion', bucket: 'b1', account: devAccount }, { words: ['b1'] });
+    const cleanup = confirm(
+      { kind: 'cleanup', accounts: [{ accountId: '555555555555', accountAlias: null }] },
+      { words: ['555555555555'], production: ['555555555555'] },
+    );
     expect(() => assertConfirmed(approval, { kind: 'cleanup', accounts: [{ accountId: '555555555555', accountAlias: null }] })).toThrow(ConfirmationError);
     expect(() => assertConfirmed(bucket, { kind: 'release-approval', environment: 'e', productionWord: null, targets: [] })).toThrow(ConfirmationError);
     expect(() => assertConfirmed(cleanup, { kind: 'approval', target: target({ accountAlias: 'dev', profiles: ['dev'] }) })).toThrow(ConfirmationError);
@@ -278,7 +296,10 @@ describe('Confirmed is a capability', () => {
   });
 
   it('a refusal says what is missing now: the production word, not the accounts already typed', () => {
-    const plain = confirm({ kind: 'cleanup', accounts: [{ accountId: '555555555555', accountAlias: null, profile: 'ops' }] }, { words: ['555555555555'] });
+    const plain = confirm(
+      { kind: 'cleanup', accounts: [{ accountId: '555555555555', accountAlias: null, profile: 'ops' }] },
+      { words: ['555555555555'], production: ['555555555555'] },
+    );
     expect(() => assertConfirmed(plain, { kind: 'cleanup', accounts: [{ accountId: '555555555555', accountAlias: 'acme-prod', profile: 'ops' }] })).toThrow(
       'Confirm production accounts a second time: acme-prod.',
     );

@@ -6,11 +6,18 @@
 // `assertConfirmed()`, which also refuses a value this module did not issue (a cast
 // or a copied object) and one issued for another action.
 import { AppError } from '../api/errors';
-import { productionVerdict, productionWord, type AccountMark, type AccountNames } from './production';
+import { productionVerdict, productionWord, type AccountMark, type AccountNames, type ProductionVerdict } from './production';
 
 export interface PlanAccount {
   accountId: string;
+  /**
+   * The alias as read now (null: none, denied, or no profile reaches the account). What
+   * the main process asks confirmation with is always the live one (ArtifactsService.accountsNow):
+   * a plan's alias is what a file says, and a file can say anything.
+   */
   accountAlias: string | null;
+  /** The alias the plan gave, when it is not the live one: it counts for nothing, and is said to (`planAliasNote`). */
+  planAlias?: string | null;
   /** The profile the plan names for the account. */
   profile?: string;
   /** Every other profile known to reach the account (the production rule reads them all). */
@@ -27,12 +34,12 @@ export interface PipelineTarget extends AccountNames {
 }
 
 export type ConfirmRequest =
-  /** Every account of the plan typed (id or alias); each production account's word typed again. */
+  /** Every account of the plan typed (id or live alias); each account's production word (production.ts: also where unknown) typed again. */
   | { kind: 'cleanup'; accounts: PlanAccount[] }
-  /** The bucket's name typed. */
-  | { kind: 'bucket-deletion'; bucket: string }
-  /** The bucket's name typed. */
-  | { kind: 'lifecycle'; bucket: string }
+  /** The bucket's name typed; in an account production or of unknown production, its word too (as a cleanup's). */
+  | { kind: 'bucket-deletion'; bucket: string; account: PlanAccount }
+  /** As a bucket deletion: a rule expires what it covers, a live prefix included. */
+  | { kind: 'lifecycle'; bucket: string; account: PlanAccount }
   /** In production, the account's word typed; where production is unknown, the account id (shared/safety/production.ts). */
   | { kind: 'approval'; target: PipelineTarget }
   /** Stopping or abandoning: as an approval. */
@@ -45,7 +52,7 @@ export type ConfirmKind = ConfirmRequest['kind'];
 /** What the person typed: words (account ids or aliases, a bucket's name, a production word) and production confirmations. */
 export interface Typed {
   words: readonly string[];
-  /** For cleanups: each production account's word, typed a second time. */
+  /** For cleanups, bucket deletions and lifecycle rules: each production (or unknown) account's word, typed as well. */
   production?: readonly string[];
 }
 
@@ -69,30 +76,61 @@ export class ConfirmationError extends AppError {
 const issued = new WeakMap<object, ConfirmRequest>();
 const typedIn = (typed: readonly string[], word: string) => typed.some((t) => t.trim() === word);
 
-/** Each account of a plan once. */
+/**
+ * Each account of a plan once, with every profile any of its items (or accounts) names:
+ * the production rule reads them all, so none may be dropped on the way to it.
+ */
 export function planAccounts(items: readonly PlanAccount[]): PlanAccount[] {
   const seen = new Map<string, PlanAccount>();
-  for (const i of items)
-    if (!seen.has(i.accountId)) seen.set(i.accountId, { accountId: i.accountId, accountAlias: i.accountAlias, profile: i.profile, marked: i.marked });
+  for (const i of items) {
+    const had = seen.get(i.accountId);
+    const named = [...(i.profile ? [i.profile] : []), ...(i.profiles ?? [])];
+    if (had) {
+      const profiles = [...new Set([...(had.profiles ?? []), ...named])].filter((p) => p !== had.profile);
+      seen.set(i.accountId, { ...had, profiles });
+      continue;
+    }
+    // Only the fields the rule reads: a plan item also carries its keys, which a confirmation must not copy.
+    seen.set(i.accountId, {
+      accountId: i.accountId,
+      accountAlias: i.accountAlias,
+      ...(i.planAlias !== undefined ? { planAlias: i.planAlias } : {}),
+      profile: i.profile,
+      profiles: [...new Set(i.profiles ?? [])].filter((p) => p !== i.profile),
+      marked: i.marked,
+    });
+  }
   return [...seen.values()];
 }
 
-/**
- * A plan account's production word (its alias, a profile or a setting says production), else null.
- * Only production for certain asks for a second word here: a cleanup already has every
- * account's id (or alias) typed, which is what an account of unknown production would need.
- */
-export function accountProductionWord(a: PlanAccount): string | null {
-  const verdict = productionVerdict({
+/** The production rule's verdict on an account (shared/safety/production.ts). A plan's alias is never read. */
+export function accountVerdict(a: PlanAccount): ProductionVerdict {
+  return productionVerdict({
     accountId: a.accountId,
     accountAlias: a.accountAlias,
     profiles: [...(a.profile ? [a.profile] : []), ...(a.profiles ?? [])],
     marked: a.marked,
   });
-  return verdict.kind === 'production' ? verdict.word : null;
 }
 
-/** What is still missing for a cleanup: accounts not typed, production accounts not confirmed again. */
+/**
+ * The word to type as well before acting in an account (a cleanup's second word, or
+ * beside a bucket's name): what says production, or, where nothing can tell (no alias,
+ * no setting, no profile saying so), the account id itself; null when it is known not
+ * to be production. A person typing the id of an account of unknown production to
+ * name it has not yet said "I know this may be production": that is the second word.
+ */
+export function accountProductionWord(a: PlanAccount): string | null {
+  return accountVerdict(a).word;
+}
+
+/** The plan's alias of an account, when it is not the live one: said, and never counted. Null when there is nothing to say. */
+export function planAliasNote(a: PlanAccount): string | null {
+  if (!a.planAlias || a.planAlias === a.accountAlias) return null;
+  return `the plan calls account ${a.accountId} "${a.planAlias}", but ${a.accountAlias ? `its alias is "${a.accountAlias}"` : 'its alias cannot be read now'}: the plan's alias counts for nothing`;
+}
+
+/** What is still missing for a cleanup: accounts not typed (by id, or the live alias), production accounts not confirmed again. */
 export function missingCleanupConfirmations(accounts: readonly PlanAccount[], typed: Typed): { untyped: PlanAccount[]; unconfirmedProd: PlanAccount[] } {
   const all = planAccounts(accounts);
   return {
@@ -102,6 +140,17 @@ export function missingCleanupConfirmations(accounts: readonly PlanAccount[], ty
       return word !== null && !typedIn(typed.production ?? [], word);
     }),
   };
+}
+
+/** Why an account's production word is asked for: what said so, or that nothing could tell. */
+export function productionReason(a: PlanAccount): string {
+  const verdict = accountVerdict(a);
+  const account = `account ${a.accountId}${a.accountAlias ? ` (${a.accountAlias})` : ''}`;
+  if (verdict.kind === 'unknown') return `${account} may be production: ${unknownBecause}`;
+  if (verdict.kind !== 'production') return `${account} is not production`;
+  if (verdict.word === a.accountAlias) return `${account} is production, as its alias says`;
+  if (verdict.word === a.accountId) return `${account} is production, as the settings say`;
+  return `${account} is production, as the name of profile ${verdict.word} says`;
 }
 
 /** The word a request needs typed, or null when none is (cleanups need several: `missingCleanupConfirmations`). */
@@ -122,18 +171,29 @@ export function wordFor(request: Exclude<ConfirmRequest, { kind: 'cleanup' }>): 
 export function confirmationProblem(request: ConfirmRequest, typed: Typed): string | null {
   if (request.kind === 'cleanup') {
     const { untyped, unconfirmedProd } = missingCleanupConfirmations(request.accounts, typed);
-    if (untyped.length) return `Type the account id or alias to confirm: ${untyped.map((a) => a.accountAlias ?? a.accountId).join(', ')}.`;
-    if (unconfirmedProd.length) return `Confirm production accounts a second time: ${unconfirmedProd.map((a) => accountProductionWord(a)).join(', ')}.`;
+    if (untyped.length) {
+      const notes = untyped.map(planAliasNote).filter((n): n is string => n !== null);
+      return `Type the account id or alias to confirm: ${untyped.map((a) => a.accountAlias ?? a.accountId).join(', ')}.${notes.map((n) => ` (${n[0].toUpperCase()}${n.slice(1)}.)`).join('')}`;
+    }
+    if (unconfirmedProd.length) {
+      const unknown = unconfirmedProd.filter((a) => accountVerdict(a).kind === 'unknown');
+      return `Confirm production accounts a second time: ${unconfirmedProd.map((a) => accountProductionWord(a)).join(', ')}.${unknown.map((a) => ` (${productionReason(a)}; its id is the word.)`).join('')}`;
+    }
     return null;
+  }
+  if (request.kind === 'bucket-deletion' || request.kind === 'lifecycle') {
+    if (!typedIn(typed.words, request.bucket)) return `Type the bucket name ${request.bucket} to confirm.`;
+    const word = accountProductionWord(request.account);
+    if (word === null || typedIn(typed.production ?? [], word)) return null;
+    return accountVerdict(request.account).kind === 'unknown'
+      ? `s3://${request.bucket} is in account ${word}, which may be production: ${unknownBecause}. Type the account id "${word}" as well to confirm.`
+      : `s3://${request.bucket} is in a production account: type "${word}" as well to confirm.`;
   }
   if ((request.kind === 'approval' || request.kind === 'stop') && productionVerdict(request.target).kind === 'unidentified')
     return unidentifiedProblem(request.target);
   const word = wordFor(request);
   if (word === null || typedIn(typed.words, word)) return null;
   switch (request.kind) {
-    case 'bucket-deletion':
-    case 'lifecycle':
-      return `Type the bucket name ${word} to confirm.`;
     case 'approval':
       return productionVerdict(request.target).kind === 'unknown'
         ? `This approval is in account ${word}, which may be production: ${unknownBecause}. Type the account id "${word}" to confirm.`
@@ -181,7 +241,12 @@ function covers(given: ConfirmRequest, action: ConfirmRequest): boolean {
       );
     case 'bucket-deletion':
     case 'lifecycle':
-      return given.kind === action.kind && given.bucket === action.bucket;
+      return (
+        given.kind === action.kind &&
+        given.bucket === action.bucket &&
+        given.account.accountId === action.account.accountId &&
+        wordStillConfirmed(accountProductionWord(action.account), accountProductionWord(given.account))
+      );
     case 'approval':
       if (!identified(action.target)) return false;
       if (given.kind === 'approval')
@@ -224,6 +289,8 @@ export function assertConfirmed(confirmed: unknown, action: ConfirmRequest): ass
 /** What was necessarily typed for a confirmation: so a refusal says what is missing now, not everything. */
 function typedFor(given: ConfirmRequest): Typed {
   if (given.kind === 'cleanup') return { words: given.accounts.map((a) => a.accountId), production: given.accounts.map((a) => accountProductionWord(a) ?? '') };
+  if (given.kind === 'bucket-deletion' || given.kind === 'lifecycle')
+    return { words: [given.bucket], production: [accountProductionWord(given.account) ?? ''] };
   const word = wordFor(given);
   return { words: word ? [word] : [] };
 }

@@ -62,3 +62,34 @@ export function BucketNameInput(props: { bucket: string; value: string; onChange
     />
   );
 }
+
+/**
+ * An account's production word, as the main process named it (it decides, and checks it
+ * again when acting), typed as well as what the dialog asks for. `unknown`: nothing tells
+ * whether the account is production, and the word is its id.
+ */
+export function ProductionWordInput(props: { word: string; unknown: boolean; value: string; onChange: (v: string) => void; testId: string }) {
+  return (
+    <label>
+      {props.unknown ? (
+        <>
+          Whether account {props.word} is production is not known (no alias could be read, and no setting says): type its id <strong>{props.word}</strong> as
+          well
+        </>
+      ) : (
+        <>
+          This is a production account: type <strong>{props.word}</strong> as well
+        </>
+      )}
+      <input
+        type="text"
+        className="wide"
+        aria-label="Production word"
+        placeholder={props.word}
+        value={props.value}
+        onChange={(e) => props.onChange(e.target.value)}
+        data-testid={props.testId}
+      />
+    </label>
+  );
+}

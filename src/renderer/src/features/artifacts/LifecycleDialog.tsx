@@ -2,17 +2,20 @@
 // expires whole, or a live prefix gets retention's age-only form. The rules are
 // shown (with the bucket's own, which are kept) before anything is written, and
 // applying needs the bucket's name typed (and, for a live prefix, an
-// acknowledgement that age is all a rule can express).
+// acknowledgement that age is all a rule can express). In a production account, or
+// one whose production is unknown, the account's word too: the preview names it.
 import { useEffect, useState } from 'react';
 import { expireByLifecycle } from './artifacts-actions';
-import { BucketNameInput, DangerDialog } from '../../lib/DangerDialog';
+import { BucketNameInput, DangerDialog, ProductionWordInput } from '../../lib/DangerDialog';
 
 type Preview = NonNullable<Awaited<ReturnType<typeof expireByLifecycle>>>;
 
 export function LifecycleDialog({ bucket, prefix, retainDays, onClose }: { bucket: string; prefix: string; retainDays?: number; onClose: () => void }) {
   const [preview, setPreview] = useState<Preview | null>(null);
   const [typed, setTyped] = useState('');
+  const [prodTyped, setProdTyped] = useState('');
   const [understood, setUnderstood] = useState(false);
+  const word = preview?.account.productionWord ?? null;
   const retention = retainDays === undefined ? undefined : { days: retainDays, ageOnlyAcknowledged: understood };
   useEffect(() => {
     void expireByLifecycle(bucket, prefix, undefined, retainDays === undefined ? undefined : { days: retainDays, ageOnlyAcknowledged: false }).then((p) =>
@@ -25,9 +28,9 @@ export function LifecycleDialog({ bucket, prefix, retainDays, onClose }: { bucke
       testId="lifecycle-dialog"
       confirmLabel="Apply the rules"
       confirmTestId="lifecycle-apply"
-      canConfirm={!!preview && typed === bucket && (retainDays === undefined || understood)}
+      canConfirm={!!preview && typed === bucket && (word === null || prodTyped.trim() === word) && (retainDays === undefined || understood)}
       onClose={onClose}
-      onConfirm={() => void expireByLifecycle(bucket, prefix, typed, retention).then((r) => r && onClose())}
+      onConfirm={() => void expireByLifecycle(bucket, prefix, typed, retention, prodTyped).then((r) => r && onClose())}
     >
       {retainDays === undefined ? (
         <p className="small">
@@ -56,6 +59,15 @@ export function LifecycleDialog({ bucket, prefix, retainDays, onClose }: { bucke
         {preview ? JSON.stringify(preview.added, null, 2) : 'Reading the bucket’s lifecycle rules…'}
       </pre>
       <BucketNameInput bucket={bucket} value={typed} onChange={setTyped} testId="lifecycle-confirm-name" />
+      {word !== null && (
+        <ProductionWordInput
+          word={word}
+          unknown={preview?.account.productionVerdict === 'unknown'}
+          value={prodTyped}
+          onChange={setProdTyped}
+          testId="lifecycle-confirm-prod"
+        />
+      )}
     </DangerDialog>
   );
 }

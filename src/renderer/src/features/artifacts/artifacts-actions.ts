@@ -1,6 +1,7 @@
 // Artifacts actions: audit, preview, plan, clean, bucket and lifecycle actions,
 // the audit log; and the routing of the artifacts' events into their store.
 import type { ApiClient } from '../../../../shared/api/client';
+import type { AccountConfirmationView } from '../../../../shared/api/artifacts';
 import type { CleanupPlan, PlanPreview } from '../../../../shared/artifacts/plan';
 import type { RetentionPolicy } from '../../../../shared/artifacts/retention';
 import { selectionKey } from '../../../../shared/artifacts/report';
@@ -112,9 +113,18 @@ export async function runPlan(
   if (started) set({ cleanJob: started.jobId, lastPlan: plan, lastRetention: retention, result: null });
 }
 
+/**
+ * Accounts as the main process will judge them when a person confirms there: the live
+ * alias and the production word to type as well (or none). The page never works the
+ * word out itself: only the main process knows every profile that reaches an account.
+ */
+export async function accountsNow(accountIds: string[]): Promise<AccountConfirmationView[] | null> {
+  return (await call('artifacts.accounts', { accountIds }))?.accounts ?? null;
+}
+
 /** Deletes an unused bucket (the main process re-checks it is empty and unused). True when gone. */
-export async function deleteBucket(bucket: string, confirmation: string): Promise<boolean> {
-  const done = await call('artifacts.deleteBucket', { bucket, confirmation });
+export async function deleteBucket(bucket: string, confirmation: string, prodConfirmation: string): Promise<boolean> {
+  const done = await call('artifacts.deleteBucket', { bucket, confirmation, prodConfirmation });
   void loadAuditLog(); // a refusal is logged too
   if (!done) return false;
   const report = get().report;
@@ -124,14 +134,22 @@ export async function deleteBucket(bucket: string, confirmation: string): Promis
 
 /**
  * Lifecycle rules for one prefix: an orphan's whole expiry, or (with `retainDays`) a
- * live prefix's age-only retention. Previewed, or applied when `confirmation` is given.
+ * live prefix's age-only retention. Previewed (the preview names the account's production
+ * word, if any), or applied when `confirmation` is given (and `prodConfirmation`, that word).
  */
-export async function expireByLifecycle(bucket: string, prefix: string, confirmation?: string, retention?: { days: number; ageOnlyAcknowledged: boolean }) {
+export async function expireByLifecycle(
+  bucket: string,
+  prefix: string,
+  confirmation?: string,
+  retention?: { days: number; ageOnlyAcknowledged: boolean },
+  prodConfirmation = '',
+) {
   const r = await call('artifacts.lifecycle', {
     bucket,
     prefix,
     apply: confirmation !== undefined,
     confirmation: confirmation ?? '',
+    prodConfirmation,
     retainDays: retention?.days,
     ageOnlyAcknowledged: retention?.ageOnlyAcknowledged ?? false,
   });
