@@ -6,6 +6,10 @@
 // confirmed deleted is counted. Two runners of one plan side by side through the
 // service, against the sandbox with DeleteObjects slowed, the bucket listed before
 // and after; the built CLI's runs are in test/cli/hardening-item-11-one-runner-per-plan.test.ts.
+// Red-team finding 3: "two different plans over the same prefix run side by side and
+// report double […] the lock is named after a hash of the whole item list." Each
+// item's deletion now holds its pipeline prefix's lock, whichever plan names it: the
+// other plan's item there is skipped, naming the holder, and counted by nobody twice.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
@@ -16,7 +20,7 @@ import { confirmedCleanup } from '../helpers/confirm';
 import { Settings } from '../../src/shared/api/settings';
 import { AppError } from '../../src/shared/api/errors';
 import { PLAN_VERSION, type CleanupPlan, type CleanResult } from '../../src/shared/artifacts/plan';
-import { executePlan, planLockPath, type CleanOptions } from '../../src/main/artifacts/cleanup-executor';
+import { executePlan, planLockPath, prefixLockPath, type CleanOptions } from '../../src/main/artifacts/cleanup-executor';
 import type { ArtifactsService } from '../../src/main/artifacts/service';
 import type { Sandbox } from '../../src/sandbox/sandbox';
 
@@ -76,10 +80,10 @@ const plan: CleanupPlan = {
 };
 
 /** A real run through the service, as the app (`program: 'app'`) or the CLI runs it: small batches, one at a time. */
-const clean = (program: string, onProgress?: (objects: number) => void, dryRun = false) =>
-  artifacts.clean(plan, {
+const clean = (program: string, onProgress?: (objects: number) => void, dryRun = false, which = plan) =>
+  artifacts.clean(which, {
     against: 'unchecked',
-    confirmed: dryRun ? null : confirmedCleanup(plan),
+    confirmed: dryRun ? null : confirmedCleanup(which),
     dryRun,
     signal: new AbortController().signal,
     program,
@@ -262,5 +266,76 @@ describe('hardening item 11: only what S3 confirmed counts', () => {
     }
     const batches = logged().filter((l) => l.event === 'batch');
     expect(batches.reduce((n, b) => n + (b.deleted as number), 0)).toBe(before - left);
+  });
+});
+
+describe('hardening item 11: one deleter per prefix, whichever plan names it', () => {
+  it('an orphan prefix and, from another audit, a stale folder in it: the second is left alone naming the first; counted once', async () => {
+    plant(1500);
+    const before = versions();
+    const stale: CleanupPlan = {
+      ...plan,
+      auditedAt: '2026-11-02T00:00:00.000Z',
+      items: [{ ...plan.items[0], prefix: `${PREFIX}BuildArtif/`, class: 'stale', reason: 'gone-pipeline no longer produces BuildArtif…' }],
+    };
+    sb.faults.set([{ ...NONE, service: 's3', operation: 'DeleteObjects', latencyMs: 30 }]);
+    let started!: () => void;
+    const deleting = new Promise<void>((r) => (started = r));
+    const first = clean('app', (objects) => objects > 0 && started());
+    await deleting;
+    const second = await clean('cli', undefined, false, stale);
+    const done = await first;
+    const removed = before - versions();
+
+    expect(removed).toBe(3000);
+    expect(done.deletedVersions + second.deletedVersions).toBe(removed);
+    expect(done).toMatchObject({ deletedVersions: 3000, skipped: [], failed: [] });
+    const lock = prefixLockPath(home, BUCKET, PREFIX);
+    expect(second).toMatchObject({ deletedVersions: 0, failed: [], cancelled: false });
+    expect(second.skipped).toEqual([
+      {
+        bucket: BUCKET,
+        prefix: `${PREFIX}BuildArtif/`,
+        reason: expect.stringMatching(
+          new RegExp(
+            `^s3://${BUCKET}/${PREFIX} is being deleted by another run, app \\(pid ${process.pid} on ${hostname()}, since \\S+\\): left alone and not counted\\. Run this plan again once that one has finished, to resume it \\(lock: ${lock.replaceAll('/', '\\/')}\\)\\.$`,
+          ),
+        ),
+        unverified: false,
+        busy: true,
+      },
+    ]);
+    // The skip is in the audit log with the lock and its holder; no lock is left behind.
+    expect(logged().filter((l) => l.event === 'skip')).toEqual([
+      expect.objectContaining({
+        prefix: `${PREFIX}BuildArtif/`,
+        lock,
+        holder: expect.objectContaining({ program: 'app', pid: process.pid, bucket: BUCKET, prefix: PREFIX }),
+      }),
+    ]);
+    expect(existsSync(lock)).toBe(false);
+  });
+
+  it("one plan's items under one prefix share its lock: both run, none is refused by its own run", async () => {
+    plant(100);
+    const b = sb.s3.buckets.get(BUCKET)!;
+    for (let i = 0; i < 100; i++) sb.s3.putObject(b, `${PREFIX}SourceArti/S${String(i).padStart(6, '0')}`, Buffer.from('s'));
+    const folders: CleanupPlan = {
+      ...plan,
+      items: ['BuildArtif', 'SourceArti'].map((folder) => ({ ...plan.items[0], prefix: `${PREFIX}${folder}/`, class: 'stale' as const })),
+    };
+    const r = await executePlan(folders, {
+      s3For: () => devS3(),
+      recheck: async () => null,
+      dryRun: false,
+      signal: new AbortController().signal,
+      stateDir: home,
+      auditLog: artifacts.auditLogPath,
+      retryBaseMs: 1,
+      prefixConcurrency: 2,
+    });
+    expect(r).toMatchObject({ deletedVersions: 300, skipped: [], failed: [] });
+    expect(versions()).toBe(0);
+    expect(existsSync(prefixLockPath(home, BUCKET, PREFIX))).toBe(false);
   });
 });

@@ -4,6 +4,12 @@
 // services in this process, on the CLI's home) beside the CLI, against the sandbox
 // with DeleteObjects slowed: the second runner is refused (exit 3), naming the one
 // that holds the plan, and what is reported deleted is what left the bucket.
+// Red-team finding 3: "two different plans over the same prefix run side by side and
+// report double: a second plan identical except the item's reason; both clean --yes
+// at once → both exit 0, 8000 reported for 4000 removed." The lock was named after a
+// hash of the whole item list. Expected: the prefix being deleted has one deleter, by
+// a lock of its own; the other plan's item is left alone, naming the holder (exit 3),
+// and what is reported deleted is what left the bucket.
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
@@ -15,7 +21,7 @@ import { composeServices } from '../../src/main/compose';
 import { SandboxService } from '../../src/main/app/sandbox-service';
 import { Settings } from '../../src/shared/api/settings';
 import { PLAN_VERSION, type CleanupPlan } from '../../src/shared/artifacts/plan';
-import { planLockPath } from '../../src/main/artifacts/cleanup-executor';
+import { planLockPath, prefixLockPath } from '../../src/main/artifacts/cleanup-executor';
 
 const DEV = '111111111111';
 const BUCKET = 'item11-cli-artifacts';
@@ -69,9 +75,9 @@ function plant(latencyMs: number) {
 const versions = () => [...(h.env.sb.s3.buckets.get(BUCKET)?.objects.values() ?? [])].reduce((n, vs) => n + vs.length, 0);
 const reportedDeleted = (out: string) => Number(/deleted (\d+) versions and delete markers/.exec(out)?.[1] ?? 0);
 
-/** `artifacts clean` in the background: its exit code and output once it ends. */
-function startClean() {
-  const child = spawn(process.execPath, ['bin/pipewright.js', ...cleanArgs()], { env: h.cliEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+/** `artifacts clean` of `args` (the plan's by default) in the background: its exit code and output once it ends. */
+function startClean(args = cleanArgs()) {
+  const child = spawn(process.execPath, ['bin/pipewright.js', ...args], { env: h.cliEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout.on('data', (d) => (out += d));
@@ -167,5 +173,45 @@ describe('hardening item 11: two cleanups of one plan side by side', () => {
     } finally {
       theApp.stop();
     }
+  }, 90_000);
+});
+
+describe('hardening item 11: two different plans over one prefix side by side', () => {
+  it('a second plan differing only in the reason: its item is left alone naming the first (exit 3); the deletions are counted once', async () => {
+    const planB = structuredClone(plan);
+    planB.items[0].reason = 'test, made again';
+    const fileB = join(h.dir, 'plan-b.json');
+    writeFileSync(fileB, JSON.stringify(planB, null, 2));
+    plant(1500);
+    const before = versions();
+    const since = h.env.sb.logEntries().at(-1)?.seq ?? 0;
+    const first = startClean();
+    await deleting(since);
+    const second = startClean(['artifacts', 'clean', '--plan', fileB, '--yes', '--confirm-account', DEV]);
+    const [a, b] = await Promise.all([first.done, second.done]);
+    const removed = before - versions();
+
+    expect(removed).toBe(4000);
+    expect(reportedDeleted(a.out) + reportedDeleted(b.out)).toBe(removed);
+    expect(a.code).toBe(0);
+    expect(reportedDeleted(a.out)).toBe(4000);
+    expect(b.code).toBe(3);
+    const lock = prefixLockPath(h.cliEnv.PIPEWRIGHT_HOME!, BUCKET, PREFIX);
+    expect(b.out).toMatch(
+      new RegExp(
+        `^skipped s3://${BUCKET}/${PREFIX}: s3://${BUCKET}/${PREFIX} is being deleted by another run, pipewright cli \\(pid ${first.pid} on ${hostname()}, since \\S+\\): left alone and not counted\\. Run this plan again once that one has finished, to resume it \\(lock: ${lock.replaceAll('/', '\\/')}\\)\\.$`,
+        'm',
+      ),
+    );
+    expect(b.out).toContain('deleted 0 versions and delete markers');
+    expect(b.out).toContain(
+      'Another run was deleting under some prefixes, which were left alone: run the same command again once it has finished, to resume them.',
+    );
+    expect(existsSync(lock)).toBe(false);
+
+    // Run again once the first has finished, the second plan finds nothing left, and says so.
+    const again = await runCli(['artifacts', 'clean', '--plan', fileB, '--yes', '--confirm-account', DEV], h.cliEnv);
+    expect(again.code).toBe(0);
+    expect(reportedDeleted(again.out)).toBe(0);
   }, 90_000);
 });

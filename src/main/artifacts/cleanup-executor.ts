@@ -5,9 +5,14 @@
 // job resumable (listing again never re-deletes: deleted versions are gone), and
 // an append-only JSONL audit log records every batch.
 // A plan has one runner at a time (the app, the CLI, a second resume): a lock file
-// beside its checkpoint names the holder, and a second runner is refused. S3
-// answers a delete of a version already gone as deleted, so two runners would each
-// count every version; and only what S3 confirmed deleted is counted at all.
+// beside its checkpoint names the holder, and a second runner is refused. And what
+// is deleted has one deleter at a time, whichever plan names it: two plans made by
+// two audits, or differing in one field, cover the same prefix under two plan locks.
+// So each item's deletion also holds its pipeline prefix's lock (one per bucket and
+// top-level prefix); another runner's item there is skipped, naming the holder, and
+// left for a later run. S3 answers a delete of a version already gone as deleted, so
+// two deleters would each count every version: with one deleter per prefix, a
+// version counts only when this runner listed it just before and S3 confirmed it.
 import { createHash } from 'node:crypto';
 import { mkdir, open, rm, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -20,7 +25,7 @@ import type { CleanFailure, CleanResult, CleanupPlan, PlanItem } from '../../sha
 import { writeFileAtomic } from '../../node/atomic-file';
 import { JsonFileError, readJsonFile } from '../../node/json-file';
 import { appendJsonLine, appendLine } from '../../node/jsonl-file';
-import { acquireLock, LockHeldError, LockLostError } from '../../node/lock-file';
+import { acquireLock, describeHolder, LockHeldError, LockLostError, type HeldLock } from '../../node/lock-file';
 import { RetentionError, retentionCutoffAt } from '../../shared/artifacts/retention';
 import { classifyAwsError } from '../aws/errors';
 import { paginateObjectVersions } from '../aws/s3-versions';
@@ -61,9 +66,9 @@ export interface CleanOptions {
   /** Retries for keys a batch reports as failed (the SDK retries whole requests itself). */
   keyRetries?: number;
   retryBaseMs?: number;
-  /** Who runs it ('app', 'cli'): named in the plan's lock, for a second runner to be told. */
+  /** Who runs it ('app', 'cli'): named in the plan's and the prefixes' locks, for another runner to be told. */
   program?: string;
-  /** How long the plan's lock stands past its last heartbeat (PLAN_LOCK_TTL_MS). */
+  /** How long the plan's and the prefixes' locks stand past their last heartbeat (PLAN_LOCK_TTL_MS). */
   lockTtlMs?: number;
 }
 
@@ -72,6 +77,22 @@ export const PLAN_LOCK_TTL_MS = 60_000;
 
 /** The lock that gives a plan one runner at a time, beside its checkpoint. */
 export const planLockPath = (stateDir: string, plan: CleanupPlan) => join(stateDir, `cleanup-${planHash(plan)}.lock`);
+
+/**
+ * The lock held while anything under a pipeline prefix of a bucket is deleted, by any
+ * plan. Keyed by the bucket and the top-level prefix alone: an orphan prefix, a stale
+ * folder in it and a retention item over it all overlap there; and a bucket's name is
+ * global, so a plan's account or region (written differently by hand, or by another
+ * audit) can never make the same prefix two locks.
+ */
+export const prefixLockPath = (stateDir: string, bucket: string, prefix: string) =>
+  join(
+    stateDir,
+    `cleanup-prefix-${createHash('sha256')
+      .update(`${bucket}/${prefix.split('/')[0]}/`)
+      .digest('hex')
+      .slice(0, 16)}.lock`,
+  );
 
 const Checkpoint = z.strictObject({
   planHash: z.string().max(64),
@@ -103,12 +124,76 @@ const MAX_PASSES = 4;
 const itemKey = (i: PlanItem) => `${i.accountId}|${i.bucket}|${i.prefix}`;
 
 /**
+ * The prefix locks of one run. A lock is taken when the first of the run's items
+ * under its prefix starts and released when the last of them ends: the run's own
+ * items there (a stale folder beside a retention item) share it, and run side by
+ * side as before; another runner's are refused.
+ */
+class PrefixLocks {
+  private entries = new Map<string, { lock: Promise<HeldLock>; users: number }>();
+  /** A lock being released: taking it again waits for that, or this run would find itself the holder. */
+  private releasing = new Map<string, Promise<void>>();
+  /** The locks held now, for the heartbeat. */
+  readonly held = new Set<HeldLock>();
+
+  constructor(
+    private readonly stateDir: string,
+    private readonly holder: { program: string; plan: string },
+    private readonly ttlMs: number,
+  ) {}
+
+  /** Runs `work` holding the item's prefix lock; throws LockHeldError, and runs nothing, when another runner holds it. */
+  async hold<T>(item: PlanItem, work: () => Promise<T>): Promise<T> {
+    const path = prefixLockPath(this.stateDir, item.bucket, item.prefix);
+    let entry = this.entries.get(path);
+    if (!entry) {
+      const prefix = `${item.prefix.split('/')[0]}/`;
+      const lock = (this.releasing.get(path) ?? Promise.resolve()).then(() =>
+        acquireLock(path, { ...this.holder, bucket: item.bucket, prefix }, { ttlMs: this.ttlMs }),
+      );
+      entry = { lock, users: 0 };
+      this.entries.set(path, entry);
+    }
+    const mine = entry;
+    mine.users++;
+    try {
+      const lock = await mine.lock;
+      this.held.add(lock);
+      return await work();
+    } finally {
+      if (--mine.users === 0) {
+        this.entries.delete(path);
+        const released = mine.lock.then(
+          async (lock) => {
+            this.held.delete(lock);
+            await lock.release().catch(() => undefined);
+          },
+          () => undefined,
+        );
+        this.releasing.set(path, released);
+        await released;
+        if (this.releasing.get(path) === released) this.releasing.delete(path);
+      }
+    }
+  }
+}
+
+/** Why an item was left alone: another runner is deleting under its prefix. */
+function busyReason(item: PlanItem, err: LockHeldError): string {
+  const where = `s3://${item.bucket}/${item.prefix.split('/')[0]}/`;
+  return err.holder
+    ? `${where} is being deleted by another run, ${describeHolder(err.holder)}: left alone and not counted. Run this plan again once that one has finished, to resume it (lock: ${err.path}).`
+    : `${err.message} Left alone and not counted.`;
+}
+
+/**
  * Runs a plan, holding its lock for a real run: a second runner of the same plan is
- * refused with LockHeldError (logged), naming the holder. A dry run deletes nothing
- * and takes no lock.
+ * refused with LockHeldError (logged), naming the holder. Each item's deletion holds
+ * its prefix's lock too: an item whose prefix another run is deleting is skipped
+ * (`busy`), naming it. A dry run deletes nothing and takes no lock.
  */
 export async function executePlan(plan: CleanupPlan, opts: CleanOptions): Promise<CleanResult> {
-  if (opts.dryRun) return runPlan(plan, opts);
+  if (opts.dryRun) return runPlan(plan, opts, null);
   const path = planLockPath(opts.stateDir, plan);
   const ttlMs = opts.lockTtlMs ?? PLAN_LOCK_TTL_MS;
   const lock = await acquireLock(path, { program: opts.program ?? 'pipewright', plan: planHash(plan) }, { ttlMs }).catch(async (err: unknown) => {
@@ -120,20 +205,23 @@ export async function executePlan(plan: CleanupPlan, opts: CleanOptions): Promis
       );
     throw err;
   });
-  // The heartbeat: a lock taken over (from another host, past its expiry) stops this run.
+  const prefixes = new PrefixLocks(opts.stateDir, { program: opts.program ?? 'pipewright', plan: planHash(plan) }, ttlMs);
+  // The heartbeat, for the plan's lock and every prefix lock held: one taken over (from
+  // another host, past its expiry) stops this run.
   const lost = new AbortController();
   let lostTo: LockLostError | undefined;
   const heartbeat = setInterval(() => {
-    lock.refresh().catch((err: unknown) => {
-      // A refresh that could not write is tried again at the next beat.
-      if (!(err instanceof LockLostError)) return;
-      lostTo = err;
-      lost.abort();
-    });
+    for (const held of [lock, ...prefixes.held])
+      held.refresh().catch((err: unknown) => {
+        // A refresh that could not write is tried again at the next beat.
+        if (!(err instanceof LockLostError)) return;
+        lostTo ??= err;
+        lost.abort();
+      });
   }, ttlMs / 3);
   heartbeat.unref();
   try {
-    const result = await runPlan(plan, { ...opts, signal: AbortSignal.any([opts.signal, lost.signal]) });
+    const result = await runPlan(plan, { ...opts, signal: AbortSignal.any([opts.signal, lost.signal]) }, prefixes);
     if (lostTo) throw lostTo;
     return result;
   } finally {
@@ -143,7 +231,7 @@ export async function executePlan(plan: CleanupPlan, opts: CleanOptions): Promis
   }
 }
 
-async function runPlan(plan: CleanupPlan, opts: CleanOptions): Promise<CleanResult> {
+async function runPlan(plan: CleanupPlan, opts: CleanOptions, prefixes: PrefixLocks | null): Promise<CleanResult> {
   const hash = planHash(plan);
   const checkpointPath = join(opts.stateDir, `cleanup-${hash}.json`);
   let checkpoint: Checkpoint = { planHash: hash, done: {} };
@@ -201,12 +289,36 @@ async function runPlan(plan: CleanupPlan, opts: CleanOptions): Promise<CleanResu
   const pacers = new PrefixPacers();
   const perItemInflight = Math.max(2, (opts.concurrency ?? 8) * 2);
 
+  const skipItem = async (item: PlanItem, reason: string, unverified: boolean, busy?: LockHeldError) => {
+    result.skipped.push({ bucket: item.bucket, prefix: item.prefix, reason, unverified, ...(busy ? { busy: true } : {}) });
+    await appendLog(log, {
+      event: 'skip',
+      profile: item.profile,
+      accountId: item.accountId,
+      bucket: item.bucket,
+      prefix: item.prefix,
+      reason,
+      ...(busy ? { lock: busy.path, holder: busy.holder } : {}),
+    });
+  };
+
+  // A real run deletes an item only while holding its prefix's lock: taken before the
+  // re-check and the listing, so what it lists, deletes and counts no other run touches.
   const cleanItem = async (n: number, item: PlanItem): Promise<void> => {
     if (opts.signal.aborted || checkpoint.done[itemKey(item)]) return;
-    const skip = async (reason: string, unverified: boolean) => {
-      result.skipped.push({ bucket: item.bucket, prefix: item.prefix, reason, unverified });
-      await appendLog(log, { event: 'skip', profile: item.profile, accountId: item.accountId, bucket: item.bucket, prefix: item.prefix, reason });
-    };
+    if (!prefixes) return deleteItem(n, item);
+    try {
+      await prefixes.hold(item, () => deleteItem(n, item));
+    } catch (err) {
+      if (!(err instanceof LockHeldError)) throw err;
+      // Not done: a later run (this plan again, or a resume) lists it afresh.
+      await skipItem(item, busyReason(item, err), false, err);
+    }
+  };
+
+  const deleteItem = async (n: number, item: PlanItem): Promise<void> => {
+    if (opts.signal.aborted) return;
+    const skip = (reason: string, unverified: boolean) => skipItem(item, reason, unverified);
     // A retention item deletes only versions older than its cutoff, judged again here from
     // its own policy and now: a hand-edited cutoff (in the future, inside keepDays) is refused.
     let cutoff = Infinity;
@@ -393,8 +505,10 @@ async function deleteBatch(
     paced = false;
     try {
       const r = await deleteVersions(s3, item.bucket, pending, opts.signal);
-      // Deleted is what S3 confirmed: only that counts. A key it refused (Errors) or
-      // did not answer for is not deleted, and is sent again.
+      // Deleted is what S3 confirmed, of what this runner listed just before (the batch
+      // comes from its listing, under the prefix's lock): only that counts, each version
+      // once (a confirmed one leaves `pending`). A key S3 refused (Errors) or did not
+      // answer for is not deleted, and is sent again.
       const confirmed = new Set((r.Deleted ?? []).map((d) => id(d.Key, d.VersionId)));
       const errors = new Map((r.Errors ?? []).map((e) => [id(e.Key, e.VersionId), e]));
       const left: typeof pending = [];

@@ -12,6 +12,7 @@ import { GetPipelineCommand } from '@aws-sdk/client-codepipeline';
 import { pipelinePages } from '../aws/pipeline-pages';
 import { GetBucketPolicyCommand, GetBucketTaggingCommand, type S3Client } from '@aws-sdk/client-s3';
 import { CODEPIPELINE_REGIONS } from '../../shared/aws/regions';
+import { HistoryIncompleteError } from '../../shared/artifacts/evidence';
 import type { PipelineDeclaration } from '../../shared/pipeline/model';
 import type { AwsClients } from '../aws/clients';
 import { declarationFromSdk } from '../aws/sdk-shapes';
@@ -152,7 +153,8 @@ export async function scanAccount(
 /**
  * Runs `call` with each profile reaching the account in turn until one succeeds:
  * a least-privilege profile beside a broader one still lets the account be covered.
- * Throws the last failure when every profile fails.
+ * Throws the last failure when every profile fails, and at once a history read cut
+ * short at its bound: another profile would read the same history, and name a lesser reason.
  */
 export async function withEachProfile<T>(profiles: ProfileInfo[], signal: AbortSignal | undefined, call: (p: ProfileInfo) => Promise<T>): Promise<T> {
   let last: unknown = new Error('No profile reaches this account.');
@@ -160,7 +162,7 @@ export async function withEachProfile<T>(profiles: ProfileInfo[], signal: AbortS
     try {
       return await call(p);
     } catch (err) {
-      if (signal?.aborted) throw err;
+      if (signal?.aborted || err instanceof HistoryIncompleteError) throw err;
       last = err;
     }
   }

@@ -18,6 +18,7 @@ import type { AwsClients } from '../aws/clients';
 import type { FanOut } from '../aws/fanout';
 import { recentSuccesses } from '../aws/pipeline-queries';
 import { retainedKeys } from '../../shared/artifacts/retention';
+import { classifyAwsError } from '../aws/errors';
 import type { ProfileInfo } from '../aws/profiles';
 
 export interface Blocklists {
@@ -104,11 +105,17 @@ export class DeletionGuard {
       if (item.class === 'orphan') return `Live pipeline ${where} now writes to this prefix.`;
       if (item.class === 'retention') {
         // The policy's last K successes (the latest always) are read now, all K: if one of them,
-        // newer than the audit or named by a hand-edited plan, holds a planned key, skip.
+        // newer than the audit or named by a hand-edited plan, holds a planned key, skip. A
+        // history read cut short (a page denied, the page bound reached) leaves them unknown:
+        // the item is unverified, never judged against the successes that were found.
         const policy = item.retention!;
         const recent = await withEachProfile(claim.profiles, undefined, (p) =>
           recentSuccesses(this.ctx.clients.codepipeline(p, claim.region), claim.name, { depth: policy.keepLast }),
-        );
+        ).catch((err: unknown) => {
+          throw new UnverifiedError(
+            `The execution history of ${where} could not be read far enough to find the last ${policy.keepLast} successful executions its policy keeps: ${classifyAwsError(err, { region: claim.region }).message.replace(/\.$/, '')}.`,
+          );
+        });
         const kept = retainedKeys(
           { keep: [], successes: recent.map((e) => ({ ...e, pipeline: claim.name, accountId: claim.accountId, region: claim.region })) },
           policy,

@@ -6,11 +6,13 @@ import {
   GetPipelineStateCommand,
   ListPipelineExecutionsCommand,
   ListTagsForResourceCommand,
+  type PipelineExecutionSummary,
   type PipelineSummary,
 } from '@aws-sdk/client-codepipeline';
 import type { PipelineDetails, PipelineRow } from '../../shared/api/pipelines';
 import type { SuccessfulExecution } from '../../shared/artifacts/classify';
 import { RETENTION_DEPTH } from '../../shared/artifacts/retention';
+import { HISTORY_PAGE_SIZE, historyCutShort, HistoryIncompleteError, historyReadStep } from '../../shared/artifacts/evidence';
 import type { AwsClients } from './clients';
 import { declarationFromSdk } from './sdk-shapes';
 import type { CallGate } from './fanout';
@@ -181,18 +183,38 @@ export async function getPipelineDetails(
 }
 
 /**
- * A pipeline's most recent successful executions (newest first, at most `depth`,
- * among its last 50), each with the S3 keys of the artifacts its actions wrote:
- * ListActionExecutions filtered to each execution, so no key is ever attributed
- * to the wrong one.
+ * A pipeline's most recent successful executions (newest first, `depth` of them, or
+ * all it has when its history holds fewer), each with the S3 keys of the artifacts
+ * its actions wrote: ListActionExecutions filtered to each execution, so no key is
+ * ever attributed to the wrong one. The history is read page after page until
+ * `depth` successes are found or it ends (evidence.ts `historyReadStep`); a read cut
+ * short, at the page bound or by a failed page, throws: the successes it did not
+ * reach are unknown, never "nothing to keep".
  */
 export async function recentSuccesses(
   cp: ReturnType<AwsClients['codepipeline']>,
   name: string,
   { gate = (call) => call(), signal, depth = RETENTION_DEPTH }: { gate?: CallGate; signal?: AbortSignal; depth?: number } = {},
 ): Promise<SuccessfulExecution[]> {
-  const execs = await gate(() => cp.send(new ListPipelineExecutionsCommand({ pipelineName: name, maxResults: 50 }), { abortSignal: signal }));
-  const ok = (execs.pipelineExecutionSummaries ?? []).filter((e) => e.status === 'Succeeded' && e.pipelineExecutionId).slice(0, depth);
+  const ok: PipelineExecutionSummary[] = [];
+  // An execution started while the pages are read moves the others down a place:
+  // one seen on two pages is still one execution.
+  const seen = new Set<string>();
+  let pageToken: string | undefined;
+  for (let pages = 1; ; pages++) {
+    const page = await gate(() =>
+      cp.send(new ListPipelineExecutionsCommand({ pipelineName: name, maxResults: HISTORY_PAGE_SIZE, nextToken: pageToken }), { abortSignal: signal }),
+    );
+    for (const e of page.pipelineExecutionSummaries ?? []) {
+      if (e.status !== 'Succeeded' || !e.pipelineExecutionId || seen.has(e.pipelineExecutionId) || ok.length >= depth) continue;
+      seen.add(e.pipelineExecutionId);
+      ok.push(e);
+    }
+    pageToken = page.nextToken;
+    const step = historyReadStep(ok.length, depth, pages, !!pageToken);
+    if (step === 'done') break;
+    if (step === 'cut-short') throw new HistoryIncompleteError(historyCutShort(name, ok.length, depth));
+  }
   return Promise.all(
     ok.map(async (e) => {
       const keys: string[] = [];

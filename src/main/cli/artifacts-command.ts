@@ -301,10 +301,14 @@ export async function runArtifactsClean(
     // Items that could not be re-checked are not done either: exit 4 (unverified), or 1 when keys failed.
     if (r.skipped.some((x) => x.unverified))
       stdout.write('Some prefixes could not be re-checked and were left alone: run the same command again once their accounts are reachable.\n');
+    // Nor are items another run was deleting under: exit 3, as when it holds the plan.
+    if (r.skipped.some((x) => x.busy))
+      stdout.write('Another run was deleting under some prefixes, which were left alone: run the same command again once it has finished, to resume them.\n');
     for (const f of r.failed.slice(0, 50)) stdout.write(line(`failed s3://${f.bucket}/${f.key} (version ${f.versionId}): ${f.code} ${f.message}`));
     if (r.failed.length > 50) stdout.write(`… and ${r.failed.length - 50} more (see the audit log)\n`);
     if (r.failed.length) return EXIT.failed;
     if (r.skipped.some((x) => x.unverified)) return EXIT.unverified;
+    if (r.skipped.some((x) => x.busy)) return EXIT.stopped;
     return EXIT.ok;
   }, stderr);
 }

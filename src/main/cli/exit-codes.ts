@@ -7,7 +7,7 @@ export const EXIT = {
   failed: 1,
   /** Bad input: flags, files, or a confirmation flag missing. Nothing was done. */
   usage: 2,
-  /** Stopped before the end, on purpose: cancelled (run again to resume), another run holding the plan or the promotion, held at a gate, or a deploy conflict. */
+  /** Stopped before the end, on purpose: cancelled (run again to resume), another run holding the plan (or deleting under one of its prefixes) or the promotion, held at a gate, or a deploy conflict. */
   stopped: 3,
   /** The evidence is incomplete: something could not be read, so no verdict of absence stands. */
   unverified: 4,

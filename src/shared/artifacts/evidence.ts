@@ -5,7 +5,42 @@
 //   each claimer's execution history: a history failure holds back that pipeline's
 //   prefix only, never an orphan elsewhere;
 // - a plan carries only items whose own evidence is complete, and says what it left out.
-// A failed call is never an empty answer.
+// A failed call is never an empty answer, and neither is a read cut short.
+
+/** Executions per ListPipelineExecutions page: the most CodePipeline returns in one call. */
+export const HISTORY_PAGE_SIZE = 100;
+
+/**
+ * Pages of a pipeline's execution history read at most while looking for its last
+ * successes: 2,000 executions, months of a busy pipeline's runs. The bound keeps an
+ * audit of hundreds of pipelines, and each re-check, to a known number of calls
+ * (CodePipeline keeps a year of history); a pipeline whose last 2,000 runs hold
+ * fewer successes than sought is held back as unverified, never searched forever
+ * and never read as having nothing to keep.
+ */
+export const MAX_HISTORY_PAGES = 20;
+
+/** An execution history read that ended before it found what it sought: the successes it did not reach are unknown. */
+export class HistoryIncompleteError extends Error {
+  override name = 'HistoryIncomplete';
+}
+
+/**
+ * After reading `pages` pages of a pipeline's history (newest first) and finding
+ * `found` successes: 'done' once `wanted` are found or the history has ended
+ * (`more` false), 'next' to read another page, and 'cut-short' at the page bound.
+ * A read that stops for any other reason (a page denied, throttled, failed) is
+ * cut short too: its caller throws, and never keeps what it found as the answer.
+ */
+export function historyReadStep(found: number, wanted: number, pages: number, more: boolean): 'done' | 'next' | 'cut-short' {
+  if (found >= wanted || !more) return 'done';
+  return pages >= MAX_HISTORY_PAGES ? 'cut-short' : 'next';
+}
+
+/** Why a history read cut short at the page bound is no answer. */
+export function historyCutShort(pipeline: string, found: number, wanted: number): string {
+  return `the last ${MAX_HISTORY_PAGES * HISTORY_PAGE_SIZE} executions of ${pipeline} hold ${found} successful execution${found === 1 ? '' : 's'}, fewer than the ${wanted} sought, and its older history was not read: the successes to keep are unknown`;
+}
 
 export interface RegionListing {
   region: string;

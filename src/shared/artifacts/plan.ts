@@ -145,8 +145,11 @@ export const CleanResult = z.object({
   resumed: z.boolean(),
   deletedVersions: z.number(),
   deletedBytes: z.number(),
-  /** `unverified`: the re-check itself failed, so the item is left for a later run (not done). */
-  skipped: z.array(z.object({ bucket: z.string(), prefix: z.string(), reason: z.string(), unverified: z.boolean() })),
+  /**
+   * `unverified`: the re-check itself failed; `busy`: another run was deleting under the
+   * item's prefix. Either way the item is left for a later run (not done).
+   */
+  skipped: z.array(z.object({ bucket: z.string(), prefix: z.string(), reason: z.string(), unverified: z.boolean(), busy: z.boolean().optional() })),
   failed: z.array(CleanFailure),
   cancelled: z.boolean(),
   checkpoint: z.string(),
