@@ -13,7 +13,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
-import { hostname } from 'node:os';
+import { hostname, uptime } from 'node:os';
 import { DeleteObjectsCommand, type S3Client } from '@aws-sdk/client-s3';
 import { startServices } from '../helpers/services';
 import { confirmedCleanup } from '../helpers/confirm';
@@ -169,12 +169,14 @@ describe('hardening item 11: one runner per plan', () => {
     expect(again.deletedVersions).toBe(0);
   });
 
-  it('a lock left by a holder that crashed is taken over; one whose holder lives is not, whatever its age', async () => {
+  it('a lock left by a holder that crashed is taken over; one whose holder lives is not, though its heartbeat is minutes old', async () => {
     plant(10);
     const lock = planLockPath(home, plan);
     const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
     await new Promise((r) => child.once('exit', r));
-    const holder = { program: 'cli', host: hostname(), startedAt: '2026-11-01T00:00:00.000Z', expiresAt: '2026-11-01T00:01:00.000Z', token: 'x' };
+    // Started since this machine booted, its heartbeat stopped four expiries ago (a laptop that slept): fewer than the ten that say its pid was reused.
+    const minutesAgo = (m: number) => new Date(Math.max(Date.now() - uptime() * 1000, Date.now() - m * 60_000)).toISOString();
+    const holder = { program: 'cli', host: hostname(), startedAt: minutesAgo(5), expiresAt: minutesAgo(4), token: 'x' };
     writeFileSync(lock, JSON.stringify({ ...holder, pid: process.ppid }));
     await expect(clean('app')).rejects.toMatchObject({
       code: 'CONFLICT',

@@ -12,7 +12,22 @@
 //
 // Through the real browser-mode server (sessions, their grace period, departure)
 // and the app's own core, against the sandbox, at the app's default budget (4 calls/s).
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+//
+// Red-team finding 5: "watch calls in flight when the client departs outlive it.
+// GetCallerIdentity slowed to 1.5 s; 50 executions.watch as client 'gone';
+// hub.detach('gone') after 100 ms → all 50 answered ok, 20 calls in the following 5 s,
+// never stopping. Each concurrent watch on a fresh app also starts its own identity
+// checks." The handler awaited the identity checks, then registered the watch after
+// dropSubscriber had already run. Now a watch whose client departed while it waited is
+// refused (CANCELLED) and registers nothing, and concurrent watches share the identity
+// checks in flight: one GetCallerIdentity per profile.
+//
+// Red-team finding 8: "reloading the window keeps the client id ipc-<webContents.id>;
+// nothing detaches it on navigation; the old page's watches keep polling and count
+// toward the cap of 100." Now a new document in the window (or a dead renderer) is a
+// departure: the old page's watches go, and the new page starts as a client of its own.
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { EventEmitter } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +41,10 @@ import { CallBudget } from '../../src/main/aws/call-budget';
 import { MAX_WATCHES_PER_CLIENT, WatchEngine } from '../../src/main/executions/watch-engine';
 import { AppError } from '../../src/shared/api/errors';
 import type { PipelineLiveState } from '../../src/shared/api/executions';
+import { FaultRule } from '../../src/sandbox/faults';
+import { serveOverIpc } from '../../src/main/rpc/ipc';
+import { IPC_INVOKE_CHANNEL } from '../../src/shared/api/channels';
+import type { Envelope } from '../../src/shared/api/envelope';
 
 /** The cap this test was written against (MAX_WATCHES_PER_CLIENT). */
 const CAP = 100;
@@ -247,4 +266,127 @@ describe('hardening item 5: the budget and the engine underneath', () => {
     expect(engine.stats()).toMatchObject({ watchers: 1, subscriptions: 1 });
     engine.close();
   });
+});
+
+describe('hardening item 5 (red-team finding 5): watches still waiting for the identity checks when their client departs', () => {
+  // A fresh app each time: no identity checked yet, so every watch waits for the checks; slowed, as on a real network.
+  let fresh: Core;
+  let freshHome: string;
+  const WATCHES = 50;
+  const name = (i: number) => `w-${String(i).padStart(3, '0')}`;
+  const watchAs = (clientId: string, i: number) =>
+    fresh.dispatch('executions.watch', { profile: 'sandbox-dev', region: REGION, name: name(i), opened: false }, { clientId });
+  const freshSeq = () => fresh.sandbox.instance!.logEntries().at(-1)?.seq ?? 0;
+
+  beforeEach(async () => {
+    freshHome = mkdtempSync(join(tmpdir(), 'pw-item05-fresh-'));
+    fresh = await createCore({ home: freshHome, mode: 'browser', version: '0.0.0-test', sandbox: 'on', sandboxTimeScale: 0.001, log: () => {} });
+    await fresh.ready;
+    await generatePipelines(fresh.sandbox.instance!, {
+      accounts: [DEV],
+      regions: [REGION],
+      pipelinesPerTarget: WATCHES,
+      executionsPerPipeline: 0,
+      namePrefix: 'w',
+    });
+    fresh.sandbox.instance!.faults.set([FaultRule.parse({ service: 'sts', operation: 'GetCallerIdentity', latencyMs: 1500 })]);
+  }, 120_000);
+  afterEach(async () => {
+    await fresh?.close();
+    rmSync(freshHome, { recursive: true, force: true });
+  });
+
+  it('a client that departs while its watches wait: none is registered, and nothing is called for it once it has gone', async () => {
+    fresh.hub.attach({ clientId: 'gone', send: () => {} });
+    const calls = Array.from({ length: WATCHES }, (_, i) => watchAs('gone', i));
+    await new Promise((r) => setTimeout(r, 100));
+    fresh.hub.detach('gone'); // a socket's grace period ended: its watches are dropped now
+    const answers = await Promise.all(calls);
+    const departed = freshSeq();
+    await new Promise((r) => setTimeout(r, 3_000));
+    const calledSince = fresh.sandbox.instance!.logEntries(departed).filter((e) => e.account === DEV && e.region === REGION).length;
+    // Before: all 50 answered ok, and their watchers polled on at the budget's 4 calls a second, for ever.
+    expect({ watchesRegistered: answers.filter((a) => a.ok).length, callsAfterDeparture: calledSince }).toEqual({
+      watchesRegistered: 0,
+      callsAfterDeparture: 0,
+    });
+    expect(answers[0]).toEqual({
+      ok: false,
+      error: { code: 'CANCELLED', message: `The window that asked to watch ${name(0)} has gone; nothing is watched for it.` },
+    });
+  }, 30_000);
+
+  it('many watches at once on a fresh app check each profile once, and a client that stays has all its watches', async () => {
+    fresh.hub.attach({ clientId: 'page', send: () => {} });
+    const since = freshSeq();
+    const answers = await Promise.all(Array.from({ length: WATCHES }, (_, i) => watchAs('page', i)));
+    expect(answers.filter((a) => !a.ok)).toEqual([]);
+    const checks = fresh.sandbox.instance!.logEntries(since).filter((e) => e.operation === 'GetCallerIdentity');
+    const checkable = fresh.accounts.profiles().filter((p) => !p.problems.length);
+    // Before: every one of the 50 watches checked every profile again while the first checks were on their way.
+    expect(checks.length).toBe(checkable.length);
+    expect(checkable.map((p) => fresh.accounts.identityOf(p.name)?.state)).toEqual(checkable.map(() => 'ok'));
+    fresh.hub.detach('page');
+  }, 30_000);
+});
+
+describe('hardening item 5 (red-team finding 8): a reloaded Electron window is a new client', () => {
+  /** The window's contents, faked as the EventEmitter Electron hands over, served by the app's core over IPC. */
+  function electronWindow() {
+    let invoke!: (event: unknown, call: unknown) => Promise<Envelope>;
+    const mainFrame = { url: 'app://pipewright/index.html', parent: null };
+    const contents = Object.assign(new EventEmitter(), {
+      id: 4242,
+      mainFrame,
+      isDestroyed: () => false,
+      send: () => undefined,
+    });
+    serveOverIpc({
+      ipcMain: { handle: (channel: string, h: typeof invoke) => channel === IPC_INVOKE_CHANNEL && (invoke = h), removeHandler: () => {} } as never,
+      webContents: contents,
+      dispatch: core.dispatch,
+      hub: core.hub,
+      isOurUrl: (u) => u.startsWith('app://pipewright/'),
+    });
+    const call = (method: string, input: unknown) => invoke({ senderFrame: mainFrame }, { method, input });
+    return { contents, call };
+  }
+
+  it("the old page's watches go when the window reloads, and the new page has a cap of its own; a dead renderer's too", async () => {
+    const win = electronWindow();
+    const watchAll = async (from: number, count = CAP) => {
+      const answers = [];
+      for (let i = from; i < from + count; i++) answers.push(await win.call('executions.watch', { ...ref(floodName(i)), opened: false }));
+      return answers;
+    };
+    const callsOver = async (ms: number) => {
+      await new Promise((r) => setTimeout(r, 300)); // calls already on the wire may land
+      const since = lastSeq();
+      await new Promise((r) => setTimeout(r, ms));
+      return floodCalls(since).length;
+    };
+    expect(await win.call('app.ready', {})).toMatchObject({ ok: true });
+    expect((await watchAll(0)).filter((a) => !a.ok)).toEqual([]);
+    const before = lastSeq();
+    await vi.waitFor(() => expect(floodCalls(before).length).toBeGreaterThanOrEqual(8), { timeout: 10_000 });
+
+    // Reload: the same webContents (and id), a new document.
+    win.contents.emit('did-navigate', {}, 'app://pipewright/index.html', -1, '');
+    // Before: the old page's 100 watchers kept reading at the budget's 4 calls a second, and the new page, under the
+    // same client id, was refused its first watch ("already watches 100 pipelines").
+    const afterReload = await callsOver(2_000);
+    expect(await win.call('app.ready', {})).toMatchObject({ ok: true });
+    const firstWatch = await win.call('executions.watch', { ...ref(floodName(CAP)), opened: true });
+    expect({ callsForTheOldPage: afterReload, firstWatchOfTheNewPage: firstWatch.ok }).toEqual({ callsForTheOldPage: 0, firstWatchOfTheNewPage: true });
+    expect((await watchAll(CAP + 1, CAP - 1)).filter((a) => !a.ok)).toEqual([]);
+    const reloaded = lastSeq();
+    await vi.waitFor(() => expect(floodCalls(reloaded).length).toBeGreaterThanOrEqual(8), { timeout: 10_000 });
+
+    // The renderer dies: its page's watches go too. Then the window closes: the client goes.
+    win.contents.emit('render-process-gone', {}, { reason: 'crashed', exitCode: 1 });
+    expect(await callsOver(2_000), 'calls after the renderer died').toBe(0);
+    const clients = core.hub.clientCount;
+    win.contents.emit('destroyed');
+    expect(core.hub.clientCount).toBe(clients - 1);
+  }, 30_000);
 });

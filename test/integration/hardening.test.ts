@@ -253,7 +253,7 @@ function ipcHandler(): (call: unknown) => Promise<Envelope> {
   const mainFrame = { url: 'app://pipewright/index.html', parent: null };
   serveOverIpc({
     ipcMain: { handle: (_c: string, h: typeof handler) => (handler = h), removeHandler: () => {} } as never,
-    webContents: { id: Math.floor(Math.random() * 1e9), send: () => {}, isDestroyed: () => false, mainFrame },
+    webContents: { id: Math.floor(Math.random() * 1e9), send: () => {}, isDestroyed: () => false, on: () => undefined, mainFrame },
     dispatch: core.dispatch,
     hub: core.hub,
     isOurUrl: (u) => u.startsWith('app://pipewright/'),

@@ -28,7 +28,13 @@ beforeAll(async () => {
   const mainFrame = { url: 'file:///app/index.html', parent: null };
   serveOverIpc({
     ipcMain: { handle: (ch: string, fn: (e: unknown, a: unknown) => Promise<Envelope>) => void handlers.set(ch, fn), removeHandler: () => {} } as never,
-    webContents: { id: 1, mainFrame, isDestroyed: () => false, send: (_ch: string, msg: unknown) => void recorded.push(JSON.stringify(msg)) },
+    webContents: {
+      id: 1,
+      mainFrame,
+      isDestroyed: () => false,
+      on: () => undefined,
+      send: (_ch: string, msg: unknown) => void recorded.push(JSON.stringify(msg)),
+    },
     dispatch: core.dispatch,
     hub: core.hub,
     isOurUrl: (u) => u === mainFrame.url,

@@ -6,6 +6,7 @@ import type { MethodName } from '../../shared/api/contract';
 import { FINAL_STATUSES, pipelineKey, type Approval, type PipelineLiveState, type PipelineRef } from '../../shared/api/executions';
 import { waitingApprovals } from '../../shared/executions/approvals';
 import { confirm } from '../../shared/safety/confirmation';
+import { AppError } from '../../shared/api/errors';
 import type { ProfileInfo } from '../aws/profiles';
 import type { ExecutionsService } from './service';
 import type { Events, HandlerSlice, Jobs } from '../rpc/handler-slice';
@@ -42,7 +43,29 @@ export function executionsFeature({ executions, targets, jobs, events, onDepartu
     if (latest && FINAL_STATUSES.has(latest.status) && (before.latest?.id !== latest.id || !FINAL_STATUSES.has(before.latest.status)))
       events.emit('execution.finished', { ref: state.ref, execution: latest });
   });
-  onDeparture((clientId) => executions.engine.dropSubscriber(clientId));
+  // Watch calls still waiting for the identity checks, by client. A departure drops the client's
+  // watches as they are now, so it also marks these: one that resumed afterwards and registered would
+  // poll for no one, for ever (nothing departs twice). Marked rather than asked "is it attached?": an
+  // Electron window's reloaded page attaches again under the same id, and the old page's calls are not its.
+  const waitingWatches = new Map<string, Set<{ departed: boolean }>>();
+  onDeparture((clientId) => {
+    executions.engine.dropSubscriber(clientId);
+    for (const call of waitingWatches.get(clientId) ?? []) call.departed = true;
+    waitingWatches.delete(clientId);
+  });
+  /** Waits for the accounts to be known; false when the client departed meanwhile. */
+  const knowAccountsFor = async (clientId: string): Promise<boolean> => {
+    const call = { departed: false };
+    const waiting = waitingWatches.get(clientId) ?? new Set();
+    waitingWatches.set(clientId, waiting.add(call));
+    try {
+      await executions.knowAccounts();
+    } finally {
+      waiting.delete(call);
+      if (!waiting.size && waitingWatches.get(clientId) === waiting) waitingWatches.delete(clientId);
+    }
+    return !call.departed;
+  };
 
   return {
     handlers: {
@@ -52,7 +75,8 @@ export function executionsFeature({ executions, targets, jobs, events, onDepartu
         return executions.state(refOf(ref));
       },
       'executions.watch': async ({ opened, ...ref }, ctx) => {
-        await executions.knowAccounts();
+        if (!(await knowAccountsFor(ctx.clientId)))
+          throw new AppError('CANCELLED', `The window that asked to watch ${ref.name} has gone; nothing is watched for it.`);
         return { state: executions.withProductionWord(executions.engine.watch(refOf(ref), ctx.clientId, { opened })) };
       },
       'executions.unwatch': (ref, ctx) => {

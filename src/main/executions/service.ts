@@ -54,6 +54,8 @@ export class ExecutionsService {
   readonly engine: WatchEngine;
   private listeners = new Set<(state: PipelineLiveState) => void>();
   private marks: () => ProductionMarks | undefined;
+  /** Identity checks `knowAccounts` started and that are still on their way, by profile. */
+  private knowing = new Map<string, Promise<unknown>>();
 
   constructor(
     private accounts: AwsAccess,
@@ -284,7 +286,22 @@ export class ExecutionsService {
       .profiles()
       .filter((p) => !p.problems.length && !this.accounts.identityOf(p.name))
       .map((p) => p.name);
-    if (unchecked.length) await this.accounts.check(unchecked, false);
+    // A fresh app's first page asks for many watches at once; each would otherwise check every
+    // profile again while the first checks are still on their way. Shared until answered, then
+    // the answer (the identity state) is what later calls find.
+    const toCheck = unchecked.filter((name) => !this.knowing.has(name));
+    if (toCheck.length) {
+      const checking: Promise<unknown> = this.accounts.check(toCheck, false).finally(() => {
+        for (const name of toCheck) if (this.knowing.get(name) === checking) this.knowing.delete(name);
+      });
+      for (const name of toCheck) this.knowing.set(name, checking);
+    }
+    const waits = new Set<Promise<unknown>>();
+    for (const name of unchecked) {
+      const checking = this.knowing.get(name);
+      if (checking) waits.add(checking);
+    }
+    await Promise.all(waits);
   }
 
   /**

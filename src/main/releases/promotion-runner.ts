@@ -14,7 +14,7 @@ import type { PromotionApprovals } from './promotion-approvals';
 import { evidenceOf, type ReleaseBoardReader } from './release-board';
 import type { ReleaseJournal } from './release-journal';
 import type { ReleaseStore } from './release-store';
-import type { PromotionLocks } from './promotion-lock';
+import type { PromotionLease, PromotionLocks } from './promotion-lock';
 import { refOf, waitingIn, where } from './target-refs';
 
 export interface PromoteOptions {
@@ -79,10 +79,10 @@ export class PromotionRunner {
    * One promote of an application at a time (this process or another): a second is refused, told who holds it.
    */
   promote(release: ReleaseFile, environment: string, o: PromoteOptions): Promise<PromoteOutcome> {
-    return this.locks.hold(release.application, () => this.promoteHeld(release, environment, o));
+    return this.locks.hold(release.application, (lease) => this.promoteHeld(release, environment, o, lease));
   }
 
-  private async promoteHeld(release: ReleaseFile, environment: string, o: PromoteOptions): Promise<PromoteOutcome> {
+  private async promoteHeld(release: ReleaseFile, environment: string, o: PromoteOptions, lease: PromotionLease): Promise<PromoteOutcome> {
     const existing = await this.running(release.application, environment);
     if (existing) {
       if (o.revision && existing.revision && o.revision !== existing.revision)
@@ -96,7 +96,7 @@ export class PromotionRunner {
         event: 'promotion-resumed',
         message: `Resumed promotion to ${environment}.`,
       });
-      return { kind: 'started', promotion: await this.startPending(existing), resumed: true };
+      return { kind: 'started', promotion: await this.startPending(existing, lease), resumed: true };
     }
     // One run for both environments: each profile's account is asked once.
     const run = this.board.newRun();
@@ -167,6 +167,7 @@ export class PromotionRunner {
         message: null,
       })),
     };
+    await lease.assertHeld();
     await this.journal.save(promotion);
     await this.journal.log(release.application, {
       promotionId: promotion.id,
@@ -174,16 +175,18 @@ export class PromotionRunner {
       event: 'promotion-started',
       message: `Promoting ${environment}${revision ? ` to revision ${revision}` : ' (latest source revision)'}${from ? ` from ${from}` : ''}: ${promotion.targets.length} pipeline(s).`,
     });
-    return { kind: 'started', promotion: await this.startPending(promotion), resumed: false };
+    return { kind: 'started', promotion: await this.startPending(promotion, lease), resumed: false };
   }
 
   /**
    * Starts every target not started yet. The token is saved before the call, so a repeat after a crash returns the same execution.
    * A promotion another process finished meanwhile starts nothing more: its saved record is returned instead.
+   * Under a promote's lock (`lease`), each start first checks the lock is still this promote's.
    */
-  private async startPending(p: Promotion): Promise<Promotion> {
+  private async startPending(p: Promotion, lease?: PromotionLease): Promise<Promotion> {
     for (const t of p.targets) {
       if (t.executionId || t.status === 'Failed') continue;
+      await lease?.assertHeld();
       await this.journal.log(p.application, { promotionId: p.id, environment: p.environment, event: 'execution-starting', message: `Starting ${where(t)}.` });
       try {
         t.executionId = await this.executions.start(refOf(t), { sourceRevisions: t.pins, clientRequestToken: t.clientRequestToken });

@@ -1,5 +1,6 @@
 // IPC sender validation, with Electron's ipcMain, WebContents and frames faked.
 import { describe, expect, it, vi } from 'vitest';
+import { EventEmitter } from 'node:events';
 import { isTrustedSender, serveOverIpc } from './ipc';
 import { EventHub } from './event-hub';
 import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '../../shared/api/channels';
@@ -18,7 +19,12 @@ function fakeElectron() {
   };
   const mainFrame = { url: OUR, parent: null };
   const sent: unknown[] = [];
-  const webContents = { id: 7, mainFrame, isDestroyed: () => false, send: vi.fn((ch: string, msg: unknown) => void sent.push([ch, msg])) };
+  const webContents = Object.assign(new EventEmitter(), {
+    id: 7,
+    mainFrame,
+    isDestroyed: () => false,
+    send: vi.fn((ch: string, msg: unknown) => void sent.push([ch, msg])),
+  });
   return { ipcMain, handlers, mainFrame, webContents, sent };
 }
 
@@ -60,6 +66,33 @@ describe('serveOverIpc', () => {
     expect(f.sent).toEqual([[IPC_EVENT_CHANNEL, { event: 'app.notice', payload: { level: 'info', message: 'queued' } }]]);
     stop();
     expect(f.ipcMain.removeHandler).toHaveBeenCalledWith(IPC_INVOKE_CHANNEL);
+    expect(hub.clientCount).toBe(0);
+  });
+
+  it('a new document in the window (reload, navigation) or a dead renderer is a departure, and the new page a fresh client; destroyed, it goes', () => {
+    const f = fakeElectron();
+    const hub = new EventHub();
+    const departed: string[] = [];
+    hub.onDeparture((id) => departed.push(id));
+    serveOverIpc({ ipcMain: f.ipcMain, webContents: f.webContents, dispatch: vi.fn(), hub, isOurUrl });
+    hub.markReady('ipc-7');
+    // The hash changing is the same page.
+    f.webContents.emit('did-navigate-in-page', {}, `${OUR}#/releases`, true);
+    expect(departed).toEqual([]);
+    f.webContents.emit('did-navigate', {}, OUR, -1, '');
+    expect(departed).toEqual(['ipc-7']);
+    // Attached again, not ready: what is emitted now waits for the new page's app.ready.
+    hub.emit('app.notice', { level: 'info', message: 'for the new page' });
+    expect(f.sent).toEqual([]);
+    expect(hub.markReady('ipc-7')).toEqual({ flushed: 1, dropped: 0 });
+    f.webContents.emit('render-process-gone', {}, { reason: 'crashed', exitCode: 1 });
+    expect(departed).toEqual(['ipc-7', 'ipc-7']);
+    expect(hub.clientCount).toBe(1);
+    f.webContents.emit('destroyed');
+    expect(departed).toEqual(['ipc-7', 'ipc-7', 'ipc-7']);
+    expect(hub.clientCount).toBe(0);
+    // Nothing comes back after the contents are gone.
+    f.webContents.emit('render-process-gone', {}, { reason: 'crashed', exitCode: 1 });
     expect(hub.clientCount).toBe(0);
   });
 });

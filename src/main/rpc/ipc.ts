@@ -22,9 +22,32 @@ export function isTrustedSender(senderFrame: FrameLike | null | undefined, mainF
   return isOurUrl(senderFrame.url);
 }
 
+/**
+ * The events of a window's contents that say its page went. A WebContents is one (index.ts
+ * passes the real one, so these names are checked against Electron's types); so is an EventEmitter.
+ */
+export interface PageEvents {
+  on(event: 'did-navigate', listener: () => void): unknown;
+  on(event: 'render-process-gone', listener: () => void): unknown;
+  on(event: 'destroyed', listener: () => void): unknown;
+}
+
+/**
+ * Calls `replaced` whenever the page in the window is replaced by another document (a reload,
+ * any navigation of the main frame) or its renderer dies, and `destroyed` when the contents go.
+ * 'did-navigate' rather than 'did-start-navigation': the latter comes before 'will-navigate',
+ * which security.ts may refuse, and a refused navigation leaves the page where it was. In-page
+ * navigations (the hash) are 'did-navigate-in-page', so the same page keeps its client.
+ */
+export function onPageGone(contents: PageEvents, on: { replaced: () => void; destroyed: () => void }): void {
+  contents.on('did-navigate', () => on.replaced());
+  contents.on('render-process-gone', () => on.replaced());
+  contents.on('destroyed', () => on.destroyed());
+}
+
 export interface IpcServeOptions {
   ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>;
-  webContents: Pick<WebContents, 'id' | 'send' | 'isDestroyed'> & { mainFrame: unknown };
+  webContents: Pick<WebContents, 'id' | 'send' | 'isDestroyed'> & PageEvents & { mainFrame: unknown };
   dispatch: Dispatch;
   hub: EventHub;
   isOurUrl: (url: string) => boolean;
@@ -32,10 +55,27 @@ export interface IpcServeOptions {
 
 export function serveOverIpc(opts: IpcServeOptions): () => void {
   const clientId = `ipc-${opts.webContents.id}`;
-  opts.hub.attach({
-    clientId,
-    send: (event, payload) => {
-      if (!opts.webContents.isDestroyed()) opts.webContents.send(IPC_EVENT_CHANNEL, { event, payload });
+  const attach = () =>
+    opts.hub.attach({
+      clientId,
+      send: (event, payload) => {
+        if (!opts.webContents.isDestroyed()) opts.webContents.send(IPC_EVENT_CHANNEL, { event, payload });
+      },
+    });
+  attach();
+  // The window keeps its id across reloads, but each page is a client of its own: the old page's
+  // watches and jobs depart with it (else they poll for no one and count toward the new page's cap),
+  // and the new page starts with a fresh queue that its app.ready delivers.
+  let destroyed = false;
+  onPageGone(opts.webContents, {
+    replaced: () => {
+      if (destroyed) return;
+      opts.hub.detach(clientId);
+      attach();
+    },
+    destroyed: () => {
+      destroyed = true;
+      opts.hub.detach(clientId);
     },
   });
   opts.ipcMain.handle(IPC_INVOKE_CHANNEL, async (event: Pick<IpcMainInvokeEvent, 'senderFrame'>, call: unknown): Promise<Envelope> => {
