@@ -276,6 +276,20 @@ describe('acquireLock', () => {
     expect(existsSync(`${path}.takeover`)).toBe(false);
     await lock.release();
   });
+
+  it('clears at once a guard whose taker died on this host (killed mid-refresh), but not one a live taker holds', async () => {
+    const path = fresh();
+    const stale = holder({ pid: await deadPid() });
+    plant(path, stale);
+    // A live taker (this process): the stale lock is left to it.
+    writeFileSync(`${path}.takeover`, JSON.stringify({ host: hostname(), pid: process.pid }));
+    expect((await refused(acquireLock(path, { program: 'cli' }, { ttlMs: TTL }))).holder).toEqual(stale);
+    // The same guard, its taker gone: a fresh one, yet no wait for the grace.
+    writeFileSync(`${path}.takeover`, JSON.stringify({ host: hostname(), pid: await deadPid() }));
+    const lock = await acquireLock(path, { program: 'cli' }, { ttlMs: TTL });
+    expect(existsSync(`${path}.takeover`)).toBe(false);
+    await lock.release();
+  });
 });
 
 describe('whatever else is at the lock path', () => {

@@ -20,7 +20,7 @@
 // symbolic link) is refused by name, never read and never removed.
 import { randomUUID } from 'node:crypto';
 import { constants, readlinkSync, type Stats } from 'node:fs';
-import { lstat, mkdir, open, readlink, rm } from 'node:fs/promises';
+import { lstat, mkdir, open, readFile, readlink, rm } from 'node:fs/promises';
 import { hostname, uptime } from 'node:os';
 import { dirname } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -127,7 +127,7 @@ function pidNamespace(): string | null {
 }
 
 /** Whether the holder's pid can be asked here: this host, and the same pid namespace when both say which. */
-function pidsComparable(h: LockHolder): boolean {
+function pidsComparable(h: Pick<LockHolder, 'host' | 'pidNamespace'>): boolean {
   if (h.host !== hostname()) return false;
   const ours = pidNamespace();
   return h.pidNamespace === undefined || ours === null || h.pidNamespace === ours;
@@ -232,13 +232,30 @@ async function createExclusive(path: string, text: string): Promise<boolean> {
   return true;
 }
 
+/** Whether the guard at `guard` was left by a process that has died on this host (killed mid-refresh, say). */
+async function guardTakerGone(guard: string): Promise<boolean> {
+  const text = await readFile(guard, 'utf8').catch(() => '');
+  let taker: { host?: unknown; pid?: unknown; pidNamespace?: unknown };
+  try {
+    taker = JSON.parse(text) as typeof taker;
+  } catch {
+    return false;
+  }
+  if (typeof taker.pid !== 'number' || typeof taker.host !== 'string') return false;
+  const comparable = pidsComparable({ host: taker.host, pidNamespace: typeof taker.pidNamespace === 'string' ? taker.pidNamespace : undefined });
+  return comparable && !alive(taker.pid);
+}
+
 /** Takes the takeover guard of the lock at `path` if it is free (clearing one its taker left behind). */
 async function tryGuard(path: string): Promise<boolean> {
   const guard = `${path}.takeover`;
-  if (await createExclusive(guard, String(process.pid))) return true;
+  const taker = JSON.stringify({ host: hostname(), pid: process.pid, pidNamespace: pidNamespace() ?? undefined });
+  if (await createExclusive(guard, taker)) return true;
   const st = await lstat(guard).catch(() => null);
   if (st && !st.isFile()) throw await notALockFile(guard, st);
-  if (st && Date.now() - st.mtimeMs > TAKEOVER_GRACE_MS) await rm(guard, { force: true });
+  // A taker killed while it held the guard (refresh() runs before every start) would otherwise
+  // block every runner for the grace: on this host, a dead taker's guard goes at once.
+  if (st && (Date.now() - st.mtimeMs > TAKEOVER_GRACE_MS || (await guardTakerGone(guard)))) await rm(guard, { force: true });
   return false;
 }
 
