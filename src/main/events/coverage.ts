@@ -78,6 +78,8 @@ export class EventCoverage implements EventFeed {
   private refreshing: Promise<void> | null = null;
   private disposed = false;
   readonly misses: Miss[] = [];
+  /** Events taken from the queues, and what the ordering made of them (tests and the benchmark). */
+  readonly counts = { events: 0, duplicate: 0, stale: 0, advanced: 0 };
 
   constructor(
     private service: EventsService,
@@ -166,7 +168,10 @@ export class EventCoverage implements EventFeed {
       this.lastEventAt.set(ar, Date.now());
       // Events heard again: the miss was logged and the sweep read the state; events lead again.
       if (this.missMarks.has(ar)) this.changing(() => this.missMarks.delete(ar));
-      if (this.order.accept(e) !== 'advanced') continue;
+      const verdict = this.order.accept(e);
+      this.counts.events++;
+      this.counts[verdict]++;
+      if (verdict !== 'advanced') continue;
       const targets = [...this.tracked.values()]
         .map((t) => t.target)
         .filter((t) => t.region === e.region && this.accountOf(t) === e.account && this.mode(t).mode === 'event-driven');

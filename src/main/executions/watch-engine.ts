@@ -376,8 +376,19 @@ class Watcher {
     let latest = listed ?? this.state?.latest ?? null;
     const latestId = listed?.id ?? feed.latestExecution(target, this.ref.name) ?? latest?.id ?? null;
     const heard = latestId ? feed.announced(target, this.ref.name, latestId) : null;
-    if (!listed && latestId && (latestId !== latest?.id || (heard && statusOfEventState(heard.state) !== latest?.status)))
-      latest = await this.call('state', (r) => executionSummary(r, this.ref.name, latestId));
+    if (!listed && latestId && (latestId !== latest?.id || (heard && statusOfEventState(heard.state) !== latest?.status))) {
+      const got = await this.call('state', (r) => executionSummary(r, this.ref.name, latestId));
+      // GetPipelineExecution has no start, update time or source revisions: what was listed of the same execution stays.
+      const before = latest?.id === got.id ? latest : null;
+      latest = before
+        ? {
+            ...got,
+            startTime: got.startTime ?? before.startTime,
+            lastUpdateTime: got.lastUpdateTime ?? before.lastUpdateTime,
+            sourceRevisions: got.sourceRevisions.length ? got.sourceRevisions : before.sourceRevisions,
+          }
+        : got;
+    }
     if (!this.declaration || (raw.pipelineVersion !== undefined && this.declaration.version !== raw.pipelineVersion))
       this.declaration = await this.call('declaration', (r) => pipelineDeclaration(r, this.ref.name));
     this.probeSignature = latest ? `${latest.id}|${latest.status}|${latest.lastUpdateTime}` : 'none';
