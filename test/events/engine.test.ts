@@ -183,7 +183,7 @@ describe('event-driven watching under delivery faults', () => {
         });
         const shown = await until('the end shown after a sweep', () => {
           const s = env.executions.engine.state(ref);
-          return s && s.latest?.id === id && s.latest.status === status && s.watchMode === 'degraded' ? s : null;
+          return s?.latest && s.latest.id === id && s.latest.status === status && s.watchMode === 'degraded' ? s : null;
         });
         expect(shown.watchModeReason).toMatch(/events were missed/);
         expect(env.coverage.misses.at(-1)).toMatchObject({ profile: ref.profile, region: ref.region });
