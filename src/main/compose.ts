@@ -6,7 +6,7 @@ import { EventHub } from './rpc/event-hub';
 import { AccountsService } from './accounts';
 import { ArtifactsService, type Blocklists } from './artifacts';
 import { DesignsService } from './designer';
-import { EventsService } from './events';
+import { EventCoverage, EventsService } from './events';
 import { DEFAULT_BUDGET, ExecutionsService, type ExecutionsOptions } from './executions';
 import { CallBudget } from './aws/call-budget';
 import { PipelinesService } from './explorer';
@@ -39,9 +39,16 @@ export function composeServices(src: ServiceSources) {
     blocklists: src.blocklists ?? (() => Promise.resolve(src.settings().artifacts)),
     productionMarks: () => src.settings().accounts,
   });
-  const executions = new ExecutionsService(accounts, { ...src.executions, sharedBudget: budget, productionMarks: () => src.settings().accounts });
-  const releases = new ReleasesService(accounts, executions, new ReleaseStore(src.home), src.releases);
   const liveUpdates = new EventsService(accounts, src.home);
+  // The watchers leave to events what the live-updates setup covers; the rest is polled as before.
+  const coverage = new EventCoverage(liveUpdates, accounts, src.executions?.events);
+  const executions = new ExecutionsService(accounts, {
+    ...src.executions,
+    sharedBudget: budget,
+    productionMarks: () => src.settings().accounts,
+    eventFeed: coverage,
+  });
+  const releases = new ReleasesService(accounts, executions, new ReleaseStore(src.home), src.releases);
   let disposed = false;
   return {
     accounts,
@@ -51,6 +58,7 @@ export function composeServices(src: ServiceSources) {
     executions,
     releases,
     liveUpdates,
+    coverage,
     /**
      * Stops what the services hold open (watchers and their timers, pending MFA
      * prompts): the app, the CLI and the tests end the same way. Safe to call twice.
@@ -59,6 +67,7 @@ export function composeServices(src: ServiceSources) {
       if (disposed) return;
       disposed = true;
       executions.close();
+      void coverage.dispose();
       accounts.close();
     },
   };

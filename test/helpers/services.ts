@@ -33,7 +33,7 @@ export async function startServices(opts: {
     executions: opts.executions,
     releases: opts.releases,
   });
-  const { accounts, pipelines, artifacts, executions, releases } = services;
+  const { accounts, pipelines, artifacts, executions, releases, liveUpdates, coverage } = services;
   await accounts.reload();
   return {
     home,
@@ -47,6 +47,9 @@ export async function startServices(opts: {
     artifacts: () => artifacts,
     executions,
     releases,
+    /** Live updates: the setup service, and the watchers' reader of the hub queues. */
+    liveUpdates,
+    coverage,
     async stop() {
       services.dispose();
       await sandbox.stop();

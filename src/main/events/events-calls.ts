@@ -23,6 +23,7 @@ import {
 import {
   ChangeMessageVisibilityCommand,
   CreateQueueCommand,
+  DeleteMessageBatchCommand,
   DeleteMessageCommand,
   DeleteQueueCommand,
   GetQueueAttributesCommand,
@@ -346,4 +347,46 @@ export async function receiveTestEvent(clients: AwsClients, p: ProfileInfo, regi
     if (found) return true;
   }
   return false;
+}
+
+/** One message of the hub queue, as the watch engine's consumer sees it. */
+export interface QueueMessage {
+  receiptHandle: string;
+  body: string;
+}
+
+/** The hub queue's three calls the watch engine's consumer makes (queue-consumer.ts). */
+export interface HubQueueCalls {
+  /** One long poll: up to 10 messages, waiting up to 20 s; cancelled by `signal`. */
+  receive(signal: AbortSignal): Promise<QueueMessage[]>;
+  /** Deletes in batches of 10; the handles that failed. */
+  deleteBatch(handles: string[]): Promise<string[]>;
+  /** Makes a message visible again at once (it is someone else's to take). */
+  release(handle: string): Promise<void>;
+}
+
+export const LONG_POLL_SECONDS = 20;
+
+export function hubQueueCalls(clients: AwsClients, p: ProfileInfo, region: string, url: string): HubQueueCalls {
+  const sqs = () => clients.sqs(p, region);
+  return {
+    async receive(signal) {
+      const got = await sqs().send(new ReceiveMessageCommand({ QueueUrl: url, WaitTimeSeconds: LONG_POLL_SECONDS, MaxNumberOfMessages: 10 }), {
+        abortSignal: signal,
+      });
+      return (got.Messages ?? []).flatMap((m) => (m.ReceiptHandle ? [{ receiptHandle: m.ReceiptHandle, body: m.Body ?? '' }] : []));
+    },
+    async deleteBatch(handles) {
+      const failed: string[] = [];
+      for (let i = 0; i < handles.length; i += 10) {
+        const chunk = handles.slice(i, i + 10);
+        const out = await sqs().send(new DeleteMessageBatchCommand({ QueueUrl: url, Entries: chunk.map((h, j) => ({ Id: String(j), ReceiptHandle: h })) }));
+        for (const f of out.Failed ?? []) failed.push(chunk[Number(f.Id)]);
+      }
+      return failed;
+    },
+    async release(handle) {
+      await sqs().send(new ChangeMessageVisibilityCommand({ QueueUrl: url, ReceiptHandle: handle, VisibilityTimeout: 0 }));
+    },
+  };
 }

@@ -124,6 +124,17 @@ export class EventsService {
     return undefined;
   }
 
+  /** The targets ("profile/region") the last setup completed for: only these can be event-driven, so the others cost no call to tell. */
+  async setUpTargets(): Promise<Set<string>> {
+    const state = await this.readState();
+    return new Set(Object.entries(state.targets).flatMap(([key, t]) => (t.failure ? [] : [key])));
+  }
+
+  /** A profile that reads the hub account's queue (the target's own first). */
+  hubProfile(account: string, prefer: string[]): Promise<ProfileInfo | undefined> {
+    return this.profileForAccount(account, prefer);
+  }
+
   async plan(input: EventsSetupInput): Promise<EventsSetupPlan> {
     const watched: WatchedTarget[] = [];
     for (const t of input.targets) watched.push({ profile: t.profile, accountId: await this.accountOf(t.profile), regions: t.regions });

@@ -36,6 +36,7 @@ import type { ProfileInfo } from '../aws/profiles';
 import { WatchEngine, type Intervals } from './watch-engine';
 import type { AwsAccess } from '../aws/access';
 import type { PipelineDeclaration } from '../../shared/pipeline/model';
+import type { CoverageOptions, EventFeed } from '../events';
 
 /** Calls per second per (account, region) that watching and reading may spend (the service's own limits are higher). */
 export const DEFAULT_BUDGET = { ratePerSec: 4, burst: 8 };
@@ -47,6 +48,10 @@ export interface ExecutionsOptions {
   intervals?: Partial<Intervals>;
   /** The accounts the settings mark production or not production, as they are now (composeServices passes the settings'). */
   productionMarks?: () => ProductionMarks;
+  /** Live updates: which targets events cover (composeServices passes the hub queues' reader). */
+  eventFeed?: EventFeed;
+  /** The reader's own timings (tests shorten them); composeServices reads them. */
+  events?: CoverageOptions;
 }
 
 export class ExecutionsService {
@@ -77,6 +82,7 @@ export class ExecutionsService {
           }
       },
       intervals: opts.intervals,
+      events: opts.eventFeed,
     });
   }
 

@@ -8,6 +8,13 @@
 // Every call waits for its turn in the (account, region) budget; throttling
 // backs the watcher off and says so in the state it publishes.
 //
+// Where live updates are set up (issue 24) and the target's events flow, a pipeline
+// is not probed: each event that moves its execution forward asks for one reconciling
+// read (GetPipelineState, and GetPipelineExecution when the execution itself changed),
+// at most one a second per pipeline, coalesced; a slow sweep (one ListPipelineExecutions
+// per pipeline, every 10 minutes) catches what the events lost, logs the miss and
+// degrades the target, which is then polled as before until its events are heard again.
+//
 // One client cannot starve the others: it may name at most MAX_WATCHES_PER_CLIENT
 // pipelines; it has one pipeline open at a time (its live view), so what it opens
 // goes first by design and cannot be claimed for a flood; and when it departs, its
@@ -16,9 +23,11 @@ import { AppError } from '../../shared/api/errors';
 import type { PipelineLiveState, PipelineRef, ExecutionSummary } from '../../shared/api/executions';
 import { FINAL_STATUSES, pipelineKey } from '../../shared/api/executions';
 import type { PipelineDeclaration } from '../../shared/pipeline/model';
+import { eventsAnnounced, statusOfEventState } from '../../shared/events/execution-order';
+import type { EventFeed, ModeView } from '../events';
 import { classifyAwsError, type ClassifiedError } from '../aws/errors';
 import type { CallBudget } from '../aws/call-budget';
-import { latestExecution, liveStateOf, pipelineDeclaration, pipelineState, type ExecutionReads } from './execution-calls';
+import { executionSummary, latestExecution, liveStateOf, pipelineDeclaration, pipelineState, type ExecutionReads } from './execution-calls';
 
 export interface Intervals {
   /** Someone has the pipeline open and something runs or waits in it. */
@@ -30,6 +39,12 @@ export interface Intervals {
   backgroundIdle: number;
   /** The longest back-off after errors or throttling. */
   maxBackoff: number;
+  /** Event-driven pipelines: how often one ListPipelineExecutions checks that no event was lost. */
+  sweep: number;
+  /** A change the sweep finds is a miss when its event has not come this long after. */
+  missGrace: number;
+  /** Event-driven pipelines: at most one reconciling read per this long, the events in between coalesced. */
+  reconcileEvery: number;
 }
 
 /**
@@ -37,7 +52,16 @@ export interface Intervals {
  * the inbox, the activity list): within 50 s, at a fraction of naive polling's
  * calls (bench/watch). Every probe is one call; a full read only follows a change.
  */
-export const DEFAULT_INTERVALS: Intervals = { openedActive: 3_000, openedIdle: 4_000, backgroundActive: 45_000, backgroundIdle: 50_000, maxBackoff: 300_000 };
+export const DEFAULT_INTERVALS: Intervals = {
+  openedActive: 3_000,
+  openedIdle: 4_000,
+  backgroundActive: 45_000,
+  backgroundIdle: 50_000,
+  maxBackoff: 300_000,
+  sweep: 600_000,
+  missGrace: 30_000,
+  reconcileEvery: 1_000,
+};
 
 /** An open, running pipeline is read whole at least this often (in ticks), changed summary or not. */
 const FULL_READ_EVERY = 5;
@@ -60,6 +84,8 @@ export interface WatchDeps {
   /** Hears every state that differs from the one before. */
   onUpdate(state: PipelineLiveState): void;
   intervals?: Partial<Intervals>;
+  /** Live updates: which targets events cover, and their events (none: every pipeline is polled). */
+  events?: EventFeed;
 }
 
 export interface WatchOptions {
@@ -113,6 +139,16 @@ class Watcher {
   /** Aborted when the watcher stops: its queued calls leave the budget and an in-flight call is cancelled. */
   private readonly stopping = new AbortController();
   readonly calls = { probe: 0, state: 0, declaration: 0 };
+  /** Live updates: the target's coverage released when the watcher stops. */
+  private untrack: (() => void) | null = null;
+  /** The mode the last tick ran in. */
+  private mode: ModeView = { mode: 'polled', reason: null };
+  private reconcileWanted = false;
+  private lastReconcileAt = 0;
+  private lastSweepAt = 0;
+  /** A change the sweep found before any event said so: a miss unless its event comes by `due`. */
+  private pendingMiss: { id: string; status: string; due: number } | null = null;
+  private timerAt = 0;
 
   constructor(
     readonly ref: PipelineRef,
@@ -125,10 +161,13 @@ class Watcher {
   }
 
   start(): void {
+    this.untrack = this.deps.events?.track({ profile: this.ref.profile, region: this.ref.region }) ?? null;
     this.schedule(0);
   }
 
   stop(): void {
+    this.untrack?.();
+    this.untrack = null;
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
@@ -138,6 +177,8 @@ class Watcher {
   /** Read everything now (after a control the user just used, or a new subscriber). */
   refreshNow(): void {
     if (this.stopped) return;
+    // Event-driven: a reconciling read, not a probe (the control's own events follow).
+    this.reconcileWanted = true;
     if (this.running) {
       this.refreshRequested = true;
       return;
@@ -146,9 +187,30 @@ class Watcher {
     this.schedule(0);
   }
 
+  /** An event moved this pipeline's execution forward: one reconciling read, at most one per `reconcileEvery`, the events in between coalesced. */
+  eventHeard(): void {
+    if (this.stopped || this.mode.mode !== 'event-driven') return;
+    this.reconcileWanted = true;
+    if (this.running) return;
+    const at = Math.max(Date.now(), this.lastReconcileAt + this.intervals.reconcileEvery);
+    if (this.timer && this.timerAt <= at) return;
+    this.schedule(at - Date.now());
+  }
+
+  /** The target's coverage changed: look now (poll at once when events stopped; say the mode either way). */
+  modeChanged(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.refreshRequested = true;
+      return;
+    }
+    this.schedule(0);
+  }
+
   private schedule(ms: number): void {
     if (this.stopped) return;
     if (this.timer) clearTimeout(this.timer);
+    this.timerAt = Date.now() + ms;
     this.timer = setTimeout(() => {
       // tick() reports its failures as state; this is the last guard, so nothing escapes a timer as an unhandled rejection.
       this.tick().catch((err: unknown) => console.error(`execution watcher ${this.ref.name}: ${err instanceof Error ? err.message : String(err)}`));
@@ -188,29 +250,39 @@ class Watcher {
     return fn(reads);
   }
 
+  private currentMode(): ModeView {
+    return this.deps.events ? this.deps.events.mode({ profile: this.ref.profile, region: this.ref.region }) : { mode: 'polled', reason: null };
+  }
+
+  private withMode(s: PipelineLiveState): PipelineLiveState {
+    return this.deps.events ? { ...s, watchMode: this.mode.mode, watchModeReason: this.mode.reason } : s;
+  }
+
   private async tick(): Promise<void> {
     this.timer = null;
     if (this.stopped) return;
     this.running = true;
     let budgetKey: string | null = null;
+    let next: number | null = null;
     try {
       // The profile may be unknown, or removed from the config since the watch began: that is this watcher's state, not a crash.
       budgetKey = this.access().budgetKey;
-      // A cheap probe first; the whole state when it changed (and, for an open running
-      // pipeline, every few ticks anyway, in case a change left the summary as it was).
-      // After a failure, whole too: the error shown is cleared only by a state read again.
-      const whole = !this.state || this.state.error !== null || (this.opened && this.active() && this.ticksSinceFull >= FULL_READ_EVERY - 1);
-      const latest: ExecutionSummary | null = await this.call('probe', (r) => latestExecution(r, this.ref.name));
-      const signature = latest ? `${latest.id}|${latest.status}|${latest.lastUpdateTime}` : 'none';
-      if (whole || signature !== this.probeSignature) {
-        let readAt = new Date();
-        const raw = await this.call('state', (r) => ((readAt = new Date()), pipelineState(r, this.ref.name)));
-        if (!this.declaration || (raw.pipelineVersion !== undefined && this.declaration.version !== raw.pipelineVersion))
-          this.declaration = await this.call('declaration', (r) => pipelineDeclaration(r, this.ref.name));
-        this.publish({ ...liveStateOf(this.ref, this.declaration, raw, latest, readAt), throttled: this.deps.budget.isThrottled(budgetKey) });
-        this.ticksSinceFull = 0;
-      } else this.ticksSinceFull++;
-      this.probeSignature = signature;
+      const mode = this.currentMode();
+      const wasEventDriven = this.mode.mode === 'event-driven';
+      this.mode = mode;
+      // Events lead only over a state read without error: the first read, and recovering from a failure, are today's.
+      if (mode.mode === 'event-driven' && this.state && this.state.error === null && this.declaration) {
+        if (!wasEventDriven) {
+          // From here the last read is the baseline the sweep compares with.
+          this.lastSweepAt = Date.now();
+          this.reconcileWanted = false;
+        }
+        next = await this.eventDrivenTick(budgetKey);
+      } else {
+        this.pendingMiss = null;
+        this.reconcileWanted = false;
+        await this.pollTick(budgetKey);
+      }
       this.failures = 0;
     } catch (err) {
       // Stopped while a call waited or ran: nobody is listening, and nothing is scheduled again.
@@ -222,11 +294,105 @@ class Watcher {
     } finally {
       this.running = false;
     }
+    if (this.stopped) return;
     if (this.refreshRequested) {
       this.refreshRequested = false;
       this.probeSignature = '';
       this.schedule(0);
+    } else if (next !== null) {
+      if (this.reconcileWanted) next = Math.min(next, Math.max(0, this.lastReconcileAt + this.intervals.reconcileEvery - Date.now()));
+      this.schedule(next);
     } else this.schedule(this.interval());
+  }
+
+  /** Today's polling: one probe, the whole state when it changed. */
+  private async pollTick(budgetKey: string): Promise<void> {
+    // A cheap probe first; the whole state when it changed (and, for an open running
+    // pipeline, every few ticks anyway, in case a change left the summary as it was).
+    // After a failure, whole too: the error shown is cleared only by a state read again.
+    const whole = !this.state || this.state.error !== null || (this.opened && this.active() && this.ticksSinceFull >= FULL_READ_EVERY - 1);
+    const latest: ExecutionSummary | null = await this.call('probe', (r) => latestExecution(r, this.ref.name));
+    const signature = latest ? `${latest.id}|${latest.status}|${latest.lastUpdateTime}` : 'none';
+    if (whole || signature !== this.probeSignature) {
+      let readAt = new Date();
+      const raw = await this.call('state', (r) => ((readAt = new Date()), pipelineState(r, this.ref.name)));
+      if (!this.declaration || (raw.pipelineVersion !== undefined && this.declaration.version !== raw.pipelineVersion))
+        this.declaration = await this.call('declaration', (r) => pipelineDeclaration(r, this.ref.name));
+      this.publish(this.withMode({ ...liveStateOf(this.ref, this.declaration, raw, latest, readAt), throttled: this.deps.budget.isThrottled(budgetKey) }));
+      this.ticksSinceFull = 0;
+    } else {
+      this.ticksSinceFull++;
+      if (this.state) this.publish(this.withMode(this.state));
+    }
+    this.probeSignature = signature;
+  }
+
+  /** No probe: a reconciling read when events asked for one, the sweep when due, a miss told when its grace is over. When to look next. */
+  private async eventDrivenTick(budgetKey: string): Promise<number> {
+    const feed = this.deps.events!;
+    const target = { profile: this.ref.profile, region: this.ref.region };
+    if (this.reconcileWanted && Date.now() >= this.lastReconcileAt + this.intervals.reconcileEvery) {
+      this.reconcileWanted = false;
+      this.lastReconcileAt = Date.now();
+      await this.reconcile(budgetKey, null);
+    }
+    if (Date.now() >= this.lastSweepAt + this.intervals.sweep) {
+      this.lastSweepAt = Date.now();
+      const listed = await this.call('probe', (r) => latestExecution(r, this.ref.name));
+      const shown = this.state?.latest;
+      const changed = listed && !(shown && shown.id === listed.id && shown.status === listed.status);
+      const announced = listed ? feed.announced(target, this.ref.name, listed.id) : null;
+      if (listed && changed && !eventsAnnounced(announced?.state ?? null, listed.status)) {
+        // Shown now, whether its event is late or lost; a miss only if it has not come by the end of the grace.
+        await this.reconcile(budgetKey, listed);
+        this.pendingMiss ??= { id: listed.id, status: listed.status, due: Date.now() + this.intervals.missGrace };
+      }
+    }
+    if (this.pendingMiss && Date.now() >= this.pendingMiss.due) {
+      const m = this.pendingMiss;
+      this.pendingMiss = null;
+      const heard = feed.announced(target, this.ref.name, m.id);
+      if (!eventsAnnounced(heard?.state ?? null, m.status))
+        feed.missed(
+          target,
+          `${this.ref.name}: execution ${m.id} is ${m.status} and no event said so (${heard ? `the last heard was ${heard.state}` : 'none was heard'}); found by the reconciliation sweep.`,
+        );
+    }
+    if (this.state) this.publish(this.withMode(this.state));
+    const dues = [this.lastSweepAt + this.intervals.sweep, this.pendingMiss?.due ?? Infinity];
+    return Math.max(0, Math.min(...dues) - Date.now());
+  }
+
+  /**
+   * The state read again without a probe: GetPipelineState, and the latest execution
+   * (GetPipelineExecution) only when the events say it is another one or its status
+   * moved; `listed` when the sweep just listed it.
+   */
+  private async reconcile(budgetKey: string, listed: ExecutionSummary | null): Promise<void> {
+    const feed = this.deps.events!;
+    const target = { profile: this.ref.profile, region: this.ref.region };
+    let readAt = new Date();
+    const raw = await this.call('state', (r) => ((readAt = new Date()), pipelineState(r, this.ref.name)));
+    let latest = listed ?? this.state?.latest ?? null;
+    const latestId = listed?.id ?? feed.latestExecution(target, this.ref.name) ?? latest?.id ?? null;
+    const heard = latestId ? feed.announced(target, this.ref.name, latestId) : null;
+    if (!listed && latestId && (latestId !== latest?.id || (heard && statusOfEventState(heard.state) !== latest?.status))) {
+      const got = await this.call('state', (r) => executionSummary(r, this.ref.name, latestId));
+      // GetPipelineExecution has no start, update time or source revisions: what was listed of the same execution stays.
+      const before = latest?.id === got.id ? latest : null;
+      latest = before
+        ? {
+            ...got,
+            startTime: got.startTime ?? before.startTime,
+            lastUpdateTime: got.lastUpdateTime ?? before.lastUpdateTime,
+            sourceRevisions: got.sourceRevisions.length ? got.sourceRevisions : before.sourceRevisions,
+          }
+        : got;
+    }
+    if (!this.declaration || (raw.pipelineVersion !== undefined && this.declaration.version !== raw.pipelineVersion))
+      this.declaration = await this.call('declaration', (r) => pipelineDeclaration(r, this.ref.name));
+    this.probeSignature = latest ? `${latest.id}|${latest.status}|${latest.lastUpdateTime}` : 'none';
+    this.publish(this.withMode({ ...liveStateOf(this.ref, this.declaration, raw, latest, readAt), throttled: this.deps.budget.isThrottled(budgetKey) }));
   }
 
   /** The failure with the state read before it, if any (shown as possibly stale). */
@@ -241,7 +407,7 @@ class Watcher {
       error: null,
       throttled: false,
     };
-    this.publish({ ...base, error, throttled, observedAt: new Date().toISOString() });
+    this.publish(this.withMode({ ...base, error, throttled, observedAt: new Date().toISOString() }));
   }
 
   private publish(next: PipelineLiveState): void {
@@ -262,8 +428,19 @@ export class WatchEngine {
   private watchers = new Map<string, Watcher>();
   private intervals: Intervals;
 
+  private unlisten: (() => void) | null = null;
+
   constructor(private deps: WatchDeps) {
     this.intervals = { ...DEFAULT_INTERVALS, ...deps.intervals };
+    this.unlisten =
+      deps.events?.listen({
+        onEvent: (targets, e) => {
+          for (const t of targets) this.watchers.get(pipelineKey({ ...t, name: e.pipeline }))?.eventHeard();
+        },
+        onModeChange: (t) => {
+          for (const w of this.watchers.values()) if (w.ref.profile === t.profile && w.ref.region === t.region) w.modeChanged();
+        },
+      }) ?? null;
   }
 
   /**
@@ -346,6 +523,8 @@ export class WatchEngine {
   }
 
   close(): void {
+    this.unlisten?.();
+    this.unlisten = null;
     for (const w of this.watchers.values()) w.stop();
     this.watchers.clear();
   }

@@ -4,6 +4,7 @@
 // Times are ISO strings; every optional AWS field is null when absent.
 import { z } from 'zod';
 import { TargetError } from './pipelines';
+import { EventsMode } from './events';
 
 /** Where a pipeline lives: the profile whose credentials reach it, the region and its name. */
 export const PipelineRef = z.object({ profile: z.string(), region: z.string(), name: z.string() });
@@ -108,6 +109,10 @@ export const PipelineLiveState = z.object({
   /** That word, decided by the main process (null with `production`: the account is not identified, so nothing confirms it yet). */
   productionWord: z.string().nullable().optional(),
   productionVerdict: ProductionVerdictKind.optional(),
+  /** How the watcher learns of changes (live updates, issue 24): from events, by polling, or polling because events failed. */
+  watchMode: EventsMode.optional(),
+  /** Why it is polled or degraded (null when event-driven). */
+  watchModeReason: z.string().nullable().optional(),
 });
 export type PipelineLiveState = z.infer<typeof PipelineLiveState>;
 

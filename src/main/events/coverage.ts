@@ -1,0 +1,270 @@
+// Which watched targets (profile, region) the watch engine may leave to events, and
+// the events themselves (issue 24). For the targets the engine watches in, it asks
+// the live-updates service's status now and then (only for targets the setup
+// completed: the others are polled and cost nothing to tell), reads each hub queue
+// those targets route to (queue-consumer.ts), dedupes and orders the events
+// (shared/events/execution-order.ts) and passes on only those that moved something
+// forward. A target is event-driven while its setup checks out, its queue answers
+// and no miss is outstanding; a miss the engine's sweep finds marks it degraded
+// until its events are heard again.
+import type { z } from 'zod';
+import type { EventsMode, EventsTargetStatus } from '../../shared/api/events';
+import { ExecutionOrder, type PipelineEvent, type Progress } from '../../shared/events/execution-order';
+import type { AwsAccess } from '../aws/access';
+import { hubQueueCalls } from './events-calls';
+import { QueueConsumer, type ConsumerOptions, type QueueHealth } from './queue-consumer';
+import type { EventsService } from './service';
+
+export interface Target {
+  profile: string;
+  region: string;
+}
+
+export interface ModeView {
+  mode: z.infer<typeof EventsMode>;
+  reason: string | null;
+}
+
+export interface EventFeedListener {
+  /** An event that moved an execution, stage or action forward, with the watched targets it belongs to. */
+  onEvent(targets: Target[], e: PipelineEvent): void;
+  /** A target's mode may have changed. */
+  onModeChange(target: Target): void;
+}
+
+/** The watch engine's port (implemented here; watch-engine.ts knows nothing of queues). */
+export interface EventFeed {
+  track(target: Target): () => void;
+  mode(target: Target): ModeView;
+  listen(listener: EventFeedListener): () => void;
+  /** The execution's pipeline-level state as events told it. */
+  announced(target: Target, pipeline: string, executionId: string): Progress | null;
+  /** The execution of the pipeline that started last, as events told it. */
+  latestExecution(target: Target, pipeline: string): string | null;
+  /** The sweep found a change no event announced: degrade the target and log the miss. */
+  missed(target: Target, message: string): void;
+}
+
+export interface CoverageOptions {
+  /** How often the setup of watched targets is checked again (a disabled rule, a deleted queue). */
+  statusRefreshMs?: number;
+  consumer?: ConsumerOptions;
+  /** Where a miss is logged (besides `misses`). */
+  log?: (line: string) => void;
+}
+
+export interface Miss {
+  at: string;
+  profile: string;
+  region: string;
+  message: string;
+}
+
+const keyOf = (t: Target) => `${t.profile}/${t.region}`;
+const MAX_MISSES = 200;
+
+export class EventCoverage implements EventFeed {
+  private tracked = new Map<string, { target: Target; count: number }>();
+  private status = new Map<string, EventsTargetStatus>();
+  private consumers = new Map<string, { consumer: QueueConsumer; hub: string }>();
+  /** Per hub "account/region": the consumer's health. */
+  private health = new Map<string, QueueHealth>();
+  /** Per "account/region": a miss, until that target's events are heard again. */
+  private missMarks = new Map<string, string>();
+  private lastEventAt = new Map<string, number>();
+  private order = new ExecutionOrder();
+  private listeners = new Set<EventFeedListener>();
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private refreshing: Promise<void> | null = null;
+  private disposed = false;
+  readonly misses: Miss[] = [];
+  /** Events taken from the queues, and what the ordering made of them (tests and the benchmark). */
+  readonly counts = { events: 0, duplicate: 0, stale: 0, advanced: 0 };
+
+  constructor(
+    private service: EventsService,
+    private accounts: AwsAccess,
+    private opts: CoverageOptions = {},
+  ) {}
+
+  track(target: Target): () => void {
+    const k = keyOf(target);
+    const t = this.tracked.get(k);
+    if (t) t.count++;
+    else {
+      this.tracked.set(k, { target, count: 1 });
+      this.refreshSoon();
+    }
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const cur = this.tracked.get(k);
+      if (cur && --cur.count <= 0) {
+        this.tracked.delete(k);
+        this.refreshSoon();
+      }
+    };
+  }
+
+  listen(listener: EventFeedListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  mode(target: Target): ModeView {
+    const s = this.status.get(keyOf(target));
+    if (!s) return { mode: 'polled', reason: 'not set up' };
+    if (s.mode !== 'event-driven') return { mode: s.mode, reason: s.reason };
+    const hub = s.hub ? this.health.get(`${s.hub.accountId}/${s.hub.region}`) : undefined;
+    if (hub?.state === 'unreachable') return { mode: 'degraded', reason: hub.reason };
+    const miss = s.accountId ? this.missMarks.get(`${s.accountId}/${target.region}`) : undefined;
+    if (miss) return { mode: 'degraded', reason: `events were missed: ${miss}` };
+    return { mode: 'event-driven', reason: null };
+  }
+
+  private accountOf(target: Target): string | null {
+    return this.status.get(keyOf(target))?.accountId ?? this.accounts.identityOf(target.profile)?.accountId ?? null;
+  }
+
+  announced(target: Target, pipeline: string, executionId: string): Progress | null {
+    const account = this.accountOf(target);
+    return account ? this.order.pipelineState({ account, region: target.region, pipeline }, executionId) : null;
+  }
+
+  latestExecution(target: Target, pipeline: string): string | null {
+    const account = this.accountOf(target);
+    return account ? this.order.latestExecution({ account, region: target.region, pipeline }) : null;
+  }
+
+  missed(target: Target, message: string): void {
+    const account = this.accountOf(target);
+    if (!account) return;
+    this.misses.push({ at: new Date().toISOString(), profile: target.profile, region: target.region, message });
+    if (this.misses.length > MAX_MISSES) this.misses.shift();
+    (this.opts.log ?? ((l: string) => console.warn(l)))(`events: missed in ${target.profile}/${target.region}: ${message}`);
+    this.changing(() => this.missMarks.set(`${account}/${target.region}`, message));
+  }
+
+  /** When the target last had an event (for status). */
+  lastEvent(target: Target): string | null {
+    const account = this.accountOf(target);
+    const at = account ? this.lastEventAt.get(`${account}/${target.region}`) : undefined;
+    return at ? new Date(at).toISOString() : null;
+  }
+
+  /** Runs a change, then tells the listeners of every tracked target whose mode it changed. */
+  private changing(change: () => void): void {
+    const before = new Map([...this.tracked.values()].map(({ target }) => [keyOf(target), JSON.stringify(this.mode(target))]));
+    change();
+    for (const { target } of this.tracked.values())
+      if (before.get(keyOf(target)) !== JSON.stringify(this.mode(target))) for (const l of this.listeners) l.onModeChange(target);
+  }
+
+  private onEvents(events: PipelineEvent[]): void {
+    if (this.disposed) return;
+    for (const e of events) {
+      const ar = `${e.account}/${e.region}`;
+      this.lastEventAt.set(ar, Date.now());
+      // Events heard again: the miss was logged and the sweep read the state; events lead again.
+      if (this.missMarks.has(ar)) this.changing(() => this.missMarks.delete(ar));
+      const verdict = this.order.accept(e);
+      this.counts.events++;
+      this.counts[verdict]++;
+      if (verdict !== 'advanced') continue;
+      const targets = [...this.tracked.values()]
+        .map((t) => t.target)
+        .filter((t) => t.region === e.region && this.accountOf(t) === e.account && this.mode(t).mode === 'event-driven');
+      if (targets.length) for (const l of this.listeners) l.onEvent(targets, e);
+    }
+  }
+
+  private refreshSoon(): void {
+    if (this.disposed) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.refresh(), 0);
+    this.timer.unref?.();
+  }
+
+  /** Checks the setup of every tracked target again, and starts or stops the hub queues' readers to match. */
+  refresh(): Promise<void> {
+    this.refreshing ??= this.doRefresh().finally(() => {
+      this.refreshing = null;
+      if (this.disposed) return;
+      if (this.timer) clearTimeout(this.timer);
+      if (this.tracked.size) {
+        this.timer = setTimeout(() => void this.refresh(), this.opts.statusRefreshMs ?? 60_000);
+        this.timer.unref?.();
+      }
+    });
+    return this.refreshing;
+  }
+
+  private async doRefresh(): Promise<void> {
+    const targets = [...this.tracked.values()].map((t) => t.target);
+    let statuses: EventsTargetStatus[] = [];
+    try {
+      const setUp = await this.service.setUpTargets();
+      const candidates = targets.filter((t) => setUp.has(keyOf(t)));
+      statuses = candidates.length ? await this.service.status(candidates) : [];
+    } catch (err) {
+      // The check itself failed: nothing is known to be covered, so everything is polled as before.
+      console.error(`events: the live-updates status could not be read: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    if (this.disposed) return;
+    const wanted = new Map<string, { hubAccount: string; region: string; url: string; prefer: string }>();
+    for (const s of statuses)
+      if (s.mode === 'event-driven' && s.hub?.queueUrl)
+        wanted.set(`${s.hub.accountId}/${s.hub.region}|${s.hub.queueUrl}`, {
+          hubAccount: s.hub.accountId,
+          region: s.hub.region,
+          url: s.hub.queueUrl,
+          prefer: s.profile,
+        });
+    for (const [k, { consumer }] of this.consumers)
+      if (!wanted.has(k)) {
+        this.consumers.delete(k);
+        void consumer.dispose();
+      }
+    for (const [k, w] of wanted) {
+      if (this.consumers.has(k)) continue;
+      const p = await this.service.hubProfile(w.hubAccount, [w.prefer]).catch(() => undefined);
+      if (!p || this.disposed) continue;
+      const hub = `${w.hubAccount}/${w.region}`;
+      const consumer = new QueueConsumer(
+        `${w.url}`,
+        hubQueueCalls(this.accounts.clients, p, w.region, w.url),
+        (events) => this.onEvents(events),
+        (h) => this.changing(() => this.health.set(hub, h)),
+        this.opts.consumer,
+      );
+      this.consumers.set(k, { consumer, hub });
+      this.health.set(hub, consumer.health);
+      consumer.start();
+    }
+    this.changing(() => {
+      this.status = new Map(statuses.map((s) => [keyOf(s), s]));
+      for (const hub of [...this.health.keys()]) if (![...this.consumers.values()].some((c) => c.hub === hub)) this.health.delete(hub);
+    });
+  }
+
+  /** The readers' counts (tests and the benchmark). */
+  stats(): { consumers: number; receives: number; messages: number; deleted: number; errors: number } {
+    const out = { consumers: this.consumers.size, receives: 0, messages: 0, deleted: 0, errors: 0 };
+    for (const { consumer } of this.consumers.values()) {
+      out.receives += consumer.counts.receives;
+      out.messages += consumer.counts.messages;
+      out.deleted += consumer.counts.deleted;
+      out.errors += consumer.counts.errors;
+    }
+    return out;
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.listeners.clear();
+    await Promise.all([...this.consumers.values()].map((c) => c.consumer.dispose()));
+    this.consumers.clear();
+  }
+}

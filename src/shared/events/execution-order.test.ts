@@ -1,0 +1,154 @@
+// The event ordering, against shuffled and duplicated streams: whatever order and
+// however many times the events of an execution arrive, the state it ends in is the
+// one the last event in true order says, each event counts as news at most once,
+// and the states accepted never go backwards.
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { ExecutionOrder, Lru, RecentIds, eventsAnnounced, isNewer, parsePipelineEvent, statusOfEventState, type PipelineEvent } from './execution-order';
+
+const base = { account: '111111111111', region: 'us-east-1', pipeline: 'web', time: '2024-01-01T00:00:00Z' };
+let n = 0;
+const ev = (kind: PipelineEvent['kind'], state: string, extra: Partial<PipelineEvent> = {}): PipelineEvent => ({
+  ...base,
+  id: `e${++n}`,
+  kind,
+  executionId: 'x1',
+  stage: kind === 'pipeline' ? null : 'Build',
+  action: kind === 'action' ? 'Compile' : null,
+  actionExecutionId: kind === 'action' ? 'a1' : null,
+  state,
+  attempt: 1,
+  startTime: '2024-01-01T00:00:00.123Z',
+  ...extra,
+});
+
+/** One execution in true order: started, a stage and its action run, failed; retried (attempt 2), resumed, succeeded. */
+function history(): PipelineEvent[] {
+  n = 0;
+  return [
+    ev('pipeline', 'STARTED'),
+    ev('stage', 'STARTED'),
+    ev('action', 'STARTED'),
+    ev('action', 'FAILED'),
+    ev('stage', 'FAILED'),
+    ev('pipeline', 'FAILED'),
+    ev('pipeline', 'RESUMED', { attempt: 2, startTime: null }),
+    ev('stage', 'RESUMED', { attempt: 2, startTime: null }),
+    ev('action', 'STARTED', { attempt: 2, actionExecutionId: 'a2' }),
+    ev('action', 'SUCCEEDED', { attempt: 2, actionExecutionId: 'a2' }),
+    ev('stage', 'SUCCEEDED', { attempt: 2 }),
+    ev('pipeline', 'SUCCEEDED', { attempt: 2 }),
+  ];
+}
+
+describe('execution order', () => {
+  it('an older state arriving late does not overwrite a newer one', () => {
+    const o = new ExecutionOrder();
+    const [started, , , , , failed, resumed, , , , , succeeded] = history();
+    expect(o.accept(resumed)).toBe('advanced');
+    expect(o.accept(failed)).toBe('stale');
+    expect(o.accept(started)).toBe('stale');
+    expect(o.pipelineState(base, 'x1')).toEqual({ state: 'RESUMED', attempt: 2 });
+    expect(o.accept(succeeded)).toBe('advanced');
+    expect(o.accept(succeeded)).toBe('duplicate');
+    expect(o.pipelineState(base, 'x1')).toEqual({ state: 'SUCCEEDED', attempt: 2 });
+  });
+
+  it('STOPPING sits between STARTED and the end', () => {
+    expect(isNewer({ state: 'STOPPING', attempt: 1 }, { state: 'STARTED', attempt: 1 })).toBe(true);
+    expect(isNewer({ state: 'STARTED', attempt: 1 }, { state: 'STOPPING', attempt: 1 })).toBe(false);
+    expect(isNewer({ state: 'STOPPING', attempt: 1 }, { state: 'STOPPED', attempt: 1 })).toBe(false);
+    expect(isNewer({ state: 'STOPPED', attempt: 1 }, { state: 'STOPPING', attempt: 1 })).toBe(true);
+  });
+
+  it('the latest execution is the one that started last, whatever order its events came in', () => {
+    const o = new ExecutionOrder();
+    o.accept(ev('pipeline', 'STARTED', { executionId: 'new', startTime: '2024-01-01T00:00:05.000Z' }));
+    o.accept(ev('pipeline', 'SUPERSEDED', { executionId: 'old', startTime: '2024-01-01T00:00:01.000Z' }));
+    o.accept(ev('pipeline', 'RESUMED', { executionId: 'old', startTime: null, attempt: 2 }));
+    expect(o.latestExecution(base)).toBe('new');
+  });
+
+  it('shuffled and duplicated: the final state is right, each event is news once, and accepted states never go back', () => {
+    fc.assert(
+      fc.property(fc.array(fc.nat(), { minLength: 12, maxLength: 12 }), fc.array(fc.nat({ max: 11 }), { maxLength: 20 }), (keys, dupes) => {
+        const events = history();
+        // A shuffle (sort by random keys) with some events delivered again.
+        const stream = [...events.map((e, i) => ({ e, k: keys[i] })), ...dupes.map((d, j) => ({ e: events[d], k: keys[(d + j) % 12] + j }))]
+          .sort((a, b) => a.k - b.k)
+          .map((x) => x.e);
+        const o = new ExecutionOrder();
+        const newsCount = new Map<string, number>();
+        let last: { state: string; attempt: number } | null = null;
+        for (const e of stream) {
+          const v = o.accept(e);
+          if (v === 'advanced') newsCount.set(e.id, (newsCount.get(e.id) ?? 0) + 1);
+          if (e.kind === 'pipeline') {
+            const now = o.pipelineState(base, 'x1')!;
+            if (last) expect(isNewer(last, now)).toBe(false);
+            last = now;
+          }
+        }
+        expect([...newsCount.values()].every((c) => c === 1)).toBe(true);
+        expect(o.pipelineState(base, 'x1')).toEqual({ state: 'SUCCEEDED', attempt: 2 });
+        expect(o.partState(base, 'x1', 's|Build')).toEqual({ state: 'SUCCEEDED', attempt: 2 });
+        expect(o.partState(base, 'x1', 'a|Build|Compile|a1')).toEqual({ state: 'FAILED', attempt: 1 });
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('memory is bounded: the oldest ids and executions are forgotten', () => {
+    const ids = new RecentIds(3);
+    expect(['a', 'b', 'c', 'd'].map((x) => ids.seen(x))).toEqual([false, false, false, false]);
+    expect(ids.seen('a')).toBe(false); // forgotten
+    expect(ids.seen('d')).toBe(true);
+    const lru = new Lru<string, number>(2);
+    lru.set('a', 1);
+    lru.set('b', 2);
+    lru.get('a');
+    lru.set('c', 3);
+    expect([lru.peek('a'), lru.peek('b'), lru.peek('c'), lru.size]).toEqual([1, undefined, 3, 2]);
+  });
+});
+
+describe('parsing and comparing with a listing', () => {
+  it('parses CodePipeline events and refuses anything else', () => {
+    const body = {
+      version: '0',
+      id: 'abc',
+      'detail-type': 'CodePipeline Action Execution State Change',
+      source: 'aws.codepipeline',
+      account: '111111111111',
+      time: '2024-01-01T00:00:00Z',
+      region: 'us-east-1',
+      resources: ['arn:aws:codepipeline:us-east-1:111111111111:web'],
+      detail: {
+        pipeline: 'web',
+        'execution-id': 'x1',
+        stage: 'Build',
+        action: 'Compile',
+        'action-execution-id': 'a1',
+        state: 'STARTED',
+        'pipeline-execution-attempt': 1,
+        'start-time': '2024-01-01T00:00:00.123Z',
+      },
+    };
+    expect(parsePipelineEvent(body)).toMatchObject({ kind: 'action', stage: 'Build', action: 'Compile', actionExecutionId: 'a1', attempt: 1 });
+    expect(parsePipelineEvent({ ...body, source: 'pipewright.events.test' })).toBeNull();
+    expect(parsePipelineEvent({ ...body, detail: { ...body.detail, stage: undefined } })).toBeNull();
+    expect(parsePipelineEvent('not json')).toBeNull();
+    expect(parsePipelineEvent(null)).toBeNull();
+  });
+
+  it('a listing ahead of the events is a miss; a listing behind them is not', () => {
+    expect(statusOfEventState('CANCELED')).toBe('Cancelled');
+    expect(statusOfEventState('SUPERSEDED')).toBe('Superseded');
+    expect(eventsAnnounced('SUCCEEDED', 'Succeeded')).toBe(true);
+    expect(eventsAnnounced('SUCCEEDED', 'InProgress')).toBe(true);
+    expect(eventsAnnounced('STARTED', 'Succeeded')).toBe(false);
+    expect(eventsAnnounced('FAILED', 'Succeeded')).toBe(false);
+    expect(eventsAnnounced(null, 'InProgress')).toBe(false);
+    expect(eventsAnnounced('RESUMED', 'Failed')).toBe(false);
+  });
+});

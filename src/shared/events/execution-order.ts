@@ -1,0 +1,235 @@
+// CodePipeline's events as the watch engine takes them from the queue (issue 24).
+// EventBridge delivers at least once ("best effort"), SQS standard queues again at
+// least once and in no order, and captured streams show several events of one
+// execution with the same `time` (second resolution). So events are deduplicated by
+// id (a bounded memory of recent ids: a duplicate arrives within minutes, not days)
+// and each execution, stage and action run has a small state machine that only
+// moves forward: an older state arriving late never overwrites a newer one.
+// Pure: no SDK, no network, no clock.
+
+export type EventKind = 'pipeline' | 'stage' | 'action';
+
+export interface PipelineEvent {
+  id: string;
+  account: string;
+  region: string;
+  /** Second resolution: not enough to order events. */
+  time: string;
+  kind: EventKind;
+  pipeline: string;
+  executionId: string;
+  stage: string | null;
+  action: string | null;
+  /** Each action run has its own id: a retried action is a new run, not an older state of the first. */
+  actionExecutionId: string | null;
+  state: string;
+  /** `pipeline-execution-attempt`: one more per stage retry (RESUMED re-opens a failed or stopped execution). */
+  attempt: number;
+  /** The execution's start (milliseconds), absent on RESUMED: orders executions of one pipeline. */
+  startTime: string | null;
+}
+
+const DETAIL_KIND: Record<string, EventKind> = {
+  'CodePipeline Pipeline Execution State Change': 'pipeline',
+  'CodePipeline Stage Execution State Change': 'stage',
+  'CodePipeline Action Execution State Change': 'action',
+};
+
+const str = (v: unknown): string | null => (typeof v === 'string' && v ? v : null);
+
+/** CodePipeline's event (an SQS message body parsed as JSON) in the engine's terms; null for anything else (a test event, a stranger's). */
+export function parsePipelineEvent(body: unknown): PipelineEvent | null {
+  if (!body || typeof body !== 'object') return null;
+  const e = body as Record<string, unknown>;
+  const kind = DETAIL_KIND[String(e['detail-type'])];
+  const d = e.detail as Record<string, unknown> | undefined;
+  if (e.source !== 'aws.codepipeline' || !kind || !d || typeof d !== 'object') return null;
+  const id = str(e.id);
+  const account = str(e.account);
+  const region = str(e.region);
+  const pipeline = str(d.pipeline);
+  const executionId = str(d['execution-id']);
+  const state = str(d.state);
+  if (!id || !account || !region || !pipeline || !executionId || !state) return null;
+  const stage = str(d.stage);
+  const action = str(d.action);
+  if (kind !== 'pipeline' && !stage) return null;
+  if (kind === 'action' && !action) return null;
+  const attempt = Number(d['pipeline-execution-attempt']);
+  return {
+    id,
+    account,
+    region,
+    time: str(e.time) ?? '',
+    kind,
+    pipeline,
+    executionId,
+    stage: kind === 'pipeline' ? null : stage,
+    action: kind === 'action' ? action : null,
+    actionExecutionId: kind === 'action' ? str(d['action-execution-id']) : null,
+    state,
+    attempt: Number.isInteger(attempt) && attempt > 0 ? attempt : 1,
+    startTime: str(d['start-time']),
+  };
+}
+
+/** A map that forgets its least recently touched entries beyond `capacity`. */
+export class Lru<K, V> {
+  private map = new Map<K, V>();
+  constructor(private capacity: number) {}
+  get size(): number {
+    return this.map.size;
+  }
+  get(key: K): V | undefined {
+    const v = this.map.get(key);
+    if (v !== undefined) {
+      this.map.delete(key);
+      this.map.set(key, v);
+    }
+    return v;
+  }
+  peek(key: K): V | undefined {
+    return this.map.get(key);
+  }
+  set(key: K, value: V): void {
+    this.map.delete(key);
+    this.map.set(key, value);
+    while (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value as K);
+  }
+}
+
+/** Event ids seen lately: `seen` answers true for a repeat, and remembers the id either way. */
+export class RecentIds {
+  private ids: Lru<string, true>;
+  constructor(capacity = 20_000) {
+    this.ids = new Lru(capacity);
+  }
+  seen(id: string): boolean {
+    const was = this.ids.get(id) !== undefined;
+    if (!was) this.ids.set(id, true);
+    return was;
+  }
+}
+
+const TERMINAL = new Set(['SUCCEEDED', 'FAILED', 'STOPPED', 'SUPERSEDED', 'CANCELED', 'ABANDONED']);
+
+/**
+ * How far along a run is within one attempt: started (or resumed), stopping, finished.
+ * Unknown states rank as started, so a state AWS adds later still moves a run forward
+ * from nothing but never past its end.
+ */
+export function stateRank(state: string): number {
+  if (TERMINAL.has(state)) return 3;
+  if (state === 'STOPPING') return 2;
+  return 1;
+}
+
+export interface Progress {
+  state: string;
+  attempt: number;
+}
+
+/** A later attempt is newer whatever its state (RESUMED after FAILED); within one attempt, a further state. */
+export function isNewer(next: Progress, current: Progress | undefined): boolean {
+  if (!current) return true;
+  if (next.attempt !== current.attempt) return next.attempt > current.attempt;
+  return stateRank(next.state) > stateRank(current.state);
+}
+
+/** The execution status ListPipelineExecutions / GetPipelineExecution show for a pipeline event state. */
+export function statusOfEventState(state: string): string {
+  switch (state) {
+    case 'STARTED':
+    case 'RESUMED':
+      return 'InProgress';
+    case 'STOPPING':
+      return 'Stopping';
+    case 'CANCELED':
+      return 'Cancelled';
+    default:
+      return state.charAt(0) + state.slice(1).toLowerCase();
+  }
+}
+
+const STATUS_RANK: Record<string, number> = { InProgress: 1, Stopping: 2 };
+const statusRank = (status: string) => STATUS_RANK[status] ?? 3;
+
+/**
+ * Whether the events said as much as a listing shows of an execution: the same
+ * status, or a further one (the listing may lag the event). A finished status the
+ * events never announced, or another finished one, is a miss.
+ */
+export function eventsAnnounced(announcedState: string | null, listedStatus: string): boolean {
+  if (announcedState === null) return false;
+  const announced = statusOfEventState(announcedState);
+  return announced === listedStatus || statusRank(announced) > statusRank(listedStatus);
+}
+
+interface ExecutionRecord {
+  pipeline?: Progress;
+  /** Stage runs by name, action runs by stage/action/run id. */
+  parts: Map<string, Progress>;
+}
+
+export type Verdict = 'duplicate' | 'stale' | 'advanced';
+
+const pipelineKeyOf = (e: { account: string; region: string; pipeline: string }) => `${e.account}|${e.region}|${e.pipeline}`;
+
+/**
+ * Every execution's state as the events told it, in order whatever order they came in.
+ * Bounded: the least recently heard executions are forgotten first (a late event of a
+ * forgotten one then counts as news, and costs one reconciling read, no more).
+ */
+export class ExecutionOrder {
+  private ids: RecentIds;
+  private executions: Lru<string, ExecutionRecord>;
+  private latest: Lru<string, { id: string; startMs: number }>;
+
+  constructor(opts: { maxIds?: number; maxExecutions?: number; maxPipelines?: number } = {}) {
+    this.ids = new RecentIds(opts.maxIds ?? 20_000);
+    this.executions = new Lru(opts.maxExecutions ?? 5_000);
+    this.latest = new Lru(opts.maxPipelines ?? 10_000);
+  }
+
+  /** `advanced`: the event moved its execution, stage or action forward (worth a read); `stale`: something newer was heard already. */
+  accept(e: PipelineEvent): Verdict {
+    if (this.ids.seen(e.id)) return 'duplicate';
+    const pKey = pipelineKeyOf(e);
+    const startMs = e.startTime ? Date.parse(e.startTime) : NaN;
+    if (Number.isFinite(startMs)) {
+      const cur = this.latest.peek(pKey);
+      if (!cur || startMs > cur.startMs || (startMs === cur.startMs && e.executionId > cur.id)) this.latest.set(pKey, { id: e.executionId, startMs });
+    }
+    const xKey = `${pKey}|${e.executionId}`;
+    let rec = this.executions.get(xKey);
+    if (!rec) {
+      rec = { parts: new Map() };
+      this.executions.set(xKey, rec);
+    }
+    const next = { state: e.state, attempt: e.attempt };
+    if (e.kind === 'pipeline') {
+      if (!isNewer(next, rec.pipeline)) return 'stale';
+      rec.pipeline = next;
+      return 'advanced';
+    }
+    const part = e.kind === 'stage' ? `s|${e.stage}` : `a|${e.stage}|${e.action}|${e.actionExecutionId ?? e.attempt}`;
+    if (!isNewer(next, rec.parts.get(part))) return 'stale';
+    rec.parts.set(part, next);
+    return 'advanced';
+  }
+
+  /** The execution's state as the events told it (null: no pipeline-level event of it heard). */
+  pipelineState(ref: { account: string; region: string; pipeline: string }, executionId: string): Progress | null {
+    return this.executions.peek(`${pipelineKeyOf(ref)}|${executionId}`)?.pipeline ?? null;
+  }
+
+  /** The part's state: a stage (`stage`) or an action run (`stage`, `action`, run id). */
+  partState(ref: { account: string; region: string; pipeline: string }, executionId: string, part: string): Progress | null {
+    return this.executions.peek(`${pipelineKeyOf(ref)}|${executionId}`)?.parts.get(part) ?? null;
+  }
+
+  /** The execution of the pipeline that started last, among those heard of. */
+  latestExecution(ref: { account: string; region: string; pipeline: string }): string | null {
+    return this.latest.peek(pipelineKeyOf(ref))?.id ?? null;
+  }
+}

@@ -1,0 +1,197 @@
+// The watch engine on events (issue 24), against the sandbox with the real SDK
+// clients: after the live-updates setup, a watched pipeline is not probed and its
+// live state follows CodePipeline's events through EventBridge and the hub queue;
+// duplicated and reordered deliveries end in the right state; a lost terminal event
+// is caught by the sweep, logged, and the target degraded; a disabled hub rule or a
+// deleted queue degrades the target and polling resumes.
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { CodePipelineClient, GetPipelineExecutionCommand, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
+import { DisableRuleCommand, EnableRuleCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { DeleteQueueCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { startServices } from '../helpers/services';
+import { FaultRule } from '../../src/sandbox/faults';
+import type { PipelineLiveState } from '../../src/shared/api/executions';
+
+const DEV = '111111111111';
+const ref = { profile: 'sandbox-dev', region: 'us-east-1', name: 'web-frontend' };
+type Env = Awaited<ReturnType<typeof startServices>>;
+
+const common = (env: Env) => {
+  const a = env.sb.config.accounts.find((x) => x.id === DEV)!;
+  return { endpoint: env.sb.endpoint, region: 'us-east-1', credentials: { accessKeyId: a.accessKeyId, secretAccessKey: a.secretAccessKey }, maxAttempts: 1 };
+};
+
+const until = <T>(what: string, f: () => T | undefined | null | false | Promise<T | undefined | null | false>, ms = 15_000): Promise<T> =>
+  vi.waitFor(
+    async () => {
+      const v = await f();
+      if (!v) throw new Error(`timed out waiting for ${what}`);
+      return v;
+    },
+    { timeout: ms, interval: 50 },
+  );
+
+/** Sets up live updates for dev (its own hub), and watches web-frontend until it is event-driven. */
+async function setUpAndWatch(env: Env, client: string) {
+  const r = await env.liveUpdates.apply({ targets: [{ profile: ref.profile, regions: [ref.region] }] });
+  expect(r.ok).toBe(true);
+  const states: PipelineLiveState[] = [];
+  env.executions.onUpdate((s) => s.ref.name === ref.name && s.ref.profile === ref.profile && states.push(s));
+  env.executions.engine.watch(ref, client, { opened: false });
+  await until('event-driven', () => env.executions.engine.state(ref)?.watchMode === 'event-driven');
+  return states;
+}
+
+const cpCalls = (env: Env, since: number, operation: string) =>
+  env.sb.logEntries(since).filter((e) => e.service === 'codepipeline' && e.operation === operation && e.account === DEV && e.region === 'us-east-1');
+const lastSeq = (env: Env) => env.sb.logEntries().at(-1)?.seq ?? 0;
+
+async function startAndFinish(env: Env): Promise<{ id: string; status: string }> {
+  const cp = new CodePipelineClient(common(env));
+  const { pipelineExecutionId } = await cp.send(new StartPipelineExecutionCommand({ name: ref.name }));
+  const id = pipelineExecutionId!;
+  const status = await until(
+    'the execution to end',
+    async () => {
+      const s = (await cp.send(new GetPipelineExecutionCommand({ pipelineName: ref.name, pipelineExecutionId: id }))).pipelineExecution?.status;
+      return s && s !== 'InProgress' && s !== 'Stopping' ? s : null;
+    },
+    30_000,
+  );
+  return { id, status };
+}
+
+describe('event-driven watching', () => {
+  let env: Env;
+  beforeAll(async () => {
+    env = await startServices({
+      seed: 'demo',
+      timeScale: 0.002,
+      executions: { events: { statusRefreshMs: 300, consumer: { minBackoffMs: 100, maxBackoffMs: 500 } } },
+    });
+  }, 60_000);
+  afterAll(() => env?.stop());
+
+  it('follows the events with no ListPipelineExecutions probe, within a few seconds', { timeout: 60_000 }, async () => {
+    const states = await setUpAndWatch(env, 'win-1');
+    const since = lastSeq(env);
+    const started = Date.now();
+    const run = await startAndFinish(env);
+    const shown = await until('the end shown', () => {
+      const s = env.executions.engine.state(ref);
+      return s?.latest?.id === run.id && s.latest.status === run.status ? s : null;
+    });
+    const lag = Date.now() - started;
+    expect(shown).toMatchObject({ watchMode: 'event-driven', watchModeReason: null, error: null });
+    // The run was seen while it ran, too, not only at its end.
+    expect(states.some((s) => s.latest?.id === run.id && s.latest.status === 'InProgress')).toBe(true);
+    expect(cpCalls(env, since, 'ListPipelineExecutions')).toHaveLength(0);
+    const reads = cpCalls(env, since, 'GetPipelineState');
+    const seconds = (Date.now() - started) / 1000;
+    // At most one reconciling read a second, coalesced, however many events the run made.
+    expect(reads.length).toBeLessThanOrEqual(Math.ceil(seconds) + 1);
+    expect(env.coverage.counts.advanced).toBeGreaterThan(reads.length);
+    expect(lag).toBeLessThan(15_000);
+    console.log(
+      `events: run ${run.status} shown after ${lag} ms; ${reads.length} GetPipelineState, 0 ListPipelineExecutions; events ${JSON.stringify(env.coverage.counts)}; queue ${JSON.stringify(env.coverage.stats())}`,
+    );
+  });
+
+  it('a disabled hub rule degrades the target and polling resumes; enabled again, events lead again', { timeout: 60_000 }, async () => {
+    const events = new EventBridgeClient(common(env));
+    await events.send(new DisableRuleCommand({ Name: 'pipewright-events-to-queue', EventBusName: 'pipewright-events' }));
+    const since = lastSeq(env);
+    const s = await until('degraded', () => {
+      const st = env.executions.engine.state(ref);
+      return st?.watchMode === 'degraded' ? st : null;
+    });
+    expect(s.watchModeReason).toBe('the hub rule is disabled');
+    await until('a polling probe', () => cpCalls(env, since, 'ListPipelineExecutions').length > 0);
+    await events.send(new EnableRuleCommand({ Name: 'pipewright-events-to-queue', EventBusName: 'pipewright-events' }));
+    await until('event-driven again', () => env.executions.engine.state(ref)?.watchMode === 'event-driven');
+  });
+
+  it('a deleted queue degrades the target and polling resumes', { timeout: 60_000 }, async () => {
+    const sqs = new SQSClient(common(env));
+    const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: 'pipewright-events' }));
+    await sqs.send(new DeleteQueueCommand({ QueueUrl }));
+    const since = lastSeq(env);
+    const s = await until('degraded', () => {
+      const st = env.executions.engine.state(ref);
+      return st?.watchMode === 'degraded' ? st : null;
+    });
+    expect(s.watchModeReason).toMatch(/queue/);
+    await until('a polling probe', () => cpCalls(env, since, 'ListPipelineExecutions').length > 0);
+    // And polling sees a run to its end, as before the setup.
+    const run = await startAndFinish(env);
+    await until('the end shown by polling', () => {
+      const st = env.executions.engine.state(ref);
+      return st?.latest?.id === run.id && st.latest.status === run.status;
+    });
+  });
+});
+
+describe('event-driven watching under delivery faults', () => {
+  let env: Env;
+  const missed: string[] = [];
+  beforeAll(async () => {
+    env = await startServices({
+      seed: 'demo',
+      timeScale: 0.002,
+      executions: {
+        // A reordered event is held up to 1 s: the grace outlasts it, so only a lost one is a miss.
+        intervals: { sweep: 1_500, missGrace: 1_500 },
+        events: { statusRefreshMs: 60_000, log: (l) => missed.push(l) },
+      },
+    });
+  }, 60_000);
+  afterAll(() => env?.stop());
+
+  it('duplicated and reordered events: the final state is right and the repeats are ignored', { timeout: 60_000 }, async () => {
+    await setUpAndWatch(env, 'win-1');
+    env.sb.faults.set([FaultRule.parse({ service: 'events', operation: 'Deliver', duplicateRate: 0.5, reorderRate: 0.5 })]);
+    try {
+      const run = await startAndFinish(env);
+      await until('the end shown', () => {
+        const s = env.executions.engine.state(ref);
+        return s?.latest?.id === run.id && s.latest.status === run.status;
+      });
+      expect(env.coverage.counts.duplicate).toBeGreaterThan(0);
+      expect(env.executions.engine.state(ref)?.watchMode).toBe('event-driven');
+      // A sweep and its grace later, still no miss: late (reordered) events are not lost ones.
+      await new Promise((r) => setTimeout(r, 3_500));
+      expect(missed).toEqual([]);
+      console.log(`faults: events ${JSON.stringify(env.coverage.counts)}`);
+    } finally {
+      env.sb.faults.set([]);
+    }
+  });
+
+  it(
+    'dropped events, the terminal one too, are caught by the sweep: the state is put right, the miss logged, the target degraded',
+    { timeout: 60_000 },
+    async () => {
+      if (!env.executions.engine.state(ref)) await setUpAndWatch(env, 'win-1');
+      // Every event of the run is lost, its end too: only the sweep can tell.
+      env.sb.faults.set([FaultRule.parse({ service: 'events', operation: 'Deliver', dropRate: 1 })]);
+      const cp = new CodePipelineClient(common(env));
+      const { pipelineExecutionId: id } = await cp.send(new StartPipelineExecutionCommand({ name: ref.name }));
+      try {
+        const status = await until('the execution to end', async () => {
+          const s = (await cp.send(new GetPipelineExecutionCommand({ pipelineName: ref.name, pipelineExecutionId: id }))).pipelineExecution?.status;
+          return s && s !== 'InProgress' && s !== 'Stopping' ? s : null;
+        });
+        const shown = await until('the end shown after a sweep', () => {
+          const s = env.executions.engine.state(ref);
+          return s?.latest && s.latest.id === id && s.latest.status === status && s.watchMode === 'degraded' ? s : null;
+        });
+        expect(shown.watchModeReason).toMatch(/events were missed/);
+        expect(env.coverage.misses.at(-1)).toMatchObject({ profile: ref.profile, region: ref.region });
+        expect(env.coverage.misses.at(-1)!.message).toContain(`execution ${id} is ${status} and no event said so`);
+        expect(missed.at(-1)).toMatch(/^events: missed in sandbox-dev\/us-east-1: web-frontend/);
+      } finally {
+        env.sb.faults.set([]);
+      }
+    },
+  );
+});
