@@ -5,6 +5,7 @@ import { reseedSandbox, cancelJob, startSandbox, stopSandbox, updateSettings } f
 import { DangerDialog } from '../../lib/DangerDialog';
 import { useAppStore } from '../../store/store';
 import { refreshAccounts } from './accounts-actions';
+import { LiveUpdatesCard } from './LiveUpdatesCard';
 import { ProductionAccountsCard } from './ProductionAccountsCard';
 import { ProfilesCard } from './ProfilesCard';
 import { WorkspaceCard } from './WorkspaceCard';
@@ -35,6 +36,7 @@ export function AccountsPage() {
       <ProfilesCard />
       <WorkspaceCard />
       <ProductionAccountsCard />
+      <LiveUpdatesCard />
 
       <section className="card" aria-labelledby="sandbox-h">
         <h2 id="sandbox-h">

@@ -2,6 +2,7 @@
 // and the routing of the accounts' events into their store.
 import type { ApiClient } from '../../../../shared/api/client';
 import type { ProfileView } from '../../../../shared/api/accounts';
+import type { EventsPlanView, EventsRemovePlan, EventsSetupInput, ResourceOutcome } from '../../../../shared/api/events';
 import { call, pushToast, updateSettings } from '../../store/actions';
 import { useAccountsStore } from './accounts-store';
 
@@ -63,8 +64,65 @@ export async function saveWorkspace(profiles: string[], regions: string[]): Prom
   await loadAccounts();
 }
 
+// Live updates (issue 24): each call targets one watched account and region, as the card's rows do.
+const targetsOf = (profile: string, region: string): EventsSetupInput => ({ targets: [{ profile, regions: [region] }] });
+export const liveUpdatesKey = (profile: string, region: string) => `${profile}/${region}`;
+
+export async function loadLiveUpdates(): Promise<void> {
+  const r = await call('events.status', {});
+  if (r) set({ liveUpdates: r.targets });
+}
+
+/** What the setup would create for one target; nothing is created. */
+export async function planLiveUpdates(profile: string, region: string): Promise<EventsPlanView | undefined> {
+  return call('events.plan', targetsOf(profile, region));
+}
+
+function recordOutcome(o: ResourceOutcome): void {
+  // By id: the call's own answer repeats what the events already said.
+  set((s) => ({ liveUpdatesOutcomes: [...s.liveUpdatesOutcomes.filter((x) => x.id !== o.id), o] }));
+}
+
+/** Creates what the plan names; outcomes arrive one by one as `events.resource`, then the modes are read again. */
+export async function applyLiveUpdates(profile: string, region: string): Promise<boolean | undefined> {
+  set({ liveUpdatesOutcomes: [] });
+  const r = await call('events.apply', targetsOf(profile, region));
+  if (r) r.outcomes.forEach(recordOutcome);
+  await loadLiveUpdates();
+  return r?.ok;
+}
+
+export async function liveUpdatesTemplates(profile: string, region: string): Promise<{ member: string; hub: string } | undefined> {
+  return call('events.template', targetsOf(profile, region));
+}
+
+export async function testLiveUpdates(profile: string, region: string): Promise<void> {
+  const key = liveUpdatesKey(profile, region);
+  set((s) => ({ liveUpdatesTests: { ...s.liveUpdatesTests, [key]: 'running' } }));
+  const r = await call('events.test', { profile, region });
+  set((s) => {
+    const tests = { ...s.liveUpdatesTests };
+    if (r) tests[key] = r;
+    else delete tests[key];
+    return { liveUpdatesTests: tests };
+  });
+}
+
+export async function planLiveUpdatesRemoval(profile: string, region: string): Promise<EventsRemovePlan | undefined> {
+  return call('events.removePlan', targetsOf(profile, region));
+}
+
+export async function removeLiveUpdates(profile: string, region: string): Promise<boolean | undefined> {
+  set({ liveUpdatesOutcomes: [] });
+  const r = await call('events.remove', { ...targetsOf(profile, region), confirmed: true });
+  if (r) r.outcomes.forEach(recordOutcome);
+  await loadLiveUpdates();
+  return r?.ok;
+}
+
 export function subscribeAccountsEvents(a: ApiClient): Array<() => void> {
   return [
+    a.on('events.resource', recordOutcome),
     a.on('accounts.changed', (p) => mergeProfiles(p.profiles)),
     a.on('accounts.mfaPrompt', (p) => set((s) => ({ mfaPrompts: [...s.mfaPrompts, p] }))),
     a.on('accounts.ssoPrompt', (p) => set({ ssoPrompt: p })),

@@ -76,6 +76,16 @@ export function PipelineLiveView() {
             {latest.status}
           </span>
         )}
+        {state.watchMode && (
+          <span
+            className={`badge mode-${state.watchMode}`}
+            data-testid="live-watch-mode"
+            data-mode={state.watchMode}
+            title={state.watchModeReason ?? 'Changes arrive as CodePipeline events; polling only reconciles.'}
+          >
+            {state.watchMode}
+          </span>
+        )}
         {state.throttled && (
           <span className="chip chip-throttled" data-testid="live-throttled" title="The service is throttling calls: updates slow down until it stops.">
             throttled, backing off
