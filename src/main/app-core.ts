@@ -108,7 +108,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       onDeparture: (l) => hub.onDeparture(l),
     }).handlers,
     ...releasesSlice.handlers,
-    ...eventsFeature({ service: liveUpdates, events: hub }).handlers,
+    ...eventsFeature({ service: liveUpdates, events: hub, onSetupChanged: () => void services.coverage.refresh() }).handlers,
   };
 
   const dispatchNow = createDispatcher(handlers, log, awsAppError);

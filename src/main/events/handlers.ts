@@ -7,19 +7,35 @@ import { viewOf, type EventsService } from './service';
 
 type EventsMethods = 'events.plan' | 'events.apply' | 'events.template' | 'events.test' | 'events.status' | 'events.removePlan' | 'events.remove';
 
-export function eventsFeature({ service, events }: { service: EventsService; events: Pick<EventHub, 'emit'> }): { handlers: HandlerSlice<EventsMethods> } {
+export function eventsFeature({
+  service,
+  events,
+  onSetupChanged,
+}: {
+  service: EventsService;
+  events: Pick<EventHub, 'emit'>;
+  /** After an apply or remove: the watchers re-read the setup now rather than at their next periodic check (a minute later). */
+  onSetupChanged?: () => void;
+}): { handlers: HandlerSlice<EventsMethods> } {
+  const thenChanged = async <T>(work: Promise<T>): Promise<T> => {
+    try {
+      return await work;
+    } finally {
+      onSetupChanged?.();
+    }
+  };
   return {
     handlers: {
       'events.plan': async (input) => {
         const plan = await service.plan(input);
         return { ...plan, resources: plan.resources.map(viewOf) };
       },
-      'events.apply': (input) => service.apply(input, (o) => events.emit('events.resource', o)),
+      'events.apply': (input) => thenChanged(service.apply(input, (o) => events.emit('events.resource', o))),
       'events.template': (input) => service.templates(input),
       'events.test': ({ profile, region }) => service.test(profile, region),
       'events.status': async ({ targets }) => ({ targets: await service.status(targets) }),
       'events.removePlan': async (input) => (await service.removePlan(input)).view,
-      'events.remove': ({ targets }) => service.remove({ targets }, (o) => events.emit('events.resource', o)),
+      'events.remove': ({ targets }) => thenChanged(service.remove({ targets }, (o) => events.emit('events.resource', o))),
     },
   };
 }
