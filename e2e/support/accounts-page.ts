@@ -93,3 +93,62 @@ export class AccountsPage {
     await expect(this.reseedStatus).toBeVisible({ timeout: 60_000 });
   }
 }
+
+/** One watched target's row in the Live updates card. */
+export class LiveUpdatesRow {
+  constructor(readonly root: Locator) {}
+  get mode() {
+    return this.root.getByTestId('live-updates-mode');
+  }
+  get testResult() {
+    return this.root.getByTestId('live-updates-test-result');
+  }
+  async setUp(): Promise<void> {
+    await this.root.getByTestId('live-updates-setup').click();
+  }
+  async test(): Promise<void> {
+    await this.root.getByTestId('live-updates-test').click();
+  }
+}
+
+/** The Live updates card's setup dialog: the plan first, then Create or Export template. */
+export class LiveUpdatesSetupDialog {
+  constructor(readonly page: Page) {}
+  get root() {
+    return this.page.getByTestId('events-setup-dialog');
+  }
+  /** The plan's resources, one row each (its account and region as attributes). */
+  get planRows() {
+    return this.root.getByTestId('events-plan-row');
+  }
+  /** The plan's resources in one region. */
+  planRowsIn(region: string) {
+    return this.root.locator(`[data-testid=events-plan-row][data-region="${region}"]`);
+  }
+  async create(): Promise<void> {
+    await this.root.getByTestId('events-create').click();
+  }
+  get result() {
+    return this.root.getByTestId('events-setup-result');
+  }
+  get outcomes() {
+    return this.root.getByTestId('events-outcome');
+  }
+  async close(): Promise<void> {
+    await this.root.getByTestId('events-setup-close').click();
+  }
+}
+
+/** Accounts & Settings' Live updates card. */
+export class LiveUpdatesCard {
+  readonly setup: LiveUpdatesSetupDialog;
+  constructor(readonly page: Page) {
+    this.setup = new LiveUpdatesSetupDialog(page);
+  }
+  get root() {
+    return this.page.getByTestId('live-updates-card');
+  }
+  row(profile: string, region: string) {
+    return new LiveUpdatesRow(this.root.locator(`[data-testid=live-updates-row][data-profile="${profile}"][data-region="${region}"]`));
+  }
+}

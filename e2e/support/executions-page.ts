@@ -84,6 +84,11 @@ export class ExecutionsPage {
     return this.page.locator(`[data-testid=history-row][data-execution="${executionId}"]`);
   }
 
+  /** How the open pipeline's watcher learns of changes (event-driven, polled, degraded), when it says. */
+  get watchMode() {
+    return this.page.getByTestId('live-watch-mode');
+  }
+
   get liveView() {
     return this.page.getByTestId('live-view');
   }
