@@ -16,7 +16,17 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir, uptime } from 'node:os';
 import { join } from 'node:path';
-import { ABANDONED_AFTER_TTLS, acquireLock, describeHolder, LockHeldError, LockLostError, NotALockFileError, type LockHolder } from './lock-file';
+import {
+  ABANDONED_AFTER_TTLS,
+  acquireLock,
+  describeHolder,
+  inTurn,
+  LockHeldError,
+  LockLostError,
+  LockWaitError,
+  NotALockFileError,
+  type LockHolder,
+} from './lock-file';
 
 // What another runner does at the moment this one writes or removes the lock: the interleavings refresh and release must survive.
 const fsHooks = vi.hoisted(() => ({ beforeRename: null as null | ((to: string) => void), beforeRm: null as null | ((path: string) => void) }));
@@ -426,5 +436,35 @@ describe('a held lock', () => {
     const lock = await acquireLock(path, { program: 'app' }, { ttlMs: TTL });
     await Promise.all([lock.refresh(), lock.release(), lock.refresh()]);
     expect(existsSync(path)).toBe(false);
+  });
+});
+
+describe('inTurn: one read-change-write of a shared file at a time', () => {
+  it('twenty changes at once each see the one before: none is lost', async () => {
+    const path = fresh();
+    const file = `${path}.json`;
+    writeFileSync(file, '[]');
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        inTurn(path, 'test', async () => {
+          const seen = JSON.parse(readFileSync(file, 'utf8')) as number[];
+          await new Promise((r) => setTimeout(r, 1));
+          writeFileSync(file, JSON.stringify([...seen, i]));
+        }),
+      ),
+    );
+    expect((JSON.parse(readFileSync(file, 'utf8')) as number[]).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    expect(existsSync(path)).toBe(false);
+  });
+
+  it('waits for another holder only so long, then names it; a failed change does not stop the next', async () => {
+    const path = fresh();
+    const other = await acquireLock(path, { program: 'the other' }, { ttlMs: TTL });
+    const err = await inTurn(path, 'test', async () => 'ran', { waitMs: 50 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LockWaitError);
+    expect((err as LockWaitError).message).toMatch(/held by the other .*It has been held for over 0\.05 s\.$/);
+    await other.release();
+    await expect(inTurn(path, 'test', () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    expect(await inTurn(path, 'test', async () => 'next')).toBe('next');
   });
 });

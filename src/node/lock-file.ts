@@ -354,3 +354,57 @@ function held(path: string, mine: LockHolder, ttlMs: number): HeldLock {
       }),
   };
 }
+
+/** `inTurn` waited longer than it may for a holder that kept the lock (a change elsewhere takes milliseconds). */
+export class LockWaitError extends Error {
+  override name = 'LockWaitError';
+  constructor(
+    readonly path: string,
+    readonly waitedMs: number,
+    readonly held: LockHeldError,
+  ) {
+    super(`${held.message} It has been held for over ${waitedMs / 1000} s.`);
+  }
+}
+
+const runsInTurn = new Map<string, Promise<unknown>>();
+
+/**
+ * One read-change-write of a shared file at a time: runs `run` after every run on `lockPath`
+ * already under way in this process, holding the lock against other processes (the app and
+ * the CLI share a home). Without both, two changes each read the file and the second write
+ * drops the first's. Another process's holder is waited for with a short, growing, jittered
+ * pause, for at most `waitMs`, then named (LockWaitError).
+ */
+export function inTurn<T>(lockPath: string, program: string, run: () => Promise<T>, opts: { ttlMs?: number; waitMs?: number } = {}): Promise<T> {
+  const { ttlMs = 10_000, waitMs = 15_000 } = opts;
+  const before = runsInTurn.get(lockPath) ?? Promise.resolve();
+  const mine = before.then(async () => {
+    const lock = await holdWaiting(lockPath, program, ttlMs, waitMs);
+    try {
+      return await run();
+    } finally {
+      await lock.release().catch(() => undefined);
+    }
+  });
+  const settled = mine.catch(() => undefined);
+  runsInTurn.set(lockPath, settled);
+  void settled.then(() => {
+    if (runsInTurn.get(lockPath) === settled) runsInTurn.delete(lockPath);
+  });
+  return mine;
+}
+
+async function holdWaiting(path: string, program: string, ttlMs: number, waitMs: number): Promise<HeldLock> {
+  const deadline = Date.now() + waitMs;
+  for (let pause = 2; ; pause = Math.min(pause * 2, 50)) {
+    try {
+      return await acquireLock(path, { program }, { ttlMs });
+    } catch (err) {
+      if (!(err instanceof LockHeldError)) throw err;
+      if (Date.now() >= deadline) throw new LockWaitError(path, waitMs, err);
+      // Jittered, so two waiting processes do not keep retrying in step.
+      await delay(pause / 2 + Math.random() * pause);
+    }
+  }
+}

@@ -13,7 +13,9 @@ import type { EventsApplyResult, EventsRemovePlan, EventsSetupInput, EventsTarge
 import { PlanInputError, planEventsSetup, type EventsSetupPlan, type PlannedResource, type WatchedTarget } from '../../shared/events/setup-plan';
 import { eventsTemplates } from '../../shared/events/setup-template';
 import { writeFileAtomic } from '../../node/atomic-file';
-import { readJsonFile } from '../../node/json-file';
+import { JsonFileError, readJsonFile } from '../../node/json-file';
+import { inTurn } from '../../node/lock-file';
+import { rename } from 'node:fs/promises';
 import { classifyAwsError } from '../aws/errors';
 import type { AwsAccess } from '../aws/access';
 import type { ProfileInfo } from '../aws/profiles';
@@ -101,6 +103,24 @@ export class EventsService {
     }
   }
 
+  /**
+   * Changes setup-state.json, read-change-write, one change at a time here and in any other process
+   * sharing the home (the app and the CLI). A damaged file is kept aside, not written over. The file
+   * only explains "polled" in status, so a write that fails is said and does not fail the setup.
+   */
+  private async changeState(change: (state: SetupState) => void): Promise<void> {
+    await inTurn(join(this.home, 'events', 'setup-state.lock'), 'Pipewright (saving events/setup-state.json)', async () => {
+      let state: SetupState = { version: 1, targets: {} };
+      try {
+        state = await readJsonFile(this.stateFile, SetupState);
+      } catch (err) {
+        if (err instanceof JsonFileError) await rename(this.stateFile, `${this.stateFile}.damaged-${Date.now()}`).catch(() => undefined);
+      }
+      change(state);
+      await writeFileAtomic(this.stateFile, JSON.stringify(state, null, 2));
+    }).catch((err: unknown) => console.warn(`events: ${this.stateFile} was not saved: ${err instanceof Error ? err.message : String(err)}`));
+  }
+
   /** The account a profile signs in to, from an identity check (no prompt). */
   private async accountOf(name: string): Promise<string> {
     this.accounts.profile(name);
@@ -175,18 +195,18 @@ export class EventsService {
 
   /** Keeps, per target, the first failure among what its events need (its rule and what that rule depends on). */
   private async recordApply(plan: EventsSetupPlan, outcomes: Map<string, ResourceOutcome>): Promise<void> {
-    const state = await this.readState();
     const at = new Date().toISOString();
-    for (const route of plan.routes) {
-      const rule = plan.resources.find((r) => r.kind === 'member-rule' && r.account === route.accountId && r.region === route.region)!;
-      const chain = [...dependsOn(rule, plan), rule.id].map((id) => outcomes.get(id)).filter((o) => o && (o.outcome === 'failed' || o.outcome === 'refused'));
-      const first = chain[0];
-      state.targets[`${route.profile}/${route.region}`] = {
-        at,
-        failure: first ? { message: `${first.id} ${first.outcome}: ${first.message ?? ''}`.trim(), awsCode: first.awsCode } : null,
-      };
-    }
-    await writeFileAtomic(this.stateFile, JSON.stringify(state, null, 2)).catch(() => undefined);
+    await this.changeState((state) => {
+      for (const route of plan.routes) {
+        const rule = plan.resources.find((r) => r.kind === 'member-rule' && r.account === route.accountId && r.region === route.region)!;
+        const chain = [...dependsOn(rule, plan), rule.id].map((id) => outcomes.get(id)).filter((o) => o && (o.outcome === 'failed' || o.outcome === 'refused'));
+        const first = chain[0];
+        state.targets[`${route.profile}/${route.region}`] = {
+          at,
+          failure: first ? { message: `${first.id} ${first.outcome}: ${first.message ?? ''}`.trim(), awsCode: first.awsCode } : null,
+        };
+      }
+    });
   }
 
   async test(profileName: string, region: string): Promise<EventsTestResult> {
@@ -411,9 +431,9 @@ export class EventsService {
       outcomes.push(o);
       onOutcome(o);
     }
-    const state = await this.readState();
-    for (const t of input.targets) for (const region of t.regions) delete state.targets[`${t.profile}/${region}`];
-    await writeFileAtomic(this.stateFile, JSON.stringify(state, null, 2)).catch(() => undefined);
+    await this.changeState((state) => {
+      for (const t of input.targets) for (const region of t.regions) delete state.targets[`${t.profile}/${region}`];
+    });
     return { outcomes, ok: outcomes.every((o) => o.outcome !== 'failed' && o.outcome !== 'refused') };
   }
 }

@@ -9,10 +9,9 @@
 // a process killed at any point resumes without starting anything twice.
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import { z } from 'zod';
 import { writeFileAtomic } from '../../node/atomic-file';
-import { acquireLock, LockHeldError, type HeldLock } from '../../node/lock-file';
+import { inTurn, LockWaitError } from '../../node/lock-file';
 import { JsonFileError, readJsonFile, readTextFile } from '../../node/json-file';
 import { appendJsonLine, readJsonLines } from '../../node/jsonl-file';
 import { Promotion, ReleaseLogEntry, type DamagedFile, type ReleaseSummary } from '../../shared/api/releases';
@@ -27,10 +26,7 @@ const KEEP_FINISHED = 50;
  * promotions.lock is held for one read-change-write (milliseconds). Its expiry matters only when its holder died
  * on another host (on this one its pid is asked); waiting longer than it lets such a leftover be taken over.
  */
-const SAVE_LOCK_TTL_MS = 10_000;
-const SAVE_LOCK_WAIT_MS = 15_000;
-/** Saves in this process, by promotions.lock path, one after another: every ReleaseStore over a home shares them. */
-const savesInTurn = new Map<string, Promise<unknown>>();
+const SAVE_LOCK = { ttlMs: 10_000, waitMs: 15_000 };
 
 /** One promotion changed in promotions.json: the record as the file holds it afterwards, and whether the change was written. */
 export interface PromotionSaved<P extends Promotion | undefined = Promotion | undefined> {
@@ -167,42 +163,30 @@ export class ReleaseStore {
    */
   async changePromotion(application: string, id: string, change: (saved: Promotion | undefined) => Promotion | null): Promise<PromotionSaved> {
     const file = join(this.dir(application), 'promotions.json');
-    return this.inTurn(join(this.dir(application), 'promotions.lock'), async () => {
-      const all = await this.promotions(application);
-      const saved = all.find((x) => x.id === id);
-      const next = change(saved);
-      if (!next || (saved && !promotionStatusMayChange(saved.status, next.status))) return { promotion: saved, written: false };
-      const others = all.filter((x) => x !== saved);
-      others.unshift(next);
-      const running = others.filter((x) => x.status === 'running');
-      const finished = others.filter((x) => x.status !== 'running').slice(0, KEEP_FINISHED);
-      const kept = others.filter((x) => running.includes(x) || finished.includes(x));
-      await writeFileAtomic(file, JSON.stringify({ version: 1, promotions: kept }, null, 1));
-      return { promotion: next, written: true };
+    // One change of promotions.json at a time, here and in any other process sharing the home.
+    const lockPath = join(this.dir(application), 'promotions.lock');
+    const saving = inTurn(
+      lockPath,
+      'Pipewright (saving promotions.json)',
+      async () => {
+        const all = await this.promotions(application);
+        const saved = all.find((x) => x.id === id);
+        const next = change(saved);
+        if (!next || (saved && !promotionStatusMayChange(saved.status, next.status))) return { promotion: saved, written: false };
+        const others = all.filter((x) => x !== saved);
+        others.unshift(next);
+        const running = others.filter((x) => x.status === 'running');
+        const finished = others.filter((x) => x.status !== 'running').slice(0, KEEP_FINISHED);
+        const kept = others.filter((x) => running.includes(x) || finished.includes(x));
+        await writeFileAtomic(file, JSON.stringify({ version: 1, promotions: kept }, null, 1));
+        return { promotion: next, written: true };
+      },
+      SAVE_LOCK,
+    );
+    return saving.catch((err: unknown) => {
+      if (err instanceof LockWaitError) throw new AppError('CONFLICT', `promotions.json was not saved: ${err.message}`, { file: lockPath });
+      throw err;
     });
-  }
-
-  /**
-   * Runs `run` after every save of this file already under way in this process, holding `lockPath` against
-   * other processes (the app and the CLI share a home): without both, two saves each read the file, and the
-   * second write drops the first one's promotion.
-   */
-  private inTurn<T>(lockPath: string, run: () => Promise<T>): Promise<T> {
-    const before = savesInTurn.get(lockPath) ?? Promise.resolve();
-    const mine = before.then(async () => {
-      const lock = await holdSaveLock(lockPath);
-      try {
-        return await run();
-      } finally {
-        await lock.release().catch(() => undefined);
-      }
-    });
-    const settled = mine.catch(() => undefined);
-    savesInTurn.set(lockPath, settled);
-    void settled.then(() => {
-      if (savesInTurn.get(lockPath) === settled) savesInTurn.delete(lockPath);
-    });
-    return mine;
   }
 
   async log(application: string, entry: Omit<ReleaseLogEntry, 'at'>): Promise<ReleaseLogEntry> {
@@ -232,26 +216,5 @@ export class ReleaseStore {
         });
     }
     return entries.slice(-limit);
-  }
-}
-
-/**
- * Takes promotions.lock, waiting for its holder (another process mid-save: milliseconds) with a short, growing
- * pause. A holder that keeps it past the wait is named rather than waited on for ever.
- */
-async function holdSaveLock(path: string): Promise<HeldLock> {
-  const deadline = Date.now() + SAVE_LOCK_WAIT_MS;
-  for (let pause = 2; ; pause = Math.min(pause * 2, 50)) {
-    try {
-      return await acquireLock(path, { program: 'Pipewright (saving promotions.json)' }, { ttlMs: SAVE_LOCK_TTL_MS });
-    } catch (err) {
-      if (!(err instanceof LockHeldError)) throw err;
-      if (Date.now() >= deadline)
-        throw new AppError('CONFLICT', `promotions.json was not saved: ${err.message} It has been held for over ${SAVE_LOCK_WAIT_MS / 1000} s.`, {
-          file: path,
-        });
-      // Jittered, so two waiting processes do not keep retrying in step.
-      await delay(pause / 2 + Math.random() * pause);
-    }
   }
 }
