@@ -180,7 +180,7 @@ export async function ensureResource(clients: AwsClients, p: ProfileInfo, r: Pla
     case 'bus-permission': {
       const events = clients.events(p, r.region);
       const bus = await events.send(new DescribeEventBusCommand({ Name: r.busName }));
-      const had = statementIds(bus.Policy).includes(r.statementId);
+      const had = statementIds(bus.Policy)?.includes(r.statementId) ?? false;
       // The same StatementId replaces its statement: running the setup again changes nothing.
       await events.send(new PutPermissionCommand({ EventBusName: r.busName, Action: 'events:PutEvents', Principal: r.principal, StatementId: r.statementId }));
       return { outcome: had ? 'unchanged' : 'created', message: null };
@@ -206,20 +206,23 @@ export async function ensureResource(clients: AwsClients, p: ProfileInfo, r: Pla
   }
 }
 
-function statementIds(policy: string | undefined): string[] {
+/** The policy's statement ids; undefined when it cannot be read, which is not "none" (a removal then keeps the hub). */
+function statementIds(policy: string | undefined): string[] | undefined {
   if (!policy) return [];
   try {
     const doc = JSON.parse(policy) as { Statement?: Array<{ Sid?: string }> };
     return (doc.Statement ?? []).map((s) => s.Sid ?? '').filter(Boolean);
   } catch {
-    return [];
+    return undefined;
   }
 }
 
-/** The statement ids of the hub bus's policy; undefined when there is no hub bus. */
 export async function hubBusStatements(clients: AwsClients, p: ProfileInfo, region: string): Promise<string[] | undefined> {
   const bus = await orAbsent(clients.events(p, region).send(new DescribeEventBusCommand({ Name: HUB_BUS_NAME })));
-  return bus ? statementIds(bus.Policy) : undefined;
+  if (!bus) return undefined;
+  const ids = statementIds(bus.Policy);
+  if (!ids) throw new Error(`the policy of event bus ${HUB_BUS_NAME} cannot be read as JSON`);
+  return ids;
 }
 
 async function deleteRule(clients: AwsClients, p: ProfileInfo, region: string, name: string, busName: string | undefined): Promise<RemoveOutcome> {

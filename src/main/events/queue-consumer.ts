@@ -106,7 +106,7 @@ export class QueueConsumer {
       if (e) {
         events.push(e);
         done.push(m.receiptHandle);
-      } else if ((body as { source?: unknown }).source === TEST_SOURCE) {
+      } else if (body && typeof body === 'object' && (body as { source?: unknown }).source === TEST_SOURCE) {
         // `pipewright events test` waits for its own event in this queue: give it back, unless its test is long over.
         const sent = (body as { detail?: { sentAt?: unknown } }).detail?.sentAt;
         const sentAt = typeof sent === 'string' ? Date.parse(sent) : NaN;
@@ -118,7 +118,13 @@ export class QueueConsumer {
       }
     }
     // Handed over before the delete: a crash between the two redelivers (and the dedupe drops the repeat), it never loses.
-    if (events.length) this.onEvents(events);
+    if (events.length)
+      try {
+        this.onEvents(events);
+      } catch (err) {
+        // The engine's fault, not the queue's: said, and the sweep reconciles what it missed.
+        console.warn(`events: handling ${events.length} event(s) failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
     if (done.length) {
       const failed = await this.calls.deleteBatch(done);
       this.counts.deleted += done.length - failed.length;

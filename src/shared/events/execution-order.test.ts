@@ -136,6 +136,10 @@ describe('parsing and comparing with a listing', () => {
     };
     expect(parsePipelineEvent(body)).toMatchObject({ kind: 'action', stage: 'Build', action: 'Compile', actionExecutionId: 'a1', attempt: 1 });
     expect(parsePipelineEvent({ ...body, source: 'pipewright.events.test' })).toBeNull();
+    // Hostile shapes are no event, and never throw: a detail-type that is an object or an inherited key, a null body.
+    expect(parsePipelineEvent({ ...body, 'detail-type': { toString: 1 } })).toBeNull();
+    expect(parsePipelineEvent({ ...body, 'detail-type': 'constructor' })).toBeNull();
+    expect(parsePipelineEvent(null)).toBeNull();
     expect(parsePipelineEvent({ ...body, detail: { ...body.detail, stage: undefined } })).toBeNull();
     expect(parsePipelineEvent('not json')).toBeNull();
     expect(parsePipelineEvent(null)).toBeNull();

@@ -41,7 +41,9 @@ const str = (v: unknown): string | null => (typeof v === 'string' && v ? v : nul
 export function parsePipelineEvent(body: unknown): PipelineEvent | null {
   if (!body || typeof body !== 'object') return null;
   const e = body as Record<string, unknown>;
-  const kind = DETAIL_KIND[String(e['detail-type'])];
+  const type = e['detail-type'];
+  // Own keys only: a hostile "constructor" or a non-string detail-type is no kind.
+  const kind = typeof type === 'string' && Object.hasOwn(DETAIL_KIND, type) ? DETAIL_KIND[type] : undefined;
   const d = e.detail as Record<string, unknown> | undefined;
   if (e.source !== 'aws.codepipeline' || !kind || !d || typeof d !== 'object') return null;
   const id = str(e.id);
