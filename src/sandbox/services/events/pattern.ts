@@ -18,6 +18,7 @@
 // Known difference: EventBridge compares exact numbers by their text (300 and 300.0
 // differ); the sandbox parses JSON, so it compares them as numbers.
 import { BlockList, isIP } from 'node:net';
+import { matchGlob, STAR, type GlobToken } from '../../glob';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -25,7 +26,7 @@ type Matcher =
   | { kind: 'exact'; value: string | number | boolean | null }
   | { kind: 'prefix' | 'suffix'; value: string; ignoreCase: boolean }
   | { kind: 'equals-ignore-case'; value: string }
-  | { kind: 'wildcard'; regex: RegExp }
+  | { kind: 'wildcard'; tokens: GlobToken[] }
   | { kind: 'numeric'; test: (n: number) => boolean }
   | { kind: 'exists'; value: boolean }
   | { kind: 'cidr'; contains: (ip: string) => boolean }
@@ -115,7 +116,7 @@ function compileMatcher(v: Json, at: string): Matcher {
       return { kind: 'equals-ignore-case', value: arg as string };
     case 'wildcard':
       if (typeof arg !== 'string') fail(`wildcard match pattern must be a string (at "${at}")`);
-      return { kind: 'wildcard', regex: wildcardRegex(arg as string, at) };
+      return { kind: 'wildcard', tokens: wildcardTokens(arg as string, at) };
     case 'exists':
       if (typeof arg !== 'boolean') fail(`exists match pattern must be either true or false (at "${at}")`);
       return { kind: 'exists', value: arg as boolean };
@@ -145,23 +146,22 @@ const fold = (s: string) => s.toLowerCase();
  * `\\` a literal backslash. Two wildcards in a row, or a backslash before anything
  * else, are refused, as Ruler refuses them.
  */
-function wildcardRegex(pattern: string, at: string): RegExp {
-  let re = '';
+function wildcardTokens(pattern: string, at: string): GlobToken[] {
+  // Tokens for matchGlob, not a regex: "*a*a*…*b" would backtrack exponentially on every event.
+  const tokens: GlobToken[] = [];
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i];
     if (c === '\\') {
       const next = pattern[i + 1];
       if (next !== '*' && next !== '\\') fail(`Invalid escape character at pos ${i} of wildcard pattern (at "${at}")`);
-      re += next === '*' ? '\\*' : '\\\\';
+      tokens.push(next);
       i++;
     } else if (c === '*') {
       if (pattern[i + 1] === '*') fail(`Consecutive wildcard characters at pos ${i + 1} of wildcard pattern (at "${at}")`);
-      re += '[\\s\\S]*';
-    } else {
-      re += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-    }
+      tokens.push(STAR);
+    } else tokens.push(c);
   }
-  return new RegExp(`^${re}$`);
+  return tokens;
 }
 
 function numericTest(arg: Json, at: string): (n: number) => boolean {
@@ -242,8 +242,8 @@ function anythingBut(arg: Json, at: string): (v: Leaf) => boolean {
       }
       case 'wildcard': {
         if (!strings) return fail(`wildcard must be a string or a list of strings (at "${at}")`);
-        const regexes = strings.map((s) => wildcardRegex(s, at));
-        return (v) => str(v) && regexes.some((r) => r.test(v));
+        const globs = strings.map((s) => wildcardTokens(s, at));
+        return (v) => str(v) && globs.some((g) => matchGlob(g, v));
       }
       default:
         return fail(`Unsupported anything-but pattern: ${op} (at "${at}")`);
@@ -270,7 +270,7 @@ function leafMatches(m: Matcher, v: Leaf): boolean {
     case 'equals-ignore-case':
       return typeof v === 'string' && fold(v) === fold(m.value);
     case 'wildcard':
-      return typeof v === 'string' && m.regex.test(v);
+      return typeof v === 'string' && matchGlob(m.tokens, v);
     case 'numeric':
       return typeof v === 'number' && m.test(v);
     case 'cidr':

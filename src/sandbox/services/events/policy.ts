@@ -2,6 +2,7 @@
 // whole with its `Policy` parameter, read back by DescribeEventBus, and asked at
 // delivery whether another account may put events on the bus.
 import { SandboxError } from '../../errors';
+import { iamGlobMatches } from '../../glob';
 
 export interface PolicyStatement {
   Sid?: string;
@@ -79,17 +80,8 @@ export function parsePolicy(text: string): PolicyDocument {
 
 const list = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
-/** IAM's glob: * any run of characters, ? one. */
-function globMatches(pattern: string, value: string, ignoreCase = false): boolean {
-  const re = new RegExp(
-    `^${pattern
-      .replace(/[.+^${}()|[\]\\/]/g, '\\$&')
-      .replace(/\*/g, '.*')
-      .replace(/\?/g, '.')}$`,
-    ignoreCase ? 'i' : '',
-  );
-  return re.test(value);
-}
+/** IAM's glob: * any run of characters, ? one (without a regex: a policy is anyone's input). */
+const globMatches = iamGlobMatches;
 
 function principalMatches(principal: unknown, account: string): boolean {
   if (principal === '*') return true;

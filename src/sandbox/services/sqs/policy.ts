@@ -5,6 +5,7 @@
 // explicit Deny wins; nothing allowed is denied. What the sandbox cannot
 // evaluate (an unknown condition operator) never grants access: it fails an
 // Allow and holds for a Deny.
+import { iamGlobMatches } from '../../glob';
 
 export interface PolicyCaller {
   /** A service principal, e.g. events.amazonaws.com. */
@@ -28,17 +29,8 @@ const asList = (v: Json): Json[] => (v === undefined ? [] : Array.isArray(v) ? v
 const strings = (v: Json): string[] => asList(v).filter((x): x is string => typeof x === 'string');
 const isObject = (v: Json): v is Record<string, Json> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** IAM's wildcards: * any run of characters, ? one character. */
-export function globMatches(pattern: string, value: string, ignoreCase = false): boolean {
-  const re = new RegExp(
-    `^${pattern
-      .split('')
-      .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&')))
-      .join('')}$`,
-    ignoreCase ? 'is' : 's',
-  );
-  return re.test(value);
-}
+/** IAM's wildcards: * any run of characters, ? one character (without a regex: a policy is anyone's input). */
+export const globMatches = iamGlobMatches;
 
 function principalMatches(principal: Json, caller: PolicyCaller): boolean {
   if (principal === '*') return true;
