@@ -8,7 +8,7 @@ import { dirname, extname, resolve } from 'node:path';
 import { withServices } from './cli-services';
 import { table } from './table';
 import { AppError } from '../../shared/api/errors';
-import { confirm } from '../../shared/safety/confirmation';
+import { confirm, confirmationProblem } from '../../shared/safety/confirmation';
 import type { Promotion } from '../../shared/api/releases';
 import { promotionHeld, type ReleasesService } from '../releases';
 import { formatDiff } from '../../shared/pipeline/diff';
@@ -229,7 +229,8 @@ export async function runReleasePromote(
       // The production word is checked before anything starts, so a refused approval never leaves pipelines running;
       // and with each target's account identified now, so a profile whose name and alias say nothing does not pass for safe.
       const request = o.approve ? await releases.resolveApprovalRequest({ environment: o.to, targets: env.targets }) : null;
-      if (request?.productionWord && o.confirmProd !== request.productionWord)
+      // The rule's own check (shared/safety/confirmation.ts); the CLI only words the answer as a flag to add.
+      if (request?.productionWord && confirmationProblem(request, { words: [o.confirmProd ?? ''] }))
         throw new AppError('INVALID_INPUT', `${o.to} is a production environment: add --confirm-prod ${request.productionWord} to approve its approvals.`);
       const approve = request ? { confirmed: confirm(request, { words: [o.confirmProd ?? ''] }) } : undefined;
       const outcome = await releases.promote(release, o.to, { revision: o.revision, confirmed: o.yes, allowUnpinned: o.allowUnpinned });
