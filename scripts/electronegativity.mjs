@@ -6,6 +6,15 @@ import { createRequire } from 'node:module';
 import { mkdirSync } from 'node:fs';
 
 const require = createRequire(import.meta.url);
+// No network at scan time (CI and this machine are offline): Electronegativity fetches
+// translations and Electron's release list with got, and offline got's retry timer can
+// throw outside its promise and kill the scan. Both callers handle a failed fetch, so got
+// is replaced for them by one that fails at once; the checks themselves are unchanged.
+const fromScanner = createRequire(require.resolve('@doyensec/electronegativity'));
+const gotPath = fromScanner.resolve('got');
+const offline = () => Promise.reject(new Error('offline: nothing is fetched during the scan'));
+offline.head = offline;
+require.cache[gotPath] = { id: gotPath, filename: gotPath, loaded: true, exports: offline };
 const run = require('@doyensec/electronegativity');
 const electronVersion = require('electron/package.json').version;
 
