@@ -39,7 +39,7 @@ export function composeServices(src: ServiceSources) {
     blocklists: src.blocklists ?? (() => Promise.resolve(src.settings().artifacts)),
     productionMarks: () => src.settings().accounts,
   });
-  const liveUpdates = new EventsService(accounts, src.home);
+  const liveUpdates = new EventsService(accounts, src.home, { productionMarks: () => src.settings().accounts });
   // The watchers leave to events what the live-updates setup covers; the rest is polled as before.
   const coverage = new EventCoverage(liveUpdates, accounts, src.executions?.events);
   const executions = new ExecutionsService(accounts, {

@@ -56,6 +56,31 @@ describe('pipewright events', () => {
     expect(await ruleNames()).not.toContain('pipewright-events-forward');
   });
 
+  it('in a production account, setup and remove need its word: --yes alone exits 2 naming the flag, a typed word does it', { timeout: 90_000 }, async () => {
+    const prodRules = async () => ((await h.env.events('prod').send(new ListRulesCommand({}))).Rules ?? []).map((r) => r.Name);
+    const where = ['--profile', 'sandbox-prod', '--region', 'us-east-1'];
+    const bare = await runCli(['events', 'setup', ...where, '--yes'], h.cliEnv);
+    expect(bare.code).toBe(2);
+    expect(bare.err).toContain('add --confirm-prod sandbox-prod');
+    expect(await prodRules()).not.toContain('pipewright-events-forward');
+    // Asked at the terminal: yes, then the word.
+    const typed = await runCliWithInput(['events', 'setup', ...where], h.cliEnv, 'yes\nsandbox-prod\n');
+    expect(typed.code, typed.out + typed.err).toBe(0);
+    expect(typed.out).toContain('Type "sandbox-prod" to confirm');
+    expect(await prodRules()).toContain('pipewright-events-forward');
+
+    const rmBare = await runCli(['events', 'remove', ...where, '--yes'], h.cliEnv);
+    expect(rmBare.code).toBe(2);
+    expect(rmBare.err).toContain('add --confirm-prod sandbox-prod');
+    const rmWrong = await runCliWithInput(['events', 'remove', ...where], h.cliEnv, 'yes\nsandbox-pro\n');
+    expect(rmWrong.code).toBe(2);
+    expect(rmWrong.out + rmWrong.err).toContain('Nothing was deleted.');
+    expect(await prodRules()).toContain('pipewright-events-forward');
+    const rm = await runCli(['events', 'remove', ...where, '--yes', '--confirm-prod', 'sandbox-prod'], h.cliEnv);
+    expect(rm.code, rm.out + rm.err).toBe(0);
+    expect(await prodRules()).not.toContain('pipewright-events-forward');
+  });
+
   it('bad input exits 2', async () => {
     const r = await runCli(['events', 'setup', '--profile', 'sandbox-dev', '--region', 'us-east-1', '--hub-region', 'moon'], h.cliEnv);
     expect(r.code).toBe(2);

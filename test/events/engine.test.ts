@@ -11,6 +11,7 @@ import { DeleteQueueCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/clie
 import { startServices } from '../helpers/services';
 import { FaultRule } from '../../src/sandbox/faults';
 import type { PipelineLiveState } from '../../src/shared/api/executions';
+import { applyLiveUpdates } from '../helpers/confirm';
 
 const DEV = '111111111111';
 const ref = { profile: 'sandbox-dev', region: 'us-east-1', name: 'web-frontend' };
@@ -33,7 +34,7 @@ const until = <T>(what: string, f: () => T | undefined | null | false | Promise<
 
 /** Sets up live updates for dev (its own hub), and watches web-frontend until it is event-driven. */
 async function setUpAndWatch(env: Env, client: string) {
-  const r = await env.liveUpdates.apply({ targets: [{ profile: ref.profile, regions: [ref.region] }] });
+  const r = await applyLiveUpdates(env.liveUpdates, { targets: [{ profile: ref.profile, regions: [ref.region] }] });
   expect(r.ok).toBe(true);
   const states: PipelineLiveState[] = [];
   env.executions.onUpdate((s) => s.ref.name === ref.name && s.ref.profile === ref.profile && states.push(s));

@@ -26,6 +26,7 @@ import { CodePipelineClient, StartPipelineExecutionCommand } from '@aws-sdk/clie
 import { startServices } from '../helpers/services';
 import { EventsService } from '../../src/main/events';
 import { FaultRule } from '../../src/sandbox/faults';
+import { applyLiveUpdates, removeLiveUpdates } from '../helpers/confirm';
 
 let env: Awaited<ReturnType<typeof startServices>>;
 let svc: EventsService;
@@ -61,9 +62,9 @@ describe('events setup, same-account hub', () => {
       `role:${DEV}`,
       `member-rule:${DEV}:us-east-1`,
     ]);
-    const r1 = await svc.apply(input);
+    const r1 = await applyLiveUpdates(svc, input);
     expect(r1.outcomes.map((o) => [o.id, o.outcome, o.message])).toEqual(plan.resources.map((r) => [r.id, 'created', null]));
-    const r2 = await svc.apply(input);
+    const r2 = await applyLiveUpdates(svc, input);
     expect(r2.outcomes.map((o) => o.outcome)).toEqual(plan.resources.map(() => 'unchanged'));
 
     const rule = await events(DEV).send(new DescribeRuleCommand({ Name: 'pipewright-events-forward' }));
@@ -102,7 +103,7 @@ describe('events setup, same-account hub', () => {
 describe('events setup, cross-account hub (staging → prod)', () => {
   it("creates the bus permission, and a real pipeline run's events arrive in the hub queue", { timeout: 90_000 }, async () => {
     const input = { targets: [{ profile: 'sandbox-staging', regions: ['us-east-1'] }], hubProfile: 'sandbox-prod' };
-    const r = await svc.apply(input);
+    const r = await applyLiveUpdates(svc, input);
     expect(r.ok).toBe(true);
     expect(r.outcomes.find((o) => o.id === 'bus-permission:us-east-1:222222222222')).toMatchObject({ outcome: 'created', account: PROD });
     const bus = await events(PROD).send(new DescribeEventBusCommand({ Name: 'pipewright-events' }));
@@ -140,7 +141,7 @@ describe('a target without permission to create the rule', () => {
     env.sb.faults.set([FaultRule.parse({ service: 'events', operation: 'PutRule', account: DEV, region: 'eu-west-1', denyRate: 1 })]);
     try {
       // The hub (prod) may create its side; dev may not create its rule.
-      const r = await svc.apply({ targets: [{ profile: 'sandbox-dev', regions: ['eu-west-1'] }], hubProfile: 'sandbox-prod' });
+      const r = await applyLiveUpdates(svc, { targets: [{ profile: 'sandbox-dev', regions: ['eu-west-1'] }], hubProfile: 'sandbox-prod' });
       expect(r.ok).toBe(false);
       const failed = r.outcomes.filter((o) => o.outcome === 'failed');
       expect(failed.map((o) => [o.id, o.awsCode])).toEqual([[`member-rule:${DEV}:eu-west-1`, 'AccessDeniedException']]);
@@ -169,7 +170,7 @@ describe('events remove', () => {
       'dlq:us-east-1',
       'hub-bus:us-east-1',
     ]);
-    const r = await svc.remove({ targets: [{ profile: 'sandbox-dev', regions: ['us-east-1'] }] });
+    const r = await removeLiveUpdates(svc, { targets: [{ profile: 'sandbox-dev', regions: ['us-east-1'] }] });
     expect(r.ok).toBe(true);
     const rules = (await events(DEV).send(new ListRulesCommand({}))).Rules!.map((x) => x.Name);
     expect(rules).toContain('unrelated-rule');
@@ -181,7 +182,7 @@ describe('events remove', () => {
     // The staging → prod setup is untouched.
     expect((await svc.status([{ profile: 'sandbox-staging', region: 'us-east-1' }]))[0].mode).toBe('event-driven');
 
-    const r2 = await svc.remove({ targets: [{ profile: 'sandbox-staging', regions: ['us-east-1'] }] });
+    const r2 = await removeLiveUpdates(svc, { targets: [{ profile: 'sandbox-staging', regions: ['us-east-1'] }] });
     expect(r2.outcomes.map((o) => [o.id, o.outcome])).toEqual([
       ['member-rule:222222222222:us-east-1', 'deleted'],
       ['role:222222222222', 'deleted'],

@@ -7,8 +7,9 @@ import { appendJsonLine, readJsonLines } from '../../node/jsonl-file';
 import { describeHolder, LockHeldError } from '../../node/lock-file';
 import { auditedPrefixes, type AuditReport, type BucketReport } from '../../shared/artifacts/report';
 import { checkPlanAgainstAudit, PlanError, type CleanupPlan, type PlanItem } from '../../shared/artifacts/plan';
-import { accountVerdict, assertConfirmed, planAccounts, type ConfirmRequest, type Confirmed, type PlanAccount } from '../../shared/safety/confirmation';
-import { markOf, type ProductionMarks } from '../../shared/safety/production';
+import { assertConfirmed, type ConfirmRequest, type Confirmed, type PlanAccount } from '../../shared/safety/confirmation';
+import type { ProductionMarks } from '../../shared/safety/production';
+import { accountConfirmationView, accountsNow } from '../aws/accounts-now';
 import { claimedNow, deletableBucket, lifecycleEligible } from '../../shared/artifacts/eligibility';
 import { auditArtifacts, type AuditOptions } from './audit-calls';
 import { deleteEmptyBucket, expirePrefixByLifecycle } from './bucket-calls';
@@ -20,12 +21,6 @@ import type { ProfileInfo } from '../aws/profiles';
 import type { AwsAccess } from '../aws/access';
 import type { WorkspaceTargets } from './ports';
 import type { AccountConfirmationView } from '../../shared/api/artifacts';
-
-/** An account as the page shows it before a person types: the word asked for, or none. */
-const accountView = (a: PlanAccount): AccountConfirmationView => {
-  const verdict = accountVerdict(a);
-  return { accountId: a.accountId, accountAlias: a.accountAlias, productionVerdict: verdict.kind, productionWord: verdict.word };
-};
 
 export interface ArtifactsServiceOptions {
   /** The blocklists as the settings hold them now: read again at every re-check. */
@@ -89,51 +84,15 @@ export class ArtifactsService {
 
   /**
    * Accounts as the production rule sees them at the moment of confirming or acting, as
-   * an approval sees its pipeline's (executions/service.ts resolveTargets): the identities
-   * that decide (the profiles named here, those known to reach these accounts, and any
-   * never checked) are checked now, without prompting; then each account gets every
-   * profile that reaches it, the alias as read now and the settings' mark. What the plan
-   * or the audit said of the alias is kept only to be named when it is not the live one:
-   * a file's word never makes an account less production, nor confirms one.
+   * an approval sees its pipeline's (executions/service.ts resolveTargets): see aws/accounts-now.ts.
    */
-  async accountsNow(wanted: ReadonlyArray<Pick<PlanAccount, 'accountId' | 'accountAlias' | 'profile'>>): Promise<PlanAccount[]> {
-    const ids = new Set(wanted.map((w) => w.accountId));
-    const named = new Set(wanted.map((w) => w.profile));
-    const toCheck = this.accounts
-      .profiles()
-      .filter((p) => !p.problems.length)
-      .filter((p) => {
-        const id = this.accounts.identityOf(p.name);
-        return named.has(p.name) || id?.state !== 'ok' || ids.has(id.accountId ?? '');
-      })
-      .map((p) => p.name);
-    if (toCheck.length) await this.accounts.check(toCheck, false);
-    return planAccounts(wanted).map((a) => {
-      const reaching = this.reachingNow(a.accountId, a.profile);
-      const alias = reaching.map((p) => this.accounts.identityOf(p.name)?.alias).find((x) => !!x) ?? null;
-      return {
-        accountId: a.accountId,
-        accountAlias: alias,
-        ...(a.accountAlias && a.accountAlias !== alias ? { planAlias: a.accountAlias } : {}),
-        profile: a.profile,
-        profiles: reaching.map((p) => p.name).filter((p) => p !== a.profile),
-        marked: markOf(a.accountId, this.marks()),
-      };
-    });
-  }
-
-  /** The profiles an identity check found reaching the account, the preferred one first (no call made). */
-  private reachingNow(accountId: string, preferred?: string): ProfileInfo[] {
-    const reaching = this.accounts.profiles().filter((p) => {
-      const id = this.accounts.identityOf(p.name);
-      return !p.problems.length && id?.state === 'ok' && id.accountId === accountId;
-    });
-    return [...reaching.filter((p) => p.name === preferred), ...reaching.filter((p) => p.name !== preferred)];
+  accountsNow(wanted: ReadonlyArray<Pick<PlanAccount, 'accountId' | 'accountAlias' | 'profile'>>): Promise<PlanAccount[]> {
+    return accountsNow(this.accounts, this.marks(), wanted);
   }
 
   /** Accounts as a page shows them before a person types: the word the main process will ask for, and why. */
   async accountViews(accountIds: readonly string[]): Promise<AccountConfirmationView[]> {
-    return (await this.accountsNow(accountIds.map((accountId) => ({ accountId, accountAlias: null })))).map(accountView);
+    return (await this.accountsNow(accountIds.map((accountId) => ({ accountId, accountAlias: null })))).map(accountConfirmationView);
   }
 
   /**
@@ -267,7 +226,7 @@ export class ArtifactsService {
         rules: r.added,
         result: 'ok',
       });
-    return { ...r, account: accountView(request.account) };
+    return { ...r, account: accountConfirmationView(request.account) };
   }
 
   private async log(entry: Record<string, unknown>): Promise<void> {

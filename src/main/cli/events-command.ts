@@ -3,12 +3,22 @@
 // templates and creates nothing); status says per target whether it is
 // event-driven, polled or degraded, and why; test sends an event end to end;
 // remove prints what it would delete, then deletes it on confirmation.
-import { createInterface } from 'node:readline/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { z } from 'zod';
 import { writeFileAtomic } from '../../node/atomic-file';
 import { EventsSetupInput, EventsTargetsInput, type ResourceOutcome } from '../../shared/api/events';
 import { describePlan } from '../../shared/events/setup-plan';
+import {
+  accountProductionWord,
+  confirm,
+  ConfirmationError,
+  productionReason,
+  unconfirmedProductionAccounts,
+  type Confirmed,
+  type ConfirmRequest,
+  type LiveUpdatesChange,
+} from '../../shared/safety/confirmation';
+import { prompter } from './prompter';
 import { terminalLine } from '../../shared/terminal-text';
 import { withServices } from './cli-services';
 import { EXIT, UsageError, type ExitCode } from './exit-codes';
@@ -28,16 +38,48 @@ function checked<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   return r.data;
 }
 
-/** One question; the end of input answers "" (no), so a script without --yes never hangs. */
-async function ask(io: Io, question: string): Promise<boolean> {
-  io.out.write(question);
-  const rl = createInterface({ input: io.input, terminal: false });
-  const answer = await new Promise<string>((done) => {
-    rl.once('line', (l) => done(l.trim()));
-    rl.once('close', () => done(''));
-  });
-  rl.close();
-  return /^(y|yes)$/i.test(answer);
+const upperFirst = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+/**
+ * A person's confirmation of a live-updates change: --yes, or "yes" typed; and each
+ * production (or unknown) account's word, from --confirm-prod or typed when asked.
+ * With --yes, a word missing is said with the flag to add (exit 2), never asked.
+ * The end of input answers "" (no), so a script without --yes never hangs.
+ */
+async function confirmChange<K extends 'events-setup' | 'events-remove'>(
+  io: Io,
+  request: LiveUpdatesChange<K>,
+  o: { yes: boolean; confirmProd: string[] },
+  question: string,
+  nothingDone: string,
+): Promise<Confirmed<K> | ExitCode> {
+  const typed = { words: [], production: [...o.confirmProd] };
+  const missing = unconfirmedProductionAccounts(request.accounts, typed);
+  if (o.yes) {
+    for (const a of missing)
+      io.err.write(terminalLine(`${upperFirst(productionReason(a))}. Confirm it: add --confirm-prod ${accountProductionWord(a)}`) + '\n');
+    if (missing.length) return EXIT.usage;
+  } else {
+    const prompt = prompter(io.input, io.out);
+    try {
+      if (!/^(y|yes)$/i.test(await prompt.ask(question))) {
+        io.out.write(nothingDone + '\n');
+        return EXIT.stopped;
+      }
+      for (const a of missing)
+        typed.production.push(await prompt.ask(terminalLine(`${upperFirst(productionReason(a))}. Type "${accountProductionWord(a)}" to confirm: `)));
+    } finally {
+      prompt.close();
+    }
+  }
+  try {
+    // K is one kind of the union: the request is that member, and so is what confirm() issues.
+    return confirm(request as ConfirmRequest, typed) as Confirmed<K>;
+  } catch (err) {
+    if (!(err instanceof ConfirmationError)) throw err;
+    io.err.write(terminalLine(err.message) + '\n' + nothingDone + '\n');
+    return EXIT.usage;
+  }
 }
 
 const outcomeLine = (o: ResourceOutcome) =>
@@ -50,7 +92,7 @@ export function hubTemplatePath(file: string): string {
 }
 
 export async function runEventsSetup(
-  o: { profile: string; region: string[]; hubProfile?: string; hubRegion?: string; yes: boolean; templateOut?: string },
+  o: { profile: string; region: string[]; hubProfile?: string; hubRegion?: string; yes: boolean; confirmProd?: string[]; templateOut?: string },
   io: Io = stdio,
 ): Promise<ExitCode> {
   const input = checked(EventsSetupInput, {
@@ -74,11 +116,17 @@ export async function runEventsSetup(
       io.out.write(`Wrote the hub template (the hub account, each hub region) to ${hub}\nNothing was created.\n`);
       return EXIT.ok;
     }
-    if (!o.yes && !(await ask(io, `Create these ${plan.resources.length} resources? Type yes: `))) {
-      io.out.write('Nothing was created.\n');
-      return EXIT.stopped;
-    }
-    const result = await liveUpdates.apply(input, (x) => io.out.write(outcomeLine(x) + '\n'));
+    // What was printed is what is confirmed: a resource the plan names at the moment of acting and not above is skipped.
+    const seen = plan.resources.map((r) => r.id);
+    const confirmed = await confirmChange(
+      io,
+      await liveUpdates.setupRequest(input, seen),
+      { yes: o.yes, confirmProd: o.confirmProd ?? [] },
+      `Create these ${plan.resources.length} resources? Type yes: `,
+      'Nothing was created.',
+    );
+    if (typeof confirmed === 'number') return confirmed;
+    const result = await liveUpdates.apply(input, { confirmed, resources: seen }, (x) => io.out.write(outcomeLine(x) + '\n'));
     if (!result.ok) io.err.write('Some resources were not created (above): fix what they say, then run the same command again to resume.\n');
     else io.out.write(`Done. Check it end to end: pipewright events test --profile ${o.profile} --region ${o.region[0]}\n`);
     return result.ok ? EXIT.ok : EXIT.failed;
@@ -118,10 +166,10 @@ export async function runEventsTest(o: { profile: string; region: string }, io: 
   }, io.err);
 }
 
-export async function runEventsRemove(o: { profile: string; region: string[]; yes: boolean }, io: Io = stdio): Promise<ExitCode> {
+export async function runEventsRemove(o: { profile: string; region: string[]; yes: boolean; confirmProd?: string[] }, io: Io = stdio): Promise<ExitCode> {
   const input = checked(EventsTargetsInput, { targets: [{ profile: o.profile, regions: o.region }] });
   return withServices(async ({ liveUpdates }) => {
-    const { view } = await liveUpdates.removePlan(input);
+    const { view, resources } = await liveUpdates.removePlan(input);
     for (const u of view.unreadable) io.err.write(outcomeLine(u) + '\n');
     for (const k of view.keep) io.out.write(terminalLine(`keep      ${k.id} (${k.name}, ${k.account} ${k.region}): ${k.why}`) + '\n');
     if (!view.remove.length) {
@@ -129,11 +177,17 @@ export async function runEventsRemove(o: { profile: string; region: string[]; ye
       return view.unreadable.length ? EXIT.unverified : EXIT.ok;
     }
     for (const r of view.remove) io.out.write(terminalLine(`- ${r.summary} (${r.account} ${r.region})`) + '\n');
-    if (!o.yes && !(await ask(io, `Delete these ${view.remove.length} resources? Type yes: `))) {
-      io.out.write('Nothing was deleted.\n');
-      return EXIT.stopped;
-    }
-    const result = await liveUpdates.remove(input, (x) => io.out.write(outcomeLine(x) + '\n'));
+    const seen = resources.map((r) => r.id);
+    const confirmed = await confirmChange(
+      io,
+      await liveUpdates.changeRequest('events-remove', resources, seen),
+      { yes: o.yes, confirmProd: o.confirmProd ?? [] },
+      `Delete these ${view.remove.length} resources? Type yes: `,
+      'Nothing was deleted.',
+    );
+    if (typeof confirmed === 'number') return confirmed;
+    // Remove plans again at the moment of acting, and deletes only what it names then among what was confirmed here.
+    const result = await liveUpdates.remove(input, { confirmed, resources: seen }, (x) => io.out.write(outcomeLine(x) + '\n'));
     return result.ok ? (view.unreadable.length ? EXIT.unverified : EXIT.ok) : EXIT.failed;
   }, io.err);
 }

@@ -1,7 +1,7 @@
 // `pipewright executions …`, `approvals …` and `transitions …`: the executions
 // use-cases the app uses (services/executions-service.ts), from a terminal.
 // Every command names its profile and region, and touches only that pair.
-import { createInterface } from 'node:readline/promises';
+import { prompter } from './prompter';
 import { withServices } from './cli-services';
 import { table } from './table';
 import type { z } from 'zod';
@@ -346,31 +346,6 @@ export async function runApprovalsList(
     // Incomplete coverage: "none waiting" could not be proven.
     return view.unverified.length ? EXIT.unverified : EXIT.ok;
   });
-}
-
-/**
- * Questions on one line-reader for the whole command (a second reader would miss
- * lines the first had buffered). The end of input answers "" rather than hanging.
- */
-function prompter(input: NodeJS.ReadableStream, out: Out) {
-  const rl = createInterface({ input, terminal: false });
-  const lines: string[] = [];
-  const waiting: Array<(line: string) => void> = [];
-  let closed = false;
-  rl.on('line', (line) => (waiting.length ? waiting.shift()!(line) : lines.push(line)));
-  rl.on('close', () => {
-    closed = true;
-    while (waiting.length) waiting.shift()!('');
-  });
-  return {
-    ask(question: string): Promise<string> {
-      out.write(question);
-      if (lines.length) return Promise.resolve(lines.shift()!.trim());
-      if (closed) return Promise.resolve('');
-      return new Promise((resolve) => waiting.push((l) => resolve(l.trim())));
-    },
-    close: () => rl.close(),
-  };
 }
 
 export async function runApprovalsAnswer(

@@ -352,10 +352,18 @@ export function buildProgram(): Command {
     .option('--hub-profile <name>', "the hub account's profile (default: --profile)")
     .option('--hub-region <code>', 'one hub region for all (default: each watched region is its own)')
     .option('--yes', 'create without asking', false)
+    .option(
+      '--confirm-prod <word>',
+      "a production account's word, typed again (the alias or profile; the account id where production is unknown; repeatable)",
+      collect,
+      [],
+    )
     .option('--template-out <file>', 'write the member template here and the hub template beside it (FILE-hub.yaml); create nothing')
-    .action(async (o: { profile: string; region: string[]; hubProfile?: string; hubRegion?: string; yes: boolean; templateOut?: string }) => {
-      process.exitCode = await (await commands.events()).runEventsSetup(o);
-    });
+    .action(
+      async (o: { profile: string; region: string[]; hubProfile?: string; hubRegion?: string; yes: boolean; confirmProd: string[]; templateOut?: string }) => {
+        process.exitCode = await (await commands.events()).runEventsSetup(o);
+      },
+    );
   events
     .command('status')
     .description('Per target: event-driven, polled (not set up, or not permitted) or degraded, and why; exit 4 when a target could not be read')
@@ -377,7 +385,13 @@ export function buildProgram(): Command {
     .requiredOption('--profile <name>', 'profile')
     .requiredOption('--region <code>', 'a region (repeatable)', collect, [])
     .option('--yes', 'delete without asking', false)
-    .action(async (o: { profile: string; region: string[]; yes: boolean }) => {
+    .option(
+      '--confirm-prod <word>',
+      "a production account's word, typed again (the alias or profile; the account id where production is unknown; repeatable)",
+      collect,
+      [],
+    )
+    .action(async (o: { profile: string; region: string[]; yes: boolean; confirmProd: string[] }) => {
       process.exitCode = await (await commands.events()).runEventsRemove(o);
     });
 

@@ -1,6 +1,10 @@
 // Live updates (issue 24), as a feature: the setup's plan, apply, template, test,
 // status and remove. Each resource's outcome is also sent as `events.resource`, so
-// Accounts & Settings can show the setup as it goes.
+// Accounts & Settings can show the setup as it goes. Creating and removing take the
+// person's confirmation (shared/safety/confirmation.ts): the plan's resources they saw,
+// and the word of each production account among them.
+import { confirm } from '../../shared/safety/confirmation';
+import { accountConfirmationView } from '../aws/accounts-now';
 import type { EventHub } from '../rpc/event-hub';
 import type { HandlerSlice } from '../rpc/handler-slice';
 import { viewOf, type EventsService } from './service';
@@ -28,14 +32,33 @@ export function eventsFeature({
     handlers: {
       'events.plan': async (input) => {
         const plan = await service.plan(input);
-        return { ...plan, resources: plan.resources.map(viewOf) };
+        const request = await service.changeRequest(
+          'events-setup',
+          plan.resources,
+          plan.resources.map((r) => r.id),
+        );
+        return { ...plan, resources: plan.resources.map(viewOf), accounts: request.accounts.map(accountConfirmationView) };
       },
-      'events.apply': (input) => thenChanged(service.apply(input, (o) => events.emit('events.resource', o))),
+      'events.apply': async ({ resources, production, ...input }) => {
+        const confirmed = confirm(await service.setupRequest(input, resources), { words: [], production });
+        return thenChanged(service.apply(input, { confirmed, resources }, (o) => events.emit('events.resource', o)));
+      },
       'events.template': (input) => service.templates(input),
       'events.test': ({ profile, region }) => service.test(profile, region),
       'events.status': async ({ targets }) => ({ targets: await service.status(targets) }),
-      'events.removePlan': async (input) => (await service.removePlan(input)).view,
-      'events.remove': ({ targets }) => thenChanged(service.remove({ targets }, (o) => events.emit('events.resource', o))),
+      'events.removePlan': async (input) => {
+        const { view, resources } = await service.removePlan(input);
+        const request = await service.changeRequest(
+          'events-remove',
+          resources,
+          resources.map((r) => r.id),
+        );
+        return { ...view, accounts: request.accounts.map(accountConfirmationView) };
+      },
+      'events.remove': async ({ targets, resources, production }) => {
+        const confirmed = confirm(await service.removeRequest({ targets }, resources), { words: [], production });
+        return thenChanged(service.remove({ targets }, { confirmed, resources }, (o) => events.emit('events.resource', o)));
+      },
     },
   };
 }

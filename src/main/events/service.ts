@@ -19,6 +19,9 @@ import { rename } from 'node:fs/promises';
 import { classifyAwsError } from '../aws/errors';
 import type { AwsAccess } from '../aws/access';
 import type { ProfileInfo } from '../aws/profiles';
+import { assertConfirmed, type Confirmed, type LiveUpdatesChange } from '../../shared/safety/confirmation';
+import type { ProductionMarks } from '../../shared/safety/production';
+import { accountConfirmationView, accountsNow } from '../aws/accounts-now';
 import { ensureResource, hubBusStatements, putTestEvent, readHub, readMemberRule, receiveTestEvent, removeResource } from './events-calls';
 
 export type OutcomeListener = (o: ResourceOutcome) => void;
@@ -87,8 +90,37 @@ export class EventsService {
   constructor(
     private accounts: AwsAccess,
     private home: string,
-    private opts: { testTimeoutMs?: number } = {},
+    private opts: { testTimeoutMs?: number; productionMarks?: () => ProductionMarks } = {},
   ) {}
+
+  /**
+   * What a person confirms before resources are created or deleted: the plan's resources
+   * they saw (by id) that the plan still names now, and their accounts as the production
+   * rule sees them now (aws/accounts-now.ts). IAM's 'global' region is no account of its own.
+   */
+  async changeRequest<K extends 'events-setup' | 'events-remove'>(
+    kind: K,
+    now: readonly PlannedResource[],
+    seen: readonly string[],
+  ): Promise<LiveUpdatesChange<K>> {
+    const chosen = now.filter((r) => seen.includes(r.id));
+    const accounts = await accountsNow(
+      this.accounts,
+      this.opts.productionMarks?.(),
+      chosen.map((r) => ({ accountId: r.account, accountAlias: null, profile: r.profile })),
+    );
+    return { kind, accounts, resources: chosen.map((r) => r.id) };
+  }
+
+  /** The setup's confirmation request for the resources a person saw in its plan. */
+  async setupRequest(input: EventsSetupInput, seen: readonly string[]): Promise<LiveUpdatesChange<'events-setup'>> {
+    return this.changeRequest('events-setup', (await this.plan(input)).resources, seen);
+  }
+
+  /** Remove's confirmation request for the resources a person saw in its plan. */
+  async removeRequest(input: TargetsInput, seen: readonly string[]): Promise<LiveUpdatesChange<'events-remove'>> {
+    return this.changeRequest('events-remove', (await this.removePlan(input)).resources, seen);
+  }
 
   private get stateFile() {
     return join(this.home, 'events', 'setup-state.json');
@@ -171,14 +203,26 @@ export class EventsService {
     return eventsTemplates(await this.plan(input));
   }
 
-  /** Creates what the plan names, hub first; a resource whose prerequisite failed is skipped. Run again to resume. */
-  async apply(input: EventsSetupInput, onOutcome: OutcomeListener = () => {}): Promise<EventsApplyResult> {
+  /**
+   * Creates what the plan names now and the person confirmed (`confirmed`, for the ids
+   * they saw), hub first; a resource whose prerequisite failed, or that the plan names
+   * now and was not confirmed, is skipped. Run again to resume.
+   */
+  async apply(
+    input: EventsSetupInput,
+    confirmation: { confirmed: Confirmed<'events-setup'> | null; resources: readonly string[] },
+    onOutcome: OutcomeListener = () => {},
+  ): Promise<EventsApplyResult> {
     const plan = await this.plan(input);
+    const request = await this.changeRequest('events-setup', plan.resources, confirmation.resources);
+    assertConfirmed(confirmation.confirmed, request);
     const outcomes = new Map<string, ResourceOutcome>();
     for (const r of plan.resources) {
       const blocker = dependsOn(r, plan).find((id) => FAILED.has(outcomes.get(id)?.outcome ?? ''));
       let o: ResourceOutcome;
-      if (blocker) o = outcomeOf(r, { outcome: 'skipped', message: `Needs ${blocker}, which was ${outcomes.get(blocker)!.outcome}.`, awsCode: null });
+      if (!confirmation.resources.includes(r.id))
+        o = outcomeOf(r, { outcome: 'skipped', message: 'Not in the plan that was confirmed: plan again, and confirm what it shows.', awsCode: null });
+      else if (blocker) o = outcomeOf(r, { outcome: 'skipped', message: `Needs ${blocker}, which was ${outcomes.get(blocker)!.outcome}.`, awsCode: null });
       else
         try {
           o = outcomeOf(r, { ...(await ensureResource(this.accounts.clients, this.accounts.profile(r.profile), r)), awsCode: null });
@@ -190,7 +234,11 @@ export class EventsService {
     }
     const list = [...outcomes.values()];
     await this.recordApply(plan, outcomes);
-    return { plan: { ...plan, resources: plan.resources.map(viewOf) }, outcomes: list, ok: list.every((o) => !FAILED.has(o.outcome)) };
+    return {
+      plan: { ...plan, resources: plan.resources.map(viewOf), accounts: request.accounts.map(accountConfirmationView) },
+      outcomes: list,
+      ok: list.every((o) => !FAILED.has(o.outcome)),
+    };
   }
 
   /** Keeps, per target, the first failure among what its events need (its rule and what that rule depends on). */
@@ -324,7 +372,7 @@ export class EventsService {
    * regions, its statement in the hub bus's policy, and a hub region's bus, rule and
    * queues once no other account's statement and no hub-account rule still feed it.
    */
-  async removePlan(input: TargetsInput): Promise<{ view: EventsRemovePlan; resources: PlannedResource[] }> {
+  async removePlan(input: TargetsInput): Promise<{ view: Omit<EventsRemovePlan, 'accounts'>; resources: PlannedResource[] }> {
     const remove = new Map<string, PlannedResource>();
     const keep: EventsRemovePlan['keep'] = [];
     const unreadable: ResourceOutcome[] = [];
@@ -418,16 +466,30 @@ export class EventsService {
     return { view: { remove: resources.map(viewOf), keep, unreadable }, resources };
   }
 
-  async remove(input: TargetsInput, onOutcome: OutcomeListener = () => {}): Promise<{ outcomes: ResourceOutcome[]; ok: boolean }> {
+  /**
+   * Deletes what remove's plan names now and the person confirmed (the ids they saw).
+   * The plan is made again at this moment: what became used since (another account's
+   * statement, a rule in another region) is kept, and what the plan names now that was
+   * not confirmed is skipped, never deleted.
+   */
+  async remove(
+    input: TargetsInput,
+    confirmation: { confirmed: Confirmed<'events-remove'> | null; resources: readonly string[] },
+    onOutcome: OutcomeListener = () => {},
+  ): Promise<{ outcomes: ResourceOutcome[]; ok: boolean }> {
     const { resources } = await this.removePlan(input);
+    assertConfirmed(confirmation.confirmed, await this.changeRequest('events-remove', resources, confirmation.resources));
     const outcomes: ResourceOutcome[] = [];
     for (const r of resources) {
       let o: ResourceOutcome;
-      try {
-        o = outcomeOf(r, { ...(await removeResource(this.accounts.clients, this.accounts.profile(r.profile), r)), awsCode: null });
-      } catch (err) {
-        o = outcomeOf(r, { outcome: 'failed', ...failure(err) });
-      }
+      if (!confirmation.resources.includes(r.id))
+        o = outcomeOf(r, { outcome: 'skipped', message: 'Not in the plan that was confirmed: it is left, plan again to remove it.', awsCode: null });
+      else
+        try {
+          o = outcomeOf(r, { ...(await removeResource(this.accounts.clients, this.accounts.profile(r.profile), r)), awsCode: null });
+        } catch (err) {
+          o = outcomeOf(r, { outcome: 'failed', ...failure(err) });
+        }
       outcomes.push(o);
       onOutcome(o);
     }

@@ -15,8 +15,10 @@ import { RetentionPolicy } from '../artifacts/retention';
 import { DriftView, Promotion, ReleaseBoard, ReleaseLogEntry, ReleaseSummary, TargetProblem } from './releases';
 import { ReleaseFile } from '../releases/release-file';
 import {
+  EventsApplyInput,
   EventsApplyResult,
   EventsPlanView,
+  EventsRemoveInput,
   EventsRemovePlan,
   EventsSetupInput,
   EventsTargetStatus,
@@ -338,8 +340,11 @@ export const methods = {
   ),
   /** Live updates: what the setup would create, per account and region; nothing is created. */
   'events.plan': method(EventsSetupInput, EventsPlanView),
-  /** Create (or bring up to date) what the plan names, with each account's own credentials; per-resource outcomes, resumable. */
-  'events.apply': method(EventsSetupInput, EventsApplyResult),
+  /**
+   * Create (or bring up to date) what the plan names and the person confirmed (`resources`, the ids they saw;
+   * `production`, each production account's word), with each account's own credentials; per-resource outcomes, resumable.
+   */
+  'events.apply': method(EventsApplyInput, EventsApplyResult),
   /** The same resources as CloudFormation (member template for a StackSet, hub template); nothing is created. */
   'events.template': method(EventsSetupInput, EventsTemplates),
   /** A test event put in a target's default bus, received from the hub's queue and deleted. */
@@ -356,8 +361,8 @@ export const methods = {
   ),
   /** What remove would delete for these targets (found by name and tag), and what it keeps. */
   'events.removePlan': method(EventsTargetsInput, EventsRemovePlan),
-  /** Delete what `events.removePlan` lists; `confirmed` is required. */
-  'events.remove': method(EventsTargetsInput.extend({ confirmed: z.literal(true) }), z.object({ outcomes: z.array(ResourceOutcome), ok: z.boolean() })),
+  /** Delete what `events.removePlan` lists and the person confirmed (the ids they saw, and each production account's word). */
+  'events.remove': method(EventsRemoveInput, z.object({ outcomes: z.array(ResourceOutcome), ok: z.boolean() })),
 } as const;
 
 export const events = {

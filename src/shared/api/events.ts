@@ -3,6 +3,7 @@
 // and for Accounts & Settings later: every call returns what it found, with the AWS
 // error when a call was refused, never a bare "polled".
 import { z } from 'zod';
+import { AccountConfirmationView } from './artifacts';
 
 const ProfileName = z.string().min(1).max(128);
 const RegionCode = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'not a region code');
@@ -29,6 +30,8 @@ export const EventsPlanView = z.object({
   routes: z.array(z.object({ profile: z.string(), accountId: z.string(), region: z.string(), hubRegion: z.string() })),
   resources: z.array(EventsResourceView),
   warnings: z.array(z.string()),
+  /** The plan's accounts as the production rule sees them now: where `productionWord` is set, it is typed to create. */
+  accounts: z.array(AccountConfirmationView),
 });
 export type EventsPlanView = z.infer<typeof EventsPlanView>;
 
@@ -106,5 +109,21 @@ export const EventsRemovePlan = z.object({
   keep: z.array(EventsResourceView.extend({ why: z.string() })),
   /** Calls that failed while looking: nothing is concluded about those resources. */
   unreadable: z.array(ResourceOutcome),
+  /** The accounts of what would be deleted, as the production rule sees them now: where `productionWord` is set, it is typed to delete. */
+  accounts: z.array(AccountConfirmationView),
 });
 export type EventsRemovePlan = z.infer<typeof EventsRemovePlan>;
+
+/**
+ * A person's confirmation of a plan (issue 24): the ids of the resources they saw, and each
+ * production (or unknown) account's word typed. Only those resources are acted on; what
+ * the plan names at the moment of acting and they did not see is skipped.
+ */
+export const EventsConfirmation = z.strictObject({
+  resources: z.array(z.string().min(1).max(300)).min(1).max(20_000),
+  production: z.array(z.string().max(256)).max(500).default([]),
+});
+export const EventsApplyInput = EventsSetupInput.extend(EventsConfirmation.shape);
+export type EventsApplyInput = z.infer<typeof EventsApplyInput>;
+export const EventsRemoveInput = EventsTargetsInput.extend({ confirmed: z.literal(true), ...EventsConfirmation.shape });
+export type EventsRemoveInput = z.infer<typeof EventsRemoveInput>;

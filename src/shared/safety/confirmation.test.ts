@@ -305,3 +305,33 @@ describe('Confirmed is a capability', () => {
     );
   });
 });
+
+describe('live updates (events-setup, events-remove)', () => {
+  const prod = { accountId: '333333333333', accountAlias: 'acme-prod', profile: 'ops' };
+  const unknown = { accountId: '444444444444', accountAlias: null, profile: 'x' };
+  const request = (kind: 'events-setup' | 'events-remove', resources: string[]) => ({ kind, accounts: [devAccount, prod, unknown], resources });
+
+  it("each production or unknown account's word is typed; a non-production account needs none", () => {
+    expect(confirmationProblem(request('events-remove', ['a']), { words: [] })).toBe(
+      'Removing live updates deletes resources in account 333333333333 (acme-prod) is production, as its alias says; account 444444444444 may be production: its alias could not be read (or it has none) and no setting says whether it is. Type "acme-prod", "444444444444" to confirm.',
+    );
+    expect(confirmationProblem(request('events-setup', ['a']), { words: [], production: ['acme-prod'] })).toMatch(
+      /^Setting up live updates changes account 444444444444/,
+    );
+    expect(confirmationProblem(request('events-setup', ['a']), { words: [], production: ['acme-prod', '444444444444'] })).toBeNull();
+    expect(confirmationProblem({ kind: 'events-setup', accounts: [devAccount], resources: ['a'] }, { words: [] })).toBeNull();
+  });
+
+  it('covers only the resources confirmed, of its own kind, with the words still the same', () => {
+    const typed = { words: [], production: ['acme-prod', '444444444444'] };
+    const c = confirm(request('events-remove', ['a', 'b']), typed);
+    expect(() => assertConfirmed(c, request('events-remove', ['b']))).not.toThrow();
+    expect(() => assertConfirmed(c, request('events-remove', ['a', 'c']))).toThrow(ConfirmationError);
+    expect(() => assertConfirmed(c, request('events-setup', ['a']))).toThrow(ConfirmationError);
+    // An account not confirmed then, or production since, is not covered.
+    const other = { accountId: '666666666666', accountAlias: 'other', profile: 'o' };
+    expect(() => assertConfirmed(c, { kind: 'events-remove', accounts: [other], resources: ['a'] })).toThrow(ConfirmationError);
+    const devNow = { ...devAccount, marked: 'production' as const, accountAlias: null };
+    expect(() => assertConfirmed(c, { kind: 'events-remove', accounts: [devNow], resources: ['a'] })).toThrow(/Type "111111111111"/);
+  });
+});

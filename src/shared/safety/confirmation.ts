@@ -45,7 +45,22 @@ export type ConfirmRequest =
   /** Stopping or abandoning: as an approval. */
   | { kind: 'stop'; target: PipelineTarget }
   /** A promotion's approvals: in a production environment, the environment's name typed. */
-  | { kind: 'release-approval'; environment: string; productionWord: string | null; targets: PipelineTarget[] };
+  | { kind: 'release-approval'; environment: string; productionWord: string | null; targets: PipelineTarget[] }
+  /** Live updates created or removed (issue 24): each production (or unknown) account's word typed, as a cleanup's second word; only the plan's resources. */
+  | LiveUpdatesChange<'events-setup'>
+  | LiveUpdatesChange<'events-remove'>;
+
+/**
+ * The live-updates setup's resources (rules, roles, queues, bus permissions) by their
+ * plan ids, and the accounts they are in. What a person confirmed is a list of ids: at
+ * the moment of acting, a resource the plan names now and the person did not confirm
+ * is outside what was confirmed (`covers`), so nothing is created or deleted beyond it.
+ */
+export interface LiveUpdatesChange<K extends 'events-setup' | 'events-remove'> {
+  kind: K;
+  accounts: PlanAccount[];
+  resources: readonly string[];
+}
 
 export type ConfirmKind = ConfirmRequest['kind'];
 
@@ -153,8 +168,8 @@ export function productionReason(a: PlanAccount): string {
   return `${account} is production, as the name of profile ${verdict.word} says`;
 }
 
-/** The word a request needs typed, or null when none is (cleanups need several: `missingCleanupConfirmations`). */
-export function wordFor(request: Exclude<ConfirmRequest, { kind: 'cleanup' }>): string | null {
+/** The word a request needs typed, or null when none is (cleanups need several: `missingCleanupConfirmations`; live updates one per account: `unconfirmedProductionAccounts`). */
+export function wordFor(request: Exclude<ConfirmRequest, { kind: 'cleanup' | 'events-setup' | 'events-remove' }>): string | null {
   switch (request.kind) {
     case 'bucket-deletion':
     case 'lifecycle':
@@ -167,8 +182,22 @@ export function wordFor(request: Exclude<ConfirmRequest, { kind: 'cleanup' }>): 
   }
 }
 
+/** A live-updates change's accounts whose production word (production.ts: also where unknown) was not typed. */
+export function unconfirmedProductionAccounts(accounts: readonly PlanAccount[], typed: Typed): PlanAccount[] {
+  return planAccounts(accounts).filter((a) => {
+    const word = accountProductionWord(a);
+    return word !== null && !typedIn(typed.production ?? [], word);
+  });
+}
+
 /** Why the typed words do not confirm the request, or null when they do. */
 export function confirmationProblem(request: ConfirmRequest, typed: Typed): string | null {
+  if (request.kind === 'events-setup' || request.kind === 'events-remove') {
+    const missing = unconfirmedProductionAccounts(request.accounts, typed);
+    if (!missing.length) return null;
+    const what = request.kind === 'events-setup' ? 'Setting up live updates changes' : 'Removing live updates deletes resources in';
+    return `${what} ${missing.map((a) => productionReason(a)).join('; ')}. Type ${missing.map((a) => `"${accountProductionWord(a)}"`).join(', ')} to confirm.`;
+  }
   if (request.kind === 'cleanup') {
     const { untyped, unconfirmedProd } = missingCleanupConfirmations(request.accounts, typed);
     if (untyped.length) {
@@ -264,6 +293,16 @@ function covers(given: ConfirmRequest, action: ConfirmRequest): boolean {
         samePipeline(given.target, action.target) &&
         wordStillConfirmed(productionWord(action.target), productionWord(given.target))
       );
+    case 'events-setup':
+    case 'events-remove':
+      return (
+        given.kind === action.kind &&
+        action.resources.every((id) => given.resources.includes(id)) &&
+        action.accounts.every((a) => {
+          const g = given.accounts.find((x) => x.accountId === a.accountId);
+          return !!g && wordStillConfirmed(accountProductionWord(a), accountProductionWord(g));
+        })
+      );
     case 'release-approval':
       return (
         given.kind === 'release-approval' &&
@@ -289,6 +328,8 @@ export function assertConfirmed(confirmed: unknown, action: ConfirmRequest): ass
 /** What was necessarily typed for a confirmation: so a refusal says what is missing now, not everything. */
 function typedFor(given: ConfirmRequest): Typed {
   if (given.kind === 'cleanup') return { words: given.accounts.map((a) => a.accountId), production: given.accounts.map((a) => accountProductionWord(a) ?? '') };
+  if (given.kind === 'events-setup' || given.kind === 'events-remove')
+    return { words: [], production: given.accounts.map((a) => accountProductionWord(a) ?? '') };
   if (given.kind === 'bucket-deletion' || given.kind === 'lifecycle')
     return { words: [given.bucket], production: [accountProductionWord(given.account) ?? ''] };
   const word = wordFor(given);

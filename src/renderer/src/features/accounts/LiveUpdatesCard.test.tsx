@@ -38,6 +38,7 @@ const plan: EventsPlanView = {
   routes: [{ profile: 'sandbox-dev', accountId: '111111111111', region: 'us-east-1', hubRegion: 'us-east-1' }],
   resources: [rule],
   warnings: [],
+  accounts: [{ accountId: '111111111111', accountAlias: 'sandbox-dev', productionVerdict: 'not-production', productionWord: null }],
 };
 const created: ResourceOutcome = { ...rule, outcome: 'created', message: null, awsCode: null };
 
@@ -85,7 +86,7 @@ describe('LiveUpdatesCard', () => {
         .getAllByTestId('events-outcome')
         .map((o) => o.dataset.outcome),
     ).toEqual(['created']);
-    expect(f.calls).toContainEqual(['events.apply', { targets: [{ profile: 'sandbox-dev', regions: ['us-east-1'] }] }]);
+    expect(f.calls).toContainEqual(['events.apply', { targets: [{ profile: 'sandbox-dev', regions: ['us-east-1'] }], resources: [rule.id], production: [] }]);
     await waitFor(() => expect(screen.getByTestId('live-updates-mode').dataset.mode).toBe('event-driven'));
 
     // Escape closes the dialog.
@@ -121,7 +122,12 @@ describe('LiveUpdatesCard', () => {
       'events.status': () => ({ ok: true, result: { targets: [status] } }),
       'events.removePlan': () => ({
         ok: true,
-        result: { remove: [rule], keep: [{ ...rule, id: 'other', name: 'someone-elses-rule', why: 'not tagged pipewright:events' }], unreadable: [] },
+        result: {
+          remove: [rule],
+          keep: [{ ...rule, id: 'other', name: 'someone-elses-rule', why: 'not tagged pipewright:events' }],
+          unreadable: [],
+          accounts: plan.accounts,
+        },
       }),
       'events.remove': () => {
         status = polled;
@@ -137,7 +143,44 @@ describe('LiveUpdatesCard', () => {
     expect(f.calls.map(([m]) => m)).not.toContain('events.remove');
     fireEvent.click(within(dialog).getByTestId('events-remove-confirm'));
     await waitFor(() => expect(within(dialog).getByTestId('events-remove-result').dataset.ok).toBe('true'));
-    expect(f.calls).toContainEqual(['events.remove', { targets: [{ profile: 'sandbox-dev', regions: ['us-east-1'] }], confirmed: true }]);
+    expect(f.calls).toContainEqual([
+      'events.remove',
+      { targets: [{ profile: 'sandbox-dev', regions: ['us-east-1'] }], confirmed: true, resources: [rule.id], production: [] },
+    ]);
     await waitFor(() => expect(screen.getByTestId('live-updates-mode').dataset.mode).toBe('polled'));
+  });
+
+  it('in a production account, removing waits for its word, and sends it with the ids shown', async () => {
+    const prodRule = { ...rule, id: 'member-rule:333333333333:us-east-1', account: '333333333333', profile: 'sandbox-prod' };
+    const f = fakeTransport({
+      'events.status': () => ({ ok: true, result: { targets: [driven] } }),
+      'events.removePlan': () => ({
+        ok: true,
+        result: {
+          remove: [prodRule],
+          keep: [],
+          unreadable: [],
+          accounts: [{ accountId: '333333333333', accountAlias: null, productionVerdict: 'production', productionWord: 'sandbox-prod' }],
+        },
+      }),
+      'events.remove': () => ({ ok: true, result: { outcomes: [], ok: true } }),
+    });
+    setApi(createApiClient(f.transport));
+    render(<LiveUpdatesCard />);
+    fireEvent.click(await screen.findByTestId('live-updates-remove'));
+    const dialog = await screen.findByTestId('events-remove-dialog');
+    await within(dialog).findByTestId('events-remove-row');
+    const confirmButton = within(dialog).getByTestId<HTMLButtonElement>('events-remove-confirm');
+    expect(confirmButton.disabled).toBe(true);
+    fireEvent.change(within(dialog).getByTestId('events-remove-prod-333333333333'), { target: { value: 'sandbox-pro' } });
+    expect(confirmButton.disabled).toBe(true);
+    fireEvent.change(within(dialog).getByTestId('events-remove-prod-333333333333'), { target: { value: 'sandbox-prod' } });
+    expect(confirmButton.disabled).toBe(false);
+    fireEvent.click(confirmButton);
+    await waitFor(() => expect(within(dialog).getByTestId('events-remove-result').dataset.ok).toBe('true'));
+    expect(f.calls).toContainEqual([
+      'events.remove',
+      { targets: [{ profile: 'sandbox-dev', regions: ['us-east-1'] }], confirmed: true, resources: [prodRule.id], production: ['sandbox-prod'] },
+    ]);
   });
 });

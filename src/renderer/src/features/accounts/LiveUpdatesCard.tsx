@@ -3,8 +3,9 @@
 // what will be created or deleted, in which account and region, before anything is done.
 // Everything AWS says (reasons, messages, names) is rendered as text, never as markup.
 import { useEffect, useRef, useState } from 'react';
+import type { AccountConfirmationView } from '../../../../shared/api/artifacts';
 import type { EventsPlanView, EventsRemovePlan, EventsTargetStatus, ResourceOutcome } from '../../../../shared/api/events';
-import { DangerDialog, Modal } from '../../lib/DangerDialog';
+import { DangerDialog, Modal, ProductionWordInput } from '../../lib/DangerDialog';
 import { downloadText } from '../../lib/download';
 import {
   applyLiveUpdates,
@@ -206,11 +207,52 @@ function Outcomes({ outcomes }: { outcomes: ResourceOutcome[] }) {
   );
 }
 
+/**
+ * Each production (or unknown) account of a plan, its word to type (the main process
+ * named it, and checks it again when acting). Typed words are kept by account id.
+ */
+function ProductionWords({
+  accounts,
+  typed,
+  onType,
+  testId,
+}: {
+  accounts: readonly AccountConfirmationView[];
+  typed: Record<string, string>;
+  onType: (accountId: string, value: string) => void;
+  testId: string;
+}) {
+  return (
+    <>
+      {accounts
+        .filter((a) => a.productionWord)
+        .map((a) => (
+          <ProductionWordInput
+            key={a.accountId}
+            word={a.productionWord!}
+            unknown={a.productionVerdict === 'unknown'}
+            value={typed[a.accountId] ?? ''}
+            onChange={(v) => onType(a.accountId, v)}
+            testId={`${testId}-${a.accountId}`}
+          />
+        ))}
+    </>
+  );
+}
+
+/** Every production word typed as named; the words to send. */
+function productionTyped(accounts: readonly AccountConfirmationView[] | undefined, typed: Record<string, string>): { complete: boolean; words: string[] } {
+  const needed = (accounts ?? []).filter((a) => a.productionWord);
+  return { complete: needed.every((a) => typed[a.accountId]?.trim() === a.productionWord), words: needed.map((a) => (typed[a.accountId] ?? '').trim()) };
+}
+
 function SetupDialog({ target, onClose }: { target: Target; onClose: () => void }) {
   const [plan, setPlan] = useState<EventsPlanView | null | undefined>(null);
   const [phase, setPhase] = useState<'plan' | 'creating' | 'done'>('plan');
   const [ok, setOk] = useState<boolean | undefined>();
   const [templates, setTemplates] = useState<{ member: string; hub: string } | null>(null);
+  const [typed, setTyped] = useState<Record<string, string>>({});
+  const words = productionTyped(plan?.accounts, typed);
   const outcomes = useAccountsStore((s) => s.liveUpdatesOutcomes);
   useEffect(() => {
     let live = true;
@@ -220,8 +262,17 @@ function SetupDialog({ target, onClose }: { target: Target; onClose: () => void 
     };
   }, [target.profile, target.region]);
   const create = async () => {
+    if (!plan) return;
     setPhase('creating');
-    setOk(await applyLiveUpdates(target.profile, target.region));
+    // What this dialog showed is what is confirmed: the main process creates nothing else.
+    setOk(
+      await applyLiveUpdates(
+        target.profile,
+        target.region,
+        plan.resources.map((r) => r.id),
+        words.words,
+      ),
+    );
     setPhase('done');
   };
   const exportTemplates = async () => setTemplates((await liveUpdatesTemplates(target.profile, target.region)) ?? null);
@@ -242,6 +293,9 @@ function SetupDialog({ target, onClose }: { target: Target; onClose: () => void 
             </p>
           ))}
           <ResourcesTable resources={plan.resources} testId="events-plan" />
+          {phase === 'plan' && (
+            <ProductionWords accounts={plan.accounts} typed={typed} onType={(id, v) => setTyped((t) => ({ ...t, [id]: v }))} testId="events-setup-prod" />
+          )}
         </>
       )}
       {phase !== 'plan' && <Outcomes outcomes={outcomes} />}
@@ -263,7 +317,13 @@ function SetupDialog({ target, onClose }: { target: Target; onClose: () => void 
       )}
       <div className="row">
         {phase !== 'done' && (
-          <button type="button" className="button" disabled={!plan || phase !== 'plan'} onClick={() => void create()} data-testid="events-create">
+          <button
+            type="button"
+            className="button"
+            disabled={!plan || phase !== 'plan' || !words.complete}
+            onClick={() => void create()}
+            data-testid="events-create"
+          >
             {phase === 'creating' ? 'Creating…' : 'Create'}
           </button>
         )}
@@ -300,6 +360,8 @@ function RemoveDialog({ target, onClose }: { target: Target; onClose: () => void
   const [plan, setPlan] = useState<EventsRemovePlan | null | undefined>(null);
   const [phase, setPhase] = useState<'plan' | 'removing' | 'done'>('plan');
   const [ok, setOk] = useState<boolean | undefined>();
+  const [typed, setTyped] = useState<Record<string, string>>({});
+  const words = productionTyped(plan?.accounts, typed);
   const outcomes = useAccountsStore((s) => s.liveUpdatesOutcomes);
   const focusStart = useRef<HTMLSpanElement>(null);
   useEffect(() => focusStart.current?.focus(), []);
@@ -311,8 +373,16 @@ function RemoveDialog({ target, onClose }: { target: Target; onClose: () => void
     };
   }, [target.profile, target.region]);
   const remove = async () => {
+    if (!plan) return;
     setPhase('removing');
-    setOk(await removeLiveUpdates(target.profile, target.region));
+    setOk(
+      await removeLiveUpdates(
+        target.profile,
+        target.region,
+        plan.remove.map((r) => r.id),
+        words.words,
+      ),
+    );
     setPhase('done');
   };
   return (
@@ -321,7 +391,7 @@ function RemoveDialog({ target, onClose }: { target: Target; onClose: () => void
       testId="events-remove-dialog"
       confirmLabel={phase === 'removing' ? 'Removing…' : 'Remove'}
       confirmTestId="events-remove-confirm"
-      canConfirm={phase === 'plan' && !!plan && plan.remove.length > 0}
+      canConfirm={phase === 'plan' && !!plan && plan.remove.length > 0 && words.complete}
       onConfirm={() => void remove()}
       onClose={onClose}
     >
@@ -334,6 +404,9 @@ function RemoveDialog({ target, onClose }: { target: Target; onClose: () => void
             target is polled again afterwards.
           </p>
           {plan.remove.length > 0 && <ResourcesTable resources={plan.remove} testId="events-remove" />}
+          {plan.remove.length > 0 && phase === 'plan' && (
+            <ProductionWords accounts={plan.accounts} typed={typed} onType={(id, v) => setTyped((t) => ({ ...t, [id]: v }))} testId="events-remove-prod" />
+          )}
           {plan.keep.length > 0 && (
             <>
               <p>Kept:</p>

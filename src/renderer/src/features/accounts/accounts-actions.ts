@@ -83,10 +83,13 @@ function recordOutcome(o: ResourceOutcome): void {
   set((s) => ({ liveUpdatesOutcomes: [...s.liveUpdatesOutcomes.filter((x) => x.id !== o.id), o] }));
 }
 
-/** Creates what the plan names; outcomes arrive one by one as `events.resource`, then the modes are read again. */
-export async function applyLiveUpdates(profile: string, region: string): Promise<boolean | undefined> {
+/**
+ * Creates what the plan the person saw names (`resources`, its ids; `production`, the words they typed);
+ * outcomes arrive one by one as `events.resource`, then the modes are read again.
+ */
+export async function applyLiveUpdates(profile: string, region: string, resources: string[], production: string[]): Promise<boolean | undefined> {
   set({ liveUpdatesOutcomes: [] });
-  const r = await call('events.apply', targetsOf(profile, region));
+  const r = await call('events.apply', { ...targetsOf(profile, region), resources, production });
   if (r) r.outcomes.forEach(recordOutcome);
   await loadLiveUpdates();
   return r?.ok;
@@ -112,9 +115,10 @@ export async function planLiveUpdatesRemoval(profile: string, region: string): P
   return call('events.removePlan', targetsOf(profile, region));
 }
 
-export async function removeLiveUpdates(profile: string, region: string): Promise<boolean | undefined> {
+/** Deletes what the removal plan the person saw lists (`resources`), with the production words they typed. */
+export async function removeLiveUpdates(profile: string, region: string, resources: string[], production: string[]): Promise<boolean | undefined> {
   set({ liveUpdatesOutcomes: [] });
-  const r = await call('events.remove', { ...targetsOf(profile, region), confirmed: true });
+  const r = await call('events.remove', { targets: targetsOf(profile, region).targets, confirmed: true, resources, production });
   if (r) r.outcomes.forEach(recordOutcome);
   await loadLiveUpdates();
   return r?.ok;
