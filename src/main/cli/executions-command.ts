@@ -12,6 +12,8 @@ import {
   VariableOverride,
   type ExecutionDetails,
   type ExecutionSummary,
+  pipelineKey,
+  type ApprovalsView,
   type PipelineLiveState,
   type PipelineRef,
 } from '../../shared/api/executions';
@@ -222,15 +224,19 @@ export async function runExecutionsWatch(
         executions.engine.unwatch(r, 'cli');
         resolve(e.status === 'Succeeded' ? EXIT.ok : EXIT.failed);
       };
+      let modeShown = '';
       const onState = async (s: PipelineLiveState) => {
         if (finished) return;
+        const mode = watchModeLine(`${o.profile} ${o.region}`, s);
+        if (mode !== modeShown && !tty) out.write(mode + '\n');
+        modeShown = mode;
         if (s.error) out.write(terminalLine(`(${s.error.kind}: ${s.error.message}${s.throttled ? '; backing off' : ''})`) + '\n');
         // This execution's own runs; a failed read is tried again at the next change.
         const d = await executions.get(r, target).catch(() => null);
         if (!d || finished) return;
         const lines = actionLines(d, s);
         if (tty) {
-          out.write('\x1b[H\x1b[2J' + terminalLine(`${name} ${target}  ${d.execution.status}`) + '\n' + [...lines.values()].join('\n') + '\n');
+          out.write('\x1b[H\x1b[2J' + terminalLine(`${name} ${target}  ${d.execution.status}`) + '\n' + mode + '\n' + [...lines.values()].join('\n') + '\n');
         } else for (const [k, line] of lines) if (shown.get(k) !== line) out.write(line + '\n');
         shown = lines;
         if (FINAL_STATUSES.has(d.execution.status)) finish(d.execution);
@@ -314,10 +320,12 @@ export async function runExecutionsRetry(
 }
 
 export async function runApprovalsList(
-  o: { profile: string[]; region: string[]; allRegions: boolean; json: boolean },
+  o: { profile: string[]; region: string[]; allRegions: boolean; json: boolean; watch?: boolean },
   out: Out = process.stdout,
   err: Out = process.stderr,
 ) {
+  // --watch prints lines as approvals change; JSON is one document, read once.
+  if (o.watch && o.json) throw new UsageError('--watch and --json do not go together: --json prints the list once, --watch follows it as lines.');
   return withServices(async ({ accounts, executions }) => {
     const { pairs, unplaced } = accounts.scope({ profiles: o.profile, regions: o.region, allRegions: o.allRegions });
     for (const p of unplaced) err.write(`${p}: no region (set one in the profile, AWS_REGION, or --region)\n`);
@@ -343,9 +351,82 @@ export async function runApprovalsList(
       for (const u of view.unverified)
         err.write(terminalLine(`unverified: ${u.profile} ${u.region}${u.pipeline ? ` ${u.pipeline}` : ''}: ${u.error.kind}: ${u.error.message}`) + '\n');
     }
+    if (o.watch) return followApprovals(executions, pairs, view, out, err);
     // Incomplete coverage: "none waiting" could not be proven.
     return view.unverified.length ? EXIT.unverified : EXIT.ok;
   });
+}
+
+/** How a watcher learns of a target's changes, as a line: from events (live updates), or polled and why. */
+export const watchModeLine = (where: string, s: Pick<PipelineLiveState, 'watchMode' | 'watchModeReason'>) =>
+  terminalLine(
+    `(${where}: ${s.watchMode === 'event-driven' ? 'live updates from events' : `${s.watchMode ?? 'polled'}${s.watchModeReason ? `: ${s.watchModeReason}` : ''}`})`,
+  );
+
+/**
+ * `approvals list --watch`: after the complete read above, every pipeline of the targets is
+ * followed as the app's inbox follows them (the watch engine: from CodePipeline's events where
+ * live updates are set up, with no probe; polled elsewhere), and each approval that starts or
+ * stops waiting is printed, until interrupted (exit 130). The list itself stays a complete
+ * read: events tell what changes, never that nothing waits.
+ */
+async function followApprovals(
+  executions: Services['executions'],
+  pairs: Array<{ profile: { name: string }; region: string }>,
+  first: ApprovalsView,
+  out: Out,
+  err: Out,
+): Promise<number> {
+  const waiting = new Map<string, Set<string>>();
+  for (const a of first.approvals) {
+    const k = pipelineKey(a.ref);
+    waiting.set(k, new Set([...(waiting.get(k) ?? []), `${a.stageName} / ${a.actionName}`]));
+  }
+  const refs: PipelineRef[] = [];
+  for (const p of pairs) {
+    const names = await executions.pipelineNames({ profile: p.profile.name, region: p.region }).catch((e: unknown) => {
+      err.write(terminalLine(`not followed: ${p.profile.name} ${p.region}: ${e instanceof Error ? e.message : String(e)}`) + '\n');
+      return [] as string[];
+    });
+    for (const name of names) refs.push({ profile: p.profile.name, region: p.region, name });
+  }
+  const followed = new Set(refs.map(pipelineKey));
+  // Per pipeline its watcher's mode; per target the line last printed. A target's pipelines change mode one by one
+  // (each at its own next update): the line says events only once all of them follow events.
+  const modeOf = new Map<string, Pick<PipelineLiveState, 'watchMode' | 'watchModeReason'>>();
+  const printed = new Map<string, string>();
+  out.write(`Following ${refs.length} pipelines for approvals; Ctrl-C to stop.\n`);
+  const off = executions.onUpdate((s) => {
+    const k = pipelineKey(s.ref);
+    if (!followed.has(k)) return;
+    const where = `${s.ref.profile} ${s.ref.region}`;
+    modeOf.set(k, s);
+    const ofTarget = refs.filter((r) => r.profile === s.ref.profile && r.region === s.ref.region).map((r) => modeOf.get(pipelineKey(r)));
+    const lagging = ofTarget.find((m) => m && m.watchMode !== 'event-driven');
+    const line = watchModeLine(where, lagging ?? s);
+    if (printed.get(where) !== line && (lagging || ofTarget.every((m) => m))) {
+      printed.set(where, line);
+      out.write(line + '\n');
+    }
+    // A failed read shows the state read before it: nothing is concluded from it.
+    if (s.error) return;
+    const now = new Set(s.stages.flatMap((st) => st.actions.filter((a) => a.waitingForApproval).map((a) => `${st.name} / ${a.name}`)));
+    const before = waiting.get(k) ?? new Set<string>();
+    for (const x of now) if (!before.has(x)) out.write(terminalLine(`+ waiting    ${s.ref.profile} ${s.ref.region} ${s.ref.name} ${x}`) + '\n');
+    for (const x of before) if (!now.has(x)) out.write(terminalLine(`- not waiting ${s.ref.profile} ${s.ref.region} ${s.ref.name} ${x}`) + '\n');
+    waiting.set(k, now);
+  });
+  for (const r of refs) executions.engine.watch(r, 'cli', { opened: false, workspace: true });
+  // The engine's timers do not hold the process open: this does, until interrupted.
+  const keepAlive = setInterval(() => {}, 60_000);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  clearInterval(keepAlive);
+  off();
+  for (const r of refs) executions.engine.unwatch(r, 'cli');
+  return EXIT.interrupted;
 }
 
 export async function runApprovalsAnswer(

@@ -265,7 +265,12 @@ export function buildProgram(): Command {
     .option('--region <code>', 'a region to include (repeatable)', collect, [])
     .option('--all-regions', 'every commercial region where CodePipeline exists', false)
     .option('--json', 'JSON', false)
-    .action(async (o: { profile: string[]; region: string[]; allRegions: boolean; json: boolean }) => {
+    .option(
+      '--watch',
+      'then follow the pipelines (from events where live updates are set up) and print each approval that starts or stops waiting, until Ctrl-C',
+      false,
+    )
+    .action(async (o: { profile: string[]; region: string[]; allRegions: boolean; json: boolean; watch: boolean }) => {
       process.exitCode = await (await commands.executions()).runApprovalsList(o);
     });
   for (const [verb, status] of [
