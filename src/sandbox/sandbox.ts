@@ -23,6 +23,7 @@ import { codePipelineService } from './services/codepipeline';
 import { s3Service } from './services/s3';
 import { stsService } from './services/sts';
 import { iamService } from './services/iam';
+import { IamRoles } from './services/iam/api';
 import { accountService } from './services/account';
 import { sqsService } from './services/sqs';
 import { SQS_TARGET_PREFIX } from './services/sqs/protocol';
@@ -64,6 +65,8 @@ export class Sandbox implements SandboxCore {
   /** Every event the sandbox's CodePipeline emitted, for tests and the control API. */
   readonly codepipelineEventLog = new CodePipelineEventLog();
   readonly events: EventsStore;
+  /** IAM's roles (the events setup's forwarding roles), per account. */
+  readonly iamRoles = new IamRoles();
   readonly adminToken: string;
   /** Every service the sandbox answers as, behind one interface. */
   private readonly services: Record<ServiceName, ServiceSpec>;
@@ -115,7 +118,7 @@ export class Sandbox implements SandboxCore {
         changed: () => this.changed(),
       }),
       sts: stsService(() => this.config, this.principals),
-      iam: iamService(this.principals),
+      iam: iamService(this.principals, this.iamRoles, () => this.changed()),
       account: accountService(() => this.config),
       sqs: sqsService({ store: this.sqs, endpoint: () => this.endpoint }),
       events: eventsService(this.events, () => this.changed()),
@@ -209,6 +212,7 @@ export class Sandbox implements SandboxCore {
     this.s3.buckets.clear();
     this.sqs.clear();
     this.events.clear();
+    this.iamRoles.clear();
     this.principals.clearTemporary();
     this.faults.clear();
     this.callLog = [];
