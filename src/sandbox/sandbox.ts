@@ -209,7 +209,7 @@ export class Sandbox implements SandboxCore {
   async reset(seed: SeedName): Promise<void> {
     await this.executor.shutdown();
     this.tables.clear();
-    this.s3.buckets.clear();
+    this.s3.clear();
     this.sqs.clear();
     this.events.clear();
     this.iamRoles.clear();
@@ -345,6 +345,8 @@ export class Sandbox implements SandboxCore {
     const { started, requestId, url, scope, service, spec } = ctx;
     let entry: CallLogEntry = { seq: 0, time: started, service, operation: 'Unknown', account: '', region: scope?.region ?? '', status: 0, ms: 0 };
     let response: ServiceResponse;
+    // Before the body is read: a conditional S3 write is in flight from here.
+    const receivedAt = performance.now();
     try {
       const body = await this.readBody(req, spec.maxBody);
       entry.operation = spec.operation(req, url, body);
@@ -371,6 +373,7 @@ export class Sandbox implements SandboxCore {
         requestId,
         operation: entry.operation,
         signal: ctx.signal,
+        receivedAt,
       };
       const fingerprint = () => `${sreq.method} ${url.pathname}${url.search} ${createHash('sha256').update(body).digest('hex')}`;
       const fault = this.faults.decide({ service, operation: entry.operation, account: entry.account, region: entry.region }, fingerprint);
@@ -384,6 +387,7 @@ export class Sandbox implements SandboxCore {
       }
       this.applyFault(spec, fault);
       sreq.deleteErrorRate = fault.deleteErrorRate;
+      sreq.conditionalFailure = fault.conditionalFailure;
       response = await spec.handle(sreq);
       entry.operation = sreq.operation;
     } catch (err) {
