@@ -1,6 +1,7 @@
 // Injected faults, set per service and operation (and optionally account and
 // region) through the control API: latency, throttling, 500s, connection resets,
-// access denied, and partial DeleteObjects failures; and, for EventBridge's
+// access denied, partial DeleteObjects failures, and S3 conditional writes failed
+// with 412 or 409 although their condition held; and, for EventBridge's
 // deliveries to targets (operation "Deliver"), lost, duplicated, delayed and
 // reordered events.
 //
@@ -12,6 +13,8 @@
 import { z } from 'zod';
 
 const DELIVERY_RATES = ['dropRate', 'duplicateRate', 'reorderRate'] as const;
+const CONDITIONAL_RATES = ['preconditionFailedRate', 'conditionalConflictRate'] as const;
+const CONDITIONAL_WRITES = ['PutObject', 'CompleteMultipartUpload', '*'];
 
 const FaultRuleFields = z.strictObject({
   service: z.enum(['codepipeline', 's3', 'sts', 'iam', 'account', 'sqs', 'events', '*']).default('*'),
@@ -37,6 +40,15 @@ const FaultRuleFields = z.strictObject({
   duplicateRate: z.number().min(0).max(1).optional(),
   /** Fraction of events held back and delivered after the next event to the same target (or after 1 s without one). */
   reorderRate: z.number().min(0).max(1).optional(),
+  // Optional, like the delivery rates, so rules written out in full before them still type-check.
+  /**
+   * S3 conditional writes (PutObject, CompleteMultipartUpload with If-Match or If-None-Match):
+   * fraction answered 412 PreconditionFailed although the condition held, as when another
+   * writer got there first. Unconditional writes are never failed this way.
+   */
+  preconditionFailedRate: z.number().min(0).max(1).optional(),
+  /** The same, answered 409 ConditionalRequestConflict (a conflicting operation in progress). */
+  conditionalConflictRate: z.number().min(0).max(1).optional(),
   /** Stop applying after this many matching calls (undefined: forever). */
   remaining: z.number().int().min(0).optional(),
 });
@@ -51,6 +63,16 @@ export const FaultRule = FaultRuleFields.superRefine((r, ctx) => {
     for (const k of DELIVERY_RATES)
       if ((r[k] ?? 0) > 0)
         ctx.addIssue({ code: 'custom', path: [k], message: `${k} applies to EventBridge deliveries only: {"service": "events", "operation": "Deliver"}.` });
+  if (r.service !== 's3' || !CONDITIONAL_WRITES.includes(r.operation))
+    for (const k of CONDITIONAL_RATES)
+      if ((r[k] ?? 0) > 0)
+        ctx.addIssue({
+          code: 'custom',
+          path: [k],
+          message: `${k} applies to S3's conditional writes only: {"service": "s3", "operation": "PutObject" or "CompleteMultipartUpload" (or "*")}.`,
+        });
+  if ((r.preconditionFailedRate ?? 0) + (r.conditionalConflictRate ?? 0) > 1)
+    ctx.addIssue({ code: 'custom', path: ['conditionalConflictRate'], message: 'preconditionFailedRate and conditionalConflictRate add up to at most 1.' });
   if (deliver)
     for (const k of ['throttleRate', 'errorRate', 'resetRate', 'denyRate', 'deleteErrorRate'] as const)
       if (r[k] > 0)
@@ -77,7 +99,13 @@ export interface DeliveryFault {
   delayMs: number;
 }
 
-export type FaultDecision = { latencyMs: number; outcome: 'ok' | 'throttle' | 'error' | 'reset' | 'deny'; deleteErrorRate: number };
+export type FaultDecision = {
+  latencyMs: number;
+  outcome: 'ok' | 'throttle' | 'error' | 'reset' | 'deny';
+  deleteErrorRate: number;
+  /** For an S3 conditional write whose condition holds: fail it anyway, this way. */
+  conditionalFailure?: 'PreconditionFailed' | 'ConditionalRequestConflict';
+};
 
 /** A number in [0, 1) from a seed and a string: FNV-1a, then a mulberry32 finish. */
 export function rollFor(seed: number, text: string): number {
@@ -145,6 +173,12 @@ export class Faults {
       if (r.remaining !== undefined) r.remaining--;
       d.latencyMs += r.latencyMs + (r.jitterMs ? this.roll(call, `jitter${i}`) * r.jitterMs : 0);
       d.deleteErrorRate = Math.max(d.deleteErrorRate, r.deleteErrorRate);
+      if (!d.conditionalFailure && (r.preconditionFailedRate || r.conditionalConflictRate)) {
+        const roll = this.roll(call, `conditional${i}`);
+        const failed = r.preconditionFailedRate ?? 0;
+        if (roll < failed) d.conditionalFailure = 'PreconditionFailed';
+        else if (roll < failed + (r.conditionalConflictRate ?? 0)) d.conditionalFailure = 'ConditionalRequestConflict';
+      }
       if (d.outcome !== 'ok') continue;
       const roll = this.roll(call, `outcome${i}`);
       let edge = 0;

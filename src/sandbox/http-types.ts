@@ -18,6 +18,10 @@ export interface ServiceRequest {
   operation: string;
   /** Injected fault: the fraction of DeleteObjects keys that fail. */
   deleteErrorRate?: number;
+  /** Injected fault: how a conditional S3 write whose condition held fails anyway. */
+  conditionalFailure?: 'PreconditionFailed' | 'ConditionalRequestConflict';
+  /** When the request began to arrive (performance.now()): a conditional S3 write conflicts with a delete since. */
+  receivedAt?: number;
   /** Aborted when the client goes away or the sandbox stops: a handler that waits stops waiting. */
   signal?: AbortSignal;
 }

@@ -11,6 +11,7 @@ import type { Bucket, ObjectVersion } from './services/s3/store';
 import type { SqsQueue } from './services/sqs/store';
 import type { SeedName } from './sandbox-core';
 import type { EventsSnapshot } from './services/events/store';
+import type { RoleSnapshot } from './services/iam/api';
 
 interface SnapshotV1 {
   formatVersion: 1;
@@ -21,6 +22,8 @@ interface SnapshotV1 {
   queues?: SqsQueue[];
   /** EventBridge's buses and rules (absent from snapshots written before it). */
   events?: EventsSnapshot;
+  /** IAM's roles with their inline policies (absent from snapshots written before they were kept). */
+  roles?: RoleSnapshot[];
 }
 
 /**
@@ -49,19 +52,22 @@ const SnapshotShape = z.object({
       ),
     }),
   ),
-  queues: z.array(
-    z.looseObject({
-      arn: z.string().regex(/^arn:aws:sqs:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,80}$/),
-      accountId: z.string().regex(/^\d{12}$/),
-      region: z.string().min(1),
-      name: z.string().min(1).max(80),
-      attributes: z.record(z.string(), z.string()),
-      tags: z.record(z.string(), z.string()),
-      messages: z.array(
-        z.looseObject({ messageId: z.string(), body: z.string(), sentAt: z.number(), visibleAt: z.number(), receiveCount: z.number().int().min(0) }),
-      ),
-    }),
-  ),
+  // Optional, as SnapshotV1 says: snapshots written before the sandbox had SQS have none.
+  queues: z
+    .array(
+      z.looseObject({
+        arn: z.string().regex(/^arn:aws:sqs:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,80}$/),
+        accountId: z.string().regex(/^\d{12}$/),
+        region: z.string().min(1),
+        name: z.string().min(1).max(80),
+        attributes: z.record(z.string(), z.string()),
+        tags: z.record(z.string(), z.string()),
+        messages: z.array(
+          z.looseObject({ messageId: z.string(), body: z.string(), sentAt: z.number(), visibleAt: z.number(), receiveCount: z.number().int().min(0) }),
+        ),
+      }),
+    )
+    .optional(),
   events: z
     .object({
       buses: z.array(
@@ -77,6 +83,20 @@ const SnapshotShape = z.object({
         }),
       ),
     })
+    .optional(),
+  roles: z
+    .array(
+      z.looseObject({
+        account: z.string().regex(/^\d{12}$/),
+        name: z.string().min(1).max(64),
+        path: z.string(),
+        roleId: z.string(),
+        arn: z.string(),
+        trustPolicy: z.string(),
+        tags: z.array(z.object({ Key: z.string(), Value: z.string() })),
+        inline: z.array(z.tuple([z.string(), z.string()])),
+      }),
+    )
     .optional(),
 });
 
@@ -135,6 +155,7 @@ export class SnapshotStore {
     // Messages keep their times: one in flight at the snapshot becomes visible when its timeout ends, as in SQS.
     this.sb.sqs.restore(snap.queues ?? []);
     if (snap.events) this.sb.events.loadSnapshot(snap.events);
+    this.sb.iamRoles.restore(snap.roles ?? []);
     return true;
   }
 
@@ -162,6 +183,7 @@ export class SnapshotStore {
       })),
       queues: this.sb.sqs.toSnapshot(),
       events: this.sb.events.toSnapshot(),
+      roles: this.sb.iamRoles.toSnapshot(),
     };
     const text = JSON.stringify(snap);
     this.writing = this.writing.then(() => writeFileAtomic(this.path, text));

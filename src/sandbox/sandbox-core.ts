@@ -11,6 +11,7 @@ import type { S3WriteLimiter } from './services/s3/write-limit';
 import type { CodePipelineEventLog, RecordedEvent } from './services/codepipeline/event-log';
 import type { SqsStore } from './services/sqs/store';
 import type { EventsStore } from './services/events/store';
+import type { IamRoles } from './services/iam/api';
 
 export type SeedName = 'demo' | 'empty';
 
@@ -32,6 +33,7 @@ export interface SandboxCore {
   readonly sqs: SqsStore;
   readonly executor: Executor;
   readonly events: EventsStore;
+  readonly iamRoles: IamRoles;
   readonly faults: Faults;
   readonly s3WriteLimit: S3WriteLimiter;
   readonly codepipelineEventLog: CodePipelineEventLog;

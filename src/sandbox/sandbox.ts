@@ -23,6 +23,7 @@ import { codePipelineService } from './services/codepipeline';
 import { s3Service } from './services/s3';
 import { stsService } from './services/sts';
 import { iamService } from './services/iam';
+import { IamRoles } from './services/iam/api';
 import { accountService } from './services/account';
 import { sqsService } from './services/sqs';
 import { SQS_TARGET_PREFIX } from './services/sqs/protocol';
@@ -64,6 +65,8 @@ export class Sandbox implements SandboxCore {
   /** Every event the sandbox's CodePipeline emitted, for tests and the control API. */
   readonly codepipelineEventLog = new CodePipelineEventLog();
   readonly events: EventsStore;
+  /** IAM's roles (the events setup's forwarding roles), per account. */
+  readonly iamRoles = new IamRoles();
   readonly adminToken: string;
   /** Every service the sandbox answers as, behind one interface. */
   private readonly services: Record<ServiceName, ServiceSpec>;
@@ -115,7 +118,7 @@ export class Sandbox implements SandboxCore {
         changed: () => this.changed(),
       }),
       sts: stsService(() => this.config, this.principals),
-      iam: iamService(this.principals),
+      iam: iamService(this.principals, this.iamRoles, () => this.changed()),
       account: accountService(() => this.config),
       sqs: sqsService({ store: this.sqs, endpoint: () => this.endpoint }),
       events: eventsService(this.events, () => this.changed()),
@@ -206,9 +209,10 @@ export class Sandbox implements SandboxCore {
   async reset(seed: SeedName): Promise<void> {
     await this.executor.shutdown();
     this.tables.clear();
-    this.s3.buckets.clear();
+    this.s3.clear();
     this.sqs.clear();
     this.events.clear();
+    this.iamRoles.clear();
     this.principals.clearTemporary();
     this.faults.clear();
     this.callLog = [];
@@ -341,6 +345,8 @@ export class Sandbox implements SandboxCore {
     const { started, requestId, url, scope, service, spec } = ctx;
     let entry: CallLogEntry = { seq: 0, time: started, service, operation: 'Unknown', account: '', region: scope?.region ?? '', status: 0, ms: 0 };
     let response: ServiceResponse;
+    // Before the body is read: a conditional S3 write is in flight from here.
+    const receivedAt = performance.now();
     try {
       const body = await this.readBody(req, spec.maxBody);
       entry.operation = spec.operation(req, url, body);
@@ -367,6 +373,7 @@ export class Sandbox implements SandboxCore {
         requestId,
         operation: entry.operation,
         signal: ctx.signal,
+        receivedAt,
       };
       const fingerprint = () => `${sreq.method} ${url.pathname}${url.search} ${createHash('sha256').update(body).digest('hex')}`;
       const fault = this.faults.decide({ service, operation: entry.operation, account: entry.account, region: entry.region }, fingerprint);
@@ -380,6 +387,7 @@ export class Sandbox implements SandboxCore {
       }
       this.applyFault(spec, fault);
       sreq.deleteErrorRate = fault.deleteErrorRate;
+      sreq.conditionalFailure = fault.conditionalFailure;
       response = await spec.handle(sreq);
       entry.operation = sreq.operation;
     } catch (err) {

@@ -1,6 +1,6 @@
 // --data DIR keeps the sandbox's state across restarts.
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreatePipelineCommand, GetPipelineCommand, TagResourceCommand } from '@aws-sdk/client-codepipeline';
@@ -16,6 +16,8 @@ import {
   PutRuleCommand,
   PutTargetsCommand,
 } from '@aws-sdk/client-eventbridge';
+import { CreateRoleCommand, GetRoleCommand, GetRolePolicyCommand, IAMClient, ListRolePoliciesCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import { CreateQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { startSandbox } from '../helpers/sandbox';
 import { simplePipeline } from '../helpers/pipelines';
 
@@ -79,6 +81,88 @@ describe('persistence', () => {
       expect(sent).toHaveLength(1);
     } finally {
       await second.sb.stop();
+    }
+  });
+
+  it('restores IAM roles with their trust and inline policies, ids and tags, and SQS queues with their messages', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'pw-sbdata-'));
+    dirs.push(dataDir);
+    const first = await startSandbox({ dataDir });
+    const iam = (env: typeof first) => new IAMClient({ endpoint: env.sb.endpoint, region: 'us-east-1', credentials: env.credentials('prod'), maxAttempts: 1 });
+    const trust = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+    });
+    const send = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'events:PutEvents', Resource: '*' }] });
+    const created = await iam(first).send(
+      new CreateRoleCommand({
+        RoleName: 'pipewright-events-forwarder',
+        Path: '/pipewright/',
+        AssumeRolePolicyDocument: trust,
+        Description: 'forwards',
+        Tags: [{ Key: 'pipewright', Value: 'events' }],
+      }),
+    );
+    await iam(first).send(new PutRolePolicyCommand({ RoleName: 'pipewright-events-forwarder', PolicyName: 'send', PolicyDocument: send }));
+    const { QueueUrl } = await first.sqs().send(new CreateQueueCommand({ QueueName: 'kept', Attributes: { VisibilityTimeout: '30' } }));
+    await first.sqs().send(new SendMessageCommand({ QueueUrl, MessageBody: 'still here' }));
+    await first.sb.stop();
+
+    const second = await startSandbox({ dataDir });
+    try {
+      const role = (await iam(second).send(new GetRoleCommand({ RoleName: 'pipewright-events-forwarder' }))).Role!;
+      expect(role).toMatchObject({ Arn: created.Role!.Arn, RoleId: created.Role!.RoleId, Path: '/pipewright/', Description: 'forwards' });
+      expect(role.Tags).toEqual([{ Key: 'pipewright', Value: 'events' }]);
+      expect(JSON.parse(decodeURIComponent(role.AssumeRolePolicyDocument!))).toEqual(JSON.parse(trust));
+      expect((await iam(second).send(new ListRolePoliciesCommand({ RoleName: 'pipewright-events-forwarder' }))).PolicyNames).toEqual(['send']);
+      const inline = await iam(second).send(new GetRolePolicyCommand({ RoleName: 'pipewright-events-forwarder', PolicyName: 'send' }));
+      expect(JSON.parse(decodeURIComponent(inline.PolicyDocument!))).toEqual(JSON.parse(send));
+      // A role created after the restart gets a new id, not one of the restored ones.
+      const next = await iam(second).send(new CreateRoleCommand({ RoleName: 'another', AssumeRolePolicyDocument: trust }));
+      expect(next.Role!.RoleId).not.toBe(created.Role!.RoleId);
+      const url = (await second.sqs().send(new GetQueueUrlCommand({ QueueName: 'kept' }))).QueueUrl;
+      expect((await second.sqs().send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['VisibilityTimeout'] }))).Attributes).toEqual({
+        VisibilityTimeout: '30',
+      });
+      const got = await second.sqs().send(new ReceiveMessageCommand({ QueueUrl: url, WaitTimeSeconds: 0 }));
+      expect(got.Messages?.map((m) => m.Body)).toEqual(['still here']);
+    } finally {
+      await second.sb.stop();
+    }
+  });
+
+  it('a reset forgets IAM roles, as it forgets everything else', async () => {
+    const env = await startSandbox();
+    try {
+      const iam = new IAMClient({ endpoint: env.sb.endpoint, region: 'us-east-1', credentials: env.credentials('dev'), maxAttempts: 1 });
+      await iam.send(new CreateRoleCommand({ RoleName: 'r', AssumeRolePolicyDocument: '{}' }));
+      await env.control('POST', 'reset', { seed: 'empty' });
+      await expect(iam.send(new GetRoleCommand({ RoleName: 'r' }))).rejects.toMatchObject({ name: 'NoSuchEntityException' });
+    } finally {
+      await env.sb.stop();
+    }
+  });
+
+  it('loads a snapshot written before the sandbox kept queues, EventBridge and IAM roles', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'pw-sbdata-'));
+    dirs.push(dataDir);
+    const object = {
+      versionId: 'null',
+      deleteMarker: false,
+      body: Buffer.from('old').toString('base64'),
+      size: 3,
+      etag: '"e"',
+      lastModified: 1,
+      contentType: 'text/plain',
+    };
+    const bucket = { name: 'old-bucket', accountId: '111111111111', region: 'us-east-1', created: 1, versioning: undefined, objects: [['k', [object]]] };
+    writeFileSync(join(dataDir, 'sandbox-state.json'), JSON.stringify({ formatVersion: 1, seed: 'empty', pipelines: [], buckets: [bucket] }));
+    const env = await startSandbox({ dataDir });
+    try {
+      const got = await env.s3().send(new GetObjectCommand({ Bucket: 'old-bucket', Key: 'k' }));
+      expect(await got.Body?.transformToString()).toBe('old');
+    } finally {
+      await env.sb.stop();
     }
   });
 });

@@ -17,6 +17,9 @@
 //   - `$or` (an array of two or more patterns) at any level is OR across patterns.
 // Known difference: EventBridge compares exact numbers by their text (300 and 300.0
 // differ); the sandbox parses JSON, so it compares them as numbers.
+//
+// Nesting is capped at MAX_JSON_DEPTH, checked without recursion before anything
+// recurses: a pattern or event nested thousands deep gets a reason, not a blown stack.
 import { BlockList, isIP } from 'node:net';
 import { matchGlob, STAR, type GlobToken } from '../../glob';
 
@@ -54,6 +57,25 @@ const isObject = (v: unknown): v is { [key: string]: Json } => typeof v === 'obj
 const OPERATORS = ['prefix', 'suffix', 'equals-ignore-case', 'wildcard', 'anything-but', 'numeric', 'exists', 'cidr'];
 const NUMERIC_LIMIT = 5e9;
 
+/**
+ * "PutEvents will only process nested JSON up to 1100 levels deep" (EventBridge API
+ * reference, PutEvents). A pattern nested deeper could never match such an event, and
+ * the matcher never follows an event deeper than this: beyond it, nothing matches.
+ */
+export const MAX_JSON_DEPTH = 1100;
+
+/** Whether a parsed JSON value has objects or arrays nested more than `limit` deep (the outermost is level 1). Iterative. */
+export function nestsDeeperThan(value: unknown, limit: number): boolean {
+  const pending: Array<[unknown, number]> = [[value, 1]];
+  while (pending.length) {
+    const [v, depth] = pending.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth > limit) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) if (typeof child === 'object' && child !== null) pending.push([child, depth + 1]);
+  }
+  return false;
+}
+
 /** Parses and checks a pattern's JSON text; throws InvalidPatternError with the reason. */
 export function compilePattern(text: string): CompiledPattern {
   let parsed: unknown;
@@ -63,6 +85,7 @@ export function compilePattern(text: string): CompiledPattern {
     return fail(`The pattern is not JSON: ${err instanceof Error ? err.message : String(err)}`);
   }
   if (!isObject(parsed)) return fail('Filter is not an object');
+  if (nestsDeeperThan(parsed, MAX_JSON_DEPTH)) return fail(`The pattern nests deeper than ${MAX_JSON_DEPTH} levels`);
   return compileObject(parsed, '');
 }
 
@@ -252,10 +275,10 @@ function anythingBut(arg: Json, at: string): (v: Leaf) => boolean {
   return fail(`Value of anything-but must be an array, a string, a number or an object (at "${at}")`);
 }
 
-/** The leaf values under a field: arrays flattened, objects left out (they are not leaves). */
-function leaves(value: Json | undefined): Leaf[] {
+/** The leaf values under a field: arrays flattened, objects left out (they are not leaves); nothing past MAX_JSON_DEPTH. */
+function leaves(value: Json | undefined, depth: number): Leaf[] {
   if (value === undefined) return [];
-  if (Array.isArray(value)) return value.flatMap((v) => leaves(v));
+  if (Array.isArray(value)) return depth > MAX_JSON_DEPTH ? [] : value.flatMap((v) => leaves(v, depth + 1));
   return isObject(value) ? [] : [value];
 }
 
@@ -282,32 +305,35 @@ function leafMatches(m: Matcher, v: Leaf): boolean {
   }
 }
 
-function fieldMatches(matchers: Matcher[], value: Json | undefined): boolean {
-  const values = leaves(value);
+function fieldMatches(matchers: Matcher[], value: Json | undefined, depth: number): boolean {
+  const values = leaves(value, depth);
   return matchers.some((m) => (m.kind === 'exists' ? m.value === values.length > 0 : values.some((v) => leafMatches(m, v))));
 }
 
-function objectsIn(list: Json[]): Array<{ [key: string]: Json }> {
-  return list.flatMap((v) => (Array.isArray(v) ? objectsIn(v) : isObject(v) ? [v] : []));
+/** The objects in an array, nested arrays flattened, each with its depth; none past MAX_JSON_DEPTH. */
+function objectsIn(list: Json[], depth: number): Array<[{ [key: string]: Json }, number]> {
+  if (depth > MAX_JSON_DEPTH) return [];
+  return list.flatMap((v) => (Array.isArray(v) ? objectsIn(v, depth + 1) : isObject(v) ? [[v, depth + 1] as [{ [key: string]: Json }, number]] : []));
 }
 
-function objectMatches(p: CompiledPattern, node: Json | undefined): boolean {
+/** `depth`: how deep `node` sits in the event (the event itself is level 1). */
+function objectMatches(p: CompiledPattern, node: Json | undefined, depth: number): boolean {
   // Objects in an array are tried one by one: a nested pattern must match inside one element.
   if (Array.isArray(node)) {
-    const objects = objectsIn(node);
-    return objects.length ? objects.some((o) => objectMatches(p, o)) : objectMatches(p, undefined);
+    const objects = objectsIn(node, depth);
+    return objects.length ? objects.some(([o, at]) => objectMatches(p, o, at)) : objectMatches(p, undefined, depth);
   }
-  const obj = isObject(node) ? node : undefined;
+  const obj = isObject(node) && depth <= MAX_JSON_DEPTH ? node : undefined;
   for (const f of p.fields) {
     const value = obj && Object.hasOwn(obj, f.name) ? obj[f.name] : undefined;
-    if ('nested' in f ? !objectMatches(f.nested, value) : !fieldMatches(f.matchers, value)) return false;
+    if ('nested' in f ? !objectMatches(f.nested, value, depth + 1) : !fieldMatches(f.matchers, value, depth + 1)) return false;
   }
-  return p.ors.every((alternatives) => alternatives.some((alt) => objectMatches(alt, obj)));
+  return p.ors.every((alternatives) => alternatives.some((alt) => objectMatches(alt, obj, depth)));
 }
 
 /** Whether the event (parsed JSON) matches the compiled pattern. */
 export function matchesPattern(pattern: CompiledPattern, event: Json): boolean {
-  return objectMatches(pattern, event);
+  return objectMatches(pattern, event, 1);
 }
 
 /** Convenience for tests and TestEventPattern: both as JSON text. */

@@ -21,7 +21,7 @@ import {
   type Tag,
   type TargetRecord,
 } from './model';
-import { compilePattern, InvalidPatternError, matchesPattern, type Json } from './pattern';
+import { compilePattern, InvalidPatternError, matchesPattern, MAX_JSON_DEPTH, nestsDeeperThan, type Json } from './pattern';
 import { checkPolicySize, parsePolicy, permissionStatement, policyAllowsPutEvents, type PolicyDocument } from './policy';
 
 export interface EventsStoreDeps {
@@ -399,6 +399,9 @@ export class EventsStore {
       return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
     }
     if (!detail || typeof detail !== 'object' || Array.isArray(detail)) return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
+    // The detail sits one level inside the event, which PutEvents processes to MAX_JSON_DEPTH levels.
+    if (nestsDeeperThan(detail, MAX_JSON_DEPTH - 1))
+      return { ErrorCode: 'MalformedDetail', ErrorMessage: `Detail is malformed: the event nests deeper than ${MAX_JSON_DEPTH} levels.` };
     let bus: BusRecord;
     try {
       bus = this.busForPutEvents(account, region, e.EventBusName, e.Source, e.DetailType);
@@ -466,6 +469,7 @@ export class EventsStore {
       throw validation('Parameter Event is not valid. Reason: it is not JSON.');
     }
     if (!event || typeof event !== 'object' || Array.isArray(event)) throw validation('Parameter Event is not valid. Reason: it is not a JSON object.');
+    if (nestsDeeperThan(event, MAX_JSON_DEPTH)) throw validation(`Parameter Event is not valid. Reason: it nests deeper than ${MAX_JSON_DEPTH} levels.`);
     for (const field of ['id', 'account', 'source', 'time', 'region', 'detail-type'])
       if (!(field in event)) throw validation(`Parameter Event is not valid. Reason: the event has no "${field}" field.`);
     return matchesPattern(compiled, event as Json);

@@ -1,7 +1,7 @@
 // A sliver of IAM over the query protocol: iam:ListAccountAliases, and the roles
 // an EventBridge rule needs to send to another event bus (CreateRole, GetRole,
 // DeleteRole, PutRolePolicy, GetRolePolicy, DeleteRolePolicy, ListRolePolicies),
-// kept per account in memory. Policies are stored, not evaluated: the sandbox's
+// kept per account (and in `--data` snapshots). Policies are stored, not evaluated: the sandbox's
 // EventBridge checks that a bus target names a role, as AWS does, not what it allows.
 import { SandboxError } from '../../errors';
 import type { ServiceRequest, ServiceResponse } from '../../http-types';
@@ -20,10 +20,31 @@ interface RoleRecord {
   inline: Map<string, string>;
 }
 
+/** A role as a snapshot keeps it: the inline policies as [name, document] pairs. */
+export type RoleSnapshot = Omit<RoleRecord, 'inline'> & { account: string; inline: Array<[string, string]> };
+
 /** Roles by account, then name (IAM is global: no region). */
 export class IamRoles {
   private byAccount = new Map<string, Map<string, RoleRecord>>();
   private counter = 0;
+
+  clear(): void {
+    this.byAccount.clear();
+    this.counter = 0;
+  }
+
+  toSnapshot(): RoleSnapshot[] {
+    return [...this.byAccount].flatMap(([account, roles]) => [...roles.values()].map((r) => ({ ...r, account, inline: [...r.inline] })));
+  }
+
+  restore(roles: RoleSnapshot[]): void {
+    for (const { account, inline, ...r } of roles) {
+      this.of(account).set(r.name, { ...r, inline: new Map(inline) });
+      // Ids go on from the highest restored one: a new role never takes a restored role's id.
+      const n = Number(r.roleId.slice(4));
+      if (Number.isSafeInteger(n)) this.counter = Math.max(this.counter, n);
+    }
+  }
 
   of(account: string): Map<string, RoleRecord> {
     let m = this.byAccount.get(account);
@@ -84,6 +105,9 @@ const roleOut = (r: RoleRecord) => ({
   MaxSessionDuration: 3600,
   ...(r.tags.length ? { Tags: { member: r.tags } } : {}),
 });
+
+/** The actions that change what a snapshot keeps. */
+const ROLE_CHANGES = new Set(['CreateRole', 'DeleteRole', 'PutRolePolicy', 'DeleteRolePolicy']);
 
 function roleActions(action: string, params: URLSearchParams, account: string, roles: IamRoles, requestId: string): ServiceResponse | undefined {
   const mine = roles.of(account);
@@ -147,7 +171,7 @@ function roleActions(action: string, params: URLSearchParams, account: string, r
 
 const r0 = (r: RoleRecord) => (r.inline.size ? { member: [...r.inline.keys()] } : '');
 
-export function handleIam(req: ServiceRequest, principals: Principals, roles: IamRoles): ServiceResponse {
+export function handleIam(req: ServiceRequest, principals: Principals, roles: IamRoles, changed: () => void = () => {}): ServiceResponse {
   const params = queryParams(req);
   const action = params.get('Action') ?? '';
   req.operation = action || 'Unknown';
@@ -156,6 +180,9 @@ export function handleIam(req: ServiceRequest, principals: Principals, roles: Ia
     return respond(action, { AccountAliases: acct ? { member: [acct.name] } : '', IsTruncated: false }, req.requestId, IAM_NS);
   }
   const answer = roleActions(action, params, req.accountId, roles, req.requestId);
-  if (answer) return answer;
+  if (answer) {
+    if (ROLE_CHANGES.has(action)) changed();
+    return answer;
+  }
   throw new SandboxError('InvalidAction', `Could not find operation ${action.slice(0, 64)} for version 2010-05-08`);
 }

@@ -4,4 +4,5 @@ import type { ServiceSpec } from '../../service-spec';
 import { queryService } from '../query-service';
 import { handleIam, IamRoles } from './api';
 
-export const iamService = (principals: Principals, roles = new IamRoles()): ServiceSpec => queryService('iam', (req) => handleIam(req, principals, roles));
+export const iamService = (principals: Principals, roles = new IamRoles(), changed: () => void = () => {}): ServiceSpec =>
+  queryService('iam', (req) => handleIam(req, principals, roles, changed));

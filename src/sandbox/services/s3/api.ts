@@ -5,7 +5,7 @@ import { crc32 } from 'node:zlib';
 import { crc32c } from './crc32c';
 import { SandboxError } from '../../errors';
 import type { ServiceRequest, ServiceResponse } from '../../http-types';
-import { lowerBound, objectContent, type Bucket, type ObjectVersion, type S3Store } from './store';
+import { lowerBound, objectContent, type Bucket, type MultipartUpload, type ObjectVersion, type S3Store } from './store';
 import { parseXml, toXml } from './xml';
 
 const NS = 'http://s3.amazonaws.com/doc/2006-03-01/';
@@ -53,6 +53,12 @@ export function s3Operation(method: string, rawPath: string, q: URLSearchParams)
   const [, bucket = '', ...rest] = rawPath.split('/');
   if (!bucket) return 'ListBuckets';
   if (rest.join('/') !== '') {
+    if (q.has('uploadId'))
+      return (
+        ({ PUT: 'UploadPart', POST: 'CompleteMultipartUpload', DELETE: 'AbortMultipartUpload', GET: 'ListParts' } as Record<string, string>)[method] ??
+        'Unknown'
+      );
+    if (method === 'POST') return q.has('uploads') ? 'CreateMultipartUpload' : 'Unknown';
     if (method === 'PUT') return q.has('tagging') ? 'PutObjectTagging' : 'PutObject';
     return ({ GET: 'GetObject', HEAD: 'HeadObject', DELETE: 'DeleteObject' } as Record<string, string>)[method] ?? 'Unknown';
   }
@@ -234,13 +240,15 @@ function objectHeaders(b: Bucket, v: ObjectVersion): Record<string, string> {
 function objectOperation(req: ServiceRequest, store: S3Store, hooks: S3Hooks, name: string, key: string, q: URLSearchParams): ServiceResponse {
   const b = store.bucketFor(name, req.accountId);
   const versionId = q.get('versionId') ?? undefined;
+  if (req.operation === 'PutObjectTagging' || req.operation === 'ListParts')
+    throw new SandboxError('NotImplemented', `${req.operation} is not supported by the sandbox.`, 501);
+  if (q.has('uploads') || q.has('uploadId')) return multipartOperation(req, store, hooks, b, key, q);
   switch (req.method) {
     case 'PUT': {
       if (req.headers['x-amz-copy-source']) throw new SandboxError('NotImplemented', 'CopyObject is not supported by the sandbox.', 501);
       if (!hooks.admitWrites(b.name, [key])) throw slowDown();
-      const chunked =
-        String(req.headers['content-encoding'] ?? '').includes('aws-chunked') || String(req.headers['x-amz-content-sha256'] ?? '').startsWith('STREAMING-');
-      const body = chunked ? decodeAwsChunked(req.body) : req.body;
+      const body = requestBody(req);
+      checkWriteConditions(req, store, b, key, req.receivedAt);
       const v = store.putObject(b, key, body, String(req.headers['content-type'] ?? 'binary/octet-stream'));
       hooks.changed();
       const h: Record<string, string> = { etag: v.etag };
@@ -250,6 +258,8 @@ function objectOperation(req: ServiceRequest, store: S3Store, hooks: S3Hooks, na
     case 'GET':
     case 'HEAD': {
       const v = store.getVersion(b, key, versionId);
+      const notModified = checkReadConditions(req, v);
+      if (notModified) return { status: 304, headers: notModified };
       const h = { ...objectHeaders(b, v), 'content-length': String(v.size) };
       return { status: 200, headers: h, body: req.method === 'GET' ? objectContent(v) : undefined };
     }
@@ -264,6 +274,158 @@ function objectOperation(req: ServiceRequest, store: S3Store, hooks: S3Hooks, na
     }
   }
   throw new SandboxError('MethodNotAllowed', 'The specified method is not allowed against this resource.', 405);
+}
+
+const requestBody = (req: ServiceRequest): Buffer => {
+  const chunked =
+    String(req.headers['content-encoding'] ?? '').includes('aws-chunked') || String(req.headers['x-amz-content-sha256'] ?? '').startsWith('STREAMING-');
+  return chunked ? decodeAwsChunked(req.body) : req.body;
+};
+
+// --- Conditional requests ----------------------------------------------------
+// Writes (PutObject, CompleteMultipartUpload), as S3 answers them since 2024:
+//   - If-None-Match takes only "*" (create only if absent), and not with If-Match: 501;
+//   - If-None-Match: * over a current object: 412 PreconditionFailed; a delete marker is absent;
+//   - If-Match: <ETag> over no current object: 404 NoSuchKey; over another ETag: 412;
+//   - a delete of the key that succeeds while the conditional write is in flight (for a
+//     multipart upload: since it was initiated): 409 ConditionalRequestConflict;
+//   - of concurrent conditional writes, the first to finish wins and the later ones are
+//     checked against it (412): the sandbox answers requests one at a time, so that holds.
+// Reads (GetObject, HeadObject): RFC 7232's order, as S3 documents it: If-Match (412), else
+// If-Unmodified-Since (412); then If-None-Match (304), else If-Modified-Since (304).
+
+const PRECONDITION_MESSAGE = 'At least one of the pre-conditions you specified did not hold';
+const preconditionFailed = (condition: string) => new SandboxError('PreconditionFailed', PRECONDITION_MESSAGE, 412, { Condition: condition });
+const conditionalConflict = () =>
+  new SandboxError('ConditionalRequestConflict', 'A conflicting conditional operation is currently in progress against this resource. Please try again.', 409);
+
+const header = (req: ServiceRequest, name: string): string | undefined => {
+  const v = req.headers[name];
+  return v === undefined ? undefined : Array.isArray(v) ? v.join(',') : String(v);
+};
+
+/** S3 compares ETags by value: quotes (and a weak W/ prefix) do not count. */
+const etagValue = (tag: string) =>
+  tag
+    .trim()
+    .replace(/^W\//, '')
+    .replace(/^"(.*)"$/, '$1');
+const etagListMatches = (list: string, v: ObjectVersion) => list.split(',').some((t) => t.trim() === '*' || etagValue(t) === etagValue(v.etag));
+
+/** `since`: when the request arrived (performance.now()), for the 409 on a delete meanwhile. */
+function checkWriteConditions(req: ServiceRequest, store: S3Store, b: Bucket, key: string, since = performance.now(), upload?: MultipartUpload): void {
+  const ifMatch = header(req, 'if-match');
+  const ifNoneMatch = header(req, 'if-none-match');
+  if (ifMatch === undefined && ifNoneMatch === undefined) return;
+  if (ifMatch !== undefined && ifNoneMatch !== undefined)
+    throw new SandboxError('NotImplemented', 'A header you provided implies functionality that is not implemented', 501, { Header: 'If-Match' });
+  if (ifNoneMatch !== undefined && ifNoneMatch.trim() !== '*')
+    throw new SandboxError('NotImplemented', 'A header you provided implies functionality that is not implemented', 501, { Header: 'If-None-Match' });
+  if (upload?.conflicted || store.deletedSince(b, key, since)) throw conditionalConflict();
+  const current = store.currentObject(b, key);
+  if (ifNoneMatch !== undefined && current) throw preconditionFailed('If-None-Match');
+  if (ifMatch !== undefined) {
+    if (!current) throw new SandboxError('NoSuchKey', 'The specified key does not exist.', 404, { Key: key });
+    if (!etagListMatches(ifMatch, current)) throw preconditionFailed('If-Match');
+  }
+  // The condition held: an injected fault may still fail it, as a concurrent writer would.
+  if (req.conditionalFailure === 'PreconditionFailed') throw preconditionFailed(ifMatch !== undefined ? 'If-Match' : 'If-None-Match');
+  if (req.conditionalFailure === 'ConditionalRequestConflict') throw conditionalConflict();
+}
+
+/** HTTP dates have one-second resolution; an unreadable date is ignored, as RFC 7232 says. */
+const httpDate = (text: string | undefined): number | undefined => {
+  const t = text === undefined ? NaN : Date.parse(text);
+  return Number.isNaN(t) ? undefined : Math.floor(t / 1000);
+};
+
+/** Throws 412 when a read's precondition fails; returns the 304's headers when the client's copy is current. */
+function checkReadConditions(req: ServiceRequest, v: ObjectVersion): Record<string, string> | undefined {
+  const modified = Math.floor(v.lastModified / 1000);
+  const ifMatch = header(req, 'if-match');
+  if (ifMatch !== undefined) {
+    if (!etagListMatches(ifMatch, v)) throw preconditionFailed('If-Match');
+  } else {
+    const unmodifiedSince = httpDate(header(req, 'if-unmodified-since'));
+    if (unmodifiedSince !== undefined && modified > unmodifiedSince) throw preconditionFailed('If-Unmodified-Since');
+  }
+  const ifNoneMatch = header(req, 'if-none-match');
+  let notModified: boolean;
+  if (ifNoneMatch !== undefined) notModified = etagListMatches(ifNoneMatch, v);
+  else {
+    const modifiedSince = httpDate(header(req, 'if-modified-since'));
+    notModified = modifiedSince !== undefined && modified <= modifiedSince;
+  }
+  return notModified ? { etag: v.etag, 'last-modified': new Date(v.lastModified).toUTCString() } : undefined;
+}
+
+// --- Multipart uploads -------------------------------------------------------
+
+const MIN_PART_SIZE = 5 * 1024 * 1024;
+const MAX_PARTS = 10_000;
+
+function multipartOperation(req: ServiceRequest, store: S3Store, hooks: S3Hooks, b: Bucket, key: string, q: URLSearchParams): ServiceResponse {
+  switch (req.operation) {
+    case 'CreateMultipartUpload': {
+      if (!hooks.admitWrites(b.name, [key])) throw slowDown();
+      const u = store.createUpload(b, key, String(req.headers['content-type'] ?? 'binary/octet-stream'));
+      return xml('InitiateMultipartUploadResult', { Bucket: b.name, Key: key, UploadId: u.uploadId });
+    }
+    case 'UploadPart': {
+      const partNumber = Number(q.get('partNumber'));
+      if (!Number.isInteger(partNumber) || partNumber < 1 || partNumber > MAX_PARTS)
+        throw new SandboxError('InvalidArgument', 'Part number must be an integer between 1 and 10000, inclusive', 400, {
+          ArgumentName: 'partNumber',
+          ArgumentValue: String(q.get('partNumber')),
+        });
+      const u = store.upload(b, key, q.get('uploadId') ?? '');
+      if (!hooks.admitWrites(b.name, [key])) throw slowDown();
+      return { status: 200, headers: { etag: store.uploadPart(u, partNumber, requestBody(req)).etag } };
+    }
+    case 'AbortMultipartUpload':
+      store.abortUpload(store.upload(b, key, q.get('uploadId') ?? ''));
+      return { status: 204 };
+    case 'CompleteMultipartUpload':
+      return completeMultipartUpload(req, store, hooks, b, key, store.upload(b, key, q.get('uploadId') ?? ''));
+  }
+  throw new SandboxError('MethodNotAllowed', 'The specified method is not allowed against this resource.', 405);
+}
+
+function completeMultipartUpload(req: ServiceRequest, store: S3Store, hooks: S3Hooks, b: Bucket, key: string, u: MultipartUpload): ServiceResponse {
+  const doc = parseXml(req.body.toString('utf8')).CompleteMultipartUpload as { Part?: Array<{ PartNumber?: unknown; ETag?: unknown }> } | undefined;
+  const listed = doc?.Part ?? [];
+  if (!doc || listed.length === 0 || listed.length > MAX_PARTS)
+    throw new SandboxError('MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema.', 400);
+  const numbers = listed.map((p) => Number(xmlText(p.PartNumber)));
+  for (let i = 0; i < numbers.length; i++)
+    if (!Number.isInteger(numbers[i]) || (i > 0 && numbers[i] <= numbers[i - 1]))
+      throw new SandboxError('InvalidPartOrder', 'The list of parts was not in ascending order. Parts must be ordered by part number.', 400, {
+        UploadId: u.uploadId,
+      });
+  for (const [i, p] of listed.entries()) {
+    const part = u.parts.get(numbers[i]);
+    if (!part || etagValue(xmlText(p.ETag)) !== etagValue(part.etag))
+      throw new SandboxError(
+        'InvalidPart',
+        "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.",
+        400,
+        { UploadId: u.uploadId, PartNumber: String(numbers[i]), ETag: xmlText(p.ETag) },
+      );
+    if (i < listed.length - 1 && part.body.length < MIN_PART_SIZE)
+      throw new SandboxError('EntityTooSmall', 'Your proposed upload is smaller than the minimum allowed object size.', 400, {
+        ProposedSize: String(part.body.length),
+        MinSizeAllowed: String(MIN_PART_SIZE),
+        PartNumber: String(numbers[i]),
+        ETag: part.etag,
+      });
+  }
+  if (!hooks.admitWrites(b.name, [key])) throw slowDown();
+  checkWriteConditions(req, store, b, key, req.receivedAt, u);
+  const v = store.completeUpload(b, u, numbers);
+  hooks.changed();
+  const h: Record<string, string> = {};
+  if (b.versioning !== undefined) h['x-amz-version-id'] = v.versionId;
+  return xml('CompleteMultipartUploadResult', { Location: `/${b.name}/${encodeURIComponent(key)}`, Bucket: b.name, Key: key, ETag: v.etag }, 200, h);
 }
 
 const CHECKSUMS: Record<string, (body: Buffer) => Buffer> = {

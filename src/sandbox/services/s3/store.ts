@@ -24,6 +24,27 @@ export interface ObjectVersion {
 
 export type VersioningStatus = 'Enabled' | 'Suspended' | undefined;
 
+/** One uploaded part of a multipart upload. */
+export interface UploadedPart {
+  body: Buffer;
+  /** The part's MD5, as raw bytes (the object's ETag is the MD5 of these, in order). */
+  md5: Buffer;
+  etag: string;
+}
+
+/** A multipart upload in progress: not an object until it completes (kept in memory only, not in snapshots). */
+export interface MultipartUpload {
+  uploadId: string;
+  bucket: string;
+  key: string;
+  contentType: string;
+  /** Wall clock: S3 gives a completed multipart object the time its upload was initiated as Last-Modified. */
+  initiated: number;
+  parts: Map<number, UploadedPart>;
+  /** The key was deleted while this upload was in progress: a conditional completion answers 409. */
+  conflicted: boolean;
+}
+
 export interface Bucket {
   name: string;
   accountId: string;
@@ -65,10 +86,28 @@ export function lowerBound(arr: string[], key: string): number {
 
 const BUCKET_NAME_RE = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
+function checkKey(key: string): void {
+  if (key.length === 0 || Buffer.byteLength(key) > 1024) throw new SandboxError('KeyTooLongError', 'Your key is too long', 400);
+}
+
+/** How long a delete is remembered for the conditional writes that were in flight when it happened. */
+const DELETE_MEMORY_MS = 5 * 60_000;
+
 export class S3Store {
   readonly buckets = new Map<string, Bucket>();
+  /** Multipart uploads in progress, by upload id. */
+  readonly uploads = new Map<string, MultipartUpload>();
+  /** bucket NUL key -> when (performance.now()) the key was last deleted, for 409 ConditionalRequestConflict. */
+  private deletedAt = new Map<string, number>();
 
   constructor(private rng: Rng) {}
+
+  /** Forgets everything: buckets, uploads in progress, recent deletes. */
+  clear(): void {
+    this.buckets.clear();
+    this.uploads.clear();
+    this.deletedAt.clear();
+  }
 
   createBucket(name: string, accountId: string, region: string): Bucket {
     if (!BUCKET_NAME_RE.test(name) || name.includes('..'))
@@ -108,6 +147,7 @@ export class S3Store {
   deleteBucket(b: Bucket): void {
     if (b.objects.size > 0) throw new SandboxError('BucketNotEmpty', 'The bucket you tried to delete is not empty', 409, { BucketName: b.name });
     this.buckets.delete(b.name);
+    for (const [id, u] of this.uploads) if (u.bucket === b.name) this.uploads.delete(id);
   }
 
   private newVersionId(b: Bucket): string {
@@ -129,24 +169,100 @@ export class S3Store {
     stack.unshift(v);
   }
 
-  /** `declaredSize`: the object is that large, `body` its first bytes (see ObjectVersion.size). */
+  /**
+   * `declaredSize`: the object is that large, `body` its first bytes (see ObjectVersion.size).
+   *
+   * The ETag is the MD5 of the content, as S3's is for a single-part upload: a write of
+   * different content always changes it, and identical content gives the same ETag
+   * again, exactly as in S3 (so an If-Match write cannot tell two identical writes apart).
+   */
   putObject(b: Bucket, key: string, body: Buffer, contentType = 'binary/octet-stream', lastModified = Date.now(), declaredSize?: number): ObjectVersion {
-    if (key.length === 0 || Buffer.byteLength(key) > 1024) throw new SandboxError('KeyTooLongError', 'Your key is too long', 400);
+    checkKey(key);
     const size = Math.max(body.length, declaredSize ?? 0);
-    const v: ObjectVersion = {
-      versionId: this.newVersionId(b),
-      deleteMarker: false,
-      body,
-      size,
-      etag: `"${createHash('md5')
-        .update(body)
-        .update(size > body.length ? `:${size}` : '')
-        .digest('hex')}"`,
-      lastModified,
-      contentType,
-    };
+    const etag = `"${createHash('md5')
+      .update(body)
+      .update(size > body.length ? `:${size}` : '')
+      .digest('hex')}"`;
+    return this.commit(b, key, { body, size, etag, lastModified, contentType });
+  }
+
+  private commit(b: Bucket, key: string, content: Pick<ObjectVersion, 'body' | 'size' | 'etag' | 'lastModified' | 'contentType'>): ObjectVersion {
+    const v: ObjectVersion = { versionId: this.newVersionId(b), deleteMarker: false, ...content };
     this.pushVersion(b, key, v);
     return v;
+  }
+
+  /** The object a conditional write is checked against: the newest version, unless it is a delete marker (then: none). */
+  currentObject(b: Bucket, key: string): ObjectVersion | undefined {
+    const top = b.objects.get(key)?.[0];
+    return top && !top.deleteMarker ? top : undefined;
+  }
+
+  /** Whether the key was deleted after `since` (performance.now()): a conditional write in flight since then conflicts. */
+  deletedSince(b: Bucket, key: string, since: number): boolean {
+    return (this.deletedAt.get(`${b.name}\u0000${key}`) ?? -Infinity) > since;
+  }
+
+  private noteDelete(b: Bucket, key: string): void {
+    const now = performance.now();
+    if (this.deletedAt.size > 10_000) for (const [k, at] of this.deletedAt) if (now - at > DELETE_MEMORY_MS) this.deletedAt.delete(k);
+    this.deletedAt.set(`${b.name}\u0000${key}`, now);
+    for (const u of this.uploads.values()) if (u.bucket === b.name && u.key === key) u.conflicted = true;
+  }
+
+  // --- Multipart uploads ---------------------------------------------------
+
+  createUpload(b: Bucket, key: string, contentType: string): MultipartUpload {
+    checkKey(key);
+    const u: MultipartUpload = {
+      uploadId: this.rng.chars(64, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-'),
+      bucket: b.name,
+      key,
+      contentType,
+      initiated: Date.now(),
+      parts: new Map(),
+      conflicted: false,
+    };
+    this.uploads.set(u.uploadId, u);
+    return u;
+  }
+
+  /** The upload, if it is in progress for this bucket and key. */
+  upload(b: Bucket, key: string, uploadId: string): MultipartUpload {
+    const u = this.uploads.get(uploadId);
+    if (!u || u.bucket !== b.name || u.key !== key)
+      throw new SandboxError(
+        'NoSuchUpload',
+        'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.',
+        404,
+        { UploadId: uploadId },
+      );
+    return u;
+  }
+
+  uploadPart(u: MultipartUpload, partNumber: number, body: Buffer): UploadedPart {
+    const md5 = createHash('md5').update(body).digest();
+    const part = { body, md5, etag: `"${md5.toString('hex')}"` };
+    u.parts.set(partNumber, part);
+    return part;
+  }
+
+  abortUpload(u: MultipartUpload): void {
+    this.uploads.delete(u.uploadId);
+  }
+
+  /**
+   * Joins the parts named (checked by the caller) into the object. Its ETag is S3's
+   * multipart form: the MD5 of the parts' MD5s, then "-" and the number of parts.
+   */
+  completeUpload(b: Bucket, u: MultipartUpload, partNumbers: number[]): ObjectVersion {
+    const parts = partNumbers.map((n) => u.parts.get(n)!);
+    const body = Buffer.concat(parts.map((p) => p.body));
+    const etag = `"${createHash('md5')
+      .update(Buffer.concat(parts.map((p) => p.md5)))
+      .digest('hex')}-${parts.length}"`;
+    this.uploads.delete(u.uploadId);
+    return this.commit(b, u.key, { body, size: body.length, etag, lastModified: u.initiated, contentType: u.contentType });
   }
 
   /** The version a GET sees: a given version, or the newest. */
@@ -177,10 +293,14 @@ export class S3Store {
       if (i < 0) return { versionId, deleteMarker: false };
       const [removed] = stack.splice(i, 1);
       if (stack.length === 0) this.dropKey(b, key);
+      if (i === 0) this.noteDelete(b, key);
       return { versionId, deleteMarker: removed.deleteMarker };
     }
     if (b.versioning === undefined) {
-      if (stack) this.dropKey(b, key);
+      if (stack) {
+        this.dropKey(b, key);
+        this.noteDelete(b, key);
+      }
       return { deleteMarker: false };
     }
     const marker: ObjectVersion = {
@@ -193,6 +313,7 @@ export class S3Store {
       contentType: '',
     };
     this.pushVersion(b, key, marker);
+    this.noteDelete(b, key);
     return { versionId: marker.versionId, deleteMarker: true };
   }
 

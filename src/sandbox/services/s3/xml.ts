@@ -8,7 +8,7 @@ const parser = new XMLParser({
   parseTagValue: false,
   trimValues: false,
   removeNSPrefix: true,
-  isArray: (name) => ['Object', 'Rule', 'Tag', 'Transition', 'NoncurrentVersionTransition'].includes(name),
+  isArray: (name) => ['Object', 'Rule', 'Tag', 'Transition', 'NoncurrentVersionTransition', 'Part'].includes(name),
 });
 
 export function toXml(root: string, body: unknown, xmlns?: string): string {
