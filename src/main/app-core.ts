@@ -108,7 +108,12 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       onDeparture: (l) => hub.onDeparture(l),
     }).handlers,
     ...releasesSlice.handlers,
-    ...eventsFeature({ service: liveUpdates, events: hub, onSetupChanged: () => void services.coverage.refresh() }).handlers,
+    ...eventsFeature({
+      service: liveUpdates,
+      events: hub,
+      onSetupChanged: () => void services.coverage.refresh(),
+      lastEvent: (t) => services.coverage.lastEvent(t),
+    }).handlers,
   };
 
   const dispatchNow = createDispatcher(handlers, log, awsAppError);

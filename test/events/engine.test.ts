@@ -5,7 +5,7 @@
 // is caught by the sweep, logged, and the target degraded; a disabled hub rule or a
 // deleted queue degrades the target and polling resumes.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { CodePipelineClient, GetPipelineExecutionCommand, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
+import { CodePipelineClient, GetPipelineExecutionCommand, ListPipelineExecutionsCommand, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
 import { DisableRuleCommand, EnableRuleCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { DeleteQueueCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { startServices } from '../helpers/services';
@@ -96,6 +96,39 @@ describe('event-driven watching', () => {
     console.log(
       `events: run ${run.status} shown after ${lag} ms; ${reads.length} GetPipelineState, 0 ListPipelineExecutions; events ${JSON.stringify(env.coverage.counts)}; queue ${JSON.stringify(env.coverage.stats())}`,
     );
+  });
+
+  it('an execution first heard of from its events is shown with its start and last update times, from the events', { timeout: 60_000 }, async () => {
+    if (env.executions.engine.state(ref)?.watchMode !== 'event-driven') await setUpAndWatch(env, 'win-1');
+    const states: PipelineLiveState[] = [];
+    const stop = env.executions.onUpdate((s) => s.ref.name === ref.name && s.ref.profile === ref.profile && states.push(s));
+    const since = lastSeq(env);
+    try {
+      const run = await startAndFinish(env);
+      await until('the end shown', () => {
+        const s = env.executions.engine.state(ref);
+        return s?.latest?.id === run.id && s.latest.status === run.status;
+      });
+      // Shown from events only: no listing gave the times (GetPipelineExecution has none).
+      expect(cpCalls(env, since, 'ListPipelineExecutions')).toHaveLength(0);
+      const mine = states.filter((s) => s.latest?.id === run.id).map((s) => s.latest!);
+      const first = mine[0];
+      const last = mine.at(-1)!;
+      console.log(
+        `times from events: first shown ${first.status} start=${first.startTime} update=${first.lastUpdateTime}; last ${last.status} start=${last.startTime} update=${last.lastUpdateTime} duration=${last.durationSec}`,
+      );
+      // The listing, read afterwards here, says when it started: the events said the same.
+      const listed = (
+        await new CodePipelineClient(common(env)).send(new ListPipelineExecutionsCommand({ pipelineName: ref.name, maxResults: 5 }))
+      ).pipelineExecutionSummaries!.find((e) => e.pipelineExecutionId === run.id)!;
+      expect(first.startTime).toBe(listed.startTime!.toISOString());
+      expect(Date.parse(first.lastUpdateTime!)).toBeGreaterThanOrEqual(Date.parse(first.startTime!));
+      expect(last.startTime).toBe(first.startTime);
+      expect(Date.parse(last.lastUpdateTime!)).toBeGreaterThanOrEqual(Date.parse(first.lastUpdateTime!));
+      expect(last.durationSec).not.toBeNull();
+    } finally {
+      stop();
+    }
   });
 
   it('a disabled hub rule degrades the target and polling resumes; enabled again, events lead again', { timeout: 60_000 }, async () => {

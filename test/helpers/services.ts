@@ -61,3 +61,13 @@ export async function startServices(opts: {
     },
   };
 }
+
+/**
+ * The same services composed again on the same home and sandbox: a second process on
+ * this machine (the CLI's `executions watch` beside the app). Its dispose() ends it.
+ */
+export async function composeBeside(env: { home: string; sandbox: SandboxService; settings: Settings }, opts: { executions?: ExecutionsOptions } = {}) {
+  const services = composeServices({ home: env.home, settings: () => env.settings, sandbox: env.sandbox, executions: opts.executions });
+  await services.accounts.reload();
+  return services;
+}

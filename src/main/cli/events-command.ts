@@ -133,9 +133,20 @@ export async function runEventsSetup(
   }, io.err);
 }
 
+/** "12 s ago", "4 min ago", "3 h ago", "2 d ago": how long since `iso`, as a person reads it. */
+export function ageOf(iso: string, now = Date.now()): string {
+  const s = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
+  if (!Number.isFinite(s)) return iso;
+  if (s < 120) return `${s} s ago`;
+  if (s < 120 * 60) return `${Math.floor(s / 60)} min ago`;
+  if (s < 48 * 3600) return `${Math.floor(s / 3600)} h ago`;
+  return `${Math.floor(s / 86_400)} d ago`;
+}
+
 export async function runEventsStatus(o: { json: boolean }, io: Io = stdio): Promise<ExitCode> {
-  return withServices(async ({ liveUpdates }) => {
-    const targets = await liveUpdates.status();
+  return withServices(async ({ liveUpdates, coverage }) => {
+    // This process reads no queue; the reader on this machine (the app, a watch) left what it heard for status to read.
+    const targets = await liveUpdates.status(undefined, { lastEvent: (t) => coverage.lastEvent(t) });
     if (o.json) io.out.write(JSON.stringify({ targets }, null, 2) + '\n');
     else if (!targets.length) io.out.write('No targets in the workspace.\n');
     else
@@ -148,13 +159,13 @@ export async function runEventsStatus(o: { json: boolean }, io: Io = stdio): Pro
             t.accountId ?? '?',
             t.mode,
             t.hub ? `${t.hub.accountId} ${t.hub.region}` : '-',
-            t.lastEventAt ?? '-',
+            t.lastEventAt ? ageOf(t.lastEventAt) : '-',
             terminalLine(`${t.reason ?? ''}${t.awsCode ? ` [${t.awsCode}]` : ''}`),
           ]),
         ]),
       );
     // A target whose rule could not be read has no verdict: the evidence is incomplete.
-    return targets.some((t) => t.reason?.startsWith('the forwarding rule cannot be read')) ? EXIT.unverified : EXIT.ok;
+    return targets.some((t) => !t.verified) ? EXIT.unverified : EXIT.ok;
   }, io.err);
 }
 

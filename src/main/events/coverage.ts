@@ -6,13 +6,17 @@
 // (shared/events/execution-order.ts) and passes on only those that moved something
 // forward. A target is event-driven while its setup checks out, its queue answers
 // and no miss is outstanding; a miss the engine's sweep finds marks it degraded
-// until its events are heard again.
+// until its events are heard again. A queue is read by one process per machine
+// (queue-reader.ts): where another holds its lease, its targets are polled here.
+import { hostname } from 'node:os';
 import type { z } from 'zod';
 import type { EventsMode, EventsTargetStatus } from '../../shared/api/events';
-import { ExecutionOrder, type PipelineEvent, type Progress } from '../../shared/events/execution-order';
+import { ExecutionOrder, type ExecutionTimes, type PipelineEvent, type Progress } from '../../shared/events/execution-order';
+import { acquireLock, LockHeldError, LockLostError, type HeldLock, type LockHolder } from '../../node/lock-file';
 import type { AwsAccess } from '../aws/access';
 import { hubQueueCalls } from './events-calls';
 import { QueueConsumer, type ConsumerOptions, type QueueHealth } from './queue-consumer';
+import { laterOf, readLastEvents, readerLeasePath, writeLastEvents } from './queue-reader';
 import type { EventsService } from './service';
 
 export interface Target {
@@ -41,6 +45,8 @@ export interface EventFeed {
   announced(target: Target, pipeline: string, executionId: string): Progress | null;
   /** The execution of the pipeline that started last, as events told it. */
   latestExecution(target: Target, pipeline: string): string | null;
+  /** The execution's start and last change as its events told them (GetPipelineExecution has neither). */
+  executionTimes(target: Target, pipeline: string, executionId: string): ExecutionTimes | null;
   /** The sweep found a change no event announced: degrade the target and log the miss. */
   missed(target: Target, message: string): void;
 }
@@ -51,6 +57,8 @@ export interface CoverageOptions {
   consumer?: ConsumerOptions;
   /** Where a miss is logged (besides `misses`). */
   log?: (line: string) => void;
+  /** How long a queue's reader waits to write what it heard for `events status` (the writes are batched). */
+  lastEventsWriteMs?: number;
 }
 
 export interface Miss {
@@ -63,10 +71,34 @@ export interface Miss {
 const keyOf = (t: Target) => `${t.profile}/${t.region}`;
 const MAX_MISSES = 200;
 
+/** A hub queue this process reads, under its lease. */
+interface Reader {
+  consumer: QueueConsumer;
+  /** The hub's "account/region". */
+  hub: string;
+  url: string;
+  lease: HeldLock;
+  /** Per "account/region": when an event of that target was last taken (ISO), for the record `events status` reads. */
+  heard: Record<string, string>;
+  unwritten: boolean;
+}
+
+function readElsewhere(h: LockHolder | null): string {
+  if (!h) return 'events from this queue are read by another Pipewright process (its lease file is being written, or is damaged): polled here';
+  const where = h.host === hostname() ? 'on this machine' : `on ${h.host}`;
+  return `events from this queue are read by another Pipewright process ${where} (pid ${h.pid}): polled here`;
+}
+
+const leaseTrouble = (err: unknown) =>
+  `the lease on this queue cannot be taken (${err instanceof Error ? err.message : String(err)}): polled here, so that two readers never split its events`;
+
 export class EventCoverage implements EventFeed {
   private tracked = new Map<string, { target: Target; count: number }>();
   private status = new Map<string, EventsTargetStatus>();
-  private consumers = new Map<string, { consumer: QueueConsumer; hub: string }>();
+  private consumers = new Map<string, Reader>();
+  /** Per queue URL this process does not read: why (another process holds its lease). */
+  private notReadHere = new Map<string, string>();
+  private recordTimer: ReturnType<typeof setTimeout> | null = null;
   /** Per hub "account/region": the consumer's health. */
   private health = new Map<string, QueueHealth>();
   /** Per "account/region": a miss, until that target's events are heard again. */
@@ -77,6 +109,7 @@ export class EventCoverage implements EventFeed {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private refreshing: Promise<void> | null = null;
   private disposed = false;
+  private disposing: Promise<void> | null = null;
   readonly misses: Miss[] = [];
   /** Events taken from the queues, and what the ordering made of them (tests and the benchmark). */
   readonly counts = { events: 0, duplicate: 0, stale: 0, advanced: 0 };
@@ -86,6 +119,10 @@ export class EventCoverage implements EventFeed {
     private accounts: AwsAccess,
     private opts: CoverageOptions = {},
   ) {}
+
+  private get home(): string {
+    return this.service.home;
+  }
 
   track(target: Target): () => void {
     const k = keyOf(target);
@@ -116,6 +153,8 @@ export class EventCoverage implements EventFeed {
     const s = this.status.get(keyOf(target));
     if (!s) return { mode: 'polled', reason: 'not set up' };
     if (s.mode !== 'event-driven') return { mode: s.mode, reason: s.reason };
+    const elsewhere = s.hub?.queueUrl ? this.notReadHere.get(s.hub.queueUrl) : undefined;
+    if (elsewhere) return { mode: 'polled', reason: elsewhere };
     const hub = s.hub ? this.health.get(`${s.hub.accountId}/${s.hub.region}`) : undefined;
     if (hub?.state === 'unreachable') return { mode: 'degraded', reason: hub.reason };
     const miss = s.accountId ? this.missMarks.get(`${s.accountId}/${target.region}`) : undefined;
@@ -135,6 +174,11 @@ export class EventCoverage implements EventFeed {
   latestExecution(target: Target, pipeline: string): string | null {
     const account = this.accountOf(target);
     return account ? this.order.latestExecution({ account, region: target.region, pipeline }) : null;
+  }
+
+  executionTimes(target: Target, pipeline: string, executionId: string): ExecutionTimes | null {
+    const account = this.accountOf(target);
+    return account ? this.order.executionTimes({ account, region: target.region, pipeline }, executionId) : null;
   }
 
   missed(target: Target, message: string): void {
@@ -161,11 +205,15 @@ export class EventCoverage implements EventFeed {
       if (before.get(keyOf(target)) !== JSON.stringify(this.mode(target))) for (const l of this.listeners) l.onModeChange(target);
   }
 
-  private onEvents(events: PipelineEvent[]): void {
+  private onEvents(events: PipelineEvent[], reader: Reader): void {
     if (this.disposed) return;
     for (const e of events) {
       const ar = `${e.account}/${e.region}`;
-      this.lastEventAt.set(ar, Date.now());
+      const now = Date.now();
+      this.lastEventAt.set(ar, now);
+      reader.heard[ar] = new Date(now).toISOString();
+      reader.unwritten = true;
+      this.writeRecordsSoon();
       // Events heard again: the miss was logged and the sweep read the state; events lead again.
       if (this.missMarks.has(ar)) this.changing(() => this.missMarks.delete(ar));
       const verdict = this.order.accept(e);
@@ -206,12 +254,24 @@ export class EventCoverage implements EventFeed {
     try {
       const setUp = await this.service.setUpTargets();
       const candidates = targets.filter((t) => setUp.has(keyOf(t)));
-      statuses = candidates.length ? await this.service.status(candidates) : [];
+      statuses = candidates.length ? await this.service.status(candidates, { periodic: true }) : [];
     } catch (err) {
       // The check itself failed: nothing is known to be covered, so everything is polled as before.
       console.error(`events: the live-updates status could not be read: ${err instanceof Error ? err.message : String(err)}`);
     }
     if (this.disposed) return;
+    const notReadHere = new Map<string, string>();
+    // The leases' heartbeat: a lease lost (taken over after this process seemed gone) stops its reader.
+    for (const [k, r] of this.consumers)
+      try {
+        await r.lease.refresh();
+      } catch (err) {
+        this.consumers.delete(k);
+        void r.consumer.dispose();
+        // Given up if it is still ours (a heartbeat that failed to write), so this process does not later find itself the holder.
+        void r.lease.release().catch(() => undefined);
+        notReadHere.set(r.url, err instanceof LockLostError ? readElsewhere(err.holder) : leaseTrouble(err));
+      }
     const wanted = new Map<string, { hubAccount: string; region: string; url: string; prefer: string }>();
     for (const s of statuses)
       if (s.mode === 'event-driven' && s.hub?.queueUrl)
@@ -221,31 +281,89 @@ export class EventCoverage implements EventFeed {
           url: s.hub.queueUrl,
           prefer: s.profile,
         });
-    for (const [k, { consumer }] of this.consumers)
+    for (const [k, r] of this.consumers)
       if (!wanted.has(k)) {
         this.consumers.delete(k);
-        void consumer.dispose();
+        void this.stopReading(r);
       }
     for (const [k, w] of wanted) {
-      if (this.consumers.has(k)) continue;
+      if (this.consumers.has(k) || notReadHere.has(w.url)) continue;
       const p = await this.service.hubProfile(w.hubAccount, [w.prefer]).catch(() => undefined);
       if (!p || this.disposed) continue;
+      let lease: HeldLock;
+      try {
+        lease = await acquireLock(
+          readerLeasePath(this.home, w.url),
+          { program: 'Pipewright (reading live updates from a hub queue)', queueUrl: w.url },
+          // A live holder on this machine keeps it whatever the expiry; the expiry speaks to another machine sharing the home.
+          { ttlMs: Math.max(3 * (this.opts.statusRefreshMs ?? 60_000), 30_000) },
+        );
+      } catch (err) {
+        // Taken again at the next refresh: when the other process ends, this one reads the queue.
+        notReadHere.set(w.url, err instanceof LockHeldError ? readElsewhere(err.holder) : leaseTrouble(err));
+        continue;
+      }
+      if (this.disposed) {
+        await lease.release().catch(() => undefined);
+        return;
+      }
       const hub = `${w.hubAccount}/${w.region}`;
-      const consumer = new QueueConsumer(
-        `${w.url}`,
-        hubQueueCalls(this.accounts.clients, p, w.region, w.url),
-        (events) => this.onEvents(events),
-        (h) => this.changing(() => this.health.set(hub, h)),
-        this.opts.consumer,
-      );
-      this.consumers.set(k, { consumer, hub });
-      this.health.set(hub, consumer.health);
-      consumer.start();
+      const reader: Reader = {
+        hub,
+        url: w.url,
+        lease,
+        heard: {},
+        unwritten: false,
+        consumer: new QueueConsumer(
+          `${w.url}`,
+          hubQueueCalls(this.accounts.clients, p, w.region, w.url),
+          (events) => this.onEvents(events, reader),
+          (h) => this.changing(() => this.health.set(hub, h)),
+          this.opts.consumer,
+        ),
+      };
+      this.consumers.set(k, reader);
+      this.health.set(hub, reader.consumer.health);
+      reader.consumer.start();
     }
     this.changing(() => {
       this.status = new Map(statuses.map((s) => [keyOf(s), s]));
+      this.notReadHere = notReadHere;
       for (const hub of [...this.health.keys()]) if (![...this.consumers.values()].some((c) => c.hub === hub)) this.health.delete(hub);
     });
+  }
+
+  /** Stops a reader: its poll cancelled, what it heard written, its lease given up for another process to take. */
+  private async stopReading(r: Reader): Promise<void> {
+    await r.consumer.dispose();
+    await this.writeRecord(r);
+    await r.lease
+      .release()
+      .catch((err: unknown) => console.warn(`events: the lease on ${r.url} was not released: ${err instanceof Error ? err.message : String(err)}`));
+  }
+
+  private writeRecordsSoon(): void {
+    if (this.recordTimer || this.disposed) return;
+    this.recordTimer = setTimeout(() => {
+      this.recordTimer = null;
+      for (const r of this.consumers.values()) void this.writeRecord(r);
+    }, this.opts.lastEventsWriteMs ?? 5_000);
+    this.recordTimer.unref?.();
+  }
+
+  private async writeRecord(r: Reader): Promise<void> {
+    if (!r.unwritten) return;
+    r.unwritten = false;
+    try {
+      // Merged with the file: a reader before this one may have heard other targets.
+      const before = await readLastEvents(this.home, r.url);
+      const merged = { ...before };
+      for (const [ar, at] of Object.entries(r.heard)) merged[ar] = laterOf(before[ar], at)!;
+      await writeLastEvents(this.home, r.url, merged);
+    } catch (err) {
+      r.unwritten = true;
+      console.warn(`events: what the reader of ${r.url} heard was not saved: ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
 
   /** The readers' counts (tests and the benchmark). */
@@ -260,11 +378,17 @@ export class EventCoverage implements EventFeed {
     return out;
   }
 
-  async dispose(): Promise<void> {
-    this.disposed = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.listeners.clear();
-    await Promise.all([...this.consumers.values()].map((c) => c.consumer.dispose()));
-    this.consumers.clear();
+  /** Stops reading; each queue's lease is released, so another process on this machine (the CLI, the app) can read it. */
+  dispose(): Promise<void> {
+    this.disposing ??= (async () => {
+      this.disposed = true;
+      if (this.timer) clearTimeout(this.timer);
+      if (this.recordTimer) clearTimeout(this.recordTimer);
+      this.listeners.clear();
+      const readers = [...this.consumers.values()];
+      this.consumers.clear();
+      await Promise.all(readers.map((r) => this.stopReading(r)));
+    })();
+    return this.disposing;
   }
 }

@@ -7,7 +7,7 @@ import { confirm } from '../../shared/safety/confirmation';
 import { accountConfirmationView } from '../aws/accounts-now';
 import type { EventHub } from '../rpc/event-hub';
 import type { HandlerSlice } from '../rpc/handler-slice';
-import { viewOf, type EventsService } from './service';
+import { viewOf, type EventsService, type LastEventOf } from './service';
 
 type EventsMethods = 'events.plan' | 'events.apply' | 'events.template' | 'events.test' | 'events.status' | 'events.removePlan' | 'events.remove';
 
@@ -15,11 +15,14 @@ export function eventsFeature({
   service,
   events,
   onSetupChanged,
+  lastEvent,
 }: {
   service: EventsService;
   events: Pick<EventHub, 'emit'>;
   /** After an apply or remove: the watchers re-read the setup now rather than at their next periodic check (a minute later). */
   onSetupChanged?: () => void;
+  /** When the watchers of this process last heard each target (their reader of the queues). */
+  lastEvent?: LastEventOf;
 }): { handlers: HandlerSlice<EventsMethods> } {
   const thenChanged = async <T>(work: Promise<T>): Promise<T> => {
     try {
@@ -45,7 +48,7 @@ export function eventsFeature({
       },
       'events.template': (input) => service.templates(input),
       'events.test': ({ profile, region }) => service.test(profile, region),
-      'events.status': async ({ targets }) => ({ targets: await service.status(targets) }),
+      'events.status': async ({ targets }) => ({ targets: await service.status(targets, { lastEvent }) }),
       'events.removePlan': async (input) => {
         const { view, resources } = await service.removePlan(input);
         const request = await service.changeRequest(

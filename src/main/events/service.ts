@@ -22,7 +22,8 @@ import type { ProfileInfo } from '../aws/profiles';
 import { assertConfirmed, type Confirmed, type LiveUpdatesChange } from '../../shared/safety/confirmation';
 import type { ProductionMarks } from '../../shared/safety/production';
 import { accountConfirmationView, accountsNow } from '../aws/accounts-now';
-import { ensureResource, hubBusStatements, putTestEvent, readHub, readMemberRule, receiveTestEvent, removeResource } from './events-calls';
+import { ensureResource, hubBusStatements, putTestEvent, readHub, readMemberRule, receiveTestEvent, removeResource, type HubState } from './events-calls';
+import { laterOf, readLastEvents } from './queue-reader';
 
 export type OutcomeListener = (o: ResourceOutcome) => void;
 type TargetsInput = { targets: Array<{ profile: string; regions: string[] }> };
@@ -36,6 +37,27 @@ type SetupState = z.infer<typeof SetupState>;
 
 const FAILED = new Set(['failed', 'refused', 'skipped']);
 const DEFAULT_TEST_TIMEOUT_MS = 30_000;
+/** A profile whose identity check failed is not checked again for this long by the watchers' status, which runs every minute. */
+const IDENTITY_RETRY_MS = 10 * 60_000;
+
+/** The hub a forwarding rule targets: its bus ARN's account and region; null when the ARN is not an event bus's. */
+export function hubOfBusArn(arn: string): { accountId: string; region: string } | null {
+  const m = /^arn:aws[\w-]*:events:([a-z]{2}(?:-[a-z]+)+-\d):(\d{12}):event-bus\/[/.\-\w]+$/.exec(arn);
+  return m ? { region: m[1], accountId: m[2] } : null;
+}
+
+const notABus = (arn: string) => `the forwarding rule's target is not an event bus ARN: ${arn}`;
+
+/** What one status() call read of each hub, so targets sharing a hub cost one read of it. */
+interface StatusReads {
+  periodic: boolean;
+  hubProfiles: Map<string, Promise<ProfileInfo | undefined>>;
+  hubs: Map<string, Promise<{ ok: HubState } | { err: unknown }>>;
+  lastEvents: Map<string, Promise<Record<string, string>>>;
+}
+
+/** Per target, when its last event was taken from the queue in this process (the watchers' reader), if it was. */
+export type LastEventOf = (t: { profile: string; region: string }) => string | null;
 
 /** What a resource needs in place before it can be made (by plan id). */
 function dependsOn(r: PlannedResource, plan: EventsSetupPlan): string[] {
@@ -87,9 +109,13 @@ export const viewOf = ({ id, kind, side, profile, account, region, name, arn, su
 });
 
 export class EventsService {
+  /** Per profile: when its identity check last failed (see checkIdentity). */
+  private identityFailedAt = new Map<string, number>();
+
   constructor(
     private accounts: AwsAccess,
-    private home: string,
+    /** The user-data home: the setup's state, and the hub queues' readers (queue-reader.ts). */
+    readonly home: string,
     private opts: { testTimeoutMs?: number; productionMarks?: () => ProductionMarks } = {},
   ) {}
 
@@ -153,24 +179,38 @@ export class EventsService {
     }).catch((err: unknown) => console.warn(`events: ${this.stateFile} was not saved: ${err instanceof Error ? err.message : String(err)}`));
   }
 
+  /**
+   * Checks a profile's identity unless it is known (no prompt). `periodic`: the watchers'
+   * status every minute, which does not ask again a profile whose check failed lately (a
+   * person's request checks it again).
+   */
+  private async checkIdentity(name: string, periodic: boolean): Promise<void> {
+    if (this.accounts.identityOf(name)?.accountId) return;
+    const failedAt = this.identityFailedAt.get(name);
+    if (periodic && failedAt !== undefined && Date.now() - failedAt < IDENTITY_RETRY_MS) return;
+    await this.accounts.check([name], false).catch(() => undefined);
+    if (this.accounts.identityOf(name)?.accountId) this.identityFailedAt.delete(name);
+    else this.identityFailedAt.set(name, Date.now());
+  }
+
   /** The account a profile signs in to, from an identity check (no prompt). */
-  private async accountOf(name: string): Promise<string> {
+  private async accountOf(name: string, periodic = false): Promise<string> {
     this.accounts.profile(name);
-    if (!this.accounts.identityOf(name)?.accountId) await this.accounts.check([name], false);
+    await this.checkIdentity(name, periodic);
     const id = this.accounts.identityOf(name);
     if (!id?.accountId) throw new AppError('AWS_ERROR', `Cannot tell which account ${name} signs in to: ${id?.message ?? 'its identity check failed'}.`);
     return id.accountId;
   }
 
-  /** A profile that signs in to this account: one of `prefer` first, then any. */
-  private async profileForAccount(account: string, prefer: string[]): Promise<ProfileInfo | undefined> {
+  /** A profile that signs in to this account: one of `prefer` first, then any (`periodic`: see checkIdentity). */
+  private async profileForAccount(account: string, prefer: string[], opts: { periodic?: boolean } = {}): Promise<ProfileInfo | undefined> {
     const names = [...new Set([...prefer, ...this.accounts.profiles().map((p) => p.name)])];
     for (const n of names) {
       if (this.accounts.identityOf(n)?.accountId === account) return this.accounts.profile(n);
     }
     for (const n of names) {
       if (this.accounts.identityOf(n)?.accountId) continue;
-      await this.accounts.check([n], false).catch(() => undefined);
+      await this.checkIdentity(n, opts.periodic ?? false);
       if (this.accounts.identityOf(n)?.accountId === account) return this.accounts.profile(n);
     }
     return undefined;
@@ -182,9 +222,9 @@ export class EventsService {
     return new Set(Object.entries(state.targets).flatMap(([key, t]) => (t.failure ? [] : [key])));
   }
 
-  /** A profile that reads the hub account's queue (the target's own first). */
+  /** A profile that reads the hub account's queue (the target's own first), for the watchers' periodic check. */
   hubProfile(account: string, prefer: string[]): Promise<ProfileInfo | undefined> {
-    return this.profileForAccount(account, prefer);
+    return this.profileForAccount(account, prefer, { periodic: true });
   }
 
   async plan(input: EventsSetupInput): Promise<EventsSetupPlan> {
@@ -266,7 +306,9 @@ export class EventsService {
         return { ...base, ok: false, message: `Not set up: no rule ${'pipewright-events-forward'} in ${region}. Run pipewright events setup.` };
       if (!rule.ours || !rule.hubBusArn) return { ...base, ok: false, message: "The forwarding rule is not the setup's, or has no hub bus target." };
       if (!rule.enabled) return { ...base, ok: false, message: 'The forwarding rule is disabled.' };
-      const [, hubRegion, hubAccount] = /^arn:aws[\w-]*:events:([^:]+):(\d{12}):/.exec(rule.hubBusArn) ?? [];
+      const at = hubOfBusArn(rule.hubBusArn);
+      if (!at) return { ...base, ok: false, message: `The forwarding rule's target is not an event bus ARN: ${rule.hubBusArn}.` };
+      const { accountId: hubAccount, region: hubRegion } = at;
       const hubProfile = await this.profileForAccount(hubAccount, [profileName]);
       if (!hubProfile) return { ...base, ok: false, message: `No profile signs in to the hub account ${hubAccount}: its queue cannot be read.` };
       const hub = await readHub(this.accounts.clients, hubProfile, hubRegion);
@@ -305,21 +347,69 @@ export class EventsService {
     }
   }
 
-  async status(targets?: Array<{ profile: string; region: string }>): Promise<EventsTargetStatus[]> {
+  /**
+   * Each target's mode and why. `lastEvent`: this process's own reader of the queues, if it
+   * has one; the reader on this machine (another process, say) left its own in a record.
+   * `periodic`: the watchers' check every minute (see profileForAccount).
+   */
+  async status(
+    targets?: Array<{ profile: string; region: string }>,
+    opts: { lastEvent?: LastEventOf; periodic?: boolean } = {},
+  ): Promise<EventsTargetStatus[]> {
     const ws = this.accounts.workspace();
     const list =
       targets ?? ws.profiles.flatMap((p) => (ws.regions.length ? ws.regions : [p.region ?? 'us-east-1']).map((region) => ({ profile: p.name, region })));
     const state = await this.readState();
+    const reads: StatusReads = { periodic: opts.periodic ?? false, hubProfiles: new Map(), hubs: new Map(), lastEvents: new Map() };
     const out: EventsTargetStatus[] = [];
-    for (const t of list) out.push(await this.statusOf(t.profile, t.region, state));
+    for (const t of list) {
+      const s = await this.statusOf(t.profile, t.region, state, reads);
+      const recorded = s.hub?.queueUrl && s.accountId ? (await this.recordedLastEvents(s.hub.queueUrl, reads))[`${s.accountId}/${s.region}`] : null;
+      out.push({ ...s, lastEventAt: laterOf(opts.lastEvent?.(t), recorded) });
+    }
     return out;
   }
 
-  private async statusOf(profileName: string, region: string, state: SetupState): Promise<EventsTargetStatus> {
-    const base = { profile: profileName, region, accountId: null as string | null, hub: null, lastEventAt: null, awsCode: null as string | null };
+  private recordedLastEvents(url: string, reads: StatusReads): Promise<Record<string, string>> {
+    let got = reads.lastEvents.get(url);
+    if (!got) reads.lastEvents.set(url, (got = readLastEvents(this.home, url)));
+    return got;
+  }
+
+  /** The hub account's profile and the hub's state, read once per status() for every target that routes there. */
+  private hubProfileOnce(account: string, prefer: string, reads: StatusReads): Promise<ProfileInfo | undefined> {
+    let got = reads.hubProfiles.get(account);
+    if (!got) reads.hubProfiles.set(account, (got = this.profileForAccount(account, [prefer], { periodic: reads.periodic })));
+    return got;
+  }
+
+  private hubOnce(p: ProfileInfo, account: string, region: string, reads: StatusReads): Promise<{ ok: HubState } | { err: unknown }> {
+    const key = `${account}/${region}`;
+    let got = reads.hubs.get(key);
+    if (!got)
+      reads.hubs.set(
+        key,
+        (got = readHub(this.accounts.clients, p, region).then(
+          (ok) => ({ ok }),
+          (err: unknown) => ({ err }),
+        )),
+      );
+    return got;
+  }
+
+  private async statusOf(profileName: string, region: string, state: SetupState, reads: StatusReads): Promise<EventsTargetStatus> {
+    const base = {
+      profile: profileName,
+      region,
+      accountId: null as string | null,
+      hub: null,
+      lastEventAt: null,
+      awsCode: null as string | null,
+      verified: true,
+    };
     const polled = (reason: string, awsCode: string | null = null): EventsTargetStatus => ({ ...base, mode: 'polled', reason, awsCode });
     try {
-      base.accountId = await this.accountOf(profileName);
+      base.accountId = await this.accountOf(profileName, reads.periodic);
     } catch (err) {
       return polled(err instanceof Error ? err.message : String(err));
     }
@@ -329,13 +419,16 @@ export class EventsService {
       rule = await readMemberRule(this.accounts.clients, p, region);
     } catch (err) {
       const f = failure(err);
-      return polled(`the forwarding rule cannot be read: ${f.message}`, f.awsCode);
+      // No verdict: the rule may well be there (`events status` exits "unverified").
+      return { ...polled(`the forwarding rule cannot be read: ${f.message}`, f.awsCode), verified: false };
     }
     const last = state.targets[`${profileName}/${region}`]?.failure;
     if (rule.state === 'absent') return last ? polled(`not set up: the last setup failed: ${last.message}`, last.awsCode) : polled('not set up');
     if (!rule.ours) return polled("a rule named pipewright-events-forward exists and is not Pipewright's");
     if (!rule.hubBusArn) return { ...base, mode: 'degraded', reason: 'the forwarding rule has no hub bus target', awsCode: null };
-    const [, hubRegion, hubAccount] = /^arn:aws[\w-]*:events:([^:]+):(\d{12}):/.exec(rule.hubBusArn) ?? [];
+    const at = hubOfBusArn(rule.hubBusArn);
+    if (!at) return { ...base, mode: 'degraded', reason: notABus(rule.hubBusArn), awsCode: null };
+    const { accountId: hubAccount, region: hubRegion } = at;
     if (!rule.enabled)
       return {
         ...base,
@@ -344,7 +437,7 @@ export class EventsService {
         hub: { accountId: hubAccount, region: hubRegion, queueUrl: null },
         awsCode: null,
       };
-    const hubProfile = await this.profileForAccount(hubAccount, [profileName]);
+    const hubProfile = await this.hubProfileOnce(hubAccount, profileName, reads);
     const hubRef = { accountId: hubAccount, region: hubRegion, queueUrl: null as string | null };
     if (!hubProfile)
       return {
@@ -354,8 +447,10 @@ export class EventsService {
         reason: `no profile signs in to the hub account ${hubAccount}: its queue cannot be read`,
         awsCode: null,
       };
+    const read = await this.hubOnce(hubProfile, hubAccount, hubRegion, reads);
     try {
-      const hub = await readHub(this.accounts.clients, hubProfile, hubRegion);
+      if ('err' in read) throw read.err;
+      const hub = read.ok;
       if ('missing' in hub) return { ...base, mode: 'degraded', hub: hubRef, reason: `queue unreachable: ${hub.missing}`, awsCode: null };
       hubRef.queueUrl = hub.queueUrl;
       if (!hub.ruleEnabled) return { ...base, mode: 'degraded', hub: hubRef, reason: 'the hub rule is disabled', awsCode: null };
@@ -385,9 +480,13 @@ export class EventsService {
         removingAccountRegion.add(`${account}/${region}`);
         let hubAccount = account;
         let hubRegion = region;
+        /** The rule's target, when it names no event bus: which hub it fed is unknown. */
+        let strayTarget: string | null = null;
         try {
           const rule = await readMemberRule(this.accounts.clients, p, region);
-          if (rule.state === 'found' && rule.hubBusArn) [, hubRegion, hubAccount] = /^arn:aws[\w-]*:events:([^:]+):(\d{12}):/.exec(rule.hubBusArn) ?? [];
+          const at = rule.state === 'found' && rule.hubBusArn ? hubOfBusArn(rule.hubBusArn) : null;
+          if (at) ({ accountId: hubAccount, region: hubRegion } = at);
+          else if (rule.state === 'found' && rule.hubBusArn) strayTarget = rule.hubBusArn;
         } catch (err) {
           unreadable.push({
             id: `member-rule:${account}:${region}`,
@@ -398,6 +497,23 @@ export class EventsService {
             name: 'pipewright-events-forward',
             outcome: 'failed',
             ...failure(err),
+          });
+          continue;
+        }
+        if (strayTarget !== null) {
+          // The target's own rule (and role) go; no hub is touched, since none is known to be this target's.
+          const own = planEventsSetup([{ profile: t.profile, accountId: account, regions: [region] }], { profile: t.profile, accountId: account, region });
+          for (const r of own.resources) if (r.side === 'member') remove.set(r.id, r);
+          unreadable.push({
+            id: `hub-bus:${account}:${region}`,
+            kind: 'hub-bus',
+            profile: t.profile,
+            account,
+            region,
+            name: strayTarget,
+            outcome: 'skipped',
+            message: `${notABus(strayTarget)}: which hub it fed is unknown, so no hub resource is removed`,
+            awsCode: null,
           });
           continue;
         }

@@ -23,7 +23,7 @@ import { AppError } from '../../shared/api/errors';
 import type { PipelineLiveState, PipelineRef, ExecutionSummary } from '../../shared/api/executions';
 import { FINAL_STATUSES, pipelineKey } from '../../shared/api/executions';
 import type { PipelineDeclaration } from '../../shared/pipeline/model';
-import { eventsAnnounced, statusOfEventState } from '../../shared/events/execution-order';
+import { eventsAnnounced, statusOfEventState, withEventTimes } from '../../shared/events/execution-order';
 import type { EventFeed, ModeView } from '../events';
 import { classifyAwsError, type ClassifiedError } from '../aws/errors';
 import type { CallBudget } from '../aws/call-budget';
@@ -389,6 +389,8 @@ class Watcher {
           }
         : got;
     }
+    // Until a listing (the sweep, or polling) gives the times, the events' own say when it started and last changed.
+    if (!listed && latest) latest = withEventTimes(latest, feed.executionTimes(target, this.ref.name, latest.id));
     if (!this.declaration || (raw.pipelineVersion !== undefined && this.declaration.version !== raw.pipelineVersion))
       this.declaration = await this.call('declaration', (r) => pipelineDeclaration(r, this.ref.name));
     this.probeSignature = latest ? `${latest.id}|${latest.status}|${latest.lastUpdateTime}` : 'none';

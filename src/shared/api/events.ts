@@ -85,8 +85,10 @@ export const EventsTargetStatus = z.object({
   /** The AWS error code behind `reason`, when a call failed. */
   awsCode: z.string().nullable(),
   hub: z.object({ accountId: z.string(), region: z.string(), queueUrl: z.string().nullable() }).nullable(),
-  /** The last event seen from this target (the watch engine records it once it consumes the queue). */
+  /** When the last event of this target was taken from its queue, by this process's watchers or the queue's reader on this machine (null: none heard). */
   lastEventAt: z.string().nullable(),
+  /** False when a read the verdict needs failed (the forwarding rule's): `mode` and `reason` then say what could not be checked, not what is. */
+  verified: z.boolean(),
 });
 export type EventsTargetStatus = z.infer<typeof EventsTargetStatus>;
 

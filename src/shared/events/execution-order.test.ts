@@ -4,7 +4,17 @@
 // and the states accepted never go backwards.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { ExecutionOrder, Lru, RecentIds, eventsAnnounced, isNewer, parsePipelineEvent, statusOfEventState, type PipelineEvent } from './execution-order';
+import {
+  ExecutionOrder,
+  Lru,
+  RecentIds,
+  eventsAnnounced,
+  isNewer,
+  parsePipelineEvent,
+  statusOfEventState,
+  withEventTimes,
+  type PipelineEvent,
+} from './execution-order';
 
 const base = { account: '111111111111', region: 'us-east-1', pipeline: 'web', time: '2024-01-01T00:00:00Z' };
 let n = 0;
@@ -154,5 +164,29 @@ describe('parsing and comparing with a listing', () => {
     expect(eventsAnnounced('FAILED', 'Succeeded')).toBe(false);
     expect(eventsAnnounced(null, 'InProgress')).toBe(false);
     expect(eventsAnnounced('RESUMED', 'Failed')).toBe(false);
+  });
+});
+
+describe('execution times from events', () => {
+  const summary = { status: 'InProgress', startTime: null, lastUpdateTime: null, durationSec: null };
+  it("the start is the execution's start-time, else its STARTED event's time; the last update the latest event's, never before the start", () => {
+    const order = new ExecutionOrder();
+    // Out of order: the end first, then the start without start-time (as on RESUMED).
+    order.accept(ev('pipeline', 'SUCCEEDED', { time: '2024-01-01T00:01:30Z', startTime: null }));
+    order.accept(ev('pipeline', 'STARTED', { time: '2024-01-01T00:00:10Z', startTime: null }));
+    expect(order.executionTimes(base, 'x1')).toEqual({ startTime: '2024-01-01T00:00:10.000Z', lastUpdateTime: '2024-01-01T00:01:30.000Z' });
+    const precise = new ExecutionOrder();
+    precise.accept(ev('stage', 'STARTED', { time: '2024-01-01T00:00:00Z', startTime: '2024-01-01T00:00:00.700Z' }));
+    expect(precise.executionTimes(base, 'x1')).toEqual({ startTime: '2024-01-01T00:00:00.700Z', lastUpdateTime: '2024-01-01T00:00:00.700Z' });
+    expect(precise.executionTimes(base, 'unheard')).toBeNull();
+  });
+
+  it('fills what a read left out, moves the last update on, and keeps what the read had', () => {
+    const times = { startTime: '2024-01-01T00:00:10.000Z', lastUpdateTime: '2024-01-01T00:01:30.000Z' };
+    expect(withEventTimes(summary, times)).toEqual({ ...summary, ...times });
+    expect(withEventTimes({ ...summary, status: 'Succeeded' }, times).durationSec).toBe(80);
+    const read = { ...summary, startTime: '2024-01-01T00:00:09.500Z', lastUpdateTime: '2024-01-01T00:02:00.000Z' };
+    expect(withEventTimes(read, times)).toEqual(read);
+    expect(withEventTimes(summary, null)).toBe(summary);
   });
 });

@@ -171,6 +171,41 @@ interface ExecutionRecord {
   pipeline?: Progress;
   /** Stage runs by name, action runs by stage/action/run id. */
   parts: Map<string, Progress>;
+  times: ExecutionTimes;
+}
+
+/** An execution's start and last change as its events told them (ISO; null: not told). */
+export interface ExecutionTimes {
+  startTime: string | null;
+  lastUpdateTime: string | null;
+}
+
+const isoOf = (t: string | null): string | null => {
+  const ms = t ? Date.parse(t) : NaN;
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : null;
+};
+
+/** The later of two ISO times, either missing. */
+const later = (a: string | null, b: string | null): string | null => (!a ? b : !b ? a : Date.parse(b) > Date.parse(a) ? b : a);
+
+/**
+ * An execution summary completed with what its events told of its times: GetPipelineExecution
+ * (the read an event-announced execution gets) has no start or update time, which only
+ * ListPipelineExecutions (the sweep, or polling) gives. What the read had stays; an event
+ * later than its last update moves that on.
+ */
+export function withEventTimes<S extends { status: string; startTime: string | null; lastUpdateTime: string | null; durationSec: number | null }>(
+  summary: S,
+  times: ExecutionTimes | null,
+): S {
+  if (!times) return summary;
+  const startTime = summary.startTime ?? times.startTime;
+  const lastUpdateTime = later(summary.lastUpdateTime, times.lastUpdateTime);
+  const running = summary.status === 'InProgress' || summary.status === 'Stopping';
+  const durationSec =
+    summary.durationSec ??
+    (startTime && lastUpdateTime && !running ? Math.max(0, Math.round((Date.parse(lastUpdateTime) - Date.parse(startTime)) / 1000)) : null);
+  return { ...summary, startTime, lastUpdateTime, durationSec };
 }
 
 export type Verdict = 'duplicate' | 'stale' | 'advanced';
@@ -205,9 +240,12 @@ export class ExecutionOrder {
     const xKey = `${pKey}|${e.executionId}`;
     let rec = this.executions.get(xKey);
     if (!rec) {
-      rec = { parts: new Map() };
+      rec = { parts: new Map(), times: { startTime: null, lastUpdateTime: null } };
       this.executions.set(xKey, rec);
     }
+    // The execution's own start (`start-time`, on every event but a few), else its STARTED event's time; a stale event still says it was alive then.
+    rec.times.startTime ??= isoOf(e.startTime) ?? (e.kind === 'pipeline' && e.state === 'STARTED' ? isoOf(e.time) : null);
+    rec.times.lastUpdateTime = later(rec.times.lastUpdateTime, isoOf(e.time));
     const next = { state: e.state, attempt: e.attempt };
     if (e.kind === 'pipeline') {
       if (!isNewer(next, rec.pipeline)) return 'stale';
@@ -228,6 +266,13 @@ export class ExecutionOrder {
   /** The part's state: a stage (`stage`) or an action run (`stage`, `action`, run id). */
   partState(ref: { account: string; region: string; pipeline: string }, executionId: string, part: string): Progress | null {
     return this.executions.peek(`${pipelineKeyOf(ref)}|${executionId}`)?.parts.get(part) ?? null;
+  }
+
+  /** The execution's start and last change as its events told them (null: none of its events heard). */
+  executionTimes(ref: { account: string; region: string; pipeline: string }, executionId: string): ExecutionTimes | null {
+    const rec = this.executions.peek(`${pipelineKeyOf(ref)}|${executionId}`);
+    // `time` has second resolution: an event of the first second reads as before the start's milliseconds.
+    return rec ? { startTime: rec.times.startTime, lastUpdateTime: later(rec.times.lastUpdateTime, rec.times.startTime) } : null;
   }
 
   /** The execution of the pipeline that started last, among those heard of. */

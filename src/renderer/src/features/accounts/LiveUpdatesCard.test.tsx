@@ -20,6 +20,7 @@ const polled: EventsTargetStatus = {
   awsCode: null,
   hub: null,
   lastEventAt: null,
+  verified: true,
 };
 const driven: EventsTargetStatus = { ...polled, mode: 'event-driven', reason: null, hub: { accountId: '111111111111', region: 'us-east-1', queueUrl: 'q' } };
 const rule = {
