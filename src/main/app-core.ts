@@ -134,7 +134,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       await sandboxReady;
       await jobs.shutdown();
       releasesSlice.stop();
-      services.dispose();
+      await services.dispose();
       await sandbox.stop();
     },
   };

@@ -62,13 +62,16 @@ export function composeServices(src: ServiceSources) {
     /**
      * Stops what the services hold open (watchers and their timers, pending MFA
      * prompts): the app, the CLI and the tests end the same way. Safe to call twice.
+     * Resolves once the hub queues' readers have stopped and released their leases, so a
+     * process that exits next leaves no lease behind for the next one to take over.
      */
-    dispose(): void {
-      if (disposed) return;
+    dispose(): Promise<void> {
+      if (disposed) return Promise.resolve();
       disposed = true;
       executions.close();
-      void coverage.dispose();
+      const readers = coverage.dispose().catch(() => undefined);
       accounts.close();
+      return readers;
     },
   };
 }

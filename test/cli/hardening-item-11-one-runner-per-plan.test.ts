@@ -107,7 +107,7 @@ async function app() {
         program: 'app',
       }),
     stop() {
-      services.dispose();
+      void services.dispose();
       for (const [k, v] of Object.entries(saved)) {
         if (v === undefined) delete process.env[k];
         else process.env[k] = v;

@@ -91,7 +91,7 @@ describe('one reader per hub queue on a machine', () => {
       expect(cli.coverage.counts.events).toBeGreaterThan(0);
     } finally {
       await cli.coverage.dispose();
-      cli.dispose();
+      await cli.dispose();
     }
   });
 });

@@ -33,7 +33,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   await app?.coverage.dispose();
-  app?.dispose();
+  await app?.dispose();
   for (const [k, v] of Object.entries(saved)) {
     if (v === undefined) delete process.env[k];
     else process.env[k] = v;

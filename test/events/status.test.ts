@@ -79,7 +79,7 @@ describe("the watchers' periodic status check", () => {
     } finally {
       env.sb.faults.set([]);
       await other.coverage.dispose();
-      other.dispose();
+      await other.dispose();
     }
   });
 });

@@ -51,7 +51,7 @@ export async function startServices(opts: {
     liveUpdates,
     coverage,
     async stop() {
-      services.dispose();
+      await services.dispose();
       await sandbox.stop();
       for (const [k, v] of Object.entries(saved)) {
         if (v === undefined) delete process.env[k];

@@ -27,6 +27,6 @@ export async function withServices<T>(run: (services: Services) => Promise<T>, e
   try {
     return await run(services);
   } finally {
-    services.dispose();
+    await services.dispose();
   }
 }
