@@ -5,7 +5,7 @@
 // the dialog takes over; the browser's own order in between is the e2e's to see.
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
-import { useState } from 'react';
+import { StrictMode, useState } from 'react';
 import { Modal } from './DangerDialog';
 
 afterEach(cleanup);
@@ -87,6 +87,17 @@ describe('Modal focus trap', () => {
     fireEvent.click(screen.getByTestId('opener'));
     screen.getByTestId('mfa-code').focus();
     expect(document.activeElement).toBe(screen.getByTestId('mfa-code'));
+  });
+
+  it("keeps a child's autoFocus under StrictMode's unmount-and-mount check", () => {
+    render(
+      <StrictMode>
+        <Page autoFocusLast />
+      </StrictMode>,
+    );
+    screen.getByTestId('opener').focus();
+    fireEvent.click(screen.getByTestId('opener'));
+    expect(document.activeElement).toBe(screen.getByTestId('last'));
   });
 
   it('returns focus to the opener on close, by Escape or by a button', () => {

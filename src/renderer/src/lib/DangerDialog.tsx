@@ -41,6 +41,8 @@ export function Modal(props: { title: ReactNode; testId: string; onClose: () => 
     document.addEventListener('focusin', keepFocusIn);
     return () => {
       document.removeEventListener('focusin', keepFocusIn);
+      // Still in the page: React's development check unmounting and mounting again, not a close.
+      if (root?.isConnected) return;
       // Only when focus went down with the dialog: a caller that already moved it elsewhere keeps its choice.
       const now = document.activeElement;
       if ((!now || now === document.body || root?.contains(now)) && opener?.isConnected) opener.focus();
