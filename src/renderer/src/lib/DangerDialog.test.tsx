@@ -100,6 +100,33 @@ describe('Modal focus trap', () => {
     expect(document.activeElement).toBe(screen.getByTestId('last'));
   });
 
+  it('answers Tab and Escape when focus fell to the page with a control that went away', () => {
+    function Vanishing() {
+      const [open, setOpen] = useState(true);
+      const [gone, setGone] = useState(false);
+      return open ? (
+        <Modal title="Vanishing" testId="dlg" onClose={() => setOpen(false)}>
+          {!gone && (
+            <button type="button" autoFocus data-testid="go" onClick={() => setGone(true)}>
+              Go
+            </button>
+          )}
+          <button type="button" data-testid="stay">
+            Stay
+          </button>
+        </Modal>
+      ) : null;
+    }
+    render(<Vanishing />);
+    fireEvent.click(screen.getByTestId('go'));
+    expect(document.activeElement).toBe(document.body);
+    expect(fireEvent.keyDown(document.body, { key: 'Tab' })).toBe(false);
+    expect(document.activeElement).toBe(screen.getByTestId('stay'));
+    screen.getByTestId('stay').blur();
+    fireEvent.keyDown(document.body, { key: 'Escape' });
+    expect(screen.queryByTestId('dlg')).toBeNull();
+  });
+
   it('returns focus to the opener on close, by Escape or by a button', () => {
     render(<Page autoFocusLast />);
     screen.getByTestId('opener').focus();

@@ -23,10 +23,21 @@ const precedes = (a: Node, b: Node) => (a.compareDocumentPosition(b) & Node.DOCU
  * Shift+Tab cycle through its controls, never into the page behind, which a screen reader
  * or keyboard user could not see is covered), and returns to what opened it on close.
  */
-export function Modal(props: { title: ReactNode; testId: string; onClose: () => void; children: ReactNode }) {
+export function Modal(props: {
+  title: ReactNode;
+  testId: string;
+  onClose: () => void;
+  children: ReactNode;
+  /** Another class for the dialog box (its width, a scrolling body). */
+  className?: string;
+}) {
   const dialog = useRef<HTMLDivElement>(null);
   // Read while rendering, before a child's autoFocus moves focus into the dialog.
   const [opener] = useState(() => (document.activeElement instanceof HTMLElement ? document.activeElement : null));
+  const onClose = useRef(props.onClose);
+  useEffect(() => {
+    onClose.current = props.onClose;
+  });
   useEffect(() => {
     const root = dialog.current;
     // A dialog whose children focus nothing still takes focus, so Escape and Tab start inside it.
@@ -38,9 +49,25 @@ export function Modal(props: { title: ReactNode; testId: string; onClose: () => 
       if (!root || !(t instanceof Element) || root.contains(t) || t.closest('[aria-modal="true"]')) return;
       (tabbables(root)[0] ?? root).focus();
     };
+    // Focus dropped to the page when the control holding it went away (Create, once done, is replaced):
+    // keys then reach the document, not the dialog, so the topmost dialog answers them there.
+    const strayKey = (e: globalThis.KeyboardEvent) => {
+      const at = document.activeElement;
+      if (!root || (at && at !== document.body) || e.defaultPrevented) return;
+      const modals = document.querySelectorAll('[aria-modal="true"]');
+      if (modals[modals.length - 1] !== root) return;
+      if (e.key === 'Escape') onClose.current();
+      else if (e.key === 'Tab') {
+        e.preventDefault();
+        const inside = tabbables(root);
+        (e.shiftKey ? inside[inside.length - 1] : inside[0])?.focus();
+      }
+    };
     document.addEventListener('focusin', keepFocusIn);
+    document.addEventListener('keydown', strayKey);
     return () => {
       document.removeEventListener('focusin', keepFocusIn);
+      document.removeEventListener('keydown', strayKey);
       // Still in the page: React's development check unmounting and mounting again, not a close.
       if (root?.isConnected) return;
       // Only when focus went down with the dialog: a caller that already moved it elsewhere keeps its choice.
@@ -68,7 +95,7 @@ export function Modal(props: { title: ReactNode; testId: string; onClose: () => 
     <div className="modal-backdrop">
       <div
         ref={dialog}
-        className="modal"
+        className={props.className ? `modal ${props.className}` : 'modal'}
         role="dialog"
         aria-modal="true"
         aria-labelledby={`${props.testId}-h`}
