@@ -111,11 +111,46 @@ export class LiveUpdatesRow {
   }
 }
 
-/** The Live updates card's setup dialog: the plan first, then Create or Export template. */
+/** The Live updates card's setup dialog: the hub, the plan for it, then Create or Export as CloudFormation. */
 export class LiveUpdatesSetupDialog {
   constructor(readonly page: Page) {}
   get root() {
     return this.page.getByTestId('events-setup-dialog');
+  }
+  /** The hub's profile (any workspace profile) and region ('' : each watched region its own hub). */
+  get hubProfile() {
+    return this.root.getByLabel('Hub profile');
+  }
+  get hubRegion() {
+    return this.root.getByLabel('Hub region');
+  }
+  /** The plan's hub: its account, profile and hub regions as attributes. */
+  get hub() {
+    return this.root.getByTestId('events-plan-hub');
+  }
+  /** While and after Create: "k of N resources" (data-done, data-total). */
+  get progress() {
+    return this.root.getByTestId('events-setup-progress');
+  }
+  /** After Create: what each target now is (data-failed: how many are not event-driven), one line per failure. */
+  get summary() {
+    return this.root.getByTestId('events-setup-summary');
+  }
+  get failures() {
+    return this.root.getByTestId('events-setup-failure');
+  }
+  async exportCloudFormation(): Promise<void> {
+    await this.root.getByRole('button', { name: 'Export as CloudFormation' }).click();
+  }
+  get memberTemplate() {
+    return this.root.getByTestId('events-template-member');
+  }
+  get hubTemplate() {
+    return this.root.getByTestId('events-template-hub');
+  }
+  /** Saves both templates (two downloads in browser mode). */
+  async saveBothTemplates(): Promise<void> {
+    await this.root.getByTestId('events-templates-save-both').click();
   }
   /** The plan's resources, one row each (its account and region as attributes). */
   get planRows() {
@@ -150,5 +185,15 @@ export class LiveUpdatesCard {
   }
   row(profile: string, region: string) {
     return new LiveUpdatesRow(this.root.locator(`[data-testid=live-updates-row][data-profile="${profile}"][data-region="${region}"]`));
+  }
+  get modes() {
+    return this.root.getByTestId('live-updates-mode');
+  }
+  /** "Set up all polled targets (N)…": every target polled because nothing is set up, in one setup. */
+  get setUpAllButton() {
+    return this.root.getByTestId('live-updates-setup-all');
+  }
+  get heading() {
+    return this.root.getByRole('heading', { name: 'Live updates' });
   }
 }

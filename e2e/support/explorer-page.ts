@@ -35,6 +35,10 @@ export class ExplorerPage {
   cell(row: Locator, column: string) {
     return row.locator(`[data-column=${column}]`);
   }
+  /** Where a row's status comes from: data-mode event-driven, polled or degraded (named "Status from events" / "Status by polling"). */
+  watchMode(row: Locator) {
+    return row.getByTestId('row-watch-mode');
+  }
   /** How many profiles reach a row's pipeline ("2 profiles"). */
   rowProfiles(row: Locator) {
     return row.getByTestId('row-profiles');
@@ -86,6 +90,10 @@ export class PipelineDetails {
   }
   get failedActions() {
     return this.root.getByTestId('failed-actions');
+  }
+  /** Where the status comes from, in words (data-mode). */
+  get watchMode() {
+    return this.root.getByTestId('details-watch-mode');
   }
   /** "Watch live": the pipeline in Executions. */
   async watchLive(): Promise<void> {

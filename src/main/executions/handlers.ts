@@ -95,8 +95,12 @@ export function executionsFeature({ executions, targets, jobs, events, onDepartu
                 const names = await executions.pipelineNames({ profile: t.profile.name, region: t.region }, job.signal);
                 // The client departed meanwhile (its job was cancelled): watches made now would outlive it.
                 if (job.signal.aborted) return;
-                for (const name of names)
-                  executions.engine.watch({ profile: t.profile.name, region: t.region, name }, ctx.clientId, { opened: false, workspace: true });
+                for (const name of names) {
+                  const known = executions.engine.watch({ profile: t.profile.name, region: t.region, name }, ctx.clientId, { opened: false, workspace: true });
+                  // A watcher another window (or this window's page before a reload) started tells only of changes: without this,
+                  // a pipeline that does not change shows no live state here (nor whether it is event-driven) until it does.
+                  if (known) events.emit('execution.updated', executions.withProductionWord(known));
+                }
               } catch {
                 // The explorer shows why a target cannot be listed; here it is named in the job's message.
                 failed.push(`${t.profile.name} / ${t.region}`);

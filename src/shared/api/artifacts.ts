@@ -3,7 +3,6 @@ import { z } from 'zod';
 import { CleanResult, CleanupPlan, PlanPreview } from '../artifacts/plan';
 import { RetentionPolicy } from '../artifacts/retention';
 import { AuditReport } from '../artifacts/report';
-import { ProductionVerdictKind } from './executions';
 
 /** The audit report's schema, defined with the report (`shared/artifacts/report.ts`). */
 export const AuditReportSchema = AuditReport;
@@ -15,19 +14,7 @@ export const Selection = z.strictObject({ rows: z.array(z.string().max(400)).max
 
 export { PlanPreview };
 
-/**
- * An account as the main process will judge it when a person confirms a cleanup, a bucket
- * deletion or a lifecycle rule there (identities checked now; shared/safety/production.ts):
- * the word to type as well, or null when it is known not to be production.
- */
-export const AccountConfirmationView = z.object({
-  accountId: z.string(),
-  /** The alias as read now (null: none, or denied). */
-  accountAlias: z.string().nullable(),
-  productionVerdict: ProductionVerdictKind,
-  productionWord: z.string().nullable(),
-});
-export type AccountConfirmationView = z.infer<typeof AccountConfirmationView>;
+export { AccountConfirmationView } from './production';
 
 export const CleanRequest = z
   .strictObject({

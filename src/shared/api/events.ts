@@ -3,7 +3,7 @@
 // and for Accounts & Settings later: every call returns what it found, with the AWS
 // error when a call was refused, never a bare "polled".
 import { z } from 'zod';
-import { AccountConfirmationView } from './artifacts';
+import { AccountConfirmationView } from './production';
 
 const ProfileName = z.string().min(1).max(128);
 const RegionCode = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'not a region code');

@@ -3,6 +3,7 @@
 // execution's action timeline, and the approvals waiting across the workspace.
 // Times are ISO strings; every optional AWS field is null when absent.
 import { z } from 'zod';
+import { ProductionVerdictKind } from './production';
 import { TargetError } from './pipelines';
 import { EventsMode } from './events';
 
@@ -89,8 +90,6 @@ export const ExecutionSummary = z.object({
 export type ExecutionSummary = z.infer<typeof ExecutionSummary>;
 
 /** Why a word is (or is not) asked for: the production rule's verdict for the account (shared/safety/production.ts). */
-export const ProductionVerdictKind = z.enum(['production', 'unknown', 'unidentified', 'not-production']);
-export type ProductionVerdictKind = z.infer<typeof ProductionVerdictKind>;
 
 export const PipelineLiveState = z.object({
   ref: PipelineRef,
@@ -192,3 +191,5 @@ export const VariableOverride = z.strictObject({
 export const EXECUTION_STATUSES = ['Cancelled', 'InProgress', 'Stopped', 'Stopping', 'Succeeded', 'Superseded', 'Failed'] as const;
 /** Finished for good: nothing more will change in it. */
 export const FINAL_STATUSES = new Set<string>(['Cancelled', 'Stopped', 'Succeeded', 'Superseded', 'Failed']);
+
+export { ProductionVerdictKind };

@@ -3,7 +3,8 @@
 import type { ApiTransport } from '../../../shared/api/client';
 import type { Envelope } from '../../../shared/api/envelope';
 
-export function fakeTransport(handlers: Record<string, (input: unknown) => Envelope>) {
+/** A handler may answer later (a promise): what the page shows while a call runs. */
+export function fakeTransport(handlers: Record<string, (input: unknown) => Envelope | Promise<Envelope>>) {
   const listeners = new Set<[string, (p: unknown) => void]>();
   const calls: Array<[string, unknown]> = [];
   const transport: ApiTransport = {

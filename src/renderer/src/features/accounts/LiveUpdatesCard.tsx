@@ -2,9 +2,9 @@
 // CodePipeline's events or by polling, and why. Setting up and removing always show
 // what will be created or deleted, in which account and region, before anything is done.
 // Everything AWS says (reasons, messages, names) is rendered as text, never as markup.
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { AccountConfirmationView } from '../../../../shared/api/artifacts';
-import type { EventsPlanView, EventsRemovePlan, EventsTargetStatus, ResourceOutcome } from '../../../../shared/api/events';
+import type { EventsPlanView, EventsRemovePlan, EventsSetupInput, EventsTargetStatus, ResourceOutcome } from '../../../../shared/api/events';
 import { DangerDialog, Modal, ProductionWordInput } from '../../lib/DangerDialog';
 import { downloadText } from '../../lib/download';
 import {
@@ -18,9 +18,11 @@ import {
   testLiveUpdates,
 } from './accounts-actions';
 import { useAccountsStore } from './accounts-store';
+import { hubProfileChoices, hubRegionChoices, notSetUpTargets, progressOf, setupInputOf, type LiveUpdatesTarget } from './live-updates-model';
 
-type Target = { profile: string; region: string };
-type Open = { kind: 'setup' | 'remove'; target: Target } | null;
+type Target = LiveUpdatesTarget;
+/** The setup takes one target (a row's) or several ("Set up all polled targets"), as they were when it opened. */
+type Open = { kind: 'setup'; targets: Target[] } | { kind: 'remove'; target: Target } | null;
 
 const MODE_LABEL = { 'event-driven': 'event-driven', polled: 'polled', degraded: 'degraded' } as const;
 
@@ -28,26 +30,36 @@ export function LiveUpdatesCard() {
   const targets = useAccountsStore((s) => s.liveUpdates);
   const tests = useAccountsStore((s) => s.liveUpdatesTests);
   const [open, setOpen] = useState<Open>(null);
-  // Where focus returns when a dialog closes: the button that opened it.
-  const opener = useRef<HTMLElement | null>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
+  const wasOpen = useRef(false);
   useEffect(() => {
     void loadLiveUpdates();
   }, []);
-  const show = (kind: 'setup' | 'remove', target: Target) => {
-    opener.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    setOpen({ kind, target });
-  };
-  const close = () => {
-    setOpen(null);
-    opener.current?.focus();
-  };
+  // The dialog gives focus back to the button that opened it; when that button went with the
+  // setup (the row is event-driven now, nothing is left to set up), the card's heading takes it.
+  useEffect(() => {
+    if (open) wasOpen.current = true;
+    else if (wasOpen.current && (!document.activeElement || document.activeElement === document.body)) heading.current?.focus();
+  }, [open]);
+  const show = (kind: 'setup' | 'remove', target: Target) => setOpen(kind === 'setup' ? { kind, targets: [target] } : { kind, target });
+  const close = () => setOpen(null);
+  const notSetUp = useMemo(() => notSetUpTargets(targets ?? []), [targets]);
   return (
     <section className="card" aria-labelledby="live-updates-h" data-testid="live-updates-card">
-      <h2 id="live-updates-h">Live updates</h2>
+      <h2 id="live-updates-h" tabIndex={-1} ref={heading}>
+        Live updates
+      </h2>
       <p className="muted small">
         With live updates, CodePipeline&apos;s own events reach Pipewright through EventBridge and an SQS queue, and pipelines are no longer probed: polling
         only reconciles. Without them, each target is polled as before.
       </p>
+      {notSetUp.length > 0 && (
+        <div className="row">
+          <button type="button" className="button" data-testid="live-updates-setup-all" onClick={() => setOpen({ kind: 'setup', targets: notSetUp })}>
+            Set up all polled targets ({notSetUp.length})…
+          </button>
+        </div>
+      )}
       {!targets ? (
         <p className="muted">Reading the live-updates status…</p>
       ) : targets.length === 0 ? (
@@ -76,7 +88,7 @@ export function LiveUpdatesCard() {
           </tbody>
         </table>
       )}
-      {open?.kind === 'setup' && <SetupDialog target={open.target} onClose={close} />}
+      {open?.kind === 'setup' && <SetupDialog targets={open.targets} onClose={close} />}
       {open?.kind === 'remove' && <RemoveDialog target={open.target} onClose={close} />}
     </section>
   );
@@ -160,7 +172,16 @@ function TargetRow({
   );
 }
 
-function ResourcesTable({ resources, testId }: { resources: Array<EventsPlanView['resources'][number] & { why?: string }>; testId: string }) {
+function ResourcesTable({
+  resources,
+  testId,
+  outcomes,
+}: {
+  resources: Array<EventsPlanView['resources'][number] & { why?: string }>;
+  testId: string;
+  /** While the setup creates them: each resource's outcome so far (by id), shown in its row. */
+  outcomes?: ReadonlyMap<string, ResourceOutcome>;
+}) {
   return (
     <table className="table small" data-testid={testId}>
       <thead>
@@ -169,24 +190,36 @@ function ResourcesTable({ resources, testId }: { resources: Array<EventsPlanView
           <th>Account</th>
           <th>Region</th>
           <th>Name</th>
+          {outcomes && <th>Progress</th>}
         </tr>
       </thead>
       <tbody>
-        {resources.map((r) => (
-          <tr key={r.id} data-testid={`${testId}-row`} data-kind={r.kind} data-account={r.account} data-region={r.region}>
-            <td>
-              {r.summary}
-              {r.why && <span className="muted"> — kept: {r.why}</span>}
-            </td>
-            <td>
-              <code>{r.account}</code> ({r.profile})
-            </td>
-            <td>{r.region}</td>
-            <td>
-              <code>{r.name}</code>
-            </td>
-          </tr>
-        ))}
+        {resources.map((r) => {
+          const o = outcomes?.get(r.id);
+          return (
+            <tr
+              key={r.id}
+              data-testid={`${testId}-row`}
+              data-kind={r.kind}
+              data-account={r.account}
+              data-region={r.region}
+              data-outcome={outcomes ? (o?.outcome ?? 'pending') : undefined}
+            >
+              <td>
+                {r.summary}
+                {r.why && <span className="muted"> — kept: {r.why}</span>}
+              </td>
+              <td>
+                <code>{r.account}</code> ({r.profile})
+              </td>
+              <td>{r.region}</td>
+              <td>
+                <code>{r.name}</code>
+              </td>
+              {outcomes && <td>{o ? o.outcome : <span className="muted">waiting</span>}</td>}
+            </tr>
+          );
+        })}
       </tbody>
     </table>
   );
@@ -246,44 +279,106 @@ function productionTyped(accounts: readonly AccountConfirmationView[] | undefine
   return { complete: needed.every((a) => typed[a.accountId]?.trim() === a.productionWord), words: needed.map((a) => (typed[a.accountId] ?? '').trim()) };
 }
 
-function SetupDialog({ target, onClose }: { target: Target; onClose: () => void }) {
-  const [plan, setPlan] = useState<EventsPlanView | null | undefined>(null);
+const EACH_REGION = '';
+
+/**
+ * The setup of one target or several: the hub first (which account and region receive the
+ * events), the plan for that choice (read again whenever the choice changes; nothing is
+ * created), then Create, with each resource's outcome as it comes and, at the end, what
+ * each target now is; or the same as CloudFormation.
+ */
+function SetupDialog({ targets, onClose }: { targets: Target[]; onClose: () => void }) {
+  const statuses = useAccountsStore((s) => s.liveUpdates);
+  const workspace = useAccountsStore((s) => s.accounts?.workspace);
+  const outcomes = useAccountsStore((s) => s.liveUpdatesOutcomes);
+  const [typed, setTyped] = useState<Record<string, string>>({});
+  // By default the hub is the (first) target's own account, and each watched region its own hub region.
+  const [hubProfile, setHubProfile] = useState(targets[0].profile);
+  const [hubRegion, setHubRegion] = useState(EACH_REGION);
+  const input = useMemo(() => setupInputOf(targets, { profile: hubProfile, region: hubRegion || undefined }), [targets, hubProfile, hubRegion]);
+  // Each plan (and template) kept with the choice it was made for: one made for the hub chosen before is not shown for this one.
+  const [planned, setPlanned] = useState<{ input: EventsSetupInput; plan: EventsPlanView | undefined } | null>(null);
+  const plan = planned?.input === input ? planned.plan : null;
   const [phase, setPhase] = useState<'plan' | 'creating' | 'done'>('plan');
   const [ok, setOk] = useState<boolean | undefined>();
-  const [templates, setTemplates] = useState<{ member: string; hub: string } | null>(null);
-  const [typed, setTyped] = useState<Record<string, string>>({});
+  const [exported, setExported] = useState<{ input: EventsSetupInput; templates: { member: string; hub: string } } | null>(null);
+  const templates = exported?.input === input ? exported.templates : null;
   const words = productionTyped(plan?.accounts, typed);
-  const outcomes = useAccountsStore((s) => s.liveUpdatesOutcomes);
+  const profileChoices = hubProfileChoices(targets, workspace?.profiles ?? [], statuses ?? []);
+  const regionChoices = hubRegionChoices(targets, workspace?.regions ?? [], statuses ?? []);
   useEffect(() => {
     let live = true;
-    void planLiveUpdates(target.profile, target.region).then((p) => live && setPlan(p));
+    void planLiveUpdates(input).then((plan) => live && setPlanned({ input, plan }));
     return () => {
       live = false;
     };
-  }, [target.profile, target.region]);
+  }, [input]);
+  const closeButton = useRef<HTMLButtonElement>(null);
   const create = async () => {
     if (!plan) return;
     setPhase('creating');
     // What this dialog showed is what is confirmed: the main process creates nothing else.
     setOk(
       await applyLiveUpdates(
-        target.profile,
-        target.region,
+        input,
         plan.resources.map((r) => r.id),
         words.words,
       ),
     );
     setPhase('done');
   };
-  const exportTemplates = async () => setTemplates((await liveUpdatesTemplates(target.profile, target.region)) ?? null);
+  // Create goes once it is done, and focus with it: Close takes it, next to the result it follows.
+  useEffect(() => {
+    if (phase === 'done' && (!document.activeElement || document.activeElement === document.body)) closeButton.current?.focus();
+  }, [phase]);
+  const exportTemplates = async () => {
+    const t = await liveUpdatesTemplates(input);
+    if (t) setExported({ input, templates: t });
+  };
+  const byId = useMemo(() => new Map(outcomes.map((o) => [o.id, o])), [outcomes]);
+  const progress = plan ? progressOf(plan, outcomes) : null;
+  const hubRegions = plan ? [...new Set(plan.routes.map((r) => r.hubRegion))] : [];
+  const title =
+    targets.length === 1 ? `Set up live updates for ${targets[0].profile} ${targets[0].region}` : `Set up live updates for ${targets.length} targets`;
   return (
-    <Modal title={`Set up live updates for ${target.profile} ${target.region}`} testId="events-setup-dialog" onClose={onClose}>
+    <Modal title={title} testId="events-setup-dialog" className="events-setup" onClose={onClose}>
+      {targets.length > 1 && (
+        <p data-testid="events-setup-targets">For the targets polled because nothing is set up: {targets.map((t) => `${t.profile} ${t.region}`).join(', ')}.</p>
+      )}
+      <fieldset className="row" disabled={phase !== 'plan'} data-testid="events-hub">
+        <legend>Hub: the account and region that receive the events, in their queue</legend>
+        <label>
+          Hub profile{' '}
+          <select value={hubProfile} onChange={(e) => setHubProfile(e.target.value)} data-testid="events-hub-profile">
+            {profileChoices.map((p) => (
+              <option key={p} value={p}>
+                {p}
+                {targets.some((t) => t.profile === p) ? ' (a watched target)' : ''}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Hub region{' '}
+          <select value={hubRegion} onChange={(e) => setHubRegion(e.target.value)} data-testid="events-hub-region">
+            <option value={EACH_REGION}>Each watched region is its own hub</option>
+            {regionChoices.map((r) => (
+              <option key={r} value={r}>
+                One hub for all: {r}
+              </option>
+            ))}
+          </select>
+        </label>
+      </fieldset>
       {plan === null && <p className="muted">Reading what exists…</p>}
       {plan === undefined && <p role="alert">The plan could not be made: nothing was created.</p>}
       {plan && (
         <>
           <p data-testid="events-plan-summary">
-            Hub: account <code>{plan.hub.accountId}</code> ({plan.hub.profile}).{' '}
+            <span data-testid="events-plan-hub" data-account={plan.hub.accountId} data-profile={plan.hub.profile} data-regions={hubRegions.join(' ')}>
+              Hub: account <code>{plan.hub.accountId}</code> (profile {plan.hub.profile}), whose event bus and queue in {hubRegions.join(', ')} receive the
+              events.
+            </span>{' '}
             {plan.routes.map((r) => `Events of ${r.accountId} ${r.region} go to the hub in ${r.hubRegion}.`).join(' ')} Nothing is created until you choose
             Create.
           </p>
@@ -292,27 +387,50 @@ function SetupDialog({ target, onClose }: { target: Target; onClose: () => void 
               {w}
             </p>
           ))}
-          <ResourcesTable resources={plan.resources} testId="events-plan" />
+          <ResourcesTable resources={plan.resources} testId="events-plan" outcomes={phase === 'plan' ? undefined : byId} />
           {phase === 'plan' && (
             <ProductionWords accounts={plan.accounts} typed={typed} onType={(id, v) => setTyped((t) => ({ ...t, [id]: v }))} testId="events-setup-prod" />
           )}
         </>
       )}
+      {phase !== 'plan' && progress && (
+        <p className="small" data-testid="events-setup-progress" data-done={progress.done} data-total={progress.total}>
+          <progress value={progress.done} max={progress.total} aria-label="Resources done" /> {progress.done} of {progress.total} resources
+          {progress.failed > 0 && `, ${progress.failed} not created`}
+        </p>
+      )}
       {phase !== 'plan' && <Outcomes outcomes={outcomes} />}
       {phase === 'done' && (
-        <p role="status" data-testid="events-setup-result" data-ok={String(ok === true)}>
-          {ok ? 'Live updates are set up.' : 'Not everything was created: see above; running the setup again resumes from there.'}
-        </p>
+        <>
+          <p role="status" data-testid="events-setup-result" data-ok={String(ok === true)}>
+            {ok ? 'Live updates are set up.' : 'Not everything was created: see above; running the setup again resumes from there.'}
+          </p>
+          <SetupSummary targets={targets} statuses={statuses ?? []} />
+        </>
       )}
       {templates && (
         <div data-testid="events-templates">
+          <p className="small">
+            Deploy the member template with a StackSet to every watched account and region, and the hub template to the hub account in each hub region.
+          </p>
+          <TemplateBox label="Member accounts (StackSet)" fileName="pipewright-events-member.yaml" text={templates.member} testId="events-template-member" />
           <TemplateBox
-            label="Member accounts (StackSet)"
-            fileName={`pipewright-events-member-${target.profile}.yaml`}
-            text={templates.member}
-            testId="events-template-member"
+            label="Hub account"
+            fileName={`pipewright-events-hub-${plan?.hub.accountId ?? hubProfile}.yaml`}
+            text={templates.hub}
+            testId="events-template-hub"
           />
-          <TemplateBox label="Hub account" fileName={`pipewright-events-hub-${target.profile}.yaml`} text={templates.hub} testId="events-template-hub" />
+          <button
+            type="button"
+            className="button secondary"
+            data-testid="events-templates-save-both"
+            onClick={() => {
+              downloadText('pipewright-events-member.yaml', templates.member, 'application/yaml');
+              downloadText(`pipewright-events-hub-${plan?.hub.accountId ?? hubProfile}.yaml`, templates.hub, 'application/yaml');
+            }}
+          >
+            Save both…
+          </button>
         </div>
       )}
       <div className="row">
@@ -328,10 +446,10 @@ function SetupDialog({ target, onClose }: { target: Target; onClose: () => void 
           </button>
         )}
         <button type="button" className="button secondary" disabled={!plan} onClick={() => void exportTemplates()} data-testid="events-export">
-          Export template
+          Export as CloudFormation
         </button>
         {/* First in focus: Enter on opening closes rather than creates. */}
-        <button type="button" className="link" autoFocus onClick={onClose} data-testid="events-setup-close">
+        <button type="button" className="link" autoFocus ref={closeButton} onClick={onClose} data-testid="events-setup-close">
           {phase === 'done' ? 'Close' : 'Cancel'}
         </button>
       </div>
@@ -339,18 +457,61 @@ function SetupDialog({ target, onClose }: { target: Target; onClose: () => void 
   );
 }
 
+/** After Create: what each target of the setup now is, from the status read again (the main process's word, with AWS's reason). */
+function SetupSummary({ targets, statuses }: { targets: Target[]; statuses: EventsTargetStatus[] }) {
+  const rows = targets.map((t) => ({ ...t, status: statuses.find((s) => s.profile === t.profile && s.region === t.region) }));
+  const failed = rows.filter((r) => r.status?.mode !== 'event-driven');
+  return (
+    <div data-testid="events-setup-summary" data-failed={failed.length}>
+      <p>
+        {failed.length === 0
+          ? `${rows.length === 1 ? 'The target is' : `All ${rows.length} targets are`} event-driven.`
+          : `${rows.length - failed.length} of ${rows.length} targets are event-driven; not set up:`}
+      </p>
+      {failed.length > 0 && (
+        <ul className="small">
+          {failed.map((r) => (
+            <li key={liveUpdatesKey(r.profile, r.region)} data-testid="events-setup-failure" data-profile={r.profile} data-region={r.region}>
+              <strong>
+                {r.profile} {r.region}
+              </strong>
+              :{' '}
+              {r.status
+                ? `${MODE_LABEL[r.status.mode]}, ${r.status.reason ?? ''}${r.status.awsCode ? ` (${r.status.awsCode})` : ''}`
+                : 'its status could not be read'}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
 function TemplateBox({ label, fileName, text, testId }: { label: string; fileName: string; text: string; testId: string }) {
+  const [copied, setCopied] = useState<'yes' | 'no' | null>(null);
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(text);
+      setCopied('yes');
+    } catch {
+      // No clipboard (a page not allowed it): the text is still there to select, or to save.
+      setCopied('no');
+    }
+  };
   return (
     <div className="field">
       <span>{label}</span>
       <textarea readOnly rows={8} className="wide" value={text} aria-label={`${label} template`} data-testid={testId} />
       <div className="row">
         <button type="button" className="button secondary" onClick={() => downloadText(fileName, text, 'application/yaml')} data-testid={`${testId}-save`}>
-          Save…
+          Save {fileName}…
         </button>
-        <button type="button" className="button secondary" onClick={() => void navigator.clipboard?.writeText(text)} data-testid={`${testId}-copy`}>
+        <button type="button" className="button secondary" onClick={() => void copy()} data-testid={`${testId}-copy`}>
           Copy
         </button>
+        <span className="small muted" role="status" data-testid={`${testId}-copied`}>
+          {copied === 'yes' ? 'Copied.' : copied === 'no' ? 'Could not copy: select the text and copy it, or save it.' : ''}
+        </span>
       </div>
     </div>
   );

@@ -64,7 +64,7 @@ export async function saveWorkspace(profiles: string[], regions: string[]): Prom
   await loadAccounts();
 }
 
-// Live updates (issue 24): each call targets one watched account and region, as the card's rows do.
+// Live updates (issue 24): the setup takes the targets and hub its dialog chose (setupInputOf); test and removal one watched account and region, as the card's rows do.
 const targetsOf = (profile: string, region: string): EventsSetupInput => ({ targets: [{ profile, regions: [region] }] });
 export const liveUpdatesKey = (profile: string, region: string) => `${profile}/${region}`;
 
@@ -73,9 +73,9 @@ export async function loadLiveUpdates(): Promise<void> {
   if (r) set({ liveUpdates: r.targets });
 }
 
-/** What the setup would create for one target; nothing is created. */
-export async function planLiveUpdates(profile: string, region: string): Promise<EventsPlanView | undefined> {
-  return call('events.plan', targetsOf(profile, region));
+/** What the setup would create for these targets and this hub (setupInputOf); nothing is created. */
+export async function planLiveUpdates(input: EventsSetupInput): Promise<EventsPlanView | undefined> {
+  return call('events.plan', input);
 }
 
 function recordOutcome(o: ResourceOutcome): void {
@@ -87,16 +87,16 @@ function recordOutcome(o: ResourceOutcome): void {
  * Creates what the plan the person saw names (`resources`, its ids; `production`, the words they typed);
  * outcomes arrive one by one as `events.resource`, then the modes are read again.
  */
-export async function applyLiveUpdates(profile: string, region: string, resources: string[], production: string[]): Promise<boolean | undefined> {
+export async function applyLiveUpdates(input: EventsSetupInput, resources: string[], production: string[]): Promise<boolean | undefined> {
   set({ liveUpdatesOutcomes: [] });
-  const r = await call('events.apply', { ...targetsOf(profile, region), resources, production });
+  const r = await call('events.apply', { ...input, resources, production });
   if (r) r.outcomes.forEach(recordOutcome);
   await loadLiveUpdates();
   return r?.ok;
 }
 
-export async function liveUpdatesTemplates(profile: string, region: string): Promise<{ member: string; hub: string } | undefined> {
-  return call('events.template', targetsOf(profile, region));
+export async function liveUpdatesTemplates(input: EventsSetupInput): Promise<{ member: string; hub: string } | undefined> {
+  return call('events.template', input);
 }
 
 export async function testLiveUpdates(profile: string, region: string): Promise<void> {

@@ -3,7 +3,14 @@
 // the live view with its history and the execution shown on the timeline, and
 // the approval inbox.
 import { create } from 'zustand';
-import type { ApprovalsView, ExecutionDetails, ExecutionSummary, PipelineLiveState, PipelineRef } from '../../../../shared/api/executions';
+import {
+  pipelineKey,
+  type ApprovalsView,
+  type ExecutionDetails,
+  type ExecutionSummary,
+  type PipelineLiveState,
+  type PipelineRef,
+} from '../../../../shared/api/executions';
 
 export type ActivityFilter = 'all' | 'running' | 'waiting' | 'failed';
 
@@ -39,6 +46,13 @@ const initial = (): ExecutionsState => ({
 });
 
 export const useExecutionsStore = create<ExecutionsState>()(initial);
+
+/**
+ * How a watched pipeline's status reaches the app (live updates): its watcher's latest state,
+ * whose `watchMode` says events, polling, or polling because events failed. Undefined until
+ * a watcher has said (the pipeline is not watched yet, or the app has no live updates).
+ */
+export const useWatchedState = (ref: PipelineRef): PipelineLiveState | undefined => useExecutionsStore((s) => s.live[pipelineKey(ref)]);
 
 export function resetExecutionsStore(): void {
   useExecutionsStore.setState(initial(), true);

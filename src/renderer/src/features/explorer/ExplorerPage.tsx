@@ -11,6 +11,7 @@ import { watchWorkspace } from '../executions';
 import { formatDuration, formatTime } from '../../lib/format';
 import { PipelineDetailsPanel } from './PipelineDetailsPanel';
 import { StageBar } from './StageBar';
+import { WatchModeMark } from './WatchModeMark';
 import { goTo } from '../../store/actions';
 import { useAppStore } from '../../store/store';
 
@@ -26,6 +27,21 @@ interface Column {
   drop: number;
   cell: (r: Row) => ReactNode;
   ellipsis?: string | ((r: Row) => string);
+}
+
+/** The latest execution's status, or why it cannot be read. */
+function LatestStatus({ r }: { r: Row }) {
+  return r.latestError ? (
+    <span
+      className="status status-unavailable"
+      title={`Execution history unavailable: ${r.latestError.code}: ${r.latestError.message}`}
+      data-testid="status-unavailable"
+    >
+      Unavailable
+    </span>
+  ) : (
+    <span className={`status status-${r.latest?.status ?? 'none'}`}>{r.latest?.status ?? '—'}</span>
+  );
 }
 
 const COLUMNS: Column[] = [
@@ -56,21 +72,14 @@ const COLUMNS: Column[] = [
     id: 'status',
     key: 'status',
     label: 'Latest',
-    width: '96px',
-    min: 96,
+    width: '116px',
+    min: 116,
     drop: 0,
-    cell: (r) =>
-      r.latestError ? (
-        <span
-          className="status status-unavailable"
-          title={`Execution history unavailable: ${r.latestError.code}: ${r.latestError.message}`}
-          data-testid="status-unavailable"
-        >
-          Unavailable
-        </span>
-      ) : (
-        <span className={`status status-${r.latest?.status ?? 'none'}`}>{r.latest?.status ?? '—'}</span>
-      ),
+    cell: (r) => (
+      <>
+        <LatestStatus r={r} /> <WatchModeMark pipeline={{ profile: r.profile, region: r.region, name: r.name }} />
+      </>
+    ),
   },
   { id: 'started', key: 'started', label: 'Started', width: '124px', min: 124, drop: 2, cell: (r) => formatTime(r.latest?.startTime ?? null) },
   { id: 'duration', key: 'duration', label: 'Took', width: '60px', min: 60, drop: 5, cell: (r) => formatDuration(r.latest?.durationSec ?? null) },

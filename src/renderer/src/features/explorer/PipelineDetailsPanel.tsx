@@ -4,6 +4,7 @@ import { useExplorerStore } from './explorer-store';
 import { selectPipeline } from './explorer-actions';
 import { openInDesigner } from '../../store/actions';
 import { openPipeline } from '../executions';
+import { WatchModeText } from './WatchModeMark';
 
 export function PipelineDetailsPanel() {
   const { details, detailsLoading, selectedId, rows } = useExplorerStore();
@@ -20,6 +21,7 @@ export function PipelineDetailsPanel() {
         {row?.accountAlias ?? row?.accountId} · {row?.region} · {details?.pipeline.pipelineType ?? row?.pipelineType} · version{' '}
         {details?.pipeline.version ?? row?.version}
       </p>
+      {row && <WatchModeText pipeline={{ profile: row.profile, region: row.region, name: row.name }} />}
       {details?.consoleUrl && (
         <p>
           <a href={details.consoleUrl} target="_blank" rel="noopener noreferrer" data-testid="console-link">
