@@ -14,7 +14,7 @@ import { z } from 'zod';
 const DELIVERY_RATES = ['dropRate', 'duplicateRate', 'reorderRate'] as const;
 
 const FaultRuleFields = z.strictObject({
-  service: z.enum(['codepipeline', 's3', 'sts', 'iam', 'account', 'sqs', 'events', '*']).default('*'),
+  service: z.enum(['codepipeline', 's3', 'sts', 'iam', 'account', 'sqs', 'events', 'sso', 'sso-oidc', 'organizations', '*']).default('*'),
   operation: z.string().default('*'),
   account: z.string().optional(),
   region: z.string().optional(),
