@@ -100,6 +100,12 @@ export const SandboxConfig = z.object({
     .min(1)
     .default(7 * 24 * 60),
   failures: z.array(FailureRule).default([]),
+  /** IAM Identity Center (the `org` seed): the throttle its portal and OIDC APIs share, 20 requests a second on AWS. */
+  identityCenter: z
+    .object({
+      requestsPerSecond: z.number().min(1).max(100_000).default(20),
+    })
+    .prefault({}),
   /** S3's per-prefix write rate (503 SlowDown beyond it); off unless set. */
   s3WriteLimit: S3WriteLimit.optional(),
   /** CreatePipeline starts an execution, as the service does. */

@@ -1,18 +1,20 @@
 // The sandbox's control API under /_sandbox/, guarded by the admin token:
 // reset and seed, faults, action failures, time scale, state, the call log, the
-// events CodePipeline emitted, and EventBridge's deliveries (per-rule counters, the
-// delivery log, AWS events).
+// events CodePipeline emitted, EventBridge's deliveries (per-rule counters, the
+// delivery log, AWS events), and the `org` seed's organization and Identity Center
+// tokens (expire them at will).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { FailureRule } from './config';
 import { S3WriteLimit } from './services/s3/write-limit';
 import { FaultRule } from './faults';
-import type { SandboxCore } from './sandbox-core';
+import { SEED_NAMES, type SandboxCore } from './sandbox-core';
 import { generatePipelines } from './seed';
 import { eventTime } from './services/events/model';
 
-const Seed = z.strictObject({ seed: z.enum(['demo', 'empty']).default('empty') });
+const Seed = z.strictObject({ seed: z.enum(SEED_NAMES).default('empty') });
+const ExpireTokens = z.strictObject({ sessions: z.boolean().default(false) });
 const TimeScale = z.strictObject({ timeScale: z.number().min(0).max(100) });
 const BulkObjects = z.strictObject({
   bucket: z.string().min(3),
@@ -186,6 +188,35 @@ export async function handleControl(sb: SandboxCore, req: IncomingMessage, res: 
       }
       sb.changed();
       return send(200, sb.s3.stats(bucket));
+    }
+    case 'GET /_sandbox/org': {
+      // The organization as the seed made it, with what no AWS API tells (a closed account's date).
+      const org = sb.org;
+      if (!org) return send(404, { error: 'This sandbox has no organization: seed it with "org".' });
+      const ic = sb.identityCenter;
+      return send(200, {
+        id: org.id,
+        rootId: org.rootId,
+        managementAccountId: org.managementAccountId,
+        startUrl: ic.startUrl,
+        userName: org.data.userName,
+        throttled: ic.throttled,
+        permissionSets: org.data.permissionSets,
+        accounts: org.accounts.map((a) => ({
+          id: a.id,
+          name: a.name,
+          state: a.state,
+          ...(a.closedAt ? { closedAt: new Date(a.closedAt).toISOString() } : {}),
+          ou: org.ouNames(a.parentId),
+          roles: a.roles,
+        })),
+      });
+    }
+    case 'POST /_sandbox/identity-center/expire-tokens': {
+      // As if the hours had passed: access tokens end now ("sessions": refresh tokens too).
+      const b = parse(ExpireTokens, body);
+      if (!b) return;
+      return send(200, { expired: sb.identityCenter.expire(b) });
     }
     case 'POST /_sandbox/settle':
       await sb.executor.settled();

@@ -17,7 +17,7 @@ const CONDITIONAL_RATES = ['preconditionFailedRate', 'conditionalConflictRate'] 
 const CONDITIONAL_WRITES = ['PutObject', 'CompleteMultipartUpload', '*'];
 
 const FaultRuleFields = z.strictObject({
-  service: z.enum(['codepipeline', 's3', 'sts', 'iam', 'account', 'sqs', 'events', '*']).default('*'),
+  service: z.enum(['codepipeline', 's3', 'sts', 'iam', 'account', 'sqs', 'events', 'sso', 'sso-oidc', 'organizations', '*']).default('*'),
   operation: z.string().default('*'),
   account: z.string().optional(),
   region: z.string().optional(),

@@ -9,7 +9,7 @@ import type { PipelineRecord } from './services/codepipeline/records';
 import type { SandboxCore } from './sandbox-core';
 import type { Bucket, ObjectVersion } from './services/s3/store';
 import type { SqsQueue } from './services/sqs/store';
-import type { SeedName } from './sandbox-core';
+import { SEED_NAMES, type SeedName } from './sandbox-core';
 import type { EventsSnapshot } from './services/events/store';
 import type { RoleSnapshot } from './services/iam/api';
 
@@ -32,7 +32,7 @@ interface SnapshotV1 {
  */
 const SnapshotShape = z.object({
   formatVersion: z.literal(1),
-  seed: z.enum(['demo', 'empty']),
+  seed: z.enum(SEED_NAMES),
   pipelines: z.array(
     z.looseObject({
       accountId: z.string().regex(/^\d{12}$/),

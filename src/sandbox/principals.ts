@@ -1,5 +1,6 @@
 // Who holds which keys: the accounts' long-term keys from the config, plus the
-// temporary keys STS hands out (AssumeRole, GetSessionToken) until they expire.
+// temporary keys STS hands out (AssumeRole, GetSessionToken) and Identity Center's
+// portal hands out (GetRoleCredentials), until they expire.
 import type { SandboxConfig, SandboxAccountConfig } from './config';
 import type { Rng } from './random';
 
@@ -65,7 +66,8 @@ export class Principals {
     return temp;
   }
 
-  issueTemporary(accountId: string, arn: string, userId: string, durationSeconds: number, mfa: boolean): Principal {
+  /** `deny`: what the role's policy denies (an Identity Center permission set's role, for one). */
+  issueTemporary(accountId: string, arn: string, userId: string, durationSeconds: number, mfa: boolean, deny?: string[]): Principal {
     const p: Principal = {
       accessKeyId: `ASIA${this.rng.chars(16, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567')}`,
       secretAccessKey: this.rng.chars(40),
@@ -75,6 +77,7 @@ export class Principals {
       userId,
       expiresAt: Date.now() + durationSeconds * 1000,
       mfaAuthenticated: mfa,
+      ...(deny?.length ? { deny: [...deny] } : {}),
     };
     this.temporary.set(p.accessKeyId, p);
     return p;

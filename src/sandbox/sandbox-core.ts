@@ -12,8 +12,11 @@ import type { CodePipelineEventLog, RecordedEvent } from './services/codepipelin
 import type { SqsStore } from './services/sqs/store';
 import type { EventsStore } from './services/events/store';
 import type { IamRoles } from './services/iam/api';
+import type { Organization } from './services/organizations/directory';
+import type { IdentityCenter } from './services/sso/identity-center';
 
-export type SeedName = 'demo' | 'empty';
+export const SEED_NAMES = ['demo', 'empty', 'org'] as const;
+export type SeedName = (typeof SEED_NAMES)[number];
 
 export interface CallLogEntry {
   seq: number;
@@ -39,8 +42,12 @@ export interface SandboxCore {
   readonly codepipelineEventLog: CodePipelineEventLog;
   readonly adminToken: string;
   readonly endpoint: string;
+  /** IAM Identity Center's clients, logins and tokens (an instance only with an organization). */
+  readonly identityCenter: IdentityCenter;
   config: SandboxConfig;
   seedName: SeedName;
+  /** The organization (the `org` seed's), or none. */
+  org: Organization | null;
   /** Calls a service handler in-process as an account (seeding, tests): no HTTP, no signature, no faults. */
   invoke(
     service: 'codepipeline' | 's3',

@@ -1,7 +1,9 @@
 // The sandbox: one HTTP server on 127.0.0.1 that answers as CodePipeline, S3,
-// STS, IAM, SQS and EventBridge, routed by the SigV4 credential scope's service name, plus a
-// control API under /_sandbox/ for tests (reset, seed, faults, time scale,
-// state and the call log). Real SDK clients and the AWS CLI talk to it as-is.
+// STS, IAM, SQS, EventBridge and Organizations, routed by the SigV4 credential
+// scope's service name, and as IAM Identity Center's portal and OIDC APIs, whose
+// requests are not signed and are routed by their paths; plus a control API under
+// /_sandbox/ for tests (reset, seed, faults, time scale, state and the call log).
+// Real SDK clients and the AWS CLI talk to it as-is.
 import { Readable } from 'node:stream';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
@@ -30,7 +32,16 @@ import { SQS_TARGET_PREFIX } from './services/sqs/protocol';
 import { SqsStore } from './services/sqs/store';
 import { eventsService } from './services/events';
 import { EventsStore } from './services/events/store';
-import type { ServiceName, ServiceSpec } from './service-spec';
+import { SERVICE_NAMES, type ServiceName, type ServiceSpec } from './service-spec';
+import { organizationsService } from './services/organizations';
+import { ORGANIZATIONS_TARGET_PREFIX } from './services/organizations/api';
+import type { Organization } from './services/organizations/directory';
+import { ssoService } from './services/sso';
+import { portalOperation } from './services/sso/api';
+import { IdentityCenter } from './services/sso/identity-center';
+import { ssoOidcService } from './services/sso-oidc';
+import { oidcOperation } from './services/sso-oidc/api';
+import { buildOrganization } from './seed-org';
 import { SnapshotStore } from './persistence';
 import { CodePipelineEventLog, type RecordedEvent } from './services/codepipeline/event-log';
 import type { AwsEventEnvelope } from './services/events/model';
@@ -50,7 +61,9 @@ export interface SandboxOptions {
 }
 
 const MAX_LOG = 200_000;
-const isServiceName = (name: string | undefined): name is ServiceName => ['codepipeline', 's3', 'sts', 'iam', 'account', 'sqs', 'events'].includes(name ?? '');
+const isServiceName = (name: string | undefined): name is ServiceName => (SERVICE_NAMES as readonly string[]).includes(name ?? '');
+/** Who sent an unsigned request (Identity Center's portal and OIDC authorise it themselves). */
+const ANONYMOUS = { accessKeyId: '', secretAccessKey: '', accountId: '', arn: 'anonymous', userId: 'anonymous' };
 
 export class Sandbox implements SandboxCore {
   readonly tables = new PipelineTables();
@@ -68,6 +81,10 @@ export class Sandbox implements SandboxCore {
   /** IAM's roles (the events setup's forwarding roles), per account. */
   readonly iamRoles = new IamRoles();
   readonly adminToken: string;
+  /** IAM Identity Center's clients, logins, tokens and throttle (the portal and OIDC share them). */
+  readonly identityCenter: IdentityCenter;
+  /** The organization (the `org` seed's), or none. */
+  org: Organization | null = null;
   /** Every service the sandbox answers as, behind one interface. */
   private readonly services: Record<ServiceName, ServiceSpec>;
   config: SandboxConfig;
@@ -105,6 +122,12 @@ export class Sandbox implements SandboxCore {
     });
     // EventBridge's SQS targets are the sandbox's own queues (each checks its policy's aws:SourceArn).
     this.events.useQueues(this.sqs);
+    this.identityCenter = new IdentityCenter({
+      org: () => this.org,
+      endpoint: () => this.endpoint,
+      principals: this.principals,
+      requestsPerSecond: () => this.config.identityCenter.requestsPerSecond,
+    });
     this.services = {
       codepipeline: codePipelineService({
         tables: this.tables,
@@ -122,6 +145,9 @@ export class Sandbox implements SandboxCore {
       account: accountService(() => this.config),
       sqs: sqsService({ store: this.sqs, endpoint: () => this.endpoint }),
       events: eventsService(this.events, () => this.changed()),
+      sso: ssoService(this.identityCenter),
+      'sso-oidc': ssoOidcService(this.identityCenter),
+      organizations: organizationsService(() => this.org),
     };
     this.s3WriteLimit.set(this.config.s3WriteLimit ?? null);
     this.adminToken = opts.adminToken ?? randomBytes(24).toString('hex');
@@ -134,6 +160,8 @@ export class Sandbox implements SandboxCore {
       sb.snapshots = new SnapshotStore(opts.dataDir, sb);
       const restored = await sb.snapshots.load();
       if (!restored) await sb.reset(opts.seed ?? 'empty');
+      // The organization is the seed's, the same on every build: made again, not stored.
+      else if (sb.seedName === 'org') sb.org = buildOrganization();
     } else {
       await sb.reset(opts.seed ?? 'empty');
     }
@@ -214,11 +242,13 @@ export class Sandbox implements SandboxCore {
     this.events.clear();
     this.iamRoles.clear();
     this.principals.clearTemporary();
+    this.org = null;
     this.faults.clear();
     this.callLog = [];
     this.codepipelineEventLog.clear();
     this.config = parseSandboxConfig(this.opts.config);
     this.principals.setConfig(this.config);
+    this.identityCenter.clear();
     this.seedName = seed;
     await seedSandbox(this, seed);
     this.changed();
@@ -310,13 +340,19 @@ export class Sandbox implements SandboxCore {
     }
     const scope = peekScope(req);
     const target = req.headers['x-amz-target'];
+    const method = req.method ?? 'GET';
+    // Identity Center's portal and OIDC are not signed: their paths name them.
+    const unsigned: ServiceName | undefined = portalOperation(method, url.pathname) ? 'sso' : oidcOperation(method, url.pathname) ? 'sso-oidc' : undefined;
     const service: ServiceName = isServiceName(scope?.service)
       ? scope.service
-      : url.pathname === '/' && target
-        ? String(target).startsWith(SQS_TARGET_PREFIX)
-          ? 'sqs'
-          : 'codepipeline'
-        : 's3';
+      : (unsigned ??
+        (url.pathname === '/' && target
+          ? String(target).startsWith(SQS_TARGET_PREFIX)
+            ? 'sqs'
+            : String(target).startsWith(ORGANIZATIONS_TARGET_PREFIX)
+              ? 'organizations'
+              : 'codepipeline'
+          : 's3'));
     const spec = this.services[service];
     const abort = new AbortController();
     // 'close' also fires once the answer is sent, when nothing waits any more.
@@ -350,7 +386,7 @@ export class Sandbox implements SandboxCore {
     try {
       const body = await this.readBody(req, spec.maxBody);
       entry.operation = spec.operation(req, url, body);
-      const signed = await verifySignature(req, body, this.principals);
+      const signed = spec.unsigned ? { principal: ANONYMOUS, region: scope?.region ?? '', service } : await verifySignature(req, body, this.principals);
       if (!isServiceName(signed.service)) throw new SandboxError('UnknownServiceException', `The sandbox does not serve ${signed.service}.`, 400);
       entry = { ...entry, account: signed.principal.accountId, region: signed.region };
       // As in AWS: keys are not valid in a region the account has not enabled, and a
@@ -432,6 +468,16 @@ export class Sandbox implements SandboxCore {
   snapshot() {
     return {
       seed: this.seedName,
+      ...(this.org
+        ? {
+            organization: {
+              id: this.org.id,
+              managementAccountId: this.org.managementAccountId,
+              accounts: this.org.accounts.length,
+              startUrl: this.identityCenter.startUrl,
+            },
+          }
+        : {}),
       timeScale: this.config.timeScale,
       accounts: this.config.accounts.map((a) => ({ id: a.id, name: a.name })),
       regions: this.config.regions,

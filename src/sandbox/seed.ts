@@ -1,4 +1,5 @@
-// Seeds: `empty` (accounts only) and `demo`, which makes the app worth exploring
+// Seeds: `empty` (accounts only), `org` (an organization of 300 accounts behind
+// IAM Identity Center: seed-org.ts) and `demo`, which makes the app worth exploring
 // at once: ~15 pipelines over 3 accounts x 3 regions, execution history with a
 // failure and waiting approvals, and the artifact-bucket cases the auditor must
 // find (orphans of deleted pipelines, a 20-character prefix collision, stale
@@ -15,6 +16,7 @@ const STAGING = '222222222222';
 const PROD = '333333333333';
 import { Rng } from './random';
 import { retimeSeeded, synthesizeHistory } from './history';
+import { seedOrg } from './seed-org';
 
 const DAY = 86_400_000;
 
@@ -155,7 +157,8 @@ export async function seedSandbox(sb: SandboxCore, seed: SeedName): Promise<void
   config.timeScale = 0;
   config.startOnCreate = false;
   try {
-    await seedDemo(sb);
+    if (seed === 'org') await seedOrg(sb);
+    else await seedDemo(sb);
   } finally {
     config.timeScale = savedScale;
     config.startOnCreate = savedStart;

@@ -6,10 +6,17 @@ import type { IncomingMessage } from 'node:http';
 import type { SandboxError } from './errors';
 import type { ServiceRequest, ServiceResponse } from './http-types';
 
-export type ServiceName = 'codepipeline' | 's3' | 'sts' | 'iam' | 'account' | 'sqs' | 'events';
+export type ServiceName = 'codepipeline' | 's3' | 'sts' | 'iam' | 'account' | 'sqs' | 'events' | 'sso' | 'sso-oidc' | 'organizations';
+
+export const SERVICE_NAMES: readonly ServiceName[] = ['codepipeline', 's3', 'sts', 'iam', 'account', 'sqs', 'events', 'sso', 'sso-oidc', 'organizations'];
 
 export interface ServiceSpec {
   readonly name: ServiceName;
+  /**
+   * Requests are not signed (Identity Center's portal and OIDC: a bearer token in a
+   * header, or nothing): the server skips SigV4 and the service authorises them itself.
+   */
+  readonly unsigned?: boolean;
   /** The largest request body it reads. */
   readonly maxBody: number;
   /** The operation a request names, before it is handled (for the log, faults and policies). */

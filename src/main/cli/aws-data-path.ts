@@ -12,6 +12,10 @@ const SERVICES: Record<string, string> = {
   iam: '2010-05-08',
   sqs: '2012-11-05',
   events: '2015-10-07',
+  organizations: '2016-11-28',
+  // IAM Identity Center's portal and OIDC (`aws sso login`, `aws sso list-accounts`, SSO profiles).
+  sso: '2019-06-10',
+  'sso-oidc': '2019-06-10',
 };
 
 export function endpointRuleSet(endpoint: string): object {

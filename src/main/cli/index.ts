@@ -4,6 +4,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import pkg from '../../../package.json';
 import { EXIT } from './exit-codes';
 import { terminalText } from '../../shared/terminal-text';
+import { SEED_NAMES, type SeedName } from '../../sandbox/sandbox-core';
 // Each command's module is loaded when that command runs: `--version`, `--help`
 // and a small command do not pay for the SDK and every service.
 const commands = {
@@ -86,20 +87,20 @@ export function buildProgram(): Command {
 
   program
     .command('sandbox')
-    .description('Run the local AWS sandbox (CodePipeline, S3, STS) alone and print an AWS config snippet')
+    .description('Run the local AWS sandbox (CodePipeline, S3, STS, Organizations, Identity Center, …) alone and print an AWS config snippet')
     .option('--port <n>', 'port to listen on (default: a random free port)', port)
-    .addOption(new Option('--seed <name>', 'initial data').choices(['demo', 'empty']).default('demo'))
+    .addOption(
+      new Option('--seed <name>', 'initial data (org: 300 accounts behind IAM Identity Center and AWS Organizations)').choices(SEED_NAMES).default('demo'),
+    )
     .option('--data <dir>', 'keep state in this directory across restarts')
     .addOption(new Option('--admin-token <token>', 'fixed admin token for the control API').hideHelp())
     .addOption(new Option('--time-scale <x>', 'scale simulated action durations (0.01: a 3 s action takes 30 ms)').argParser(Number))
     .option('--config <file>', 'sandbox configuration (JSON: accounts, regions, roles, durations, …; see docs/sandbox.md)')
     .option('--aws-config <file>', "write the sandbox's AWS profiles to this file and print the export lines that use it")
-    .action(
-      async (o: { port?: number; seed: 'demo' | 'empty'; data?: string; adminToken?: string; timeScale?: number; config?: string; awsConfig?: string }) => {
-        const sb = await (await commands.sandbox()).runSandboxCommand(o);
-        untilSignal(() => sb.stop());
-      },
-    );
+    .action(async (o: { port?: number; seed: SeedName; data?: string; adminToken?: string; timeScale?: number; config?: string; awsConfig?: string }) => {
+      const sb = await (await commands.sandbox()).runSandboxCommand(o);
+      untilSignal(() => sb.stop());
+    });
 
   const collect = (value: string, previous: string[]) => [...previous, value];
   const pipelines = program.command('pipelines').description('Pipelines across profiles and regions');

@@ -1,5 +1,7 @@
 // `pipewright sandbox`: runs the local AWS sandbox alone and prints a ready-to-paste
 // ~/.aws/config snippet (keys included: they are sandbox-only) so any AWS tool can use it.
+// With `--seed org` the snippet also has an [sso-session] for the sandbox's IAM Identity
+// Center and an SSO profile for the organization's management account.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -9,6 +11,7 @@ import { writeAwsDataPath } from './aws-data-path';
 import type { SeedName } from '../../sandbox/seed';
 import { JsonFileError, readJsonFile } from '../../node/json-file';
 import { SandboxConfig } from '../../sandbox/config';
+import { ORG_SSO_REGION, ORG_SSO_SESSION } from '../../sandbox/seed-org';
 
 /** A path as one shell word (the export lines are pasted or eval'd). */
 const shellQuote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
@@ -40,6 +43,24 @@ export function awsConfigSnippet(endpoint: string, config: SandboxConfig): strin
     '',
   );
   return lines.join('\n');
+}
+
+/** The organization's part: Identity Center's sso-session and the management account's SSO profile. */
+export function orgConfigSnippet(endpoint: string, org: { startUrl: string; managementAccountId: string; managementName: string }): string {
+  return [
+    `[sso-session ${ORG_SSO_SESSION}]`,
+    `sso_start_url = ${org.startUrl}`,
+    `sso_region = ${ORG_SSO_REGION}`,
+    'sso_registration_scopes = sso:account:access',
+    '',
+    `[profile ${org.managementName}]`,
+    `sso_session = ${ORG_SSO_SESSION}`,
+    `sso_account_id = ${org.managementAccountId}`,
+    'sso_role_name = AdministratorAccess',
+    `region = ${ORG_SSO_REGION}`,
+    `endpoint_url = ${endpoint}`,
+    '',
+  ].join('\n');
 }
 
 async function readConfigFile(file: string): Promise<Record<string, unknown>> {
@@ -74,7 +95,21 @@ export async function runSandboxCommand(opts: {
   const out = process.stdout;
   out.write(`Pipewright sandbox listening on ${sb.endpoint} (seed: ${sb.seedName}${opts.data ? `, data: ${opts.data}` : ', in memory'})\n`);
   out.write(`Control API: ${sb.endpoint}/_sandbox/  (header "Authorization: Bearer ${sb.adminToken}")\n\n`);
-  const snippet = awsConfigSnippet(sb.endpoint, sb.config);
+  const org = sb.org;
+  if (org)
+    out.write(
+      `IAM Identity Center: start URL ${sb.identityCenter.startUrl}, region ${ORG_SSO_REGION}. Device logins are approved automatically: no browser, no code to type.\n\n`,
+    );
+  const snippet =
+    awsConfigSnippet(sb.endpoint, sb.config) +
+    (org
+      ? '\n' +
+        orgConfigSnippet(sb.endpoint, {
+          startUrl: sb.identityCenter.startUrl,
+          managementAccountId: org.managementAccountId,
+          managementName: org.management.name,
+        })
+      : '');
   const awsConfigFile = opts.awsConfig ? resolve(opts.awsConfig) : null;
   if (awsConfigFile) await writeFileAtomic(awsConfigFile, snippet);
   else {
@@ -92,6 +127,10 @@ export async function runSandboxCommand(opts: {
   else out.write('\n# AWS CLI before 2.13 (Debian 12 ships 2.9) ignores endpoint_url; point it at the sandbox with:\n');
   if (awsConfigFile) out.write(`export AWS_CONFIG_FILE=${shellQuote(awsConfigFile)}\n`);
   out.write(`export AWS_DATA_PATH=${shellQuote(dataPath)}\n`);
+  if (org)
+    out.write(
+      `\n# The organization: aws sso login --sso-session ${ORG_SSO_SESSION} --no-browser, then aws --profile ${org.management.name} organizations list-accounts\n`,
+    );
   out.write('\n# Try: aws --profile sandbox-dev codepipeline list-pipelines\n');
   return sb;
 }
