@@ -53,7 +53,7 @@ test('set up live updates for sandbox-dev us-east-1 with a hub in another accoun
   await expect(card.setup.hub).toHaveAttribute('data-account', '222222222222', { timeout: 30_000 });
   await expect(card.setup.hub).toHaveAttribute('data-profile', 'sandbox-staging');
   await expect(card.setup.hub).toContainText('222222222222');
-  await expect(card.setup.root.locator('[data-testid=events-plan-row][data-kind=queue][data-account="222222222222"]')).toHaveCount(1);
+  await expect(card.setup.planRowsOfKind('queue', '222222222222')).toHaveCount(1);
 
   // The same as CloudFormation, for the hub chosen: both templates, saved as two YAML files.
   await card.setup.exportCloudFormation();
@@ -94,12 +94,12 @@ test('set up live updates for sandbox-dev us-east-1 with a hub in another accoun
   await expect(explorer.watchMode(explorer.row(dev.name).filter({ hasText: '111111111111' }))).toHaveAttribute('data-mode', 'event-driven');
   await expect(explorer.watchMode(explorer.row(dev.name).filter({ hasText: '333333333333' }))).toHaveAttribute('data-mode', 'polled', { timeout: 30_000 });
   await expect(explorer.watchMode(explorer.row(dev.name).filter({ hasText: '333333333333' }))).toHaveAccessibleName('Status by polling');
-  const before = (await explorer.cell(idleRow, 'status').locator('.status').textContent())?.trim();
+  const before = await explorer.statusText(idleRow);
   expect(before).not.toBe('InProgress');
   await startOutsideThePage(app, dev.region, idle);
   await expect(explorer.cell(idleRow, 'status')).toContainText('InProgress', { timeout: WELL_WITHIN_A_BACKGROUND_POLL });
   // And on as it goes: its stages move past Source (not waiting for the whole run keeps this fast).
-  await expect(explorer.cell(idleRow, 'stages').getByRole('img')).toHaveAccessibleName(/Build: (InProgress|Succeeded)/, {
+  await expect(explorer.stageStrip(idleRow)).toHaveAccessibleName(/Build: (InProgress|Succeeded)/, {
     timeout: WELL_WITHIN_A_BACKGROUND_POLL,
   });
   await expect(explorer.watchMode(idleRow)).toHaveAttribute('data-mode', 'event-driven');
@@ -118,7 +118,7 @@ test('set up every polled target at once by keyboard: one plan for all, progress
 
   const card = new LiveUpdatesCard(page);
   await expect(card.setUpAllButton).toBeVisible({ timeout: 30_000 });
-  const polled = await card.root.locator('[data-testid=live-updates-mode][data-mode=polled]').count();
+  const polled = await card.modesOf('polled').count();
   expect(polled).toBeGreaterThan(1);
   await expect(card.setUpAllButton).toContainText(`(${polled})`);
 
@@ -126,44 +126,42 @@ test('set up every polled target at once by keyboard: one plan for all, progress
   await page.keyboard.press('Enter');
   const dialog = card.setup;
   await expect(dialog.root).toBeVisible();
-  await expect(dialog.root.getByRole('heading')).toHaveText(`Set up live updates for ${polled} targets`);
+  await expect(dialog.heading).toHaveText(`Set up live updates for ${polled} targets`);
   await expect(dialog.planRows.first()).toBeVisible({ timeout: 30_000 });
   // One plan for all: a forwarding rule per target, all sending to the first target's account.
-  await expect(dialog.root.locator('[data-testid=events-plan-row][data-kind=member-rule]')).toHaveCount(polled);
+  await expect(dialog.planRowsOfKind('member-rule')).toHaveCount(polled);
   await expect(dialog.hub).toHaveAttribute('data-account', '111111111111');
 
   // Focus starts on Cancel; Tab and Shift+Tab go round the dialog's controls, never into the page behind.
-  await expect(dialog.root.getByTestId('events-setup-close')).toBeFocused();
+  await expect(dialog.closeButton).toBeFocused();
   // sandbox-prod is production (its alias says so): Create waits for its word, typed.
-  await expect(dialog.root.getByTestId('events-create')).toBeDisabled();
-  await dialog.root.getByTestId('events-setup-prod-333333333333').focus();
+  await expect(dialog.createButton).toBeDisabled();
+  await dialog.productionWord('333333333333').focus();
   await page.keyboard.type('sandbox-prod');
-  await expect(dialog.root.getByTestId('events-create')).toBeEnabled();
-  const focusInDialog = () => dialog.root.evaluate((el) => el.contains(el.ownerDocument.activeElement));
+  await expect(dialog.createButton).toBeEnabled();
   const seen = new Set<string>();
   for (let i = 0; i < 8; i++) {
     await page.keyboard.press('Tab');
-    expect(await focusInDialog()).toBe(true);
-    seen.add(await dialog.root.evaluate((el) => el.ownerDocument.activeElement?.getAttribute('data-testid') ?? el.ownerDocument.activeElement?.tagName ?? ''));
+    expect(await dialog.hasFocus()).toBe(true);
+    seen.add(await dialog.focusedTestId());
   }
   // Round the loop: the hub's choices, Create, Export, Cancel.
   expect([...seen]).toEqual(expect.arrayContaining(['events-hub-profile', 'events-hub-region', 'events-create', 'events-export', 'events-setup-close']));
   for (let i = 0; i < 8; i++) {
     await page.keyboard.press('Shift+Tab');
-    expect(await focusInDialog()).toBe(true);
+    expect(await dialog.hasFocus()).toBe(true);
   }
 
   // To Create by keyboard, and Enter.
-  for (let i = 0; i < 8 && !(await dialog.root.getByTestId('events-create').evaluate((el) => el === el.ownerDocument.activeElement)); i++)
-    await page.keyboard.press('Tab');
-  await expect(dialog.root.getByTestId('events-create')).toBeFocused();
+  for (let i = 0; i < 8 && (await dialog.focusedTestId()) !== 'events-create'; i++) await page.keyboard.press('Tab');
+  await expect(dialog.createButton).toBeFocused();
   await page.keyboard.press('Enter');
   await expect(dialog.result).toHaveAttribute('data-ok', 'true', { timeout: 60_000 });
   // Each resource's outcome came as it was made: all of the plan's are done.
   const total = await dialog.planRows.count();
   await expect(dialog.progress).toHaveAttribute('data-done', String(total));
   await expect(dialog.progress).toHaveAttribute('data-total', String(total));
-  await expect(dialog.root.locator('[data-testid=events-plan-row][data-outcome=created]')).toHaveCount(total);
+  await expect(dialog.planRowsWithOutcome('created')).toHaveCount(total);
   await expect(dialog.summary).toHaveAttribute('data-failed', '0', { timeout: 30_000 });
   await expect(dialog.summary).toContainText(`All ${polled} targets are event-driven`);
 
@@ -172,7 +170,7 @@ test('set up every polled target at once by keyboard: one plan for all, progress
   await expect(dialog.root).toHaveCount(0);
   await expect(card.setUpAllButton).toHaveCount(0);
   await expect(card.heading).toBeFocused();
-  await expect(card.root.locator('[data-testid=live-updates-mode][data-mode=event-driven]')).toHaveCount(polled);
+  await expect(card.modesOf('event-driven')).toHaveCount(polled);
 });
 
 /** The two downloads one action starts (both templates), in the order they came. */

@@ -172,6 +172,35 @@ export class LiveUpdatesSetupDialog {
   async close(): Promise<void> {
     await this.root.getByTestId('events-setup-close').click();
   }
+  get heading() {
+    return this.root.getByRole('heading');
+  }
+  get createButton() {
+    return this.root.getByTestId('events-create');
+  }
+  get closeButton() {
+    return this.root.getByTestId('events-setup-close');
+  }
+  /** The plan's resources of one kind (member-rule, queue…), optionally in one account. */
+  planRowsOfKind(kind: string, account?: string) {
+    return this.root.locator(`[data-testid=events-plan-row][data-kind=${kind}]${account ? `[data-account="${account}"]` : ''}`);
+  }
+  /** The plan's resources with this outcome, once Create ran. */
+  planRowsWithOutcome(outcome: string) {
+    return this.root.locator(`[data-testid=events-plan-row][data-outcome=${outcome}]`);
+  }
+  /** A production account's word, typed before Create (the main process names which accounts need one). */
+  productionWord(accountId: string) {
+    return this.root.getByTestId(`events-setup-prod-${accountId}`);
+  }
+  /** Whether focus is inside the dialog (never in the page behind it). */
+  hasFocus(): Promise<boolean> {
+    return this.root.evaluate((el) => el.contains(el.ownerDocument.activeElement));
+  }
+  /** The data-testid (or tag) of what has focus. */
+  focusedTestId(): Promise<string> {
+    return this.root.evaluate((el) => el.ownerDocument.activeElement?.getAttribute('data-testid') ?? el.ownerDocument.activeElement?.tagName ?? '');
+  }
 }
 
 /** Accounts & Settings' Live updates card. */
@@ -188,6 +217,10 @@ export class LiveUpdatesCard {
   }
   get modes() {
     return this.root.getByTestId('live-updates-mode');
+  }
+  /** The rows' modes that are this one (event-driven, polled, degraded). */
+  modesOf(mode: string) {
+    return this.root.locator(`[data-testid=live-updates-mode][data-mode=${mode}]`);
   }
   /** "Set up all polled targets (N)…": every target polled because nothing is set up, in one setup. */
   get setUpAllButton() {

@@ -35,6 +35,14 @@ export class ExplorerPage {
   cell(row: Locator, column: string) {
     return row.locator(`[data-column=${column}]`);
   }
+  /** A row's status badge text (InProgress, Succeeded…). */
+  async statusText(row: Locator): Promise<string | undefined> {
+    return (await this.cell(row, 'status').locator('.status').textContent())?.trim();
+  }
+  /** A row's stage strip: one image whose accessible name lists each stage and its status. */
+  stageStrip(row: Locator) {
+    return this.cell(row, 'stages').getByRole('img');
+  }
   /** Where a row's status comes from: data-mode event-driven, polled or degraded (named "Status from events" / "Status by polling"). */
   watchMode(row: Locator) {
     return row.getByTestId('row-watch-mode');
