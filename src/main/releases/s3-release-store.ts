@@ -372,7 +372,7 @@ export class S3ReleaseStore implements ReleaseStorage {
     }
     throw new AppError(
       'CONFLICT',
-      `The release log at ${this.url(LOG_DIR)} was not written: ${refused >= ATTEMPTS ? `${ATTEMPTS} creates of ${this.url(logKey(sequence))} in a row were refused` : `${MAX_NUMBERS_TAKEN} numbers were taken by other writers in turn`}. The entry was: ${full.message}`,
+      `The release log at ${this.url(LOG_DIR)} was not written: ${refused >= ATTEMPTS ? `${ATTEMPTS} creates were refused with the number free (last: ${this.url(logKey(sequence))})` : `${MAX_NUMBERS_TAKEN} numbers were taken by other writers in turn`}. The entry was: ${full.message}`,
       { object: this.url(logKey(sequence)) },
     );
   }
