@@ -13,6 +13,8 @@ export const EXIT = {
   unverified: 4,
   /** Two environments' pipelines differ (release diff). */
   drift: 5,
+  /** A promotion found its environment leased by someone else (a release shared in S3); the holder is named. */
+  leased: 6,
   /** Interrupted (Ctrl-C) while following: run the same command again to resume. */
   interrupted: 130,
 } as const;

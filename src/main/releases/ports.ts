@@ -1,7 +1,10 @@
 // What the releases feature needs from outside it, declared here as interfaces:
 // identities (accounts) and the executions use-cases, each with the rules they
-// keep (the production rule and the approval capability stay in executions).
+// keep (the production rule and the approval capability stay in executions);
+// and where a release's state is kept (ReleaseStorage: on disk, or shared in S3).
 import type { ExecutionSummary, PipelineLiveState, PipelineRef } from '../../shared/api/executions';
+import type { Promotion, ReleaseLogEntry } from '../../shared/api/releases';
+import type { ReleaseFile } from '../../shared/releases/release-file';
 import type { PipelineDeclaration } from '../../shared/pipeline/model';
 import type { Confirmed, PipelineTarget } from '../../shared/safety/confirmation';
 import type { IdentityState } from '../aws/access';
@@ -40,4 +43,42 @@ export interface ReleaseExecutions {
     a: { stage: string; action: string; executionId: string | null; status: 'Approved' | 'Rejected'; summary: string },
     confirmed: Confirmed<'approval' | 'release-approval'>,
   ): Promise<{ executionId: string | null }>;
+}
+
+/** One promotion changed: the record as it is stored afterwards, and whether the change was written. */
+export interface PromotionSaved<P extends Promotion | undefined = Promotion | undefined> {
+  promotion: P;
+  written: boolean;
+}
+
+/**
+ * Where one release's file, promotions and log are kept, as the service, the journal and the runner use them:
+ * on disk (ReleaseStore, release-store.ts) or shared in S3 (S3ReleaseStore, s3-release-store.ts). Both keep the
+ * same rules: a promotion is changed read-change-write with no other change in between, a finished one stays
+ * finished (promotionStatusMayChange), the log only grows, and what cannot be read is named and left as it is.
+ */
+export interface ReleaseStorage {
+  /**
+   * The release file and its text. `version` identifies what was read where the storage can tell (S3: the ETag),
+   * so a save can be made only over that (saveDefinition's `basedOn`).
+   */
+  definition(application: string): Promise<{ release: ReleaseFile; text: string; version?: string }>;
+  /**
+   * Saves the release file. Shared storage writes it only over the version read (`basedOn`; by default the last
+   * one this storage read), or only if there is none yet (`basedOn: null`), and reports a conflict otherwise.
+   */
+  saveDefinition(release: ReleaseFile, o?: { basedOn?: string | null }): Promise<void>;
+  promotions(application: string): Promise<Promotion[]>;
+  /** Saves one promotion over the record as stored now; a finished one is not saved over (`written` false). */
+  savePromotion(p: Promotion): Promise<PromotionSaved<Promotion>>;
+  /**
+   * Changes one promotion, read-change-write: `change` gets the record as stored now (undefined: none yet) and
+   * returns the record to save, or null to leave it. It may be called again if another writer got in between,
+   * so it decides from what it is given. A status change promotionStatusMayChange refuses is not written.
+   */
+  changePromotion(application: string, id: string, change: (saved: Promotion | undefined) => Promotion | null): Promise<PromotionSaved>;
+  /** Appends an entry to the release log and returns it as stored (with its time, and where known who wrote it). */
+  log(application: string, entry: Omit<ReleaseLogEntry, 'at'>): Promise<ReleaseLogEntry>;
+  /** The log, newest last; what cannot be read is an `unreadable` entry naming where it is, never left out. */
+  history(application: string, limit?: number): Promise<ReleaseLogEntry[]>;
 }

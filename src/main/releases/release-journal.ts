@@ -1,7 +1,7 @@
-// Every change to a release goes to disk first (the release store: promotions and
-// the log), then to the listeners (the app's release.updated events, the CLI's output).
+// Every change to a release goes to its storage first (ReleaseStorage: promotions and
+// the log, on disk or in S3), then to the listeners (the app's release.updated events, the CLI's output).
 import type { Promotion, ReleaseLogEntry } from '../../shared/api/releases';
-import type { PromotionSaved, ReleaseStore } from './release-store';
+import type { PromotionSaved, ReleaseStorage } from './ports';
 
 export interface ReleaseChange {
   application: string;
@@ -12,7 +12,7 @@ export interface ReleaseChange {
 export class ReleaseJournal {
   private listeners = new Set<(c: ReleaseChange) => void>();
 
-  constructor(private store: ReleaseStore) {}
+  constructor(private store: ReleaseStorage) {}
 
   onChange(listener: (c: ReleaseChange) => void): () => void {
     this.listeners.add(listener);

@@ -18,6 +18,9 @@ import { Promotion, ReleaseLogEntry, type DamagedFile, type ReleaseSummary } fro
 import { MAX_RELEASE_FILE_BYTES, parseReleaseFile, releaseErrorsText, stringifyReleaseFile, type ReleaseFile } from '../../shared/releases/release-file';
 import { AppError } from '../../shared/api/errors';
 import { promotionStatusMayChange } from '../../shared/releases/promotion';
+import type { PromotionSaved, ReleaseStorage } from './ports';
+
+export type { PromotionSaved } from './ports';
 
 const PromotionsFile = z.object({ version: z.literal(1), promotions: z.array(Promotion) });
 /** Finished promotions kept per application (the log keeps everything). */
@@ -28,19 +31,13 @@ const KEEP_FINISHED = 50;
  */
 const SAVE_LOCK = { ttlMs: 10_000, waitMs: 15_000 };
 
-/** One promotion changed in promotions.json: the record as the file holds it afterwards, and whether the change was written. */
-export interface PromotionSaved<P extends Promotion | undefined = Promotion | undefined> {
-  promotion: P;
-  written: boolean;
-}
-
 /** What a failed read says about its file, for the list: the line when the error knows it, and its message. */
 function damageOf(file: string, err: unknown): DamagedFile {
   const line = err instanceof AppError ? (err.details as { line?: unknown } | undefined)?.line : undefined;
   return { file, line: typeof line === 'number' ? line : null, message: err instanceof Error ? err.message : String(err) };
 }
 
-export class ReleaseStore {
+export class ReleaseStore implements ReleaseStorage {
   constructor(private home: string) {}
 
   private isApplicationName(application: string): boolean {

@@ -106,6 +106,8 @@ export const ReleaseLogEntry = z.object({
   /** promotion-started, gate-blocked, execution-starting, execution-started, status, approved, rejected, promotion-finished, … */
   event: z.string(),
   message: z.string(),
+  /** Who wrote it: the caller's identity (STS GetCallerIdentity) and host. Recorded by a release shared in S3; absent in a local one. */
+  by: z.object({ arn: z.string(), host: z.string() }).optional(),
 });
 export type ReleaseLogEntry = z.infer<typeof ReleaseLogEntry>;
 
