@@ -19,8 +19,14 @@ const SAFETY_CORE = [
   'src/node/lock-file.ts', // one runner per cleanup plan
   // Where the services enforce them: the plan against its audit and the confirmation
   // (ArtifactsService.clean, deleteBucket, expireByLifecycle). Line ranges: update with the code.
-  'src/main/artifacts/service.ts:82-122',
-  'src/main/artifacts/service.ts:150-196',
+  'src/main/artifacts/service.ts:95-112',
+  'src/main/artifacts/service.ts:120-175',
+  // Who an account is at the moment of confirming or acting (cleanups and live updates alike).
+  'src/main/aws/accounts-now.ts',
+  // Live updates: the confirmation request, and apply / remove acting only on what was confirmed.
+  'src/main/events/service.ts:127-149',
+  'src/main/events/service.ts:251-282',
+  'src/main/events/service.ts:591-616',
   // Approvals: the live view's `waitingForApproval`, and `answerApproval` (the token read at
   // that moment, for the execution reviewed, only from an approval action).
   'src/main/executions/execution-calls.ts:107-107',
