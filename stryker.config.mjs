@@ -19,7 +19,7 @@ const SAFETY_CORE = [
   'src/node/lock-file.ts', // one runner per cleanup plan
   // Where the services enforce them: the plan against its audit and the confirmation
   // (ArtifactsService.clean, deleteBucket, expireByLifecycle). Line ranges: update with the code.
-  'src/main/artifacts/service.ts:95-112',
+  'src/main/artifacts/service.ts:89-111',
   'src/main/artifacts/service.ts:120-175',
   // Who an account is at the moment of confirming or acting (cleanups and live updates alike).
   'src/main/aws/accounts-now.ts',
