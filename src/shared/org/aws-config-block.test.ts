@@ -104,7 +104,10 @@ describe("Pipewright's block in ~/.aws/config", () => {
 
   it('diffs the old block against the new one section by section', () => {
     const before = parseAwsConfig(block(), 'c', 'acme').sections;
-    const changed = [{ ...profiles[0], region: 'eu-west-1' }, { name: 'orders-dev/ReadOnlyAccess', accountId: '210987654321', roleName: 'ReadOnlyAccess' }];
+    const changed = [
+      { ...profiles[0], region: 'eu-west-1' },
+      { name: 'orders-dev/ReadOnlyAccess', accountId: '210987654321', roleName: 'ReadOnlyAccess' },
+    ];
     const after = parseAwsConfig(block(changed, false), 'c', 'acme').sections;
     expect(diffBlockSections(before, after)).toEqual([
       { section: '[profile payments-prod/ReadOnlyAccess]', change: 'changed', keys: [{ key: 'region', from: 'us-east-1', to: 'eu-west-1' }] },

@@ -165,7 +165,10 @@ export interface SsoSessionSection {
 /** The block's text: the sso-session (unless the user's file has it already), then each profile; every line ended with `eol`. */
 export function renderBlock(o: { blockName: string; session: SsoSessionSection; includeSession: boolean; profiles: ExportedProfile[]; eol?: string }): string {
   const eol = o.eol ?? '\n';
-  const lines = [beginMarker(o.blockName), `# Written by pipewright org export-profiles; "pipewright org export-profiles --remove" takes it out. Edits here are replaced.`];
+  const lines = [
+    beginMarker(o.blockName),
+    `# Written by pipewright org export-profiles; "pipewright org export-profiles --remove" takes it out. Edits here are replaced.`,
+  ];
   if (o.includeSession)
     lines.push(
       '',
@@ -212,7 +215,8 @@ export interface SectionChange {
   keys?: Array<{ key: string; from?: string; to?: string }>;
 }
 
-const sectionLabel = (s: Pick<IniSection, 'kind' | 'name'>) => (s.kind === 'default' ? '[default]' : s.kind === 'other' ? `[${s.name}]` : `[${s.kind} ${s.name}]`);
+const sectionLabel = (s: Pick<IniSection, 'kind' | 'name'>) =>
+  s.kind === 'default' ? '[default]' : s.kind === 'other' ? `[${s.name}]` : `[${s.kind} ${s.name}]`;
 
 /** What replacing the old block's sections with the new one's changes, section by section (a preview's diff). */
 export function diffBlockSections(before: IniSection[], after: IniSection[]): SectionChange[] {

@@ -62,9 +62,12 @@ describe('merging Identity Center and Organizations', () => {
     expect(rows.map((r) => r.ouPath)).toEqual(['Security', 'Workloads/Dev', 'Workloads/Prod', 'Workloads/Prod', null, null]);
   });
 
-  it('without Organizations, state and OU are unknown, not guessed', () => {
+  it('without Organizations, state and OU are unknown, not guessed; without Identity Center, no role is known', () => {
     const [row] = mergeAccounts(ic([acct('100000000001', 'a', ['R'])]), null);
     expect(row).toMatchObject({ state: null, ouPath: null, inOrganizations: null, reason: null });
+    const [only] = mergeAccounts(null, orgs([oacct('100000000001', 'a', 'ACTIVE', '')]));
+    expect(only).toMatchObject({ inIdentityCenter: null, inOrganizations: true, roles: [], ouPath: '' });
+    expect(only.reason).toMatch(/^no IAM Identity Center is connected/);
   });
 });
 

@@ -77,8 +77,8 @@ export const OrgAccountView = z.object({
   state: z.string().nullable(),
   ouPath: z.string().nullable(),
   roles: z.array(z.string()),
-  /** Identity Center lists it for the user. */
-  inIdentityCenter: z.boolean(),
+  /** Identity Center lists it for the user (null: no Identity Center is connected). */
+  inIdentityCenter: z.boolean().nullable(),
   /** Organizations lists it (null: Organizations was not read). */
   inOrganizations: z.boolean().nullable(),
   /** Why no role of this account is usable; null when one is. */
@@ -91,6 +91,7 @@ const INACTIVE = new Set(['SUSPENDED', 'PENDING_CLOSURE', 'CLOSED']);
 /** Why an account has no usable role, or null. Every account stays listed; this names the ones that cannot be used. */
 export function reasonFor(a: Omit<OrgAccountView, 'reason'>, rolesError: string | null): string | null {
   if (a.state && INACTIVE.has(a.state)) return `the account is ${a.state}`;
+  if (a.inIdentityCenter === null) return 'no IAM Identity Center is connected, so no role is known (pipewright org connect --sso-session NAME)';
   if (!a.inIdentityCenter) return a.inOrganizations ? 'Identity Center gives you no access to this account (Organizations lists it)' : null;
   if (rolesError) return `its roles could not be read: ${rolesError}`;
   if (!a.roles.length) return 'no Identity Center role is assigned to you in this account';
@@ -111,12 +112,14 @@ export function mergeAccounts(ic: IdentityCenterDiscovery | null, orgs: Organiza
       state: o?.state ?? null,
       ouPath: o?.ouPath ?? null,
       roles: i?.roles ?? [],
-      inIdentityCenter: !!i,
+      inIdentityCenter: ic ? !!i : null,
       inOrganizations: orgs ? !!o : null,
     };
     return { ...base, reason: reasonFor(base, i?.rolesError ?? null) };
   });
-  return rows.sort((a, b) => (a.ouPath ?? '\uffff').localeCompare(b.ouPath ?? '\uffff') || a.name.localeCompare(b.name) || a.accountId.localeCompare(b.accountId));
+  return rows.sort(
+    (a, b) => (a.ouPath ?? '\uffff').localeCompare(b.ouPath ?? '\uffff') || a.name.localeCompare(b.name) || a.accountId.localeCompare(b.accountId),
+  );
 }
 
 export const AccountRef = z.object({ accountId: z.string(), name: z.string() });

@@ -1,14 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  canRefresh,
-  formatCacheTime,
-  isTokenCacheFileName,
-  parseSsoTokenFile,
-  sameStartUrl,
-  serializeSsoToken,
-  timeOf,
-  tokenFreshness,
-} from './sso-token';
+import { canRefresh, formatCacheTime, isTokenCacheFileName, parseSsoTokenFile, sameStartUrl, serializeSsoToken, timeOf, tokenFreshness } from './sso-token';
 
 // What `aws sso login --sso-session NAME` (AWS CLI 2.9) writes, field for field.
 const CLI_WROTE = {
