@@ -11,6 +11,7 @@
 // marked incomplete. Progress is accounts done out of those known; cancel with the signal.
 import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
+import { AppError } from '../../shared/api/errors';
 import { awsAppError } from '../aws/errors';
 import type { IdentityCenterSession } from '../aws/identity-center';
 import type { DiscoveredAccount, IdentityCenterDiscovery } from '../../shared/org/discovery';
@@ -38,8 +39,13 @@ export function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** A sign-in nobody here can make fails the whole discovery (once), rather than every account one by one. */
-const needsLogin = (err: unknown) => (err as { details?: { kind?: string } })?.details?.kind === 'needs-sso-login';
+/**
+ * What fails the whole discovery (once) rather than every account one by one: a
+ * sign-in nobody here can make, or a token cache file that is not a token (bad
+ * input, said as such, and left as it is).
+ */
+const fatal = (err: unknown) =>
+  err instanceof AppError && (err.code === 'INVALID_INPUT' || (err.details as { kind?: string } | undefined)?.kind === 'needs-sso-login');
 
 const cancelled = () => Object.assign(new Error('Discovery was cancelled.'), { name: 'AbortError' });
 
@@ -55,6 +61,7 @@ export async function discoverIdentityCenter(session: IdentityCenterSession, opt
   const jobs: Array<Promise<void>> = [];
   let done = 0;
   let listing = true;
+  let listComplete = true;
   const progress = () => opts.onProgress?.({ done, total: accounts.length, listing });
 
   const readRoles = async (a: DiscoveredAccount) => {
@@ -63,7 +70,7 @@ export async function discoverIdentityCenter(session: IdentityCenterSession, opt
       a.roles = await session.listAccountRoles(a.accountId, signal);
     } catch (err) {
       if (signal?.aborted) throw cancelled();
-      if (needsLogin(err)) throw err;
+      if (fatal(err)) throw err;
       a.rolesError = errorText(err);
       problems.push(`${a.name} (${a.accountId}): its roles could not be read: ${a.rolesError}`);
     } finally {
@@ -89,10 +96,12 @@ export async function discoverIdentityCenter(session: IdentityCenterSession, opt
       next = page.nextToken;
     } while (next);
   } catch (err) {
-    if (signal?.aborted || needsLogin(err)) {
+    // Nothing listed at all is no discovery (saving it would call every account gone): it fails, saying why.
+    if (signal?.aborted || fatal(err) || !accounts.length) {
       await settleAll();
       throw signal?.aborted ? cancelled() : err;
     }
+    listComplete = false;
     // Accounts already listed are kept, their roles read; the rest of the list is unknown, and said so.
     problems.unshift(`The account list stopped after ${accounts.length} accounts: ${errorText(err)}`);
   }
@@ -109,6 +118,7 @@ export async function discoverIdentityCenter(session: IdentityCenterSession, opt
     startedAt: new Date(started).toISOString(),
     finishedAt: new Date().toISOString(),
     complete: problems.length === 0,
+    listComplete,
     accounts: accounts.sort((x, y) => x.name.localeCompare(y.name) || x.accountId.localeCompare(y.accountId)),
     problems,
     stats: {

@@ -71,14 +71,14 @@ export function defaultOrgName(startUrl: string): string {
 
 /**
  * Where the portal, OIDC and the accounts' services answer, when the user's own SSO
- * profiles of this session (or start URL) all name one endpoint (the sandbox's
- * profiles do): the org feature then calls where the user's CLI calls. Anything
- * else (none, or profiles that disagree) leaves the SDK's defaults.
+ * profiles of this session (or start URL) name one endpoint (the sandbox's profiles
+ * do): the org feature then calls where the user's CLI calls. Profiles without an
+ * endpoint say nothing either way; two different endpoints leave the SDK's defaults.
  */
 export function endpointsFromProfiles(profiles: ProfileInfo[], sessionName: string | undefined, startUrl: string) {
   const users = profiles.filter((p) => p.kind === 'sso' && ((sessionName && p.ssoSession === sessionName) || sameStartUrl(p.ssoStartUrl, startUrl)));
   const one = (values: Array<string | undefined>) => {
-    const set = new Set(values);
+    const set = new Set(values.filter((v): v is string => !!v));
     return set.size === 1 ? [...set][0] : undefined;
   };
   return {
@@ -247,7 +247,10 @@ export class OrgService {
     } else if (!c.organizationsProfile) orgs = null;
     if (!c.identityCenter) ic = null;
     const since = previous?.identityCenter?.finishedAt ?? previous?.organizations?.readAt;
-    const changes = previous && since ? diffAccounts(mergeAccounts(previous.identityCenter, previous.organizations), mergeAccounts(ic, orgs), since) : null;
+    // An account missing from a list cut short (or from a source not read this time) is not known to be gone.
+    const goneKnown = (ic?.listComplete ?? true) && (orgs?.complete ?? true);
+    const changes =
+      previous && since ? diffAccounts(mergeAccounts(previous.identityCenter, previous.organizations), mergeAccounts(ic, orgs), since, goneKnown) : null;
     await this.store.saveDiscovery({ version: 1, identityCenter: ic, organizations: orgs, changes });
     return this.snapshotOf(c, ic, orgs, changes, problems);
   }

@@ -18,6 +18,7 @@ const ic = (accounts: IdentityCenterDiscovery['accounts']): IdentityCenterDiscov
   startedAt: '2026-01-01T00:00:00Z',
   finishedAt: '2026-01-01T00:00:10Z',
   complete: true,
+  listComplete: true,
   accounts,
   problems: [],
   stats,
@@ -89,6 +90,8 @@ describe('the diff between two discoveries', () => {
     });
     expect(isEmptyDiff(d)).toBe(false);
     expect(isEmptyDiff(diffAccounts(after, after, 'x'))).toBe(true);
+    // A list cut short is no evidence that an account left.
+    expect(diffAccounts(before, after, 'x', false).gone).toEqual([]);
   });
 });
 

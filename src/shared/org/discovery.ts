@@ -41,6 +41,8 @@ export const IdentityCenterDiscovery = z.object({
   finishedAt: z.string(),
   /** False when an account's roles or the account list itself could not be read (problems says what). */
   complete: z.boolean(),
+  /** False when the account list was cut short: an account missing from it may still be there. */
+  listComplete: z.boolean().default(true),
   accounts: z.array(DiscoveredAccount),
   problems: z.array(z.string()),
   stats: DiscoveryStats,
@@ -136,8 +138,12 @@ export const DiscoveryDiff = z.object({
 });
 export type DiscoveryDiff = z.infer<typeof DiscoveryDiff>;
 
-/** What changed between two merged views of the organization. */
-export function diffAccounts(before: OrgAccountView[], after: OrgAccountView[], since: string): DiscoveryDiff {
+/**
+ * What changed between two merged views of the organization. `goneKnown` false (a
+ * listing was cut short this time) reports no account gone: missing from a partial
+ * list is not evidence that it left.
+ */
+export function diffAccounts(before: OrgAccountView[], after: OrgAccountView[], since: string, goneKnown = true): DiscoveryDiff {
   const old = new Map(before.map((a) => [a.accountId, a]));
   const now = new Map(after.map((a) => [a.accountId, a]));
   const ref = (a: OrgAccountView) => ({ accountId: a.accountId, name: a.name });
@@ -154,7 +160,7 @@ export function diffAccounts(before: OrgAccountView[], after: OrgAccountView[], 
     if (added.length || removed.length) diff.rolesChanged.push({ ...ref(a), added, removed });
     if (o.name !== a.name) diff.renamed.push({ ...ref(a), from: o.name });
   }
-  for (const o of before) if (!now.has(o.accountId)) diff.gone.push(ref(o));
+  if (goneKnown) for (const o of before) if (!now.has(o.accountId)) diff.gone.push(ref(o));
   return diff;
 }
 
