@@ -25,6 +25,7 @@ import {
 } from '@aws-sdk/client-sso-oidc';
 import { GetRoleCredentialsCommand, ListAccountRolesCommand, ListAccountsCommand, SSOClient } from '@aws-sdk/client-sso';
 import { setMaxListeners } from 'node:events';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { AppError } from '../../shared/api/errors';
 import { canRefresh, formatCacheTime, sameStartUrl, timeOf, tokenFreshness, type SsoToken } from '../../shared/org/sso-token';
@@ -163,8 +164,10 @@ export class IdentityCenterSession {
     this.now = opts.now ?? Date.now;
     // Every call in flight listens on the session's life signal: hundreds are expected.
     setMaxListeners(0, this.life.signal);
-    // maxAttempts 1: every retry goes through the limiter below, never around it.
-    const common = { region: config.region, maxAttempts: 1 };
+    // maxAttempts 1: every retry goes through the limiter below, never around it. Timeouts, so a
+    // connection that hangs fails (and is retried) instead of holding a discovery forever.
+    const requestHandler = new NodeHttpHandler({ connectionTimeout: 5_000, requestTimeout: 30_000 });
+    const common = { region: config.region, maxAttempts: 1, requestHandler };
     this.sso = new SSOClient({ ...common, ...(config.endpoints?.sso ? { endpoint: config.endpoints.sso } : {}) });
     this.oidc = new SSOOIDCClient({ ...common, ...(config.endpoints?.oidc ? { endpoint: config.endpoints.oidc } : {}) });
   }

@@ -73,6 +73,18 @@ export class OrgStore {
     }
   }
 
+  /** The connection for a new connect to build on: one that does not parse is kept as .bad (said in `warnings`) and read as none. */
+  async connectionOrAside(): Promise<OrgConnection | null> {
+    try {
+      return await this.connection();
+    } catch (err) {
+      if (!(err instanceof AppError) || err.code !== 'INVALID_INPUT') throw err;
+      const kept = await keepAside(this.connectionFile);
+      this.warnings.push(`${this.connectionFile} did not parse; it was kept as ${kept}.`);
+      return null;
+    }
+  }
+
   async saveConnection(c: OrgConnection): Promise<void> {
     await writeFileAtomic(this.connectionFile, JSON.stringify(c, null, 2) + '\n');
   }

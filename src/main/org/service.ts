@@ -174,7 +174,7 @@ export class OrgService {
     const found = endpointsFromProfiles(this.access.profiles(), ic.sessionName, ic.startUrl);
     if (found.sso || found.oidc) ic.endpoints = { ...(found.sso ? { sso: found.sso } : {}), ...(found.oidc ? { oidc: found.oidc } : {}) };
     if (found.account) ic.accountEndpoint = found.account;
-    const previous = await this.store.connection().catch(() => null);
+    const previous = await this.store.connectionOrAside();
     const connection: OrgConnection = { version: 1, name, identityCenter: ic, organizationsProfile: previous?.organizationsProfile ?? null };
     await this.store.saveConnection(connection);
     this.session_?.destroy();
@@ -186,13 +186,13 @@ export class OrgService {
     this.credentials_ = undefined;
     const session = this.session_;
     const token = await this.withLogin(session, op.login, () => session.ensureToken(op.signal));
-    return { connection, token, notes: [...session.notes] };
+    return { connection, token, notes: [...this.store.warnings.splice(0), ...session.notes] };
   }
 
   /** Adds AWS Organizations as a source, read with this profile (the management account or a delegated administrator). */
   async connectOrganizations(profile: string): Promise<OrgConnection> {
     this.access.profile(profile);
-    const previous = await this.store.connection().catch(() => null);
+    const previous = await this.store.connectionOrAside();
     const connection: OrgConnection = previous
       ? { ...previous, organizationsProfile: profile }
       : { version: 1, name: 'pipewright-org', identityCenter: null, organizationsProfile: profile };
@@ -225,8 +225,10 @@ export class OrgService {
    */
   async refresh(op: OrgOperation & { identityCenter?: boolean; organizations?: boolean } = {}): Promise<OrgSnapshot> {
     const c = await this.connection();
-    const previous = await this.store.discovery();
+    let previous = await this.store.discovery();
     const problems = [...this.store.warnings.splice(0)];
+    // Another organization (a start URL of its own) is not compared with this one: no diff, and its accounts are not kept.
+    if (previous?.identityCenter && c.identityCenter && !sameStartUrl(previous.identityCenter.startUrl, c.identityCenter.startUrl)) previous = null;
     let ic = previous?.identityCenter ?? null;
     let orgs = previous?.organizations ?? null;
     if (c.identityCenter && op.identityCenter !== false) {
