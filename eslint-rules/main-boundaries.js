@@ -4,7 +4,7 @@
 import path from 'node:path';
 
 /** The main process's features: handlers, service, calls, ports. */
-export const MAIN_FEATURES = ['accounts', 'app', 'artifacts', 'designer', 'executions', 'events', 'explorer', 'releases'];
+export const MAIN_FEATURES = ['accounts', 'app', 'artifacts', 'designer', 'executions', 'events', 'explorer', 'org', 'releases'];
 const MAIN_DIR = path.join(import.meta.dirname, '..', 'src', 'main');
 
 const featureBoundaries = {

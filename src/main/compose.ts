@@ -12,6 +12,7 @@ import { CallBudget } from './aws/call-budget';
 import { PipelinesService } from './explorer';
 import type { SandboxService } from './app';
 import { ReleasesService, ReleaseStore } from './releases';
+import { OrgService } from './org';
 
 export interface ServiceSources {
   /** The user-data directory (audit log, checkpoints). */
@@ -49,6 +50,8 @@ export function composeServices(src: ServiceSources) {
     eventFeed: coverage,
   });
   const releases = new ReleasesService(accounts, executions, new ReleaseStore(src.home), src.releases);
+  // The organization's accounts and roles (IAM Identity Center, Organizations), kept in the same home.
+  const org = new OrgService(accounts, src.home);
   let disposed = false;
   return {
     accounts,
@@ -59,6 +62,7 @@ export function composeServices(src: ServiceSources) {
     releases,
     liveUpdates,
     coverage,
+    org,
     /**
      * Stops what the services hold open (watchers and their timers, pending MFA
      * prompts): the app, the CLI and the tests end the same way. Safe to call twice.
@@ -69,6 +73,7 @@ export function composeServices(src: ServiceSources) {
       if (disposed) return Promise.resolve();
       disposed = true;
       executions.close();
+      org.dispose();
       const readers = coverage.dispose().catch(() => undefined);
       accounts.close();
       return readers;

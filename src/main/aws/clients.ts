@@ -10,6 +10,7 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { AccountClient } from '@aws-sdk/client-account';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { CredentialBroker } from './credentials';
 import { responseGuard } from './response-guard';
@@ -22,7 +23,7 @@ export interface ClientOptions {
 type Ctor<T> = new (config: Record<string, unknown>) => T;
 
 /** Services whose protocol is JSON: an answer that is not JSON is never theirs. */
-const JSON_PROTOCOL = new Set<ServiceId>(['codepipeline', 'account', 'events', 'sqs']);
+const JSON_PROTOCOL = new Set<ServiceId>(['codepipeline', 'account', 'events', 'sqs', 'organizations']);
 const LABEL: Partial<Record<ServiceId, string>> = {
   codepipeline: 'CodePipeline',
   s3: 'S3',
@@ -31,6 +32,7 @@ const LABEL: Partial<Record<ServiceId, string>> = {
   account: 'Account',
   events: 'EventBridge',
   sqs: 'SQS',
+  organizations: 'Organizations',
 };
 
 export class AwsClients {
@@ -109,6 +111,11 @@ export class AwsClients {
   /** AWS Account Management (global: its endpoint is in us-east-1). */
   account(profile: ProfileInfo): AccountClient {
     return this.get('account', AccountClient, profile, 'us-east-1');
+  }
+
+  /** AWS Organizations (global: its endpoint is in us-east-1). */
+  organizations(profile: ProfileInfo): OrganizationsClient {
+    return this.get('organizations', OrganizationsClient, profile, 'us-east-1');
   }
 
   /** Drop clients (e.g. when profiles were reloaded). */

@@ -65,6 +65,8 @@ export class CredentialBroker {
   }
 
   private build(profile: ProfileInfo, interactive: boolean): AwsCredentialIdentityProvider {
+    // A discovered account's role: the org feature holds and refreshes those credentials (one call per role in flight).
+    if (profile.identityCenterRole) return profile.identityCenterRole.credentials;
     if (profile.staticCredentials) {
       const c = profile.staticCredentials;
       return () => Promise.resolve({ accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey });

@@ -7,10 +7,11 @@ import { promises as fs } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { lintIni, type ConfigFileProblem } from './ini-lint';
 
 export type ProfileKind = 'static' | 'session' | 'assume-role' | 'sso' | 'process' | 'web-identity' | 'sandbox' | 'incomplete';
-export type ServiceId = 'codepipeline' | 's3' | 'sts' | 'iam' | 'account' | 'events' | 'sqs' | 'sso' | 'sso-oidc';
+export type ServiceId = 'codepipeline' | 's3' | 'sts' | 'iam' | 'account' | 'events' | 'sqs' | 'sso' | 'sso-oidc' | 'organizations';
 
 export interface ProfileInfo {
   name: string;
@@ -33,6 +34,12 @@ export interface ProfileInfo {
   problems: string[];
   /** Only for sandbox profiles: the keys live in the main process and never cross the contract. */
   staticCredentials?: { accessKeyId: string; secretAccessKey: string };
+  /**
+   * Only for an account discovered through IAM Identity Center (src/main/org): the
+   * role whose credentials the org feature fetches and holds (never written, never
+   * sent to the renderer), instead of anything in the files.
+   */
+  identityCenterRole?: { accountId: string; roleName: string; credentials: AwsCredentialIdentityProvider };
 }
 
 export interface ProfilesSnapshot {
@@ -79,6 +86,7 @@ const SERVICE_KEYS: Record<ServiceId, string> = {
   sqs: 'sqs',
   sso: 'sso',
   'sso-oidc': 'sso_oidc',
+  organizations: 'organizations',
 };
 
 export async function loadProfiles(): Promise<ProfilesSnapshot> {
@@ -161,6 +169,18 @@ export async function loadProfiles(): Promise<ProfilesSnapshot> {
     p.chain = seen;
   }
   return { profiles, problems, files };
+}
+
+/** An [sso-session NAME] section of the config file, as the SDK reads it; undefined when there is none. */
+export async function loadSsoSession(name: string): Promise<{ startUrl?: string; region?: string; scopes?: string[] } | undefined> {
+  const { configFile } = await loadSharedConfigFiles({ configFilepath: configFilePaths().config, filepath: configFilePaths().credentials, ignoreCache: true });
+  const s = configFile[`sso-session.${name}`];
+  if (!s) return undefined;
+  const scopes = s.sso_registration_scopes
+    ?.split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+  return { startUrl: s.sso_start_url, region: s.sso_region, ...(scopes?.length ? { scopes } : {}) };
 }
 
 /** The endpoint a client for `service` should use with this profile, if any. */

@@ -16,6 +16,7 @@ const commands = {
   release: () => import('./release-command'),
   design: () => import('./design-command'),
   events: () => import('./events-command'),
+  org: () => import('./org-command'),
 };
 
 function port(value: string): number {
@@ -399,6 +400,45 @@ export function buildProgram(): Command {
     )
     .action(async (o: { profile: string; region: string[]; yes: boolean; confirmProd: string[] }) => {
       process.exitCode = await (await commands.events()).runEventsRemove(o);
+    });
+
+  const org = program
+    .command('org')
+    .description('An organization as a source of accounts: IAM Identity Center (accounts and roles) and AWS Organizations (names, states, OUs)');
+  org
+    .command('connect')
+    .description(
+      "Connect IAM Identity Center (an sso-session of your AWS config, or a start URL and region) and/or AWS Organizations, then discover; the AWS CLI's cached token is used when it will do (exit 4 when the discovery was incomplete)",
+    )
+    .option('--sso-start-url <url>', "IAM Identity Center's start URL (with --sso-region)")
+    .option('--sso-region <region>', "IAM Identity Center's region")
+    .option('--name <name>', 'the sso-session name for a start URL (default: from the URL)')
+    .option('--sso-session <name>', 'an [sso-session NAME] of your AWS config')
+    .option(
+      '--organizations-profile <profile>',
+      'read AWS Organizations (names, State, OU paths) with this profile: the management account or a delegated administrator',
+    )
+    .action(async (o: { ssoStartUrl?: string; ssoRegion?: string; name?: string; ssoSession?: string; organizationsProfile?: string }) => {
+      process.exitCode = await (await commands.org()).runOrgConnect(o);
+    });
+  org
+    .command('accounts')
+    .description('Every account: id, name, state, OU path, roles, and why when no role is usable (exit 4 when the discovery was incomplete)')
+    .option('--json', 'JSON', false)
+    .option('--refresh', 'discover again now (default: the last discovery, or a new one when there is none) and say what changed', false)
+    .action(async (o: { json: boolean; refresh: boolean }) => {
+      process.exitCode = await (await commands.org()).runOrgAccounts(o);
+    });
+  org
+    .command('export-profiles')
+    .description(
+      "Write the discovered accounts as {AccountName}/{RoleName} profiles into your AWS config, inside Pipewright's marked block, after a preview and a diff (your other sections are never touched)",
+    )
+    .option('--out <file>', 'write into this file instead of the AWS config file')
+    .option('--yes', 'write without asking', false)
+    .option('--remove', "take Pipewright's block out again", false)
+    .action(async (o: { out?: string; yes: boolean; remove: boolean }) => {
+      process.exitCode = await (await commands.org()).runOrgExportProfiles(o);
     });
 
   return program;

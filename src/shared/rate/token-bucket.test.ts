@@ -25,3 +25,15 @@ it('takes a capacity of its own and refuses a rate of zero', () => {
   expect(b.take(100)).toBe(true);
   expect(() => new TokenBucket({ perSecond: 0 })).toThrow(RangeError);
 });
+
+it('changes its rate from a moment on, keeping what was earned at the old rate', () => {
+  const b = new TokenBucket({ perSecond: 20, capacity: 1 });
+  expect(b.take(0)).toBe(true);
+  // 25 ms at 20/s earned half a token; from here on 10/s: the other half takes 50 ms.
+  b.setRate(10, 25);
+  expect(b.perSecond).toBe(10);
+  expect(b.waitMs(25)).toBe(50);
+  expect(b.take(74)).toBe(false);
+  expect(b.take(75)).toBe(true);
+  expect(() => b.setRate(0, 100)).toThrow(RangeError);
+});
