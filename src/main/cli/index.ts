@@ -444,6 +444,14 @@ export function buildProgram(): Command {
   return program;
 }
 
+// A reader that stops reading (`pipewright … | head`) closes the pipe: the rest of the output has nowhere to go,
+// and that is no failure of the command. Without this the write's EPIPE is thrown outside any command.
+for (const stream of [process.stdout, process.stderr])
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+
 buildProgram()
   .parseAsync(process.argv)
   .catch(async (err: unknown) => {
