@@ -24,9 +24,11 @@ const SAFETY_CORE = [
   // Who an account is at the moment of confirming or acting (cleanups and live updates alike).
   'src/main/aws/accounts-now.ts',
   // Live updates: the confirmation request, and apply / remove acting only on what was confirmed.
-  'src/main/events/service.ts:127-149',
-  'src/main/events/service.ts:251-282',
-  'src/main/events/service.ts:591-616',
+  // (and each resource acted on only with a profile checked to sign in to its account: wrongAccount).
+  'src/main/events/service.ts:193-224',
+  'src/main/events/service.ts:399-411',
+  'src/main/events/service.ts:422-457',
+  'src/main/events/service.ts:863-890',
   // Approvals: the live view's `waitingForApproval`, and `answerApproval` (the token read at
   // that moment, for the execution reviewed, only from an approval action).
   'src/main/executions/execution-calls.ts:107-107',

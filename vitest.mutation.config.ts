@@ -53,6 +53,8 @@ export default defineConfig({
       'test/executions/**/*.test.ts',
       'test/events/confirmed-plan.test.ts',
       'test/events/setup.test.ts',
+      'test/events/remove-safety.test.ts',
+      'test/events/confirmation-hub.test.ts',
     ],
     // It asserts S3's write rate against the wall clock: under instrumentation, on two
     // shared cores, it fails the initial run for reasons no mutant caused. The pacer is

@@ -41,7 +41,7 @@ describe('pipewright events', () => {
   it('setup --yes creates, test passes, status says event-driven, remove deletes', { timeout: 90_000 }, async () => {
     const s = await runCli(['events', 'setup', '--profile', 'sandbox-dev', '--region', 'us-east-1', '--yes'], h.cliEnv);
     expect(s.code, s.out + s.err).toBe(0);
-    expect(s.out).toMatch(/created\s+member-rule:111111111111:us-east-1/);
+    expect(s.out).toMatch(/created\s+member-rule:111111111111:us-east-1→111111111111:us-east-1/);
     const t = await runCli(['events', 'test', '--profile', 'sandbox-dev', '--region', 'us-east-1'], h.cliEnv);
     expect(t.code, t.err).toBe(0);
     expect(t.out).toMatch(/^ok: The test event reached/);
@@ -52,7 +52,7 @@ describe('pipewright events', () => {
     expect(rows.find((x) => x.profile === 'sandbox-staging' && x.region === 'us-east-1')).toMatchObject({ mode: 'polled', reason: 'not set up' });
     const rm = await runCli(['events', 'remove', '--profile', 'sandbox-dev', '--region', 'us-east-1', '--yes'], h.cliEnv);
     expect(rm.code, rm.out + rm.err).toBe(0);
-    expect(rm.out).toMatch(/deleted\s+hub-bus:us-east-1/);
+    expect(rm.out).toMatch(/deleted\s+hub-bus:111111111111:us-east-1 \(pipewright-events, 111111111111 us-east-1\)/);
     expect(await ruleNames()).not.toContain('pipewright-events-forward');
   });
 

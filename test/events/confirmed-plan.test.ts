@@ -53,7 +53,7 @@ describe('setup creates only what was confirmed', () => {
       message: expect.stringMatching(/not in the plan that was confirmed/i),
     });
     // What needs the role is not made without it either.
-    expect(r.outcomes.find((o) => o.id === `member-rule:${DEV}:eu-west-1`)).toMatchObject({ outcome: 'skipped' });
+    expect(r.outcomes.find((o) => o.id === `member-rule:${DEV}:eu-west-1→${DEV}:eu-west-1`)).toMatchObject({ outcome: 'skipped' });
     expect(await exists(iam(DEV).send(new GetRoleCommand({ RoleName: 'pipewright-events-forwarder' })))).toBe(false);
     // What was confirmed was made.
     expect(await exists(events(DEV, 'eu-west-1').send(new DescribeEventBusCommand({ Name: 'pipewright-events' })))).toBe(true);
@@ -103,18 +103,18 @@ describe('remove deletes only what was confirmed', () => {
     // The person reviews staging's removal: the hub stays, dev still uses it.
     const staging = { targets: [{ profile: 'sandbox-staging', regions: ['us-east-1'] }] };
     const plan = await svc.removePlan(staging);
-    expect(plan.view.keep.map((k) => k.id)).toContain('hub-bus:us-east-1');
+    expect(plan.view.keep.map((k) => k.id)).toContain(`hub-bus:${PROD}:us-east-1`);
     const seen = plan.resources.map((r) => r.id);
-    expect(seen).not.toContain('hub-bus:us-east-1');
+    expect(seen).not.toContain(`hub-bus:${PROD}:us-east-1`);
     const confirmed = confirm(await svc.removeRequest(staging, seen), { words: [], production: ['sandbox-prod'] });
 
     // Meanwhile dev's setup goes: now nothing but staging uses the hub, and a plan made now would delete it.
     await removeLiveUpdates(svc, { targets: [{ profile: 'sandbox-dev', regions: ['us-east-1'] }] });
-    expect((await svc.removePlan(staging)).resources.map((r) => r.id)).toContain('hub-bus:us-east-1');
+    expect((await svc.removePlan(staging)).resources.map((r) => r.id)).toContain(`hub-bus:${PROD}:us-east-1`);
 
     const r = await svc.remove(staging, { confirmed, resources: seen });
     expect(r.outcomes.filter((o) => o.outcome === 'deleted').map((o) => o.id)).toEqual(seen);
-    for (const id of ['hub-rule:us-east-1', 'queue:us-east-1', 'dlq:us-east-1', 'hub-bus:us-east-1'])
+    for (const id of [`hub-rule:${PROD}:us-east-1`, `queue:${PROD}:us-east-1`, `dlq:${PROD}:us-east-1`, `hub-bus:${PROD}:us-east-1`])
       expect(r.outcomes.find((o) => o.id === id)).toMatchObject({ outcome: 'skipped', message: expect.stringMatching(/not in the plan that was confirmed/i) });
     expect(await exists(events(PROD).send(new DescribeEventBusCommand({ Name: 'pipewright-events' })))).toBe(true);
     expect(await exists(sqs(PROD).send(new GetQueueUrlCommand({ QueueName: 'pipewright-events' })))).toBe(true);

@@ -54,13 +54,13 @@ describe('events setup, same-account hub', () => {
     const input = { targets: [{ profile: 'sandbox-dev', regions: ['us-east-1'] }] };
     const plan = await svc.plan(input);
     expect(plan.resources.map((r) => r.id)).toEqual([
-      'hub-bus:us-east-1',
-      'dlq:us-east-1',
-      'queue:us-east-1',
-      'queue-policy:us-east-1',
-      'hub-rule:us-east-1',
+      `hub-bus:${DEV}:us-east-1`,
+      `dlq:${DEV}:us-east-1`,
+      `queue:${DEV}:us-east-1`,
+      `queue-policy:${DEV}:us-east-1`,
+      `hub-rule:${DEV}:us-east-1`,
       `role:${DEV}`,
-      `member-rule:${DEV}:us-east-1`,
+      `member-rule:${DEV}:us-east-1→${DEV}:us-east-1`,
     ]);
     const r1 = await applyLiveUpdates(svc, input);
     expect(r1.outcomes.map((o) => [o.id, o.outcome, o.message])).toEqual(plan.resources.map((r) => [r.id, 'created', null]));
@@ -105,7 +105,7 @@ describe('events setup, cross-account hub (staging → prod)', () => {
     const input = { targets: [{ profile: 'sandbox-staging', regions: ['us-east-1'] }], hubProfile: 'sandbox-prod' };
     const r = await applyLiveUpdates(svc, input);
     expect(r.ok).toBe(true);
-    expect(r.outcomes.find((o) => o.id === 'bus-permission:us-east-1:222222222222')).toMatchObject({ outcome: 'created', account: PROD });
+    expect(r.outcomes.find((o) => o.id === `bus-permission:${PROD}:us-east-1:222222222222`)).toMatchObject({ outcome: 'created', account: PROD });
     const bus = await events(PROD).send(new DescribeEventBusCommand({ Name: 'pipewright-events' }));
     expect(JSON.parse(bus.Policy!).Statement).toEqual([
       expect.objectContaining({ Sid: 'pipewright-events-222222222222', Action: 'events:PutEvents', Principal: { AWS: 'arn:aws:iam::222222222222:root' } }),
@@ -144,7 +144,7 @@ describe('a target without permission to create the rule', () => {
       const r = await applyLiveUpdates(svc, { targets: [{ profile: 'sandbox-dev', regions: ['eu-west-1'] }], hubProfile: 'sandbox-prod' });
       expect(r.ok).toBe(false);
       const failed = r.outcomes.filter((o) => o.outcome === 'failed');
-      expect(failed.map((o) => [o.id, o.awsCode])).toEqual([[`member-rule:${DEV}:eu-west-1`, 'AccessDeniedException']]);
+      expect(failed.map((o) => [o.id, o.awsCode])).toEqual([[`member-rule:${DEV}:eu-west-1→${PROD}:eu-west-1`, 'AccessDeniedException']]);
       expect(failed[0].message).toMatch(/^not permitted: /);
     } finally {
       env.sb.faults.set([]);
@@ -163,12 +163,12 @@ describe('events remove', () => {
 
     const plan = await svc.removePlan({ targets: [{ profile: 'sandbox-dev', regions: ['us-east-1'] }] });
     expect(plan.view.remove.map((r) => r.id)).toEqual([
-      `member-rule:${DEV}:us-east-1`,
+      `member-rule:${DEV}:us-east-1→${DEV}:us-east-1`,
       `role:${DEV}`,
-      'hub-rule:us-east-1',
-      'queue:us-east-1',
-      'dlq:us-east-1',
-      'hub-bus:us-east-1',
+      `hub-rule:${DEV}:us-east-1`,
+      `queue:${DEV}:us-east-1`,
+      `dlq:${DEV}:us-east-1`,
+      `hub-bus:${DEV}:us-east-1`,
     ]);
     const r = await removeLiveUpdates(svc, { targets: [{ profile: 'sandbox-dev', regions: ['us-east-1'] }] });
     expect(r.ok).toBe(true);
@@ -184,13 +184,13 @@ describe('events remove', () => {
 
     const r2 = await removeLiveUpdates(svc, { targets: [{ profile: 'sandbox-staging', regions: ['us-east-1'] }] });
     expect(r2.outcomes.map((o) => [o.id, o.outcome])).toEqual([
-      ['member-rule:222222222222:us-east-1', 'deleted'],
+      [`member-rule:222222222222:us-east-1→${PROD}:us-east-1`, 'deleted'],
       ['role:222222222222', 'deleted'],
-      ['bus-permission:us-east-1:222222222222', 'deleted'],
-      ['hub-rule:us-east-1', 'deleted'],
-      ['queue:us-east-1', 'deleted'],
-      ['dlq:us-east-1', 'deleted'],
-      ['hub-bus:us-east-1', 'deleted'],
+      [`bus-permission:${PROD}:us-east-1:222222222222`, 'deleted'],
+      [`hub-rule:${PROD}:us-east-1`, 'deleted'],
+      [`queue:${PROD}:us-east-1`, 'deleted'],
+      [`dlq:${PROD}:us-east-1`, 'deleted'],
+      [`hub-bus:${PROD}:us-east-1`, 'deleted'],
     ]);
     expect((await svc.status([{ profile: 'sandbox-staging', region: 'us-east-1' }]))[0]).toMatchObject({ mode: 'polled', reason: 'not set up' });
   });

@@ -119,7 +119,7 @@ describe('a forwarding rule whose target is not an event bus', () => {
       `remove plan: remove ${JSON.stringify(view.remove.map((r) => r.id))}; unreadable ${JSON.stringify(view.unreadable.map((u) => [u.id, u.message]))}`,
     );
     expect(JSON.stringify(view)).not.toContain('undefined');
-    expect(view.remove.map((r) => r.id)).toEqual([`member-rule:${DEV}:us-east-1`, `role:${DEV}`]);
+    expect(view.remove.map((r) => r.id)).toEqual([`member-rule:${DEV}:us-east-1→unknown`, `role:${DEV}`]);
     expect(view.unreadable).toEqual([
       expect.objectContaining({
         kind: 'hub-bus',
@@ -129,7 +129,7 @@ describe('a forwarding rule whose target is not an event bus', () => {
     ]);
     const r = await removeLiveUpdates(env.liveUpdates, { targets: [{ profile: 'sandbox-dev', regions: ['us-east-1'] }] });
     expect(r.outcomes.map((o) => [o.id, o.outcome])).toEqual([
-      [`member-rule:${DEV}:us-east-1`, 'deleted'],
+      [`member-rule:${DEV}:us-east-1→unknown`, 'deleted'],
       [`role:${DEV}`, 'deleted'],
     ]);
     await expect(new EventBridgeClient(common(env, DEV)).send(new DescribeRuleCommand({ Name: 'pipewright-events-forward' }))).rejects.toThrow();

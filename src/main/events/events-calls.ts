@@ -33,6 +33,7 @@ import {
   SetQueueAttributesCommand,
 } from '@aws-sdk/client-sqs';
 import { CreateRoleCommand, DeleteRoleCommand, DeleteRolePolicyCommand, GetRoleCommand, GetRolePolicyCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import { ListRegionsCommand } from '@aws-sdk/client-account';
 import type { AwsClients } from '../aws/clients';
 import type { ProfileInfo } from '../aws/profiles';
 import {
@@ -45,10 +46,12 @@ import {
   TEST_DETAIL_TYPE,
   TEST_SOURCE,
   isOurs,
+  mergedForwardingPolicy,
   type PlannedResource,
 } from '../../shared/events/setup-plan';
 
-export type EnsureOutcome = { outcome: 'created' | 'updated' | 'unchanged' | 'refused'; message: string | null };
+/** 'deleted' and 'absent': what a setup takes away (a grant on the hub a rule moved from). */
+export type EnsureOutcome = { outcome: 'created' | 'updated' | 'unchanged' | 'refused' | 'deleted' | 'absent'; message: string | null };
 export type RemoveOutcome = { outcome: 'deleted' | 'absent' | 'refused'; message: string | null };
 
 const NOT_FOUND = /NoSuchEntity|ResourceNotFound|QueueDoesNotExist|NonExistentQueue/;
@@ -77,6 +80,16 @@ function checkTargets(out: PutTargetsCommandOutput): void {
     throw err;
   }
 }
+
+/** IAM answers policy documents URL-encoded. */
+const decoded = (doc: string | undefined) => {
+  if (doc === undefined) return undefined;
+  try {
+    return decodeURIComponent(doc);
+  } catch {
+    return doc;
+  }
+};
 
 const samePolicy = (a: string | undefined, b: string) => {
   if (a === undefined) return false;
@@ -149,10 +162,12 @@ export async function ensureResource(clients: AwsClients, p: ProfileInfo, r: Pla
       const iam = clients.iam(p);
       const found = await orAbsent(iam.send(new GetRoleCommand({ RoleName: r.name })));
       let outcome: EnsureOutcome['outcome'] = 'created';
+      let document = r.policy;
       if (found) {
         if (!isOurs(found.Role?.Tags)) return notOurs(`IAM role ${r.name}`);
         const policy = await orAbsent(iam.send(new GetRolePolicyCommand({ RoleName: r.name, PolicyName: r.policyName })));
-        if (samePolicy(policy?.PolicyDocument, r.policy)) return { outcome: 'unchanged', message: null };
+        document = mergedForwardingPolicy(decoded(policy?.PolicyDocument), r.policy);
+        if (samePolicy(policy?.PolicyDocument, document)) return { outcome: 'unchanged', message: null };
         outcome = 'updated';
       } else {
         await iam.send(
@@ -164,7 +179,7 @@ export async function ensureResource(clients: AwsClients, p: ProfileInfo, r: Pla
           }),
         );
       }
-      await iam.send(new PutRolePolicyCommand({ RoleName: r.name, PolicyName: r.policyName, PolicyDocument: r.policy }));
+      await iam.send(new PutRolePolicyCommand({ RoleName: r.name, PolicyName: r.policyName, PolicyDocument: document }));
       return { outcome, message: null };
     }
     case 'hub-bus': {
@@ -203,6 +218,8 @@ export async function ensureResource(clients: AwsClients, p: ProfileInfo, r: Pla
       return ensureRule(clients, p, { ...r, target: { Id: r.targetId, Arn: r.targetArn } });
     case 'member-rule':
       return ensureRule(clients, p, { ...r, busName: 'default', target: { Id: r.targetId, Arn: r.targetArn, RoleArn: r.roleArn } });
+    case 'old-bus-permission':
+      return removeResource(clients, p, r);
   }
 }
 
@@ -261,7 +278,8 @@ export async function removeResource(clients: AwsClients, p: ProfileInfo, r: Pla
       await iam.send(new DeleteRoleCommand({ RoleName: r.name }));
       return { outcome: 'deleted', message: null };
     }
-    case 'bus-permission': {
+    case 'bus-permission':
+    case 'old-bus-permission': {
       const sids = await hubBusStatements(clients, p, r.region);
       if (!sids?.includes(r.statementId)) return { outcome: 'absent', message: null };
       await clients.events(p, r.region).send(new RemovePermissionCommand({ EventBusName: r.busName, StatementId: r.statementId }));
@@ -281,6 +299,18 @@ export async function removeResource(clients: AwsClients, p: ProfileInfo, r: Pla
       return { outcome: 'deleted', message: null };
     }
   }
+}
+
+/** The regions account:ListRegions says are not enabled for the profile's account (every page): no rule can be there. */
+export async function disabledRegions(clients: AwsClients, p: ProfileInfo): Promise<Set<string>> {
+  const disabled = new Set<string>();
+  let token: string | undefined;
+  do {
+    const page = await clients.account(p).send(new ListRegionsCommand({ MaxResults: 50, NextToken: token }));
+    for (const r of page.Regions ?? []) if (r.RegionName && r.RegionOptStatus === 'DISABLED') disabled.add(r.RegionName);
+    token = page.NextToken;
+  } while (token);
+  return disabled;
 }
 
 export type MemberRuleState = { state: 'absent' } | { state: 'found'; ours: boolean; enabled: boolean; hubBusArn: string | null; roleArn: string | null };

@@ -10,7 +10,19 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../../shared/api/errors';
 import type { EventsApplyResult, EventsRemovePlan, EventsSetupInput, EventsTargetStatus, EventsTestResult, ResourceOutcome } from '../../shared/api/events';
-import { PlanInputError, planEventsSetup, type EventsSetupPlan, type PlannedResource, type WatchedTarget } from '../../shared/events/setup-plan';
+import {
+  HUB_BUS_NAME,
+  MEMBER_RULE_NAME,
+  PlanInputError,
+  oldGrantRevocation,
+  planEventsSetup,
+  planIds,
+  statementIdFor,
+  type EventsSetupPlan,
+  type PlannedResource,
+  type WatchedTarget,
+} from '../../shared/events/setup-plan';
+import { CODEPIPELINE_REGIONS } from '../../shared/aws/regions';
 import { eventsTemplates } from '../../shared/events/setup-template';
 import { writeFileAtomic } from '../../node/atomic-file';
 import { JsonFileError, readJsonFile } from '../../node/json-file';
@@ -22,7 +34,18 @@ import type { ProfileInfo } from '../aws/profiles';
 import { assertConfirmed, type Confirmed, type LiveUpdatesChange } from '../../shared/safety/confirmation';
 import type { ProductionMarks } from '../../shared/safety/production';
 import { accountConfirmationView, accountsNow } from '../aws/accounts-now';
-import { ensureResource, hubBusStatements, putTestEvent, readHub, readMemberRule, receiveTestEvent, removeResource, type HubState } from './events-calls';
+import {
+  disabledRegions,
+  ensureResource,
+  hubBusStatements,
+  putTestEvent,
+  readHub,
+  readMemberRule,
+  receiveTestEvent,
+  removeResource,
+  type HubState,
+  type MemberRuleState,
+} from './events-calls';
 import { laterOf, readLastEvents } from './queue-reader';
 
 export type OutcomeListener = (o: ResourceOutcome) => void;
@@ -48,6 +71,43 @@ export function hubOfBusArn(arn: string): { accountId: string; region: string } 
 
 const notABus = (arn: string) => `the forwarding rule's target is not an event bus ARN: ${arn}`;
 
+/** How many regions of one account remove (or a setup moving a rule) reads side by side: ~30 regions, a few calls each. */
+const RULE_READS_AT_ONCE = 4;
+
+type FoundRule = Extract<MemberRuleState, { state: 'found' }>;
+type RuleRead = MemberRuleState | { error: { message: string; awsCode: string | null } };
+/** An account's forwarding rules, per region read (`reached` false: no profile signs in to it, so none was read). */
+interface AccountRules {
+  account: string;
+  reached: boolean;
+  regions: Map<string, RuleRead>;
+}
+
+/**
+ * Which rules of an account still count (`counts`), leaving out those being removed
+ * (`removing`, "account/region"), and what could not be read: a gap is never "unused".
+ */
+function usesOf(rules: AccountRules, removing: ReadonlySet<string>, counts: (r: FoundRule) => boolean): { users: string[]; gaps: string[] } {
+  if (!rules.reached) return { users: [], gaps: [`no profile signs in to account ${rules.account}, so its rules cannot be read`] };
+  const users: string[] = [];
+  const gaps: string[] = [];
+  for (const [region, got] of rules.regions) {
+    if (removing.has(`${rules.account}/${region}`)) continue;
+    if ('error' in got) gaps.push(`account ${rules.account}'s rule in ${region} could not be read (${got.error.message})`);
+    else if (got.state === 'found' && counts(got)) users.push(region);
+  }
+  return { users: users.sort(), gaps };
+}
+
+/** Runs `work` over `items`, at most `limit` at a time. */
+async function inPool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
 /** What one status() call read of each hub, so targets sharing a hub cost one read of it. */
 interface StatusReads {
   periodic: boolean;
@@ -64,17 +124,23 @@ function dependsOn(r: PlannedResource, plan: EventsSetupPlan): string[] {
   switch (r.kind) {
     case 'bus-permission':
     case 'dead-letter-queue':
-      return [`hub-bus:${r.region}`];
+      return [planIds.hubBus(r.account, r.region)];
     case 'queue':
-      return [`dlq:${r.region}`];
+      return [planIds.dlq(r.account, r.region)];
     case 'queue-policy':
-      return [`queue:${r.region}`];
+      return [planIds.queue(r.account, r.region)];
     case 'hub-rule':
-      return [`hub-bus:${r.region}`, `queue-policy:${r.region}`];
+      return [planIds.hubBus(r.account, r.region), planIds.queuePolicy(r.account, r.region)];
     case 'member-rule': {
-      const hubRegion = plan.routes.find((x) => x.accountId === r.account && x.region === r.region)?.hubRegion ?? r.region;
-      return [`role:${r.account}`, `hub-rule:${hubRegion}`, `bus-permission:${hubRegion}:${r.account}`].filter((id) => plan.resources.some((x) => x.id === id));
+      const hub = hubOfBusArn(r.targetArn);
+      if (!hub) return [planIds.role(r.account)];
+      return [planIds.role(r.account), planIds.hubRule(hub.accountId, hub.region), planIds.busPermission(hub.accountId, hub.region, r.account)].filter((id) =>
+        plan.resources.some((x) => x.id === id),
+      );
     }
+    // The old hub's grant goes only once every rule that used it forwards to the new hub.
+    case 'old-bus-permission':
+      return r.memberRuleIds;
     default:
       return [];
   }
@@ -135,7 +201,16 @@ export class EventsService {
       this.opts.productionMarks?.(),
       chosen.map((r) => ({ accountId: r.account, accountAlias: null, profile: r.profile })),
     );
-    return { kind, accounts, resources: chosen.map((r) => r.id) };
+    // Every rule's hub, seen or not: a plan now sending somewhere the person did not see is not what they confirmed.
+    const hubs = [
+      ...new Set(
+        now.flatMap((r) => {
+          const hub = r.kind === 'member-rule' ? hubOfBusArn(r.targetArn) : null;
+          return hub ? [`${hub.accountId}:${hub.region}`] : [];
+        }),
+      ),
+    ].sort();
+    return { kind, accounts, resources: chosen.map((r) => r.id), hubs };
   }
 
   /** The setup's confirmation request for the resources a person saw in its plan. */
@@ -203,13 +278,20 @@ export class EventsService {
   }
 
   /** A profile that signs in to this account: one of `prefer` first, then any (`periodic`: see checkIdentity). */
-  private async profileForAccount(account: string, prefer: string[], opts: { periodic?: boolean } = {}): Promise<ProfileInfo | undefined> {
+  private async profileForAccount(
+    account: string,
+    prefer: string[],
+    opts: { periodic?: boolean; checkedNow?: Set<string> } = {},
+  ): Promise<ProfileInfo | undefined> {
     const names = [...new Set([...prefer, ...this.accounts.profiles().map((p) => p.name)])];
     for (const n of names) {
       if (this.accounts.identityOf(n)?.accountId === account) return this.accounts.profile(n);
     }
     for (const n of names) {
       if (this.accounts.identityOf(n)?.accountId) continue;
+      // One plan asks each failing profile once, however many accounts it looks for.
+      if (opts.checkedNow?.has(n)) continue;
+      opts.checkedNow?.add(n);
       await this.checkIdentity(n, opts.periodic ?? false);
       if (this.accounts.identityOf(n)?.accountId === account) return this.accounts.profile(n);
     }
@@ -231,11 +313,100 @@ export class EventsService {
     const watched: WatchedTarget[] = [];
     for (const t of input.targets) watched.push({ profile: t.profile, accountId: await this.accountOf(t.profile), regions: t.regions });
     const hubProfile = input.hubProfile ?? input.targets[0].profile;
+    let plan: EventsSetupPlan;
     try {
-      return planEventsSetup(watched, { profile: hubProfile, accountId: await this.accountOf(hubProfile), region: input.hubRegion });
+      plan = planEventsSetup(watched, { profile: hubProfile, accountId: await this.accountOf(hubProfile), region: input.hubRegion });
     } catch (err) {
       if (err instanceof PlanInputError) throw new AppError('INVALID_INPUT', err.message);
       throw err;
+    }
+    const moved = await this.oldGrants(plan);
+    return { ...plan, resources: [...plan.resources, ...moved.resources], warnings: [...plan.warnings, ...moved.warnings] };
+  }
+
+  /**
+   * A rule this setup moves to another hub leaves its account's grant on the old hub's
+   * bus: the plan revokes it (after the rule moved), unless another rule of the account
+   * still forwards there, or that cannot be told (then it says so and leaves it).
+   */
+  private async oldGrants(plan: EventsSetupPlan): Promise<{ resources: PlannedResource[]; warnings: string[] }> {
+    const resources: PlannedResource[] = [];
+    const warnings: string[] = [];
+    const moving = new Map<string, { member: string; profile: string; oldHub: { accountId: string; region: string }; routes: EventsSetupPlan['routes'] }>();
+    for (const route of plan.routes) {
+      let rule: MemberRuleState;
+      try {
+        rule = await readMemberRule(this.accounts.clients, this.accounts.profile(route.profile), route.region);
+      } catch (err) {
+        warnings.push(
+          `The rule in ${route.accountId} ${route.region} cannot be read now (${failure(err).message}): if it forwards to another hub, that hub's grant to ${route.accountId} is not revoked.`,
+        );
+        continue;
+      }
+      const old = rule.state === 'found' && rule.ours && rule.hubBusArn ? hubOfBusArn(rule.hubBusArn) : null;
+      // Only a hub in another account holds a grant for this one.
+      if (!old || old.accountId === route.accountId || (old.accountId === plan.hub.accountId && old.region === route.hubRegion)) continue;
+      const key = `${route.accountId}|${old.accountId}|${old.region}`;
+      const m = moving.get(key) ?? { member: route.accountId, profile: route.profile, oldHub: old, routes: [] };
+      m.routes.push(route);
+      moving.set(key, m);
+    }
+    const checkedNow = new Set<string>();
+    const reads = this.ruleReads(
+      plan.routes.map((r) => r.region),
+      checkedNow,
+    );
+    for (const m of moving.values()) {
+      const sid = statementIdFor(m.member);
+      const where = `the old hub ${m.oldHub.accountId} ${m.oldHub.region}`;
+      const stays = `${sid} on ${where} stays`;
+      // This plan's own routes now forward where it plans; every other region of the account is read.
+      if (plan.routes.some((r) => r.accountId === m.member && plan.hub.accountId === m.oldHub.accountId && r.hubRegion === m.oldHub.region)) continue;
+      const planned = new Set(plan.routes.filter((r) => r.accountId === m.member).map((r) => `${r.accountId}/${r.region}`));
+      const use = usesOf(await reads(m.member, [m.profile]), planned, (r) => {
+        const at = r.hubBusArn ? hubOfBusArn(r.hubBusArn) : null;
+        return at?.accountId === m.oldHub.accountId && at.region === m.oldHub.region;
+      });
+      if (use.users.length) continue;
+      if (use.gaps.length) {
+        warnings.push(`${stays}: whether another rule of ${m.member} still forwards there cannot be told (${use.gaps[0]}).`);
+        continue;
+      }
+      const hubProfile = await this.profileForAccount(m.oldHub.accountId, [plan.hub.profile, m.profile], { checkedNow });
+      if (!hubProfile) {
+        warnings.push(`${stays}: no profile signs in to ${m.oldHub.accountId}; remove it there.`);
+        continue;
+      }
+      try {
+        if (!(await hubBusStatements(this.accounts.clients, hubProfile, m.oldHub.region))?.includes(sid)) continue;
+      } catch (err) {
+        warnings.push(`${stays}: its bus policy cannot be read (${failure(err).message}).`);
+        continue;
+      }
+      resources.push(
+        oldGrantRevocation({
+          member: m.member,
+          memberRegions: m.routes.map((r) => r.region),
+          memberRuleIds: m.routes.map((r) => planIds.memberRule(r.accountId, r.region, { accountId: plan.hub.accountId, region: r.hubRegion })),
+          oldHub: { profile: hubProfile.name, ...m.oldHub },
+          newHub: { accountId: plan.hub.accountId, region: m.routes[0].hubRegion },
+        }),
+      );
+    }
+    return { resources, warnings };
+  }
+
+  /**
+   * Why this profile may not act on this resource, or null: only a profile whose identity
+   * check says it signs in to the resource's own account acts on it, so nothing planned
+   * for one account is ever done in another.
+   */
+  private async wrongAccount(r: PlannedResource): Promise<string | null> {
+    try {
+      const account = await this.accountOf(r.profile);
+      return account === r.account ? null : `${r.profile} signs in to ${account}, not to ${r.account}: nothing was done`;
+    } catch (err) {
+      return `${err instanceof Error ? err.message : String(err)} Nothing was done in ${r.account}.`;
     }
   }
 
@@ -263,12 +434,16 @@ export class EventsService {
       if (!confirmation.resources.includes(r.id))
         o = outcomeOf(r, { outcome: 'skipped', message: 'Not in the plan that was confirmed: plan again, and confirm what it shows.', awsCode: null });
       else if (blocker) o = outcomeOf(r, { outcome: 'skipped', message: `Needs ${blocker}, which was ${outcomes.get(blocker)!.outcome}.`, awsCode: null });
-      else
-        try {
-          o = outcomeOf(r, { ...(await ensureResource(this.accounts.clients, this.accounts.profile(r.profile), r)), awsCode: null });
-        } catch (err) {
-          o = outcomeOf(r, { outcome: 'failed', ...failure(err) });
-        }
+      else {
+        const wrong = await this.wrongAccount(r);
+        if (wrong) o = outcomeOf(r, { outcome: 'refused', message: wrong, awsCode: null });
+        else
+          try {
+            o = outcomeOf(r, { ...(await ensureResource(this.accounts.clients, this.accounts.profile(r.profile), r)), awsCode: null });
+          } catch (err) {
+            o = outcomeOf(r, { outcome: 'failed', ...failure(err) });
+          }
+      }
       outcomes.set(r.id, o);
       onOutcome(o);
     }
@@ -462,124 +637,221 @@ export class EventsService {
   }
 
   /**
-   * What remove would delete: each target's forwarding rule (found by name and tag),
-   * its account's role once no rule of the setup is left in the account's workspace
-   * regions, its statement in the hub bus's policy, and a hub region's bus, rule and
-   * queues once no other account's statement and no hub-account rule still feed it.
+   * What remove would delete, judged from every rule that could still use each part:
+   * each target's forwarding rule (found by name and tag); its account's role once no
+   * rule of the account is left in any region CodePipeline is offered in; its grant on
+   * the hub's bus once no other rule of the account forwards there; and a hub's bus,
+   * rule and queues once no rule of the hub account or of any account granted on its
+   * bus forwards there. A part whose use cannot be read (a region, an account no
+   * profile reaches) is kept, with why. A hub's parts are planned only with a profile
+   * whose identity check says it signs in to the hub's account.
    */
   async removePlan(input: TargetsInput): Promise<{ view: Omit<EventsRemovePlan, 'accounts'>; resources: PlannedResource[] }> {
     const remove = new Map<string, PlannedResource>();
     const keep: EventsRemovePlan['keep'] = [];
     const unreadable: ResourceOutcome[] = [];
-    const removingAccountRegion = new Set<string>();
-    const hubs = new Map<string, { profile: ProfileInfo; account: string; region: string }>();
+    const checkedNow = new Set<string>();
+    const reads = this.ruleReads(
+      input.targets.flatMap((t) => t.regions),
+      checkedNow,
+    );
+    const targetProfiles = input.targets.map((t) => t.profile);
+    /** "account/region" of each forwarding rule this removal deletes: those no longer use anything. */
+    const removing = new Set<string>();
+    const roles = new Map<string, PlannedResource>();
+    const hubs = new Map<string, { accountId: string; region: string; members: Map<string, string> }>();
+    const hubOf = (accountId: string, region: string) => {
+      const key = `${accountId}/${region}`;
+      let hub = hubs.get(key);
+      if (!hub) hubs.set(key, (hub = { accountId, region, members: new Map() }));
+      return hub;
+    };
+
     for (const t of input.targets) {
       const account = await this.accountOf(t.profile);
-      const p = this.accounts.profile(t.profile);
+      const rules = await reads(account, [t.profile]);
       for (const region of t.regions) {
-        removingAccountRegion.add(`${account}/${region}`);
-        let hubAccount = account;
-        let hubRegion = region;
-        /** The rule's target, when it names no event bus: which hub it fed is unknown. */
-        let strayTarget: string | null = null;
-        try {
-          const rule = await readMemberRule(this.accounts.clients, p, region);
-          const at = rule.state === 'found' && rule.hubBusArn ? hubOfBusArn(rule.hubBusArn) : null;
-          if (at) ({ accountId: hubAccount, region: hubRegion } = at);
-          else if (rule.state === 'found' && rule.hubBusArn) strayTarget = rule.hubBusArn;
-        } catch (err) {
+        const own = planEventsSetup([{ profile: t.profile, accountId: account, regions: [region] }], { profile: t.profile, accountId: account, region });
+        if (!roles.has(account)) {
+          const role = own.resources.find((r) => r.kind === 'forwarding-role')!;
+          // It serves whichever hubs the account's rules forward to: the plan's one-hub summary would name the wrong one.
+          roles.set(account, { ...role, summary: `IAM role ${role.name}: EventBridge forwards this account's events to the hub with it` });
+        }
+        const got = rules.regions.get(region) ?? { state: 'absent' as const };
+        if ('error' in got) {
           unreadable.push({
-            id: `member-rule:${account}:${region}`,
+            id: planIds.memberRule(account, region, null),
             kind: 'member-rule',
             profile: t.profile,
             account,
             region,
-            name: 'pipewright-events-forward',
+            name: MEMBER_RULE_NAME,
             outcome: 'failed',
-            ...failure(err),
+            ...got.error,
           });
           continue;
         }
-        if (strayTarget !== null) {
+        if (got.state === 'absent') {
+          // No rule: the target's own hub in this region, if the setup left one, is what remove can still take away.
+          hubOf(account, region);
+          continue;
+        }
+        const at = got.hubBusArn ? hubOfBusArn(got.hubBusArn) : null;
+        const planned = planEventsSetup([{ profile: t.profile, accountId: account, regions: [region] }], {
+          profile: t.profile,
+          accountId: at?.accountId ?? account,
+          region: at?.region ?? region,
+        }).resources.find((r) => r.kind === 'member-rule')!;
+        const rule = at ? planned : { ...planned, id: planIds.memberRule(account, region, null), targetArn: got.hubBusArn ?? '' };
+        if (!got.ours) {
+          keep.push({ ...viewOf(rule), why: "a rule of this name exists and is not Pipewright's (no pipewright:events tag)" });
+          continue;
+        }
+        remove.set(rule.id, rule);
+        removing.add(`${account}/${region}`);
+        if (!at) {
           // The target's own rule (and role) go; no hub is touched, since none is known to be this target's.
-          const own = planEventsSetup([{ profile: t.profile, accountId: account, regions: [region] }], { profile: t.profile, accountId: account, region });
-          for (const r of own.resources) if (r.side === 'member') remove.set(r.id, r);
+          const why = got.hubBusArn ? notABus(got.hubBusArn) : 'the forwarding rule has no hub bus target';
           unreadable.push({
-            id: `hub-bus:${account}:${region}`,
+            id: planIds.hubBus(account, region),
             kind: 'hub-bus',
             profile: t.profile,
             account,
             region,
-            name: strayTarget,
+            name: got.hubBusArn ?? HUB_BUS_NAME,
             outcome: 'skipped',
-            message: `${notABus(strayTarget)}: which hub it fed is unknown, so no hub resource is removed`,
+            message: `${why}: which hub it fed is unknown, so no hub resource is removed`,
             awsCode: null,
           });
           continue;
         }
-        const hubProfile = await this.profileForAccount(hubAccount, [t.profile]);
-        const plan = planEventsSetup([{ profile: t.profile, accountId: account, regions: [region] }], {
-          profile: hubProfile?.name ?? t.profile,
-          accountId: hubAccount,
-          region: hubRegion,
-        });
-        for (const r of plan.resources) {
-          if (r.side === 'member' || r.kind === 'bus-permission') remove.set(r.id, r);
-        }
-        if (hubProfile) hubs.set(`${hubAccount}/${hubRegion}`, { profile: hubProfile, account: hubAccount, region: hubRegion });
-        else keep.push({ ...viewOf(plan.resources.find((r) => r.kind === 'hub-bus')!), why: `no profile signs in to the hub account ${hubAccount}` });
-        const hubPlan = plan.resources.filter((r) => r.side === 'hub' && r.kind !== 'bus-permission');
-        for (const r of hubPlan) remove.set(r.id, { ...r, profile: hubProfile?.name ?? t.profile });
+        hubOf(at.accountId, at.region).members.set(account, t.profile);
       }
     }
-    // A hub region still fed by another account, or by the hub account's own rule, stays.
-    for (const [key, hub] of hubs) {
-      let why: string | null = null;
+
+    // A role serves every region of its account: kept while a rule remains in any region, or one cannot be read.
+    for (const [account, role] of roles) {
+      const use = usesOf(await reads(account, [role.profile]), removing, (r) => r.ours || r.roleArn === role.arn);
+      const why = use.users.length
+        ? `the rule in ${use.users.join(', ')} still uses it`
+        : use.gaps.length
+          ? `${use.gaps[0]}, and a rule there may use it`
+          : null;
+      if (why) keep.push({ ...viewOf(role), why });
+      else remove.set(role.id, role);
+    }
+
+    for (const hub of hubs.values()) {
+      const members = [...hub.members].map(([accountId, profile]) => ({ profile, accountId, regions: [hub.region] }));
+      const hubProfile = await this.profileForAccount(hub.accountId, targetProfiles, { checkedNow });
+      const parts = planEventsSetup(members.length ? members : [{ profile: '-', accountId: hub.accountId, regions: [hub.region] }], {
+        profile: hubProfile?.name ?? '-',
+        accountId: hub.accountId,
+        region: hub.region,
+      }).resources.filter((r) => r.side === 'hub');
+      const bus = parts.find((r) => r.kind === 'hub-bus')!;
+      const grants = parts.filter((r) => r.kind === 'bus-permission');
+      const grantsSaid = grants.length ? ` (and ${grants.map((g) => g.name).join(', ')} on its bus)` : '';
+      if (!hubProfile) {
+        // Nothing of the hub is deleted with another account's credentials: it is kept, and why is said.
+        const failed = this.accounts.profiles().filter((p) => !this.accounts.identityOf(p.name)?.accountId);
+        if (failed.length)
+          unreadable.push(
+            outcomeOf(bus, {
+              outcome: 'failed',
+              awsCode: null,
+              message: `no profile is known to sign in to the hub account ${hub.accountId}: the identity check failed for ${failed
+                .map((p) => `${p.name} (${this.accounts.identityOf(p.name)?.message ?? 'no answer'})`)
+                .join(', ')}; the hub${grantsSaid} is kept`,
+            }),
+          );
+        else keep.push({ ...viewOf(bus), why: `no profile signs in to the hub account ${hub.accountId}${grantsSaid}` });
+        continue;
+      }
+      let statements: string[] | undefined;
       try {
-        const sids = (await hubBusStatements(this.accounts.clients, hub.profile, hub.region)) ?? [];
-        const others = sids.filter(
-          (s) => s.startsWith('pipewright-events-') && !removingAccountRegion.has(`${s.slice('pipewright-events-'.length)}/${hub.region}`),
-        );
-        if (others.length) why = `still used by ${others.map((s) => s.slice('pipewright-events-'.length)).join(', ')}`;
-        else if (!removingAccountRegion.has(`${hub.account}/${hub.region}`)) {
-          const own = await readMemberRule(this.accounts.clients, hub.profile, hub.region);
-          if (own.state === 'found' && own.ours) why = `still used by the hub account's own rule in ${hub.region}`;
-        }
+        statements = await hubBusStatements(this.accounts.clients, hubProfile, hub.region);
       } catch (err) {
-        const f = failure(err);
-        why = `its use could not be read (${f.message}): kept`;
+        const why = `its bus policy could not be read (${failure(err).message}), so whether it is still used cannot be told`;
+        for (const r of [bus, ...grants]) keep.push({ ...viewOf(r), why });
+        continue;
       }
-      if (why)
-        for (const [id, r] of remove)
-          if (r.side === 'hub' && r.kind !== 'bus-permission' && `${r.account}/${r.region}` === key) {
-            remove.delete(id);
-            if (r.kind === 'hub-bus') keep.push({ ...viewOf(r), why });
-          }
-    }
-    // A role serves every region of its account: kept while a rule of the setup remains in another.
-    for (const [id, r] of remove) {
-      if (r.kind !== 'forwarding-role') continue;
-      const regions = this.accounts.workspace().regions.filter((reg) => !removingAccountRegion.has(`${r.account}/${reg}`));
-      for (const reg of regions) {
-        try {
-          const other = await readMemberRule(this.accounts.clients, this.accounts.profile(r.profile), reg);
-          if (other.state === 'found' && other.ours) {
-            remove.delete(id);
-            keep.push({ ...viewOf(r), why: `the rule in ${reg} still uses it` });
-            break;
-          }
-        } catch {
-          // A region we cannot read may hold a rule that uses the role: keep it.
-          remove.delete(id);
-          keep.push({ ...viewOf(r), why: `${reg} could not be read, and a rule there may use it` });
-          break;
-        }
+      const granted = (statements ?? []).flatMap((sid) => /^pipewright-events-(\d{12})$/.exec(sid)?.[1] ?? []);
+      const feeds = (rule: FoundRule) => {
+        const at = rule.hubBusArn ? hubOfBusArn(rule.hubBusArn) : null;
+        return at?.accountId === hub.accountId && at.region === hub.region;
+      };
+      // Who can forward to this bus: the hub account itself, and each account its policy lets put events.
+      const uses = new Map<string, { users: string[]; gaps: string[] }>();
+      for (const account of new Set([hub.accountId, ...granted, ...hub.members.keys()]))
+        uses.set(account, usesOf(await reads(account, targetProfiles), removing, feeds));
+      for (const grant of grants) {
+        if (grant.kind !== 'bus-permission') continue;
+        if (!statements?.includes(grant.statementId)) continue;
+        const use = uses.get(grant.principal)!;
+        const why = use.users.length
+          ? `account ${grant.principal}'s rule in ${use.users.join(', ')} still forwards to this bus`
+          : use.gaps.length
+            ? `whether account ${grant.principal} still forwards to this bus cannot be told: ${use.gaps[0]}`
+            : null;
+        if (why) keep.push({ ...viewOf(grant), why });
+        else remove.set(grant.id, grant);
       }
+      const users = [...uses].flatMap(([account, u]) => u.users.map((region) => `${account} ${region}`));
+      const gaps = [...uses.values()].flatMap((u) => u.gaps);
+      const why = users.length ? `still used by ${users.join(', ')}` : gaps.length ? `whether it is still used cannot be told: ${gaps[0]}` : null;
+      if (why) keep.push({ ...viewOf(bus), why });
+      else for (const r of parts) if (r.kind !== 'bus-permission') remove.set(r.id, r);
     }
     // Remove in the reverse order of creation: rules before what they target.
     const order = ['member-rule', 'forwarding-role', 'bus-permission', 'hub-rule', 'queue-policy', 'queue', 'dead-letter-queue', 'hub-bus'];
     const resources = [...remove.values()].filter((r) => r.kind !== 'queue-policy').sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind));
     return { view: { remove: resources.map(viewOf), keep, unreadable }, resources };
+  }
+
+  /**
+   * The forwarding rules of an account in every region one could be in (where CodePipeline
+   * is offered, the workspace's regions and `regions`), read once per account for one
+   * plan, a few regions at a time. A region account:ListRegions says is not enabled holds
+   * none; any other region that cannot be read is an error for that region, never "none".
+   */
+  private ruleReads(regions: string[], checkedNow: Set<string>): (account: string, prefer: string[]) => Promise<AccountRules> {
+    const all = [...new Set([...CODEPIPELINE_REGIONS.map((r) => r.code), ...this.accounts.workspace().regions, ...regions])];
+    const done = new Map<string, Promise<AccountRules>>();
+    return (account, prefer) => {
+      let got = done.get(account);
+      if (!got) done.set(account, (got = this.readRules(account, prefer, all, checkedNow)));
+      return got;
+    };
+  }
+
+  private async readRules(account: string, prefer: string[], regions: string[], checkedNow: Set<string>): Promise<AccountRules> {
+    const p = await this.profileForAccount(account, prefer, { checkedNow });
+    if (!p) return { account, reached: false, regions: new Map() };
+    let disabled = new Set<string>();
+    let optInUnknown: string | null = null;
+    try {
+      disabled = await disabledRegions(this.accounts.clients, p);
+    } catch (err) {
+      optInUnknown = failure(err).message;
+    }
+    const out = new Map<string, RuleRead>();
+    await inPool(
+      regions.filter((r) => !disabled.has(r)),
+      RULE_READS_AT_ONCE,
+      async (region) => {
+        try {
+          out.set(region, await readMemberRule(this.accounts.clients, p, region));
+        } catch (err) {
+          const f = failure(err);
+          const optIn = CODEPIPELINE_REGIONS.find((r) => r.code === region)?.optIn && optInUnknown;
+          out.set(region, {
+            error: { message: optIn ? `${f.message} (whether ${region} is enabled could not be read: ${optInUnknown})` : f.message, awsCode: f.awsCode },
+          });
+        }
+      },
+    );
+    return { account, reached: true, regions: out };
   }
 
   /**
@@ -598,8 +870,10 @@ export class EventsService {
     const outcomes: ResourceOutcome[] = [];
     for (const r of resources) {
       let o: ResourceOutcome;
+      const wrong = confirmation.resources.includes(r.id) ? await this.wrongAccount(r) : null;
       if (!confirmation.resources.includes(r.id))
         o = outcomeOf(r, { outcome: 'skipped', message: 'Not in the plan that was confirmed: it is left, plan again to remove it.', awsCode: null });
+      else if (wrong) o = outcomeOf(r, { outcome: 'refused', message: wrong, awsCode: null });
       else
         try {
           o = outcomeOf(r, { ...(await removeResource(this.accounts.clients, this.accounts.profile(r.profile), r)), awsCode: null });

@@ -8,7 +8,18 @@ import { AccountConfirmationView } from './production';
 const ProfileName = z.string().min(1).max(128);
 const RegionCode = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'not a region code');
 
-export const ResourceKind = z.enum(['forwarding-role', 'member-rule', 'hub-bus', 'bus-permission', 'dead-letter-queue', 'queue', 'queue-policy', 'hub-rule']);
+export const ResourceKind = z.enum([
+  'forwarding-role',
+  'member-rule',
+  'hub-bus',
+  'bus-permission',
+  'dead-letter-queue',
+  'queue',
+  'queue-policy',
+  'hub-rule',
+  /** A member's grant on the hub its rule forwarded to before a setup moved it: revoked by that setup. */
+  'old-bus-permission',
+]);
 
 /** A resource the setup creates (or found), as the plan names it. */
 export const EventsResourceView = z.object({

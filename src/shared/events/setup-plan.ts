@@ -52,6 +52,26 @@ export const ruleArn = (account: string, region: string, name: string, bus = 'de
 export const queueArn = (account: string, region: string, name: string) => `arn:aws:sqs:${region}:${account}:${name}`;
 export const roleArn = (account: string) => `arn:aws:iam::${account}:role/${ROLE_NAME}`;
 
+/**
+ * The plan's ids: what a person confirms. Each names the account it is in, and a
+ * member rule also names the hub it forwards to, so that a confirmation of a plan
+ * with its hub in one account never covers the same plan with the hub in another
+ * (shared/safety/confirmation.ts compares ids).
+ */
+export const planIds = {
+  hubBus: (hubAccount: string, region: string) => `hub-bus:${hubAccount}:${region}`,
+  busPermission: (hubAccount: string, region: string, member: string) => `bus-permission:${hubAccount}:${region}:${member}`,
+  oldBusPermission: (hubAccount: string, region: string, member: string) => `old-bus-permission:${hubAccount}:${region}:${member}`,
+  dlq: (hubAccount: string, region: string) => `dlq:${hubAccount}:${region}`,
+  queue: (hubAccount: string, region: string) => `queue:${hubAccount}:${region}`,
+  queuePolicy: (hubAccount: string, region: string) => `queue-policy:${hubAccount}:${region}`,
+  hubRule: (hubAccount: string, region: string) => `hub-rule:${hubAccount}:${region}`,
+  role: (account: string) => `role:${account}`,
+  /** `hub` null: the rule's target names no event bus, so which hub it fed is unknown. */
+  memberRule: (account: string, region: string, hub: { accountId: string; region: string } | null) =>
+    `member-rule:${account}:${region}→${hub ? `${hub.accountId}:${hub.region}` : 'unknown'}`,
+};
+
 export interface WatchedTarget {
   profile: string;
   accountId: string;
@@ -87,7 +107,9 @@ export type PlannedResource =
   | (Base & { kind: 'dead-letter-queue' })
   | (Base & { kind: 'queue'; redrivePolicy: string })
   | (Base & { kind: 'queue-policy'; queueName: string; policy: string })
-  | (Base & { kind: 'hub-rule'; busName: string; eventPattern: string; targetId: string; targetArn: string });
+  | (Base & { kind: 'hub-rule'; busName: string; eventPattern: string; targetId: string; targetArn: string })
+  /** A member's grant on the bus of the hub its rule forwarded to before this setup moved it: revoked once the rule forwards to the new hub. */
+  | (Base & { kind: 'old-bus-permission'; busName: string; statementId: string; principal: string; memberRuleIds: string[] });
 
 export type ResourceKind = PlannedResource['kind'];
 
@@ -125,6 +147,30 @@ export const forwardingPolicy = (hubAccount: string, hubRegions: string[]) =>
     Version: '2012-10-17',
     Statement: [{ Effect: 'Allow', Action: 'events:PutEvents', Resource: [...new Set(hubRegions)].sort().map((r) => busArn(hubAccount, r)) }],
   });
+
+/**
+ * The role's policy as it is to be written: the planned hub buses and those the
+ * role's policy already allows. The role serves every region of its account, so a
+ * setup of one region must not take away the bus another region's rule puts events
+ * on (remove takes nothing out of it either while a rule remains). A policy that
+ * cannot be read as ours is replaced by the planned one.
+ */
+export function mergedForwardingPolicy(existing: string | undefined, planned: string): string {
+  const resources = (doc: string | undefined): string[] => {
+    if (!doc) return [];
+    try {
+      const parsed = JSON.parse(doc) as { Statement?: Array<{ Effect?: string; Action?: unknown; Resource?: unknown }> };
+      return (parsed.Statement ?? [])
+        .filter((st) => st.Effect === 'Allow' && (st.Action === 'events:PutEvents' || (Array.isArray(st.Action) && st.Action.includes('events:PutEvents'))))
+        .flatMap((st): unknown[] => (Array.isArray(st.Resource) ? (st.Resource as unknown[]) : [st.Resource]))
+        .filter((r): r is string => typeof r === 'string');
+    } catch {
+      return [];
+    }
+  };
+  const all = [...new Set([...resources(existing), ...resources(planned)])].sort();
+  return JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'events:PutEvents', Resource: all }] });
+}
 
 /** Only the hub rule may send to the queue (aws:SourceArn), and only as EventBridge. */
 export const queuePolicy = (queue: string, sourceRule: string) =>
@@ -178,12 +224,19 @@ export function planEventsSetup(watched: WatchedTarget[], hub: HubChoice): Event
     const here = routes.filter((r) => r.hubRegion === region);
     const hubBase = { side: 'hub' as const, profile: hub.profile, account: hub.accountId, region };
     const bus = busArn(hub.accountId, region);
-    resources.push({ ...hubBase, id: `hub-bus:${region}`, kind: 'hub-bus', name: HUB_BUS_NAME, arn: bus, summary: `event bus ${HUB_BUS_NAME}` });
+    resources.push({
+      ...hubBase,
+      id: planIds.hubBus(hub.accountId, region),
+      kind: 'hub-bus',
+      name: HUB_BUS_NAME,
+      arn: bus,
+      summary: `event bus ${HUB_BUS_NAME}`,
+    });
     for (const account of [...new Set(here.map((r) => r.accountId))].filter((a) => a !== hub.accountId).sort()) {
       const sid = statementIdFor(account);
       resources.push({
         ...hubBase,
-        id: `bus-permission:${region}:${account}`,
+        id: planIds.busPermission(hub.accountId, region, account),
         kind: 'bus-permission',
         name: sid,
         arn: bus,
@@ -196,10 +249,17 @@ export function planEventsSetup(watched: WatchedTarget[], hub: HubChoice): Event
     const dlq = queueArn(hub.accountId, region, DLQ_NAME);
     const queue = queueArn(hub.accountId, region, QUEUE_NAME);
     const hubRule = ruleArn(hub.accountId, region, HUB_RULE_NAME, HUB_BUS_NAME);
-    resources.push({ ...hubBase, id: `dlq:${region}`, kind: 'dead-letter-queue', name: DLQ_NAME, arn: dlq, summary: `SQS queue ${DLQ_NAME} (dead letters)` });
     resources.push({
       ...hubBase,
-      id: `queue:${region}`,
+      id: planIds.dlq(hub.accountId, region),
+      kind: 'dead-letter-queue',
+      name: DLQ_NAME,
+      arn: dlq,
+      summary: `SQS queue ${DLQ_NAME} (dead letters)`,
+    });
+    resources.push({
+      ...hubBase,
+      id: planIds.queue(hub.accountId, region),
       kind: 'queue',
       name: QUEUE_NAME,
       arn: queue,
@@ -208,7 +268,7 @@ export function planEventsSetup(watched: WatchedTarget[], hub: HubChoice): Event
     });
     resources.push({
       ...hubBase,
-      id: `queue-policy:${region}`,
+      id: planIds.queuePolicy(hub.accountId, region),
       kind: 'queue-policy',
       name: QUEUE_NAME,
       arn: queue,
@@ -218,7 +278,7 @@ export function planEventsSetup(watched: WatchedTarget[], hub: HubChoice): Event
     });
     resources.push({
       ...hubBase,
-      id: `hub-rule:${region}`,
+      id: planIds.hubRule(hub.accountId, region),
       kind: 'hub-rule',
       name: HUB_RULE_NAME,
       arn: hubRule,
@@ -237,7 +297,7 @@ export function planEventsSetup(watched: WatchedTarget[], hub: HubChoice): Event
       profile: a.profile,
       account: a.accountId,
       region: 'global',
-      id: `role:${a.accountId}`,
+      id: planIds.role(a.accountId),
       kind: 'forwarding-role',
       name: ROLE_NAME,
       arn: roleArn(a.accountId),
@@ -256,7 +316,7 @@ export function planEventsSetup(watched: WatchedTarget[], hub: HubChoice): Event
         profile: r.profile,
         account: r.accountId,
         region: r.region,
-        id: `member-rule:${r.accountId}:${r.region}`,
+        id: planIds.memberRule(r.accountId, r.region, { accountId: hub.accountId, region: r.hubRegion }),
         kind: 'member-rule',
         name: MEMBER_RULE_NAME,
         arn: ruleArn(r.accountId, r.region, MEMBER_RULE_NAME),
@@ -271,17 +331,48 @@ export function planEventsSetup(watched: WatchedTarget[], hub: HubChoice): Event
   return { hub: { profile: hub.profile, accountId: hub.accountId }, routes, resources, warnings };
 }
 
+/**
+ * Revoking a member's grant on the bus of the hub its rule forwards to now, when the
+ * setup moves that rule to another hub: without it the old hub keeps letting the
+ * account put events, and nothing later tells that grant from a live one.
+ */
+export function oldGrantRevocation(o: {
+  member: string;
+  /** The regions whose rules move away from the old hub in this setup. */
+  memberRegions: string[];
+  memberRuleIds: string[];
+  oldHub: { profile: string; accountId: string; region: string };
+  newHub: { accountId: string; region: string };
+}): PlannedResource {
+  const sid = statementIdFor(o.member);
+  return {
+    id: planIds.oldBusPermission(o.oldHub.accountId, o.oldHub.region, o.member),
+    kind: 'old-bus-permission',
+    side: 'hub',
+    profile: o.oldHub.profile,
+    account: o.oldHub.accountId,
+    region: o.oldHub.region,
+    name: sid,
+    arn: busArn(o.oldHub.accountId, o.oldHub.region),
+    busName: HUB_BUS_NAME,
+    statementId: sid,
+    principal: o.member,
+    memberRuleIds: o.memberRuleIds,
+    summary: `revoke bus policy statement ${sid} on the old hub's bus ${HUB_BUS_NAME}: account ${o.member}'s rule in ${o.memberRegions.join(', ')} moves to ${o.newHub.accountId} ${o.newHub.region}`,
+  };
+}
+
 /** The plan as lines a person reads before confirming, grouped by account and region. */
 export function describePlan(plan: EventsSetupPlan): string[] {
   const lines: string[] = [];
   const groups = new Map<string, PlannedResource[]>();
   for (const r of plan.resources) {
-    const key = `${r.side === 'hub' ? 'hub ' : ''}${r.account} (${r.profile}) ${r.region}`;
+    const key = `${r.kind === 'old-bus-permission' ? 'old hub ' : r.side === 'hub' ? 'hub ' : ''}${r.account} (${r.profile}) ${r.region}`;
     groups.set(key, [...(groups.get(key) ?? []), r]);
   }
   for (const [key, rs] of groups) {
     lines.push(`${key}:`);
-    for (const r of rs) lines.push(`  + ${r.summary}`);
+    for (const r of rs) lines.push(`  ${r.kind === 'old-bus-permission' ? '-' : '+'} ${r.summary}`);
   }
   for (const w of plan.warnings) lines.push(`! ${w}`);
   return lines;

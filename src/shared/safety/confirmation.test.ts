@@ -334,4 +334,13 @@ describe('live updates (events-setup, events-remove)', () => {
     const devNow = { ...devAccount, marked: 'production' as const, accountAlias: null };
     expect(() => assertConfirmed(c, { kind: 'events-remove', accounts: [devNow], resources: ['a'] })).toThrow(/Type "111111111111"/);
   });
+
+  it('a plan whose rules send to a hub not confirmed is not covered, even through the ids it shares', () => {
+    const setup = (hubs: string[]) => ({ kind: 'events-setup' as const, accounts: [devAccount], resources: ['role:111111111111'], hubs });
+    const c = confirm(setup(['222222222222:us-east-1']), { words: [] });
+    expect(() => assertConfirmed(c, setup(['222222222222:us-east-1']))).not.toThrow();
+    expect(() => assertConfirmed(c, setup([]))).not.toThrow();
+    expect(() => assertConfirmed(c, setup(['111111111111:us-east-1']))).toThrow(ConfirmationError);
+    expect(() => assertConfirmed(c, setup(['222222222222:us-east-1', '222222222222:eu-west-1']))).toThrow(ConfirmationError);
+  });
 });

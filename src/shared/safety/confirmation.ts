@@ -60,6 +60,12 @@ export interface LiveUpdatesChange<K extends 'events-setup' | 'events-remove'> {
   kind: K;
   accounts: PlanAccount[];
   resources: readonly string[];
+  /**
+   * The hubs ("account:region") the plan's forwarding rules send to. A plan whose rules
+   * send to a hub the person did not see is another plan: the confirmation covers none
+   * of it, rather than the parts whose ids happen to be the same (the role, say).
+   */
+  hubs?: readonly string[];
 }
 
 export type ConfirmKind = ConfirmRequest['kind'];
@@ -298,6 +304,7 @@ function covers(given: ConfirmRequest, action: ConfirmRequest): boolean {
       return (
         given.kind === action.kind &&
         action.resources.every((id) => given.resources.includes(id)) &&
+        (action.hubs ?? []).every((h) => (given.hubs ?? []).includes(h)) &&
         action.accounts.every((a) => {
           const g = given.accounts.find((x) => x.accountId === a.accountId);
           return !!g && wordStillConfirmed(accountProductionWord(a), accountProductionWord(g));

@@ -25,7 +25,7 @@ const polled: EventsTargetStatus = {
 };
 const driven: EventsTargetStatus = { ...polled, mode: 'event-driven', reason: null, hub: { accountId: '111111111111', region: 'us-east-1', queueUrl: 'q' } };
 const rule = {
-  id: 'member-rule:111111111111:us-east-1',
+  id: 'member-rule:111111111111:us-east-1→111111111111:us-east-1',
   kind: 'member-rule' as const,
   side: 'member' as const,
   profile: 'sandbox-dev',
@@ -195,7 +195,10 @@ describe('LiveUpdatesCard', () => {
             ...plan,
             hub: { profile: i.hubProfile, accountId: account },
             routes: [{ ...plan.routes[0], hubRegion }],
-            resources: [rule, { ...rule, id: `hub-bus:${hubRegion}`, kind: 'hub-bus', side: 'hub', account, region: hubRegion, profile: i.hubProfile }],
+            resources: [
+              { ...rule, id: `member-rule:111111111111:us-east-1→${account}:${hubRegion}` },
+              { ...rule, id: `hub-bus:${account}:${hubRegion}`, kind: 'hub-bus', side: 'hub', account, region: hubRegion, profile: i.hubProfile },
+            ],
           },
         };
       },
@@ -247,7 +250,7 @@ describe('LiveUpdatesCard', () => {
           targets: [{ profile: 'sandbox-dev', regions: ['us-east-1'] }],
           hubProfile: 'sandbox-staging',
           hubRegion: 'eu-west-1',
-          resources: ['member-rule:111111111111:us-east-1', 'hub-bus:eu-west-1'],
+          resources: ['member-rule:111111111111:us-east-1→222222222222:eu-west-1', 'hub-bus:222222222222:eu-west-1'],
           production: [],
         },
       ],
@@ -264,7 +267,7 @@ describe('LiveUpdatesCard', () => {
     let statuses = [devUs, devEu, prod, denied, { ...driven, profile: 'sandbox-other', accountId: '444444444444' }];
     const memberRule = (account: string, region: string, profile: string) => ({
       ...rule,
-      id: `member-rule:${account}:${region}`,
+      id: `member-rule:${account}:${region}→111111111111:${region}`,
       account,
       region,
       profile,
@@ -314,7 +317,7 @@ describe('LiveUpdatesCard', () => {
               { ...driven, region: 'eu-west-1' },
               {
                 ...prod,
-                reason: 'not set up: the last setup failed: member-rule:333333333333:us-east-1 failed: not permitted',
+                reason: 'not set up: the last setup failed: member-rule:333333333333:us-east-1→111111111111:us-east-1 failed: not permitted',
                 awsCode: 'AccessDeniedException',
               },
               denied,
@@ -427,7 +430,7 @@ describe('LiveUpdatesCard', () => {
   });
 
   it('in a production account, removing waits for its word, and sends it with the ids shown', async () => {
-    const prodRule = { ...rule, id: 'member-rule:333333333333:us-east-1', account: '333333333333', profile: 'sandbox-prod' };
+    const prodRule = { ...rule, id: 'member-rule:333333333333:us-east-1→333333333333:us-east-1', account: '333333333333', profile: 'sandbox-prod' };
     const f = fakeTransport({
       'events.status': () => ({ ok: true, result: { targets: [driven] } }),
       'events.removePlan': () => ({
