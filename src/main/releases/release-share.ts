@@ -26,7 +26,12 @@ export async function shareRelease(release: ReleaseFile, local: ReleaseStore, ho
   const application = release.application;
   // Read in full before anything is written: a damaged promotions.json stops the share (named), never shares "none".
   const promotions: Promotion[] = await local.promotions(application);
-  const entries: ReleaseLogEntry[] = await local.history(application, Number.MAX_SAFE_INTEGER);
+  const url = `${home.location}release.yaml`;
+  // The local log's note of an earlier share to this location is not copied: the shared log records the share on
+  // its own, and the note, written after the copy, would stand where a share made again finds that record.
+  const entries: ReleaseLogEntry[] = (await local.history(application, Number.MAX_SAFE_INTEGER)).filter(
+    (e) => !(e.event === 'release-shared' && e.message.includes(url)),
+  );
   const running = promotions.filter((p) => p.status === 'running');
   if (running.length)
     throw new AppError(
@@ -35,7 +40,6 @@ export async function shareRelease(release: ReleaseFile, local: ReleaseStore, ho
       { running: running.map((p) => p.id) },
     );
 
-  const url = `${home.location}release.yaml`;
   const mine = stringifyReleaseFile(release);
   const there = await home.storage.openRelease().catch((err: unknown) => {
     if (err instanceof AppError && err.code === 'NOT_FOUND') return null;

@@ -407,7 +407,7 @@ export class S3ReleaseStore implements ReleaseStorage {
         if (there)
           throw new AppError(
             'CONFLICT',
-            `${this.url(key)} already holds another entry, so the log at ${this.url(LOG_DIR)} is not this release's local history: ${written + present} of its ${entries.length} entries are there, the rest was not copied (the local log keeps all of it).`,
+            `${this.url(key)} already holds another entry (written there since, or by another share), so the log at ${this.url(LOG_DIR)} does not continue this local history: ${written + present} of its ${entries.length} entries are there, the rest was not copied (the local log keeps all of it).`,
             { object: this.url(key), copied: written + present, entries: entries.length },
           );
         // Refused with nothing there (or a 409): the number is still free.
