@@ -47,14 +47,18 @@ describe('pipewright release on a shared release', () => {
     expect(shared.out).toMatch(/^Shared web-frontend to s3:\/\/team-releases\/web\/release\.yaml: the release file, 1 promotion\(s\), \d+ log entries\.\n/);
     expect(shared.code).toBe(0);
     const again = await cli('release', 'share', file, '--to', 's3://team-releases/web/', '--state-profile', 'sandbox-dev');
-    expect(again.out).toMatch(/^Already shared: web-frontend to s3:\/\/team-releases\/web\/release\.yaml: the release file \(already there\), 1 promotion\(s\) \(1 already there\)/);
+    expect(again.out).toMatch(
+      /^Already shared: web-frontend to s3:\/\/team-releases\/web\/release\.yaml: the release file \(already there\), 1 promotion\(s\) \(1 already there\)/,
+    );
     expect(again.code).toBe(0);
     const keys = await env.keys();
     const other = join(env.dir, 'other.yaml');
     writeFileSync(other, EXAMPLE.replace('soakMinutes: 30', 'soakMinutes: 45'));
     const refused = await cli('release', 'share', other, '--to', 's3://team-releases/web/', '--state-profile', 'sandbox-dev');
     expect(refused.code).toBe(2);
-    expect(refused.err).toMatch(/^s3:\/\/team-releases\/web\/release\.yaml already holds web-frontend with another release file \(revision 1, saved by arn:aws:\S+ on /);
+    expect(refused.err).toMatch(
+      /^s3:\/\/team-releases\/web\/release\.yaml already holds web-frontend with another release file \(revision 1, saved by arn:aws:\S+ on /,
+    );
     expect(await env.keys()).toEqual(keys);
   }, 120_000);
 
@@ -82,10 +86,12 @@ describe('pipewright release on a shared release', () => {
     expect(badUrl.err).toMatch(/"Not_A_Bucket" is not an S3 bucket name/);
     const denied = await cli('release', 'status', URL, '--state-profile', 'sandbox-staging');
     expect(denied.code).toBe(1);
-    expect(denied.err).toMatch(/Could not open the shared release s3:\/\/team-releases\/web\/: sandbox-staging: .*Access Denied.*Nothing was read there, and nothing was promoted\./);
+    expect(denied.err).toMatch(
+      /Could not open the shared release s3:\/\/team-releases\/web\/: sandbox-staging: .*Access Denied.*Nothing was read there, and nothing was promoted\./,
+    );
   }, 120_000);
 
-  it("an environment leased by someone else: promote exits 6 naming the holder and starts nothing; lease show says who; lease release refuses (6) unless --force names the holder", async () => {
+  it('an environment leased by someone else: promote exits 6 naming the holder and starts nothing; lease show says who; lease release refuses (6) unless --force names the holder', async () => {
     await env.put('leases/dev.json', JSON.stringify(carolsLease(120_000)));
     const since = env.lastSeq();
     const promote = await cli('release', 'promote', URL, '--to', 'dev', '--state-profile', 'sandbox-dev');
@@ -95,7 +101,9 @@ describe('pipewright release on a shared release', () => {
     );
     expect(env.startCalls(since)).toHaveLength(0);
     const status = await cli('release', 'status', URL);
-    expect(status.out).toMatch(/^dev is being promoted by arn:aws:sts::111111111111:assumed-role\/release\/carol \(the Pipewright app, pid 4242 on carol-laptop/m);
+    expect(status.out).toMatch(
+      /^dev is being promoted by arn:aws:sts::111111111111:assumed-role\/release\/carol \(the Pipewright app, pid 4242 on carol-laptop/m,
+    );
 
     const show = await cli('release', 'lease', 'show', URL, '--env', 'dev');
     expect(show.out).toMatch(
@@ -109,7 +117,9 @@ describe('pipewright release on a shared release', () => {
     expect(wrong.code).toBe(2);
     expect(wrong.err).toMatch(/the lease is held by arn:aws:sts::111111111111:assumed-role\/release\/carol, not .*bob: nothing was broken/);
     const forced = await cli('release', 'lease', 'release', URL, '--env', 'dev', '--force', CAROL);
-    expect(forced.out).toMatch(/^Broke the lease on dev held by arn:aws:sts::111111111111:assumed-role\/release\/carol \(the Pipewright app, pid 4242 on carol-laptop/);
+    expect(forced.out).toMatch(
+      /^Broke the lease on dev held by arn:aws:sts::111111111111:assumed-role\/release\/carol \(the Pipewright app, pid 4242 on carol-laptop/,
+    );
     expect(forced.code).toBe(0);
     const json = JSON.parse((await cli('release', 'lease', 'show', URL, '--env', 'dev', '--json')).out) as { lease: { state: string } };
     expect(json.lease.state).toBe('released');
@@ -131,7 +141,17 @@ describe('pipewright release on a shared release', () => {
 
   it('init writes a shared release only where there is none (--force replaces its file over the version read); diff takes the URL', async () => {
     const where = 's3://team-releases/fresh/release.yaml';
-    const args = ['release', 'init', where, '--application', 'web-frontend', '--env', 'dev=sandbox-dev:us-east-1:web-frontend', '--state-profile', 'sandbox-dev'];
+    const args = [
+      'release',
+      'init',
+      where,
+      '--application',
+      'web-frontend',
+      '--env',
+      'dev=sandbox-dev:us-east-1:web-frontend',
+      '--state-profile',
+      'sandbox-dev',
+    ];
     const made = await cli(...args);
     expect(made.out).toBe('Wrote s3://team-releases/fresh/release.yaml: web-frontend, dev (1).\n');
     expect(made.code).toBe(0);
@@ -160,4 +180,3 @@ describe('pipewright release on a shared release', () => {
     expect((await cli('release', 'policy', 'https://team-releases/web/')).code).toBe(2);
   });
 });
-

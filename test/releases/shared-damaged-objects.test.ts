@@ -63,7 +63,9 @@ describe('damaged or hand-edited objects of a shared release', () => {
       const promote = await cli('release', 'promote', URL, '--to', 'dev');
       expect(promote.code).toBe(2);
       expect(promote.err).toMatch(
-        new RegExp(`^s3://team-releases/web/${key.replace(/[.]/g, '\\.')} is damaged \\((not JSON: .*|promotion\\.\\S+: .*)\\); it was left as it is: repair it, or move it aside`),
+        new RegExp(
+          `^s3://team-releases/web/${key.replace(/[.]/g, '\\.')} is damaged \\((not JSON: .*|promotion\\.\\S+: .*)\\); it was left as it is: repair it, or move it aside`,
+        ),
       );
       expect(env.startCalls(seq)).toHaveLength(0);
       const status = await cli('release', 'status', URL);

@@ -154,7 +154,10 @@ it(`the CLI killed (SIGKILL) at random points of a promotion ${ROUNDS} times, re
   for (const r of ids) {
     const mine = log.filter((e) => e.promotionId === r.id);
     const events = mine.map((e) => e.event);
-    expect(events.filter((e) => e === 'promotion-started'), `${r.id}: ${events.join(', ')}`).toHaveLength(1);
+    expect(
+      events.filter((e) => e === 'promotion-started'),
+      `${r.id}: ${events.join(', ')}`,
+    ).toHaveLength(1);
     const startedLines = mine.filter((e) => e.event === 'execution-started');
     expect(startedLines.length, `${r.id}: ${events.join(', ')}`).toBeGreaterThanOrEqual(1);
     for (const e of startedLines) expect(e.message).toContain(`execution ${r.execution}`);

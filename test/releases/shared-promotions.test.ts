@@ -3,10 +3,12 @@
 // entry says who (the state profile's ARN) and where from; a lease whose holder died is taken over, said, and its
 // promotion resumed from the saved tokens with nothing started twice; S3 out of reach promotes nothing; a local
 // release moves to S3 with its whole history, once.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { hostname } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
 import { ReleasesService } from '../../src/main/releases/service';
+import { releasesFeature } from '../../src/main/releases/handlers';
+import { methods } from '../../src/shared/api/contract';
 import { ReleaseStore } from '../../src/main/releases/release-store';
 import { leaseHeld } from '../../src/main/releases/s3-leases';
 import type { SharedHome } from '../../src/main/releases/release-homes';
@@ -171,7 +173,14 @@ describe('a shared release: promoting through the lease', () => {
     expect(done.status).toBe('succeeded');
     expect(env.startedExecutions(DEV).filter((id) => !before.has(id))).toEqual([started]);
     const log = (await other.history('web-frontend', { home: theirs })).filter((e) => e.promotionId === p.id);
-    expect(log.map((e) => e.event)).toEqual(['lease-taken-over', 'promotion-resumed', 'execution-starting', 'execution-started', 'status', 'promotion-finished']);
+    expect(log.map((e) => e.event)).toEqual([
+      'lease-taken-over',
+      'promotion-resumed',
+      'execution-starting',
+      'execution-started',
+      'status',
+      'promotion-finished',
+    ]);
     expect(log[0].message).toMatch(
       new RegExp(
         `^Took over the lease on dev from arn:aws:sts::111111111111:assumed-role/release/carol \\(pipewright cli, pid 999999 on carol-laptop, since [^)]+\\): it was not renewed after \\S+ and expired; promotion ${p.id} goes on from its saved tokens\\.$`,
@@ -185,7 +194,9 @@ describe('a shared release: promoting through the lease', () => {
     env.h.sb.faults.set([FaultRule.parse({ service: 's3', resetRate: 1 })]);
     const closed = await failure(env.h.releases.sharedHome('s3://team-releases/other/', { stateProfile: 'sandbox-dev' }));
     expect(closed.code).toBe('UNAVAILABLE');
-    expect(closed.message).toMatch(/^Could not open the shared release s3:\/\/team-releases\/other\/: S3 cannot be reached \(sandbox-dev: .*\)\. Nothing was read there, and nothing was promoted\.$/);
+    expect(closed.message).toMatch(
+      /^Could not open the shared release s3:\/\/team-releases\/other\/: S3 cannot be reached \(sandbox-dev: .*\)\. Nothing was read there, and nothing was promoted\.$/,
+    );
     // Already open, then S3 goes: the promote stops at its lease.
     const err = await failure(env.h.releases.promote(release, 'dev', { ...go, home }));
     expect(err.message).toMatch(/^Could not (write|read) s3:\/\/team-releases\/web\/leases\/dev\.json/);
@@ -270,7 +281,9 @@ describe('sharing a local release', () => {
     const changed = { ...exampleRelease(), gates: { ...other, prod: { ...other.prod, soakMinutes: 5 } } };
     const refused = await failure(env.h.releases.share(changed, LOCATION, { stateProfile: 'sandbox-dev' }));
     expect(refused.code).toBe('CONFLICT');
-    expect(refused.message).toMatch(/^s3:\/\/team-releases\/web\/release\.yaml already holds web-frontend with another release file \(revision 1, saved by .*\): nothing was written/);
+    expect(refused.message).toMatch(
+      /^s3:\/\/team-releases\/web\/release\.yaml already holds web-frontend with another release file \(revision 1, saved by .*\): nothing was written/,
+    );
     expect((await env.keys()).length).toBe(before);
 
     env.h.sb.config.timeScale = 0.05;
@@ -284,5 +297,44 @@ describe('sharing a local release', () => {
     } finally {
       env.h.sb.config.timeScale = 0.001;
     }
+  }, 60_000);
+});
+
+describe('the contract for the app (phase B2): a shared release by its location', () => {
+  it('open, board (with its leases), history (with who), lease, promote and save take a location; each answer is what the contract declares', async () => {
+    const emitted: Array<{ name: string; payload: { location?: string | null } }> = [];
+    const feature = releasesFeature({
+      releases: env.h.releases,
+      events: { emit: (name: string, payload: unknown) => emitted.push({ name, payload: payload as { location?: string | null } }) } as never,
+      log: () => {},
+    });
+    const call = async <M extends keyof typeof methods & `releases.${string}`>(m: M, input: unknown): Promise<unknown> => {
+      const handler = feature.handlers[m] as (i: unknown) => unknown;
+      return methods[m].output.parse(await handler(methods[m].input.parse(input)));
+    };
+    const where = { location: 's3://team-releases/web/release.yaml', stateProfile: 'sandbox-dev' };
+    const opened = (await call('releases.open', where)) as { application: string; location: string; identity: string; version: string };
+    expect(opened).toMatchObject({ application: 'web-frontend', location: LOCATION, stateProfile: 'sandbox-dev', identity: arn });
+    const board = (await call('releases.board', { application: 'web-frontend', ...where })) as { environments: Array<{ lease?: unknown }> };
+    expect(board.environments.map((e) => e.lease)).toEqual([null, null, null]);
+    const history = (await call('releases.history', { application: 'web-frontend', ...where })) as { entries: Array<{ by?: { arn: string } }> };
+    expect(history.entries.at(-1)?.by?.arn).toBe(arn);
+    expect(await call('releases.lease', { location: LOCATION, environment: 'dev', stateProfile: 'sandbox-dev' })).toMatchObject({
+      lease: { state: 'released' },
+    });
+    const promoted = (await call('releases.promote', { application: 'web-frontend', environment: 'dev', ...where })) as { promotion: Promotion };
+    await vi.waitFor(async () => expect((await env.h.releases.promotion('web-frontend', promoted.promotion.id, { home })).status).toBe('succeeded'), {
+      timeout: 20_000,
+    });
+    expect(emitted.filter((e) => e.name === 'release.updated').every((e) => e.payload.location === LOCATION)).toBe(true);
+    // A save over the version shown; a save over an older one is refused, naming who saved it.
+    const current = (await call('releases.get', { application: 'web-frontend', ...where })) as { text: string; version: string };
+    await call('releases.save', { text: current.text, ...where, version: current.version });
+    const stale = await failure(call('releases.save', { text: current.text, ...where, version: current.version }));
+    expect(stale.code).toBe('CONFLICT');
+    expect(stale.message).toMatch(/^s3:\/\/team-releases\/web\/release\.yaml was changed since it was read \(revision \d+, saved by arn:aws:/);
+    // Another application's name for this location is refused.
+    expect((await failure(call('releases.board', { application: 'other-app', ...where }))).message).toMatch(/holds the release of web-frontend, not other-app/);
+    feature.stop();
   }, 60_000);
 });

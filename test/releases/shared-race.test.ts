@@ -74,7 +74,10 @@ it(`the app and the CLI promote one environment together, ${ROUNDS} rounds with 
 
     // Exactly one promotion started: one StartPipelineExecution, one new execution of the pipeline.
     expect(env.startCalls(seq), what).toHaveLength(1);
-    expect(env.startedExecutions(DEV).filter((id) => !before.has(id)), what).toHaveLength(1);
+    expect(
+      env.startedExecutions(DEV).filter((id) => !before.has(id)),
+      what,
+    ).toHaveLength(1);
     const appWon = app.out?.kind === 'started' && !app.out.resumed;
     const cliWon = c.code === 0 && /^Promoting dev \(/m.test(c.out);
     expect(Number(appWon) + Number(cliWon), what).toBe(1);
@@ -105,8 +108,14 @@ it(`the app and the CLI promote one environment together, ${ROUNDS} rounds with 
   expect(log.filter((e) => e.event === 'promotion-resumed')).toEqual([]);
   for (const id of ids) {
     const mine = log.filter((e) => e.promotionId === id);
-    expect(mine.filter((e) => e.event === 'promotion-started'), id).toHaveLength(1);
-    expect(mine.filter((e) => e.event === 'promotion-finished'), id).toHaveLength(1);
+    expect(
+      mine.filter((e) => e.event === 'promotion-started'),
+      id,
+    ).toHaveLength(1);
+    expect(
+      mine.filter((e) => e.event === 'promotion-finished'),
+      id,
+    ).toHaveLength(1);
   }
   expect(new Set(ids).size).toBe(ROUNDS);
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
@@ -116,7 +125,9 @@ it(`the app and the CLI promote one environment together, ${ROUNDS} rounds with 
     ]
       .sort()
       .map(([code, n]) => `${code}: ${n}`)
-      .join(', ')}; the app refused ${appRefusals} time(s) naming the CLI's pid; log: ${integrity.entries} entries, no gap, none written twice; S3 refusals met by the app's store: ${JSON.stringify(home.storage.retries)}`,
+      .join(
+        ', ',
+      )}; the app refused ${appRefusals} time(s) naming the CLI's pid; log: ${integrity.entries} entries, no gap, none written twice; S3 refusals met by the app's store: ${JSON.stringify(home.storage.retries)}`,
   );
   expect(wins.app).toBeGreaterThan(0);
   expect(wins.cli).toBeGreaterThan(0);

@@ -308,7 +308,10 @@ export function buildProgram(): Command {
       'Multi-account releases: which revision runs where, promotion in waves, drift; a release is a FILE (this machine) or shared in S3 by its URL (exit codes: docs/releases.md)',
     );
   const stateProfile = (c: Command) =>
-    c.option('--state-profile <profile>', 'a release shared in S3: the profile to read and write it with (default: the first workspace profile that can read it)');
+    c.option(
+      '--state-profile <profile>',
+      'a release shared in S3: the profile to read and write it with (default: the first workspace profile that can read it)',
+    );
   stateProfile(
     release
       .command('init <file>')
@@ -324,7 +327,9 @@ export function buildProgram(): Command {
   stateProfile(
     release
       .command('status <file-or-url>')
-      .description('The matrix: each target with its deployed revision, execution status and waiting approvals (and who holds a shared release\'s leases); exit 4 when a target could not be read')
+      .description(
+        "The matrix: each target with its deployed revision, execution status and waiting approvals (and who holds a shared release's leases); exit 4 when a target could not be read",
+      )
       .option('--json', 'JSON', false),
   ).action(async (file: string, o: { json: boolean; stateProfile?: string }) => {
     process.exitCode = await (await commands.release()).runReleaseStatus(file, o);
@@ -364,7 +369,7 @@ export function buildProgram(): Command {
     release
       .command('share <file>')
       .description(
-        "Move a release from this machine to S3 with its history (promotions and log); a location holding another release is refused, nothing written",
+        'Move a release from this machine to S3 with its history (promotions and log); a location holding another release is refused, nothing written',
       )
       .requiredOption('--to <url>', 's3://bucket/prefix/'),
   ).action(async (file: string, o: { to: string; stateProfile?: string }) => {

@@ -93,7 +93,11 @@ async function withRelease<T>(
 }
 
 /** A shared release's home and file, for the commands that only make sense there (lease). */
-async function withShared<T>(url: string, o: ReleaseWhere, run: (x: { releases: ReleasesService; release: ReleaseFile; home: SharedHome }) => Promise<T>): Promise<T> {
+async function withShared<T>(
+  url: string,
+  o: ReleaseWhere,
+  run: (x: { releases: ReleasesService; release: ReleaseFile; home: SharedHome }) => Promise<T>,
+): Promise<T> {
   if (!isSharedRef(url)) throw new InvalidFile(`${url}: leases are a shared release's; give its S3 URL (s3://bucket/prefix/release.yaml).`);
   return withRelease(url, o, ({ releases, release, home }) => run({ releases, release, home: home as SharedHome }));
 }
@@ -166,7 +170,9 @@ async function initShared(
       throw e;
     });
     if (there && !o.force)
-      throw new InvalidFile(`${where} already holds the release of ${there.release.application}: add --force to replace its file (its promotions and log are kept).`);
+      throw new InvalidFile(
+        `${where} already holds the release of ${there.release.application}: add --force to replace its file (its promotions and log are kept).`,
+      );
     const release = await releases.init(o.application, envs, { home });
     await home.storage.saveDefinition(release, { basedOn: there ? there.version : null });
     await home.storage.log(release.application, {
@@ -211,7 +217,12 @@ export function targetProgress(err: Out & { isTTY?: boolean }, now: () => number
   };
 }
 
-export async function runReleaseStatus(file: string, o: { json: boolean } & ReleaseWhere, out: Out = process.stdout, err: Out = process.stderr): Promise<number> {
+export async function runReleaseStatus(
+  file: string,
+  o: { json: boolean } & ReleaseWhere,
+  out: Out = process.stdout,
+  err: Out = process.stderr,
+): Promise<number> {
   return guarded(err, async () => {
     const progress = targetProgress(err);
     const { board, location } = await withRelease(file, o, async ({ releases, release, home }) => ({
@@ -280,7 +291,9 @@ export async function runReleaseStatus(file: string, o: { json: boolean } & Rele
         if (e.lease)
           out.write(
             terminalLine(
-              e.lease.state === 'held' ? `${e.name} is being promoted by ${e.lease.holderText}.` : `${e.name}: the lease of ${e.lease.holderText} expired; the next promote takes it over.`,
+              e.lease.state === 'held'
+                ? `${e.name} is being promoted by ${e.lease.holderText}.`
+                : `${e.name}: the lease of ${e.lease.holderText} expired; the next promote takes it over.`,
             ) + '\n',
           );
         if (e.leaseProblem) err.write(terminalLine(`${e.name}: ${e.leaseProblem}`) + '\n');

@@ -371,7 +371,12 @@ export class PromotionRunner {
         saved?.status === 'running'
           ? { ...saved, status: 'stopped', reason: reason.trim() || 'Stopped by the user.', finishedAt: new Date().toISOString() }
           : null,
-      (next) => ({ promotionId: next.id, environment: next.environment, event: 'promotion-stopped', message: `Promotion to ${next.environment} stopped: ${next.reason}` }),
+      (next) => ({
+        promotionId: next.id,
+        environment: next.environment,
+        event: 'promotion-stopped',
+        message: `Promotion to ${next.environment} stopped: ${next.reason}`,
+      }),
     );
     return r.promotion ?? found;
   }

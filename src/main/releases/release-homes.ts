@@ -94,7 +94,13 @@ export async function openSharedHome(url: string, o: OpenSharedOptions): Promise
   const named = failures.slice(0, NAMED_FAILURES).map((f) => `${f.profile}: ${f.error.message}`);
   if (failures.length > NAMED_FAILURES) named.push(`and ${failures.length - NAMED_FAILURES} more profile(s)`);
   const unreachable = failures.every((f) => f.error.code === 'UNAVAILABLE');
-  const code = unreachable ? 'UNAVAILABLE' : failures.some((f) => f.error.code === 'NOT_FOUND') ? 'NOT_FOUND' : failures.length === 1 ? failures[0].error.code : 'AWS_ERROR';
+  const code = unreachable
+    ? 'UNAVAILABLE'
+    : failures.some((f) => f.error.code === 'NOT_FOUND')
+      ? 'NOT_FOUND'
+      : failures.length === 1
+        ? failures[0].error.code
+        : 'AWS_ERROR';
   const why = unreachable
     ? `S3 cannot be reached (${named.join('; ')})`
     : o.stateProfile

@@ -54,7 +54,12 @@ export class ReleaseJournal {
 
   /** Saves a promotion as `save` does, its step logged first (see above); a finished one is not saved over, nor logged. */
   async saveLogged(p: Promotion, entry: LogEntry): Promise<PromotionSaved<Promotion>> {
-    const r = await this.changeLogged(p.application, p.id, () => p, () => entry);
+    const r = await this.changeLogged(
+      p.application,
+      p.id,
+      () => p,
+      () => entry,
+    );
     return { promotion: r.promotion ?? p, written: r.written };
   }
 

@@ -249,7 +249,11 @@ export class S3Leases {
   }
 
   /** Takes the lease: create if absent, take over if released or expired, else refuse naming the holder. */
-  private async take(application: string, environment: string, startedAt: string): Promise<{ etag: string; record: LeaseRecord; tookOver: LeaseRecord | null }> {
+  private async take(
+    application: string,
+    environment: string,
+    startedAt: string,
+  ): Promise<{ etag: string; record: LeaseRecord; tookOver: LeaseRecord | null }> {
     const url = this.url(environment);
     const token = randomUUID();
     for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {

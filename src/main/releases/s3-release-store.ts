@@ -358,7 +358,14 @@ export class S3ReleaseStore implements ReleaseStorage {
     await this.assertApplication(p.application);
     const key = promotionKey(p.id);
     for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
-      const object: PromotionObject = { version: 1, revision: 1, writtenAt: new Date().toISOString(), writtenBy: this.writer, write: randomUUID(), promotion: p };
+      const object: PromotionObject = {
+        version: 1,
+        revision: 1,
+        writtenAt: new Date().toISOString(),
+        writtenBy: this.writer,
+        write: randomUUID(),
+        promotion: p,
+      };
       const r = await this.write(key, JSON.stringify(object, null, 1), { ifNoneMatch: '*' }, 'application/json');
       if (r.written) return 'written';
       const there = r.status === 412 ? await this.read(key, MAX_PROMOTION_BYTES) : null;
@@ -392,7 +399,10 @@ export class S3ReleaseStore implements ReleaseStorage {
     for (const [i, entry] of entries.entries()) {
       const sequence = i + 1;
       const key = logKey(sequence);
-      const write = `import-${createHash('sha256').update(`${sequence}\n${JSON.stringify(entry)}`).digest('hex').slice(0, 32)}`;
+      const write = `import-${createHash('sha256')
+        .update(`${sequence}\n${JSON.stringify(entry)}`)
+        .digest('hex')
+        .slice(0, 32)}`;
       for (let attempt = 1; ; attempt++) {
         const r = await this.write(key, JSON.stringify({ version: 1, sequence, write, ...entry }), { ifNoneMatch: '*' }, 'application/json');
         if (r.written) {

@@ -3,14 +3,7 @@
 // error; and a listing of every key under a prefix. Throttling, 5xx and dropped connections are retried by the
 // client's own retry strategy (AwsClients: adaptive, five attempts); what is left after that is thrown as an
 // AppError naming the object, so the caller sees it and nothing is taken as "absent" or "written".
-import {
-  GetBucketLocationCommand,
-  GetObjectCommand,
-  HeadBucketCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import { GetBucketLocationCommand, GetObjectCommand, HeadBucketCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { AppError } from '../../shared/api/errors';
 import { awsAppError } from '../aws/errors';
 

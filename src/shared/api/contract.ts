@@ -45,7 +45,10 @@ const EnvironmentName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'n
 const PromotionId = z.string().regex(/^[A-Za-z0-9._-]{1,160}$/, 'not a promotion id');
 const ReleaseFileErrorView = z.object({ line: z.number().int().nullable(), path: z.string(), message: z.string() });
 /** A shared release's location: s3://bucket/prefix/ or its release.yaml (parsed and checked by the main process). */
-const ReleaseLocation = z.string().max(600).regex(/^s3:\/\/\S+$/, 'not an S3 location (s3://bucket/prefix/)');
+const ReleaseLocation = z
+  .string()
+  .max(600)
+  .regex(/^s3:\/\/\S+$/, 'not an S3 location (s3://bucket/prefix/)');
 /**
  * Where a release lives: absent, the local home (by application, as before); `location`, a release shared in S3,
  * read and written with `stateProfile` (else the first workspace profile that can read it). With a location,
@@ -382,7 +385,10 @@ export const methods = {
     z.object({ approved: z.number().int(), rejected: z.number().int() }),
   ),
   /** Stop a promotion (its executions run on). */
-  'releases.stop': method(z.strictObject({ application: ApplicationName, ...Home, promotionId: PromotionId, reason: z.string().max(300).default('') }), Promotion),
+  'releases.stop': method(
+    z.strictObject({ application: ApplicationName, ...Home, promotionId: PromotionId, reason: z.string().max(300).default('') }),
+    Promotion,
+  ),
   /** The release log, oldest first. */
   'releases.history': method(z.strictObject({ application: ApplicationName, ...Home }), z.object({ entries: z.array(ReleaseLogEntry) })),
   /** The structural drift between two environments' pipelines. */

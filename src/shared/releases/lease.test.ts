@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { describeLeaseHolder, HTTP_DATE_RESOLUTION_MS, judgeLease, leaseBreak, leaseView, renewEveryMs, SKEW_MARGIN_WITHOUT_DATE_MS, type LeaseRecord } from './lease';
+import {
+  describeLeaseHolder,
+  HTTP_DATE_RESOLUTION_MS,
+  judgeLease,
+  leaseBreak,
+  leaseView,
+  renewEveryMs,
+  SKEW_MARGIN_WITHOUT_DATE_MS,
+  type LeaseRecord,
+} from './lease';
 
 const T = Date.parse('2026-12-07T12:00:00.000Z');
 const lease = (o: Partial<LeaseRecord> = {}): LeaseRecord => ({
@@ -79,7 +88,13 @@ describe('breaking a lease (lease release)', () => {
 describe('a lease as shown', () => {
   it('held: when it expires unless renewed; expired: negative; released: null; the holder in words', () => {
     const v = leaseView(lease(), { kind: 'held', expiresInMs: 1234 }, 's3://b1b/p/leases/prod.json');
-    expect(v).toMatchObject({ environment: 'prod', state: 'held', expiresInMs: 1234, since: '2026-12-07T11:00:00.000Z', object: 's3://b1b/p/leases/prod.json' });
+    expect(v).toMatchObject({
+      environment: 'prod',
+      state: 'held',
+      expiresInMs: 1234,
+      since: '2026-12-07T11:00:00.000Z',
+      object: 's3://b1b/p/leases/prod.json',
+    });
     expect(v.holderText).toBe('arn:aws:sts::333333333333:assumed-role/release/alice (pipewright cli, pid 4242 on laptop, since 2026-12-07T11:00:00.000Z)');
     expect(leaseView(lease(), { kind: 'expired', expiredForMs: 50 }, 'x').expiresInMs).toBe(-50);
     expect(leaseView(lease({ state: 'released' }), { kind: 'released' }, 'x')).toMatchObject({ state: 'released', expiresInMs: null });
