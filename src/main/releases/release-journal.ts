@@ -60,6 +60,8 @@ export class ReleaseJournal {
       () => p,
       () => entry,
     );
+    // Refused, the record that stands (stopped by another process, say) is what listeners hear, as with `save`.
+    if (!r.written && r.promotion) this.emit({ application: p.application, promotion: structuredClone(r.promotion), log: null });
     return { promotion: r.promotion ?? p, written: r.written };
   }
 
@@ -71,9 +73,11 @@ export class ReleaseJournal {
   }
 
   /**
-   * Changes one promotion, logging `entry(next)` once the change is decided and before it is written. When the
-   * step was logged and then not written (another writer finished the promotion between the two, in S3), that is
-   * logged too, so the log never leaves a step standing that did not happen to the record.
+   * Changes one promotion, logging `entry(next)` once the change is decided and before it is written. Listeners
+   * hear the step once it is saved (the CLI prints "Started …" only for a start that a resume will not repeat);
+   * the log has it first, so a kill in between loses nothing. When the step was logged and then not written
+   * (another writer finished the promotion between the two, in S3), that is logged too, so the log never leaves
+   * a step standing that did not happen to the record.
    */
   async changeLogged(
     application: string,
@@ -81,18 +85,23 @@ export class ReleaseJournal {
     change: (saved: Promotion | undefined) => Promotion | null,
     entry: (next: Promotion) => LogEntry,
   ): Promise<PromotionSaved> {
-    let logged: LogEntry | null = null;
-    const r = await this.store.changePromotion(application, id, change, {
-      beforeWrite: async (next) => {
-        logged = entry(next);
-        await this.log(application, logged);
-      },
-    });
+    let logged: ReleaseLogEntry | null = null;
+    let r: PromotionSaved;
+    try {
+      r = await this.store.changePromotion(application, id, change, {
+        beforeWrite: async (next) => {
+          logged = await this.store.log(application, entry(next));
+        },
+      });
+    } finally {
+      // Logged, whatever became of the write: heard as it stands in the log.
+      if (logged) this.emit({ application, promotion: null, log: logged });
+    }
     if (r.written && r.promotion) this.emit({ application, promotion: structuredClone(r.promotion), log: null });
     else if (logged)
       await this.log(application, {
         promotionId: id,
-        environment: r.promotion?.environment ?? (logged as LogEntry).environment,
+        environment: r.promotion?.environment ?? (logged as ReleaseLogEntry).environment,
         event: 'not-saved',
         message: `The step above was not saved: promotion ${id} was ${r.promotion ? r.promotion.status : 'gone'} meanwhile (another process got there first); it stands as that.`,
       });
