@@ -4,11 +4,13 @@
 // promotion that finds its environment leased by someone else exits 6 naming the holder.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
+import { setTimeout as delay } from 'node:timers/promises';
 import { join } from 'node:path';
 import { assertBuilt, runCli } from '../helpers/cli';
 import { EXAMPLE } from '../helpers/releases';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { sharedReleaseEnv, URL } from '../helpers/shared-releases';
+import { FaultRule } from '../../src/sandbox/faults';
 import type { LeaseRecord } from '../../src/shared/releases/lease';
 
 let env: Awaited<ReturnType<typeof sharedReleaseEnv>>;
@@ -176,7 +178,35 @@ describe('pipewright release on a shared release', () => {
       { Null: { 's3:if-none-match': 'false' } },
       { Null: { 's3:if-match': 'false' } },
     ]);
+    const placeholders = await cli('release', 'policy', '--role', 'reader');
+    expect(placeholders.code).toBe(0);
+    expect(placeholders.out).toContain('"arn:aws:s3:::BUCKET/PREFIX/*"');
     expect((await cli('release', 'policy', URL, '--role', 'owner')).code).toBe(2);
     expect((await cli('release', 'policy', 'https://team-releases/web/')).code).toBe(2);
   });
+
+  it('a lease broken while the CLI promotes (its holder named with --force): the CLI stops before its start, exit 3 naming who broke it; nothing started', async () => {
+    const home = await env.h.releases.sharedHome(URL, { stateProfile: 'sandbox-dev' });
+    // The CLI's reads of dev take a while: the window its lease is broken in.
+    env.h.sb.faults.set([FaultRule.parse({ service: 'codepipeline', operation: 'GetPipelineState', account: '111111111111', latencyMs: 1500 })]);
+    const since = env.lastSeq();
+    try {
+      const child = runCli(['release', 'promote', URL, '--to', 'dev', '--state-profile', 'sandbox-dev'], env.cliEnv, 90_000);
+      let lease = null;
+      for (let i = 0; i < 200 && lease?.state !== 'held'; i++) {
+        await delay(50);
+        lease = await env.h.releases.lease(home, 'dev');
+      }
+      expect(lease?.holder.program).toBe('pipewright cli');
+      await env.h.releases.breakLease(home, 'dev', lease!.holder.arn);
+      const r = await child;
+      expect(r.code).toBe(3);
+      expect(r.err).toMatch(
+        /^The promotion of dev \(web-frontend\) stopped: its lease s3:\/\/team-releases\/web\/leases\/dev\.json was released by arn:aws:\S+ \(the Pipewright app, pid \d+ on .*\) while it ran, so it starts nothing more\./m,
+      );
+      expect(env.startCalls(since)).toHaveLength(0);
+    } finally {
+      env.h.sb.faults.clear();
+    }
+  }, 60_000);
 });

@@ -395,10 +395,10 @@ export function buildProgram(): Command {
     process.exitCode = await (await commands.release()).runReleaseLeaseRelease(url, o);
   });
   release
-    .command('policy <url>')
+    .command('policy [url]')
     .description('The least IAM policy on the location for each role: reader, releaser (conditional writes only), administrator')
     .option('--role <role>', 'one role alone, as plain JSON: reader, releaser or administrator')
-    .action(async (url: string, o: { role?: string }) => {
+    .action(async (url: string | undefined, o: { role?: string }) => {
       process.exitCode = await (await commands.release()).runReleasePolicy(url, o);
     });
 

@@ -488,16 +488,21 @@ function assertEnvironment(release: ReleaseFile, env: string, name: string): voi
 }
 
 /**
- * `release policy URL [--role ROLE]`: the least IAM policy per role on the location (src/shared/releases/policy.ts).
+ * `release policy [URL] [--role ROLE]`: the least IAM policy per role on the location (src/shared/releases/policy.ts).
  * Every role, each after a comment line saying what it is for; one role alone is plain JSON (for aws iam put-role-policy).
+ * Without a URL, BUCKET and PREFIX/ stand in for the location, said on the first line.
  */
-export async function runReleasePolicy(url: string, o: { role?: string }, out: Out = process.stdout, err: Out = process.stderr): Promise<number> {
+export async function runReleasePolicy(url: string | undefined, o: { role?: string }, out: Out = process.stdout, err: Out = process.stderr): Promise<number> {
   // Pure: no profile is read, nothing is asked of AWS.
   return guarded(err, () => {
-    const loc = parseS3Location(url);
+    const loc = url === undefined ? { bucket: 'BUCKET', prefix: 'PREFIX/' } : parseS3Location(url);
     if (o.role !== undefined && !(POLICY_ROLES as readonly string[]).includes(o.role))
       throw new InvalidFile(`--role ${o.role}: one of ${POLICY_ROLES.join(', ')}`);
-    out.write(o.role ? JSON.stringify(releasePolicy(loc, o.role as PolicyRole), null, 2) + '\n' : policyText(loc));
+    if (o.role) out.write(JSON.stringify(releasePolicy(loc, o.role as PolicyRole), null, 2) + '\n');
+    else {
+      if (url === undefined) out.write('# BUCKET and PREFIX/ stand for the location: pipewright release policy s3://bucket/prefix/ writes them in.\n');
+      out.write(policyText(loc));
+    }
     return Promise.resolve(EXIT.ok);
   });
 }
