@@ -197,8 +197,9 @@ describe('pipewright release on a shared release', () => {
         await delay(50);
         lease = await env.h.releases.lease(home, 'dev');
       }
-      expect(lease?.holder.program).toBe('pipewright cli');
-      await env.h.releases.breakLease(home, 'dev', lease!.holder.arn);
+      if (!lease) throw new Error('the CLI never held the lease');
+      expect(lease.holder.program).toBe('pipewright cli');
+      await env.h.releases.breakLease(home, 'dev', lease.holder.arn);
       const r = await child;
       expect(r.code).toBe(3);
       expect(r.err).toMatch(
