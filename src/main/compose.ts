@@ -11,7 +11,7 @@ import { DEFAULT_BUDGET, ExecutionsService, type ExecutionsOptions } from './exe
 import { CallBudget } from './aws/call-budget';
 import { PipelinesService } from './explorer';
 import type { SandboxService } from './app';
-import { ReleasesService, ReleaseStore } from './releases';
+import { ReleasesService, ReleaseStore, type ReleasesOptions } from './releases';
 import { OrgService } from './org';
 
 export interface ServiceSources {
@@ -26,8 +26,11 @@ export interface ServiceSources {
   hub?: EventHub;
   /** The executions' call budget and watch intervals (tests and benchmarks tune them). */
   executions?: ExecutionsOptions;
-  /** How often a promotion looks at its executions (tests shorten it), and who holds a promotion as others are told. */
-  releases?: { pollMs?: number; holder?: string };
+  /**
+   * How often a promotion looks at its executions (tests shorten it), who holds a promotion as others are told, and
+   * a shared release's lease ttl (tests shorten it).
+   */
+  releases?: ReleasesOptions;
 }
 
 export function composeServices(src: ServiceSources) {

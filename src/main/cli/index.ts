@@ -305,49 +305,102 @@ export function buildProgram(): Command {
 
   const release = program
     .command('release')
-    .description('Multi-account releases: which revision runs where, promotion in waves, drift (exit codes: docs/releases.md)');
-  release
-    .command('init <file>')
-    .description('Write a release file from live pipelines (each checked, its account written down); waves follow the --env order')
-    .requiredOption('--application <name>', 'the application')
-    .option('--env <name=profile:region:pipeline,...>', 'an environment and its targets (repeatable, in wave order)', collect, [])
-    .option('--force', 'replace the file if it exists', false)
-    .action(async (file: string, o: { application: string; env: string[]; force: boolean }) => {
-      process.exitCode = await (await commands.release()).runReleaseInit(file, o);
-    });
-  release
-    .command('status <file>')
-    .description('The matrix: each target with its deployed revision, execution status and waiting approvals; exit 4 when a target could not be read')
-    .option('--json', 'JSON', false)
-    .action(async (file: string, o: { json: boolean }) => {
-      process.exitCode = await (await commands.release()).runReleaseStatus(file, o);
-    });
-  release
-    .command('promote <file>')
-    .description("Start an environment's pipelines pinned to the previous wave's revision and follow them; exit 0 succeeded, 1 failed, 3 stopped at a gate")
-    .requiredOption('--to <env>', 'the environment to promote')
-    .option('--revision <rev>', "a revision to pin instead of the previous environment's")
-    .option('--approve', "approve the promotion's manual approvals (older runs holding a stage are rejected)", false)
-    .option('--confirm-prod <name>', "a production environment's name, typed again, to approve there")
-    .option('--yes', 'confirm the promotion (a manualConfirmation gate needs it)', false)
-    .option('--allow-unpinned', 'start sources that cannot be pinned on their latest revision', false)
-    .option('--json', 'JSON (the promotion) on standard output; progress on standard error', false)
-    .action(
-      async (
-        file: string,
-        o: { to: string; revision?: string; approve: boolean; confirmProd?: string; yes: boolean; allowUnpinned: boolean; json: boolean },
-      ) => {
-        process.exitCode = await (await commands.release()).runReleasePromote(file, o);
-      },
+    .description(
+      'Multi-account releases: which revision runs where, promotion in waves, drift; a release is a FILE (this machine) or shared in S3 by its URL (exit codes: docs/releases.md)',
     );
+  const stateProfile = (c: Command) =>
+    c.option(
+      '--state-profile <profile>',
+      'a release shared in S3: the profile to read and write it with (default: the first workspace profile that can read it)',
+    );
+  stateProfile(
+    release
+      .command('init <file>')
+      .description(
+        'Write a release file from live pipelines (each checked, its account written down); waves follow the --env order. An s3://bucket/prefix/release.yaml creates a shared release there',
+      )
+      .requiredOption('--application <name>', 'the application')
+      .option('--env <name=profile:region:pipeline,...>', 'an environment and its targets (repeatable, in wave order)', collect, [])
+      .option('--force', 'replace the file if it exists', false),
+  ).action(async (file: string, o: { application: string; env: string[]; force: boolean; stateProfile?: string }) => {
+    process.exitCode = await (await commands.release()).runReleaseInit(file, o);
+  });
+  stateProfile(
+    release
+      .command('status <file-or-url>')
+      .description(
+        "The matrix: each target with its deployed revision, execution status and waiting approvals (and who holds a shared release's leases); exit 4 when a target could not be read",
+      )
+      .option('--json', 'JSON', false),
+  ).action(async (file: string, o: { json: boolean; stateProfile?: string }) => {
+    process.exitCode = await (await commands.release()).runReleaseStatus(file, o);
+  });
+  stateProfile(
+    release
+      .command('promote <file-or-url>')
+      .description(
+        "Start an environment's pipelines pinned to the previous wave's revision and follow them; exit 0 succeeded, 1 failed, 3 stopped at a gate, 6 leased by someone else (shared)",
+      )
+      .requiredOption('--to <env>', 'the environment to promote')
+      .option('--revision <rev>', "a revision to pin instead of the previous environment's")
+      .option('--approve', "approve the promotion's manual approvals (older runs holding a stage are rejected)", false)
+      .option('--confirm-prod <name>', "a production environment's name, typed again, to approve there")
+      .option('--yes', 'confirm the promotion (a manualConfirmation gate needs it)', false)
+      .option('--allow-unpinned', 'start sources that cannot be pinned on their latest revision', false)
+      .option('--json', 'JSON (the promotion) on standard output; progress on standard error', false),
+  ).action(
+    async (
+      file: string,
+      o: { to: string; revision?: string; approve: boolean; confirmProd?: string; yes: boolean; allowUnpinned: boolean; json: boolean; stateProfile?: string },
+    ) => {
+      process.exitCode = await (await commands.release()).runReleasePromote(file, o);
+    },
+  );
+  stateProfile(
+    release
+      .command('diff <file-or-url>')
+      .description("The structural drift between two environments' pipelines (account-specific values normalised); exit 0 none, 5 drift")
+      .requiredOption('--from <env>', 'the environment to compare from')
+      .requiredOption('--to <env>', 'the environment to compare to')
+      .option('--json', 'JSON', false),
+  ).action(async (file: string, o: { from: string; to: string; json: boolean; stateProfile?: string }) => {
+    process.exitCode = await (await commands.release()).runReleaseDiff(file, o);
+  });
+  stateProfile(
+    release
+      .command('share <file>')
+      .description(
+        'Move a release from this machine to S3 with its history (promotions and log); a location holding another release is refused, nothing written',
+      )
+      .requiredOption('--to <url>', 's3://bucket/prefix/'),
+  ).action(async (file: string, o: { to: string; stateProfile?: string }) => {
+    process.exitCode = await (await commands.release()).runReleaseShare(file, o);
+  });
+  const lease = release.command('lease').description("A shared release's environment leases: who is promoting it, since when");
+  stateProfile(
+    lease
+      .command('show <url>')
+      .description("Who holds the environment's lease, since when, and whether it is held, expired or released")
+      .requiredOption('--env <env>', 'the environment')
+      .option('--json', 'JSON', false),
+  ).action(async (url: string, o: { env: string; json: boolean; stateProfile?: string }) => {
+    process.exitCode = await (await commands.release()).runReleaseLeaseShow(url, o);
+  });
+  stateProfile(
+    lease
+      .command('release <url>')
+      .description('Mark an expired lease released; a held one only with --force naming its holder (logged); exit 6 when held and not forced')
+      .requiredOption('--env <env>', 'the environment')
+      .option('--force <holder-arn>', "break a lease still held: its holder's ARN, as lease show prints it"),
+  ).action(async (url: string, o: { env: string; force?: string; stateProfile?: string }) => {
+    process.exitCode = await (await commands.release()).runReleaseLeaseRelease(url, o);
+  });
   release
-    .command('diff <file>')
-    .description("The structural drift between two environments' pipelines (account-specific values normalised); exit 0 none, 5 drift")
-    .requiredOption('--from <env>', 'the environment to compare from')
-    .requiredOption('--to <env>', 'the environment to compare to')
-    .option('--json', 'JSON', false)
-    .action(async (file: string, o: { from: string; to: string; json: boolean }) => {
-      process.exitCode = await (await commands.release()).runReleaseDiff(file, o);
+    .command('policy [url]')
+    .description('The least IAM policy on the location for each role: reader, releaser (conditional writes only), administrator')
+    .option('--role <role>', 'one role alone, as plain JSON: reader, releaser or administrator')
+    .action(async (url: string | undefined, o: { role?: string }) => {
+      process.exitCode = await (await commands.release()).runReleasePolicy(url, o);
     });
 
   const events = program.command('events').description("Live updates: CodePipeline's events through EventBridge to an SQS queue, instead of polling");

@@ -1,7 +1,10 @@
-// `pipewright release init | status | promote | diff`: the release use-cases the
-// app uses (services/releases-service.ts), from a terminal, on a release file.
-// Exit codes: 0 done (no drift), 1 a promotion failed, 2 bad input,
-// 3 stopped at a gate, 4 some target could not be read, 5 drift found.
+// `pipewright release init | status | promote | diff | share | lease | policy`: the release use-cases the
+// app uses (releases/service.ts), from a terminal, on a release file (the local home, by its application)
+// or on a release shared in S3, given by its URL (s3://bucket/prefix/release.yaml) and read and written with
+// --state-profile (else the first workspace profile that can read it).
+// Exit codes: 0 done (no drift), 1 a promotion failed, 2 bad input, 3 stopped at a gate (or another process
+// holds the local promotion, or a lease lost mid-promotion), 4 some target could not be read, 5 drift found,
+// 6 the environment is leased by someone else (a shared release; the holder is named).
 import { existsSync } from 'node:fs';
 import { stat, writeFile } from 'node:fs/promises';
 import { dirname, extname, resolve } from 'node:path';
@@ -10,7 +13,10 @@ import { table } from './table';
 import { AppError } from '../../shared/api/errors';
 import { confirm, confirmationProblem } from '../../shared/safety/confirmation';
 import type { Promotion } from '../../shared/api/releases';
-import { promotionHeld, type ReleasesService } from '../releases';
+import { isSharedRef, leaseHeld, promotionHeld, type ReleaseHome, type ReleasesService, type SharedHome } from '../releases';
+import type { Services } from '../compose';
+import { parseS3Location, s3Url } from '../../shared/releases/s3-layout';
+import { POLICY_ROLES, policyText, releasePolicy, type PolicyRole } from '../../shared/releases/policy';
 import { formatDiff } from '../../shared/pipeline/diff';
 import { revisionMessage } from '../../shared/releases/promotion';
 import { JsonFileError, readTextFile } from '../../node/json-file';
@@ -45,11 +51,55 @@ async function guarded(err: Out, run: () => Promise<number>): Promise<number> {
   } catch (e) {
     if (isBadInput(e) || (e instanceof AppError && e.code === 'CONFLICT')) {
       err.write(`${terminalText((e as Error).message)}\n`);
-      // Another process holding the promotion is no bad input: it got there first (exit 3, as a held cleanup plan).
+      // The environment of a shared release leased by someone else (exit 6, the holder named). Checked first: the
+      // refusal names a holder too, as the local lock's does.
+      if (e instanceof AppError && leaseHeld(e)) return EXIT.leased;
+      // Another process holding the promotion (or a lease lost mid-promotion) is no bad input: it got there first
+      // (exit 3, as a held cleanup plan).
       return e instanceof AppError && promotionHeld(e) ? EXIT.stopped : EXIT.usage;
     }
     throw e;
   }
+}
+
+/** Where a command's release is: the state profile goes with an S3 URL only. */
+export interface ReleaseWhere {
+  stateProfile?: string;
+}
+
+/**
+ * Runs `run` over the release a command names: a FILE (read and checked before any service starts, then the
+ * local home holds its promotions and log, by its application) or a shared release's URL (its location opened
+ * with the state profile, and its release file read from there).
+ */
+async function withRelease<T>(
+  ref: string,
+  o: ReleaseWhere,
+  run: (x: { services: Services; releases: ReleasesService; release: ReleaseFile; home: ReleaseHome; name: string }) => Promise<T>,
+): Promise<T> {
+  if (isSharedRef(ref)) {
+    // A URL that is no location is bad input, said before any profile is read.
+    const url = s3Url(parseS3Location(ref));
+    return withServices(async (services) => {
+      const home = await services.releases.sharedHome(ref, { stateProfile: o.stateProfile });
+      const { release } = await home.storage.openRelease();
+      return run({ services, releases: services.releases, release, home, name: `${url}release.yaml` });
+    });
+  }
+  if (o.stateProfile !== undefined)
+    throw new InvalidFile(`--state-profile is for a release shared in S3 (s3://bucket/prefix/release.yaml); ${ref} is a file in the local home.`);
+  const release = await readRelease(ref);
+  return withServices((services) => run({ services, releases: services.releases, release, home: services.releases.localHome, name: ref }));
+}
+
+/** A shared release's home and file, for the commands that only make sense there (lease). */
+async function withShared<T>(
+  url: string,
+  o: ReleaseWhere,
+  run: (x: { releases: ReleasesService; release: ReleaseFile; home: SharedHome }) => Promise<T>,
+): Promise<T> {
+  if (!isSharedRef(url)) throw new InvalidFile(`${url}: leases are a shared release's; give its S3 URL (s3://bucket/prefix/release.yaml).`);
+  return withRelease(url, o, ({ releases, release, home }) => run({ releases, release, home: home as SharedHome }));
 }
 
 /** `--env dev=sandbox-dev:us-east-1:web-frontend[,PROFILE:REGION:PIPELINE]…` */
@@ -70,16 +120,19 @@ export function parseEnvOption(text: string): { name: string; targets: Array<{ p
 
 export async function runReleaseInit(
   file: string,
-  o: { application: string; env: string[]; force: boolean },
+  o: { application: string; env: string[]; force: boolean } & ReleaseWhere,
   out: Out = process.stdout,
   err: Out = process.stderr,
 ): Promise<number> {
   return guarded(err, async () => {
     if (!o.env.length) throw new InvalidFile('name at least one environment with --env NAME=PROFILE:REGION:PIPELINE');
-    if (existsSync(file) && !o.force) throw new InvalidFile(`${file} exists: add --force to replace it`);
+    const shared = isSharedRef(file);
+    if (!shared && o.stateProfile !== undefined) throw new InvalidFile(`--state-profile is for a release shared in S3; ${file} is a file.`);
+    if (!shared && existsSync(file) && !o.force) throw new InvalidFile(`${file} exists: add --force to replace it`);
     const envs = o.env.map(parseEnvOption);
     const regions = envs.flatMap((e) => e.targets.map((t) => t.region));
     await checkRegions(regions, '--env');
+    if (shared) return initShared(file, o, envs, out);
     // Where the file goes is checked before any pipeline is read: a missing folder is a mistyped path more
     // often than one to make, so it is named rather than created (or met with a raw ENOENT after the checks).
     const folder = dirname(resolve(file));
@@ -94,6 +147,41 @@ export async function runReleaseInit(
     if (!again.ok) throw new InvalidFile(releaseErrorsText(file, again.errors));
     await writeFile(file, text);
     out.write(`Wrote ${file}: ${release.application}, ${release.environments.map((e) => `${e.name} (${e.targets.length})`).join(' -> ')}.\n`);
+    return EXIT.ok;
+  });
+}
+
+/**
+ * `release init s3://bucket/prefix/release.yaml`: a new shared release, its file created only where there is none;
+ * with --force, the file there replaced, saved over the version just read (a colleague's save in between is
+ * refused, naming them). The location's other objects (promotions, log) are kept.
+ */
+async function initShared(
+  url: string,
+  o: { application: string; force: boolean; stateProfile?: string },
+  envs: ReturnType<typeof parseEnvOption>[],
+  out: Out,
+): Promise<number> {
+  const where = `${s3Url(parseS3Location(url))}release.yaml`;
+  return withServices(async ({ releases }) => {
+    const home = await releases.sharedHome(url, { stateProfile: o.stateProfile });
+    const there = await home.storage.openRelease().catch((e: unknown) => {
+      if (e instanceof AppError && e.code === 'NOT_FOUND') return null;
+      throw e;
+    });
+    if (there && !o.force)
+      throw new InvalidFile(
+        `${where} already holds the release of ${there.release.application}: add --force to replace its file (its promotions and log are kept).`,
+      );
+    const release = await releases.init(o.application, envs, { home });
+    await home.storage.saveDefinition(release, { basedOn: there ? there.version : null });
+    await home.storage.log(release.application, {
+      promotionId: null,
+      environment: null,
+      event: 'release-saved',
+      message: `Release file ${there ? 'replaced' : 'created'} by pipewright release init (${release.environments.length} environments).`,
+    });
+    out.write(`Wrote ${where}: ${release.application}, ${release.environments.map((e) => `${e.name} (${e.targets.length})`).join(' -> ')}.\n`);
     return EXIT.ok;
   });
 }
@@ -129,17 +217,25 @@ export function targetProgress(err: Out & { isTTY?: boolean }, now: () => number
   };
 }
 
-export async function runReleaseStatus(file: string, o: { json: boolean }, out: Out = process.stdout, err: Out = process.stderr): Promise<number> {
+export async function runReleaseStatus(
+  file: string,
+  o: { json: boolean } & ReleaseWhere,
+  out: Out = process.stdout,
+  err: Out = process.stderr,
+): Promise<number> {
   return guarded(err, async () => {
-    const release = await readRelease(file);
     const progress = targetProgress(err);
-    const board = await withServices(({ releases }) => releases.board(release, progress)).finally(() => progress.end());
+    const { board, location } = await withRelease(file, o, async ({ releases, release, home }) => ({
+      board: await releases.board(release, { onProgress: (done, total) => progress.onProgress(done, total), home }),
+      location: home.location,
+    })).finally(() => progress.end());
     const problems = board.environments.flatMap((e) => e.targets.filter((t) => t.problem));
     if (o.json)
       out.write(
         JSON.stringify(
           {
             application: board.application,
+            ...(location ? { location } : {}),
             checkedAt: board.checkedAt,
             environments: board.environments.map((e) => ({
               name: e.name,
@@ -147,6 +243,7 @@ export async function runReleaseStatus(file: string, o: { json: boolean }, out: 
               behindPrevious: e.behindPrevious,
               driftCount: e.driftCount,
               gate: e.gate,
+              ...(location ? { lease: e.lease ?? null, leaseProblem: e.leaseProblem ?? null } : {}),
               targets: e.targets.map((t) => ({
                 pipeline: t.pipeline,
                 profile: t.profile,
@@ -190,6 +287,16 @@ export async function runReleaseStatus(file: string, o: { json: boolean }, out: 
         if (e.behindPrevious) out.write(`${e.name} runs a different revision from ${e.previous}.\n`);
         if (e.driftCount) out.write(`${e.name}: ${e.driftCount} structural difference(s) from ${e.previous} (pipewright release diff).\n`);
         if (e.gate && !e.gate.open) out.write(terminalLine(`gate into ${e.name}: ${e.gate.reason}.`) + '\n');
+        // Who is promoting it (a shared release): the lease's holder, or one that expired and may be taken over.
+        if (e.lease)
+          out.write(
+            terminalLine(
+              e.lease.state === 'held'
+                ? `${e.name} is being promoted by ${e.lease.holderText}.`
+                : `${e.name}: the lease of ${e.lease.holderText} expired; the next promote takes it over.`,
+            ) + '\n',
+          );
+        if (e.leaseProblem) err.write(terminalLine(`${e.name}: ${e.leaseProblem}`) + '\n');
       }
       for (const t of problems) err.write(terminalLine(`${t.environment}: ${t.problem!.message}`) + '\n');
     }
@@ -201,29 +308,29 @@ export async function runReleaseStatus(file: string, o: { json: boolean }, out: 
 
 export async function runReleasePromote(
   file: string,
-  o: { to: string; revision?: string; approve: boolean; confirmProd?: string; yes: boolean; allowUnpinned: boolean; json: boolean },
+  o: { to: string; revision?: string; approve: boolean; confirmProd?: string; yes: boolean; allowUnpinned: boolean; json: boolean } & ReleaseWhere,
   out: Out = process.stdout,
   err: Out = process.stderr,
 ): Promise<number> {
   return guarded(err, async () => {
-    const release = await readRelease(file);
-    if (!release.environments.some((e) => e.name === o.to))
-      throw new InvalidFile(`${file}: no environment named ${o.to} (it has ${release.environments.map((e) => e.name).join(', ')})`);
     // Every progress line (the release log's messages quote AWS's statuses, ids and errors) through the output filter.
     const say = (line: string) => (o.json ? err : out).write(terminalLine(line) + '\n');
-    return withServices(async ({ releases }) => {
+    return withRelease(file, o, async ({ releases, release, home, name }) => {
+      if (!release.environments.some((e) => e.name === o.to))
+        throw new InvalidFile(`${name}: no environment named ${o.to} (it has ${release.environments.map((e) => e.name).join(', ')})`);
       // Every step of this environment's promotion, as the release log records it.
       const off = releases.onChange((c) => {
-        if (c.log?.environment === o.to && c.log.event !== 'execution-starting' && c.log.event !== 'gate-blocked') say(c.log.message);
+        if (c.location === home.location && c.log?.environment === o.to && c.log.event !== 'execution-starting' && c.log.event !== 'gate-blocked')
+          say(c.log.message);
       });
       try {
-        return await promoteAndFollow(releases);
+        return await promoteAndFollow(releases, release, home);
       } finally {
         off();
       }
     });
 
-    async function promoteAndFollow(releases: ReleasesService): Promise<number> {
+    async function promoteAndFollow(releases: ReleasesService, release: ReleaseFile, home: ReleaseHome): Promise<number> {
       // Asked before anything starts: an approval that would be refused later must not leave pipelines running.
       const env = release.environments.find((e) => e.name === o.to)!;
       // The production word is checked before anything starts, so a refused approval never leaves pipelines running;
@@ -233,7 +340,7 @@ export async function runReleasePromote(
       if (request?.productionWord && confirmationProblem(request, { words: [o.confirmProd ?? ''] }))
         throw new AppError('INVALID_INPUT', `${o.to} is a production environment: add --confirm-prod ${request.productionWord} to approve its approvals.`);
       const approve = request ? { confirmed: confirm(request, { words: [o.confirmProd ?? ''] }) } : undefined;
-      const outcome = await releases.promote(release, o.to, { revision: o.revision, confirmed: o.yes, allowUnpinned: o.allowUnpinned });
+      const outcome = await releases.promote(release, o.to, { revision: o.revision, confirmed: o.yes, allowUnpinned: o.allowUnpinned, home });
       if (outcome.kind === 'blocked') {
         say(`Stopped at the gate into ${o.to}: ${outcome.gate.reason}${outcome.gate.kind === 'confirmation' ? ' (add --yes)' : ''}.`);
         if (o.json) out.write(JSON.stringify({ status: 'blocked', gate: outcome.gate }, null, 2) + '\n');
@@ -251,7 +358,7 @@ export async function runReleasePromote(
       process.once('SIGTERM', interrupt);
       let final: Promotion;
       try {
-        final = await releases.follow(promotion, { signal: stop.signal, approve });
+        final = await releases.follow(promotion, { signal: stop.signal, approve, home });
       } finally {
         process.off('SIGINT', interrupt);
         process.off('SIGTERM', interrupt);
@@ -269,13 +376,12 @@ export async function runReleasePromote(
 
 export async function runReleaseDiff(
   file: string,
-  o: { from: string; to: string; json: boolean },
+  o: { from: string; to: string; json: boolean } & ReleaseWhere,
   out: Out = process.stdout,
   err: Out = process.stderr,
 ): Promise<number> {
   return guarded(err, async () => {
-    const release = await readRelease(file);
-    const view = await withServices(({ releases }) => releases.diff(release, o.from, o.to));
+    const view = await withRelease(file, o, ({ releases, release }) => releases.diff(release, o.from, o.to));
     if (o.json) out.write(JSON.stringify(view, null, 2) + '\n');
     else
       for (const t of view.targets) {
@@ -289,5 +395,114 @@ export async function runReleaseDiff(
       }
     if (view.targets.some((t) => t.error)) return EXIT.unverified;
     return view.drift ? EXIT.drift : EXIT.ok;
+  });
+}
+
+/**
+ * `release share FILE --to s3://bucket/prefix/`: the local release (its file, promotions and log) moved to S3
+ * (release-share.ts). A location holding another release is refused (exit 2) before anything is written; one
+ * holding this same release gets what is missing (a share made again).
+ */
+export async function runReleaseShare(file: string, o: { to: string } & ReleaseWhere, out: Out = process.stdout, err: Out = process.stderr): Promise<number> {
+  return guarded(err, async () => {
+    const url = `${s3Url(parseS3Location(o.to))}release.yaml`;
+    const release = await readRelease(file);
+    const r = await withServices(({ releases }) => releases.share(release, o.to, { stateProfile: o.stateProfile }));
+    const count = (n: { written: number; present: number }, what: string) =>
+      `${n.written + n.present} ${what}${n.present ? ` (${n.present} already there)` : ''}`;
+    out.write(
+      `${r.created || r.promotions.written || r.entries.written ? 'Shared' : 'Already shared:'} ${r.application} to ${url}: the release file${r.created ? '' : ' (already there)'}, ${count(r.promotions, 'promotion(s)')}, ${count(r.entries, 'log entries')}.\n` +
+        `Promote it from there from now on: pipewright release promote ${url} --to ENV\n`,
+    );
+    return EXIT.ok;
+  });
+}
+
+/** A lease in words, with its state now: held (refused), expired (the next promote takes it over), released. */
+function leaseLine(l: NonNullable<Awaited<ReturnType<ReleasesService['lease']>>>): string {
+  const s = Math.round(Math.abs(l.expiresInMs ?? 0) / 1000);
+  if (l.state === 'held') return `${l.environment} is being promoted by ${l.holderText}; its lease expires in ${s}s unless renewed (${l.object}).`;
+  if (l.state === 'expired') return `${l.environment}: the lease of ${l.holderText} expired ${s}s ago; the next promote takes it over (${l.object}).`;
+  return `${l.environment}: the lease was released by ${l.holder.arn} at ${l.releasedAt ?? l.heartbeatAt}; nobody is promoting it (${l.object}).`;
+}
+
+/** `release lease show URL --env ENV`: who holds the environment's lease, since when, and until when. */
+export async function runReleaseLeaseShow(
+  url: string,
+  o: { env: string; json: boolean } & ReleaseWhere,
+  out: Out = process.stdout,
+  err: Out = process.stderr,
+): Promise<number> {
+  return guarded(err, () =>
+    withShared(url, o, async ({ releases, release, home }) => {
+      assertEnvironment(release, o.env, url);
+      const lease = await releases.lease(home, o.env);
+      if (o.json) out.write(JSON.stringify({ lease }, null, 2) + '\n');
+      else out.write(terminalLine(lease ? leaseLine(lease) : `${o.env}: no lease; nobody is promoting it.`) + '\n');
+      return EXIT.ok;
+    }),
+  );
+}
+
+/**
+ * `release lease release URL --env ENV [--force ARN]`: marks the lease released. Only an expired one, or, with
+ * --force naming its holder's ARN, one still held (leaseBreak in src/shared/releases/lease.ts): that holder then
+ * starts nothing more, and the release log says who broke whose lease. Held and not forced: exit 6, as a promote.
+ */
+export async function runReleaseLeaseRelease(
+  url: string,
+  o: { env: string; force?: string } & ReleaseWhere,
+  out: Out = process.stdout,
+  err: Out = process.stderr,
+): Promise<number> {
+  return guarded(err, () =>
+    withShared(url, o, async ({ releases, release, home }) => {
+      assertEnvironment(release, o.env, url);
+      try {
+        const { outcome, was } = await releases.breakLease(home, o.env, o.force);
+        if (outcome.kind === 'nothing') out.write(terminalLine(`Nothing to release on ${o.env}: ${outcome.reason}.`) + '\n');
+        else if (outcome.kind === 'break' && was)
+          out.write(
+            terminalLine(
+              outcome.forced
+                ? `Broke the lease on ${o.env} held by ${was.holderText}: it starts nothing more; what it started runs on, and the next promote resumes it (logged).`
+                : `Released the expired lease on ${o.env} of ${was.holderText} (logged).`,
+            ) + '\n',
+          );
+        return EXIT.ok;
+      } catch (e) {
+        // Refused because it is held: the way on is said (after the holder, which guarded prints).
+        if (e instanceof AppError && leaseHeld(e) && !o.force) {
+          const holder = (e.details as { holder?: { arn?: string } }).holder?.arn ?? 'ARN';
+          throw new AppError('CONFLICT', `${e.message}\nTo break it anyway: --force ${holder}`, e.details);
+        }
+        throw e;
+      }
+    }),
+  );
+}
+
+function assertEnvironment(release: ReleaseFile, env: string, name: string): void {
+  if (!release.environments.some((e) => e.name === env))
+    throw new InvalidFile(`${name}: no environment named ${env} (it has ${release.environments.map((e) => e.name).join(', ')})`);
+}
+
+/**
+ * `release policy [URL] [--role ROLE]`: the least IAM policy per role on the location (src/shared/releases/policy.ts).
+ * Every role, each after a comment line saying what it is for; one role alone is plain JSON (for aws iam put-role-policy).
+ * Without a URL, BUCKET and PREFIX/ stand in for the location, said on the first line.
+ */
+export async function runReleasePolicy(url: string | undefined, o: { role?: string }, out: Out = process.stdout, err: Out = process.stderr): Promise<number> {
+  // Pure: no profile is read, nothing is asked of AWS.
+  return guarded(err, () => {
+    const loc = url === undefined ? { bucket: 'BUCKET', prefix: 'PREFIX/' } : parseS3Location(url);
+    if (o.role !== undefined && !(POLICY_ROLES as readonly string[]).includes(o.role))
+      throw new InvalidFile(`--role ${o.role}: one of ${POLICY_ROLES.join(', ')}`);
+    if (o.role) out.write(JSON.stringify(releasePolicy(loc, o.role as PolicyRole), null, 2) + '\n');
+    else {
+      if (url === undefined) out.write('# BUCKET and PREFIX/ stand for the location: pipewright release policy s3://bucket/prefix/ writes them in.\n');
+      out.write(policyText(loc));
+    }
+    return Promise.resolve(EXIT.ok);
   });
 }

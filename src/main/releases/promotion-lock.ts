@@ -6,6 +6,7 @@
 // was taken over (it looked dead to another process) stops before it saves or starts anything more.
 import { hostname } from 'node:os';
 import { AppError } from '../../shared/api/errors';
+import type { LeaseHolder } from '../../shared/releases/lease';
 import { acquireLock, describeHolder, LockHeldError, LockLostError, NotALockFileError, type HeldLock, type LockHolder } from '../../node/lock-file';
 
 /** Long enough for a slow check under the call budget; refreshed while held, so only a holder that hangs or dies lets it lapse. */
@@ -15,6 +16,11 @@ const TTL_MS = 2 * 60_000;
 export interface PromotionLease {
   /** Moves the lock's heartbeat on if it is still this promotion's; else throws CONFLICT naming who took it and the lock file. */
   assertHeld(): Promise<void>;
+  /**
+   * A shared release's lease taken over from a holder that stopped renewing it (a crashed laptop, a killed CLI):
+   * who that was. The runner logs it before resuming that holder's promotion from its saved tokens.
+   */
+  readonly tookOver?: { holder: LeaseHolder; startedAt: string; heartbeatAt: string } | null;
 }
 
 export class PromotionLocks {

@@ -8,13 +8,13 @@ import type { BoardCell, Promotion } from '../../shared/api/releases';
 import type { Confirmed } from '../../shared/safety/confirmation';
 import { evaluateGate, planPins, type DeployedRevision, type GateVerdict } from '../../shared/releases/promotion';
 import { previousEnvironment, type ReleaseFile } from '../../shared/releases/release-file';
+import { describeLeaseHolder } from '../../shared/releases/lease';
 import { classifyAwsError } from '../aws/errors';
-import type { ReleaseExecutions } from './ports';
+import type { PromotionGuard, ReleaseExecutions, ReleaseStorage } from './ports';
 import type { PromotionApprovals } from './promotion-approvals';
 import { evidenceOf, type ReleaseBoardReader } from './release-board';
-import type { ReleaseJournal } from './release-journal';
-import type { ReleaseStore } from './release-store';
-import type { PromotionLease, PromotionLocks } from './promotion-lock';
+import type { LogEntry, ReleaseJournal } from './release-journal';
+import type { PromotionLease } from './promotion-lock';
 import { refOf, waitingIn, where } from './target-refs';
 
 export interface PromoteOptions {
@@ -59,11 +59,12 @@ export class PromotionRunner {
 
   constructor(
     private executions: ReleaseExecutions,
-    private store: ReleaseStore,
+    private store: ReleaseStorage,
     private journal: ReleaseJournal,
     private board: ReleaseBoardReader,
     private approvals: PromotionApprovals,
-    private locks: PromotionLocks,
+    /** The home's guard: the local promote lock (per application), or a shared release's lease (per environment). */
+    private guard: PromotionGuard,
     private opts: { pollMs?: number } = {},
   ) {}
 
@@ -76,14 +77,24 @@ export class PromotionRunner {
    * Starts the environment's pipelines pinned to the previous environment's
    * succeeded revision (or the chosen one), once the gate is open. A promotion of
    * this environment still running is resumed instead: nothing starts twice.
-   * One promote of an application at a time (this process or another): a second is refused, told who holds it.
+   * One promote at a time (this process or another) of an application (locally) or of an environment (a shared
+   * release's lease): a second is refused, told who holds it.
    */
   promote(release: ReleaseFile, environment: string, o: PromoteOptions): Promise<PromoteOutcome> {
-    return this.locks.hold(release.application, (lease) => this.promoteHeld(release, environment, o, lease));
+    return this.guard.hold(release.application, environment, (lease) => this.promoteHeld(release, environment, o, lease));
   }
 
   private async promoteHeld(release: ReleaseFile, environment: string, o: PromoteOptions, lease: PromotionLease): Promise<PromoteOutcome> {
     const existing = await this.running(release.application, environment);
+    // A lease taken over from a holder that stopped renewing it (crashed, killed): said before anything else, so
+    // the log shows why this process goes on with another's promotion.
+    if (lease.tookOver)
+      await this.journal.log(release.application, {
+        promotionId: existing?.id ?? null,
+        environment,
+        event: 'lease-taken-over',
+        message: `Took over the lease on ${environment} from ${describeLeaseHolder(lease.tookOver)}: it was not renewed after ${lease.tookOver.heartbeatAt} and expired${existing ? `; promotion ${existing.id} goes on from its saved tokens` : ''}.`,
+      });
     if (existing) {
       if (o.revision && existing.revision && o.revision !== existing.revision)
         throw new AppError(
@@ -168,13 +179,19 @@ export class PromotionRunner {
       })),
     };
     await lease.assertHeld();
-    await this.journal.save(promotion);
-    await this.journal.log(release.application, {
-      promotionId: promotion.id,
-      environment,
-      event: 'promotion-started',
-      message: `Promoting ${environment}${revision ? ` to revision ${revision}` : ' (latest source revision)'}${from ? ` from ${from}` : ''}: ${promotion.targets.length} pipeline(s).`,
-    });
+    // Logged, then created (the journal's order): a kill in between leaves a start in the log whose promotion was
+    // never saved, so nothing of it started; the next promote starts afresh.
+    await this.journal.changeLogged(
+      release.application,
+      promotion.id,
+      (saved) => (saved ? null : promotion),
+      () => ({
+        promotionId: promotion.id,
+        environment,
+        event: 'promotion-started',
+        message: `Promoting ${environment}${revision ? ` to revision ${revision}` : ' (latest source revision)'}${from ? ` from ${from}` : ''}: ${promotion.targets.length} pipeline(s).`,
+      }),
+    );
     return { kind: 'started', promotion: await this.startPending(promotion, lease), resumed: false };
   }
 
@@ -197,8 +214,7 @@ export class PromotionRunner {
         t.message = `could not start: ${c.message}`;
         // Throttling and dropped connections are retried on the next look (same token); anything else fails the target.
         if (c.kind !== 'throttled' && c.kind !== 'network') t.status = 'Failed';
-        const saved = await this.journal.save(p);
-        await this.journal.log(p.application, {
+        const saved = await this.journal.saveLogged(p, {
           promotionId: p.id,
           environment: p.environment,
           event: 'execution-start-failed',
@@ -208,9 +224,10 @@ export class PromotionRunner {
         if (!saved.written) return saved.promotion;
         continue;
       }
-      const saved = await this.journal.save(p);
       const pinned = t.pins.map((x) => `${x.actionName}=${x.revisionValue}`).join(', ');
-      await this.journal.log(p.application, {
+      // Logged before the execution id is saved: killed in between, the next process starts it again with the same
+      // token, gets the same execution back, and logs it again; never a saved start the log does not show.
+      const saved = await this.journal.saveLogged(p, {
         promotionId: p.id,
         environment: p.environment,
         event: 'execution-started',
@@ -235,8 +252,8 @@ export class PromotionRunner {
   private async followLoop(p: Promotion, o: FollowOptions): Promise<Promotion> {
     const pollMs = this.opts.pollMs ?? 3000;
     while (p.status === 'running' && !o.signal?.aborted) {
-      // Another process (the CLI, the app) may have moved it on: the file is the truth.
-      const saved = (await this.store.promotions(p.application)).find((x) => x.id === p.id);
+      // Another process (the CLI, the app) may have moved it on: the stored record is the truth.
+      const saved = await this.store.promotion(p.application, p.id);
       if (saved && saved.status !== 'running') return saved;
       if (p.targets.some((t) => !t.executionId && t.status !== 'Failed')) {
         const started = await this.startPending(p);
@@ -245,11 +262,11 @@ export class PromotionRunner {
       }
       const changed = await this.observe(p, o);
       if (changed) {
-        const kept = await this.journal.save(p);
+        // A finish is logged as it is saved (a finish refused, because another process stopped it first, is neither).
+        const kept = p.status === 'running' ? await this.journal.save(p) : await this.journal.saveLogged(p, this.finished(p));
         // Finished by another process since the read above (stopped from the app while the CLI follows, say):
         // its word stands, and this follower ends with it rather than writing its older copy over it.
         if (!kept.written) return kept.promotion;
-        if (p.status !== 'running') await this.logFinished(p);
       }
       if (p.status !== 'running') break;
       await sleep(pollMs, o.signal);
@@ -331,36 +348,37 @@ export class PromotionRunner {
     return changed;
   }
 
-  /** Logged once the finish is saved: a finish refused (another process stopped it first) is not the promotion's end. */
-  private async logFinished(p: Promotion): Promise<void> {
-    await this.journal.log(p.application, {
+  /** The finish as the log says it; logged only with the finish saved (a finish refused is not the promotion's end). */
+  private finished(p: Promotion): LogEntry {
+    return {
       promotionId: p.id,
       environment: p.environment,
       event: 'promotion-finished',
       message: p.status === 'succeeded' ? `${p.environment} succeeded: every pipeline ran ${p.revision ?? 'its revision'}.` : `Release stopped: ${p.reason}.`,
-    });
+    };
   }
 
   /** Stops following a promotion and marks it stopped (its executions run on: stop them in Executions). */
   async stop(application: string, promotionId: string, reason: string): Promise<Promotion> {
-    const found = (await this.store.promotions(application)).find((x) => x.id === promotionId);
+    const found = await this.store.promotion(application, promotionId);
     if (!found) throw new AppError('NOT_FOUND', `No promotion ${promotionId} in ${application}.`);
     if (found.status !== 'running') return found;
-    // Stopped as the file holds it at that moment, so a follower's save just before is neither lost nor undone.
-    const r = await this.journal.change(application, promotionId, (saved) =>
-      saved?.status === 'running'
-        ? { ...saved, status: 'stopped', reason: reason.trim() || 'Stopped by the user.', finishedAt: new Date().toISOString() }
-        : null,
+    // Stopped as the storage holds it at that moment, so a follower's save just before is neither lost nor undone.
+    const r = await this.journal.changeLogged(
+      application,
+      promotionId,
+      (saved) =>
+        saved?.status === 'running'
+          ? { ...saved, status: 'stopped', reason: reason.trim() || 'Stopped by the user.', finishedAt: new Date().toISOString() }
+          : null,
+      (next) => ({
+        promotionId: next.id,
+        environment: next.environment,
+        event: 'promotion-stopped',
+        message: `Promotion to ${next.environment} stopped: ${next.reason}`,
+      }),
     );
-    const p = r.promotion ?? found;
-    if (!r.written) return p;
-    await this.journal.log(application, {
-      promotionId: p.id,
-      environment: p.environment,
-      event: 'promotion-stopped',
-      message: `Promotion to ${p.environment} stopped: ${p.reason}`,
-    });
-    return p;
+    return r.promotion ?? found;
   }
 
   /**
@@ -368,10 +386,13 @@ export class PromotionRunner {
    * An application whose promotions cannot be read is named with why, never taken for one with nothing running
    * (its file is left as it is; once it is repaired, the next start or a promote of that environment resumes them).
    */
-  async resumeAll(signal?: AbortSignal): Promise<{ resumed: number; notResumed: Array<{ application: string; reason: string }> }> {
+  async resumeAll(
+    applications: ReadonlyArray<{ application: string }>,
+    signal?: AbortSignal,
+  ): Promise<{ resumed: number; notResumed: Array<{ application: string; reason: string }> }> {
     let n = 0;
     const notResumed: Array<{ application: string; reason: string }> = [];
-    for (const r of await this.store.list()) {
+    for (const r of applications) {
       let promotions: Promotion[];
       try {
         promotions = await this.store.promotions(r.application);

@@ -2,15 +2,16 @@
 // environment before, each gate as shown; the same reads check a release file's targets, write one (init) and diff two environments.
 import { AppError } from '../../shared/api/errors';
 import type { PipelineLiveState } from '../../shared/api/executions';
-import type { BoardCell, DriftView, ReleaseBoard, TargetProblem } from '../../shared/api/releases';
+import type { BoardCell, DriftView, ReleaseBoard, ReleaseLease, TargetProblem } from '../../shared/api/releases';
 import type { PipelineDeclaration } from '../../shared/pipeline/model';
 import { environmentDrift } from '../../shared/releases/drift';
 import { evaluateGate } from '../../shared/releases/promotion';
+import { leaseView } from '../../shared/releases/lease';
 import { applicationNameProblem, previousEnvironment, wavesOf, type ReleaseFile, type ReleaseTarget } from '../../shared/releases/release-file';
 import { classifyAwsError } from '../aws/errors';
-import type { ReleaseExecutions, ReleaseIdentities } from './ports';
+import type { ReleaseExecutions, ReleaseIdentities, ReleaseStorage } from './ports';
 import type { PromotionApprovals } from './promotion-approvals';
-import type { ReleaseStore } from './release-store';
+import type { S3Leases } from './s3-leases';
 import { refOf, waitingIn, where } from './target-refs';
 
 type AccountOf = { accountId: string | null; problem: TargetProblem | null };
@@ -89,9 +90,38 @@ export class ReleaseBoardReader {
   constructor(
     private accounts: ReleaseIdentities,
     private executions: ReleaseExecutions,
-    private store: ReleaseStore,
+    private store: ReleaseStorage,
     private approvals: PromotionApprovals,
+    private o: {
+      /** A shared release's leases: the board shows who holds each environment. */
+      leases?: S3Leases | null;
+      /** The local home's check that a new application's name is free (case-insensitive file systems). */
+      nameFree?: (application: string) => Promise<void>;
+    } = {},
   ) {}
+
+  /**
+   * Who holds each environment's lease (a shared release): held and expired leases are shown, a released one is
+   * none; a lease object that cannot be read is named for its environment, never shown as "free".
+   */
+  private async leases(release: ReleaseFile): Promise<Map<string, { lease: ReleaseLease | null; leaseProblem: string | null }>> {
+    const leases = this.o.leases;
+    if (!leases) return new Map();
+    type Shown = { lease: ReleaseLease | null; leaseProblem: string | null };
+    return new Map(
+      await Promise.all(
+        release.environments.map(async (e): Promise<[string, Shown]> => {
+          try {
+            const v = await leases.show(e.name);
+            const lease = v && v.verdict.kind !== 'released' && v.verdict.kind !== 'free' ? leaseView(v.lease, v.verdict, v.object) : null;
+            return [e.name, { lease, leaseProblem: null }];
+          } catch (err) {
+            return [e.name, { lease: null, leaseProblem: err instanceof Error ? err.message : String(err) }];
+          }
+        }),
+      ),
+    );
+  }
 
   /** The account a profile reaches, checked now if not known; or why it cannot be reached. Once per profile per run (ReadRun). */
   private async accountOf(profile: string): Promise<AccountOf> {
@@ -217,7 +247,10 @@ export class ReleaseBoardReader {
       o.onProgress,
       release.environments.reduce((n, e) => n + e.targets.length, 0),
     );
-    const read = new Map(await Promise.all(release.environments.map(async (e) => [e.name, await this.readEnvironment(release, e.name, run)] as const)));
+    const [read, leases] = await Promise.all([
+      Promise.all(release.environments.map(async (e) => [e.name, await this.readEnvironment(release, e.name, run)] as const)).then((r) => new Map(r)),
+      this.leases(release),
+    ]);
     const waves = wavesOf(release);
     const now = Date.now();
     const environments = release.environments.map((e) => {
@@ -241,6 +274,7 @@ export class ReleaseBoardReader {
         behindPrevious: !!previous && cells.some((c) => !revisionsBefore.has(c.cell.revisionId)),
         driftCount,
         confirmationWord: this.approvals.approvalRequest({ environment: e.name, targets: e.targets }).productionWord,
+        ...(this.o.leases ? (leases.get(e.name) ?? { lease: null, leaseProblem: null }) : {}),
         gate:
           gate && verdict
             ? verdict.open
@@ -287,7 +321,7 @@ export class ReleaseBoardReader {
     // A name that would not make a portable folder is refused before any pipeline is read.
     const nameProblem = applicationNameProblem(application);
     if (nameProblem) throw new AppError('INVALID_INPUT', nameProblem);
-    await this.store.assertNameFree(application);
+    await this.o.nameFree?.(application);
     const problems: string[] = [];
     const asGiven: ReleaseFile = { version: 1, application, environments };
     const run = this.newRun();

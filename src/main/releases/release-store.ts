@@ -143,6 +143,10 @@ export class ReleaseStore implements ReleaseStorage {
     }
   }
 
+  async promotion(application: string, id: string): Promise<Promotion | undefined> {
+    return (await this.promotions(application)).find((p) => p.id === id);
+  }
+
   /**
    * Saves one promotion, replacing the record with its id as the file holds it now. A finished promotion is not
    * saved over (promotionStatusMayChange): then `written` is false and `promotion` is the record that stands.
@@ -158,7 +162,12 @@ export class ReleaseStore implements ReleaseStorage {
    * null to leave it. Every other record is written back as it was read, never from a caller's older copy, and
    * a status change promotionStatusMayChange refuses is not written. The newest finished ones are kept.
    */
-  async changePromotion(application: string, id: string, change: (saved: Promotion | undefined) => Promotion | null): Promise<PromotionSaved> {
+  async changePromotion(
+    application: string,
+    id: string,
+    change: (saved: Promotion | undefined) => Promotion | null,
+    o: { beforeWrite?: (next: Promotion) => Promise<void> } = {},
+  ): Promise<PromotionSaved> {
     const file = join(this.dir(application), 'promotions.json');
     // One change of promotions.json at a time, here and in any other process sharing the home.
     const lockPath = join(this.dir(application), 'promotions.lock');
@@ -170,6 +179,8 @@ export class ReleaseStore implements ReleaseStorage {
         const saved = all.find((x) => x.id === id);
         const next = change(saved);
         if (!next || (saved && !promotionStatusMayChange(saved.status, next.status))) return { promotion: saved, written: false };
+        // Under the lock: nothing else changes the file between the decision, the step logged and the write.
+        await o.beforeWrite?.(next);
         const others = all.filter((x) => x !== saved);
         others.unshift(next);
         const running = others.filter((x) => x.status === 'running');

@@ -14,7 +14,16 @@ import { hostname } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { AppError } from '../../shared/api/errors';
-import { describeLeaseHolder, judgeLease, LeaseRecord, renewEveryMs, type LeaseHolder, type LeaseVerdict } from '../../shared/releases/lease';
+import {
+  describeLeaseHolder,
+  judgeLease,
+  leaseBreak,
+  LeaseRecord,
+  renewEveryMs,
+  type LeaseBreak,
+  type LeaseHolder,
+  type LeaseVerdict,
+} from '../../shared/releases/lease';
 import { leaseKey, s3Url, type S3Location } from '../../shared/releases/s3-layout';
 import type { PromotionLease } from './promotion-lock';
 import { readObject, writeObjectIf, type StoredObject } from './s3-state-calls';
@@ -140,6 +149,33 @@ export class S3Leases {
     return { lease, verdict: this.judge(lease, read), object: this.url(environment) };
   }
 
+  /**
+   * A person marks the lease on an environment released (`pipewright release lease release`): one that expired, or,
+   * with `force` naming its holder's ARN, one still held (leaseBreak, src/shared/releases/lease.ts). The marker is
+   * written with If-Match on the ETag judged, so exactly the lease that was judged is broken: one renewed or taken
+   * in between is left alone and said. A broken holder finds out at its next assertHeld and starts nothing more.
+   */
+  async breakLease(environment: string, force?: string): Promise<{ outcome: LeaseBreak; was: LeaseView | null }> {
+    const url = this.url(environment);
+    const read = await this.read(environment);
+    const lease = read ? this.parse(environment, read.text) : null;
+    const was = lease && read ? { lease, verdict: this.judge(lease, read), object: url } : null;
+    const outcome = leaseBreak(lease, was?.verdict ?? { kind: 'free' }, force);
+    if (outcome.kind === 'held' && lease) throw leased(lease.application, environment, lease, url);
+    if (outcome.kind === 'wrong-holder') throw new AppError('INVALID_INPUT', `${url}: ${outcome.reason}`, { lease: url, holder: lease?.holder ?? null });
+    if (outcome.kind === 'nothing' || !lease || !read) return { outcome, was };
+    const now = new Date(Date.now() + this.offsetMs).toISOString();
+    const marker: LeaseRecord = { ...this.record(lease.application, environment, randomUUID(), now, 0, 'released') };
+    const r = await this.write(environment, marker, { ifMatch: read.etag });
+    if (!r.written)
+      throw new AppError(
+        'CONFLICT',
+        `${url} changed while it was being released (its holder renewed it, or another took it): nothing was broken; look again (lease show).`,
+        { lease: url },
+      );
+    return { outcome, was };
+  }
+
   private judge(lease: LeaseRecord, read: StoredObject): LeaseVerdict {
     // Without a Last-Modified (no S3 omits it) the lease is judged as written just now: held, never taken early.
     return judgeLease(lease, {
@@ -162,7 +198,7 @@ export class S3Leases {
     // Claimed before the first await, so a second call through this object sees it at once.
     const startedAt = new Date(Date.now() + this.offsetMs).toISOString();
     this.held.set(environment, { startedAt });
-    let state: { etag: string; record: LeaseRecord };
+    let state: { etag: string; record: LeaseRecord; tookOver: LeaseRecord | null };
     try {
       state = await this.take(application, environment, startedAt);
     } catch (err) {
@@ -176,7 +212,7 @@ export class S3Leases {
       const next = renewing.then(async () => {
         if (lostTo) return;
         const r = await this.renew(environment, state);
-        if (r.kind === 'renewed') state = r.state;
+        if (r.kind === 'renewed') state = { ...r.state, tookOver: state.tookOver };
         else lostTo = { holder: r.holder };
       });
       renewing = next.catch(() => undefined);
@@ -185,7 +221,9 @@ export class S3Leases {
     // A heartbeat that could not be written (S3 unreachable) is tried again at the next beat and by the next assertHeld.
     const beat = setInterval(() => void renew().catch(() => undefined), renewEveryMs(this.ttlMs));
     beat.unref();
+    const took = state.tookOver;
     const lease: PromotionLease = {
+      tookOver: took ? { holder: took.holder, startedAt: took.startedAt, heartbeatAt: took.heartbeatAt } : null,
       assertHeld: async () => {
         // Renewed, not only read: a lease just stored cannot expire for a whole ttl, the time the next step has.
         if (!lostTo)
@@ -211,13 +249,17 @@ export class S3Leases {
   }
 
   /** Takes the lease: create if absent, take over if released or expired, else refuse naming the holder. */
-  private async take(application: string, environment: string, startedAt: string): Promise<{ etag: string; record: LeaseRecord }> {
+  private async take(
+    application: string,
+    environment: string,
+    startedAt: string,
+  ): Promise<{ etag: string; record: LeaseRecord; tookOver: LeaseRecord | null }> {
     const url = this.url(environment);
     const token = randomUUID();
     for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
       const mine = this.record(application, environment, token, startedAt, 0, 'held');
       const created = await this.write(environment, mine, { ifNoneMatch: '*' });
-      if (created.written) return { etag: created.etag, record: mine };
+      if (created.written) return { etag: created.etag, record: mine, tookOver: null };
       const read = await this.read(environment);
       // Refused with nothing there: a 409 (a delete in flight), or a refusal with no writer behind it; again.
       if (!read) {
@@ -227,7 +269,7 @@ export class S3Leases {
       }
       const theirs = this.parse(environment, read.text);
       // This create landed and its answer was lost (the client retried it, and the retry was refused because of it).
-      if (theirs.token === token) return { etag: read.etag, record: theirs };
+      if (theirs.token === token) return { etag: read.etag, record: theirs, tookOver: null };
       const verdict = this.judge(theirs, read);
       if (verdict.kind === 'held') {
         this.retries.refused++;
@@ -235,7 +277,8 @@ export class S3Leases {
       }
       // Released, or expired: taken over only as it was read, so of several contenders exactly one succeeds.
       const over = await this.write(environment, mine, { ifMatch: read.etag });
-      if (over.written) return { etag: over.etag, record: mine };
+      // An expired lease's holder is named to whoever resumes its promotion; a released one left nothing behind.
+      if (over.written) return { etag: over.etag, record: mine, tookOver: verdict.kind === 'expired' ? theirs : null };
       // Refused: another contender took it, or its holder renewed or released it meanwhile: read again and judge.
       this.retries.lostRaces++;
       await backoff(attempt);

@@ -13,7 +13,7 @@
 // Every object written carries its writer, time and a per-write id: S3's ETag is the content's MD5, so
 // identical bytes would keep the ETag, and the id tells a writer its own write landed when the client retried
 // a request whose answer was lost (and the retry was refused because of it).
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
 import pLimit from 'p-limit';
@@ -141,6 +141,18 @@ export class S3ReleaseStore implements ReleaseStorage {
 
   async definition(application: string): Promise<{ release: ReleaseFile; text: string; version: string }> {
     if (this.application !== undefined && application !== this.application) throw this.notThisRelease(application, this.application);
+    return this.readDefinition(application);
+  }
+
+  /**
+   * The release this location holds, whichever application it is (the CLI and the app open a shared release by
+   * its URL alone); from then on this store serves that application only. NOT_FOUND when there is none.
+   */
+  openRelease(): Promise<{ release: ReleaseFile; text: string; version: string }> {
+    return this.readDefinition(this.application);
+  }
+
+  private async readDefinition(application: string | undefined): Promise<{ release: ReleaseFile; text: string; version: string }> {
     const url = this.url(RELEASE_KEY);
     const read = await this.read(RELEASE_KEY, MAX_RELEASE_FILE_BYTES);
     if (!read) throw new AppError('NOT_FOUND', `No release is saved at ${this.where} (there is no ${url}).`, { object: url });
@@ -150,7 +162,7 @@ export class S3ReleaseStore implements ReleaseStorage {
         file: url,
         line: parsed.errors[0]?.line ?? null,
       });
-    if (parsed.release.application !== application) throw this.notThisRelease(application, parsed.release.application);
+    if (application !== undefined && parsed.release.application !== application) throw this.notThisRelease(application, parsed.release.application);
     this.application = parsed.release.application;
     this.lastRead = { etag: read.etag, revision: revisionOf(read.text) };
     return { release: parsed.release, text: read.text, version: read.etag };
@@ -276,6 +288,13 @@ export class S3ReleaseStore implements ReleaseStorage {
     return read.filter((p): p is Promotion => p !== null).sort((a, b) => b.startedAt.localeCompare(a.startedAt) || b.id.localeCompare(a.id));
   }
 
+  async promotion(application: string, id: string): Promise<Promotion | undefined> {
+    await this.assertApplication(application);
+    const key = promotionKey(id);
+    const o = await this.read(key, MAX_PROMOTION_BYTES);
+    return o ? this.parsePromotion(o.text, key, id).promotion : undefined;
+  }
+
   async savePromotion(p: Promotion): Promise<PromotionSaved<Promotion>> {
     const r = await this.changePromotion(p.application, p.id, () => p);
     return { promotion: r.promotion ?? p, written: r.written };
@@ -286,11 +305,17 @@ export class S3ReleaseStore implements ReleaseStorage {
    * Refused, the change is decided again from the object as it is then, so whatever another writer saved in
    * between is kept or judged (a finished promotion stays finished), never overwritten by an older copy.
    */
-  async changePromotion(application: string, id: string, change: (saved: Promotion | undefined) => Promotion | null): Promise<PromotionSaved> {
+  async changePromotion(
+    application: string,
+    id: string,
+    change: (saved: Promotion | undefined) => Promotion | null,
+    o: { beforeWrite?: (next: Promotion) => Promise<void> } = {},
+  ): Promise<PromotionSaved> {
     await this.assertApplication(application);
     const key = promotionKey(id);
     const url = this.url(key);
     let ourWrite: { id: string; promotion: Promotion } | null = null;
+    let announced = false;
     for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
       const read = await this.read(key, MAX_PROMOTION_BYTES);
       const stored = read ? this.parsePromotion(read.text, key, id) : null;
@@ -301,6 +326,11 @@ export class S3ReleaseStore implements ReleaseStorage {
       if (!next || (saved && !promotionStatusMayChange(saved.status, next.status))) return { promotion: saved, written: false };
       if (next.id !== id || next.application !== application)
         throw new AppError('INVALID_INPUT', `A change of promotion ${id} of ${application} returned promotion ${next.id} of ${next.application}.`);
+      // Once: a change decided again after a refusal is the same step, already logged.
+      if (!announced) {
+        announced = true;
+        await o.beforeWrite?.(next);
+      }
       ourWrite = { id: randomUUID(), promotion: next };
       const object: PromotionObject = {
         version: 1,
@@ -316,6 +346,88 @@ export class S3ReleaseStore implements ReleaseStorage {
       await backoff(attempt);
     }
     throw this.gaveUp(url, 'promotion');
+  }
+
+  // ---- A local release shared here (release-share.ts) ------------------------------------------------------------
+
+  /**
+   * Creates one promotion object of a local release being shared, only if absent. One already there (from this
+   * share made before, since moved on by a promotion here) is left as it is: the shared copy is the truth now.
+   */
+  async importPromotion(p: Promotion): Promise<'written' | 'present'> {
+    await this.assertApplication(p.application);
+    const key = promotionKey(p.id);
+    for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+      const object: PromotionObject = {
+        version: 1,
+        revision: 1,
+        writtenAt: new Date().toISOString(),
+        writtenBy: this.writer,
+        write: randomUUID(),
+        promotion: p,
+      };
+      const r = await this.write(key, JSON.stringify(object, null, 1), { ifNoneMatch: '*' }, 'application/json');
+      if (r.written) return 'written';
+      const there = r.status === 412 ? await this.read(key, MAX_PROMOTION_BYTES) : null;
+      if (there) {
+        // Read to be sure it is a promotion: a damaged object there is named, not taken for this one.
+        this.parsePromotion(there.text, key, p.id);
+        return 'present';
+      }
+      this.retries.promotion++;
+      await backoff(attempt);
+    }
+    throw this.gaveUp(this.url(key), 'promotion');
+  }
+
+  /**
+   * Writes a local release's log as this location's first entries: entry i at sequence i, each created only if
+   * absent, with a write id made from the entry and its place. A share made again (interrupted, or repeated) finds
+   * its own entries there and skips them; a number holding any other entry means this location's log is not this
+   * history, and the share stops there, naming it (the local log keeps everything, so nothing is lost).
+   */
+  importLog(application: string, entries: readonly ReleaseLogEntry[]): Promise<{ written: number; present: number }> {
+    const run = this.appending.then(() => this.importEntries(application, entries));
+    this.appending = run.catch(() => undefined);
+    return run;
+  }
+
+  private async importEntries(application: string, entries: readonly ReleaseLogEntry[]): Promise<{ written: number; present: number }> {
+    await this.assertApplication(application);
+    let written = 0;
+    let present = 0;
+    for (const [i, entry] of entries.entries()) {
+      const sequence = i + 1;
+      const key = logKey(sequence);
+      const write = `import-${createHash('sha256')
+        .update(`${sequence}\n${JSON.stringify(entry)}`)
+        .digest('hex')
+        .slice(0, 32)}`;
+      for (let attempt = 1; ; attempt++) {
+        const r = await this.write(key, JSON.stringify({ version: 1, sequence, write, ...entry }), { ifNoneMatch: '*' }, 'application/json');
+        if (r.written) {
+          written++;
+          break;
+        }
+        const there = r.status === 412 ? await this.read(key, MAX_LOG_ENTRY_BYTES) : null;
+        if (there && writeIdOf(there.text) === write) {
+          present++;
+          break;
+        }
+        if (there)
+          throw new AppError(
+            'CONFLICT',
+            `${this.url(key)} already holds another entry (written there since, or by another share), so the log at ${this.url(LOG_DIR)} does not continue this local history: ${written + present} of its ${entries.length} entries are there, the rest was not copied (the local log keeps all of it).`,
+            { object: this.url(key), copied: written + present, entries: entries.length },
+          );
+        // Refused with nothing there (or a 409): the number is still free.
+        this.retries.logRefused++;
+        if (attempt >= ATTEMPTS) throw this.gaveUp(this.url(key), 'log entry');
+        await backoff(attempt);
+      }
+      this.lastSequence = Math.max(this.lastSequence, sequence);
+    }
+    return { written, present };
   }
 
   // ---- The log ---------------------------------------------------------------------------------------------------

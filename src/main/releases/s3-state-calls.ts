@@ -3,7 +3,7 @@
 // error; and a listing of every key under a prefix. Throttling, 5xx and dropped connections are retried by the
 // client's own retry strategy (AwsClients: adaptive, five attempts); what is left after that is thrown as an
 // AppError naming the object, so the caller sees it and nothing is taken as "absent" or "written".
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetBucketLocationCommand, GetObjectCommand, HeadBucketCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { AppError } from '../../shared/api/errors';
 import { awsAppError } from '../aws/errors';
 
@@ -130,4 +130,42 @@ export async function listKeys(s3: S3Client, bucket: string, prefix: string, sta
     throw s3CallError(err, 'list', url);
   }
   return out;
+}
+
+/**
+ * The region a bucket is in, asked with the client of any region: HeadBucket answers it (S3 sends it even with a
+ * 301 or a 403, in x-amz-bucket-region), else GetBucketLocation, which a role limited to a prefix may still have
+ * (HeadBucket is ListBucket without a prefix). A bucket that does not exist is NOT_FOUND, named.
+ */
+export async function bucketRegion(s3: S3Client, bucket: string): Promise<string> {
+  const url = `s3://${bucket}`;
+  try {
+    const r = await s3.send(new HeadBucketCommand({ Bucket: bucket }));
+    if (r.BucketRegion) return r.BucketRegion;
+  } catch (err) {
+    const header = (err as { $response?: { headers?: Record<string, string | undefined> } } | null)?.$response?.headers?.['x-amz-bucket-region'];
+    if (header) return header;
+    if (nameOf(err) === 'NotFound' || nameOf(err) === 'NoSuchBucket' || statusOf(err) === 404)
+      throw new AppError('NOT_FOUND', `There is no bucket ${bucket} (${url}), or it is not visible to these credentials.`, { object: url });
+    // A failure to reach S3 at all is said as such: asking again another way would only fail the same.
+    const aws = awsAppError(err);
+    if (aws?.code === 'UNAVAILABLE' || !aws) throw s3CallError(err, 'reach', url);
+  }
+  try {
+    const r = await s3.send(new GetBucketLocationCommand({ Bucket: bucket }));
+    // S3's historical answers: none for us-east-1, "EU" for eu-west-1.
+    const c = r.LocationConstraint as string | undefined;
+    return !c ? 'us-east-1' : c === 'EU' ? 'eu-west-1' : c;
+  } catch (err) {
+    throw s3CallError(err, 'find the region of', url);
+  }
+}
+
+/** Whether these credentials may list the location (one key at most): what opening a shared release needs first. */
+export async function probeLocation(s3: S3Client, bucket: string, prefix: string, url: string): Promise<void> {
+  try {
+    await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, MaxKeys: 1 }));
+  } catch (err) {
+    throw s3CallError(err, 'list', url);
+  }
 }

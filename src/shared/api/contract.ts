@@ -12,7 +12,7 @@ import { DesignFile } from '../pipeline/design-file';
 import { AccountConfirmationView, AuditReportSchema, CleanRequest, CleanResultSchema, PlanPreview, Selection } from './artifacts';
 import { CleanupPlan } from '../artifacts/plan';
 import { RetentionPolicy } from '../artifacts/retention';
-import { DriftView, Promotion, ReleaseBoard, ReleaseLogEntry, ReleaseSummary, TargetProblem } from './releases';
+import { DriftView, Promotion, ReleaseBoard, ReleaseLease, ReleaseLogEntry, ReleaseSummary, TargetProblem } from './releases';
 import { ReleaseFile } from '../releases/release-file';
 import {
   EventsApplyInput,
@@ -44,6 +44,17 @@ const ApplicationName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'n
 const EnvironmentName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'not an environment name');
 const PromotionId = z.string().regex(/^[A-Za-z0-9._-]{1,160}$/, 'not a promotion id');
 const ReleaseFileErrorView = z.object({ line: z.number().int().nullable(), path: z.string(), message: z.string() });
+/** A shared release's location: s3://bucket/prefix/ or its release.yaml (parsed and checked by the main process). */
+const ReleaseLocation = z
+  .string()
+  .max(600)
+  .regex(/^s3:\/\/\S+$/, 'not an S3 location (s3://bucket/prefix/)');
+/**
+ * Where a release lives: absent, the local home (by application, as before); `location`, a release shared in S3,
+ * read and written with `stateProfile` (else the first workspace profile that can read it). With a location,
+ * `application` must be the one the location holds.
+ */
+const Home = { location: ReleaseLocation.optional(), stateProfile: ProfileName.optional() };
 const ReleaseTargetProblem = z.object({ environment: z.string(), pipeline: z.string(), profile: z.string(), region: z.string(), problem: TargetProblem });
 
 export const JobId = z.string().regex(/^job-[a-z0-9-]{1,64}$/);
@@ -277,8 +288,54 @@ export const methods = {
     z.object({ release: ReleaseFile.nullable(), errors: z.array(ReleaseFileErrorView) }),
   ),
   /** Saves a valid release file, then checks its targets against live pipelines (problems are reported, not fatal). */
-  'releases.save': method(z.strictObject({ text: z.string().max(1_000_000) }), z.object({ release: ReleaseFile, problems: z.array(ReleaseTargetProblem) })),
-  'releases.get': method(z.strictObject({ application: ApplicationName }), z.object({ release: ReleaseFile, text: z.string() })),
+  'releases.save': method(
+    z.strictObject({
+      text: z.string().max(1_000_000),
+      ...Home,
+      /**
+       * A shared release: the version read (`releases.get`'s or `releases.open`'s), so the save is made only over
+       * it (a conflict names who saved another); null to create it where there is none. Absent: the last read here.
+       */
+      version: z.string().max(200).nullable().optional(),
+    }),
+    z.object({ release: ReleaseFile, problems: z.array(ReleaseTargetProblem) }),
+  ),
+  'releases.get': method(
+    z.strictObject({ application: ApplicationName, ...Home }),
+    /** `version`: a shared release file's version (its ETag), for a save over it. */
+    z.object({ release: ReleaseFile, text: z.string(), version: z.string().optional() }),
+  ),
+  /** Opens a release shared in S3 by its location alone: its application, file and version, and who reads it. */
+  'releases.open': method(
+    z.strictObject({ location: ReleaseLocation, stateProfile: ProfileName.optional() }),
+    z.object({
+      application: z.string(),
+      release: ReleaseFile,
+      text: z.string(),
+      version: z.string(),
+      /** The location, written as s3://bucket/prefix/. */
+      location: z.string(),
+      /** The profile it is read and written with, and that profile's identity (recorded with every write). */
+      stateProfile: z.string(),
+      identity: z.string(),
+    }),
+  ),
+  /** Moves a local release (file, promotions, log) to an S3 location; a location holding another release is refused, nothing written. */
+  'releases.share': method(
+    z.strictObject({ application: ApplicationName, to: ReleaseLocation, stateProfile: ProfileName.optional() }),
+    z.object({
+      location: z.string(),
+      application: z.string(),
+      created: z.boolean(),
+      promotions: z.object({ written: z.number().int(), present: z.number().int() }),
+      entries: z.object({ written: z.number().int(), present: z.number().int() }),
+    }),
+  ),
+  /** The lease on an environment of a shared release: who holds it, since when, held / expired / released; null: none. */
+  'releases.lease': method(
+    z.strictObject({ location: ReleaseLocation, environment: EnvironmentName, stateProfile: ProfileName.optional() }),
+    z.object({ lease: ReleaseLease.nullable() }),
+  ),
   /** A release file from live pipelines (each checked, its account written down); not saved. */
   'releases.init': method(
     z.strictObject({
@@ -299,7 +356,7 @@ export const methods = {
     z.object({ release: ReleaseFile, text: z.string() }),
   ),
   /** The board: environments x targets, the revision each runs, what runs or waits, drift and gates; read now. */
-  'releases.board': method(z.strictObject({ application: ApplicationName }), ReleaseBoard),
+  'releases.board': method(z.strictObject({ application: ApplicationName, ...Home }), ReleaseBoard),
   /**
    * Promote an environment: start its pipelines pinned to the previous environment's
    * succeeded revision (or `revision`), once its gate is open. A promotion of it still
@@ -309,6 +366,7 @@ export const methods = {
   'releases.promote': method(
     z.strictObject({
       application: ApplicationName,
+      ...Home,
       environment: EnvironmentName,
       revision: z.string().min(1).max(1500).optional(),
       confirmed: z.boolean().default(false),
@@ -323,15 +381,18 @@ export const methods = {
   ),
   /** Approve a promotion's approvals together (older runs holding its stages are rejected); production needs the environment's name typed. */
   'releases.approve': method(
-    z.strictObject({ application: ApplicationName, promotionId: PromotionId, confirmation: z.string().max(200).default('') }),
+    z.strictObject({ application: ApplicationName, ...Home, promotionId: PromotionId, confirmation: z.string().max(200).default('') }),
     z.object({ approved: z.number().int(), rejected: z.number().int() }),
   ),
   /** Stop a promotion (its executions run on). */
-  'releases.stop': method(z.strictObject({ application: ApplicationName, promotionId: PromotionId, reason: z.string().max(300).default('') }), Promotion),
+  'releases.stop': method(
+    z.strictObject({ application: ApplicationName, ...Home, promotionId: PromotionId, reason: z.string().max(300).default('') }),
+    Promotion,
+  ),
   /** The release log, oldest first. */
-  'releases.history': method(z.strictObject({ application: ApplicationName }), z.object({ entries: z.array(ReleaseLogEntry) })),
+  'releases.history': method(z.strictObject({ application: ApplicationName, ...Home }), z.object({ entries: z.array(ReleaseLogEntry) })),
   /** The structural drift between two environments' pipelines. */
-  'releases.diff': method(z.strictObject({ application: ApplicationName, from: EnvironmentName, to: EnvironmentName }), DriftView),
+  'releases.diff': method(z.strictObject({ application: ApplicationName, ...Home, from: EnvironmentName, to: EnvironmentName }), DriftView),
   'artifacts.auditLog': method(NoInput, z.object({ entries: z.array(z.record(z.string(), z.unknown())) })),
   /** Create or update; `expectedVersion` is the live version the user reviewed (null: none). */
   'designs.deploy': method(
@@ -397,7 +458,13 @@ export const events = {
   /** A watched pipeline's latest execution finished (or failed). */
   'execution.finished': z.object({ ref: PipelineLiveState.shape.ref, execution: ExecutionSummary }),
   /** A promotion moved on, or the release log grew. */
-  'release.updated': z.object({ application: z.string(), promotion: Promotion.nullable(), log: ReleaseLogEntry.nullable() }),
+  'release.updated': z.object({
+    application: z.string(),
+    /** A release shared in S3: its location (s3://bucket/prefix/); null (or absent) for the local home. */
+    location: z.string().nullable().optional(),
+    promotion: Promotion.nullable(),
+    log: ReleaseLogEntry.nullable(),
+  }),
   /** A resource of the live-updates setup was created, updated, deleted, refused or failed (during events.apply / events.remove). */
   'events.resource': ResourceOutcome,
   /** Something the user should see as a toast. */

@@ -43,6 +43,29 @@ export const GateView = z.object({
   openAt: z.string().nullable(),
 });
 
+/**
+ * A shared release's lease on one environment (leases/<environment>.json), as a contender judges it now: who holds
+ * it (identity, program, pid, host), since when, and whether it is held (a promotion is refused), expired (it may
+ * be taken over: its holder stopped renewing) or released.
+ */
+export const ReleaseLease = z.object({
+  environment: z.string(),
+  /** The lease object's URL. */
+  object: z.string(),
+  state: z.enum(['held', 'expired', 'released']),
+  holder: z.object({ arn: z.string(), host: z.string(), pid: z.number().int(), program: z.string() }),
+  since: z.string(),
+  heartbeatAt: z.string(),
+  /** When it expires unless renewed, as its holder wrote it (for people; expiry is judged on S3's clock). */
+  expiresAt: z.string(),
+  /** Held: ms before it can be taken over unless renewed; expired: negative, ms since it expired; released: null. */
+  expiresInMs: z.number().nullable(),
+  releasedAt: z.string().nullable(),
+  /** "arn:… (pipewright cli, pid 4242 on build-box, since …)". */
+  holderText: z.string(),
+});
+export type ReleaseLease = z.infer<typeof ReleaseLease>;
+
 export const BoardEnvironment = z.object({
   name: z.string(),
   wave: z.number().int(),
@@ -55,6 +78,10 @@ export const BoardEnvironment = z.object({
   gate: GateView.nullable(),
   /** The word typed to answer its approvals (its name) when any of its accounts is production; else null. */
   confirmationWord: z.string().nullable(),
+  /** A shared release: who holds the environment's lease, when held or expired (absent for a local release). */
+  lease: ReleaseLease.nullable().optional(),
+  /** A shared release: the lease object could not be read (named; that environment cannot be promoted until repaired). */
+  leaseProblem: z.string().nullable().optional(),
 });
 
 export const PromotionTarget = z.object({

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { describeLeaseHolder, HTTP_DATE_RESOLUTION_MS, judgeLease, renewEveryMs, SKEW_MARGIN_WITHOUT_DATE_MS, type LeaseRecord } from './lease';
+import {
+  describeLeaseHolder,
+  HTTP_DATE_RESOLUTION_MS,
+  judgeLease,
+  leaseBreak,
+  leaseView,
+  renewEveryMs,
+  SKEW_MARGIN_WITHOUT_DATE_MS,
+  type LeaseRecord,
+} from './lease';
 
 const T = Date.parse('2026-12-07T12:00:00.000Z');
 const lease = (o: Partial<LeaseRecord> = {}): LeaseRecord => ({
@@ -54,5 +63,40 @@ describe('judging a lease (on S3 clock: Last-Modified against the Date header)',
     expect(describeLeaseHolder(lease())).toBe(
       'arn:aws:sts::333333333333:assumed-role/release/alice (pipewright cli, pid 4242 on laptop, since 2026-12-07T11:00:00.000Z)',
     );
+  });
+});
+
+describe('breaking a lease (lease release)', () => {
+  const held = { kind: 'held', expiresInMs: 5000 } as const;
+  const arn = lease().holder.arn;
+  it('an expired lease may be broken; a released one or none leaves nothing to do', () => {
+    expect(leaseBreak(lease(), { kind: 'expired', expiredForMs: 10 }, undefined)).toEqual({ kind: 'break', forced: false });
+    expect(leaseBreak(lease(), { kind: 'released' }, undefined)).toMatchObject({ kind: 'nothing' });
+    expect(leaseBreak(null, { kind: 'free' }, undefined)).toMatchObject({ kind: 'nothing' });
+  });
+
+  it('a held one only with --force naming its holder; a name typed for another holder breaks nothing', () => {
+    expect(leaseBreak(lease(), held, undefined)).toEqual({ kind: 'held' });
+    expect(leaseBreak(lease(), held, arn)).toEqual({ kind: 'break', forced: true });
+    const wrong = leaseBreak(lease(), held, 'arn:aws:sts::333333333333:assumed-role/release/bob');
+    expect(wrong).toMatchObject({ kind: 'wrong-holder' });
+    if (wrong.kind === 'wrong-holder') expect(wrong.reason).toContain(`held by ${arn}, not arn:aws:sts::333333333333:assumed-role/release/bob`);
+    expect(leaseBreak(lease(), { kind: 'expired', expiredForMs: 1 }, 'someone-else')).toMatchObject({ kind: 'wrong-holder' });
+  });
+});
+
+describe('a lease as shown', () => {
+  it('held: when it expires unless renewed; expired: negative; released: null; the holder in words', () => {
+    const v = leaseView(lease(), { kind: 'held', expiresInMs: 1234 }, 's3://b1b/p/leases/prod.json');
+    expect(v).toMatchObject({
+      environment: 'prod',
+      state: 'held',
+      expiresInMs: 1234,
+      since: '2026-12-07T11:00:00.000Z',
+      object: 's3://b1b/p/leases/prod.json',
+    });
+    expect(v.holderText).toBe('arn:aws:sts::333333333333:assumed-role/release/alice (pipewright cli, pid 4242 on laptop, since 2026-12-07T11:00:00.000Z)');
+    expect(leaseView(lease(), { kind: 'expired', expiredForMs: 50 }, 'x').expiresInMs).toBe(-50);
+    expect(leaseView(lease({ state: 'released' }), { kind: 'released' }, 'x')).toMatchObject({ state: 'released', expiresInMs: null });
   });
 });

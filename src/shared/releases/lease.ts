@@ -8,6 +8,7 @@
 // A response without a Date header (not S3's) falls back on the reader's clock with a margin of 15 minutes, the
 // skew S3 itself tolerates in a signed request. `expiresAt` in the object is for people; it is never judged.
 import { z } from 'zod';
+import type { ReleaseLease } from '../api/releases';
 
 /** HTTP dates carry whole seconds: the most S3's Last-Modified and Date can each be behind the instant they name. */
 export const HTTP_DATE_RESOLUTION_MS = 1000;
@@ -65,4 +66,46 @@ export const renewEveryMs = (ttlMs: number): number => Math.max(1, Math.floor(tt
 export function describeLeaseHolder(lease: Pick<LeaseRecord, 'holder' | 'startedAt'>): string {
   const h = lease.holder;
   return `${h.arn} (${h.program}, pid ${h.pid} on ${h.host}, since ${lease.startedAt})`;
+}
+
+/** What `lease release` (and the app, breaking a lease) may do with a lease as judged now. */
+export type LeaseBreak =
+  | { kind: 'break'; forced: boolean }
+  /** Nothing to break: there is no lease, or it was released already. */
+  | { kind: 'nothing'; reason: string }
+  /** Held by a live holder and not forced: refused, the holder named (the CLI's exit 6). */
+  | { kind: 'held' }
+  /** --force named someone else: the person looked at another lease than the one there now. */
+  | { kind: 'wrong-holder'; reason: string };
+
+/**
+ * Whether a person may break (mark released) the lease on an environment: one that expired, always; one still
+ * held, only with --force naming its holder's ARN, so a lease that changed hands since it was shown is never
+ * broken by a name typed for another. Breaking a held lease stops its holder at its next step (assertHeld): what
+ * it started keeps running, and whoever promotes next resumes it from its saved tokens.
+ */
+export function leaseBreak(lease: Pick<LeaseRecord, 'holder'> | null, verdict: LeaseVerdict, force: string | undefined): LeaseBreak {
+  if (!lease || verdict.kind === 'free') return { kind: 'nothing', reason: 'there is no lease: nobody is promoting it' };
+  if (verdict.kind === 'released') return { kind: 'nothing', reason: `the lease was released by ${lease.holder.arn}: anyone may take it` };
+  if (force !== undefined && force !== lease.holder.arn)
+    return { kind: 'wrong-holder', reason: `the lease is held by ${lease.holder.arn}, not ${force}: nothing was broken; look again (lease show)` };
+  if (verdict.kind === 'expired') return { kind: 'break', forced: false };
+  return force === undefined ? { kind: 'held' } : { kind: 'break', forced: true };
+}
+
+/** A lease as the board, `lease show` and the app show it: the record with its verdict now. */
+export function leaseView(lease: LeaseRecord, verdict: LeaseVerdict, object: string): ReleaseLease {
+  const state = verdict.kind === 'held' ? 'held' : verdict.kind === 'expired' ? 'expired' : 'released';
+  return {
+    environment: lease.environment,
+    object,
+    state,
+    holder: lease.holder,
+    since: lease.startedAt,
+    heartbeatAt: lease.heartbeatAt,
+    expiresAt: lease.expiresAt,
+    expiresInMs: verdict.kind === 'held' ? verdict.expiresInMs : verdict.kind === 'expired' ? -verdict.expiredForMs : null,
+    releasedAt: lease.releasedAt,
+    holderText: describeLeaseHolder(lease),
+  };
 }
