@@ -49,6 +49,8 @@ export interface EventFeed {
   executionTimes(target: Target, pipeline: string, executionId: string): ExecutionTimes | null;
   /** The sweep found a change no event announced: degrade the target and log the miss. */
   missed(target: Target, message: string): void;
+  /** A listing that began at `readAt` says this is the pipeline's latest execution: it outweighs events heard before it. */
+  listed(target: Target, pipeline: string, latest: { id: string; startTime: string | null }, readAt: number): void;
 }
 
 export interface CoverageOptions {
@@ -81,6 +83,14 @@ interface Reader {
   /** Per "account/region": when an event of that target was last taken (ISO), for the record `events status` reads. */
   heard: Record<string, string>;
   unwritten: boolean;
+  /**
+   * The "account/region"s whose forwarding rule, as status read it, targets this hub's bus: the only
+   * ones this queue's events are believed for. Anyone the hub account lets send to the queue can
+   * write any account into a message; EventBridge's delivery is not told apart from that.
+   */
+  routes: Set<string>;
+  /** The claimed "account/region"s already said to be dropped (said once each). */
+  droppedSaid: Set<string>;
 }
 
 function readElsewhere(h: LockHolder | null): string {
@@ -91,6 +101,11 @@ function readElsewhere(h: LockHolder | null): string {
 
 const leaseTrouble = (err: unknown) =>
   `the lease on this queue cannot be taken (${err instanceof Error ? err.message : String(err)}): polled here, so that two readers never split its events`;
+
+/** The "account/region"s whose forwarding rule targets this hub's bus ("account/region" of the hub), as status read them. */
+function routesTo(hub: string, statuses: EventsTargetStatus[]): Set<string> {
+  return new Set(statuses.filter((s) => s.accountId && s.hub && `${s.hub.accountId}/${s.hub.region}` === hub).map((s) => `${s.accountId}/${s.region}`));
+}
 
 export class EventCoverage implements EventFeed {
   private tracked = new Map<string, { target: Target; count: number }>();
@@ -112,7 +127,7 @@ export class EventCoverage implements EventFeed {
   private disposing: Promise<void> | null = null;
   readonly misses: Miss[] = [];
   /** Events taken from the queues, and what the ordering made of them (tests and the benchmark). */
-  readonly counts = { events: 0, duplicate: 0, stale: 0, advanced: 0 };
+  readonly counts = { events: 0, duplicate: 0, stale: 0, advanced: 0, untrusted: 0 };
 
   constructor(
     private service: EventsService,
@@ -190,6 +205,11 @@ export class EventCoverage implements EventFeed {
     this.changing(() => this.missMarks.set(`${account}/${target.region}`, message));
   }
 
+  listed(target: Target, pipeline: string, latest: { id: string; startTime: string | null }, readAt: number): void {
+    const account = this.accountOf(target);
+    if (account) this.order.listed({ account, region: target.region, pipeline }, latest, readAt);
+  }
+
   /** When the target last had an event (for status). */
   lastEvent(target: Target): string | null {
     const account = this.accountOf(target);
@@ -209,6 +229,18 @@ export class EventCoverage implements EventFeed {
     if (this.disposed) return;
     for (const e of events) {
       const ar = `${e.account}/${e.region}`;
+      this.counts.events++;
+      if (!reader.routes.has(ar)) {
+        // Not from a route of this hub: never ordered, heard or shown; counted, and said once.
+        this.counts.untrusted++;
+        if (!reader.droppedSaid.has(ar)) {
+          reader.droppedSaid.add(ar);
+          console.warn(
+            `events: a message in ${reader.url} claims to be from ${e.account} ${e.region}, whose forwarding rule is not known to target this hub: dropped (and any more from there).`,
+          );
+        }
+        continue;
+      }
       const now = Date.now();
       this.lastEventAt.set(ar, now);
       reader.heard[ar] = new Date(now).toISOString();
@@ -217,7 +249,6 @@ export class EventCoverage implements EventFeed {
       // Events heard again: the miss was logged and the sweep read the state; events lead again.
       if (this.missMarks.has(ar)) this.changing(() => this.missMarks.delete(ar));
       const verdict = this.order.accept(e);
-      this.counts.events++;
       this.counts[verdict]++;
       if (verdict !== 'advanced') continue;
       const targets = [...this.tracked.values()]
@@ -314,6 +345,8 @@ export class EventCoverage implements EventFeed {
         lease,
         heard: {},
         unwritten: false,
+        routes: routesTo(hub, statuses),
+        droppedSaid: new Set(),
         consumer: new QueueConsumer(
           `${w.url}`,
           hubQueueCalls(this.accounts.clients, p, w.region, w.url),
@@ -326,6 +359,7 @@ export class EventCoverage implements EventFeed {
       this.health.set(hub, reader.consumer.health);
       reader.consumer.start();
     }
+    for (const r of this.consumers.values()) r.routes = routesTo(r.hub, statuses);
     this.changing(() => {
       this.status = new Map(statuses.map((s) => [keyOf(s), s]));
       this.notReadHere = notReadHere;

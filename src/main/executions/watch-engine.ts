@@ -315,7 +315,9 @@ class Watcher {
     // pipeline, every few ticks anyway, in case a change left the summary as it was).
     // After a failure, whole too: the error shown is cleared only by a state read again.
     const whole = !this.state || this.state.error !== null || (this.opened && this.active() && this.ticksSinceFull >= FULL_READ_EVERY - 1);
-    const latest: ExecutionSummary | null = await this.call('probe', (r) => latestExecution(r, this.ref.name));
+    let listedAt = Date.now();
+    const latest: ExecutionSummary | null = await this.call('probe', (r) => ((listedAt = Date.now()), latestExecution(r, this.ref.name)));
+    if (latest) this.deps.events?.listed({ profile: this.ref.profile, region: this.ref.region }, this.ref.name, latest, listedAt);
     const signature = latest ? `${latest.id}|${latest.status}|${latest.lastUpdateTime}` : 'none';
     if (whole || signature !== this.probeSignature) {
       let readAt = new Date();
@@ -342,7 +344,10 @@ class Watcher {
     }
     if (Date.now() >= this.lastSweepAt + this.intervals.sweep) {
       this.lastSweepAt = Date.now();
-      const listed = await this.call('probe', (r) => latestExecution(r, this.ref.name));
+      let listedAt = Date.now();
+      const listed = await this.call('probe', (r) => ((listedAt = Date.now()), latestExecution(r, this.ref.name)));
+      // What the events say is the latest gives way to the listing, so one event cannot keep showing another execution.
+      if (listed) feed.listed(target, this.ref.name, listed, listedAt);
       const shown = this.state?.latest;
       const changed = listed && !(shown && shown.id === listed.id && shown.status === listed.status);
       if (listed && changed) {
