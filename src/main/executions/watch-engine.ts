@@ -144,6 +144,8 @@ class Watcher {
   /** The mode the last tick ran in. */
   private mode: ModeView = { mode: 'polled', reason: null };
   private reconcileWanted = false;
+  /** Events have led this watcher before: a switch back to them follows a time they did not lead. */
+  private everEventDriven = false;
   private lastReconcileAt = 0;
   private lastSweepAt = 0;
   /** A change the sweep found before any event said so: a miss unless its event comes within the grace. */
@@ -280,7 +282,13 @@ class Watcher {
       if (mode.mode === 'event-driven' && this.state && this.state.error === null && this.declaration) {
         // From here the last read is the baseline the sweep compares with. A reconciling read
         // asked for stays asked: polling clears it at every tick, so only an event heard since wants it.
-        if (!wasEventDriven) this.lastSweepAt = Date.now();
+        // Back from degraded or polled, the sweep at once rather than minutes away: what changed since
+        // the last poll (up to a background interval ago) may have told no event this watcher follows,
+        // and only a listing finds an execution no event told of (one call; a read when it differs).
+        if (!wasEventDriven) {
+          this.lastSweepAt = this.everEventDriven ? 0 : Date.now();
+          this.everEventDriven = true;
+        }
         next = await this.eventDrivenTick(budgetKey);
       } else {
         // A pending miss stays: another pipeline's miss may have degraded the target, and this one is still to be told.
