@@ -144,7 +144,7 @@ describe("a message in one hub's queue that claims another account's pipeline", 
     const { pipelineExecutionId: next } = await cp.send(new StartPipelineExecutionCommand({ name: devRef.name }));
     await until('the next run to end', async () => {
       const s = (await cp.send(new ListPipelineExecutionsCommand({ pipelineName: devRef.name, maxResults: 1 }))).pipelineExecutionSummaries?.[0];
-      return s?.pipelineExecutionId === next && s.status !== 'InProgress' && s.status !== 'Stopping';
+      return !!s && s.pipelineExecutionId === next && s.status !== 'InProgress' && s.status !== 'Stopping';
     });
     await env.sb.events.idle();
     // Two sweeps and their grace.
