@@ -1,7 +1,10 @@
 // Which watched targets (profile, region) the watch engine may leave to events, and
 // the events themselves (issue 24). For the targets the engine watches in, it asks
-// the live-updates service's status now and then (only for targets the setup
-// completed: the others are polled and cost nothing to tell), reads each hub queue
+// the live-updates service's status now and then: every minute for the targets this
+// home's setup completed (setup-state.json) and those whose rule status found; every
+// ten minutes, and when first watched, for the others, since a setup made elsewhere
+// (the CloudFormation/StackSet export, a colleague, a reinstall, another profile name
+// for the account) is in no file here and is found only by reading its rule. It reads each hub queue
 // those targets route to (queue-consumer.ts), dedupes and orders the events
 // (shared/events/execution-order.ts) and passes on only those that moved something
 // forward. A target is event-driven while its setup checks out, its queue answers
@@ -56,6 +59,11 @@ export interface EventFeed {
 export interface CoverageOptions {
   /** How often the setup of watched targets is checked again (a disabled rule, a deleted queue). */
   statusRefreshMs?: number;
+  /**
+   * How often a watched target with no setup known is checked for one made elsewhere (and when it
+   * is first watched): one DescribeRule each, which answers "not found" while there is none.
+   */
+  setupDiscoveryMs?: number;
   consumer?: ConsumerOptions;
   /** Where a miss is logged (besides `misses`). */
   log?: (line: string) => void;
@@ -110,6 +118,8 @@ function routesTo(hub: string, statuses: EventsTargetStatus[]): Set<string> {
 export class EventCoverage implements EventFeed {
   private tracked = new Map<string, { target: Target; count: number }>();
   private status = new Map<string, EventsTargetStatus>();
+  /** Per target ("profile/region"): when status last read it, for those checked at the slow rate. */
+  private discoveredAt = new Map<string, number>();
   private consumers = new Map<string, Reader>();
   /** Per queue URL this process does not read: why (another process holds its lease). */
   private notReadHere = new Map<string, string>();
@@ -279,13 +289,35 @@ export class EventCoverage implements EventFeed {
     return this.refreshing;
   }
 
+  /**
+   * Which targets status reads this time: those set up from this home, and those whose last
+   * status found a rule (or could not tell), every time; the others at the slow rate, so that a
+   * setup made elsewhere is found. setup-state.json is only a cache of what is likely set up.
+   */
+  private dueForStatus(targets: Target[], setUp: Set<string>, now: number): Target[] {
+    const slow = this.opts.setupDiscoveryMs ?? 10 * 60_000;
+    return targets.filter((t) => {
+      const k = keyOf(t);
+      const known = this.status.get(k);
+      if (setUp.has(k) || (known && (known.mode !== 'polled' || !known.verified))) return true;
+      const at = this.discoveredAt.get(k);
+      return at === undefined || now - at >= slow;
+    });
+  }
+
   private async doRefresh(): Promise<void> {
     const targets = [...this.tracked.values()].map((t) => t.target);
+    const trackedKeys = new Set(targets.map(keyOf));
+    for (const k of [...this.discoveredAt.keys()]) if (!trackedKeys.has(k)) this.discoveredAt.delete(k);
     let statuses: EventsTargetStatus[] = [];
     try {
-      const setUp = await this.service.setUpTargets();
-      const candidates = targets.filter((t) => setUp.has(keyOf(t)));
-      statuses = candidates.length ? await this.service.status(candidates, { periodic: true }) : [];
+      const now = Date.now();
+      const due = this.dueForStatus(targets, await this.service.setUpTargets(), now);
+      const read = due.length ? await this.service.status(due, { periodic: true }) : [];
+      for (const t of due) this.discoveredAt.set(keyOf(t), now);
+      // What was not read this time stays as it was last read.
+      const fresh = new Map(read.map((s) => [keyOf(s), s]));
+      statuses = targets.flatMap((t) => fresh.get(keyOf(t)) ?? this.status.get(keyOf(t)) ?? []);
     } catch (err) {
       // The check itself failed: nothing is known to be covered, so everything is polled as before.
       console.error(`events: the live-updates status could not be read: ${err instanceof Error ? err.message : String(err)}`);
