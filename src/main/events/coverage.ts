@@ -80,6 +80,8 @@ export interface Miss {
 
 const keyOf = (t: Target) => `${t.profile}/${t.region}`;
 const MAX_MISSES = 200;
+/** Events taken from a queue this recently say it delivers (see sharedQueueHint). */
+const SHARED_QUEUE_RECENT_MS = 10 * 60_000;
 
 /** A hub queue this process reads, under its lease. */
 interface Reader {
@@ -209,10 +211,27 @@ export class EventCoverage implements EventFeed {
   missed(target: Target, message: string): void {
     const account = this.accountOf(target);
     if (!account) return;
-    this.misses.push({ at: new Date().toISOString(), profile: target.profile, region: target.region, message });
+    const said = [message, this.sharedQueueHint(target)].filter(Boolean).join(' ');
+    this.misses.push({ at: new Date().toISOString(), profile: target.profile, region: target.region, message: said });
     if (this.misses.length > MAX_MISSES) this.misses.shift();
-    (this.opts.log ?? ((l: string) => console.warn(l)))(`events: missed in ${target.profile}/${target.region}: ${message}`);
-    this.changing(() => this.missMarks.set(`${account}/${target.region}`, message));
+    (this.opts.log ?? ((l: string) => console.warn(l)))(`events: missed in ${target.profile}/${target.region}: ${said}`);
+    this.changing(() => this.missMarks.set(`${account}/${target.region}`, said));
+  }
+
+  /**
+   * A known limit (one queue per hub region, as the issue prescribes): a reader of the same
+   * queue elsewhere (another Pipewright on another machine, or with another home: the lease is
+   * per home) takes and deletes part of its events, and each sees misses. It cannot be told
+   * apart from events lost on the way, but it can be suspected: this process reads the target's
+   * queue, the queue answers, and events (of any target it serves) keep arriving.
+   */
+  private sharedQueueHint(target: Target): string | null {
+    const url = this.status.get(keyOf(target))?.hub?.queueUrl;
+    const reader = url ? [...this.consumers.values()].find((r) => r.url === url) : undefined;
+    if (!reader || reader.consumer.health.state !== 'ok') return null;
+    const lastHeard = Math.max(0, ...Object.values(reader.heard).map((at) => Date.parse(at)));
+    if (Date.now() - lastHeard > SHARED_QUEUE_RECENT_MS) return null;
+    return `Events still arrive in this hub's queue (${url}), so another reader may share it: another Pipewright on another machine (or with another home) takes and deletes part of its events.`;
   }
 
   listed(target: Target, pipeline: string, latest: { id: string; startTime: string | null }, readAt: number): void {
