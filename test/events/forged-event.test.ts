@@ -108,50 +108,56 @@ describe("a message in one hub's queue that claims another account's pipeline", 
   );
 
   // Within the hub's own routes a claim cannot be told from EventBridge's delivery; what it can do is bounded.
-  it("a forged event claiming the hub's own account: a start in 2099 is no start, and one near enough gives way to the next sweep's listing", { timeout: 90_000 }, async () => {
-    const cp = new CodePipelineClient(creds(env, DEV));
-    const history = (await cp.send(new ListPipelineExecutionsCommand({ pipelineName: devRef.name }))).pipelineExecutionSummaries ?? [];
-    const old = history.at(-1)!.pipelineExecutionId!;
-    const sqs = new SQSClient(creds(env, DEV));
-    const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: 'pipewright-events' }));
-    const forge = async (startTime: string) => {
-      const heard = env.coverage.counts.events;
-      await sqs.send(
-        new SendMessageCommand({
-          QueueUrl,
-          MessageBody: JSON.stringify({
-            version: '0',
-            id: randomUUID(),
-            'detail-type': 'CodePipeline Pipeline Execution State Change',
-            source: 'aws.codepipeline',
-            account: DEV,
-            time: new Date().toISOString(),
-            region: 'us-east-1',
-            resources: [`arn:aws:codepipeline:us-east-1:${DEV}:web-frontend`],
-            detail: { pipeline: 'web-frontend', 'execution-id': old, 'start-time': startTime, state: 'STARTED', version: 1, 'pipeline-execution-attempt': 1 },
+  it(
+    "a forged event claiming the hub's own account: a start in 2099 is no start, and one near enough gives way to the next sweep's listing",
+    { timeout: 90_000 },
+    async () => {
+      const cp = new CodePipelineClient(creds(env, DEV));
+      const history = (await cp.send(new ListPipelineExecutionsCommand({ pipelineName: devRef.name }))).pipelineExecutionSummaries ?? [];
+      const old = history.at(-1)!.pipelineExecutionId!;
+      const sqs = new SQSClient(creds(env, DEV));
+      const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: 'pipewright-events' }));
+      const forge = async (startTime: string) => {
+        const heard = env.coverage.counts.events;
+        await sqs.send(
+          new SendMessageCommand({
+            QueueUrl,
+            MessageBody: JSON.stringify({
+              version: '0',
+              id: randomUUID(),
+              'detail-type': 'CodePipeline Pipeline Execution State Change',
+              source: 'aws.codepipeline',
+              account: DEV,
+              time: new Date().toISOString(),
+              region: 'us-east-1',
+              resources: [`arn:aws:codepipeline:us-east-1:${DEV}:web-frontend`],
+              detail: { pipeline: 'web-frontend', 'execution-id': old, 'start-time': startTime, state: 'STARTED', version: 1, 'pipeline-execution-attempt': 1 },
+            }),
           }),
-        }),
-      );
-      await until('the forged message taken', () => env.coverage.counts.events > heard);
-    };
-    const { pipelineExecutionId: first } = await cp.send(new StartPipelineExecutionCommand({ name: devRef.name }));
-    await until("dev's new execution shown", () => env.executions.engine.state(devRef)?.latest?.id === first);
-    await forge('2099-01-01T00:00:00.000Z');
-    expect(env.coverage.latestExecution(devRef, devRef.name), 'a start in 2099 made the old execution the latest').toBe(first);
+        );
+        await until('the forged message taken', () => env.coverage.counts.events > heard);
+      };
+      const { pipelineExecutionId: first } = await cp.send(new StartPipelineExecutionCommand({ name: devRef.name }));
+      await until("dev's new execution shown", () => env.executions.engine.state(devRef)?.latest?.id === first);
+      await forge('2099-01-01T00:00:00.000Z');
+      expect(env.coverage.latestExecution(devRef, devRef.name), 'a start in 2099 made the old execution the latest').toBe(first);
 
-    // Four minutes ahead is within what clocks may differ by: believed, until a listing says otherwise.
-    await forge(new Date(Date.now() + 4 * 60_000).toISOString());
-    const { pipelineExecutionId: next } = await cp.send(new StartPipelineExecutionCommand({ name: devRef.name }));
-    await until('the next run to end', async () => {
-      const s = (await cp.send(new ListPipelineExecutionsCommand({ pipelineName: devRef.name, maxResults: 1 }))).pipelineExecutionSummaries?.[0];
-      return !!s && s.pipelineExecutionId === next && s.status !== 'InProgress' && s.status !== 'Stopping';
-    });
-    await env.sb.events.idle();
-    // Two sweeps and their grace.
-    await new Promise((r) => setTimeout(r, 4_000));
-    const shown = env.executions.engine.state(devRef)!;
-    console.log(`after the near forgery: dev shows ${shown.latest?.id} (${shown.latest?.status}); next=${next} old=${old}; events' latest=${env.coverage.latestExecution(devRef, devRef.name)}`);
-    expect(env.coverage.latestExecution(devRef, devRef.name), 'one event kept the old execution latest against the listings').toBe(next);
-    expect(shown.latest?.id).toBe(next);
-  });
+      // Four minutes ahead is within what clocks may differ by: believed, until a listing says otherwise.
+      await forge(new Date(Date.now() + 4 * 60_000).toISOString());
+      const { pipelineExecutionId: next } = await cp.send(new StartPipelineExecutionCommand({ name: devRef.name }));
+      await until('the next run to end', async () => {
+        const s = (await cp.send(new ListPipelineExecutionsCommand({ pipelineName: devRef.name, maxResults: 1 }))).pipelineExecutionSummaries?.[0];
+        return !!s && s.pipelineExecutionId === next && s.status !== 'InProgress' && s.status !== 'Stopping';
+      });
+      await env.sb.events.idle();
+      // Two sweeps and their grace.
+      await new Promise((r) => setTimeout(r, 4_000));
+      const shown = env.executions.engine.state(devRef)!;
+      console.log(
+        `after the near forgery: dev shows ${shown.latest?.id} (${shown.latest?.status}); next=${next} old=${old}; events' latest=${env.coverage.latestExecution(devRef, devRef.name)}`,
+      );
+      expect(env.coverage.latestExecution(devRef, devRef.name), 'one event kept the old execution latest against the listings').toBe(next);
+      expect(shown.latest?.id).toBe(next);
+    },
+  );
 });

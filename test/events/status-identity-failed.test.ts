@@ -29,7 +29,7 @@ afterAll(() => h?.stop());
 const row = (out: string, profile: string) => (JSON.parse(out).targets as EventsTargetStatus[]).find((t) => t.profile === profile && t.region === 'us-east-1')!;
 
 describe('events status with a failed identity check', () => {
-  it('the target\'s own identity check fails (STS 500): no verdict (verified false), the check named as failed, exit 4', { timeout: 60_000 }, async () => {
+  it("the target's own identity check fails (STS 500): no verdict (verified false), the check named as failed, exit 4", { timeout: 60_000 }, async () => {
     const ok = await runCli(['events', 'status', '--json'], h.cliEnv);
     expect(row(ok.out, 'sandbox-dev')).toMatchObject({ mode: 'event-driven', verified: true });
     h.env.sb.faults.set([FaultRule.parse({ service: 'sts', operation: '*', account: DEV, errorRate: 1 })]);
@@ -48,27 +48,23 @@ describe('events status with a failed identity check', () => {
     }
   });
 
-  it(
-    'the hub account\'s identity check fails (denied): unverified, not "no profile signs in to the hub account", exit 4',
-    { timeout: 60_000 },
-    async () => {
-      const ok = await runCli(['events', 'status', '--json'], h.cliEnv);
-      expect(row(ok.out, 'sandbox-staging')).toMatchObject({ mode: 'event-driven', verified: true });
-      h.env.sb.faults.set([FaultRule.parse({ service: 'sts', operation: '*', account: PROD, denyRate: 1 })]);
-      try {
-        const r = await runCli(['events', 'status', '--json'], h.cliEnv);
-        const staging = row(r.out, 'sandbox-staging');
-        console.log(
-          `STS denied for prod: exit ${r.code}; staging ${JSON.stringify({ mode: staging.mode, verified: staging.verified, reason: staging.reason, awsCode: staging.awsCode })}`,
-        );
-        // sandbox-prod does sign in to 333333333333; its check failed. That is no verdict on the hub.
-        expect(staging.reason ?? '').not.toContain(`no profile signs in to the hub account ${PROD}`);
-        expect(staging.verified).toBe(false);
-        expect(staging.reason).toMatch(/^unverified: the identity of .*\bsandbox-prod\b.* could not be checked \(/);
-        expect(r.code).toBe(4);
-      } finally {
-        h.env.sb.faults.set([]);
-      }
-    },
-  );
+  it('the hub account\'s identity check fails (denied): unverified, not "no profile signs in to the hub account", exit 4', { timeout: 60_000 }, async () => {
+    const ok = await runCli(['events', 'status', '--json'], h.cliEnv);
+    expect(row(ok.out, 'sandbox-staging')).toMatchObject({ mode: 'event-driven', verified: true });
+    h.env.sb.faults.set([FaultRule.parse({ service: 'sts', operation: '*', account: PROD, denyRate: 1 })]);
+    try {
+      const r = await runCli(['events', 'status', '--json'], h.cliEnv);
+      const staging = row(r.out, 'sandbox-staging');
+      console.log(
+        `STS denied for prod: exit ${r.code}; staging ${JSON.stringify({ mode: staging.mode, verified: staging.verified, reason: staging.reason, awsCode: staging.awsCode })}`,
+      );
+      // sandbox-prod does sign in to 333333333333; its check failed. That is no verdict on the hub.
+      expect(staging.reason ?? '').not.toContain(`no profile signs in to the hub account ${PROD}`);
+      expect(staging.verified).toBe(false);
+      expect(staging.reason).toMatch(/^unverified: the identity of .*\bsandbox-prod\b.* could not be checked \(/);
+      expect(r.code).toBe(4);
+    } finally {
+      h.env.sb.faults.set([]);
+    }
+  });
 });

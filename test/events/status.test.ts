@@ -75,7 +75,9 @@ describe("the watchers' periodic status check", () => {
       // Not "no profile signs in to the hub account": their checks failed, which is no verdict (finding 11).
       expect(other.coverage.mode(staging[0])).toEqual({
         mode: 'degraded',
-        reason: expect.stringMatching(new RegExp(`^unverified: the identity of .*sandbox-dev.* could not be checked \\(.*\\), so the hub account ${DEV}'s queue`)),
+        reason: expect.stringMatching(
+          new RegExp(`^unverified: the identity of .*sandbox-dev.* could not be checked \\(.*\\), so the hub account ${DEV}'s queue`),
+        ),
       });
       // Two profiles sign in to dev's account (sandbox-dev, the auditor): each asked once, then left for ten minutes.
       expect(first).toBe(2);

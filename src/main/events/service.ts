@@ -201,7 +201,8 @@ export class EventsService {
     this.accounts.profile(name);
     await this.checkIdentity(name, periodic);
     const id = this.accounts.identityOf(name);
-    if (!id?.accountId) throw new AppError('AWS_ERROR', `Cannot tell which account ${name} signs in to: ${clause(id?.message ?? 'its identity check failed')}.`);
+    if (!id?.accountId)
+      throw new AppError('AWS_ERROR', `Cannot tell which account ${name} signs in to: ${clause(id?.message ?? 'its identity check failed')}.`);
     return id.accountId;
   }
 
@@ -229,7 +230,13 @@ export class EventsService {
     if (!unchecked.length) return null;
     const names = (p: ProfileInfo) => p.roleArn?.split(':')[4] === account;
     const list = [...unchecked.filter(names), ...unchecked.filter((p) => !names(p))];
-    const who = list.length > 3 ? `${list.slice(0, 3).map((p) => p.name).join(', ')} and ${list.length - 3} more` : list.map((p) => p.name).join(', ');
+    const who =
+      list.length > 3
+        ? `${list
+            .slice(0, 3)
+            .map((p) => p.name)
+            .join(', ')} and ${list.length - 3} more`
+        : list.map((p) => p.name).join(', ');
     const why = this.accounts.identityOf(list[0].name)?.message ?? 'not checked';
     return `the identity of ${who} could not be checked (${clause(why)})`;
   }
@@ -472,7 +479,14 @@ export class EventsService {
       // "No profile signs in" only when every profile's identity is known; a failed check may hide the hub's.
       const unchecked = this.uncheckedFor(hubAccount);
       return unchecked
-        ? { ...base, mode: 'degraded', hub: hubRef, reason: `unverified: ${unchecked}, so the hub account ${hubAccount}'s queue cannot be read`, awsCode: null, verified: false }
+        ? {
+            ...base,
+            mode: 'degraded',
+            hub: hubRef,
+            reason: `unverified: ${unchecked}, so the hub account ${hubAccount}'s queue cannot be read`,
+            awsCode: null,
+            verified: false,
+          }
         : { ...base, mode: 'degraded', hub: hubRef, reason: `no profile signs in to the hub account ${hubAccount}: its queue cannot be read`, awsCode: null };
     }
     const read = await this.hubOnce(hubProfile, hubAccount, hubRegion, reads);
