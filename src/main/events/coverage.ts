@@ -1,7 +1,10 @@
 // Which watched targets (profile, region) the watch engine may leave to events, and
 // the events themselves (issue 24). For the targets the engine watches in, it asks
-// the live-updates service's status now and then (only for targets the setup
-// completed: the others are polled and cost nothing to tell), reads each hub queue
+// the live-updates service's status now and then: every minute for the targets this
+// home's setup completed (setup-state.json) and those whose rule status found; every
+// ten minutes, and when first watched, for the others, since a setup made elsewhere
+// (the CloudFormation/StackSet export, a colleague, a reinstall, another profile name
+// for the account) is in no file here and is found only by reading its rule. It reads each hub queue
 // those targets route to (queue-consumer.ts), dedupes and orders the events
 // (shared/events/execution-order.ts) and passes on only those that moved something
 // forward. A target is event-driven while its setup checks out, its queue answers
@@ -49,11 +52,18 @@ export interface EventFeed {
   executionTimes(target: Target, pipeline: string, executionId: string): ExecutionTimes | null;
   /** The sweep found a change no event announced: degrade the target and log the miss. */
   missed(target: Target, message: string): void;
+  /** A listing that began at `readAt` says this is the pipeline's latest execution: it outweighs events heard before it. */
+  listed(target: Target, pipeline: string, latest: { id: string; startTime: string | null }, readAt: number): void;
 }
 
 export interface CoverageOptions {
   /** How often the setup of watched targets is checked again (a disabled rule, a deleted queue). */
   statusRefreshMs?: number;
+  /**
+   * How often a watched target with no setup known is checked for one made elsewhere (and when it
+   * is first watched): one DescribeRule each, which answers "not found" while there is none.
+   */
+  setupDiscoveryMs?: number;
   consumer?: ConsumerOptions;
   /** Where a miss is logged (besides `misses`). */
   log?: (line: string) => void;
@@ -70,6 +80,8 @@ export interface Miss {
 
 const keyOf = (t: Target) => `${t.profile}/${t.region}`;
 const MAX_MISSES = 200;
+/** Events taken from a queue this recently say it delivers (see sharedQueueHint). */
+const SHARED_QUEUE_RECENT_MS = 10 * 60_000;
 
 /** A hub queue this process reads, under its lease. */
 interface Reader {
@@ -81,6 +93,14 @@ interface Reader {
   /** Per "account/region": when an event of that target was last taken (ISO), for the record `events status` reads. */
   heard: Record<string, string>;
   unwritten: boolean;
+  /**
+   * The "account/region"s whose forwarding rule, as status read it, targets this hub's bus: the only
+   * ones this queue's events are believed for. Anyone the hub account lets send to the queue can
+   * write any account into a message; EventBridge's delivery is not told apart from that.
+   */
+  routes: Set<string>;
+  /** The claimed "account/region"s already said to be dropped (said once each). */
+  droppedSaid: Set<string>;
 }
 
 function readElsewhere(h: LockHolder | null): string {
@@ -92,9 +112,16 @@ function readElsewhere(h: LockHolder | null): string {
 const leaseTrouble = (err: unknown) =>
   `the lease on this queue cannot be taken (${err instanceof Error ? err.message : String(err)}): polled here, so that two readers never split its events`;
 
+/** The "account/region"s whose forwarding rule targets this hub's bus ("account/region" of the hub), as status read them. */
+function routesTo(hub: string, statuses: EventsTargetStatus[]): Set<string> {
+  return new Set(statuses.filter((s) => s.accountId && s.hub && `${s.hub.accountId}/${s.hub.region}` === hub).map((s) => `${s.accountId}/${s.region}`));
+}
+
 export class EventCoverage implements EventFeed {
   private tracked = new Map<string, { target: Target; count: number }>();
   private status = new Map<string, EventsTargetStatus>();
+  /** Per target ("profile/region"): when status last read it, for those checked at the slow rate. */
+  private discoveredAt = new Map<string, number>();
   private consumers = new Map<string, Reader>();
   /** Per queue URL this process does not read: why (another process holds its lease). */
   private notReadHere = new Map<string, string>();
@@ -112,7 +139,7 @@ export class EventCoverage implements EventFeed {
   private disposing: Promise<void> | null = null;
   readonly misses: Miss[] = [];
   /** Events taken from the queues, and what the ordering made of them (tests and the benchmark). */
-  readonly counts = { events: 0, duplicate: 0, stale: 0, advanced: 0 };
+  readonly counts = { events: 0, duplicate: 0, stale: 0, advanced: 0, untrusted: 0 };
 
   constructor(
     private service: EventsService,
@@ -184,10 +211,32 @@ export class EventCoverage implements EventFeed {
   missed(target: Target, message: string): void {
     const account = this.accountOf(target);
     if (!account) return;
-    this.misses.push({ at: new Date().toISOString(), profile: target.profile, region: target.region, message });
+    const said = [message, this.sharedQueueHint(target)].filter(Boolean).join(' ');
+    this.misses.push({ at: new Date().toISOString(), profile: target.profile, region: target.region, message: said });
     if (this.misses.length > MAX_MISSES) this.misses.shift();
-    (this.opts.log ?? ((l: string) => console.warn(l)))(`events: missed in ${target.profile}/${target.region}: ${message}`);
-    this.changing(() => this.missMarks.set(`${account}/${target.region}`, message));
+    (this.opts.log ?? ((l: string) => console.warn(l)))(`events: missed in ${target.profile}/${target.region}: ${said}`);
+    this.changing(() => this.missMarks.set(`${account}/${target.region}`, said));
+  }
+
+  /**
+   * A known limit (one queue per hub region, as the issue prescribes): a reader of the same
+   * queue elsewhere (another Pipewright on another machine, or with another home: the lease is
+   * per home) takes and deletes part of its events, and each sees misses. It cannot be told
+   * apart from events lost on the way, but it can be suspected: this process reads the target's
+   * queue, the queue answers, and events (of any target it serves) keep arriving.
+   */
+  private sharedQueueHint(target: Target): string | null {
+    const url = this.status.get(keyOf(target))?.hub?.queueUrl;
+    const reader = url ? [...this.consumers.values()].find((r) => r.url === url) : undefined;
+    if (!reader || reader.consumer.health.state !== 'ok') return null;
+    const lastHeard = Math.max(0, ...Object.values(reader.heard).map((at) => Date.parse(at)));
+    if (Date.now() - lastHeard > SHARED_QUEUE_RECENT_MS) return null;
+    return `Events still arrive in this hub's queue (${url}), so another reader may share it: another Pipewright on another machine (or with another home) takes and deletes part of its events.`;
+  }
+
+  listed(target: Target, pipeline: string, latest: { id: string; startTime: string | null }, readAt: number): void {
+    const account = this.accountOf(target);
+    if (account) this.order.listed({ account, region: target.region, pipeline }, latest, readAt);
   }
 
   /** When the target last had an event (for status). */
@@ -209,6 +258,18 @@ export class EventCoverage implements EventFeed {
     if (this.disposed) return;
     for (const e of events) {
       const ar = `${e.account}/${e.region}`;
+      this.counts.events++;
+      if (!reader.routes.has(ar)) {
+        // Not from a route of this hub: never ordered, heard or shown; counted, and said once.
+        this.counts.untrusted++;
+        if (!reader.droppedSaid.has(ar)) {
+          reader.droppedSaid.add(ar);
+          console.warn(
+            `events: a message in ${reader.url} claims to be from ${e.account} ${e.region}, whose forwarding rule is not known to target this hub: dropped (and any more from there).`,
+          );
+        }
+        continue;
+      }
       const now = Date.now();
       this.lastEventAt.set(ar, now);
       reader.heard[ar] = new Date(now).toISOString();
@@ -217,7 +278,6 @@ export class EventCoverage implements EventFeed {
       // Events heard again: the miss was logged and the sweep read the state; events lead again.
       if (this.missMarks.has(ar)) this.changing(() => this.missMarks.delete(ar));
       const verdict = this.order.accept(e);
-      this.counts.events++;
       this.counts[verdict]++;
       if (verdict !== 'advanced') continue;
       const targets = [...this.tracked.values()]
@@ -248,13 +308,35 @@ export class EventCoverage implements EventFeed {
     return this.refreshing;
   }
 
+  /**
+   * Which targets status reads this time: those set up from this home, and those whose last
+   * status found a rule (or could not tell), every time; the others at the slow rate, so that a
+   * setup made elsewhere is found. setup-state.json is only a cache of what is likely set up.
+   */
+  private dueForStatus(targets: Target[], setUp: Set<string>, now: number): Target[] {
+    const slow = this.opts.setupDiscoveryMs ?? 10 * 60_000;
+    return targets.filter((t) => {
+      const k = keyOf(t);
+      const known = this.status.get(k);
+      if (setUp.has(k) || (known && (known.mode !== 'polled' || !known.verified))) return true;
+      const at = this.discoveredAt.get(k);
+      return at === undefined || now - at >= slow;
+    });
+  }
+
   private async doRefresh(): Promise<void> {
     const targets = [...this.tracked.values()].map((t) => t.target);
+    const trackedKeys = new Set(targets.map(keyOf));
+    for (const k of [...this.discoveredAt.keys()]) if (!trackedKeys.has(k)) this.discoveredAt.delete(k);
     let statuses: EventsTargetStatus[] = [];
     try {
-      const setUp = await this.service.setUpTargets();
-      const candidates = targets.filter((t) => setUp.has(keyOf(t)));
-      statuses = candidates.length ? await this.service.status(candidates, { periodic: true }) : [];
+      const now = Date.now();
+      const due = this.dueForStatus(targets, await this.service.setUpTargets(), now);
+      const read = due.length ? await this.service.status(due, { periodic: true }) : [];
+      for (const t of due) this.discoveredAt.set(keyOf(t), now);
+      // What was not read this time stays as it was last read.
+      const fresh = new Map(read.map((s) => [keyOf(s), s]));
+      statuses = targets.flatMap((t) => fresh.get(keyOf(t)) ?? this.status.get(keyOf(t)) ?? []);
     } catch (err) {
       // The check itself failed: nothing is known to be covered, so everything is polled as before.
       console.error(`events: the live-updates status could not be read: ${err instanceof Error ? err.message : String(err)}`);
@@ -314,6 +396,8 @@ export class EventCoverage implements EventFeed {
         lease,
         heard: {},
         unwritten: false,
+        routes: routesTo(hub, statuses),
+        droppedSaid: new Set(),
         consumer: new QueueConsumer(
           `${w.url}`,
           hubQueueCalls(this.accounts.clients, p, w.region, w.url),
@@ -326,6 +410,7 @@ export class EventCoverage implements EventFeed {
       this.health.set(hub, reader.consumer.health);
       reader.consumer.start();
     }
+    for (const r of this.consumers.values()) r.routes = routesTo(r.hub, statuses);
     this.changing(() => {
       this.status = new Map(statuses.map((s) => [keyOf(s), s]));
       this.notReadHere = notReadHere;

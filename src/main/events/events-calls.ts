@@ -352,38 +352,81 @@ export async function putTestEvent(clients: AwsClients, p: ProfileInfo, region: 
   return entry.EventId;
 }
 
+/** A test event older than this was given up by its test: whoever meets it deletes it (the consumer's default too). */
+export const TEST_EVENT_MAX_AGE_MS = 120_000;
+
+/** The test event a message body holds (its nonce and when it was sent), or null when it is no test event. */
+export function testEventOf(body: unknown): { nonce: string | null; sentAt: number } | null {
+  if (!body || typeof body !== 'object' || (body as { source?: unknown }).source !== TEST_SOURCE) return null;
+  const detail = (body as { detail?: { nonce?: unknown; sentAt?: unknown } }).detail;
+  return {
+    nonce: typeof detail?.nonce === 'string' ? detail.nonce : null,
+    sentAt: typeof detail?.sentAt === 'string' ? Date.parse(detail.sentAt) : NaN,
+  };
+}
+
+const parsed = (body: string | undefined): unknown => {
+  try {
+    return JSON.parse(body ?? '');
+  } catch {
+    return null;
+  }
+};
+
 /**
  * Long-polls the hub queue until the test event with this nonce arrives (deleted
- * then) or the deadline passes. Other messages are made visible again at once: they
- * are the watch engine's, not the test's; a stale test event is deleted.
+ * then) or the deadline passes; when it arrived (ms), or null. Every receive counts
+ * toward the queue's maxReceiveCount (then the dead-letter queue, which nothing
+ * reads), so the watch engine's messages this takes are hidden until the test is
+ * over and then given back once each: a test costs each of them one receive at
+ * most, however long it waits, and never takes one twice. Another test's event is
+ * treated the same, unless its test gave it up long ago (deleted then).
  */
-export async function receiveTestEvent(clients: AwsClients, p: ProfileInfo, region: string, url: string, nonce: string, deadline: number): Promise<boolean> {
+export async function receiveTestEvent(
+  clients: AwsClients,
+  p: ProfileInfo,
+  region: string,
+  url: string,
+  nonce: string,
+  deadline: number,
+): Promise<number | null> {
   const sqs = clients.sqs(p, region);
-  while (Date.now() < deadline) {
-    const wait = Math.max(1, Math.min(20, Math.floor((deadline - Date.now()) / 1000)));
-    const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, WaitTimeSeconds: wait, MaxNumberOfMessages: 10 }));
-    let found = false;
-    for (const m of got.Messages ?? []) {
-      let event: { source?: string; detail?: { nonce?: string } } = {};
-      try {
-        event = JSON.parse(m.Body ?? '{}') as typeof event;
-      } catch {
-        /* not an event: leave it */
+  const held = new Map<string, string>();
+  try {
+    while (Date.now() < deadline) {
+      const left = deadline - Date.now();
+      const wait = Math.max(1, Math.min(20, Math.floor(left / 1000)));
+      // Hidden past the deadline and this poll's own end, with room for the release below.
+      const hide = Math.ceil(left / 1000) + wait + 10;
+      const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, WaitTimeSeconds: wait, MaxNumberOfMessages: 10, VisibilityTimeout: hide }));
+      let arrivedAt: number | null = null;
+      for (const m of got.Messages ?? []) {
+        if (!m.ReceiptHandle) continue;
+        const test = testEventOf(parsed(m.Body));
+        if (test && (test.nonce === nonce || Date.now() - test.sentAt > TEST_EVENT_MAX_AGE_MS)) {
+          await sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: m.ReceiptHandle }));
+          if (test.nonce === nonce) arrivedAt = Date.now();
+        } else held.set(m.MessageId ?? m.ReceiptHandle, m.ReceiptHandle);
       }
-      if (event.source === TEST_SOURCE) {
-        await sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: m.ReceiptHandle! }));
-        if (event.detail?.nonce === nonce) found = true;
-      } else {
-        await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: url, ReceiptHandle: m.ReceiptHandle!, VisibilityTimeout: 0 }));
-      }
+      if (arrivedAt !== null) return arrivedAt;
     }
-    if (found) return true;
+    return null;
+  } finally {
+    // Given back once each; one that fails comes back by itself when its hiding ends.
+    const handles = [...held.values()];
+    for (let i = 0; i < handles.length; i += 10)
+      await Promise.all(
+        handles
+          .slice(i, i + 10)
+          .map((h) => sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: url, ReceiptHandle: h, VisibilityTimeout: 0 })).catch(() => undefined)),
+      );
   }
-  return false;
 }
 
 /** One message of the hub queue, as the watch engine's consumer sees it. */
 export interface QueueMessage {
+  /** SQS's id of the message: the same on every receive of it (a receipt handle is not). */
+  messageId: string;
   receiptHandle: string;
   body: string;
 }
@@ -394,8 +437,8 @@ export interface HubQueueCalls {
   receive(signal: AbortSignal): Promise<QueueMessage[]>;
   /** Deletes in batches of 10; the handles that failed. */
   deleteBatch(handles: string[]): Promise<string[]>;
-  /** Makes a message visible again at once (it is someone else's to take). */
-  release(handle: string): Promise<void>;
+  /** Makes a message visible again after `seconds` (0: at once, it is someone else's to take). */
+  release(handle: string, seconds?: number): Promise<void>;
 }
 
 export const LONG_POLL_SECONDS = 20;
@@ -407,7 +450,9 @@ export function hubQueueCalls(clients: AwsClients, p: ProfileInfo, region: strin
       const got = await sqs().send(new ReceiveMessageCommand({ QueueUrl: url, WaitTimeSeconds: LONG_POLL_SECONDS, MaxNumberOfMessages: 10 }), {
         abortSignal: signal,
       });
-      return (got.Messages ?? []).flatMap((m) => (m.ReceiptHandle ? [{ receiptHandle: m.ReceiptHandle, body: m.Body ?? '' }] : []));
+      return (got.Messages ?? []).flatMap((m) =>
+        m.ReceiptHandle ? [{ messageId: m.MessageId ?? m.ReceiptHandle, receiptHandle: m.ReceiptHandle, body: m.Body ?? '' }] : [],
+      );
     },
     async deleteBatch(handles) {
       const failed: string[] = [];
@@ -418,8 +463,8 @@ export function hubQueueCalls(clients: AwsClients, p: ProfileInfo, region: strin
       }
       return failed;
     },
-    async release(handle) {
-      await sqs().send(new ChangeMessageVisibilityCommand({ QueueUrl: url, ReceiptHandle: handle, VisibilityTimeout: 0 }));
+    async release(handle, seconds = 0) {
+      await sqs().send(new ChangeMessageVisibilityCommand({ QueueUrl: url, ReceiptHandle: handle, VisibilityTimeout: seconds }));
     },
   };
 }

@@ -3,10 +3,9 @@
 // one call. Errors back the reader off (1 s doubling to a minute) and say the
 // queue is unreachable, so the targets it serves fall back to polling; the first
 // receive that answers again says it is healthy. dispose() aborts the poll in flight.
-import { TEST_SOURCE } from '../../shared/events/setup-plan';
-import { parsePipelineEvent, type PipelineEvent } from '../../shared/events/execution-order';
+import { Lru, parsePipelineEvent, type PipelineEvent } from '../../shared/events/execution-order';
 import { classifyAwsError } from '../aws/errors';
-import type { HubQueueCalls, QueueMessage } from './events-calls';
+import { TEST_EVENT_MAX_AGE_MS, testEventOf, type HubQueueCalls, type QueueMessage } from './events-calls';
 
 export type QueueHealth = { state: 'starting' | 'ok' } | { state: 'unreachable'; reason: string; awsCode: string | null };
 
@@ -29,8 +28,13 @@ const sleep = (ms: number, signal: AbortSignal) =>
     signal.addEventListener('abort', done, { once: true });
   });
 
+/** How long this reader leaves the queue to the test's own poll after giving a test event back. */
+const TEST_HANDOVER_MS = 1_000;
+
 export class QueueConsumer {
   private stopping = new AbortController();
+  /** Test events given back once (by message id): met again, their test is not taking them. */
+  private testEventsGivenBack = new Lru<string, true>(1_000);
   private loop: Promise<void> | null = null;
   health: QueueHealth = { state: 'starting' };
   readonly counts = { receives: 0, messages: 0, deleted: 0, errors: 0 };
@@ -106,12 +110,21 @@ export class QueueConsumer {
       if (e) {
         events.push(e);
         done.push(m.receiptHandle);
-      } else if (body && typeof body === 'object' && (body as { source?: unknown }).source === TEST_SOURCE) {
-        // `pipewright events test` waits for its own event in this queue: give it back, unless its test is long over.
-        const sent = (body as { detail?: { sentAt?: unknown } }).detail?.sentAt;
-        const sentAt = typeof sent === 'string' ? Date.parse(sent) : NaN;
-        if (Number.isFinite(sentAt) && Date.now() - sentAt > (this.opts.testEventMaxAgeMs ?? 120_000)) done.push(m.receiptHandle);
-        else {
+      } else {
+        const test = testEventOf(body);
+        if (!test) continue;
+        // `pipewright events test` waits for its own event in this queue. Each receive counts toward
+        // the queue's maxReceiveCount (5), so a test event is given back once, not cycled: met again,
+        // its test is not taking it, and it stays hidden until it is old enough to delete (a receive
+        // count of 3 at most here, the test's own receive leaving room for one more).
+        const age = Date.now() - test.sentAt;
+        const maxAge = this.opts.testEventMaxAgeMs ?? TEST_EVENT_MAX_AGE_MS;
+        // No time, or one far off either way (a clock cannot be that wrong): no test waits for it.
+        if (!Number.isFinite(age) || Math.abs(age) > maxAge) done.push(m.receiptHandle);
+        else if (this.testEventsGivenBack.peek(m.messageId)) {
+          await this.calls.release(m.receiptHandle, Math.ceil((maxAge - age) / 1000) + 1).catch(() => undefined);
+        } else {
+          this.testEventsGivenBack.set(m.messageId, true);
           await this.calls.release(m.receiptHandle).catch(() => undefined);
           released++;
         }
@@ -129,7 +142,7 @@ export class QueueConsumer {
       const failed = await this.calls.deleteBatch(done);
       this.counts.deleted += done.length - failed.length;
     }
-    // Only test events given back: they would come straight back to this poll, so let the test's own poll take them first.
-    return released && released === messages.length ? 1_000 : 0;
+    // A test event given back would come straight back to this poll: the test's own poll takes it first.
+    return released ? TEST_HANDOVER_MS : 0;
   }
 }

@@ -10,7 +10,9 @@
 // events status` (a process that reads no queue) can say when the last event came.
 //
 // A known limit: the lease is per home, so two machines that share one hub (two
-// users, each running Pipewright) still split its queue between them.
+// users, each running Pipewright) still split its queue between them. The issue
+// prescribes one queue per hub region, so it stays; a miss the split causes says so
+// (coverage.ts, sharedQueueHint).
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { z } from 'zod';

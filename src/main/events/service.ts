@@ -108,6 +108,9 @@ async function inPool<T>(items: readonly T[], limit: number, work: (item: T) => 
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
+/** AWS's message inside a sentence of ours: without its closing period, so the sentence does not end twice. */
+const clause = (message: string) => message.trim().replace(/\.+$/, '');
+
 /** What one status() call read of each hub, so targets sharing a hub cost one read of it. */
 interface StatusReads {
   periodic: boolean;
@@ -273,7 +276,8 @@ export class EventsService {
     this.accounts.profile(name);
     await this.checkIdentity(name, periodic);
     const id = this.accounts.identityOf(name);
-    if (!id?.accountId) throw new AppError('AWS_ERROR', `Cannot tell which account ${name} signs in to: ${id?.message ?? 'its identity check failed'}.`);
+    if (!id?.accountId)
+      throw new AppError('AWS_ERROR', `Cannot tell which account ${name} signs in to: ${clause(id?.message ?? 'its identity check failed')}.`);
     return id.accountId;
   }
 
@@ -296,6 +300,27 @@ export class EventsService {
       if (this.accounts.identityOf(n)?.accountId === account) return this.accounts.profile(n);
     }
     return undefined;
+  }
+
+  /**
+   * Why no profile was found for an account when that is not known to be so: the profiles
+   * whose identity check failed (or was not made), any of which may sign in to it, those
+   * whose role names the account first; null when every check answered.
+   */
+  private uncheckedFor(account: string): string | null {
+    const unchecked = this.accounts.profiles().filter((p) => !this.accounts.identityOf(p.name)?.accountId);
+    if (!unchecked.length) return null;
+    const names = (p: ProfileInfo) => p.roleArn?.split(':')[4] === account;
+    const list = [...unchecked.filter(names), ...unchecked.filter((p) => !names(p))];
+    const who =
+      list.length > 3
+        ? `${list
+            .slice(0, 3)
+            .map((p) => p.name)
+            .join(', ')} and ${list.length - 3} more`
+        : list.map((p) => p.name).join(', ');
+    const why = this.accounts.identityOf(list[0].name)?.message ?? 'not checked';
+    return `the identity of ${who} could not be checked (${clause(why)})`;
   }
 
   /** The targets ("profile/region") the last setup completed for: only these can be event-driven, so the others cost no call to tell. */
@@ -485,13 +510,22 @@ export class EventsService {
       if (!at) return { ...base, ok: false, message: `The forwarding rule's target is not an event bus ARN: ${rule.hubBusArn}.` };
       const { accountId: hubAccount, region: hubRegion } = at;
       const hubProfile = await this.profileForAccount(hubAccount, [profileName]);
-      if (!hubProfile) return { ...base, ok: false, message: `No profile signs in to the hub account ${hubAccount}: its queue cannot be read.` };
+      if (!hubProfile) {
+        const unchecked = this.uncheckedFor(hubAccount);
+        return {
+          ...base,
+          ok: false,
+          message: unchecked
+            ? `Unverified: ${unchecked}, so the hub account ${hubAccount}'s queue cannot be read.`
+            : `No profile signs in to the hub account ${hubAccount}: its queue cannot be read.`,
+        };
+      }
       const hub = await readHub(this.accounts.clients, hubProfile, hubRegion);
       if ('missing' in hub) return { ...base, ok: false, message: `The hub is incomplete: ${hub.missing}.` };
       const nonce = randomUUID();
       const started = Date.now();
       const eventId = await putTestEvent(this.accounts.clients, p, region, nonce);
-      const got = await receiveTestEvent(
+      const arrivedAt = await receiveTestEvent(
         this.accounts.clients,
         hubProfile,
         hubRegion,
@@ -499,8 +533,8 @@ export class EventsService {
         nonce,
         started + (this.opts.testTimeoutMs ?? DEFAULT_TEST_TIMEOUT_MS),
       );
-      const elapsedMs = Date.now() - started;
-      return got
+      const elapsedMs = (arrivedAt ?? Date.now()) - started;
+      return arrivedAt !== null
         ? {
             ...base,
             ok: true,
@@ -586,7 +620,9 @@ export class EventsService {
     try {
       base.accountId = await this.accountOf(profileName, reads.periodic);
     } catch (err) {
-      return polled(err instanceof Error ? err.message : String(err));
+      // No verdict: without the account, neither the rule nor the hub can be told (`events status` exits "unverified").
+      const why = this.accounts.identityOf(profileName)?.message ?? (err instanceof Error ? err.message : String(err));
+      return { ...polled(`the identity of ${profileName} could not be checked (${clause(why)})`), verified: false };
     }
     const p = this.accounts.profile(profileName);
     let rule;
@@ -614,14 +650,20 @@ export class EventsService {
       };
     const hubProfile = await this.hubProfileOnce(hubAccount, profileName, reads);
     const hubRef = { accountId: hubAccount, region: hubRegion, queueUrl: null as string | null };
-    if (!hubProfile)
-      return {
-        ...base,
-        mode: 'degraded',
-        hub: hubRef,
-        reason: `no profile signs in to the hub account ${hubAccount}: its queue cannot be read`,
-        awsCode: null,
-      };
+    if (!hubProfile) {
+      // "No profile signs in" only when every profile's identity is known; a failed check may hide the hub's.
+      const unchecked = this.uncheckedFor(hubAccount);
+      return unchecked
+        ? {
+            ...base,
+            mode: 'degraded',
+            hub: hubRef,
+            reason: `unverified: ${unchecked}, so the hub account ${hubAccount}'s queue cannot be read`,
+            awsCode: null,
+            verified: false,
+          }
+        : { ...base, mode: 'degraded', hub: hubRef, reason: `no profile signs in to the hub account ${hubAccount}: its queue cannot be read`, awsCode: null };
+    }
     const read = await this.hubOnce(hubProfile, hubAccount, hubRegion, reads);
     try {
       if ('err' in read) throw read.err;

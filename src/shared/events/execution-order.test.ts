@@ -190,3 +190,44 @@ describe('execution times from events', () => {
     expect(withEventTimes(summary, null)).toBe(summary);
   });
 });
+
+// Red team, issue 24, finding 5: one message (a forged one, or a broken clock's) with a
+// start-time of 2099 kept an old execution "latest" for ever, whatever was read after.
+describe('the latest execution: events are claims, listings are reads', () => {
+  const at = (iso: string) => Date.parse(iso);
+  const clock = (iso: string) => {
+    const c = { now: at(iso) };
+    return { c, order: new ExecutionOrder({ now: () => c.now }) };
+  };
+
+  it('a start-time further ahead than clocks differ is no start: it does not make its execution the latest, nor its start', () => {
+    const { order } = clock('2024-01-01T00:10:00Z');
+    order.accept(ev('pipeline', 'STARTED', { executionId: 'fresh', startTime: '2024-01-01T00:09:00.000Z', time: '2024-01-01T00:09:00Z' }));
+    order.accept(ev('pipeline', 'STARTED', { executionId: 'old', startTime: '2099-01-01T00:00:00.000Z', time: '2099-01-01T00:00:00Z' }));
+    expect(order.latestExecution(base)).toBe('fresh');
+    expect(order.executionTimes(base, 'old')).toEqual({ startTime: null, lastUpdateTime: null });
+    // A few minutes ahead is a clock's difference, and believed.
+    order.accept(ev('pipeline', 'STARTED', { executionId: 'next', startTime: '2024-01-01T00:14:00.000Z' }));
+    expect(order.latestExecution(base)).toBe('next');
+  });
+
+  it('a listing outweighs an event heard before it began; an event heard since may be newer, and stays', () => {
+    const { c, order } = clock('2024-01-01T00:10:00Z');
+    // One event, within the skew, claims an old execution started last.
+    order.accept(ev('pipeline', 'STARTED', { executionId: 'claimed', startTime: '2024-01-01T00:10:00.000Z' }));
+    expect(order.latestExecution(base)).toBe('claimed');
+    c.now += 1_000;
+    order.listed(base, { id: 'fresh', startTime: '2024-01-01T00:05:00.000Z' }, c.now);
+    expect(order.latestExecution(base)).toBe('fresh');
+    // A late event of an execution before the listed one does not take it back.
+    c.now += 1_000;
+    order.accept(ev('pipeline', 'SUCCEEDED', { executionId: 'before', startTime: '2024-01-01T00:04:00.000Z' }));
+    expect(order.latestExecution(base)).toBe('fresh');
+    // A listing that began before a newer execution's event came does not undo it.
+    const readAt = c.now;
+    c.now += 1_000;
+    order.accept(ev('pipeline', 'STARTED', { executionId: 'newer', startTime: '2024-01-01T00:10:01.500Z' }));
+    order.listed(base, { id: 'fresh', startTime: '2024-01-01T00:05:00.000Z' }, readAt);
+    expect(order.latestExecution(base)).toBe('newer');
+  });
+});

@@ -5,7 +5,10 @@
 // id (a bounded memory of recent ids: a duplicate arrives within minutes, not days)
 // and each execution, stage and action run has a small state machine that only
 // moves forward: an older state arriving late never overwrites a newer one.
-// Pure: no SDK, no network, no clock.
+// An event is a claim, not a read: a start-time in the future is no start (a forged
+// or broken one would stay "latest" for ever), and what a listing read says is the
+// latest execution wins over any event heard before that read began.
+// Pure: no SDK, no network; the clock only through `now`.
 
 export type EventKind = 'pipeline' | 'stage' | 'action';
 
@@ -217,26 +220,42 @@ const pipelineKeyOf = (e: { account: string; region: string; pipeline: string })
  * Bounded: the least recently heard executions are forgotten first (a late event of a
  * forgotten one then counts as news, and costs one reconciling read, no more).
  */
+/** How far ahead of this clock an event's time may be and still be believed (clocks differ a little, never by this much). */
+export const FUTURE_SKEW_MS = 5 * 60_000;
+
 export class ExecutionOrder {
   private ids: RecentIds;
   private executions: Lru<string, ExecutionRecord>;
-  private latest: Lru<string, { id: string; startMs: number }>;
+  /** Per pipeline, the execution that started last: from an event (`heardAt`: when) or from a listing (`heardAt`: when the read began). */
+  private latest: Lru<string, { id: string; startMs: number; heardAt: number }>;
+  private now: () => number;
 
-  constructor(opts: { maxIds?: number; maxExecutions?: number; maxPipelines?: number } = {}) {
+  constructor(opts: { maxIds?: number; maxExecutions?: number; maxPipelines?: number; now?: () => number } = {}) {
     this.ids = new RecentIds(opts.maxIds ?? 20_000);
     this.executions = new Lru(opts.maxExecutions ?? 5_000);
     this.latest = new Lru(opts.maxPipelines ?? 10_000);
+    this.now = opts.now ?? Date.now;
+  }
+
+  /** An event's time in milliseconds, unless absent or further ahead than clocks differ. */
+  private believable(t: string | null, now: number): number | null {
+    const ms = t ? Date.parse(t) : NaN;
+    return Number.isFinite(ms) && ms <= now + FUTURE_SKEW_MS ? ms : null;
   }
 
   /** `advanced`: the event moved its execution, stage or action forward (worth a read); `stale`: something newer was heard already. */
   accept(e: PipelineEvent): Verdict {
     if (this.ids.seen(e.id)) return 'duplicate';
     const pKey = pipelineKeyOf(e);
-    const startMs = e.startTime ? Date.parse(e.startTime) : NaN;
-    if (Number.isFinite(startMs)) {
+    const now = this.now();
+    const startMs = this.believable(e.startTime, now);
+    if (startMs !== null) {
       const cur = this.latest.peek(pKey);
-      if (!cur || startMs > cur.startMs || (startMs === cur.startMs && e.executionId > cur.id)) this.latest.set(pKey, { id: e.executionId, startMs });
+      if (!cur || startMs > cur.startMs || (startMs === cur.startMs && e.executionId > cur.id))
+        this.latest.set(pKey, { id: e.executionId, startMs, heardAt: now });
     }
+    const time = this.believable(e.time, now) === null ? null : e.time;
+    const startTime = startMs === null ? null : e.startTime;
     const xKey = `${pKey}|${e.executionId}`;
     let rec = this.executions.get(xKey);
     if (!rec) {
@@ -244,8 +263,8 @@ export class ExecutionOrder {
       this.executions.set(xKey, rec);
     }
     // The execution's own start (`start-time`, on every event but a few), else its STARTED event's time; a stale event still says it was alive then.
-    rec.times.startTime ??= isoOf(e.startTime) ?? (e.kind === 'pipeline' && e.state === 'STARTED' ? isoOf(e.time) : null);
-    rec.times.lastUpdateTime = later(rec.times.lastUpdateTime, isoOf(e.time));
+    rec.times.startTime ??= isoOf(startTime) ?? (e.kind === 'pipeline' && e.state === 'STARTED' ? isoOf(time) : null);
+    rec.times.lastUpdateTime = later(rec.times.lastUpdateTime, isoOf(time));
     const next = { state: e.state, attempt: e.attempt };
     if (e.kind === 'pipeline') {
       if (!isNewer(next, rec.pipeline)) return 'stale';
@@ -275,8 +294,22 @@ export class ExecutionOrder {
     return rec ? { startTime: rec.times.startTime, lastUpdateTime: later(rec.times.lastUpdateTime, rec.times.startTime) } : null;
   }
 
-  /** The execution of the pipeline that started last, among those heard of. */
+  /** The execution of the pipeline that started last, among those heard of and listed. */
   latestExecution(ref: { account: string; region: string; pipeline: string }): string | null {
     return this.latest.peek(pipelineKeyOf(ref))?.id ?? null;
+  }
+
+  /**
+   * A listing that began at `readAt` (this clock) says `listed` is the pipeline's latest
+   * execution. It wins over an event heard before the read began: that execution, had it
+   * started last, would be listed. An event heard since may tell of a newer one, and stays.
+   */
+  listed(ref: { account: string; region: string; pipeline: string }, listed: { id: string; startTime: string | null }, readAt: number): void {
+    const key = pipelineKeyOf(ref);
+    const cur = this.latest.peek(key);
+    if (cur && (cur.id === listed.id || cur.heardAt >= readAt)) return;
+    const startMs = listed.startTime ? Date.parse(listed.startTime) : NaN;
+    // No start listed: any execution an event tells of later is newer.
+    this.latest.set(key, { id: listed.id, startMs: Number.isFinite(startMs) ? startMs : -Infinity, heardAt: readAt });
   }
 }

@@ -1,0 +1,103 @@
+// Red team, issue 24, finding 7 (their test, assertions kept): recovering from "degraded". After a miss the target is polled
+// until its events are heard again. The event that is heard again turns the target
+// event-driven (EventCoverage.onEvents clears the miss first), but the watcher still
+// runs in polled mode at that instant, so Watcher.eventHeard ignores it; its next tick
+// then switches to events and drops the wish to reconcile (`reconcileWanted = false`).
+// So the very event that ends the degraded state is never read: when it is an
+// execution's last (its end), the live view keeps the old state; and the sweep does not
+// put it right either: it reconciles only when the listed execution's state was NOT
+// announced by events, and this one's was (the event was heard, just never read).
+// Fixed by the bench-events branch's 797e489 (eventHeard asks the target's mode now, the
+// switch keeps the read asked for, the sweep reads whenever shown differs from listed);
+// a switch back also sweeps at once (degraded-switch-back.test.ts).
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { CodePipelineClient, GetPipelineExecutionCommand, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
+import { startServices } from '../helpers/services';
+import { applyLiveUpdates } from '../helpers/confirm';
+import { FaultRule } from '../../src/sandbox/faults';
+
+const DEV = '111111111111';
+const ref = { profile: 'sandbox-dev', region: 'us-east-1', name: 'web-frontend' };
+const target = { profile: ref.profile, region: ref.region };
+const MEMBER_RULE = `arn:aws:events:us-east-1:${DEV}:rule/pipewright-events-forward`;
+type Env = Awaited<ReturnType<typeof startServices>>;
+
+const until = <T>(what: string, f: () => T | undefined | null | false | Promise<T | undefined | null | false>, ms = 30_000): Promise<T> =>
+  vi.waitFor(
+    async () => {
+      const v = await f();
+      if (!v) throw new Error(`timed out waiting for ${what}`);
+      return v;
+    },
+    { timeout: ms, interval: 50 },
+  );
+
+let env: Env;
+let cp: CodePipelineClient;
+beforeAll(async () => {
+  env = await startServices({
+    seed: 'demo',
+    timeScale: 0.002,
+    // A sweep every 2 s (the default is 10 min); background polling slower than the test, so only events and sweeps can tell.
+    executions: {
+      intervals: { sweep: 2_000, missGrace: 1_000, backgroundActive: 120_000, backgroundIdle: 120_000 },
+      events: { statusRefreshMs: 300, log: () => {} },
+    },
+  });
+  const a = env.sb.config.accounts.find((x) => x.id === DEV)!;
+  cp = new CodePipelineClient({
+    endpoint: env.sb.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: a.accessKeyId, secretAccessKey: a.secretAccessKey },
+    maxAttempts: 1,
+  });
+  expect((await applyLiveUpdates(env.liveUpdates, { targets: [{ profile: ref.profile, regions: [ref.region] }] })).ok).toBe(true);
+  env.executions.engine.watch(ref, 'win', { opened: false });
+  await until('event-driven', () => env.executions.engine.state(ref)?.watchMode === 'event-driven');
+}, 90_000);
+afterAll(() => env?.stop());
+
+async function runToEnd(): Promise<{ id: string; status: string }> {
+  const id = (await cp.send(new StartPipelineExecutionCommand({ name: ref.name }))).pipelineExecutionId!;
+  const status = await until('the run to end', async () => {
+    const s = (await cp.send(new GetPipelineExecutionCommand({ pipelineName: ref.name, pipelineExecutionId: id }))).pipelineExecution?.status;
+    return s && s !== 'InProgress' && s !== 'Stopping' ? s : null;
+  });
+  await env.sb.events.idle();
+  return { id, status };
+}
+
+const memberDeliveries = (since: number) => env.sb.events.deliveries(since).filter((d) => d.ruleArn === MEMBER_RULE && d.source === 'aws.codepipeline');
+
+describe('degraded, then events heard again', () => {
+  it("the event that ends the degraded state (here an execution's end) is shown", { timeout: 90_000 }, async () => {
+    // How many events a run makes (each is one delivery of the member rule).
+    const mark = env.sb.events.deliveries().at(-1)?.seq ?? 0;
+    const calibration = await runToEnd();
+    await until('the calibration run shown', () => env.executions.engine.state(ref)?.latest?.id === calibration.id);
+    const perRun = memberDeliveries(mark).length;
+
+    // The sweep found a miss (as engine.test.ts makes one happen): degraded, polled.
+    env.coverage.missed(target, 'red team: a miss, as the sweep reports one');
+    await until('degraded', () => env.executions.engine.state(ref)?.watchMode === 'degraded');
+
+    // The next run's events are all lost but its last (its end): that one is the event heard again.
+    env.sb.faults.set([FaultRule.parse({ service: 'events', operation: 'Deliver', account: DEV, region: 'us-east-1', dropRate: 1, remaining: perRun - 1 })]);
+    try {
+      const run = await runToEnd();
+      await until('event-driven again', () => env.executions.engine.state(ref)?.watchMode === 'event-driven');
+      // Three sweeps later.
+      const seq = env.sb.logEntries().at(-1)?.seq ?? 0;
+      await new Promise((r) => setTimeout(r, 6_500));
+      const sweeps = env.sb.logEntries(seq).filter((e) => e.service === 'codepipeline' && e.operation === 'ListPipelineExecutions' && e.account === DEV).length;
+      const s = env.executions.engine.state(ref)!;
+      console.log(
+        `events per run ${perRun}; the run ${run.id} ${run.status}; shown: ${s.latest?.id} ${s.latest?.status} (${s.watchMode}) after ${sweeps} sweep listings; events ${JSON.stringify(env.coverage.counts)}`,
+      );
+      expect(s.latest?.id, 'three sweeps after the end, the view still shows the execution before').toBe(run.id);
+      expect(s.latest?.status).toBe(run.status);
+    } finally {
+      env.sb.faults.set([]);
+    }
+  });
+});
