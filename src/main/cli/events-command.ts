@@ -18,19 +18,11 @@ import {
   type ConfirmRequest,
   type LiveUpdatesChange,
 } from '../../shared/safety/confirmation';
-import { prompter } from './prompter';
+import { prompter, stdio, type Io } from './prompter';
 import { terminalLine } from '../../shared/terminal-text';
 import { withServices } from './cli-services';
 import { EXIT, UsageError, type ExitCode } from './exit-codes';
 import { table } from './table';
-
-type Out = NodeJS.WritableStream;
-interface Io {
-  out: Out;
-  err: Out;
-  input: NodeJS.ReadableStream;
-}
-const stdio: Io = { out: process.stdout, err: process.stderr, input: process.stdin };
 
 function checked<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   const r = schema.safeParse(value);

@@ -13,16 +13,8 @@ import type { DevicePrompt } from '../aws/identity-center';
 import type { DiscoveryProgress, OrgSnapshot } from '../org';
 import { withServices } from './cli-services';
 import { EXIT, UsageError, type ExitCode } from './exit-codes';
-import { prompter } from './prompter';
+import { prompter, stdio, type Io } from './prompter';
 import { table } from './table';
-
-type Out = NodeJS.WritableStream;
-interface Io {
-  out: Out;
-  err: Out;
-  input: NodeJS.ReadableStream;
-}
-const stdio: Io = { out: process.stdout, err: process.stderr, input: process.stdin };
 
 /** A device login's link: AWS's (https, allowed hosts), or a sandbox's on this machine; anything else withheld. */
 function deviceLink(url: string): string {

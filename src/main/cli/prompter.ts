@@ -1,6 +1,15 @@
 // The CLI's questions to a person at a terminal (or a script piping answers).
 import { createInterface } from 'node:readline/promises';
 
+export type Out = NodeJS.WritableStream;
+/** Where a command talks to its person: tests pass their own streams. */
+export interface Io {
+  out: Out;
+  err: Out;
+  input: NodeJS.ReadableStream;
+}
+export const stdio: Io = { out: process.stdout, err: process.stderr, input: process.stdin };
+
 /**
  * Questions on one line-reader for the whole command (a second reader would miss
  * lines the first had buffered). The end of input answers "" rather than hanging,
