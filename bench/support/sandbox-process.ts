@@ -7,6 +7,8 @@ import { DEFAULT_ACCOUNTS } from '../../src/sandbox/config';
 
 export interface SandboxProcess {
   endpoint: string;
+  /** The sandbox's process id (a benchmark reads its CPU time from /proc). */
+  pid: number;
   /** Calls the control API (faults, load generation, state, the call log). */
   control<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<T>;
   /** Writes an AWS config file with the sandbox accounts' profiles into `dir`, and points this process at it. */
@@ -40,6 +42,7 @@ export async function startSandboxProcess(
   });
   return {
     endpoint,
+    pid: child.pid!,
     async control<T>(method: string, path: string, body?: unknown): Promise<T> {
       const r = await fetch(`${endpoint}/_sandbox/${path}`, {
         method,
