@@ -146,8 +146,10 @@ class Watcher {
   private reconcileWanted = false;
   private lastReconcileAt = 0;
   private lastSweepAt = 0;
-  /** A change the sweep found before any event said so: a miss unless its event comes by `due`. */
-  private pendingMiss: { id: string; status: string; due: number } | null = null;
+  /** A change the sweep found before any event said so: a miss unless its event comes within the grace. */
+  private pendingMiss: { id: string; status: string } | null = null;
+  /** Tells the pending miss at its due, in whatever mode the watcher is by then. */
+  private missTimer: ReturnType<typeof setTimeout> | null = null;
   private timerAt = 0;
 
   constructor(
@@ -171,6 +173,8 @@ class Watcher {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    if (this.missTimer) clearTimeout(this.missTimer);
+    this.missTimer = null;
     this.stopping.abort();
   }
 
@@ -189,7 +193,9 @@ class Watcher {
 
   /** An event moved this pipeline's execution forward: one reconciling read, at most one per `reconcileEvery`, the events in between coalesced. */
   eventHeard(): void {
-    if (this.stopped || this.mode.mode !== 'event-driven') return;
+    // The target's mode now, not the one of this watcher's last tick: the event that ends a
+    // degradation is heard before the tick that sees the change, and must not be lost to it.
+    if (this.stopped || this.currentMode().mode !== 'event-driven') return;
     this.reconcileWanted = true;
     if (this.running) return;
     const at = Math.max(Date.now(), this.lastReconcileAt + this.intervals.reconcileEvery);
@@ -272,14 +278,12 @@ class Watcher {
       this.mode = mode;
       // Events lead only over a state read without error: the first read, and recovering from a failure, are today's.
       if (mode.mode === 'event-driven' && this.state && this.state.error === null && this.declaration) {
-        if (!wasEventDriven) {
-          // From here the last read is the baseline the sweep compares with.
-          this.lastSweepAt = Date.now();
-          this.reconcileWanted = false;
-        }
+        // From here the last read is the baseline the sweep compares with. A reconciling read
+        // asked for stays asked: polling clears it at every tick, so only an event heard since wants it.
+        if (!wasEventDriven) this.lastSweepAt = Date.now();
         next = await this.eventDrivenTick(budgetKey);
       } else {
-        this.pendingMiss = null;
+        // A pending miss stays: another pipeline's miss may have degraded the target, and this one is still to be told.
         this.reconcileWanted = false;
         await this.pollTick(budgetKey);
       }
@@ -341,26 +345,36 @@ class Watcher {
       const listed = await this.call('probe', (r) => latestExecution(r, this.ref.name));
       const shown = this.state?.latest;
       const changed = listed && !(shown && shown.id === listed.id && shown.status === listed.status);
-      const announced = listed ? feed.announced(target, this.ref.name, listed.id) : null;
-      if (listed && changed && !eventsAnnounced(announced?.state ?? null, listed.status)) {
-        // Shown now, whether its event is late or lost; a miss only if it has not come by the end of the grace.
+      if (listed && changed) {
+        // Shown wrong: read now, whatever the cause (an event late, lost, or heard while this
+        // watcher's mode was changing); a miss only if no event said so by the end of the grace.
         await this.reconcile(budgetKey, listed);
-        this.pendingMiss ??= { id: listed.id, status: listed.status, due: Date.now() + this.intervals.missGrace };
+        const announced = feed.announced(target, this.ref.name, listed.id);
+        if (!eventsAnnounced(announced?.state ?? null, listed.status) && !this.pendingMiss) {
+          this.pendingMiss = { id: listed.id, status: listed.status };
+          this.missTimer = setTimeout(() => this.tellMiss(), this.intervals.missGrace);
+          this.missTimer.unref?.();
+        }
       }
     }
-    if (this.pendingMiss && Date.now() >= this.pendingMiss.due) {
-      const m = this.pendingMiss;
-      this.pendingMiss = null;
-      const heard = feed.announced(target, this.ref.name, m.id);
-      if (!eventsAnnounced(heard?.state ?? null, m.status))
-        feed.missed(
-          target,
-          `${this.ref.name}: execution ${m.id} is ${m.status} and no event said so (${heard ? `the last heard was ${heard.state}` : 'none was heard'}); found by the reconciliation sweep.`,
-        );
-    }
     if (this.state) this.publish(this.withMode(this.state));
-    const dues = [this.lastSweepAt + this.intervals.sweep, this.pendingMiss?.due ?? Infinity];
-    return Math.max(0, Math.min(...dues) - Date.now());
+    return Math.max(0, this.lastSweepAt + this.intervals.sweep - Date.now());
+  }
+
+  /** The grace is over: a miss, logged and the target degraded, unless its event came meanwhile. */
+  private tellMiss(): void {
+    const m = this.pendingMiss;
+    this.pendingMiss = null;
+    this.missTimer = null;
+    const feed = this.deps.events;
+    if (!m || !feed || this.stopped) return;
+    const target = { profile: this.ref.profile, region: this.ref.region };
+    const heard = feed.announced(target, this.ref.name, m.id);
+    if (!eventsAnnounced(heard?.state ?? null, m.status))
+      feed.missed(
+        target,
+        `${this.ref.name}: execution ${m.id} is ${m.status} and no event said so (${heard ? `the last heard was ${heard.state}` : 'none was heard'}); found by the reconciliation sweep.`,
+      );
   }
 
   /**
