@@ -534,7 +534,13 @@ it('event-driven watching vs polling', async () => {
   const cpE = ofService(evWin, 'codepipeline');
   const cpP = ofService(pollWin, 'codepipeline');
   const perPipelineMinute = (n: number, w: Window) => n / PIPELINES / minutes(w);
-  const ratio = perPipelineMinute(cpP.length, pollWin) / perPipelineMinute(cpE.length, evWin);
+  const ratioInWindow = perPipelineMinute(cpP.length, pollWin) / perPipelineMinute(cpE.length, evWin);
+  // The sweep comes due for every pipeline at once, every 10 minutes from when the engine switched to
+  // events: a window may hold one sweep or none. Counted at its average instead: one call per pipeline per sweep.
+  const sweepInWindow = cpE.filter((x) => x.operation === 'ListPipelineExecutions').length;
+  const sweepPerPipelineMinute = 1 / (DEFAULT_INTERVALS.sweep / 60_000);
+  const eventsWithSweep = perPipelineMinute(cpE.length - sweepInWindow, evWin) + sweepPerPipelineMinute;
+  const ratio = perPipelineMinute(cpP.length, pollWin) / eventsWithSweep;
   const sqsE = ofService(evWin, 'sqs');
   const eventsApiE = ofService(evWin, 'events');
   const quietCp = ofService(quiet, 'codepipeline');
@@ -564,7 +570,8 @@ it('event-driven watching vs polling', async () => {
     `runs started in the windows: events ${startsE} (${perMin(startsE, evWin).toFixed(1)}/min), polling ${startsP} (${perMin(startsP, pollWin).toFixed(1)}/min)`,
     `CodePipeline calls per pipeline per minute: events ${perPipelineMinute(cpE.length, evWin).toFixed(3)} (${byOp(cpE)}), polling ${perPipelineMinute(cpP.length, pollWin).toFixed(3)} (${byOp(cpP)})`,
     `  events: ${perRun.toFixed(1)} CodePipeline calls per run started`,
-    `polling/events calls: ${ratio.toFixed(1)}x (target >= 20x: ${ratio >= 20 ? 'met' : 'NOT met'})`,
+    `  events with the sweep at its average (${sweepPerPipelineMinute.toFixed(2)} per pipeline per minute; ${sweepInWindow} ListPipelineExecutions fell in the window, left out): ${eventsWithSweep.toFixed(3)}`,
+    `polling/events calls: ${ratio.toFixed(1)}x with the sweep, ${ratioInWindow.toFixed(1)}x as measured in the window (target >= 20x: ${ratio >= 20 ? 'met' : 'NOT met'})`,
     `delay, opened: events p50 ${secs(pct(e.open, 50))}, p95 ${secs(pct(e.open, 95))} over ${e.open.length}; polling p50 ${secs(pct(p.open, 50))}, p95 ${secs(pct(p.open, 95))} over ${p.open.length}`,
     `delay, background: events p50 ${secs(pct(e.rest, 50))}, p95 ${secs(pct(e.rest, 95))} over ${e.rest.length}; polling p50 ${secs(pct(p.rest, 50))}, p95 ${secs(pct(p.rest, 95))} over ${p.rest.length}`,
     `events p95 < 3 s: opened ${pct(e.open, 95) < 3000 ? 'met' : 'NOT met'}, background ${pct(e.rest, 95) < 3000 ? 'met' : 'NOT met'}`,
