@@ -332,6 +332,8 @@ const money = (x: number) => `$${x.toFixed(2)}`;
 function trackWrong(services: Services) {
   const since = new Map<string, number>();
   const stretches: Array<{ key: string; ms: number; from: number }> = [];
+  /** Per pipeline, the samples at which its watch mode changed. */
+  const modes = new Map<string, Array<{ t: number; mode: string }>>();
   let stopped = false;
   const loop = (async () => {
     while (!stopped) {
@@ -342,7 +344,12 @@ function trackWrong(services: Services) {
         const ref = refByTruthKey.get(k);
         if (!ref) continue;
         const truth = p.executions[0];
-        const shown = services.executions.engine.state(ref)?.latest;
+        const state = services.executions.engine.state(ref);
+        const mode = state?.watchMode ?? 'none';
+        let history = modes.get(k);
+        if (!history) modes.set(k, (history = []));
+        if (history.at(-1)?.mode !== mode) history.push({ t: now, mode });
+        const shown = state?.latest;
         const wrong = !!truth && !(shown && shown.id === truth.id && shown.status === truth.status);
         if (wrong && !since.has(k)) since.set(k, now);
         if (!wrong && since.has(k)) {
@@ -356,6 +363,14 @@ function trackWrong(services: Services) {
   return {
     wrongNow: () => [...since.entries()].map(([key, t]) => ({ key, ms: Date.now() - t })),
     stretches,
+    /** Whether the pipeline's watcher was event-driven at every sample from `from` to `to`. */
+    eventDrivenThroughout(key: string, from: number, to: number): boolean {
+      const h = modes.get(key) ?? [];
+      const at = (t: number) => [...h].reverse().find((x) => x.t <= t)?.mode ?? h[0]?.mode;
+      return at(from) === 'event-driven' && h.every((x) => x.t <= from || x.t > to || x.mode === 'event-driven');
+    },
+    modesAround: (key: string, from: number, to: number) =>
+      (modes.get(key) ?? []).filter((x) => x.t >= from && x.t <= to).map((x) => `${new Date(x.t).toISOString().slice(11, 19)} ${x.mode}`),
     async stop() {
       stopped = true;
       await loop;
@@ -484,16 +499,27 @@ it('event-driven watching vs polling', async () => {
   // A lost end the sweep could not see: its pipeline ran again before the sweep looked (the newer run's events replaced it).
   const finalLatest = new Map((await snapshot()).pipelines.map((p) => [truthKey(p.account, p.region, p.name), p.executions[0]?.id]));
   const lostEnds = lostTerminal.map((e) => ({
+    at: Date.parse(String((e!.event as { time?: string }).time)),
     key: truthKey(e!.account, e!.region, String(e!.event.detail.pipeline)),
     id: String(e!.event.detail['execution-id']),
     state: String(e!.event.detail.state),
   }));
-  const unloggedFinal = lostEnds.filter((x) => !missedIds.has(x.id) && finalLatest.get(x.key) === x.id);
-  const unloggedSuperseded = lostEnds.filter((x) => !missedIds.has(x.id) && finalLatest.get(x.key) !== x.id);
+  // A lost end is the sweep's to find while its watcher follows events; if the target was degraded
+  // (by another pipeline's miss) before the sweep came, polling read it, and the target's miss was logged already.
+  const unlogged = lostEnds.filter((x) => !missedIds.has(x.id));
+  const followed = (x: (typeof lostEnds)[number]) => tracker.eventDrivenThroughout(x.key, x.at, x.at + FAULT_SWEEP_MS + 5_000);
+  const unloggedFinal = unlogged.filter((x) => finalLatest.get(x.key) === x.id && followed(x));
+  const unloggedPolled = unlogged.filter((x) => finalLatest.get(x.key) === x.id && !followed(x));
+  const unloggedSuperseded = unlogged.filter((x) => finalLatest.get(x.key) !== x.id);
+  for (const x of [...unloggedFinal, ...unloggedPolled])
+    console.log(
+      `unlogged lost end ${x.key} ${x.id} ${x.state} at ${new Date(x.at).toISOString()}: modes ${tracker.modesAround(x.key, x.at - 60_000, x.at + 90_000).join(', ')}; its misses: ${missLines.filter((l) => l.includes(`${refByTruthKey.get(x.key)!.profile}/${refByTruthKey.get(x.key)!.region}: ${refByTruthKey.get(x.key)!.name}:`)).join(' | ') || 'none'}`,
+    );
   const lostIds = new Set(lost.filter((e) => e && e.event['detail-type'] === PIPELINE_EVENT).map((e) => String(e!.event.detail['execution-id'])));
   const unexplainedMisses = misses.filter((m) => !lostIds.has(m[4]));
-  const longest = [...tracker.stretches].sort((a, b) => b.ms - a.ms);
-  const overSweep = tracker.stretches.filter((s) => s.ms > FAULT_SWEEP_MS + 5_000);
+  // Stretches still open at the end count too, as long as they have lasted.
+  const longest = [...tracker.stretches, ...wrongAtEnd].sort((a, b) => b.ms - a.ms);
+  const overSweep = longest.filter((s) => s.ms > FAULT_SWEEP_MS + 5_000);
 
   // --- 4. polling: today's engine, the same services over a fresh home (nothing set up).
   const pollSeen: Seen = new Map();
@@ -581,13 +607,13 @@ it('event-driven watching vs polling', async () => {
     `quiet (driver stopped, runs settled in ${secs(settleMs)}), ${QUIET_S} s: CodePipeline calls per minute ${perMin(quietCp.length, quiet).toFixed(1)}: sweep ListPipelineExecutions ${perMin(quietSweep.length, quiet).toFixed(1)}/min (expected ${sweepExpectedPerMin.toFixed(0)}/min: ${PIPELINES} pipelines / ${DEFAULT_INTERVALS.sweep / 60_000} min), other ${perMin(quietOther.length, quiet).toFixed(1)}/min (${byOp(quietOther)}) (target 0: ${quietOther.length === 0 ? 'met' : 'NOT met'}); SQS ${perMin(quietSqs.length, quiet).toFixed(1)}/min (${byOp(quietSqs)}); modes ${JSON.stringify(quietModes)}`,
     `faults (drop ${FAULT.dropRate}, duplicate ${FAULT.duplicateRate}, reorder ${FAULT.reorderRate} on the hub's hop to the queue; sweep ${FAULT_SWEEP_MS / 1000} s, miss grace ${missGrace / 1000} s; warm-up ${secs(fWarmMs)}): deliveries to the queues ${JSON.stringify(faultCounts)}; engine ${JSON.stringify(fCounts)}; modes at the end ${JSON.stringify(fModes)}`,
     `  pipelines shown wrong one sweep (+5 s) after the runs settled: ${wrongAfterOneSweep.length}; at the end: ${wrongAtEnd.length}; stage states differing from GetPipelineState at the end: ${stageMismatches}${stageMismatchExamples.length ? ` (${stageMismatchExamples.join('; ')})` : ''}`,
-    `  stretches of a wrong latest execution: ${tracker.stretches.length}, longest ${
+    `  stretches of a wrong latest execution: ${longest.length}, longest ${
       longest
         .slice(0, 3)
         .map((s) => secs(s.ms))
         .join(', ') || 'none'
     }; longer than one sweep + 5 s: ${overSweep.length}`,
-    `  lost events ${lost.length} (pipeline-level ends ${lostTerminal.length}); misses logged ${missLines.length}; lost ends not logged: ${unloggedFinal.length} still the latest (must be 0), ${unloggedSuperseded.length} superseded by a newer run before a sweep; misses not explained by a lost pipeline-level event: ${unexplainedMisses.length}`,
+    `  lost events ${lost.length} (pipeline-level ends ${lostTerminal.length}); misses logged ${missLines.length}; lost ends not logged: ${unloggedFinal.length} while followed by events up to the next sweep (must be 0), ${unloggedPolled.length} whose target was degraded (polled) before the sweep came, ${unloggedSuperseded.length} superseded by a newer run; misses not explained by a lost pipeline-level event: ${unexplainedMisses.length}`,
     `cost at the events window's volume (30-day month): EventBridge ${((eventsPerMin * MINUTES_PER_MONTH) / 1e6).toFixed(1)} M events forwarded across accounts x $${EVENTBRIDGE_CROSS_ACCOUNT_PER_MILLION}/M = ${money(ebMonthly)} (CodePipeline's events to the default bus: free); SQS ${(sqsRequestsMonth / 1e6).toFixed(1)} M requests (the engine's ${sqsAppPerMin.toFixed(0)}/min + EventBridge's sends ${eventsPerMin.toFixed(0)}/min), 1 M free, x $${SQS_PER_MILLION}/M = ${money(sqsMonthly)}; total ${money(ebMonthly + sqsMonthly)}/month. Idle: SQS ${(quietSqsMonth / 1e6).toFixed(2)} M requests/month, no events`,
     `  assumptions: every event crosses accounts once (member rule to the hub bus, $1/M, the guide's figure), the hub rule's delivery to SQS is not charged again by EventBridge; SQS standard at $0.40/M requests after 1 M free (AWS's price list, not in the guide); each message < 64 KB (one request); CodePipeline API calls cost nothing`,
     `CPU (2 cores): events window bench ${(evWin.cpu.bench / WINDOW_S).toFixed(2)} + sandbox ${(evWin.cpu.sandbox / WINDOW_S).toFixed(2)} cores, event-loop delay p99 ${evWin.loopDelayP99Ms.toFixed(0)} ms; polling window bench ${(pollWin.cpu.bench / WINDOW_S).toFixed(2)} + sandbox ${(pollWin.cpu.sandbox / WINDOW_S).toFixed(2)} cores, p99 ${pollWin.loopDelayP99Ms.toFixed(0)} ms; modes ${JSON.stringify(pollModes)}`,
