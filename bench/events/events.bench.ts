@@ -36,6 +36,7 @@ import type { ExecutionsOptions } from '../../src/main/executions/service';
 import { DEFAULT_INTERVALS } from '../../src/main/executions/watch-engine';
 import { pipelineKey, type PipelineLiveState, type PipelineRef } from '../../src/shared/api/executions';
 import { startSandboxProcess, type SandboxProcess } from '../support/sandbox-process';
+import { applyLiveUpdates } from '../../test/helpers/confirm';
 
 const REGIONS = ['us-east-1', 'eu-west-1'];
 const PIPELINES = Number(process.env.BENCH_EVENTS_PIPELINES ?? 1000);
@@ -213,11 +214,8 @@ async function startEngine(home: string, executions: ExecutionsOptions | undefin
   for (const r of openedRefs()) services.executions.engine.watch(r, `window-${pipelineKey(r)}`, { opened: true });
   return {
     services,
-    async stop() {
-      services.executions.close();
-      await services.coverage.dispose();
-      services.accounts.close();
-    },
+    // Awaited: the queues' readers let go of their leases before the next phase's services take them.
+    stop: () => services.dispose(),
   };
 }
 
@@ -400,9 +398,9 @@ it('event-driven watching vs polling', async () => {
       sandbox: new SandboxService(),
     });
     await s.accounts.reload();
-    const applied = await s.liveUpdates.apply({ targets: MEMBERS.map((a) => ({ profile: a.name, regions: REGIONS })), hubProfile: HUB.name });
+    const applied = await applyLiveUpdates(s.liveUpdates, { targets: MEMBERS.map((a) => ({ profile: a.name, regions: REGIONS })), hubProfile: HUB.name });
     expect(applied.ok, JSON.stringify(applied.outcomes.filter((o) => o.outcome === 'failed'))).toBe(true);
-    s.dispose();
+    await s.dispose();
   }
   const setupMs = Date.now() - setupT0;
   await control('PUT', 'faults', [{ service: '*', latencyMs: LATENCY_MS }]);

@@ -12,6 +12,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CodePipelineClient, GetPipelineExecutionCommand, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
 import { startServices } from '../helpers/services';
+import { applyLiveUpdates } from '../helpers/confirm';
 import { FaultRule } from '../../src/sandbox/faults';
 
 const DEV = '111111111111';
@@ -53,7 +54,7 @@ async function ended(env: Env, name: string, id: string): Promise<string> {
 }
 
 async function watchBoth(env: Env) {
-  const r = await env.liveUpdates.apply({ targets: [{ profile: A.profile, regions: [A.region] }] });
+  const r = await applyLiveUpdates(env.liveUpdates, { targets: [{ profile: A.profile, regions: [A.region] }] });
   expect(r.ok).toBe(true);
   env.executions.engine.watch(A, 'win-a', { opened: false });
   env.executions.engine.watch(B, 'win-b', { opened: false });
