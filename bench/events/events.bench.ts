@@ -242,6 +242,19 @@ const modes = (s: Services) => {
   return out;
 };
 
+/** Waits until every pipeline's watcher follows events; on a timeout, says which modes and why. */
+async function untilEventDriven(what: string, s: Services): Promise<void> {
+  await until(what, () => refs.every((r) => s.executions.engine.state(r)?.watchMode === 'event-driven'), 240_000).catch((err: unknown) => {
+    const why: Record<string, number> = {};
+    for (const r of refs) {
+      const st = s.executions.engine.state(r);
+      const k = `${st?.watchMode ?? 'none'}: ${st?.watchModeReason ?? st?.error?.message ?? ''}`;
+      why[k] = (why[k] ?? 0) + 1;
+    }
+    throw new Error(`${err instanceof Error ? err.message : String(err)}; modes ${JSON.stringify(why)}`);
+  });
+}
+
 /** CPU seconds of the sandbox's process so far (utime + stime, from /proc). */
 function sandboxCpuS(): number {
   const fields = readFileSync(`/proc/${sandbox.pid}/stat`, 'utf8').split(') ')[1].split(' ');
@@ -411,7 +424,7 @@ it('event-driven watching vs polling', async () => {
   await control('DELETE', 'log');
   let t0 = Date.now();
   const ev = await startEngine(eventsHome, undefined, eventsSeen);
-  await until('every pipeline event-driven', () => refs.every((r) => ev.services.executions.engine.state(r)?.watchMode === 'event-driven'), 600_000);
+  await untilEventDriven('every pipeline event-driven', ev.services);
   const evWarm = { ms: Date.now() - t0, calls: ofService({ log: await callLog() }, 'codepipeline').length };
   await until(`${RUNNING} running`, () => driver.running() >= RUNNING, 300_000);
   const counts0 = { ...ev.services.coverage.counts };
@@ -437,11 +450,7 @@ it('event-driven watching vs polling', async () => {
   const fSeen: Seen = new Map();
   t0 = Date.now();
   const f = await startEngine(eventsHome, { intervals: { sweep: FAULT_SWEEP_MS }, events: { log: (l) => missLines.push(l) } }, fSeen);
-  await until(
-    'every pipeline event-driven (faults phase)',
-    () => refs.every((r) => f.services.executions.engine.state(r)?.watchMode === 'event-driven'),
-    600_000,
-  );
+  await untilEventDriven('every pipeline event-driven (faults phase)', f.services);
   const fWarmMs = Date.now() - t0;
   await control('POST', 'faults', { service: 'events', operation: 'Deliver', account: HUB.id, ...FAULT });
   const fSeq0 = await lastEventSeq();

@@ -19,7 +19,7 @@ import { acquireLock, LockHeldError, LockLostError, type HeldLock, type LockHold
 import type { AwsAccess } from '../aws/access';
 import { hubQueueCalls } from './events-calls';
 import { QueueConsumer, type ConsumerOptions, type QueueHealth } from './queue-consumer';
-import { laterOf, readLastEvents, readerLeasePath, writeLastEvents } from './queue-reader';
+import { laterOf, queueKey, readLastEvents, readerLeasePath, writeLastEvents } from './queue-reader';
 import type { EventsService } from './service';
 
 export interface Target {
@@ -88,6 +88,8 @@ interface Reader {
   consumer: QueueConsumer;
   /** The hub's "account/region". */
   hub: string;
+  /** The queue's region and URL (together they name it: see queue-reader.ts). */
+  region: string;
   url: string;
   lease: HeldLock;
   /** Per "account/region": when an event of that target was last taken (ISO), for the record `events status` reads. */
@@ -180,7 +182,7 @@ export class EventCoverage implements EventFeed {
     const s = this.status.get(keyOf(target));
     if (!s) return { mode: 'polled', reason: 'not set up' };
     if (s.mode !== 'event-driven') return { mode: s.mode, reason: s.reason };
-    const elsewhere = s.hub?.queueUrl ? this.notReadHere.get(s.hub.queueUrl) : undefined;
+    const elsewhere = s.hub?.queueUrl ? this.notReadHere.get(queueKey({ region: s.hub.region, url: s.hub.queueUrl })) : undefined;
     if (elsewhere) return { mode: 'polled', reason: elsewhere };
     const hub = s.hub ? this.health.get(`${s.hub.accountId}/${s.hub.region}`) : undefined;
     if (hub?.state === 'unreachable') return { mode: 'degraded', reason: hub.reason };
@@ -352,7 +354,7 @@ export class EventCoverage implements EventFeed {
         void r.consumer.dispose();
         // Given up if it is still ours (a heartbeat that failed to write), so this process does not later find itself the holder.
         void r.lease.release().catch(() => undefined);
-        notReadHere.set(r.url, err instanceof LockLostError ? readElsewhere(err.holder) : leaseTrouble(err));
+        notReadHere.set(queueKey({ region: r.region, url: r.url }), err instanceof LockLostError ? readElsewhere(err.holder) : leaseTrouble(err));
       }
     const wanted = new Map<string, { hubAccount: string; region: string; url: string; prefer: string }>();
     for (const s of statuses)
@@ -369,20 +371,20 @@ export class EventCoverage implements EventFeed {
         void this.stopReading(r);
       }
     for (const [k, w] of wanted) {
-      if (this.consumers.has(k) || notReadHere.has(w.url)) continue;
+      if (this.consumers.has(k) || notReadHere.has(queueKey(w))) continue;
       const p = await this.service.hubProfile(w.hubAccount, [w.prefer]).catch(() => undefined);
       if (!p || this.disposed) continue;
       let lease: HeldLock;
       try {
         lease = await acquireLock(
-          readerLeasePath(this.home, w.url),
+          readerLeasePath(this.home, w),
           { program: 'Pipewright (reading live updates from a hub queue)', queueUrl: w.url },
           // A live holder on this machine keeps it whatever the expiry; the expiry speaks to another machine sharing the home.
           { ttlMs: Math.max(3 * (this.opts.statusRefreshMs ?? 60_000), 30_000) },
         );
       } catch (err) {
         // Taken again at the next refresh: when the other process ends, this one reads the queue.
-        notReadHere.set(w.url, err instanceof LockHeldError ? readElsewhere(err.holder) : leaseTrouble(err));
+        notReadHere.set(queueKey(w), err instanceof LockHeldError ? readElsewhere(err.holder) : leaseTrouble(err));
         continue;
       }
       if (this.disposed) {
@@ -392,6 +394,7 @@ export class EventCoverage implements EventFeed {
       const hub = `${w.hubAccount}/${w.region}`;
       const reader: Reader = {
         hub,
+        region: w.region,
         url: w.url,
         lease,
         heard: {},
@@ -441,10 +444,10 @@ export class EventCoverage implements EventFeed {
     r.unwritten = false;
     try {
       // Merged with the file: a reader before this one may have heard other targets.
-      const before = await readLastEvents(this.home, r.url);
+      const before = await readLastEvents(this.home, r);
       const merged = { ...before };
       for (const [ar, at] of Object.entries(r.heard)) merged[ar] = laterOf(before[ar], at)!;
-      await writeLastEvents(this.home, r.url, merged);
+      await writeLastEvents(this.home, r, merged);
     } catch (err) {
       r.unwritten = true;
       console.warn(`events: what the reader of ${r.url} heard was not saved: ${err instanceof Error ? err.message : String(err)}`);

@@ -46,7 +46,7 @@ import {
   type HubState,
   type MemberRuleState,
 } from './events-calls';
-import { laterOf, readLastEvents } from './queue-reader';
+import { laterOf, queueKey, readLastEvents, type HubQueue } from './queue-reader';
 
 export type OutcomeListener = (o: ResourceOutcome) => void;
 type TargetsInput = { targets: Array<{ profile: string; regions: string[] }> };
@@ -573,15 +573,18 @@ export class EventsService {
     const out: EventsTargetStatus[] = [];
     for (const t of list) {
       const s = await this.statusOf(t.profile, t.region, state, reads);
-      const recorded = s.hub?.queueUrl && s.accountId ? (await this.recordedLastEvents(s.hub.queueUrl, reads))[`${s.accountId}/${s.region}`] : null;
+      const recorded =
+        s.hub?.queueUrl && s.accountId
+          ? (await this.recordedLastEvents({ region: s.hub.region, url: s.hub.queueUrl }, reads))[`${s.accountId}/${s.region}`]
+          : null;
       out.push({ ...s, lastEventAt: laterOf(opts.lastEvent?.(t), recorded) });
     }
     return out;
   }
 
-  private recordedLastEvents(url: string, reads: StatusReads): Promise<Record<string, string>> {
-    let got = reads.lastEvents.get(url);
-    if (!got) reads.lastEvents.set(url, (got = readLastEvents(this.home, url)));
+  private recordedLastEvents(q: HubQueue, reads: StatusReads): Promise<Record<string, string>> {
+    let got = reads.lastEvents.get(queueKey(q));
+    if (!got) reads.lastEvents.set(queueKey(q), (got = readLastEvents(this.home, q)));
     return got;
   }
 

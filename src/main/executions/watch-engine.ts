@@ -218,6 +218,8 @@ class Watcher {
   private schedule(ms: number): void {
     if (this.stopped) return;
     if (this.timer) clearTimeout(this.timer);
+    // A due time computed a millisecond ago can be just past (Node warns of a negative timeout).
+    ms = Math.max(0, ms);
     this.timerAt = Date.now() + ms;
     this.timer = setTimeout(() => {
       // tick() reports its failures as state; this is the last guard, so nothing escapes a timer as an unhandled rejection.
