@@ -7,30 +7,15 @@
 // start-time in the future is no start, and a listing outweighs the events before it.
 // The first test is the red team's, its assertions kept.
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CodePipelineClient, ListPipelineExecutionsCommand, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
 import { GetQueueUrlCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { startServices } from '../helpers/services';
-import { applyLiveUpdates } from '../helpers/confirm';
+import { applyLiveUpdates, DEV, PROD, sandboxClientConfig, untilWithin, type Env } from '../helpers/live-updates';
 
-const DEV = '111111111111';
-const PROD = '333333333333';
-type Env = Awaited<ReturnType<typeof startServices>>;
+const until = untilWithin(20_000);
 
-const until = <T>(what: string, f: () => T | undefined | null | false | Promise<T | undefined | null | false>, ms = 20_000): Promise<T> =>
-  vi.waitFor(
-    async () => {
-      const v = await f();
-      if (!v) throw new Error(`timed out waiting for ${what}`);
-      return v;
-    },
-    { timeout: ms, interval: 50 },
-  );
-
-const creds = (e: Env, id: string, region = 'us-east-1') => {
-  const a = e.sb.config.accounts.find((x) => x.id === id)!;
-  return { endpoint: e.sb.endpoint, region, credentials: { accessKeyId: a.accessKeyId, secretAccessKey: a.secretAccessKey }, maxAttempts: 1 };
-};
+const creds = (e: Env, id: string) => sandboxClientConfig(e.sb, id);
 
 describe("a message in one hub's queue that claims another account's pipeline", () => {
   let env: Env;
