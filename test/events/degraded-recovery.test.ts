@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { startServices } from '../helpers/services';
 import { FaultRule } from '../../src/sandbox/faults';
-import { DEV, runToEnd as runPipeline, sandboxClientConfig, setUpAndWatch, SLOW_POLL, untilWithin, type Env } from '../helpers/live-updates';
+import { DEV, lastSeq, runToEnd as runPipeline, sandboxClientConfig, setUpAndWatch, SLOW_POLL, untilWithin, type Env } from '../helpers/live-updates';
 
 const ref = { profile: 'sandbox-dev', region: 'us-east-1', name: 'web-frontend' };
 const target = { profile: ref.profile, region: ref.region };
@@ -65,7 +65,7 @@ describe('degraded, then events heard again', () => {
       const run = await runToEnd();
       await until('event-driven again', () => env.executions.engine.state(ref)?.watchMode === 'event-driven');
       // Three sweeps later.
-      const seq = env.sb.logEntries().at(-1)?.seq ?? 0;
+      const seq = lastSeq(env);
       await new Promise((r) => setTimeout(r, 6_500));
       const sweeps = env.sb.logEntries(seq).filter((e) => e.service === 'codepipeline' && e.operation === 'ListPipelineExecutions' && e.account === DEV).length;
       const s = env.executions.engine.state(ref)!;

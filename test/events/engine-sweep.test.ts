@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CodePipelineClient, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
 import { startServices } from '../helpers/services';
 import { FaultRule } from '../../src/sandbox/faults';
-import { DEV, endOf, sandboxClientConfig, setUpAndWatch, SLOW_POLL, until, type Env } from '../helpers/live-updates';
+import { DEV, endOf, lastSeq, sandboxClientConfig, setUpAndWatch, SLOW_POLL, until, type Env } from '../helpers/live-updates';
 
 const A = { profile: 'sandbox-dev', region: 'us-east-1', name: 'web-frontend' };
 const B = { profile: 'sandbox-dev', region: 'us-east-1', name: 'infra-network' };
@@ -84,7 +84,7 @@ describe('misses found by the same sweep', () => {
     await watchBoth(env);
     env.sb.faults.set([FaultRule.parse({ service: 'events', operation: 'Deliver', dropRate: 1 })]);
     // Right after a sweep, so that both runs end before the next one looks.
-    const seq = env.sb.logEntries().at(-1)?.seq ?? 0;
+    const seq = lastSeq(env);
     await until(
       'a sweep',
       () =>
