@@ -5,18 +5,16 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { setTimeout as delay } from 'node:timers/promises';
-import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { leaseHeld, S3Leases } from '../../src/main/releases/s3-leases';
 import type { PromotionLease } from '../../src/main/releases/promotion-lock';
 import { promotionHeld } from '../../src/main/releases/promotion-lock';
 import { AppError } from '../../src/shared/api/errors';
 import type { LeaseRecord } from '../../src/shared/releases/lease';
-import { startSandbox } from '../helpers/sandbox';
+import type { startSandbox } from '../helpers/sandbox';
+import { APP, BUCKET, bucketSandbox, emptyBucket, S3_LOCATION } from '../helpers/shared-releases';
 
-const BUCKET = 'team-releases';
-const location = { bucket: BUCKET, prefix: 'web/' };
-const APP = 'web-frontend';
+const location = S3_LOCATION;
 const LEASE_KEY = 'web/leases/prod.json';
 
 let env: Awaited<ReturnType<typeof startSandbox>>;
@@ -24,17 +22,10 @@ let s3: S3Client;
 let alice: string;
 let bob: string;
 beforeAll(async () => {
-  env = await startSandbox();
-  s3 = env.s3('dev', 'us-east-1', { maxAttempts: 5 });
-  alice = (await env.sts('dev').send(new GetCallerIdentityCommand({}))).Arn!;
-  bob = (await env.sts('staging').send(new GetCallerIdentityCommand({}))).Arn!;
+  ({ env, s3, alice, bob } = await bucketSandbox());
 });
 afterAll(() => env.sb.stop());
-beforeEach(async () => {
-  await env.control('POST', 'reset', { seed: 'empty' });
-  await env.control('DELETE', 'faults');
-  await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
-});
+beforeEach(() => emptyBucket(env, s3));
 
 function leases(arn: string, o: { client?: S3Client; ttlMs?: number; program?: string; host?: string } = {}): S3Leases {
   return new S3Leases({
