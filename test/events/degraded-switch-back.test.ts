@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CodePipelineClient, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
 import { startServices } from '../helpers/services';
 import { FaultRule } from '../../src/sandbox/faults';
-import { DEV, endOf, sandboxClientConfig, setUpAndWatch, SLOW_POLL, untilWithin, type Env } from '../helpers/live-updates';
+import { DEV, endOf, pipelineEvent, sandboxClientConfig, setUpAndWatch, SLOW_POLL, untilWithin, type Env } from '../helpers/live-updates';
 
 const A = { profile: 'sandbox-dev', region: 'us-east-1', name: 'web-frontend' };
 const B = { profile: 'sandbox-dev', region: 'us-east-1', name: 'infra-network' };
@@ -50,17 +50,11 @@ describe('back to events after degraded', () => {
     env.sb.faults.set([]);
 
     // B's event is the one heard again: the target is event-driven again.
-    env.sb.events.putServiceEvent(DEV, 'us-east-1', {
-      version: '0',
-      id: randomUUID(),
-      'detail-type': 'CodePipeline Pipeline Execution State Change',
-      source: 'aws.codepipeline',
-      account: DEV,
-      time: new Date().toISOString(),
-      region: 'us-east-1',
-      resources: [`arn:aws:codepipeline:us-east-1:${DEV}:${B.name}`],
-      detail: { pipeline: B.name, 'execution-id': randomUUID(), state: 'SUCCEEDED', version: 1, 'pipeline-execution-attempt': 1 },
-    });
+    env.sb.events.putServiceEvent(
+      DEV,
+      'us-east-1',
+      pipelineEvent(DEV, B.name, { 'execution-id': randomUUID(), state: 'SUCCEEDED', version: 1, 'pipeline-execution-attempt': 1 }),
+    );
     await until('event-driven again', () => env.executions.engine.state(A)?.watchMode === 'event-driven');
     const shown = await until(
       `A shown ${status}, long before the sweep`,

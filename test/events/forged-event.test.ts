@@ -6,12 +6,11 @@
 // prod's latest, across sweeps. Now a claim from outside the hub's routes is dropped, a
 // start-time in the future is no start, and a listing outweighs the events before it.
 // The first test is the red team's, its assertions kept.
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CodePipelineClient, ListPipelineExecutionsCommand, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
 import { GetQueueUrlCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { startServices } from '../helpers/services';
-import { applyLiveUpdates, DEV, PROD, sandboxClientConfig, untilWithin, type Env } from '../helpers/live-updates';
+import { applyLiveUpdates, DEV, pipelineEvent, PROD, sandboxClientConfig, untilWithin, type Env } from '../helpers/live-updates';
 
 const until = untilWithin(20_000);
 
@@ -56,24 +55,15 @@ describe("a message in one hub's queue that claims another account's pipeline", 
       await sqs.send(
         new SendMessageCommand({
           QueueUrl,
-          MessageBody: JSON.stringify({
-            version: '0',
-            id: randomUUID(),
-            'detail-type': 'CodePipeline Pipeline Execution State Change',
-            source: 'aws.codepipeline',
-            account: PROD,
-            time: new Date().toISOString(),
-            region: 'us-east-1',
-            resources: [`arn:aws:codepipeline:us-east-1:${PROD}:web-frontend`],
-            detail: {
-              pipeline: 'web-frontend',
+          MessageBody: JSON.stringify(
+            pipelineEvent(PROD, 'web-frontend', {
               'execution-id': old,
               'start-time': '2099-01-01T00:00:00.000Z',
               state: 'STARTED',
               version: 1,
               'pipeline-execution-attempt': 1,
-            },
-          }),
+            }),
+          ),
         }),
       );
       await until('the forged message taken', () => env.coverage.counts.events > heard);
@@ -107,17 +97,15 @@ describe("a message in one hub's queue that claims another account's pipeline", 
         await sqs.send(
           new SendMessageCommand({
             QueueUrl,
-            MessageBody: JSON.stringify({
-              version: '0',
-              id: randomUUID(),
-              'detail-type': 'CodePipeline Pipeline Execution State Change',
-              source: 'aws.codepipeline',
-              account: DEV,
-              time: new Date().toISOString(),
-              region: 'us-east-1',
-              resources: [`arn:aws:codepipeline:us-east-1:${DEV}:web-frontend`],
-              detail: { pipeline: 'web-frontend', 'execution-id': old, 'start-time': startTime, state: 'STARTED', version: 1, 'pipeline-execution-attempt': 1 },
-            }),
+            MessageBody: JSON.stringify(
+              pipelineEvent(DEV, 'web-frontend', {
+                'execution-id': old,
+                'start-time': startTime,
+                state: 'STARTED',
+                version: 1,
+                'pipeline-execution-attempt': 1,
+              }),
+            ),
           }),
         );
         await until('the forged message taken', () => env.coverage.counts.events > heard);

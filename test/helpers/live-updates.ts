@@ -1,6 +1,7 @@
 // What the live-updates tests (test/events) share: a wait, SDK clients for one sandbox
 // account, the CodePipeline calls the sandbox logged, live updates set up and a pipeline
 // watched until it is event-driven, a run to its end, and the AWS files env saved.
+import { randomUUID } from 'node:crypto';
 import { expect, vi } from 'vitest';
 import { CodePipelineClient, GetPipelineExecutionCommand, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
@@ -102,3 +103,16 @@ export const endOf = (cp: CodePipelineClient, name: string, id: string, ms?: num
     },
     ms,
   );
+
+/** A CodePipeline execution state change as EventBridge carries it, from `account` in us-east-1, for pipeline `pipeline`. */
+export const pipelineEvent = (account: string, pipeline: string, detail: Record<string, string | number>) => ({
+  version: '0' as const,
+  id: randomUUID(),
+  'detail-type': 'CodePipeline Pipeline Execution State Change',
+  source: 'aws.codepipeline',
+  account,
+  time: new Date().toISOString(),
+  region: 'us-east-1',
+  resources: [`arn:aws:codepipeline:us-east-1:${account}:${pipeline}`],
+  detail: { pipeline, ...detail },
+});
