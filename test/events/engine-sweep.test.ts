@@ -27,6 +27,14 @@ async function start(env: Env, name: string): Promise<string> {
 const ended = (env: Env, name: string, id: string) => endOf(cp(env), name, id);
 const watchBoth = (env: Env) => setUpAndWatch(env, ['win-a', 'win-b'], A, B);
 
+/** The services with a sweep every `sweep` ms, background polling slow, and the misses logged into `missed`. */
+const sweeping = (sweep: number, missed: string[]) =>
+  startServices({
+    seed: 'demo',
+    timeScale: 0.002,
+    executions: { intervals: { sweep, missGrace: 1_500, ...SLOW_POLL }, events: { statusRefreshMs: 60_000, log: (l) => missed.push(l) } },
+  });
+
 const shows = (env: Env, ref: typeof A, id: string, status: string) => {
   const s = env.executions.engine.state(ref);
   return s?.latest?.id === id && s.latest.status === status;
@@ -36,11 +44,7 @@ describe('the sweep across a degraded target', () => {
   let env: Env;
   const missed: string[] = [];
   beforeAll(async () => {
-    env = await startServices({
-      seed: 'demo',
-      timeScale: 0.002,
-      executions: { intervals: { sweep: 1_500, missGrace: 1_500, ...SLOW_POLL }, events: { statusRefreshMs: 60_000, log: (l) => missed.push(l) } },
-    });
+    env = await sweeping(1_500, missed);
   }, 60_000);
   afterAll(() => env?.stop());
 
@@ -72,11 +76,7 @@ describe('misses found by the same sweep', () => {
   let env: Env;
   const missed: string[] = [];
   beforeAll(async () => {
-    env = await startServices({
-      seed: 'demo',
-      timeScale: 0.002,
-      executions: { intervals: { sweep: 4_000, missGrace: 1_500, ...SLOW_POLL }, events: { statusRefreshMs: 60_000, log: (l) => missed.push(l) } },
-    });
+    env = await sweeping(4_000, missed);
   }, 60_000);
   afterAll(() => env?.stop());
 

@@ -2,7 +2,7 @@
 // SDK client. S3's conditional writes are the only arbiter: of two contenders exactly one holds the lease, the other
 // is told who holds it and since when; an expired lease is taken over by exactly one; a holder whose lease was
 // taken over learns it at its next assertHeld and starts nothing more. The last block races two processes.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { setTimeout as delay } from 'node:timers/promises';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
@@ -11,21 +11,13 @@ import type { PromotionLease } from '../../src/main/releases/promotion-lock';
 import { promotionHeld } from '../../src/main/releases/promotion-lock';
 import { AppError } from '../../src/shared/api/errors';
 import type { LeaseRecord } from '../../src/shared/releases/lease';
-import type { startSandbox } from '../helpers/sandbox';
-import { APP, BUCKET, bucketSandbox, emptyBucket, S3_LOCATION } from '../helpers/shared-releases';
+import { APP, BUCKET, withBucketSandbox, type BucketSandbox, S3_LOCATION } from '../helpers/shared-releases';
 
 const location = S3_LOCATION;
 const LEASE_KEY = 'web/leases/prod.json';
 
-let env: Awaited<ReturnType<typeof startSandbox>>;
-let s3: S3Client;
-let alice: string;
-let bob: string;
-beforeAll(async () => {
-  ({ env, s3, alice, bob } = await bucketSandbox());
-});
-afterAll(() => env.sb.stop());
-beforeEach(() => emptyBucket(env, s3));
+let env: BucketSandbox['env'], s3: S3Client, alice: string, bob: string;
+withBucketSandbox((b) => ({ env, s3, alice, bob } = b));
 
 function leases(arn: string, o: { client?: S3Client; ttlMs?: number; program?: string; host?: string } = {}): S3Leases {
   return new S3Leases({

@@ -2,7 +2,7 @@
 // client. Every write is conditional, so what these check is what S3's answers make of two writers at once:
 // no lost update, a finished promotion stays finished, a log with no gap and no overwritten entry, and an object
 // that cannot be read named and left as it is.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { S3ReleaseStore } from '../../src/main/releases/s3-release-store';
 import type { ReleaseStorage } from '../../src/main/releases/ports';
@@ -10,20 +10,12 @@ import { ReleaseStore } from '../../src/main/releases/release-store';
 import type { Promotion } from '../../src/shared/api/releases';
 import type { ReleaseFile } from '../../src/shared/releases/release-file';
 import { logKey } from '../../src/shared/releases/s3-layout';
-import type { startSandbox } from '../helpers/sandbox';
-import { APP, BUCKET, bucketSandbox, emptyBucket, exampleRelease, failure, S3_LOCATION } from '../helpers/shared-releases';
+import { APP, BUCKET, withBucketSandbox, type BucketSandbox, exampleRelease, failure, pendingTarget, S3_LOCATION } from '../helpers/shared-releases';
 
 const location = S3_LOCATION;
 
-let env: Awaited<ReturnType<typeof startSandbox>>;
-let s3: S3Client;
-let alice: string;
-let bob: string;
-beforeAll(async () => {
-  ({ env, s3, alice, bob } = await bucketSandbox());
-});
-afterAll(() => env.sb.stop());
-beforeEach(() => emptyBucket(env, s3));
+let env: BucketSandbox['env'], s3: S3Client, alice: string, bob: string;
+withBucketSandbox((b) => ({ env, s3, alice, bob } = b));
 
 const release: ReleaseFile = exampleRelease();
 /** The release with prod's soak changed: another valid release file. */
@@ -63,19 +55,7 @@ function promotion(id: string, targets = 2): Promotion {
     reason: null,
     startedAt: new Date().toISOString(),
     finishedAt: null,
-    targets: Array.from({ length: targets }, (_, i) => ({
-      profile: 'sandbox-prod',
-      region: 'us-east-1',
-      pipeline: `web-frontend-${i}`,
-      clientRequestToken: `token-${i}`,
-      executionId: null,
-      status: null,
-      pins: [],
-      unpinned: [],
-      approvalWaiting: false,
-      blockedBy: null,
-      message: null,
-    })),
+    targets: Array.from({ length: targets }, (_, i) => pendingTarget('sandbox-prod', `web-frontend-${i}`, `token-${i}`)),
   };
 }
 
