@@ -17,6 +17,7 @@ import { startSandbox } from '../helpers/sandbox';
 import { awsConfigSnippet, orgConfigSnippet } from '../../src/main/cli/sandbox-command';
 import { writeAwsDataPath } from '../../src/main/cli/aws-data-path';
 import { ORG_ACCOUNTS, ORG_SSO_SESSION } from '../../src/sandbox/seed-org';
+import { CLI_TOKEN_KEYS } from '../fixtures/sso-token';
 
 const run = promisify(execFile);
 const AWS = '/usr/bin/aws';
@@ -222,16 +223,7 @@ describe('pipewright org', () => {
     expect(r.err).toMatch(/To sign in to IAM Identity Center, open\n {2}http:\/\/127\.0\.0\.1:\d+\/device\?user_code=[A-Z]{4}-[A-Z]{4}\n/);
     expect(r.out).toContain('Signed in; the token is in the AWS CLI’s cache, for the CLI too');
     const cached = JSON.parse(readFileSync(cachePath('pw-login'), 'utf8')) as Record<string, string>;
-    expect(Object.keys(cached)).toEqual([
-      'startUrl',
-      'region',
-      'accessToken',
-      'expiresAt',
-      'clientId',
-      'clientSecret',
-      'registrationExpiresAt',
-      'refreshToken',
-    ]);
+    expect(Object.keys(cached)).toEqual(CLI_TOKEN_KEYS);
     // The CLI with that token, as it is.
     const accounts = await aws('sso', 'list-accounts', '--access-token', cached.accessToken, '--region', 'us-east-1');
     expect(accounts.accountList).toHaveLength(299);

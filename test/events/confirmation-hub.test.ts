@@ -7,9 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DescribeEventBusCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { startServices } from '../helpers/services';
 import { confirm } from '../../src/shared/safety/confirmation';
+import { DEV, sandboxClientConfig, type Env } from '../helpers/live-updates';
 
-const DEV = '111111111111';
-type Env = Awaited<ReturnType<typeof startServices>>;
 let env: Env;
 beforeAll(async () => {
   env = await startServices({ seed: 'demo', timeScale: 0.002 });
@@ -32,20 +31,10 @@ describe('a confirmation is for one plan', () => {
       (e: Error) => `refused: ${e.message}`,
     );
     console.log(outcome);
-    const devBus = await new EventBridgeClient({
-      endpoint: env.sb.endpoint,
-      region: 'us-east-1',
-      credentials: (() => {
-        const a = env.sb.config.accounts.find((x) => x.id === DEV)!;
-        return { accessKeyId: a.accessKeyId, secretAccessKey: a.secretAccessKey };
-      })(),
-      maxAttempts: 1,
-    })
-      .send(new DescribeEventBusCommand({ Name: 'pipewright-events' }))
-      .then(
-        () => 'created',
-        () => 'absent',
-      );
+    const devBus = await new EventBridgeClient(sandboxClientConfig(env.sb, DEV)).send(new DescribeEventBusCommand({ Name: 'pipewright-events' })).then(
+      () => 'created',
+      () => 'absent',
+    );
     expect(devBus, 'a hub was created in an account whose hub the person never saw').toBe('absent');
     expect(outcome).toMatch(/^refused/);
   });

@@ -4,19 +4,16 @@
 // account's word is typed as well (shared/safety/confirmation.ts, production.ts).
 // Against the sandbox with the real SDK clients; each resource read back.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DescribeEventBusCommand, DescribeRuleCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
-import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DescribeEventBusCommand, DescribeRuleCommand } from '@aws-sdk/client-eventbridge';
+import { GetRoleCommand } from '@aws-sdk/client-iam';
+import { GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import { startServices } from '../helpers/services';
 import { EventsService } from '../../src/main/events';
 import { confirm, ConfirmationError } from '../../src/shared/safety/confirmation';
-import { applyLiveUpdates, removeLiveUpdates } from '../helpers/confirm';
+import { applyLiveUpdates, DEV, PROD, removeLiveUpdates, sandboxClients, STAGING, type Env } from '../helpers/live-updates';
 
-let env: Awaited<ReturnType<typeof startServices>>;
+let env: Env;
 let svc: EventsService;
-const DEV = '111111111111';
-const STAGING = '222222222222';
-const PROD = '333333333333';
 /** The settings' production marks, changed by a test to make an account production after its confirmation. */
 const marks = { production: [] as string[], notProduction: [] as string[] };
 
@@ -26,13 +23,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => env?.stop());
 
-const common = (id: string, region = 'us-east-1') => {
-  const a = env.sb.config.accounts.find((x) => x.id === id)!;
-  return { endpoint: env.sb.endpoint, region, credentials: { accessKeyId: a.accessKeyId, secretAccessKey: a.secretAccessKey }, maxAttempts: 1 };
-};
-const events = (id: string, r?: string) => new EventBridgeClient(common(id, r));
-const sqs = (id: string, r?: string) => new SQSClient(common(id, r));
-const iam = (id: string) => new IAMClient(common(id));
+const { events, sqs, iam } = sandboxClients(() => env.sb);
 const exists = (p: Promise<unknown>) =>
   p.then(
     () => true,

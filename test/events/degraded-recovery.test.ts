@@ -10,27 +10,17 @@
 // Fixed by the bench-events branch's 797e489 (eventHeard asks the target's mode now, the
 // switch keeps the read asked for, the sweep reads whenever shown differs from listed);
 // a switch back also sweeps at once (degraded-switch-back.test.ts).
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { CodePipelineClient, GetPipelineExecutionCommand, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { startServices } from '../helpers/services';
-import { applyLiveUpdates } from '../helpers/confirm';
 import { FaultRule } from '../../src/sandbox/faults';
+import { DEV, lastSeq, runToEnd as runPipeline, sandboxClientConfig, setUpAndWatch, SLOW_POLL, untilWithin, type Env } from '../helpers/live-updates';
 
-const DEV = '111111111111';
 const ref = { profile: 'sandbox-dev', region: 'us-east-1', name: 'web-frontend' };
 const target = { profile: ref.profile, region: ref.region };
 const MEMBER_RULE = `arn:aws:events:us-east-1:${DEV}:rule/pipewright-events-forward`;
-type Env = Awaited<ReturnType<typeof startServices>>;
 
-const until = <T>(what: string, f: () => T | undefined | null | false | Promise<T | undefined | null | false>, ms = 30_000): Promise<T> =>
-  vi.waitFor(
-    async () => {
-      const v = await f();
-      if (!v) throw new Error(`timed out waiting for ${what}`);
-      return v;
-    },
-    { timeout: ms, interval: 50 },
-  );
+const until = untilWithin(30_000);
 
 let env: Env;
 let cp: CodePipelineClient;
@@ -40,31 +30,19 @@ beforeAll(async () => {
     timeScale: 0.002,
     // A sweep every 2 s (the default is 10 min); background polling slower than the test, so only events and sweeps can tell.
     executions: {
-      intervals: { sweep: 2_000, missGrace: 1_000, backgroundActive: 120_000, backgroundIdle: 120_000 },
+      intervals: { sweep: 2_000, missGrace: 1_000, ...SLOW_POLL },
       events: { statusRefreshMs: 300, log: () => {} },
     },
   });
-  const a = env.sb.config.accounts.find((x) => x.id === DEV)!;
-  cp = new CodePipelineClient({
-    endpoint: env.sb.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: a.accessKeyId, secretAccessKey: a.secretAccessKey },
-    maxAttempts: 1,
-  });
-  expect((await applyLiveUpdates(env.liveUpdates, { targets: [{ profile: ref.profile, regions: [ref.region] }] })).ok).toBe(true);
-  env.executions.engine.watch(ref, 'win', { opened: false });
-  await until('event-driven', () => env.executions.engine.state(ref)?.watchMode === 'event-driven');
+  cp = new CodePipelineClient(sandboxClientConfig(env.sb, DEV));
+  await setUpAndWatch(env, 'win', ref);
 }, 90_000);
 afterAll(() => env?.stop());
 
 async function runToEnd(): Promise<{ id: string; status: string }> {
-  const id = (await cp.send(new StartPipelineExecutionCommand({ name: ref.name }))).pipelineExecutionId!;
-  const status = await until('the run to end', async () => {
-    const s = (await cp.send(new GetPipelineExecutionCommand({ pipelineName: ref.name, pipelineExecutionId: id }))).pipelineExecution?.status;
-    return s && s !== 'InProgress' && s !== 'Stopping' ? s : null;
-  });
+  const run = await runPipeline(cp, ref.name);
   await env.sb.events.idle();
-  return { id, status };
+  return run;
 }
 
 const memberDeliveries = (since: number) => env.sb.events.deliveries(since).filter((d) => d.ruleArn === MEMBER_RULE && d.source === 'aws.codepipeline');
@@ -87,7 +65,7 @@ describe('degraded, then events heard again', () => {
       const run = await runToEnd();
       await until('event-driven again', () => env.executions.engine.state(ref)?.watchMode === 'event-driven');
       // Three sweeps later.
-      const seq = env.sb.logEntries().at(-1)?.seq ?? 0;
+      const seq = lastSeq(env);
       await new Promise((r) => setTimeout(r, 6_500));
       const sweeps = env.sb.logEntries(seq).filter((e) => e.service === 'codepipeline' && e.operation === 'ListPipelineExecutions' && e.account === DEV).length;
       const s = env.executions.engine.state(ref)!;

@@ -7,26 +7,16 @@
 // the degradation being followed by its own pipeline: degraded-recovery.test.ts.)
 // Against the sandbox with the real SDK clients.
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { CodePipelineClient, GetPipelineExecutionCommand, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CodePipelineClient, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
 import { startServices } from '../helpers/services';
-import { applyLiveUpdates } from '../helpers/confirm';
 import { FaultRule } from '../../src/sandbox/faults';
+import { DEV, endOf, pipelineEvent, sandboxClientConfig, setUpAndWatch, SLOW_POLL, untilWithin, type Env } from '../helpers/live-updates';
 
-const DEV = '111111111111';
 const A = { profile: 'sandbox-dev', region: 'us-east-1', name: 'web-frontend' };
 const B = { profile: 'sandbox-dev', region: 'us-east-1', name: 'infra-network' };
-type Env = Awaited<ReturnType<typeof startServices>>;
 
-const until = <T>(what: string, f: () => T | undefined | null | false | Promise<T | undefined | null | false>, ms = 20_000): Promise<T> =>
-  vi.waitFor(
-    async () => {
-      const v = await f();
-      if (!v) throw new Error(`timed out waiting for ${what}`);
-      return v;
-    },
-    { timeout: ms, interval: 50 },
-  );
+const until = untilWithin(20_000);
 
 let env: Env;
 beforeAll(async () => {
@@ -35,7 +25,7 @@ beforeAll(async () => {
     timeScale: 0.002,
     // The sweep and background polling far slower than the test: only the switch back can put A right in time.
     executions: {
-      intervals: { sweep: 60_000, missGrace: 1_000, backgroundActive: 120_000, backgroundIdle: 120_000 },
+      intervals: { sweep: 60_000, missGrace: 1_000, ...SLOW_POLL },
       events: { statusRefreshMs: 300, log: () => {} },
     },
   });
@@ -44,10 +34,7 @@ afterAll(() => env?.stop());
 
 describe('back to events after degraded', () => {
   it("a pipeline that changed while every event was lost is read when its target's events lead again", { timeout: 60_000 }, async () => {
-    expect((await applyLiveUpdates(env.liveUpdates, { targets: [{ profile: A.profile, regions: [A.region] }] })).ok).toBe(true);
-    env.executions.engine.watch(A, 'win', { opened: false });
-    env.executions.engine.watch(B, 'win', { opened: false });
-    await until('both event-driven', () => [A, B].every((r) => env.executions.engine.state(r)?.watchMode === 'event-driven'));
+    await setUpAndWatch(env, 'win', A, B);
 
     // A miss elsewhere degrades the target; its watchers poll (each reads once now, then every 2 minutes).
     env.coverage.missed({ profile: A.profile, region: A.region }, 'a miss, as the sweep reports one');
@@ -55,34 +42,19 @@ describe('back to events after degraded', () => {
     await new Promise((r) => setTimeout(r, 500));
 
     // A runs to its end while every event is lost.
-    const a = env.sb.config.accounts.find((x) => x.id === DEV)!;
-    const cp = new CodePipelineClient({
-      endpoint: env.sb.endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: a.accessKeyId, secretAccessKey: a.secretAccessKey },
-      maxAttempts: 1,
-    });
+    const cp = new CodePipelineClient(sandboxClientConfig(env.sb, DEV));
     env.sb.faults.set([FaultRule.parse({ service: 'events', operation: 'Deliver', dropRate: 1 })]);
     const id = (await cp.send(new StartPipelineExecutionCommand({ name: A.name }))).pipelineExecutionId!;
-    const status = await until('the run to end', async () => {
-      const s = (await cp.send(new GetPipelineExecutionCommand({ pipelineName: A.name, pipelineExecutionId: id }))).pipelineExecution?.status;
-      return s && s !== 'InProgress' && s !== 'Stopping' ? s : null;
-    });
+    const status = await endOf(cp, A.name, id, 20_000);
     await env.sb.events.idle();
     env.sb.faults.set([]);
 
     // B's event is the one heard again: the target is event-driven again.
-    env.sb.events.putServiceEvent(DEV, 'us-east-1', {
-      version: '0',
-      id: randomUUID(),
-      'detail-type': 'CodePipeline Pipeline Execution State Change',
-      source: 'aws.codepipeline',
-      account: DEV,
-      time: new Date().toISOString(),
-      region: 'us-east-1',
-      resources: [`arn:aws:codepipeline:us-east-1:${DEV}:${B.name}`],
-      detail: { pipeline: B.name, 'execution-id': randomUUID(), state: 'SUCCEEDED', version: 1, 'pipeline-execution-attempt': 1 },
-    });
+    env.sb.events.putServiceEvent(
+      DEV,
+      'us-east-1',
+      pipelineEvent(DEV, B.name, { 'execution-id': randomUUID(), state: 'SUCCEEDED', version: 1, 'pipeline-execution-attempt': 1 }),
+    );
     await until('event-driven again', () => env.executions.engine.state(A)?.watchMode === 'event-driven');
     const shown = await until(
       `A shown ${status}, long before the sweep`,

@@ -9,57 +9,31 @@
 //   - A miss the sweep found was forgotten when another pipeline's miss degraded the target
 //     before its grace ended: never logged.
 // Against the sandbox with the real SDK clients, as test/events/engine.test.ts.
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { CodePipelineClient, GetPipelineExecutionCommand, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CodePipelineClient, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
 import { startServices } from '../helpers/services';
-import { applyLiveUpdates } from '../helpers/confirm';
 import { FaultRule } from '../../src/sandbox/faults';
+import { DEV, endOf, lastSeq, sandboxClientConfig, setUpAndWatch, SLOW_POLL, until, type Env } from '../helpers/live-updates';
 
-const DEV = '111111111111';
 const A = { profile: 'sandbox-dev', region: 'us-east-1', name: 'web-frontend' };
 const B = { profile: 'sandbox-dev', region: 'us-east-1', name: 'infra-network' };
-type Env = Awaited<ReturnType<typeof startServices>>;
-// Background polling slower than the test: only events and the sweep can put a state right here.
-const SLOW_POLL = { backgroundActive: 120_000, backgroundIdle: 120_000 };
 
-const until = <T>(what: string, f: () => T | undefined | null | false | Promise<T | undefined | null | false>, ms = 15_000): Promise<T> =>
-  vi.waitFor(
-    async () => {
-      const v = await f();
-      if (!v) throw new Error(`timed out waiting for ${what}`);
-      return v;
-    },
-    { timeout: ms, interval: 50 },
-  );
-
-const cp = (env: Env) => {
-  const a = env.sb.config.accounts.find((x) => x.id === DEV)!;
-  return new CodePipelineClient({
-    endpoint: env.sb.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: a.accessKeyId, secretAccessKey: a.secretAccessKey },
-    maxAttempts: 1,
-  });
-};
+const cp = (env: Env) => new CodePipelineClient(sandboxClientConfig(env.sb, DEV));
 
 async function start(env: Env, name: string): Promise<string> {
   return (await cp(env).send(new StartPipelineExecutionCommand({ name }))).pipelineExecutionId!;
 }
 
-async function ended(env: Env, name: string, id: string): Promise<string> {
-  return until(`${name} to end`, async () => {
-    const s = (await cp(env).send(new GetPipelineExecutionCommand({ pipelineName: name, pipelineExecutionId: id }))).pipelineExecution?.status;
-    return s && s !== 'InProgress' && s !== 'Stopping' ? s : null;
-  });
-}
+const ended = (env: Env, name: string, id: string) => endOf(cp(env), name, id);
+const watchBoth = (env: Env) => setUpAndWatch(env, ['win-a', 'win-b'], A, B);
 
-async function watchBoth(env: Env) {
-  const r = await applyLiveUpdates(env.liveUpdates, { targets: [{ profile: A.profile, regions: [A.region] }] });
-  expect(r.ok).toBe(true);
-  env.executions.engine.watch(A, 'win-a', { opened: false });
-  env.executions.engine.watch(B, 'win-b', { opened: false });
-  await until('both event-driven', () => [A, B].every((x) => env.executions.engine.state(x)?.watchMode === 'event-driven'));
-}
+/** The services with a sweep every `sweep` ms, background polling slow, and the misses logged into `missed`. */
+const sweeping = (sweep: number, missed: string[]) =>
+  startServices({
+    seed: 'demo',
+    timeScale: 0.002,
+    executions: { intervals: { sweep, missGrace: 1_500, ...SLOW_POLL }, events: { statusRefreshMs: 60_000, log: (l) => missed.push(l) } },
+  });
 
 const shows = (env: Env, ref: typeof A, id: string, status: string) => {
   const s = env.executions.engine.state(ref);
@@ -70,11 +44,7 @@ describe('the sweep across a degraded target', () => {
   let env: Env;
   const missed: string[] = [];
   beforeAll(async () => {
-    env = await startServices({
-      seed: 'demo',
-      timeScale: 0.002,
-      executions: { intervals: { sweep: 1_500, missGrace: 1_500, ...SLOW_POLL }, events: { statusRefreshMs: 60_000, log: (l) => missed.push(l) } },
-    });
+    env = await sweeping(1_500, missed);
   }, 60_000);
   afterAll(() => env?.stop());
 
@@ -106,11 +76,7 @@ describe('misses found by the same sweep', () => {
   let env: Env;
   const missed: string[] = [];
   beforeAll(async () => {
-    env = await startServices({
-      seed: 'demo',
-      timeScale: 0.002,
-      executions: { intervals: { sweep: 4_000, missGrace: 1_500, ...SLOW_POLL }, events: { statusRefreshMs: 60_000, log: (l) => missed.push(l) } },
-    });
+    env = await sweeping(4_000, missed);
   }, 60_000);
   afterAll(() => env?.stop());
 
@@ -118,7 +84,7 @@ describe('misses found by the same sweep', () => {
     await watchBoth(env);
     env.sb.faults.set([FaultRule.parse({ service: 'events', operation: 'Deliver', dropRate: 1 })]);
     // Right after a sweep, so that both runs end before the next one looks.
-    const seq = env.sb.logEntries().at(-1)?.seq ?? 0;
+    const seq = lastSeq(env);
     await until(
       'a sweep',
       () =>

@@ -4,63 +4,32 @@
 // duplicated and reordered deliveries end in the right state; a lost terminal event
 // is caught by the sweep, logged, and the target degraded; a disabled hub rule or a
 // deleted queue degrades the target and polling resumes.
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { CodePipelineClient, GetPipelineExecutionCommand, ListPipelineExecutionsCommand, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CodePipelineClient, ListPipelineExecutionsCommand, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
 import { DisableRuleCommand, EnableRuleCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { DeleteQueueCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { startServices } from '../helpers/services';
 import { FaultRule } from '../../src/sandbox/faults';
 import type { PipelineLiveState } from '../../src/shared/api/executions';
-import { applyLiveUpdates } from '../helpers/confirm';
+import {
+  cpCalls,
+  DEV,
+  endOf,
+  FAST_EVENTS,
+  lastSeq,
+  runToEnd,
+  sandboxClientConfig,
+  setUpAndWatch as setUpAndWatchRefs,
+  until,
+  type Env,
+} from '../helpers/live-updates';
 
-const DEV = '111111111111';
 const ref = { profile: 'sandbox-dev', region: 'us-east-1', name: 'web-frontend' };
-type Env = Awaited<ReturnType<typeof startServices>>;
 
-const common = (env: Env) => {
-  const a = env.sb.config.accounts.find((x) => x.id === DEV)!;
-  return { endpoint: env.sb.endpoint, region: 'us-east-1', credentials: { accessKeyId: a.accessKeyId, secretAccessKey: a.secretAccessKey }, maxAttempts: 1 };
-};
-
-const until = <T>(what: string, f: () => T | undefined | null | false | Promise<T | undefined | null | false>, ms = 15_000): Promise<T> =>
-  vi.waitFor(
-    async () => {
-      const v = await f();
-      if (!v) throw new Error(`timed out waiting for ${what}`);
-      return v;
-    },
-    { timeout: ms, interval: 50 },
-  );
-
+const common = (env: Env) => sandboxClientConfig(env.sb, DEV);
 /** Sets up live updates for dev (its own hub), and watches web-frontend until it is event-driven. */
-async function setUpAndWatch(env: Env, client: string) {
-  const r = await applyLiveUpdates(env.liveUpdates, { targets: [{ profile: ref.profile, regions: [ref.region] }] });
-  expect(r.ok).toBe(true);
-  const states: PipelineLiveState[] = [];
-  env.executions.onUpdate((s) => s.ref.name === ref.name && s.ref.profile === ref.profile && states.push(s));
-  env.executions.engine.watch(ref, client, { opened: false });
-  await until('event-driven', () => env.executions.engine.state(ref)?.watchMode === 'event-driven');
-  return states;
-}
-
-const cpCalls = (env: Env, since: number, operation: string) =>
-  env.sb.logEntries(since).filter((e) => e.service === 'codepipeline' && e.operation === operation && e.account === DEV && e.region === 'us-east-1');
-const lastSeq = (env: Env) => env.sb.logEntries().at(-1)?.seq ?? 0;
-
-async function startAndFinish(env: Env): Promise<{ id: string; status: string }> {
-  const cp = new CodePipelineClient(common(env));
-  const { pipelineExecutionId } = await cp.send(new StartPipelineExecutionCommand({ name: ref.name }));
-  const id = pipelineExecutionId!;
-  const status = await until(
-    'the execution to end',
-    async () => {
-      const s = (await cp.send(new GetPipelineExecutionCommand({ pipelineName: ref.name, pipelineExecutionId: id }))).pipelineExecution?.status;
-      return s && s !== 'InProgress' && s !== 'Stopping' ? s : null;
-    },
-    30_000,
-  );
-  return { id, status };
-}
+const setUpAndWatch = (env: Env, client: string) => setUpAndWatchRefs(env, client, ref);
+const startAndFinish = (env: Env) => runToEnd(new CodePipelineClient(common(env)), ref.name);
 
 describe('event-driven watching', () => {
   let env: Env;
@@ -68,7 +37,7 @@ describe('event-driven watching', () => {
     env = await startServices({
       seed: 'demo',
       timeScale: 0.002,
-      executions: { events: { statusRefreshMs: 300, consumer: { minBackoffMs: 100, maxBackoffMs: 500 } } },
+      executions: { events: FAST_EVENTS },
     });
   }, 60_000);
   afterAll(() => env?.stop());
@@ -211,10 +180,7 @@ describe('event-driven watching under delivery faults', () => {
       const cp = new CodePipelineClient(common(env));
       const { pipelineExecutionId: id } = await cp.send(new StartPipelineExecutionCommand({ name: ref.name }));
       try {
-        const status = await until('the execution to end', async () => {
-          const s = (await cp.send(new GetPipelineExecutionCommand({ pipelineName: ref.name, pipelineExecutionId: id }))).pipelineExecution?.status;
-          return s && s !== 'InProgress' && s !== 'Stopping' ? s : null;
-        });
+        const status = await endOf(cp, ref.name, id!);
         const shown = await until('the end shown after a sweep', () => {
           const s = env.executions.engine.state(ref);
           return s?.latest && s.latest.id === id && s.latest.status === status && s.watchMode === 'degraded' ? s : null;

@@ -6,31 +6,15 @@
 // prod's latest, across sweeps. Now a claim from outside the hub's routes is dropped, a
 // start-time in the future is no start, and a listing outweighs the events before it.
 // The first test is the red team's, its assertions kept.
-import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CodePipelineClient, ListPipelineExecutionsCommand, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
 import { GetQueueUrlCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { startServices } from '../helpers/services';
-import { applyLiveUpdates } from '../helpers/confirm';
+import { applyLiveUpdates, DEV, pipelineEvent, PROD, sandboxClientConfig, untilWithin, type Env } from '../helpers/live-updates';
 
-const DEV = '111111111111';
-const PROD = '333333333333';
-type Env = Awaited<ReturnType<typeof startServices>>;
+const until = untilWithin(20_000);
 
-const until = <T>(what: string, f: () => T | undefined | null | false | Promise<T | undefined | null | false>, ms = 20_000): Promise<T> =>
-  vi.waitFor(
-    async () => {
-      const v = await f();
-      if (!v) throw new Error(`timed out waiting for ${what}`);
-      return v;
-    },
-    { timeout: ms, interval: 50 },
-  );
-
-const creds = (e: Env, id: string, region = 'us-east-1') => {
-  const a = e.sb.config.accounts.find((x) => x.id === id)!;
-  return { endpoint: e.sb.endpoint, region, credentials: { accessKeyId: a.accessKeyId, secretAccessKey: a.secretAccessKey }, maxAttempts: 1 };
-};
+const creds = (e: Env, id: string) => sandboxClientConfig(e.sb, id);
 
 describe("a message in one hub's queue that claims another account's pipeline", () => {
   let env: Env;
@@ -71,24 +55,15 @@ describe("a message in one hub's queue that claims another account's pipeline", 
       await sqs.send(
         new SendMessageCommand({
           QueueUrl,
-          MessageBody: JSON.stringify({
-            version: '0',
-            id: randomUUID(),
-            'detail-type': 'CodePipeline Pipeline Execution State Change',
-            source: 'aws.codepipeline',
-            account: PROD,
-            time: new Date().toISOString(),
-            region: 'us-east-1',
-            resources: [`arn:aws:codepipeline:us-east-1:${PROD}:web-frontend`],
-            detail: {
-              pipeline: 'web-frontend',
+          MessageBody: JSON.stringify(
+            pipelineEvent(PROD, 'web-frontend', {
               'execution-id': old,
               'start-time': '2099-01-01T00:00:00.000Z',
               state: 'STARTED',
               version: 1,
               'pipeline-execution-attempt': 1,
-            },
-          }),
+            }),
+          ),
         }),
       );
       await until('the forged message taken', () => env.coverage.counts.events > heard);
@@ -122,17 +97,15 @@ describe("a message in one hub's queue that claims another account's pipeline", 
         await sqs.send(
           new SendMessageCommand({
             QueueUrl,
-            MessageBody: JSON.stringify({
-              version: '0',
-              id: randomUUID(),
-              'detail-type': 'CodePipeline Pipeline Execution State Change',
-              source: 'aws.codepipeline',
-              account: DEV,
-              time: new Date().toISOString(),
-              region: 'us-east-1',
-              resources: [`arn:aws:codepipeline:us-east-1:${DEV}:web-frontend`],
-              detail: { pipeline: 'web-frontend', 'execution-id': old, 'start-time': startTime, state: 'STARTED', version: 1, 'pipeline-execution-attempt': 1 },
-            }),
+            MessageBody: JSON.stringify(
+              pipelineEvent(DEV, 'web-frontend', {
+                'execution-id': old,
+                'start-time': startTime,
+                state: 'STARTED',
+                version: 1,
+                'pipeline-execution-attempt': 1,
+              }),
+            ),
           }),
         );
         await until('the forged message taken', () => env.coverage.counts.events > heard);

@@ -3,45 +3,15 @@
 // long-poll and delete from the same queue and see only part of the events. Here two
 // graphs on one home and one sandbox watch the same pipeline: one reads the queue,
 // the other polls and says why, and takes over once the first ends.
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { CodePipelineClient, GetPipelineExecutionCommand, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { composeBeside, startServices } from '../helpers/services';
-import { applyLiveUpdates } from '../helpers/confirm';
+import { applyLiveUpdates, DEV, FAST_EVENTS, runToEnd as runPipeline, sandboxClientConfig, until, type Env } from '../helpers/live-updates';
 
-const DEV = '111111111111';
 const ref = { profile: 'sandbox-dev', region: 'us-east-1', name: 'web-frontend' };
-type Env = Awaited<ReturnType<typeof startServices>>;
-const fast = { events: { statusRefreshMs: 300, consumer: { minBackoffMs: 100, maxBackoffMs: 500 } } };
+const fast = { events: FAST_EVENTS };
 
-const until = <T>(what: string, f: () => T | undefined | null | false | Promise<T | undefined | null | false>, ms = 15_000): Promise<T> =>
-  vi.waitFor(
-    async () => {
-      const v = await f();
-      if (!v) throw new Error(`timed out waiting for ${what}`);
-      return v;
-    },
-    { timeout: ms, interval: 50 },
-  );
-
-async function runToEnd(env: Env): Promise<{ id: string; status: string }> {
-  const a = env.sb.config.accounts.find((x) => x.id === DEV)!;
-  const cp = new CodePipelineClient({
-    endpoint: env.sb.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: a.accessKeyId, secretAccessKey: a.secretAccessKey },
-    maxAttempts: 1,
-  });
-  const id = (await cp.send(new StartPipelineExecutionCommand({ name: ref.name }))).pipelineExecutionId!;
-  const status = await until(
-    'the execution to end',
-    async () => {
-      const s = (await cp.send(new GetPipelineExecutionCommand({ pipelineName: ref.name, pipelineExecutionId: id }))).pipelineExecution?.status;
-      return s && s !== 'InProgress' && s !== 'Stopping' ? s : null;
-    },
-    30_000,
-  );
-  return { id, status };
-}
+const runToEnd = (env: Env) => runPipeline(new CodePipelineClient(sandboxClientConfig(env.sb, DEV)), ref.name);
 
 describe('one reader per hub queue on a machine', () => {
   let env: Env;

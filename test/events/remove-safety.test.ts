@@ -8,15 +8,10 @@ import { DescribeEventBusCommand, EventBridgeClient, ListTargetsByRuleCommand } 
 import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetRoleCommand, GetRolePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
 import { composeBeside, startServices } from '../helpers/services';
-import { applyLiveUpdates, removeLiveUpdates } from '../helpers/confirm';
+import { applyLiveUpdates, DEV, PROD, removeLiveUpdates, sandboxClientConfig, STAGING, type Env } from '../helpers/live-updates';
 import { confirm } from '../../src/shared/safety/confirmation';
 import { FaultRule } from '../../src/sandbox/faults';
 import { Settings } from '../../src/shared/api/settings';
-
-const DEV = '111111111111';
-const STAGING = '222222222222';
-const PROD = '333333333333';
-type Env = Awaited<ReturnType<typeof startServices>>;
 
 let env: Env | undefined;
 afterEach(async () => {
@@ -24,10 +19,7 @@ afterEach(async () => {
   env = undefined;
 });
 
-const client = (e: Env, id: string, region = 'us-east-1') => {
-  const a = e.sb.config.accounts.find((x) => x.id === id)!;
-  return { endpoint: e.sb.endpoint, region, credentials: { accessKeyId: a.accessKeyId, secretAccessKey: a.secretAccessKey }, maxAttempts: 1 };
-};
+const client = (e: Env, id: string, region?: string) => sandboxClientConfig(e.sb, id, region);
 const busExists = async (e: Env, id: string, region = 'us-east-1') =>
   new EventBridgeClient(client(e, id, region)).send(new DescribeEventBusCommand({ Name: 'pipewright-events' })).then(
     (b) => b,

@@ -12,11 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startServices } from '../helpers/services';
-import { applyLiveUpdates } from '../helpers/confirm';
+import { applyLiveUpdates, lastSeq, STAGING, type Env } from '../helpers/live-updates';
 import { EventsService } from '../../src/main/events';
 
-type Env = Awaited<ReturnType<typeof startServices>>;
-const STAGING = '222222222222';
 const ref = { profile: 'sandbox-dev', region: 'us-east-1', name: 'web-frontend' };
 const staging = { profile: 'sandbox-staging', region: 'us-east-1', name: 'web-frontend' };
 const DISCOVERY_MS = 2_000;
@@ -54,7 +52,7 @@ describe('live updates set up by someone else (an administrator, a StackSet, ano
   it('a target with no setup costs one DescribeRule per slow period, and a setup made later is found within one', { timeout: 60_000 }, async () => {
     const describes = (since: number) =>
       env.sb.logEntries(since).filter((e) => e.service === 'events' && e.operation === 'DescribeRule' && e.account === STAGING).length;
-    const seq = env.sb.logEntries().at(-1)?.seq ?? 0;
+    const seq = lastSeq(env);
     env.executions.engine.watch(staging, 'win', { opened: false });
     await vi.waitFor(() => expect(describes(seq)).toBe(1), { timeout: 5_000, interval: 50 });
     // Several minute-rate refreshes (300 ms here) within the slow period: no more reads of its rule.

@@ -4,14 +4,7 @@
 // test event end to end; a real pipeline run's events in the hub queue; idempotency;
 // remove deleting exactly what setup created; and a target without permission.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  DescribeEventBusCommand,
-  DescribeRuleCommand,
-  EventBridgeClient,
-  ListRulesCommand,
-  ListTargetsByRuleCommand,
-  PutRuleCommand,
-} from '@aws-sdk/client-eventbridge';
+import { DescribeEventBusCommand, DescribeRuleCommand, ListRulesCommand, ListTargetsByRuleCommand, PutRuleCommand } from '@aws-sdk/client-eventbridge';
 import {
   CreateQueueCommand,
   DeleteMessageCommand,
@@ -19,19 +12,16 @@ import {
   GetQueueUrlCommand,
   ListQueuesCommand,
   ReceiveMessageCommand,
-  SQSClient,
 } from '@aws-sdk/client-sqs';
-import { GetRoleCommand, GetRolePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
-import { CodePipelineClient, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
+import { GetRoleCommand, GetRolePolicyCommand } from '@aws-sdk/client-iam';
+import { StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
 import { startServices } from '../helpers/services';
 import { EventsService } from '../../src/main/events';
 import { FaultRule } from '../../src/sandbox/faults';
-import { applyLiveUpdates, removeLiveUpdates } from '../helpers/confirm';
+import { applyLiveUpdates, DEV, PROD, removeLiveUpdates, sandboxClients, type Env } from '../helpers/live-updates';
 
-let env: Awaited<ReturnType<typeof startServices>>;
+let env: Env;
 let svc: EventsService;
-const DEV = '111111111111';
-const PROD = '333333333333';
 
 beforeAll(async () => {
   env = await startServices({ seed: 'demo', timeScale: 0.002 });
@@ -40,14 +30,7 @@ beforeAll(async () => {
 afterAll(() => env?.stop());
 
 /** Real SDK clients against the same sandbox, to read back what the setup made. */
-const common = (id: string, region = 'us-east-1') => {
-  const a = env.sb.config.accounts.find((x) => x.id === id)!;
-  return { endpoint: env.sb.endpoint, region, credentials: { accessKeyId: a.accessKeyId, secretAccessKey: a.secretAccessKey }, maxAttempts: 1 };
-};
-const events = (id: string, r?: string) => new EventBridgeClient(common(id, r));
-const sqs = (id: string, r?: string) => new SQSClient(common(id, r));
-const iam = (id: string) => new IAMClient(common(id));
-const codepipeline = (id: string, r?: string) => new CodePipelineClient(common(id, r));
+const { events, sqs, iam, codepipeline } = sandboxClients(() => env.sb);
 
 describe('events setup, same-account hub', () => {
   it('plans, applies, reads back, is idempotent, tests end to end', { timeout: 60_000 }, async () => {

@@ -10,26 +10,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { CodePipelineClient, GetPipelineExecutionCommand, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { startServices } from '../helpers/services';
-import { applyLiveUpdates } from '../helpers/confirm';
 import { composeServices } from '../../src/main/compose';
+import { applyLiveUpdates, DEV, FAST_EVENTS, runToEnd, sandboxClientConfig, untilWithin, type Env } from '../helpers/live-updates';
 
-const DEV = '111111111111';
 const ref = { profile: 'sandbox-dev', region: 'us-east-1', name: 'web-frontend' };
-type Env = Awaited<ReturnType<typeof startServices>>;
-const opts = { intervals: { sweep: 1_500, missGrace: 1_500 }, events: { statusRefreshMs: 300, consumer: { minBackoffMs: 100, maxBackoffMs: 500 } } };
+const opts = { intervals: { sweep: 1_500, missGrace: 1_500 }, events: FAST_EVENTS };
 
-const until = <T>(what: string, f: () => T | undefined | null | false | Promise<T | undefined | null | false>, ms = 20_000): Promise<T> =>
-  vi.waitFor(
-    async () => {
-      const v = await f();
-      if (!v) throw new Error(`timed out waiting for ${what}`);
-      return v;
-    },
-    { timeout: ms, interval: 50 },
-  );
+const until = untilWithin(20_000);
 
 let env: Env;
 let otherHome: string;
@@ -65,23 +55,9 @@ describe('two people on one hub', () => {
       'both event-driven',
       () => env.executions.engine.state(ref)?.watchMode === 'event-driven' && other.executions.engine.state(ref)?.watchMode === 'event-driven',
     );
-    const a = env.sb.config.accounts.find((x) => x.id === DEV)!;
-    const cp = new CodePipelineClient({
-      endpoint: env.sb.endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: a.accessKeyId, secretAccessKey: a.secretAccessKey },
-      maxAttempts: 1,
-    });
+    const cp = new CodePipelineClient(sandboxClientConfig(env.sb, DEV));
     const before = { me: env.coverage.counts.events, colleague: other.coverage.counts.events };
-    const id = (await cp.send(new StartPipelineExecutionCommand({ name: ref.name }))).pipelineExecutionId!;
-    await until(
-      'the run to end',
-      async () => {
-        const s = (await cp.send(new GetPipelineExecutionCommand({ pipelineName: ref.name, pipelineExecutionId: id }))).pipelineExecution?.status;
-        return s && s !== 'InProgress' && s !== 'Stopping';
-      },
-      30_000,
-    );
+    await runToEnd(cp, ref.name);
     await env.sb.events.idle();
     // Whoever did not take the run's end misses it: found by its sweep (1.5 s), told after the grace (1.5 s).
     await until('a miss', () => missesA.length + missesB.length > 0, 10_000);

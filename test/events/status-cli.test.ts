@@ -2,7 +2,7 @@
 // app's watchers read the hub queue, and status (another process, which reads none)
 // says when each target's last event came, as an age; a target whose forwarding rule
 // cannot be read has no verdict, says so in a field of its own, and status exits 4.
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
 import { cliWithSandbox, runCli } from '../helpers/cli';
 import { composeServices } from '../../src/main/compose';
@@ -10,14 +10,13 @@ import { SandboxService } from '../../src/main/app/sandbox-service';
 import { Settings } from '../../src/shared/api/settings';
 import { FaultRule } from '../../src/sandbox/faults';
 import type { EventsTargetStatus } from '../../src/shared/api/events';
-import { applyLiveUpdates } from '../helpers/confirm';
+import { DEV, FAST_EVENTS, saveAwsEnv, setUpAndWatch, until } from '../helpers/live-updates';
 
-const DEV = '111111111111';
 const ref = { profile: 'sandbox-dev', region: 'us-east-1', name: 'web-frontend' };
 
 let h: Awaited<ReturnType<typeof cliWithSandbox>>;
 let app: ReturnType<typeof composeServices>;
-const saved = { AWS_CONFIG_FILE: process.env.AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE: process.env.AWS_SHARED_CREDENTIALS_FILE };
+const restoreAwsEnv = saveAwsEnv();
 
 beforeAll(async () => {
   h = await cliWithSandbox('events-status', { seed: 'demo' });
@@ -27,37 +26,22 @@ beforeAll(async () => {
     home: h.cliEnv.PIPEWRIGHT_HOME!,
     settings: () => Settings.parse({}),
     sandbox: new SandboxService(),
-    executions: { events: { statusRefreshMs: 300, lastEventsWriteMs: 100, consumer: { minBackoffMs: 100, maxBackoffMs: 500 } } },
+    executions: { events: { ...FAST_EVENTS, lastEventsWriteMs: 100 } },
   });
   await app.accounts.reload();
 }, 60_000);
 afterAll(async () => {
   await app?.coverage.dispose();
   await app?.dispose();
-  for (const [k, v] of Object.entries(saved)) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
+  restoreAwsEnv();
   await h?.stop();
 });
-
-const until = <T>(what: string, f: () => T | undefined | null | false | Promise<T | undefined | null | false>, ms = 15_000): Promise<T> =>
-  vi.waitFor(
-    async () => {
-      const v = await f();
-      if (!v) throw new Error(`timed out waiting for ${what}`);
-      return v;
-    },
-    { timeout: ms, interval: 50 },
-  );
 
 const row = (targets: EventsTargetStatus[], profile: string, region: string) => targets.find((t) => t.profile === profile && t.region === region)!;
 
 describe('pipewright events status beside the app', () => {
   it("says when the app's reader last heard each target, as an age", { timeout: 90_000 }, async () => {
-    expect((await applyLiveUpdates(app.liveUpdates, { targets: [{ profile: ref.profile, regions: [ref.region] }] })).ok).toBe(true);
-    app.executions.engine.watch(ref, 'app-window', { opened: false });
-    await until('event-driven', () => app.executions.engine.state(ref)?.watchMode === 'event-driven');
+    await setUpAndWatch(app, 'app-window', ref);
     const heardBefore = Date.now();
     await h.env.codepipeline('dev').send(new StartPipelineExecutionCommand({ name: ref.name }));
     await until('an event heard', () => app.coverage.counts.events > 0);

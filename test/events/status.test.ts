@@ -7,16 +7,9 @@ import { DescribeRuleCommand, EventBridgeClient, PutTargetsCommand } from '@aws-
 import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { composeBeside, startServices } from '../helpers/services';
 import { FaultRule } from '../../src/sandbox/faults';
-import { applyLiveUpdates, removeLiveUpdates } from '../helpers/confirm';
+import { applyLiveUpdates, DEV, lastSeq, removeLiveUpdates, sandboxClientConfig, type Env } from '../helpers/live-updates';
 
-const DEV = '111111111111';
-type Env = Awaited<ReturnType<typeof startServices>>;
-
-const common = (env: Env, id: string, region = 'us-east-1') => {
-  const a = env.sb.config.accounts.find((x) => x.id === id)!;
-  return { endpoint: env.sb.endpoint, region, credentials: { accessKeyId: a.accessKeyId, secretAccessKey: a.secretAccessKey }, maxAttempts: 1 };
-};
-const lastSeq = (env: Env) => env.sb.logEntries().at(-1)?.seq ?? 0;
+const common = (env: Env, id: string, region?: string) => sandboxClientConfig(env.sb, id, region);
 /** The calls a status check makes (the queue's reader, long-polling meanwhile, is not one). */
 const checkCalls = (env: Env, since: number) =>
   env.sb.logEntries(since).filter((e) => !['ReceiveMessage', 'DeleteMessageBatch', 'ChangeMessageVisibility'].includes(e.operation));

@@ -13,12 +13,9 @@ import { CodePipelineClient, StartPipelineExecutionCommand } from '@aws-sdk/clie
 import { DisableRuleCommand, EnableRuleCommand, EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { startServices } from '../helpers/services';
-import { applyLiveUpdates } from '../helpers/confirm';
+import { applyLiveUpdates, DEV, lastSeq, sandboxClientConfig, type Env } from '../helpers/live-updates';
 import { EventsService } from '../../src/main/events';
 import { HUB_BUS_NAME, HUB_RULE_NAME, TEST_DETAIL_TYPE, TEST_SOURCE } from '../../src/shared/events/setup-plan';
-
-const DEV = '111111111111';
-type Env = Awaited<ReturnType<typeof startServices>>;
 
 let env: Env;
 beforeAll(async () => {
@@ -26,10 +23,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => env?.stop());
 
-const creds = () => {
-  const a = env.sb.config.accounts.find((x) => x.id === DEV)!;
-  return { endpoint: env.sb.endpoint, region: 'us-east-1', credentials: { accessKeyId: a.accessKeyId, secretAccessKey: a.secretAccessKey }, maxAttempts: 1 };
-};
+const creds = () => sandboxClientConfig(env.sb, DEV);
 
 async function waiting(name: string): Promise<number> {
   const sqs = new SQSClient(creds());
@@ -56,7 +50,7 @@ describe('events test beside events not yet read (the app closed, or between its
     );
     await env.sb.events.idle();
     const before = await waiting('pipewright-events');
-    const seq = env.sb.logEntries().at(-1)?.seq ?? 0;
+    const seq = lastSeq(env);
     const svc = new EventsService(env.accounts, env.home, { testTimeoutMs: 10_000 });
     const t = await svc.test('sandbox-dev', 'us-east-1');
     const dlq = await waiting('pipewright-events-dlq');
@@ -78,7 +72,7 @@ describe('events test beside events not yet read (the app closed, or between its
     const events = new EventBridgeClient(creds());
     await events.send(new DisableRuleCommand({ Name: HUB_RULE_NAME, EventBusName: HUB_BUS_NAME }));
     try {
-      const seq = env.sb.logEntries().at(-1)?.seq ?? 0;
+      const seq = lastSeq(env);
       const t = await new EventsService(env.accounts, env.home, { testTimeoutMs: 4_000 }).test('sandbox-dev', 'us-east-1');
       const receives = env.sb.logEntries(seq).filter((e) => e.service === 'sqs' && e.operation === 'ReceiveMessage' && e.account === DEV).length;
       console.log(`a test that failed: ${t.message}; ${receives} receives, ${visibilityChanges(seq)} visibility changes for ${before} waiting events`);
@@ -103,7 +97,7 @@ describe("the engine's reader and test events", () => {
     const t = await new EventsService(env.accounts, env.home, { testTimeoutMs: 10_000 }).test('sandbox-dev', 'us-east-1');
     expect(t.ok, t.message).toBe(true);
     // A test event whose test is gone (the CLI killed): only the engine's reader meets it.
-    const seq = env.sb.logEntries().at(-1)?.seq ?? 0;
+    const seq = lastSeq(env);
     await new EventBridgeClient(creds()).send(
       new PutEventsCommand({
         Entries: [{ Source: TEST_SOURCE, DetailType: TEST_DETAIL_TYPE, Detail: JSON.stringify({ nonce: 'abandoned', sentAt: new Date().toISOString() }) }],

@@ -10,7 +10,7 @@
 // moment of acting: any profile, alias or setting of the account that says production
 // makes it production; when nothing can tell (no alias, no setting), the account id
 // itself must be typed. One approval is one row, whichever profiles reach it.
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +19,7 @@ import { DEFAULT_USERS, type SandboxUserConfig } from '../../src/sandbox/config'
 import type { Approval, ApprovalsView, PipelineLiveState } from '../../src/shared/api/executions';
 import type { Envelope } from '../../src/shared/api/envelope';
 import { cliWithSandbox, runCli } from '../helpers/cli';
+import { untilWithin } from '../helpers/live-updates';
 
 const PROD = '333333333333';
 const STAGING = '222222222222';
@@ -43,15 +44,7 @@ const prodAdmin: SandboxUserConfig = {
 const AT = { region: 'us-east-1', name: 'web-frontend' };
 const APPROVAL = { stage: 'Deploy', action: 'ReleaseApproval' };
 
-const until = <T>(what: string, f: () => Promise<T | undefined | null | false>, ms = 20_000): Promise<T> =>
-  vi.waitFor(
-    async () => {
-      const v = await f();
-      if (!v) throw new Error(`timed out waiting for ${what}`);
-      return v;
-    },
-    { timeout: ms, interval: 50 },
-  );
+const until = untilWithin(20_000);
 
 describe('hardening item 01, in the app: over RPC and in the inbox', () => {
   let core: Core;

@@ -19,7 +19,7 @@ export async function startServices(opts: {
   releases?: { pollMs?: number; holder?: string };
 }) {
   const home = mkdtempSync(join(tmpdir(), 'pw-services-'));
-  const saved = { AWS_CONFIG_FILE: process.env.AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE: process.env.AWS_SHARED_CREDENTIALS_FILE };
+  const restoreAwsEnv = saveAwsEnv();
   Object.assign(process.env, { AWS_CONFIG_FILE: join(home, 'none'), AWS_SHARED_CREDENTIALS_FILE: join(home, 'none') });
   const sandbox = new SandboxService({ timeScale: opts.timeScale ?? 0.001 });
   await sandbox.start(opts.seed);
@@ -53,10 +53,7 @@ export async function startServices(opts: {
     async stop() {
       await services.dispose();
       await sandbox.stop();
-      for (const [k, v] of Object.entries(saved)) {
-        if (v === undefined) delete process.env[k];
-        else process.env[k] = v;
-      }
+      restoreAwsEnv();
       rmSync(home, { recursive: true, force: true });
     },
   };
@@ -70,4 +67,16 @@ export async function composeBeside(env: { home: string; sandbox: SandboxService
   const services = composeServices({ home: env.home, settings: () => env.settings, sandbox: env.sandbox, executions: opts.executions });
   await services.accounts.reload();
   return services;
+}
+
+const AWS_FILES = ['AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE'] as const;
+/** Saves the AWS files env; the function it gives puts it back. */
+export function saveAwsEnv(): () => void {
+  const saved = Object.fromEntries(AWS_FILES.map((k) => [k, process.env[k]]));
+  return () => {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  };
 }

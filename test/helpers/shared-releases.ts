@@ -18,7 +18,12 @@ import { awsConfigSnippet } from '../../src/main/cli/sandbox-command';
 import { DEFAULT_ACCOUNTS } from '../../src/sandbox/config';
 import { parseReleaseFile, type ReleaseFile } from '../../src/shared/releases/release-file';
 import { logSequenceOf } from '../../src/shared/releases/s3-layout';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import type { Promotion } from '../../src/shared/api/releases';
+import { AppError } from '../../src/shared/api/errors';
 import { startServices } from './services';
+import { startSandbox } from './sandbox';
 import { EXAMPLE } from './releases';
 
 export const BUCKET = 'team-releases';
@@ -26,6 +31,68 @@ export const PREFIX = 'web/';
 export const LOCATION = `s3://${BUCKET}/${PREFIX}`;
 export const URL = `${LOCATION}release.yaml`;
 export const DEV = '111111111111';
+
+/** The location of the release in the bucket, as S3ReleaseStore and S3Leases take it. */
+export const S3_LOCATION = { bucket: BUCKET, prefix: PREFIX };
+export const APP = 'web-frontend';
+type PromotionTarget = Promotion['targets'][number];
+
+/**
+ * A bare sandbox (no services) for the S3 stores' own tests: `s3` as AwsClients builds it (the SDK's own retries
+ * for throttling, 5xx and dropped connections), and two people's ARNs, alice (dev) and bob (staging).
+ */
+export async function bucketSandbox() {
+  const env = await startSandbox();
+  const s3 = env.s3('dev', 'us-east-1', { maxAttempts: 5 });
+  const alice = (await env.sts('dev').send(new GetCallerIdentityCommand({}))).Arn!;
+  const bob = (await env.sts('staging').send(new GetCallerIdentityCommand({}))).Arn!;
+  return { env, s3, alice, bob };
+}
+
+export type BucketSandbox = Awaited<ReturnType<typeof bucketSandbox>>;
+/** A bucket sandbox for the whole file, `set` told it once started, emptied before each test, stopped after all. */
+export function withBucketSandbox(set: (b: BucketSandbox) => void) {
+  let b: BucketSandbox | undefined;
+  beforeAll(async () => {
+    b = await bucketSandbox();
+    set(b);
+  });
+  afterAll(() => b?.env.sb.stop());
+  beforeEach(() => emptyBucket(b!.env, b!.s3));
+}
+
+/** Before each test: the sandbox emptied, no faults, and the release's bucket made again. */
+export async function emptyBucket(env: Awaited<ReturnType<typeof startSandbox>>, s3: S3Client) {
+  await env.control('POST', 'reset', { seed: 'empty' });
+  await env.control('DELETE', 'faults');
+  await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+}
+
+/** A target of a promotion not started yet: its token saved, and nothing else known. */
+export const pendingTarget = (profile: string, pipeline: string, clientRequestToken: string): PromotionTarget => ({
+  profile,
+  region: 'us-east-1',
+  pipeline,
+  clientRequestToken,
+  executionId: null,
+  status: null,
+  pins: [],
+  unpinned: [],
+  approvalWaiting: false,
+  blockedBy: null,
+  message: null,
+});
+
+/** The AppError a call fails with (anything else thrown is thrown again). */
+export const failure = async (p: Promise<unknown>): Promise<AppError> => {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof AppError) return err;
+    throw err;
+  }
+  throw new Error('expected it to fail');
+};
 
 export function exampleRelease(text = EXAMPLE): ReleaseFile {
   const r = parseReleaseFile(text);

@@ -18,6 +18,7 @@ import { RateLimiter } from '../../src/main/aws/rate-limiter';
 import { discoverIdentityCenter, type DiscoveryProgress } from '../../src/main/org/discovery';
 import { discoveryFloorMs, type IdentityCenterDiscovery } from '../../src/shared/org/discovery';
 import { ORG_ACCOUNTS } from '../../src/sandbox/seed-org';
+import { CLI_TOKEN_KEYS } from '../fixtures/sso-token';
 
 let env: Awaited<ReturnType<typeof startSandbox>>;
 let home: string;
@@ -79,16 +80,7 @@ describe('discovery against the org seed', () => {
       expect(prompts[0].verificationUri).toContain('/device?user_code=');
       const cacheFile = join(home, '.aws', 'sso', 'cache', `${createHash('sha1').update(SESSION).digest('hex')}.json`);
       const cached = JSON.parse(readFileSync(cacheFile, 'utf8')) as Record<string, string>;
-      expect(Object.keys(cached)).toEqual([
-        'startUrl',
-        'region',
-        'accessToken',
-        'expiresAt',
-        'clientId',
-        'clientSecret',
-        'registrationExpiresAt',
-        'refreshToken',
-      ]);
+      expect(Object.keys(cached)).toEqual(CLI_TOKEN_KEYS);
 
       const seen: DiscoveryProgress[] = [];
       const d = await discoverIdentityCenter(s, { onProgress: (p) => seen.push(p) });

@@ -2,39 +2,22 @@
 // SDK client. S3's conditional writes are the only arbiter: of two contenders exactly one holds the lease, the other
 // is told who holds it and since when; an expired lease is taken over by exactly one; a holder whose lease was
 // taken over learns it at its next assertHeld and starts nothing more. The last block races two processes.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { setTimeout as delay } from 'node:timers/promises';
-import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { leaseHeld, S3Leases } from '../../src/main/releases/s3-leases';
 import type { PromotionLease } from '../../src/main/releases/promotion-lock';
 import { promotionHeld } from '../../src/main/releases/promotion-lock';
 import { AppError } from '../../src/shared/api/errors';
 import type { LeaseRecord } from '../../src/shared/releases/lease';
-import { startSandbox } from '../helpers/sandbox';
+import { APP, BUCKET, withBucketSandbox, type BucketSandbox, S3_LOCATION } from '../helpers/shared-releases';
 
-const BUCKET = 'team-releases';
-const location = { bucket: BUCKET, prefix: 'web/' };
-const APP = 'web-frontend';
+const location = S3_LOCATION;
 const LEASE_KEY = 'web/leases/prod.json';
 
-let env: Awaited<ReturnType<typeof startSandbox>>;
-let s3: S3Client;
-let alice: string;
-let bob: string;
-beforeAll(async () => {
-  env = await startSandbox();
-  s3 = env.s3('dev', 'us-east-1', { maxAttempts: 5 });
-  alice = (await env.sts('dev').send(new GetCallerIdentityCommand({}))).Arn!;
-  bob = (await env.sts('staging').send(new GetCallerIdentityCommand({}))).Arn!;
-});
-afterAll(() => env.sb.stop());
-beforeEach(async () => {
-  await env.control('POST', 'reset', { seed: 'empty' });
-  await env.control('DELETE', 'faults');
-  await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
-});
+let env: BucketSandbox['env'], s3: S3Client, alice: string, bob: string;
+withBucketSandbox((b) => ({ env, s3, alice, bob } = b));
 
 function leases(arn: string, o: { client?: S3Client; ttlMs?: number; program?: string; host?: string } = {}): S3Leases {
   return new S3Leases({

@@ -2,46 +2,22 @@
 // client. Every write is conditional, so what these check is what S3's answers make of two writers at once:
 // no lost update, a finished promotion stays finished, a log with no gap and no overwritten entry, and an object
 // that cannot be read named and left as it is.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CreateBucketCommand, DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { describe, expect, it } from 'vitest';
+import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { S3ReleaseStore } from '../../src/main/releases/s3-release-store';
 import type { ReleaseStorage } from '../../src/main/releases/ports';
 import { ReleaseStore } from '../../src/main/releases/release-store';
-import { AppError } from '../../src/shared/api/errors';
 import type { Promotion } from '../../src/shared/api/releases';
-import { parseReleaseFile, type ReleaseFile } from '../../src/shared/releases/release-file';
+import type { ReleaseFile } from '../../src/shared/releases/release-file';
 import { logKey } from '../../src/shared/releases/s3-layout';
-import { startSandbox } from '../helpers/sandbox';
-import { EXAMPLE } from '../helpers/releases';
+import { APP, BUCKET, withBucketSandbox, type BucketSandbox, exampleRelease, failure, pendingTarget, S3_LOCATION } from '../helpers/shared-releases';
 
-const BUCKET = 'team-releases';
-const location = { bucket: BUCKET, prefix: 'web/' };
-const APP = 'web-frontend';
+const location = S3_LOCATION;
 
-let env: Awaited<ReturnType<typeof startSandbox>>;
-let s3: S3Client;
-let alice: string;
-let bob: string;
-beforeAll(async () => {
-  env = await startSandbox();
-  // As AwsClients builds them: the SDK's own retries for throttling, 5xx and dropped connections.
-  s3 = env.s3('dev', 'us-east-1', { maxAttempts: 5 });
-  alice = (await env.sts('dev').send(new GetCallerIdentityCommand({}))).Arn!;
-  bob = (await env.sts('staging').send(new GetCallerIdentityCommand({}))).Arn!;
-});
-afterAll(() => env.sb.stop());
-beforeEach(async () => {
-  await env.control('POST', 'reset', { seed: 'empty' });
-  await env.control('DELETE', 'faults');
-  await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
-});
+let env: BucketSandbox['env'], s3: S3Client, alice: string, bob: string;
+withBucketSandbox((b) => ({ env, s3, alice, bob } = b));
 
-const release: ReleaseFile = (() => {
-  const r = parseReleaseFile(EXAMPLE);
-  if (!r.ok) throw new Error('EXAMPLE does not parse');
-  return r.release;
-})();
+const release: ReleaseFile = exampleRelease();
 /** The release with prod's soak changed: another valid release file. */
 const soaking = (minutes: number): ReleaseFile => ({ ...release, gates: { ...release.gates, prod: { ...release.gates!.prod, soakMinutes: minutes } } });
 
@@ -79,34 +55,13 @@ function promotion(id: string, targets = 2): Promotion {
     reason: null,
     startedAt: new Date().toISOString(),
     finishedAt: null,
-    targets: Array.from({ length: targets }, (_, i) => ({
-      profile: 'sandbox-prod',
-      region: 'us-east-1',
-      pipeline: `web-frontend-${i}`,
-      clientRequestToken: `token-${i}`,
-      executionId: null,
-      status: null,
-      pins: [],
-      unpinned: [],
-      approvalWaiting: false,
-      blockedBy: null,
-      message: null,
-    })),
+    targets: Array.from({ length: targets }, (_, i) => pendingTarget('sandbox-prod', `web-frontend-${i}`, `token-${i}`)),
   };
 }
 
 const text = async (key: string) => (await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: `web/${key}` }))).Body!.transformToString();
 const keys = async (prefix = 'web/') => ((await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: prefix }))).Contents ?? []).map((o) => o.Key!);
 const put = (key: string, body: string) => s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `web/${key}`, Body: body }));
-const failure = async (p: Promise<unknown>): Promise<AppError> => {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof AppError) return err;
-    throw err;
-  }
-  throw new Error('expected it to fail');
-};
 
 describe('S3ReleaseStore: the ReleaseStorage the local store is', () => {
   it('both stores are ReleaseStorage (the journal, runner and service take either)', () => {

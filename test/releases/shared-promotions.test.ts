@@ -16,23 +16,13 @@ import { AppError } from '../../src/shared/api/errors';
 import type { Promotion } from '../../src/shared/api/releases';
 import type { LeaseRecord } from '../../src/shared/releases/lease';
 import { FaultRule } from '../../src/sandbox/faults';
-import { DEV, LOCATION, exampleRelease, sharedReleaseEnv } from '../helpers/shared-releases';
+import { DEV, LOCATION, exampleRelease, failure, pendingTarget, sharedReleaseEnv } from '../helpers/shared-releases';
 
 let env: Awaited<ReturnType<typeof sharedReleaseEnv>>;
 let home: SharedHome;
 let arn: string;
 const release = exampleRelease();
 const go = { confirmed: false, allowUnpinned: false };
-
-const failure = async (p: Promise<unknown>): Promise<AppError> => {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof AppError) return err;
-    throw err;
-  }
-  throw new Error('expected it to fail');
-};
 
 /** Another Pipewright on another machine: its own service over the same sandbox, its own name for holders. */
 function elsewhere(holder: string, leaseTtlMs?: number) {
@@ -134,21 +124,7 @@ describe('a shared release: promoting through the lease', () => {
       reason: null,
       startedAt: new Date().toISOString(),
       finishedAt: null,
-      targets: [
-        {
-          profile: 'sandbox-dev',
-          region: 'us-east-1',
-          pipeline: 'web-frontend',
-          clientRequestToken: token,
-          executionId: null,
-          status: null,
-          pins: [],
-          unpinned: [],
-          approvalWaiting: false,
-          blockedBy: null,
-          message: null,
-        },
-      ],
+      targets: [pendingTarget('sandbox-dev', 'web-frontend', token)],
     };
     await home.storage.savePromotion(p);
     const before = new Set(env.startedExecutions(DEV));

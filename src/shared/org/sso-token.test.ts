@@ -1,17 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { canRefresh, formatCacheTime, isTokenCacheFileName, parseSsoTokenFile, sameStartUrl, serializeSsoToken, timeOf, tokenFreshness } from './sso-token';
-
-// What `aws sso login --sso-session NAME` (AWS CLI 2.9) writes, field for field.
-const CLI_WROTE = {
-  startUrl: 'https://d-9067000000.awsapps.com/start',
-  region: 'us-east-1',
-  accessToken: 'aoa-token',
-  expiresAt: '2026-03-01T12:00:00Z',
-  clientId: 'client-id',
-  clientSecret: 'client-secret',
-  registrationExpiresAt: '2026-05-30T12:00:00Z',
-  refreshToken: 'aor-refresh',
-};
+import { CLI_TOKEN_KEYS, CLI_WROTE } from '../../../test/fixtures/sso-token';
 
 describe('the token cache format', () => {
   it('reads what the CLI writes and writes it back with the same keys, in its order', () => {
@@ -19,16 +8,7 @@ describe('the token cache format', () => {
     const t = parseSsoTokenFile(text, 'abc.json');
     expect(t).toEqual(CLI_WROTE);
     expect(JSON.parse(serializeSsoToken(t))).toEqual(CLI_WROTE);
-    expect(Object.keys(JSON.parse(serializeSsoToken(t)))).toEqual([
-      'startUrl',
-      'region',
-      'accessToken',
-      'expiresAt',
-      'clientId',
-      'clientSecret',
-      'registrationExpiresAt',
-      'refreshToken',
-    ]);
+    expect(Object.keys(JSON.parse(serializeSsoToken(t)))).toEqual(CLI_TOKEN_KEYS);
   });
 
   it('reads a legacy token (access token and expiry only, the old UTC suffix) and keeps keys it does not know', () => {
