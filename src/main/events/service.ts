@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { z } from 'zod';
+import pLimit from 'p-limit';
 import { AppError } from '../../shared/api/errors';
 import type { EventsApplyResult, EventsRemovePlan, EventsSetupInput, EventsTargetStatus, EventsTestResult, ResourceOutcome } from '../../shared/api/events';
 import {
@@ -99,13 +100,10 @@ function usesOf(rules: AccountRules, removing: ReadonlySet<string>, counts: (r: 
   return { users: users.sort(), gaps };
 }
 
-/** Runs `work` over `items`, at most `limit` at a time. */
+/** Runs `work` over `items`, at most `limit` at a time (p-limit, as the fan-out engine uses it). */
 async function inPool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await work(items[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  const gate = pLimit(limit);
+  await Promise.all(items.map((item) => gate(() => work(item))));
 }
 
 /** AWS's message inside a sentence of ours: without its closing period, so the sentence does not end twice. */
